@@ -1,0 +1,147 @@
+/** Reverse-mode differentiation: walk the tape from a tensor back to the leaves. */
+import { AutogradError, ShapeError, fmtShape } from "../core/errors.js";
+import { shapesEqual } from "../core/shape.js";
+import type { Tensor } from "../core/tensor.js";
+import { onesLike } from "../ops/creation.js";
+import { add, cast } from "../ops/elementwise.js";
+import { clone } from "../ops/movement.js";
+import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
+import { RULES } from "./rules/index.js";
+import type { RuleContext, VjpRule } from "./rules/types.js";
+import type { Node } from "./tape.js";
+import type { PrimitiveName } from "../ops/primitives.js";
+
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again (default: createGraph). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients. */
+  createGraph?: boolean;
+}
+
+/** Nodes reachable from root, each after every node that consumes its output (reverse topological). */
+function ordered(root: Node): Node[] {
+  const post: Node[] = [];
+  const seen = new Set<Node>([root]);
+  const stack: [Node, number][] = [[root, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const [node, i] = top;
+    if (i < node.inputs.length) {
+      top[1]++;
+      const next = node.inputs[i]!.gradFn;
+      if (next && !seen.has(next)) {
+        seen.add(next);
+        stack.push([next, 0]);
+      }
+    } else {
+      stack.pop();
+      post.push(node);
+    }
+  }
+  return post.reverse();
+}
+
+/** Adds g into t.grad. Without createGraph the stored gradient is a fresh, detached, contiguous copy. */
+function accumulate(t: Tensor, g: Tensor, createGraph: boolean): void {
+  const own = createGraph ? g : clone(g).detach();
+  t.grad = t.grad === null ? own : createGraph ? add(t.grad, own) : add(t.grad, own).detach();
+}
+
+export function backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions = {}): void {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  if (!root.requiresGrad) {
+    throw new AutogradError(`backward: the tensor (shape ${fmtShape(root.shape)}) does not require grad and has no grad_fn`);
+  }
+  let seed: Tensor;
+  if (gradient === undefined) {
+    if (root.numel() !== 1) {
+      throw new AutogradError(`backward: a gradient can be created implicitly only for scalar outputs, got shape ${fmtShape(root.shape)}; pass one explicitly`);
+    }
+    seed = onesLike(root);
+  } else {
+    if (!shapesEqual(gradient.shape, root.shape)) {
+      throw new ShapeError(`backward: gradient of shape ${fmtShape(gradient.shape)} does not match the tensor's shape ${fmtShape(root.shape)}`);
+    }
+    seed = cast(gradient, root.dtype).detach();
+  }
+
+  const before = isGradEnabled();
+  setGradEnabled(createGraph);
+  try {
+    if (root.gradFn === null) {
+      accumulate(root, seed, createGraph);
+      return;
+    }
+    const nodes = ordered(root.gradFn);
+    const grads = new Map<Tensor, Tensor>([[root, seed]]);
+    for (const node of nodes) {
+      if (node.released) {
+        throw new AutogradError(
+          "backward: trying to backward through the graph a second time; its saved tensors were freed. Pass {retainGraph: true} to the first backward",
+        );
+      }
+      const modified = node.modifiedSinceRecorded();
+      if (modified >= 0) {
+        throw new AutogradError(
+          `backward: a tensor needed by ${node.name} (${modified < node.inputs.length ? `input ${modified}` : "its output"}) was modified by an in-place operation after it was used`,
+        );
+      }
+      const out = node.output;
+      const g = grads.get(out);
+      grads.delete(out);
+      if (!g) continue;
+      if (out.retainsGrad) accumulate(out, g, createGraph);
+      const rule = RULES[node.prim] as VjpRule<PrimitiveName>;
+      if (rule === null) continue;
+      const needsGrad = node.inputs.map((t) => t.requiresGrad);
+      const ctx: RuleContext<PrimitiveName> = { inputs: node.inputs, output: out, attrs: node.attrs, needsGrad };
+      const inputGrads = rule(g, ctx);
+      node.inputs.forEach((input, i) => {
+        const gi = inputGrads[i];
+        if (!gi || !needsGrad[i]) return;
+        if (!shapesEqual(gi.shape, input.shape)) {
+          throw new AutogradError(`internal: gradient rule of ${node.prim} gave shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(input.shape)}`);
+        }
+        if (input.isLeaf) accumulate(input, gi, createGraph);
+        else {
+          const prev = grads.get(input);
+          grads.set(input, prev ? add(prev, gi) : gi);
+        }
+      });
+    }
+    if (!retainGraph) {
+      for (const node of nodes) {
+        node.released = true;
+        node.inputs = [];
+      }
+    }
+  } finally {
+    setGradEnabled(before);
+  }
+}
+
+/**
+ * Gradients of `output` with respect to `inputs`, returned rather than accumulated into `.grad`
+ * (torch.autograd.grad). The inputs' existing `.grad` values are left as they were.
+ */
+export function grad(
+  output: Tensor,
+  inputs: readonly Tensor[],
+  options: BackwardOptions & { gradOutput?: Tensor } = {},
+): (Tensor | null)[] {
+  const saved = inputs.map((t) => ({ grad: t.grad, retains: t.retainsGrad }));
+  inputs.forEach((t) => {
+    t.grad = null;
+    if (!t.isLeaf) t.retainGrad();
+  });
+  try {
+    backward(output, options.gradOutput, options);
+    return inputs.map((t) => t.grad);
+  } finally {
+    inputs.forEach((t, i) => {
+      t.grad = saved[i]!.grad;
+      if (!saved[i]!.retains) t.stopRetainingGrad();
+    });
+  }
+}

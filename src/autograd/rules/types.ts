@@ -1,0 +1,20 @@
+/** The shape of a gradient rule (a vector–Jacobian product) for one primitive. */
+import type { Tensor } from "../../core/tensor.js";
+import type { PrimitiveAttrs, PrimitiveName } from "../../ops/primitives.js";
+
+export interface RuleContext<K extends PrimitiveName> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly attrs: PrimitiveAttrs[K];
+  /** needsGrad[i]: whether input i wants a gradient; rules may skip (return null for) the others. */
+  readonly needsGrad: readonly boolean[];
+}
+
+/**
+ * Given the gradient g of the output, the gradients of the inputs (null where none flows).
+ * `null` instead of a function marks a primitive whose output is never differentiable (bool or int).
+ */
+export type VjpRule<K extends PrimitiveName> = ((g: Tensor, ctx: RuleContext<K>) => (Tensor | null)[]) | null;
+
+/** A family's rules: exactly its primitives, each with a rule. */
+export type RuleTable<Names extends PrimitiveName> = { [K in Names]: VjpRule<K> };

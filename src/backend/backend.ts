@@ -1,0 +1,98 @@
+/**
+ * The backend contract: the only door between tensors and memory.
+ *
+ * A backend owns storage (flat buffers) and implements a small set of primitive kernels. Everything
+ * else — broadcasting, views, softmax, norms, losses, every gradient — is composed above it in
+ * TypeScript, so a new backend is ~15 kernels plus the conformance suite (test/backends/).
+ *
+ * Why this set:
+ * - fromArray / toArray / fill / arange / random: getting numbers in and out, and creating them on
+ *   the device without a round trip (random is counter-based, see core/rng.ts, so that every backend
+ *   draws the same numbers for the same seed);
+ * - copy / cast: materialise any strided view contiguously (reshape of a non-contiguous view, clone);
+ * - unary / binary / where: all elementwise maths; inputs are strided views of the output's shape
+ *   (broadcasting arrives as stride 0), the output is contiguous;
+ * - reduce / argReduce: sum, prod, max, min over any set of axes; argmax/argmin over one;
+ * - matmul: batched [B,M,K]·[B,K,N] over strided operands (a transpose is just strides);
+ * - gather / scatterAdd: indexing along a dim (embeddings, cross-entropy picks, their gradients);
+ * - pad / concat: the movement that views cannot express;
+ * - assign: in-place write of a view into another view (optimizer updates, `copy_`).
+ * Convolution, pooling and fused routines (softmax, attention, LSTM steps) join as optional kernels
+ * with composed fallbacks when a faster backend wants them.
+ */
+import type { AnyTypedArray, DType } from "../core/dtype.js";
+import type { Shape } from "../core/shape.js";
+
+/** A flat buffer owned by a backend. Elements are of one dtype. */
+export interface Storage {
+  readonly backend: Backend;
+  readonly dtype: DType;
+  readonly size: number;
+}
+
+/** A strided window onto a storage: element (i0, i1, …) lives at offset + Σ ik·strides[k]. */
+export interface View {
+  readonly storage: Storage;
+  readonly shape: Shape;
+  readonly strides: Shape;
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg" | "abs" | "sign" | "exp" | "log" | "sqrt" | "rsqrt" | "sin" | "cos" | "tanh"
+  | "sigmoid" | "relu" | "erf" | "floor" | "ceil" | "round" | "logicalNot";
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  | "logicalAnd" | "logicalOr" | "logicalXor";
+
+export type ReduceOp = "sum" | "prod" | "max" | "min";
+export type ArgReduceOp = "argmax" | "argmin";
+export type RandomDistribution = "uniform" | "normal";
+
+export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
+export const LOGICAL_OPS: ReadonlySet<BinaryOp> = new Set(["logicalAnd", "logicalOr", "logicalXor"]);
+
+export interface Backend {
+  readonly name: string;
+  supportsDType(dtype: DType): boolean;
+
+  /** Copies a typed array of `dtype` into new storage. */
+  fromArray(data: AnyTypedArray, dtype: DType): Storage;
+  /** Reads a view in row-major order into a new typed array of the view's dtype. */
+  toArray(view: View): AnyTypedArray;
+  /** Releases the memory now; later use of the storage is an error. */
+  dispose(storage: Storage): void;
+
+  fill(size: number, value: number, dtype: DType): Storage;
+  /** start + i·step for i < size. */
+  arange(size: number, start: number, step: number, dtype: DType): Storage;
+  /** Counter-based draws: element i uses counter offset + i under seed (core/rng.ts). */
+  random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage;
+
+  copy(x: View): Storage;
+  cast(x: View, dtype: DType): Storage;
+  /** Elementwise; the output has x's dtype (bool for logicalNot). */
+  unary(op: UnaryOp, x: View): Storage;
+  /** Elementwise over same-shape views of one dtype; comparisons and logical ops give bool. */
+  binary(op: BinaryOp, a: View, b: View): Storage;
+  /** cond ? a : b over same-shape views; cond is bool, a and b share a dtype. */
+  where(cond: View, a: View, b: View): Storage;
+  /** Reduces the given axes away (output shape: x.shape without them, row-major). */
+  reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage;
+  /** Index (int32) of the first max/min along one axis, which is removed. */
+  argReduce(op: ArgReduceOp, x: View, axis: number): Storage;
+  /** [B,M,K]·[B,K,N] → contiguous [B,M,N]. */
+  matmul(a: View, b: View): Storage;
+  /** out[…i…] = x[…index[…i…]…] along dim; the output has index's shape. */
+  gather(x: View, dim: number, index: View): Storage;
+  /** A copy of base with src[…i…] added at base[…index[…i…]…] along dim. */
+  scatterAdd(base: View, dim: number, index: View, src: View): Storage;
+  /** Constant padding: pads[d] = [before, after] elements for every dim d. */
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage;
+  /** Joins views that agree on every dim but `axis`. */
+  concat(xs: readonly View[], axis: number): Storage;
+  /** Writes src (same shape) into the elements of dst, in place. */
+  assign(dst: View, src: View): void;
+}

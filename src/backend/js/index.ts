@@ -1,0 +1,328 @@
+/**
+ * The reference backend: plain TypeScript loops over typed arrays, never optimised, only correct.
+ * It is the specification that faster backends are tested against (test/backends/conformance).
+ * Maths runs in float64 and rounds once on store.
+ */
+import { allocArray, type AnyTypedArray, type DType } from "../../core/dtype.js";
+import { IndexError, TensorgradError } from "../../core/errors.js";
+import { contiguousStrides, numel } from "../../core/shape.js";
+import { normalAt, uniformAt } from "../../core/rng.js";
+import type {
+  ArgReduceOp, Backend, BinaryOp, RandomDistribution, ReduceOp, Storage, UnaryOp, View,
+} from "../backend.js";
+import { erf, roundHalfEven } from "./math.js";
+import { offsetsOf } from "./strided.js";
+
+export class JsStorage implements Storage {
+  constructor(
+    readonly backend: JsBackend,
+    readonly dtype: DType,
+    private buffer: AnyTypedArray | null,
+  ) {}
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get data(): AnyTypedArray {
+    if (this.buffer === null) throw new TensorgradError("this tensor's storage was disposed");
+    return this.buffer;
+  }
+
+  release(): void {
+    this.buffer = null;
+  }
+}
+
+const UNARY: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  relu: (x) => (x <= 0 ? 0 : x),
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  logicalNot: (x) => (x === 0 ? 1 : 0),
+};
+
+const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)),
+  minimum: (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)),
+  eq: (a, b) => +(a === b),
+  ne: (a, b) => +(a !== b),
+  lt: (a, b) => +(a < b),
+  le: (a, b) => +(a <= b),
+  gt: (a, b) => +(a > b),
+  ge: (a, b) => +(a >= b),
+  logicalAnd: (a, b) => +(a !== 0 && b !== 0),
+  logicalOr: (a, b) => +(a !== 0 || b !== 0),
+  logicalXor: (a, b) => +((a !== 0) !== (b !== 0)),
+};
+
+const BOOL_RESULT: ReadonlySet<string> = new Set([
+  "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor", "logicalNot",
+]);
+
+/** int32 arithmetic wraps like C's int32_t; division of ints never reaches a kernel (it promotes). */
+const INT_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
+  mul: Math.imul,
+  pow: (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : Math.pow(a, b) | 0),
+};
+
+export class JsBackend implements Backend {
+  readonly name = "js";
+
+  supportsDType(_dtype: DType): boolean {
+    return true;
+  }
+
+  private data(v: View): AnyTypedArray {
+    return (v.storage as JsStorage).data;
+  }
+
+  private make(dtype: DType, data: AnyTypedArray): JsStorage {
+    return new JsStorage(this, dtype, data);
+  }
+
+  private empty(dtype: DType, size: number): JsStorage {
+    return this.make(dtype, allocArray(dtype, size));
+  }
+
+  fromArray(data: AnyTypedArray, dtype: DType): Storage {
+    const out = allocArray(dtype, data.length);
+    for (let i = 0; i < data.length; i++) out[i] = dtype === "bool" ? +(data[i] !== 0) : data[i]!;
+    return this.make(dtype, out);
+  }
+
+  toArray(v: View): AnyTypedArray {
+    return (this.copy(v) as JsStorage).data;
+  }
+
+  dispose(storage: Storage): void {
+    (storage as JsStorage).release();
+  }
+
+  fill(size: number, value: number, dtype: DType): Storage {
+    return this.make(dtype, allocArray(dtype, size).fill(dtype === "bool" ? +(value !== 0) : value));
+  }
+
+  arange(size: number, start: number, step: number, dtype: DType): Storage {
+    const out = allocArray(dtype, size);
+    for (let i = 0; i < size; i++) out[i] = start + i * step;
+    return this.make(dtype, out);
+  }
+
+  random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage {
+    const out = allocArray(dtype, size);
+    const draw = dist === "uniform" ? uniformAt : normalAt;
+    for (let i = 0; i < size; i++) out[i] = draw(seed, offset + i);
+    return this.make(dtype, out);
+  }
+
+  copy(x: View): Storage {
+    return this.cast(x, x.storage.dtype);
+  }
+
+  cast(x: View, dtype: DType): Storage {
+    const src = this.data(x);
+    const offs = offsetsOf(x.shape, x.strides, x.offset);
+    const out = allocArray(dtype, offs.length);
+    if (dtype === "bool") for (let i = 0; i < offs.length; i++) out[i] = +(src[offs[i]!] !== 0);
+    else if (dtype === "int32") for (let i = 0; i < offs.length; i++) out[i] = Math.trunc(src[offs[i]!]!);
+    else for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!]!;
+    return this.make(dtype, out);
+  }
+
+  unary(op: UnaryOp, x: View): Storage {
+    const f = UNARY[op];
+    const src = this.data(x);
+    const offs = offsetsOf(x.shape, x.strides, x.offset);
+    const out = allocArray(BOOL_RESULT.has(op) ? "bool" : x.storage.dtype, offs.length);
+    for (let i = 0; i < offs.length; i++) out[i] = f(src[offs[i]!]!);
+    return this.make(BOOL_RESULT.has(op) ? "bool" : x.storage.dtype, out);
+  }
+
+  binary(op: BinaryOp, a: View, b: View): Storage {
+    const dtype = a.storage.dtype;
+    const f = (dtype === "int32" && INT_BINARY[op]) || BINARY[op];
+    const da = this.data(a);
+    const db = this.data(b);
+    const oa = offsetsOf(a.shape, a.strides, a.offset);
+    const ob = offsetsOf(b.shape, b.strides, b.offset);
+    const outDtype = BOOL_RESULT.has(op) ? "bool" : dtype;
+    const out = allocArray(outDtype, oa.length);
+    for (let i = 0; i < oa.length; i++) out[i] = f(da[oa[i]!]!, db[ob[i]!]!);
+    return this.make(outDtype, out);
+  }
+
+  where(cond: View, a: View, b: View): Storage {
+    const dc = this.data(cond);
+    const da = this.data(a);
+    const db = this.data(b);
+    const oc = offsetsOf(cond.shape, cond.strides, cond.offset);
+    const oa = offsetsOf(a.shape, a.strides, a.offset);
+    const ob = offsetsOf(b.shape, b.strides, b.offset);
+    const out = allocArray(a.storage.dtype, oc.length);
+    for (let i = 0; i < oc.length; i++) out[i] = dc[oc[i]!] ? da[oa[i]!]! : db[ob[i]!]!;
+    return this.make(a.storage.dtype, out);
+  }
+
+  /** Visits x with the reduced axes moved last, so each output element owns a consecutive run. */
+  private grouped(x: View, axes: readonly number[]): { offs: Int32Array; groups: number; len: number } {
+    const keep = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
+    const order = [...keep, ...axes];
+    const offs = offsetsOf(order.map((d) => x.shape[d]!), order.map((d) => x.strides[d]!), x.offset);
+    const len = numel(axes.map((d) => x.shape[d]!));
+    const groups = numel(keep.map((d) => x.shape[d]!));
+    return { offs, groups, len };
+  }
+
+  reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
+    const src = this.data(x);
+    const { offs, groups, len } = this.grouped(x, axes);
+    const dtype = x.storage.dtype;
+    const intProd = dtype === "int32" && op === "prod";
+    const out = allocArray(dtype, groups);
+    for (let g = 0; g < groups; g++) {
+      let acc = op === "sum" ? 0 : op === "prod" ? 1 : op === "max" ? -Infinity : Infinity;
+      for (let j = 0; j < len; j++) {
+        const v = src[offs[g * len + j]!]!;
+        if (op === "sum") acc += v;
+        else if (op === "prod") acc = intProd ? Math.imul(acc, v) : acc * v;
+        else if (v !== v) acc = NaN;
+        else if (op === "max" ? v > acc : v < acc) acc = v;
+      }
+      out[g] = acc;
+    }
+    return this.make(dtype, out);
+  }
+
+  argReduce(op: ArgReduceOp, x: View, axis: number): Storage {
+    const src = this.data(x);
+    const { offs, groups, len } = this.grouped(x, [axis]);
+    const out = new Int32Array(groups);
+    for (let g = 0; g < groups; g++) {
+      let best = src[offs[g * len]!]!;
+      let at = 0;
+      for (let j = 1; j < len && best === best; j++) {
+        const v = src[offs[g * len + j]!]!;
+        if (v !== v || (op === "argmax" ? v > best : v < best)) {
+          best = v;
+          at = j;
+        }
+      }
+      out[g] = at;
+    }
+    return this.make("int32", out);
+  }
+
+  matmul(a: View, b: View): Storage {
+    const [B, M, K] = a.shape as [number, number, number];
+    const N = b.shape[2]!;
+    const [sab, sam, sak] = a.strides as [number, number, number];
+    const [sbb, sbk, sbn] = b.strides as [number, number, number];
+    const da = this.data(a);
+    const db = this.data(b);
+    const dtype = a.storage.dtype;
+    const out = allocArray(dtype, B * M * N);
+    for (let bi = 0; bi < B; bi++) {
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          let acc = 0;
+          let pa = a.offset + bi * sab + i * sam;
+          let pb = b.offset + bi * sbb + j * sbn;
+          for (let k = 0; k < K; k++, pa += sak, pb += sbk) acc += da[pa]! * db[pb]!;
+          out[(bi * M + i) * N + j] = acc;
+        }
+      }
+    }
+    return this.make(dtype, out);
+  }
+
+  /** Offsets into x for each index position, with the gathered dim's contribution left out. */
+  private alongDim(x: View, dim: number, index: View): { base: Int32Array; idx: Int32Array } {
+    const strides = x.strides.map((s, d) => (d === dim ? 0 : s));
+    const base = offsetsOf(index.shape, strides, x.offset);
+    const di = this.data(index);
+    const oi = offsetsOf(index.shape, index.strides, index.offset);
+    const size = x.shape[dim]!;
+    const idx = new Int32Array(oi.length);
+    for (let i = 0; i < oi.length; i++) {
+      const v = di[oi[i]!]!;
+      if (v < -size || v >= size) {
+        throw new IndexError(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+      }
+      idx[i] = v < 0 ? v + size : v;
+    }
+    return { base, idx };
+  }
+
+  gather(x: View, dim: number, index: View): Storage {
+    const src = this.data(x);
+    const { base, idx } = this.alongDim(x, dim, index);
+    const out = allocArray(x.storage.dtype, base.length);
+    const s = x.strides[dim]!;
+    for (let i = 0; i < base.length; i++) out[i] = src[base[i]! + idx[i]! * s]!;
+    return this.make(x.storage.dtype, out);
+  }
+
+  scatterAdd(baseView: View, dim: number, index: View, src: View): Storage {
+    const out = this.copy(baseView) as JsStorage;
+    const contiguous: View = { storage: out, shape: baseView.shape, strides: contiguousStrides(baseView.shape), offset: 0 };
+    const { base, idx } = this.alongDim(contiguous, dim, index);
+    const ds = this.data(src);
+    const os = offsetsOf(index.shape, src.strides, src.offset);
+    const s = contiguous.strides[dim]!;
+    const o = out.data;
+    for (let i = 0; i < base.length; i++) {
+      const at = base[i]! + idx[i]! * s;
+      o[at] = o[at]! + ds[os[i]!]!;
+    }
+    return out;
+  }
+
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
+    const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
+    const out = this.fill(numel(shape), value, x.storage.dtype);
+    const strides = contiguousStrides(shape);
+    const offset = pads.reduce((o, [before], i) => o + before * strides[i]!, 0);
+    this.assign({ storage: out, shape: x.shape, strides, offset }, x);
+    return out;
+  }
+
+  concat(xs: readonly View[], axis: number): Storage {
+    const first = xs[0]!;
+    const shape = [...first.shape];
+    shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
+    const out = this.empty(first.storage.dtype, numel(shape));
+    const strides = contiguousStrides(shape);
+    let at = 0;
+    for (const x of xs) {
+      this.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
+      at += x.shape[axis]!;
+    }
+    return out;
+  }
+
+  assign(dst: View, src: View): void {
+    const dd = this.data(dst);
+    const ds = this.data(src);
+    const od = offsetsOf(dst.shape, dst.strides, dst.offset);
+    const os = offsetsOf(src.shape, src.strides, src.offset);
+    for (let i = 0; i < od.length; i++) dd[od[i]!] = ds[os[i]!]!;
+  }
+}

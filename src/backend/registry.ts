@@ -1,0 +1,43 @@
+/**
+ * The explicit backend registry. Built-in backends are listed here by name; nothing registers itself
+ * by side effect. Heavy backends (WebGPU) will be loaded with `await import()` so CPU users never
+ * pay for them.
+ */
+import { ValueError } from "../core/errors.js";
+import type { Backend } from "./backend.js";
+import { JsBackend } from "./js/index.js";
+
+const factories = new Map<string, () => Backend>([["js", () => new JsBackend()]]);
+const instances = new Map<string, Backend>();
+let current = "js";
+
+/** Adds a backend under a name (for third-party or experimental backends). */
+export function registerBackend(name: string, factory: () => Backend): void {
+  factories.set(name, factory);
+  instances.delete(name);
+}
+
+export function listBackends(): string[] {
+  return [...factories.keys()];
+}
+
+export function backendByName(name: string): Backend {
+  let b = instances.get(name);
+  if (!b) {
+    const make = factories.get(name);
+    if (!make) throw new ValueError(`unknown backend '${name}'; available: ${listBackends().join(", ")}`);
+    b = make();
+    instances.set(name, b);
+  }
+  return b;
+}
+
+/** Selects the backend on which new tensors are created. */
+export function setBackend(name: string): void {
+  backendByName(name);
+  current = name;
+}
+
+export function getBackend(): Backend {
+  return backendByName(current);
+}

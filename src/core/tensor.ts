@@ -1,0 +1,504 @@
+/**
+ * The Tensor: a strided view onto backend storage, plus its place in the autograd graph.
+ *
+ * NOTE: the methods are PyTorch's method sugar over the op functions in ops/ (and backward() over
+ * autograd/). That is the one place where core reaches up a layer; every such import is used only
+ * inside a method body, so the ESM import cycle is resolved before any method runs.
+ */
+import type { Backend, Storage, View } from "../backend/backend.js";
+import { backendByName } from "../backend/registry.js";
+import type { Node } from "../autograd/tape.js";
+import { backward as runBackward, type BackwardOptions } from "../autograd/backward.js";
+import * as ew from "../ops/elementwise.js";
+import * as mv from "../ops/movement.js";
+import * as rd from "../ops/reduce.js";
+import * as ix from "../ops/indexing.js";
+import { matmul, mm, bmm } from "../ops/matmul.js";
+import { softmax, logSoftmax } from "../ops/composite/softmax.js";
+import { gelu, type GeluApproximate } from "../ops/composite/activations.js";
+import { updateInPlace } from "../ops/inplace.js";
+import { isFloating, type AnyTypedArray, type DType } from "./dtype.js";
+import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
+import { formatTensor } from "./format.js";
+import { contiguousStrides, isContiguous, normalizeDim, numel, type Shape } from "./shape.js";
+
+type TensorLike = ew.TensorLike;
+type ShapeArgs = mv.ShapeArgs;
+
+/** What `tolist()` returns: numbers (booleans for bool tensors), nested by dim. */
+export type TensorData = number | boolean | TensorData[];
+
+export class Tensor implements View {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  /** Set by the op layer when this tensor is the output of a recorded primitive. */
+  gradFn: Node | null = null;
+  /** Accumulated gradient of a leaf (or of a non-leaf after retainGrad()). */
+  grad: Tensor | null = null;
+  private leafRequiresGrad = false;
+  private keepsGrad = false;
+
+  constructor(
+    readonly storage: Storage,
+    shape: Shape,
+    strides: Shape = contiguousStrides(shape),
+    readonly offset = 0,
+  ) {
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze([...strides]);
+  }
+
+  // ---- metadata -------------------------------------------------------------------------------
+
+  get dtype(): DType {
+    return this.storage.dtype;
+  }
+
+  get backend(): Backend {
+    return this.storage.backend;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.ndim, "size")]!;
+  }
+
+  numel(): number {
+    return numel(this.shape);
+  }
+
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  // ---- autograd -------------------------------------------------------------------------------
+
+  get requiresGrad(): boolean {
+    return this.leafRequiresGrad || this.gradFn !== null;
+  }
+
+  set requiresGrad(flag: boolean) {
+    if (this.gradFn !== null) {
+      if (!flag) throw new AutogradError("requiresGrad can only be turned off on leaf tensors; use detach()");
+      return;
+    }
+    if (flag && !isFloating(this.dtype)) {
+      throw new DTypeError(`only floating point tensors can require gradients, got dtype ${this.dtype}`);
+    }
+    this.leafRequiresGrad = flag;
+  }
+
+  /** In-place setter returning this, as PyTorch's `requires_grad_()`. */
+  requiresGrad_(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Whether a non-leaf keeps its gradient in `.grad` (see retainGrad()). */
+  get retainsGrad(): boolean {
+    return this.keepsGrad;
+  }
+
+  retainGrad(): this {
+    if (!this.requiresGrad) throw new AutogradError("retainGrad: can't retain the gradient of a tensor that does not require grad");
+    if (!this.isLeaf) this.keepsGrad = true;
+    return this;
+  }
+
+  /** Undoes retainGrad() (used by autograd.grad to leave tensors as it found them). */
+  stopRetainingGrad(): void {
+    this.keepsGrad = false;
+  }
+
+  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+    runBackward(this, gradient, options);
+  }
+
+  /** The same data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+
+  // ---- data out -------------------------------------------------------------------------------
+
+  /** The elements in row-major order, as a new typed array of this dtype. */
+  dataSync(): AnyTypedArray {
+    return this.backend.toArray(this);
+  }
+
+  /** Async read, for backends whose memory lives on a device. */
+  async data(): Promise<AnyTypedArray> {
+    return this.dataSync();
+  }
+
+  item(): number {
+    if (this.numel() !== 1) {
+      throw new ValueError(`item: a tensor with ${this.numel()} elements (shape ${fmtShape(this.shape)}) cannot be converted to a number`);
+    }
+    return this.dataSync()[0]!;
+  }
+
+  tolist(): TensorData {
+    const flat = this.dataSync();
+    const isBool = this.dtype === "bool";
+    const build = (dim: number, start: number): TensorData => {
+      if (dim === this.ndim) return isBool ? flat[start] === 1 : flat[start]!;
+      const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+      return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, start + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    const suffix: string[] = [];
+    if (this.gradFn) suffix.push(`grad_fn=<${this.gradFn.name}>`);
+    else if (this.requiresGrad) suffix.push("requires_grad=True");
+    return formatTensor(this.dataSync(), this.shape, this.dtype, suffix);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /** Frees the storage now instead of waiting for garbage collection. Views of it die too. */
+  dispose(): void {
+    this.backend.dispose(this.storage);
+  }
+
+  // ---- dtype and backend ----------------------------------------------------------------------
+
+  to(dtype: DType): Tensor {
+    return ew.cast(this, dtype);
+  }
+  float(): Tensor {
+    return ew.cast(this, "float32");
+  }
+  double(): Tensor {
+    return ew.cast(this, "float64");
+  }
+  int(): Tensor {
+    return ew.cast(this, "int32");
+  }
+  bool(): Tensor {
+    return ew.cast(this, "bool");
+  }
+
+  /** A copy on another backend (gradients do not flow across backends). */
+  toBackend(target: string | Backend): Tensor {
+    const b = typeof target === "string" ? backendByName(target) : target;
+    if (b === this.backend) return this;
+    if (!b.supportsDType(this.dtype)) throw new DTypeError(`backend '${b.name}' does not support dtype ${this.dtype}`);
+    return new Tensor(b.fromArray(this.dataSync(), this.dtype), this.shape);
+  }
+
+  // ---- in place (outside the graph: optimizer steps, initialisation) --------------------------
+
+  add_(other: TensorLike, alpha?: number): this {
+    updateInPlace(this, "add_", [other], () => this.add(other, alpha));
+    return this;
+  }
+  sub_(other: TensorLike, alpha?: number): this {
+    updateInPlace(this, "sub_", [other], () => this.sub(other, alpha));
+    return this;
+  }
+  mul_(other: TensorLike): this {
+    updateInPlace(this, "mul_", [other], () => this.mul(other));
+    return this;
+  }
+  div_(other: TensorLike): this {
+    updateInPlace(this, "div_", [other], () => this.div(other));
+    return this;
+  }
+  /** Copies src (broadcast to this shape, cast to this dtype) into this tensor's elements. */
+  copy_(src: Tensor): this {
+    updateInPlace(this, "copy_", [src], () => src);
+    return this;
+  }
+  fill_(value: number): this {
+    updateInPlace(this, "fill_", [], () => new Tensor(this.backend.fill(1, value, this.dtype), []));
+    return this;
+  }
+  zero_(): this {
+    return this.fill_(0);
+  }
+
+  // ---- elementwise ----------------------------------------------------------------------------
+
+  add(other: TensorLike, alpha?: number): Tensor {
+    return ew.add(this, scaled(other, alpha));
+  }
+  sub(other: TensorLike, alpha?: number): Tensor {
+    return ew.sub(this, scaled(other, alpha));
+  }
+  mul(other: TensorLike): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return ew.div(this, other);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return ew.pow(this, exponent);
+  }
+  maximum(other: TensorLike): Tensor {
+    return ew.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return ew.minimum(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  sign(): Tensor {
+    return ew.sign(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ew.rsqrt(this);
+  }
+  sin(): Tensor {
+    return ew.sin(this);
+  }
+  cos(): Tensor {
+    return ew.cos(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  gelu(approximate: GeluApproximate = "none"): Tensor {
+    return gelu(this, approximate);
+  }
+  erf(): Tensor {
+    return ew.erf(this);
+  }
+  floor(): Tensor {
+    return ew.floor(this);
+  }
+  ceil(): Tensor {
+    return ew.ceil(this);
+  }
+  round(): Tensor {
+    return ew.round(this);
+  }
+  square(): Tensor {
+    return ew.square(this);
+  }
+  reciprocal(): Tensor {
+    return ew.reciprocal(this);
+  }
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  eq(other: TensorLike): Tensor {
+    return ew.eq(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return ew.ne(this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return ew.lt(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return ew.le(this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return ew.gt(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return ew.ge(this, other);
+  }
+  logicalAnd(other: TensorLike): Tensor {
+    return ew.logicalAnd(this, other);
+  }
+  logicalOr(other: TensorLike): Tensor {
+    return ew.logicalOr(this, other);
+  }
+  logicalXor(other: TensorLike): Tensor {
+    return ew.logicalXor(this, other);
+  }
+  logicalNot(): Tensor {
+    return ew.logicalNot(this);
+  }
+  isnan(): Tensor {
+    return ew.isnan(this);
+  }
+  /** `x.where(cond, y)`: x where cond holds, else y (PyTorch's method form). */
+  where(condition: Tensor, other: TensorLike): Tensor {
+    return ew.where(condition, this, other);
+  }
+  maskedFill(mask: Tensor, value: TensorLike): Tensor {
+    return ix.maskedFill(this, mask, value);
+  }
+
+  // ---- reductions -----------------------------------------------------------------------------
+
+  sum(dim?: rd.Dims, keepdim = false): Tensor {
+    return rd.sum(this, dim, keepdim);
+  }
+  mean(dim?: rd.Dims, keepdim = false): Tensor {
+    return rd.mean(this, dim, keepdim);
+  }
+  prod(dim?: rd.Dims, keepdim = false): Tensor {
+    return rd.prod(this, dim, keepdim);
+  }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): rd.ValuesIndices;
+  max(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
+    return dim === undefined ? rd.max(this) : rd.max(this, dim, keepdim);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): rd.ValuesIndices;
+  min(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
+    return dim === undefined ? rd.min(this) : rd.min(this, dim, keepdim);
+  }
+  amax(dim?: rd.Dims, keepdim = false): Tensor {
+    return rd.amax(this, dim, keepdim);
+  }
+  amin(dim?: rd.Dims, keepdim = false): Tensor {
+    return rd.amin(this, dim, keepdim);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return rd.argmax(this, dim, keepdim);
+  }
+  argmin(dim?: number, keepdim = false): Tensor {
+    return rd.argmin(this, dim, keepdim);
+  }
+  var(dim?: rd.Dims, unbiased = true, keepdim = false): Tensor {
+    return rd.variance(this, dim, unbiased, keepdim);
+  }
+  std(dim?: rd.Dims, unbiased = true, keepdim = false): Tensor {
+    return rd.std(this, dim, unbiased, keepdim);
+  }
+  logsumexp(dim: rd.Dims, keepdim = false): Tensor {
+    return rd.logsumexp(this, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return logSoftmax(this, dim);
+  }
+
+  // ---- shape and layout -----------------------------------------------------------------------
+
+  reshape(...shape: ShapeArgs): Tensor {
+    return mv.reshape(this, mv.shapeArg(shape));
+  }
+  view(...shape: ShapeArgs): Tensor {
+    return mv.view(this, mv.shapeArg(shape));
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return mv.flatten(this, startDim, endDim);
+  }
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return mv.unflatten(this, dim, sizes);
+  }
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return mv.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return mv.unsqueeze(this, dim);
+  }
+  permute(...dims: ShapeArgs): Tensor {
+    return mv.permute(this, mv.shapeArg(dims));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return mv.transpose(this, dim0, dim1);
+  }
+  t(): Tensor {
+    return mv.t(this);
+  }
+  /** The transpose of a matrix (PyTorch's `.T` for 2-D tensors). */
+  get T(): Tensor {
+    return mv.t(this);
+  }
+  expand(...shape: ShapeArgs): Tensor {
+    return mv.expand(this, mv.shapeArg(shape));
+  }
+  expandAs(other: Tensor): Tensor {
+    return mv.expand(this, other.shape);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return mv.expand(this, shape);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return mv.narrow(this, dim, start, length);
+  }
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+    return mv.slice(this, dim, start, end, step);
+  }
+  select(dim: number, index: number): Tensor {
+    return mv.select(this, dim, index);
+  }
+  contiguous(): Tensor {
+    return mv.contiguous(this);
+  }
+  clone(): Tensor {
+    return mv.clone(this);
+  }
+  split(sizes: number | readonly number[], dim = 0): Tensor[] {
+    return mv.split(this, sizes, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return mv.chunk(this, chunks, dim);
+  }
+  repeat(...sizes: ShapeArgs): Tensor {
+    return mv.repeat(this, mv.shapeArg(sizes));
+  }
+
+  // ---- products and indexing ------------------------------------------------------------------
+
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return mm(this, other);
+  }
+  bmm(other: Tensor): Tensor {
+    return bmm(this, other);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return ix.gather(this, dim, index);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return ix.scatterAdd(this, dim, index, src);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return ix.indexSelect(this, dim, index);
+  }
+}
+
+/** other·alpha for add/sub's `alpha` argument. */
+function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
+  if (alpha === undefined) return other;
+  return other instanceof Tensor ? ew.mul(other, alpha) : Number(other) * alpha;
+}

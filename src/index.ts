@@ -1,0 +1,43 @@
+/**
+ * tensorgrad — `import * as tg from "tensorgrad"`.
+ * The public barrel: tensors and their creation, every op as a function (also available as Tensor
+ * methods), autograd controls, backends, errors, and `tg.testing`.
+ */
+export { Tensor, type TensorData } from "./core/tensor.js";
+export type { DType, AnyTypedArray } from "./core/dtype.js";
+export type { Shape } from "./core/shape.js";
+export { Generator, manualSeed, defaultGenerator } from "./core/rng.js";
+export {
+  TensorgradError, ShapeError, DTypeError, ValueError, IndexError, AutogradError, DataError, FormatError,
+} from "./core/errors.js";
+
+export {
+  tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint,
+  zerosLike, onesLike, fullLike, randLike, randnLike, randintLike,
+  type CreateOptions, type RandomOptions, type NestedArray,
+} from "./ops/creation.js";
+export {
+  add, sub, mul, div, pow, maximum, minimum, neg, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tanh,
+  sigmoid, relu, erf, floor, ceil, round, square, reciprocal, clamp, where, isnan,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, cast, type TensorLike,
+} from "./ops/elementwise.js";
+export { gelu, leakyRelu, elu, silu, softplus, logSigmoid, type GeluApproximate } from "./ops/composite/activations.js";
+export { softmax, logSoftmax } from "./ops/composite/softmax.js";
+export {
+  sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp,
+  type Dims, type ValuesIndices,
+} from "./ops/reduce.js";
+export {
+  reshape, view, flatten, unflatten, squeeze, unsqueeze, permute, transpose, t, expand, narrow, slice,
+  select, contiguous, clone, cat, stack, split, chunk, pad, repeat,
+} from "./ops/movement.js";
+export { matmul, mm, bmm } from "./ops/matmul.js";
+export { gather, scatterAdd, indexSelect, maskedFill, oneHot } from "./ops/indexing.js";
+
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
+export { grad, type BackwardOptions } from "./autograd/backward.js";
+
+export { setBackend, getBackend, listBackends, registerBackend, backendByName } from "./backend/registry.js";
+export type { Backend, Storage, View } from "./backend/backend.js";
+
+export * as testing from "./testing.js";

@@ -1,0 +1,41 @@
+/**
+ * Activations composed from primitives. NOTE: branches are arranged so that the branch `where`
+ * discards never overflows (exp of a large number), since 0 · ∞ in its gradient would be NaN.
+ */
+import type { Tensor } from "../../core/tensor.js";
+import { abs, add, erf, exp, gt, log, mul, neg, relu, sigmoid, sub, tanh, where } from "../elementwise.js";
+
+export type GeluApproximate = "none" | "tanh";
+
+/** GELU: x·Φ(x) exactly (erf), or the tanh approximation. */
+export function gelu(x: Tensor, approximate: GeluApproximate = "none"): Tensor {
+  if (approximate === "tanh") {
+    const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(x, 0.5), add(tanh(inner), 1));
+  }
+  return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
+}
+
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return where(gt(x, 0), x, mul(x, negativeSlope));
+}
+
+export function elu(x: Tensor, alpha = 1): Tensor {
+  const negative = where(gt(x, 0), 0, x);
+  return where(gt(x, 0), x, mul(sub(exp(negative), 1), alpha));
+}
+
+export function silu(x: Tensor): Tensor {
+  return mul(x, sigmoid(x));
+}
+
+/** (1/β)·log(1 + e^{βx}), as relu(z) + log(1 + e^{−|z|}) so it never overflows. */
+export function softplus(x: Tensor, beta = 1): Tensor {
+  const z = mul(x, beta);
+  const out = add(relu(z), log(add(exp(neg(abs(z))), 1)));
+  return beta === 1 ? out : mul(out, 1 / beta);
+}
+
+export function logSigmoid(x: Tensor): Tensor {
+  return neg(softplus(neg(x)));
+}

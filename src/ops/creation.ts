@@ -1,0 +1,167 @@
+/** Making tensors: from JS data, constants, ranges, and seeded random draws. */
+import { allocArray, dtypeOfArray, isFloating, type AnyTypedArray, type DType } from "../core/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { defaultGenerator, type Generator } from "../core/rng.js";
+import { checkShape, contiguousStrides, numel, type Shape } from "../core/shape.js";
+import { Tensor } from "../core/tensor.js";
+import type { Backend } from "../backend/backend.js";
+import { getBackend } from "../backend/registry.js";
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+/** Nested arrays of numbers or booleans, any depth. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+function finish(storage: ReturnType<Backend["fill"]>, shape: Shape, opts: CreateOptions): Tensor {
+  const t = new Tensor(storage, shape, contiguousStrides(shape), 0);
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function flatten(data: NestedArray, shape: number[], out: (number | boolean)[], depth: number): void {
+  if (!Array.isArray(data)) {
+    if (depth !== shape.length) throw new ShapeError(`tensor: nested arrays are ragged (a number at depth ${depth}, expected depth ${shape.length})`);
+    out.push(data as number | boolean);
+    return;
+  }
+  if (depth === shape.length) throw new ShapeError(`tensor: nested arrays are ragged (an array at depth ${depth})`);
+  if (data.length !== shape[depth]) {
+    throw new ShapeError(`tensor: nested arrays are ragged (expected ${shape[depth]} items at depth ${depth}, got ${data.length})`);
+  }
+  for (const item of data) flatten(item, shape, out, depth + 1);
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0]!;
+  }
+  return shape;
+}
+
+/**
+ * `tg.tensor(data, {dtype, requiresGrad, shape})`. JS numbers become float32 (JS cannot tell 1 from
+ * 1.0, so we follow TensorFlow.js rather than PyTorch's int inference); booleans become bool; a typed
+ * array keeps its dtype (Uint8Array → bool) and may be given a shape.
+ */
+export function tensor(
+  data: NestedArray | AnyTypedArray | readonly number[],
+  opts: CreateOptions & { shape?: readonly number[] } = {},
+): Tensor {
+  let flat: ArrayLike<number>;
+  let shape: number[];
+  let dtype = opts.dtype;
+  if (ArrayBuffer.isView(data)) {
+    flat = data as AnyTypedArray;
+    dtype ??= dtypeOfArray(flat);
+    if (dtype === undefined) throw new DTypeError(`tensor: unsupported typed array ${data.constructor.name}; use Float32Array, Float64Array, Int32Array or Uint8Array`);
+    shape = opts.shape ? checkShape(opts.shape, "tensor") : [flat.length];
+  } else {
+    shape = inferShape(data);
+    const items: (number | boolean)[] = [];
+    flatten(data, shape, items, 0);
+    dtype ??= items.length > 0 && items.every((v) => typeof v === "boolean") ? "bool" : "float32";
+    flat = items.map(Number);
+    if (opts.shape) shape = checkShape(opts.shape, "tensor");
+  }
+  if (numel(shape) !== flat.length) {
+    throw new ShapeError(`tensor: ${flat.length} values cannot fill shape ${fmtShape(shape)}`);
+  }
+  const arr = allocArray(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) arr[i] = flat[i]!;
+  return finish(getBackend().fromArray(arr, dtype), shape, opts);
+}
+
+/** A 0-d tensor on a given backend (used to lift JS numbers into ops). */
+export function scalar(value: number, dtype: DType, backend: Backend = getBackend()): Tensor {
+  return new Tensor(backend.fill(1, value, dtype), [], [], 0);
+}
+
+function checkGradDType(opts: CreateOptions, dtype: DType, op: string): void {
+  if (opts.requiresGrad && !isFloating(dtype)) {
+    throw new DTypeError(`${op}: only floating point tensors can require gradients, got dtype ${dtype}`);
+  }
+}
+
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  checkShape(shape, "full");
+  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
+  checkGradDType(opts, dtype, "full");
+  return finish(getBackend().fill(numel(shape), Number(value), dtype), shape, opts);
+}
+
+export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
+export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
+
+/** `arange(end)`, `arange(start, end)` or `arange(start, end, step)`; dtype float32 unless given. */
+export function arange(a: number, b?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  const [start, end] = b === undefined ? [0, a] : [a, b];
+  if (step === 0) throw new ValueError("arange: step must be nonzero");
+  if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const dtype = opts.dtype ?? "float32";
+  return finish(getBackend().arange(n, start, step, dtype), [n], opts);
+}
+
+/** `steps` evenly spaced values from start to end inclusive (PyTorch's symmetric formula). */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const dtype = opts.dtype ?? "float32";
+  // NOTE: the first half counts up from start and the second down from end, so both ends are exact.
+  const out = allocArray("float64", steps);
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  return tensor(out, { ...opts, dtype });
+}
+
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  checkShape([n, m], "eye");
+  const rows = arange(n, undefined, 1, { dtype: "int32" }).unsqueeze(1);
+  const cols = arange(m, undefined, 1, { dtype: "int32" });
+  const out = rows.eq(cols).to(opts.dtype ?? "float32");
+  if (opts.requiresGrad) out.requiresGrad = true;
+  return out;
+}
+
+function random(shape: readonly number[], dist: "uniform" | "normal", opts: RandomOptions, op: string): Tensor {
+  checkShape(shape, op);
+  const dtype = opts.dtype ?? "float32";
+  if (!isFloating(dtype)) throw new DTypeError(`${op}: dtype must be floating point, got ${dtype}`);
+  const gen = opts.generator ?? defaultGenerator;
+  const n = numel(shape);
+  return finish(getBackend().random(n, dist, gen.seed, gen.take(n), dtype), shape, opts);
+}
+
+/** Uniform on [0, 1). */
+export const rand = (shape: readonly number[], opts: RandomOptions = {}): Tensor => random(shape, "uniform", opts, "rand");
+/** Standard normal. */
+export const randn = (shape: readonly number[], opts: RandomOptions = {}): Tensor => random(shape, "normal", opts, "randn");
+
+/** Integers uniform on [low, high); int32 unless a dtype is given. */
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new ValueError(`randint: high (${high}) must be greater than low (${low})`);
+  const u = random(shape, "uniform", { ...opts, dtype: "float64", requiresGrad: false }, "randint");
+  return u.mul(high - low).floor().add(low).to(opts.dtype ?? "int32");
+}
+
+type LikeOptions = CreateOptions;
+const like = (t: Tensor, opts: LikeOptions): CreateOptions => ({ dtype: opts.dtype ?? t.dtype, ...(opts.requiresGrad ? { requiresGrad: true } : {}) });
+
+export const zerosLike = (t: Tensor, opts: LikeOptions = {}): Tensor => zeros(t.shape, like(t, opts));
+export const onesLike = (t: Tensor, opts: LikeOptions = {}): Tensor => ones(t.shape, like(t, opts));
+export const fullLike = (t: Tensor, value: number, opts: LikeOptions = {}): Tensor => full(t.shape, value, like(t, opts));
+export const randLike = (t: Tensor, opts: RandomOptions = {}): Tensor => rand(t.shape, { ...opts, ...like(t, opts) });
+export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(t.shape, { ...opts, ...like(t, opts) });
+export const randintLike = (t: Tensor, low: number, high: number, opts: RandomOptions = {}): Tensor =>
+  randint(low, high, t.shape, { ...opts, ...like(t, opts) });

@@ -1,0 +1,79 @@
+/** Indexing along a dim: gather / scatterAdd primitives and what is composed from them. */
+import { isFloating } from "../core/dtype.js";
+import { DTypeError, IndexError, ShapeError, fmtShape } from "../core/errors.js";
+import { normalizeDim } from "../core/shape.js";
+import type { Tensor } from "../core/tensor.js";
+import { apply } from "./dispatch.js";
+import { arange } from "./creation.js";
+import { cast, eq, where, type TensorLike } from "./elementwise.js";
+import { expand, narrow, reshape, unsqueeze } from "./movement.js";
+import { amax, amin } from "./reduce.js";
+
+function checkIndex(index: Tensor, op: string): Tensor {
+  if (isFloating(index.dtype) || index.dtype === "bool") {
+    throw new DTypeError(`${op}: index must be an int32 tensor, got ${index.dtype} (shape ${fmtShape(index.shape)})`);
+  }
+  return index;
+}
+
+function checkAlong(x: Tensor, d: number, index: Tensor, op: string): void {
+  if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i]!)) {
+    throw new ShapeError(
+      `${op}: index of shape ${fmtShape(index.shape)} does not fit input of shape ${fmtShape(x.shape)} along dim ${d} (same number of dims, and no larger in any other dim)`,
+    );
+  }
+}
+
+/** out[i][j][k] = x[i][index[i][j][k]][k] for dim = 1, and likewise for other dims. */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(dim, x.ndim, "gather");
+  checkAlong(x, d, checkIndex(index, "gather"), "gather");
+  return apply("gather", [x, index], { dim: d });
+}
+
+/** A copy of x with src[i][j][k] added at x[i][index[i][j][k]][k] (dim = 1). */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const d = normalizeDim(dim, x.ndim, "scatterAdd");
+  checkAlong(x, d, checkIndex(index, "scatterAdd"), "scatterAdd");
+  if (src.ndim !== index.ndim || src.shape.some((s, i) => s < index.shape[i]!)) {
+    throw new ShapeError(`scatterAdd: src of shape ${fmtShape(src.shape)} is smaller than index of shape ${fmtShape(index.shape)}`);
+  }
+  // Only the index-shaped corner of src takes part (PyTorch's rule): make that explicit with views.
+  let s = cast(src, x.dtype);
+  index.shape.forEach((n, i) => {
+    if (s.shape[i] !== n) s = narrow(s, i, 0, n);
+  });
+  return apply("scatterAdd", [x, index, s], { dim: d });
+}
+
+/** Selects entries of x along dim by a 1-D index (embedding lookups). */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(dim, x.ndim, "indexSelect");
+  checkIndex(index, "indexSelect");
+  if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 0-D or 1-D, got shape ${fmtShape(index.shape)}`);
+  const n = index.numel();
+  const outShape = x.shape.map((s, i) => (i === d ? n : s));
+  const along = reshape(index, x.shape.map((_, i) => (i === d ? n : 1)));
+  return gather(x, d, expand(along, outShape));
+}
+
+/** x with `value` wherever mask is true; mask broadcasts to x's shape. */
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  if (mask.dtype !== "bool") throw new DTypeError(`maskedFill: mask must be a bool tensor, got ${mask.dtype}`);
+  const out = where(mask, value, x);
+  if (out.ndim !== x.ndim || out.shape.some((s, i) => s !== x.shape[i])) {
+    throw new ShapeError(`maskedFill: mask of shape ${fmtShape(mask.shape)} must broadcast to the input's shape ${fmtShape(x.shape)}`);
+  }
+  return cast(out, x.dtype);
+}
+
+/** One-hot rows (int32) for class indices; numClasses = -1 uses max(index) + 1. */
+export function oneHot(index: Tensor, numClasses = -1): Tensor {
+  checkIndex(index, "oneHot");
+  if (index.numel() > 0 && amin(index).item() < 0) throw new IndexError("oneHot: class values must be non-negative");
+  const hi = index.numel() > 0 ? amax(index).item() : -1;
+  const n = numClasses === -1 ? hi + 1 : numClasses;
+  if (hi >= n) throw new IndexError(`oneHot: class value ${hi} is out of range for numClasses ${n}`);
+  const classes = arange(n, undefined, 1, { dtype: "int32" });
+  return cast(eq(unsqueeze(index, -1), classes.toBackend(index.backend)), "int32");
+}

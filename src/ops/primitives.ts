@@ -1,0 +1,111 @@
+/**
+ * The primitive set: every differentiable building block, its attributes, and how it runs.
+ *
+ * A primitive is either a backend kernel (elementwise, reduce, matmul, gather, …) or a view (reshape,
+ * permute, expand, slice: new shape and strides over the same storage, no kernel). Every other op in
+ * tensorgrad is composed of these, and autograd needs a rule for exactly these
+ * (autograd/rules/<family>.ts; a missing rule is a compile error).
+ *
+ * Inputs reaching a primitive are already checked and prepared by the op layer: elementwise inputs
+ * have the output's shape (broadcasting is an explicit `expand`) and one dtype.
+ */
+import type { DType } from "../core/dtype.js";
+import { contiguousStrides, numel, viewStrides, type Shape } from "../core/shape.js";
+import { Tensor } from "../core/tensor.js";
+import type { BinaryOp, ReduceOp, Storage, UnaryOp } from "../backend/backend.js";
+
+type None = Record<never, never>;
+
+export type UnaryPrimitive = UnaryOp;
+export type BinaryPrimitive = BinaryOp;
+export type ReducePrimitive = ReduceOp;
+
+export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } & {
+  [K in ReducePrimitive]: { dims: readonly number[] };
+} & {
+  where: None;
+  cast: { dtype: DType };
+  contiguous: None;
+  argmax: { dim: number };
+  argmin: { dim: number };
+  matmul: None;
+  gather: { dim: number };
+  scatterAdd: { dim: number };
+  pad: { pads: readonly (readonly [number, number])[]; value: number };
+  cat: { dim: number };
+  // Views: no kernel, same storage.
+  reshape: { shape: readonly number[] };
+  permute: { dims: readonly number[] };
+  expand: { shape: readonly number[] };
+  slice: { dim: number; start: number; step: number; length: number };
+};
+
+export type PrimitiveName = keyof PrimitiveAttrs;
+
+type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => Tensor;
+
+function fromStorage(storage: Storage, shape: Shape): Tensor {
+  return new Tensor(storage, shape, contiguousStrides(shape), 0);
+}
+
+const unary = (op: UnaryOp): Forward<UnaryPrimitive> => ([x]) => fromStorage(x!.backend.unary(op, x!), x!.shape);
+const binary = (op: BinaryOp): Forward<BinaryPrimitive> => ([a, b]) =>
+  fromStorage(a!.backend.binary(op, a!, b!), a!.shape);
+const reduce = (op: ReduceOp): Forward<ReducePrimitive> => ([x], { dims }) =>
+  fromStorage(x!.backend.reduce(op, x!, dims), x!.shape.filter((_, d) => !dims.includes(d)));
+
+function view(x: Tensor, shape: Shape, strides: Shape, offset: number): Tensor {
+  return new Tensor(x.storage, shape, strides, offset);
+}
+
+export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
+  neg: unary("neg"), abs: unary("abs"), sign: unary("sign"), exp: unary("exp"), log: unary("log"),
+  sqrt: unary("sqrt"), rsqrt: unary("rsqrt"), sin: unary("sin"), cos: unary("cos"), tanh: unary("tanh"),
+  sigmoid: unary("sigmoid"), relu: unary("relu"), erf: unary("erf"), floor: unary("floor"),
+  ceil: unary("ceil"), round: unary("round"), logicalNot: unary("logicalNot"),
+
+  add: binary("add"), sub: binary("sub"), mul: binary("mul"), div: binary("div"), pow: binary("pow"),
+  maximum: binary("maximum"), minimum: binary("minimum"),
+  eq: binary("eq"), ne: binary("ne"), lt: binary("lt"), le: binary("le"), gt: binary("gt"), ge: binary("ge"),
+  logicalAnd: binary("logicalAnd"), logicalOr: binary("logicalOr"), logicalXor: binary("logicalXor"),
+
+  where: ([c, a, b]) => fromStorage(a!.backend.where(c!, a!, b!), a!.shape),
+  cast: ([x], { dtype }) => fromStorage(x!.backend.cast(x!, dtype), x!.shape),
+  contiguous: ([x]) => fromStorage(x!.backend.copy(x!), x!.shape),
+
+  sum: reduce("sum"), prod: reduce("prod"), max: reduce("max"), min: reduce("min"),
+  argmax: ([x], { dim }) => fromStorage(x!.backend.argReduce("argmax", x!, dim), x!.shape.filter((_, d) => d !== dim)),
+  argmin: ([x], { dim }) => fromStorage(x!.backend.argReduce("argmin", x!, dim), x!.shape.filter((_, d) => d !== dim)),
+
+  matmul: ([a, b]) => fromStorage(a!.backend.matmul(a!, b!), [a!.shape[0]!, a!.shape[1]!, b!.shape[2]!]),
+  gather: ([x, index], { dim }) => fromStorage(x!.backend.gather(x!, dim, index!), index!.shape),
+  scatterAdd: ([base, index, src], { dim }) => fromStorage(base!.backend.scatterAdd(base!, dim, index!, src!), base!.shape),
+  pad: ([x], { pads, value }) =>
+    fromStorage(x!.backend.pad(x!, pads, value), x!.shape.map((d, i) => d + pads[i]![0] + pads[i]![1])),
+  cat: (xs, { dim }) => {
+    const shape = [...xs[0]!.shape];
+    shape[dim] = xs.reduce((n, x) => n + x.shape[dim]!, 0);
+    return fromStorage(xs[0]!.backend.concat(xs, dim), shape);
+  },
+
+  reshape: ([x], { shape }) => {
+    const strides = viewStrides(x!.shape, x!.strides, shape);
+    if (strides) return view(x!, shape, strides, x!.offset);
+    // Not expressible as a view of this layout: copy first (as torch.reshape does).
+    return fromStorage(x!.backend.copy(x!), shape);
+  },
+  permute: ([x], { dims }) => view(x!, dims.map((d) => x!.shape[d]!), dims.map((d) => x!.strides[d]!), x!.offset),
+  expand: ([x], { shape }) => {
+    const lead = shape.length - x!.ndim;
+    const strides = shape.map((d, i) => (i < lead || x!.shape[i - lead] !== d ? 0 : x!.strides[i - lead]!));
+    return view(x!, shape, strides, x!.offset);
+  },
+  slice: ([x], { dim, start, step, length }) => {
+    const shape = [...x!.shape];
+    const strides = [...x!.strides];
+    shape[dim] = length;
+    strides[dim] = x!.strides[dim]! * step;
+    const offset = length === 0 && numel(shape) === 0 ? x!.offset : x!.offset + start * x!.strides[dim]!;
+    return view(x!, shape, strides, offset);
+  },
+};

@@ -1,0 +1,2 @@
+/** Tools for testing models and ops (`tg.testing`). */
+export { gradcheck, type GradcheckOptions } from "./autograd/gradcheck.js";

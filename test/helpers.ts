@@ -1,0 +1,36 @@
+/** Shared test helpers: closeness checks and fixture loading. */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as tg from "../src/index.js";
+
+export function flat(x: tg.Tensor | number[] | tg.AnyTypedArray): number[] {
+  return x instanceof tg.Tensor ? Array.from(x.dataSync()) : Array.from(x);
+}
+
+/** Asserts |a − b| ≤ atol + rtol·|b| elementwise (NaN matches NaN), and equal shapes for tensors. */
+export function assertClose(
+  actual: tg.Tensor | number[],
+  expected: tg.Tensor | number[] | tg.AnyTypedArray,
+  { atol = 1e-5, rtol = 1e-5, shape }: { atol?: number; rtol?: number; shape?: readonly number[] } = {},
+): void {
+  if (shape && actual instanceof tg.Tensor) assert.deepEqual(actual.shape, shape);
+  if (actual instanceof tg.Tensor && expected instanceof tg.Tensor) assert.deepEqual(actual.shape, expected.shape);
+  const a = flat(actual);
+  const e = flat(expected);
+  assert.equal(a.length, e.length, `length ${a.length} != ${e.length}`);
+  a.forEach((v, i) => {
+    const w = e[i]!;
+    if (Number.isNaN(w)) return assert.ok(Number.isNaN(v), `element ${i}: expected NaN, got ${v}`);
+    if (!Number.isFinite(w)) return assert.equal(v, w, `element ${i}`);
+    assert.ok(Math.abs(v - w) <= atol + rtol * Math.abs(w), `element ${i}: got ${v}, expected ${w}`);
+  });
+}
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")) as T;
+}
+
+/** Runs fn on every backend (the whole suite runs per backend, jax-js style). */
+export function eachBackend(fn: (name: string) => void): void {
+  for (const name of tg.listBackends()) fn(name);
+}

@@ -1,0 +1,144 @@
+/**
+ * Every op against PyTorch: forward values and input gradients of sum(u · f(inputs)), from
+ * test/fixtures/ops.json (made by tools/make_op_fixtures.py; CI reads the committed file only).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import type { Tensor } from "../../src/index.js";
+import { assertClose, readFixture } from "../helpers.js";
+
+interface Encoded {
+  shape: number[];
+  dtype: "float32" | "int32";
+  data: (number | null)[];
+}
+interface Case {
+  inputs: Encoded[];
+  output: Encoded;
+  u: Encoded;
+  grads: (Encoded | null)[];
+}
+
+const F = (fn: (...xs: Tensor[]) => Tensor) => fn;
+
+/** The same case names as tools/make_op_fixtures.py, written with tensorgrad. */
+const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
+  neg: F((x) => x.neg()),
+  abs: F((x) => x.abs()),
+  exp: F((x) => x.exp()),
+  log: F((x) => x.log()),
+  sqrt: F((x) => x.sqrt()),
+  rsqrt: F((x) => x.rsqrt()),
+  sin: F((x) => x.sin()),
+  cos: F((x) => x.cos()),
+  tanh: F((x) => x.tanh()),
+  sigmoid: F((x) => x.sigmoid()),
+  relu: F((x) => x.relu()),
+  gelu: F((x) => x.gelu()),
+  gelu_tanh: F((x) => x.gelu("tanh")),
+  erf: F((x) => x.erf()),
+  floor: F((x) => x.floor()),
+  ceil: F((x) => x.ceil()),
+  round: F((x) => x.round()),
+  sign: F((x) => x.sign()),
+  square: F((x) => x.square()),
+  reciprocal: F((x) => x.reciprocal()),
+  clamp: F((x) => x.clamp(-0.5, 0.5)),
+  clamp_min: F((x) => x.clamp(0.1)),
+  leaky_relu: F((x) => tg.leakyRelu(x, 0.1)),
+  elu: F((x) => tg.elu(x)),
+  silu: F((x) => tg.silu(x)),
+  softplus: F((x) => tg.softplus(x)),
+  logsigmoid: F((x) => tg.logSigmoid(x)),
+  add: F((a, b) => a.add(b!)),
+  add_alpha: F((a, b) => a.add(b!, 2.5)),
+  sub: F((a, b) => a.sub(b!)),
+  mul: F((a, b) => a.mul(b!)),
+  div: F((a, b) => a.div(b!)),
+  pow: F((a, b) => a.pow(b!)),
+  pow_scalar: F((a) => a.pow(3)),
+  maximum: F((a, b) => tg.maximum(a, b!)),
+  minimum: F((a, b) => tg.minimum(a, b!)),
+  where: F((a, b) => tg.where(a.gt(0), a, b!)),
+  scalar_ops: F((a) => tg.sub(2, a).mul(3).div(a.mul(a).add(1))),
+  sum_all: F((x) => x.sum()),
+  sum_dim: F((x) => x.sum(1)),
+  sum_dims_keepdim: F((x) => x.sum([0, 2], true)),
+  mean_dim: F((x) => x.mean(-1)),
+  mean_all: F((x) => x.mean()),
+  prod_dim: F((x) => x.prod(1)),
+  prod_all: F((x) => x.prod()),
+  amax_dim: F((x) => x.amax(1)),
+  max_all: F((x) => x.max()),
+  max_dim_values: F((x) => x.max(1).values),
+  min_dim_keepdim: F((x) => x.min(0, true).values),
+  var: F((x) => x.var(1)),
+  var_biased: F((x) => x.var(1, false, true)),
+  std_all: F((x) => x.std()),
+  logsumexp: F((x) => x.logsumexp(1)),
+  softmax: F((x) => x.softmax(1)),
+  softmax_dim0: F((x) => x.softmax(0)),
+  log_softmax: F((x) => x.logSoftmax(-1)),
+  reshape_transposed: F((x) => x.t().reshape(2, 6)),
+  permute: F((x) => x.permute(2, 0, 1).mul(1)),
+  transpose_exp: F((x) => x.transpose(0, 1).exp()),
+  expand: F((x) => x.expand(3, 2, 4).mul(1)),
+  narrow: F((x) => x.narrow(1, 1, 2).mul(1)),
+  slice_step: F((x) => x.slice(1, 1, null, 2).mul(1)),
+  select: F((x) => x.select(1, 2).mul(1)),
+  cat: F((a, b) => tg.cat([a, b!], 1)),
+  stack: F((a, b) => tg.stack([a, b!], 1)),
+  split_second: F((x) => x.split(2, 1)[1]!.mul(1)),
+  chunk_last: F((x) => x.chunk(3, 0)[2]!.mul(1)),
+  pad: F((x) => tg.pad(x, [1, 2, 0, 1], 0.5)),
+  pad_crop: F((x) => tg.pad(x, [-1, 1])),
+  repeat: F((x) => x.repeat(2, 1, 3)),
+  flatten: F((x) => x.flatten(1).mul(1)),
+  squeeze_unsqueeze: F((x) => x.squeeze(1).unsqueeze(0).mul(1)),
+  slice_of_transposed_view: F((x) => x.t().slice(0, 1, 3).exp()),
+  matmul_2d: F((a, b) => a.matmul(b!)),
+  matmul_batched_broadcast: F((a, b) => a.matmul(b!)),
+  matmul_batch_both: F((a, b) => a.matmul(b!)),
+  matmul_vec_mat: F((a, b) => a.matmul(b!)),
+  matmul_mat_vec: F((a, b) => a.matmul(b!)),
+  matmul_dot: F((a, b) => a.matmul(b!)),
+  matmul_transposed: F((a, b) => a.t().matmul(b!.transpose(0, 1))),
+  bmm: F((a, b) => tg.bmm(a, b!)),
+  gather: F((x, i) => x.gather(1, i!)),
+  scatter_add: F((x, i, s) => x.scatterAdd(0, i!, s!)),
+  index_select: F((x, i) => x.indexSelect(0, i!)),
+  index_select_dim1: F((x, i) => x.indexSelect(1, i!)),
+  masked_fill: F((x) => x.maskedFill(x.gt(0.5), -1)),
+};
+
+const decode = (e: Encoded) =>
+  tg.tensor(e.data.map((v) => v ?? NaN), { dtype: e.dtype, shape: e.shape });
+
+const fixture = readFixture<{ cases: Record<string, Case> }>("ops.json");
+
+describe("ops match PyTorch (forward and gradients)", () => {
+  test("every fixture case has a tensorgrad op, and every op a fixture", () => {
+    assert.deepEqual(Object.keys(OPS).sort(), Object.keys(fixture.cases).sort());
+  });
+
+  for (const backend of tg.listBackends()) {
+    for (const [name, c] of Object.entries(fixture.cases)) {
+      test(`${name} [${backend}]`, () => {
+        tg.setBackend(backend);
+        const xs = c.inputs.map((e) => {
+          const t = decode(e);
+          return e.dtype === "float32" ? t.requiresGrad_() : t;
+        });
+        const y = OPS[name]!(...xs);
+        assertClose(y, decode(c.output).dataSync(), { atol: 1e-5, rtol: 1e-4, shape: c.output.shape });
+        if (!y.requiresGrad) return;
+        y.mul(decode(c.u)).sum().backward();
+        c.grads.forEach((g, i) => {
+          if (g === null) return assert.equal(xs[i]!.grad, null, `input ${i} should get no gradient`);
+          assertClose(xs[i]!.grad!, decode(g).dataSync(), { atol: 1e-5, rtol: 1e-4, shape: g.shape });
+        });
+      });
+    }
+  }
+});

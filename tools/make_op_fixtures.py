@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Writes test/fixtures/ops.json: PyTorch's forward values and gradients for every tensor op case.
+
+Run with Debian's python3-torch:  /usr/bin/python3 tools/make_op_fixtures.py
+Each case: inputs (float32 unless stated), the output, a fixed random projection u, and the
+gradient of sum(u * output) with respect to every float input. test/ops/pytorch-parity.test.ts
+runs the same case names through tensorgrad and compares.
+"""
+import json
+import math
+import os
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+
+
+def randn(*shape):
+    return torch.randn(*shape)
+
+
+def pos(*shape):
+    return torch.rand(*shape) + 0.5
+
+
+def idx(data):
+    return torch.tensor(data, dtype=torch.int64)
+
+
+CASES = {
+    # unary
+    "neg": (lambda x: -x, [randn(3, 4)]),
+    "abs": (lambda x: x.abs(), [randn(3, 4)]),
+    "exp": (lambda x: x.exp(), [randn(3, 4)]),
+    "log": (lambda x: x.log(), [pos(3, 4)]),
+    "sqrt": (lambda x: x.sqrt(), [pos(3, 4)]),
+    "rsqrt": (lambda x: x.rsqrt(), [pos(3, 4)]),
+    "sin": (lambda x: x.sin(), [randn(3, 4)]),
+    "cos": (lambda x: x.cos(), [randn(3, 4)]),
+    "tanh": (lambda x: x.tanh(), [randn(3, 4)]),
+    "sigmoid": (lambda x: x.sigmoid(), [randn(3, 4) * 4]),
+    "relu": (lambda x: x.relu(), [randn(3, 4)]),
+    "gelu": (lambda x: F.gelu(x), [randn(3, 4) * 2]),
+    "gelu_tanh": (lambda x: F.gelu(x, approximate="tanh"), [randn(3, 4) * 2]),
+    "erf": (lambda x: x.erf(), [randn(3, 4)]),
+    "floor": (lambda x: x.floor(), [randn(3, 4) * 3]),
+    "ceil": (lambda x: x.ceil(), [randn(3, 4) * 3]),
+    "round": (lambda x: x.round(), [torch.tensor([[0.5, 1.5, 2.5, -0.5], [-1.5, 0.4, 0.6, -2.7]])]),
+    "sign": (lambda x: x.sign(), [torch.tensor([[0.0, 1.5, -2.5, 3.0]])]),
+    "square": (lambda x: x.square(), [randn(3, 4)]),
+    "reciprocal": (lambda x: x.reciprocal(), [pos(3, 4)]),
+    "clamp": (lambda x: x.clamp(-0.5, 0.5), [randn(4, 5)]),
+    "clamp_min": (lambda x: x.clamp(min=0.1), [randn(4, 5)]),
+    "leaky_relu": (lambda x: F.leaky_relu(x, 0.1), [randn(3, 4)]),
+    "elu": (lambda x: F.elu(x), [randn(3, 4) * 3]),
+    "silu": (lambda x: F.silu(x), [randn(3, 4) * 2]),
+    "softplus": (lambda x: F.softplus(x), [randn(3, 4) * 5]),
+    "logsigmoid": (lambda x: F.logsigmoid(x), [randn(3, 4) * 5]),
+    # binary, with broadcasting
+    "add": (lambda a, b: a + b, [randn(3, 4), randn(4)]),
+    "add_alpha": (lambda a, b: torch.add(a, b, alpha=2.5), [randn(3, 4), randn(3, 1)]),
+    "sub": (lambda a, b: a - b, [randn(2, 1, 4), randn(3, 1)]),
+    "mul": (lambda a, b: a * b, [randn(2, 3, 4), randn(3, 4)]),
+    "div": (lambda a, b: a / b, [randn(3, 4), pos(3, 1)]),
+    "pow": (lambda a, b: a.pow(b), [pos(3, 4), randn(4)]),
+    "pow_scalar": (lambda a: a.pow(3), [randn(3, 4)]),
+    "maximum": (lambda a, b: torch.maximum(a, b), [randn(3, 4), randn(4)]),
+    "minimum": (lambda a, b: torch.minimum(a, b), [randn(3, 4), randn(3, 1)]),
+    "where": (lambda a, b: torch.where(a > 0, a, b), [randn(3, 4), randn(4)]),
+    "scalar_ops": (lambda a: (2 - a) * 3 / (a * a + 1), [randn(3, 4)]),
+    # reductions
+    "sum_all": (lambda x: x.sum(), [randn(3, 4)]),
+    "sum_dim": (lambda x: x.sum(1), [randn(3, 4, 2)]),
+    "sum_dims_keepdim": (lambda x: x.sum((0, 2), keepdim=True), [randn(3, 4, 2)]),
+    "mean_dim": (lambda x: x.mean(-1), [randn(3, 4)]),
+    "mean_all": (lambda x: x.mean(), [randn(3, 4)]),
+    "prod_dim": (lambda x: x.prod(1), [torch.tensor([[1.5, 2.0, -0.5], [0.0, 3.0, 2.0], [0.0, 0.0, 1.0]])]),
+    "prod_all": (lambda x: x.prod(), [pos(2, 3)]),
+    "amax_dim": (lambda x: x.amax(1), [torch.tensor([[1.0, 3.0, 3.0], [2.0, -1.0, 0.0]])]),
+    "max_all": (lambda x: x.max(), [randn(3, 4)]),
+    "max_dim_values": (lambda x: x.max(1).values, [randn(3, 4)]),
+    "min_dim_keepdim": (lambda x: x.min(0, keepdim=True).values, [randn(3, 4)]),
+    "var": (lambda x: x.var(1), [randn(3, 5)]),
+    "var_biased": (lambda x: x.var(1, unbiased=False, keepdim=True), [randn(3, 5)]),
+    "std_all": (lambda x: x.std(), [randn(3, 5)]),
+    "logsumexp": (lambda x: x.logsumexp(1), [randn(3, 5) * 10]),
+    "softmax": (lambda x: x.softmax(1), [randn(3, 5) * 5]),
+    "softmax_dim0": (lambda x: x.softmax(0), [randn(3, 5)]),
+    "log_softmax": (lambda x: x.log_softmax(-1), [randn(3, 5) * 5]),
+    # movement
+    "reshape_transposed": (lambda x: x.t().reshape(2, 6), [randn(3, 4)]),
+    "permute": (lambda x: x.permute(2, 0, 1) * 1.0, [randn(2, 3, 4)]),
+    "transpose_exp": (lambda x: x.transpose(0, 1).exp(), [randn(2, 3)]),
+    "expand": (lambda x: x.expand(3, 2, 4) * 1.0, [randn(2, 1)]),
+    "narrow": (lambda x: x.narrow(1, 1, 2) * 1.0, [randn(3, 4)]),
+    "slice_step": (lambda x: x[:, 1::2] * 1.0, [randn(3, 7)]),
+    "select": (lambda x: x.select(1, 2) * 1.0, [randn(3, 4)]),
+    "cat": (lambda a, b: torch.cat([a, b], 1), [randn(2, 3), randn(2, 2)]),
+    "stack": (lambda a, b: torch.stack([a, b], 1), [randn(2, 3), randn(2, 3)]),
+    "split_second": (lambda x: x.split(2, 1)[1] * 1.0, [randn(2, 5)]),
+    "chunk_last": (lambda x: x.chunk(3, 0)[2] * 1.0, [randn(7, 2)]),
+    "pad": (lambda x: F.pad(x, (1, 2, 0, 1), value=0.5), [randn(2, 3)]),
+    "pad_crop": (lambda x: F.pad(x, (-1, 1)), [randn(2, 4)]),
+    "repeat": (lambda x: x.repeat(2, 1, 3), [randn(2, 3)]),
+    "flatten": (lambda x: x.flatten(1) * 1.0, [randn(2, 3, 4)]),
+    "squeeze_unsqueeze": (lambda x: x.squeeze(1).unsqueeze(0) * 1.0, [randn(3, 1, 4)]),
+    "slice_of_transposed_view": (lambda x: x.t()[1:3].exp(), [randn(4, 5)]),
+    # products
+    "matmul_2d": (lambda a, b: a @ b, [randn(3, 4), randn(4, 5)]),
+    "matmul_batched_broadcast": (lambda a, b: a @ b, [randn(2, 3, 4), randn(4, 5)]),
+    "matmul_batch_both": (lambda a, b: a @ b, [randn(2, 1, 3, 4), randn(3, 4, 2)]),
+    "matmul_vec_mat": (lambda a, b: a @ b, [randn(4), randn(4, 3)]),
+    "matmul_mat_vec": (lambda a, b: a @ b, [randn(3, 4), randn(4)]),
+    "matmul_dot": (lambda a, b: a @ b, [randn(4), randn(4)]),
+    "matmul_transposed": (lambda a, b: a.t() @ b.transpose(0, 1), [randn(4, 3), randn(5, 4)]),
+    "bmm": (lambda a, b: torch.bmm(a, b), [randn(2, 3, 4), randn(2, 4, 2)]),
+    # indexing
+    "gather": (lambda x, i: x.gather(1, i), [randn(3, 4), idx([[0, 3], [1, 1], [2, 0]])]),
+    "scatter_add": (lambda x, i, s: x.scatter_add(0, i, s), [randn(3, 2), idx([[0, 1], [0, 2]]), randn(2, 2)]),
+    "index_select": (lambda x, i: x.index_select(0, i), [randn(5, 3), idx([4, 0, 4, 2])]),
+    "index_select_dim1": (lambda x, i: x.index_select(1, i), [randn(2, 5), idx([1, 3])]),
+    "masked_fill": (lambda x: x.masked_fill(x > 0.5, -1.0), [randn(3, 4)]),
+}
+
+
+def encode(t):
+    dtype = "int32" if t.dtype == torch.int64 else "float32"
+    data = t.detach().reshape(-1).tolist()
+    data = [None if isinstance(v, float) and not math.isfinite(v) else v for v in data]
+    return {"shape": list(t.shape), "dtype": dtype, "data": data}
+
+
+def main():
+    out_cases = {}
+    for name, (fn, inputs) in CASES.items():
+        xs = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
+        y = fn(*xs)
+        u = torch.randn(y.shape)
+        if y.requires_grad:
+            (y * u).sum().backward()
+        out_cases[name] = {
+            "inputs": [encode(x) for x in inputs],
+            "output": encode(y),
+            "u": encode(u),
+            "grads": [encode(x.grad) if x.grad is not None else None for x in xs],
+        }
+    path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "ops.json")
+    with open(path, "w") as f:
+        json.dump({"generator": "tools/make_op_fixtures.py", "torch": torch.__version__, "cases": out_cases}, f)
+        f.write("\n")
+    print(f"wrote {len(out_cases)} cases to {os.path.normpath(path)}")
+
+
+if __name__ == "__main__":
+    main()
