@@ -25,7 +25,7 @@ function makeFormatter(values: ArrayLike<number>, dtype: DType): (v: number) => 
   const hi = Math.max(...finite);
   const intMode = finite.every((v) => Number.isInteger(v));
   if (intMode) {
-    if (hi > 1e8) return (v) => (Number.isFinite(v) ? sci(v) : special(v));
+    if (hi / lo > 1000 || hi > 1e8) return (v) => (Number.isFinite(v) ? sci(v) : special(v));
     return (v) => (Number.isFinite(v) ? `${v.toFixed(0)}.` : special(v));
   }
   if (hi / lo > 1000 || hi > 1e8 || lo < 1e-4) return (v) => (Number.isFinite(v) ? sci(v) : special(v));
@@ -53,7 +53,7 @@ function render(
     for (let i = 0; i < n; i++) picks.push(i);
   }
   if (rest.length === 0) {
-    const items = picks.map((i) => (i === null ? "..." : fmt(data[start + i]!).padStart(width)));
+    const items = picks.map((i) => (i === null ? " ..." : fmt(data[start + i]!).padStart(width)));
     const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent - 1) / (width + 2)));
     const lines: string[] = [];
     for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(", "));
@@ -99,6 +99,8 @@ export function formatTensor(data: AnyTypedArray, shape: readonly number[], dtyp
   const summarize = data.length > THRESHOLD;
   const shown = shownValues(data, shape, summarize);
   const fmt = makeFormatter(shown, dtype);
-  const width = Math.max(...shown.map((v) => fmt(v).length));
+  // Like PyTorch, only finite values set the column width (nan and inf are not padded for).
+  const finite = shown.filter((v) => Number.isFinite(v));
+  const width = Math.max(...(finite.length ? finite : shown).map((v) => fmt(v).length));
   return `${prefix}${render(data, shape, fmt, width, summarize, prefix.length, 0)}${tail})`;
 }

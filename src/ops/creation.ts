@@ -121,7 +121,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   // NOTE: the first half counts up from start and the second down from end, so both ends are exact.
   const out = allocArray("float64", steps);
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  for (let i = 0; i < steps; i++) out[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
   return tensor(out, { ...opts, dtype });
 }
 

@@ -1,0 +1,171 @@
+/**
+ * The backend conformance suite: every primitive kernel of the Backend contract, on strided inputs
+ * (transposed, sliced, offset, broadcast with stride 0), compared with the reference backend.
+ * A new backend passes this suite to be selectable; `listBackends()` decides what runs.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import type { Backend, View } from "../../src/index.js";
+import { JsBackend } from "../../src/backend/js/index.js";
+import type { BinaryOp, ReduceOp, UnaryOp } from "../../src/backend/backend.js";
+import { allocArray, type DType } from "../../src/core/dtype.js";
+import { Generator } from "../../src/core/rng.js";
+
+const reference = new JsBackend();
+const gen = new Generator(99);
+
+/** Values for a dtype: floats in ±2 (or (0.5, 2.5) when positive), small ints, bools. */
+function values(dtype: DType, n: number, positive = false): tg.AnyTypedArray {
+  const out = allocArray(dtype, n);
+  for (let i = 0; i < n; i++) {
+    const u = gen.random();
+    out[i] = dtype === "bool" ? +(u > 0.5) : dtype === "int32" ? Math.floor(u * 9) - 4 : positive ? u * 2 + 0.5 : u * 4 - 2;
+  }
+  return out;
+}
+
+/** The layouts every kernel must handle, each as a function of a [rows, cols] logical shape. */
+type Layout = (b: Backend, data: tg.AnyTypedArray, dtype: DType, rows: number, cols: number) => View;
+const LAYOUTS: Record<string, { size: (r: number, c: number) => number; make: Layout }> = {
+  contiguous: { size: (r, c) => r * c, make: (b, d, t, r, c) => ({ storage: b.fromArray(d, t), shape: [r, c], strides: [c, 1], offset: 0 }) },
+  transposed: { size: (r, c) => r * c, make: (b, d, t, r, c) => ({ storage: b.fromArray(d, t), shape: [r, c], strides: [1, r], offset: 0 }) },
+  "offset slice": {
+    size: (r, c) => (r + 1) * (c + 2),
+    make: (b, d, t, r, c) => ({ storage: b.fromArray(d, t), shape: [r, c], strides: [c + 2, 1], offset: c + 3 }),
+  },
+  "broadcast rows": { size: (_r, c) => c, make: (b, d, t, r, c) => ({ storage: b.fromArray(d, t), shape: [r, c], strides: [0, 1], offset: 0 }) },
+  "step 2": { size: (r, c) => r * c * 2, make: (b, d, t, r, c) => ({ storage: b.fromArray(d, t), shape: [r, c], strides: [2 * c, 2], offset: 0 }) },
+};
+
+/** The same logical view on the backend under test and on the reference. */
+function pair(b: Backend, layout: string, dtype: DType, r = 3, c = 4, positive = false): [View, View] {
+  const l = LAYOUTS[layout]!;
+  const data = values(dtype, l.size(r, c), positive);
+  return [l.make(b, data, dtype, r, c), l.make(reference, data, dtype, r, c)];
+}
+
+function read(b: Backend, storage: ReturnType<Backend["fill"]>, shape: number[]): number[] {
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, d) => p * d, 1));
+  return Array.from(b.toArray({ storage, shape, strides, offset: 0 }));
+}
+
+function same(actual: number[], expected: number[], what: string, tol = 1e-6): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  actual.forEach((v, i) => {
+    const e = expected[i]!;
+    const ok = Number.isNaN(e) ? Number.isNaN(v) : v === e || Math.abs(v - e) <= tol * Math.max(1, Math.abs(e));
+    assert.ok(ok, `${what}: element ${i} is ${v}, reference ${e}`);
+  });
+}
+
+const UNARY: UnaryOp[] = ["neg", "abs", "sign", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "relu", "erf", "floor", "ceil", "round"];
+const BINARY: BinaryOp[] = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge"];
+const REDUCE: ReduceOp[] = ["sum", "prod", "max", "min"];
+
+for (const name of tg.listBackends()) {
+  const b = tg.backendByName(name);
+  describe(`backend conformance: ${name}`, () => {
+    test("fromArray/toArray round-trip, fill, arange", () => {
+      for (const dtype of ["float32", "int32", "bool"] as DType[]) {
+        if (!b.supportsDType(dtype)) continue;
+        const data = values(dtype, 7);
+        same(read(b, b.fromArray(data, dtype), [7]), Array.from(data), `round-trip ${dtype}`, 0);
+        same(read(b, b.fill(5, 3, dtype), [5]), read(reference, reference.fill(5, 3, dtype), [5]), `fill ${dtype}`, 0);
+      }
+      same(read(b, b.arange(6, -1, 0.5, "float32"), [6]), [-1, -0.5, 0, 0.5, 1, 1.5], "arange", 0);
+    });
+
+    test("random draws equal the reference's for the same seed and offset", () => {
+      same(read(b, b.random(64, "uniform", 7, 1000, "float32"), [64]), read(reference, reference.random(64, "uniform", 7, 1000, "float32"), [64]), "uniform", 0);
+      same(read(b, b.random(64, "normal", 7, 5, "float32"), [64]), read(reference, reference.random(64, "normal", 7, 5, "float32"), [64]), "normal");
+    });
+
+    for (const layout of Object.keys(LAYOUTS)) {
+      test(`copy, cast, unary, binary, where on a ${layout} view`, () => {
+        const [x, rx] = pair(b, layout, "float32");
+        same(read(b, b.copy(x), [3, 4]), read(reference, reference.copy(rx), [3, 4]), "copy", 0);
+        for (const to of ["int32", "bool", "float32"] as DType[]) {
+          same(read(b, b.cast(x, to), [3, 4]), read(reference, reference.cast(rx, to), [3, 4]), `cast → ${to}`, 0);
+        }
+        for (const op of UNARY) {
+          const [p, rp] = pair(b, layout, "float32", 3, 4, op === "log" || op === "sqrt" || op === "rsqrt");
+          same(read(b, b.unary(op, p), [3, 4]), read(reference, reference.unary(op, rp), [3, 4]), `unary ${op}`);
+        }
+        const [bl, rbl] = pair(b, layout, "bool");
+        same(read(b, b.unary("logicalNot", bl), [3, 4]), read(reference, reference.unary("logicalNot", rbl), [3, 4]), "logicalNot", 0);
+        for (const op of BINARY) {
+          const [a1, ra1] = pair(b, layout, "float32", 3, 4, op === "pow");
+          const [a2, ra2] = pair(b, "contiguous", "float32");
+          same(read(b, b.binary(op, a1, a2), [3, 4]), read(reference, reference.binary(op, ra1, ra2), [3, 4]), `binary ${op}`);
+          if (op !== "div" && op !== "pow") {
+            const [i1, ri1] = pair(b, layout, "int32");
+            const [i2, ri2] = pair(b, "transposed", "int32");
+            same(read(b, b.binary(op, i1, i2), [3, 4]), read(reference, reference.binary(op, ri1, ri2), [3, 4]), `binary ${op} int32`, 0);
+          }
+        }
+        for (const op of ["logicalAnd", "logicalOr", "logicalXor"] as BinaryOp[]) {
+          const [c1, rc1] = pair(b, "contiguous", "bool");
+          same(read(b, b.binary(op, bl, c1), [3, 4]), read(reference, reference.binary(op, rbl, rc1), [3, 4]), op, 0);
+        }
+        const [y, ry] = pair(b, "contiguous", "float32");
+        same(read(b, b.where(bl, x, y), [3, 4]), read(reference, reference.where(rbl, rx, ry), [3, 4]), "where", 0);
+      });
+
+      test(`reduce and argReduce on a ${layout} view`, () => {
+        const [x, rx] = pair(b, layout, "float32");
+        for (const op of REDUCE) {
+          for (const axes of [[0], [1], [0, 1]]) {
+            const shape = [3, 4].filter((_, i) => !axes.includes(i));
+            same(read(b, b.reduce(op, x, axes), shape), read(reference, reference.reduce(op, rx, axes), shape), `${op} over ${axes}`, 1e-5);
+          }
+        }
+        for (const op of ["argmax", "argmin"] as const) {
+          for (const axis of [0, 1]) {
+            const shape = [axis === 0 ? 4 : 3];
+            same(read(b, b.argReduce(op, x, axis), shape), read(reference, reference.argReduce(op, rx, axis), shape), `${op} axis ${axis}`, 0);
+          }
+        }
+      });
+
+      test(`pad, concat, assign, gather, scatterAdd on a ${layout} view`, () => {
+        const [x, rx] = pair(b, layout, "float32");
+        const pads: [number, number][] = [[1, 0], [2, 3]];
+        same(read(b, b.pad(x, pads, 0.5), [4, 9]), read(reference, reference.pad(rx, pads, 0.5), [4, 9]), "pad", 0);
+        const [y, ry] = pair(b, "transposed", "float32", 3, 2);
+        same(read(b, b.concat([x, y], 1), [3, 6]), read(reference, reference.concat([rx, ry], 1), [3, 6]), "concat", 0);
+        const idxData = new Int32Array([0, 3, 1, 1, 2, -1]);
+        const idx: View = { storage: b.fromArray(idxData, "int32"), shape: [3, 2], strides: [2, 1], offset: 0 };
+        const ridx: View = { storage: reference.fromArray(idxData, "int32"), shape: [3, 2], strides: [2, 1], offset: 0 };
+        same(read(b, b.gather(x, 1, idx), [3, 2]), read(reference, reference.gather(rx, 1, ridx), [3, 2]), "gather", 0);
+        const [s, rs] = pair(b, "contiguous", "float32", 3, 2);
+        same(read(b, b.scatterAdd(x, 1, idx, s), [3, 4]), read(reference, reference.scatterAdd(rx, 1, ridx, rs), [3, 4]), "scatterAdd");
+        const target = b.fill(12, 0, "float32");
+        const rtarget = reference.fill(12, 0, "float32");
+        b.assign({ storage: target, shape: [3, 4], strides: [1, 3], offset: 0 }, x);
+        reference.assign({ storage: rtarget, shape: [3, 4], strides: [1, 3], offset: 0 }, rx);
+        same(read(b, target, [12]), read(reference, rtarget, [12]), "assign", 0);
+      });
+    }
+
+    test("matmul over batched, transposed and broadcast operands", () => {
+      for (const [la, lb] of [["contiguous", "contiguous"], ["transposed", "step 2"], ["offset slice", "transposed"]]) {
+        const [a, ra] = pair(b, la!, "float32", 3, 5);
+        const [c, rc] = pair(b, lb!, "float32", 5, 4);
+        const batched = (v: View, batchStride: number): View => ({ ...v, shape: [2, ...v.shape], strides: [batchStride, ...v.strides] });
+        const out = b.matmul(batched(a, 0), batched(c, 0));
+        const rout = reference.matmul(batched(ra, 0), batched(rc, 0));
+        same(read(b, out, [2, 3, 4]), read(reference, rout, [2, 3, 4]), `matmul ${la}·${lb}`, 1e-5);
+      }
+    });
+
+    test("index errors are reported, not read out of bounds", () => {
+      const x = b.fromArray(new Float32Array(4), "float32");
+      const idx = b.fromArray(new Int32Array([4]), "int32");
+      assert.throws(
+        () => b.gather({ storage: x, shape: [4], strides: [1], offset: 0 }, 0, { storage: idx, shape: [1], strides: [1], offset: 0 }),
+        tg.IndexError,
+      );
+    });
+  });
+}
