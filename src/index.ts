@@ -33,6 +33,7 @@ export {
 } from "./ops/movement.js";
 export { matmul, mm, bmm } from "./ops/matmul.js";
 export { gather, scatterAdd, indexSelect, maskedFill, oneHot } from "./ops/indexing.js";
+export { unfold, fold, type WindowOptions, type Pair } from "./ops/windows.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { grad, type BackwardOptions } from "./autograd/backward.js";
@@ -41,3 +42,4 @@ export { setBackend, getBackend, listBackends, registerBackend, backendByName } 
 export type { Backend, Storage, View } from "./backend/backend.js";
 
 export * as testing from "./testing.js";
+export * as nn from "./nn/index.js";

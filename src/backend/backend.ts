@@ -16,9 +16,11 @@
  * - matmul: batched [B,M,K]·[B,K,N] over strided operands (a transpose is just strides);
  * - gather / scatterAdd: indexing along a dim (embeddings, cross-entropy picks, their gradients);
  * - pad / concat: the movement that views cannot express;
- * - assign: in-place write of a view into another view (optimizer updates, `copy_`).
- * Convolution, pooling and fused routines (softmax, attention, LSTM steps) join as optional kernels
- * with composed fallbacks when a faster backend wants them.
+ * - assign: in-place write of a view into another view (optimizer updates, `copy_`);
+ * - im2col / col2im: the sliding windows of convolution and pooling, and their adjoint, so that a
+ *   convolution is one im2col and one matmul, and pooling is a reduction over windows.
+ * Fused routines (softmax, attention, LSTM steps) may join later as optional kernels with composed
+ * fallbacks when a faster backend wants them.
  */
 import type { AnyTypedArray, DType } from "../core/dtype.js";
 import type { Shape } from "../core/shape.js";
@@ -53,6 +55,20 @@ export type RandomDistribution = "uniform" | "normal";
 
 export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
 export const LOGICAL_OPS: ReadonlySet<BinaryOp> = new Set(["logicalAnd", "logicalOr", "logicalXor"]);
+
+/** Geometry of 2-D sliding windows (PyTorch's unfold/fold): [height, width] pairs. */
+export interface WindowGeometry {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+}
+
+/** Output grid of sliding windows over an input of spatial size [h, w]. */
+export function windowGrid(size: readonly [number, number], g: WindowGeometry): [number, number] {
+  const out = (i: 0 | 1) => Math.floor((size[i] + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1;
+  return [out(0), out(1)];
+}
 
 export interface Backend {
   readonly name: string;
@@ -95,4 +111,11 @@ export interface Backend {
   concat(xs: readonly View[], axis: number): Storage;
   /** Writes src (same shape) into the elements of dst, in place. */
   assign(dst: View, src: View): void;
+  /**
+   * x [N,C,H,W] → [N, C·kh·kw, OH·OW]: row (c·kh + i)·kw + j, column oh·OW + ow holds
+   * x[n, c, oh·sh − ph + i·dh, ow·sw − pw + j·dw], or padValue outside the input.
+   */
+  im2col(x: View, g: WindowGeometry, padValue: number): Storage;
+  /** The adjoint of im2col: cols [N, C·kh·kw, OH·OW] summed back into [N, C, H, W] (size = [H, W]). */
+  col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage;
 }

@@ -12,7 +12,7 @@
 import type { DType } from "../core/dtype.js";
 import { contiguousStrides, numel, viewStrides, type Shape } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
-import type { BinaryOp, ReduceOp, Storage, UnaryOp } from "../backend/backend.js";
+import { windowGrid, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type WindowGeometry } from "../backend/backend.js";
 
 type None = Record<never, never>;
 
@@ -33,6 +33,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   scatterAdd: { dim: number };
   pad: { pads: readonly (readonly [number, number])[]; value: number };
   cat: { dim: number };
+  im2col: { geometry: WindowGeometry; padValue: number };
+  col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
   // Views: no kernel, same storage.
   reshape: { shape: readonly number[] };
   permute: { dims: readonly number[] };
@@ -87,6 +89,14 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     shape[dim] = xs.reduce((n, x) => n + x.shape[dim]!, 0);
     return fromStorage(xs[0]!.backend.concat(xs, dim), shape);
   },
+
+  im2col: ([x], { geometry, padValue }) => {
+    const [n, c, h, w] = x!.shape as [number, number, number, number];
+    const [oh, ow] = windowGrid([h, w], geometry);
+    return fromStorage(x!.backend.im2col(x!, geometry, padValue), [n, c * geometry.kernel[0] * geometry.kernel[1], oh * ow]);
+  },
+  col2im: ([cols], { geometry, channels, size }) =>
+    fromStorage(cols!.backend.col2im(cols!, channels, size, geometry), [cols!.shape[0]!, channels, size[0], size[1]]),
 
   reshape: ([x], { shape }) => {
     const strides = viewStrides(x!.shape, x!.strides, shape);

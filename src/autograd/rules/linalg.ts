@@ -1,11 +1,11 @@
-/** Gradient rules for matrix products and indexing. */
+/** Gradient rules for matrix products, indexing and sliding windows. */
 import { zerosLike } from "../../ops/creation.js";
 import { apply } from "../../ops/dispatch.js";
 import { gather, scatterAdd } from "../../ops/indexing.js";
 import { transpose } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const linalgRules: RuleTable<"matmul" | "gather" | "scatterAdd"> = {
+export const linalgRules: RuleTable<"matmul" | "gather" | "scatterAdd" | "im2col" | "col2im"> = {
   // [B,M,K]·[B,K,N]: dA = g·Bᵀ, dB = Aᵀ·g (the transposes are views).
   matmul: (g, { inputs: [a, b], needsGrad }) => [
     needsGrad[0] ? apply("matmul", [g, transpose(b!, 1, 2)], {}) : null,
@@ -13,4 +13,9 @@ export const linalgRules: RuleTable<"matmul" | "gather" | "scatterAdd"> = {
   ],
   gather: (g, { inputs: [x, index], attrs: { dim } }) => [scatterAdd(zerosLike(x!), dim, index!, g), null],
   scatterAdd: (g, { inputs: [, index], attrs: { dim }, needsGrad }) => [g, null, needsGrad[2] ? gather(g, dim, index!) : null],
+  // im2col and col2im are each other's adjoint (padding taps are constants and get no gradient).
+  im2col: (g, { inputs: [x], attrs: { geometry } }) => [
+    apply("col2im", [g], { geometry, channels: x!.shape[1]!, size: [x!.shape[2]!, x!.shape[3]!] }),
+  ],
+  col2im: (g, { attrs: { geometry } }) => [apply("im2col", [g], { geometry, padValue: 0 })],
 };

@@ -7,8 +7,10 @@ import { allocArray, type AnyTypedArray, type DType } from "../../core/dtype.js"
 import { IndexError, TensorgradError } from "../../core/errors.js";
 import { contiguousStrides, numel } from "../../core/shape.js";
 import { normalAt, uniformAt } from "../../core/rng.js";
-import type {
-  ArgReduceOp, Backend, BinaryOp, RandomDistribution, ReduceOp, Storage, UnaryOp, View,
+import {
+  windowGrid,
+  type ArgReduceOp, type Backend, type BinaryOp, type RandomDistribution, type ReduceOp, type Storage,
+  type UnaryOp, type View, type WindowGeometry,
 } from "../backend.js";
 import { erf, roundHalfEven } from "./math.js";
 import { offsetsOf } from "./strided.js";
@@ -324,5 +326,57 @@ export class JsBackend implements Backend {
     const od = offsetsOf(dst.shape, dst.strides, dst.offset);
     const os = offsetsOf(src.shape, src.strides, src.offset);
     for (let i = 0; i < od.length; i++) dd[od[i]!] = ds[os[i]!]!;
+  }
+
+  /** Calls visit(colIndex, n, c, y, x) for every window tap, with (y, x) possibly outside the input. */
+  private eachTap(
+    n: number, c: number, size: readonly [number, number], g: WindowGeometry,
+    visit: (col: number, b: number, ch: number, y: number, x: number) => void,
+  ): void {
+    const [kh, kw] = g.kernel;
+    const [oh, ow] = windowGrid(size, g);
+    const L = oh * ow;
+    for (let b = 0; b < n; b++) {
+      for (let ch = 0; ch < c; ch++) {
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) {
+            const row = (ch * kh + i) * kw + j;
+            for (let p = 0; p < oh; p++) {
+              for (let q = 0; q < ow; q++) {
+                const y = p * g.stride[0] - g.padding[0] + i * g.dilation[0];
+                const x = q * g.stride[1] - g.padding[1] + j * g.dilation[1];
+                visit((b * c * kh * kw + row) * L + p * ow + q, b, ch, y, x);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  im2col(x: View, g: WindowGeometry, padValue: number): Storage {
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const [oh, ow] = windowGrid([h, w], g);
+    const src = this.data(x);
+    const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
+    const out = allocArray(x.storage.dtype, n * c * g.kernel[0] * g.kernel[1] * oh * ow);
+    this.eachTap(n, c, [h, w], g, (col, b, ch, y, xx) => {
+      out[col] = y >= 0 && y < h && xx >= 0 && xx < w ? src[x.offset + b * sn + ch * sc + y * sh + xx * sw]! : padValue;
+    });
+    return this.make(x.storage.dtype, out);
+  }
+
+  col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage {
+    const n = cols.shape[0]!;
+    const [h, w] = size;
+    const flat = (this.copy(cols) as JsStorage).data;
+    const out = allocArray(cols.storage.dtype, n * channels * h * w);
+    this.eachTap(n, channels, size, g, (col, b, ch, y, x) => {
+      if (y >= 0 && y < h && x >= 0 && x < w) {
+        const at = ((b * channels + ch) * h + y) * w + x;
+        out[at] = out[at]! + flat[col]!;
+      }
+    });
+    return this.make(cols.storage.dtype, out);
   }
 }

@@ -1,0 +1,8 @@
+/** Uninitialised parameter storage for layers (resetParameters fills it right after). */
+import type { DType } from "../core/dtype.js";
+import type { Tensor } from "../core/tensor.js";
+import { zeros } from "../ops/creation.js";
+
+export function empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  return zeros(shape, { dtype });
+}

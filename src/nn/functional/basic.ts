@@ -1,0 +1,60 @@
+/** Linear maps, dropout and embeddings. */
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
+import type { Tensor } from "../../core/tensor.js";
+import { rand } from "../../ops/creation.js";
+import { where } from "../../ops/elementwise.js";
+
+/** x·Wᵀ + b with W of shape [out, in] (PyTorch's layout). */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const out = x.matmul(weight.t());
+  return bias ? out.add(bias) : out;
+}
+
+/** y = x1ᵀ·A·x2 + b for each output feature; weight is [out, in1, in2]. */
+export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const [O, I1, I2] = weight.shape as [number, number, number];
+  if (x1.shape[x1.ndim - 1] !== I1 || x2.shape[x2.ndim - 1] !== I2) {
+    throw new ShapeError(`bilinear: inputs of shapes ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)} do not match weight ${fmtShape(weight.shape)}`);
+  }
+  // (…, in1) · [in1, out·in2] → (…, out, in2), then contract in2 with x2.
+  const t = x1.matmul(weight.permute(1, 0, 2).reshape(I1, O * I2)).unflatten(-1, [O, I2]);
+  const out = t.mul(x2.unsqueeze(-2)).sum(-1);
+  return bias ? out.add(bias) : out;
+}
+
+function checkP(p: number, op: string): void {
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, got ${p}`);
+}
+
+/** Zeroes elements with probability p and scales the rest by 1/(1−p), in training only. */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  checkP(p, "dropout");
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  return x.mul(rand(x.shape, { dtype: x.dtype }).ge(p)).div(1 - p);
+}
+
+/** Zeroes whole channels of [N, C, …] (Dropout2d). */
+export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
+  checkP(p, "dropout2d");
+  if (x.ndim < 3) throw new ShapeError(`dropout2d: expected an input of at least 3 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const mask = rand([x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => 1)], { dtype: x.dtype }).ge(p);
+  return x.mul(mask).div(1 - p);
+}
+
+/**
+ * Rows of weight [num, dim] for integer ids of any shape → [...ids.shape, dim]. The row at
+ * paddingIdx is returned as is but gets no gradient (PyTorch's padding_idx).
+ */
+export function embedding(ids: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor {
+  if (ids.dtype !== "int32") throw new DTypeError(`embedding: ids must be an int32 tensor, got ${ids.dtype} of shape ${fmtShape(ids.shape)}`);
+  const flat = ids.reshape(-1);
+  let rows = weight.indexSelect(0, flat);
+  if (paddingIdx !== undefined && paddingIdx !== null) {
+    const pad = paddingIdx < 0 ? paddingIdx + weight.shape[0]! : paddingIdx;
+    rows = where(flat.eq(pad).unsqueeze(1), weight.detach().indexSelect(0, flat), rows);
+  }
+  return rows.reshape(...ids.shape, weight.shape[1]!);
+}

@@ -1,0 +1,87 @@
+/** Normalisation: batch, layer and group norm, composed from reductions. */
+import { noGrad } from "../../autograd/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
+import type { Tensor } from "../../core/tensor.js";
+
+/** Reshapes a per-channel [C] vector to broadcast over [N, C, …]. */
+function perChannel(v: Tensor, ndim: number): Tensor {
+  return v.reshape(1, -1, ...new Array<number>(Math.max(0, ndim - 2)).fill(1));
+}
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  /** Running-average factor; null for a cumulative average (then numBatchesTracked is used). */
+  momentum?: number | null;
+  eps?: number;
+  /** Batches seen so far, for momentum null. */
+  numBatchesTracked?: number;
+}
+
+/**
+ * Batch norm over [N, C, …]: statistics per channel over every other dim. In training the batch's
+ * biased variance normalises and the running estimates get the unbiased one (PyTorch's rule).
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5, numBatchesTracked = 0 }: BatchNormOptions = {},
+): Tensor {
+  if (x.ndim < 2) throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
+  const C = x.shape[1]!;
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  let mean: Tensor;
+  let variance: Tensor;
+  if (training || !runningMean || !runningVar) {
+    const n = x.numel() / C;
+    if (training && n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
+    mean = x.mean(dims, true);
+    variance = x.sub(mean).square().mean(dims, true);
+    if (training && runningMean && runningVar) {
+      const factor = momentum ?? 1 / (numBatchesTracked + 1);
+      noGrad(() => {
+        runningMean.mul_(1 - factor).add_(mean.reshape(C).mul(factor));
+        runningVar.mul_(1 - factor).add_(variance.reshape(C).mul((factor * n) / Math.max(n - 1, 1)));
+      });
+    }
+  } else {
+    mean = perChannel(runningMean, x.ndim);
+    variance = perChannel(runningVar, x.ndim);
+  }
+  let out = x.sub(mean).mul(variance.add(eps).rsqrt());
+  if (weight) out = out.mul(perChannel(weight, x.ndim));
+  if (bias) out = out.add(perChannel(bias, x.ndim));
+  return out;
+}
+
+/** Normalises over the trailing dims given by normalizedShape. */
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  const k = normalizedShape.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (k > x.ndim || tail.some((d, i) => d !== normalizedShape[i])) {
+    throw new ShapeError(`layerNorm: normalizedShape ${fmtShape(normalizedShape)} does not match the last dims of input of shape ${fmtShape(x.shape)}`);
+  }
+  const dims = normalizedShape.map((_, i) => x.ndim - k + i);
+  const mean = x.mean(dims, true);
+  const centered = x.sub(mean);
+  let out = centered.mul(centered.square().mean(dims, true).add(eps).rsqrt());
+  if (weight) out = out.mul(weight);
+  if (bias) out = out.add(bias);
+  return out;
+}
+
+/** Normalises [N, C, …] over groups of C/numGroups channels (and every spatial position). */
+export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  if (x.ndim < 2) throw new ShapeError(`groupNorm: expected an input of at least 2 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
+  const [N, C] = x.shape as [number, number];
+  if (C % numGroups !== 0) throw new ValueError(`groupNorm: ${C} channels are not divisible into ${numGroups} groups`);
+  const grouped = x.reshape(N, numGroups, -1);
+  const mean = grouped.mean(2, true);
+  const centered = grouped.sub(mean);
+  let out = centered.mul(centered.square().mean(2, true).add(eps).rsqrt()).reshape(x.shape as number[]);
+  if (weight) out = out.mul(perChannel(weight, x.ndim));
+  if (bias) out = out.add(perChannel(bias, x.ndim));
+  return out;
+}

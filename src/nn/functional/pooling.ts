@@ -1,0 +1,187 @@
+/**
+ * Pooling and resizing. Max and average pooling reduce over im2col windows; adaptive pooling and
+ * interpolation multiply by small constant matrices (rows of window weights), which gives PyTorch's
+ * exact windows and a gradient for free.
+ */
+import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
+import type { Tensor } from "../../core/tensor.js";
+import { ones, tensor } from "../../ops/creation.js";
+import { pad } from "../../ops/movement.js";
+import { pair, unfold, type Pair } from "../../ops/windows.js";
+
+export interface PoolOptions {
+  /** Defaults to the kernel size. */
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  ceilMode?: boolean;
+}
+
+function as4d(x: Tensor, op: string): [Tensor, boolean] {
+  if (x.ndim === 4) return [x, false];
+  if (x.ndim === 3) return [x.unsqueeze(0), true];
+  throw new ShapeError(`${op}: expected a 4-D [N, C, H, W] or 3-D [C, H, W] input, got shape ${fmtShape(x.shape)}`);
+}
+
+interface Windows {
+  k: [number, number];
+  s: [number, number];
+  p: [number, number];
+  d: [number, number];
+  out: [number, number];
+  /** Rows/cols to add past the far edge so ceil-mode windows fit. */
+  extra: [number, number];
+}
+
+/** PyTorch's pooling output size, including ceil mode's rule that a window must start inside. */
+function windows(x: Tensor, kernel: Pair, opts: PoolOptions, op: string): Windows {
+  const k = pair(kernel, "kernel size", op);
+  const s = pair(opts.stride ?? kernel, "stride", op);
+  const p = pair(opts.padding ?? 0, "padding", op);
+  const d = pair(opts.dilation ?? 1, "dilation", op);
+  if (p.some((v, i) => v > k[i]! / 2)) throw new ValueError(`${op}: padding ${fmtShape(p)} should be at most half of kernel size ${fmtShape(k)}`);
+  const size = [x.shape[2]!, x.shape[3]!];
+  const out = [0, 1].map((i) => {
+    const span = size[i]! + 2 * p[i]! - d[i]! * (k[i]! - 1) - 1;
+    let o = (opts.ceilMode ? Math.ceil(span / s[i]!) : Math.floor(span / s[i]!)) + 1;
+    if (opts.ceilMode && (o - 1) * s[i]! >= size[i]! + p[i]!) o--;
+    return o;
+  }) as [number, number];
+  if (out.some((o) => o <= 0)) throw new ShapeError(`${op}: input of shape ${fmtShape(x.shape)} is too small for kernel ${fmtShape(k)}`);
+  const extra = [0, 1].map((i) => Math.max(0, (out[i]! - 1) * s[i]! + d[i]! * (k[i]! - 1) + 1 - (size[i]! + 2 * p[i]!))) as [number, number];
+  return { k, s, p, d, out, extra };
+}
+
+/** Pads [N,C,H,W] by the symmetric padding plus ceil-mode's extra, then unfolds to [N, C, kk, L]. */
+function windowsOf(x: Tensor, w: Windows, value: number, extraValue = value): Tensor {
+  const [N, C] = x.shape as [number, number];
+  let padded = pad(x, [w.p[1], w.p[1], w.p[0], w.p[0]], value);
+  if (w.extra[0] || w.extra[1]) padded = pad(padded, [0, w.extra[1], 0, w.extra[0]], extraValue);
+  return unfold(padded, w.k, { stride: w.s, dilation: w.d }).reshape(N, C, w.k[0] * w.k[1], w.out[0] * w.out[1]);
+}
+
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): Tensor {
+  const [input, unbatched] = as4d(x, "maxPool2d");
+  const w = windows(input, kernelSize, opts, "maxPool2d");
+  // max with indices: the gradient goes to the first maximum of each window, as in PyTorch.
+  const out = windowsOf(input, w, -Infinity).max(2).values.reshape(input.shape[0]!, input.shape[1]!, ...w.out);
+  return unbatched ? out.squeeze(0) : out;
+}
+
+export function avgPool2d(
+  x: Tensor,
+  kernelSize: Pair,
+  opts: PoolOptions & { countIncludePad?: boolean; divisorOverride?: number | null } = {},
+): Tensor {
+  const [input, unbatched] = as4d(x, "avgPool2d");
+  const w = windows(input, kernelSize, { ...opts, dilation: 1 }, "avgPool2d");
+  const sums = windowsOf(input, w, 0).sum(2); // [N, C, L]
+  let divisor: Tensor | number;
+  if (opts.divisorOverride) divisor = opts.divisorOverride;
+  else {
+    // Count the taps that fall on the input (or on its padding, with countIncludePad).
+    const mask = ones([1, 1, input.shape[2]!, input.shape[3]!], { dtype: input.dtype });
+    divisor = windowsOf(mask, w, opts.countIncludePad ?? true ? 1 : 0, 0).sum(2);
+  }
+  const out = sums.div(divisor).reshape(input.shape[0]!, input.shape[1]!, ...w.out);
+  return unbatched ? out.squeeze(0) : out;
+}
+
+/** Pooling over a length: the 2-D pool over a height of 1. */
+function along1d(x: Tensor, op: string, pool: (x4: Tensor) => Tensor): Tensor {
+  if (x.ndim !== 3 && x.ndim !== 2) throw new ShapeError(`${op}: expected a 3-D [N, C, L] or 2-D [C, L] input, got shape ${fmtShape(x.shape)}`);
+  return pool(x.unsqueeze(-2)).squeeze(-2);
+}
+
+const first = (v: Pair | null | undefined, dflt: number | null): number | null => (v === undefined || v === null ? dflt : typeof v === "number" ? v : v[0]);
+
+export function maxPool1d(x: Tensor, kernelSize: number, opts: PoolOptions = {}): Tensor {
+  return along1d(x, "maxPool1d", (x4) =>
+    maxPool2d(x4, [1, kernelSize], {
+      stride: [1, first(opts.stride, kernelSize)!],
+      padding: [0, first(opts.padding, 0)!],
+      dilation: [1, first(opts.dilation, 1)!],
+      ceilMode: opts.ceilMode ?? false,
+    }),
+  );
+}
+
+export function avgPool1d(x: Tensor, kernelSize: number, opts: PoolOptions & { countIncludePad?: boolean } = {}): Tensor {
+  return along1d(x, "avgPool1d", (x4) =>
+    avgPool2d(x4, [1, kernelSize], {
+      stride: [1, first(opts.stride, kernelSize)!],
+      padding: [0, first(opts.padding, 0)!],
+      ceilMode: opts.ceilMode ?? false,
+      countIncludePad: opts.countIncludePad ?? true,
+    }),
+  );
+}
+
+/** A [rows, cols] constant matrix from a function giving each row's (column, weight) pairs. */
+function weightMatrix(rows: number, cols: number, dtype: Tensor["dtype"], row: (i: number) => [number, number][]): Tensor {
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (const [j, w] of row(i)) data[i * cols + j] = data[i * cols + j]! + w;
+  return tensor(data, { shape: [rows, cols], dtype });
+}
+
+/** Applies per-axis [out, in] matrices to the last two dims: A_h · x · A_wᵀ. */
+function resample(x: Tensor, ah: Tensor, aw: Tensor): Tensor {
+  return ah.matmul(x.matmul(aw.t()));
+}
+
+export type SizePair = number | readonly [number | null, number | null];
+
+export function adaptiveAvgPool2d(x: Tensor, outputSize: SizePair): Tensor {
+  if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`adaptiveAvgPool2d: expected a 3-D or 4-D input, got shape ${fmtShape(x.shape)}`);
+  const [H, W] = x.shape.slice(-2) as [number, number];
+  const [oh, ow] = typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0] ?? H, outputSize[1] ?? W];
+  // Window i covers [floor(i·in/out), ceil((i+1)·in/out)).
+  const avg = (out: number, size: number) =>
+    weightMatrix(out, size, x.dtype, (i) => {
+      const start = Math.floor((i * size) / out);
+      const end = Math.ceil(((i + 1) * size) / out);
+      return Array.from({ length: end - start }, (_, k) => [start + k, 1 / (end - start)] as [number, number]);
+    });
+  return resample(x, avg(oh, H), avg(ow, W));
+}
+
+export interface InterpolateOptions {
+  size?: SizePair;
+  scaleFactor?: number | readonly [number, number];
+  mode?: "nearest" | "bilinear";
+  alignCorners?: boolean;
+}
+
+/** Resizes [N, C, H, W] (torch.nn.functional.interpolate, modes nearest and bilinear). */
+export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
+  if (x.ndim !== 4) throw new ShapeError(`interpolate: expected a 4-D [N, C, H, W] input, got shape ${fmtShape(x.shape)}`);
+  const mode = opts.mode ?? "nearest";
+  if (mode === "nearest" && opts.alignCorners !== undefined) throw new ValueError("interpolate: alignCorners only applies to bilinear mode");
+  const inSize = [x.shape[2]!, x.shape[3]!];
+  const factors = opts.scaleFactor === undefined ? null : typeof opts.scaleFactor === "number" ? [opts.scaleFactor, opts.scaleFactor] : [...opts.scaleFactor];
+  let outSize: number[];
+  if (opts.size !== undefined) {
+    outSize = typeof opts.size === "number" ? [opts.size, opts.size] : [opts.size[0] ?? inSize[0]!, opts.size[1] ?? inSize[1]!];
+  } else if (factors) {
+    outSize = inSize.map((s, i) => Math.floor(s * factors[i]!));
+  } else {
+    throw new ValueError("interpolate: give either size or scaleFactor");
+  }
+  const matrix = (axis: 0 | 1) => {
+    const n = inSize[axis]!;
+    const out = outSize[axis]!;
+    // PyTorch's source-index scale: from the scale factor when given, else the size ratio.
+    const scale = factors ? 1 / factors[axis]! : n / out;
+    if (mode === "nearest") return weightMatrix(out, n, x.dtype, (i) => [[Math.min(Math.floor(i * scale), n - 1), 1]]);
+    return weightMatrix(out, n, x.dtype, (i) => {
+      let src: number;
+      if (opts.alignCorners) src = out > 1 ? (i * (n - 1)) / (out - 1) : 0;
+      else src = Math.max(0, (i + 0.5) * scale - 0.5);
+      const i0 = Math.min(Math.floor(src), n - 1);
+      const i1 = Math.min(i0 + 1, n - 1);
+      const l = src - i0;
+      return [[i0, 1 - l], [i1, l]];
+    });
+  };
+  return resample(x, matrix(0), matrix(1));
+}

@@ -1,0 +1,17 @@
+/** tg.nn — `import { nn } from "tensorgrad"` or `import * as nn from "tensorgrad/nn"`. */
+export { Module, StateDictError, type StateDict, type LoadResult } from "./module.js";
+export { Parameter } from "./parameter.js";
+export { Sequential, ModuleList, ModuleDict } from "./layers/container.js";
+export { Identity, Linear, Bilinear, Flatten, Unflatten, type LinearOptions } from "./layers/linear.js";
+export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from "./layers/conv.js";
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pooling.js";
+export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions } from "./layers/norm.js";
+export { Dropout, Dropout2d } from "./layers/dropout.js";
+export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
+export { ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from "./layers/activation.js";
+export {
+  CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss,
+  CosineEmbeddingLoss,
+} from "./layers/loss.js";
+export * as functional from "./functional/index.js";
+export * as init from "./init.js";

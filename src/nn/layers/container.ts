@@ -1,0 +1,105 @@
+/** Containers: Sequential, ModuleList, ModuleDict — children named "0", "1", … or by key. */
+import type { Tensor } from "../../core/tensor.js";
+import { Module } from "../module.js";
+
+/** Runs its children in order; each child's output is the next one's input. */
+export class Sequential extends Module<[Tensor], Tensor> {
+  private readonly layers: Module[] = [];
+
+  constructor(...layers: Module[]) {
+    super();
+    for (const layer of layers) this.append(layer);
+  }
+
+  append(layer: Module): this {
+    this.registerModule(String(this.layers.length), layer);
+    this.layers.push(layer);
+    return this;
+  }
+
+  get length(): number {
+    return this.layers.length;
+  }
+
+  at(index: number): Module | undefined {
+    return this.layers.at(index);
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.layers[Symbol.iterator]();
+  }
+
+  forward(input: Tensor): Tensor {
+    let x = input;
+    for (const layer of this.layers) x = layer.forward(x) as Tensor;
+    return x;
+  }
+}
+
+/** A list of modules whose parameters are registered (a plain array's would not be). */
+export class ModuleList<M extends Module = Module> extends Module<never[], never> {
+  private readonly items: M[] = [];
+
+  constructor(modules: Iterable<M> = []) {
+    super();
+    for (const m of modules) this.append(m);
+  }
+
+  append(module: M): this {
+    this.registerModule(String(this.items.length), module);
+    this.items.push(module);
+    return this;
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  at(index: number): M | undefined {
+    return this.items.at(index);
+  }
+
+  [Symbol.iterator](): Iterator<M> {
+    return this.items[Symbol.iterator]();
+  }
+
+  forward(): never {
+    throw new Error("ModuleList has no forward(); iterate over it in your module's forward");
+  }
+}
+
+/** Modules by name, registered under those names. */
+export class ModuleDict<M extends Module = Module> extends Module<never[], never> {
+  private readonly entries = new Map<string, M>();
+
+  constructor(modules: Record<string, M> = {}) {
+    super();
+    for (const [k, m] of Object.entries(modules)) this.set(k, m);
+  }
+
+  set(key: string, module: M): this {
+    this.registerModule(key, module);
+    this.entries.set(key, module);
+    return this;
+  }
+
+  get(key: string): M | undefined {
+    return this.entries.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  [Symbol.iterator](): Iterator<[string, M]> {
+    return this.entries[Symbol.iterator]();
+  }
+
+  forward(): never {
+    throw new Error("ModuleDict has no forward(); pick modules by key in your module's forward");
+  }
+}

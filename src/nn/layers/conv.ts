@@ -1,0 +1,136 @@
+/** Conv1d, Conv2d, ConvTranspose2d with PyTorch's arguments, defaults and initialisation. */
+import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
+import type { Tensor } from "../../core/tensor.js";
+import type { Pair } from "../../ops/windows.js";
+import { empty } from "../empty.js";
+import { conv1d, conv2d, convTranspose2d, type Padding } from "../functional/conv.js";
+import * as init from "../init.js";
+import { Module } from "../module.js";
+import { Parameter } from "../parameter.js";
+
+export interface ConvLayerOptions {
+  stride?: Pair;
+  padding?: Padding;
+  dilation?: Pair;
+  groups?: number;
+  bias?: boolean;
+  paddingMode?: "zeros";
+}
+
+const tuple = (v: Pair | Padding, n: number): string =>
+  typeof v === "string" ? `'${v}'` : `(${(typeof v === "number" ? new Array<number>(n).fill(v) : [...v]).join(", ")}${n === 1 ? "," : ""})`;
+
+/** Shared by every convolution: parameters, PyTorch's init, the repr. */
+abstract class ConvNd extends Module<[Tensor], Tensor> {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly stride: Pair;
+  readonly padding: Padding;
+  readonly dilation: Pair;
+  readonly groups: number;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: readonly number[],
+    weightShape: number[],
+    opts: ConvLayerOptions,
+  ) {
+    super();
+    this.stride = opts.stride ?? 1;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.groups = opts.groups ?? 1;
+    if (opts.paddingMode && opts.paddingMode !== "zeros") throw new ValueError(`${new.target.name}: only paddingMode 'zeros' is supported`);
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
+      throw new ValueError(`${new.target.name}: in_channels (${inChannels}) and out_channels (${outChannels}) must be divisible by groups (${this.groups})`);
+    }
+    this.weight = new Parameter(empty(weightShape));
+    this.bias = opts.bias ?? true ? new Parameter(empty([outChannels])) : null;
+    this.resetParameters();
+  }
+
+  /** kaiming_uniform(a=√5) for the weight, U(±1/√fanIn) for the bias, as PyTorch. */
+  resetParameters(): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const { fanIn } = init.computeFans(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      init.uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  protected checkInput(x: Tensor, spatial: number): void {
+    const channelDim = x.ndim - spatial - 1;
+    if ((x.ndim !== spatial + 2 && x.ndim !== spatial + 1) || x.shape[channelDim] !== this.inChannels) {
+      const dims = ["N", String(this.inChannels), ...["H", "W"].slice(2 - spatial)].join(", ");
+      throw new ShapeError(`${this.constructor.name}(${this.inChannels} → ${this.outChannels}) expected input [${dims}], got shape ${fmtShape(x.shape)}`);
+    }
+  }
+
+  override extraRepr(): string {
+    const n = this.kernelSize.length;
+    const parts = [`${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize as [number, number], n)}`, `stride=${tuple(this.stride, n)}`];
+    if (this.padding !== 0) parts.push(`padding=${tuple(this.padding, n)}`);
+    if (this.dilation !== 1) parts.push(`dilation=${tuple(this.dilation, n)}`);
+    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
+    if (!this.bias) parts.push("bias=False");
+    return parts.join(", ");
+  }
+}
+
+const kernelPair = (k: Pair): [number, number] => (typeof k === "number" ? [k, k] : [k[0], k[1]]);
+
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, opts: ConvLayerOptions = {}) {
+    super(inChannels, outChannels, [kernelSize], [outChannels, inChannels / (opts.groups ?? 1), kernelSize], opts);
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, 1);
+    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvLayerOptions = {}) {
+    const k = kernelPair(kernelSize);
+    super(inChannels, outChannels, k, [outChannels, inChannels / (opts.groups ?? 1), ...k], opts);
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, 2);
+    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+export interface ConvTransposeLayerOptions extends Omit<ConvLayerOptions, "padding"> {
+  padding?: Pair;
+  outputPadding?: Pair;
+}
+
+export class ConvTranspose2d extends ConvNd {
+  readonly outputPadding: Pair;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTransposeLayerOptions = {}) {
+    const k = kernelPair(kernelSize);
+    super(inChannels, outChannels, k, [inChannels, outChannels / (opts.groups ?? 1), ...k], opts);
+    this.outputPadding = opts.outputPadding ?? 0;
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, 2);
+    return convTranspose2d(x, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding as Pair,
+      outputPadding: this.outputPadding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
+  }
+
+  override extraRepr(): string {
+    const base = super.extraRepr();
+    return this.outputPadding !== 0 ? `${base}, output_padding=${tuple(this.outputPadding, 2)}` : base;
+  }
+}

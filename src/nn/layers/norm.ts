@@ -1,0 +1,136 @@
+/** BatchNorm1d/2d (running statistics, momentum, eval mode), LayerNorm, GroupNorm. */
+import { ShapeError, fmtShape } from "../../core/errors.js";
+import type { Tensor } from "../../core/tensor.js";
+import { ones, zeros } from "../../ops/creation.js";
+import { batchNorm, groupNorm, layerNorm } from "../functional/norm.js";
+import { Module } from "../module.js";
+import { Parameter } from "../parameter.js";
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** null: cumulative moving average. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+abstract class BatchNormBase extends Module<[Tensor], Tensor> {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly trackRunningStats: boolean;
+
+  constructor(
+    readonly numFeatures: number,
+    { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNormOptions = {},
+  ) {
+    super();
+    this.eps = eps;
+    this.momentum = momentum;
+    this.trackRunningStats = trackRunningStats;
+    this.weight = affine ? new Parameter(ones([numFeatures])) : null;
+    this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
+    if (trackRunningStats) {
+      this.registerBuffer("running_mean", zeros([numFeatures]));
+      this.registerBuffer("running_var", ones([numFeatures]));
+      this.registerBuffer("num_batches_tracked", zeros([], { dtype: "int32" }));
+    }
+  }
+
+  protected abstract validDims: readonly number[];
+
+  forward(x: Tensor): Tensor {
+    if (!this.validDims.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(
+        `${this.constructor.name}(${this.numFeatures}) expected a ${this.validDims.join("-D or ")}-D input with ${this.numFeatures} channels in dim 1, got shape ${fmtShape(x.shape)}`,
+      );
+    }
+    const runningMean = this.getBuffer("running_mean");
+    const runningVar = this.getBuffer("running_var");
+    const tracked = this.getBuffer("num_batches_tracked");
+    const useBatchStats = this.training || !runningMean;
+    if (this.training && tracked) tracked.add_(1);
+    // Training normalises by the batch and updates the running estimates; eval uses them (or the
+    // batch's statistics when none are tracked).
+    return batchNorm(x, runningMean, runningVar, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStats,
+      momentum: this.momentum,
+      eps: this.eps,
+      numBatchesTracked: tracked ? tracked.item() - 1 : 0,
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight ? "True" : "False"}, track_running_stats=${this.trackRunningStats ? "True" : "False"}`;
+  }
+}
+
+/** Over [N, C] or [N, C, L]. */
+export class BatchNorm1d extends BatchNormBase {
+  protected validDims = [2, 3];
+}
+
+/** Over [N, C, H, W]. */
+export class BatchNorm2d extends BatchNormBase {
+  protected validDims = [4];
+}
+
+export interface LayerNormOptions {
+  eps?: number;
+  elementwiseAffine?: boolean;
+  bias?: boolean;
+}
+
+export class LayerNorm extends Module<[Tensor], Tensor> {
+  readonly normalizedShape: number[];
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly eps: number;
+
+  constructor(normalizedShape: number | readonly number[], { eps = 1e-5, elementwiseAffine = true, bias = true }: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.eps = eps;
+    this.weight = elementwiseAffine ? new Parameter(ones(this.normalizedShape)) : null;
+    this.bias = elementwiseAffine && bias ? new Parameter(zeros(this.normalizedShape)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `(${this.normalizedShape.join(", ")},), eps=${this.eps}, elementwise_affine=${this.weight ? "True" : "False"}`;
+  }
+}
+
+export class GroupNorm extends Module<[Tensor], Tensor> {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly eps: number;
+
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    { eps = 1e-5, affine = true }: { eps?: number; affine?: boolean } = {},
+  ) {
+    super();
+    this.eps = eps;
+    this.weight = affine ? new Parameter(ones([numChannels])) : null;
+    this.bias = affine ? new Parameter(zeros([numChannels])) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.shape[1] !== this.numChannels) {
+      throw new ShapeError(`GroupNorm(${this.numGroups}, ${this.numChannels}) expected ${this.numChannels} channels in dim 1, got shape ${fmtShape(x.shape)}`);
+    }
+    return groupNorm(x, this.numGroups, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}, affine=${this.weight ? "True" : "False"}`;
+  }
+}

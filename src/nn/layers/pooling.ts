@@ -1,0 +1,80 @@
+/** Pooling and upsampling layers over the functional forms. */
+import type { Tensor } from "../../core/tensor.js";
+import type { Pair } from "../../ops/windows.js";
+import {
+  adaptiveAvgPool2d, avgPool1d, avgPool2d, interpolate, maxPool1d, maxPool2d,
+  type InterpolateOptions, type PoolOptions, type SizePair,
+} from "../functional/pooling.js";
+import { Module } from "../module.js";
+
+const show = (v: unknown): string => (Array.isArray(v) ? `(${v.join(", ")})` : String(v));
+
+abstract class Pool<K> extends Module<[Tensor], Tensor> {
+  constructor(
+    readonly kernelSize: K,
+    readonly opts: PoolOptions & { countIncludePad?: boolean } = {},
+  ) {
+    super();
+  }
+
+  override extraRepr(): string {
+    const { stride, padding = 0, dilation = 1, ceilMode = false } = this.opts;
+    return `kernel_size=${show(this.kernelSize)}, stride=${show(stride ?? this.kernelSize)}, padding=${show(padding)}, dilation=${show(dilation)}, ceil_mode=${ceilMode ? "True" : "False"}`;
+  }
+}
+
+export class MaxPool1d extends Pool<number> {
+  forward(x: Tensor): Tensor {
+    return maxPool1d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class MaxPool2d extends Pool<Pair> {
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class AvgPool1d extends Pool<number> {
+  forward(x: Tensor): Tensor {
+    return avgPool1d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class AvgPool2d extends Pool<Pair> {
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class AdaptiveAvgPool2d extends Module<[Tensor], Tensor> {
+  constructor(readonly outputSize: SizePair) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${show(this.outputSize)}`;
+  }
+}
+
+export class Upsample extends Module<[Tensor], Tensor> {
+  constructor(readonly opts: InterpolateOptions) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return interpolate(x, this.opts);
+  }
+
+  override extraRepr(): string {
+    const parts = [];
+    if (this.opts.size !== undefined) parts.push(`size=${show(this.opts.size)}`);
+    if (this.opts.scaleFactor !== undefined) parts.push(`scale_factor=${show(this.opts.scaleFactor)}`);
+    parts.push(`mode='${this.opts.mode ?? "nearest"}'`);
+    return parts.join(", ");
+  }
+}

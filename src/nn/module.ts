@@ -1,0 +1,216 @@
+/**
+ * nn.Module: parameters, buffers and submodules registered under PyTorch's names.
+ *
+ * Fields holding a Module or a Parameter are found by name (`fc1 = new nn.Linear(400, 120)` is
+ * registered as "fc1", in declaration order), so user models read like PyTorch's. Names a field
+ * cannot express (`weight_ih_l0`, `0`, buffers) are registered explicitly with registerParameter,
+ * registerBuffer and registerModule.
+ */
+import { noGrad } from "../autograd/grad-mode.js";
+import { ShapeError, TensorgradError, fmtShape } from "../core/errors.js";
+import { shapesEqual } from "../core/shape.js";
+import type { Tensor } from "../core/tensor.js";
+import { Parameter } from "./parameter.js";
+
+/** A state dict: dotted names (exactly PyTorch's) to tensors, in registration order. */
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export class StateDictError extends TensorgradError {}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export abstract class Module<In extends unknown[] = any[], Out = any> {
+  training = true;
+  private readonly params = new Map<string, Parameter | null>();
+  private readonly bufs = new Map<string, Tensor | null>();
+  private readonly nonPersistent = new Set<string>();
+  private readonly mods = new Map<string, Module | null>();
+
+  abstract forward(...args: In): Out;
+
+  // ---- registration ---------------------------------------------------------------------------
+
+  registerParameter<P extends Parameter | null>(name: string, param: P): P {
+    this.params.set(name, param);
+    return param;
+  }
+
+  registerBuffer<T extends Tensor | null>(name: string, tensor: T, persistent = true): T {
+    this.bufs.set(name, tensor);
+    if (!persistent) this.nonPersistent.add(name);
+    return tensor;
+  }
+
+  registerModule<M extends Module | null>(name: string, module: M): M {
+    this.mods.set(name, module);
+    return module;
+  }
+
+  /** Picks up fields holding Modules or Parameters not registered explicitly (see the class note). */
+  private discover(): void {
+    const known = new Set<unknown>([...this.params.values(), ...this.mods.values()]);
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Parameter) {
+        if (this.params.has(key) || !known.has(value)) this.params.set(key, value);
+      } else if (value instanceof Module) {
+        if (this.mods.has(key) || !known.has(value)) this.mods.set(key, value);
+      }
+    }
+  }
+
+  /** Replaces a buffer's tensor (e.g. BatchNorm's running statistics after an update). */
+  protected setBuffer(name: string, tensor: Tensor): void {
+    if (!this.bufs.has(name)) throw new TensorgradError(`${this.constructor.name}: no buffer named '${name}'`);
+    this.bufs.set(name, tensor);
+  }
+
+  getBuffer(name: string): Tensor | null {
+    return this.bufs.get(name) ?? null;
+  }
+
+  // ---- traversal ------------------------------------------------------------------------------
+
+  *namedChildren(): Generator<[string, Module]> {
+    this.discover();
+    for (const [name, m] of this.mods) if (m) yield [name, m];
+  }
+
+  *children(): Generator<Module> {
+    for (const [, m] of this.namedChildren()) yield m;
+  }
+
+  *namedModules(prefix = "", seen = new Set<Module>()): Generator<[string, Module]> {
+    if (seen.has(this)) return;
+    seen.add(this);
+    yield [prefix, this];
+    for (const [name, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${name}` : name, seen);
+  }
+
+  *modules(): Generator<Module> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+
+  /** Parameters with dotted names (`features.0.weight`); a shared parameter is listed once. */
+  *namedParameters(prefix = "", recurse = true): Generator<[string, Parameter]> {
+    const seen = new Set<Parameter>();
+    const modules: Iterable<[string, Module]> = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [modPrefix, m] of modules) {
+      m.discover();
+      for (const [name, p] of m.params) {
+        if (!p || seen.has(p)) continue;
+        seen.add(p);
+        yield [modPrefix ? `${modPrefix}.${name}` : name, p];
+      }
+    }
+  }
+
+  parameters(recurse = true): Parameter[] {
+    return [...this.namedParameters("", recurse)].map(([, p]) => p);
+  }
+
+  *namedBuffers(prefix = "", recurse = true): Generator<[string, Tensor]> {
+    const modules: Iterable<[string, Module]> = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [modPrefix, m] of modules) {
+      for (const [name, b] of m.bufs) if (b) yield [modPrefix ? `${modPrefix}.${name}` : name, b];
+    }
+  }
+
+  buffers(recurse = true): Tensor[] {
+    return [...this.namedBuffers("", recurse)].map(([, b]) => b);
+  }
+
+  // ---- modes and gradients --------------------------------------------------------------------
+
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears gradients; by default sets them to null (PyTorch 2's set_to_none=True). */
+  zeroGrad(setToNone = true): void {
+    for (const p of this.parameters()) {
+      if (!p.grad) continue;
+      if (setToNone) p.grad = null;
+      else noGrad(() => p.grad!.zero_());
+    }
+  }
+
+  /** Calls fn on every submodule (children first) and on this module, as PyTorch's apply. */
+  apply(fn: (m: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Sets requiresGrad on every parameter (PyTorch's requires_grad_). */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad = flag;
+    return this;
+  }
+
+  // ---- state dicts ----------------------------------------------------------------------------
+
+  /** Parameters and persistent buffers by dotted name; the tensors are detached views of the live ones. */
+  stateDict(prefix = ""): StateDict {
+    const out: StateDict = {};
+    const visit = (m: Module, pre: string) => {
+      m.discover();
+      for (const [name, p] of m.params) if (p) out[pre + name] = p.detach();
+      for (const [name, b] of m.bufs) if (b && !m.nonPersistent.has(name)) out[pre + name] = b.detach();
+      for (const [name, child] of m.mods) if (child) visit(child, `${pre}${name}.`);
+    };
+    visit(this, prefix ? `${prefix}.` : "");
+    return out;
+  }
+
+  /** Copies values in place. Shapes must match; with strict (default) the key sets must too. */
+  loadStateDict(state: StateDict, { strict = true }: { strict?: boolean } = {}): LoadResult {
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in state));
+    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    const mismatched = Object.keys(own)
+      .filter((k) => k in state && !shapesEqual(own[k]!.shape, state[k]!.shape))
+      .map((k) => `${k}: checkpoint ${fmtShape(state[k]!.shape)}, model ${fmtShape(own[k]!.shape)}`);
+    if (mismatched.length) {
+      throw new ShapeError(`loadStateDict(${this.constructor.name}): size mismatch for ${mismatched.join("; ")}`);
+    }
+    if (strict && (missingKeys.length || unexpectedKeys.length)) {
+      const parts = [];
+      if (missingKeys.length) parts.push(`missing keys: ${missingKeys.join(", ")}`);
+      if (unexpectedKeys.length) parts.push(`unexpected keys: ${unexpectedKeys.join(", ")}`);
+      throw new StateDictError(`loadStateDict(${this.constructor.name}): ${parts.join("; ")}`);
+    }
+    noGrad(() => {
+      for (const [k, t] of Object.entries(own)) if (k in state) t.copy_(state[k]!);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- printing -------------------------------------------------------------------------------
+
+  /** The part inside the parentheses of this module's line, e.g. "in_features=4, out_features=2". */
+  extraRepr(): string {
+    return "";
+  }
+
+  toString(): string {
+    const children = [...this.namedChildren()];
+    const name = this.constructor.name;
+    if (children.length === 0) return `${name}(${this.extraRepr()})`;
+    const lines = this.extraRepr() ? [this.extraRepr()] : [];
+    for (const [key, m] of children) lines.push(`(${key}): ${m.toString().replace(/\n/g, "\n  ")}`);
+    return `${name}(\n  ${lines.join("\n  ")}\n)`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
