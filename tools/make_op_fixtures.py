@@ -120,6 +120,9 @@ CASES = {
     "index_select": (lambda x, i: x.index_select(0, i), [randn(5, 3), idx([4, 0, 4, 2])]),
     "index_select_dim1": (lambda x, i: x.index_select(1, i), [randn(2, 5), idx([1, 3])]),
     "masked_fill": (lambda x: x.masked_fill(x > 0.5, -1.0), [randn(3, 4)]),
+    # sliding windows
+    "unfold": (lambda x: F.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)), [randn(2, 2, 5, 6)]),
+    "fold": (lambda x: F.fold(x, output_size=(4, 5), kernel_size=(2, 2), padding=(1, 0), stride=(1, 2)), [randn(2, 12, 10)]),
 }
 
 

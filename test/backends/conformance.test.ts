@@ -159,6 +159,24 @@ for (const name of tg.listBackends()) {
       }
     });
 
+    test("im2col and col2im over a strided 4-D view", () => {
+      const g = { kernel: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2] } as const;
+      const data = values("float32", 2 * 3 * 5 * 6);
+      // A [2, 3, 5, 4] window of a [2, 3, 5, 6] tensor, starting at column 1 (offset and row gaps).
+      const view = (be: Backend): View => ({ storage: be.fromArray(data, "float32"), shape: [2, 3, 5, 4], strides: [90, 30, 6, 1], offset: 1 });
+      const cols = b.im2col(view(b), g, -7);
+      const rcols = reference.im2col(view(reference), g, -7);
+      const L = 3 * 2; // output grid 3×2
+      same(read(b, cols, [2, 18, L]), read(reference, rcols, [2, 18, L]), "im2col", 0);
+      const colView = (be: Backend, s: ReturnType<Backend["fill"]>): View => ({ storage: s, shape: [2, 18, L], strides: [18 * L, L, 1], offset: 0 });
+      same(
+        read(b, b.col2im(colView(b, cols), 3, [5, 4], g), [2, 3, 5, 4]),
+        read(reference, reference.col2im(colView(reference, rcols), 3, [5, 4], g), [2, 3, 5, 4]),
+        "col2im",
+        1e-6,
+      );
+    });
+
     test("index errors are reported, not read out of bounds", () => {
       const x = b.fromArray(new Float32Array(4), "float32");
       const idx = b.fromArray(new Int32Array([4]), "int32");

@@ -92,6 +92,9 @@ const CASES: Case[] = [
   ["scatterAdd", (x, i, s) => x.scatterAdd(0, i!, s!), () => [d([3, 2]), index([[0, 1], [0, 2]]), d([2, 2])]],
   ["indexSelect", (x, i) => x.indexSelect(0, i!), () => [d([5, 3]), index([4, 0, 4])]],
   ["maskedFill", (x) => x.maskedFill(x.gt(0), 2), () => [d([3, 4])]],
+  // sliding windows
+  ["unfold", (x) => tg.unfold(x, [2, 2], { padding: 1, stride: [2, 1], dilation: [1, 2] }), () => [d([1, 2, 4, 5])]],
+  ["fold", (x) => tg.fold(x, [3, 4], 2, { padding: [0, 1] }), () => [d([1, 8, 10])]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {

@@ -110,6 +110,8 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   index_select: F((x, i) => x.indexSelect(0, i!)),
   index_select_dim1: F((x, i) => x.indexSelect(1, i!)),
   masked_fill: F((x) => x.maskedFill(x.gt(0.5), -1)),
+  unfold: F((x) => tg.unfold(x, [2, 3], { dilation: [1, 2], padding: 1, stride: [2, 1] })),
+  fold: F((x) => tg.fold(x, [4, 5], [2, 2], { padding: [1, 0], stride: [1, 2] })),
 };
 
 const decode = (e: Encoded) =>

@@ -1,5 +1,5 @@
 /** BatchNorm1d/2d (running statistics, momentum, eval mode), LayerNorm, GroupNorm. */
-import { ShapeError, fmtShape } from "../../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
 import { batchNorm, groupNorm, layerNorm } from "../functional/norm.js";
@@ -118,6 +118,7 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
     { eps = 1e-5, affine = true }: { eps?: number; affine?: boolean } = {},
   ) {
     super();
+    if (numChannels % numGroups !== 0) throw new ValueError(`GroupNorm: ${numChannels} channels are not divisible into ${numGroups} groups`);
     this.eps = eps;
     this.weight = affine ? new Parameter(ones([numChannels])) : null;
     this.bias = affine ? new Parameter(zeros([numChannels])) : null;

@@ -1,0 +1,80 @@
+/** Float64 gradchecks of every layer's maths (the layers are thin shells over these functionals). */
+import { describe, test } from "node:test";
+import * as tg from "../../src/index.js";
+import type { Tensor } from "../../src/index.js";
+
+const F = tg.nn.functional;
+tg.manualSeed(7);
+const d = (...shape: number[]) => tg.randn(shape, { dtype: "float64" }).requiresGrad_();
+const ints = (data: number[], shape?: number[]) => tg.tensor(data, { dtype: "int32", ...(shape ? { shape } : {}) });
+const probs = (...shape: number[]) => tg.randn(shape, { dtype: "float64" }).softmax(-1).detach();
+
+// Constants drawn once, outside the functions (gradcheck evaluates each function many times).
+const runningMean = tg.randn([3], { dtype: "float64" });
+const runningVar = tg.rand([3], { dtype: "float64" }).add(0.5);
+const targetProbs = probs(4, 3);
+const klTarget = probs(3, 4);
+const bceTarget = tg.rand([3, 2], { dtype: "float64" });
+const classWeight = tg.tensor([0.5, 1.5, 2], { dtype: "float64" });
+
+type Case = [string, (...xs: Tensor[]) => Tensor, () => Tensor[]];
+
+const CASES: Case[] = [
+  ["linear", (x, w, b) => F.linear(x, w!, b), () => [d(3, 4), d(2, 4), d(2)]],
+  ["bilinear", (a, b, w, bias) => F.bilinear(a, b!, w!, bias), () => [d(3, 2), d(3, 4), d(2, 2, 4), d(2)]],
+  ["conv1d stride padding", (x, w, b) => F.conv1d(x, w!, b, { stride: 2, padding: 1 }), () => [d(2, 2, 7), d(3, 2, 3), d(3)]],
+  ["conv2d", (x, w, b) => F.conv2d(x, w!, b), () => [d(2, 2, 5, 5), d(3, 2, 3, 3), d(3)]],
+  ["conv2d stride padding dilation", (x, w) => F.conv2d(x, w!, null, { stride: [2, 1], padding: [1, 2], dilation: [1, 2] }), () => [d(1, 2, 6, 6), d(2, 2, 3, 2)]],
+  ["conv2d groups", (x, w) => F.conv2d(x, w!, null, { groups: 2 }), () => [d(1, 4, 4, 4), d(4, 2, 2, 2)]],
+  ["conv2d same (even kernel)", (x, w) => F.conv2d(x, w!, null, { padding: "same" }), () => [d(1, 1, 4, 5), d(2, 1, 2, 2)]],
+  ["convTranspose2d", (x, w, b) => F.convTranspose2d(x, w!, b, { stride: 2, padding: 1, outputPadding: 1 }), () => [d(1, 2, 3, 3), d(2, 3, 3, 3), d(3)]],
+  ["convTranspose2d groups dilation", (x, w) => F.convTranspose2d(x, w!, null, { groups: 2, dilation: 2 }), () => [d(1, 4, 3, 3), d(4, 1, 2, 2)]],
+  ["maxPool2d", (x) => F.maxPool2d(x, 2), () => [d(2, 2, 4, 4)]],
+  ["maxPool2d padding ceil", (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), () => [d(1, 2, 6, 5)]],
+  ["maxPool1d", (x) => F.maxPool1d(x, 3, { stride: 2 }), () => [d(2, 2, 7)]],
+  ["avgPool2d", (x) => F.avgPool2d(x, 2), () => [d(2, 2, 4, 4)]],
+  ["avgPool2d exclude pad ceil", (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), () => [d(1, 2, 6, 5)]],
+  ["avgPool1d", (x) => F.avgPool1d(x, 2, { padding: 1 }), () => [d(2, 2, 5)]],
+  ["adaptiveAvgPool2d", (x) => F.adaptiveAvgPool2d(x, [3, 2]), () => [d(1, 2, 5, 5)]],
+  ["interpolate nearest", (x) => F.interpolate(x, { scaleFactor: 2 }), () => [d(1, 2, 2, 3)]],
+  ["interpolate bilinear", (x) => F.interpolate(x, { size: [4, 5], mode: "bilinear" }), () => [d(1, 2, 3, 3)]],
+  ["batchNorm training", (x, w, b) => F.batchNorm(x, null, null, { weight: w!, bias: b!, training: true }), () => [d(4, 3, 2, 2), d(3), d(3)]],
+  ["batchNorm eval", (x, w) => F.batchNorm(x, runningMean, runningVar, { weight: w! }), () => [d(4, 3), d(3)]],
+  ["layerNorm", (x, w, b) => F.layerNorm(x, [4], w, b), () => [d(3, 4), d(4), d(4)]],
+  ["groupNorm", (x, w, b) => F.groupNorm(x, 2, w, b), () => [d(2, 4, 3), d(4), d(4)]],
+  ["embedding", (w) => F.embedding(ints([1, 0, 3, 1], [2, 2]), w!), () => [d(5, 3)]],
+  // The padding row is used as is but gets no gradient (parity tests check that), so leave it out here.
+  ["embedding with paddingIdx", (w) => F.embedding(ints([1, 2, 3, 1], [2, 2]), w!, 0), () => [d(5, 3)]],
+  [
+    "dropout (fixed mask)",
+    (x) => {
+      tg.manualSeed(11); // the same mask in every evaluation
+      return F.dropout(x, 0.3, true);
+    },
+    () => [d(4, 5)],
+  ],
+  [
+    "dropout2d (fixed mask)",
+    (x) => {
+      tg.manualSeed(11);
+      return F.dropout2d(x, 0.5, true);
+    },
+    () => [d(2, 4, 3)],
+  ],
+  ["crossEntropy weight ignore smoothing", (x) => F.crossEntropy(x, ints([0, 2, 1, 2]), { weight: classWeight, ignoreIndex: 1, labelSmoothing: 0.1 }), () => [d(4, 3)]],
+  ["crossEntropy probabilities", (x) => F.crossEntropy(x, targetProbs), () => [d(4, 3)]],
+  ["crossEntropy k-dim", (x) => F.crossEntropy(x, ints([0, 1, 2, 1, 0, 2], [2, 3])), () => [d(2, 3, 3)]],
+  ["nllLoss", (x) => F.nllLoss(x, ints([0, 2])), () => [d(2, 3)]],
+  ["binaryCrossEntropy", (p) => F.binaryCrossEntropy(p, bceTarget), () => [tg.rand([3, 2], { dtype: "float64" }).mul(0.8).add(0.1).detach().requiresGrad_()]],
+  ["binaryCrossEntropyWithLogits posWeight", (x) => F.binaryCrossEntropyWithLogits(x, bceTarget, { posWeight: tg.tensor([2, 0.5], { dtype: "float64" }) }), () => [d(3, 2)]],
+  ["mseLoss", (x, t) => F.mseLoss(x, t!), () => [d(3, 2), d(3, 2)]],
+  ["l1Loss", (x, t) => F.l1Loss(x, t!), () => [d(3, 2), d(3, 2)]],
+  ["smoothL1Loss", (x, t) => F.smoothL1Loss(x, t!, { beta: 0.5 }), () => [d(3, 2), d(3, 2)]],
+  ["huberLoss", (x, t) => F.huberLoss(x, t!, { delta: 0.7 }), () => [d(3, 2), d(3, 2)]],
+  ["klDiv", (x) => F.klDiv(x.logSoftmax(1), klTarget, { reduction: "batchmean" }), () => [d(3, 4)]],
+  ["cosineEmbeddingLoss", (a, b) => F.cosineEmbeddingLoss(a, b!, ints([1, -1, -1]), { margin: -0.5 }), () => [d(3, 4), d(3, 4)]],
+];
+
+describe("nn gradcheck (float64)", () => {
+  for (const [name, fn, inputs] of CASES) test(name, () => void tg.testing.gradcheck(fn, inputs()));
+});

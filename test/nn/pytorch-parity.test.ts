@@ -1,0 +1,157 @@
+/**
+ * Every layer and loss against PyTorch (test/fixtures/nn.json from tools/make_nn_fixtures.py): the
+ * PyTorch state dict loads by name, and outputs, input gradients, parameter gradients and updated
+ * buffers match.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import type { Tensor } from "../../src/index.js";
+import { assertClose, readFixture } from "../helpers.js";
+import { SeedConvNet } from "./seed-convnet.js";
+
+const { nn } = tg;
+const F = nn.functional;
+
+interface Encoded {
+  shape: number[];
+  dtype: "float32" | "int32";
+  data: (number | null)[];
+}
+interface ModuleCase {
+  training: boolean;
+  state: Record<string, Encoded>;
+  inputs: Encoded[];
+  output: Encoded;
+  u: Encoded;
+  inputGrads: (Encoded | null)[];
+  paramGrads: Record<string, Encoded>;
+  buffersAfter: Record<string, Encoded>;
+}
+type LossCase = Omit<ModuleCase, "training" | "state" | "paramGrads" | "buffersAfter">;
+
+/** The same case names as the generator, built with tensorgrad. */
+const MODULES: Record<string, () => tg.nn.Module> = {
+  seed_convnet: () => new SeedConvNet(),
+  linear: () => new nn.Linear(5, 3),
+  linear_nobias_3d: () => new nn.Linear(5, 3, { bias: false }),
+  bilinear: () => new nn.Bilinear(3, 4, 2),
+  conv1d: () => new nn.Conv1d(3, 4, 3, { stride: 2, padding: 1 }),
+  conv1d_same_dilation_groups: () => new nn.Conv1d(2, 4, 3, { padding: "same", dilation: 2, groups: 2 }),
+  conv2d: () => new nn.Conv2d(1, 6, 3),
+  conv2d_stride_padding: () => new nn.Conv2d(3, 4, [3, 2], { stride: [2, 1], padding: [1, 2] }),
+  conv2d_dilation_groups_nobias: () => new nn.Conv2d(4, 6, 3, { dilation: 2, groups: 2, bias: false }),
+  conv2d_same_even_kernel: () => new nn.Conv2d(2, 3, 4, { padding: "same" }),
+  conv2d_depthwise: () => new nn.Conv2d(3, 3, 3, { groups: 3, padding: 1 }),
+  conv2d_unbatched: () => new nn.Conv2d(2, 3, 2),
+  conv_transpose2d: () => new nn.ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }),
+  conv_transpose2d_groups_dilation: () => new nn.ConvTranspose2d(4, 6, [2, 3], { stride: [1, 2], groups: 2, dilation: [2, 1] }),
+  maxpool2d: () => new nn.MaxPool2d(2),
+  maxpool2d_padding_ceil: () => new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+  maxpool2d_dilation: () => new nn.MaxPool2d(2, { stride: 1, dilation: 2 }),
+  maxpool1d: () => new nn.MaxPool1d(3, { stride: 2, padding: 1 }),
+  avgpool2d: () => new nn.AvgPool2d(2),
+  avgpool2d_exclude_pad_ceil: () => new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+  avgpool2d_include_pad_ceil: () => new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+  avgpool1d: () => new nn.AvgPool1d(4, { stride: 2, padding: 2 }),
+  adaptive_avgpool2d: () => new nn.AdaptiveAvgPool2d([3, 2]),
+  adaptive_avgpool2d_1: () => new nn.AdaptiveAvgPool2d(1),
+  upsample_nearest_scale: () => new nn.Upsample({ scaleFactor: 2, mode: "nearest" }),
+  upsample_nearest_size: () => new nn.Upsample({ size: [5, 7], mode: "nearest" }),
+  upsample_bilinear: () => new nn.Upsample({ scaleFactor: 2, mode: "bilinear", alignCorners: false }),
+  upsample_bilinear_align_corners: () => new nn.Upsample({ size: [5, 6], mode: "bilinear", alignCorners: true }),
+  batchnorm1d_train: () => new nn.BatchNorm1d(4),
+  batchnorm1d_3d_cumulative: () => new nn.BatchNorm1d(3, { momentum: null }),
+  batchnorm2d_train: () => new nn.BatchNorm2d(3),
+  batchnorm2d_eval: () => new nn.BatchNorm2d(3).eval(),
+  layernorm: () => new nn.LayerNorm(5),
+  layernorm_2d: () => new nn.LayerNorm([4, 5]),
+  groupnorm: () => new nn.GroupNorm(2, 6),
+  embedding: () => new nn.Embedding(10, 4),
+  embedding_padding: () => new nn.Embedding(10, 4, { paddingIdx: 0 }),
+  relu: () => new nn.ReLU(),
+  leaky_relu: () => new nn.LeakyReLU(0.2),
+  elu: () => new nn.ELU(),
+  gelu: () => new nn.GELU(),
+  gelu_tanh: () => new nn.GELU("tanh"),
+  silu: () => new nn.SiLU(),
+  sigmoid: () => new nn.Sigmoid(),
+  tanh: () => new nn.Tanh(),
+  softmax: () => new nn.Softmax(1),
+  log_softmax: () => new nn.LogSoftmax(-1),
+  flatten: () => new nn.Flatten(),
+  unflatten: () => new nn.Unflatten(1, [2, 3]),
+  dropout_eval: () => new nn.Dropout(0.5).eval(),
+  sequential: () => new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2)),
+};
+
+const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {
+  cross_entropy: (x, t) => F.crossEntropy(x, t!),
+  cross_entropy_weight_ignore: (x, t, w) => F.crossEntropy(x, t!, { weight: w!, ignoreIndex: 1 }),
+  cross_entropy_smoothing: (x, t) => F.crossEntropy(x, t!, { labelSmoothing: 0.1 }),
+  cross_entropy_weight_ignore_smoothing: (x, t, w) => F.crossEntropy(x, t!, { weight: w!, ignoreIndex: 1, labelSmoothing: 0.2 }),
+  cross_entropy_smoothing_sum: (x, t) => F.crossEntropy(x, t!, { labelSmoothing: 0.3, reduction: "sum" }),
+  cross_entropy_none_ignore: (x, t) => F.crossEntropy(x, t!, { ignoreIndex: 2, reduction: "none" }),
+  cross_entropy_probs: (x, t) => F.crossEntropy(x, t!),
+  cross_entropy_probs_weight_smoothing: (x, t, w) => F.crossEntropy(x, t!, { weight: w!, labelSmoothing: 0.2 }),
+  cross_entropy_kdim: (x, t) => F.crossEntropy(x, t!),
+  nll_loss: (x, t, w) => F.nllLoss(x.logSoftmax(1), t!, { weight: w! }),
+  bce: (x, t, w) => F.binaryCrossEntropy(x.sigmoid(), t!, { weight: w! }),
+  bce_with_logits: (x, t, p) => F.binaryCrossEntropyWithLogits(x, t!, { posWeight: p! }),
+  bce_with_logits_sum: (x, t) => F.binaryCrossEntropyWithLogits(x, t!, { reduction: "sum" }),
+  mse: (x, t) => F.mseLoss(x, t!),
+  l1_none: (x, t) => F.l1Loss(x, t!, { reduction: "none" }),
+  smooth_l1: (x, t) => F.smoothL1Loss(x, t!, { beta: 0.5 }),
+  huber: (x, t) => F.huberLoss(x, t!, { delta: 2, reduction: "sum" }),
+  kl_div_batchmean: (x, t) => F.klDiv(x.logSoftmax(1), t!, { reduction: "batchmean" }),
+  kl_div_log_target: (x, t) => F.klDiv(x.logSoftmax(1), t!, { reduction: "sum", logTarget: true }),
+  cosine_embedding: (a, b, y) => F.cosineEmbeddingLoss(a, b!, y!, { margin: 0.2 }),
+};
+
+const decode = (e: Encoded) => tg.tensor(e.data.map((v) => v ?? NaN), { dtype: e.dtype, shape: e.shape });
+const tol = { atol: 2e-5, rtol: 2e-4 };
+const fixture = readFixture<{ modules: Record<string, ModuleCase>; losses: Record<string, LossCase> }>("nn.json");
+
+describe("nn layers match PyTorch", () => {
+  test("every fixture case has a layer here and vice versa", () => {
+    assert.deepEqual(Object.keys(MODULES).sort(), Object.keys(fixture.modules).sort());
+    assert.deepEqual(Object.keys(LOSSES).sort(), Object.keys(fixture.losses).sort());
+  });
+
+  for (const [name, c] of Object.entries(fixture.modules)) {
+    test(name, () => {
+      const m = MODULES[name]!();
+      assert.equal(m.training, c.training);
+      // The state dict has exactly PyTorch's keys, and PyTorch's values load into it.
+      assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.state));
+      m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
+      const xs = c.inputs.map((e) => (e.dtype === "float32" ? decode(e).requiresGrad_() : decode(e)));
+      const y = (m.forward as (...a: Tensor[]) => Tensor)(...xs);
+      assertClose(y, decode(c.output).dataSync(), { ...tol, shape: c.output.shape });
+      y.mul(decode(c.u)).sum().backward();
+      c.inputGrads.forEach((g, i) => {
+        if (g) assertClose(xs[i]!.grad!, decode(g).dataSync(), { ...tol, shape: g.shape });
+      });
+      const params = Object.fromEntries(m.namedParameters());
+      assert.deepEqual(Object.keys(params).sort(), Object.keys(c.paramGrads).sort());
+      for (const [k, g] of Object.entries(c.paramGrads)) assertClose(params[k]!.grad!, decode(g).dataSync(), { ...tol, shape: g.shape });
+      const buffers = Object.fromEntries(m.namedBuffers());
+      for (const [k, b] of Object.entries(c.buffersAfter)) assertClose(buffers[k]!, decode(b).dataSync(), tol);
+    });
+  }
+
+  for (const [name, c] of Object.entries(fixture.losses)) {
+    test(`loss ${name}`, () => {
+      const xs = c.inputs.map((e, i) => {
+        const t = decode(e);
+        return c.inputGrads[i] ? t.requiresGrad_() : t;
+      });
+      const y = LOSSES[name]!(...xs);
+      assertClose(y, decode(c.output).dataSync(), { ...tol, shape: c.output.shape });
+      y.mul(decode(c.u)).sum().backward();
+      c.inputGrads.forEach((g, i) => {
+        if (g) assertClose(xs[i]!.grad!, decode(g).dataSync(), { ...tol, shape: g.shape });
+      });
+    });
+  }
+});

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Writes test/fixtures/nn.json: PyTorch's outputs and gradients for every nn layer and loss case.
+
+Run with Debian's python3-torch:  /usr/bin/python3 tools/make_nn_fixtures.py
+Layer cases record the state dict (PyTorch's names and layouts), the inputs, the output, a random
+projection u, the gradient of sum(u * output) for every float input and every parameter, and the
+buffers after the forward pass (BatchNorm's running statistics). Loss cases record the same for a
+function of tensors. test/nn/pytorch-parity.test.ts runs the same case names through tensorgrad.
+"""
+import json
+import math
+import os
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+
+
+def r(*shape):
+    return torch.randn(*shape)
+
+
+def idx(data):
+    return torch.tensor(data, dtype=torch.int64)
+
+
+def bn_eval(bn):
+    bn.running_mean.copy_(torch.randn(bn.num_features))
+    bn.running_var.copy_(torch.rand(bn.num_features) + 0.5)
+    bn.weight.data.copy_(torch.randn(bn.num_features))
+    return bn.eval()
+
+
+class SeedConvNet(nn.Module):
+    """The seed's PyTorch ConvNet: two conv + max-pool stages, three linear layers."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 3)
+        self.conv2 = nn.Conv2d(6, 16, 3)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+
+
+MODULES = {
+    "seed_convnet": (SeedConvNet, [r(2, 1, 28, 28)]),
+    "linear": (lambda: nn.Linear(5, 3), [r(4, 5)]),
+    "linear_nobias_3d": (lambda: nn.Linear(5, 3, bias=False), [r(2, 3, 5)]),
+    "bilinear": (lambda: nn.Bilinear(3, 4, 2), [r(5, 3), r(5, 4)]),
+    "conv1d": (lambda: nn.Conv1d(3, 4, 3, stride=2, padding=1), [r(2, 3, 9)]),
+    "conv1d_same_dilation_groups": (lambda: nn.Conv1d(2, 4, 3, padding="same", dilation=2, groups=2), [r(2, 2, 8)]),
+    "conv2d": (lambda: nn.Conv2d(1, 6, 3), [r(2, 1, 8, 8)]),
+    "conv2d_stride_padding": (lambda: nn.Conv2d(3, 4, (3, 2), stride=(2, 1), padding=(1, 2)), [r(2, 3, 7, 6)]),
+    "conv2d_dilation_groups_nobias": (lambda: nn.Conv2d(4, 6, 3, dilation=2, groups=2, bias=False), [r(1, 4, 9, 9)]),
+    "conv2d_same_even_kernel": (lambda: nn.Conv2d(2, 3, 4, padding="same"), [r(1, 2, 6, 5)]),
+    "conv2d_depthwise": (lambda: nn.Conv2d(3, 3, 3, groups=3, padding=1), [r(2, 3, 5, 5)]),
+    "conv2d_unbatched": (lambda: nn.Conv2d(2, 3, 2), [r(2, 4, 4)]),
+    "conv_transpose2d": (lambda: nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, output_padding=1), [r(2, 3, 4, 4)]),
+    "conv_transpose2d_groups_dilation": (lambda: nn.ConvTranspose2d(4, 6, (2, 3), stride=(1, 2), groups=2, dilation=(2, 1)), [r(1, 4, 3, 3)]),
+    "maxpool2d": (lambda: nn.MaxPool2d(2), [r(2, 3, 6, 6)]),
+    "maxpool2d_padding_ceil": (lambda: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), [r(1, 2, 8, 7)]),
+    "maxpool2d_dilation": (lambda: nn.MaxPool2d(2, stride=1, dilation=2), [r(1, 2, 6, 6)]),
+    "maxpool1d": (lambda: nn.MaxPool1d(3, stride=2, padding=1), [r(2, 3, 9)]),
+    "avgpool2d": (lambda: nn.AvgPool2d(2), [r(2, 3, 6, 6)]),
+    "avgpool2d_exclude_pad_ceil": (lambda: nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False), [r(1, 2, 8, 7)]),
+    "avgpool2d_include_pad_ceil": (lambda: nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True), [r(1, 2, 8, 7)]),
+    "avgpool1d": (lambda: nn.AvgPool1d(4, stride=2, padding=2), [r(2, 3, 9)]),
+    "adaptive_avgpool2d": (lambda: nn.AdaptiveAvgPool2d((3, 2)), [r(2, 3, 7, 5)]),
+    "adaptive_avgpool2d_1": (lambda: nn.AdaptiveAvgPool2d(1), [r(2, 3, 4, 4)]),
+    "upsample_nearest_scale": (lambda: nn.Upsample(scale_factor=2, mode="nearest"), [r(1, 2, 3, 4)]),
+    "upsample_nearest_size": (lambda: nn.Upsample(size=(5, 7), mode="nearest"), [r(1, 2, 3, 4)]),
+    "upsample_bilinear": (lambda: nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False), [r(1, 2, 3, 4)]),
+    "upsample_bilinear_align_corners": (lambda: nn.Upsample(size=(5, 6), mode="bilinear", align_corners=True), [r(1, 2, 3, 4)]),
+    "batchnorm1d_train": (lambda: nn.BatchNorm1d(4), [r(8, 4)]),
+    "batchnorm1d_3d_cumulative": (lambda: nn.BatchNorm1d(3, momentum=None), [r(4, 3, 5)]),
+    "batchnorm2d_train": (lambda: nn.BatchNorm2d(3), [r(4, 3, 5, 5)]),
+    "batchnorm2d_eval": (lambda: bn_eval(nn.BatchNorm2d(3)), [r(4, 3, 5, 5)]),
+    "layernorm": (lambda: nn.LayerNorm(5), [r(3, 4, 5)]),
+    "layernorm_2d": (lambda: nn.LayerNorm([4, 5]), [r(3, 4, 5)]),
+    "groupnorm": (lambda: nn.GroupNorm(2, 6), [r(2, 6, 3, 3)]),
+    "embedding": (lambda: nn.Embedding(10, 4), [idx([[1, 2, 3], [3, 0, 9]])]),
+    "embedding_padding": (lambda: nn.Embedding(10, 4, padding_idx=0), [idx([[1, 0, 3], [0, 0, 9]])]),
+    "relu": (lambda: nn.ReLU(), [r(3, 4)]),
+    "leaky_relu": (lambda: nn.LeakyReLU(0.2), [r(3, 4)]),
+    "elu": (lambda: nn.ELU(), [r(3, 4)]),
+    "gelu": (lambda: nn.GELU(), [r(3, 4)]),
+    "gelu_tanh": (lambda: nn.GELU(approximate="tanh"), [r(3, 4)]),
+    "silu": (lambda: nn.SiLU(), [r(3, 4)]),
+    "sigmoid": (lambda: nn.Sigmoid(), [r(3, 4)]),
+    "tanh": (lambda: nn.Tanh(), [r(3, 4)]),
+    "softmax": (lambda: nn.Softmax(dim=1), [r(3, 4)]),
+    "log_softmax": (lambda: nn.LogSoftmax(dim=-1), [r(3, 4)]),
+    "flatten": (lambda: nn.Flatten(), [r(2, 3, 4)]),
+    "unflatten": (lambda: nn.Unflatten(1, (2, 3)), [r(4, 6)]),
+    "dropout_eval": (lambda: nn.Dropout(0.5).eval(), [r(3, 4)]),
+    "sequential": (lambda: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)), [r(3, 4)]),
+}
+
+
+def probs(*shape):
+    return torch.softmax(torch.randn(*shape), -1)
+
+
+# Loss cases: (function, inputs, which inputs get gradients)
+LOSSES = {
+    "cross_entropy": (lambda x, t: F.cross_entropy(x, t), [r(5, 4), idx([0, 3, 1, 1, 2])]),
+    "cross_entropy_weight_ignore": (lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=1), [r(5, 4), idx([0, 3, 1, 1, 2]), torch.rand(4) + 0.5]),
+    "cross_entropy_smoothing": (lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1), [r(5, 4), idx([0, 3, 1, 1, 2])]),
+    "cross_entropy_weight_ignore_smoothing": (lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=1, label_smoothing=0.2), [r(5, 4), idx([0, 3, 1, 1, 2]), torch.rand(4) + 0.5]),
+    "cross_entropy_smoothing_sum": (lambda x, t: F.cross_entropy(x, t, label_smoothing=0.3, reduction="sum"), [r(5, 4), idx([0, 3, 1, 1, 2])]),
+    "cross_entropy_none_ignore": (lambda x, t: F.cross_entropy(x, t, ignore_index=2, reduction="none"), [r(5, 4), idx([0, 3, 1, 2, 2])]),
+    "cross_entropy_probs": (lambda x, t: F.cross_entropy(x, t), [r(5, 4), probs(5, 4)]),
+    "cross_entropy_probs_weight_smoothing": (lambda x, t, w: F.cross_entropy(x, t, weight=w, label_smoothing=0.2), [r(5, 4), probs(5, 4), torch.rand(4) + 0.5]),
+    "cross_entropy_kdim": (lambda x, t: F.cross_entropy(x, t), [r(2, 4, 3, 3), torch.randint(0, 4, (2, 3, 3))]),
+    "nll_loss": (lambda x, t, w: F.nll_loss(F.log_softmax(x, 1), t, weight=w), [r(5, 4), idx([0, 3, 1, 1, 2]), torch.rand(4) + 0.5]),
+    "bce": (lambda x, t, w: F.binary_cross_entropy(torch.sigmoid(x), t, weight=w), [r(4, 3), torch.rand(4, 3), torch.rand(3)]),
+    "bce_with_logits": (lambda x, t, p: F.binary_cross_entropy_with_logits(x, t, pos_weight=p), [r(4, 3) * 30, torch.rand(4, 3), torch.rand(3) + 0.5]),
+    "bce_with_logits_sum": (lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction="sum"), [r(4, 3), torch.rand(4, 3)]),
+    "mse": (lambda x, t: F.mse_loss(x, t), [r(4, 3), r(4, 3)]),
+    "l1_none": (lambda x, t: F.l1_loss(x, t, reduction="none"), [r(4, 3), r(4, 3)]),
+    "smooth_l1": (lambda x, t: F.smooth_l1_loss(x, t, beta=0.5), [r(4, 3), r(4, 3)]),
+    "huber": (lambda x, t: F.huber_loss(x, t, delta=2.0, reduction="sum"), [r(4, 3) * 3, r(4, 3)]),
+    "kl_div_batchmean": (lambda x, t: F.kl_div(F.log_softmax(x, 1), t, reduction="batchmean"), [r(4, 3), probs(4, 3)]),
+    "kl_div_log_target": (lambda x, t: F.kl_div(F.log_softmax(x, 1), t, reduction="sum", log_target=True), [r(4, 3), torch.log(probs(4, 3))]),
+    "cosine_embedding": (lambda a, b, y: F.cosine_embedding_loss(a, b, y, margin=0.2), [r(5, 3), r(5, 3), idx([1, -1, 1, -1, -1])]),
+}
+# Targets and class weights are data, not differentiated (PyTorch would allow it for some).
+NO_GRAD = {"t", "w", "p", "y"}
+
+
+def encode(t):
+    dtype = "int32" if t.dtype == torch.int64 else "float32"
+    data = t.detach().reshape(-1).tolist()
+    data = [None if isinstance(v, float) and not math.isfinite(v) else v for v in data]
+    return {"shape": list(t.shape), "dtype": dtype, "data": data}
+
+
+def run_module(make, inputs):
+    m = make()
+    state = {k: encode(v) for k, v in m.state_dict().items()}
+    xs = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
+    y = m(*xs)
+    u = torch.randn(y.shape)
+    (y * u).sum().backward()
+    return {
+        "training": m.training,
+        "state": state,
+        "inputs": [encode(x) for x in inputs],
+        "output": encode(y),
+        "u": encode(u),
+        "inputGrads": [encode(x.grad) if x.grad is not None else None for x in xs],
+        "paramGrads": {k: encode(p.grad) for k, p in m.named_parameters() if p.grad is not None},
+        "buffersAfter": {k: encode(b) for k, b in m.named_buffers()},
+    }
+
+
+def run_loss(fn, inputs):
+    names = fn.__code__.co_varnames[: len(inputs)]
+    xs = [x.clone().requires_grad_(x.is_floating_point() and n not in NO_GRAD) for x, n in zip(inputs, names)]
+    y = fn(*xs)
+    u = torch.randn(y.shape)
+    (y * u).sum().backward()
+    return {
+        "inputs": [encode(x) for x in inputs],
+        "output": encode(y),
+        "u": encode(u),
+        "inputGrads": [encode(x.grad) if x.grad is not None else None for x in xs],
+    }
+
+
+def main():
+    out = {
+        "generator": "tools/make_nn_fixtures.py",
+        "torch": torch.__version__,
+        "modules": {name: run_module(make, inputs) for name, (make, inputs) in MODULES.items()},
+        "losses": {name: run_loss(fn, inputs) for name, (fn, inputs) in LOSSES.items()},
+    }
+    path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "nn.json")
+    with open(path, "w") as f:
+        json.dump(out, f)
+        f.write("\n")
+    print(f"wrote {len(out['modules'])} module and {len(out['losses'])} loss cases to {os.path.normpath(path)}")
+
+
+if __name__ == "__main__":
+    main()
