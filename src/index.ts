@@ -43,3 +43,4 @@ export type { Backend, Storage, View } from "./backend/backend.js";
 
 export * as testing from "./testing.js";
 export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";

@@ -15,3 +15,4 @@ export {
 } from "./layers/loss.js";
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";
+export * as utils from "./utils.js";

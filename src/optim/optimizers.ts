@@ -1,0 +1,125 @@
+/** The optimizers: options with PyTorch's defaults, validation, and a call into functional.ts. */
+import { ValueError } from "../core/errors.js";
+import type { Tensor } from "../core/tensor.js";
+import * as F from "./functional.js";
+import { Optimizer, type ParamGroup, type ParamState, type ParamsArg } from "./optimizer.js";
+
+function check(cond: boolean, name: string, what: string, value: unknown): void {
+  if (!cond) throw new ValueError(`${name}: invalid ${what} ${JSON.stringify(value)}`);
+}
+
+function checkBetas(name: string, betas: [number, number]): void {
+  check(betas[0] >= 0 && betas[0] < 1, name, "beta parameter at index 0", betas[0]);
+  check(betas[1] >= 0 && betas[1] < 1, name, "beta parameter at index 1", betas[1]);
+}
+
+export class SGD extends Optimizer<F.SgdOptions> {
+  constructor(params: ParamsArg<F.SgdOptions>, opts: Partial<F.SgdOptions> & { lr?: number } = {}) {
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts });
+  }
+  protected override validate(g: ParamGroup<F.SgdOptions>): void {
+    super.validate(g);
+    check(g.momentum >= 0, "SGD", "momentum value", g.momentum);
+    check(g.weightDecay >= 0, "SGD", "weightDecay value", g.weightDecay);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new ValueError("SGD: Nesterov momentum requires a momentum and zero dampening");
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.SgdOptions>): void {
+    F.sgd(p, grad, state, g);
+  }
+}
+
+type AdamArgs = Partial<Omit<F.AdamOptions, "decoupled">>;
+
+export class Adam extends Optimizer<F.AdamOptions> {
+  constructor(params: ParamsArg<F.AdamOptions>, opts: AdamArgs = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
+  }
+  protected override validate(g: ParamGroup<F.AdamOptions>): void {
+    super.validate(g);
+    check(g.eps >= 0, this.constructor.name, "epsilon value", g.eps);
+    checkBetas(this.constructor.name, g.betas);
+    check(g.weightDecay >= 0, this.constructor.name, "weightDecay value", g.weightDecay);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.AdamOptions>): void {
+    F.adam(p, grad, state, g);
+  }
+}
+
+/** Adam with decoupled weight decay (default 0.01). */
+export class AdamW extends Adam {
+  constructor(params: ParamsArg<F.AdamOptions>, opts: AdamArgs = {}) {
+    super(params, { weightDecay: 1e-2, ...opts });
+  }
+  protected override update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.AdamOptions>): void {
+    F.adam(p, grad, state, { ...g, decoupled: true });
+  }
+}
+
+export class RMSprop extends Optimizer<F.RmspropOptions> {
+  constructor(params: ParamsArg<F.RmspropOptions>, opts: Partial<F.RmspropOptions> = {}) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts });
+  }
+  protected override validate(g: ParamGroup<F.RmspropOptions>): void {
+    super.validate(g);
+    check(g.alpha >= 0, "RMSprop", "alpha value", g.alpha);
+    check(g.eps >= 0, "RMSprop", "epsilon value", g.eps);
+    check(g.momentum >= 0, "RMSprop", "momentum value", g.momentum);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.RmspropOptions>): void {
+    F.rmsprop(p, grad, state, g);
+  }
+}
+
+export class Adagrad extends Optimizer<F.AdagradOptions> {
+  constructor(params: ParamsArg<F.AdagradOptions>, opts: Partial<F.AdagradOptions> = {}) {
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts });
+  }
+  protected override validate(g: ParamGroup<F.AdagradOptions>): void {
+    super.validate(g);
+    check(g.lrDecay >= 0, "Adagrad", "lrDecay value", g.lrDecay);
+    check(g.initialAccumulatorValue >= 0, "Adagrad", "initialAccumulatorValue", g.initialAccumulatorValue);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.AdagradOptions>): void {
+    F.adagrad(p, grad, state, g);
+  }
+}
+
+export class Adadelta extends Optimizer<F.AdadeltaOptions> {
+  constructor(params: ParamsArg<F.AdadeltaOptions>, opts: Partial<F.AdadeltaOptions> = {}) {
+    super(params, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, ...opts });
+  }
+  protected override validate(g: ParamGroup<F.AdadeltaOptions>): void {
+    super.validate(g);
+    check(g.rho >= 0 && g.rho <= 1, "Adadelta", "rho value", g.rho);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.AdadeltaOptions>): void {
+    F.adadelta(p, grad, state, g);
+  }
+}
+
+export class Adamax extends Optimizer<F.AdamaxOptions> {
+  constructor(params: ParamsArg<F.AdamaxOptions>, opts: Partial<F.AdamaxOptions> = {}) {
+    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...opts });
+  }
+  protected override validate(g: ParamGroup<F.AdamaxOptions>): void {
+    super.validate(g);
+    checkBetas("Adamax", g.betas);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.AdamaxOptions>): void {
+    F.adamax(p, grad, state, g);
+  }
+}
+
+export class NAdam extends Optimizer<F.NadamOptions> {
+  constructor(params: ParamsArg<F.NadamOptions>, opts: Partial<F.NadamOptions> = {}) {
+    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, ...opts });
+  }
+  protected override validate(g: ParamGroup<F.NadamOptions>): void {
+    super.validate(g);
+    checkBetas("NAdam", g.betas);
+    check(g.momentumDecay >= 0, "NAdam", "momentumDecay value", g.momentumDecay);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.NadamOptions>): void {
+    F.nadam(p, grad, state, g);
+  }
+}

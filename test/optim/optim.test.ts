@@ -1,0 +1,103 @@
+/** Optimizer mechanics: groups, zeroGrad, state dicts, validation; clipping and vector utilities. */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import { assertClose } from "../helpers.js";
+
+const { optim, nn } = tg;
+
+describe("optimizer mechanics", () => {
+  test("zeroGrad sets to null or zeroes; parameters without grad are skipped", () => {
+    const a = tg.ones([2], { requiresGrad: true });
+    const b = tg.ones([2], { requiresGrad: true });
+    const opt = new optim.SGD([a, b], { lr: 0.5 });
+    a.mul(3).sum().backward();
+    opt.step();
+    assertClose(a, [-0.5, -0.5]);
+    assertClose(b, [1, 1]);
+    opt.zeroGrad({ setToNone: false });
+    assert.deepEqual(a.grad!.tolist(), [0, 0]);
+    opt.zeroGrad();
+    assert.equal(a.grad, null);
+  });
+
+  test("step(closure) returns the closure's loss; updates record no graph", () => {
+    const w = tg.ones([2], { requiresGrad: true });
+    const opt = new optim.Adam([w], { lr: 0.1 });
+    const loss = opt.step(() => {
+      const l = w.square().sum();
+      l.backward();
+      return l;
+    });
+    assert.equal(loss!.item(), 2);
+    assert.equal(w.gradFn, null);
+    assert.equal(w.isLeaf, true);
+  });
+
+  test("state dicts use parameter indices and copy, and addParamGroup merges defaults", () => {
+    const m = new nn.Linear(3, 2);
+    const opt = new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 });
+    m.forward(tg.ones([1, 3])).sum().backward();
+    opt.step();
+    const sd = opt.stateDict();
+    assert.deepEqual(Object.keys(sd.state), ["0", "1"]);
+    assert.deepEqual(sd.paramGroups[0]!.params, [0, 1]);
+    assert.equal(sd.paramGroups[0]!.momentum, 0.9);
+    const buf = opt.state.get(m.weight)!.momentum_buffer as tg.Tensor;
+    assert.notEqual((sd.state[0]!.momentum_buffer as tg.Tensor).storage, buf.storage);
+    const extra = tg.zeros([1], { requiresGrad: true });
+    opt.addParamGroup({ params: [extra], lr: 0.5 });
+    assert.equal(opt.paramGroups[1]!.momentum, 0.9);
+    assert.equal(opt.paramGroups[1]!.lr, 0.5);
+    assert.throws(() => opt.addParamGroup({ params: [extra] }), /more than one parameter group/);
+  });
+
+  test("invalid options are named", () => {
+    const p = [tg.zeros([1], { requiresGrad: true })];
+    assert.throws(() => new optim.Adam(p, { lr: -1 }), /invalid learning rate -1/);
+    assert.throws(() => new optim.Adam(p, { betas: [1, 0.9] }), /beta parameter at index 0/);
+    assert.throws(() => new optim.SGD(p, { nesterov: true }), /Nesterov momentum requires a momentum/);
+    assert.throws(() => new optim.SGD([]), /empty parameter list/);
+    assert.throws(() => new optim.SGD([tg.ones([1], { requiresGrad: true }).mul(2)]), /non-leaf/);
+    assert.throws(() => new optim.lrScheduler.OneCycleLR(new optim.Adagrad(p), 0.1, { totalSteps: 10 }), /no momentum or betas/);
+  });
+
+  test("OneCycleLR refuses to step past totalSteps", () => {
+    const opt = new optim.SGD([tg.zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+    const s = new optim.lrScheduler.OneCycleLR(opt, 1, { totalSteps: 3 });
+    s.step();
+    s.step();
+    assert.throws(() => s.step(), /tried to step 3 times; the specified number of total steps is 3/);
+  });
+});
+
+describe("nn.utils", () => {
+  test("clipGradNorm scales all gradients jointly and returns the old norm", () => {
+    const a = tg.zeros([2], { requiresGrad: true });
+    const b = tg.zeros([1], { requiresGrad: true });
+    a.grad = tg.tensor([3, 0]);
+    b.grad = tg.tensor([4]);
+    const norm = nn.utils.clipGradNorm([a, b], 1);
+    assertClose(norm, [5]);
+    assertClose(a.grad, [0.6, 0], { atol: 1e-6 });
+    assertClose(b.grad, [0.8], { atol: 1e-6 });
+    const inf = nn.utils.clipGradNorm([a, b], 10, { normType: Infinity });
+    assertClose(inf, [0.8], { atol: 1e-6 });
+    b.grad = tg.tensor([NaN]);
+    assert.throws(() => nn.utils.clipGradNorm([a, b], 1, { errorIfNonfinite: true }), /non-finite/);
+  });
+
+  test("clipGradValue clamps; parameters ↔ vector round-trips", () => {
+    const a = tg.zeros([3], { requiresGrad: true });
+    a.grad = tg.tensor([-2, 0.5, 3]);
+    nn.utils.clipGradValue([a], 1);
+    assert.deepEqual(a.grad.tolist(), [-1, 0.5, 1]);
+    const m = new nn.Linear(2, 2);
+    const v = nn.utils.parametersToVector(m.parameters());
+    assert.deepEqual(v.shape, [6]);
+    nn.utils.vectorToParameters(tg.arange(6), m.parameters());
+    assert.deepEqual(m.weight.tolist(), [[0, 1], [2, 3]]);
+    assert.deepEqual(m.bias!.tolist(), [4, 5]);
+    assert.throws(() => nn.utils.vectorToParameters(tg.arange(5), m.parameters()), /expected a vector of 6 elements/);
+  });
+});

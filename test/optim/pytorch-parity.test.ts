@@ -1,0 +1,116 @@
+/** Optimizer trajectories and scheduler rates against PyTorch (test/fixtures/optim.json). */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import type { Tensor } from "../../src/index.js";
+import { assertClose, readFixture } from "../helpers.js";
+
+const { optim } = tg;
+const S = optim.lrScheduler;
+
+interface Fixture {
+  problem: { x: number[]; y: number[]; w0: number[]; b0: number[] };
+  optimizers: Record<string, [number[], number[]][]>;
+  groups: [number[], number[]][];
+  schedulers: Record<string, { lr: number[][]; momentum: (number | null)[][] }>;
+  plateauMetrics: number[];
+}
+const fx = readFixture<Fixture>("optim.json");
+const X = tg.tensor(fx.problem.x, { shape: [5, 3] });
+const Y = tg.tensor(fx.problem.y, { shape: [5, 4] });
+const lossFn = (w: Tensor, b: Tensor) => X.matmul(w).add(b).tanh().sub(Y).pow(2).mean();
+
+type Make = (ps: Tensor[]) => tg.optim.Optimizer<{ lr: number }>;
+const OPTIMIZERS: Record<string, Make> = {
+  sgd: (ps) => new optim.SGD(ps, { lr: 0.1 }),
+  sgd_momentum: (ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9 }),
+  sgd_momentum_dampening_wd: (ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.8, dampening: 0.3, weightDecay: 0.05 }),
+  sgd_nesterov_wd: (ps) => new optim.SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
+  sgd_maximize: (ps) => new optim.SGD(ps, { lr: 0.01, momentum: 0.5, maximize: true }),
+  adam: (ps) => new optim.Adam(ps, { lr: 0.05 }),
+  adam_wd: (ps) => new optim.Adam(ps, { lr: 0.05, betas: [0.8, 0.99], weightDecay: 0.1 }),
+  adam_amsgrad: (ps) => new optim.Adam(ps, { lr: 0.05, amsgrad: true }),
+  adam_maximize: (ps) => new optim.Adam(ps, { lr: 0.01, maximize: true }),
+  adamw: (ps) => new optim.AdamW(ps, { lr: 0.05 }),
+  adamw_amsgrad_wd: (ps) => new optim.AdamW(ps, { lr: 0.05, weightDecay: 0.3, amsgrad: true }),
+  rmsprop: (ps) => new optim.RMSprop(ps, { lr: 0.01 }),
+  rmsprop_centered_momentum_wd: (ps) => new optim.RMSprop(ps, { lr: 0.01, alpha: 0.9, momentum: 0.5, centered: true, weightDecay: 0.1 }),
+  adagrad: (ps) => new optim.Adagrad(ps, { lr: 0.1 }),
+  adagrad_decay_wd_init: (ps) => new optim.Adagrad(ps, { lr: 0.1, lrDecay: 0.1, weightDecay: 0.05, initialAccumulatorValue: 0.2 }),
+  adadelta: (ps) => new optim.Adadelta(ps, { lr: 1 }),
+  adadelta_wd: (ps) => new optim.Adadelta(ps, { lr: 0.5, rho: 0.8, weightDecay: 0.1 }),
+  adamax: (ps) => new optim.Adamax(ps, { lr: 0.05 }),
+  adamax_wd: (ps) => new optim.Adamax(ps, { lr: 0.05, betas: [0.8, 0.9], weightDecay: 0.1 }),
+  nadam: (ps) => new optim.NAdam(ps, { lr: 0.05 }),
+  nadam_wd: (ps) => new optim.NAdam(ps, { lr: 0.05, weightDecay: 0.1, momentumDecay: 0.01 }),
+};
+
+function runTrajectory(make: (w: Tensor, b: Tensor) => tg.optim.Optimizer<{ lr: number }>, expected: [number[], number[]][]) {
+  const w = tg.tensor(fx.problem.w0, { shape: [3, 4], requiresGrad: true });
+  const b = tg.tensor(fx.problem.b0, { requiresGrad: true });
+  const opt = make(w, b);
+  expected.forEach(([ew, eb], step) => {
+    if (step > 0) {
+      opt.zeroGrad();
+      lossFn(w, b).backward();
+      opt.step();
+    }
+    assertClose(w, ew, { atol: 1e-5, rtol: 1e-4 });
+    assertClose(b, eb, { atol: 1e-5, rtol: 1e-4 });
+  });
+}
+
+describe("optimizers match PyTorch step by step", () => {
+  test("every fixture case has an optimizer here", () => assert.deepEqual(Object.keys(OPTIMIZERS).sort(), Object.keys(fx.optimizers).sort()));
+  for (const [name, expected] of Object.entries(fx.optimizers)) {
+    test(name, () => runTrajectory((w, b) => OPTIMIZERS[name]!([w, b]), expected));
+  }
+  test("parameter groups with their own options", () =>
+    runTrajectory((w, b) => new optim.SGD([{ params: [w], lr: 0.1 }, { params: [b], momentum: 0.5 }], { lr: 0.01 }), fx.groups));
+});
+
+type MakeSched = (o: tg.optim.Optimizer<{ lr: number }>) => { step(metric?: number): void };
+const sgd = (p: Tensor) => new optim.SGD([p], { lr: 0.1 });
+const SCHEDULERS: Record<string, [(p: Tensor) => tg.optim.Optimizer<{ lr: number }>, MakeSched]> = {
+  step_lr: [sgd, (o) => new S.StepLR(o, 3, 0.5)],
+  multistep_lr: [sgd, (o) => new S.MultiStepLR(o, [2, 5, 9], 0.3)],
+  exponential_lr: [sgd, (o) => new S.ExponentialLR(o, 0.9)],
+  cosine_annealing: [sgd, (o) => new S.CosineAnnealingLR(o, 10, 0.01)],
+  warm_restarts: [sgd, (o) => new S.CosineAnnealingWarmRestarts(o, 4)],
+  warm_restarts_mult: [sgd, (o) => new S.CosineAnnealingWarmRestarts(o, 3, 2, 0.001)],
+  linear_lr: [sgd, (o) => new S.LinearLR(o, 0.25, 1, 4)],
+  lambda_lr: [sgd, (o) => new S.LambdaLR(o, (e) => 0.95 ** e + 0.01 * e)],
+  one_cycle: [(p) => new optim.SGD([p], { lr: 0.1, momentum: 0.9 }), (o) => new S.OneCycleLR(o, 1, { totalSteps: 16 })],
+  one_cycle_three_phase_linear_adam: [
+    (p) => new optim.Adam([p], { lr: 0.1 }),
+    (o) => new S.OneCycleLR(o, 0.5, { totalSteps: 16, pctStart: 0.25, annealStrategy: "linear", threePhase: true, divFactor: 10, finalDivFactor: 100 }),
+  ],
+  sequential: [sgd, (o) => new S.SequentialLR(o, [new S.LinearLR(o, 0.1, 1, 3), new S.ExponentialLR(o, 0.9)], [3])],
+  plateau: [sgd, (o) => new S.ReduceLROnPlateau(o, { factor: 0.5, patience: 2, cooldown: 1, minLr: 0.01 })],
+};
+
+describe("learning-rate schedulers match PyTorch", () => {
+  test("every fixture case has a scheduler here", () => assert.deepEqual(Object.keys(SCHEDULERS).sort(), Object.keys(fx.schedulers).sort()));
+  for (const [name, expected] of Object.entries(fx.schedulers)) {
+    test(name, () => {
+      const p = tg.zeros([1], { requiresGrad: true });
+      const [makeOpt, makeSched] = SCHEDULERS[name]!;
+      const opt = makeOpt(p);
+      const sched = makeSched(opt);
+      const momentum = () => opt.paramGroups.map((g) => {
+        const o = g as { momentum?: number; betas?: [number, number] };
+        return o.betas ? o.betas[0] : o.momentum ?? null;
+      });
+      const lrs = [opt.paramGroups.map((g) => g.lr)];
+      const moms = [momentum()];
+      for (let i = 0; i < expected.lr.length - 1; i++) {
+        opt.step();
+        sched.step(name === "plateau" ? fx.plateauMetrics[i] : undefined);
+        lrs.push(opt.paramGroups.map((g) => g.lr));
+        moms.push(momentum());
+      }
+      assertClose(lrs.flat(), expected.lr.flat(), { atol: 1e-9, rtol: 1e-6 });
+      if (name.startsWith("one_cycle")) assertClose(moms.flat() as number[], expected.momentum.flat() as number[], { atol: 1e-9, rtol: 1e-6 });
+    });
+  }
+});
