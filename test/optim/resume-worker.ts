@@ -5,7 +5,7 @@ import { flatParams, fromJson, setup } from "./checkpoint-setup.js";
 
 const checkpoint = fromJson(JSON.parse(readFileSync(process.argv[2]!, "utf8"))) as {
   model: tg.nn.StateDict;
-  optimizer: tg.optim.OptimizerStateDict<{ lr: number }>;
+  optimizer: tg.optim.OptimizerStateDict<tg.optim.functional.AdamOptions>;
   scheduler: Record<string, unknown>;
 };
 tg.manualSeed(999); // a different seed: everything must come from the checkpoint
