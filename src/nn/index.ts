@@ -13,6 +13,15 @@ export {
   CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss,
   CosineEmbeddingLoss,
 } from "./layers/loss.js";
+export { RNNCell, LSTMCell, GRUCell, type Nonlinearity } from "./layers/rnn-cells.js";
+export { RNN, LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
+export { PackedSequence, packPaddedSequence, padPackedSequence } from "./layers/packed.js";
+export { MultiheadAttention, type MultiheadAttentionOptions, type MhaForwardOptions } from "./layers/attention.js";
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer,
+  type TransformerLayerOptions, type TransformerOptions,
+} from "./layers/transformer.js";
+export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, type PositionalOptions } from "./layers/positional.js";
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";
 export * as utils from "./utils.js";

@@ -16,3 +16,4 @@ export { softmax, logSoftmax } from "../../ops/composite/softmax.js";
 export { pad } from "../../ops/movement.js";
 export { oneHot } from "../../ops/indexing.js";
 export { unfold, fold } from "../../ops/windows.js";
+export { scaledDotProductAttention, type AttentionOptions } from "./attention.js";

@@ -1,0 +1,261 @@
+/**
+ * TransformerEncoderLayer, TransformerDecoderLayer, their stacks and Transformer, with PyTorch's
+ * structure and state-dict names (post-norm by default, `normFirst` for pre-norm).
+ */
+import type { Tensor } from "../../core/tensor.js";
+import { full } from "../../ops/creation.js";
+import { gelu } from "../../ops/composite/activations.js";
+import { lowerTriangle } from "../functional/attention.js";
+import * as init from "../init.js";
+import { Module } from "../module.js";
+import { ModuleList } from "./container.js";
+import { Dropout } from "./dropout.js";
+import { Linear } from "./linear.js";
+import { LayerNorm } from "./norm.js";
+import { MultiheadAttention } from "./attention.js";
+import { where } from "../../ops/elementwise.js";
+
+export interface TransformerLayerOptions {
+  dimFeedforward?: number;
+  dropout?: number;
+  activation?: "relu" | "gelu" | ((x: Tensor) => Tensor);
+  layerNormEps?: number;
+  batchFirst?: boolean;
+  normFirst?: boolean;
+  bias?: boolean;
+}
+
+function activationFn(a: TransformerLayerOptions["activation"]): (x: Tensor) => Tensor {
+  if (typeof a === "function") return a;
+  return a === "gelu" ? (x) => gelu(x) : (x) => x.relu();
+}
+
+export interface EncoderForwardOptions {
+  srcMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  isCausal?: boolean;
+}
+
+export interface DecoderForwardOptions {
+  tgtMask?: Tensor | null;
+  memoryMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
+  tgtIsCausal?: boolean;
+  memoryIsCausal?: boolean;
+}
+
+/** Copies a layer: a new one with the same options, then the same weights (PyTorch deep-copies). */
+function cloneLayer<M extends Module>(layer: M, make: () => M): M {
+  const copy = make();
+  copy.loadStateDict(layer.stateDict());
+  copy.train(layer.training);
+  return copy;
+}
+
+export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptions?], Tensor> {
+  readonly self_attn: MultiheadAttention;
+  readonly linear1: Linear;
+  readonly dropout: Dropout;
+  readonly linear2: Linear;
+  readonly norm1: LayerNorm;
+  readonly norm2: LayerNorm;
+  readonly dropout1: Dropout;
+  readonly dropout2: Dropout;
+  readonly normFirst: boolean;
+  private readonly activation: (x: Tensor) => Tensor;
+
+  constructor(
+    readonly dModel: number,
+    readonly nhead: number,
+    readonly options: TransformerLayerOptions = {},
+  ) {
+    super();
+    const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
+    this.linear1 = new Linear(dModel, dimFeedforward, { bias });
+    this.dropout = new Dropout(dropout);
+    this.linear2 = new Linear(dimFeedforward, dModel, { bias });
+    this.norm1 = new LayerNorm(dModel, { eps: layerNormEps, bias });
+    this.norm2 = new LayerNorm(dModel, { eps: layerNormEps, bias });
+    this.dropout1 = new Dropout(dropout);
+    this.dropout2 = new Dropout(dropout);
+    this.normFirst = normFirst;
+    this.activation = activationFn(options.activation);
+  }
+
+  private selfAttention(x: Tensor, o: EncoderForwardOptions): Tensor {
+    const [out] = this.self_attn.forward(x, x, x, { attnMask: o.srcMask ?? null, keyPaddingMask: o.srcKeyPaddingMask ?? null, needWeights: false, isCausal: o.isCausal ?? false });
+    return this.dropout1.forward(out);
+  }
+
+  private feedForward(x: Tensor): Tensor {
+    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
+  }
+
+  forward(src: Tensor, o: EncoderForwardOptions = {}): Tensor {
+    let x = src;
+    if (this.normFirst) {
+      x = x.add(this.selfAttention(this.norm1.forward(x), o));
+      return x.add(this.feedForward(this.norm2.forward(x)));
+    }
+    x = this.norm1.forward(x.add(this.selfAttention(x, o)));
+    return this.norm2.forward(x.add(this.feedForward(x)));
+  }
+
+  clone(): TransformerEncoderLayer {
+    return cloneLayer(this, () => new TransformerEncoderLayer(this.dModel, this.nhead, this.options));
+  }
+}
+
+export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderForwardOptions?], Tensor> {
+  readonly self_attn: MultiheadAttention;
+  readonly multihead_attn: MultiheadAttention;
+  readonly linear1: Linear;
+  readonly dropout: Dropout;
+  readonly linear2: Linear;
+  readonly norm1: LayerNorm;
+  readonly norm2: LayerNorm;
+  readonly norm3: LayerNorm;
+  readonly dropout1: Dropout;
+  readonly dropout2: Dropout;
+  readonly dropout3: Dropout;
+  readonly normFirst: boolean;
+  private readonly activation: (x: Tensor) => Tensor;
+
+  constructor(
+    readonly dModel: number,
+    readonly nhead: number,
+    readonly options: TransformerLayerOptions = {},
+  ) {
+    super();
+    const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
+    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
+    this.linear1 = new Linear(dModel, dimFeedforward, { bias });
+    this.dropout = new Dropout(dropout);
+    this.linear2 = new Linear(dimFeedforward, dModel, { bias });
+    this.norm1 = new LayerNorm(dModel, { eps: layerNormEps, bias });
+    this.norm2 = new LayerNorm(dModel, { eps: layerNormEps, bias });
+    this.norm3 = new LayerNorm(dModel, { eps: layerNormEps, bias });
+    this.dropout1 = new Dropout(dropout);
+    this.dropout2 = new Dropout(dropout);
+    this.dropout3 = new Dropout(dropout);
+    this.normFirst = normFirst;
+    this.activation = activationFn(options.activation);
+  }
+
+  private selfAttention(x: Tensor, o: DecoderForwardOptions): Tensor {
+    const [out] = this.self_attn.forward(x, x, x, { attnMask: o.tgtMask ?? null, keyPaddingMask: o.tgtKeyPaddingMask ?? null, needWeights: false, isCausal: o.tgtIsCausal ?? false });
+    return this.dropout1.forward(out);
+  }
+
+  private crossAttention(x: Tensor, mem: Tensor, o: DecoderForwardOptions): Tensor {
+    const [out] = this.multihead_attn.forward(x, mem, mem, { attnMask: o.memoryMask ?? null, keyPaddingMask: o.memoryKeyPaddingMask ?? null, needWeights: false, isCausal: o.memoryIsCausal ?? false });
+    return this.dropout2.forward(out);
+  }
+
+  private feedForward(x: Tensor): Tensor {
+    return this.dropout3.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
+  }
+
+  forward(tgt: Tensor, memory: Tensor, o: DecoderForwardOptions = {}): Tensor {
+    let x = tgt;
+    if (this.normFirst) {
+      x = x.add(this.selfAttention(this.norm1.forward(x), o));
+      x = x.add(this.crossAttention(this.norm2.forward(x), memory, o));
+      return x.add(this.feedForward(this.norm3.forward(x)));
+    }
+    x = this.norm1.forward(x.add(this.selfAttention(x, o)));
+    x = this.norm2.forward(x.add(this.crossAttention(x, memory, o)));
+    return this.norm3.forward(x.add(this.feedForward(x)));
+  }
+
+  clone(): TransformerDecoderLayer {
+    return cloneLayer(this, () => new TransformerDecoderLayer(this.dModel, this.nhead, this.options));
+  }
+}
+
+/** numLayers copies of an encoder layer, then an optional final norm. */
+export class TransformerEncoder extends Module<[Tensor, EncoderForwardOptions?], Tensor> {
+  readonly layers: ModuleList<TransformerEncoderLayer>;
+  readonly norm: LayerNorm | null;
+
+  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, { norm = null }: { norm?: LayerNorm | null } = {}) {
+    super();
+    this.layers = new ModuleList(Array.from({ length: numLayers }, () => encoderLayer.clone()));
+    this.norm = norm;
+  }
+
+  forward(src: Tensor, o: EncoderForwardOptions = {}): Tensor {
+    let x = src;
+    for (const layer of this.layers) x = layer.forward(x, o);
+    return this.norm ? this.norm.forward(x) : x;
+  }
+}
+
+export class TransformerDecoder extends Module<[Tensor, Tensor, DecoderForwardOptions?], Tensor> {
+  readonly layers: ModuleList<TransformerDecoderLayer>;
+  readonly norm: LayerNorm | null;
+
+  constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, { norm = null }: { norm?: LayerNorm | null } = {}) {
+    super();
+    this.layers = new ModuleList(Array.from({ length: numLayers }, () => decoderLayer.clone()));
+    this.norm = norm;
+  }
+
+  forward(tgt: Tensor, memory: Tensor, o: DecoderForwardOptions = {}): Tensor {
+    let x = tgt;
+    for (const layer of this.layers) x = layer.forward(x, memory, o);
+    return this.norm ? this.norm.forward(x) : x;
+  }
+}
+
+export interface TransformerOptions extends TransformerLayerOptions {
+  dModel?: number;
+  nhead?: number;
+  numEncoderLayers?: number;
+  numDecoderLayers?: number;
+}
+
+export interface TransformerForwardOptions {
+  srcMask?: Tensor | null;
+  tgtMask?: Tensor | null;
+  memoryMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
+}
+
+/** The encoder–decoder Transformer of "Attention Is All You Need", as torch.nn.Transformer. */
+export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptions?], Tensor> {
+  readonly encoder: TransformerEncoder;
+  readonly decoder: TransformerDecoder;
+  readonly dModel: number;
+
+  constructor(options: TransformerOptions = {}) {
+    super();
+    const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, layerNormEps = 1e-5, bias = true, ...layerOpts } = options;
+    this.dModel = dModel;
+    const layerOptions = { ...layerOpts, layerNormEps, bias };
+    this.encoder = new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOptions), numEncoderLayers, { norm: new LayerNorm(dModel, { eps: layerNormEps, bias }) });
+    this.decoder = new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, layerOptions), numDecoderLayers, { norm: new LayerNorm(dModel, { eps: layerNormEps, bias }) });
+    // xavier_uniform on every matrix, as PyTorch's Transformer._reset_parameters.
+    for (const p of this.parameters()) if (p.ndim > 1) init.xavierUniform_(p);
+  }
+
+  forward(src: Tensor, tgt: Tensor, o: TransformerForwardOptions = {}): Tensor {
+    const memory = this.encoder.forward(src, { srcMask: o.srcMask ?? null, srcKeyPaddingMask: o.srcKeyPaddingMask ?? null });
+    return this.decoder.forward(tgt, memory, {
+      tgtMask: o.tgtMask ?? null,
+      memoryMask: o.memoryMask ?? null,
+      tgtKeyPaddingMask: o.tgtKeyPaddingMask ?? null,
+      memoryKeyPaddingMask: o.memoryKeyPaddingMask ?? null,
+    });
+  }
+
+  /** A float [sz, sz] mask: 0 on and below the diagonal, −inf above (torch's generate_square_subsequent_mask). */
+  static generateSquareSubsequentMask(sz: number): Tensor {
+    return where(lowerTriangle(sz, sz), full([sz, sz], 0), -Infinity);
+  }
+}
