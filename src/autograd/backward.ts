@@ -7,9 +7,9 @@ import { add, cast } from "../ops/elementwise.js";
 import { clone } from "../ops/movement.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { RULES } from "./rules/index.js";
-import type { RuleContext, VjpRule } from "./rules/types.js";
+import type { MultiVjpRule, RuleContext, VjpRule } from "./rules/types.js";
 import type { Node } from "./tape.js";
-import type { PrimitiveName } from "../ops/primitives.js";
+import { MULTI_OUTPUT, type PrimitiveName } from "../ops/primitives.js";
 
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again (default: createGraph). */
@@ -87,16 +87,16 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
           `backward: a tensor needed by ${node.name} (${modified < node.inputs.length ? `input ${modified}` : "its output"}) was modified by an in-place operation after it was used`,
         );
       }
-      const out = node.output;
-      const g = grads.get(out);
-      grads.delete(out);
-      if (!g) continue;
-      if (out.retainsGrad) accumulate(out, g, createGraph);
-      const rule = RULES[node.prim] as VjpRule<PrimitiveName>;
+      const outs = node.outputs;
+      const gs = outs.map((o) => grads.get(o) ?? null);
+      for (const o of outs) grads.delete(o);
+      if (gs.every((g) => g === null)) continue;
+      outs.forEach((o, i) => o.retainsGrad && gs[i] && accumulate(o, gs[i]!, createGraph));
+      const rule = RULES[node.prim] as VjpRule<PrimitiveName> | MultiVjpRule<PrimitiveName>;
       if (rule === null) continue;
       const needsGrad = node.inputs.map((t) => t.requiresGrad);
-      const ctx: RuleContext<PrimitiveName> = { inputs: node.inputs, output: out, attrs: node.attrs, needsGrad };
-      const inputGrads = rule(g, ctx);
+      const ctx: RuleContext<PrimitiveName> = { inputs: node.inputs, output: outs[0]!, outputs: outs, attrs: node.attrs, needsGrad };
+      const inputGrads = MULTI_OUTPUT.has(node.prim) ? (rule as MultiVjpRule<PrimitiveName>)(gs, ctx) : (rule as Exclude<VjpRule<PrimitiveName>, null>)(gs[0]!, ctx);
       node.inputs.forEach((input, i) => {
         const gi = inputGrads[i];
         if (!gi || !needsGrad[i]) return;

@@ -18,16 +18,21 @@ export class Node<K extends PrimitiveName = PrimitiveName> {
     readonly prim: K,
     inputs: readonly Tensor[],
     readonly attrs: PrimitiveAttrs[K],
-    /** The tensor this node produced (rules for exp, tanh, sqrt, … read it). */
-    readonly output: Tensor,
+    /** The tensors this node produced (one, except for multi-output primitives such as split). */
+    readonly outputs: readonly Tensor[],
   ) {
     this.inputs = inputs;
-    this.versions = [...inputs, output].map((t) => versionOf(t.storage));
+    this.versions = [...inputs, ...outputs].map((t) => versionOf(t.storage));
   }
 
-  /** The index of an input (or inputs.length for the output) overwritten in place since recording, or -1. */
+  /** The (first) output; rules for exp, tanh, sqrt, … read it. */
+  get output(): Tensor {
+    return this.outputs[0]!;
+  }
+
+  /** The index of an input (or ≥ inputs.length for an output) overwritten in place since recording, or -1. */
   modifiedSinceRecorded(): number {
-    return [...this.inputs, this.output].findIndex((t, i) => versionOf(t.storage) !== this.versions[i]);
+    return [...this.inputs, ...this.outputs].findIndex((t, i) => versionOf(t.storage) !== this.versions[i]);
   }
 
   /** PyTorch-style name shown in `grad_fn=<MulBackward0>`. */

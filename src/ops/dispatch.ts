@@ -4,9 +4,11 @@ import { TensorgradError } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Node } from "../autograd/tape.js";
-import { FORWARD, type PrimitiveAttrs, type PrimitiveName } from "./primitives.js";
+import { FORWARD, type MultiOutputPrimitive, type PrimitiveAttrs, type PrimitiveName } from "./primitives.js";
 
-export function apply<K extends PrimitiveName>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor {
+type SingleOutputPrimitive = Exclude<PrimitiveName, MultiOutputPrimitive>;
+
+function checkBackends(prim: string, inputs: readonly Tensor[]): void {
   const backend = inputs[0]!.backend;
   for (const t of inputs) {
     if (t.backend !== backend) {
@@ -15,10 +17,27 @@ export function apply<K extends PrimitiveName>(prim: K, inputs: readonly Tensor[
       );
     }
   }
-  const out = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor)(inputs, attrs);
+}
+
+/** Records a node for outputs that can carry gradients (float outputs of inputs that require grad). */
+function record<K extends PrimitiveName>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K], outputs: Tensor[]): void {
   // Only float outputs carry gradients: comparisons, argmax and integer casts end the graph.
-  if (isFloating(out.dtype) && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    out.gradFn = new Node(prim, inputs, attrs, out);
+  if (isFloating(outputs[0]!.dtype) && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+    const node = new Node(prim, inputs, attrs, outputs);
+    for (const out of outputs) out.gradFn = node;
   }
+}
+
+export function apply<K extends SingleOutputPrimitive>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor {
+  checkBackends(prim, inputs);
+  const out = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor)(inputs, attrs);
+  record(prim, inputs, attrs, [out]);
   return out;
+}
+
+export function applyMulti<K extends MultiOutputPrimitive>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor[] {
+  checkBackends(prim, inputs);
+  const outs = FORWARD[prim](inputs, attrs);
+  if (outs.length) record(prim, inputs, attrs, outs);
+  return outs;
 }

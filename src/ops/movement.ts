@@ -6,7 +6,7 @@ import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { promoteTypes } from "../core/dtype.js";
 import { inferReshape, isContiguous, normalizeDim, normalizeDims, viewStrides, type Shape } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
-import { apply } from "./dispatch.js";
+import { apply, applyMulti } from "./dispatch.js";
 import { cast } from "./elementwise.js";
 
 /** Accepts both `f(2, 3)` and `f([2, 3])`, as PyTorch does. */
@@ -188,12 +188,7 @@ export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Te
       throw new ShapeError(`split: sizes ${fmtShape(list)} do not sum to ${n}, the size of dim ${dim} (shape ${fmtShape(x.shape)})`);
     }
   }
-  let at = 0;
-  return list.map((len) => {
-    const piece = narrow(x, d, at, len);
-    at += len;
-    return piece;
-  });
+  return applyMulti("split", [x], { dim: d, sizes: list });
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {

@@ -33,6 +33,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   scatterAdd: { dim: number };
   pad: { pads: readonly (readonly [number, number])[]; value: number };
   cat: { dim: number };
+  /** Multi-output: consecutive views of the given sizes along dim (gradient: one cat, not a pad per piece). */
+  split: { dim: number; sizes: readonly number[] };
   im2col: { geometry: WindowGeometry; padValue: number };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
   // Views: no kernel, same storage.
@@ -44,7 +46,11 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
 
 export type PrimitiveName = keyof PrimitiveAttrs;
 
-type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => Tensor;
+/** Primitives with several outputs; every other primitive has exactly one. */
+export type MultiOutputPrimitive = "split";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split"]);
+
+type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => K extends MultiOutputPrimitive ? Tensor[] : Tensor;
 
 function fromStorage(storage: Storage, shape: Shape): Tensor {
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
@@ -90,6 +96,16 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     return fromStorage(xs[0]!.backend.concat(xs, dim), shape);
   },
 
+  split: ([x], { dim, sizes }) => {
+    let at = 0;
+    return sizes.map((len) => {
+      const shape = [...x!.shape];
+      shape[dim] = len;
+      const offset = x!.offset + at * x!.strides[dim]!;
+      at += len;
+      return view(x!, shape, x!.strides, offset);
+    });
+  },
   im2col: ([x], { geometry, padValue }) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], geometry);

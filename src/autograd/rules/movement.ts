@@ -1,7 +1,8 @@
 /** Gradient rules for views and data movement: each sends the gradient back to where it came from. */
 import type { Tensor } from "../../core/tensor.js";
 import { apply } from "../../ops/dispatch.js";
-import { narrow, permute, reshape, split, unsqueeze } from "../../ops/movement.js";
+import { cat, narrow, permute, reshape, split, unsqueeze } from "../../ops/movement.js";
+import { zerosLike } from "../../ops/creation.js";
 import { sum } from "../../ops/reduce.js";
 import type { RuleTable } from "./types.js";
 
@@ -12,7 +13,7 @@ function padDim(t: Tensor, dim: number, before: number, after: number): Tensor {
   return apply("pad", [t], { pads, value: 0 });
 }
 
-export const movementRules: RuleTable<"reshape" | "permute" | "expand" | "slice" | "pad" | "cat"> = {
+export const movementRules: RuleTable<"reshape" | "permute" | "expand" | "slice" | "pad" | "cat" | "split"> = {
   reshape: (g, { inputs: [x] }) => [reshape(g, x!.shape)],
   permute: (g, { attrs: { dims } }) => {
     const inverse = new Array<number>(dims.length);
@@ -44,4 +45,5 @@ export const movementRules: RuleTable<"reshape" | "permute" | "expand" | "slice"
     return [out];
   },
   cat: (g, { inputs, attrs: { dim } }) => split(g, inputs.map((x) => x.shape[dim]!), dim),
+  split: (gs, { outputs, attrs: { dim } }) => [cat(gs.map((g, i) => g ?? zerosLike(outputs[i]!)), dim)],
 };

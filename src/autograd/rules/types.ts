@@ -1,10 +1,12 @@
 /** The shape of a gradient rule (a vector–Jacobian product) for one primitive. */
 import type { Tensor } from "../../core/tensor.js";
-import type { PrimitiveAttrs, PrimitiveName } from "../../ops/primitives.js";
+import type { MultiOutputPrimitive, PrimitiveAttrs, PrimitiveName } from "../../ops/primitives.js";
 
 export interface RuleContext<K extends PrimitiveName> {
   readonly inputs: readonly Tensor[];
+  /** The (first) output. */
   readonly output: Tensor;
+  readonly outputs: readonly Tensor[];
   readonly attrs: PrimitiveAttrs[K];
   /** needsGrad[i]: whether input i wants a gradient; rules may skip (return null for) the others. */
   readonly needsGrad: readonly boolean[];
@@ -16,5 +18,10 @@ export interface RuleContext<K extends PrimitiveName> {
  */
 export type VjpRule<K extends PrimitiveName> = ((g: Tensor, ctx: RuleContext<K>) => (Tensor | null)[]) | null;
 
+/** For multi-output primitives: the gradient of each output (null where none flowed). */
+export type MultiVjpRule<K extends PrimitiveName> = (gs: (Tensor | null)[], ctx: RuleContext<K>) => (Tensor | null)[];
+
 /** A family's rules: exactly its primitives, each with a rule. */
-export type RuleTable<Names extends PrimitiveName> = { [K in Names]: VjpRule<K> };
+export type RuleTable<Names extends PrimitiveName> = {
+  [K in Names]: K extends MultiOutputPrimitive ? MultiVjpRule<K> : VjpRule<K>;
+};

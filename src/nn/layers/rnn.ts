@@ -96,13 +96,14 @@ abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSequence,
     // One matmul projects every time step; LSTM and plain RNN fold b_hh in too.
     let proj = linear(x.reshape(T * N, -1), wIh, bIh);
     if (bHh && this.mode !== "GRU") proj = proj.add(bHh);
-    proj = proj.reshape(T, N, -1);
+    // Per-step views from one split: its gradient is a single cat, not a full-size pad per step.
+    const steps = proj.reshape(T, N, -1).split(1, 0);
     let h = h0;
     let c = c0;
     const outs: Tensor[] = new Array<Tensor>(T);
     for (let k = 0; k < T; k++) {
       const t = reverse ? T - 1 - k : k;
-      const xp = proj.select(0, t);
+      const xp = steps[t]!.squeeze(0);
       let hNext: Tensor;
       let cNext: Tensor | null = null;
       if (this.mode === "LSTM") [hNext, cNext] = lstmStep(xp, h, c!, wHh);

@@ -1,0 +1,60 @@
+/**
+ * Benchmark helpers: time a workload a number of times, report the median, print a table with
+ * ratios against tensorgrad, and write the same rows as JSON under bench/results/.
+ * Speed is measured here, never asserted in a test.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface Row {
+  workload: string;
+  impl: string;
+  /** Median of the measured repetitions. */
+  value: number;
+  unit: string;
+  /** Whether larger values are better (throughput) or smaller (time). */
+  higherIsBetter: boolean;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Runs fn `warmup` times unmeasured, then `reps` times; returns the median milliseconds. */
+export async function timeMs(fn: () => unknown | Promise<unknown>, { warmup = 2, reps = 5 } = {}): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+/** Prints rows grouped by workload with "tensorgrad/peer" speed ratios (>1: tensorgrad faster). */
+export function report(name: string, rows: Row[]): void {
+  const workloads = [...new Set(rows.map((r) => r.workload))];
+  console.log(`\n${name}`);
+  console.log(`${"workload".padEnd(34)} ${"implementation".padEnd(30)} ${"median".padStart(12)}  unit        speed of tensorgrad vs this`);
+  for (const w of workloads) {
+    const group = rows.filter((r) => r.workload === w);
+    const ours = group.find((r) => r.impl.startsWith("tensorgrad"));
+    for (const r of group) {
+      let ratio = "";
+      if (ours && r !== ours) {
+        const x = r.higherIsBetter ? ours.value / r.value : r.value / ours.value;
+        ratio = `${x.toFixed(2)}×`;
+      }
+      console.log(`${w.padEnd(34)} ${r.impl.padEnd(30)} ${r.value.toPrecision(4).padStart(12)}  ${r.unit.padEnd(10)}  ${ratio}`);
+    }
+  }
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
