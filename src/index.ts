@@ -44,3 +44,4 @@ export type { Backend, Storage, View } from "./backend/backend.js";
 export * as testing from "./testing.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";

@@ -1,0 +1,31 @@
+/** The default collate: stacks a list of samples into a batch, recursing through arrays and objects. */
+import { ValueError } from "../core/errors.js";
+import { Tensor } from "../core/tensor.js";
+import { tensor } from "../ops/creation.js";
+import { stack } from "../ops/movement.js";
+
+/**
+ * Tensors stack on a new first dim; numbers become a tensor (int32 when all are integers, else
+ * float32); booleans a bool tensor; strings stay a string array; arrays and objects collate each
+ * position or key (so [image, label] samples give [images, labels]).
+ */
+export function defaultCollate(samples: readonly unknown[]): unknown {
+  const first = samples[0];
+  if (samples.length === 0) throw new ValueError("collate: empty batch");
+  if (first instanceof Tensor) return stack(samples as Tensor[], 0);
+  if (typeof first === "number") {
+    const nums = samples as number[];
+    return tensor(nums, { dtype: nums.every(Number.isInteger) ? "int32" : "float32" });
+  }
+  if (typeof first === "boolean") return tensor(samples as boolean[]);
+  if (typeof first === "string") return [...samples];
+  if (Array.isArray(first)) {
+    const n = first.length;
+    if (!samples.every((s) => Array.isArray(s) && s.length === n)) throw new ValueError("collate: samples are arrays of different lengths");
+    return first.map((_, i) => defaultCollate(samples.map((s) => (s as unknown[])[i])));
+  }
+  if (first && typeof first === "object") {
+    return Object.fromEntries(Object.keys(first).map((k) => [k, defaultCollate(samples.map((s) => (s as Record<string, unknown>)[k]))]));
+  }
+  throw new ValueError(`collate: cannot batch samples of type ${typeof first}`);
+}

@@ -1,0 +1,82 @@
+/**
+ * DataLoader: batches of a dataset, optionally shuffled (seeded, a new order each epoch), with the
+ * default or a custom collate. `for (const batch of loader)` for synchronous datasets;
+ * `for await (const batch of loader)` also works for asynchronous ones and prefetches the next
+ * batches, so that reading overlaps the training step.
+ */
+import { ValueError } from "../core/errors.js";
+import { defaultGenerator, type Generator } from "../core/rng.js";
+import { defaultCollate } from "./collate.js";
+import { randomPermutation, type Dataset } from "./dataset.js";
+
+export interface DataLoaderOptions<T, B> {
+  batchSize?: number;
+  shuffle?: boolean;
+  dropLast?: boolean;
+  collateFn?: (samples: T[]) => B;
+  generator?: Generator;
+  /** Batches prepared ahead by the async iterator (default 2). */
+  prefetch?: number;
+}
+
+export class DataLoader<T, B = unknown> implements Iterable<B>, AsyncIterable<B> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly prefetch: number;
+  private readonly collate: (samples: T[]) => B;
+  private readonly generator: Generator;
+
+  constructor(
+    readonly dataset: Dataset<T>,
+    { batchSize = 1, shuffle = false, dropLast = false, collateFn, generator = defaultGenerator, prefetch = 2 }: DataLoaderOptions<T, B> = {},
+  ) {
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.prefetch = Math.max(1, prefetch);
+    this.collate = collateFn ?? ((s) => defaultCollate(s) as B);
+    this.generator = generator;
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length / this.batchSize;
+    return this.dropLast ? Math.floor(n) : Math.ceil(n);
+  }
+
+  /** The index lists of one epoch's batches (a fresh shuffle each call). */
+  batchIndices(): number[][] {
+    const n = this.dataset.length;
+    const order = this.shuffle ? randomPermutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
+    const batches: number[][] = [];
+    for (let at = 0; at < n; at += this.batchSize) {
+      const b = order.slice(at, at + this.batchSize);
+      if (b.length < this.batchSize && this.dropLast) break;
+      batches.push(b);
+    }
+    return batches;
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    for (const idx of this.batchIndices()) {
+      const samples = idx.map((i) => this.dataset.get(i));
+      if (samples.some((s) => s instanceof Promise)) throw new ValueError("DataLoader: the dataset is asynchronous; iterate with for await");
+      yield this.collate(samples as T[]);
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    const batches = this.batchIndices();
+    const load = async (idx: number[]) => this.collate(await Promise.all(idx.map((i) => this.dataset.get(i))));
+    const pending: Promise<B>[] = [];
+    let next = 0;
+    while (next < batches.length && pending.length < this.prefetch) pending.push(load(batches[next++]!));
+    while (pending.length) {
+      const batch = await pending.shift()!;
+      if (next < batches.length) pending.push(load(batches[next++]!));
+      yield batch;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/** tg.data — datasets, loaders, text utilities (`import { data } from "tensorgrad"`). */
+export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, randomSplit, randomPermutation } from "./dataset.js";
+export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
+export { defaultCollate } from "./collate.js";
+export { parseIdx, readIdx, encodeIdx, type IdxArray } from "./datasets/idx.js";
+export { MNIST, FashionMNIST, ImageClassification, DEBIAN_FASHION_MNIST, type MnistOptions } from "./datasets/mnist.js";
+export { EmbeddedMNIST } from "./datasets/embedded-mnist.js";
+export { SpamAssassin, MobyDick, type SpamAssassinOptions } from "./datasets/text-corpora.js";
+export * as text from "./text/index.js";
