@@ -7,3 +7,4 @@ export { MNIST, FashionMNIST, ImageClassification, DEBIAN_FASHION_MNIST, type Mn
 export { EmbeddedMNIST } from "./datasets/embedded-mnist.js";
 export { SpamAssassin, MobyDick, type SpamAssassinOptions } from "./datasets/text-corpora.js";
 export * as text from "./text/index.js";
+export * as transforms from "./transforms/index.js";
