@@ -20,7 +20,7 @@ test("flips and crops", () => {
   assert.deepEqual(T.hflip(img3()).tolist(), [[[3, 2, 1], [6, 5, 4], [9, 8, 7]]]);
   assert.deepEqual(T.centerCrop(1)(img3()).tolist(), [[[5]]]);
   assert.deepEqual(T.crop(img3(), 1, 0, 2, 2).tolist(), [[[4, 5], [7, 8]]]);
-  assert.deepEqual(T.randomCrop(5, { padding: 1 })(img3()).tolist()[0]![0], [0, 0, 0, 0, 0]);
+  assert.deepEqual((T.randomCrop(5, { padding: 1 })(img3()).tolist() as number[][][])[0]![0], [0, 0, 0, 0, 0]);
   assert.throws(() => T.crop(img3(), 2, 2, 2, 2), /does not fit an image of 3×3/);
   assert.deepEqual(T.randomHorizontalFlip(1)(img3()).tolist(), T.hflip(img3()).tolist());
   assert.deepEqual(T.randomHorizontalFlip(0)(img3()).tolist(), img3().tolist());
