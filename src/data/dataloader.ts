@@ -7,7 +7,7 @@
 import { ValueError } from "../core/errors.js";
 import { defaultGenerator, type Generator } from "../core/rng.js";
 import { defaultCollate } from "./collate.js";
-import { randomPermutation, type Dataset } from "./dataset.js";
+import { IterableDataset, randomPermutation, type Dataset } from "./dataset.js";
 
 export interface DataLoaderOptions<T, B> {
   batchSize?: number;
@@ -28,10 +28,11 @@ export class DataLoader<T, B = unknown> implements Iterable<B>, AsyncIterable<B>
   private readonly generator: Generator;
 
   constructor(
-    readonly dataset: Dataset<T>,
+    readonly dataset: Dataset<T> | IterableDataset<T>,
     { batchSize = 1, shuffle = false, dropLast = false, collateFn, generator = defaultGenerator, prefetch = 2 }: DataLoaderOptions<T, B> = {},
   ) {
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    if (dataset instanceof IterableDataset && shuffle) throw new ValueError("DataLoader: an IterableDataset cannot be shuffled (it has no indices); shuffle inside it");
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
@@ -40,15 +41,20 @@ export class DataLoader<T, B = unknown> implements Iterable<B>, AsyncIterable<B>
     this.generator = generator;
   }
 
+  private get mapStyle(): Dataset<T> {
+    if (this.dataset instanceof IterableDataset) throw new ValueError("DataLoader: an IterableDataset has no length or indices; iterate with for await");
+    return this.dataset;
+  }
+
   /** Number of batches per epoch. */
   get length(): number {
-    const n = this.dataset.length / this.batchSize;
+    const n = this.mapStyle.length / this.batchSize;
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
   /** The index lists of one epoch's batches (a fresh shuffle each call). */
   batchIndices(): number[][] {
-    const n = this.dataset.length;
+    const n = this.mapStyle.length;
     const order = this.shuffle ? randomPermutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
     const batches: number[][] = [];
     for (let at = 0; at < n; at += this.batchSize) {
@@ -61,15 +67,20 @@ export class DataLoader<T, B = unknown> implements Iterable<B>, AsyncIterable<B>
 
   *[Symbol.iterator](): Iterator<B> {
     for (const idx of this.batchIndices()) {
-      const samples = idx.map((i) => this.dataset.get(i));
+      const samples = idx.map((i) => this.mapStyle.get(i));
       if (samples.some((s) => s instanceof Promise)) throw new ValueError("DataLoader: the dataset is asynchronous; iterate with for await");
       yield this.collate(samples as T[]);
     }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    if (this.dataset instanceof IterableDataset) {
+      yield* this.streamBatches(this.dataset);
+      return;
+    }
+    const dataset = this.dataset;
     const batches = this.batchIndices();
-    const load = async (idx: number[]) => this.collate(await Promise.all(idx.map((i) => this.dataset.get(i))));
+    const load = async (idx: number[]) => this.collate(await Promise.all(idx.map((i) => dataset.get(i))));
     const pending: Promise<B>[] = [];
     let next = 0;
     while (next < batches.length && pending.length < this.prefetch) pending.push(load(batches[next++]!));
@@ -78,5 +89,18 @@ export class DataLoader<T, B = unknown> implements Iterable<B>, AsyncIterable<B>
       if (next < batches.length) pending.push(load(batches[next++]!));
       yield batch;
     }
+  }
+
+  /** Groups a stream's items into batches as they arrive. */
+  private async *streamBatches(stream: IterableDataset<T>): AsyncGenerator<B> {
+    let batch: T[] = [];
+    for await (const item of stream) {
+      batch.push(item);
+      if (batch.length === this.batchSize) {
+        yield this.collate(batch);
+        batch = [];
+      }
+    }
+    if (batch.length && !this.dropLast) yield this.collate(batch);
   }
 }

@@ -92,4 +92,17 @@ describe("DataLoader", () => {
     assert.deepEqual(seen, [[0, 1], [2, 3], [4, 5]]);
     assert.throws(() => [...loader], /asynchronous; iterate with for await/);
   });
+
+  test("an IterableDataset streams into batches", async () => {
+    class Counter extends data.IterableDataset<number> {
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < 5; i++) yield i;
+      }
+    }
+    const out: number[][] = [];
+    for await (const b of new data.DataLoader(new Counter(), { batchSize: 2 })) out.push((b as tg.Tensor).tolist() as number[]);
+    assert.deepEqual(out, [[0, 1], [2, 3], [4]]);
+    assert.throws(() => new data.DataLoader(new Counter(), { shuffle: true }), /cannot be shuffled/);
+    assert.throws(() => new data.DataLoader(new Counter()).length, /has no length/);
+  });
 });
