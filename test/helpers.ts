@@ -34,3 +34,14 @@ export function readFixture<T>(name: string): T {
 export function eachBackend(fn: (name: string) => void): void {
   for (const name of tg.listBackends()) fn(name);
 }
+
+/** A tensor as the fixture generators write it (null stands for a non-finite value). */
+export interface Encoded {
+  shape: number[];
+  dtype?: "float32" | "int32";
+  data: (number | null)[];
+}
+
+export function decode(e: Encoded): tg.Tensor {
+  return tg.tensor(e.data.map((v) => v ?? NaN), { dtype: e.dtype ?? "float32", shape: e.shape });
+}

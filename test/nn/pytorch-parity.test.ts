@@ -7,17 +7,12 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
-import { assertClose, readFixture } from "../helpers.js";
+import { assertClose, decode, readFixture, type Encoded } from "../helpers.js";
 import { SeedConvNet } from "./seed-convnet.js";
 
 const { nn } = tg;
 const F = nn.functional;
 
-interface Encoded {
-  shape: number[];
-  dtype: "float32" | "int32";
-  data: (number | null)[];
-}
 interface ModuleCase {
   training: boolean;
   state: Record<string, Encoded>;
@@ -108,7 +103,6 @@ const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {
   cosine_embedding: (a, b, y) => F.cosineEmbeddingLoss(a, b!, y!, { margin: 0.2 }),
 };
 
-const decode = (e: Encoded) => tg.tensor(e.data.map((v) => v ?? NaN), { dtype: e.dtype, shape: e.shape });
 const tol = { atol: 2e-5, rtol: 2e-4 };
 const fixture = readFixture<{ modules: Record<string, ModuleCase>; losses: Record<string, LossCase> }>("nn.json");
 

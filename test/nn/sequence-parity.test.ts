@@ -7,14 +7,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
-import { assertClose, readFixture } from "../helpers.js";
+import { assertClose, decode, readFixture, type Encoded } from "../helpers.js";
 
 const { nn } = tg;
 
-interface Encoded {
-  shape: number[];
-  data: (number | null)[];
-}
 interface Case {
   state: Record<string, Encoded>;
   inputs: Encoded[];
@@ -85,7 +81,6 @@ const CASES: Record<string, [() => tg.nn.Module, Run]> = {
     (m as tg.nn.Transformer).forward(s!, t!, { tgtMask: square(4) })],
 };
 
-const decode = (e: Encoded) => tg.tensor(e.data.map((v) => v ?? NaN), { shape: e.shape });
 const tol = { atol: 3e-5, rtol: 3e-4 };
 const fixture = readFixture<{ cases: Record<string, Case> }>("seq.json");
 

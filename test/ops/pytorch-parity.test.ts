@@ -6,13 +6,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
-import { assertClose, readFixture } from "../helpers.js";
+import { assertClose, decode, readFixture, type Encoded } from "../helpers.js";
 
-interface Encoded {
-  shape: number[];
-  dtype: "float32" | "int32";
-  data: (number | null)[];
-}
 interface Case {
   inputs: Encoded[];
   output: Encoded;
@@ -114,8 +109,6 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   fold: F((x) => tg.fold(x, [4, 5], [2, 2], { padding: [1, 0], stride: [1, 2] })),
 };
 
-const decode = (e: Encoded) =>
-  tg.tensor(e.data.map((v) => v ?? NaN), { dtype: e.dtype, shape: e.shape });
 
 const fixture = readFixture<{ cases: Record<string, Case> }>("ops.json");
 
