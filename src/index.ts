@@ -45,3 +45,4 @@ export * as testing from "./testing.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
+export * as io from "./io/index.js";

@@ -1,0 +1,134 @@
+/**
+ * safetensors, the weights format PyTorch and Hugging Face read: an 8-byte little-endian header
+ * length, a JSON header {name: {dtype, shape, data_offsets}, __metadata__}, then the raw
+ * little-endian tensor bytes. Writes are atomic; a truncated or corrupt file is a FormatError
+ * that names the file and the tensor.
+ */
+import { readFileSync } from "node:fs";
+import { DataError, FormatError } from "../core/errors.js";
+import type { Tensor } from "../core/tensor.js";
+import type { DType } from "../core/dtype.js";
+import { tensor } from "../ops/creation.js";
+import { writeFileAtomic } from "./atomic.js";
+
+export type StateDict = Record<string, Tensor>;
+
+const WRITE: Record<DType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
+const BYTES: Record<string, number> = { F32: 4, F64: 8, I32: 4, I64: 8, BOOL: 1, F16: 2, BF16: 2, U8: 1, I8: 1, I16: 2 };
+
+function littleEndianBytes(t: Tensor): Uint8Array {
+  const data = t.contiguous().dataSync();
+  // Typed arrays are little-endian on every platform Node and browsers run on (x86, ARM).
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export function encodeSafetensors(state: StateDict, metadata: Record<string, string> = {}): Uint8Array[] {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  const bodies: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, t] of Object.entries(state)) {
+    const bytes = littleEndianBytes(t);
+    header[name] = { dtype: WRITE[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
+    bodies.push(bytes);
+    offset += bytes.length;
+  }
+  // The header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - (json.length % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const len = new Uint8Array(8);
+  new DataView(len.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  return [len, headerBytes, ...bodies];
+}
+
+/** Saves a state dict (e.g. `model.stateDict()`) atomically. */
+export function saveSafetensors(file: string, state: StateDict, metadata: Record<string, string> = {}): void {
+  writeFileAtomic(file, encodeSafetensors(state, metadata));
+}
+
+function half(bits: number): number {
+  const s = bits & 0x8000 ? -1 : 1;
+  const e = (bits >> 10) & 0x1f;
+  const f = bits & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+function decodeTensor(bytes: Uint8Array, dtype: string, shape: number[], name: string, file: string): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (dtype) {
+    case "F32":
+      return tensor(Float32Array.from({ length: n }, (_, i) => view.getFloat32(4 * i, true)), { shape });
+    case "F64":
+      return tensor(Float64Array.from({ length: n }, (_, i) => view.getFloat64(8 * i, true)), { shape });
+    case "F16":
+      return tensor(Float32Array.from({ length: n }, (_, i) => half(view.getUint16(2 * i, true))), { shape });
+    case "BF16":
+      return tensor(Float32Array.from({ length: n }, (_, i) => new Float32Array(new Uint32Array([view.getUint16(2 * i, true) << 16]).buffer)[0]!), { shape });
+    case "I32":
+      return tensor(Int32Array.from({ length: n }, (_, i) => view.getInt32(4 * i, true)), { shape });
+    case "I64":
+      return tensor(
+        Int32Array.from({ length: n }, (_, i) => {
+          const v = view.getBigInt64(8 * i, true);
+          if (v > 2147483647n || v < -2147483648n) throw new FormatError(`${file}: tensor '${name}' holds int64 value ${v}, outside int32`);
+          return Number(v);
+        }),
+        { shape },
+      );
+    case "I16":
+      return tensor(Int32Array.from({ length: n }, (_, i) => view.getInt16(2 * i, true)), { shape });
+    case "I8":
+      return tensor(Int32Array.from({ length: n }, (_, i) => view.getInt8(i)), { shape });
+    case "U8":
+      return tensor(Int32Array.from({ length: n }, (_, i) => view.getUint8(i)), { shape });
+    case "BOOL":
+      return tensor(Uint8Array.from({ length: n }, (_, i) => view.getUint8(i)), { shape });
+    default:
+      throw new FormatError(`${file}: tensor '${name}' has unsupported dtype ${dtype}`);
+  }
+}
+
+export function parseSafetensors(bytes: Uint8Array, file = "safetensors data"): { tensors: StateDict; metadata: Record<string, string> } {
+  if (bytes.length < 8) throw new FormatError(`${file}: truncated (${bytes.length} bytes; a safetensors file starts with an 8-byte header length)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = Number(view.getBigUint64(0, true));
+  if (headerLen > bytes.length - 8) throw new FormatError(`${file}: truncated or not safetensors (header of ${headerLen} bytes, file has ${bytes.length})`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+  } catch (e) {
+    throw new FormatError(`${file}: the header is not valid JSON (${(e as Error).message})`);
+  }
+  const body = bytes.subarray(8 + headerLen);
+  const tensors: StateDict = {};
+  for (const [name, info] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    const { dtype, shape, data_offsets: [begin, end] } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const n = shape.reduce((a, b) => a * b, 1);
+    const per = BYTES[dtype];
+    if (per === undefined) throw new FormatError(`${file}: tensor '${name}' has unsupported dtype ${dtype}`);
+    if (end - begin !== n * per) throw new FormatError(`${file}: tensor '${name}' of shape [${shape.join(", ")}] ${dtype} needs ${n * per} bytes, its offsets give ${end - begin}`);
+    if (end > body.length) throw new FormatError(`${file}: truncated: tensor '${name}' ends at byte ${end} of the data, which has ${body.length}`);
+    tensors[name] = decodeTensor(body.subarray(begin, end), dtype, shape, name, file);
+  }
+  return { tensors, metadata: (header.__metadata__ as Record<string, string> | undefined) ?? {} };
+}
+
+export function loadSafetensors(file: string): StateDict {
+  return readSafetensors(file).tensors;
+}
+
+export function readSafetensors(file: string): { tensors: StateDict; metadata: Record<string, string> } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new DataError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  return parseSafetensors(bytes, file);
+}
+
