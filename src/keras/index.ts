@@ -1,0 +1,15 @@
+/** tg.keras — Keras' API over tensorgrad's modules (`import { keras } from "tensorgrad"`). */
+export { Sequential, type CompileOptions, type FitOptions } from "./model.js";
+export { loadModel } from "./serialization.js";
+export { Layer, type LayerOptions, type Shape } from "./layer.js";
+export {
+  Input, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Conv1D, Conv2D, MaxPooling2D, AveragePooling2D,
+  GlobalAveragePooling2D, BatchNormalization, LayerNormalization, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,
+} from "./layers.js";
+export {
+  Callback, LambdaCallback, History, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, LearningRateScheduler, CSVLogger,
+  TerminateOnNaN, type Logs,
+} from "./callbacks.js";
+export * as losses from "./losses.js";
+export * as metrics from "./metrics.js";
+export * as optimizers from "./optimizers.js";

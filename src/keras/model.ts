@@ -1,0 +1,315 @@
+/**
+ * Sequential models with Keras' training surface: compile, fit, evaluate, predict, summary, save.
+ * The weights live in tg.nn modules (one per built layer, registered under the layer's name), so
+ * stateDict(), optimizers and safetensors all work on them as on any Module.
+ */
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { noGrad } from "../autograd/grad-mode.js";
+import { DataError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { defaultGenerator } from "../core/rng.js";
+import { Tensor } from "../core/tensor.js";
+import { tensor } from "../ops/creation.js";
+import { cat } from "../ops/movement.js";
+import { Module, type StateDict } from "../nn/module.js";
+import { DataLoader } from "../data/dataloader.js";
+import { TensorDataset } from "../data/dataset.js";
+import { saveSafetensors } from "../io/safetensors.js";
+import type { Optimizer } from "../optim/optimizer.js";
+import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
+import { Layer, type Shape } from "./layer.js";
+import { getLoss, type LossFn } from "./losses.js";
+import { getMetric, type Metric, type MetricSpec } from "./metrics.js";
+import { getOptimizer, type OptimizerFactory } from "./optimizers.js";
+import { ProgressBar, formatLogs, type Output } from "./progress.js";
+import { summarize } from "./summary.js";
+
+/** Holds the built layers' modules under the layers' names. */
+class Weights extends Module<[], never> {
+  forward(): never {
+    throw new Error("Weights is a container");
+  }
+}
+
+export interface CompileOptions {
+  optimizer?: string | OptimizerFactory;
+  loss: string | LossFn;
+  metrics?: MetricSpec[];
+}
+
+/** Inputs and targets: tensors (or nested number arrays), or a DataLoader yielding [x, y]. */
+type Data = Tensor | number[] | number[][] | number[][][];
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  validationSplit?: number;
+  validationData?: [Tensor, Tensor];
+  shuffle?: boolean;
+  /** Per-class loss weights for class-index targets. */
+  classWeight?: Record<number, number>;
+  initialEpoch?: number;
+  /** 0 silent, 1 progress bar (a line per epoch off a terminal), 2 a line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[];
+  /** Where progress goes (default process.stdout). */
+  output?: Output;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyLoader = DataLoader<any, any>;
+
+const toTensor = (d: Data | Tensor): Tensor => (d instanceof Tensor ? d : tensor(d));
+
+export class Sequential implements CallbackModel {
+  readonly layers: Layer[] = [];
+  readonly weights = new Weights();
+  stopTraining = false;
+  optimizer: Optimizer<{ lr: number }> | null = null;
+  private lossFn: LossFn | null = null;
+  private lossName = "loss";
+  private metricSpecs: MetricSpec[] = [];
+  private compileConfig: { optimizer?: string; loss?: string; metrics?: string[] } = {};
+
+  constructor(layers: Layer[] = [], readonly opts: { name?: string } = {}) {
+    for (const l of layers) this.add(l);
+  }
+
+  get name(): string {
+    return this.opts.name ?? "sequential";
+  }
+
+  add(layer: Layer): this {
+    if (this.layers.some((l) => l.name === layer.name)) throw new ValueError(`Sequential: a layer named '${layer.name}' is already in the model`);
+    this.layers.push(layer);
+    const shape = this.layers[0]!.inputShape;
+    if (shape) this.build(shape);
+    return this;
+  }
+
+  get built(): boolean {
+    return this.layers.length > 0 && this.layers.every((l) => l.built);
+  }
+
+  /** Builds every layer for an input shape (without the batch dim). */
+  build(inputShape: Shape): void {
+    let shape = inputShape;
+    for (const layer of this.layers) {
+      if (!layer.built) {
+        layer.build(shape);
+        if (layer.module) this.weights.registerModule(layer.name, layer.module);
+      }
+      shape = layer.computeOutputShape(shape);
+    }
+  }
+
+  /** Runs the layers in order (training mode turns on dropout and batch statistics). */
+  call(x: Tensor, training = false): Tensor {
+    if (!this.built) this.build(x.shape.slice(1));
+    return this.layers.reduce((h, l) => l.call(h, training), x);
+  }
+
+  compile({ optimizer = "rmsprop", loss, metrics = [] }: CompileOptions): void {
+    const l = getLoss(loss);
+    this.lossFn = l.fn;
+    this.lossName = l.name;
+    this.metricSpecs = metrics;
+    this.optimizerFactory = getOptimizer(optimizer);
+    this.optimizer = null; // created on first fit, once the weights exist
+    this.compileConfig = {
+      ...(typeof optimizer === "string" ? { optimizer } : {}),
+      ...(typeof loss === "string" ? { loss } : {}),
+      metrics: metrics.filter((m): m is string => typeof m === "string"),
+    };
+  }
+  private optimizerFactory: OptimizerFactory | null = null;
+
+  private requireCompiled(op: string): LossFn {
+    if (!this.lossFn) throw new ValueError(`${op}: call compile({optimizer, loss, metrics}) first`);
+    return this.lossFn;
+  }
+
+  private makeMetrics(outputWidth: number): Metric[] {
+    return this.metricSpecs.map((m) => getMetric(m, this.lossName, outputWidth));
+  }
+
+  private outputWidth(): number {
+    const shape = this.outputShape();
+    return (shape[shape.length - 1] as number | null) ?? 0;
+  }
+
+  outputShape(): Shape {
+    const first = this.layers[0]?.inputShape;
+    if (!first) throw new ShapeError(`${this.name}: the input shape is not known yet; give the first layer an inputShape or call the model once`);
+    return this.layers.reduce((s, l) => l.computeOutputShape(s), first as Shape);
+  }
+
+  private loader(x: Tensor, y: Tensor, batchSize: number, shuffle: boolean): DataLoader<Tensor[], Tensor[]> {
+    if (x.shape[0] !== y.shape[0]) throw new ShapeError(`fit: x has ${x.shape[0]} samples but y has ${y.shape[0]} (shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)})`);
+    return new DataLoader(new TensorDataset(x, y), { batchSize, shuffle, generator: defaultGenerator }) as DataLoader<Tensor[], Tensor[]>;
+  }
+
+  /** Mean per-sample loss of a batch, with classWeight applied as Keras does. */
+  private batchLoss(y: Tensor, pred: Tensor, classWeight?: Record<number, number>): Tensor {
+    const perSample = this.requireCompiled("fit")(y, pred);
+    if (!classWeight) return perSample.mean();
+    const ids = y.ndim > 1 && y.shape[y.ndim - 1]! > 1 ? y.argmax(-1) : y.reshape(-1);
+    const w = tensor(Array.from(ids.dataSync(), (c) => classWeight[c] ?? 1));
+    return perSample.mul(w).mean();
+  }
+
+  fit(x: Data | AnyLoader, y?: Data | FitOptions, options?: FitOptions): History {
+    const fromLoader = x instanceof DataLoader;
+    const opts = (fromLoader ? (y as FitOptions | undefined) : options) ?? {};
+    const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, classWeight, initialEpoch = 0, verbose = 1, callbacks = [], output = process.stdout } = opts;
+    let train: AnyLoader;
+    let validation = opts.validationData ? ([toTensor(opts.validationData[0]), toTensor(opts.validationData[1])] as [Tensor, Tensor]) : null;
+    if (fromLoader) train = x;
+    else {
+      let xs = toTensor(x);
+      let ys = toTensor(y as Data);
+      if (validationSplit > 0 && !validation) {
+        if (!(validationSplit < 1)) throw new ValueError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
+        // Keras takes the last samples, before any shuffling.
+        const nTrain = Math.floor(xs.shape[0]! * (1 - validationSplit));
+        validation = [xs.narrow(0, nTrain, xs.shape[0]! - nTrain), ys.narrow(0, nTrain, ys.shape[0]! - nTrain)];
+        xs = xs.narrow(0, 0, nTrain);
+        ys = ys.narrow(0, 0, nTrain);
+      }
+      train = this.loader(xs, ys, batchSize, shuffle);
+    }
+    const history = new History();
+    const all = [history, ...callbacks];
+    for (const c of all) c.setModel(this);
+    this.stopTraining = false;
+    for (const c of all) c.onTrainBegin();
+    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+      for (const c of all) c.onEpochBegin(epoch);
+      if (verbose) output.write(`Epoch ${epoch + 1}/${epochs}\n`);
+      const logs = this.trainEpoch(train, classWeight, verbose === 1 ? output : null, all);
+      if (validation) {
+        const v = this.evaluate(validation[0], validation[1], { batchSize, verbose: 0 });
+        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+      }
+      if (verbose === 1) this.lastBar?.end(logs);
+      else if (verbose === 2) output.write(`${formatLogs(logs)}\n`);
+      for (const c of all) c.onEpochEnd(epoch, logs);
+    }
+    for (const c of all) c.onTrainEnd();
+    return history;
+  }
+  private lastBar: ProgressBar | null = null;
+
+  private trainEpoch(loader: AnyLoader, classWeight: Record<number, number> | undefined, out: Output | null, callbacks: Callback[]): Logs {
+    if (!this.optimizer) {
+      const first = [...loader][0] as [Tensor, Tensor] | undefined;
+      if (first && !this.built) this.build(first[0].shape.slice(1));
+      if (!this.optimizerFactory) this.requireCompiled("fit");
+      this.optimizer = this.optimizerFactory!(this.weights.parameters());
+    }
+    const opt = this.optimizer;
+    const metrics = this.makeMetrics(this.outputWidth());
+    const bar = new ProgressBar(loader.length, out ?? { write: () => 0, isTTY: false });
+    this.lastBar = bar;
+    let lossSum = 0;
+    let seen = 0;
+    let step = 0;
+    for (const batch of loader as Iterable<[Tensor, Tensor]>) {
+      const [xb, yb] = batch;
+      for (const c of callbacks) c.onTrainBatchBegin(step);
+      opt.zeroGrad();
+      const pred = this.call(xb, true);
+      const loss = this.batchLoss(yb, pred, classWeight);
+      loss.backward();
+      opt.step();
+      const n = xb.shape[0]!;
+      lossSum += loss.item() * n;
+      seen += n;
+      noGrad(() => metrics.forEach((m) => m.update(yb, pred.detach())));
+      step++;
+      const logs: Logs = { loss: lossSum / seen, ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
+      for (const c of callbacks) c.onTrainBatchEnd(step - 1, logs);
+      bar.update(step, logs);
+      if (this.stopTraining) break;
+    }
+    return { loss: lossSum / Math.max(seen, 1), ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
+  }
+
+  /** Loss and metrics over the data, in batches; returns {loss, metric…}. */
+  evaluate(x: Data, y: Data, { batchSize = 32, verbose = 0, output = process.stdout }: { batchSize?: number; verbose?: 0 | 1; output?: Output } = {}): Logs {
+    const lossFn = this.requireCompiled("evaluate");
+    const loader = this.loader(toTensor(x), toTensor(y), batchSize, false);
+    if (!this.built) this.build(toTensor(x).shape.slice(1));
+    const metrics = this.makeMetrics(this.outputWidth());
+    let lossSum = 0;
+    let seen = 0;
+    noGrad(() => {
+      for (const [xb, yb] of loader as Iterable<[Tensor, Tensor]>) {
+        const pred = this.call(xb, false);
+        lossSum += lossFn(yb, pred).sum().item();
+        seen += xb.shape[0]!;
+        metrics.forEach((m) => m.update(yb, pred));
+      }
+    });
+    const logs = { loss: lossSum / Math.max(seen, 1), ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
+    if (verbose) output.write(`${seen} samples - ${formatLogs(logs)}\n`);
+    return logs;
+  }
+
+  /** The model's outputs for x, computed in batches without gradients. */
+  predict(x: Data, { batchSize = 32 }: { batchSize?: number } = {}): Tensor {
+    const xs = toTensor(x);
+    const outs: Tensor[] = [];
+    noGrad(() => {
+      for (let at = 0; at < xs.shape[0]!; at += batchSize) outs.push(this.call(xs.narrow(0, at, Math.min(batchSize, xs.shape[0]! - at)), false));
+    });
+    if (!outs.length) throw new DataError("predict: no samples");
+    return cat(outs, 0);
+  }
+
+  summary(output: Output = process.stdout): string {
+    const text = summarize(this);
+    output.write(`${text}\n`);
+    return text;
+  }
+
+  countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  getWeights(): StateDict {
+    return Object.fromEntries(Object.entries(this.weights.stateDict()).map(([k, t]) => [k, t.clone()]));
+  }
+
+  setWeights(w: StateDict): void {
+    this.weights.loadStateDict(w);
+  }
+
+  getLearningRate(): number {
+    return this.optimizer?.paramGroups[0]?.lr ?? NaN;
+  }
+
+  setLearningRate(lr: number): void {
+    for (const g of this.optimizer?.paramGroups ?? []) g.lr = lr;
+  }
+
+  /** The architecture and compile settings as JSON (weights are saved separately). */
+  toJSON(): Record<string, unknown> {
+    return {
+      className: "Sequential",
+      config: { name: this.name, layers: this.layers.map((l) => ({ className: l.constructor.name, config: l.getConfig() })) },
+      compile: this.compileConfig,
+    };
+  }
+
+  /** Writes `model.json` (architecture) and `model.safetensors` (weights) into the directory `dir`. */
+  save(dir: string): void {
+    if (!this.built) throw new ValueError("save: the model has no weights yet (build it or call it once)");
+    mkdirSync(dir, { recursive: true });
+    saveSafetensors(path.join(dir, "model.safetensors"), this.weights.stateDict(), { format: "tensorgrad-keras" });
+    const json = path.join(dir, "model.json");
+    const tmp = `${json}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(this.toJSON(), null, 2)}\n`);
+    renameSync(tmp, json); // atomic: readers see the old architecture or the new one
+  }
+}

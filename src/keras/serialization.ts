@@ -1,0 +1,58 @@
+/** tg.keras.loadModel: rebuilds a saved Sequential from model.json and loads model.safetensors. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { DataError, FormatError } from "../core/errors.js";
+import { loadSafetensors } from "../io/safetensors.js";
+import type { Layer, Shape } from "./layer.js";
+import * as L from "./layers.js";
+import { Sequential } from "./model.js";
+
+type Config = Record<string, unknown> & { name?: string; inputShape?: Shape | null };
+const opts = (c: Config) => ({ ...c, name: c.name, ...(c.inputShape ? { inputShape: c.inputShape } : { inputShape: undefined }) });
+
+/** Layer class name → how to construct it from its getConfig(). */
+const REGISTRY: Record<string, (c: Config) => Layer> = {
+  InputLayer: (c) => new L.InputLayer({ shape: c.shape as Shape, ...(c.name ? { name: c.name } : {}) }),
+  Dense: (c) => new L.Dense(c.units as number, opts(c) as L.DenseOptions),
+  Flatten: (c) => new L.Flatten(opts(c)),
+  Reshape: (c) => new L.Reshape(c.targetShape as number[], opts(c)),
+  Activation: (c) => new L.Activation(c.activation as never, opts(c)),
+  Dropout: (c) => new L.Dropout(c.rate as number, opts(c)),
+  Conv2D: (c) => new L.Conv2D(c.filters as number, c.kernelSize as number, opts(c) as L.Conv2DOptions),
+  Conv1D: (c) => new L.Conv1D(c.filters as number, c.kernelSize as number, opts(c) as never),
+  MaxPooling2D: (c) => new L.MaxPooling2D(c.poolSize as number, opts(c) as L.PoolOptions),
+  AveragePooling2D: (c) => new L.AveragePooling2D(c.poolSize as number, opts(c) as L.PoolOptions),
+  GlobalAveragePooling2D: (c) => new L.GlobalAveragePooling2D(opts(c) as never),
+  BatchNormalization: (c) => new L.BatchNormalization(opts(c)),
+  LayerNormalization: (c) => new L.LayerNormalization(opts(c)),
+  Embedding: (c) => new L.Embedding(c.inputDim as number, c.outputDim as number, opts(c)),
+  SimpleRNN: (c) => new L.SimpleRNN(c.units as number, opts(c) as L.RecurrentOptions),
+  LSTM: (c) => new L.LSTM(c.units as number, opts(c) as L.RecurrentOptions),
+  GRU: (c) => new L.GRU(c.units as number, opts(c) as L.RecurrentOptions),
+  Bidirectional: (c) => {
+    const inner = c.layer as { className: string; config: Config };
+    return new L.Bidirectional(fromConfig(inner.className, inner.config) as L.LSTM, opts(c));
+  },
+};
+
+function fromConfig(className: string, config: Config): Layer {
+  const make = REGISTRY[className];
+  if (!make) throw new FormatError(`loadModel: unknown layer class '${className}'`);
+  return make(config);
+}
+
+export function loadModel(dir: string): Sequential {
+  const file = path.join(dir, "model.json");
+  let spec: { className: string; config: { name: string; layers: { className: string; config: Config }[] }; compile?: { optimizer?: string; loss?: string; metrics?: string[] } };
+  try {
+    spec = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new DataError(`loadModel: cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (spec.className !== "Sequential") throw new FormatError(`${file}: cannot load a '${spec.className}' model`);
+  const model = new Sequential(spec.config.layers.map((l) => fromConfig(l.className, l.config)), { name: spec.config.name });
+  if (!model.built) throw new FormatError(`${file}: the first layer has no inputShape, so the weights cannot be placed`);
+  model.setWeights(loadSafetensors(path.join(dir, "model.safetensors")));
+  if (spec.compile?.loss) model.compile({ loss: spec.compile.loss, ...(spec.compile.optimizer ? { optimizer: spec.compile.optimizer } : {}), metrics: spec.compile.metrics ?? [] });
+  return model;
+}
