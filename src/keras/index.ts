@@ -1,10 +1,12 @@
 /** tg.keras — Keras' API over tensorgrad's modules (`import { keras } from "tensorgrad"`). */
-export { Sequential, type CompileOptions, type FitOptions } from "./model.js";
+export { BaseModel, Sequential, type CompileOptions, type FitOptions } from "./model.js";
+export { Model } from "./functional.js";
+export { Add, Multiply, Concatenate, MultiHeadAttention, type MultiHeadAttentionOptions } from "./merge.js";
 export { loadModel } from "./serialization.js";
-export { Layer, type LayerOptions, type Shape } from "./layer.js";
+export { Layer, MergeLayer, KerasTensor, type LayerOptions, type Shape } from "./layer.js";
 export {
   Input, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Conv1D, Conv2D, MaxPooling2D, AveragePooling2D,
-  GlobalAveragePooling2D, BatchNormalization, LayerNormalization, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,
+  GlobalAveragePooling1D, GlobalAveragePooling2D, BatchNormalization, LayerNormalization, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,
 } from "./layers.js";
 export {
   Callback, LambdaCallback, History, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, LearningRateScheduler, CSVLogger,

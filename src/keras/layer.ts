@@ -3,6 +3,7 @@
  * first use (or from `inputShape`), then builds the nn module that holds its weights; the maths is
  * always the nn module's. Shapes here exclude the batch dim, as in Keras.
  */
+import { ShapeError } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Module } from "../nn/module.js";
 
@@ -20,6 +21,19 @@ function autoName(base: string): string {
 
 function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
+}
+
+/**
+ * A symbolic tensor of the functional API: a shape (without the batch dim), the layer that makes it
+ * and that layer's inputs. `keras.Input` makes the first ones; `layer.apply(...)` the rest.
+ */
+export class KerasTensor {
+  constructor(
+    readonly shape: Shape,
+    readonly layer: Layer | null,
+    readonly inputs: readonly KerasTensor[],
+    readonly name: string,
+  ) {}
 }
 
 export interface LayerOptions {
@@ -74,6 +88,54 @@ export abstract class Layer {
     return this.module.parameters().filter((p) => p.requiresGrad).reduce((n, p) => n + p.numel(), 0);
   }
 
+  /** Connects the layer in a functional model: builds it for the input's shape and returns its output. */
+  apply(input: KerasTensor | readonly KerasTensor[]): KerasTensor {
+    const inputs = Array.isArray(input) ? [...(input as KerasTensor[])] : [input as KerasTensor];
+    if (inputs.length !== 1) throw new ShapeError(`${this.name} (${this.constructor.name}) takes one input, got ${inputs.length}`);
+    this.build(inputs[0]!.shape);
+    return new KerasTensor(this.computeOutputShape(inputs[0]!.shape), this, inputs, this.name);
+  }
+
+  /** Runs the layer on the tensors of its inputs (one for most layers). */
+  callInputs(xs: readonly Tensor[], training: boolean): Tensor {
+    return this.call(xs[0]!, training);
+  }
+
   /** The constructor arguments, for saving the architecture as JSON. */
   abstract getConfig(): Record<string, unknown>;
+}
+
+/** A layer of several inputs (Add, Concatenate, MultiHeadAttention). */
+export abstract class MergeLayer extends Layer {
+  protected abstract buildMulti(shapes: Shape[]): Module | null;
+  abstract computeOutputShapeMulti(shapes: Shape[]): Shape;
+  protected abstract callMulti(xs: readonly Tensor[], training: boolean): Tensor;
+  private inputShapes: Shape[] | null = null;
+
+  protected buildModule(): Module | null {
+    throw new ShapeError(`${this.name} (${this.constructor.name}) takes several inputs; use it in a functional model`);
+  }
+  computeOutputShape(s: Shape): Shape {
+    return this.computeOutputShapeMulti(this.inputShapes ?? [s]);
+  }
+  protected callBatch(x: Tensor, training: boolean): Tensor {
+    return this.callMulti([x], training);
+  }
+
+  override apply(input: KerasTensor | readonly KerasTensor[]): KerasTensor {
+    const inputs = Array.isArray(input) ? [...(input as KerasTensor[])] : [input as KerasTensor];
+    if (!this.built) {
+      this.inputShapes = inputs.map((t) => [...t.shape]);
+      this.inputShape = inputs[0]!.shape;
+      this.module = this.buildMulti(this.inputShapes);
+      this.built = true;
+    }
+    return new KerasTensor(this.computeOutputShapeMulti(inputs.map((t) => t.shape)), this, inputs, this.name);
+  }
+
+  override callInputs(xs: readonly Tensor[], training: boolean): Tensor {
+    if (!this.built) this.apply(xs.map((x) => new KerasTensor(x.shape.slice(1), null, [], "input")));
+    this.module?.train(training);
+    return this.callMulti(xs, training);
+  }
 }

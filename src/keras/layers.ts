@@ -17,7 +17,7 @@ import { avgPool2d, maxPool2d } from "../nn/functional/pooling.js";
 import { dropout } from "../nn/functional/basic.js";
 import { pad } from "../ops/movement.js";
 import { activationFn, activationName, type Activation as ActivationSpec } from "./activations.js";
-import { Layer, type LayerOptions, type Shape } from "./layer.js";
+import { KerasTensor, Layer, type LayerOptions, type Shape } from "./layer.js";
 
 const known = (n: number | null | undefined, what: string, layer: string): number => {
   if (n === null || n === undefined) throw new ShapeError(`${layer}: the ${what} must be known to build the layer`);
@@ -43,7 +43,8 @@ export class InputLayer extends Layer {
   }
 }
 
-export const Input = (opts: { shape: Shape; name?: string }) => new InputLayer(opts);
+/** keras.Input: the symbolic input of a functional model (or the first element of a Sequential). */
+export const Input = (opts: { shape: Shape; name?: string }): KerasTensor => new KerasTensor([...opts.shape], null, [], opts.name ?? "input");
 
 export interface DenseOptions extends LayerOptions {
   activation?: ActivationSpec;
@@ -311,6 +312,22 @@ export class GlobalAveragePooling2D extends Layer {
   }
   getConfig() {
     return { ...this.opts, name: this.name, inputShape: this.inputShape };
+  }
+}
+
+/** Mean over the steps of [N, T, C] (channels-last sequences). */
+export class GlobalAveragePooling1D extends Layer {
+  protected buildModule(): null {
+    return null;
+  }
+  computeOutputShape(s: Shape): Shape {
+    return [s[s.length - 1]!];
+  }
+  protected callBatch(x: Tensor): Tensor {
+    return x.mean(1);
+  }
+  getConfig() {
+    return { name: this.name, inputShape: this.inputShape };
   }
 }
 

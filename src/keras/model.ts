@@ -17,7 +17,8 @@ import { TensorDataset } from "../data/dataset.js";
 import { saveSafetensors } from "../io/safetensors.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
-import { Layer, type Shape } from "./layer.js";
+import { KerasTensor, Layer, type Shape } from "./layer.js";
+import { InputLayer } from "./layers.js";
 import { getLoss, type LossFn } from "./losses.js";
 import { getMetric, type Metric, type MetricSpec } from "./metrics.js";
 import { getOptimizer, type OptimizerFactory } from "./optimizers.js";
@@ -61,8 +62,8 @@ type AnyLoader = DataLoader<any, any>;
 
 const toTensor = (d: Data | Tensor): Tensor => (d instanceof Tensor ? d : tensor(d));
 
-export class Sequential implements CallbackModel {
-  readonly layers: Layer[] = [];
+/** The training surface shared by Sequential and functional models. */
+export abstract class BaseModel implements CallbackModel {
   readonly weights = new Weights();
   stopTraining = false;
   optimizer: Optimizer<{ lr: number }> | null = null;
@@ -71,42 +72,25 @@ export class Sequential implements CallbackModel {
   private metricSpecs: MetricSpec[] = [];
   private compileConfig: { optimizer?: string; loss?: string; metrics?: string[] } = {};
 
-  constructor(layers: Layer[] = [], readonly opts: { name?: string } = {}) {
-    for (const l of layers) this.add(l);
-  }
+  constructor(readonly opts: { name?: string } = {}) {}
 
-  get name(): string {
-    return this.opts.name ?? "sequential";
-  }
-
-  add(layer: Layer): this {
-    if (this.layers.some((l) => l.name === layer.name)) throw new ValueError(`Sequential: a layer named '${layer.name}' is already in the model`);
-    this.layers.push(layer);
-    const shape = this.layers[0]!.inputShape;
-    if (shape) this.build(shape);
-    return this;
-  }
-
-  get built(): boolean {
-    return this.layers.length > 0 && this.layers.every((l) => l.built);
-  }
-
+  abstract get name(): string;
+  abstract readonly layers: readonly Layer[];
+  abstract get built(): boolean;
   /** Builds every layer for an input shape (without the batch dim). */
-  build(inputShape: Shape): void {
-    let shape = inputShape;
-    for (const layer of this.layers) {
-      if (!layer.built) {
-        layer.build(shape);
-        if (layer.module) this.weights.registerModule(layer.name, layer.module);
-      }
-      shape = layer.computeOutputShape(shape);
-    }
-  }
+  abstract build(inputShape: Shape): void;
+  /** Runs the model (training mode turns on dropout and batch statistics). */
+  abstract call(x: Tensor, training?: boolean): Tensor;
+  /** The output shape without the batch dim. */
+  abstract outputShape(): Shape;
+  /** Each layer's output shape, in the order of `layers` (for summary()). */
+  abstract layerOutputShapes(): (Shape | null)[];
+  /** The architecture as JSON (see serialization.ts). */
+  protected abstract architecture(): { className: string; config: Record<string, unknown> };
 
-  /** Runs the layers in order (training mode turns on dropout and batch statistics). */
-  call(x: Tensor, training = false): Tensor {
-    if (!this.built) this.build(x.shape.slice(1));
-    return this.layers.reduce((h, l) => l.call(h, training), x);
+  /** Registers a built layer's weights under the layer's name. */
+  protected track(layer: Layer): void {
+    if (layer.module) this.weights.registerModule(layer.name, layer.module);
   }
 
   compile({ optimizer = "rmsprop", loss, metrics = [] }: CompileOptions): void {
@@ -136,12 +120,6 @@ export class Sequential implements CallbackModel {
   private outputWidth(): number {
     const shape = this.outputShape();
     return (shape[shape.length - 1] as number | null) ?? 0;
-  }
-
-  outputShape(): Shape {
-    const first = this.layers[0]?.inputShape;
-    if (!first) throw new ShapeError(`${this.name}: the input shape is not known yet; give the first layer an inputShape or call the model once`);
-    return this.layers.reduce((s, l) => l.computeOutputShape(s), first as Shape);
   }
 
   private loader(x: Tensor, y: Tensor, batchSize: number, shuffle: boolean): DataLoader<Tensor[], Tensor[]> {
@@ -295,11 +273,7 @@ export class Sequential implements CallbackModel {
 
   /** The architecture and compile settings as JSON (weights are saved separately). */
   toJSON(): Record<string, unknown> {
-    return {
-      className: "Sequential",
-      config: { name: this.name, layers: this.layers.map((l) => ({ className: l.constructor.name, config: l.getConfig() })) },
-      compile: this.compileConfig,
-    };
+    return { ...this.architecture(), compile: this.compileConfig };
   }
 
   /** Writes `model.json` (architecture) and `model.safetensors` (weights) into the directory `dir`. */
@@ -311,5 +285,66 @@ export class Sequential implements CallbackModel {
     const tmp = `${json}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(this.toJSON(), null, 2)}\n`);
     renameSync(tmp, json); // atomic: readers see the old architecture or the new one
+  }
+}
+
+/** A plain stack of layers, each feeding the next. */
+export class Sequential extends BaseModel {
+  readonly layers: Layer[] = [];
+
+  /** A keras.Input first sets the input shape, as in Keras. */
+  constructor(layers: (Layer | KerasTensor)[] = [], opts: { name?: string } = {}) {
+    super(opts);
+    for (const l of layers) {
+      if (l instanceof KerasTensor) this.add(new InputLayer({ shape: l.shape, name: l.name }));
+      else this.add(l);
+    }
+  }
+
+  get name(): string {
+    return this.opts.name ?? "sequential";
+  }
+
+  add(layer: Layer): this {
+    if (this.layers.some((l) => l.name === layer.name)) throw new ValueError(`Sequential: a layer named '${layer.name}' is already in the model`);
+    this.layers.push(layer);
+    const shape = this.layers[0]!.inputShape;
+    if (shape) this.build(shape);
+    return this;
+  }
+
+  get built(): boolean {
+    return this.layers.length > 0 && this.layers.every((l) => l.built);
+  }
+
+  build(inputShape: Shape): void {
+    let shape = inputShape;
+    for (const layer of this.layers) {
+      if (!layer.built) {
+        layer.build(shape);
+        this.track(layer);
+      }
+      shape = layer.computeOutputShape(shape);
+    }
+  }
+
+  call(x: Tensor, training = false): Tensor {
+    if (!this.built) this.build(x.shape.slice(1));
+    return this.layers.reduce((h, l) => l.call(h, training), x);
+  }
+
+  outputShape(): Shape {
+    const first = this.layers[0]?.inputShape;
+    if (!first) throw new ShapeError(`${this.name}: the input shape is not known yet; give the first layer an inputShape or call the model once`);
+    return this.layers.reduce((s, l) => l.computeOutputShape(s), first as Shape);
+  }
+
+  layerOutputShapes(): (Shape | null)[] {
+    let shape = this.layers[0]?.inputShape ?? null;
+    return this.layers.map((l) => (shape = shape ? l.computeOutputShape(shape) : null));
+  }
+
+  protected architecture() {
+    return { className: "Sequential", config: { name: this.name, layers: this.layers.map((l) => ({ className: l.constructor.name, config: l.getConfig() })) } };
   }
 }

@@ -5,7 +5,10 @@ import { DataError, FormatError } from "../core/errors.js";
 import { loadSafetensors } from "../io/safetensors.js";
 import type { Layer, Shape } from "./layer.js";
 import * as L from "./layers.js";
-import { Sequential } from "./model.js";
+import { BaseModel, Sequential } from "./model.js";
+import { Model } from "./functional.js";
+import { KerasTensor } from "./layer.js";
+import { Add, Concatenate, MultiHeadAttention, Multiply } from "./merge.js";
 
 type Config = Record<string, unknown> & { name?: string; inputShape?: Shape | null };
 const opts = (c: Config) => ({ ...c, name: c.name, ...(c.inputShape ? { inputShape: c.inputShape } : { inputShape: undefined }) });
@@ -22,6 +25,7 @@ const REGISTRY: Record<string, (c: Config) => Layer> = {
   Conv1D: (c) => new L.Conv1D(c.filters as number, c.kernelSize as number, opts(c) as never),
   MaxPooling2D: (c) => new L.MaxPooling2D(c.poolSize as number, opts(c) as L.PoolOptions),
   AveragePooling2D: (c) => new L.AveragePooling2D(c.poolSize as number, opts(c) as L.PoolOptions),
+  GlobalAveragePooling1D: (c) => new L.GlobalAveragePooling1D(opts(c)),
   GlobalAveragePooling2D: (c) => new L.GlobalAveragePooling2D(opts(c) as never),
   BatchNormalization: (c) => new L.BatchNormalization(opts(c)),
   LayerNormalization: (c) => new L.LayerNormalization(opts(c)),
@@ -29,6 +33,10 @@ const REGISTRY: Record<string, (c: Config) => Layer> = {
   SimpleRNN: (c) => new L.SimpleRNN(c.units as number, opts(c) as L.RecurrentOptions),
   LSTM: (c) => new L.LSTM(c.units as number, opts(c) as L.RecurrentOptions),
   GRU: (c) => new L.GRU(c.units as number, opts(c) as L.RecurrentOptions),
+  Add: (c) => new Add(opts(c)),
+  Multiply: (c) => new Multiply(opts(c)),
+  Concatenate: (c) => new Concatenate(c.axis as number, opts(c)),
+  MultiHeadAttention: (c) => new MultiHeadAttention(c.numHeads as number, c.keyDim as number, opts(c)),
   Bidirectional: (c) => {
     const inner = c.layer as { className: string; config: Config };
     return new L.Bidirectional(fromConfig(inner.className, inner.config) as L.LSTM, opts(c));
@@ -41,16 +49,50 @@ function fromConfig(className: string, config: Config): Layer {
   return make(config);
 }
 
-export function loadModel(dir: string): Sequential {
+interface Spec {
+  className: string;
+  config: {
+    name: string;
+    layers: { className: string; config: Config; inbound?: string[] }[];
+    inputs?: { name: string; shape: Shape }[];
+    outputs?: string[];
+  };
+  compile?: { optimizer?: string; loss?: string; metrics?: string[] };
+}
+
+/** Rebuilds a functional graph: inputs by name, then each layer applied to its inbound tensors. */
+function functionalFromSpec(spec: Spec, file: string): Model {
+  const tensors = new Map<string, KerasTensor>();
+  const inputs = (spec.config.inputs ?? []).map((i) => {
+    const t = new KerasTensor(i.shape, null, [], i.name);
+    tensors.set(i.name, t);
+    return t;
+  });
+  for (const l of spec.config.layers) {
+    const layer = fromConfig(l.className, l.config);
+    const inbound = (l.inbound ?? []).map((n) => {
+      const t = tensors.get(n);
+      if (!t) throw new FormatError(`${file}: layer '${layer.name}' reads '${n}', which is defined nowhere before it`);
+      return t;
+    });
+    tensors.set(layer.name, layer.apply(inbound.length === 1 ? inbound[0]! : inbound));
+  }
+  const outputs = (spec.config.outputs ?? []).map((n) => tensors.get(n)!);
+  return new Model({ inputs, outputs, name: spec.config.name });
+}
+
+export function loadModel(dir: string): BaseModel {
   const file = path.join(dir, "model.json");
-  let spec: { className: string; config: { name: string; layers: { className: string; config: Config }[] }; compile?: { optimizer?: string; loss?: string; metrics?: string[] } };
+  let spec: Spec;
   try {
     spec = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
     throw new DataError(`loadModel: cannot read ${file}: ${(e as Error).message}`);
   }
-  if (spec.className !== "Sequential") throw new FormatError(`${file}: cannot load a '${spec.className}' model`);
-  const model = new Sequential(spec.config.layers.map((l) => fromConfig(l.className, l.config)), { name: spec.config.name });
+  let model: BaseModel;
+  if (spec.className === "Model") model = functionalFromSpec(spec, file);
+  else if (spec.className === "Sequential") model = new Sequential(spec.config.layers.map((l) => fromConfig(l.className, l.config)), { name: spec.config.name });
+  else throw new FormatError(`${file}: cannot load a '${spec.className}' model`);
   if (!model.built) throw new FormatError(`${file}: the first layer has no inputShape, so the weights cannot be placed`);
   model.setWeights(loadSafetensors(path.join(dir, "model.safetensors")));
   if (spec.compile?.loss) model.compile({ loss: spec.compile.loss, ...(spec.compile.optimizer ? { optimizer: spec.compile.optimizer } : {}), metrics: spec.compile.metrics ?? [] });

@@ -4,7 +4,8 @@ import type { Layer, Shape } from "./layer.js";
 interface Summarizable {
   readonly name: string;
   readonly layers: readonly Layer[];
-  outputShape(): Shape;
+  /** Each layer's output shape, in the order of `layers` (null where not yet known). */
+  layerOutputShapes(): (Shape | null)[];
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -16,11 +17,11 @@ export function summarize(model: Summarizable): string {
   const line = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? `${c.padEnd(widths[i]! - 1)} ` : c)).join("").trimEnd();
   const rule = (ch: string) => ch.repeat(65);
   const rows: string[] = [`Model: "${model.name}"`, rule("_"), line([" Layer (type)", "Output Shape", "Param #"]), rule("=")];
-  let shape = model.layers[0]?.inputShape ?? null;
+  const shapes = model.layerOutputShapes();
   let total = 0;
   let trainable = 0;
-  for (const layer of model.layers) {
-    if (shape) shape = layer.computeOutputShape(shape);
+  for (const [i, layer] of model.layers.entries()) {
+    const shape = shapes[i] ?? null;
     const params = layer.countParams();
     total += params;
     trainable += layer.countTrainableParams();

@@ -1,0 +1,120 @@
+/** Layers of several inputs: Add, Multiply, Concatenate, and Keras' MultiHeadAttention. */
+import { ShapeError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../core/tensor.js";
+import { cat } from "../ops/movement.js";
+import { Module } from "../nn/module.js";
+import { Linear } from "../nn/layers/linear.js";
+import { ModuleDict } from "../nn/layers/container.js";
+import * as init from "../nn/init.js";
+import { attentionWeights } from "../nn/functional/attention.js";
+import { MergeLayer, type LayerOptions, type Shape } from "./layer.js";
+
+function sameShapes(shapes: Shape[], layer: string): Shape {
+  const first = shapes[0]!;
+  for (const s of shapes) {
+    if (s.length !== first.length || s.some((d, i) => d !== first[i])) {
+      throw new ShapeError(`${layer}: inputs must have the same shape, got ${shapes.map((x) => fmtShape(x as number[])).join(" and ")}`);
+    }
+  }
+  return first;
+}
+
+export class Add extends MergeLayer {
+  protected buildMulti(shapes: Shape[]): null {
+    sameShapes(shapes, "Add");
+    return null;
+  }
+  computeOutputShapeMulti(shapes: Shape[]): Shape {
+    return shapes[0]!;
+  }
+  protected callMulti(xs: readonly Tensor[]): Tensor {
+    return xs.reduce((a, b) => a.add(b));
+  }
+  getConfig() {
+    return { name: this.name };
+  }
+}
+
+export class Multiply extends Add {
+  protected override callMulti(xs: readonly Tensor[]): Tensor {
+    return xs.reduce((a, b) => a.mul(b));
+  }
+}
+
+export class Concatenate extends MergeLayer {
+  constructor(readonly axis = -1, opts: LayerOptions = {}) {
+    super(opts);
+  }
+  protected buildMulti(): null {
+    return null;
+  }
+  computeOutputShapeMulti(shapes: Shape[]): Shape {
+    const rank = shapes[0]!.length;
+    const a = this.axis < 0 ? this.axis + rank : this.axis - 1; // Keras' axis counts the batch dim
+    const out = [...shapes[0]!];
+    out[a] = shapes.some((s) => s[a] === null) ? null : shapes.reduce((n, s) => n + (s[a] as number), 0);
+    return out;
+  }
+  protected callMulti(xs: readonly Tensor[]): Tensor {
+    return cat([...xs], this.axis);
+  }
+  getConfig() {
+    return { axis: this.axis, name: this.name };
+  }
+}
+
+export interface MultiHeadAttentionOptions extends LayerOptions {
+  valueDim?: number;
+  dropout?: number;
+  useBias?: boolean;
+}
+
+/**
+ * Keras' MultiHeadAttention: called on [query, value] or [query, value, key] of shape [N, T, E];
+ * per-head projections of keyDim (and valueDim), then an output projection back to the query's
+ * feature size. Returns the attention output only.
+ */
+export class MultiHeadAttention extends MergeLayer {
+  constructor(readonly numHeads: number, readonly keyDim: number, readonly opts: MultiHeadAttentionOptions = {}) {
+    super(opts);
+  }
+  protected buildMulti(shapes: Shape[]): Module {
+    const [q, v, k = v] = shapes as [Shape, Shape, Shape?];
+    const dim = (s: Shape, what: string) => {
+      const d = s[s.length - 1];
+      if (typeof d !== "number") throw new ShapeError(`MultiHeadAttention: the ${what}'s feature size must be known`);
+      return d;
+    };
+    const H = this.numHeads;
+    const bias = { bias: this.opts.useBias ?? true };
+    const vd = this.opts.valueDim ?? this.keyDim;
+    const m = new ModuleDict({
+      query: new Linear(dim(q, "query"), H * this.keyDim, bias),
+      key: new Linear(dim(k!, "key"), H * this.keyDim, bias),
+      value: new Linear(dim(v, "value"), H * vd, bias),
+      output: new Linear(H * vd, dim(q, "query"), bias),
+    });
+    for (const [, lin] of m) {
+      init.xavierUniform_((lin as Linear).weight);
+      if ((lin as Linear).bias) init.zeros_((lin as Linear).bias!);
+    }
+    return m;
+  }
+  computeOutputShapeMulti(shapes: Shape[]): Shape {
+    return shapes[0]!;
+  }
+  protected callMulti(xs: readonly Tensor[], training: boolean): Tensor {
+    const [query, value, key = value] = xs as [Tensor, Tensor, Tensor?];
+    const m = this.module as ModuleDict<Linear>;
+    const H = this.numHeads;
+    const heads = (t: Tensor) => t.reshape(t.shape[0]!, t.shape[1]!, H, -1).transpose(1, 2); // [N, H, T, d]
+    const q = heads(m.get("query")!.forward(query));
+    const k = heads(m.get("key")!.forward(key!));
+    const v = heads(m.get("value")!.forward(value!));
+    const [out] = attentionWeights(q, k, v, { dropoutP: this.opts.dropout ?? 0, training });
+    return m.get("output")!.forward(out.transpose(1, 2).reshape(query.shape[0]!, query.shape[1]!, -1));
+  }
+  getConfig() {
+    return { numHeads: this.numHeads, keyDim: this.keyDim, ...this.opts, name: this.name };
+  }
+}
