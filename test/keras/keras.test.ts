@@ -130,6 +130,29 @@ describe("fit", () => {
     assert.ok(hn.epoch.length < 5);
   }));
 
+  test("ModelCheckpoint keeps the best model; ReduceLROnPlateau lowers the rate on a plateau", withDir((dir) => {
+    const [x, y] = toy();
+    const m = build();
+    const file = path.join(dir, "best");
+    const saved: number[] = [];
+    m.fit(x, y, {
+      epochs: 6,
+      batchSize: 40,
+      validationData: [x, y],
+      callbacks: [
+        new keras.ModelCheckpoint(file, { monitor: "val_loss", saveBestOnly: true }),
+        new keras.LambdaCallback({ onEpochEnd: () => void (existsSync(path.join(file, "model.json")) && saved.push(1)) }),
+      ],
+      ...silent,
+    });
+    assert.ok(saved.length > 0);
+    const best = keras.loadModel(file);
+    assert.deepEqual(best.predict(x).shape, [40, 3]);
+    const flat = build();
+    flat.fit(x, y, { epochs: 4, batchSize: 40, validationData: [x.mul(0), y], callbacks: [new keras.ReduceLROnPlateau({ monitor: "val_loss", patience: 1, factor: 0.5, minDelta: 10 })], ...silent });
+    assert.ok(flat.getLearningRate() < 0.1);
+  }));
+
   test("progress: a bar on a terminal, plain lines otherwise", () => {
     const [x, y] = toy();
     const lines: string[] = [];
