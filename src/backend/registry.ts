@@ -6,8 +6,12 @@
 import { ValueError } from "../core/errors.js";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js/index.js";
+import { WasmBackend } from "./wasm/index.js";
 
-const factories = new Map<string, () => Backend>([["js", () => new JsBackend()]]);
+const factories = new Map<string, () => Backend>([
+  ["js", () => new JsBackend()],
+  ["wasm", () => new WasmBackend()],
+]);
 const instances = new Map<string, Backend>();
 let current = "js";
 

@@ -86,17 +86,18 @@ const INT_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = 
 };
 
 export class JsBackend implements Backend {
-  readonly name = "js";
+  readonly name: string = "js";
 
   supportsDType(_dtype: DType): boolean {
     return true;
   }
 
-  private data(v: View): AnyTypedArray {
+  protected data(v: View): AnyTypedArray {
     return (v.storage as JsStorage).data;
   }
 
-  private make(dtype: DType, data: AnyTypedArray): JsStorage {
+  /** Wraps a kernel's output array as storage (the wasm backend moves it into its memory). */
+  protected make(dtype: DType, data: AnyTypedArray): JsStorage {
     return new JsStorage(this, dtype, data);
   }
 
