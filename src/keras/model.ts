@@ -13,7 +13,7 @@ import { tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { Module, type StateDict } from "../nn/module.js";
 import { DataLoader } from "../data/dataloader.js";
-import { TensorDataset } from "../data/dataset.js";
+import { IterableDataset, TensorDataset } from "../data/dataset.js";
 import { saveSafetensors } from "../io/safetensors.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
@@ -71,6 +71,9 @@ export abstract class BaseModel implements CallbackModel {
   private lossName = "loss";
   private metricSpecs: MetricSpec[] = [];
   private compileConfig: { optimizer?: string; loss?: string; metrics?: string[] } = {};
+  private optimizerFactory: OptimizerFactory | null = null;
+  /** The current epoch's progress bar (fit ends it after validation). */
+  private lastBar: ProgressBar | null = null;
 
   constructor(readonly opts: { name?: string } = {}) {}
 
@@ -106,7 +109,6 @@ export abstract class BaseModel implements CallbackModel {
       metrics: metrics.filter((m): m is string => typeof m === "string"),
     };
   }
-  private optimizerFactory: OptimizerFactory | null = null;
 
   private requireCompiled(op: string): LossFn {
     if (!this.lossFn) throw new ValueError(`${op}: call compile({optimizer, loss, metrics}) first`);
@@ -176,12 +178,16 @@ export abstract class BaseModel implements CallbackModel {
     for (const c of all) c.onTrainEnd();
     return history;
   }
-  private lastBar: ProgressBar | null = null;
 
   private trainEpoch(loader: AnyLoader, classWeight: Record<number, number> | undefined, out: Output | null, callbacks: Callback[]): Logs {
     if (!this.optimizer) {
-      const first = [...loader][0] as [Tensor, Tensor] | undefined;
-      if (first && !this.built) this.build(first[0].shape.slice(1));
+      if (!this.built) {
+        // The weights must exist before the optimizer: build from one sample's shape.
+        if (loader.dataset instanceof IterableDataset) throw new ValueError("fit: build the model (give the first layer an inputShape) before fitting on an IterableDataset");
+        const sample = loader.dataset.get(0) as [Tensor, Tensor];
+        if (sample instanceof Promise) throw new ValueError("fit: asynchronous datasets need a built model (give the first layer an inputShape)");
+        this.build(sample[0].shape as number[]);
+      }
       if (!this.optimizerFactory) this.requireCompiled("fit");
       this.optimizer = this.optimizerFactory!(this.weights.parameters());
     }
