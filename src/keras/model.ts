@@ -166,13 +166,14 @@ export abstract class BaseModel implements CallbackModel {
     for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
       for (const c of all) c.onEpochBegin(epoch);
       if (verbose) output.write(`Epoch ${epoch + 1}/${epochs}\n`);
-      const logs = this.trainEpoch(train, classWeight, verbose === 1 ? output : null, all);
+      // verbose 2: the same final line as a non-terminal gets, without the live bar.
+      const progress = verbose === 1 ? output : verbose === 2 ? { write: (t: string) => output.write(t), isTTY: false } : null;
+      const logs = this.trainEpoch(train, classWeight, progress, all);
       if (validation) {
         const v = this.evaluate(validation[0], validation[1], { batchSize, verbose: 0 });
         for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
       }
-      if (verbose === 1) this.lastBar?.end(logs);
-      else if (verbose === 2) output.write(`${formatLogs(logs)}\n`);
+      if (verbose) this.lastBar?.end(logs);
       for (const c of all) c.onEpochEnd(epoch, logs);
     }
     for (const c of all) c.onTrainEnd();

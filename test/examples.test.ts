@@ -1,0 +1,20 @@
+/**
+ * Every example runs (smoke mode: tiny subsets, one epoch or a few steps) through the built package,
+ * so none of them rots.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const run = (file: string, ...args: string[]) =>
+  execFileSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "examples", file), ...args], { cwd: root, encoding: "utf8" });
+
+test("cnn-mnist", () => assert.match(run("cnn-mnist.ts", "--epochs", "1", "--limit", "128"), /epoch 1: loss \d.* test accuracy \d/));
+test("mlp-mnist", () => assert.match(run("mlp-mnist.ts", "--epochs", "1", "--limit", "256", "--verbose", "2"), /test accuracy \d/));
+test("cnn-keras", () => assert.match(run("cnn-keras.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
+test("lstm-text", () => assert.match(run("lstm-text.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
+test("cnn-from-scratch", () => assert.match(run("cnn-from-scratch.ts"), /matches the library's layers/));
+test("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
