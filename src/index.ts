@@ -47,3 +47,4 @@ export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as io from "./io/index.js";
 export * as keras from "./keras/index.js";
+export * as viz from "./viz/index.js";

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+/**
+ * The `tensorgrad` command: train a recipe, evaluate / predict with / summarise / diagram a saved
+ * model, run the benchmarks. Progress bars on a terminal, plain lines otherwise; bad arguments exit
+ * non-zero with a one-line reason.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { TensorgradError } from "../core/errors.js";
+import { manualSeed } from "../core/rng.js";
+import { tensor } from "../ops/creation.js";
+import { loadModel } from "../keras/serialization.js";
+import { toMermaid } from "../viz/index.js";
+import { saveHistory } from "../viz/plot.js";
+import { RECIPES, images } from "./recipes.js";
+
+const USAGE = `usage: tensorgrad <command> [options]
+  train <recipe>        ${Object.keys(RECIPES).join(" | ")}  [--epochs 5] [--batch-size 64] [--lr 0.001] [--seed 0]
+                        [--fashion | --data DIR] [--limit N] [--save DIR]
+  eval <model-dir>      accuracy on the test split  [--fashion | --data DIR] [--limit N]
+  predict <model-dir> <inputs.json>   prints the predicted class of each input
+  summary <model-dir>   the model's layers, shapes and parameter counts
+  diagram <model-dir>   the model as a Mermaid flowchart
+  bench [gemm|lstm|loader]  run a benchmark (from a source checkout)`;
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  const { values: o, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      epochs: { type: "string", default: "5" },
+      "batch-size": { type: "string", default: "64" },
+      lr: { type: "string", default: "0.001" },
+      seed: { type: "string", default: "0" },
+      fashion: { type: "boolean", default: false },
+      data: { type: "string" },
+      limit: { type: "string" },
+      save: { type: "string" },
+    },
+  });
+  const num = (name: keyof typeof o) => {
+    const v = Number(o[name]);
+    if (!Number.isFinite(v) || v <= 0) fail(`--${name} must be a positive number, got '${String(o[name])}'`);
+    return v;
+  };
+  const choice = { fashion: o.fashion!, ...(o.data ? { data: o.data } : {}), ...(o.limit ? { limit: num("limit") } : {}) };
+  const modelDir = () => {
+    const dir = positionals[0] ?? fail(`${command}: give the directory of a saved model`);
+    if (!existsSync(path.join(dir, "model.json"))) fail(`${command}: ${dir} holds no model.json (save one with train --save DIR)`);
+    return dir;
+  };
+  switch (command) {
+    case "train": {
+      const name = positionals[0] ?? fail(`train: name a recipe (${Object.keys(RECIPES).join(", ")})`);
+      const recipe = RECIPES[name] ?? fail(`train: unknown recipe '${name}'; choose one of ${Object.keys(RECIPES).join(", ")}`);
+      manualSeed(Number(o.seed));
+      const [x, y, dataName] = images(true, choice);
+      const [xt, yt] = images(false, choice);
+      console.log(`${name}: ${recipe.describe}, on ${dataName} (${x.shape[0]} training images)`);
+      const model = recipe.build(num("lr"));
+      const history = model.fit(x, y, { epochs: num("epochs"), batchSize: num("batch-size"), validationData: [xt, yt] });
+      const { accuracy } = model.evaluate(xt, yt);
+      console.log(`test accuracy ${(100 * accuracy!).toFixed(2)}%`);
+      if (o.save) {
+        model.save(o.save);
+        const files = saveHistory(history, path.join(o.save, "history"), { title: `${name} on ${dataName}` });
+        console.log(`saved the model and ${files.map((f) => path.basename(f)).join(", ")} to ${o.save}`);
+      }
+      return;
+    }
+    case "eval": {
+      const model = loadModel(modelDir());
+      const [x, y, dataName] = images(false, choice);
+      const { loss, accuracy } = model.evaluate(x, y);
+      console.log(`${dataName} test split: loss ${loss!.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}%`);
+      return;
+    }
+    case "predict": {
+      const model = loadModel(modelDir());
+      const file = positionals[1] ?? fail("predict: give a JSON file with an array of inputs");
+      let inputs: unknown;
+      try {
+        inputs = JSON.parse(readFileSync(file, "utf8"));
+      } catch (e) {
+        fail(`predict: cannot read ${file} as JSON (${(e as Error).message})`);
+      }
+      const out = model.predict(tensor(inputs as number[]));
+      console.log(JSON.stringify(out.argmax(-1).tolist()));
+      return;
+    }
+    case "summary":
+      loadModel(modelDir()).summary();
+      return;
+    case "diagram":
+      console.log(toMermaid(loadModel(modelDir())));
+      return;
+    case "bench": {
+      const which = positionals[0] ?? "gemm";
+      const script = path.join(process.cwd(), "bench", `${which}.ts`);
+      if (!existsSync(script)) fail(`bench: no bench/${which}.ts here; run it from a tensorgrad source checkout`);
+      const r = spawnSync("npx", ["tsx", script], { stdio: "inherit" });
+      process.exitCode = r.status ?? 1;
+      return;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+      console.log(USAGE);
+      return;
+    default:
+      fail(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError || e instanceof TensorgradError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`tensorgrad: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  throw e;
+}

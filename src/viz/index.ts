@@ -1,0 +1,11 @@
+/** tg.viz — model and pipeline diagrams (Mermaid) and training curves (SVG). */
+export { kerasToMermaid, moduleToMermaid, pipelineToMermaid, type PipelineSpec } from "./mermaid.js";
+export { historyToCSV, historyToSVG, saveHistory, type HistoryLike } from "./plot.js";
+import type { Module } from "../nn/module.js";
+import { BaseModel } from "../keras/model.js";
+import { kerasToMermaid, moduleToMermaid } from "./mermaid.js";
+
+/** Any model — Keras Sequential or functional, or an nn.Module — as a Mermaid flowchart. */
+export function toMermaid(model: BaseModel | Module): string {
+  return model instanceof BaseModel ? kerasToMermaid(model) : moduleToMermaid(model);
+}
