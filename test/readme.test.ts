@@ -27,7 +27,7 @@ test("the README's tour runs against the built package", () => {
   }
 });
 
-test("the demo trains (a few steps)", () => {
-  const out = execFileSync(tsx, [path.join(root, "examples", "demo.ts"), "--steps", "5"], { cwd: root, encoding: "utf8" });
+test("the tensors-only spirals example trains (a few steps)", () => {
+  const out = execFileSync(tsx, [path.join(root, "examples", "spirals.ts"), "--steps", "5"], { cwd: root, encoding: "utf8" });
   assert.match(out, /step {4}1 {2}loss \d/);
 });

@@ -1,8 +1,8 @@
 /**
- * demo: a two-layer network learns to separate two interleaved spirals, written with tensors and
+ * spirals: a two-layer network learns to separate two interleaved spirals, written with tensors and
  * autograd only (the nn, optim and keras layers build on exactly these pieces).
  *
- *   npx tsx examples/demo.ts [--steps 300] [--seed 0]
+ *   npx tsx examples/spirals.ts [--steps 300] [--seed 0]
  */
 import * as tg from "tensorgrad";
 
