@@ -43,3 +43,11 @@ test("train → summary → diagram → eval → predict on a saved model", () =
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the convolutional and text recipes train too", () => {
+  for (const recipe of ["cnn-mnist", "cnn-keras", "lstm-text"]) {
+    const r = cli("train", recipe, "--epochs", "1", "--limit", "32");
+    assert.equal(r.status, 0, `${recipe}: ${r.stderr}`);
+    assert.match(r.stdout, /test accuracy \d/);
+  }
+});

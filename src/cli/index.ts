@@ -14,12 +14,12 @@ import { tensor } from "../ops/creation.js";
 import { loadModel } from "../keras/serialization.js";
 import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
-import { RECIPES, images } from "./recipes.js";
+import { RECIPES } from "./recipes.js";
 
 const USAGE = `usage: tensorgrad <command> [options]
   train <recipe>        ${Object.keys(RECIPES).join(" | ")}  [--epochs 5] [--batch-size 64] [--lr 0.001] [--seed 0]
-                        [--fashion | --data DIR] [--limit N] [--save DIR]
-  eval <model-dir>      accuracy on the test split  [--fashion | --data DIR] [--limit N]
+                        [--fashion | --data DIR (MNIST IDX, or aclImdb for lstm-text)] [--limit N] [--save DIR]
+  eval <model-dir>      accuracy on the test split  [--recipe NAME (whose data to use)] [--fashion | --data DIR] [--limit N]
   predict <model-dir> <inputs.json>   prints the predicted class of each input
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
@@ -45,6 +45,7 @@ function main(argv: string[]): void {
       data: { type: "string" },
       limit: { type: "string" },
       save: { type: "string" },
+      recipe: { type: "string" },
     },
   });
   const num = (name: keyof typeof o) => {
@@ -63,9 +64,8 @@ function main(argv: string[]): void {
       const name = positionals[0] ?? fail(`train: name a recipe (${Object.keys(RECIPES).join(", ")})`);
       const recipe = RECIPES[name] ?? fail(`train: unknown recipe '${name}'; choose one of ${Object.keys(RECIPES).join(", ")}`);
       manualSeed(Number(o.seed));
-      const [x, y, dataName] = images(true, choice);
-      const [xt, yt] = images(false, choice);
-      console.log(`${name}: ${recipe.describe}, on ${dataName} (${x.shape[0]} training images)`);
+      const { train: [x, y], test: [xt, yt], name: dataName } = recipe.data(choice);
+      console.log(`${name}: ${recipe.describe}, on ${dataName} (${x.shape[0]} training samples)`);
       const model = recipe.build(num("lr"));
       const history = model.fit(x, y, { epochs: num("epochs"), batchSize: num("batch-size"), validationData: [xt, yt] });
       const { accuracy } = model.evaluate(xt, yt);
@@ -79,7 +79,8 @@ function main(argv: string[]): void {
     }
     case "eval": {
       const model = loadModel(modelDir());
-      const [x, y, dataName] = images(false, choice);
+      const recipe = RECIPES[o.recipe ?? "mlp-mnist"] ?? fail(`eval: unknown recipe '${o.recipe}'`);
+      const { test: [x, y], name: dataName } = recipe.data(choice);
       const { loss, accuracy } = model.evaluate(x, y);
       console.log(`${dataName} test split: loss ${loss!.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}%`);
       return;

@@ -1,8 +1,14 @@
-/** The models `tensorgrad train <recipe>` knows, built with tg.keras. */
+/** The models `tensorgrad train <recipe>` knows, built with tg.keras, and the data each reads. */
 import type { Tensor } from "../core/tensor.js";
+import { tensor } from "../ops/creation.js";
 import * as keras from "../keras/index.js";
 import { EmbeddedMNIST } from "../data/datasets/embedded-mnist.js";
 import { FashionMNIST, MNIST, type ImageClassification } from "../data/datasets/mnist.js";
+import { SpamAssassin } from "../data/datasets/text-corpora.js";
+import { IMDB } from "../data/datasets/imdb.js";
+import { basicEnglishTokenizer } from "../data/text/tokenizer.js";
+import { Vocab } from "../data/text/vocab.js";
+import { padSequences } from "../data/text/sequences.js";
 
 export interface DataChoice {
   fashion?: boolean;
@@ -10,29 +16,86 @@ export interface DataChoice {
   limit?: number;
 }
 
-/** Images [N, 28, 28, 1] (channels-last) and labels, from the chosen dataset. */
-export function images(train: boolean, choice: DataChoice): [Tensor, Tensor, string] {
-  const ds: ImageClassification = choice.fashion ? new FashionMNIST({ train }) : choice.data ? new MNIST({ root: choice.data, train }) : new EmbeddedMNIST({ train });
-  const n = Math.min(choice.limit ?? ds.length, ds.length);
-  const name = choice.fashion ? "Fashion-MNIST" : choice.data ? `MNIST (${choice.data})` : "embedded MNIST";
-  return [ds.images().narrow(0, 0, n).permute(0, 2, 3, 1).contiguous(), ds.targets().narrow(0, 0, n), name];
+/** Training and test arrays for a recipe, and a name for the data. */
+export interface Prepared {
+  train: [Tensor, Tensor];
+  test: [Tensor, Tensor];
+  name: string;
 }
 
-export const RECIPES: Record<string, { describe: string; build: (lr: number) => keras.Sequential }> = {
+/** Images [N, 28, 28, 1] (channels-last) and labels. */
+function images(choice: DataChoice): Prepared {
+  const load = (train: boolean): ImageClassification =>
+    choice.fashion ? new FashionMNIST({ train }) : choice.data ? new MNIST({ root: choice.data, train }) : new EmbeddedMNIST({ train });
+  const arrays = (train: boolean): [Tensor, Tensor] => {
+    const ds = load(train);
+    const n = Math.min(choice.limit ?? ds.length, ds.length);
+    return [ds.images().narrow(0, 0, n).permute(0, 2, 3, 1).contiguous(), ds.targets().narrow(0, 0, n)];
+  };
+  return { train: arrays(true), test: arrays(false), name: choice.fashion ? "Fashion-MNIST" : choice.data ? `MNIST (${choice.data})` : "embedded MNIST" };
+}
+
+const MAXLEN = 120;
+const VOCAB = 10000;
+
+/** SpamAssassin (or IMDB with --data DIR) as padded word-index sequences and 0/1 labels. */
+function texts(choice: DataChoice): Prepared {
+  const load = (train: boolean) => (choice.data ? new IMDB({ root: choice.data, train }) : new SpamAssassin({ train }));
+  const raw = (train: boolean) => {
+    const items = [...load(train)];
+    return items.slice(0, Math.min(choice.limit ?? items.length, items.length));
+  };
+  const train = raw(true);
+  const test = raw(false);
+  const tokens = (items: [string, number][]) => items.map(([t]) => basicEnglishTokenizer(t));
+  const trainTokens = tokens(train);
+  const vocab = Vocab.build(trainTokens, { maxSize: VOCAB });
+  const encode = (ts: string[][]) => padSequences(ts.map((t) => vocab.lookupIndices(t)), { maxlen: MAXLEN });
+  return {
+    train: [encode(trainTokens), tensor(train.map(([, l]) => l))],
+    test: [encode(tokens(test)), tensor(test.map(([, l]) => l))],
+    name: choice.data ? `IMDB (${choice.data})` : "SpamAssassin",
+  };
+}
+
+const compiled = (m: keras.Sequential, lr: number, loss: string) => {
+  m.compile({ optimizer: keras.optimizers.adam({ learningRate: lr }), loss, metrics: ["accuracy"] });
+  return m;
+};
+
+export const RECIPES: Record<string, { describe: string; data: (c: DataChoice) => Prepared; build: (lr: number) => keras.Sequential }> = {
   "mlp-mnist": {
     describe: "Flatten → Dense(128, relu) → Dense(64, relu) → Dense(10, softmax), Adam",
-    build: (lr) => {
-      const m = new keras.Sequential([new keras.Flatten({ inputShape: [28, 28, 1] }), new keras.Dense(128, { activation: "relu" }), new keras.Dense(64, { activation: "relu" }), new keras.Dense(10, { activation: "softmax" })]);
-      m.compile({ optimizer: keras.optimizers.adam({ learningRate: lr }), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
-      return m;
-    },
+    data: images,
+    build: (lr) => compiled(new keras.Sequential([new keras.Flatten({ inputShape: [28, 28, 1] }), new keras.Dense(128, { activation: "relu" }), new keras.Dense(64, { activation: "relu" }), new keras.Dense(10, { activation: "softmax" })]), lr, "sparse_categorical_crossentropy"),
+  },
+  "cnn-mnist": {
+    describe: "the seed's ConvNet: Conv2D(6,3) → pool → Conv2D(16,3) → pool → 120 → 84 → 10, Adam",
+    data: images,
+    build: (lr) =>
+      compiled(
+        new keras.Sequential([
+          new keras.Conv2D(6, 3, { activation: "relu", inputShape: [28, 28, 1] }),
+          new keras.MaxPooling2D(2),
+          new keras.Conv2D(16, 3, { activation: "relu" }),
+          new keras.MaxPooling2D(2),
+          new keras.Flatten(),
+          new keras.Dense(120, { activation: "relu" }),
+          new keras.Dense(84, { activation: "relu" }),
+          new keras.Dense(10, { activation: "softmax" }),
+        ]),
+        lr,
+        "sparse_categorical_crossentropy",
+      ),
   },
   "cnn-keras": {
     describe: "Conv2D(32, 3) → MaxPooling2D → Flatten → Dense(128) → Dense(10, softmax), Adam",
-    build: (lr) => {
-      const m = new keras.Sequential([new keras.Conv2D(32, 3, { activation: "relu", inputShape: [28, 28, 1] }), new keras.MaxPooling2D(2), new keras.Flatten(), new keras.Dense(128, { activation: "relu" }), new keras.Dense(10, { activation: "softmax" })]);
-      m.compile({ optimizer: keras.optimizers.adam({ learningRate: lr }), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
-      return m;
-    },
+    data: images,
+    build: (lr) => compiled(new keras.Sequential([new keras.Conv2D(32, 3, { activation: "relu", inputShape: [28, 28, 1] }), new keras.MaxPooling2D(2), new keras.Flatten(), new keras.Dense(128, { activation: "relu" }), new keras.Dense(10, { activation: "softmax" })]), lr, "sparse_categorical_crossentropy"),
+  },
+  "lstm-text": {
+    describe: `Embedding(${VOCAB}, 16) → LSTM(32) → Dense(1, sigmoid) on texts padded to ${MAXLEN} tokens, Adam`,
+    data: texts,
+    build: (lr) => compiled(new keras.Sequential([new keras.Embedding(VOCAB, 16, { inputShape: [MAXLEN] }), new keras.LSTM(32), new keras.Dense(1, { activation: "sigmoid" })]), lr, "binary_crossentropy"),
   },
 };
