@@ -24,6 +24,7 @@ import { getMetric, type Metric, type MetricSpec } from "./metrics.js";
 import { getOptimizer, type OptimizerFactory } from "./optimizers.js";
 import { ProgressBar, formatLogs, type Output } from "./progress.js";
 import { summarize } from "./summary.js";
+import { kerasToMermaid } from "./diagram.js";
 
 /** Holds the built layers' modules under the layers' names. */
 class Weights extends Module<[], never> {
@@ -250,6 +251,11 @@ export abstract class BaseModel implements CallbackModel {
     });
     if (!outs.length) throw new DataError("predict: no samples");
     return cat(outs, 0);
+  }
+
+  /** The model as a Mermaid flowchart (also tg.viz.toMermaid(model)). */
+  toMermaid(direction: "TD" | "LR" = "TD"): string {
+    return kerasToMermaid(this, direction);
   }
 
   summary(output: Output = process.stdout): string {
