@@ -47,6 +47,8 @@ export function historyToSVG(h: HistoryLike, { keys = Object.keys(h.history), ti
     const color = COLORS[s % COLORS.length]!;
     const points = h.history[k]!.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`);
+    // Markers, so that a one-epoch history still shows its values.
+    h.history[k]!.forEach((v, i) => parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${color}"/>`));
     parts.push(`<rect x="${width - pad.right + 12}" y="${pad.top + 18 * s}" width="12" height="12" fill="${color}"/>`, `<text x="${width - pad.right + 30}" y="${pad.top + 18 * s + 10}">${escape(k)}</text>`);
   });
   parts.push("</svg>");
