@@ -13,7 +13,8 @@ const factories = new Map<string, () => Backend>([
   ["wasm", () => new WasmBackend()],
 ]);
 const instances = new Map<string, Backend>();
-let current = "js";
+/** The wasm backend unless the environment variable TENSORGRAD_BACKEND names another (e.g. "js" in CI's second pass). */
+let current: string = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORGRAD_BACKEND ?? "wasm";
 
 /** Adds a backend under a name (for third-party or experimental backends). */
 export function registerBackend(name: string, factory: () => Backend): void {

@@ -177,6 +177,69 @@ for (const name of tg.listBackends()) {
       );
     });
 
+    test("kernels at sizes that cross SIMD tails and GEMM blocks", () => {
+      const view = (be: Backend, data: tg.AnyTypedArray, shape: number[], strides: number[], offset = 0): View => ({ storage: be.fromArray(data, "float32"), shape, strides, offset });
+      // GEMM: M, N, K past the 128/512/256 blocks and not multiples of the 4×8 tile; A transposed, B batch-broadcast.
+      const [M, K, N] = [133, 301, 517];
+      const da = values("float32", 2 * M * K);
+      const db = values("float32", K * N);
+      for (const transposed of [false, true]) {
+        const as = transposed ? [M * K, 1, M] : [M * K, K, 1];
+        const out = b.matmul(view(b, da, [2, M, K], as), view(b, db, [2, K, N], [0, N, 1]));
+        const rout = reference.matmul(view(reference, da, [2, M, K], as), view(reference, db, [2, K, N], [0, N, 1]));
+        same(read(b, out, [2, M, N]), read(reference, rout, [2, M, N]), `matmul ${M}×${K}·${K}×${N} transposed=${transposed}`, 1e-4);
+      }
+      // Elementwise with row and column broadcasts and odd widths.
+      const dx = values("float32", 37 * 23);
+      const dr = values("float32", 23);
+      const dc = values("float32", 37, true);
+      const shapes: [number[], number[]][] = [[[37, 23], [0, 1]], [[37, 23], [1, 0]]];
+      for (const [shape, strides] of shapes) {
+        const src = strides[0] === 0 ? dr : dc;
+        for (const op of ["add", "sub", "mul", "div", "maximum", "minimum", "pow", "gt"] as BinaryOp[]) {
+          const a = view(b, dx, [37, 23], [23, 1]);
+          const ra = view(reference, dx, [37, 23], [23, 1]);
+          const lhs = op === "pow" ? view(b, src, shape, strides) : a;
+          const rlhs = op === "pow" ? view(reference, src, shape, strides) : ra;
+          const rhs = op === "pow" ? a : view(b, src, shape, strides);
+          const rrhs = op === "pow" ? ra : view(reference, src, shape, strides);
+          same(read(b, b.binary(op, lhs, rhs), shape), read(reference, reference.binary(op, rlhs, rrhs), shape), `binary ${op} broadcast ${strides}`);
+        }
+      }
+      for (const op of ["relu", "exp", "tanh", "sigmoid", "abs", "round"] as UnaryOp[]) {
+        same(read(b, b.unary(op, view(b, dx, [37, 23], [23, 1])), [37, 23]), read(reference, reference.unary(op, view(reference, dx, [37, 23], [23, 1])), [37, 23]), `unary ${op} 37×23`);
+      }
+      // Reductions over one and two axes of a [3, 37, 23] tensor, including the leading (batch) axis.
+      const d3 = values("float32", 3 * 37 * 23);
+      for (const op of REDUCE) {
+        for (const axes of [[0], [1], [2], [0, 1], [0, 2], [1, 2]]) {
+          const shape = [3, 37, 23].filter((_, i) => !axes.includes(i));
+          const tol = op === "prod" ? 1e-4 : 1e-5;
+          same(
+            read(b, b.reduce(op, view(b, d3, [3, 37, 23], [851, 23, 1]), axes), shape),
+            read(reference, reference.reduce(op, view(reference, d3, [3, 37, 23], [851, 23, 1]), axes), shape),
+            `${op} over ${axes} of [3, 37, 23]`,
+            tol,
+          );
+        }
+      }
+      // im2col/col2im at the seed CNN's geometry and with stride 2.
+      const dimg = values("float32", 2 * 3 * 28 * 28);
+      for (const g of [
+        { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+        { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+      ] as const) {
+        const img = (be: Backend) => view(be, dimg, [2, 3, 28, 28], [2352, 784, 28, 1]);
+        const [oh, ow] = [Math.floor((28 + 2 * g.padding[0] - g.kernel[0]) / g.stride[0]) + 1, Math.floor((28 + 2 * g.padding[1] - g.kernel[1]) / g.stride[1]) + 1];
+        const rows = 3 * g.kernel[0] * g.kernel[1];
+        const cols = b.im2col(img(b), g, 0);
+        const rcols = reference.im2col(img(reference), g, 0);
+        same(read(b, cols, [2, rows, oh * ow]), read(reference, rcols, [2, rows, oh * ow]), `im2col k${g.kernel} s${g.stride}`, 0);
+        const cv = (s: ReturnType<Backend["fill"]>): View => ({ storage: s, shape: [2, rows, oh * ow], strides: [rows * oh * ow, oh * ow, 1], offset: 0 });
+        same(read(b, b.col2im(cv(cols), 3, [28, 28], g), [2, 3, 28, 28]), read(reference, reference.col2im(cv(rcols), 3, [28, 28], g), [2, 3, 28, 28]), `col2im k${g.kernel}`, 1e-6);
+      }
+    });
+
     test("index errors are reported, not read out of bounds", () => {
       const x = b.fromArray(new Float32Array(4), "float32");
       const idx = b.fromArray(new Int32Array([4]), "int32");

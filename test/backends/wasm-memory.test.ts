@@ -17,6 +17,7 @@ const settle = async () => {
 
 test("a training loop on the wasm backend holds its heap flat (no tidy needed)", async () => {
   assert.ok(gc, "run node with --expose-gc (npm test does)");
+  const previous = tg.getBackend().name;
   tg.setBackend("wasm");
   try {
     const heap = (tg.getBackend() as WasmBackend).heap;
@@ -39,11 +40,12 @@ test("a training loop on the wasm backend holds its heap flat (no tidy needed)",
     }
     assert.ok(heap.live <= baseline * 1.2 + 65536, `heap grew from ${baseline} to ${heap.live} bytes over 200 steps`);
   } finally {
-    tg.setBackend("js");
+    tg.setBackend(previous);
   }
 });
 
 test("dispose frees at once; a disposed tensor is an error, not garbage", () => {
+  const previous = tg.getBackend().name;
   tg.setBackend("wasm");
   try {
     const heap = (tg.getBackend() as WasmBackend).heap;
@@ -58,6 +60,6 @@ test("dispose frees at once; a disposed tensor is an error, not garbage", () => 
     tg.zeros([8 * 1024 * 1024]); // 32 MiB: forces the memory to grow
     assert.deepEqual(Array.from(kept), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   } finally {
-    tg.setBackend("js");
+    tg.setBackend(previous);
   }
 });

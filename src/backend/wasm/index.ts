@@ -1,80 +1,63 @@
 /**
- * The wasm backend (first slice): tensors live in one WebAssembly.Memory managed by WasmHeap and
- * are reclaimed automatically (FinalizationRegistry) or at once with dispose(). float32 matmul runs
- * in a WebAssembly SIMD kernel (wasm/kernels.ts); the other primitives still use the reference
- * loops, reading and writing the same memory through typed-array views, so the whole conformance
- * suite passes while kernels move to wasm one by one.
+ * The wasm backend: tensors live in one WebAssembly.Memory (WasmHeap) and the hot kernels run in
+ * WebAssembly SIMD (sources in wasm/*.ts, AssemblyScript): GEMM, float32 elementwise maths,
+ * comparisons, where, reductions, strided copy/cast/assign/concat/pad, im2col/col2im. Kernels the
+ * wasm side lacks (int32 arithmetic, gather/scatter, argmax, float64 for gradcheck) run the
+ * reference loops over the same memory, so the whole conformance suite holds on this backend.
+ *
+ * Memory: storage is freed by dispose(), by scopes (core/scope.ts), or when its tensor is
+ * garbage-collected (FinalizationRegistry). The order "allocate the output, then take pointers"
+ * matters: a memory grow keeps every pointer valid but detaches typed-array views.
  */
 import type { AnyTypedArray, DType } from "../../core/dtype.js";
 import { TensorgradError } from "../../core/errors.js";
-import type { Storage, View } from "../backend.js";
+import { contiguousStrides, numel } from "../../core/shape.js";
+import { windowGrid, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
 import { KERNELS_WASM_BASE64 } from "./kernels.generated.js";
+import { collapse } from "./layout.js";
 import { WasmHeap } from "./memory.js";
+import { VIEW, WasmStorage } from "./storage.js";
 
-const VIEW = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  bool: Uint8Array,
-} as const;
+export { WasmStorage } from "./storage.js";
 
+type Ptr = number;
 interface Kernels {
-  sgemm(a: number, b: number, c: number, M: number, N: number, K: number): void;
+  GEMM_SCRATCH_BYTES: WebAssembly.Global;
+  heapBase(): number;
+  sgemm(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, sak: number, b: Ptr, sbb: number, sbk: number, sbn: number, c: Ptr, scratch: Ptr): void;
+  unary(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
+  binary(op: number, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
+  where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
+  convert(srcType: number, src: Ptr, dstType: number, dst: Ptr, ...space: number[]): void;
+  reduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
+  im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
+  col2im(cols: Ptr, ...geometry: number[]): void;
 }
+
+// Op codes shared with wasm/elementwise.ts and wasm/reduce.ts (same order).
+const UNARY_CODE: Partial<Record<UnaryOp, number>> = {
+  neg: 0, abs: 1, sign: 2, exp: 3, log: 4, sqrt: 5, rsqrt: 6, sin: 7, cos: 8, tanh: 9,
+  sigmoid: 10, relu: 11, erf: 12, floor: 13, ceil: 14, round: 15,
+};
+const BINARY_CODE: Partial<Record<BinaryOp, number>> = {
+  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
+};
+const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
+const DTYPE_CODE: Record<DType, number> = { float32: 0, int32: 1, bool: 2, float64: 3 };
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   if (typeof atob === "function") return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   return Uint8Array.from(Buffer.from(b64, "base64"));
 }
 
-/** Storage in the wasm heap; the typed-array view is rebuilt whenever the memory has grown. */
-export class WasmStorage extends JsStorage {
-  private view: AnyTypedArray | null = null;
-  private viewOf: ArrayBuffer | null = null;
-  private address: number | null;
-
-  constructor(
-    readonly wasm: WasmBackend,
-    dtype: DType,
-    ptr: number,
-    readonly length: number,
-    readonly bytes: number,
-  ) {
-    super(wasm, dtype, null);
-    this.address = ptr;
-  }
-
-  get ptr(): number {
-    if (this.address === null) throw new TensorgradError("this tensor's storage was disposed");
-    return this.address;
-  }
-
-  override get size(): number {
-    return this.length;
-  }
-
-  override get data(): AnyTypedArray {
-    const buffer = this.wasm.heap.memory.buffer;
-    if (this.view === null || this.viewOf !== buffer) {
-      this.view = new VIEW[this.dtype](buffer, this.ptr, this.length);
-      this.viewOf = buffer;
-    }
-    return this.view;
-  }
-
-  override release(): void {
-    if (this.address === null) return;
-    this.wasm.free(this);
-    this.address = null;
-    this.view = null;
-  }
-}
+const isF32 = (v: View) => v.storage.dtype === "float32";
 
 export class WasmBackend extends JsBackend {
   override readonly name = "wasm";
   readonly heap = new WasmHeap();
-  private readonly kernels: Kernels;
+  private readonly k: Kernels;
+  private readonly scratch: number;
   /** Frees the heap block of a storage object once it has been garbage-collected. */
   private readonly reclaim = new FinalizationRegistry<[number, number]>(([ptr, bytes]) => this.heap.release(ptr, bytes));
 
@@ -89,27 +72,34 @@ export class WasmBackend extends JsBackend {
         },
       },
     });
-    this.kernels = instance.exports as unknown as Kernels;
+    this.k = instance.exports as unknown as Kernels;
+    this.heap.reserve(this.k.heapBase());
+    this.scratch = this.heap.alloc(this.k.GEMM_SCRATCH_BYTES.value as number);
   }
 
   /** New storage of `length` elements in the heap (contents unspecified). */
   allocate(dtype: DType, length: number): WasmStorage {
-    const bytes = length * VIEW[dtype].BYTES_PER_ELEMENT;
-    const ptr = this.heap.alloc(Math.max(bytes, 1));
+    const bytes = Math.max(length * VIEW[dtype].BYTES_PER_ELEMENT, 1);
+    const ptr = this.heap.alloc(bytes);
     const s = new WasmStorage(this, dtype, ptr, length, bytes);
-    this.reclaim.register(s, [ptr, Math.max(bytes, 1)], s);
+    this.reclaim.register(s, [ptr, bytes], s);
     return s;
   }
 
   free(s: WasmStorage): void {
     this.reclaim.unregister(s);
-    this.heap.release(s.ptr, Math.max(s.bytes, 1));
+    this.heap.release(s.ptr, s.bytes);
   }
 
   protected override make(dtype: DType, data: AnyTypedArray): JsStorage {
     const s = this.allocate(dtype, data.length);
     s.data.set(data);
     return s;
+  }
+
+  /** Byte address of a view's first element. */
+  private addr(v: View): number {
+    return (v.storage as WasmStorage).ptr + v.offset * VIEW[v.storage.dtype].BYTES_PER_ELEMENT;
   }
 
   /** Reads into a JS-owned array: views into the heap would be detached by a later memory grow. */
@@ -120,32 +110,137 @@ export class WasmBackend extends JsBackend {
     return out;
   }
 
-  /** A contiguous [rows, cols] float32 copy of a 2-D view in the heap (or the view itself if it already is). */
-  private contiguous2d(v: View, batchOffset: number, rows: number, cols: number): { ptr: number; temp: WasmStorage | null } {
-    const [, sr, sc] = v.strides as [number, number, number];
-    const storage = v.storage as WasmStorage;
-    if (sc === 1 && sr === cols) return { ptr: storage.ptr + 4 * (v.offset + batchOffset), temp: null };
-    const temp = this.allocate("float32", rows * cols);
-    const src = storage.data;
-    const dst = temp.data;
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) dst[i * cols + j] = src[v.offset + batchOffset + i * sr + j * sc]!;
-    return { ptr: temp.ptr, temp };
+  override fill(size: number, value: number, dtype: DType): Storage {
+    const s = this.allocate(dtype, size);
+    s.data.fill(dtype === "bool" ? +(value !== 0) : value);
+    return s;
+  }
+
+  override copy(x: View): Storage {
+    return this.cast(x, x.storage.dtype);
+  }
+
+  override cast(x: View, dtype: DType): Storage {
+    const out = this.allocate(dtype, numel(x.shape));
+    this.convertInto({ storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }, x);
+    return out;
+  }
+
+  override assign(dst: View, src: View): void {
+    this.convertInto(dst, src);
+  }
+
+  /** dst ← src elementwise (with a dtype conversion when they differ), both strided. */
+  private convertInto(dst: View, src: View): void {
+    const space = collapse(src.shape, [src.strides, dst.strides]);
+    if (space === null) {
+      // More than 4 independently strided dims: convert with the reference loops, then copy.
+      if (src.storage.dtype === dst.storage.dtype) return super.assign(dst, src);
+      const converted = super.cast(src, dst.storage.dtype);
+      return this.convertInto(dst, { storage: converted, shape: src.shape, strides: contiguousStrides(src.shape), offset: 0 });
+    }
+    const [ss, ds] = space.strides;
+    this.k.convert(DTYPE_CODE[src.storage.dtype], this.addr(src), DTYPE_CODE[dst.storage.dtype], this.addr(dst), ...space.shape, ...ss!, ...ds!);
+  }
+
+  override unary(op: UnaryOp, x: View): Storage {
+    const code = UNARY_CODE[op];
+    const space = code === undefined || !isF32(x) ? null : collapse(x.shape, [x.strides]);
+    if (space === null) return super.unary(op, x);
+    const out = this.allocate("float32", numel(x.shape));
+    this.k.unary(code!, this.addr(x), out.ptr, ...space.shape, ...space.strides[0]!);
+    return out;
+  }
+
+  override binary(op: BinaryOp, a: View, b: View): Storage {
+    const code = BINARY_CODE[op];
+    const space = code === undefined || !isF32(a) ? null : collapse(a.shape, [a.strides, b.strides]);
+    if (space === null) return super.binary(op, a, b);
+    const out = this.allocate(code! >= BINARY_CODE.eq! ? "bool" : "float32", numel(a.shape));
+    this.k.binary(code!, this.addr(a), this.addr(b), out.ptr, ...space.shape, ...space.strides[0]!, ...space.strides[1]!);
+    return out;
+  }
+
+  override where(cond: View, a: View, b: View): Storage {
+    const space = !isF32(a) ? null : collapse(a.shape, [cond.strides, a.strides, b.strides]);
+    if (space === null) return super.where(cond, a, b);
+    const out = this.allocate("float32", numel(a.shape));
+    this.k.where(this.addr(cond), this.addr(a), this.addr(b), out.ptr, ...space.shape, ...space.strides.flat());
+    return out;
+  }
+
+  override reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
+    if (!isF32(x)) return super.reduce(op, x, axes);
+    const keptDims = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
+    const kept = collapse(keptDims.map((d) => x.shape[d]!), [keptDims.map((d) => x.strides[d]!)], 2);
+    const reduced = collapse(axes.map((d) => x.shape[d]!), [axes.map((d) => x.strides[d]!)], 2);
+    if (kept === null || reduced === null) return super.reduce(op, x, axes);
+    const out = this.allocate("float32", numel(keptDims.map((d) => x.shape[d]!)));
+    const [g0, g1] = kept.shape;
+    const [r0, r1] = reduced.shape;
+    const [sg0, sg1] = kept.strides[0]!;
+    const [sr0, sr1] = reduced.strides[0]!;
+    this.k.reduce(REDUCE_CODE[op], this.addr(x), out.ptr, g0!, g1!, r0!, r1!, sg0!, sg1!, sr0!, sr1!);
+    return out;
   }
 
   override matmul(a: View, b: View): Storage {
-    if (a.storage.dtype !== "float32" || !(a.storage instanceof WasmStorage) || !(b.storage instanceof WasmStorage)) return super.matmul(a, b);
+    if (!isF32(a)) return super.matmul(a, b);
     const [B, M, K] = a.shape as [number, number, number];
     const N = b.shape[2]!;
     const out = this.allocate("float32", B * M * N);
-    for (let bi = 0; bi < B; bi++) {
-      // Operands are packed to row-major when strided (a transpose, a slice); allocations come
-      // first, pointers after, since a memory grow moves no pointer but detaches views.
-      const pa = this.contiguous2d(a, bi * a.strides[0]!, M, K);
-      const pb = this.contiguous2d(b, bi * b.strides[0]!, K, N);
-      this.kernels.sgemm(pa.ptr, pb.ptr, out.ptr + 4 * bi * M * N, M, N, K);
-      pa.temp?.release();
-      pb.temp?.release();
+    const [sab, sam, sak] = a.strides as [number, number, number];
+    const [sbb, sbk, sbn] = b.strides as [number, number, number];
+    this.k.sgemm(B, M, N, K, this.addr(a), sab, sam, sak, this.addr(b), sbb, sbk, sbn, out.ptr, this.scratch);
+    return out;
+  }
+
+  override pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
+    const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
+    const out = this.fill(numel(shape), value, x.storage.dtype);
+    const strides = contiguousStrides(shape);
+    const offset = pads.reduce((o, [before], i) => o + before * strides[i]!, 0);
+    this.assign({ storage: out, shape: x.shape, strides, offset }, x);
+    return out;
+  }
+
+  override concat(xs: readonly View[], axis: number): Storage {
+    const first = xs[0]!;
+    const shape = [...first.shape];
+    shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
+    const out = this.allocate(first.storage.dtype, numel(shape));
+    const strides = contiguousStrides(shape);
+    let at = 0;
+    for (const x of xs) {
+      this.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
+      at += x.shape[axis]!;
     }
+    return out;
+  }
+
+  /** The window geometry as the kernels take it: N C H W kh kw sh sw ph pw dh dw OH OW. */
+  private geometry(n: number, c: number, size: readonly [number, number], g: WindowGeometry): number[] {
+    const [oh, ow] = windowGrid(size, g);
+    return [n, c, size[0], size[1], ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, oh, ow];
+  }
+
+  override im2col(x: View, g: WindowGeometry, padValue: number): Storage {
+    if (!isF32(x)) return super.im2col(x, g, padValue);
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const [oh, ow] = windowGrid([h, w], g);
+    const out = this.allocate("float32", n * c * g.kernel[0] * g.kernel[1] * oh * ow);
+    const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
+    this.k.im2col(this.addr(x), sn, sc, sh, sw, ...this.geometry(n, c, [h, w], g), padValue, out.ptr);
+    return out;
+  }
+
+  override col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage {
+    if (!isF32(cols)) return super.col2im(cols, channels, size, g);
+    const n = cols.shape[0]!;
+    const flat = this.copy(cols) as WasmStorage;
+    const out = this.allocate("float32", n * channels * size[0] * size[1]);
+    this.k.col2im(flat.ptr, ...this.geometry(n, channels, size, g), out.ptr);
+    flat.release();
     return out;
   }
 }

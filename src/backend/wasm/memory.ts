@@ -22,6 +22,11 @@ export class WasmHeap {
     return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
   }
 
+  /** Keeps [0, end) for the kernels' static data (their maths tables); call before any alloc. */
+  reserve(end: number): void {
+    this.top = Math.max(this.top, Math.ceil(end / ALIGN) * ALIGN);
+  }
+
   alloc(bytes: number): number {
     const size = WasmHeap.sizeClass(bytes);
     const reuse = this.free.get(size)?.pop();

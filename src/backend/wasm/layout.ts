@@ -1,0 +1,38 @@
+/**
+ * Iteration spaces for the wasm kernels: views are collapsed (size-1 dims dropped, neighbouring dims
+ * merged where every operand's strides allow) and padded to exactly 4 dims (2 for the kept and reduced halves of a reduction), the form every
+ * elementwise kernel takes. A view that needs more than 4 dims after collapsing goes to the
+ * reference loops instead (rare: it takes five independently strided dims).
+ */
+import type { Shape } from "../../core/shape.js";
+
+export interface Space4 {
+  /** `rank` dims (4 unless asked otherwise). */
+  shape: number[];
+  /** One stride list per operand, in elements. */
+  strides: number[][];
+}
+
+export function collapse(shape: Shape, strides: readonly Shape[], rank = 4): Space4 | null {
+  const dims: number[] = [];
+  const out: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = dims.length - 1;
+    // Merge into the previous dim when, for every operand, stepping it equals stepping this dim n times.
+    if (last >= 0 && strides.every((s, k) => out[k]![last] === s[d]! * n)) {
+      dims[last] = dims[last]! * n;
+      strides.forEach((s, k) => (out[k]![last] = s[d]!));
+    } else {
+      dims.push(n);
+      strides.forEach((s, k) => out[k]!.push(s[d]!));
+    }
+  }
+  if (dims.length > rank) return null;
+  while (dims.length < rank) {
+    dims.unshift(1);
+    out.forEach((s) => s.unshift(0));
+  }
+  return { shape: dims, strides: out };
+}

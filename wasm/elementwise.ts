@@ -1,0 +1,235 @@
+// Elementwise kernels over strided float32 views: unary, binary, comparisons, where, and the
+// strided copy/cast that also serves assign, concat and pad.
+//
+// Every kernel takes a 4-D iteration space (the JS side collapses and pads views to 4 dims) with
+// per-operand strides in elements; the output is contiguous unless the kernel says otherwise. The
+// innermost dim gets a SIMD loop when its strides are 1 (or 0, a broadcast), a scalar loop otherwise.
+import { erf, maximum, minimum, sign } from "./scalar";
+
+// Op codes, in the order of the JS side's tables (src/backend/wasm/ops.ts).
+const NEG = 0, ABS = 1, SIGN = 2, EXP = 3, LOG = 4, SQRT = 5, RSQRT = 6, SIN = 7, COS = 8, TANH = 9;
+const SIGMOID = 10, RELU = 11, ERF = 12, FLOOR = 13, CEIL = 14, ROUND = 15;
+
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAX = 5, MIN = 6;
+const EQ = 7, NE = 8, LT = 9, LE = 10, GT = 11, GE = 12;
+
+function unaryScalar(op: i32, v: f64): f64 {
+  switch (op) {
+    case NEG: return -v;
+    case ABS: return Math.abs(v);
+    case SIGN: return sign(v);
+    case EXP: return Math.exp(v);
+    case LOG: return Math.log(v);
+    case SQRT: return Math.sqrt(v);
+    case RSQRT: return 1 / Math.sqrt(v);
+    case SIN: return Math.sin(v);
+    case COS: return Math.cos(v);
+    case TANH: return Math.tanh(v);
+    case SIGMOID: return 1 / (1 + Math.exp(-v));
+    case RELU: return v <= 0 ? 0 : v;
+    case ERF: return erf(v);
+    case FLOOR: return Math.floor(v);
+    case CEIL: return Math.ceil(v);
+    default: return nearest<f64>(v);
+  }
+}
+
+/** The ops whose float32 SIMD form rounds exactly like the float64 reference. */
+function unarySimd(op: i32, v: v128): v128 {
+  switch (op) {
+    case NEG: return f32x4.neg(v);
+    case ABS: return f32x4.abs(v);
+    case SQRT: return f32x4.sqrt(v);
+    case RELU: {
+      // v <= 0 ? 0 : v, keeping NaN (a NaN lane compares false).
+      return v128.andnot(v, f32x4.le(v, f32x4.splat(0)));
+    }
+    case FLOOR: return f32x4.floor(v);
+    case CEIL: return f32x4.ceil(v);
+    default: return f32x4.nearest(v);
+  }
+}
+
+function isSimdUnary(op: i32): bool {
+  return op == NEG || op == ABS || op == SQRT || op == RELU || op == FLOOR || op == CEIL || op == ROUND;
+}
+
+function unaryRow(op: i32, x: usize, sx: isize, out: usize, n: i32): void {
+  let i = 0;
+  if (sx == 1 && isSimdUnary(op)) {
+    for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), unarySimd(op, v128.load(x + (<usize>i << 2))));
+  }
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>unaryScalar(op, <f64>load<f32>(x + (<usize>(<isize>i * sx) << 2))));
+}
+
+export function unary(
+  op: i32, x: usize, out: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32,
+  s0: isize, s1: isize, s2: isize, s3: isize,
+): void {
+  let o = out;
+  for (let i0 = 0; i0 < n0; i0++)
+    for (let i1 = 0; i1 < n1; i1++)
+      for (let i2 = 0; i2 < n2; i2++) {
+        unaryRow(op, x + (<usize>(<isize>i0 * s0 + <isize>i1 * s1 + <isize>i2 * s2) << 2), s3, o, n3);
+        o += <usize>n3 << 2;
+      }
+}
+
+function binaryScalar(op: i32, a: f64, b: f64): f64 {
+  switch (op) {
+    case ADD: return a + b;
+    case SUB: return a - b;
+    case MUL: return a * b;
+    case DIV: return a / b;
+    case POW: return Math.pow(a, b);
+    case MAX: return maximum(a, b);
+    default: return minimum(a, b);
+  }
+}
+
+function binarySimd(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case ADD: return f32x4.add(a, b);
+    case SUB: return f32x4.sub(a, b);
+    case MUL: return f32x4.mul(a, b);
+    case DIV: return f32x4.div(a, b);
+    case MAX: return f32x4.max(a, b);
+    default: return f32x4.min(a, b);
+  }
+}
+
+function binaryRow(op: i32, a: usize, sa: isize, b: usize, sb: isize, out: usize, n: i32): void {
+  let i = 0;
+  if (op != POW && (sa == 1 || sa == 0) && (sb == 1 || sb == 0)) {
+    // A stride-0 operand is splatted once; the other is loaded 4 at a time.
+    const va0 = v128.load32_splat(a);
+    const vb0 = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      const va = sa == 1 ? v128.load(a + off) : va0;
+      const vb = sb == 1 ? v128.load(b + off) : vb0;
+      v128.store(out + off, binarySimd(op, va, vb));
+    }
+  }
+  for (; i < n; i++) {
+    const va = <f64>load<f32>(a + (<usize>(<isize>i * sa) << 2));
+    const vb = <f64>load<f32>(b + (<usize>(<isize>i * sb) << 2));
+    store<f32>(out + (<usize>i << 2), <f32>binaryScalar(op, va, vb));
+  }
+}
+
+function compare(op: i32, a: f32, b: f32): u8 {
+  switch (op) {
+    case EQ: return <u8>(a == b);
+    case NE: return <u8>(a != b);
+    case LT: return <u8>(a < b);
+    case LE: return <u8>(a <= b);
+    case GT: return <u8>(a > b);
+    default: return <u8>(a >= b);
+  }
+}
+
+/** out = a op b; arithmetic ops write float32, comparisons write bytes (bool). */
+export function binary(
+  op: i32, a: usize, b: usize, out: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32,
+  a0: isize, a1: isize, a2: isize, a3: isize,
+  b0: isize, b1: isize, b2: isize, b3: isize,
+): void {
+  let o = out;
+  const cmp = op >= EQ;
+  for (let i0 = 0; i0 < n0; i0++)
+    for (let i1 = 0; i1 < n1; i1++)
+      for (let i2 = 0; i2 < n2; i2++) {
+        const pa = a + (<usize>(<isize>i0 * a0 + <isize>i1 * a1 + <isize>i2 * a2) << 2);
+        const pb = b + (<usize>(<isize>i0 * b0 + <isize>i1 * b1 + <isize>i2 * b2) << 2);
+        if (cmp) {
+          for (let i = 0; i < n3; i++) {
+            store<u8>(o + <usize>i, compare(op, load<f32>(pa + (<usize>(<isize>i * a3) << 2)), load<f32>(pb + (<usize>(<isize>i * b3) << 2))));
+          }
+          o += <usize>n3;
+        } else {
+          binaryRow(op, pa, a3, pb, b3, o, n3);
+          o += <usize>n3 << 2;
+        }
+      }
+}
+
+/** out = cond ? a : b, cond bytes, a/b float32. */
+export function where(
+  cond: usize, a: usize, b: usize, out: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32,
+  c0: isize, c1: isize, c2: isize, c3: isize,
+  a0: isize, a1: isize, a2: isize, a3: isize,
+  b0: isize, b1: isize, b2: isize, b3: isize,
+): void {
+  let o = out;
+  for (let i0 = 0; i0 < n0; i0++)
+    for (let i1 = 0; i1 < n1; i1++)
+      for (let i2 = 0; i2 < n2; i2++) {
+        const pc = cond + <usize>(<isize>i0 * c0 + <isize>i1 * c1 + <isize>i2 * c2);
+        const pa = a + (<usize>(<isize>i0 * a0 + <isize>i1 * a1 + <isize>i2 * a2) << 2);
+        const pb = b + (<usize>(<isize>i0 * b0 + <isize>i1 * b1 + <isize>i2 * b2) << 2);
+        for (let i = 0; i < n3; i++) {
+          const take = load<u8>(pc + <usize>(<isize>i * c3)) != 0;
+          store<f32>(o, load<f32>(take ? pa + (<usize>(<isize>i * a3) << 2) : pb + (<usize>(<isize>i * b3) << 2)));
+          o += 4;
+        }
+      }
+}
+
+// Dtype codes for copy/cast.
+const F32 = 0, I32 = 1, BOOL = 2, F64 = 3;
+
+function elementBytes(t: i32): usize {
+  return t == BOOL ? 1 : t == F64 ? 8 : 4;
+}
+
+function read(t: i32, p: usize): f64 {
+  switch (t) {
+    case F32: return <f64>load<f32>(p);
+    case I32: return <f64>load<i32>(p);
+    case BOOL: return <f64>load<u8>(p);
+    default: return load<f64>(p);
+  }
+}
+
+function write(t: i32, p: usize, v: f64): void {
+  switch (t) {
+    case F32: store<f32>(p, <f32>v); break;
+    // JavaScript's ToInt32: truncate, wrap modulo 2^32 (NaN → 0).
+    case I32: store<i32>(p, isFinite(v) ? <i32><i64>Math.trunc(v % 4294967296) : 0); break;
+    case BOOL: store<u8>(p, <u8>(v != 0)); break;
+    default: store<f64>(p, v);
+  }
+}
+
+/**
+ * dst[...] = cast(src[...]) over a 4-D space where both sides are strided (assign writes into a
+ * view; copy and cast write a contiguous one). Same-dtype rows with unit strides are memory copies.
+ */
+export function convert(
+  st: i32, src: usize, dt: i32, dst: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32,
+  s0: isize, s1: isize, s2: isize, s3: isize,
+  d0: isize, d1: isize, d2: isize, d3: isize,
+): void {
+  const sb = elementBytes(st);
+  const db = elementBytes(dt);
+  for (let i0 = 0; i0 < n0; i0++)
+    for (let i1 = 0; i1 < n1; i1++)
+      for (let i2 = 0; i2 < n2; i2++) {
+        const ps = src + <usize>(<isize>i0 * s0 + <isize>i1 * s1 + <isize>i2 * s2) * sb;
+        const pd = dst + <usize>(<isize>i0 * d0 + <isize>i1 * d1 + <isize>i2 * d2) * db;
+        if (st == dt && s3 == 1 && d3 == 1) {
+          memory.copy(pd, ps, <usize>n3 * sb);
+        } else if (st == dt && st == F32) {
+          for (let i = 0; i < n3; i++) store<f32>(pd + (<usize>(<isize>i * d3) << 2), load<f32>(ps + (<usize>(<isize>i * s3) << 2)));
+        } else if (dt == BOOL && st == BOOL) {
+          for (let i = 0; i < n3; i++) store<u8>(pd + <usize>(<isize>i * d3), load<u8>(ps + <usize>(<isize>i * s3)));
+        } else {
+          for (let i = 0; i < n3; i++) write(dt, pd + <usize>(<isize>i * d3) * db, read(st, ps + <usize>(<isize>i * s3) * sb));
+        }
+      }
+}

@@ -1,0 +1,11 @@
+// AssemblyScript sources of the wasm backend's kernels, compiled by `npm run build:wasm` into
+// src/backend/wasm/kernels.generated.ts. Pointers are byte offsets into the imported memory.
+export { sgemm, GEMM_SCRATCH_BYTES } from "./gemm";
+export { unary, binary, where, convert } from "./elementwise";
+export { reduce } from "./reduce";
+export { im2col, col2im } from "./windows";
+
+/** First byte after the kernels' static data (maths tables): the JS heap allocates above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

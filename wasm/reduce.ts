@@ -1,0 +1,107 @@
+// Reductions over float32 views: sum, prod, max, min. The JS side orders the view as
+// [kept g0, kept g1, reduced r0, reduced r1] (collapsed, strides in elements); out is contiguous [g0·g1].
+
+const SUM = 0, PROD = 1, MAX = 2, MIN = 3;
+
+function identity(op: i32): f32 {
+  return op == SUM ? 0 : op == PROD ? 1 : op == MAX ? -Infinity : Infinity;
+}
+
+/** max/min that propagate NaN, as the reference does. */
+function pick(op: i32, acc: f32, v: f32): f32 {
+  if (isNaN(acc) || isNaN(v)) return NaN;
+  return op == MAX ? (v > acc ? v : acc) : (v < acc ? v : acc);
+}
+
+function combineSimd(op: i32, acc: v128, v: v128): v128 {
+  switch (op) {
+    case SUM: return f32x4.add(acc, v);
+    case PROD: return f32x4.mul(acc, v);
+    case MAX: return f32x4.max(acc, v);
+    default: return f32x4.min(acc, v);
+  }
+}
+
+/** Reduces one contiguous run of n floats; sums accumulate in float64 lanes. */
+function reduceRun(op: i32, p: usize, n: i32, acc: f64): f64 {
+  let i = 0;
+  if (op == SUM) {
+    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(p + (<usize>i << 2));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+    }
+    const s = f64x2.add(lo, hi);
+    acc += f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  } else if (op != PROD && n >= 8) {
+    let v = v128.load(p);
+    for (i = 4; i + 4 <= n; i += 4) v = combineSimd(op, v, v128.load(p + (<usize>i << 2)));
+    let r = <f32>acc;
+    r = pick(op, r, f32x4.extract_lane(v, 0));
+    r = pick(op, r, f32x4.extract_lane(v, 1));
+    r = pick(op, r, f32x4.extract_lane(v, 2));
+    r = pick(op, r, f32x4.extract_lane(v, 3));
+    acc = <f64>r;
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(p + (<usize>i << 2));
+    if (op == SUM) acc += <f64>v;
+    else if (op == PROD) acc *= <f64>v;
+    else acc = <f64>pick(op, <f32>acc, v);
+  }
+  return acc;
+}
+
+export function reduce(
+  op: i32, x: usize, out: usize,
+  g0: i32, g1: i32, r0: i32, r1: i32,
+  sg0: isize, sg1: isize, sr0: isize, sr1: isize,
+): void {
+  if (sr1 != 1 && sg1 == 1 && g1 >= 4 && op != PROD) {
+    // Kept dim contiguous, reduced dims strided (a sum over the batch): accumulate whole rows.
+    for (let i0 = 0; i0 < g0; i0++) {
+      const o = out + (<usize>(i0 * g1) << 2);
+      const init = f32x4.splat(identity(op));
+      let j = 0;
+      for (; j + 4 <= g1; j += 4) v128.store(o + (<usize>j << 2), init);
+      for (; j < g1; j++) store<f32>(o + (<usize>j << 2), identity(op));
+      for (let k0 = 0; k0 < r0; k0++)
+        for (let k1 = 0; k1 < r1; k1++) {
+          const row = x + (<usize>(<isize>i0 * sg0 + <isize>k0 * sr0 + <isize>k1 * sr1) << 2);
+          j = 0;
+          for (; j + 4 <= g1; j += 4) {
+            const at = o + (<usize>j << 2);
+            v128.store(at, combineSimd(op, v128.load(at), v128.load(row + (<usize>j << 2))));
+          }
+          for (; j < g1; j++) {
+            const at = o + (<usize>j << 2);
+            const v = load<f32>(row + (<usize>j << 2));
+            store<f32>(at, op == SUM ? load<f32>(at) + v : pick(op, load<f32>(at), v));
+          }
+        }
+    }
+    return;
+  }
+  let o = out;
+  for (let i0 = 0; i0 < g0; i0++)
+    for (let i1 = 0; i1 < g1; i1++) {
+      const base = x + (<usize>(<isize>i0 * sg0 + <isize>i1 * sg1) << 2);
+      let acc = <f64>identity(op);
+      for (let k0 = 0; k0 < r0; k0++) {
+        const run = base + (<usize>(<isize>k0 * sr0) << 2);
+        if (sr1 == 1) {
+          acc = reduceRun(op, run, r1, acc);
+        } else {
+          for (let k1 = 0; k1 < r1; k1++) {
+            const v = load<f32>(run + (<usize>(<isize>k1 * sr1) << 2));
+            if (op == SUM) acc += <f64>v;
+            else if (op == PROD) acc *= <f64>v;
+            else acc = <f64>pick(op, <f32>acc, v);
+          }
+        }
+      }
+      store<f32>(o, <f32>acc);
+      o += 4;
+    }
+}

@@ -1,0 +1,75 @@
+// Sliding windows of convolution and pooling (float32): im2col and its adjoint col2im.
+// cols is contiguous [N, C·kh·kw, OH·OW]; row (c·kh + i)·kw + j, column p·OW + q.
+
+/** cols ← x [N,C,H,W] (strides in elements), padValue outside the input. */
+export function im2col(
+  x: usize, sn: isize, sc: isize, sh: isize, sw: isize,
+  N: i32, C: i32, H: i32, W: i32,
+  kh: i32, kw: i32, strh: i32, strw: i32, padh: i32, padw: i32, dilh: i32, dilw: i32,
+  OH: i32, OW: i32, padValue: f32, cols: usize,
+): void {
+  let o = cols;
+  for (let b = 0; b < N; b++)
+    for (let c = 0; c < C; c++) {
+      const plane = x + (<usize>(<isize>b * sn + <isize>c * sc) << 2);
+      for (let i = 0; i < kh; i++)
+        for (let j = 0; j < kw; j++) {
+          const dx = j * dilw - padw;
+          // Output columns q whose input column q·strw + dx lies inside [0, W).
+          let qlo = dx >= 0 ? 0 : (-dx + strw - 1) / strw;
+          let qhi = W - dx <= 0 ? 0 : (W - dx - 1) / strw + 1;
+          if (qlo > OW) qlo = OW;
+          if (qhi > OW) qhi = OW;
+          if (qhi < qlo) qhi = qlo;
+          for (let p = 0; p < OH; p++) {
+            const y = p * strh - padh + i * dilh;
+            if (y < 0 || y >= H) {
+              for (let q = 0; q < OW; q++) store<f32>(o + (<usize>q << 2), padValue);
+            } else {
+              const row = plane + (<usize>(<isize>y * sh) << 2);
+              for (let q = 0; q < qlo; q++) store<f32>(o + (<usize>q << 2), padValue);
+              if (sw == 1 && strw == 1) {
+                memory.copy(o + (<usize>qlo << 2), row + (<usize>(qlo + dx) << 2), <usize>(qhi - qlo) << 2);
+              } else {
+                for (let q = qlo; q < qhi; q++) store<f32>(o + (<usize>q << 2), load<f32>(row + (<usize>(<isize>(q * strw + dx) * sw) << 2)));
+              }
+              for (let q = qhi; q < OW; q++) store<f32>(o + (<usize>q << 2), padValue);
+            }
+            o += <usize>OW << 2;
+          }
+        }
+    }
+}
+
+/** out [N,C,H,W] (contiguous, zeroed here) ← Σ of the contiguous cols over every window tap. */
+export function col2im(
+  cols: usize, N: i32, C: i32, H: i32, W: i32,
+  kh: i32, kw: i32, strh: i32, strw: i32, padh: i32, padw: i32, dilh: i32, dilw: i32,
+  OH: i32, OW: i32, out: usize,
+): void {
+  memory.fill(out, 0, <usize>N * <usize>C * <usize>H * <usize>W * 4);
+  let s = cols;
+  for (let b = 0; b < N; b++)
+    for (let c = 0; c < C; c++) {
+      const plane = out + <usize>((b * C + c) * H * W) * 4;
+      for (let i = 0; i < kh; i++)
+        for (let j = 0; j < kw; j++) {
+          const dx = j * dilw - padw;
+          let qlo = dx >= 0 ? 0 : (-dx + strw - 1) / strw;
+          let qhi = W - dx <= 0 ? 0 : (W - dx - 1) / strw + 1;
+          if (qlo > OW) qlo = OW;
+          if (qhi > OW) qhi = OW;
+          for (let p = 0; p < OH; p++) {
+            const y = p * strh - padh + i * dilh;
+            if (y >= 0 && y < H) {
+              const row = plane + (<usize>(y * W) << 2);
+              for (let q = qlo; q < qhi; q++) {
+                const at = row + (<usize>(q * strw + dx) << 2);
+                store<f32>(at, load<f32>(at) + load<f32>(s + (<usize>q << 2)));
+              }
+            }
+            s += <usize>OW << 2;
+          }
+        }
+    }
+}
