@@ -36,6 +36,7 @@ export { gather, scatterAdd, indexSelect, maskedFill, oneHot } from "./ops/index
 export { unfold, fold, type WindowOptions, type Pair } from "./ops/windows.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
+export { scope, keep } from "./core/scope.js";
 export { grad, type BackwardOptions } from "./autograd/backward.js";
 
 export { setBackend, getBackend, listBackends, registerBackend, backendByName } from "./backend/registry.js";

@@ -9,3 +9,4 @@ export { im2col, col2im } from "./windows";
 export function heapBase(): usize {
   return __heap_base;
 }
+export { argReduce, gather, scatterAdd } from "./indexing";

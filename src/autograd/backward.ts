@@ -1,5 +1,6 @@
 /** Reverse-mode differentiation: walk the tape from a tensor back to the leaves. */
 import { AutogradError, ShapeError, fmtShape } from "../core/errors.js";
+import { keep, scope } from "../core/scope.js";
 import { shapesEqual } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { onesLike } from "../ops/creation.js";
@@ -41,13 +42,39 @@ function ordered(root: Node): Node[] {
   return post.reverse();
 }
 
-/** Adds g into t.grad. Without createGraph the stored gradient is a fresh, detached, contiguous copy. */
+/** Gradients that backward created and owns, so zeroGrad may free them at once (releaseGrad). */
+const ownedGrads = new WeakSet<Tensor>();
+
+/**
+ * Adds g into t.grad. Without createGraph the stored gradient is a fresh, detached, contiguous copy,
+ * exempt from scopes (it outlives the backward pass that made it).
+ */
 function accumulate(t: Tensor, g: Tensor, createGraph: boolean): void {
   const own = createGraph ? g : clone(g).detach();
   t.grad = t.grad === null ? own : createGraph ? add(t.grad, own) : add(t.grad, own).detach();
+  if (!createGraph) {
+    keep(t.grad);
+    ownedGrads.add(t.grad);
+  }
+}
+
+/** Drops t.grad, freeing its memory at once when backward made it (zeroGrad with setToNone). */
+export function releaseGrad(t: Tensor): void {
+  const g = t.grad;
+  t.grad = null;
+  if (g && ownedGrads.has(g)) {
+    ownedGrads.delete(g);
+    g.dispose();
+  }
 }
 
 export function backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions = {}): void {
+  // Without createGraph every intermediate gradient is garbage once the pass ends: free it at once.
+  if (options.createGraph) backwardPass(root, gradient, options);
+  else scope(() => backwardPass(root, gradient, options));
+}
+
+function backwardPass(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions): void {
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   if (!root.requiresGrad) {

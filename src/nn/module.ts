@@ -6,6 +6,7 @@
  * cannot express (`weight_ih_l0`, `0`, buffers) are registered explicitly with registerParameter,
  * registerBuffer and registerModule.
  */
+import { releaseGrad } from "../autograd/backward.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { ShapeError, TensorgradError, fmtShape } from "../core/errors.js";
 import { shapesEqual } from "../core/shape.js";
@@ -138,7 +139,7 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
   zeroGrad(setToNone = true): void {
     for (const p of this.parameters()) {
       if (!p.grad) continue;
-      if (setToNone) p.grad = null;
+      if (setToNone) releaseGrad(p);
       else noGrad(() => p.grad!.zero_());
     }
   }

@@ -4,8 +4,10 @@
  * so training resumes exactly. Subclasses implement `update` for one parameter; the maths lives in
  * pure functions (functional.ts) that write in place without recording a graph.
  */
+import { releaseGrad } from "../autograd/backward.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { TensorgradError, ValueError } from "../core/errors.js";
+import { keep, scope } from "../core/scope.js";
 import type { Tensor } from "../core/tensor.js";
 
 /** Per-parameter state: tensors (moments, buffers) and numbers (step counts, products). */
@@ -64,7 +66,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         if (!p.grad) continue;
-        if (setToNone) p.grad = null;
+        if (setToNone) releaseGrad(p);
         else noGrad(() => p.grad!.zero_());
       }
     }
@@ -73,16 +75,20 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Updates every parameter that has a gradient. A closure re-evaluates the loss (returned). */
   step(closure?: () => Tensor): Tensor | undefined {
     const loss = closure ? closure() : undefined;
-    noGrad(() => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          if (!p.grad) continue;
-          let s = this.state.get(p);
-          if (!s) this.state.set(p, (s = {}));
-          this.update(p, p.grad, s, group);
+    // The update's temporaries are freed when it ends; the state it creates (moments) is kept.
+    scope(() =>
+      noGrad(() => {
+        for (const group of this.paramGroups) {
+          for (const p of group.params) {
+            if (!p.grad) continue;
+            let s = this.state.get(p);
+            if (!s) this.state.set(p, (s = {}));
+            this.update(p, p.grad, s, group);
+            keep(s);
+          }
         }
-      }
-    });
+      }),
+    );
     return loss;
   }
 

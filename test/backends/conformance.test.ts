@@ -223,6 +223,23 @@ for (const name of tg.listBackends()) {
           );
         }
       }
+      // argmax/gather/scatterAdd as max pooling uses them, along the middle dim of [3, 37, 23].
+      for (const axis of [0, 1, 2]) {
+        const shape = [3, 37, 23].filter((_, i) => i !== axis);
+        for (const op of ["argmax", "argmin"] as const) {
+          same(read(b, b.argReduce(op, view(b, d3, [3, 37, 23], [851, 23, 1]), axis), shape), read(reference, reference.argReduce(op, view(reference, d3, [3, 37, 23], [851, 23, 1]), axis), shape), `${op} axis ${axis} of [3, 37, 23]`, 0);
+        }
+      }
+      const di = new Int32Array(3 * 5 * 23).map((_, i) => ((i * 13) % 74) - 37);
+      const idx = (be: Backend): View => ({ storage: be.fromArray(di, "int32"), shape: [3, 5, 23], strides: [115, 23, 1], offset: 0 });
+      same(read(b, b.gather(view(b, d3, [3, 37, 23], [851, 23, 1]), 1, idx(b)), [3, 5, 23]), read(reference, reference.gather(view(reference, d3, [3, 37, 23], [851, 23, 1]), 1, idx(reference)), [3, 5, 23]), "gather [3, 5, 23] of [3, 37, 23]", 0);
+      const dsrc = values("float32", 3 * 5 * 23);
+      same(
+        read(b, b.scatterAdd(view(b, d3, [3, 37, 23], [851, 23, 1]), 1, idx(b), view(b, dsrc, [3, 5, 23], [1, 69, 3])), [3, 37, 23]),
+        read(reference, reference.scatterAdd(view(reference, d3, [3, 37, 23], [851, 23, 1]), 1, idx(reference), view(reference, dsrc, [3, 5, 23], [1, 69, 3])), [3, 37, 23]),
+        "scatterAdd [3, 5, 23] into [3, 37, 23]",
+        1e-6,
+      );
       // im2col/col2im at the seed CNN's geometry and with stride 2.
       const dimg = values("float32", 2 * 3 * 28 * 28);
       for (const g of [

@@ -5,6 +5,7 @@
  */
 import { allocArray, type AnyTypedArray, type DType } from "../../core/dtype.js";
 import { IndexError, TensorgradError } from "../../core/errors.js";
+import { trackStorage } from "../../core/scope.js";
 import { contiguousStrides, numel } from "../../core/shape.js";
 import { normalAt, uniformAt } from "../../core/rng.js";
 import {
@@ -98,7 +99,9 @@ export class JsBackend implements Backend {
 
   /** Wraps a kernel's output array as storage (the wasm backend moves it into its memory). */
   protected make(dtype: DType, data: AnyTypedArray): JsStorage {
-    return new JsStorage(this, dtype, data);
+    const s = new JsStorage(this, dtype, data);
+    trackStorage(s);
+    return s;
   }
 
   private empty(dtype: DType, size: number): JsStorage {

@@ -11,8 +11,9 @@
  */
 import type { AnyTypedArray, DType } from "../../core/dtype.js";
 import { TensorgradError } from "../../core/errors.js";
+import { trackStorage } from "../../core/scope.js";
 import { contiguousStrides, numel } from "../../core/shape.js";
-import { windowGrid, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
+import { windowGrid, type ArgReduceOp, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
 import { KERNELS_WASM_BASE64 } from "./kernels.generated.js";
 import { collapse } from "./layout.js";
@@ -31,6 +32,9 @@ interface Kernels {
   where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
   convert(srcType: number, src: Ptr, dstType: number, dst: Ptr, ...space: number[]): void;
   reduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
+  argReduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
+  gather(x: Ptr, index: Ptr, out: Ptr, size: number, sdim: number, ...space: number[]): number;
+  scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
   im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
   col2im(cols: Ptr, ...geometry: number[]): void;
 }
@@ -83,6 +87,7 @@ export class WasmBackend extends JsBackend {
     const ptr = this.heap.alloc(bytes);
     const s = new WasmStorage(this, dtype, ptr, length, bytes);
     this.reclaim.register(s, [ptr, bytes], s);
+    trackStorage(s);
     return s;
   }
 
@@ -181,6 +186,48 @@ export class WasmBackend extends JsBackend {
     const [sg0, sg1] = kept.strides[0]!;
     const [sr0, sr1] = reduced.strides[0]!;
     this.k.reduce(REDUCE_CODE[op], this.addr(x), out.ptr, g0!, g1!, r0!, r1!, sg0!, sg1!, sr0!, sr1!);
+    return out;
+  }
+
+  override argReduce(op: ArgReduceOp, x: View, axis: number): Storage {
+    if (!isF32(x)) return super.argReduce(op, x, axis);
+    const keptDims = x.shape.map((_, d) => d).filter((d) => d !== axis);
+    const kept = collapse(keptDims.map((d) => x.shape[d]!), [keptDims.map((d) => x.strides[d]!)], 3);
+    if (kept === null || x.shape[axis] === 0) return super.argReduce(op, x, axis);
+    const out = this.allocate("int32", numel(keptDims.map((d) => x.shape[d]!)));
+    this.k.argReduce(op === "argmax" ? 0 : 1, this.addr(x), out.ptr, ...kept.shape, ...kept.strides[0]!, x.shape[axis]!, x.strides[axis]!);
+    return out;
+  }
+
+  /** x's strides with the indexed dim's step left out (the index supplies it). */
+  private static along(x: View, dim: number): number[] {
+    return x.strides.map((s, d) => (d === dim ? 0 : s));
+  }
+
+  override gather(x: View, dim: number, index: View): Storage {
+    const fourBytes = x.storage.dtype === "float32" || x.storage.dtype === "int32";
+    const space = fourBytes ? collapse(index.shape, [WasmBackend.along(x, dim), index.strides]) : null;
+    if (space === null) return super.gather(x, dim, index);
+    const out = this.allocate(x.storage.dtype, numel(index.shape));
+    const bad = this.k.gather(this.addr(x), this.addr(index), out.ptr, x.shape[dim]!, x.strides[dim]!, ...space.shape, ...space.strides.flat());
+    if (bad >= 0) {
+      out.release();
+      return super.gather(x, dim, index); // throws the IndexError naming the index
+    }
+    return out;
+  }
+
+  override scatterAdd(base: View, dim: number, index: View, src: View): Storage {
+    const strides = contiguousStrides(base.shape);
+    const target: View = { storage: base.storage, shape: base.shape, strides, offset: 0 };
+    const space = isF32(base) ? collapse(index.shape, [WasmBackend.along(target, dim), index.strides, src.strides]) : null;
+    if (space === null) return super.scatterAdd(base, dim, index, src);
+    const out = this.copy(base) as WasmStorage;
+    const bad = this.k.scatterAdd(out.ptr, this.addr(index), this.addr(src), base.shape[dim]!, strides[dim]!, ...space.shape, ...space.strides.flat());
+    if (bad >= 0) {
+      out.release();
+      return super.scatterAdd(base, dim, index, src);
+    }
     return out;
   }
 

@@ -1,0 +1,75 @@
+/**
+ * Scopes: deterministic release of the memory a block of code allocates.
+ *
+ * Tensors are reclaimed when they become unreachable (the wasm backend frees their heap blocks from
+ * a FinalizationRegistry), but a synchronous training loop never yields to the event loop, where
+ * those callbacks run, so its garbage would pile up. `scope(fn)` frees at its end every storage
+ * allocated inside fn except the ones fn returns (tensors, or arrays/objects of them), which pass to
+ * the enclosing scope; `keep(t)` exempts a tensor from every scope (optimizer state, leaf
+ * gradients). backward() and Optimizer.step() run in scopes of their own, so their temporaries are
+ * freed at once; a loop body wrapped in `tg.scope` frees its forward activations too.
+ */
+import { ValueError } from "./errors.js";
+import type { Storage } from "../backend/backend.js";
+
+const stack: Set<Storage>[] = [];
+
+/** Called by backends for every storage they allocate. */
+export function trackStorage(s: Storage): void {
+  stack[stack.length - 1]?.add(s);
+}
+
+interface HasStorage {
+  readonly storage: Storage;
+}
+
+function isTensorLike(v: unknown): v is HasStorage {
+  return typeof v === "object" && v !== null && "storage" in v && "shape" in v && "strides" in v;
+}
+
+/** Every storage referenced by a value: a tensor, or arrays, Maps and plain objects holding tensors. */
+function storagesOf(value: unknown, out: Set<Storage>, seen = new Set<unknown>()): Set<Storage> {
+  if (typeof value !== "object" || value === null || seen.has(value)) return out;
+  seen.add(value);
+  if (isTensorLike(value)) {
+    out.add(value.storage);
+    const grad = (value as { grad?: unknown }).grad;
+    if (grad) storagesOf(grad, out, seen);
+  } else if (Array.isArray(value)) for (const v of value) storagesOf(v, out, seen);
+  else if (value instanceof Map) for (const v of value.values()) storagesOf(v, out, seen);
+  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) storagesOf(v, out, seen);
+  return out;
+}
+
+/** Removes the storage of tensors (in any structure, as scope's result) from every open scope. */
+export function keep<T>(value: T): T {
+  const storages = storagesOf(value, new Set());
+  for (const frame of stack) for (const s of storages) frame.delete(s);
+  return value;
+}
+
+/**
+ * Runs fn and frees every storage it allocated that its result does not reference. fn must be
+ * synchronous (a scope is a stretch of one call stack). Tensors created inside and stored
+ * elsewhere (a field, an outer variable) must be returned or passed to keep().
+ */
+export function scope<T>(fn: () => T): T {
+  const mine = new Set<Storage>();
+  stack.push(mine);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    stack.pop();
+  }
+  if (result instanceof Promise) {
+    throw new ValueError("tg.scope: the function returned a Promise; scopes take synchronous functions (wrap each step, not the loop)");
+  }
+  const returned = storagesOf(result, new Set());
+  const parent = stack[stack.length - 1];
+  for (const s of mine) {
+    if (returned.has(s)) parent?.add(s);
+    else s.backend.dispose(s);
+  }
+  return result;
+}

@@ -1,0 +1,83 @@
+// Indexing along a dim (int32 indices): argmax/argmin, gather and scatter-add, over 4-D iteration
+// spaces like the elementwise kernels. gather/scatterAdd return -1 when every index was in range,
+// otherwise the position of the first bad one (the JS side throws IndexError naming it).
+
+const ARGMAX = 0;
+
+/** out[g] (int32) = index of the first max/min of x along the last dim (n elements, stride sn); NaN wins. */
+export function argReduce(
+  op: i32, x: usize, out: usize,
+  g0: i32, g1: i32, g2: i32, sg0: isize, sg1: isize, sg2: isize,
+  n: i32, sn: isize,
+): void {
+  let o = out;
+  for (let i0 = 0; i0 < g0; i0++)
+    for (let i1 = 0; i1 < g1; i1++)
+      for (let i2 = 0; i2 < g2; i2++) {
+        const p = x + (<usize>(<isize>i0 * sg0 + <isize>i1 * sg1 + <isize>i2 * sg2) << 2);
+        let best = load<f32>(p);
+        let at = 0;
+        for (let j = 1; j < n && !isNaN(best); j++) {
+          const v = load<f32>(p + (<usize>(<isize>j * sn) << 2));
+          if (isNaN(v) || (op == ARGMAX ? v > best : v < best)) {
+            best = v;
+            at = j;
+          }
+        }
+        store<i32>(o, at);
+        o += 4;
+      }
+}
+
+/** out[i] = x[xbase(i) + index[i]·sdim] for 4-byte elements; out contiguous over the index's shape. */
+export function gather(
+  x: usize, index: usize, out: usize, size: i32, sdim: isize,
+  n0: i32, n1: i32, n2: i32, n3: i32,
+  x0: isize, x1: isize, x2: isize, x3: isize,
+  i0s: isize, i1s: isize, i2s: isize, i3s: isize,
+): i32 {
+  let o = out;
+  let pos = 0;
+  for (let i0 = 0; i0 < n0; i0++)
+    for (let i1 = 0; i1 < n1; i1++)
+      for (let i2 = 0; i2 < n2; i2++) {
+        const px = <isize>i0 * x0 + <isize>i1 * x1 + <isize>i2 * x2;
+        const pi = <isize>i0 * i0s + <isize>i1 * i1s + <isize>i2 * i2s;
+        for (let i3 = 0; i3 < n3; i3++) {
+          let v = load<i32>(index + (<usize>(pi + <isize>i3 * i3s) << 2));
+          if (v < -size || v >= size) return pos;
+          if (v < 0) v += size;
+          store<u32>(o, load<u32>(x + (<usize>(px + <isize>i3 * x3 + <isize>v * sdim) << 2)));
+          o += 4;
+          pos++;
+        }
+      }
+  return -1;
+}
+
+/** out[obase(i) + index[i]·sdim] += src[i] (float32), out being a contiguous copy of the base. */
+export function scatterAdd(
+  out: usize, index: usize, src: usize, size: i32, sdim: isize,
+  n0: i32, n1: i32, n2: i32, n3: i32,
+  o0: isize, o1: isize, o2: isize, o3: isize,
+  i0s: isize, i1s: isize, i2s: isize, i3s: isize,
+  s0: isize, s1: isize, s2: isize, s3: isize,
+): i32 {
+  let pos = 0;
+  for (let i0 = 0; i0 < n0; i0++)
+    for (let i1 = 0; i1 < n1; i1++)
+      for (let i2 = 0; i2 < n2; i2++) {
+        const po = <isize>i0 * o0 + <isize>i1 * o1 + <isize>i2 * o2;
+        const pi = <isize>i0 * i0s + <isize>i1 * i1s + <isize>i2 * i2s;
+        const ps = <isize>i0 * s0 + <isize>i1 * s1 + <isize>i2 * s2;
+        for (let i3 = 0; i3 < n3; i3++) {
+          let v = load<i32>(index + (<usize>(pi + <isize>i3 * i3s) << 2));
+          if (v < -size || v >= size) return pos;
+          if (v < 0) v += size;
+          const at = out + (<usize>(po + <isize>i3 * o3 + <isize>v * sdim) << 2);
+          store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>(ps + <isize>i3 * s3) << 2)));
+          pos++;
+        }
+      }
+  return -1;
+}
