@@ -65,18 +65,24 @@ for (let epoch = 1; epoch <= Number(args.epochs); epoch++) {
   let running = 0;
   let batches = 0;
   for (const [images, labels] of trainLoader as Iterable<[tg.Tensor, tg.Tensor]>) {
-    optimizer.zeroGrad();
-    const loss = criterion.forward(model.forward(images), labels);
-    loss.backward();
-    optimizer.step();
-    running += loss.item();
+    // tg.scope frees the step's activations as soon as it ends (like tf.tidy); dispose() frees
+    // the batch, a fresh tensor, rather than waiting for the garbage collector.
+    running += tg.scope(() => {
+      optimizer.zeroGrad();
+      const loss = criterion.forward(model.forward(images), labels);
+      loss.backward();
+      optimizer.step();
+      return loss.item();
+    });
+    images.dispose();
+    labels.dispose();
     batches++;
   }
   model.eval();
   let correct = 0;
   tg.noGrad(() => {
     for (const [images, labels] of testLoader as Iterable<[tg.Tensor, tg.Tensor]>) {
-      correct += model.forward(images).argmax(1).eq(labels).sum().item();
+      correct += tg.scope(() => model.forward(images).argmax(1).eq(labels).sum().item());
     }
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

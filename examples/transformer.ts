@@ -62,9 +62,11 @@ class Classifier extends nn.Module<[tg.Tensor], tg.Tensor> {
   const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 32, shuffle: true });
   const started = performance.now();
   for (const [xb, yb] of loader as Iterable<[tg.Tensor, tg.Tensor]>) {
-    opt.zeroGrad();
-    F.crossEntropy(model.forward(xb), yb).backward();
-    opt.step();
+    tg.scope(() => {
+      opt.zeroGrad();
+      F.crossEntropy(model.forward(xb), yb).backward();
+      opt.step();
+    });
   }
   model.eval();
   const acc = tg.noGrad(() => model.forward(xTest).argmax(1).eq(yTest).float().mean().item());
@@ -105,12 +107,14 @@ class CharLM extends nn.Module<[tg.Tensor], tg.Tensor> {
   let last = NaN;
   while (step < steps) {
     for (const [xb, yb] of loader as Iterable<[tg.Tensor, tg.Tensor]>) {
-      opt.zeroGrad();
-      const logits = model.forward(xb);
-      const loss = F.crossEntropy(logits.reshape(-1, corpus.chars.length), yb.reshape(-1));
-      loss.backward();
-      opt.step();
-      last = loss.item();
+      last = tg.scope(() => {
+        opt.zeroGrad();
+        const logits = model.forward(xb);
+        const loss = F.crossEntropy(logits.reshape(-1, corpus.chars.length), yb.reshape(-1));
+        loss.backward();
+        opt.step();
+        return loss.item();
+      });
       if (++step % 50 === 0) console.log(`char LM step ${step}: loss ${last.toFixed(3)}`);
       if (step >= steps) break;
     }

@@ -14,9 +14,19 @@ import type { Storage } from "../backend/backend.js";
 
 const stack: Set<Storage>[] = [];
 
-/** Called by backends for every storage they allocate. */
-export function trackStorage(s: Storage): void {
-  stack[stack.length - 1]?.add(s);
+/** A storage that wants to know when it leaves every scope (to arrange its own reclamation then). */
+interface Escapable {
+  escaped?(): void;
+}
+
+/**
+ * Called by backends for every storage they allocate: true when a scope now owns it (and will free
+ * or hand it on), false when no scope is open.
+ */
+export function trackStorage(s: Storage): boolean {
+  const top = stack[stack.length - 1];
+  top?.add(s);
+  return top !== undefined;
 }
 
 interface HasStorage {
@@ -44,8 +54,22 @@ function storagesOf(value: unknown, out: Set<Storage>, seen = new Set<unknown>()
 /** Removes the storage of tensors (in any structure, as scope's result) from every open scope. */
 export function keep<T>(value: T): T {
   const storages = storagesOf(value, new Set());
-  for (const frame of stack) for (const s of storages) frame.delete(s);
+  for (const s of storages) {
+    let owned = false;
+    for (const frame of stack) owned = frame.delete(s) || owned;
+    if (owned) (s as Escapable).escaped?.();
+  }
   return value;
+}
+
+/** Frees the storages `release` picks; the others pass to the enclosing scope, or to the GC outside any. */
+function handOn(storages: Set<Storage>, release: (s: Storage) => boolean): void {
+  const parent = stack[stack.length - 1];
+  for (const s of storages) {
+    if (release(s)) s.backend.dispose(s);
+    else if (parent) parent.add(s);
+    else (s as Escapable).escaped?.();
+  }
 }
 
 /**
@@ -59,17 +83,18 @@ export function scope<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (error) {
+    // Nothing is freed on an error (a caller may still hold what fn made); it passes on instead.
     stack.pop();
+    handOn(mine, () => false);
+    throw error;
   }
+  stack.pop();
   if (result instanceof Promise) {
+    handOn(mine, () => false);
     throw new ValueError("tg.scope: the function returned a Promise; scopes take synchronous functions (wrap each step, not the loop)");
   }
   const returned = storagesOf(result, new Set());
-  const parent = stack[stack.length - 1];
-  for (const s of mine) {
-    if (returned.has(s)) parent?.add(s);
-    else s.backend.dispose(s);
-  }
+  handOn(mine, (s) => !returned.has(s));
   return result;
 }

@@ -4,6 +4,7 @@
  * `for await (const batch of loader)` also works for asynchronous ones and prefetches the next
  * batches, so that reading overlaps the training step.
  */
+import { scope } from "../core/scope.js";
 import { ValueError } from "../core/errors.js";
 import { defaultGenerator, type Generator } from "../core/rng.js";
 import { defaultCollate } from "./collate.js";
@@ -67,9 +68,12 @@ export class DataLoader<T, B = unknown> implements Iterable<B>, AsyncIterable<B>
 
   *[Symbol.iterator](): Iterator<B> {
     for (const idx of this.batchIndices()) {
-      const samples = idx.map((i) => this.mapStyle.get(i));
-      if (samples.some((s) => s instanceof Promise)) throw new ValueError("DataLoader: the dataset is asynchronous; iterate with for await");
-      yield this.collate(samples as T[]);
+      // The samples are temporaries once stacked: the scope frees them and hands on only the batch.
+      yield scope(() => {
+        const samples = idx.map((i) => this.mapStyle.get(i));
+        if (samples.some((s) => s instanceof Promise)) throw new ValueError("DataLoader: the dataset is asynchronous; iterate with for await");
+        return this.collate(samples as T[]);
+      });
     }
   }
 

@@ -6,6 +6,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { noGrad } from "../autograd/grad-mode.js";
+import { scope } from "../core/scope.js";
 import { DataError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { defaultGenerator } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
@@ -200,18 +201,26 @@ export abstract class BaseModel implements CallbackModel {
     let lossSum = 0;
     let seen = 0;
     let step = 0;
-    for (const batch of loader as Iterable<[Tensor, Tensor]>) {
-      const [xb, yb] = batch;
-      for (const c of callbacks) c.onTrainBatchBegin(step);
-      opt.zeroGrad();
-      const pred = this.call(xb, true);
-      const loss = this.batchLoss(yb, pred, classWeight);
-      loss.backward();
-      opt.step();
-      const n = xb.shape[0]!;
-      lossSum += loss.item() * n;
+    const batches = (loader as Iterable<[Tensor, Tensor]>)[Symbol.iterator]();
+    for (;;) {
+      // One scope per step, the batch's loading included: everything the step allocates is freed
+      // when it ends (only numbers leave it), so an epoch runs in constant memory.
+      const n = scope(() => {
+        const next = batches.next();
+        if (next.done) return 0;
+        const [xb, yb] = next.value;
+        for (const c of callbacks) c.onTrainBatchBegin(step);
+        opt.zeroGrad();
+        const pred = this.call(xb, true);
+        const loss = this.batchLoss(yb, pred, classWeight);
+        loss.backward();
+        opt.step();
+        lossSum += loss.item() * xb.shape[0]!;
+        noGrad(() => metrics.forEach((m) => m.update(yb, pred.detach())));
+        return xb.shape[0]!;
+      });
+      if (n === 0) break;
       seen += n;
-      noGrad(() => metrics.forEach((m) => m.update(yb, pred.detach())));
       step++;
       const logs: Logs = { loss: lossSum / seen, ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
       for (const c of callbacks) c.onTrainBatchEnd(step - 1, logs);
@@ -230,12 +239,19 @@ export abstract class BaseModel implements CallbackModel {
     let lossSum = 0;
     let seen = 0;
     noGrad(() => {
-      for (const [xb, yb] of loader as Iterable<[Tensor, Tensor]>) {
-        const pred = this.call(xb, false);
-        lossSum += lossFn(yb, pred).sum().item();
-        seen += xb.shape[0]!;
-        metrics.forEach((m) => m.update(yb, pred));
-      }
+      const batches = (loader as Iterable<[Tensor, Tensor]>)[Symbol.iterator]();
+      while (
+        scope(() => {
+          const next = batches.next();
+          if (next.done) return false;
+          const [xb, yb] = next.value;
+          const pred = this.call(xb, false);
+          lossSum += lossFn(yb, pred).sum().item();
+          seen += xb.shape[0]!;
+          metrics.forEach((m) => m.update(yb, pred));
+          return true;
+        })
+      );
     });
     const logs = { loss: lossSum / Math.max(seen, 1), ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
     if (verbose) output.write(`${seen} samples - ${formatLogs(logs)}\n`);
@@ -247,10 +263,12 @@ export abstract class BaseModel implements CallbackModel {
     const xs = toTensor(x);
     const outs: Tensor[] = [];
     noGrad(() => {
-      for (let at = 0; at < xs.shape[0]!; at += batchSize) outs.push(this.call(xs.narrow(0, at, Math.min(batchSize, xs.shape[0]! - at)), false));
+      for (let at = 0; at < xs.shape[0]!; at += batchSize) outs.push(scope(() => this.call(xs.narrow(0, at, Math.min(batchSize, xs.shape[0]! - at)), false)));
     });
     if (!outs.length) throw new DataError("predict: no samples");
-    return cat(outs, 0);
+    const all = cat(outs, 0);
+    for (const o of outs) o.dispose();
+    return all;
   }
 
   /** The model as a Mermaid flowchart (also tg.viz.toMermaid(model)). */

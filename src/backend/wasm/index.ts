@@ -86,13 +86,20 @@ export class WasmBackend extends JsBackend {
     const bytes = Math.max(length * VIEW[dtype].BYTES_PER_ELEMENT, 1);
     const ptr = this.heap.alloc(bytes);
     const s = new WasmStorage(this, dtype, ptr, length, bytes);
-    this.reclaim.register(s, [ptr, bytes], s);
-    trackStorage(s);
+    // A scope frees its storage deterministically; only storage outside every scope needs the
+    // (comparatively costly) FinalizationRegistry, and scoped storage joins it when it escapes.
+    if (!trackStorage(s)) this.watch(s);
     return s;
   }
 
+  /** Frees the storage's block once its storage object is garbage-collected. */
+  watch(s: WasmStorage): void {
+    this.reclaim.register(s, [s.ptr, s.bytes], s);
+    s.watched = true;
+  }
+
   free(s: WasmStorage): void {
-    this.reclaim.unregister(s);
+    if (s.watched) this.reclaim.unregister(s);
     this.heap.release(s.ptr, s.bytes);
   }
 

@@ -15,6 +15,8 @@ export class WasmStorage extends JsStorage {
   private view: AnyTypedArray | null = null;
   private viewOf: ArrayBuffer | null = null;
   private address: number | null;
+  /** Registered with the backend's FinalizationRegistry (see WasmBackend.watch). */
+  watched = false;
 
   constructor(
     readonly wasm: WasmBackend,
@@ -44,6 +46,11 @@ export class WasmStorage extends JsStorage {
       this.viewOf = buffer;
     }
     return this.view;
+  }
+
+  /** Left every scope (returned from the outermost one, or kept): now reclaimed by the GC. */
+  escaped(): void {
+    if (!this.watched && this.address !== null) this.wasm.watch(this);
   }
 
   override release(): void {
