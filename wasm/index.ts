@@ -10,3 +10,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { argReduce, gather, scatterAdd } from "./indexing";
+export { adam } from "./optim";

@@ -19,8 +19,8 @@
  * - assign: in-place write of a view into another view (optimizer updates, `copy_`);
  * - im2col / col2im: the sliding windows of convolution and pooling, and their adjoint, so that a
  *   convolution is one im2col and one matmul, and pooling is a reduction over windows.
- * Fused routines (softmax, attention, LSTM steps) may join later as optional kernels with composed
- * fallbacks when a faster backend wants them.
+ * Fused routines are optional methods with composed fallbacks: adamStep so far (softmax, attention
+ * and LSTM steps may join when a faster backend wants them).
  */
 import type { AnyTypedArray, DType } from "../core/dtype.js";
 import type { Shape } from "../core/shape.js";
@@ -68,6 +68,22 @@ export interface WindowGeometry {
 export function windowGrid(size: readonly [number, number], g: WindowGeometry): [number, number] {
   const out = (i: 0 | 1) => Math.floor((size[i] + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1;
   return [out(0), out(1)];
+}
+
+/** Hyper-parameters of one fused Adam/AdamW step (see Backend.adamStep). */
+export interface AdamStep {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: decay the weights directly instead of adding weightDecay·p to the gradient. */
+  decoupled: boolean;
+  maximize: boolean;
+  /** lr / (1 − β1^t) */
+  stepSize: number;
+  /** √(1 − β2^t) */
+  bc2Sqrt: number;
 }
 
 export interface Backend {
@@ -118,4 +134,10 @@ export interface Backend {
   im2col(x: View, g: WindowGeometry, padValue: number): Storage;
   /** The adjoint of im2col: cols [N, C·kh·kw, OH·OW] summed back into [N, C, H, W] (size = [H, W]). */
   col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage;
+
+  /**
+   * Optional fused routine: one Adam step over a parameter, its gradient and both moment buffers,
+   * in place. Returns false when it cannot (dtype, layout), and the caller composes the step.
+   */
+  adamStep?(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): boolean;
 }

@@ -23,7 +23,7 @@ const USAGE = `usage: tensorgrad <command> [options]
   predict <model-dir> <inputs.json>   prints the predicted class of each input
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
-  bench [gemm|lstm|loader]  run a benchmark (from a source checkout)`;
+  bench [suite|gemm|lstm|loader|memory] [--quick]  run a benchmark (from a source checkout; default: the whole suite)`;
 
 class UsageError extends Error {}
 
@@ -46,6 +46,8 @@ function main(argv: string[]): void {
       limit: { type: "string" },
       save: { type: "string" },
       recipe: { type: "string" },
+      quick: { type: "boolean", default: false },
+      slow: { type: "boolean", default: false },
     },
   });
   const num = (name: keyof typeof o) => {
@@ -105,10 +107,10 @@ function main(argv: string[]): void {
       console.log(toMermaid(loadModel(modelDir())));
       return;
     case "bench": {
-      const which = positionals[0] ?? "gemm";
+      const which = positionals[0] ?? "suite";
       const script = path.join(process.cwd(), "bench", `${which}.ts`);
       if (!existsSync(script)) fail(`bench: no bench/${which}.ts here; run it from a tensorgrad source checkout`);
-      const r = spawnSync("npx", ["tsx", script], { stdio: "inherit" });
+      const r = spawnSync("npx", ["tsx", script, ...(o.quick ? ["--quick"] : []), ...(o.slow ? ["--slow"] : [])], { stdio: "inherit" });
       process.exitCode = r.status ?? 1;
       return;
     }

@@ -3,6 +3,7 @@
  * implementations, step for step). Each writes the parameter and its state tensors in place and
  * must run under noGrad (Optimizer.step does that).
  */
+import { bumpVersion } from "../core/version.js";
 import type { Tensor } from "../core/tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { maximum } from "../ops/elementwise.js";
@@ -61,6 +62,14 @@ export interface AdamOptions {
 export function adam(p: Tensor, grad: Tensor, state: ParamState, o: AdamOptions): void {
   const [b1, b2] = o.betas;
   const step = bumpStep(state);
+  const h = { lr: o.lr, beta1: b1, beta2: b2, eps: o.eps, weightDecay: o.weightDecay, decoupled: !!o.decoupled, maximize: !!o.maximize };
+  const m0 = buf(state, "exp_avg", p);
+  const v0 = buf(state, "exp_avg_sq", p);
+  const fused = !o.amsgrad && p.backend.adamStep?.(p, grad, m0, v0, { ...h, stepSize: o.lr / (1 - b1 ** step), bc2Sqrt: Math.sqrt(1 - b2 ** step) });
+  if (fused) {
+    for (const t of [p, m0, v0]) bumpVersion(t.storage);
+    return;
+  }
   let g = o.maximize ? grad.neg() : grad;
   if (o.decoupled) p.mul_(1 - o.lr * o.weightDecay);
   else if (o.weightDecay) g = g.add(p, o.weightDecay);

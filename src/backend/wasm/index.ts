@@ -12,8 +12,8 @@
 import type { AnyTypedArray, DType } from "../../core/dtype.js";
 import { TensorgradError } from "../../core/errors.js";
 import { trackStorage } from "../../core/scope.js";
-import { contiguousStrides, numel } from "../../core/shape.js";
-import { windowGrid, type ArgReduceOp, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
+import { contiguousStrides, isContiguous, numel } from "../../core/shape.js";
+import { windowGrid, type AdamStep, type ArgReduceOp, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
 import { KERNELS_WASM_BASE64 } from "./kernels.generated.js";
 import { collapse } from "./layout.js";
@@ -35,6 +35,7 @@ interface Kernels {
   argReduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
   gather(x: Ptr, index: Ptr, out: Ptr, size: number, sdim: number, ...space: number[]): number;
   scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
+  adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
   im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
   col2im(cols: Ptr, ...geometry: number[]): void;
 }
@@ -270,6 +271,14 @@ export class WasmBackend extends JsBackend {
       at += x.shape[axis]!;
     }
     return out;
+  }
+
+  adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): boolean {
+    const views = [param, grad, expAvg, expAvgSq];
+    if (!views.every((v) => isF32(v) && v.storage instanceof WasmStorage && isContiguous(v.shape, v.strides))) return false;
+    const n = numel(param.shape);
+    this.k.adam(this.addr(param), this.addr(grad), this.addr(expAvg), this.addr(expAvgSq), n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.decoupled, h.maximize, h.stepSize, h.bc2Sqrt);
+    return true;
   }
 
   /** The window geometry as the kernels take it: N C H W kh kw sh sw ph pw dh dw OH OW. */
