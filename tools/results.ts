@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+const backend = process.env.TENSORGRAD_BACKEND ?? "wasm";
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,7 +83,7 @@ const previous = (() => {
 const merged = [...previous.filter((p) => !results.some((r) => r.name === p.name)), ...results].sort(
   (a, b) => RUNS.findIndex((r) => r.name === a.name) - RUNS.findIndex((r) => r.name === b.name),
 );
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`, backend: "js", results: merged }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`, backend, results: merged }, null, 2)}\n`);
 
 const table = [
   "| example | data (train / test) | test accuracy | target | wall time |",
@@ -94,7 +95,7 @@ const readme = readFileSync(readmePath, "utf8");
 const start = "<!-- results:start -->";
 const end = "<!-- results:end -->";
 if (readme.includes(start) && readme.includes(end)) {
-  const note = `Produced by \`tools/results.ts\` on ${os.cpus().length} cores, reference \`js\` backend, default settings of each example.`;
+  const note = `Produced by \`tools/results.ts\` on ${os.cpus().length} cores, \`${backend}\` backend, default settings of each example.`;
   writeFileSync(readmePath, readme.replace(new RegExp(`${start}[\\s\\S]*?${end}`), `${start}\n${note}\n\n${table}\n${end}`));
 }
 console.log(table);
