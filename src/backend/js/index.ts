@@ -104,7 +104,8 @@ export class JsBackend implements Backend {
     return s;
   }
 
-  private empty(dtype: DType, size: number): JsStorage {
+  /** New storage of `size` elements whose contents the caller overwrites (zeros here). */
+  protected empty(dtype: DType, size: number): JsStorage {
     return this.make(dtype, allocArray(dtype, size));
   }
 

@@ -250,27 +250,9 @@ export class WasmBackend extends JsBackend {
     return out;
   }
 
-  override pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
-    const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
-    const out = this.fill(numel(shape), value, x.storage.dtype);
-    const strides = contiguousStrides(shape);
-    const offset = pads.reduce((o, [before], i) => o + before * strides[i]!, 0);
-    this.assign({ storage: out, shape: x.shape, strides, offset }, x);
-    return out;
-  }
-
-  override concat(xs: readonly View[], axis: number): Storage {
-    const first = xs[0]!;
-    const shape = [...first.shape];
-    shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
-    const out = this.allocate(first.storage.dtype, numel(shape));
-    const strides = contiguousStrides(shape);
-    let at = 0;
-    for (const x of xs) {
-      this.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
-      at += x.shape[axis]!;
-    }
-    return out;
+  /** Uninitialised heap storage for the reference loops that fill every element (concat). */
+  protected override empty(dtype: DType, size: number): JsStorage {
+    return this.allocate(dtype, size);
   }
 
   adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): boolean {
