@@ -1,14 +1,27 @@
-import * as tg from "tensorgrad";
+/**
+ * Where a script's time goes, kernel by kernel: wraps the wasm backend's kernel methods with timers,
+ * runs the script, and prints the 25 costliest (method, operand shapes/strides) with call counts.
+ * A profiling aid for kernel work, not a benchmark.
+ *
+ *   npm run build && npx tsx bench/opprof.ts path/to/script.ts
+ */
 import { WasmBackend } from "../dist/backend/wasm/index.js";
+
 const stats = new Map<string, [number, number]>();
-const P = WasmBackend.prototype as any;
+const P = WasmBackend.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
 for (const m of ["unary", "binary", "where", "reduce", "matmul", "cast", "copy", "assign", "im2col", "col2im", "gather", "scatterAdd", "argReduce", "fill", "pad", "concat", "fromArray", "random"]) {
-  const orig = P[m];
-  P[m] = function (...args: any[]) {
+  const orig = P[m]!;
+  P[m] = function (this: unknown, ...args: unknown[]) {
     const t = performance.now();
     const r = orig.apply(this, args);
     const dt = performance.now() - t;
-    const desc = args.map((a) => (typeof a === "string" ? a : a && a.shape ? `${JSON.stringify(a.shape)}/${JSON.stringify(a.strides)}` : Array.isArray(a) ? JSON.stringify(a) : typeof a === "number" ? "" : "")).join(" ");
+    const describe = (a: unknown) => {
+      if (typeof a === "string") return a;
+      if (Array.isArray(a)) return JSON.stringify(a);
+      const v = a as { shape?: unknown; strides?: unknown } | null;
+      return v && v.shape ? `${JSON.stringify(v.shape)}/${JSON.stringify(v.strides)}` : "";
+    };
+    const desc = args.map(describe).join(" ");
     const key = `${m} ${desc}`;
     const s = stats.get(key) ?? [0, 0];
     s[0] += dt; s[1]++;

@@ -3,6 +3,16 @@
 // otherwise the position of the first bad one (the JS side throws IndexError naming it).
 
 const ARGMAX = 0;
+/** What indexAt returns for an index outside [-size, size). */
+const OUT_OF_RANGE: i32 = -2147483648;
+
+/** The int32 index at element `at` of the index buffer, wrapped from negative, or OUT_OF_RANGE. */
+@inline
+function indexAt(index: usize, at: isize, size: i32): i32 {
+  const v = load<i32>(index + (<usize>at << 2));
+  if (v < -size || v >= size) return OUT_OF_RANGE;
+  return v < 0 ? v + size : v;
+}
 
 /** out[g] (int32) = index of the first max/min of x along the last dim (n elements, stride sn); NaN wins. */
 export function argReduce(
@@ -44,9 +54,8 @@ export function gather(
         const px = <isize>i0 * x0 + <isize>i1 * x1 + <isize>i2 * x2;
         const pi = <isize>i0 * i0s + <isize>i1 * i1s + <isize>i2 * i2s;
         for (let i3 = 0; i3 < n3; i3++) {
-          let v = load<i32>(index + (<usize>(pi + <isize>i3 * i3s) << 2));
-          if (v < -size || v >= size) return pos;
-          if (v < 0) v += size;
+          const v = indexAt(index, pi + <isize>i3 * i3s, size);
+          if (v == OUT_OF_RANGE) return pos;
           store<u32>(o, load<u32>(x + (<usize>(px + <isize>i3 * x3 + <isize>v * sdim) << 2)));
           o += 4;
           pos++;
@@ -71,9 +80,8 @@ export function scatterAdd(
         const pi = <isize>i0 * i0s + <isize>i1 * i1s + <isize>i2 * i2s;
         const ps = <isize>i0 * s0 + <isize>i1 * s1 + <isize>i2 * s2;
         for (let i3 = 0; i3 < n3; i3++) {
-          let v = load<i32>(index + (<usize>(pi + <isize>i3 * i3s) << 2));
-          if (v < -size || v >= size) return pos;
-          if (v < 0) v += size;
+          const v = indexAt(index, pi + <isize>i3 * i3s, size);
+          if (v == OUT_OF_RANGE) return pos;
           const at = out + (<usize>(po + <isize>i3 * o3 + <isize>v * sdim) << 2);
           store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>(ps + <isize>i3 * s3) << 2)));
           pos++;

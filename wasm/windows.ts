@@ -1,6 +1,16 @@
 // Sliding windows of convolution and pooling (float32): im2col and its adjoint col2im.
 // cols is contiguous [N, C·kh·kw, OH·OW]; row (c·kh + i)·kw + j, column p·OW + q.
 
+/** First output column q whose input column q·stride + dx is ≥ 0 (at most OW). */
+function firstInside(dx: i32, stride: i32, OW: i32): i32 {
+  return min(OW, dx >= 0 ? 0 : (-dx + stride - 1) / stride);
+}
+
+/** One past the last output column q whose input column q·stride + dx is < W (at least lo). */
+function endInside(dx: i32, stride: i32, W: i32, OW: i32, lo: i32): i32 {
+  return max(lo, min(OW, W - dx <= 0 ? 0 : (W - dx - 1) / stride + 1));
+}
+
 /** cols ← x [N,C,H,W] (strides in elements), padValue outside the input. */
 export function im2col(
   x: usize, sn: isize, sc: isize, sh: isize, sw: isize,
@@ -15,12 +25,9 @@ export function im2col(
       for (let i = 0; i < kh; i++)
         for (let j = 0; j < kw; j++) {
           const dx = j * dilw - padw;
-          // Output columns q whose input column q·strw + dx lies inside [0, W).
-          let qlo = dx >= 0 ? 0 : (-dx + strw - 1) / strw;
-          let qhi = W - dx <= 0 ? 0 : (W - dx - 1) / strw + 1;
-          if (qlo > OW) qlo = OW;
-          if (qhi > OW) qhi = OW;
-          if (qhi < qlo) qhi = qlo;
+          // Output columns [qlo, qhi) read inside the input row; the others are padding.
+          const qlo = firstInside(dx, strw, OW);
+          const qhi = endInside(dx, strw, W, OW, qlo);
           for (let p = 0; p < OH; p++) {
             const y = p * strh - padh + i * dilh;
             if (y < 0 || y >= H) {
@@ -55,10 +62,8 @@ export function col2im(
       for (let i = 0; i < kh; i++)
         for (let j = 0; j < kw; j++) {
           const dx = j * dilw - padw;
-          let qlo = dx >= 0 ? 0 : (-dx + strw - 1) / strw;
-          let qhi = W - dx <= 0 ? 0 : (W - dx - 1) / strw + 1;
-          if (qlo > OW) qlo = OW;
-          if (qhi > OW) qhi = OW;
+          const qlo = firstInside(dx, strw, OW);
+          const qhi = endInside(dx, strw, W, OW, qlo);
           for (let p = 0; p < OH; p++) {
             const y = p * strh - padh + i * dilh;
             if (y >= 0 && y < H) {

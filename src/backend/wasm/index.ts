@@ -1,9 +1,10 @@
 /**
  * The wasm backend: tensors live in one WebAssembly.Memory (WasmHeap) and the hot kernels run in
  * WebAssembly SIMD (sources in wasm/*.ts, AssemblyScript): GEMM, float32 elementwise maths,
- * comparisons, where, reductions, strided copy/cast/assign/concat/pad, im2col/col2im. Kernels the
- * wasm side lacks (int32 arithmetic, gather/scatter, argmax, float64 for gradcheck) run the
- * reference loops over the same memory, so the whole conformance suite holds on this backend.
+ * comparisons, where, reductions, argmax/argmin, gather/scatterAdd, strided copy/cast/assign (which
+ * the reference pad/concat use), im2col/col2im, and a fused Adam step. What the wasm side lacks
+ * (int32/bool arithmetic, float64 for gradcheck, views needing more than 4 collapsed dims) runs
+ * the reference loops over the same memory, so the whole conformance suite holds on this backend.
  *
  * Memory: storage is freed by dispose(), by scopes (core/scope.ts), or when its tensor is
  * garbage-collected (FinalizationRegistry). The order "allocate the output, then take pointers"
