@@ -1,6 +1,7 @@
 /**
  * cnn-mnist: the seed's PyTorch ConvNet — Conv2d(1,6,3) → pool → Conv2d(6,16,3) → pool → 120 → 84
- * → 10 — trained with CrossEntropyLoss and Adam(1e-3) in an explicit loop, evaluated under noGrad.
+ * → 10 — trained with CrossEntropyLoss and Adam(1e-3) in an explicit loop, evaluated under noGrad,
+ * on images standardised as torchvision's recipe does (Normalize with the dataset's mean and std).
  * Runs on the embedded MNIST digits by default; --data DIR reads MNIST IDX files, --fashion reads
  * Debian's Fashion-MNIST.
  *
@@ -44,8 +45,10 @@ class Net extends nn.Module<[tg.Tensor], tg.Tensor> {
 }
 
 tg.manualSeed(Number(args.seed));
+// torchvision's recipe: pixels in [0, 1], then standardised with the training set's mean and std.
+const transform = args.fashion ? data.transforms.normalize([0.286], [0.353]) : data.transforms.normalize([0.1307], [0.3081]);
 const load = (train: boolean) =>
-  args.fashion ? new data.FashionMNIST({ train }) : args.data ? new data.MNIST({ root: args.data, train }) : new data.EmbeddedMNIST({ train });
+  args.fashion ? new data.FashionMNIST({ train, transform }) : args.data ? new data.MNIST({ root: args.data, train, transform }) : new data.EmbeddedMNIST({ train, transform });
 const limit = (ds: tg.data.Dataset<[tg.Tensor, unknown]>) =>
   args.limit ? new data.Subset(ds, Array.from({ length: Math.min(Number(args.limit), ds.length) }, (_, i) => i)) : ds;
 const trainSet = limit(load(true));

@@ -45,9 +45,15 @@ test("train → summary → diagram → eval → predict on a saved model", () =
 });
 
 test("the convolutional and text recipes train too", () => {
-  for (const recipe of ["cnn-mnist", "cnn-keras", "lstm-text"]) {
+  for (const recipe of ["cnn-mnist", "cnn-keras", "lstm-text", "transformer"]) {
     const r = cli("train", recipe, "--epochs", "1", "--limit", "32");
     assert.equal(r.status, 0, `${recipe}: ${r.stderr}`);
     assert.match(r.stdout, /test accuracy \d/);
   }
+});
+
+test("train cnn-from-scratch runs the from-formula check program of the checkout", () => {
+  const r = cli("train", "cnn-from-scratch");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /matches the library's layers/);
 });

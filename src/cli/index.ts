@@ -14,11 +14,11 @@ import { tensor } from "../ops/creation.js";
 import { loadModel } from "../keras/serialization.js";
 import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
-import { RECIPES } from "./recipes.js";
+import { PROGRAMS, RECIPES } from "./recipes.js";
 
 const USAGE = `usage: tensorgrad <command> [options]
-  train <recipe>        ${Object.keys(RECIPES).join(" | ")}  [--epochs 5] [--batch-size 64] [--lr 0.001] [--seed 0]
-                        [--fashion | --data DIR (MNIST IDX, or aclImdb for lstm-text)] [--limit N] [--save DIR]
+  train <recipe>        ${[...Object.keys(RECIPES), ...Object.keys(PROGRAMS)].join(" | ")}  [--epochs 5] [--batch-size 64] [--lr 0.001] [--seed 0]
+                        [--fashion | --data DIR (MNIST IDX, or aclImdb for lstm-text and transformer)] [--limit N] [--save DIR]
   eval <model-dir>      accuracy on the test split  [--recipe NAME (whose data to use)] [--fashion | --data DIR] [--limit N]
   predict <model-dir> <inputs.json>   prints the predicted class of each input
   summary <model-dir>   the model's layers, shapes and parameter counts
@@ -29,6 +29,14 @@ class UsageError extends Error {}
 
 function fail(message: string): never {
   throw new UsageError(message);
+}
+
+/** Runs a TypeScript file of a tensorgrad source checkout (the current directory) with tsx. */
+function runFromCheckout(file: string, args: string[]): void {
+  const script = path.join(process.cwd(), file);
+  if (!existsSync(script)) fail(`no ${file} here; run this from a tensorgrad source checkout`);
+  const r = spawnSync("npx", ["tsx", script, ...args], { stdio: "inherit" });
+  process.exitCode = r.status ?? 1;
 }
 
 function main(argv: string[]): void {
@@ -63,8 +71,14 @@ function main(argv: string[]): void {
   };
   switch (command) {
     case "train": {
-      const name = positionals[0] ?? fail(`train: name a recipe (${Object.keys(RECIPES).join(", ")})`);
-      const recipe = RECIPES[name] ?? fail(`train: unknown recipe '${name}'; choose one of ${Object.keys(RECIPES).join(", ")}`);
+      const names = [...Object.keys(RECIPES), ...Object.keys(PROGRAMS)].join(", ");
+      const name = positionals[0] ?? fail(`train: name a recipe (${names})`);
+      const program = PROGRAMS[name];
+      if (program) {
+        console.log(`${name}: ${program.describe}`);
+        return runFromCheckout(program.file, []);
+      }
+      const recipe = RECIPES[name] ?? fail(`train: unknown recipe '${name}'; choose one of ${names}`);
       manualSeed(Number(o.seed));
       const { train: [x, y], test: [xt, yt], name: dataName } = recipe.data(choice);
       console.log(`${name}: ${recipe.describe}, on ${dataName} (${x.shape[0]} training samples)`);
@@ -108,11 +122,7 @@ function main(argv: string[]): void {
       return;
     case "bench": {
       const which = positionals[0] ?? "suite";
-      const script = path.join(process.cwd(), "bench", `${which}.ts`);
-      if (!existsSync(script)) fail(`bench: no bench/${which}.ts here; run it from a tensorgrad source checkout`);
-      const r = spawnSync("npx", ["tsx", script, ...(o.quick ? ["--quick"] : []), ...(o.slow ? ["--slow"] : [])], { stdio: "inherit" });
-      process.exitCode = r.status ?? 1;
-      return;
+      return runFromCheckout(`bench/${which}.ts`, [...(o.quick ? ["--quick"] : []), ...(o.slow ? ["--slow"] : [])]);
     }
     case undefined:
     case "help":

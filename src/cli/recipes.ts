@@ -58,12 +58,28 @@ function texts(choice: DataChoice): Prepared {
   };
 }
 
-const compiled = (m: keras.Sequential, lr: number, loss: string) => {
+const compiled = <M extends keras.BaseModel>(m: M, lr: number, loss: string): M => {
   m.compile({ optimizer: keras.optimizers.adam({ learningRate: lr }), loss, metrics: ["accuracy"] });
   return m;
 };
 
-export const RECIPES: Record<string, { describe: string; data: (c: DataChoice) => Prepared; build: (lr: number) => keras.Sequential }> = {
+/**
+ * A small Transformer encoder classifier in Keras' functional API: token embeddings → self-attention
+ * with a residual and LayerNormalization → position-wise feed-forward with a residual and
+ * LayerNormalization → mean over tokens → Dense(1, sigmoid).
+ */
+function transformerClassifier(): keras.Model {
+  const tokens = keras.Input({ shape: [MAXLEN], name: "tokens" });
+  const embedded = new keras.Embedding(VOCAB, 32, { name: "embedding" }).apply(tokens);
+  const attended = new keras.MultiHeadAttention(4, 8, { name: "attention" }).apply([embedded, embedded]);
+  const x = new keras.LayerNormalization({ name: "norm1" }).apply(new keras.Add().apply([embedded, attended]));
+  const ff = new keras.Dense(32, { name: "ff2" }).apply(new keras.Dense(64, { activation: "relu", name: "ff1" }).apply(x));
+  const y = new keras.LayerNormalization({ name: "norm2" }).apply(new keras.Add().apply([x, ff]));
+  const pooled = new keras.GlobalAveragePooling1D().apply(y);
+  return new keras.Model({ inputs: tokens, outputs: new keras.Dense(1, { activation: "sigmoid", name: "head" }).apply(pooled), name: "transformer" });
+}
+
+export const RECIPES: Record<string, { describe: string; data: (c: DataChoice) => Prepared; build: (lr: number) => keras.BaseModel }> = {
   "mlp-mnist": {
     describe: "Flatten → Dense(128, relu) → Dense(64, relu) → Dense(10, softmax), Adam",
     data: images,
@@ -98,4 +114,17 @@ export const RECIPES: Record<string, { describe: string; data: (c: DataChoice) =
     data: texts,
     build: (lr) => compiled(new keras.Sequential([new keras.Embedding(VOCAB, 16, { inputShape: [MAXLEN] }), new keras.LSTM(32), new keras.Dense(1, { activation: "sigmoid" })]), lr, "binary_crossentropy"),
   },
+  transformer: {
+    describe: `Embedding(${VOCAB}, 32) → MultiHeadAttention(4×8) + residual → LayerNorm → feed-forward + residual → LayerNorm → mean → Dense(1, sigmoid), Adam`,
+    data: texts,
+    build: (lr) => compiled(transformerClassifier(), lr, "binary_crossentropy"),
+  },
+};
+
+/**
+ * Examples that are programs rather than models to fit: `train NAME` runs them from a source
+ * checkout (they check the library against formulas; there is nothing to save).
+ */
+export const PROGRAMS: Record<string, { describe: string; file: string }> = {
+  "cnn-from-scratch": { describe: "the seed CNN's forward and backward from tensor-op formulas, checked against the layers", file: "examples/cnn-from-scratch.ts" },
 };

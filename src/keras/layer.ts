@@ -20,7 +20,9 @@ function autoName(base: string): string {
 }
 
 function snake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
+  // Keras' to_snake_case: "_" before each capitalised word, then between a lower-case letter and a capital
+  // (so GlobalAveragePooling1D → global_average_pooling1d, LSTM → lstm).
+  return name.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 }
 
 /**
