@@ -1,6 +1,6 @@
 /**
  * The benchmark suite (`npm run bench`, `npx tensorgrad bench`): the same workloads on tensorgrad
- * (wasm backend; the reference `js` backend on the small ones), TensorFlow.js 4.22 (pure-JS `cpu`
+ * (wasm backend on all cores and on one; the reference `js` backend on the small ones), TensorFlow.js 4.22 (pure-JS `cpu`
  * and XNNPACK `wasm` backends) and PyTorch on CPU (1 thread and all threads) when
  * `/usr/bin/python3 -c "import torch"` works. Prints medians with tensorgrad/peer ratios and writes
  * bench/results/suite.json. Workloads a peer cannot run (tfjs-wasm has no conv-filter or embedding
@@ -42,9 +42,24 @@ const W = {
 const reps = (n: number) => (n <= 256 ? 20 : n <= 512 ? 8 : 4);
 
 // ---- tensorgrad -------------------------------------------------------------------------------
-for (const backend of ["wasm", "js"]) {
+const cores = os.availableParallelism();
+const configs = [
+  { backend: "wasm", threads: cores },
+  ...(cores > 1 ? [{ backend: "wasm", threads: 1 }] : []),
+  { backend: "js", threads: 1 },
+];
+// Warm the JIT (and the wasm tier-up) first, so that whichever configuration runs first is not
+// measured cold: a few thousand tiny ops and a few training steps.
+{
+  const one = tg.ones([1]);
+  for (let i = 0; i < 5; i++) tg.scope(() => { for (let j = 0; j < 1000; j++) one.add(one); });
+  const warm = tgTrainStep(new ConvNet(), tg.randn([64, 1, 28, 28]), tg.randint(0, 10, [64]));
+  for (let i = 0; i < 5; i++) warm();
+}
+for (const { backend, threads } of configs) {
   tg.setBackend(backend);
-  const me = `tensorgrad ${backend}${backend === "wasm" ? " (1 thread)" : ""}`;
+  if (backend === "wasm") tg.setNumThreads(threads);
+  const me = backend === "wasm" ? `tensorgrad wasm (${threads} thread${threads > 1 ? "s" : ""})` : "tensorgrad js";
   const small = backend === "js";
   tg.manualSeed(0);
   for (const n of sizes.filter((n) => !small || n <= 256)) {
@@ -82,6 +97,7 @@ for (const backend of ["wasm", "js"]) {
   }
 }
 tg.setBackend("wasm");
+tg.setNumThreads(cores);
 
 // ---- TensorFlow.js ----------------------------------------------------------------------------
 const require = createRequire(import.meta.url);
@@ -141,7 +157,7 @@ for (const backend of ["cpu", "wasm"]) {
 
 // ---- PyTorch ------------------------------------------------------------------------------------
 const torchScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "peers", "torch_bench.py");
-for (const threads of [1, os.availableParallelism()]) {
+for (const threads of [1, cores]) {
   let r: Record<string, number>;
   try {
     r = JSON.parse(execFileSync("/usr/bin/python3", [torchScript, String(threads), sizes.join(",")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));

@@ -39,7 +39,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/gr
 export { scope, keep } from "./core/scope.js";
 export { grad, type BackwardOptions } from "./autograd/backward.js";
 
-export { setBackend, getBackend, listBackends, registerBackend, backendByName } from "./backend/registry.js";
+export { setBackend, getBackend, listBackends, registerBackend, backendByName, setNumThreads, getNumThreads } from "./backend/registry.js";
 export type { Backend, Storage, View } from "./backend/backend.js";
 
 export * as testing from "./testing.js";

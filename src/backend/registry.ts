@@ -46,3 +46,12 @@ export function setBackend(name: string): void {
 export function getBackend(): Backend {
   return backendByName(current);
 }
+
+/** Threads the wasm backend may use for large kernels (default: every core in Node; 1 in browsers). */
+export function setNumThreads(n: number): void {
+  (backendByName("wasm") as WasmBackend).setNumThreads(n);
+}
+
+export function getNumThreads(): number {
+  return (backendByName("wasm") as WasmBackend).numThreads;
+}

@@ -16,10 +16,11 @@ import { trackStorage } from "../../core/scope.js";
 import { contiguousStrides, isContiguous, numel } from "../../core/shape.js";
 import { windowGrid, type AdamStep, type ArgReduceOp, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
-import { KERNELS_WASM_BASE64 } from "./kernels.generated.js";
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from "./kernels.generated.js";
 import { collapse } from "./layout.js";
 import { WasmHeap } from "./memory.js";
 import { VIEW, WasmStorage } from "./storage.js";
+import { ThreadPool, defaultThreadCount } from "./threads.js";
 
 export { WasmStorage } from "./storage.js";
 
@@ -59,17 +60,31 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 const isF32 = (v: View) => v.storage.dtype === "float32";
 
+/** Threads need a shared memory: Node has one; browsers only when cross-origin isolated (not used yet). */
+const CAN_THREAD = typeof SharedArrayBuffer === "function" && typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
+
+/**
+ * Multiply-adds below which a GEMM stays on the calling thread: waking a sleeping worker costs tens
+ * of µs on a VM, and on this 2-vCPU machine a GEMM of the seed MLP (6.4M) ran slower split than not.
+ */
+const PARALLEL_GEMM_MACS = 1 << 23;
+
 export class WasmBackend extends JsBackend {
   override readonly name = "wasm";
-  readonly heap = new WasmHeap();
+  readonly heap = new WasmHeap(CAN_THREAD);
   private readonly k: Kernels;
-  private readonly scratch: number;
+  private readonly module: WebAssembly.Module;
+  /** GEMM packing scratch, one block per thread. */
+  private readonly scratch: number[] = [];
+  private threads = CAN_THREAD ? defaultThreadCount() : 1;
+  private pool: ThreadPool | null = null;
   /** Frees the heap block of a storage object once it has been garbage-collected. */
   private readonly reclaim = new FinalizationRegistry<[number, number]>(([ptr, bytes]) => this.heap.release(ptr, bytes));
 
   constructor() {
     super();
-    const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const module = new WebAssembly.Module(decodeBase64(CAN_THREAD ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64));
+    this.module = module;
     const instance = new WebAssembly.Instance(module, {
       env: {
         memory: this.heap.memory,
@@ -80,7 +95,30 @@ export class WasmBackend extends JsBackend {
     });
     this.k = instance.exports as unknown as Kernels;
     this.heap.reserve(this.k.heapBase());
-    this.scratch = this.heap.alloc(this.k.GEMM_SCRATCH_BYTES.value as number);
+    this.scratch.push(this.heap.alloc(this.k.GEMM_SCRATCH_BYTES.value as number));
+  }
+
+  get numThreads(): number {
+    return this.threads;
+  }
+
+  /** Threads for kernels worth splitting (1: everything on the calling thread). */
+  setNumThreads(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new TensorgradError(`setNumThreads: expected a positive integer, got ${n}`);
+    if (n > 1 && !CAN_THREAD) throw new TensorgradError("setNumThreads: threads need SharedArrayBuffer and Node's worker_threads here");
+    if (n === this.threads) return;
+    this.pool?.close();
+    this.pool = null;
+    this.threads = n;
+  }
+
+  /** The pool of this.threads threads (started on first use), with a scratch block for each. */
+  private workers(): ThreadPool {
+    if (!this.pool) {
+      this.pool = new ThreadPool(this.module, this.heap.memory, this.threads);
+      while (this.scratch.length < this.threads) this.scratch.push(this.heap.alloc(this.k.GEMM_SCRATCH_BYTES.value as number));
+    }
+    return this.pool;
   }
 
   /** New storage of `length` elements in the heap (contents unspecified). */
@@ -247,7 +285,29 @@ export class WasmBackend extends JsBackend {
     const out = this.allocate("float32", B * M * N);
     const [sab, sam, sak] = a.strides as [number, number, number];
     const [sbb, sbk, sbn] = b.strides as [number, number, number];
-    this.k.sgemm(B, M, N, K, this.addr(a), sab, sam, sak, this.addr(b), sbb, sbk, sbn, out.ptr, this.scratch);
+    const [pa, pb] = [this.addr(a), this.addr(b)];
+    const T = this.threads;
+    if (T === 1 || B * M * N * K < PARALLEL_GEMM_MACS || (B === 1 && M < 8)) {
+      this.k.sgemm(B, M, N, K, pa, sab, sam, sak, pb, sbb, sbk, sbn, out.ptr, this.scratch[0]!);
+      return out;
+    }
+    // Split the batch when there is one, else the rows (in whole 4-row tiles); C is [B, M, N].
+    const pool = this.workers();
+    const shares: number[][] = [];
+    if (B > 1) {
+      const per = Math.ceil(B / T);
+      for (let b0 = 0, t = 0; b0 < B; b0 += per, t++) {
+        const n = Math.min(per, B - b0);
+        shares.push([n, M, N, K, pa + 4 * b0 * sab, sab, sam, sak, pb + 4 * b0 * sbb, sbb, sbk, sbn, out.ptr + 4 * b0 * M * N, this.scratch[t]!]);
+      }
+    } else {
+      const per = Math.ceil(M / T / 4) * 4;
+      for (let i0 = 0, t = 0; i0 < M; i0 += per, t++) {
+        const m = Math.min(per, M - i0);
+        shares.push([1, m, N, K, pa + 4 * i0 * sam, sab, sam, sak, pb, sbb, sbk, sbn, out.ptr + 4 * i0 * N, this.scratch[t]!]);
+      }
+    }
+    pool.run("sgemm", shares, this.k.sgemm);
     return out;
   }
 

@@ -12,7 +12,7 @@ const MAX_PAGES = 65536; // 4 GiB
 export class WasmOutOfMemoryError extends TensorgradError {}
 
 export class WasmHeap {
-  readonly memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES }); // 16 MiB to start
+  readonly memory: WebAssembly.Memory;
   private top = ALIGN; // 0 stays unused so that a pointer is never 0
   private readonly free = new Map<number, number[]>();
   /** Bytes handed out and not yet freed (for leak checks and benchmarks). */
@@ -20,6 +20,11 @@ export class WasmHeap {
 
   private static sizeClass(bytes: number): number {
     return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+  }
+
+  /** A shared memory can be used by worker threads too (the thread pool); 16 MiB to start. */
+  constructor(readonly shared = false) {
+    this.memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared });
   }
 
   /** Keeps [0, end) for the kernels' static data (their maths tables); call before any alloc. */
