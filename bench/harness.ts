@@ -39,7 +39,7 @@ export async function timeMs(fn: () => unknown | Promise<unknown>, { warmup = 2,
 export function report(name: string, rows: Row[]): void {
   const workloads = [...new Set(rows.map((r) => r.workload))];
   console.log(`\n${name}`);
-  console.log(`${"workload".padEnd(34)} ${"implementation".padEnd(30)} ${"median".padStart(12)}  unit        speed of tensorgrad vs this`);
+  console.log(`${"workload".padEnd(34)} ${"implementation".padEnd(44)} ${"median".padStart(12)}  unit        speed of tensorgrad vs this`);
   for (const w of workloads) {
     const group = rows.filter((r) => r.workload === w);
     const ours = group.find((r) => r.impl.startsWith("tensorgrad"));
@@ -49,7 +49,7 @@ export function report(name: string, rows: Row[]): void {
         const x = r.higherIsBetter ? ours.value / r.value : r.value / ours.value;
         ratio = `${x.toFixed(2)}×`;
       }
-      console.log(`${w.padEnd(34)} ${r.impl.padEnd(30)} ${r.value.toPrecision(4).padStart(12)}  ${r.unit.padEnd(10)}  ${ratio}`);
+      console.log(`${w.padEnd(34)} ${r.impl.padEnd(44)} ${r.value.toPrecision(4).padStart(12)}  ${r.unit.padEnd(10)}  ${ratio}`);
     }
   }
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");

@@ -13,11 +13,16 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tg from "tensorgrad";
 import { report, timeMs, type Row } from "./harness.js";
 import { ConvNet, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainStep, tgTrainStep } from "./models.js";
+
+// Node 20 keeps relaxed SIMD behind a V8 flag (Node 22 and Chromium have it on); set it before the
+// wasm backend compiles its kernels, so the suite measures the build users of current engines get.
+v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
 
 const quick = process.argv.includes("--quick");
 const slow = process.argv.includes("--slow");
@@ -59,7 +64,8 @@ const configs = [
 for (const { backend, threads } of configs) {
   tg.setBackend(backend);
   if (backend === "wasm") tg.setNumThreads(threads);
-  const me = backend === "wasm" ? `tensorgrad wasm (${threads} thread${threads > 1 ? "s" : ""})` : "tensorgrad js";
+  const simd = (tg.getBackend() as { relaxedSimd?: boolean }).relaxedSimd ? ", relaxed SIMD" : "";
+  const me = backend === "wasm" ? `tensorgrad wasm (${threads} thread${threads > 1 ? "s" : ""}${simd})` : "tensorgrad js";
   const small = backend === "js";
   tg.manualSeed(0);
   for (const n of sizes.filter((n) => !small || n <= 256)) {

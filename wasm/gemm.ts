@@ -73,6 +73,13 @@ function packB(b: usize, sbk: isize, sbn: isize, N: i32, j0: i32, nc: i32, k0: i
   }
 }
 
+/** a·b + c: one fused multiply-add where relaxed SIMD is enabled (a build flag), else mul then add. */
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /**
  * The 4×8 micro-kernel: C[4, 8] (+)= Apanel[kc, 4]ᵀ · Bpanel[kc, 8]. Eight f32x4 accumulators stay
  * in registers; each k loads two B vectors and broadcasts four A values. Rows/columns beyond
@@ -90,14 +97,14 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, rows: i32, c
     const x1 = v128.load32_splat(pa, 4);
     const x2 = v128.load32_splat(pa, 8);
     const x3 = v128.load32_splat(pa, 12);
-    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-    c20 = f32x4.add(c20, f32x4.mul(x2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-    c30 = f32x4.add(c30, f32x4.mul(x3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    c00 = madd(x0, b0, c00);
+    c01 = madd(x0, b1, c01);
+    c10 = madd(x1, b0, c10);
+    c11 = madd(x1, b1, c11);
+    c20 = madd(x2, b0, c20);
+    c21 = madd(x2, b1, c21);
+    c30 = madd(x3, b0, c30);
+    c31 = madd(x3, b1, c31);
     pa += MR << 2;
     pb += NR << 2;
   }

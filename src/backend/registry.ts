@@ -11,6 +11,8 @@ import { WasmBackend } from "./wasm/index.js";
 const factories = new Map<string, () => Backend>([
   ["js", () => new JsBackend()],
   ["wasm", () => new WasmBackend()],
+  // Plain SIMD128 even where relaxed SIMD is available: results independent of FMA (and tested in CI).
+  ["wasm-simd128", () => new WasmBackend({ relaxedSimd: false }, "wasm-simd128")],
 ]);
 const instances = new Map<string, Backend>();
 /** The wasm backend unless the environment variable TENSORGRAD_BACKEND names another (e.g. "js" in CI's second pass). */

@@ -4,6 +4,7 @@
  * A new backend passes this suite to be selectable; `listBackends()` decides what runs.
  */
 import { describe, test } from "node:test";
+import v8 from "node:v8";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import type { Backend, View } from "../../src/index.js";
@@ -11,6 +12,10 @@ import { JsBackend } from "../../src/backend/js/index.js";
 import type { BinaryOp, ReduceOp, UnaryOp } from "../../src/backend/backend.js";
 import { allocArray, type DType } from "../../src/core/dtype.js";
 import { Generator } from "../../src/core/rng.js";
+
+// Node 20 has relaxed SIMD behind a V8 flag: turn it on before any backend exists, so that this suite
+// checks the relaxed-SIMD kernels ("wasm") as well as the plain ones ("wasm-simd128").
+v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
 
 const reference = new JsBackend();
 const gen = new Generator(99);
@@ -65,7 +70,8 @@ const REDUCE: ReduceOp[] = ["sum", "prod", "max", "min"];
 
 for (const name of tg.listBackends()) {
   const b = tg.backendByName(name);
-  describe(`backend conformance: ${name}`, () => {
+  const kind = (b as { relaxedSimd?: boolean }).relaxedSimd ? " (relaxed SIMD)" : "";
+  describe(`backend conformance: ${name}${kind}`, () => {
     test("fromArray/toArray round-trip, fill, arange", () => {
       for (const dtype of ["float32", "int32", "bool"] as DType[]) {
         if (!b.supportsDType(dtype)) continue;

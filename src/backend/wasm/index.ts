@@ -16,7 +16,7 @@ import { trackStorage } from "../../core/scope.js";
 import { contiguousStrides, isContiguous, numel } from "../../core/shape.js";
 import { windowGrid, type AdamStep, type ArgReduceOp, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from "./kernels.generated.js";
+import * as BUILDS from "./kernels.generated.js";
 import { collapse } from "./layout.js";
 import { WasmHeap } from "./memory.js";
 import { VIEW, WasmStorage } from "./storage.js";
@@ -69,8 +69,29 @@ const CAN_THREAD = typeof SharedArrayBuffer === "function" && typeof (globalThis
  */
 const PARALLEL_GEMM_MACS = 1 << 23;
 
+export interface WasmBackendOptions {
+  /**
+   * Use the relaxed-SIMD build (fused multiply-add in the GEMM) where the engine accepts it
+   * (Chromium, Node ≥ 22, Node 20 with --experimental-wasm-relaxed-simd). Default true; false
+   * keeps plain SIMD128, whose results do not depend on whether the CPU fuses.
+   */
+  relaxedSimd?: boolean;
+}
+
+/** The kernel module for this engine: shared memory if threads are possible, relaxed SIMD if asked and accepted. */
+function kernelModule(relaxedSimd: boolean): { module: WebAssembly.Module; relaxed: boolean } {
+  if (relaxedSimd) {
+    const bytes = decodeBase64(CAN_THREAD ? BUILDS.KERNELS_RELAXED_SHARED_WASM_BASE64 : BUILDS.KERNELS_RELAXED_WASM_BASE64);
+    if (WebAssembly.validate(bytes)) return { module: new WebAssembly.Module(bytes), relaxed: true };
+  }
+  const bytes = decodeBase64(CAN_THREAD ? BUILDS.KERNELS_SHARED_WASM_BASE64 : BUILDS.KERNELS_WASM_BASE64);
+  return { module: new WebAssembly.Module(bytes), relaxed: false };
+}
+
 export class WasmBackend extends JsBackend {
-  override readonly name = "wasm";
+  override readonly name: string;
+  /** Whether the relaxed-SIMD kernels are in use. */
+  readonly relaxedSimd: boolean;
   readonly heap = new WasmHeap(CAN_THREAD);
   private readonly k: Kernels;
   private readonly module: WebAssembly.Module;
@@ -81,9 +102,11 @@ export class WasmBackend extends JsBackend {
   /** Frees the heap block of a storage object once it has been garbage-collected. */
   private readonly reclaim = new FinalizationRegistry<[number, number]>(([ptr, bytes]) => this.heap.release(ptr, bytes));
 
-  constructor() {
+  constructor({ relaxedSimd = true }: WasmBackendOptions = {}, name = "wasm") {
     super();
-    const module = new WebAssembly.Module(decodeBase64(CAN_THREAD ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64));
+    this.name = name;
+    const { module, relaxed } = kernelModule(relaxedSimd);
+    this.relaxedSimd = relaxed;
     this.module = module;
     const instance = new WebAssembly.Instance(module, {
       env: {
