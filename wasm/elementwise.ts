@@ -171,7 +171,21 @@ export function where(
         const pc = cond + <usize>(<isize>i0 * c0 + <isize>i1 * c1 + <isize>i2 * c2);
         const pa = a + (<usize>(<isize>i0 * a0 + <isize>i1 * a1 + <isize>i2 * a2) << 2);
         const pb = b + (<usize>(<isize>i0 * b0 + <isize>i1 * b1 + <isize>i2 * b2) << 2);
-        for (let i = 0; i < n3; i++) {
+        let i = 0;
+        if (c3 == 1 && (a3 == 1 || a3 == 0) && (b3 == 1 || b3 == 0)) {
+          // Four condition bytes widen to four lane masks; bitselect takes a where set, b elsewhere.
+          const va0 = v128.load32_splat(pa);
+          const vb0 = v128.load32_splat(pb);
+          for (; i + 4 <= n3; i += 4) {
+            const bytes = v128.load32_zero(pc + <usize>i);
+            const mask = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes)), i32x4.splat(0));
+            const va = a3 == 1 ? v128.load(pa + (<usize>i << 2)) : va0;
+            const vb = b3 == 1 ? v128.load(pb + (<usize>i << 2)) : vb0;
+            v128.store(o, v128.bitselect(va, vb, mask));
+            o += 16;
+          }
+        }
+        for (; i < n3; i++) {
           const take = load<u8>(pc + <usize>(<isize>i * c3)) != 0;
           store<f32>(o, load<f32>(take ? pa + (<usize>(<isize>i * a3) << 2) : pb + (<usize>(<isize>i * b3) << 2)));
           o += 4;

@@ -22,8 +22,28 @@ export function argReduce(
 ): void {
   let o = out;
   for (let i0 = 0; i0 < g0; i0++)
-    for (let i1 = 0; i1 < g1; i1++)
-      for (let i2 = 0; i2 < g2; i2++) {
+    for (let i1 = 0; i1 < g1; i1++) {
+      let i2 = 0;
+      if (sg2 == 1 && n > 0) {
+        // Kept dim contiguous (max pooling's windows): four outputs at a time, scanning the
+        // reduced dim with lane masks. A lane takes v when v beats the best so far or is the first
+        // NaN (a NaN best is final), as the scalar loop below.
+        for (; i2 + 4 <= g2; i2 += 4) {
+          const p = x + (<usize>(<isize>i0 * sg0 + <isize>i1 * sg1 + <isize>i2) << 2);
+          let best = v128.load(p);
+          let at = i32x4.splat(0);
+          for (let j = 1; j < n; j++) {
+            const v = v128.load(p + (<usize>(<isize>j * sn) << 2));
+            const better = op == ARGMAX ? f32x4.gt(v, best) : f32x4.lt(v, best);
+            const take = v128.and(v128.or(better, f32x4.ne(v, v)), f32x4.eq(best, best));
+            best = v128.bitselect(v, best, take);
+            at = v128.bitselect(i32x4.splat(j), at, take);
+          }
+          v128.store(o, at);
+          o += 16;
+        }
+      }
+      for (; i2 < g2; i2++) {
         const p = x + (<usize>(<isize>i0 * sg0 + <isize>i1 * sg1 + <isize>i2 * sg2) << 2);
         let best = load<f32>(p);
         let at = 0;
@@ -37,6 +57,7 @@ export function argReduce(
         store<i32>(o, at);
         o += 4;
       }
+    }
 }
 
 /** out[i] = x[xbase(i) + index[i]·sdim] for 4-byte elements; out contiguous over the index's shape. */

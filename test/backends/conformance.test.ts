@@ -236,6 +236,11 @@ for (const name of tg.listBackends()) {
           same(read(b, b.argReduce(op, view(b, d3, [3, 37, 23], [851, 23, 1]), axis), shape), read(reference, reference.argReduce(op, view(reference, d3, [3, 37, 23], [851, 23, 1]), axis), shape), `${op} axis ${axis} of [3, 37, 23]`, 0);
         }
       }
+      const dnan = d3.slice();
+      for (const i of [5, 30, 400, 401, 1500]) dnan[i] = NaN; // a NaN wins wherever it comes in its window
+      for (const op of ["argmax", "argmin"] as const) {
+        same(read(b, b.argReduce(op, view(b, dnan, [3, 37, 23], [851, 23, 1]), 1), [3, 23]), read(reference, reference.argReduce(op, view(reference, dnan, [3, 37, 23], [851, 23, 1]), 1), [3, 23]), `${op} with NaNs`, 0);
+      }
       const di = new Int32Array(3 * 5 * 23).map((_, i) => ((i * 13) % 74) - 37);
       const idx = (be: Backend): View => ({ storage: be.fromArray(di, "int32"), shape: [3, 5, 23], strides: [115, 23, 1], offset: 0 });
       same(read(b, b.gather(view(b, d3, [3, 37, 23], [851, 23, 1]), 1, idx(b)), [3, 5, 23]), read(reference, reference.gather(view(reference, d3, [3, 37, 23], [851, 23, 1]), 1, idx(reference)), [3, 5, 23]), "gather [3, 5, 23] of [3, 37, 23]", 0);
