@@ -15,9 +15,9 @@ for (const m of ["unary", "binary", "where", "reduce", "matmul", "cast", "copy",
     const t = performance.now();
     const r = orig.apply(this, args);
     const dt = performance.now() - t;
-    const describe = (a: unknown) => {
+    const describe = (a: unknown): string => {
       if (typeof a === "string") return a;
-      if (Array.isArray(a)) return JSON.stringify(a);
+      if (Array.isArray(a)) return `[${a.map((x) => (typeof x === "number" ? x : describe(x))).join(",")}]`;
       const v = a as { shape?: unknown; strides?: unknown } | null;
       return v && v.shape ? `${JSON.stringify(v.shape)}/${JSON.stringify(v.strides)}` : "";
     };

@@ -11,3 +11,4 @@ export function heapBase(): usize {
 }
 export { argReduce, gather, scatterAdd } from "./indexing";
 export { adam } from "./optim";
+export { lstmCell, lstmCellBackward } from "./recurrent";

@@ -19,8 +19,8 @@
  * - assign: in-place write of a view into another view (optimizer updates, `copy_`);
  * - im2col / col2im: the sliding windows of convolution and pooling, and their adjoint, so that a
  *   convolution is one im2col and one matmul, and pooling is a reduction over windows.
- * Fused routines are optional methods with composed fallbacks: adamStep so far (softmax, attention
- * and LSTM steps may join when a faster backend wants them).
+ * Fused routines are optional methods with composed fallbacks: adamStep and the LSTM cell so far
+ * (softmax and attention may join when a faster backend wants them).
  */
 import type { AnyTypedArray, DType } from "../core/dtype.js";
 import type { Shape } from "../core/shape.js";
@@ -140,4 +140,13 @@ export interface Backend {
    * in place. Returns false when it cannot (dtype, layout), and the caller composes the step.
    */
   adamStep?(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): boolean;
+
+  /**
+   * Optional fused routine: one LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o)
+   * and the cell state c [N, H] → [h, cNext, act], act [N, 5H] holding σ(i), σ(f), tanh(g), σ(o),
+   * tanh(cNext) for lstmCellBackward. Views are contiguous float32.
+   */
+  lstmCell?(gates: View, c: View): [Storage, Storage, Storage];
+  /** Its vector–Jacobian product: → [dgates [N, 4H], dc [N, H]]; a null gradient is zero. */
+  lstmCellBackward?(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage];
 }

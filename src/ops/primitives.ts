@@ -35,6 +35,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   cat: { dim: number };
   /** Multi-output: consecutive views of the given sizes along dim (gradient: one cat, not a pad per piece). */
   split: { dim: number; sizes: readonly number[] };
+  /** Multi-output, fused (backends offering Backend.lstmCell): [h, cNext, act] from [gates, c]. */
+  lstmCell: None;
   im2col: { geometry: WindowGeometry; padValue: number };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
   // Views: no kernel, same storage.
@@ -47,8 +49,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
 export type PrimitiveName = keyof PrimitiveAttrs;
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split"]);
+export type MultiOutputPrimitive = "split" | "lstmCell";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "lstmCell"]);
 
 type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => K extends MultiOutputPrimitive ? Tensor[] : Tensor;
 
@@ -105,6 +107,11 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
       at += len;
       return view(x!, shape, x!.strides, offset);
     });
+  },
+  lstmCell: ([gates, c]) => {
+    const [N, H] = c!.shape as [number, number];
+    const [h, cNext, act] = gates!.backend.lstmCell!(gates!, c!);
+    return [fromStorage(h, [N, H]), fromStorage(cNext, [N, H]), fromStorage(act, [N, 5 * H])];
   },
   im2col: ([x], { geometry, padValue }) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];

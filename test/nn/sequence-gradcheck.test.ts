@@ -16,9 +16,9 @@ const check = (fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[]) => void tg.tes
 
 describe("sequence gradchecks (float64)", () => {
   test("rnn, lstm and gru steps, weights included", () => {
-    check((x, h, w) => rnnStep(x, h!, w!, "tanh"), [d(2, 3), d(2, 3), d(3, 3)]);
-    check((x, h, c, w) => flat(...lstmStep(x, h!, c!, w!)), [d(2, 8), d(2, 2), d(2, 2), d(8, 2)]);
-    check((x, h, w, b) => gruStep(x, h!, w!, b!), [d(2, 6), d(2, 2), d(6, 2), d(6)]);
+    check((x, h, w) => rnnStep(x, h!, w!.t(), "tanh"), [d(2, 3), d(2, 3), d(3, 3)]);
+    check((x, h, c, w) => flat(...lstmStep(x, h!, c!, w!.t())), [d(2, 8), d(2, 2), d(2, 2), d(8, 2)]);
+    check((x, h, w, b) => gruStep(x, h!, w!.t(), b!), [d(2, 6), d(2, 2), d(6, 2), d(6)]);
   });
 
   test("cells", () => {

@@ -4,6 +4,7 @@
  */
 import type { PrimitiveName } from "../../ops/primitives.js";
 import { elementwiseRules } from "./elementwise.js";
+import { fusedRules } from "./fused.js";
 import { linalgRules } from "./linalg.js";
 import { movementRules } from "./movement.js";
 import { reduceRules } from "./reduce.js";
@@ -14,4 +15,5 @@ export const RULES: RuleTable<PrimitiveName> = {
   ...reduceRules,
   ...movementRules,
   ...linalgRules,
+  ...fusedRules,
 };

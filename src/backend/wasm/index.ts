@@ -38,6 +38,8 @@ interface Kernels {
   gather(x: Ptr, index: Ptr, out: Ptr, size: number, sdim: number, ...space: number[]): number;
   scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
   adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
+  lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
+  lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
   im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
   col2im(cols: Ptr, ...geometry: number[]): void;
 }
@@ -332,6 +334,20 @@ export class WasmBackend extends JsBackend {
     }
     pool.run("sgemm", shares, this.k.sgemm);
     return out;
+  }
+
+  lstmCell(gates: View, c: View): [Storage, Storage, Storage] {
+    const [N, H] = c.shape as [number, number];
+    const [h, cNext, act] = [this.allocate("float32", N * H), this.allocate("float32", N * H), this.allocate("float32", N * 5 * H)];
+    this.k.lstmCell(this.addr(gates), this.addr(c), h.ptr, cNext.ptr, act.ptr, N, H);
+    return [h, cNext, act];
+  }
+
+  lstmCellBackward(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage] {
+    const [N, H] = c.shape as [number, number];
+    const [dgates, dc] = [this.allocate("float32", N * 4 * H), this.allocate("float32", N * H)];
+    this.k.lstmCellBackward(this.addr(act), this.addr(c), dh ? this.addr(dh) : 0, dcNext ? this.addr(dcNext) : 0, dgates.ptr, dc.ptr, N, H);
+    return [dgates, dc];
   }
 
   /** Uninitialised heap storage for the reference loops that fill every element (concat). */

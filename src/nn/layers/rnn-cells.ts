@@ -5,6 +5,7 @@
 import { ShapeError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { zeros } from "../../ops/creation.js";
+import { lstmCell } from "../../ops/fused.js";
 import { empty } from "../empty.js";
 import { linear } from "../functional/basic.js";
 import * as init from "../init.js";
@@ -13,26 +14,26 @@ import { Parameter } from "../parameter.js";
 
 export type Nonlinearity = "tanh" | "relu";
 
+// The step functions take W_hhᵀ (transposed once per sequence by the caller, so that backward sums
+// its gradient over the steps before transposing it back once, instead of once per step).
+
 /** h' = act(xProj + h·W_hhᵀ) where xProj already holds x·W_ihᵀ + b_ih + b_hh. */
-export function rnnStep(xProj: Tensor, h: Tensor, wHh: Tensor, nonlinearity: Nonlinearity): Tensor {
-  const pre = xProj.add(h.matmul(wHh.t()));
+export function rnnStep(xProj: Tensor, h: Tensor, wHhT: Tensor, nonlinearity: Nonlinearity): Tensor {
+  const pre = xProj.add(h.matmul(wHhT));
   return nonlinearity === "tanh" ? pre.tanh() : pre.relu();
 }
 
 /** LSTM: xProj holds x·W_ihᵀ + b_ih + b_hh for the four gates [N, 4H]. */
-export function lstmStep(xProj: Tensor, h: Tensor, c: Tensor, wHh: Tensor): [Tensor, Tensor] {
-  const gates = xProj.add(h.matmul(wHh.t()));
-  const [i, f, g, o] = gates.chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
-  const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
-  return [o.sigmoid().mul(cNext.tanh()), cNext];
+export function lstmStep(xProj: Tensor, h: Tensor, c: Tensor, wHhT: Tensor): [Tensor, Tensor] {
+  return lstmCell(xProj.add(h.matmul(wHhT)), c);
 }
 
 /**
  * GRU: xProj holds x·W_ihᵀ + b_ih [N, 3H]; b_hh stays with the hidden projection because the reset
  * gate multiplies the hidden part of n (PyTorch's formulation).
  */
-export function gruStep(xProj: Tensor, h: Tensor, wHh: Tensor, bHh: Tensor | null): Tensor {
-  const hProj = linear(h, wHh, bHh);
+export function gruStep(xProj: Tensor, h: Tensor, wHhT: Tensor, bHh: Tensor | null): Tensor {
+  const hProj = bHh ? h.matmul(wHhT).add(bHh) : h.matmul(wHhT);
   const [xr, xz, xn] = xProj.chunk(3, -1) as [Tensor, Tensor, Tensor];
   const [hr, hz, hn] = hProj.chunk(3, -1) as [Tensor, Tensor, Tensor];
   const r = xr.add(hr).sigmoid();
@@ -104,7 +105,7 @@ export class RNNCell extends CellBase<Tensor> {
     const [x, unbatched] = this.batched(input);
     const h = this.state(hx as Tensor | undefined, x.shape[0]!, x, unbatched);
     const proj = linear(x, this.weight_ih, this.bias_ih);
-    const out = rnnStep(this.bias_hh ? proj.add(this.bias_hh) : proj, h, this.weight_hh, this.nonlinearity);
+    const out = rnnStep(this.bias_hh ? proj.add(this.bias_hh) : proj, h, this.weight_hh.t(), this.nonlinearity);
     return unbatched ? out.squeeze(0) : out;
   }
 }
@@ -120,7 +121,7 @@ export class LSTMCell extends CellBase<[Tensor, Tensor]> {
     const h = this.state(h0, x.shape[0]!, x, unbatched);
     const c = this.state(c0, x.shape[0]!, x, unbatched);
     const proj = linear(x, this.weight_ih, this.bias_ih);
-    const [hn, cn] = lstmStep(this.bias_hh ? proj.add(this.bias_hh) : proj, h, c, this.weight_hh);
+    const [hn, cn] = lstmStep(this.bias_hh ? proj.add(this.bias_hh) : proj, h, c, this.weight_hh.t());
     return unbatched ? [hn.squeeze(0), cn.squeeze(0)] : [hn, cn];
   }
 }
@@ -133,7 +134,7 @@ export class GRUCell extends CellBase<Tensor> {
   forward(input: Tensor, hx?: Tensor | [Tensor, Tensor]): Tensor {
     const [x, unbatched] = this.batched(input);
     const h = this.state(hx as Tensor | undefined, x.shape[0]!, x, unbatched);
-    const out = gruStep(linear(x, this.weight_ih, this.bias_ih), h, this.weight_hh, this.bias_hh);
+    const out = gruStep(linear(x, this.weight_ih, this.bias_ih), h, this.weight_hh.t(), this.bias_hh);
     return unbatched ? out.squeeze(0) : out;
   }
 }

@@ -89,7 +89,7 @@ abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSequence,
   private runDirection(x: Tensor, layer: number, reverse: boolean, h0: Tensor, c0: Tensor | null, mask: Tensor | null): [Tensor, Tensor, Tensor | null] {
     const suffix = `_l${layer}${reverse ? "_reverse" : ""}`;
     const wIh = this.param(`weight_ih${suffix}`)!;
-    const wHh = this.param(`weight_hh${suffix}`)!;
+    const wHhT = this.param(`weight_hh${suffix}`)!.t(); // once per sequence (see rnn-cells.ts)
     const bIh = this.param(`bias_ih${suffix}`);
     const bHh = this.param(`bias_hh${suffix}`);
     const [T, N] = x.shape as [number, number];
@@ -106,9 +106,9 @@ abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSequence,
       const xp = steps[t]!.squeeze(0);
       let hNext: Tensor;
       let cNext: Tensor | null = null;
-      if (this.mode === "LSTM") [hNext, cNext] = lstmStep(xp, h, c!, wHh);
-      else if (this.mode === "GRU") hNext = gruStep(xp, h, wHh, bHh);
-      else hNext = rnnStep(xp, h, wHh, this.mode === "RNN_TANH" ? "tanh" : "relu");
+      if (this.mode === "LSTM") [hNext, cNext] = lstmStep(xp, h, c!, wHhT);
+      else if (this.mode === "GRU") hNext = gruStep(xp, h, wHhT, bHh);
+      else hNext = rnnStep(xp, h, wHhT, this.mode === "RNN_TANH" ? "tanh" : "relu");
       if (mask) {
         // Past a sequence's end the state holds and the output is zero.
         const m = mask.select(0, t);

@@ -1,0 +1,34 @@
+/** Gradient rules of fused primitives: the backend's fused backward, or the same formula in ops. */
+import { isGradEnabled } from "../grad-mode.js";
+import { Tensor } from "../../core/tensor.js";
+import { contiguousStrides } from "../../core/shape.js";
+import { zerosLike } from "../../ops/creation.js";
+import { cat, narrow } from "../../ops/movement.js";
+import type { RuleTable } from "./types.js";
+
+export const fusedRules: RuleTable<"lstmCell"> = {
+  // act = [σ(i), σ(f), tanh(g), σ(o), tanh(c')]; dc'_total = dc' + dh·σ(o)·(1 − tanh²c').
+  lstmCell: ([dh, dcNext], { inputs: [gates, c], outputs: [, cNext, act] }) => {
+    const b = gates!.backend;
+    const contiguous = (t: Tensor | null | undefined) => !t || t.isContiguous();
+    if (!isGradEnabled() && b.lstmCellBackward && contiguous(dh) && contiguous(dcNext)) {
+      const [N, H] = c!.shape as [number, number];
+      const [dg, dc] = b.lstmCellBackward(act!, c!, dh ?? null, dcNext ?? null);
+      return [new Tensor(dg, [N, 4 * H], contiguousStrides([N, 4 * H]), 0), new Tensor(dc, [N, H], contiguousStrides([N, H]), 0)];
+    }
+    // Composed, for createGraph: the activations are recomputed from the inputs (act is a saved
+    // value, not differentiable), so that gradients of this gradient reach gates and c.
+    const H = c!.shape[1]!;
+    const [pi, pf, pg, po] = [0, 1, 2, 3].map((k) => narrow(gates!, 1, k * H, H)) as [Tensor, Tensor, Tensor, Tensor];
+    const [i, f, g, o, tc] = [pi.sigmoid(), pf.sigmoid(), pg.tanh(), po.sigmoid(), cNext!.tanh()];
+    const gh = dh ?? zerosLike(c!);
+    const dcT = (dcNext ?? zerosLike(c!)).add(gh.mul(o).mul(tc.mul(tc).neg().add(1)));
+    const dgates = cat([
+      dcT.mul(g).mul(i).mul(i.neg().add(1)),
+      dcT.mul(c!).mul(f).mul(f.neg().add(1)),
+      dcT.mul(i).mul(g.mul(g).neg().add(1)),
+      gh.mul(tc).mul(o).mul(o.neg().add(1)),
+    ], 1);
+    return [dgates, dcT.mul(f)];
+  },
+};

@@ -1,0 +1,28 @@
+/**
+ * Fused ops: one primitive where a backend offers a fused routine, the same maths composed of
+ * ordinary ops where it does not (the reference backend, float64, odd layouts). Either way the
+ * values and gradients are the composed formula's.
+ */
+import { ShapeError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../core/tensor.js";
+import { applyMulti } from "./dispatch.js";
+import { chunk } from "./movement.js";
+
+/**
+ * One LSTM cell step from the gate pre-activations gates [N, 4H] (PyTorch's order i, f, g, o) and
+ * the cell state c [N, H]: c' = σ(f)·c + σ(i)·tanh(g), h = σ(o)·tanh(c'). Returns [h, c'].
+ */
+export function lstmCell(gates: Tensor, c: Tensor): [Tensor, Tensor] {
+  const [N, H] = c.shape as [number, number];
+  if (gates.ndim !== 2 || c.ndim !== 2 || gates.shape[0] !== N || gates.shape[1] !== 4 * H) {
+    throw new ShapeError(`lstmCell: gates must be [N, 4H] for a state c of [N, H]; got ${fmtShape(gates.shape)} and ${fmtShape(c.shape)}`);
+  }
+  const fused = gates.backend.lstmCell && gates.dtype === "float32" && c.dtype === "float32";
+  if (fused) {
+    const [h, cNext] = applyMulti("lstmCell", [gates.contiguous(), c.contiguous()], {});
+    return [h!, cNext!];
+  }
+  const [i, f, g, o] = chunk(gates, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
+  const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
+  return [o.sigmoid().mul(cNext.tanh()), cNext];
+}
