@@ -10,5 +10,5 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { argReduce, gather, scatterAdd } from "./indexing";
-export { adam } from "./optim";
-export { lstmCell, lstmCellBackward } from "./recurrent";
+export { adam, sgd } from "./optim";
+export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";

@@ -43,3 +43,27 @@ export function adam(
     store<f32>(p + off, pv - (mv / (Mathf.sqrt(vv) / bc2Sqrt + eps)) * stepSize);
   }
 }
+
+/**
+ * SGD with momentum, dampening, Nesterov and weight decay on contiguous float32 buffers (buf may be
+ * 0 without momentum), as optim/functional.ts's composed sgd: d = g (+ wd·p); b = first ? d :
+ * momentum·b + (1 − dampening)·d; d = nesterov ? d + momentum·b : b; p ← p − lr·d.
+ */
+export function sgd(
+  p: usize, g: usize, buf: usize, n: i32,
+  lr: f32, momentum: f32, dampening: f32, weightDecay: f32, nesterov: bool, maximize: bool, first: bool,
+): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    const pv = load<f32>(p + off);
+    let d = load<f32>(g + off);
+    if (maximize) d = -d;
+    if (weightDecay != 0) d += weightDecay * pv;
+    if (momentum != 0) {
+      const b: f32 = first ? d : load<f32>(buf + off) * momentum + (1 - dampening) * d;
+      store<f32>(buf + off, b);
+      d = nesterov ? d + momentum * b : b;
+    }
+    store<f32>(p + off, pv - lr * d);
+  }
+}

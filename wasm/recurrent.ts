@@ -62,3 +62,57 @@ export function lstmCellBackward(act: usize, c: usize, dh: usize, dcNext: usize,
     }
   }
 }
+
+/**
+ * GRU cell (PyTorch's formulation): from xProj = x·W_ihᵀ + b_ih and hProj = h·W_hhᵀ + b_hh, both
+ * [N, 3H] (r, z, n), and h [N, H]: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r·hn),
+ * h' = (1 − z)·n + z·h. Writes hNext [N, H] and act [N, 3H] = r, z, n for the backward pass.
+ */
+export function gruCell(xProj: usize, hProj: usize, h: usize, hNext: usize, act: usize, N: i32, H: i32): void {
+  const hb = <usize>H << 2;
+  for (let b = 0; b < N; b++) {
+    const px = xProj + (<usize>(b * 3 * H) << 2);
+    const ph = hProj + (<usize>(b * 3 * H) << 2);
+    const pa = act + (<usize>(b * 3 * H) << 2);
+    const row = <usize>(b * H) << 2;
+    for (let j = 0; j < H; j++) {
+      const q = <usize>j << 2;
+      const r = sigmoid(<f64>load<f32>(px + q) + <f64>load<f32>(ph + q));
+      const z = sigmoid(<f64>load<f32>(px + hb + q) + <f64>load<f32>(ph + hb + q));
+      const n = Math.tanh(<f64>load<f32>(px + 2 * hb + q) + r * <f64>load<f32>(ph + 2 * hb + q));
+      store<f32>(hNext + row + q, <f32>((1 - z) * n + z * <f64>load<f32>(h + row + q)));
+      store<f32>(pa + q, <f32>r);
+      store<f32>(pa + hb + q, <f32>z);
+      store<f32>(pa + 2 * hb + q, <f32>n);
+    }
+  }
+}
+
+/** The GRU cell's vector–Jacobian product: → dxProj [N, 3H], dhProj [N, 3H], dh [N, H]. */
+export function gruCellBackward(act: usize, hProj: usize, h: usize, dhNext: usize, dxProj: usize, dhProj: usize, dh: usize, N: i32, H: i32): void {
+  const hb = <usize>H << 2;
+  for (let b = 0; b < N; b++) {
+    const pa = act + (<usize>(b * 3 * H) << 2);
+    const ph = hProj + (<usize>(b * 3 * H) << 2);
+    const dx = dxProj + (<usize>(b * 3 * H) << 2);
+    const dhp = dhProj + (<usize>(b * 3 * H) << 2);
+    const row = <usize>(b * H) << 2;
+    for (let j = 0; j < H; j++) {
+      const q = <usize>j << 2;
+      const r = load<f32>(pa + q);
+      const z = load<f32>(pa + hb + q);
+      const n = load<f32>(pa + 2 * hb + q);
+      const g = load<f32>(dhNext + row + q);
+      const dnPre = g * (1 - z) * (1 - n * n);
+      const dzPre = g * (load<f32>(h + row + q) - n) * z * (1 - z);
+      const drPre = dnPre * load<f32>(ph + 2 * hb + q) * r * (1 - r);
+      store<f32>(dx + q, drPre);
+      store<f32>(dx + hb + q, dzPre);
+      store<f32>(dx + 2 * hb + q, dnPre);
+      store<f32>(dhp + q, drPre);
+      store<f32>(dhp + hb + q, dzPre);
+      store<f32>(dhp + 2 * hb + q, dnPre * r);
+      store<f32>(dh + row + q, g * z);
+    }
+  }
+}

@@ -19,7 +19,7 @@
  * - assign: in-place write of a view into another view (optimizer updates, `copy_`);
  * - im2col / col2im: the sliding windows of convolution and pooling, and their adjoint, so that a
  *   convolution is one im2col and one matmul, and pooling is a reduction over windows.
- * Fused routines are optional methods with composed fallbacks: adamStep and the LSTM cell so far
+ * Fused routines are optional methods with composed fallbacks: adamStep, sgdStep, the LSTM and GRU cells so far
  * (softmax and attention may join when a faster backend wants them).
  */
 import type { AnyTypedArray, DType } from "../core/dtype.js";
@@ -86,6 +86,18 @@ export interface AdamStep {
   bc2Sqrt: number;
 }
 
+/** Hyper-parameters of one fused SGD step (see Backend.sgdStep). */
+export interface SgdStep {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  /** The momentum buffer is new: it takes the gradient as is. */
+  first: boolean;
+}
+
 export interface Backend {
   readonly name: string;
   supportsDType(dtype: DType): boolean;
@@ -140,6 +152,8 @@ export interface Backend {
    * in place. Returns false when it cannot (dtype, layout), and the caller composes the step.
    */
   adamStep?(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): boolean;
+  /** Optional fused routine: one SGD step in place (momentumBuffer null without momentum); false when it cannot. */
+  sgdStep?(param: View, grad: View, momentumBuffer: View | null, h: SgdStep): boolean;
 
   /**
    * Optional fused routine: one LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o)
@@ -149,4 +163,11 @@ export interface Backend {
   lstmCell?(gates: View, c: View): [Storage, Storage, Storage];
   /** Its vector–Jacobian product: → [dgates [N, 4H], dc [N, H]]; a null gradient is zero. */
   lstmCellBackward?(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage];
+  /**
+   * Optional fused routine: one GRU cell step from xProj, hProj [N, 3H] (r, z, n) and h [N, H] →
+   * [hNext, act], act [N, 3H] holding r, z, n for gruCellBackward. Contiguous float32 views.
+   */
+  gruCell?(xProj: View, hProj: View, h: View): [Storage, Storage];
+  /** Its vector–Jacobian product: → [dxProj, dhProj, dh]. */
+  gruCellBackward?(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage];
 }

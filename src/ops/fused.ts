@@ -26,3 +26,25 @@ export function lstmCell(gates: Tensor, c: Tensor): [Tensor, Tensor] {
   const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
   return [o.sigmoid().mul(cNext.tanh()), cNext];
 }
+
+/**
+ * One GRU cell step (PyTorch's formulation) from xProj = x·W_ihᵀ + b_ih and hProj = h·W_hhᵀ + b_hh,
+ * both [N, 3H] (r, z, n), and h [N, H]: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r·hn),
+ * h' = (1 − z)·n + z·h.
+ */
+export function gruCell(xProj: Tensor, hProj: Tensor, h: Tensor): Tensor {
+  const [N, H] = h.shape as [number, number];
+  const ok = (t: Tensor) => t.ndim === 2 && t.shape[0] === N && t.shape[1] === 3 * H;
+  if (h.ndim !== 2 || !ok(xProj) || !ok(hProj)) {
+    throw new ShapeError(`gruCell: xProj and hProj must be [N, 3H] for a state h of [N, H]; got ${fmtShape(xProj.shape)}, ${fmtShape(hProj.shape)} and ${fmtShape(h.shape)}`);
+  }
+  if (h.backend.gruCell && [xProj, hProj, h].every((t) => t.dtype === "float32")) {
+    return applyMulti("gruCell", [xProj.contiguous(), hProj.contiguous(), h.contiguous()], {})[0]!;
+  }
+  const [xr, xz, xn] = chunk(xProj, 3, -1) as [Tensor, Tensor, Tensor];
+  const [hr, hz, hn] = chunk(hProj, 3, -1) as [Tensor, Tensor, Tensor];
+  const r = xr.add(hr).sigmoid();
+  const z = xz.add(hz).sigmoid();
+  const n = xn.add(r.mul(hn)).tanh();
+  return n.add(z.mul(h.sub(n))); // (1 − z)·n + z·h
+}

@@ -37,6 +37,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   split: { dim: number; sizes: readonly number[] };
   /** Multi-output, fused (backends offering Backend.lstmCell): [h, cNext, act] from [gates, c]. */
   lstmCell: None;
+  /** Multi-output, fused (backends offering Backend.gruCell): [hNext, act] from [xProj, hProj, h]. */
+  gruCell: None;
   im2col: { geometry: WindowGeometry; padValue: number };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
   // Views: no kernel, same storage.
@@ -49,8 +51,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
 export type PrimitiveName = keyof PrimitiveAttrs;
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split" | "lstmCell";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "lstmCell"]);
+export type MultiOutputPrimitive = "split" | "lstmCell" | "gruCell";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "lstmCell", "gruCell"]);
 
 type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => K extends MultiOutputPrimitive ? Tensor[] : Tensor;
 
@@ -112,6 +114,11 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     const [N, H] = c!.shape as [number, number];
     const [h, cNext, act] = gates!.backend.lstmCell!(gates!, c!);
     return [fromStorage(h, [N, H]), fromStorage(cNext, [N, H]), fromStorage(act, [N, 5 * H])];
+  },
+  gruCell: ([xProj, hProj, h]) => {
+    const [N, H] = h!.shape as [number, number];
+    const [hNext, act] = h!.backend.gruCell!(xProj!, hProj!, h!);
+    return [fromStorage(hNext, [N, H]), fromStorage(act, [N, 3 * H])];
   },
   im2col: ([x], { geometry, padValue }) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];

@@ -38,6 +38,15 @@ export interface SgdOptions {
 }
 
 export function sgd(p: Tensor, grad: Tensor, state: ParamState, o: SgdOptions): void {
+  if (p.backend.sgdStep) {
+    const first = o.momentum !== 0 && state.momentum_buffer === undefined;
+    const b = o.momentum ? buf(state, "momentum_buffer", p) : null;
+    if (p.backend.sgdStep(p, grad, b, { ...o, first })) {
+      for (const t of b ? [p, b] : [p]) bumpVersion(t.storage);
+      return;
+    }
+    if (first) delete state.momentum_buffer; // composed below, which starts it from the gradient
+  }
   let d = effectiveGrad(p, grad, o.weightDecay, o.maximize);
   if (o.momentum) {
     const first = state.momentum_buffer === undefined;

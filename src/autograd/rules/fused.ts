@@ -6,7 +6,7 @@ import { zerosLike } from "../../ops/creation.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"lstmCell"> = {
+export const fusedRules: RuleTable<"lstmCell" | "gruCell"> = {
   // act = [σ(i), σ(f), tanh(g), σ(o), tanh(c')]; dc'_total = dc' + dh·σ(o)·(1 − tanh²c').
   lstmCell: ([dh, dcNext], { inputs: [gates, c], outputs: [, cNext, act] }) => {
     const b = gates!.backend;
@@ -30,5 +30,28 @@ export const fusedRules: RuleTable<"lstmCell"> = {
       gh.mul(tc).mul(o).mul(o.neg().add(1)),
     ], 1);
     return [dgates, dcT.mul(f)];
+  },
+
+  // act = [r, z, n]; h' = (1 − z)·n + z·h with n = tanh(xn + r·hn).
+  gruCell: ([dhNext], { inputs: [xProj, hProj, h], outputs: [, act] }) => {
+    const b = h!.backend;
+    if (!dhNext) return [null, null, null];
+    if (!isGradEnabled() && b.gruCellBackward && dhNext.isContiguous()) {
+      const [N, H] = h!.shape as [number, number];
+      const [dx, dhp, dh] = b.gruCellBackward(act!, hProj!, h!, dhNext);
+      const wrap = (s: typeof dx, cols: number) => new Tensor(s, [N, cols], contiguousStrides([N, cols]), 0);
+      return [wrap(dx, 3 * H), wrap(dhp, 3 * H), wrap(dh, H)];
+    }
+    // Composed, for createGraph: the gates recomputed from the inputs (act is not differentiable).
+    const H = h!.shape[1]!;
+    const part = (t: Tensor, k: number) => narrow(t, 1, k * H, H);
+    const r = part(xProj!, 0).add(part(hProj!, 0)).sigmoid();
+    const z = part(xProj!, 1).add(part(hProj!, 1)).sigmoid();
+    const hn = part(hProj!, 2);
+    const n = part(xProj!, 2).add(r.mul(hn)).tanh();
+    const dnPre = dhNext.mul(z.neg().add(1)).mul(n.mul(n).neg().add(1));
+    const dzPre = dhNext.mul(h!.sub(n)).mul(z).mul(z.neg().add(1));
+    const drPre = dnPre.mul(hn).mul(r).mul(r.neg().add(1));
+    return [cat([drPre, dzPre, dnPre], 1), cat([drPre, dzPre, dnPre.mul(r)], 1), dhNext.mul(z)];
   },
 };

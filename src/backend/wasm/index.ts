@@ -14,7 +14,7 @@ import type { AnyTypedArray, DType } from "../../core/dtype.js";
 import { TensorgradError } from "../../core/errors.js";
 import { trackStorage } from "../../core/scope.js";
 import { contiguousStrides, isContiguous, numel } from "../../core/shape.js";
-import { windowGrid, type AdamStep, type ArgReduceOp, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
+import { windowGrid, type AdamStep, type SgdStep, type ArgReduceOp, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
 import * as BUILDS from "./kernels.generated.js";
 import { collapse } from "./layout.js";
@@ -38,6 +38,9 @@ interface Kernels {
   gather(x: Ptr, index: Ptr, out: Ptr, size: number, sdim: number, ...space: number[]): number;
   scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
   adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
+  sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, wd: number, nesterov: boolean, maximize: boolean, first: boolean): void;
+  gruCell(xProj: Ptr, hProj: Ptr, h: Ptr, hNext: Ptr, act: Ptr, N: number, H: number): void;
+  gruCellBackward(act: Ptr, hProj: Ptr, h: Ptr, dhNext: Ptr, dxProj: Ptr, dhProj: Ptr, dh: Ptr, N: number, H: number): void;
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
   im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
@@ -336,6 +339,14 @@ export class WasmBackend extends JsBackend {
     return out;
   }
 
+  sgdStep(param: View, grad: View, momentumBuffer: View | null, h: SgdStep): boolean {
+    const views = momentumBuffer ? [param, grad, momentumBuffer] : [param, grad];
+    if (!views.every((v) => isF32(v) && v.storage instanceof WasmStorage && isContiguous(v.shape, v.strides))) return false;
+    const buf = momentumBuffer ? this.addr(momentumBuffer) : 0;
+    this.k.sgd(this.addr(param), this.addr(grad), buf, numel(param.shape), h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov, h.maximize, h.first);
+    return true;
+  }
+
   lstmCell(gates: View, c: View): [Storage, Storage, Storage] {
     const [N, H] = c.shape as [number, number];
     const [h, cNext, act] = [this.allocate("float32", N * H), this.allocate("float32", N * H), this.allocate("float32", N * 5 * H)];
@@ -348,6 +359,20 @@ export class WasmBackend extends JsBackend {
     const [dgates, dc] = [this.allocate("float32", N * 4 * H), this.allocate("float32", N * H)];
     this.k.lstmCellBackward(this.addr(act), this.addr(c), dh ? this.addr(dh) : 0, dcNext ? this.addr(dcNext) : 0, dgates.ptr, dc.ptr, N, H);
     return [dgates, dc];
+  }
+
+  gruCell(xProj: View, hProj: View, h: View): [Storage, Storage] {
+    const [N, H] = h.shape as [number, number];
+    const [hNext, act] = [this.allocate("float32", N * H), this.allocate("float32", N * 3 * H)];
+    this.k.gruCell(this.addr(xProj), this.addr(hProj), this.addr(h), hNext.ptr, act.ptr, N, H);
+    return [hNext, act];
+  }
+
+  gruCellBackward(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage] {
+    const [N, H] = h.shape as [number, number];
+    const [dx, dhp, dh] = [this.allocate("float32", N * 3 * H), this.allocate("float32", N * 3 * H), this.allocate("float32", N * H)];
+    this.k.gruCellBackward(this.addr(act), this.addr(hProj), this.addr(h), this.addr(dhNext), dx.ptr, dhp.ptr, dh.ptr, N, H);
+    return [dx, dhp, dh];
   }
 
   /** Uninitialised heap storage for the reference loops that fill every element (concat). */

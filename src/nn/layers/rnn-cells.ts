@@ -5,7 +5,7 @@
 import { ShapeError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { zeros } from "../../ops/creation.js";
-import { lstmCell } from "../../ops/fused.js";
+import { gruCell, lstmCell } from "../../ops/fused.js";
 import { empty } from "../empty.js";
 import { linear } from "../functional/basic.js";
 import * as init from "../init.js";
@@ -33,13 +33,7 @@ export function lstmStep(xProj: Tensor, h: Tensor, c: Tensor, wHhT: Tensor): [Te
  * gate multiplies the hidden part of n (PyTorch's formulation).
  */
 export function gruStep(xProj: Tensor, h: Tensor, wHhT: Tensor, bHh: Tensor | null): Tensor {
-  const hProj = bHh ? h.matmul(wHhT).add(bHh) : h.matmul(wHhT);
-  const [xr, xz, xn] = xProj.chunk(3, -1) as [Tensor, Tensor, Tensor];
-  const [hr, hz, hn] = hProj.chunk(3, -1) as [Tensor, Tensor, Tensor];
-  const r = xr.add(hr).sigmoid();
-  const z = xz.add(hz).sigmoid();
-  const n = xn.add(r.mul(hn)).tanh();
-  return n.add(z.mul(h.sub(n))); // (1 − z)·n + z·h
+  return gruCell(xProj, bHh ? h.matmul(wHhT).add(bHh) : h.matmul(wHhT), h);
 }
 
 type CellKind = "RNN" | "LSTM" | "GRU";

@@ -1,12 +1,13 @@
 /**
- * The fused LSTM cell (one primitive on backends with Backend.lstmCell) against the same step
- * composed of ordinary ops: values, gradients of gates and c when h's, c's or both gradients flow,
- * and second-order gradients (its rule composes ops under createGraph).
+ * The fused LSTM and GRU cells (one primitive each on backends with Backend.lstmCell/gruCell)
+ * against the same steps composed of ordinary ops: values, gradients of every input (for LSTM when
+ * h's, c's or both gradients flow), and second-order gradients (their rules compose ops under
+ * createGraph).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
-import { lstmCell } from "../../src/ops/fused.js";
+import { gruCell, lstmCell } from "../../src/ops/fused.js";
 
 function composed(gates: tg.Tensor, c: tg.Tensor): [tg.Tensor, tg.Tensor] {
   const [i, f, g, o] = gates.chunk(4, -1) as [tg.Tensor, tg.Tensor, tg.Tensor, tg.Tensor];
@@ -60,6 +61,37 @@ test("the fused cell's gradient is itself differentiable (createGraph)", () => {
       return tg.grad(dg!.pow(2).sum(), [c])[0]!;
     };
     close(second(lstmCell), second(composed), "d(|dgates|²)/dc");
+  } finally {
+    tg.setBackend(previous);
+  }
+});
+
+function composedGru(xProj: tg.Tensor, hProj: tg.Tensor, h: tg.Tensor): tg.Tensor {
+  const [xr, xz, xn] = xProj.chunk(3, -1) as [tg.Tensor, tg.Tensor, tg.Tensor];
+  const [hr, hz, hn] = hProj.chunk(3, -1) as [tg.Tensor, tg.Tensor, tg.Tensor];
+  const r = xr.add(hr).sigmoid();
+  const z = xz.add(hz).sigmoid();
+  const n = xn.add(r.mul(hn)).tanh();
+  return n.add(z.mul(h.sub(n)));
+}
+
+test("fused GRU cell equals the composed step, values, gradients and second-order gradients", () => {
+  const previous = tg.getBackend().name;
+  tg.setBackend("wasm");
+  try {
+    const [N, H] = [4, 6];
+    const w = tg.randn([N, H], { generator: new tg.Generator(9) });
+    const run = (cell: typeof composedGru) => {
+      const [x, hp, h] = [[N, 3 * H], [N, 3 * H], [N, H]].map((s, k) => tg.randn(s, { generator: new tg.Generator(10 + k) }).mul(1.5).requiresGrad_());
+      const out = cell(x!, hp!, h!);
+      out.mul(w).sum().backward();
+      const [dx] = tg.grad(cell(x!, hp!, h!).mul(w).sum(), [x!], { createGraph: true });
+      const second = tg.grad(dx!.pow(2).sum(), [h!])[0]!;
+      return { out, dx: x!.grad!, dhp: hp!.grad!, dh: h!.grad!, second };
+    };
+    const f = run(gruCell);
+    const r = run(composedGru);
+    for (const k of ["out", "dx", "dhp", "dh", "second"] as const) close(f[k], r[k], `gru ${k}`);
   } finally {
     tg.setBackend(previous);
   }
