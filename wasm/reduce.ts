@@ -105,3 +105,48 @@ export function reduce(
       o += 4;
     }
 }
+
+/**
+ * Softmax (or log-softmax) of each contiguous row of x [R, C] into out, in float64 like the
+ * composed ops: y = exp(x − max) / Σ exp(x − max), or x − max − log Σ exp(x − max).
+ */
+export function softmaxRows(x: usize, out: usize, R: i32, C: i32, log: bool): void {
+  for (let r = 0; r < R; r++) {
+    const px = x + (<usize>(r * C) << 2);
+    const po = out + (<usize>(r * C) << 2);
+    let m: f64 = -Infinity;
+    for (let j = 0; j < C; j++) {
+      const v = <f64>load<f32>(px + (<usize>j << 2));
+      if (v > m || isNaN(v)) m = v;
+    }
+    let s: f64 = 0;
+    for (let j = 0; j < C; j++) s += Math.exp(<f64>load<f32>(px + (<usize>j << 2)) - m);
+    if (log) {
+      // logsumexp as the composed op takes it: +∞ when the row holds +∞ (so those entries are NaN).
+      const lse = m == Infinity ? m : m + Math.log(s);
+      for (let j = 0; j < C; j++) store<f32>(po + (<usize>j << 2), <f32>(<f64>load<f32>(px + (<usize>j << 2)) - lse));
+    } else {
+      for (let j = 0; j < C; j++) store<f32>(po + (<usize>j << 2), <f32>(Math.exp(<f64>load<f32>(px + (<usize>j << 2)) - m) / s));
+    }
+  }
+}
+
+/** Their vector–Jacobian products per row: softmax dx = y·(g − Σ g·y); log-softmax dx = g − exp(y)·Σ g. */
+export function softmaxRowsBackward(y: usize, g: usize, dx: usize, R: i32, C: i32, log: bool): void {
+  for (let r = 0; r < R; r++) {
+    const py = y + (<usize>(r * C) << 2);
+    const pg = g + (<usize>(r * C) << 2);
+    const pd = dx + (<usize>(r * C) << 2);
+    let s: f64 = 0;
+    for (let j = 0; j < C; j++) {
+      const gj = <f64>load<f32>(pg + (<usize>j << 2));
+      s += log ? gj : gj * <f64>load<f32>(py + (<usize>j << 2));
+    }
+    for (let j = 0; j < C; j++) {
+      const q = <usize>j << 2;
+      const yj = <f64>load<f32>(py + q);
+      const gj = <f64>load<f32>(pg + q);
+      store<f32>(pd + q, <f32>(log ? gj - Math.exp(yj) * s : yj * (gj - s)));
+    }
+  }
+}

@@ -19,8 +19,8 @@
  * - assign: in-place write of a view into another view (optimizer updates, `copy_`);
  * - im2col / col2im: the sliding windows of convolution and pooling, and their adjoint, so that a
  *   convolution is one im2col and one matmul, and pooling is a reduction over windows.
- * Fused routines are optional methods with composed fallbacks: adamStep, sgdStep, the LSTM and GRU cells so far
- * (softmax and attention may join when a faster backend wants them).
+ * Fused routines are optional methods with composed fallbacks: adamStep, sgdStep, softmax, the LSTM and GRU cells so far
+ * (layer norm and attention may join when a faster backend wants them).
  */
 import type { AnyTypedArray, DType } from "../core/dtype.js";
 import type { Shape } from "../core/shape.js";
@@ -154,6 +154,13 @@ export interface Backend {
   adamStep?(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): boolean;
   /** Optional fused routine: one SGD step in place (momentumBuffer null without momentum); false when it cannot. */
   sgdStep?(param: View, grad: View, momentumBuffer: View | null, h: SgdStep): boolean;
+
+  /**
+   * Optional fused routine: softmax (or, with log, log-softmax) of each row of a contiguous float32
+   * [R, C] view; softmaxBackward is its vector–Jacobian product from the output y and gradient g.
+   */
+  softmax?(x: View, log: boolean): Storage;
+  softmaxBackward?(y: View, g: View, log: boolean): Storage;
 
   /**
    * Optional fused routine: one LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o)

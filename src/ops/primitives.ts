@@ -35,6 +35,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   cat: { dim: number };
   /** Multi-output: consecutive views of the given sizes along dim (gradient: one cat, not a pad per piece). */
   split: { dim: number; sizes: readonly number[] };
+  /** Fused (backends offering Backend.softmax): softmax or log-softmax along the last dim of a contiguous float32 tensor. */
+  softmax: { log: boolean };
   /** Multi-output, fused (backends offering Backend.lstmCell): [h, cNext, act] from [gates, c]. */
   lstmCell: None;
   /** Multi-output, fused (backends offering Backend.gruCell): [hNext, act] from [xProj, hProj, h]. */
@@ -110,6 +112,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
       return view(x!, shape, x!.strides, offset);
     });
   },
+  softmax: ([x], { log }) => fromStorage(x!.backend.softmax!(x!, log), x!.shape),
   lstmCell: ([gates, c]) => {
     const [N, H] = c!.shape as [number, number];
     const [h, cNext, act] = gates!.backend.lstmCell!(gates!, c!);

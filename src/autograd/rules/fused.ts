@@ -6,7 +6,16 @@ import { zerosLike } from "../../ops/creation.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"lstmCell" | "gruCell"> = {
+export const fusedRules: RuleTable<"softmax" | "lstmCell" | "gruCell"> = {
+  // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g (sums along the last dim).
+  softmax: (g, { output: y, attrs: { log } }) => {
+    const b = y.backend;
+    if (!isGradEnabled() && b.softmaxBackward && g.isContiguous()) {
+      return [new Tensor(b.softmaxBackward(y, g, log), y.shape, contiguousStrides(y.shape), 0)];
+    }
+    const last = y.ndim - 1;
+    return [log ? g.sub(y.exp().mul(g.sum(last, true))) : y.mul(g.sub(g.mul(y).sum(last, true)))];
+  },
   // act = [σ(i), σ(f), tanh(g), σ(o), tanh(c')]; dc'_total = dc' + dh·σ(o)·(1 − tanh²c').
   lstmCell: ([dh, dcNext], { inputs: [gates, c], outputs: [, cNext, act] }) => {
     const b = gates!.backend;

@@ -39,6 +39,8 @@ interface Kernels {
   scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
   adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
   sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, wd: number, nesterov: boolean, maximize: boolean, first: boolean): void;
+  softmaxRows(x: Ptr, out: Ptr, R: number, C: number, log: boolean): void;
+  softmaxRowsBackward(y: Ptr, g: Ptr, dx: Ptr, R: number, C: number, log: boolean): void;
   gruCell(xProj: Ptr, hProj: Ptr, h: Ptr, hNext: Ptr, act: Ptr, N: number, H: number): void;
   gruCellBackward(act: Ptr, hProj: Ptr, h: Ptr, dhNext: Ptr, dxProj: Ptr, dhProj: Ptr, dh: Ptr, N: number, H: number): void;
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
@@ -359,6 +361,20 @@ export class WasmBackend extends JsBackend {
     const [dgates, dc] = [this.allocate("float32", N * 4 * H), this.allocate("float32", N * H)];
     this.k.lstmCellBackward(this.addr(act), this.addr(c), dh ? this.addr(dh) : 0, dcNext ? this.addr(dcNext) : 0, dgates.ptr, dc.ptr, N, H);
     return [dgates, dc];
+  }
+
+  softmax(x: View, log: boolean): Storage {
+    const C = x.shape[x.shape.length - 1]!;
+    const out = this.allocate("float32", numel(x.shape));
+    this.k.softmaxRows(this.addr(x), out.ptr, numel(x.shape) / Math.max(C, 1), C, log);
+    return out;
+  }
+
+  softmaxBackward(y: View, g: View, log: boolean): Storage {
+    const C = y.shape[y.shape.length - 1]!;
+    const dx = this.allocate("float32", numel(y.shape));
+    this.k.softmaxRowsBackward(this.addr(y), this.addr(g), dx.ptr, numel(y.shape) / Math.max(C, 1), C, log);
+    return dx;
   }
 
   gruCell(xProj: View, hProj: View, h: View): [Storage, Storage] {

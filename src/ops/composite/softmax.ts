@@ -1,18 +1,30 @@
-/** softmax and logSoftmax, composed from stable primitives (no backward of their own). */
+/**
+ * softmax and logSoftmax: one fused primitive on backends that offer it (along the last dim of
+ * float32), otherwise composed from stable primitives.
+ */
 import { isFloating } from "../../core/dtype.js";
 import { normalizeDim } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
 import { cast, div, exp, sub } from "../elementwise.js";
 import { amax, logsumexp, sum } from "../reduce.js";
+import { apply } from "../dispatch.js";
 
 function floating(x: Tensor): Tensor {
   return isFloating(x.dtype) ? x : cast(x, "float32");
+}
+
+/** The fused primitive where the backend offers it and the dim is the last of a float32 tensor. */
+function fused(x: Tensor, d: number, log: boolean): Tensor | null {
+  if (!x.backend.softmax || x.dtype !== "float32" || d !== x.ndim - 1) return null;
+  return apply("softmax", [x.contiguous()], { log });
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
   const xf = floating(x);
   const d = normalizeDim(dim, xf.ndim, "softmax");
   if (xf.ndim === 0) return exp(sub(xf, xf.detach())); // PyTorch: softmax of a scalar is 1
+  const f = fused(xf, d, false);
+  if (f) return f;
   const e = exp(sub(xf, amax(xf, d, true).detach()));
   return div(e, sum(e, d, true));
 }
@@ -21,5 +33,5 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const xf = floating(x);
   const d = normalizeDim(dim, xf.ndim, "logSoftmax");
   if (xf.ndim === 0) return sub(xf, xf);
-  return sub(xf, logsumexp(xf, d, true));
+  return fused(xf, d, true) ?? sub(xf, logsumexp(xf, d, true));
 }
