@@ -2,7 +2,7 @@
 // src/backend/wasm/kernels.generated.ts. Pointers are byte offsets into the imported memory.
 export { sgemm, GEMM_SCRATCH_BYTES } from "./gemm";
 export { unary, binary, where, convert } from "./elementwise";
-export { reduce, softmaxRows, softmaxRowsBackward } from "./reduce";
+export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward } from "./reduce";
 export { im2col, col2im } from "./windows";
 
 /** First byte after the kernels' static data (maths tables): the JS heap allocates above it. */

@@ -150,3 +150,56 @@ export function softmaxRowsBackward(y: usize, g: usize, dx: usize, R: i32, C: i3
     }
   }
 }
+
+// rowStats' results (module globals: kernels must not allocate, the JS side owns the heap).
+let rowMean: f64 = 0;
+let rowRstd: f64 = 0;
+
+/** Mean and 1/√(variance + eps) of one row, in float64 (two passes, as the composed ops). */
+function rowStats(p: usize, C: i32, eps: f64): void {
+  let s: f64 = 0;
+  for (let j = 0; j < C; j++) s += <f64>load<f32>(p + (<usize>j << 2));
+  const mean = s / <f64>C;
+  let v: f64 = 0;
+  for (let j = 0; j < C; j++) {
+    const d = <f64>load<f32>(p + (<usize>j << 2)) - mean;
+    v += d * d;
+  }
+  rowMean = mean;
+  rowRstd = 1 / Math.sqrt(v / <f64>C + eps);
+}
+
+/** Layer normalisation of each contiguous row of x [R, C] (no affine part): (x − mean)·rstd. */
+export function layerNormRows(x: usize, out: usize, R: i32, C: i32, eps: f64): void {
+  for (let r = 0; r < R; r++) {
+    const px = x + (<usize>(r * C) << 2);
+    const po = out + (<usize>(r * C) << 2);
+    rowStats(px, C, eps);
+    for (let j = 0; j < C; j++) store<f32>(po + (<usize>j << 2), <f32>((<f64>load<f32>(px + (<usize>j << 2)) - rowMean) * rowRstd));
+  }
+}
+
+/** Its vector–Jacobian product: dx = rstd·(g − mean(g) − x̂·mean(g·x̂)), statistics recomputed from x. */
+export function layerNormRowsBackward(x: usize, g: usize, dx: usize, R: i32, C: i32, eps: f64): void {
+  for (let r = 0; r < R; r++) {
+    const px = x + (<usize>(r * C) << 2);
+    const pg = g + (<usize>(r * C) << 2);
+    const pd = dx + (<usize>(r * C) << 2);
+    rowStats(px, C, eps);
+    let sg: f64 = 0;
+    let sgx: f64 = 0;
+    for (let j = 0; j < C; j++) {
+      const q = <usize>j << 2;
+      const gj = <f64>load<f32>(pg + q);
+      sg += gj;
+      sgx += gj * (<f64>load<f32>(px + q) - rowMean) * rowRstd;
+    }
+    const mg = sg / <f64>C;
+    const mgx = sgx / <f64>C;
+    for (let j = 0; j < C; j++) {
+      const q = <usize>j << 2;
+      const xhat = (<f64>load<f32>(px + q) - rowMean) * rowRstd;
+      store<f32>(pd + q, <f32>(rowRstd * (<f64>load<f32>(pg + q) - mg - xhat * mgx)));
+    }
+  }
+}

@@ -19,8 +19,8 @@
  * - assign: in-place write of a view into another view (optimizer updates, `copy_`);
  * - im2col / col2im: the sliding windows of convolution and pooling, and their adjoint, so that a
  *   convolution is one im2col and one matmul, and pooling is a reduction over windows.
- * Fused routines are optional methods with composed fallbacks: adamStep, sgdStep, softmax, the LSTM and GRU cells so far
- * (layer norm and attention may join when a faster backend wants them).
+ * Fused routines are optional methods with composed fallbacks: adamStep, sgdStep, softmax, layer norm, the LSTM and GRU cells so far
+ * (attention may join when a faster backend wants it).
  */
 import type { AnyTypedArray, DType } from "../core/dtype.js";
 import type { Shape } from "../core/shape.js";
@@ -161,6 +161,12 @@ export interface Backend {
    */
   softmax?(x: View, log: boolean): Storage;
   softmaxBackward?(y: View, g: View, log: boolean): Storage;
+  /**
+   * Optional fused routine: layer normalisation (x − mean)/√(var + eps) of each row of a
+   * contiguous float32 [R, C] view (no affine part); layerNormBackward gives dx from x and g.
+   */
+  layerNorm?(x: View, eps: number): Storage;
+  layerNormBackward?(x: View, g: View, eps: number): Storage;
 
   /**
    * Optional fused routine: one LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o)

@@ -5,7 +5,7 @@
  */
 import { ShapeError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
-import { applyMulti } from "./dispatch.js";
+import { apply, applyMulti } from "./dispatch.js";
 import { chunk } from "./movement.js";
 
 /**
@@ -47,4 +47,13 @@ export function gruCell(xProj: Tensor, hProj: Tensor, h: Tensor): Tensor {
   const z = xz.add(hz).sigmoid();
   const n = xn.add(r.mul(hn)).tanh();
   return n.add(z.mul(h.sub(n))); // (1 − z)·n + z·h
+}
+
+/**
+ * Layer normalisation without the affine part, (x − mean)/√(var + eps) over the trailing `size`
+ * elements, as one fused primitive on backends that offer it; null elsewhere (the caller composes).
+ */
+export function normalizeRows(x: Tensor, size: number, eps: number): Tensor | null {
+  if (!x.backend.layerNorm || x.dtype !== "float32" || size === 0 || x.numel() === 0) return null;
+  return apply("layerNorm", [x.reshape(-1, size).contiguous()], { eps }).reshape(x.shape);
 }

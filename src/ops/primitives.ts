@@ -37,6 +37,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   split: { dim: number; sizes: readonly number[] };
   /** Fused (backends offering Backend.softmax): softmax or log-softmax along the last dim of a contiguous float32 tensor. */
   softmax: { log: boolean };
+  /** Fused (backends offering Backend.layerNorm): (x − mean)/√(var + eps) along the last dim of a contiguous float32 tensor. */
+  layerNorm: { eps: number };
   /** Multi-output, fused (backends offering Backend.lstmCell): [h, cNext, act] from [gates, c]. */
   lstmCell: None;
   /** Multi-output, fused (backends offering Backend.gruCell): [hNext, act] from [xProj, hProj, h]. */
@@ -113,6 +115,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     });
   },
   softmax: ([x], { log }) => fromStorage(x!.backend.softmax!(x!, log), x!.shape),
+  layerNorm: ([x], { eps }) => fromStorage(x!.backend.layerNorm!(x!, eps), x!.shape),
   lstmCell: ([gates, c]) => {
     const [N, H] = c!.shape as [number, number];
     const [h, cNext, act] = gates!.backend.lstmCell!(gates!, c!);

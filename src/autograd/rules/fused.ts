@@ -6,7 +6,19 @@ import { zerosLike } from "../../ops/creation.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "lstmCell" | "gruCell"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "lstmCell" | "gruCell"> = {
+  // x̂ = (x − μ)·r, r = 1/√(var + eps): dx = r·(g − mean(g) − x̂·mean(g·x̂)) along the last dim.
+  layerNorm: (g, { inputs: [x], attrs: { eps } }) => {
+    const b = x!.backend;
+    if (!isGradEnabled() && b.layerNormBackward && g.isContiguous()) {
+      return [new Tensor(b.layerNormBackward(x!, g, eps), x!.shape, contiguousStrides(x!.shape), 0)];
+    }
+    const last = x!.ndim - 1;
+    const centered = x!.sub(x!.mean(last, true));
+    const r = centered.square().mean(last, true).add(eps).rsqrt();
+    const xhat = centered.mul(r);
+    return [r.mul(g.sub(g.mean(last, true)).sub(xhat.mul(g.mul(xhat).mean(last, true))))];
+  },
   // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g (sums along the last dim).
   softmax: (g, { output: y, attrs: { log } }) => {
     const b = y.backend;

@@ -40,6 +40,8 @@ interface Kernels {
   adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
   sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, wd: number, nesterov: boolean, maximize: boolean, first: boolean): void;
   softmaxRows(x: Ptr, out: Ptr, R: number, C: number, log: boolean): void;
+  layerNormRows(x: Ptr, out: Ptr, R: number, C: number, eps: number): void;
+  layerNormRowsBackward(x: Ptr, g: Ptr, dx: Ptr, R: number, C: number, eps: number): void;
   softmaxRowsBackward(y: Ptr, g: Ptr, dx: Ptr, R: number, C: number, log: boolean): void;
   gruCell(xProj: Ptr, hProj: Ptr, h: Ptr, hNext: Ptr, act: Ptr, N: number, H: number): void;
   gruCellBackward(act: Ptr, hProj: Ptr, h: Ptr, dhNext: Ptr, dxProj: Ptr, dhProj: Ptr, dh: Ptr, N: number, H: number): void;
@@ -374,6 +376,20 @@ export class WasmBackend extends JsBackend {
     const C = y.shape[y.shape.length - 1]!;
     const dx = this.allocate("float32", numel(y.shape));
     this.k.softmaxRowsBackward(this.addr(y), this.addr(g), dx.ptr, numel(y.shape) / Math.max(C, 1), C, log);
+    return dx;
+  }
+
+  layerNorm(x: View, eps: number): Storage {
+    const C = x.shape[x.shape.length - 1]!;
+    const out = this.allocate("float32", numel(x.shape));
+    this.k.layerNormRows(this.addr(x), out.ptr, numel(x.shape) / Math.max(C, 1), C, eps);
+    return out;
+  }
+
+  layerNormBackward(x: View, g: View, eps: number): Storage {
+    const C = x.shape[x.shape.length - 1]!;
+    const dx = this.allocate("float32", numel(x.shape));
+    this.k.layerNormRowsBackward(this.addr(x), this.addr(g), dx.ptr, numel(x.shape) / Math.max(C, 1), C, eps);
     return dx;
   }
 

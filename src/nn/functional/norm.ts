@@ -2,6 +2,7 @@
 import { noGrad } from "../../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
+import { normalizeRows } from "../../ops/fused.js";
 
 /** Reshapes a per-channel [C] vector to broadcast over [N, C, …]. */
 function perChannel(v: Tensor, ndim: number): Tensor {
@@ -64,9 +65,12 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
     throw new ShapeError(`layerNorm: normalizedShape ${fmtShape(normalizedShape)} does not match the last dims of input of shape ${fmtShape(x.shape)}`);
   }
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
-  const mean = x.mean(dims, true);
-  const centered = x.sub(mean);
-  let out = centered.mul(centered.square().mean(dims, true).add(eps).rsqrt());
+  let out = normalizeRows(x, tail.reduce((p, d) => p * d, 1), eps);
+  if (!out) {
+    const mean = x.mean(dims, true);
+    const centered = x.sub(mean);
+    out = centered.mul(centered.square().mean(dims, true).add(eps).rsqrt());
+  }
   if (weight) out = out.mul(weight);
   if (bias) out = out.add(bias);
   return out;
