@@ -25,7 +25,7 @@ function compile(name, extra) {
 }
 
 const constant = (name, bytes) => {
-  const lines = bytes.toString("base64").match(/.{1,100}/g) ?? [];
+  const lines = bytes.toString("base64").match(/.{1,4000}/g) ?? []; // long lines: a generated file, not for reading
   return `export const ${name} =\n${lines.map((l) => `  "${l}"`).join(" +\n")};\n`;
 };
 

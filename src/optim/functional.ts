@@ -3,6 +3,7 @@
  * implementations, step for step). Each writes the parameter and its state tensors in place and
  * must run under noGrad (Optimizer.step does that).
  */
+import type { SgdStep } from "../backend/backend.js";
 import { bumpVersion } from "../core/version.js";
 import type { Tensor } from "../core/tensor.js";
 import { zerosLike } from "../ops/creation.js";
@@ -28,14 +29,8 @@ function effectiveGrad(p: Tensor, grad: Tensor, weightDecay: number, maximize = 
   return weightDecay ? g.add(p, weightDecay) : g;
 }
 
-export interface SgdOptions {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
+/** SGD's options are the fused step's hyper-parameters (backend.ts), less the per-call `first`. */
+export type SgdOptions = Omit<SgdStep, "first">;
 
 export function sgd(p: Tensor, grad: Tensor, state: ParamState, o: SgdOptions): void {
   if (p.backend.sgdStep) {
