@@ -17,6 +17,7 @@ import v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tg from "tensorgrad";
+import type { WasmBackend } from "../dist/backend/wasm/index.js";
 import { report, timeMs, type Row } from "./harness.js";
 import { ConvNet, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainStep, tgTrainStep } from "./models.js";
 
@@ -63,7 +64,10 @@ const configs = [
 }
 for (const { backend, threads } of configs) {
   tg.setBackend(backend);
-  if (backend === "wasm") tg.setNumThreads(threads);
+  if (backend === "wasm") {
+    tg.setNumThreads(threads);
+    await (tg.getBackend() as WasmBackend).startThreads(); // measure the pool, not its start-up
+  }
   const simd = (tg.getBackend() as { relaxedSimd?: boolean }).relaxedSimd ? ", relaxed SIMD" : "";
   const me = backend === "wasm" ? `tensorgrad wasm (${threads} thread${threads > 1 ? "s" : ""}${simd})` : "tensorgrad js";
   const small = backend === "js";

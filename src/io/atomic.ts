@@ -1,10 +1,11 @@
 /** Atomic file writes: write a temporary file beside the target, then rename over it. */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import path from "node:path";
+import { requireNode } from "../core/node.js";
 import { DataError } from "../core/errors.js";
 
 /** Writes chunks to `file` so that readers see either the old file or the whole new one. */
 export function writeFileAtomic(file: string, chunks: readonly Uint8Array[]): void {
+  const { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } = requireNode("node:fs", `writing ${file}`);
+  const path = requireNode("node:path", `writing ${file}`);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | null = null;
   try {

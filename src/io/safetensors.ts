@@ -4,7 +4,7 @@
  * little-endian tensor bytes. Writes are atomic; a truncated or corrupt file is a FormatError
  * that names the file and the tensor.
  */
-import { readFileSync } from "node:fs";
+import { requireNode } from "../core/node.js";
 import { DataError, FormatError } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import type { DType } from "../core/dtype.js";
@@ -125,7 +125,7 @@ export function loadSafetensors(file: string): StateDict {
 export function readSafetensors(file: string): { tensors: StateDict; metadata: Record<string, string> } {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = requireNode("node:fs", "readSafetensors").readFileSync(file);
   } catch (e) {
     throw new DataError(`cannot read ${file}: ${(e as Error).message}`);
   }

@@ -1,5 +1,5 @@
 /** Keras callbacks: hook names as Keras', plus the common ones. */
-import { appendFileSync, writeFileSync } from "node:fs";
+import { requireNode } from "../core/node.js";
 import type { StateDict } from "../nn/module.js";
 import { formatLogs } from "./progress.js";
 
@@ -154,11 +154,12 @@ export class CSVLogger extends Callback {
     super();
   }
   override onTrainBegin(): void {
-    if (!this.opts.append) writeFileSync(this.filename, "");
+    if (!this.opts.append) requireNode("node:fs", "CSVLogger").writeFileSync(this.filename, "");
     this.keys = null;
   }
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
     const sep = this.opts.separator ?? ",";
+    const { appendFileSync } = requireNode("node:fs", "CSVLogger");
     if (!this.keys) {
       this.keys = Object.keys(logs).sort();
       appendFileSync(this.filename, `${["epoch", ...this.keys].join(sep)}\n`);

@@ -3,8 +3,6 @@
  * The weights live in tg.nn modules (one per built layer, registered under the layer's name), so
  * stateDict(), optimizers and safetensors all work on them as on any Module.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { noGrad } from "../autograd/grad-mode.js";
 import { scope } from "../core/scope.js";
 import { DataError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
@@ -16,6 +14,8 @@ import { Module, type StateDict } from "../nn/module.js";
 import { DataLoader } from "../data/dataloader.js";
 import { IterableDataset, TensorDataset } from "../data/dataset.js";
 import { saveSafetensors } from "../io/safetensors.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { requireNode } from "../core/node.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
 import { KerasTensor, Layer, type Shape } from "./layer.js";
@@ -23,7 +23,7 @@ import { InputLayer } from "./layers.js";
 import { getLoss, type LossFn } from "./losses.js";
 import { getMetric, type Metric, type MetricSpec } from "./metrics.js";
 import { getOptimizer, type OptimizerFactory } from "./optimizers.js";
-import { ProgressBar, formatLogs, type Output } from "./progress.js";
+import { ProgressBar, defaultOutput, formatLogs, type Output } from "./progress.js";
 import { summarize } from "./summary.js";
 import { kerasToMermaid } from "./diagram.js";
 
@@ -55,7 +55,7 @@ export interface FitOptions {
   /** 0 silent, 1 progress bar (a line per epoch off a terminal), 2 a line per epoch. */
   verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
-  /** Where progress goes (default process.stdout). */
+  /** Where progress goes (default process.stdout; the console in browsers). */
   output?: Output;
 }
 
@@ -143,7 +143,7 @@ export abstract class BaseModel implements CallbackModel {
   fit(x: Data | AnyLoader, y?: Data | FitOptions, options?: FitOptions): History {
     const fromLoader = x instanceof DataLoader;
     const opts = (fromLoader ? (y as FitOptions | undefined) : options) ?? {};
-    const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, classWeight, initialEpoch = 0, verbose = 1, callbacks = [], output = process.stdout } = opts;
+    const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, classWeight, initialEpoch = 0, verbose = 1, callbacks = [], output = defaultOutput() } = opts;
     let train: AnyLoader;
     let validation = opts.validationData ? ([toTensor(opts.validationData[0]), toTensor(opts.validationData[1])] as [Tensor, Tensor]) : null;
     if (fromLoader) train = x;
@@ -231,7 +231,7 @@ export abstract class BaseModel implements CallbackModel {
   }
 
   /** Loss and metrics over the data, in batches; returns {loss, metric…}. */
-  evaluate(x: Data, y: Data, { batchSize = 32, verbose = 0, output = process.stdout }: { batchSize?: number; verbose?: 0 | 1; output?: Output } = {}): Logs {
+  evaluate(x: Data, y: Data, { batchSize = 32, verbose = 0, output = defaultOutput() }: { batchSize?: number; verbose?: 0 | 1; output?: Output } = {}): Logs {
     const lossFn = this.requireCompiled("evaluate");
     const loader = this.loader(toTensor(x), toTensor(y), batchSize, false);
     if (!this.built) this.build(toTensor(x).shape.slice(1));
@@ -276,7 +276,7 @@ export abstract class BaseModel implements CallbackModel {
     return kerasToMermaid(this, direction);
   }
 
-  summary(output: Output = process.stdout): string {
+  summary(output: Output = defaultOutput()): string {
     const text = summarize(this);
     output.write(`${text}\n`);
     return text;
@@ -310,12 +310,11 @@ export abstract class BaseModel implements CallbackModel {
   /** Writes `model.json` (architecture) and `model.safetensors` (weights) into the directory `dir`. */
   save(dir: string): void {
     if (!this.built) throw new ValueError("save: the model has no weights yet (build it or call it once)");
-    mkdirSync(dir, { recursive: true });
+    requireNode("node:fs", "save").mkdirSync(dir, { recursive: true });
+    const path = requireNode("node:path", "save");
     saveSafetensors(path.join(dir, "model.safetensors"), this.weights.stateDict(), { format: "tensorgrad-keras" });
-    const json = path.join(dir, "model.json");
-    const tmp = `${json}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.toJSON(), null, 2)}\n`);
-    renameSync(tmp, json); // atomic: readers see the old architecture or the new one
+    // Atomic: readers see the old architecture or the new one.
+    writeFileAtomic(path.join(dir, "model.json"), [new TextEncoder().encode(`${JSON.stringify(this.toJSON(), null, 2)}\n`)]);
   }
 }
 

@@ -7,6 +7,12 @@ export interface Output {
   isTTY?: boolean;
 }
 
+/** process.stdout in Node; elsewhere the console, a line per write. */
+export function defaultOutput(): Output {
+  const stdout = (globalThis as { process?: { stdout?: Output } }).process?.stdout;
+  return stdout ?? { write: (s: string) => console.log(s.replace(/\n$/, "")) };
+}
+
 export function formatLogs(logs: Record<string, number>): string {
   return Object.entries(logs)
     .map(([k, v]) => `${k}: ${Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(4)}`)

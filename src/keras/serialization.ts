@@ -1,6 +1,5 @@
 /** tg.keras.loadModel: rebuilds a saved Sequential from model.json and loads model.safetensors. */
-import { readFileSync } from "node:fs";
-import path from "node:path";
+import { requireNode } from "../core/node.js";
 import { DataError, FormatError } from "../core/errors.js";
 import { loadSafetensors } from "../io/safetensors.js";
 import type { Layer, Shape } from "./layer.js";
@@ -82,10 +81,11 @@ function functionalFromSpec(spec: Spec, file: string): Model {
 }
 
 export function loadModel(dir: string): BaseModel {
+  const path = requireNode("node:path", "loadModel");
   const file = path.join(dir, "model.json");
   let spec: Spec;
   try {
-    spec = JSON.parse(readFileSync(file, "utf8"));
+    spec = JSON.parse(requireNode("node:fs", "loadModel").readFileSync(file, "utf8"));
   } catch (e) {
     throw new DataError(`loadModel: cannot read ${file}: ${(e as Error).message}`);
   }

@@ -3,7 +3,7 @@
  * polyline per series with axes and a legend is simpler than a plotting dependency, and renders in
  * any browser); PNG when ImageMagick's `convert` is installed.
  */
-import { execFileSync } from "node:child_process";
+import { requireNode } from "../core/node.js";
 import { writeFileAtomic } from "../io/atomic.js";
 
 export interface HistoryLike {
@@ -63,7 +63,7 @@ export function saveHistory(h: HistoryLike, base: string, opts: { title?: string
   writeFileAtomic(written[1]!, [enc.encode(historyToCSV(h))]);
   writeFileAtomic(written[2]!, [enc.encode(historyToSVG(h, opts))]);
   try {
-    execFileSync("convert", [`${base}.svg`, `${base}.png`], { stdio: "ignore" });
+    requireNode("node:child_process", "saveHistory").execFileSync("convert", [`${base}.svg`, `${base}.png`], { stdio: "ignore" });
     written.push(`${base}.png`);
   } catch {
     // No ImageMagick (or only the stand-in): the SVG is the plot.

@@ -7,8 +7,9 @@
  * the reference loops over the same memory, so the whole conformance suite holds on this backend.
  *
  * Memory: storage is freed by dispose(), by scopes (core/scope.ts), or when its tensor is
- * garbage-collected (FinalizationRegistry). The order "allocate the output, then take pointers"
- * matters: a memory grow keeps every pointer valid but detaches typed-array views.
+ * garbage-collected (reclaim.ts). The order "allocate the output, then take pointers" matters: a
+ * memory grow detaches typed-array views, and an allocation may run a collection, which frees any
+ * storage not used after it (a pointer taken before it does not keep the storage alive).
  */
 import type { AnyTypedArray, DType } from "../../core/dtype.js";
 import { TensorgradError } from "../../core/errors.js";
@@ -19,8 +20,9 @@ import { JsBackend, JsStorage } from "../js/index.js";
 import * as BUILDS from "./kernels.generated.js";
 import { collapse } from "./layout.js";
 import { WasmHeap } from "./memory.js";
+import { Reclaimer } from "./reclaim.js";
 import { VIEW, WasmStorage } from "./storage.js";
-import { ThreadPool, defaultThreadCount } from "./threads.js";
+import { CAN_THREAD, ThreadPool, defaultThreadCount } from "./threads.js";
 
 export { WasmStorage } from "./storage.js";
 
@@ -69,8 +71,6 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 const isF32 = (v: View) => v.storage.dtype === "float32";
 
-/** Threads need a shared memory: Node has one; browsers only when cross-origin isolated (not used yet). */
-const CAN_THREAD = typeof SharedArrayBuffer === "function" && typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
 
 /**
  * Multiply-adds below which a GEMM stays on the calling thread: waking a sleeping worker costs tens
@@ -109,7 +109,7 @@ export class WasmBackend extends JsBackend {
   private threads = CAN_THREAD ? defaultThreadCount() : 1;
   private pool: ThreadPool | null = null;
   /** Frees the heap block of a storage object once it has been garbage-collected. */
-  private readonly reclaim = new FinalizationRegistry<[number, number]>(([ptr, bytes]) => this.heap.release(ptr, bytes));
+  readonly reclaimer = new Reclaimer((ptr, bytes) => this.heap.release(ptr, bytes));
 
   constructor({ relaxedSimd = true }: WasmBackendOptions = {}, name = "wasm") {
     super();
@@ -127,6 +127,7 @@ export class WasmBackend extends JsBackend {
     });
     this.k = instance.exports as unknown as Kernels;
     this.heap.reserve(this.k.heapBase());
+    if (this.reclaimer.synchronous) this.heap.collector = () => this.reclaimer.collect();
     this.scratch.push(this.heap.alloc(this.k.GEMM_SCRATCH_BYTES.value as number));
   }
 
@@ -137,11 +138,31 @@ export class WasmBackend extends JsBackend {
   /** Threads for kernels worth splitting (1: everything on the calling thread). */
   setNumThreads(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new TensorgradError(`setNumThreads: expected a positive integer, got ${n}`);
-    if (n > 1 && !CAN_THREAD) throw new TensorgradError("setNumThreads: threads need SharedArrayBuffer and Node's worker_threads here");
+    if (n > 1 && !CAN_THREAD) {
+      throw new TensorgradError("setNumThreads: threads need SharedArrayBuffer and workers; in a browser, serve the page cross-origin isolated (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)");
+    }
     if (n === this.threads) return;
     this.pool?.close();
     this.pool = null;
     this.threads = n;
+  }
+
+  /** Threads that can take work now: 1 until the pool's workers (started by the first GEMM worth splitting) are up. */
+  get readyThreads(): number {
+    return this.pool?.ready ?? 1;
+  }
+
+  /**
+   * Starts the worker threads now (they otherwise start with the first GEMM worth splitting, and
+   * the caller does their share until they are up) and resolves once every one is ready.
+   */
+  async startThreads(timeoutMs = 30000): Promise<void> {
+    if (this.threads === 1) return;
+    const pool = this.workers();
+    for (const started = performance.now(); pool.ready < this.threads; ) {
+      if (performance.now() - started > timeoutMs) throw new TensorgradError(`wasm backend: ${this.threads - 1} worker threads did not start within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** The pool of this.threads threads (started on first use), with a scratch block for each. */
@@ -166,12 +187,12 @@ export class WasmBackend extends JsBackend {
 
   /** Frees the storage's block once its storage object is garbage-collected. */
   watch(s: WasmStorage): void {
-    this.reclaim.register(s, [s.ptr, s.bytes], s);
+    this.reclaimer.watch(s, s.ptr, s.bytes);
     s.watched = true;
   }
 
   free(s: WasmStorage): void {
-    if (s.watched) this.reclaim.unregister(s);
+    if (s.watched) this.reclaimer.unwatch(s);
     this.heap.release(s.ptr, s.bytes);
   }
 
@@ -314,17 +335,20 @@ export class WasmBackend extends JsBackend {
     if (!isF32(a)) return super.matmul(a, b);
     const [B, M, K] = a.shape as [number, number, number];
     const N = b.shape[2]!;
+    const T = this.threads;
+    const split = T > 1 && B * M * N * K >= PARALLEL_GEMM_MACS && (B > 1 || M >= 8);
+    // Everything is allocated (the pool's scratch, the output) before taking addresses: an
+    // allocation may collect garbage, and only what is used after it is sure to be alive.
+    const pool = split ? this.workers() : null;
     const out = this.allocate("float32", B * M * N);
     const [sab, sam, sak] = a.strides as [number, number, number];
     const [sbb, sbk, sbn] = b.strides as [number, number, number];
     const [pa, pb] = [this.addr(a), this.addr(b)];
-    const T = this.threads;
-    if (T === 1 || B * M * N * K < PARALLEL_GEMM_MACS || (B === 1 && M < 8)) {
+    if (!pool) {
       this.k.sgemm(B, M, N, K, pa, sab, sam, sak, pb, sbb, sbk, sbn, out.ptr, this.scratch[0]!);
       return out;
     }
     // Split the batch when there is one, else the rows (in whole 4-row tiles); C is [B, M, N].
-    const pool = this.workers();
     const shares: number[][] = [];
     if (B > 1) {
       const per = Math.ceil(B / T);

@@ -1,72 +1,134 @@
 /**
- * The wasm backend's thread pool: Node worker threads that each instantiate the same kernel module
- * over the one shared WebAssembly.Memory, so a kernel call on a worker reads and writes the very
- * tensors the main thread holds. A call hands each worker its share (kernel id + arguments in a
- * small shared control block), runs share 0 on the calling thread, then waits for the rest.
+ * The wasm backend's thread pool: workers (Node worker threads, or Web Workers in a browser page
+ * that is cross-origin isolated) that each instantiate the same kernel module over the one shared
+ * WebAssembly.Memory, so a kernel call on a worker reads and writes the very tensors the main
+ * thread holds. A call hands each worker its share (kernel id + arguments in a small shared
+ * control block), runs share 0 on the calling thread, then waits for the rest.
  *
  * Dispatch cost (DESIGN §5): waking a sleeping worker with Atomics.notify costs tens of µs on a VM,
  * so workers spin briefly on their control word before sleeping — consecutive kernels of a
  * training step find them awake — and callers split only work worth hundreds of µs.
+ *
+ * A worker starts asynchronously (a browser may not even start it until the page's thread yields),
+ * so each one raises a ready flag once its kernels are instantiated, and until then the calling
+ * thread runs that worker's share itself: a call never waits on a worker that is not there.
  */
-import os from "node:os";
-import { Worker } from "node:worker_threads";
 import { TensorgradError } from "../../core/errors.js";
+import { IS_NODE, nodeBuiltin } from "../../core/node.js";
 
 /** Kernels a worker can run, by id (their exports' names). */
 export const POOL_KERNELS = ["sgemm"] as const;
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
-const SLOT = 4; // control words per worker: [sequence, done, kernel id, failed]
+const SLOT = 5; // control words per worker: [sequence, done, kernel id, failed, ready]
 const MAX_ARGS = 32;
 
-// The worker: a CommonJS script (run with eval, so it needs no file of its own next to the build).
-const WORKER_SOURCE = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, control, args, index, kernels } = workerData;
-const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } });
-const table = kernels.map((name) => instance.exports[name]);
-const at = index * ${SLOT};
-const mine = args.subarray(index * ${MAX_ARGS}, (index + 1) * ${MAX_ARGS});
-let seen = 0;
-for (;;) {
-  for (let spins = 0; Atomics.load(control, at) === seen; ) {
-    if (++spins > 2000) { Atomics.wait(control, at, seen); spins = 0; }
+interface WorkerSetup {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: Int32Array;
+  args: Float64Array;
+  index: number;
+  kernels: readonly string[];
+}
+
+/** The worker's loop, as source (it runs in a worker with no files of ours beside it). */
+const SERVE = `
+function serve({ module, memory, control, args, index, kernels }) {
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } });
+  const table = kernels.map((name) => instance.exports[name]);
+  const at = index * ${SLOT};
+  const mine = args.subarray(index * ${MAX_ARGS}, (index + 1) * ${MAX_ARGS});
+  Atomics.store(control, at + 4, 1);
+  let seen = 0;
+  for (;;) {
+    for (let spins = 0; Atomics.load(control, at) === seen; ) {
+      if (++spins > 2000) { Atomics.wait(control, at, seen); spins = 0; }
+    }
+    seen = Atomics.load(control, at);
+    const id = Atomics.load(control, at + 2);
+    if (id < 0) break;
+    try { table[id](...mine); } catch (e) { Atomics.store(control, at + 3, 1); }
+    Atomics.store(control, at + 1, seen);
+    Atomics.notify(control, at + 1);
   }
-  seen = Atomics.load(control, at);
-  const id = Atomics.load(control, at + 2);
-  if (id < 0) break;
-  try { table[id](...mine); } catch (e) { Atomics.store(control, at + 3, 1); }
-  Atomics.store(control, at + 1, seen);
-  Atomics.notify(control, at + 1);
 }
 `;
 
+interface PoolWorker {
+  terminate(): unknown;
+}
+
+interface BrowserWorker extends PoolWorker {
+  postMessage(message: unknown): void;
+}
+type BrowserWorkerClass = new (url: string) => BrowserWorker;
+
+const browser = globalThis as {
+  Worker?: BrowserWorkerClass;
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+  WorkerGlobalScope?: unknown;
+  URL?: { createObjectURL(blob: Blob): string };
+};
+
+/**
+ * Whether threads are possible: a SharedArrayBuffer, and workers to share it with (Node's, or a
+ * browser's when the page is cross-origin isolated: served with COOP same-origin and COEP
+ * require-corp).
+ */
+export const CAN_THREAD =
+  typeof SharedArrayBuffer === "function" &&
+  (IS_NODE ? nodeBuiltin("node:worker_threads") !== null : typeof browser.Worker === "function" && browser.crossOriginIsolated === true);
+
+/** Whether this thread may block in Atomics.wait (a browser page's main thread may not). */
+const CAN_BLOCK = IS_NODE || browser.WorkerGlobalScope !== undefined;
+
 export function defaultThreadCount(): number {
-  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  const os = nodeBuiltin("node:os");
+  if (os) return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, browser.navigator?.hardwareConcurrency ?? 1);
+}
+
+/** Starts a worker running SERVE with `setup`. */
+function startWorker(setup: WorkerSetup): PoolWorker {
+  const threads = nodeBuiltin("node:worker_threads");
+  if (threads) {
+    const worker = new threads.Worker(`${SERVE}\nserve(require("node:worker_threads").workerData);`, { eval: true, workerData: setup });
+    worker.unref(); // an idle pool never keeps the process alive
+    return worker;
+  }
+  const url = browser.URL!.createObjectURL(new Blob([`${SERVE}\nonmessage = (e) => serve(e.data);`], { type: "text/javascript" }));
+  const worker = new browser.Worker!(url);
+  worker.postMessage(setup);
+  return worker;
 }
 
 export class ThreadPool {
-  private readonly workers: Worker[] = [];
+  private readonly workers: PoolWorker[] = [];
   private readonly control: Int32Array;
   private readonly args: Float64Array;
 
   /** `size` threads in all: the caller's own and size − 1 workers. */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, readonly size: number) {
+    if (!CAN_THREAD) throw new TensorgradError("threads need SharedArrayBuffer and workers (in a browser: a cross-origin isolated page)");
     this.control = new Int32Array(new SharedArrayBuffer(size * SLOT * 4));
     this.args = new Float64Array(new SharedArrayBuffer(size * MAX_ARGS * 8));
     for (let index = 1; index < size; index++) {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, control: this.control, args: this.args, index, kernels: POOL_KERNELS },
-      });
-      worker.unref(); // an idle pool never keeps the process alive
-      this.workers.push(worker);
+      this.workers.push(startWorker({ module, memory, control: this.control, args: this.args, index, kernels: POOL_KERNELS }));
     }
   }
 
+  /** Threads ready to take a share: the caller's own and every worker that has started. */
+  get ready(): number {
+    let n = 1;
+    for (let t = 1; t < this.size; t++) n += Atomics.load(this.control, t * SLOT + 4);
+    return n;
+  }
+
   /**
-   * Runs `shares[t]` (the kernel's arguments) on thread t, share 0 on the calling thread, and
-   * returns when every share is done. shares.length ≤ size.
+   * Runs `shares[t]` (the kernel's arguments) on thread t, share 0 and the shares of workers not
+   * yet started on the calling thread, and returns when every share is done. shares.length ≤ size.
    */
   run(kernel: PoolKernel, shares: readonly (readonly number[])[], local: (...args: number[]) => void): void {
     const id = POOL_KERNELS.indexOf(kernel);
@@ -74,17 +136,20 @@ export class ThreadPool {
     for (let t = 1; t < shares.length; t++) {
       const share = shares[t]!;
       if (share.length > MAX_ARGS) throw new TensorgradError(`thread pool: ${kernel} takes at most ${MAX_ARGS} arguments`);
+      if (Atomics.load(this.control, t * SLOT + 4) === 0) continue;
       this.args.set(share, t * MAX_ARGS);
       Atomics.store(this.control, t * SLOT + 2, id);
       started[t] = Atomics.add(this.control, t * SLOT, 1) + 1;
       Atomics.notify(this.control, t * SLOT);
     }
     local(...shares[0]!);
+    for (let t = 1; t < shares.length; t++) if (started[t] === undefined) local(...shares[t]!);
     let failed = false;
     for (let t = 1; t < shares.length; t++) {
+      if (started[t] === undefined) continue;
       const done = t * SLOT + 1;
       for (let spins = 0; Atomics.load(this.control, done) !== started[t]; ) {
-        if (++spins > 100000) {
+        if (CAN_BLOCK && ++spins > 100000) {
           Atomics.wait(this.control, done, Atomics.load(this.control, done), 1);
           spins = 0;
         }

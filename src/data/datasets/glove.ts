@@ -3,8 +3,7 @@
  * row i is the vector of vocab token i (zeros for words the file lacks), ready for
  * nn.Embedding.fromPretrained. The file is streamed, so multi-gigabyte files are fine.
  */
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { requireNode } from "../../core/node.js";
 import { DataError, FormatError } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { tensor } from "../../ops/creation.js";
@@ -25,6 +24,8 @@ export async function loadGlove(path: string, vocab: Vocab, { lowercase = false 
   let rows: Float32Array | null = null;
   const hit = new Uint8Array(vocab.length);
   let lineNo = 0;
+  const { createReadStream } = requireNode("node:fs", "loadGlove");
+  const { createInterface } = requireNode("node:readline", "loadGlove");
   const stream = createReadStream(path, "utf8");
   const opened = new Promise<void>((resolve, reject) => {
     stream.once("open", () => resolve());

@@ -2,8 +2,7 @@
  * The IDX format of MNIST and Fashion-MNIST: a magic number (0, 0, type, rank), big-endian int32
  * dims, then the data. Gzipped files (by content, whatever their name) are inflated first.
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { requireNode } from "../../core/node.js";
 import { FormatError } from "../../core/errors.js";
 
 export interface IdxArray {
@@ -25,7 +24,7 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
   let buf = bytes;
   if (buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
-      buf = gunzipSync(buf);
+      buf = requireNode("node:zlib", "reading gzipped IDX data").gunzipSync(buf);
     } catch (e) {
       throw new FormatError(`${name}: gzip data is corrupt or truncated (${(e as Error).message})`);
     }
@@ -49,7 +48,7 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
 export function readIdx(path: string): IdxArray {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = requireNode("node:fs", "readIdx").readFileSync(path);
   } catch (e) {
     throw new FormatError(`cannot read IDX file ${path}: ${(e as Error).message}`);
   }

@@ -2,8 +2,7 @@
  * IMDB reviews, from either layout users have: the `aclImdb` folder (train|test × pos|neg text
  * files) as torchtext reads it, or Keras' `imdb.npz` word-index sequences with load_data's options.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { requireNode } from "../../core/node.js";
 import { DataError, FormatError } from "../../core/errors.js";
 import { Dataset } from "../dataset.js";
 import { readNpz } from "./npy.js";
@@ -16,6 +15,8 @@ export class IMDB extends Dataset<[string, number]> {
   /** `root` is the aclImdb folder or the folder that contains it. */
   constructor({ root, train = true }: { root: string; train?: boolean }) {
     super();
+    const { existsSync, readdirSync, readFileSync } = requireNode("node:fs", "IMDB");
+    const path = requireNode("node:path", "IMDB");
     const base = existsSync(path.join(root, "aclImdb")) ? path.join(root, "aclImdb") : root;
     const split = path.join(base, train ? "train" : "test");
     for (const [label, sub] of [[0, "neg"], [1, "pos"]] as const) {

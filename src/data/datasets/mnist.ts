@@ -3,8 +3,7 @@
  * with torchvision's options. Nothing is downloaded: a missing file is an error that says where we
  * looked and which file is expected. FashionMNIST finds Debian's dataset-fashion-mnist by default.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
+import { requireNode } from "../../core/node.js";
 import { DataError, FormatError } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { tensor } from "../../ops/creation.js";
@@ -66,6 +65,8 @@ const FILES = {
 
 /** Finds `name` or `name.gz` in the candidate directories, or explains what is missing where. */
 function locate(dirs: string[], name: string, dataset: string): string {
+  const { existsSync } = requireNode("node:fs", dataset);
+  const path = requireNode("node:path", dataset);
   for (const dir of dirs) {
     for (const candidate of [name, `${name}.gz`]) {
       const p = path.join(dir, candidate);
@@ -76,6 +77,7 @@ function locate(dirs: string[], name: string, dataset: string): string {
 }
 
 function load(dataset: string, root: string, train: boolean): { pixels: Uint8Array; labels: Int32Array; h: number; w: number } {
+  const path = requireNode("node:path", dataset);
   const dirs = [root, path.join(root, dataset, "raw"), path.join(root, "raw")];
   const [imgName, lblName] = train ? FILES.train : FILES.test;
   const imgPath = locate(dirs, imgName, dataset);

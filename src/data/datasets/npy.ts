@@ -3,7 +3,7 @@
  * for Keras' imdb.npz, whose sequences are object arrays — a minimal unpickler that understands
  * what np.save writes for an object array of lists of ints (pickle protocols 2–5).
  */
-import { readFileSync } from "node:fs";
+import { requireNode } from "../../core/node.js";
 import { unzipSync } from "fflate";
 import { DataError, FormatError } from "../../core/errors.js";
 
@@ -64,7 +64,7 @@ export function parseNpy(bytes: Uint8Array, name = "npy data"): NpyArray {
 export function readNpz(path: string): Record<string, NpyArray> {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(readFileSync(path));
+    files = unzipSync(requireNode("node:fs", "readNpz").readFileSync(path));
   } catch (e) {
     throw new (e instanceof Error && "code" in e && (e as NodeJS.ErrnoException).code === "ENOENT" ? DataError : FormatError)(
       `${path}: cannot read as .npz (${(e as Error).message})`,

