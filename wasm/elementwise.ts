@@ -130,6 +130,36 @@ function compare(op: i32, a: f32, b: f32): u8 {
   }
 }
 
+function compareSimd(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case EQ: return f32x4.eq(a, b);
+    case NE: return f32x4.ne(a, b);
+    case LT: return f32x4.lt(a, b);
+    case LE: return f32x4.le(a, b);
+    case GT: return f32x4.gt(a, b);
+    default: return f32x4.ge(a, b);
+  }
+}
+
+/** out[i] = a[i] op b[i] as bytes; four lane masks narrow to four bytes (0 or 1) per step. */
+function compareRow(op: i32, a: usize, sa: isize, b: usize, sb: isize, out: usize, n: i32): void {
+  let i = 0;
+  if ((sa == 1 || sa == 0) && (sb == 1 || sb == 0)) {
+    const va0 = v128.load32_splat(a);
+    const vb0 = v128.load32_splat(b);
+    const one = i8x16.splat(1);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      const mask = compareSimd(op, sa == 1 ? v128.load(a + off) : va0, sb == 1 ? v128.load(b + off) : vb0);
+      const half = i16x8.narrow_i32x4_s(mask, mask);
+      v128.store32_lane(out + <usize>i, v128.and(i8x16.narrow_i16x8_s(half, half), one), 0);
+    }
+  }
+  for (; i < n; i++) {
+    store<u8>(out + <usize>i, compare(op, load<f32>(a + (<usize>(<isize>i * sa) << 2)), load<f32>(b + (<usize>(<isize>i * sb) << 2))));
+  }
+}
+
 /** out = a op b; arithmetic ops write float32, comparisons write bytes (bool). */
 export function binary(
   op: i32, a: usize, b: usize, out: usize,
@@ -145,9 +175,7 @@ export function binary(
         const pa = a + (<usize>(<isize>i0 * a0 + <isize>i1 * a1 + <isize>i2 * a2) << 2);
         const pb = b + (<usize>(<isize>i0 * b0 + <isize>i1 * b1 + <isize>i2 * b2) << 2);
         if (cmp) {
-          for (let i = 0; i < n3; i++) {
-            store<u8>(o + <usize>i, compare(op, load<f32>(pa + (<usize>(<isize>i * a3) << 2)), load<f32>(pb + (<usize>(<isize>i * b3) << 2))));
-          }
+          compareRow(op, pa, a3, pb, b3, o, n3);
           o += <usize>n3;
         } else {
           binaryRow(op, pa, a3, pb, b3, o, n3);

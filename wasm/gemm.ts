@@ -75,7 +75,7 @@ function packB(b: usize, sbk: isize, sbn: isize, N: i32, j0: i32, nc: i32, k0: i
 
 /** a·b + c: one fused multiply-add where relaxed SIMD is enabled (a build flag), else mul then add. */
 @inline
-function madd(a: v128, b: v128, c: v128): v128 {
+export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }

@@ -11,6 +11,28 @@ function endInside(dx: i32, stride: i32, W: i32, OW: i32, lo: i32): i32 {
   return max(lo, min(OW, W - dx <= 0 ? 0 : (W - dx - 1) / stride + 1));
 }
 
+/** dst[0, n) ← src[0, n) (float32): short runs, where memory.copy's call costs more than the copy. */
+@inline
+function copyRun(dst: usize, src: usize, n: i32): void {
+  let q = 0;
+  for (; q + 4 <= n; q += 4) v128.store(dst + (<usize>q << 2), v128.load(src + (<usize>q << 2)));
+  for (; q < n; q++) store<f32>(dst + (<usize>q << 2), load<f32>(src + (<usize>q << 2)));
+}
+
+/** dst[0, n) += src[0, n) (float32). */
+@inline
+function addRun(dst: usize, src: usize, n: i32): void {
+  let q = 0;
+  for (; q + 4 <= n; q += 4) {
+    const at = dst + (<usize>q << 2);
+    v128.store(at, f32x4.add(v128.load(at), v128.load(src + (<usize>q << 2))));
+  }
+  for (; q < n; q++) {
+    const at = dst + (<usize>q << 2);
+    store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>q << 2)));
+  }
+}
+
 /** cols ← x [N,C,H,W] (strides in elements), padValue outside the input. */
 export function im2col(
   x: usize, sn: isize, sc: isize, sh: isize, sw: isize,
@@ -36,7 +58,7 @@ export function im2col(
               const row = plane + (<usize>(<isize>y * sh) << 2);
               for (let q = 0; q < qlo; q++) store<f32>(o + (<usize>q << 2), padValue);
               if (sw == 1 && strw == 1) {
-                memory.copy(o + (<usize>qlo << 2), row + (<usize>(qlo + dx) << 2), <usize>(qhi - qlo) << 2);
+                copyRun(o + (<usize>qlo << 2), row + (<usize>(qlo + dx) << 2), qhi - qlo);
               } else {
                 for (let q = qlo; q < qhi; q++) store<f32>(o + (<usize>q << 2), load<f32>(row + (<usize>(<isize>(q * strw + dx) * sw) << 2)));
               }
@@ -68,9 +90,13 @@ export function col2im(
             const y = p * strh - padh + i * dilh;
             if (y >= 0 && y < H) {
               const row = plane + (<usize>(y * W) << 2);
-              for (let q = qlo; q < qhi; q++) {
-                const at = row + (<usize>(q * strw + dx) << 2);
-                store<f32>(at, load<f32>(at) + load<f32>(s + (<usize>q << 2)));
+              if (strw == 1) {
+                addRun(row + (<usize>(qlo + dx) << 2), s + (<usize>qlo << 2), qhi - qlo);
+              } else {
+                for (let q = qlo; q < qhi; q++) {
+                  const at = row + (<usize>(q * strw + dx) << 2);
+                  store<f32>(at, load<f32>(at) + load<f32>(s + (<usize>q << 2)));
+                }
               }
             }
             s += <usize>OW << 2;

@@ -195,6 +195,27 @@ for (const name of tg.listBackends()) {
         const rout = reference.matmul(view(reference, da, [2, M, K], as), view(reference, db, [2, K, N], [0, N, 1]));
         same(read(b, out, [2, M, N]), read(reference, rout, [2, M, N]), `matmul ${M}×${K}·${K}×${N} transposed=${transposed}`, 1e-4);
       }
+      // GEMMs with small outputs and both operands contiguous along K (the dot-product kernel):
+      // odd M and N, K past and short of the SIMD width, B batched or broadcast.
+      for (const [m, n, k] of [[6, 9, 676], [7, 5, 19], [16, 54, 121], [1, 3, 16]] as const) {
+        const aData = values("float32", 3 * m * k);
+        const bData = values("float32", 3 * n * k);
+        for (const bBatch of [n * k, 0]) {
+          const args = (be: Backend) => [view(be, aData, [3, m, k], [m * k, k, 1]), view(be, bData, [3, k, n], [bBatch, 1, k])] as const;
+          same(read(b, b.matmul(...args(b)), [3, m, n]), read(reference, reference.matmul(...args(reference)), [3, m, n]), `matmul ${m}×${k}·(${n}×${k})ᵀ batch stride ${bBatch}`, 1e-4);
+        }
+      }
+      // Comparisons over odd widths, broadcast both ways, with NaN and equal values.
+      const cmpData = Float32Array.from({ length: 37 }, (_, i) => (i % 7 === 3 ? NaN : (i % 5) - 2));
+      const cmpRow = Float32Array.from([0, NaN, -1, 2, 0, 1, -2, 0, 1, 0, 0], (v) => v);
+      for (const op of ["eq", "ne", "lt", "le", "gt", "ge"] as BinaryOp[]) {
+        for (const [shape, sa, sb] of [[[37], [1], [1]], [[37, 11], [1, 0], [0, 1]], [[11, 37], [0, 1], [1, 0]]] as [number[], number[], number[]][]) {
+          const args = (be: Backend) => [view(be, cmpData, shape, sa), view(be, shape[0] === 37 && shape.length === 1 ? cmpData.slice().reverse() : cmpRow, shape, sb)] as const;
+          const got = b.binary(op, ...args(b));
+          const want = reference.binary(op, ...args(reference));
+          assert.deepEqual(Array.from(b.toArray({ storage: got, shape, strides: shape.length === 1 ? [1] : [shape[1]!, 1], offset: 0 })), Array.from(reference.toArray({ storage: want, shape, strides: shape.length === 1 ? [1] : [shape[1]!, 1], offset: 0 })), `${op} ${shape}`);
+        }
+      }
       // Elementwise with row and column broadcasts and odd widths.
       const dx = values("float32", 37 * 23);
       const dr = values("float32", 23);

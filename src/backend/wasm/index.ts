@@ -31,6 +31,7 @@ interface Kernels {
   GEMM_SCRATCH_BYTES: WebAssembly.Global;
   heapBase(): number;
   sgemm(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, sak: number, b: Ptr, sbb: number, sbk: number, sbn: number, c: Ptr, scratch: Ptr): void;
+  sgemmDot(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, b: Ptr, sbb: number, sbn: number, c: Ptr): void;
   unary(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
   binary(op: number, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
   where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
@@ -77,6 +78,9 @@ const isF32 = (v: View) => v.storage.dtype === "float32";
  * of µs on a VM, and on this 2-vCPU machine a GEMM of the seed MLP (6.4M) ran slower split than not.
  */
 const PARALLEL_GEMM_MACS = 1 << 23;
+
+/** Outputs per matrix up to which a GEMM whose operands are both contiguous along K runs as dot products (wasm/dot.ts). */
+const DOT_MAX_OUTPUTS = 1024;
 
 export interface WasmBackendOptions {
   /**
@@ -344,6 +348,10 @@ export class WasmBackend extends JsBackend {
     const [sab, sam, sak] = a.strides as [number, number, number];
     const [sbb, sbk, sbn] = b.strides as [number, number, number];
     const [pa, pb] = [this.addr(a), this.addr(b)];
+    if (!pool && sak === 1 && sbk === 1 && M * N <= DOT_MAX_OUTPUTS && K >= 16) {
+      this.k.sgemmDot(B, M, N, K, pa, sab, sam, pb, sbb, sbn, out.ptr);
+      return out;
+    }
     if (!pool) {
       this.k.sgemm(B, M, N, K, pa, sab, sam, sak, pb, sbb, sbk, sbn, out.ptr, this.scratch[0]!);
       return out;
@@ -463,10 +471,11 @@ export class WasmBackend extends JsBackend {
   override col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage {
     if (!isF32(cols)) return super.col2im(cols, channels, size, g);
     const n = cols.shape[0]!;
-    const flat = this.copy(cols) as WasmStorage;
     const out = this.allocate("float32", n * channels * size[0] * size[1]);
-    this.k.col2im(flat.ptr, ...this.geometry(n, channels, size, g), out.ptr);
-    flat.release();
+    // The kernel reads contiguous columns: a strided view is copied first.
+    const flat = isContiguous(cols.shape, cols.strides) ? null : (this.copy(cols) as WasmStorage);
+    this.k.col2im(flat ? flat.ptr : this.addr(cols), ...this.geometry(n, channels, size, g), out.ptr);
+    flat?.release();
     return out;
   }
 }
