@@ -5,6 +5,7 @@ export { sgemmDot } from "./dot";
 export { unary, binary, where, convert } from "./elementwise";
 export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward } from "./reduce";
 export { im2col, col2im } from "./windows";
+export { maxPool2x2 } from "./pooling";
 
 /** First byte after the kernels' static data (maths tables): the JS heap allocates above it. */
 export function heapBase(): usize {

@@ -183,4 +183,10 @@ export interface Backend {
   gruCell?(xProj: View, hProj: View, h: View): [Storage, Storage];
   /** Its vector–Jacobian product: → [dxProj, dhProj, dh]. */
   gruCellBackward?(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage];
+  /**
+   * Optional fused routine: max pooling of a contiguous float32 [N, C, H, W] view over 2×2 windows
+   * with stride 2 → [values [N, C, ⌊H/2⌋, ⌊W/2⌋], int32 indices of each window's first maximum
+   * (NaN first) within its H·W plane]; the gradient is a scatter-add at those indices.
+   */
+  maxPool2x2?(x: View): [Storage, Storage];
 }

@@ -50,6 +50,15 @@ export function gruCell(xProj: Tensor, hProj: Tensor, h: Tensor): Tensor {
 }
 
 /**
+ * Max pooling of [N, C, H, W] over 2×2 windows with stride 2, as one fused primitive on backends
+ * that offer it; null elsewhere (the caller unfolds windows and takes their max).
+ */
+export function maxPool2x2(x: Tensor): Tensor | null {
+  if (!x.backend.maxPool2x2 || x.dtype !== "float32" || x.ndim !== 4 || x.shape[2]! < 2 || x.shape[3]! < 2) return null;
+  return applyMulti("maxPool2x2", [x.contiguous()], {})[0]!;
+}
+
+/**
  * Layer normalisation without the affine part, (x − mean)/√(var + eps) over the trailing `size`
  * elements, as one fused primitive on backends that offer it; null elsewhere (the caller composes).
  */

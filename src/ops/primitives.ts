@@ -43,6 +43,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   lstmCell: None;
   /** Multi-output, fused (backends offering Backend.gruCell): [hNext, act] from [xProj, hProj, h]. */
   gruCell: None;
+  /** Multi-output, fused (backends offering Backend.maxPool2x2): [values, indices] of 2×2 stride-2 max pooling of [N, C, H, W]. */
+  maxPool2x2: None;
   im2col: { geometry: WindowGeometry; padValue: number };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
   // Views: no kernel, same storage.
@@ -55,8 +57,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
 export type PrimitiveName = keyof PrimitiveAttrs;
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split" | "lstmCell" | "gruCell";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "lstmCell", "gruCell"]);
+export type MultiOutputPrimitive = "split" | "lstmCell" | "gruCell" | "maxPool2x2";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "lstmCell", "gruCell", "maxPool2x2"]);
 
 type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => K extends MultiOutputPrimitive ? Tensor[] : Tensor;
 
@@ -125,6 +127,11 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     const [N, H] = h!.shape as [number, number];
     const [hNext, act] = h!.backend.gruCell!(xProj!, hProj!, h!);
     return [fromStorage(hNext, [N, H]), fromStorage(act, [N, 3 * H])];
+  },
+  maxPool2x2: ([x]) => {
+    const [N, C, H, W] = x!.shape as [number, number, number, number];
+    const [values, indices] = x!.backend.maxPool2x2!(x!);
+    return [fromStorage(values, [N, C, H >> 1, W >> 1]), fromStorage(indices, [N, C, (H >> 1) * (W >> 1)])];
   },
   im2col: ([x], { geometry, padValue }) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];

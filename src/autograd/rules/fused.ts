@@ -2,11 +2,20 @@
 import { isGradEnabled } from "../grad-mode.js";
 import { Tensor } from "../../core/tensor.js";
 import { contiguousStrides } from "../../core/shape.js";
-import { zerosLike } from "../../ops/creation.js";
+import { zeros, zerosLike } from "../../ops/creation.js";
+import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "lstmCell" | "gruCell"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "lstmCell" | "gruCell" | "maxPool2x2"> = {
+  // Each window's gradient goes to its first maximum: a scatter-add into the input's H·W planes
+  // (composed of ordinary ops, so it also serves createGraph).
+  maxPool2x2: ([g], { inputs: [x], outputs: [, indices] }) => {
+    if (!g) return [null];
+    const [N, C, H, W] = x!.shape as [number, number, number, number];
+    const planes = zeros([N, C, H * W], { dtype: x!.dtype });
+    return [scatterAdd(planes, 2, indices!, g.reshape(N, C, -1)).reshape(N, C, H, W)];
+  },
   // x̂ = (x − μ)·r, r = 1/√(var + eps): dx = r·(g − mean(g) − x̂·mean(g·x̂)) along the last dim.
   layerNorm: (g, { inputs: [x], attrs: { eps } }) => {
     const b = x!.backend;

@@ -50,6 +50,7 @@ interface Kernels {
   gruCellBackward(act: Ptr, hProj: Ptr, h: Ptr, dhNext: Ptr, dxProj: Ptr, dhProj: Ptr, dh: Ptr, N: number, H: number): void;
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
+  maxPool2x2(x: Ptr, planes: number, H: number, W: number, out: Ptr, idx: Ptr): void;
   im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
   col2im(cols: Ptr, ...geometry: number[]): void;
 }
@@ -437,6 +438,14 @@ export class WasmBackend extends JsBackend {
     const [dx, dhp, dh] = [this.allocate("float32", N * 3 * H), this.allocate("float32", N * 3 * H), this.allocate("float32", N * H)];
     this.k.gruCellBackward(this.addr(act), this.addr(hProj), this.addr(h), this.addr(dhNext), dx.ptr, dhp.ptr, dh.ptr, N, H);
     return [dx, dhp, dh];
+  }
+
+  maxPool2x2(x: View): [Storage, Storage] {
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    const L = N * C * (H >> 1) * (W >> 1);
+    const [out, idx] = [this.allocate("float32", L), this.allocate("int32", L)];
+    this.k.maxPool2x2(this.addr(x), N * C, H, W, out.ptr, idx.ptr);
+    return [out, idx];
   }
 
   /** Uninitialised heap storage for the reference loops that fill every element (concat). */

@@ -6,6 +6,7 @@
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { ones, tensor } from "../../ops/creation.js";
+import { maxPool2x2 } from "../../ops/fused.js";
 import { pad } from "../../ops/movement.js";
 import { pair, unfold, type Pair } from "../../ops/windows.js";
 
@@ -63,6 +64,9 @@ function windowsOf(x: Tensor, w: Windows, value: number, extraValue = value): Te
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): Tensor {
   const [input, unbatched] = as4d(x, "maxPool2d");
   const w = windows(input, kernelSize, opts, "maxPool2d");
+  const twoByTwo = [w.k, w.s].every(([a, b]) => a === 2 && b === 2) && [w.p, w.extra].every(([a, b]) => a === 0 && b === 0);
+  const fused = twoByTwo ? maxPool2x2(input) : null; // MaxPool2d(2), in one kernel where the backend has it
+  if (fused) return unbatched ? fused.squeeze(0) : fused;
   // max with indices: the gradient goes to the first maximum of each window, as in PyTorch.
   const out = windowsOf(input, w, -Infinity).max(2).values.reshape(input.shape[0]!, input.shape[1]!, ...w.out);
   return unbatched ? out.squeeze(0) : out;

@@ -1,0 +1,68 @@
+// Max pooling over 2×2 windows with stride 2 (MaxPool2d(2), the common case) in one pass: each
+// window's maximum and the index, in its H·W plane, of its first maximum in raster order, a NaN
+// winning as it does in argmax. Four windows at a time: two input rows, each loaded as eight
+// floats and split into even and odd columns, give the four taps of four windows.
+
+/** Mask of lanes where candidate c replaces best: greater, or the first NaN. */
+@inline
+function replaces(c: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(c, best), v128.andnot(f32x4.ne(c, c), f32x4.ne(best, best)));
+}
+
+@inline
+function replacesScalar(c: f32, best: f32): bool {
+  return c > best || (c != c && best == best);
+}
+
+/** x contiguous [planes, H, W] → out [planes, OH, OW] and idx (int32, same shape); OH = ⌊H/2⌋, OW = ⌊W/2⌋. */
+export function maxPool2x2(x: usize, planes: i32, H: i32, W: i32, out: usize, idx: usize): void {
+  const OH = H >> 1, OW = W >> 1;
+  const rowBytes = <usize>W << 2;
+  const lanes = i32x4(0, 2, 4, 6);
+  let o = out, k = idx;
+  for (let n = 0; n < planes; n++) {
+    const plane = x + <usize>n * <usize>H * rowBytes;
+    for (let p = 0; p < OH; p++) {
+      const r0 = plane + <usize>(2 * p) * rowBytes;
+      const r1 = r0 + rowBytes;
+      const rowStart = 2 * p * W;
+      let q = 0;
+      for (; q + 4 <= OW; q += 4) {
+        const at = <usize>(2 * q) << 2;
+        const u0 = v128.load(r0 + at), u1 = v128.load(r0 + at + 16);
+        const w0 = v128.load(r1 + at), w1 = v128.load(r1 + at + 16);
+        let best = i8x16.shuffle(u0, u1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        let tap = i32x4.splat(0);
+        const t01 = i8x16.shuffle(u0, u1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        const t10 = i8x16.shuffle(w0, w1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        const t11 = i8x16.shuffle(w0, w1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        let m = replaces(t01, best);
+        best = v128.bitselect(t01, best, m);
+        tap = v128.bitselect(i32x4.splat(1), tap, m);
+        m = replaces(t10, best);
+        best = v128.bitselect(t10, best, m);
+        tap = v128.bitselect(i32x4.splat(W), tap, m);
+        m = replaces(t11, best);
+        best = v128.bitselect(t11, best, m);
+        tap = v128.bitselect(i32x4.splat(W + 1), tap, m);
+        v128.store(o, best);
+        v128.store(k, i32x4.add(i32x4.add(i32x4.splat(rowStart + 2 * q), lanes), tap));
+        o += 16;
+        k += 16;
+      }
+      for (; q < OW; q++) {
+        const at = <usize>(2 * q) << 2;
+        let best = load<f32>(r0 + at);
+        let tap = 0;
+        const t01 = load<f32>(r0 + at + 4), t10 = load<f32>(r1 + at), t11 = load<f32>(r1 + at + 4);
+        if (replacesScalar(t01, best)) { best = t01; tap = 1; }
+        if (replacesScalar(t10, best)) { best = t10; tap = W; }
+        if (replacesScalar(t11, best)) { best = t11; tap = W + 1; }
+        store<f32>(o, best);
+        store<i32>(k, rowStart + 2 * q + tap);
+        o += 4;
+        k += 4;
+      }
+    }
+  }
+}
