@@ -23,9 +23,13 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Runs fn `warmup` times unmeasured, then `reps` times; returns the median milliseconds. */
-export async function timeMs(fn: () => unknown | Promise<unknown>, { warmup = 2, reps = 5 } = {}): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
+/** Runs fn unmeasured (see below), then `reps` times; returns the median milliseconds. */
+export async function timeMs(fn: () => unknown | Promise<unknown>, { warmup = 2, reps = 5, warmupMs = 1000 } = {}): Promise<number> {
+  // At least `warmup` calls and `warmupMs` of them: V8 keeps re-optimising a hot path for a while
+  // (a fresh process ran the seed CNN step 30–50% slower for its first few hundred steps), and
+  // the steady state is what we compare, for every implementation alike.
+  const start = performance.now();
+  for (let i = 0; i < warmup || performance.now() - start < warmupMs; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
