@@ -36,10 +36,16 @@ test("fused 2×2 max pooling equals the unfolded one: values and gradients, ties
   }
 });
 
-test("fused 2×2 max pooling: the module on unbatched input, and second-order gradients", () => {
+test("fused 2×2 max pooling: the module on unbatched input, other geometries, second-order gradients", () => {
   const image = tg.randn([3, 9, 10]).tolist(); // unbatched [C, H, W]
   const [fused, composed] = ["wasm", "js"].map((b) => onBackend(b, () => new tg.nn.MaxPool2d(2).forward(tg.tensor(image)).tolist()));
   assert.deepEqual(fused, composed);
+  // Geometries near 2×2 that are not it (dilation, padding, ceil mode, stride 1) keep the unfolded path.
+  const variants: tg.nn.functional.PoolOptions[] = [{ dilation: 2 }, { padding: 1 }, { ceilMode: true }, { stride: 1 }];
+  for (const opts of variants) {
+    const [a, b] = ["wasm", "js"].map((be) => onBackend(be, () => tg.nn.functional.maxPool2d(tg.tensor(image), 2, opts).tolist()));
+    assert.deepEqual(a, b, JSON.stringify(opts));
+  }
   // Second order through the pooling: d/dx Σ (∂/∂x Σ pool(x)³)².
   const data = tg.randn([1, 2, 4, 6]).tolist();
   const [d2w, d2r] = ["wasm", "js"].map((b) =>

@@ -73,7 +73,6 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 const isF32 = (v: View) => v.storage.dtype === "float32";
 
-
 /**
  * Multiply-adds below which a GEMM stays on the calling thread: waking a sleeping worker costs tens
  * of µs on a VM, and on this 2-vCPU machine a GEMM of the seed MLP (6.4M) ran slower split than not.

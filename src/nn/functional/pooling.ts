@@ -61,11 +61,14 @@ function windowsOf(x: Tensor, w: Windows, value: number, extraValue = value): Te
   return unfold(padded, w.k, { stride: w.s, dilation: w.d }).reshape(N, C, w.k[0] * w.k[1], w.out[0] * w.out[1]);
 }
 
+/** MaxPool2d(2)'s windows: 2×2, stride 2, no padding, dilation or ceil-mode extra. */
+const isTwoByTwo = (w: Windows) =>
+  [w.k, w.s].every(([a, b]) => a === 2 && b === 2) && [w.p, w.extra].every(([a, b]) => a === 0 && b === 0) && w.d.every((d) => d === 1);
+
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): Tensor {
   const [input, unbatched] = as4d(x, "maxPool2d");
   const w = windows(input, kernelSize, opts, "maxPool2d");
-  const twoByTwo = [w.k, w.s].every(([a, b]) => a === 2 && b === 2) && [w.p, w.extra].every(([a, b]) => a === 0 && b === 0);
-  const fused = twoByTwo ? maxPool2x2(input) : null; // MaxPool2d(2), in one kernel where the backend has it
+  const fused = isTwoByTwo(w) ? maxPool2x2(input) : null; // one kernel where the backend has it
   if (fused) return unbatched ? fused.squeeze(0) : fused;
   // max with indices: the gradient goes to the first maximum of each window, as in PyTorch.
   const out = windowsOf(input, w, -Infinity).max(2).values.reshape(input.shape[0]!, input.shape[1]!, ...w.out);
