@@ -197,7 +197,7 @@ for (const name of tg.listBackends()) {
       }
       // GEMMs with small outputs and both operands contiguous along K (the dot-product kernel):
       // odd M and N, K past and short of the SIMD width, B batched or broadcast.
-      for (const [m, n, k] of [[6, 9, 676], [7, 5, 19], [16, 54, 121], [1, 3, 16]] as const) {
+      for (const [m, n, k] of [[6, 9, 676], [7, 5, 19], [16, 54, 121], [1, 3, 16], [41, 130, 67]] as const) {
         const aData = values("float32", 3 * m * k);
         const bData = values("float32", 3 * n * k);
         for (const bBatch of [n * k, 0]) {

@@ -19,6 +19,8 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
       [tg.randn([301, 257]), tg.randn([257, 190])], // rows, with a partial last tile
       [tg.randn([190, 301]).t(), tg.randn([190, 77])], // rows of a transposed operand
       [tg.randn([5, 120, 130]), tg.randn([130, 99])], // batches (W broadcast)
+      [tg.randn([300, 200]), tg.randn([180, 200]).t()], // both contiguous along K (the dot-product kernel), by rows
+      [tg.randn([6, 120, 130]), tg.randn([110, 130]).t()], // the same by batches
     ];
     tg.setNumThreads(1);
     const one = cases.map(([a, b]) => a.matmul(b).tolist());

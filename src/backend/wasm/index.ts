@@ -79,8 +79,12 @@ const isF32 = (v: View) => v.storage.dtype === "float32";
  */
 const PARALLEL_GEMM_MACS = 1 << 23;
 
-/** Outputs per matrix up to which a GEMM whose operands are both contiguous along K runs as dot products (wasm/dot.ts). */
-const DOT_MAX_OUTPUTS = 1024;
+/**
+ * Outputs per matrix up to which a one-thread GEMM whose operands are both contiguous along K runs
+ * as dot products (wasm/dot.ts) rather than packing B's transposed panels: measured faster or level
+ * on every such shape tried, from 6×9 (a conv weight gradient) to 256×512 (K = 784).
+ */
+const DOT_MAX_OUTPUTS = 1 << 17;
 
 export interface WasmBackendOptions {
   /**
@@ -339,39 +343,36 @@ export class WasmBackend extends JsBackend {
     if (!isF32(a)) return super.matmul(a, b);
     const [B, M, K] = a.shape as [number, number, number];
     const N = b.shape[2]!;
+    const [sab, sam, sak] = a.strides as [number, number, number];
+    const [sbb, sbk, sbn] = b.strides as [number, number, number];
+    const dot = sak === 1 && sbk === 1 && M * N <= DOT_MAX_OUTPUTS && K >= 16;
     const T = this.threads;
     const split = T > 1 && B * M * N * K >= PARALLEL_GEMM_MACS && (B > 1 || M >= 8);
     // Everything is allocated (the pool's scratch, the output) before taking addresses: an
     // allocation may collect garbage, and only what is used after it is sure to be alive.
     const pool = split ? this.workers() : null;
     const out = this.allocate("float32", B * M * N);
-    const [sab, sam, sak] = a.strides as [number, number, number];
-    const [sbb, sbk, sbn] = b.strides as [number, number, number];
-    const [pa, pb] = [this.addr(a), this.addr(b)];
-    if (!pool && sak === 1 && sbk === 1 && M * N <= DOT_MAX_OUTPUTS && K >= 16) {
-      this.k.sgemmDot(B, M, N, K, pa, sab, sam, pb, sbb, sbn, out.ptr);
-      return out;
-    }
+    const [pa, pb, pc] = [this.addr(a), this.addr(b), out.ptr];
+    // Work [b0, b0 + nb) × rows [i0, i0 + m): the whole product, or one thread's share of it.
+    const part = (b0: number, nb: number, i0: number, m: number, t: number) => {
+      const [a0, b1, c0] = [pa + 4 * (b0 * sab + i0 * sam), pb + 4 * b0 * sbb, pc + 4 * (b0 * M + i0) * N];
+      return dot ? [nb, m, N, K, a0, sab, sam, b1, sbb, sbn, c0] : [nb, m, N, K, a0, sab, sam, sak, b1, sbb, sbk, sbn, c0, this.scratch[t]!];
+    };
+    const kernel = dot ? "sgemmDot" : "sgemm";
     if (!pool) {
-      this.k.sgemm(B, M, N, K, pa, sab, sam, sak, pb, sbb, sbk, sbn, out.ptr, this.scratch[0]!);
+      (this.k[kernel] as (...args: number[]) => void)(...part(0, B, 0, M, 0));
       return out;
     }
-    // Split the batch when there is one, else the rows (in whole 4-row tiles); C is [B, M, N].
+    // Split the batch when there is one, else the rows (in whole 4-row tiles); each output element
+    // is computed as on one thread, so the result does not depend on the thread count.
     const shares: number[][] = [];
-    if (B > 1) {
-      const per = Math.ceil(B / T);
-      for (let b0 = 0, t = 0; b0 < B; b0 += per, t++) {
-        const n = Math.min(per, B - b0);
-        shares.push([n, M, N, K, pa + 4 * b0 * sab, sab, sam, sak, pb + 4 * b0 * sbb, sbb, sbk, sbn, out.ptr + 4 * b0 * M * N, this.scratch[t]!]);
-      }
-    } else {
-      const per = Math.ceil(M / T / 4) * 4;
-      for (let i0 = 0, t = 0; i0 < M; i0 += per, t++) {
-        const m = Math.min(per, M - i0);
-        shares.push([1, m, N, K, pa + 4 * i0 * sam, sab, sam, sak, pb, sbb, sbk, sbn, out.ptr + 4 * i0 * N, this.scratch[t]!]);
-      }
+    const per = B > 1 ? Math.ceil(B / T) : Math.ceil(M / T / 4) * 4;
+    const total = B > 1 ? B : M;
+    for (let at = 0, t = 0; at < total; at += per, t++) {
+      const n = Math.min(per, total - at);
+      shares.push(B > 1 ? part(at, n, 0, M, t) : part(0, 1, at, n, t));
     }
-    pool.run("sgemm", shares, this.k.sgemm);
+    pool.run(kernel, shares, this.k[kernel] as (...args: number[]) => void);
     return out;
   }
 
