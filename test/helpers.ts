@@ -35,6 +35,17 @@ export function eachBackend(fn: (name: string) => void): void {
   for (const name of tg.listBackends()) fn(name);
 }
 
+/** fn's result with `name` as the current backend (the previous one restored after). */
+export function onBackend<T>(name: string, fn: () => T): T {
+  const previous = tg.getBackend().name;
+  tg.setBackend(name);
+  try {
+    return fn();
+  } finally {
+    tg.setBackend(previous);
+  }
+}
+
 /** A tensor as the fixture generators write it (null stands for a non-finite value). */
 export interface Encoded {
   shape: number[];

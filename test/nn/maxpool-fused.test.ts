@@ -6,16 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
-
-function onBackend<T>(name: string, fn: () => T): T {
-  const previous = tg.getBackend().name;
-  tg.setBackend(name);
-  try {
-    return fn();
-  } finally {
-    tg.setBackend(previous);
-  }
-}
+import { onBackend } from "../helpers.js";
 
 test("fused 2×2 max pooling equals the unfolded one: values and gradients, ties, NaN, odd sizes", () => {
   for (const [H, W] of [[6, 8], [7, 13], [2, 2], [26, 26]] as const) {

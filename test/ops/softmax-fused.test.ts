@@ -5,16 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
-
-function onBackend<T>(name: string, fn: () => T): T {
-  const previous = tg.getBackend().name;
-  tg.setBackend(name);
-  try {
-    return fn();
-  } finally {
-    tg.setBackend(previous);
-  }
-}
+import { onBackend } from "../helpers.js";
 
 const same = (a: number[], b: number[], what: string, tol = 1e-6) =>
   a.forEach((v, i) => assert.ok(Object.is(v, b[i]) || Math.abs(v - b[i]!) <= tol * Math.max(1, Math.abs(b[i]!)), `${what}[${i}]: ${v} vs ${b[i]}`));
