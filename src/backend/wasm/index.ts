@@ -398,31 +398,33 @@ export class WasmBackend extends JsBackend {
     return [dgates, dc];
   }
 
+  /** A view as rows of its last dim: [rows, columns]. */
+  private static rows(v: View): [number, number] {
+    const C = v.shape[v.shape.length - 1]!;
+    return [numel(v.shape) / Math.max(C, 1), C];
+  }
+
   softmax(x: View, log: boolean): Storage {
-    const C = x.shape[x.shape.length - 1]!;
     const out = this.allocate("float32", numel(x.shape));
-    this.k.softmaxRows(this.addr(x), out.ptr, numel(x.shape) / Math.max(C, 1), C, log);
+    this.k.softmaxRows(this.addr(x), out.ptr, ...WasmBackend.rows(x), log);
     return out;
   }
 
   softmaxBackward(y: View, g: View, log: boolean): Storage {
-    const C = y.shape[y.shape.length - 1]!;
     const dx = this.allocate("float32", numel(y.shape));
-    this.k.softmaxRowsBackward(this.addr(y), this.addr(g), dx.ptr, numel(y.shape) / Math.max(C, 1), C, log);
+    this.k.softmaxRowsBackward(this.addr(y), this.addr(g), dx.ptr, ...WasmBackend.rows(y), log);
     return dx;
   }
 
   layerNorm(x: View, eps: number): Storage {
-    const C = x.shape[x.shape.length - 1]!;
     const out = this.allocate("float32", numel(x.shape));
-    this.k.layerNormRows(this.addr(x), out.ptr, numel(x.shape) / Math.max(C, 1), C, eps);
+    this.k.layerNormRows(this.addr(x), out.ptr, ...WasmBackend.rows(x), eps);
     return out;
   }
 
   layerNormBackward(x: View, g: View, eps: number): Storage {
-    const C = x.shape[x.shape.length - 1]!;
     const dx = this.allocate("float32", numel(x.shape));
-    this.k.layerNormRowsBackward(this.addr(x), this.addr(g), dx.ptr, numel(x.shape) / Math.max(C, 1), C, eps);
+    this.k.layerNormRowsBackward(this.addr(x), this.addr(g), dx.ptr, ...WasmBackend.rows(x), eps);
     return dx;
   }
 

@@ -90,6 +90,8 @@ export function defaultThreadCount(): number {
   return Math.max(1, browser.navigator?.hardwareConcurrency ?? 1);
 }
 
+let workerUrl: string | null = null;
+
 /** Starts a worker running SERVE with `setup`. */
 function startWorker(setup: WorkerSetup): PoolWorker {
   const threads = nodeBuiltin("node:worker_threads");
@@ -98,8 +100,9 @@ function startWorker(setup: WorkerSetup): PoolWorker {
     worker.unref(); // an idle pool never keeps the process alive
     return worker;
   }
-  const url = browser.URL!.createObjectURL(new Blob([`${SERVE}\nonmessage = (e) => serve(e.data);`], { type: "text/javascript" }));
-  const worker = new browser.Worker!(url);
+  // One script URL for the page's lifetime: the source never changes.
+  workerUrl ??= browser.URL!.createObjectURL(new Blob([`${SERVE}\nonmessage = (e) => serve(e.data);`], { type: "text/javascript" }));
+  const worker = new browser.Worker!(workerUrl);
   worker.postMessage(setup);
   return worker;
 }
