@@ -69,7 +69,7 @@ test("a synchronous loop without scopes is collected as it runs (Node): the memo
   tg.setBackend("wasm");
   try {
     const backend = tg.getBackend() as WasmBackend;
-    assert.ok(backend.reclaimer.synchronous, "V8 in Node offers gc() and cleanupSome() to a fresh context");
+    assert.ok(backend.reclaimer.synchronous, "Node offers gc() (--expose-gc) and a microtask checkpoint (vm afterEvaluate)");
     const collections = backend.reclaimer.collections;
     // 3,000 steps of 2 MiB of garbage each: 6 GiB in all, beyond the 4 GiB a wasm32 memory can hold.
     const x = tg.ones([256, 1024]);

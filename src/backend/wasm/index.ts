@@ -195,12 +195,11 @@ export class WasmBackend extends JsBackend {
 
   /** Frees the storage's block once its storage object is garbage-collected. */
   watch(s: WasmStorage): void {
-    this.reclaimer.watch(s, s.ptr, s.bytes);
-    s.watched = true;
+    s.watched = this.reclaimer.watch(s, s.ptr, s.bytes);
   }
 
   free(s: WasmStorage): void {
-    if (s.watched) this.reclaimer.unwatch(s);
+    if (s.watched) this.reclaimer.unwatch(s.watched);
     this.heap.release(s.ptr, s.bytes);
   }
 

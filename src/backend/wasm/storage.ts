@@ -3,6 +3,7 @@ import type { AnyTypedArray, DType } from "../../core/dtype.js";
 import { TensorgradError } from "../../core/errors.js";
 import { JsStorage } from "../js/index.js";
 import type { WasmBackend } from "./index.js";
+import type { Watch } from "./reclaim.js";
 
 export const VIEW = {
   float32: Float32Array,
@@ -15,8 +16,8 @@ export class WasmStorage extends JsStorage {
   private view: AnyTypedArray | null = null;
   private viewOf: ArrayBuffer | null = null;
   private address: number | null;
-  /** Registered with the backend's FinalizationRegistry (see WasmBackend.watch). */
-  watched = false;
+  /** Set once the backend's reclaimer watches this storage (see WasmBackend.watch). */
+  watched: Watch | null = null;
 
   constructor(
     readonly wasm: WasmBackend,
