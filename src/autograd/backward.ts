@@ -6,7 +6,7 @@ import type { Tensor } from "../core/tensor.js";
 import { onesLike } from "../ops/creation.js";
 import { add, cast } from "../ops/elementwise.js";
 import { clone } from "../ops/movement.js";
-import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
+import { withGradEnabled } from "./grad-mode.js";
 import { RULES } from "./rules/index.js";
 import type { MultiVjpRule, RuleContext, VjpRule } from "./rules/types.js";
 import type { Node } from "./tape.js";
@@ -93,9 +93,7 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
     seed = cast(gradient, root.dtype).detach();
   }
 
-  const before = isGradEnabled();
-  setGradEnabled(createGraph);
-  try {
+  withGradEnabled(createGraph, () => {
     if (root.gradFn === null) {
       accumulate(root, seed, createGraph);
       return;
@@ -143,9 +141,7 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
         node.inputs = [];
       }
     }
-  } finally {
-    setGradEnabled(before);
-  }
+  });
 }
 
 /**

@@ -6,6 +6,7 @@
 import { TensorgradError } from "./errors.js";
 
 interface Builtins {
+  "node:async_hooks": typeof import("node:async_hooks");
   "node:child_process": typeof import("node:child_process");
   "node:fs": typeof import("node:fs");
   "node:module": typeof import("node:module");

@@ -44,6 +44,34 @@ describe("autograd", () => {
     assert.throws(() => y.sum().backward(), tg.AutogradError);
   });
 
+  test("an async noGrad confines the mode to its own awaits: a concurrent training loop still records", async () => {
+    const w = tg.ones([3], { requiresGrad: true });
+    const tick = () => new Promise((r) => setTimeout(r, 1));
+    const evaluate = tg.noGrad(async () => {
+      const seen: boolean[] = [];
+      for (let i = 0; i < 5; i++) {
+        await tick();
+        seen.push(tg.isGradEnabled(), w.mul(2).requiresGrad);
+        seen.push(tg.enableGrad(() => w.mul(2).requiresGrad)); // a synchronous scope inside an async one
+      }
+      return seen;
+    });
+    const train = (async () => {
+      let steps = 0;
+      for (let i = 0; i < 5; i++) {
+        await tick();
+        w.mul(w).sum().backward(); // throws if this chain saw the other's noGrad
+        steps++;
+      }
+      return steps;
+    })();
+    const [seen, steps] = await Promise.all([evaluate, train]);
+    assert.deepEqual(seen, Array.from({ length: 5 }, () => [false, false, true]).flat());
+    assert.equal(steps, 5);
+    assert.equal(tg.isGradEnabled(), true);
+    assert.throws(() => tg.noGrad(() => Promise.resolve(1)), /async function/);
+  });
+
   test("only leaves keep .grad, unless retainGrad()", () => {
     const x = tg.tensor([1, 2], { requiresGrad: true });
     const h = x.mul(3);
