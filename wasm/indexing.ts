@@ -3,15 +3,14 @@
 // otherwise the position of the first bad one (the JS side throws IndexError naming it).
 
 const ARGMAX = 0;
-/** What indexAt returns for an index outside [-size, size). */
+/** What indexAt returns for an index outside [0, size) (negative indices are errors, as in PyTorch's gather). */
 const OUT_OF_RANGE: i32 = -2147483648;
 
-/** The int32 index at element `at` of the index buffer, wrapped from negative, or OUT_OF_RANGE. */
+/** The int32 index at element `at` of the index buffer, or OUT_OF_RANGE. */
 @inline
 function indexAt(index: usize, at: isize, size: i32): i32 {
   const v = load<i32>(index + (<usize>at << 2));
-  if (v < -size || v >= size) return OUT_OF_RANGE;
-  return v < 0 ? v + size : v;
+  return v < 0 || v >= size ? OUT_OF_RANGE : v;
 }
 
 /** out[g] (int32) = index of the first max/min of x along the last dim (n elements, stride sn); NaN wins. */

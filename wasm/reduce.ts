@@ -155,18 +155,22 @@ export function softmaxRowsBackward(y: usize, g: usize, dx: usize, R: i32, C: i3
 let rowMean: f64 = 0;
 let rowRstd: f64 = 0;
 
-/** Mean and 1/√(variance + eps) of one row, in float64 (two passes, as the composed ops). */
+/**
+ * Mean and 1/√(variance + eps) of one row, summed in float64 (two passes, as the composed ops) and
+ * rounded to float32 as the composed ops' tensors and PyTorch's float32 kernel hold them: a
+ * variance past float32's range is +∞ there, so its row normalises to 0 on every backend.
+ */
 function rowStats(p: usize, C: i32, eps: f64): void {
   let s: f64 = 0;
   for (let j = 0; j < C; j++) s += <f64>load<f32>(p + (<usize>j << 2));
-  const mean = s / <f64>C;
+  const mean = <f64><f32>(s / <f64>C);
   let v: f64 = 0;
   for (let j = 0; j < C; j++) {
     const d = <f64>load<f32>(p + (<usize>j << 2)) - mean;
     v += d * d;
   }
   rowMean = mean;
-  rowRstd = 1 / Math.sqrt(v / <f64>C + eps);
+  rowRstd = 1 / Math.sqrt(<f64><f32>(<f64><f32>(v / <f64>C) + eps));
 }
 
 /** Layer normalisation of each contiguous row of x [R, C] (no affine part): (x − mean)·rstd. */

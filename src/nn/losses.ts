@@ -29,6 +29,11 @@ function sameShape(input: Tensor, target: Tensor, op: string): void {
   }
 }
 
+/** Scores and probabilities must be floating (PyTorch: "log_softmax" not implemented for 'Long'). */
+function floatingInput(input: Tensor, op: string): void {
+  if (!isFloating(input.dtype)) throw new DTypeError(`${op}: input must be floating point (scores or log-probabilities), got ${input.dtype} of shape ${fmtShape(input.shape)}; use .float()`);
+}
+
 /** Moves the class dim (1) last and flattens: [N, C, d1, …] → [N·d1·…, C]. */
 function classesLast(x: Tensor): Tensor {
   if (x.ndim <= 2) return x.ndim === 1 ? x.unsqueeze(0) : x;
@@ -46,6 +51,7 @@ export interface NllOptions {
 /** Picks −logp[i, target_i] per sample; weighted mean divides by the summed weights of kept samples. */
 export function nllLoss(logp: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = "mean" }: NllOptions = {}): Tensor {
   const op = "nllLoss";
+  floatingInput(logp, op);
   if (target.dtype !== "int32") throw new DTypeError(`${op}: class-index targets must be int32, got ${target.dtype}`);
   const C = logp.ndim === 1 ? logp.shape[0]! : logp.shape[1]!;
   const expected = logp.ndim === 1 ? [] : [logp.shape[0]!, ...logp.shape.slice(2)];
@@ -61,8 +67,9 @@ export function nllLoss(logp: Tensor, target: Tensor, { weight = null, ignoreInd
   const hi = safe.numel() ? safe.max().item() : 0;
   if (lo < 0 || hi >= C) throw new ValueError(`${op}: target ${lo < 0 ? lo : hi} is out of bounds for ${C} classes`);
   const picked = flat.gather(1, safe.unsqueeze(1)).squeeze(1).neg(); // [M]
-  const w = (weight ? weight.indexSelect(0, safe) : picked.detach().mul(0).add(1)).mul(keep);
-  const losses = picked.mul(w);
+  const w = weight ? weight.indexSelect(0, safe).mul(keep) : keep.to(picked.dtype);
+  // where, not a product with w: an ignored sample's loss is 0 even when its logp is −∞ (PyTorch).
+  const losses = where(keep, picked.mul(w), 0);
   if (reduction === "none") return losses.reshape(target.shape as number[]);
   if (reduction === "sum") return losses.sum();
   if (reduction !== "mean") throw new ValueError(`${op}: reduction must be 'none', 'mean' or 'sum', got '${String(reduction)}'`);
@@ -80,6 +87,7 @@ export interface CrossEntropyOptions extends NllOptions {
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const { weight = null, ignoreIndex = -100, reduction = "mean", labelSmoothing = 0 } = opts;
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  floatingInput(input, "crossEntropy");
   const classDim = input.ndim === 1 ? 0 : 1;
   const C = input.shape[classDim]!;
   const logp = input.logSoftmax(classDim);

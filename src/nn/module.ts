@@ -8,7 +8,8 @@
  */
 import { releaseGrad } from "../autograd/backward.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, TensorgradError, fmtShape } from "../core/errors.js";
+import { DTypeError, ShapeError, TensorgradError, fmtShape } from "../core/errors.js";
+import { isFloating, type DType } from "../core/dtype.js";
 import { shapesEqual } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { Parameter } from "./parameter.js";
@@ -122,6 +123,45 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
 
   buffers(recurse = true): Tensor[] {
     return [...this.namedBuffers("", recurse)].map(([, b]) => b);
+  }
+
+  // ---- dtype conversion -----------------------------------------------------------------------
+
+  /**
+   * Casts every floating parameter and buffer to `dtype` (PyTorch's `module.to(dtype)`): each
+   * becomes a new Parameter (shared ones stay shared), so create the optimizer afterwards.
+   */
+  to(dtype: DType): this {
+    if (!isFloating(dtype)) throw new DTypeError(`${this.constructor.name}.to: a module converts to a floating dtype (float32, float64), got ${dtype}`);
+    const replaced = new Map<Tensor, Tensor>();
+    const convert = <T extends Tensor>(t: T, make: (t: Tensor) => T): T => {
+      if (!isFloating(t.dtype) || t.dtype === dtype) return t;
+      let out = replaced.get(t) as T | undefined;
+      if (!out) replaced.set(t, (out = noGrad(() => make(t.to(dtype)))));
+      return out;
+    };
+    for (const m of this.modules()) {
+      m.discover();
+      for (const [name, p] of m.params) if (p) m.params.set(name, convert(p, (t) => new Parameter(t, p.requiresGrad)));
+      for (const [name, b] of m.bufs) if (b) m.bufs.set(name, convert(b, (t) => t));
+      // Layers read their tensors from fields too (this.weight): point those at the new ones.
+      const fields = m as unknown as Record<string, unknown>;
+      for (const [key, value] of Object.entries(m)) {
+        const now = replaced.get(value as Tensor);
+        if (now) fields[key] = now;
+      }
+    }
+    return this;
+  }
+
+  /** `to("float64")`. */
+  double(): this {
+    return this.to("float64");
+  }
+
+  /** `to("float32")`. */
+  float(): this {
+    return this.to("float32");
   }
 
   // ---- modes and gradients --------------------------------------------------------------------

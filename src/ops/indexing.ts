@@ -24,11 +24,21 @@ function checkAlong(x: Tensor, d: number, index: Tensor, op: string): void {
   }
 }
 
-/** out[i][j][k] = x[i][index[i][j][k]][k] for dim = 1, and likewise for other dims. */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  const d = normalizeDim(dim, x.ndim, "gather");
-  checkAlong(x, d, checkIndex(index, "gather"), "gather");
-  return apply("gather", [x, index], { dim: d });
+/** Runs a kernel whose indices are checked where they are read, naming the op the user called. */
+function naming<T>(op: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof IndexError && !e.message.startsWith(`${op}:`)) throw new IndexError(`${op}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** out[i][j][k] = x[i][index[i][j][k]][k] for dim = 1, and likewise for other dims; indices in [0, size). */
+export function gather(x: Tensor, dim: number, index: Tensor, op = "gather"): Tensor {
+  const d = normalizeDim(dim, x.ndim, op);
+  checkAlong(x, d, checkIndex(index, op), op);
+  return naming(op, () => apply("gather", [x, index], { dim: d }));
 }
 
 /** A copy of x with src[i][j][k] added at x[i][index[i][j][k]][k] (dim = 1). */
@@ -43,18 +53,18 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   index.shape.forEach((n, i) => {
     if (s.shape[i] !== n) s = narrow(s, i, 0, n);
   });
-  return apply("scatterAdd", [x, index, s], { dim: d });
+  return naming("scatterAdd", () => apply("scatterAdd", [x, index, s], { dim: d }));
 }
 
-/** Selects entries of x along dim by a 1-D index (embedding lookups). */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+/** Selects entries of x along dim by a 1-D index (embedding lookups); indices in [0, size). */
+export function indexSelect(x: Tensor, dim: number, index: Tensor, op = "indexSelect"): Tensor {
   const d = normalizeDim(dim, x.ndim, "indexSelect");
-  checkIndex(index, "indexSelect");
-  if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 0-D or 1-D, got shape ${fmtShape(index.shape)}`);
+  checkIndex(index, op);
+  if (index.ndim > 1) throw new ShapeError(`${op}: index must be 0-D or 1-D, got shape ${fmtShape(index.shape)}`);
   const n = index.numel();
   const outShape = x.shape.map((s, i) => (i === d ? n : s));
   const along = reshape(index, x.shape.map((_, i) => (i === d ? n : 1)));
-  return gather(x, d, expand(along, outShape));
+  return gather(x, d, expand(along, outShape), op);
 }
 
 /** x with `value` wherever mask is true; mask broadcasts to x's shape. */

@@ -1,6 +1,6 @@
 /**
  * Float64 gradchecks for the recurrent cells and steps, attention, and whole sequence layers with
- * respect to their inputs (float32 weights promote exactly into the float64 computation).
+ * respect to their inputs (the modules converted with .double(), as PyTorch requires).
  */
 import { describe, test } from "node:test";
 import * as tg from "../../src/index.js";
@@ -22,19 +22,19 @@ describe("sequence gradchecks (float64)", () => {
   });
 
   test("cells", () => {
-    const lstm = new nn.LSTMCell(3, 2);
+    const lstm = new nn.LSTMCell(3, 2).double();
     check((x, h, c) => flat(...lstm.forward(x, [h!, c!])), [d(2, 3), d(2, 2), d(2, 2)]);
-    const gru = new nn.GRUCell(3, 2);
+    const gru = new nn.GRUCell(3, 2).double();
     check((x, h) => gru.forward(x, h), [d(2, 3), d(2, 2)]);
   });
 
   test("LSTM (2 layers, bidirectional), GRU with lengths", () => {
-    const lstm = new nn.LSTM(2, 2, { numLayers: 2, bidirectional: true, batchFirst: true });
+    const lstm = new nn.LSTM(2, 2, { numLayers: 2, bidirectional: true, batchFirst: true }).double();
     check((x) => {
       const [out, [h, c]] = lstm.forward(x);
       return flat(out as Tensor, h, c);
     }, [d(2, 3, 2)]);
-    const gru = new nn.GRU(2, 3);
+    const gru = new nn.GRU(2, 3).double();
     check((x) => {
       const [out, h] = gru.forward(nn.packPaddedSequence(x, [3, 1]));
       return flat((out as tg.nn.PackedSequence).data, h);
@@ -49,22 +49,22 @@ describe("sequence gradchecks (float64)", () => {
   });
 
   test("MultiheadAttention and Transformer layers", () => {
-    const mha = new nn.MultiheadAttention(4, 2, { batchFirst: true });
+    const mha = new nn.MultiheadAttention(4, 2, { batchFirst: true }).double();
     const kpm = tg.tensor([[false, false, true], [false, false, false]]);
     check((q, k, v) => {
       const [out, w] = mha.forward(q, k!, v!, { keyPaddingMask: kpm });
       return flat(out, w!);
     }, [d(2, 2, 4), d(2, 3, 4), d(2, 3, 4)]);
-    const enc = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, batchFirst: true, normFirst: true });
+    const enc = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, batchFirst: true, normFirst: true }).double();
     check((x) => enc.forward(x, { isCausal: true }), [d(2, 3, 4)]);
-    const dec = new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 8, dropout: 0 });
+    const dec = new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 8, dropout: 0 }).double();
     check((t, m) => dec.forward(t, m!), [d(2, 1, 4), d(3, 1, 4)]);
   });
 
   test("positional encodings", () => {
     const sin = new nn.SinusoidalPositionalEncoding(6, { maxLen: 10, dropout: 0 });
     check((x) => sin.forward(x), [d(2, 4, 6)]);
-    const learned = new nn.LearnedPositionalEmbedding(6, { maxLen: 10 });
+    const learned = new nn.LearnedPositionalEmbedding(6, { maxLen: 10 }).double();
     check((x) => learned.forward(x), [d(2, 4, 6)]);
   });
 });

@@ -270,10 +270,9 @@ export class JsBackend implements Backend {
     const idx = new Int32Array(oi.length);
     for (let i = 0; i < oi.length; i++) {
       const v = di[oi[i]!]!;
-      if (v < -size || v >= size) {
-        throw new IndexError(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
-      }
-      idx[i] = v < 0 ? v + size : v;
+      // Negative indices are errors here, as in PyTorch's gather/scatter/index_select.
+      if (v < 0 || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+      idx[i] = v;
     }
     return { base, idx };
   }

@@ -3,15 +3,31 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.
 import type { Tensor } from "../../core/tensor.js";
 import { rand } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
+import { indexSelect } from "../../ops/indexing.js";
+import { isFloating } from "../../core/dtype.js";
 
 /** x·Wᵀ + b with W of shape [out, in] (PyTorch's layout). */
+/**
+ * A layer's input must have its weight's floating dtype (PyTorch: "mat1 and mat2 must have the same
+ * dtype"): an int32 batch is not converted silently.
+ */
+export function checkInputDtype(op: string, x: Tensor, weight: Tensor): void {
+  if (x.dtype !== weight.dtype) {
+    const hint = isFloating(x.dtype) ? `.to("${weight.dtype}")` : ".float()";
+    throw new DTypeError(`${op}: input of dtype ${x.dtype} (shape ${fmtShape(x.shape)}) does not match the weight's ${weight.dtype}; convert it with ${hint}`);
+  }
+}
+
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkInputDtype("linear", x, weight);
   const out = x.matmul(weight.t());
   return bias ? out.add(bias) : out;
 }
 
 /** y = x1ᵀ·A·x2 + b for each output feature; weight is [out, in1, in2]. */
 export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkInputDtype("bilinear", x1, weight);
+  checkInputDtype("bilinear", x2, weight);
   const [O, I1, I2] = weight.shape as [number, number, number];
   if (x1.shape[x1.ndim - 1] !== I1 || x2.shape[x2.ndim - 1] !== I2) {
     throw new ShapeError(`bilinear: inputs of shapes ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)} do not match weight ${fmtShape(weight.shape)}`);
@@ -51,7 +67,7 @@ export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
 export function embedding(ids: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor {
   if (ids.dtype !== "int32") throw new DTypeError(`embedding: ids must be an int32 tensor, got ${ids.dtype} of shape ${fmtShape(ids.shape)}`);
   const flat = ids.reshape(-1);
-  let rows = weight.indexSelect(0, flat);
+  let rows = indexSelect(weight, 0, flat, "embedding"); // ids in [0, num): negative ids are errors, as in PyTorch
   if (paddingIdx !== undefined && paddingIdx !== null) {
     const pad = paddingIdx < 0 ? paddingIdx + weight.shape[0]! : paddingIdx;
     rows = where(flat.eq(pad).unsqueeze(1), weight.detach().indexSelect(0, flat), rows);

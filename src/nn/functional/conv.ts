@@ -3,6 +3,7 @@ import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { pad } from "../../ops/movement.js";
 import { fold, pair, unfold, type Pair } from "../../ops/windows.js";
+import { checkInputDtype } from "./basic.js";
 
 export type Padding = Pair | "same" | "valid";
 
@@ -39,6 +40,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const [input, unbatched] = batched(x, 2, op);
   const groups = opts.groups ?? 1;
   if (weight.ndim !== 4) throw new ShapeError(`${op}: weight must be [out, in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
+  checkInputDtype(op, input, weight);
   const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
   const [N, C] = input.shape as [number, number];
   if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0 || O % groups !== 0) {
@@ -101,6 +103,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   const [input, unbatched] = batched(x, 2, op);
   const groups = opts.groups ?? 1;
   if (weight.ndim !== 4) throw new ShapeError(`${op}: weight must be [in, out/groups, kh, kw], got ${fmtShape(weight.shape)}`);
+  checkInputDtype(op, input, weight);
   const [Cin, Og, kh, kw] = weight.shape as [number, number, number, number];
   const [N, C, H, W] = input.shape as [number, number, number, number];
   if (C !== Cin) throw new ShapeError(`${op}: expected input with ${Cin} channels (weight ${fmtShape(weight.shape)}), got input of shape ${fmtShape(x.shape)}`);
