@@ -12,6 +12,7 @@ import { TensorgradError } from "../core/errors.js";
 import { manualSeed } from "../core/rng.js";
 import { tensor } from "../ops/creation.js";
 import { loadModel } from "../keras/serialization.js";
+import { readableFolder } from "../io/atomic.js";
 import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
 import { PROGRAMS, RECIPES } from "./recipes.js";
@@ -66,7 +67,7 @@ function main(argv: string[]): void {
   const choice = { fashion: o.fashion!, ...(o.data ? { data: o.data } : {}), ...(o.limit ? { limit: num("limit") } : {}) };
   const modelDir = () => {
     const dir = positionals[0] ?? fail(`${command}: give the directory of a saved model`);
-    if (!existsSync(path.join(dir, "model.json"))) fail(`${command}: ${dir} holds no model.json (save one with train --save DIR)`);
+    if (!existsSync(path.join(readableFolder(dir), "model.json"))) fail(`${command}: ${dir} holds no model.json (save one with train --save DIR)`);
     return dir;
   };
   switch (command) {

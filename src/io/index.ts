@@ -1,3 +1,3 @@
 /** tg.io — reading and writing weights in formats other tools read. */
 export { saveSafetensors, loadSafetensors, readSafetensors, parseSafetensors, encodeSafetensors } from "./safetensors.js";
-export { writeFileAtomic } from "./atomic.js";
+export { writeFileAtomic, writeFolderAtomic, readableFolder, sweepTemporaries } from "./atomic.js";

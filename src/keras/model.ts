@@ -13,8 +13,8 @@ import { cat } from "../ops/movement.js";
 import { Module, type StateDict } from "../nn/module.js";
 import { DataLoader } from "../data/dataloader.js";
 import { IterableDataset, TensorDataset } from "../data/dataset.js";
-import { saveSafetensors } from "../io/safetensors.js";
-import { writeFileAtomic } from "../io/atomic.js";
+import { encodeSafetensors } from "../io/safetensors.js";
+import { writeFolderAtomic } from "../io/atomic.js";
 import { requireNode } from "../core/node.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
@@ -307,14 +307,22 @@ export abstract class BaseModel implements CallbackModel {
     return { ...this.architecture(), compile: this.compileConfig };
   }
 
-  /** Writes `model.json` (architecture) and `model.safetensors` (weights) into the directory `dir`. */
+  /**
+   * Writes the folder `dir` with `model.json` (architecture) and `model.safetensors` (weights),
+   * replacing a model saved there before as a whole: a kill at any moment leaves the old model or
+   * the new one loadable, never a mix (io/atomic.ts). A folder holding anything but a saved model
+   * is refused rather than replaced.
+   */
   save(dir: string): void {
     if (!this.built) throw new ValueError("save: the model has no weights yet (build it or call it once)");
-    requireNode("node:fs", "save").mkdirSync(dir, { recursive: true });
-    const path = requireNode("node:path", "save");
-    saveSafetensors(path.join(dir, "model.safetensors"), this.weights.stateDict(), { format: "tensorgrad-keras" });
-    // Atomic: readers see the old architecture or the new one.
-    writeFileAtomic(path.join(dir, "model.json"), [new TextEncoder().encode(`${JSON.stringify(this.toJSON(), null, 2)}\n`)]);
+    writeFolderAtomic(
+      dir,
+      {
+        "model.json": [new TextEncoder().encode(`${JSON.stringify(this.toJSON(), null, 2)}\n`)],
+        "model.safetensors": encodeSafetensors(this.weights.stateDict(), { format: "tensorgrad-keras" }),
+      },
+      (names) => names.includes("model.json"),
+    );
   }
 }
 

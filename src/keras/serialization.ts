@@ -2,6 +2,7 @@
 import { requireNode } from "../core/node.js";
 import { DataError, FormatError } from "../core/errors.js";
 import { loadSafetensors } from "../io/safetensors.js";
+import { readableFolder } from "../io/atomic.js";
 import type { Layer, Shape } from "./layer.js";
 import * as L from "./layers.js";
 import { BaseModel, Sequential } from "./model.js";
@@ -80,8 +81,9 @@ function functionalFromSpec(spec: Spec, file: string): Model {
   return new Model({ inputs, outputs, name: spec.config.name });
 }
 
-export function loadModel(dir: string): BaseModel {
+export function loadModel(saved: string): BaseModel {
   const path = requireNode("node:path", "loadModel");
+  const dir = readableFolder(saved); // a save killed mid-swap left the complete old model aside
   const file = path.join(dir, "model.json");
   let spec: Spec;
   try {
