@@ -92,30 +92,87 @@ function decodeTensor(bytes: Uint8Array, dtype: string, shape: number[], name: s
   }
 }
 
+/** The safetensors spec's cap on the JSON header (100 MB): a larger length is a damaged file. */
+const MAX_HEADER = 100_000_000;
+
+interface Entry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+/** One header entry, checked against the spec: dtype name, shape of counts, offsets of the right size. */
+function checkEntry(name: string, info: unknown, file: string): Entry {
+  const where = `${file}: tensor '${name}'`;
+  if (typeof info !== "object" || info === null || Array.isArray(info)) throw new FormatError(`${where}: its header entry is not an object`);
+  const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
+  if (typeof dtype !== "string" || BYTES[dtype] === undefined) throw new FormatError(`${where} has unsupported dtype ${JSON.stringify(dtype)} (known: ${Object.keys(BYTES).join(", ")})`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) throw new FormatError(`${where}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0]! > offsets[1]!) {
+    throw new FormatError(`${where}: data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got ${JSON.stringify(offsets)}`);
+  }
+  const n = (shape as number[]).reduce((a, b) => a * b, 1);
+  const [begin, end] = offsets as [number, number];
+  if (end - begin !== n * BYTES[dtype]!) {
+    throw new FormatError(`${where} of shape [${(shape as number[]).join(", ")}] ${dtype} needs ${n * BYTES[dtype]!} bytes, its offsets give ${end - begin}`);
+  }
+  return { name, dtype, shape: shape as number[], begin, end };
+}
+
+/**
+ * Parses safetensors bytes. Everything is checked against the format's rules before any tensor is
+ * made: the header is a UTF-8 JSON object of at most 100 MB, every entry has a known dtype, a shape
+ * of counts and offsets of the right size, and the offsets tile the data region exactly — in
+ * bounds, without gaps or overlaps (as the spec requires). Errors are FormatErrors naming the file.
+ */
 export function parseSafetensors(bytes: Uint8Array, file = "safetensors data"): { tensors: StateDict; metadata: Record<string, string> } {
   if (bytes.length < 8) throw new FormatError(`${file}: truncated (${bytes.length} bytes; a safetensors file starts with an 8-byte header length)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen > bytes.length - 8) throw new FormatError(`${file}: truncated or not safetensors (header of ${headerLen} bytes, file has ${bytes.length})`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  const headerLen = view.getBigUint64(0, true);
+  if (headerLen > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) {
+    throw new FormatError(`${file}: truncated or not safetensors (header of ${headerLen} bytes at byte 0, file has ${bytes.length}; the format allows ${MAX_HEADER})`);
+  }
+  const n = Number(headerLen);
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
-    throw new FormatError(`${file}: the header is not valid JSON (${(e as Error).message})`);
+    throw new FormatError(`${file}: the header is not valid JSON (bytes 8–${8 + n}, UTF-8) (${(e as Error).message})`);
   }
-  const body = bytes.subarray(8 + headerLen);
-  const tensors: StateDict = {};
+  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new FormatError(`${file}: the header must be a JSON object, got ${JSON.stringify(header).slice(0, 40)}`);
+  const body = bytes.subarray(8 + n);
+  const metadata: Record<string, string> = {};
+  const entries: Entry[] = [];
   for (const [name, info] of Object.entries(header)) {
-    if (name === "__metadata__") continue;
-    const { dtype, shape, data_offsets: [begin, end] } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    const n = shape.reduce((a, b) => a * b, 1);
-    const per = BYTES[dtype];
-    if (per === undefined) throw new FormatError(`${file}: tensor '${name}' has unsupported dtype ${dtype}`);
-    if (end - begin !== n * per) throw new FormatError(`${file}: tensor '${name}' of shape [${shape.join(", ")}] ${dtype} needs ${n * per} bytes, its offsets give ${end - begin}`);
-    if (end > body.length) throw new FormatError(`${file}: truncated: tensor '${name}' ends at byte ${end} of the data, which has ${body.length}`);
-    tensors[name] = decodeTensor(body.subarray(begin, end), dtype, shape, name, file);
+    if (name === "__metadata__") {
+      if (typeof info !== "object" || info === null || Array.isArray(info) || !Object.values(info).every((v) => typeof v === "string")) {
+        throw new FormatError(`${file}: __metadata__ must map strings to strings`);
+      }
+      for (const [k, v] of Object.entries(info)) Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
+    } else entries.push(checkEntry(name, info, file));
   }
-  return { tensors, metadata: (header.__metadata__ as Record<string, string> | undefined) ?? {} };
+  // The offsets must tile [0, body.length): sorted by begin, each starting where the last ended.
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const e of entries) {
+    if (e.begin !== at) {
+      throw new FormatError(`${file}: tensor '${e.name}' starts at data byte ${e.begin}, expected ${at} (${e.begin > at ? "a gap" : "an overlap"} in the data region)`);
+    }
+    at = e.end;
+  }
+  const cut = entries.find((e) => e.end > body.length);
+  if (cut) throw new FormatError(`${file}: truncated: tensor '${cut.name}' ends at byte ${cut.end} of the data, which has ${body.length}`);
+  if (at !== body.length) throw new FormatError(`${file}: ${body.length - at} trailing bytes after the last tensor's data (the format allows none)`);
+  const tensors: StateDict = {};
+  for (const e of entries) {
+    // defineProperty: a tensor named "__proto__" is a key like any other, not the object's prototype.
+    Object.defineProperty(tensors, e.name, { value: decodeTensor(body.subarray(e.begin, e.end), e.dtype, e.shape, e.name, file), enumerable: true, writable: true, configurable: true });
+  }
+  return { tensors, metadata };
 }
 
 export function loadSafetensors(file: string): StateDict {

@@ -1,6 +1,6 @@
 /** tg.keras.loadModel: rebuilds a saved Sequential from model.json and loads model.safetensors. */
 import { requireNode } from "../core/node.js";
-import { DataError, FormatError } from "../core/errors.js";
+import { DataError, FormatError, TensorgradError } from "../core/errors.js";
 import { loadSafetensors } from "../io/safetensors.js";
 import { readableFolder } from "../io/atomic.js";
 import type { Layer, Shape } from "./layer.js";
@@ -44,8 +44,9 @@ const REGISTRY: Record<string, (c: Config) => Layer> = {
 };
 
 function fromConfig(className: string, config: Config): Layer {
-  const make = REGISTRY[className];
-  if (!make) throw new FormatError(`loadModel: unknown layer class '${className}'`);
+  // Own keys only: 'constructor' or '__proto__' is an unknown class, not Object.prototype's.
+  const make = typeof className === "string" && Object.hasOwn(REGISTRY, className) ? REGISTRY[className] : undefined;
+  if (!make) throw new FormatError(`loadModel: unknown layer class ${JSON.stringify(className)} (known: ${Object.keys(REGISTRY).join(", ")})`);
   return make(config);
 }
 
@@ -58,6 +59,10 @@ interface Spec {
     outputs?: string[];
   };
   compile?: { optimizer?: string; loss?: string; metrics?: string[] };
+}
+
+function fail(message: string): never {
+  throw new FormatError(message);
 }
 
 /** Rebuilds a functional graph: inputs by name, then each layer applied to its inbound tensors. */
@@ -77,7 +82,7 @@ function functionalFromSpec(spec: Spec, file: string): Model {
     });
     tensors.set(layer.name, layer.apply(inbound.length === 1 ? inbound[0]! : inbound));
   }
-  const outputs = (spec.config.outputs ?? []).map((n) => tensors.get(n)!);
+  const outputs = (spec.config.outputs ?? []).map((n) => tensors.get(n) ?? fail(`${file}: output '${n}' is not a layer of the model`));
   return new Model({ inputs, outputs, name: spec.config.name });
 }
 
@@ -85,18 +90,48 @@ export function loadModel(saved: string): BaseModel {
   const path = requireNode("node:path", "loadModel");
   const dir = readableFolder(saved); // a save killed mid-swap left the complete old model aside
   const file = path.join(dir, "model.json");
-  let spec: Spec;
+  let text: string;
   try {
-    spec = JSON.parse(requireNode("node:fs", "loadModel").readFileSync(file, "utf8"));
+    text = requireNode("node:fs", "loadModel").readFileSync(file, "utf8");
   } catch (e) {
     throw new DataError(`loadModel: cannot read ${file}: ${(e as Error).message}`);
   }
-  let model: BaseModel;
-  if (spec.className === "Model") model = functionalFromSpec(spec, file);
-  else if (spec.className === "Sequential") model = new Sequential(spec.config.layers.map((l) => fromConfig(l.className, l.config)), { name: spec.config.name });
-  else throw new FormatError(`${file}: cannot load a '${spec.className}' model`);
-  if (!model.built) throw new FormatError(`${file}: the first layer has no inputShape, so the weights cannot be placed`);
-  model.setWeights(loadSafetensors(path.join(dir, "model.safetensors")));
-  if (spec.compile?.loss) model.compile({ loss: spec.compile.loss, ...(spec.compile.optimizer ? { optimizer: spec.compile.optimizer } : {}), metrics: spec.compile.metrics ?? [] });
-  return model;
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch (e) {
+    throw new FormatError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  checkSpec(spec, file);
+  try {
+    let model: BaseModel;
+    if (spec.className === "Model") model = functionalFromSpec(spec, file);
+    else if (spec.className === "Sequential") model = new Sequential(spec.config.layers.map((l) => fromConfig(l.className, l.config)), { name: spec.config.name });
+    else throw new FormatError(`${file}: cannot load a '${spec.className}' model`);
+    if (!model.built) throw new FormatError(`${file}: the first layer has no inputShape, so the weights cannot be placed`);
+    model.setWeights(loadSafetensors(path.join(dir, "model.safetensors")));
+    if (spec.compile?.loss) model.compile({ loss: spec.compile.loss, ...(spec.compile.optimizer ? { optimizer: spec.compile.optimizer } : {}), metrics: spec.compile.metrics ?? [] });
+    return model;
+  } catch (e) {
+    // A config a layer cannot be built from (a damaged or hand-edited file) is the file's fault.
+    if (e instanceof TensorgradError) throw e;
+    throw new FormatError(`${file}: a layer config cannot be built (${(e as Error).message})`);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The shape model.json must have before anything is built from it. */
+function checkSpec(spec: unknown, file: string): asserts spec is Spec {
+  const bad = (what: string) => new FormatError(`${file}: ${what} (not a model.json written by save)`);
+  if (!isObject(spec) || typeof spec.className !== "string" || !isObject(spec.config)) throw bad("expected {className, config}");
+  const { layers, inputs, outputs, name } = spec.config;
+  if (typeof name !== "string") throw bad("config.name must be a string");
+  if (!Array.isArray(layers) || !layers.every((l) => isObject(l) && typeof l.className === "string" && isObject(l.config))) {
+    throw bad("config.layers must be a list of {className, config}");
+  }
+  if (layers.some((l) => l.inbound !== undefined && !(Array.isArray(l.inbound) && l.inbound.every((n: unknown) => typeof n === "string")))) throw bad("a layer's inbound must be a list of names");
+  if (inputs !== undefined && !(Array.isArray(inputs) && inputs.every((i) => isObject(i) && typeof i.name === "string" && Array.isArray(i.shape)))) throw bad("config.inputs must be a list of {name, shape}");
+  if (outputs !== undefined && !(Array.isArray(outputs) && outputs.every((o) => typeof o === "string"))) throw bad("config.outputs must be a list of names");
+  if (spec.compile !== undefined && !isObject(spec.compile)) throw bad("compile must be an object");
 }

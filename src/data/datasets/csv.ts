@@ -58,6 +58,16 @@ export class Table {
   }
 }
 
+/**
+ * Plain decimal numbers only ("-1.5e3", ".5", "7."): JavaScript's Number() would also read "0x1F",
+ * "0b101", "Infinity" and "" as numbers, which no CSV writer means.
+ */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+export function parseDecimal(raw: string): number {
+  return DECIMAL.test(raw) ? Number(raw) : NaN;
+}
+
 function convert(raw: string, type: ColumnType, where: () => string): Cell {
   if (type === "string") return raw;
   if (type === "boolean") {
@@ -66,13 +76,13 @@ function convert(raw: string, type: ColumnType, where: () => string): Cell {
     if (l === "false" || l === "0") return false;
     throw new DataError(`${where()}: '${raw}' is not a boolean`);
   }
-  const v = Number(raw);
-  if (raw.trim() === "" || Number.isNaN(v)) throw new DataError(`${where()}: '${raw}' is not a number`);
+  const v = parseDecimal(raw);
+  if (Number.isNaN(v)) throw new DataError(`${where()}: '${raw}' is not a number (plain decimal notation)`);
   return v;
 }
 
 function infer(values: string[]): ColumnType {
-  if (values.length && values.every((v) => v.trim() !== "" && !Number.isNaN(Number(v)))) return "number";
+  if (values.length && values.every((v) => DECIMAL.test(v))) return "number";
   if (values.length && values.every((v) => /^(true|false)$/i.test(v))) return "boolean";
   return "string";
 }

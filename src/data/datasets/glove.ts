@@ -8,6 +8,7 @@ import { DataError, FormatError } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import type { Vocab } from "../text/vocab.js";
+import { parseDecimal } from "./csv.js";
 
 export interface GloveResult {
   vectors: Tensor;
@@ -24,7 +25,14 @@ export async function loadGlove(path: string, vocab: Vocab, { lowercase = false 
   let rows: Float32Array | null = null;
   const hit = new Uint8Array(vocab.length);
   let lineNo = 0;
-  const { createReadStream } = requireNode("node:fs", "loadGlove");
+  const { createReadStream, statSync } = requireNode("node:fs", "loadGlove");
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    throw new DataError(`loadGlove: cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (!isFile) throw new DataError(`loadGlove: ${path} is not a file (give the path of a GloVe .txt file)`);
   const { createInterface } = requireNode("node:readline", "loadGlove");
   const stream = createReadStream(path, "utf8");
   const opened = new Promise<void>((resolve, reject) => {
@@ -32,7 +40,16 @@ export async function loadGlove(path: string, vocab: Vocab, { lowercase = false 
     stream.once("error", (e) => reject(new DataError(`loadGlove: cannot read ${path}: ${e.message}`)));
   });
   await opened;
-  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+  const lines = createInterface({ input: stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const next = async () => {
+    try {
+      return await lines.next();
+    } catch (e) {
+      throw new DataError(`loadGlove: cannot read ${path} (after line ${lineNo}): ${(e as Error).message}`);
+    }
+  };
+  for (let r = await next(); !r.done; r = await next()) {
+    const line = r.value;
     lineNo++;
     if (!line.trim()) continue;
     const parts = line.trimEnd().split(" ");
@@ -47,7 +64,7 @@ export async function loadGlove(path: string, vocab: Vocab, { lowercase = false 
     const i = wanted.get(lowercase ? word.toLowerCase() : word);
     if (i === undefined || hit[i]) continue;
     for (let k = 0; k < dim; k++) {
-      const v = Number(parts[k + 1]);
+      const v = parseDecimal(parts[k + 1]!);
       if (Number.isNaN(v)) throw new FormatError(`${path}: line ${lineNo}: '${parts[k + 1]}' is not a number`);
       rows![i * dim + k] = v;
     }

@@ -63,15 +63,25 @@ export function loadImdbNpz(file: string, { numWords = null, skipTop = 0, maxlen
   const need = ["x_train", "y_train", "x_test", "y_test"];
   const lacking = need.filter((k) => !arrays[k]);
   if (lacking.length) throw new FormatError(`${file}: missing arrays ${lacking.join(", ")} (expected Keras' imdb.npz)`);
-  const start = (xs: unknown[]) =>
-    xs.map((s) => {
+  const start = (key: string) => {
+    const xs = arrays[key]!.data;
+    if (!Array.isArray(xs)) throw new FormatError(`${file}: ${key} must be an object array of word-index lists, got dtype ${arrays[key]!.dtype}`);
+    return xs.map((s, i) => {
+      if (!Array.isArray(s) || !s.every((w) => Number.isSafeInteger(w) && w >= 0)) throw new FormatError(`${file}: ${key}[${i}] is not a list of non-negative word indices`);
       const words = (s as number[]).map((w) => w + indexFrom);
       return startChar !== null ? [startChar, ...words] : words;
     });
-  const seqTrain = start(arrays.x_train!.data as unknown[]);
-  const seqTest = start(arrays.x_test!.data as unknown[]);
+  };
+  const seqTrain = start("x_train");
+  const seqTest = start("x_test");
+  for (const [x, y] of [["x_train", "y_train"], ["x_test", "y_test"]] as const) {
+    if (arrays[y]!.data.length !== arrays[x]!.data.length) throw new FormatError(`${file}: ${y} holds ${arrays[y]!.data.length} labels for ${arrays[x]!.data.length} sequences`);
+  }
   // As Keras: without numWords the limit is the largest index over train and test (itself excluded).
-  const limit = numWords ?? Math.max(0, ...seqTrain.flat(), ...seqTest.flat());
+  // A loop, not Math.max(...): the real file holds millions of indices, past any argument list.
+  let largest = 0;
+  for (const seqs of [seqTrain, seqTest]) for (const s of seqs) for (const w of s) if (w > largest) largest = w;
+  const limit = numWords ?? largest;
   const prepare = (seqs: number[][], ys: number[]) => {
     let labels = [...ys];
     if (maxlen) {

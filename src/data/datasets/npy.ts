@@ -29,48 +29,132 @@ const NUMERIC: Record<string, { bytes: number; get: (v: DataView, at: number, le
   u8: { bytes: 8, get: (v, a, le) => Number(v.getBigUint64(a, le)) },
 };
 
+const isCount = (v: number) => Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Parses .npy bytes: magic, version 1–3, a header dict with descr, fortran_order and a shape of
+ * counts, then exactly the bytes that shape needs (object arrays: a pickle). Errors are
+ * FormatErrors naming the file and the byte offset.
+ */
 export function parseNpy(bytes: Uint8Array, name = "npy data"): NpyArray {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || magic.some((m, i) => bytes[i] !== m)) throw new FormatError(`${name}: not a .npy file (bad magic)`);
+  if (bytes.length < 10 || magic.some((m, i) => bytes[i] !== m)) throw new FormatError(`${name}: not a .npy file (bad magic at byte 0)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
+  if (major < 1 || major > 3) throw new FormatError(`${name}: unknown .npy format version ${major}.${bytes[7]} at byte 6`);
+  const headerAt = major === 1 ? 10 : 12;
+  if (bytes.length < headerAt) throw new FormatError(`${name}: truncated header length at byte 8`);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const start = (major === 1 ? 10 : 12) + headerLen;
-  if (bytes.length < start) throw new FormatError(`${name}: truncated header`);
-  const header = new TextDecoder().decode(bytes.subarray(major === 1 ? 10 : 12, start));
+  const start = headerAt + headerLen;
+  if (bytes.length < start) throw new FormatError(`${name}: truncated header (${headerLen} bytes from byte ${headerAt}, file has ${bytes.length})`);
+  let header: string;
+  try {
+    header = new TextDecoder(major === 3 ? "utf-8" : "latin1", { fatal: true }).decode(bytes.subarray(headerAt, start));
+  } catch {
+    throw new FormatError(`${name}: the header at byte ${headerAt} is not valid text`);
+  }
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*True/.test(header);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || shapeText === undefined) throw new FormatError(`${name}: unreadable header ${header.trim()}`);
+  if (!descr || shapeText === undefined) throw new FormatError(`${name}: unreadable header ${header.trim().slice(0, 80)}`);
   if (fortran) throw new FormatError(`${name}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`);
-  const shape = shapeText.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  const parts = shapeText.split(",").map((s) => s.trim()).filter(Boolean);
+  const shape = parts.map((s) => (/^\d+L?$/.test(s) ? Number(s.replace("L", "")) : NaN));
+  if (!shape.every(isCount)) throw new FormatError(`${name}: shape (${shapeText}) must hold non-negative integers`);
   const n = shape.reduce((a, b) => a * b, 1);
   if (descr === "|O") {
-    const obj = unpickle(bytes.subarray(start), name) as { state?: unknown[] };
-    const raw = obj.state?.[4];
+    const obj = unpickle(bytes.subarray(start), name) as { state?: unknown[] } | null;
+    const raw = obj?.state?.[4];
     if (!Array.isArray(raw)) throw new FormatError(`${name}: object array pickle has an unexpected layout`);
+    if (raw.length !== n) throw new FormatError(`${name}: the object array holds ${raw.length} items, its shape (${shape.join(", ")}) needs ${n}`);
     return { dtype: "object", shape, data: raw };
   }
-  const spec = NUMERIC[descr.slice(1)];
-  if (!spec) throw new FormatError(`${name}: unsupported dtype ${descr}`);
-  if (bytes.length < start + n * spec.bytes) throw new FormatError(`${name}: truncated: shape (${shape.join(", ")}) needs ${n * spec.bytes} data bytes`);
+  const spec = Object.hasOwn(NUMERIC, descr.slice(1)) ? NUMERIC[descr.slice(1)] : undefined;
+  if (!spec || !"<>|=".includes(descr[0]!)) throw new FormatError(`${name}: unsupported dtype ${descr}`);
+  const need = start + n * spec.bytes;
+  if (bytes.length < need) throw new FormatError(`${name}: truncated: shape (${shape.join(", ")}) needs ${n * spec.bytes} data bytes from byte ${start}, the file has ${bytes.length - start}`);
+  if (bytes.length > need) throw new FormatError(`${name}: ${bytes.length - need} trailing bytes after the data (byte ${need})`);
   const le = descr[0] !== ">";
   const out = descr.slice(1) === "f4" ? new Float32Array(n) : descr.slice(1) === "f8" ? new Float64Array(n) : new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = spec.get(view, start + i * spec.bytes, le);
   return { dtype: descr.slice(1), shape, data: out };
 }
 
-/** All arrays of an .npz archive by name (without the .npy suffix). */
-export function readNpz(path: string): Record<string, NpyArray> {
+/** Deflate inflates at most ~1032:1; a zip entry claiming more than that is damaged, not data. */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * The entries of a zip archive, each checked against its directory record: the size it claims
+ * must be possible for its compressed size (checked before inflating anything), and the inflated
+ * bytes must have that size and CRC-32.
+ */
+export function unzipChecked(bytes: Uint8Array, name: string): Record<string, Uint8Array> {
+  const { crc32 } = requireNode("node:zlib", "reading .npz archives") as unknown as { crc32(data: Uint8Array): number };
+  const claims = new Map<string, { size: number; crc: number }>();
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(requireNode("node:fs", "readNpz").readFileSync(path));
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.originalSize > (f.size + 64) * MAX_DEFLATE_RATIO) {
+          throw new Error(`entry '${f.name}' claims ${f.originalSize} bytes from ${f.size} compressed, more than deflate can produce`);
+        }
+        return true;
+      },
+    });
   } catch (e) {
-    throw new (e instanceof Error && "code" in e && (e as NodeJS.ErrnoException).code === "ENOENT" ? DataError : FormatError)(
-      `${path}: cannot read as .npz (${(e as Error).message})`,
-    );
+    throw new FormatError(`${name}: cannot read as .npz, a zip archive (${(e as Error).message})`);
   }
-  return Object.fromEntries(Object.entries(files).map(([k, v]) => [k.replace(/\.npy$/, ""), parseNpy(v, `${path}:${k}`)]));
+  // fflate reports sizes but checks no CRC: read both from the central directory ourselves.
+  for (const entry of centralDirectory(bytes, name)) claims.set(entry.name, entry);
+  for (const [entry, data] of Object.entries(files)) {
+    const claim = claims.get(entry);
+    if (!claim) throw new FormatError(`${name}: entry '${entry}' is missing from the central directory`);
+    if (data.length !== claim.size) throw new FormatError(`${name}: entry '${entry}' inflates to ${data.length} bytes, its directory record says ${claim.size}`);
+    if ((crc32(data) >>> 0) !== claim.crc) throw new FormatError(`${name}: entry '${entry}' fails its CRC-32 check (damaged data)`);
+  }
+  return files;
+}
+
+/** Name, uncompressed size and CRC-32 of each central-directory record of a zip archive. */
+function centralDirectory(bytes: Uint8Array, name: string): { name: string; size: number; crc: number }[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new FormatError(`${name}: no zip end-of-central-directory record`);
+  const count = view.getUint16(eocd + 10, true);
+  let at = view.getUint32(eocd + 16, true);
+  const out: { name: string; size: number; crc: number }[] = [];
+  for (let k = 0; k < count; k++) {
+    if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) throw new FormatError(`${name}: damaged central directory record ${k} at byte ${at}`);
+    const nameLen = view.getUint16(at + 28, true);
+    const extraLen = view.getUint16(at + 30, true);
+    const commentLen = view.getUint16(at + 32, true);
+    if (at + 46 + nameLen > bytes.length) throw new FormatError(`${name}: damaged central directory record ${k} at byte ${at}`);
+    out.push({ name: new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLen)), size: view.getUint32(at + 24, true), crc: view.getUint32(at + 16, true) });
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+/** All arrays of an .npz archive by name (without the .npy suffix). */
+export function readNpz(path: string): Record<string, NpyArray> {
+  let bytes: Uint8Array;
+  try {
+    bytes = requireNode("node:fs", "readNpz").readFileSync(path);
+  } catch (e) {
+    throw new DataError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const files = unzipChecked(bytes, path);
+  const out: Record<string, NpyArray> = {};
+  for (const [k, v] of Object.entries(files)) {
+    Object.defineProperty(out, k.replace(/\.npy$/, ""), { value: parseNpy(v, `${path}:${k}`), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 /** A pickled object we cannot build in JS: the callable's name, its arguments, and BUILD's state. */
@@ -80,62 +164,100 @@ interface Reduced {
   state?: unknown[];
 }
 
-/** Enough of the pickle machine for numpy object arrays: globals become names, calls become records. */
+/**
+ * Enough of the pickle machine for numpy object arrays: globals become names, calls become records.
+ * Every read is bounds-checked and every opcode advances, so damaged input ends in a FormatError
+ * naming the byte, within time and memory proportional to its length.
+ */
 export function unpickle(bytes: Uint8Array, name = "pickle"): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stack: unknown[] = [];
   const marks: number[] = [];
-  const memo: unknown[] = [];
-  const text = (at: number, len: number) => new TextDecoder().decode(bytes.subarray(at, at + len));
-  const popMark = () => stack.splice(marks.pop()!);
+  const memo = new Map<number, unknown>();
   let i = 0;
+  let opAt = 0;
+  const fail: (why: string) => never = (why) => {
+    throw new FormatError(`${name}: ${why} (pickle opcode 0x${(bytes[opAt] ?? 0).toString(16)} at byte ${opAt})`);
+  };
+  /** `n` bytes from the current position (the position moves past them). */
+  const take = (n: number): Uint8Array => {
+    if (n < 0 || i + n > bytes.length) fail(`truncated: ${n} bytes needed, ${bytes.length - i} left`);
+    const out = bytes.subarray(i, i + n);
+    i += n;
+    return out;
+  };
+  const u8 = () => take(1)[0]!;
+  const u16 = () => (take(2), view.getUint16(i - 2, true));
+  const i32 = () => (take(4), view.getInt32(i - 4, true));
+  const u32 = () => (take(4), view.getUint32(i - 4, true));
+  const text = (b: Uint8Array) => {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(b);
+    } catch {
+      return fail("a string is not valid UTF-8");
+    }
+  };
   const line = () => {
     const end = bytes.indexOf(0x0a, i);
-    const s = text(i, end - i);
-    i = end + 1;
-    return s;
+    if (end < 0) fail("a text argument has no terminating newline");
+    return text(take(end - i + 1).subarray(0, -1));
+  };
+  const pop = (): unknown => (stack.length > (marks[marks.length - 1] ?? 0) ? stack.pop() : fail("stack underflow"));
+  const top = (): unknown => (stack.length ? stack[stack.length - 1] : fail("stack underflow"));
+  const popMark = () => {
+    const at = marks.pop();
+    if (at === undefined) fail("no MARK to pop to");
+    return stack.splice(at!);
+  };
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : fail("appending to something that is not a list"));
+  const push = (target: unknown[], items: unknown[]) => {
+    for (const v of items) target.push(v); // not push(...items): a long list would overflow the call stack
+  };
+  const call = () => {
+    const args = pop();
+    const fn = pop();
+    if (!Array.isArray(args) || typeof fn !== "string") fail("a call needs a global and an argument tuple");
+    stack.push({ call: fn, args } satisfies Reduced);
   };
   while (i < bytes.length) {
-    const op = bytes[i++]!;
+    opAt = i;
+    const op = u8();
     switch (op) {
-      case 0x80: i++; break; // PROTO
-      case 0x95: i += 8; break; // FRAME
+      case 0x80: u8(); break; // PROTO
+      case 0x95: take(8); break; // FRAME
       case 0x63: stack.push(`${line()} ${line()}`); break; // GLOBAL
-      case 0x93: { const n2 = stack.pop(); const m = stack.pop(); stack.push(`${m} ${n2}`); break; } // STACK_GLOBAL
-      case 0x71: memo[bytes[i++]!] = stack[stack.length - 1]; break; // BINPUT
-      case 0x72: memo[view.getUint32(i, true)] = stack[stack.length - 1]; i += 4; break; // LONG_BINPUT
-      case 0x94: memo.push(stack[stack.length - 1]); break; // MEMOIZE
-      case 0x68: stack.push(memo[bytes[i++]!]); break; // BINGET
-      case 0x6a: stack.push(memo[view.getUint32(i, true)]); i += 4; break; // LONG_BINGET
-      case 0x4b: stack.push(bytes[i++]!); break; // BININT1
-      case 0x4d: stack.push(view.getUint16(i, true)); i += 2; break; // BININT2
-      case 0x4a: stack.push(view.getInt32(i, true)); i += 4; break; // BININT
-      case 0x8a: { const n = bytes[i++]!; let v = 0n; for (let k = n - 1; k >= 0; k--) v = (v << 8n) | BigInt(bytes[i + k]!); if (n && bytes[i + n - 1]! & 0x80) v -= 1n << BigInt(8 * n); stack.push(Number(v)); i += n; break; } // LONG1
-      case 0x47: stack.push(view.getFloat64(i, false)); i += 8; break; // BINFLOAT
+      case 0x93: { const n2 = pop(); const m = pop(); stack.push(`${String(m)} ${String(n2)}`); break; } // STACK_GLOBAL
+      case 0x71: memo.set(u8(), top()); break; // BINPUT
+      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT
+      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
+      case 0x68: case 0x6a: { const k = op === 0x68 ? u8() : u32(); if (!memo.has(k)) fail(`memo ${k} was never stored`); stack.push(memo.get(k)); break; } // BINGET, LONG_BINGET
+      case 0x4b: stack.push(u8()); break; // BININT1
+      case 0x4d: stack.push(u16()); break; // BININT2
+      case 0x4a: stack.push(i32()); break; // BININT
+      case 0x8a: { const b = take(u8()); let v = 0n; for (let k = b.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[k]!); if (b.length && b[b.length - 1]! & 0x80) v -= 1n << BigInt(8 * b.length); stack.push(Number(v)); break; } // LONG1
+      case 0x47: take(8); stack.push(view.getFloat64(i - 8, false)); break; // BINFLOAT
       case 0x4e: stack.push(null); break; // NONE
       case 0x88: stack.push(true); break; // NEWTRUE
       case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x43: { const n = bytes[i++]!; stack.push(bytes.slice(i, i + n)); i += n; break; } // SHORT_BINBYTES
-      case 0x42: { const n = view.getUint32(i, true); i += 4; stack.push(bytes.slice(i, i + n)); i += n; break; } // BINBYTES
-      case 0x8c: { const n = bytes[i++]!; stack.push(text(i, n)); i += n; break; } // SHORT_BINUNICODE
-      case 0x58: { const n = view.getUint32(i, true); i += 4; stack.push(text(i, n)); i += n; break; } // BINUNICODE
+      case 0x43: stack.push(take(u8()).slice()); break; // SHORT_BINBYTES
+      case 0x42: stack.push(take(u32()).slice()); break; // BINBYTES
+      case 0x8c: stack.push(text(take(u8()))); break; // SHORT_BINUNICODE
+      case 0x58: stack.push(text(take(u32()))); break; // BINUNICODE
       case 0x28: marks.push(stack.length); break; // MARK
       case 0x29: stack.push([]); break; // EMPTY_TUPLE
-      case 0x85: stack.push([stack.pop()]); break; // TUPLE1
-      case 0x86: stack.push(stack.splice(-2)); break; // TUPLE2
-      case 0x87: stack.push(stack.splice(-3)); break; // TUPLE3
-      case 0x74: stack.push(popMark()); break; // TUPLE
+      case 0x85: stack.push([pop()]); break; // TUPLE1
+      case 0x86: { const b = pop(); stack.push([pop(), b]); break; } // TUPLE2
+      case 0x87: { const c = pop(); const b = pop(); stack.push([pop(), b, c]); break; } // TUPLE3
+      case 0x74: case 0x6c: stack.push(popMark()); break; // TUPLE, LIST
       case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x6c: stack.push(popMark()); break; // LIST
-      case 0x61: { const v = stack.pop(); (stack[stack.length - 1] as unknown[]).push(v); break; } // APPEND
-      case 0x65: { const items = popMark(); (stack[stack.length - 1] as unknown[]).push(...items); break; } // APPENDS
-      case 0x52: { const args = stack.pop() as unknown[]; const call = stack.pop() as string; stack.push({ call, args } satisfies Reduced); break; } // REDUCE
-      case 0x81: { const args = stack.pop() as unknown[]; const call = stack.pop() as string; stack.push({ call, args } satisfies Reduced); break; } // NEWOBJ
-      case 0x62: { const state = stack.pop() as unknown[]; (stack[stack.length - 1] as Reduced).state = state; break; } // BUILD
-      case 0x2e: return stack.pop(); // STOP
+      case 0x61: { const v = pop(); list(top()).push(v); break; } // APPEND
+      case 0x65: { const items = popMark(); push(list(top()), items); break; } // APPENDS
+      case 0x52: case 0x81: call(); break; // REDUCE, NEWOBJ
+      case 0x62: { const state = pop(); const obj = top(); if (typeof obj !== "object" || obj === null || !("call" in obj)) fail("BUILD on something that is not an object"); (obj as Reduced).state = state as unknown[]; break; } // BUILD
+      case 0x2e: return pop(); // STOP
       default:
-        throw new FormatError(`${name}: unsupported pickle opcode 0x${op.toString(16)} at byte ${i - 1}`);
+        fail("unsupported pickle opcode");
     }
   }
-  throw new FormatError(`${name}: pickle ended without STOP (truncated?)`);
+  throw new FormatError(`${name}: pickle ended without STOP (truncated?) at byte ${bytes.length}`);
 }
