@@ -64,8 +64,10 @@ export class Table {
  */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
+/** The number a plain decimal denotes; NaN for anything else, and for one past float64's range ("1e309"). */
 export function parseDecimal(raw: string): number {
-  return DECIMAL.test(raw) ? Number(raw) : NaN;
+  const v = DECIMAL.test(raw) ? Number(raw) : NaN;
+  return Number.isFinite(v) ? v : NaN;
 }
 
 function convert(raw: string, type: ColumnType, where: () => string): Cell {
@@ -77,12 +79,12 @@ function convert(raw: string, type: ColumnType, where: () => string): Cell {
     throw new DataError(`${where()}: '${raw}' is not a boolean`);
   }
   const v = parseDecimal(raw);
-  if (Number.isNaN(v)) throw new DataError(`${where()}: '${raw}' is not a number (plain decimal notation)`);
+  if (Number.isNaN(v)) throw new DataError(`${where()}: '${raw}' is not a number (plain decimal notation, within float64's range)`);
   return v;
 }
 
 function infer(values: string[]): ColumnType {
-  if (values.length && values.every((v) => DECIMAL.test(v))) return "number";
+  if (values.length && values.every((v) => !Number.isNaN(parseDecimal(v)))) return "number";
   if (values.length && values.every((v) => /^(true|false)$/i.test(v))) return "boolean";
   return "string";
 }

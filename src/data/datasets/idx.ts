@@ -1,6 +1,7 @@
 /**
  * The IDX format of MNIST and Fashion-MNIST: a magic number (0, 0, type, rank), big-endian int32
- * dims, then the data. Gzipped files (by content, whatever their name) are inflated first.
+ * dims, then the data. Gzipped files (by content, whatever their name) are inflated first, no
+ * further than their header promises.
  */
 import { requireNode } from "../../core/node.js";
 import { FormatError } from "../../core/errors.js";
@@ -19,45 +20,83 @@ const TYPES: Record<number, { bytes: number; read: (v: DataView, at: number, n: 
   0x0e: { bytes: 8, read: (v, at, n) => Float64Array.from({ length: n }, (_, i) => v.getFloat64(at + 8 * i)) },
 };
 
-/**
- * Inflates gzip data, refusing to produce more than its trailer promises (ISIZE: the size mod 2³²),
- * so a small file that claims little and inflates to gigabytes (a "zip bomb") stops at once.
- */
-export function gunzipBounded(bytes: Uint8Array, name: string): Uint8Array {
-  if (bytes.length < 18) throw new FormatError(`${name}: gzip data is truncated (${bytes.length} bytes)`);
-  const promised = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
+/** Inflates gzip data to at most `limit` bytes (the rest of the stream is not inflated). */
+function gunzipAtMost(bytes: Uint8Array, limit: number, name: string): Uint8Array {
+  const zlib = requireNode("node:zlib", "reading gzipped data");
   try {
-    // One byte past the promise: inflating that far means the trailer lied.
-    const out = requireNode("node:zlib", "reading gzipped data").gunzipSync(bytes, { maxOutputLength: promised + 1 });
-    if (out.length !== promised) throw new Error(`it inflates to ${out.length} bytes, its trailer says ${promised}`);
-    return out;
+    return zlib.gunzipSync(bytes, { maxOutputLength: limit + 1 });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ERR_BUFFER_TOO_LARGE" ? `it inflates past the ${promised} bytes its trailer promises` : (e as Error).message;
-    throw new FormatError(`${name}: gzip data is corrupt or truncated (${why})`);
+    throw new FormatError(`${name}: gzip data is corrupt or truncated (${code === "ERR_BUFFER_TOO_LARGE" ? `it inflates past the ${limit} bytes its headers promise` : (e as Error).message})`);
   }
 }
 
-/** Parses IDX bytes; `name` (the file) appears in every error. */
-export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
-  const buf = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipBounded(bytes, name) : bytes;
+/** The first bytes a gzip stream inflates to (enough for a header), without inflating the rest. */
+function gunzipPrefix(bytes: Uint8Array, want: number): Uint8Array {
+  const zlib = requireNode("node:zlib", "reading gzipped data");
+  // Deflate produces at most ~1032 bytes per input byte, so a prefix of the input bounds the work.
+  for (let take = 64; ; take *= 4) {
+    let out: Uint8Array;
+    try {
+      out = zlib.gunzipSync(bytes.subarray(0, take), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    } catch {
+      out = new Uint8Array(0);
+    }
+    if (out.length >= want || take >= bytes.length) return out.subarray(0, want);
+  }
+}
+
+interface Header {
+  type: (typeof TYPES)[number];
+  shape: number[];
+  /** Byte offset of the data, and the total size the header implies. */
+  start: number;
+  size: number;
+}
+
+/** Magic, type, rank and dims, checked; `buf` may be only a prefix of the file. */
+function readHeader(buf: Uint8Array, name: string): Header {
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) throw new FormatError(`${name}: not an IDX file (bad magic number at byte 0)`);
   const type = TYPES[buf[2]!];
   if (!type) throw new FormatError(`${name}: unknown IDX data type 0x${buf[2]!.toString(16)} at byte 2`);
   const rank = buf[3]!;
+  const start = 4 + 4 * rank;
+  if (buf.length < start) throw new FormatError(`${name}: truncated header (rank ${rank} needs ${start} bytes, file has ${buf.length})`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.length < 4 + 4 * rank) throw new FormatError(`${name}: truncated header (rank ${rank} needs ${4 + 4 * rank} bytes, file has ${buf.length})`);
   const shape = Array.from({ length: rank }, (_, i) => view.getInt32(4 + 4 * i));
   const bad = shape.findIndex((d) => d < 0);
   if (bad >= 0) throw new FormatError(`${name}: dimension ${bad} is ${shape[bad]} (byte ${4 + 4 * bad}); IDX dimensions are non-negative`);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const start = 4 + 4 * rank;
-  const need = start + n * type.bytes;
-  if (buf.length < need) {
-    throw new FormatError(`${name}: truncated: shape [${shape.join(", ")}] needs ${need} bytes, the file has ${buf.length}`);
+  return { type, shape, start, size: start + shape.reduce((a, b) => a * b, 1) * type.bytes };
+}
+
+/**
+ * Inflates a gzipped IDX file no further than its header promises: the IDX header is read from an
+ * inflated prefix first, and the gzip trailer's size (ISIZE, mod 2³²) must agree with it, so a small
+ * file that would inflate to gigabytes (a "zip bomb") stops before any large allocation.
+ */
+function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
+  if (bytes.length < 18) throw new FormatError(`${name}: gzip data is truncated (${bytes.length} bytes)`);
+  const prefix = gunzipPrefix(bytes, 4 + 4 * 255);
+  if (prefix.length < 4 || prefix.length < 4 + 4 * prefix[3]!) {
+    throw new FormatError(`${name}: gzip data is corrupt or truncated (it inflates to ${prefix.length} bytes, less than its IDX header)`);
   }
-  if (buf.length > need) throw new FormatError(`${name}: ${buf.length - need} trailing bytes after the data of shape [${shape.join(", ")}] (byte ${need})`);
-  return { shape, data: type.read(view, start, n) };
+  const header = readHeader(prefix, name);
+  const trailer = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
+  if (trailer !== header.size % 2 ** 32) {
+    throw new FormatError(`${name}: the gzip trailer gives ${trailer} bytes, the IDX header of shape [${header.shape.join(", ")}] needs ${header.size} (damaged or truncated)`);
+  }
+  if (header.size > 2 ** 31) throw new FormatError(`${name}: shape [${header.shape.join(", ")}] needs ${header.size} bytes, more than a loader can hold`);
+  return gunzipAtMost(bytes, header.size, name);
+}
+
+/** Parses IDX bytes; `name` (the file) appears in every error. */
+export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
+  const buf = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipIdx(bytes, name) : bytes;
+  const { type, shape, start, size } = readHeader(buf, name);
+  if (buf.length < size) throw new FormatError(`${name}: truncated: shape [${shape.join(", ")}] needs ${size} bytes, the file has ${buf.length}`);
+  if (buf.length > size) throw new FormatError(`${name}: ${buf.length - size} trailing bytes after the data of shape [${shape.join(", ")}] (byte ${size})`);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  return { shape, data: type.read(view, start, shape.reduce((a, b) => a * b, 1)) };
 }
 
 export function readIdx(path: string): IdxArray {

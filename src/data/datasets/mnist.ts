@@ -87,6 +87,9 @@ function load(dataset: string, root: string, train: boolean): { pixels: Uint8Arr
   if (images.shape.length !== 3 || !(images.data instanceof Uint8Array)) {
     throw new FormatError(`${imgPath}: expected uint8 images of rank 3, got shape [${images.shape.join(", ")}]`);
   }
+  if (labels.data instanceof Float32Array || labels.data instanceof Float64Array) {
+    throw new FormatError(`${lblPath}: labels must be integers, the file holds ${labels.data instanceof Float32Array ? "float32" : "float64"} values`);
+  }
   if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) {
     throw new FormatError(`${lblPath}: expected ${images.shape[0]} labels to match ${imgPath}, got shape [${labels.shape.join(", ")}]`);
   }

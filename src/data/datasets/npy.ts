@@ -149,6 +149,11 @@ export function readNpz(path: string): Record<string, NpyArray> {
   } catch (e) {
     throw new DataError(`cannot read ${path}: ${(e as Error).message}`);
   }
+  return parseNpz(bytes, path);
+}
+
+/** The arrays of .npz bytes by name; `path` names the archive in errors. */
+export function parseNpz(bytes: Uint8Array, path = "npz data"): Record<string, NpyArray> {
   const files = unzipChecked(bytes, path);
   const out: Record<string, NpyArray> = {};
   for (const [k, v] of Object.entries(files)) {

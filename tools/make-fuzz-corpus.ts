@@ -1,0 +1,38 @@
+/**
+ * Writes the tensorgrad-made part of the fuzzing seed corpus (test/fuzz/corpus/): IDX files (raw
+ * and gzipped, uint8 and float32), safetensors files (several dtypes, metadata), CSV and GloVe text,
+ * and a Keras model folder's two files. tools/make_fuzz_corpus.py writes the numpy files.
+ *
+ *   npx tsx tools/make-fuzz-corpus.ts
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import * as tg from "../src/index.js";
+
+const out = (name: string) => new URL(`../test/fuzz/corpus/${name}`, import.meta.url).pathname;
+tg.manualSeed(0);
+
+const pixels = Uint8Array.from({ length: 2 * 4 * 4 }, (_, i) => (i * 37) % 256);
+writeFileSync(out("images.idx"), tg.data.encodeIdx([2, 4, 4], pixels));
+writeFileSync(out("labels.idx"), tg.data.encodeIdx([2], new Uint8Array([3, 7])));
+writeFileSync(out("floats.idx"), tg.data.encodeIdx([3, 2], Float32Array.from([0.5, -1, 2, 1e-3, 7, 0])));
+writeFileSync(out("images.idx.gz"), gzipSync(tg.data.encodeIdx([2, 4, 4], pixels)));
+
+const chunks = tg.io.encodeSafetensors(
+  { "a.weight": tg.randn([3, 2]), "a.bias": tg.zeros([3]), steps: tg.tensor([1, 2, 3], { dtype: "int32" }), mask: tg.tensor([true, false]), d: tg.ones([2], { dtype: "float64" }) },
+  { format: "pt" },
+);
+writeFileSync(out("weights.safetensors"), Buffer.concat(chunks));
+
+writeFileSync(out("table.csv"), 'name,age,score,member\n"Smith, J",31,1.5,true\nLee,NA,-2e3,false\n"Quote ""Q""",7,.25,TRUE\n');
+writeFileSync(out("vectors.glove.txt"), "the 0.1 0.2 -0.3\ncat 1 2 3\ndog -1.5e-2 0 4\n");
+
+const dir = mkdtempSync(path.join(tmpdir(), "tg-corpus-"));
+const model = new tg.keras.Sequential([new tg.keras.Dense(4, { inputShape: [3], activation: "relu" }), new tg.keras.Dense(2)], { name: "seed" });
+model.compile({ loss: "mse", optimizer: "adam" });
+model.save(path.join(dir, "m"));
+writeFileSync(out("keras-model.json"), readFileSync(path.join(dir, "m", "model.json")));
+writeFileSync(out("keras-model.safetensors"), readFileSync(path.join(dir, "m", "model.safetensors")));
+rmSync(dir, { recursive: true });

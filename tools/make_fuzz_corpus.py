@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Writes the numpy part of the fuzzing seed corpus (test/fuzz/corpus/): .npy files of several
+dtypes and byte orders, an object array as Keras' imdb.npz holds (a pickle), .npz archives stored
+and deflated, and a bare pickle. The formats tensorgrad writes itself (IDX, safetensors, CSV, GloVe,
+Keras model folders) are made by tools/make-fuzz-corpus.ts.
+
+Run with numpy (Debian's python3-numpy, or a venv):  python3 tools/make_fuzz_corpus.py
+"""
+import io
+import os
+import pickle
+import numpy as np
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fuzz", "corpus")
+os.makedirs(OUT, exist_ok=True)
+
+
+def npy(name, array):
+    with open(os.path.join(OUT, name), "wb") as f:
+        np.save(f, array, allow_pickle=True)
+
+
+npy("f4.npy", np.arange(12, dtype="<f4").reshape(3, 4) / 7)
+npy("i8-big-endian.npy", np.array([[1, -2, 3], [2**40, 0, -1]], dtype=">i8"))
+npy("bool.npy", np.array([True, False, True]))
+npy("u1-scalar.npy", np.array(200, dtype="u1"))
+sequences = np.empty(3, dtype=object)
+sequences[:] = [[1, 14, 22, 16], [1, 2, 300], [5]]
+npy("object-sequences.npy", sequences)
+
+for name, save in [("stored.npz", np.savez), ("deflated.npz", np.savez_compressed)]:
+    with open(os.path.join(OUT, name), "wb") as f:
+        save(f, x_train=sequences, y_train=np.array([1, 0, 1]), x_test=sequences[:2], y_test=np.array([0, 1]))
+
+with open(os.path.join(OUT, "list-of-lists.pickle"), "wb") as f:
+    pickle.dump([[1, 2, 3], [4, 2**40, -7], "text", 1.5, None, True], f, protocol=4)
