@@ -34,3 +34,12 @@ for name, save in [("stored.npz", np.savez), ("deflated.npz", np.savez_compresse
 
 with open(os.path.join(OUT, "list-of-lists.pickle"), "wb") as f:
     pickle.dump([[1, 2, 3], [4, 2**40, -7], "text", 1.5, None, True], f, protocol=4)
+
+# Regression files (test/fuzz/regressions/): an imdb.npz whose sequences hold 200,000 words, which
+# once overflowed the call stack of loadImdbNpz's default-options path.
+REG = os.path.join(os.path.dirname(__file__), "..", "test", "fuzz", "regressions")
+os.makedirs(REG, exist_ok=True)
+long = np.empty(2, dtype=object)
+long[:] = [[(i * 7) % 5000 for i in range(100_000)], [(i * 13) % 5000 for i in range(100_000)]]
+with open(os.path.join(REG, "imdb-200k-words.npz"), "wb") as f:
+    np.savez_compressed(f, x_train=long, y_train=np.array([1, 0]), x_test=long[:1], y_test=np.array([1]))

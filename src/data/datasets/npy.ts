@@ -135,6 +135,8 @@ function centralDirectory(bytes: Uint8Array, name: string): { name: string; size
     const extraLen = view.getUint16(at + 30, true);
     const commentLen = view.getUint16(at + 32, true);
     if (at + 46 + nameLen > bytes.length) throw new FormatError(`${name}: damaged central directory record ${k} at byte ${at}`);
+    const local = view.getUint32(at + 42, true);
+    if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) throw new FormatError(`${name}: entry ${k}'s local header at byte ${local} is damaged`);
     out.push({ name: new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLen)), size: view.getUint32(at + 24, true), crc: view.getUint32(at + 16, true) });
     at += 46 + nameLen + extraLen + commentLen;
   }
