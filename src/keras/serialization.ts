@@ -3,6 +3,7 @@ import { requireNode } from "../core/node.js";
 import { DataError, FormatError, TensorgradError } from "../core/errors.js";
 import { loadSafetensors } from "../io/safetensors.js";
 import { readableFolder } from "../io/atomic.js";
+import { decodeUtf8 } from "../core/utf8.js";
 import type { Layer, Shape } from "./layer.js";
 import * as L from "./layers.js";
 import { BaseModel, Sequential } from "./model.js";
@@ -90,13 +91,14 @@ export function loadModel(saved: string): BaseModel {
   const path = requireNode("node:path", "loadModel");
   const dir = readableFolder(saved); // a save killed mid-swap left the complete old model aside
   const file = path.join(dir, "model.json");
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = requireNode("node:fs", "loadModel").readFileSync(file, "utf8");
+    bytes = requireNode("node:fs", "loadModel").readFileSync(file);
   } catch (e) {
     throw new DataError(`loadModel: cannot read ${file}: ${(e as Error).message}`);
   }
   let spec: unknown;
+  const text = decodeUtf8(bytes, file);
   try {
     spec = JSON.parse(text);
   } catch (e) {

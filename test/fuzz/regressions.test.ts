@@ -101,6 +101,14 @@ describe("loader regressions", () => {
     assert.throws(() => data.parseCSV("a\n0x1F\n", { types: { a: "number" } }, "c.csv"), /c\.csv: line 2, column 'a': '0x1F' is not a number/);
   });
 
+  test("text loaders refuse invalid UTF-8, naming the offset", withDir(async (dir) => {
+    const bad = path.join(dir, "bad.txt");
+    writeFileSync(bad, new Uint8Array([...new TextEncoder().encode("a,b\n1,"), 0xff, 0x0a]));
+    assert.throws(() => data.loadCSV(bad), isFormat(/bad\.txt: not valid UTF-8 text \(first bad byte at offset 6\)/));
+    writeFileSync(bad, new Uint8Array([...new TextEncoder().encode("a 1 2\nb 3 "), 0xc3, 0x28, 0x0a]));
+    await assert.rejects(data.loadGlove(bad, new data.text.Vocab(["a"])), isFormat(/not valid UTF-8/));
+  }));
+
   test("GloVe on a directory, Keras class names that are Object.prototype keys", withDir(async (dir) => {
     await assert.rejects(data.loadGlove(dir, new data.text.Vocab(["a"])), (e: unknown) => e instanceof tg.DataError && /is not a file/.test((e as Error).message));
     const json = JSON.parse(new TextDecoder().decode(corpus("keras-model.json")));

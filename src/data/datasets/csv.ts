@@ -5,6 +5,7 @@
  */
 import { requireNode } from "../../core/node.js";
 import { parse } from "csv-parse/sync";
+import { decodeUtf8 } from "../../core/utf8.js";
 import { DataError, FormatError } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { tensor } from "../../ops/creation.js";
@@ -111,11 +112,11 @@ export function parseCSV(text: string, { header = true, delimiter = ",", missing
 }
 
 export function loadCSV(path: string, opts: CsvOptions = {}): Table {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = requireNode("node:fs", "loadCSV").readFileSync(path, "utf8");
+    bytes = requireNode("node:fs", "loadCSV").readFileSync(path);
   } catch (e) {
     throw new DataError(`loadCSV: cannot read ${path}: ${(e as Error).message}`);
   }
-  return parseCSV(text, opts, path);
+  return parseCSV(decodeUtf8(bytes, path), opts, path);
 }

@@ -18,6 +18,41 @@ export interface GloveResult {
   missing: string[];
 }
 
+/**
+ * The lines of a UTF-8 file, streamed (GloVe files run to gigabytes); invalid UTF-8 is a
+ * FormatError naming the byte offset, a read failure a DataError.
+ */
+async function* utf8Lines(path: string): AsyncGenerator<string> {
+  const stream = requireNode("node:fs", "loadGlove").createReadStream(path);
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let offset = 0;
+  let pending = "";
+  const iterator = stream[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let chunk: IteratorResult<Buffer>;
+      try {
+        chunk = await iterator.next();
+      } catch (e) {
+        throw new DataError(`loadGlove: cannot read ${path}: ${(e as Error).message}`);
+      }
+      let text: string;
+      try {
+        text = decoder.decode(chunk.done ? undefined : chunk.value, { stream: !chunk.done });
+      } catch {
+        throw new FormatError(`${path}: not valid UTF-8 text (in the bytes from offset ${offset})`);
+      }
+      if (!chunk.done) offset += chunk.value.length;
+      const lines = (pending + text).split("\n");
+      pending = chunk.done ? "" : lines.pop()!;
+      for (const line of lines) yield line.endsWith("\r") ? line.slice(0, -1) : line;
+      if (chunk.done) return;
+    }
+  } finally {
+    stream.destroy(); // also when the caller stops early (a format error)
+  }
+}
+
 export async function loadGlove(path: string, vocab: Vocab, { lowercase = false }: { lowercase?: boolean } = {}): Promise<GloveResult> {
   const wanted = new Map<string, number>();
   vocab.itos.forEach((t, i) => wanted.set(lowercase ? t.toLowerCase() : t, i));
@@ -25,7 +60,7 @@ export async function loadGlove(path: string, vocab: Vocab, { lowercase = false 
   let rows: Float32Array | null = null;
   const hit = new Uint8Array(vocab.length);
   let lineNo = 0;
-  const { createReadStream, statSync } = requireNode("node:fs", "loadGlove");
+  const { statSync } = requireNode("node:fs", "loadGlove");
   let isFile = false;
   try {
     isFile = statSync(path).isFile();
@@ -33,23 +68,7 @@ export async function loadGlove(path: string, vocab: Vocab, { lowercase = false 
     throw new DataError(`loadGlove: cannot read ${path}: ${(e as Error).message}`);
   }
   if (!isFile) throw new DataError(`loadGlove: ${path} is not a file (give the path of a GloVe .txt file)`);
-  const { createInterface } = requireNode("node:readline", "loadGlove");
-  const stream = createReadStream(path, "utf8");
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once("open", () => resolve());
-    stream.once("error", (e) => reject(new DataError(`loadGlove: cannot read ${path}: ${e.message}`)));
-  });
-  await opened;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
-  const next = async () => {
-    try {
-      return await lines.next();
-    } catch (e) {
-      throw new DataError(`loadGlove: cannot read ${path} (after line ${lineNo}): ${(e as Error).message}`);
-    }
-  };
-  for (let r = await next(); !r.done; r = await next()) {
-    const line = r.value;
+  for await (const line of utf8Lines(path)) {
     lineNo++;
     if (!line.trim()) continue;
     const parts = line.trimEnd().split(" ");
