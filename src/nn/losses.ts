@@ -7,6 +7,7 @@ import { isFloating } from "../core/dtype.js";
 import type { Tensor } from "../core/tensor.js";
 import { abs, clamp, log, mul, relu, sub, where } from "../ops/elementwise.js";
 import { softplus } from "../ops/composite/activations.js";
+import { checkFloating } from "./functional/basic.js";
 
 export type Reduction = "none" | "mean" | "sum";
 
@@ -30,8 +31,11 @@ function sameShape(input: Tensor, target: Tensor, op: string): void {
 }
 
 /** Scores and probabilities must be floating (PyTorch: "log_softmax" not implemented for 'Long'). */
-function floatingInput(input: Tensor, op: string): void {
-  if (!isFloating(input.dtype)) throw new DTypeError(`${op}: input must be floating point (scores or log-probabilities), got ${input.dtype} of shape ${fmtShape(input.shape)}; use .float()`);
+const floatingInput = (input: Tensor, op: string) => checkFloating(op, input);
+
+/** A regression loss needs a floating operand (PyTorch: "mse_cpu" not implemented for 'Long'). */
+function numeric(input: Tensor, target: Tensor, op: string): void {
+  if (!isFloating(input.dtype) && !isFloating(target.dtype)) checkFloating(op, input);
 }
 
 /** Moves the class dim (1) last and flattens: [N, C, d1, …] → [N·d1·…, C]. */
@@ -122,6 +126,8 @@ export interface WeightedOptions {
 /** Binary cross-entropy on probabilities; logs are clamped at −100 as PyTorch does. */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = null, reduction = "mean" }: WeightedOptions = {}): Tensor {
   sameShape(input, target, "binaryCrossEntropy");
+  checkFloating("binaryCrossEntropy", input);
+  checkFloating("binaryCrossEntropy", target, "target");
   const logP = clamp(log(input), -100);
   const log1mP = clamp(log(sub(1, input)), -100);
   let loss = target.mul(logP).add(sub(1, target).mul(log1mP)).neg();
@@ -136,6 +142,8 @@ export function binaryCrossEntropyWithLogits(
   { weight = null, posWeight = null, reduction = "mean" }: WeightedOptions & { posWeight?: Tensor | null } = {},
 ): Tensor {
   sameShape(input, target, "binaryCrossEntropyWithLogits");
+  checkFloating("binaryCrossEntropyWithLogits", input);
+  checkFloating("binaryCrossEntropyWithLogits", target, "target");
   const logWeight = posWeight ? posWeight.sub(1).mul(target).add(1) : null;
   const sp = softplus(input.neg());
   let loss = sub(1, target).mul(input).add(logWeight ? logWeight.mul(sp) : sp);
@@ -145,17 +153,20 @@ export function binaryCrossEntropyWithLogits(
 
 export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" }: { reduction?: Reduction } = {}): Tensor {
   sameShape(input, target, "mseLoss");
+  numeric(input, target, "mseLoss");
   return reduce(input.sub(target).square(), reduction, "mseLoss");
 }
 
 export function l1Loss(input: Tensor, target: Tensor, { reduction = "mean" }: { reduction?: Reduction } = {}): Tensor {
   sameShape(input, target, "l1Loss");
+  numeric(input, target, "l1Loss");
   return reduce(abs(input.sub(target)), reduction, "l1Loss");
 }
 
 /** 0.5·d²/β below β, |d| − 0.5·β above. */
 export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = "mean", beta = 1 }: { reduction?: Reduction; beta?: number } = {}): Tensor {
   sameShape(input, target, "smoothL1Loss");
+  numeric(input, target, "smoothL1Loss");
   const d = abs(input.sub(target));
   const loss = beta === 0 ? d : where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta));
   return reduce(loss, reduction, "smoothL1Loss");
@@ -164,6 +175,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = "mean"
 /** 0.5·d² below δ, δ·(|d| − 0.5·δ) above. */
 export function huberLoss(input: Tensor, target: Tensor, { reduction = "mean", delta = 1 }: { reduction?: Reduction; delta?: number } = {}): Tensor {
   sameShape(input, target, "huberLoss");
+  numeric(input, target, "huberLoss");
   const d = abs(input.sub(target));
   return reduce(where(d.lt(delta), d.square().mul(0.5), d.sub(0.5 * delta).mul(delta)), reduction, "huberLoss");
 }

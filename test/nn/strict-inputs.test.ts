@@ -42,6 +42,12 @@ eachBackend((backend) => {
         assert.throws(() => new nn.Conv2d(1, 2, 3).forward(tg.arange(9, undefined, 1, { dtype: "int32" }).reshape(1, 1, 3, 3)), /conv2d: input of dtype int32/);
         assert.throws(() => F.crossEntropy(i32([[1, 2, 3]]), i32([0])), (e: Error) => e instanceof tg.DTypeError && /crossEntropy: input must be floating point/.test(e.message));
         assert.throws(() => F.nllLoss(i32([[1, 2, 3]]), i32([0])), /nllLoss: input must be floating point/);
+        assert.throws(() => F.mseLoss(i32([1, 2]), i32([1, 3])), /mseLoss: input must be floating point/);
+        assert.doesNotThrow(() => F.mseLoss(tg.tensor([1, 2]), i32([1, 3]))); // one floating operand: PyTorch promotes
+        assert.throws(() => F.binaryCrossEntropy(tg.tensor([0.5]), i32([1])), /binaryCrossEntropy: target must be floating point/);
+        assert.throws(() => F.binaryCrossEntropyWithLogits(tg.tensor([0.5]), i32([1])), /target must be floating point/);
+        assert.throws(() => F.layerNorm(i32([[1, 2, 3]]), [3]), /layerNorm: input must be floating point/);
+        assert.throws(() => new nn.BatchNorm1d(3).forward(i32([[1, 2, 3], [4, 5, 6]])), /batchNorm: input must be floating point/);
       }));
 
     test("edge values as PyTorch computes them in float32", () =>

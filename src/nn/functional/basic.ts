@@ -18,6 +18,11 @@ export function checkInputDtype(op: string, x: Tensor, weight: Tensor): void {
   }
 }
 
+/** An input a layer or loss computes on in floating point (PyTorch: "… not implemented for 'Long'"). */
+export function checkFloating(op: string, x: Tensor, what = "input"): void {
+  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: ${what} must be floating point, got ${x.dtype} of shape ${fmtShape(x.shape)}; use .float()`);
+}
+
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkInputDtype("linear", x, weight);
   const out = x.matmul(weight.t());

@@ -3,6 +3,7 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { normalizeRows } from "../../ops/fused.js";
+import { checkFloating } from "./basic.js";
 
 /** Reshapes a per-channel [C] vector to broadcast over [N, C, …]. */
 function perChannel(v: Tensor, ndim: number): Tensor {
@@ -30,6 +31,7 @@ export function batchNorm(
   runningVar: Tensor | null,
   { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5, numBatchesTracked = 0 }: BatchNormOptions = {},
 ): Tensor {
+  checkFloating("batchNorm", x);
   if (x.ndim < 2) throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
   const C = x.shape[1]!;
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
@@ -59,6 +61,7 @@ export function batchNorm(
 
 /** Normalises over the trailing dims given by normalizedShape. */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  checkFloating("layerNorm", x);
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.ndim - k);
   if (k > x.ndim || tail.some((d, i) => d !== normalizedShape[i])) {
@@ -78,6 +81,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
 
 /** Normalises [N, C, …] over groups of C/numGroups channels (and every spatial position). */
 export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  checkFloating("groupNorm", x);
   if (x.ndim < 2) throw new ShapeError(`groupNorm: expected an input of at least 2 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
   const [N, C] = x.shape as [number, number];
   if (C % numGroups !== 0) throw new ValueError(`groupNorm: ${C} channels are not divisible into ${numGroups} groups`);
