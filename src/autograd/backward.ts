@@ -6,7 +6,7 @@ import type { Tensor } from "../core/tensor.js";
 import { onesLike } from "../ops/creation.js";
 import { add, cast } from "../ops/elementwise.js";
 import { clone } from "../ops/movement.js";
-import { withGradEnabled } from "./grad-mode.js";
+import { isGradEnabled, withGradEnabled } from "./grad-mode.js";
 import { RULES } from "./rules/index.js";
 import type { MultiVjpRule, RuleContext, VjpRule } from "./rules/types.js";
 import type { Node } from "./tape.js";
@@ -78,7 +78,11 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   if (!root.requiresGrad) {
-    throw new AutogradError(`backward: the tensor (shape ${fmtShape(root.shape)}) does not require grad and has no grad_fn`);
+    // The likeliest cause when recording is off here: another async chain's setGradEnabled(false).
+    const hint = isGradEnabled()
+      ? ""
+      : "; gradient recording is off here (setGradEnabled(false) or noGrad) — in async code switch it off with `await tg.noGrad(async () => …)`, which confines it to that function";
+    throw new AutogradError(`backward: the tensor (shape ${fmtShape(root.shape)}) does not require grad and has no grad_fn${hint}`);
   }
   let seed: Tensor;
   if (gradient === undefined) {

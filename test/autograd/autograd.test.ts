@@ -72,6 +72,17 @@ describe("autograd", () => {
     assert.throws(() => tg.noGrad(() => Promise.resolve(1)), /async function/);
   });
 
+  test("process-wide setGradEnabled(false) held across an await: the other loop's error says why and what to use", async () => {
+    const w = tg.ones([2], { requiresGrad: true });
+    tg.setGradEnabled(false);
+    try {
+      await new Promise((r) => setTimeout(r, 1));
+      assert.throws(() => w.mul(2).sum().backward(), /recording is off here .*await tg\.noGrad\(async/);
+    } finally {
+      tg.setGradEnabled(true);
+    }
+  });
+
   test("only leaves keep .grad, unless retainGrad()", () => {
     const x = tg.tensor([1, 2], { requiresGrad: true });
     const h = x.mul(3);

@@ -6,6 +6,7 @@ import { requireNode } from "../../core/node.js";
 import { DataError, FormatError } from "../../core/errors.js";
 import { Dataset } from "../dataset.js";
 import { readNpz } from "./npy.js";
+import { decodeUtf8 } from "../../core/utf8.js";
 
 /** Items are [review text, label] with 1 for positive and 0 for negative. */
 export class IMDB extends Dataset<[string, number]> {
@@ -15,15 +16,22 @@ export class IMDB extends Dataset<[string, number]> {
   /** `root` is the aclImdb folder or the folder that contains it. */
   constructor({ root, train = true }: { root: string; train?: boolean }) {
     super();
-    const { existsSync, readdirSync, readFileSync } = requireNode("node:fs", "IMDB");
+    const { existsSync, readdirSync, readFileSync, statSync } = requireNode("node:fs", "IMDB");
     const path = requireNode("node:path", "IMDB");
     const base = existsSync(path.join(root, "aclImdb")) ? path.join(root, "aclImdb") : root;
     const split = path.join(base, train ? "train" : "test");
     for (const [label, sub] of [[0, "neg"], [1, "pos"]] as const) {
       const dir = path.join(split, sub);
-      if (!existsSync(dir)) throw new DataError(`IMDB: expected the folder ${dir} (the aclImdb layout: ${train ? "train" : "test"}/pos and /neg); nothing is downloaded`);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`IMDB: expected the folder ${dir} (the aclImdb layout: ${train ? "train" : "test"}/pos and /neg); nothing is downloaded`);
       for (const file of readdirSync(dir).filter((f) => f.endsWith(".txt")).sort()) {
-        this.texts.push(readFileSync(path.join(dir, file), "utf8"));
+        const at = path.join(dir, file);
+        let bytes: Uint8Array;
+        try {
+          bytes = readFileSync(at);
+        } catch (e) {
+          throw new DataError(`IMDB: cannot read ${at}: ${(e as Error).message}`);
+        }
+        this.texts.push(decodeUtf8(bytes, at));
         this.labels.push(label);
       }
     }
