@@ -26,6 +26,26 @@ export async function workload(tg) {
     }));
   }
 
+  // 800 MiB of garbage, 2 MiB a step: with a scope per step (the rule for loops in a page, where
+  // no synchronous collection exists) the memory stays flat; without, the garbage waits for the
+  // engine's collections (measured, not asserted).
+  const big = tg.ones([512, 1024]);
+  const loop = async (scoped) => {
+    const before = backend.heap.memory.buffer.byteLength;
+    let check = 0;
+    for (let i = 0; i < 400; i++) {
+      const step = () => {
+        const t = big.mul(i).add(1);
+        return i % 100 === 0 ? t.sum().item() / (512 * 1024) : 0;
+      };
+      check += scoped ? tg.scope(step) : step();
+      if (i % 4 === 3) await new Promise((r) => setTimeout(r, 0));
+    }
+    return { check, grewMiB: (backend.heap.memory.buffer.byteLength - before) / 2 ** 20 };
+  };
+  out.scopedLoop = await loop(true);
+  out.unscopedLoop = await loop(false);
+
   tg.manualSeed(1);
   const a = tg.randn([300, 256]);
   const b = tg.randn([256, 200]);

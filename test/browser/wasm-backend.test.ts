@@ -75,7 +75,7 @@ async function run(mode: "isolated" | "plain"): Promise<Record<string, unknown>>
   return result;
 }
 
-test("in a cross-origin isolated page: wasm by default, Web Workers on the shared memory, Node's losses", async () => {
+test("in a cross-origin isolated page: wasm by default, Web Workers on the shared memory, Node's losses", async (t) => {
   const r = await run("isolated");
   assert.equal(r.isolated, true);
   assert.equal(r.backend, "wasm");
@@ -83,6 +83,11 @@ test("in a cross-origin isolated page: wasm by default, Web Workers on the share
   assert.ok((r.threads as number) >= 1);
   assert.equal(r.readyThreads, 2, "the Web Worker started");
   assert.equal(r.threadedEqualsOneThread, true);
+  // 800 MiB of garbage from a scoped loop: the memory does not grow.
+  const scoped = r.scopedLoop as { check: number; grewMiB: number };
+  assert.equal(scoped.check, 1 + 101 + 201 + 301);
+  assert.equal(scoped.grewMiB, 0);
+  t.diagnostic(`unscoped loop yielding every 4 steps: the wasm memory grew ${(r.unscopedLoop as { grewMiB: number }).grewMiB} MiB for 800 MiB of garbage`);
   // The same training in Node (its kernels may differ only by fused multiply-adds).
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
