@@ -12,19 +12,21 @@ export function decodeUtf8(bytes: Uint8Array, name: string): string {
 
 /** Offset of the first byte that does not continue a valid UTF-8 sequence. */
 export function firstInvalid(bytes: Uint8Array): number {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  // The longest prefix that decodes (possibly ending inside a sequence), by bisection.
+  const decodes = (n: number) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
   let lo = 0;
   let hi = bytes.length;
-  // The longest valid prefix, by bisection (a prefix may end mid-sequence: allow 3 bytes of slack).
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    try {
-      decoder.decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
-    decoder.decode(); // reset
+    if (decodes(mid)) lo = mid;
+    else hi = mid - 1;
   }
   return lo;
 }

@@ -105,6 +105,8 @@ describe("loader regressions", () => {
     const bad = path.join(dir, "bad.txt");
     writeFileSync(bad, new Uint8Array([...new TextEncoder().encode("a,b\n1,"), 0xff, 0x0a]));
     assert.throws(() => data.loadCSV(bad), isFormat(/bad\.txt: not valid UTF-8 text \(first bad byte at offset 6\)/));
+    writeFileSync(bad, new Uint8Array([...new TextEncoder().encode("a\n1"), 0x13, 0xd7, 0xcf, 0x8c, 0x0c, 0xfe, 0xd0])); // a fuzzer finding
+    assert.throws(() => data.loadCSV(bad), isFormat(/not valid UTF-8 text \(first bad byte at offset/));
     writeFileSync(bad, new Uint8Array([...new TextEncoder().encode("a 1 2\nb 3 "), 0xc3, 0x28, 0x0a]));
     await assert.rejects(data.loadGlove(bad, new data.text.Vocab(["a"])), isFormat(/not valid UTF-8/));
   }));
