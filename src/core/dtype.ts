@@ -40,12 +40,21 @@ export function allocArray(dtype: DType, size: number): AnyTypedArray {
   return new (arrayConstructor(dtype))(size);
 }
 
-/** The dtype a typed array stores, for `tg.tensor(typedArray)`. */
-export function dtypeOfArray(a: ArrayLike<number>): DType | undefined {
+/**
+ * The dtype that holds a typed array's values exactly, for `tg.tensor(typedArray)`: floats keep
+ * their width, and every integer array becomes int32 (pixels from a Uint8Array or
+ * Uint8ClampedArray keep 0…255 — never bool, which only JS booleans or {dtype: "bool"} give).
+ * Uint32/BigInt64/BigUint64 values must fit int32 (checked by the caller).
+ */
+export function dtypeOfArray(a: ArrayBufferView): DType | undefined {
   if (a instanceof Float32Array) return "float32";
   if (a instanceof Float64Array) return "float64";
-  if (a instanceof Int32Array) return "int32";
-  if (a instanceof Uint8Array) return "bool";
+  if (
+    a instanceof Int32Array || a instanceof Uint8Array || a instanceof Uint8ClampedArray || a instanceof Int8Array ||
+    a instanceof Int16Array || a instanceof Uint16Array || a instanceof Uint32Array || a instanceof BigInt64Array || a instanceof BigUint64Array
+  ) {
+    return "int32";
+  }
   return undefined;
 }
 
@@ -67,7 +76,25 @@ export function promoteWithScalar(t: DType, value: number | boolean): DType {
   return t === "bool" ? "int32" : t;
 }
 
-export function assertDType(dtype: string): DType {
-  if ((DTYPES as readonly string[]).includes(dtype)) return dtype as DType;
-  throw new DTypeError(`unknown dtype '${dtype}'; expected one of ${DTYPES.join(", ")}`);
+/** What to use instead of PyTorch dtype names tensorgrad does not have. */
+const INSTEAD: Record<string, string> = {
+  int64: "int32 (indices and labels; safetensors/npy int64 files load as int32)",
+  long: "int32",
+  int: "int32",
+  int16: "int32",
+  int8: "int32",
+  uint8: "int32 (a Uint8Array's values load as int32)",
+  float16: "float32",
+  half: "float32",
+  bfloat16: "float32",
+  float: "float32",
+  double: "float64",
+  bool_: "bool",
+};
+
+/** A dtype name checked at run time (a JavaScript caller may pass anything), naming the op. */
+export function checkDType(dtype: unknown, op: string): DType {
+  if (typeof dtype === "string" && (DTYPES as readonly string[]).includes(dtype)) return dtype as DType;
+  const instead = typeof dtype === "string" && Object.hasOwn(INSTEAD, dtype) ? `; use ${INSTEAD[dtype]}` : "";
+  throw new DTypeError(`${op}: dtype ${JSON.stringify(dtype)} is not supported${instead} (dtypes: ${DTYPES.join(", ")})`);
 }

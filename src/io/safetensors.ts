@@ -86,7 +86,7 @@ function decodeTensor(bytes: Uint8Array, dtype: string, shape: number[], name: s
     case "U8":
       return tensor(Int32Array.from({ length: n }, (_, i) => view.getUint8(i)), { shape });
     case "BOOL":
-      return tensor(Uint8Array.from({ length: n }, (_, i) => view.getUint8(i)), { shape });
+      return tensor(Uint8Array.from({ length: n }, (_, i) => view.getUint8(i)), { shape, dtype: "bool" });
     default:
       throw new FormatError(`${file}: tensor '${name}' has unsupported dtype ${dtype}`);
   }

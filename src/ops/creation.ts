@@ -1,5 +1,5 @@
 /** Making tensors: from JS data, constants, ranges, and seeded random draws. */
-import { allocArray, dtypeOfArray, isFloating, type AnyTypedArray, type DType } from "../core/dtype.js";
+import { allocArray, checkDType, dtypeOfArray, isFloating, type DType } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { defaultGenerator, type Generator } from "../core/rng.js";
 import { checkShape, contiguousStrides, numel, type Shape } from "../core/shape.js";
@@ -28,7 +28,7 @@ function finish(storage: ReturnType<Backend["fill"]>, shape: Shape, opts: Create
 function flatten(data: NestedArray, shape: number[], out: (number | boolean)[], depth: number): void {
   if (!Array.isArray(data)) {
     if (depth !== shape.length) throw new ShapeError(`tensor: nested arrays are ragged (a number at depth ${depth}, expected depth ${shape.length})`);
-    out.push(data as number | boolean);
+    out.push(scalarItem(data, () => `depth ${depth}, item ${out.length}`));
     return;
   }
   if (depth === shape.length) throw new ShapeError(`tensor: nested arrays are ragged (an array at depth ${depth})`);
@@ -49,27 +49,53 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
+/** The values of a typed array as numbers, checked to fit `dtype` where they could overflow it. */
+function typedValues(data: ArrayBufferView, dtype: DType): ArrayLike<number> {
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    return Array.from(data as ArrayLike<bigint>, (v, i) => {
+      if (dtype === "int32" && (v > 2147483647n || v < -2147483648n)) throw new DTypeError(`tensor: ${data.constructor.name} value ${v} at index ${i} does not fit int32 (the widest integer dtype); convert it to Float64Array first`);
+      return Number(v);
+    });
+  }
+  if (data instanceof DataView) throw new DTypeError("tensor: a DataView has no element type; pass a typed array (Float32Array, Int32Array, Uint8Array …)");
+  const values = data as unknown as ArrayLike<number>;
+  if (dtype === "int32" && data instanceof Uint32Array) {
+    const i = data.findIndex((v) => v > 2147483647);
+    if (i >= 0) throw new DTypeError(`tensor: Uint32Array value ${data[i]} at index ${i} does not fit int32 (the widest integer dtype); convert it to Float64Array first`);
+  }
+  return values;
+}
+
+/** One JS value of a nested array: a number or boolean, or a typed error naming where it was. */
+function scalarItem(v: unknown, at: () => string): number | boolean {
+  if (typeof v === "number" || typeof v === "boolean") return v;
+  const what = v === undefined ? "undefined" : v === null ? "null" : typeof v === "string" ? `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}` : `a ${typeof v}`;
+  throw new DTypeError(`tensor: expected numbers or booleans, got ${what} at ${at()}`);
+}
+
 /**
  * `tg.tensor(data, {dtype, requiresGrad, shape})`. JS numbers become float32 (JS cannot tell 1 from
  * 1.0, so we follow TensorFlow.js rather than PyTorch's int inference); booleans become bool; a typed
- * array keeps its dtype (Uint8Array → bool) and may be given a shape.
+ * array keeps its values (floats their width, integers int32, see dtypeOfArray) and may be given a
+ * shape. Anything else (strings, undefined, ragged nesting) is a typed error, never NaN.
  */
 export function tensor(
-  data: NestedArray | AnyTypedArray | readonly number[],
+  data: NestedArray | ArrayBufferView | readonly number[],
   opts: CreateOptions & { shape?: readonly number[] } = {},
 ): Tensor {
   let flat: ArrayLike<number>;
   let shape: number[];
-  let dtype = opts.dtype;
+  let dtype = opts.dtype === undefined ? undefined : checkDType(opts.dtype, "tensor");
   if (ArrayBuffer.isView(data)) {
-    flat = data as AnyTypedArray;
-    dtype ??= dtypeOfArray(flat);
-    if (dtype === undefined) throw new DTypeError(`tensor: unsupported typed array ${data.constructor.name}; use Float32Array, Float64Array, Int32Array or Uint8Array`);
+    dtype ??= dtypeOfArray(data);
+    if (dtype === undefined) throw new DTypeError(`tensor: unsupported typed array ${data.constructor.name}; use a Float32Array, Float64Array or an integer typed array`);
+    flat = typedValues(data, dtype);
     shape = opts.shape ? checkShape(opts.shape, "tensor") : [flat.length];
   } else {
-    shape = inferShape(data);
+    if (typeof data !== "number" && typeof data !== "boolean" && !Array.isArray(data)) scalarItem(data, () => "the top level");
+    shape = inferShape(data as NestedArray);
     const items: (number | boolean)[] = [];
-    flatten(data, shape, items, 0);
+    flatten(data as NestedArray, shape, items, 0);
     dtype ??= items.length > 0 && items.every((v) => typeof v === "boolean") ? "bool" : "float32";
     flat = items.map(Number);
     if (opts.shape) shape = checkShape(opts.shape, "tensor");
@@ -95,7 +121,7 @@ function checkGradDType(opts: CreateOptions, dtype: DType, op: string): void {
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   checkShape(shape, "full");
-  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype, "full") : typeof value === "boolean" ? "bool" : "float32";
   checkGradDType(opts, dtype, "full");
   return finish(getBackend().fill(numel(shape), Number(value), dtype), shape, opts);
 }
@@ -109,7 +135,7 @@ export function arange(a: number, b?: number, step = 1, opts: CreateOptions = {}
   if (step === 0) throw new ValueError("arange: step must be nonzero");
   if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? "float32";
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype, "arange") : "float32";
   return finish(getBackend().arange(n, start, step, dtype), [n], opts);
 }
 
@@ -117,7 +143,7 @@ export function arange(a: number, b?: number, step = 1, opts: CreateOptions = {}
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  const dtype = opts.dtype ?? "float32";
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype, "linspace") : "float32";
   // NOTE: the first half counts up from start and the second down from end, so both ends are exact.
   const out = allocArray("float64", steps);
   const half = Math.floor(steps / 2);
@@ -136,7 +162,7 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
 
 function random(shape: readonly number[], dist: "uniform" | "normal", opts: RandomOptions, op: string): Tensor {
   checkShape(shape, op);
-  const dtype = opts.dtype ?? "float32";
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype, op) : "float32";
   if (!isFloating(dtype)) throw new DTypeError(`${op}: dtype must be floating point, got ${dtype}`);
   const gen = opts.generator ?? defaultGenerator;
   const n = numel(shape);

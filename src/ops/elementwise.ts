@@ -3,7 +3,7 @@
  * tensors, picks the result dtype, expands operands to the broadcast shape (a view) and runs one
  * primitive.
  */
-import { isFloating, promoteTypes, promoteWithScalar, type DType } from "../core/dtype.js";
+import { checkDType, isFloating, promoteTypes, promoteWithScalar, type DType } from "../core/dtype.js";
 import { DTypeError, fmtShape } from "../core/errors.js";
 import { broadcastShapes, shapesEqual, type Shape } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
@@ -21,7 +21,7 @@ export function expandTo(t: Tensor, shape: Shape): Tensor {
 }
 
 export function cast(t: Tensor, dtype: DType): Tensor {
-  return t.dtype === dtype ? t : apply("cast", [t], { dtype });
+  return t.dtype === dtype ? t : apply("cast", [t], { dtype: checkDType(dtype, "to") });
 }
 
 /** The dtype of a op b, with PyTorch's rule that JS numbers are "weak" scalars. */

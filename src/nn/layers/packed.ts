@@ -47,5 +47,5 @@ export function padPackedSequence(
 export function lengthMask(lengths: readonly number[], steps: number): Tensor {
   const data = new Uint8Array(steps * lengths.length);
   for (let t = 0; t < steps; t++) lengths.forEach((l, n) => (data[t * lengths.length + n] = t < l ? 1 : 0));
-  return tensor(data, { shape: [steps, lengths.length, 1] });
+  return tensor(data, { shape: [steps, lengths.length, 1], dtype: "bool" });
 }
