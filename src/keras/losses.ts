@@ -3,7 +3,7 @@
  * to [1e-7, 1 − 1e-7] before the log. Each returns per-sample losses; the model averages them
  * (weighted by classWeight when given).
  */
-import { ValueError } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { binaryCrossEntropyWithLogits } from "../nn/losses.js";
 
@@ -15,6 +15,9 @@ const perSample = (t: Tensor, how: "sum" | "mean") => (t.ndim <= 1 ? t : how ===
 
 export function sparseCategoricalCrossentropy({ fromLogits = false } = {}): LossFn {
   return (yTrue, yPred) => {
+    if (yTrue.ndim === yPred.ndim && yTrue.shape[yTrue.ndim - 1] === yPred.shape[yPred.ndim - 1] && yPred.shape[yPred.ndim - 1]! > 1) {
+      throw new ShapeError(`sparse_categorical_crossentropy: labels of shape ${fmtShape(yTrue.shape)} look one-hot; it takes class indices of shape ${fmtShape(yPred.shape.slice(0, -1))} — use categorical_crossentropy for one-hot labels`);
+    }
     const logp = fromLogits ? yPred.logSoftmax(-1) : yPred.div(yPred.sum(-1, true)).clamp(EPS, 1 - EPS).log();
     const idx = yTrue.reshape(-1).int();
     const flat = logp.reshape(-1, logp.shape[logp.ndim - 1]!);

@@ -8,6 +8,8 @@ import type { Tensor } from "../core/tensor.js";
 import { abs, clamp, log, mul, relu, sub, where } from "../ops/elementwise.js";
 import { softplus } from "../ops/composite/activations.js";
 import { checkFloating } from "./functional/basic.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { shapesEqual } from "../core/shape.js";
 
 export type Reduction = "none" | "mean" | "sum";
 
@@ -56,9 +58,14 @@ export interface NllOptions {
 export function nllLoss(logp: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = "mean" }: NllOptions = {}): Tensor {
   const op = "nllLoss";
   floatingInput(logp, op);
-  if (target.dtype !== "int32") throw new DTypeError(`${op}: class-index targets must be int32, got ${target.dtype}`);
   const C = logp.ndim === 1 ? logp.shape[0]! : logp.shape[1]!;
   const expected = logp.ndim === 1 ? [] : [logp.shape[0]!, ...logp.shape.slice(2)];
+  if (target.dtype !== "int32") {
+    throw new DTypeError(`${op}: class indices must be int32 (got ${target.dtype}); use .int()${op === "nllLoss" ? "" : ` or pass probabilities of shape ${fmtShape(logp.shape)}`}`);
+  }
+  if (shapesEqual(target.shape, logp.shape) && logp.ndim > 1) {
+    throw new ShapeError(`${op}: the target of shape ${fmtShape(target.shape)} looks one-hot, but ${op} takes class indices of shape ${fmtShape(expected)}; pass target.argmax(1), or the one-hot rows as float probabilities to crossEntropy`);
+  }
   if (target.ndim !== expected.length || target.shape.some((d, i) => d !== expected[i])) {
     throw new ShapeError(`${op}: target of shape ${fmtShape(target.shape)} does not match input of shape ${fmtShape(logp.shape)} (expected target ${fmtShape(expected)})`);
   }
@@ -97,6 +104,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const logp = input.logSoftmax(classDim);
   const w = weight ? (input.ndim === 1 ? weight : weight.reshape(1, C, ...input.shape.slice(2).map(() => 1))) : null;
   if (isFloating(target.dtype)) {
+    if (input.ndim > 1 && target.ndim === input.ndim - 1) {
+      throw new DTypeError(`crossEntropy: class indices must be int32 (got ${target.dtype}); use .int() or pass probabilities of shape ${fmtShape(input.shape)}`);
+    }
     sameShape(input, target, "crossEntropy");
     const t = labelSmoothing ? target.mul(1 - labelSmoothing).add(labelSmoothing / C) : target;
     let per = logp.mul(t);
@@ -128,6 +138,13 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
   sameShape(input, target, "binaryCrossEntropy");
   checkFloating("binaryCrossEntropy", input);
   checkFloating("binaryCrossEntropy", target, "target");
+  // PyTorch checks this too: a logit or a score here gives a wrong loss, not an error, otherwise.
+  if (input.numel() > 0) {
+    const [lo, hi] = noGrad(() => [input.min().item(), input.max().item()]);
+    if (!(lo >= 0 && hi <= 1)) {
+      throw new ValueError(`binaryCrossEntropy: all input values must be probabilities in [0, 1], found ${!(lo >= 0) ? lo : hi}; apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores`);
+    }
+  }
   const logP = clamp(log(input), -100);
   const log1mP = clamp(log(sub(1, input)), -100);
   let loss = target.mul(logP).add(sub(1, target).mul(log1mP)).neg();

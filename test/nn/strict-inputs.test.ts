@@ -50,6 +50,16 @@ eachBackend((backend) => {
         assert.throws(() => new nn.BatchNorm1d(3).forward(i32([[1, 2, 3], [4, 5, 6]])), /batchNorm: input must be floating point/);
       }));
 
+    test("losses reject what PyTorch rejects, saying what to pass", () =>
+      onBackend(backend, () => {
+        assert.throws(() => F.binaryCrossEntropy(tg.tensor([0.2, 1.5]), tg.tensor([0, 1])), (e: Error) => e instanceof tg.ValueError && /probabilities in \[0, 1\], found 1\.5; apply sigmoid first/.test(e.message));
+        assert.throws(() => F.binaryCrossEntropy(tg.tensor([-0.1, 0.5]), tg.tensor([0, 1])), /found -0\.1/);
+        assert.throws(() => F.crossEntropy(tg.randn([4, 3]), tg.tensor([0, 1, 2, 0])), (e: Error) => e instanceof tg.DTypeError && /class indices must be int32 \(got float32\); use \.int\(\) or pass probabilities of shape \[4, 3\]/.test(e.message));
+        assert.throws(() => F.crossEntropy(tg.randn([2, 3]), i32([[1, 0, 0], [0, 0, 1]])), (e: Error) => e instanceof tg.ShapeError && /looks one-hot.*argmax\(1\)/.test(e.message));
+        assert.throws(() => tg.keras.losses.sparseCategoricalCrossentropy()(i32([[1, 0, 0]]), tg.tensor([[0.5, 0.3, 0.2]])), /look one-hot.*categorical_crossentropy/);
+        assert.doesNotThrow(() => F.crossEntropy(tg.randn([2, 3]), tg.tensor([[1, 0, 0], [0, 0, 1]]))); // probabilities
+      }));
+
     test("edge values as PyTorch computes them in float32", () =>
       onBackend(backend, () => {
         // A certain-wrong class costs +∞ (not NaN); an ignored row costs 0 even at −∞.
