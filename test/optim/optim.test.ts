@@ -62,12 +62,19 @@ describe("optimizer mechanics", () => {
     assert.throws(() => new optim.lrScheduler.OneCycleLR(new optim.Adagrad(p), 0.1, { totalSteps: 10 }), /no momentum or betas/);
   });
 
-  test("OneCycleLR refuses to step past totalSteps", () => {
-    const opt = new optim.SGD([tg.zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
-    const s = new optim.lrScheduler.OneCycleLR(opt, 1, { totalSteps: 3 });
-    s.step();
-    s.step();
-    assert.throws(() => s.step(), /tried to step 3 times; the specified number of total steps is 3/);
+  test("OneCycleLR runs a PyTorch-style loop of totalSteps steps to the end, and refuses one more", () => {
+    const p = tg.zeros([1], { requiresGrad: true });
+    const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    const s = new optim.lrScheduler.OneCycleLR(opt, 1, { totalSteps: 10 });
+    const lrs: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      opt.step();
+      s.step();
+      lrs.push(opt.paramGroups[0]!.lr);
+    }
+    // torch.optim.lr_scheduler.OneCycleLR(SGD(lr=0.1, momentum=0.9), max_lr=1.0, total_steps=10), same loop.
+    [0.049519367986526286, 4e-6, 0.04951936798652623].forEach((v, i) => assert.ok(Math.abs(lrs[7 + i]! - v) < 1e-12, `step ${8 + i}: ${lrs[7 + i]} vs ${v}`));
+    assert.throws(() => s.step(), /tried to step 11 times; the specified number of total steps is 10/);
   });
 });
 

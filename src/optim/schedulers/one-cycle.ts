@@ -64,7 +64,9 @@ export class OneCycleLR extends LRScheduler {
   }
 
   protected lrAt(step: number, _base: number, group: number): number {
-    if (step >= this.totalSteps) {
+    // PyTorch allows the step that reaches totalSteps (a loop of totalSteps optimizer steps, each
+    // followed by scheduler.step()), and raises only past it.
+    if (step > this.totalSteps) {
       throw new ValueError(`OneCycleLR: tried to step ${step} times; the specified number of total steps is ${this.totalSteps}`);
     }
     const [phase, pct] = this.where(step);
