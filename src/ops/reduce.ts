@@ -81,10 +81,14 @@ function argReduce(prim: "argmax" | "argmin", x: Tensor, dim: number | undefined
 export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => argReduce("argmax", x, dim, keepdim);
 export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => argReduce("argmin", x, dim, keepdim);
 
-/** `max(dim)`'s result, as PyTorch's (values, indices) named tuple. */
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
+/**
+ * `max(dim)`'s result, as PyTorch's (values, indices) named tuple: it destructures as a pair
+ * (`const [values, indices] = x.max(1)`) and has the named fields (`x.max(1).values`).
+ */
+export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
+
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as const, { values, indices });
 }
 
 /**
@@ -95,8 +99,8 @@ function extremeAlong(prim: "argmax" | "argmin", x: Tensor, dim: number, keepdim
   const indices = argReduce(prim, x, dim, true);
   const d = x.ndim === 0 ? 0 : normalizeDim(dim, x.ndim, prim);
   const values = x.ndim === 0 ? x : x.gather(d, indices);
-  if (keepdim || x.ndim === 0) return { values, indices: x.ndim === 0 ? reshape(indices, []) : indices };
-  return { values: values.squeeze(d), indices: indices.squeeze(d) };
+  if (keepdim || x.ndim === 0) return valuesIndices(values, x.ndim === 0 ? reshape(indices, []) : indices);
+  return valuesIndices(values.squeeze(d), indices.squeeze(d));
 }
 
 export function max(x: Tensor): Tensor;

@@ -68,6 +68,9 @@ describe("reductions with indices", () => {
     const m = x.min(0, true);
     assert.deepEqual(m.values.tolist(), [[1, 0, 5]]);
     assert.deepEqual(m.indices.tolist(), [[0, 1, 0]]);
+    const [v, i] = m; // destructures like PyTorch's named tuple
+    assert.equal(v, m.values);
+    assert.equal(i, m.indices);
     assert.equal(x.argmax().item(), 3);
     assert.deepEqual(x.argmin(1).tolist(), [0, 1]);
     assert.deepEqual(x.argmax(0, true).shape, [1, 3]);
