@@ -83,20 +83,20 @@ export function checkShape(shape: Shape, op: string): number[] {
 }
 
 /** Resolves a single -1 in a reshape target against the number of elements. */
-export function inferReshape(target: Shape, size: number, from: Shape): number[] {
+export function inferReshape(target: Shape, size: number, from: Shape, op = "reshape"): number[] {
   const out = [...target];
   const unknown = out.indexOf(-1);
-  if (unknown !== out.lastIndexOf(-1)) throw new ShapeError(`reshape: only one dimension can be -1, got ${fmtShape(target)}`);
+  if (unknown !== out.lastIndexOf(-1)) throw new ShapeError(`${op}: only one dimension can be -1, got ${fmtShape(target)}`);
   if (unknown >= 0) {
     const known = out.reduce((p, d, i) => (i === unknown ? p : p * d), 1);
     if (known === 0 || size % known !== 0) {
-      throw new ShapeError(`reshape: shape ${fmtShape(target)} is invalid for input of shape ${fmtShape(from)} (${size} elements)`);
+      throw new ShapeError(`${op}: shape ${fmtShape(target)} is invalid for input of shape ${fmtShape(from)} (${size} elements)`);
     }
     out[unknown] = size / known;
   }
-  checkShape(out, "reshape");
+  checkShape(out, op);
   if (numel(out) !== size) {
-    throw new ShapeError(`reshape: shape ${fmtShape(target)} is invalid for input of shape ${fmtShape(from)} (${size} elements)`);
+    throw new ShapeError(`${op}: shape ${fmtShape(target)} is invalid for input of shape ${fmtShape(from)} (${size} elements)`);
   }
   return out;
 }

@@ -126,8 +126,31 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
   return finish(getBackend().fill(numel(shape), Number(value), dtype), shape, opts);
 }
 
-export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
+/**
+ * A shape given as PyTorch allows: one array (`zeros([2, 3])`) or the sizes themselves
+ * (`zeros(2, 3)`), optionally followed by the options object.
+ */
+export type SizeArgs<O> = [shape: readonly number[], opts?: O] | [...sizes: number[]] | [...sizes: number[], opts: O];
+
+function sizeArgs<O extends object>(args: SizeArgs<O>, op: string): [number[], O] {
+  const last = args[args.length - 1];
+  const opts = (typeof last === "object" && last !== null && !Array.isArray(last) ? last : {}) as O;
+  const rest = opts === last ? args.slice(0, -1) : args;
+  if (rest.length === 1 && Array.isArray(rest[0])) return [[...(rest[0] as readonly number[])], opts];
+  if (!rest.every((d) => typeof d === "number")) throw new ShapeError(`${op}: give the shape as an array ([2, 3]) or as sizes (2, 3), got ${JSON.stringify(rest)}`);
+  return [rest as number[], opts];
+}
+
+/** Zeros of a shape: `zeros([2, 3])`, `zeros(2, 3)`, `zeros(2, 3, {dtype: "int32"})`. */
+export const zeros = (...args: SizeArgs<CreateOptions>): Tensor => {
+  const [shape, opts] = sizeArgs(args, "zeros");
+  return full(shape, 0, opts);
+};
+/** Ones of a shape, given as zeros' is. */
+export const ones = (...args: SizeArgs<CreateOptions>): Tensor => {
+  const [shape, opts] = sizeArgs(args, "ones");
+  return full(shape, 1, opts);
+};
 
 /** `arange(end)`, `arange(start, end)` or `arange(start, end, step)`; dtype float32 unless given. */
 export function arange(a: number, b?: number, step = 1, opts: CreateOptions = {}): Tensor {
@@ -160,7 +183,7 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return out;
 }
 
-function random(shape: readonly number[], dist: "uniform" | "normal", opts: RandomOptions, op: string): Tensor {
+function random(shape: readonly number[], opts: RandomOptions, dist: "uniform" | "normal", op: string): Tensor {
   checkShape(shape, op);
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype, op) : "float32";
   if (!isFloating(dtype)) throw new DTypeError(`${op}: dtype must be floating point, got ${dtype}`);
@@ -170,14 +193,14 @@ function random(shape: readonly number[], dist: "uniform" | "normal", opts: Rand
 }
 
 /** Uniform on [0, 1). */
-export const rand = (shape: readonly number[], opts: RandomOptions = {}): Tensor => random(shape, "uniform", opts, "rand");
+export const rand = (...args: SizeArgs<RandomOptions>): Tensor => random(...sizeArgs(args, "rand"), "uniform", "rand");
 /** Standard normal. */
-export const randn = (shape: readonly number[], opts: RandomOptions = {}): Tensor => random(shape, "normal", opts, "randn");
+export const randn = (...args: SizeArgs<RandomOptions>): Tensor => random(...sizeArgs(args, "randn"), "normal", "randn");
 
 /** Integers uniform on [low, high); int32 unless a dtype is given. */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new ValueError(`randint: high (${high}) must be greater than low (${low})`);
-  const u = random(shape, "uniform", { ...opts, dtype: "float64", requiresGrad: false }, "randint");
+  const u = random(shape, { ...opts, dtype: "float64", requiresGrad: false }, "uniform", "randint");
   return u.mul(high - low).floor().add(low).to(opts.dtype ?? "int32");
 }
 

@@ -23,7 +23,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Like reshape, but never copies: fails when the layout cannot be viewed that way. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
-  const target = inferReshape(shape, x.numel(), x.shape);
+  const target = inferReshape(shape, x.numel(), x.shape, "view");
   if (!viewStrides(x.shape, x.strides, target)) {
     throw new ShapeError(
       `view: shape ${fmtShape(target)} is not compatible with the input's size and stride (shape ${fmtShape(x.shape)}, strides ${fmtShape(x.strides)}); use .reshape() instead`,

@@ -40,3 +40,17 @@ test("dtype names: the supported ones, or an error naming them and what to use",
   assert.throws(() => tg.randn([2], { dtype: "half" as never }), /randn: dtype "half"/);
   assert.throws(() => tg.arange(3, undefined, 1, { dtype: "uint8" as never }), /arange: dtype "uint8" is not supported; use int32/);
 });
+
+test("shapes as PyTorch takes them: an array or the sizes; errors name the op called", () => {
+  assert.deepEqual(tg.zeros(2, 3).shape, [2, 3]);
+  assert.deepEqual(tg.zeros([2, 3]).shape, [2, 3]);
+  assert.equal(tg.ones(2, 3, { dtype: "int32" }).dtype, "int32");
+  assert.deepEqual(tg.randn(4).shape, [4]);
+  assert.deepEqual(tg.rand(2, 2, { dtype: "float64" }).shape, [2, 2]);
+  const x = tg.arange(12);
+  assert.deepEqual(x.view(2, 6).shape, [2, 6]);
+  assert.deepEqual(x.view([3, -1]).shape, [3, 4]);
+  assert.throws(() => x.view(5, 3), (e: Error) => e instanceof tg.ShapeError && /^view: shape \[5, 3\] is invalid/.test(e.message));
+  assert.throws(() => x.view(-1, -1), /ShapeError: view: only one dimension can be -1/);
+  assert.throws(() => x.reshape(5, 3), /ShapeError: reshape: shape \[5, 3\]/);
+});
