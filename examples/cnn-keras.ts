@@ -44,6 +44,6 @@ const model = new keras.Sequential([
 model.compile({ optimizer: "adam", loss: "categorical_crossentropy", metrics: ["accuracy"] });
 model.summary();
 model.fit(xTrain, yTrain, { epochs: Number(args.epochs), batchSize: Number(args["batch-size"]), verbose: Number(args.verbose) as 0 | 1 | 2 });
-const { accuracy } = model.evaluate(xTest, yTest);
+const { accuracy } = model.evaluate(xTest, yTest, { returnDict: true });
 console.log(`test accuracy ${(100 * accuracy!).toFixed(2)}%`);
 if (args.save) model.save(args.save);

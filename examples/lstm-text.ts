@@ -53,5 +53,5 @@ const model = new keras.Sequential([embedding, new keras.LSTM(32), new keras.Den
 if (glove) noGrad(() => (embedding.module as tg.nn.Embedding).weight.copy_(glove!.vectors));
 model.compile({ optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"] });
 model.fit(xTrain, yTrain, { epochs: Number(args.epochs), batchSize: Number(args["batch-size"]), verbose: Number(args.verbose) as 0 | 1 | 2 });
-const { accuracy } = model.evaluate(xTest, yTest);
+const { accuracy } = model.evaluate(xTest, yTest, { returnDict: true });
 console.log(`test accuracy ${(100 * accuracy!).toFixed(2)}%`);

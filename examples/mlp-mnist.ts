@@ -43,6 +43,6 @@ const model = new keras.Sequential([
 model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
 model.summary();
 model.fit(xTrain, yTrain, { epochs: Number(args.epochs), batchSize: Number(args["batch-size"]), validationSplit: 0.1, verbose: Number(args.verbose) as 0 | 1 | 2 });
-const { loss, accuracy } = model.evaluate(xTest, yTest);
+const { loss, accuracy } = model.evaluate(xTest, yTest, { returnDict: true });
 console.log(`test loss ${loss!.toFixed(4)}, test accuracy ${(100 * accuracy!).toFixed(2)}%`);
 if (args.save) model.save(args.save);

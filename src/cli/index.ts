@@ -85,7 +85,7 @@ function main(argv: string[]): void {
       console.log(`${name}: ${recipe.describe}, on ${dataName} (${x.shape[0]} training samples)`);
       const model = recipe.build(num("lr"));
       const history = model.fit(x, y, { epochs: num("epochs"), batchSize: num("batch-size"), validationData: [xt, yt] });
-      const { accuracy } = model.evaluate(xt, yt);
+      const { accuracy } = model.evaluate(xt, yt, { returnDict: true });
       console.log(`test accuracy ${(100 * accuracy!).toFixed(2)}%`);
       if (o.save) {
         model.save(o.save);
@@ -98,7 +98,7 @@ function main(argv: string[]): void {
       const model = loadModel(modelDir());
       const recipe = RECIPES[o.recipe ?? "mlp-mnist"] ?? fail(`eval: unknown recipe '${o.recipe}'`);
       const { test: [x, y], name: dataName } = recipe.data(choice);
-      const { loss, accuracy } = model.evaluate(x, y);
+      const { loss, accuracy } = model.evaluate(x, y, { returnDict: true });
       console.log(`${dataName} test split: loss ${loss!.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}%`);
       return;
     }

@@ -1,5 +1,5 @@
 /** tg.keras — Keras' API over tensorgrad's modules (`import { keras } from "tensorgrad"`). */
-export { BaseModel, Sequential, type CompileOptions, type FitOptions } from "./model.js";
+export { BaseModel, Sequential, type CompileOptions, type EvaluateOptions, type FitOptions } from "./model.js";
 export { Model } from "./functional.js";
 export { Add, Multiply, Concatenate, MultiHeadAttention, type MultiHeadAttentionOptions } from "./merge.js";
 export { loadModel } from "./serialization.js";
@@ -15,3 +15,10 @@ export {
 export * as losses from "./losses.js";
 export * as metrics from "./metrics.js";
 export * as optimizers from "./optimizers.js";
+export * as layers from "./layers-namespace.js";
+export * as datasets from "./datasets.js";
+export * as utils from "./utils.js";
+export { type EmbeddingOptions } from "./layers.js";
+import { sequence } from "./utils.js";
+/** keras.preprocessing.sequence.padSequences. */
+export const preprocessing = { sequence };

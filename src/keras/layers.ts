@@ -381,9 +381,14 @@ export class LayerNormalization extends Layer {
   }
 }
 
+export interface EmbeddingOptions extends LayerOptions {
+  /** Keras 2's input_length: the sequence length, i.e. inputShape [inputLength]. */
+  inputLength?: number;
+}
+
 export class Embedding extends Layer {
-  constructor(readonly inputDim: number, readonly outputDim: number, opts: LayerOptions = {}) {
-    super(opts);
+  constructor(readonly inputDim: number, readonly outputDim: number, { inputLength, ...opts }: EmbeddingOptions = {}) {
+    super(inputLength !== undefined && !opts.inputShape ? { ...opts, inputShape: [inputLength] } : opts);
   }
   protected buildModule(): Module {
     const e = new NnEmbedding(this.inputDim, this.outputDim);

@@ -14,7 +14,8 @@ import { Module, type StateDict } from "../nn/module.js";
 import { DataLoader } from "../data/dataloader.js";
 import { IterableDataset, TensorDataset } from "../data/dataset.js";
 import { encodeSafetensors } from "../io/safetensors.js";
-import { writeFolderAtomic } from "../io/atomic.js";
+import { writeFileAtomic, writeFolderAtomic } from "../io/atomic.js";
+import { zipSync } from "fflate";
 import { requireNode } from "../core/node.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
@@ -42,6 +43,15 @@ export interface CompileOptions {
 
 /** Inputs and targets: tensors (or nested number arrays), or a DataLoader yielding [x, y]. */
 type Data = Tensor | number[] | number[][] | number[][][];
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  /** 0: silent; 1 and 2 (Keras' per-epoch line): one summary line. */
+  verbose?: 0 | 1 | 2;
+  output?: Output;
+  /** Return {loss, metric: value} instead of Keras' list. */
+  returnDict?: boolean;
+}
 
 export interface FitOptions {
   epochs?: number;
@@ -172,7 +182,7 @@ export abstract class BaseModel implements CallbackModel {
       const progress = verbose === 1 ? output : verbose === 2 ? { write: (t: string) => output.write(t), isTTY: false } : null;
       const logs = this.trainEpoch(train, classWeight, progress, all);
       if (validation) {
-        const v = this.evaluate(validation[0], validation[1], { batchSize, verbose: 0 });
+        const v = this.evaluate(validation[0], validation[1], { batchSize, verbose: 0, returnDict: true });
         for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
       }
       if (verbose) this.lastBar?.end(logs);
@@ -231,7 +241,14 @@ export abstract class BaseModel implements CallbackModel {
   }
 
   /** Loss and metrics over the data, in batches; returns {loss, metric…}. */
-  evaluate(x: Data, y: Data, { batchSize = 32, verbose = 0, output = defaultOutput() }: { batchSize?: number; verbose?: 0 | 1; output?: Output } = {}): Logs {
+  /**
+   * Loss and metrics on (x, y), as Keras returns them: the loss alone when the model has no
+   * metrics, else [loss, ...metrics] in compile's order; `{returnDict: true}` gives {loss, …}.
+   */
+  evaluate(x: Data, y: Data, opts: EvaluateOptions & { returnDict: true }): Logs;
+  evaluate(x: Data, y: Data, opts?: EvaluateOptions & { returnDict?: false }): number | number[];
+  evaluate(x: Data, y: Data, opts?: EvaluateOptions): Logs | number | number[];
+  evaluate(x: Data, y: Data, { batchSize = 32, verbose = 0, output = defaultOutput(), returnDict = false }: EvaluateOptions = {}): Logs | number | number[] {
     const lossFn = this.requireCompiled("evaluate");
     const loader = this.loader(toTensor(x), toTensor(y), batchSize, false);
     if (!this.built) this.build(toTensor(x).shape.slice(1));
@@ -255,7 +272,8 @@ export abstract class BaseModel implements CallbackModel {
     });
     const logs = { loss: lossSum / Math.max(seen, 1), ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
     if (verbose) output.write(`${seen} samples - ${formatLogs(logs)}\n`);
-    return logs;
+    if (returnDict) return logs;
+    return metrics.length ? [logs.loss, ...metrics.map((m) => m.result())] : logs.loss;
   }
 
   /** The model's outputs for x, computed in batches without gradients. */
@@ -308,22 +326,34 @@ export abstract class BaseModel implements CallbackModel {
   }
 
   /**
-   * Writes the folder `dir` with `model.json` (architecture) and `model.safetensors` (weights),
+   * Writes one `.keras` file when `dir` ends so (a zip, as Keras 3 writes), else the folder `dir`
+   * with `model.json` (architecture) and `model.safetensors` (weights),
    * replacing a model saved there before as a whole: a kill at any moment leaves the old model or
    * the new one loadable, never a mix (io/atomic.ts). A folder holding anything but a saved model
    * is refused rather than replaced.
    */
   save(dir: string): void {
     if (!this.built) throw new ValueError("save: the model has no weights yet (build it or call it once)");
-    writeFolderAtomic(
-      dir,
-      {
-        "model.json": [new TextEncoder().encode(`${JSON.stringify(this.toJSON(), null, 2)}\n`)],
-        "model.safetensors": encodeSafetensors(this.weights.stateDict(), { format: "tensorgrad-keras" }),
-      },
-      (names) => names.includes("model.json"),
-    );
+    const config = [new TextEncoder().encode(`${JSON.stringify(this.toJSON(), null, 2)}\n`)];
+    const weights = encodeSafetensors(this.weights.stateDict(), { format: "tensorgrad-keras" });
+    if (dir.endsWith(".keras")) {
+      // One file, as Keras 3's format: a zip of the config, metadata and the weights (here safetensors).
+      const metadata = new TextEncoder().encode(JSON.stringify({ keras_version: "tensorgrad", date_saved: new Date().toISOString() }));
+      const zip = zipSync({ "config.json": concatBytes(config), "metadata.json": metadata, "model.safetensors": concatBytes(weights) }, { level: 6 });
+      return writeFileAtomic(dir, [zip]);
+    }
+    writeFolderAtomic(dir, { "model.json": config, "model.safetensors": weights }, (names) => names.includes("model.json"));
   }
+}
+
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** A plain stack of layers, each feeding the next. */

@@ -1,7 +1,8 @@
 /** tg.keras.loadModel: rebuilds a saved Sequential from model.json and loads model.safetensors. */
 import { requireNode } from "../core/node.js";
 import { DataError, FormatError, TensorgradError } from "../core/errors.js";
-import { loadSafetensors } from "../io/safetensors.js";
+import { loadSafetensors, parseSafetensors, type StateDict } from "../io/safetensors.js";
+import { unzipChecked } from "../data/datasets/npy.js";
 import { readableFolder } from "../io/atomic.js";
 import { decodeUtf8 } from "../core/utf8.js";
 import type { Layer, Shape } from "./layer.js";
@@ -87,16 +88,35 @@ function functionalFromSpec(spec: Spec, file: string): Model {
   return new Model({ inputs, outputs, name: spec.config.name });
 }
 
+/** The files of a `.keras` archive (one zip: config, metadata, weights), written by save("m.keras"). */
+export const KERAS_FILE = { config: "config.json", metadata: "metadata.json", weights: "model.safetensors" } as const;
+
+/**
+ * Loads a model saved by `model.save(path)`: a folder (model.json + model.safetensors) or one
+ * `.keras` file (a zip of config.json, metadata.json and model.safetensors).
+ */
 export function loadModel(saved: string): BaseModel {
+  const fs = requireNode("node:fs", "loadModel");
   const path = requireNode("node:path", "loadModel");
+  const read = (file: string): Uint8Array => {
+    try {
+      return fs.readFileSync(file);
+    } catch (e) {
+      throw new DataError(`loadModel: cannot read ${file}: ${(e as Error).message}`);
+    }
+  };
+  if (saved.endsWith(".keras")) {
+    const files = unzipChecked(read(saved), saved);
+    const part = (name: string) => files[name] ?? fail(`${saved}: the archive has no ${name}`);
+    return modelFrom(part(KERAS_FILE.config), `${saved}:${KERAS_FILE.config}`, () => parseSafetensors(part(KERAS_FILE.weights), `${saved}:${KERAS_FILE.weights}`).tensors);
+  }
   const dir = readableFolder(saved); // a save killed mid-swap left the complete old model aside
   const file = path.join(dir, "model.json");
-  let bytes: Uint8Array;
-  try {
-    bytes = requireNode("node:fs", "loadModel").readFileSync(file);
-  } catch (e) {
-    throw new DataError(`loadModel: cannot read ${file}: ${(e as Error).message}`);
-  }
+  return modelFrom(read(file), file, () => loadSafetensors(path.join(dir, "model.safetensors")));
+}
+
+/** A model from its config's bytes (named `file` in errors) and its weights. */
+function modelFrom(bytes: Uint8Array, file: string, weights: () => StateDict): BaseModel {
   let spec: unknown;
   const text = decodeUtf8(bytes, file);
   try {
@@ -111,7 +131,7 @@ export function loadModel(saved: string): BaseModel {
     else if (spec.className === "Sequential") model = new Sequential(spec.config.layers.map((l) => fromConfig(l.className, l.config)), { name: spec.config.name });
     else throw new FormatError(`${file}: cannot load a '${spec.className}' model`);
     if (!model.built) throw new FormatError(`${file}: the first layer has no inputShape, so the weights cannot be placed`);
-    model.setWeights(loadSafetensors(path.join(dir, "model.safetensors")));
+    model.setWeights(weights());
     if (spec.compile?.loss) model.compile({ loss: spec.compile.loss, ...(spec.compile.optimizer ? { optimizer: spec.compile.optimizer } : {}), metrics: spec.compile.metrics ?? [] });
     return model;
   } catch (e) {

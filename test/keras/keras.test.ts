@@ -42,7 +42,7 @@ describe("the seed's Keras programs", () => {
     const history = model.fit(xTrain, yTrain, { epochs: 4, batchSize: 32, validationSplit: 0.2, ...silent });
     assert.deepEqual(Object.keys(history.history), ["loss", "accuracy", "val_loss", "val_accuracy"]);
     assert.ok(history.history.loss![3]! < history.history.loss![0]!);
-    const result = model.evaluate(xTest, yTest);
+    const result = model.evaluate(xTest, yTest, { returnDict: true });
     assert.ok(result.accuracy! > 0.75, `test accuracy ${result.accuracy}`);
     assert.deepEqual(model.predict(xTest.narrow(0, 0, 5)).shape, [5, 10]);
   });

@@ -1,0 +1,7 @@
+/** `keras.layers`: every Keras layer under the namespace Keras users reach for (keras.layers.Dense). */
+export {
+  Input, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Conv1D, Conv2D, MaxPooling2D, AveragePooling2D,
+  GlobalAveragePooling1D, GlobalAveragePooling2D, BatchNormalization, LayerNormalization, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,
+} from "./layers.js";
+export { Add, Multiply, Concatenate, MultiHeadAttention } from "./merge.js";
+export { Layer } from "./layer.js";
