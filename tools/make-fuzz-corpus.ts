@@ -35,4 +35,6 @@ model.compile({ loss: "mse", optimizer: "adam" });
 model.save(path.join(dir, "m"));
 writeFileSync(out("keras-model.json"), readFileSync(path.join(dir, "m", "model.json")));
 writeFileSync(out("keras-model.safetensors"), readFileSync(path.join(dir, "m", "model.safetensors")));
+model.save(path.join(dir, "m.keras"));
+writeFileSync(out("model.keras"), readFileSync(path.join(dir, "m.keras")));
 rmSync(dir, { recursive: true });

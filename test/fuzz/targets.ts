@@ -163,4 +163,12 @@ export const TARGETS: Target[] = [
       return `${model.name}|${w}|${prediction}`;
     },
   },
+  {
+    name: "Keras .keras file (loadModel)",
+    seeds: ["model.keras"],
+    load: (b) => {
+      const model = tg.keras.loadModel(path.join(folder({ "m.keras": b }), "m.keras"));
+      return `${model.name}|${record(Object.entries(model.getWeights()).map(([k, t]) => [k, tensorText(t, k)]))}`;
+    },
+  },
 ];
