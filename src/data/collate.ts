@@ -4,6 +4,19 @@ import { Tensor } from "../core/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { stack } from "../ops/movement.js";
 
+/** The type of a batch defaultCollate makes from samples of type T (so loops need no cast). */
+export type Collated<T> = T extends Tensor
+  ? Tensor
+  : T extends number | boolean
+    ? Tensor
+    : T extends string
+      ? string[]
+      : T extends readonly unknown[]
+        ? { -readonly [K in keyof T]: Collated<T[K]> }
+        : T extends object
+          ? { [K in keyof T]: Collated<T[K]> }
+          : unknown;
+
 /**
  * Tensors stack on a new first dim; numbers become a tensor (int32 when all are integers, else
  * float32); booleans a bool tensor; strings stay a string array; arrays and objects collate each

@@ -7,7 +7,7 @@
 import { scope } from "../core/scope.js";
 import { ValueError } from "../core/errors.js";
 import { defaultGenerator, type Generator } from "../core/rng.js";
-import { defaultCollate } from "./collate.js";
+import { defaultCollate, type Collated } from "./collate.js";
 import { IterableDataset, randomPermutation, type Dataset } from "./dataset.js";
 
 export interface DataLoaderOptions<T, B> {
@@ -20,7 +20,8 @@ export interface DataLoaderOptions<T, B> {
   prefetch?: number;
 }
 
-export class DataLoader<T, B = unknown> implements Iterable<B>, AsyncIterable<B> {
+/** Batches of B: by default what defaultCollate makes of T (`for (const [x, y] of loader)` is typed). */
+export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;

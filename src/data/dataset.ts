@@ -32,10 +32,11 @@ export abstract class IterableDataset<T> {
 }
 
 /** Rows of tensors that share their first dim: item i is [t0[i], t1[i], …]. */
-export class TensorDataset extends Dataset<Tensor[]> {
-  readonly tensors: Tensor[];
+/** Samples are the i-th rows of each tensor: `new TensorDataset(x, y)` yields [x[i], y[i]]. */
+export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
+  readonly tensors: T;
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...tensors: T) {
     super();
     const n = tensors[0]?.shape[0];
     if (n === undefined) throw new ValueError("TensorDataset: needs at least one tensor with a first dim");
@@ -49,9 +50,9 @@ export class TensorDataset extends Dataset<Tensor[]> {
     return this.tensors[0]!.shape[0]!;
   }
 
-  get(index: number): Tensor[] {
+  get(index: number): T {
     this.checkIndex(index);
-    return this.tensors.map((t) => t.select(0, index));
+    return this.tensors.map((t) => t.select(0, index)) as T;
   }
 }
 

@@ -136,9 +136,9 @@ export abstract class BaseModel implements CallbackModel {
     return (shape[shape.length - 1] as number | null) ?? 0;
   }
 
-  private loader(x: Tensor, y: Tensor, batchSize: number, shuffle: boolean): DataLoader<Tensor[], Tensor[]> {
+  private loader(x: Tensor, y: Tensor, batchSize: number, shuffle: boolean): DataLoader<[Tensor, Tensor]> {
     if (x.shape[0] !== y.shape[0]) throw new ShapeError(`fit: x has ${x.shape[0]} samples but y has ${y.shape[0]} (shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)})`);
-    return new DataLoader(new TensorDataset(x, y), { batchSize, shuffle, generator: defaultGenerator }) as DataLoader<Tensor[], Tensor[]>;
+    return new DataLoader(new TensorDataset(x, y), { batchSize, shuffle, generator: defaultGenerator });
   }
 
   /** Mean per-sample loss of a batch, with classWeight applied as Keras does. */

@@ -47,7 +47,7 @@ describe("DataLoader", () => {
   });
 
   test("shuffle is reproducible with a seed and differs between epochs", () => {
-    const order = (loader: tg.data.DataLoader<tg.Tensor[]>) => ([...loader] as tg.Tensor[][]).flatMap(([, y]) => y!.tolist() as number[]);
+    const order = (loader: tg.data.DataLoader<[tg.Tensor, tg.Tensor]>) => [...loader].flatMap(([, y]) => y.tolist() as number[]);
     const l1 = new data.DataLoader(ds, { batchSize: 3, shuffle: true, generator: new tg.Generator(5) });
     const l2 = new data.DataLoader(ds, { batchSize: 3, shuffle: true, generator: new tg.Generator(5) });
     const e1 = order(l1);

@@ -16,11 +16,12 @@ export interface MnistOptions {
   train?: boolean;
   /** Applied to each image tensor [1, 28, 28] (values in [0, 1]). */
   transform?: (image: Tensor) => Tensor;
-  targetTransform?: (label: number) => unknown;
+  targetTransform?: (label: number) => number;
 }
 
 /** Image and label arrays shared by the IDX-file and embedded datasets. */
-export abstract class ImageClassification extends Dataset<[Tensor, unknown]> {
+/** Samples are [image [1, H, W] in [0, 1], label] (each through its transform, when given). */
+export abstract class ImageClassification extends Dataset<[Tensor, number]> {
   constructor(
     /** uint8 pixels, row-major [N, H, W]. */
     readonly pixels: Uint8Array,
@@ -28,7 +29,7 @@ export abstract class ImageClassification extends Dataset<[Tensor, unknown]> {
     readonly height: number,
     readonly width: number,
     private readonly transform?: (image: Tensor) => Tensor,
-    private readonly targetTransform?: (label: number) => unknown,
+    private readonly targetTransform?: (label: number) => number,
   ) {
     super();
   }
@@ -37,7 +38,7 @@ export abstract class ImageClassification extends Dataset<[Tensor, unknown]> {
     return this.labels.length;
   }
 
-  get(index: number): [Tensor, unknown] {
+  get(index: number): [Tensor, number] {
     this.checkIndex(index);
     const n = this.height * this.width;
     const img = new Float32Array(n);
