@@ -34,7 +34,7 @@ console.log("   step   heap live MiB   wasm memory MiB   RSS MiB   JS heap MiB  
 let step = 0;
 let last = performance.now();
 while (step < steps) {
-  for (const [images, labels] of loader as Iterable<[tg.Tensor, tg.Tensor]>) {
+  for (const [images, labels] of loader) {
     const train = () => {
       opt.zeroGrad();
       const l = criterion.forward(model.forward(images), labels);

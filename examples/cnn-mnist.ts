@@ -49,7 +49,7 @@ tg.manualSeed(Number(args.seed));
 const transform = args.fashion ? data.transforms.normalize([0.286], [0.353]) : data.transforms.normalize([0.1307], [0.3081]);
 const load = (train: boolean) =>
   args.fashion ? new data.FashionMNIST({ train, transform }) : args.data ? new data.MNIST({ root: args.data, train, transform }) : new data.EmbeddedMNIST({ train, transform });
-const limit = (ds: tg.data.Dataset<[tg.Tensor, unknown]>) =>
+const limit = (ds: tg.data.Dataset<[tg.Tensor, number]>) =>
   args.limit ? new data.Subset(ds, Array.from({ length: Math.min(Number(args.limit), ds.length) }, (_, i) => i)) : ds;
 const trainSet = limit(load(true));
 const testSet = limit(load(false));
@@ -67,7 +67,7 @@ for (let epoch = 1; epoch <= Number(args.epochs); epoch++) {
   model.train();
   let running = 0;
   let batches = 0;
-  for (const [images, labels] of trainLoader as Iterable<[tg.Tensor, tg.Tensor]>) {
+  for (const [images, labels] of trainLoader) {
     // tg.scope frees the step's activations as soon as it ends (like tf.tidy); dispose() frees
     // the batch, a fresh tensor, rather than waiting for the garbage collector.
     running += tg.scope(() => {
@@ -84,7 +84,7 @@ for (let epoch = 1; epoch <= Number(args.epochs); epoch++) {
   model.eval();
   let correct = 0;
   tg.noGrad(() => {
-    for (const [images, labels] of testLoader as Iterable<[tg.Tensor, tg.Tensor]>) {
+    for (const [images, labels] of testLoader) {
       correct += tg.scope(() => model.forward(images).argmax(1).eq(labels).sum().item());
     }
   });

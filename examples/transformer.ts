@@ -64,7 +64,7 @@ class Classifier extends nn.Module<[tg.Tensor], tg.Tensor> {
   const started = performance.now();
   for (let epoch = 0; epoch < Number(args.epochs); epoch++) {
     model.train();
-    for (const [xb, yb] of loader as Iterable<[tg.Tensor, tg.Tensor]>) {
+    for (const [xb, yb] of loader) {
       tg.scope(() => {
         opt.zeroGrad();
         F.crossEntropy(model.forward(xb), yb).backward();
@@ -110,7 +110,7 @@ class CharLM extends nn.Module<[tg.Tensor], tg.Tensor> {
   let step = 0;
   let last = NaN;
   while (step < steps) {
-    for (const [xb, yb] of loader as Iterable<[tg.Tensor, tg.Tensor]>) {
+    for (const [xb, yb] of loader) {
       last = tg.scope(() => {
         opt.zeroGrad();
         const logits = model.forward(xb);
