@@ -4,6 +4,7 @@
  * `for await (const batch of loader)` also works for asynchronous ones and prefetches the next
  * batches, so that reading overlaps the training step.
  */
+import { checkOptions, type OptionKind } from "../core/options.js";
 import { scope } from "../core/scope.js";
 import { ValueError } from "../core/errors.js";
 import { defaultGenerator, type Generator } from "../core/rng.js";
@@ -31,8 +32,12 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
 
   constructor(
     readonly dataset: Dataset<T> | IterableDataset<T>,
-    { batchSize = 1, shuffle = false, dropLast = false, collateFn, generator = defaultGenerator, prefetch = 2 }: DataLoaderOptions<T, B> = {},
+    options: DataLoaderOptions<T, B> = {},
   ) {
+    checkOptions("DataLoader", options, { batchSize: "integer", shuffle: "boolean", dropLast: "boolean", collateFn: "function", generator: "object", prefetch: "integer" } satisfies {
+      [K in keyof Required<DataLoaderOptions<T, B>>]: OptionKind;
+    });
+    const { batchSize = 1, shuffle = false, dropLast = false, collateFn, generator = defaultGenerator, prefetch = 2 } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     if (dataset instanceof IterableDataset && shuffle) throw new ValueError("DataLoader: an IterableDataset cannot be shuffled (it has no indices); shuffle inside it");
     this.batchSize = batchSize;

@@ -3,6 +3,7 @@
  * The weights live in tg.nn modules (one per built layer, registered under the layer's name), so
  * stateDict(), optimizers and safetensors all work on them as on any Module.
  */
+import { checkOptions, type OptionKind } from "../core/options.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { scope } from "../core/scope.js";
 import { DataError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
@@ -69,6 +70,11 @@ export interface FitOptions {
   output?: Output;
 }
 
+const FIT_OPTIONS = {
+  epochs: "integer", batchSize: "integer", validationSplit: "number", validationData: "array", shuffle: "boolean", classWeight: "object",
+  initialEpoch: "integer", verbose: [0, 1, 2], callbacks: "array", output: "object",
+} as const satisfies { readonly [K in keyof Required<FitOptions>]: OptionKind };
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyLoader = DataLoader<any, any>;
 
@@ -108,7 +114,9 @@ export abstract class BaseModel implements CallbackModel {
     if (layer.module) this.weights.registerModule(layer.name, layer.module);
   }
 
-  compile({ optimizer = "rmsprop", loss, metrics = [] }: CompileOptions): void {
+  compile(options: CompileOptions): void {
+    checkOptions("compile", options, { optimizer: "any", loss: "any", metrics: "array" } satisfies { [K in keyof Required<CompileOptions>]: OptionKind });
+    const { optimizer = "rmsprop", loss, metrics = [] } = options;
     const l = getLoss(loss);
     this.lossFn = l.fn;
     this.lossName = l.name;
@@ -152,7 +160,7 @@ export abstract class BaseModel implements CallbackModel {
 
   fit(x: Data | AnyLoader, y?: Data | FitOptions, options?: FitOptions): History {
     const fromLoader = x instanceof DataLoader;
-    const opts = (fromLoader ? (y as FitOptions | undefined) : options) ?? {};
+    const opts = checkOptions("fit", (fromLoader ? (y as FitOptions | undefined) : options) ?? {}, FIT_OPTIONS);
     const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, classWeight, initialEpoch = 0, verbose = 1, callbacks = [], output = defaultOutput() } = opts;
     let train: AnyLoader;
     let validation = opts.validationData ? ([toTensor(opts.validationData[0]), toTensor(opts.validationData[1])] as [Tensor, Tensor]) : null;
@@ -248,7 +256,9 @@ export abstract class BaseModel implements CallbackModel {
   evaluate(x: Data, y: Data, opts: EvaluateOptions & { returnDict: true }): Logs;
   evaluate(x: Data, y: Data, opts?: EvaluateOptions & { returnDict?: false }): number | number[];
   evaluate(x: Data, y: Data, opts?: EvaluateOptions): Logs | number | number[];
-  evaluate(x: Data, y: Data, { batchSize = 32, verbose = 0, output = defaultOutput(), returnDict = false }: EvaluateOptions = {}): Logs | number | number[] {
+  evaluate(x: Data, y: Data, options: EvaluateOptions = {}): Logs | number | number[] {
+    checkOptions("evaluate", options, { batchSize: "integer", verbose: [0, 1, 2], output: "object", returnDict: "boolean" } satisfies { [K in keyof Required<EvaluateOptions>]: OptionKind });
+    const { batchSize = 32, verbose = 0, output = defaultOutput(), returnDict = false } = options;
     const lossFn = this.requireCompiled("evaluate");
     const loader = this.loader(toTensor(x), toTensor(y), batchSize, false);
     if (!this.built) this.build(toTensor(x).shape.slice(1));

@@ -8,6 +8,7 @@ import type { Tensor } from "../core/tensor.js";
 import { abs, clamp, log, mul, relu, sub, where } from "../ops/elementwise.js";
 import { softplus } from "../ops/composite/activations.js";
 import { checkFloating } from "./functional/basic.js";
+import { checkOptions, type OptionKind } from "../core/options.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { shapesEqual } from "../core/shape.js";
 
@@ -96,6 +97,7 @@ export interface CrossEntropyOptions extends NllOptions {
  * (float, the input's shape), with PyTorch's weight, ignoreIndex and labelSmoothing semantics.
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  checkOptions("crossEntropy", opts, { weight: "tensor", ignoreIndex: "integer", reduction: ["none", "mean", "sum"], labelSmoothing: "number" } satisfies { [K in keyof Required<CrossEntropyOptions>]: OptionKind });
   const { weight = null, ignoreIndex = -100, reduction = "mean", labelSmoothing = 0 } = opts;
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   floatingInput(input, "crossEntropy");

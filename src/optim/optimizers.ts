@@ -1,8 +1,19 @@
 /** The optimizers: options with PyTorch's defaults, validation, and a call into functional.ts. */
 import { ValueError } from "../core/errors.js";
+import { checkOptions, type OptionSpec } from "../core/options.js";
 import type { Tensor } from "../core/tensor.js";
 import * as F from "./functional.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsArg } from "./optimizer.js";
+
+/**
+ * The defaults with the caller's options over them, each checked: a key the optimizer does not
+ * have, or a value of another type than its default's, is an error naming both.
+ */
+function withDefaults<D extends object>(name: string, defaults: D, opts: object): D {
+  const kinds = Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, Array.isArray(v) ? "array" : typeof v])) as OptionSpec;
+  checkOptions(name, opts, kinds);
+  return { ...defaults, ...opts };
+}
 
 function check(cond: boolean, name: string, what: string, value: unknown): void {
   if (!cond) throw new ValueError(`${name}: invalid ${what} ${JSON.stringify(value)}`);
@@ -15,7 +26,7 @@ function checkBetas(name: string, betas: [number, number]): void {
 
 export class SGD extends Optimizer<F.SgdOptions> {
   constructor(params: ParamsArg<F.SgdOptions>, opts: Partial<F.SgdOptions> & { lr?: number } = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts });
+    super(params, withDefaults(new.target.name, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, opts));
   }
   protected override validate(g: ParamGroup<F.SgdOptions>): void {
     super.validate(g);
@@ -32,7 +43,7 @@ type AdamArgs = Partial<Omit<F.AdamOptions, "decoupled">>;
 
 export class Adam extends Optimizer<F.AdamOptions> {
   constructor(params: ParamsArg<F.AdamOptions>, opts: AdamArgs = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
+    super(params, withDefaults(new.target.name, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts));
   }
   protected override validate(g: ParamGroup<F.AdamOptions>): void {
     super.validate(g);
@@ -57,7 +68,7 @@ export class AdamW extends Adam {
 
 export class RMSprop extends Optimizer<F.RmspropOptions> {
   constructor(params: ParamsArg<F.RmspropOptions>, opts: Partial<F.RmspropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts });
+    super(params, withDefaults(new.target.name, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts));
   }
   protected override validate(g: ParamGroup<F.RmspropOptions>): void {
     super.validate(g);
@@ -72,7 +83,7 @@ export class RMSprop extends Optimizer<F.RmspropOptions> {
 
 export class Adagrad extends Optimizer<F.AdagradOptions> {
   constructor(params: ParamsArg<F.AdagradOptions>, opts: Partial<F.AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts });
+    super(params, withDefaults(new.target.name, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts));
   }
   protected override validate(g: ParamGroup<F.AdagradOptions>): void {
     super.validate(g);
@@ -86,7 +97,7 @@ export class Adagrad extends Optimizer<F.AdagradOptions> {
 
 export class Adadelta extends Optimizer<F.AdadeltaOptions> {
   constructor(params: ParamsArg<F.AdadeltaOptions>, opts: Partial<F.AdadeltaOptions> = {}) {
-    super(params, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, ...opts });
+    super(params, withDefaults(new.target.name, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, opts));
   }
   protected override validate(g: ParamGroup<F.AdadeltaOptions>): void {
     super.validate(g);
@@ -99,7 +110,7 @@ export class Adadelta extends Optimizer<F.AdadeltaOptions> {
 
 export class Adamax extends Optimizer<F.AdamaxOptions> {
   constructor(params: ParamsArg<F.AdamaxOptions>, opts: Partial<F.AdamaxOptions> = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...opts });
+    super(params, withDefaults(new.target.name, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, opts));
   }
   protected override validate(g: ParamGroup<F.AdamaxOptions>): void {
     super.validate(g);
@@ -112,7 +123,7 @@ export class Adamax extends Optimizer<F.AdamaxOptions> {
 
 export class NAdam extends Optimizer<F.NadamOptions> {
   constructor(params: ParamsArg<F.NadamOptions>, opts: Partial<F.NadamOptions> = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, ...opts });
+    super(params, withDefaults(new.target.name, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 }, opts));
   }
   protected override validate(g: ParamGroup<F.NadamOptions>): void {
     super.validate(g);

@@ -54,3 +54,26 @@ test("shapes as PyTorch takes them: an array or the sizes; errors name the op ca
   assert.throws(() => x.view(-1, -1), /ShapeError: view: only one dimension can be -1/);
   assert.throws(() => x.reshape(5, 3), /ShapeError: reshape: shape \[5, 3\]/);
 });
+
+test("options objects are checked at run time: an unknown key or a wrong type names the function, the key and the options", () => {
+  const { nn, optim, data, keras } = tg;
+  const x = tg.randn([2, 3, 4]);
+  assert.throws(() => nn.functional.gelu(x, { approximate: "tanhh" } as never), (e: Error) => e instanceof tg.ValueError && /gelu: option 'approximate' must be "none" \| "tanh", got "tanhh"/.test(e.message));
+  assert.throws(() => nn.functional.gelu(x, { approx: "tanh" } as never), /gelu: unknown option 'approx'; the options are approximate/);
+  assert.deepEqual(nn.functional.gelu(x, { approximate: "tanh" }).tolist(), nn.functional.gelu(x, "tanh").tolist());
+  const encoder = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0 }), 1);
+  assert.throws(() => encoder.forward(x, { mask: tg.zeros([2, 2]) } as never), /TransformerEncoder\.forward: unknown option 'mask'; the options are srcMask, srcKeyPaddingMask, isCausal/);
+  assert.throws(() => new nn.TransformerEncoderLayer(4, 2, { dim_feedforward: 8 } as never), /TransformerEncoderLayer: unknown option 'dim_feedforward'/);
+  assert.throws(() => new nn.MultiheadAttention(4, 2, { batchFirst: "yes" } as never), /MultiheadAttention: option 'batchFirst' must be a boolean, got "yes"/);
+  assert.throws(() => new nn.LSTM(3, 4, { batch_first: true } as never), /LSTM: unknown option 'batch_first'; the options are numLayers, bias, batchFirst, dropout, bidirectional/);
+  assert.throws(() => new nn.Conv2d(1, 2, 3, { strides: 2 } as never), /Conv2d: unknown option 'strides'/);
+  assert.throws(() => new optim.Adam([tg.zeros([1], { requiresGrad: true })], { learningRate: 0.1 } as never), /Adam: unknown option 'learningRate'; the options are lr, betas/);
+  assert.throws(() => new optim.SGD([tg.zeros([1], { requiresGrad: true })], { lr: "0.1" } as never), /SGD: option 'lr' must be a number, got "0\.1"/);
+  assert.throws(() => new data.DataLoader(new data.TensorDataset(tg.zeros([2])), { batch_size: 2 } as never), /DataLoader: unknown option 'batch_size'/);
+  assert.throws(() => nn.functional.crossEntropy(tg.randn([2, 3]), tg.tensor([0, 1], { dtype: "int32" }), { reduction: "avg" } as never), /crossEntropy: option 'reduction' must be "none" \| "mean" \| "sum"/);
+  const model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);
+  assert.throws(() => model.compile({ loss: "mse", metric: ["accuracy"] } as never), /compile: unknown option 'metric'; the options are optimizer, loss, metrics/);
+  model.compile({ loss: "mse" });
+  assert.throws(() => model.fit(tg.zeros([2, 2]), tg.zeros([2, 1]), { epoch: 3 } as never), /fit: unknown option 'epoch'/);
+  assert.throws(() => model.evaluate(tg.zeros([2, 2]), tg.zeros([2, 1]), { verbose: 3 } as never), /evaluate: option 'verbose' must be 0 \| 1 \| 2/);
+});

@@ -14,6 +14,7 @@ import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { Linear } from "./linear.js";
+import { checkOptions, type OptionKind } from "../../core/options.js";
 
 export interface MultiheadAttentionOptions {
   dropout?: number;
@@ -22,6 +23,8 @@ export interface MultiheadAttentionOptions {
   vdim?: number;
   batchFirst?: boolean;
 }
+
+const MHA_OPTIONS: { readonly [K in keyof Required<MultiheadAttentionOptions>]: OptionKind } = { dropout: "number", bias: "boolean", kdim: "integer", vdim: "integer", batchFirst: "boolean" };
 
 export interface MhaForwardOptions {
   /** [N, S]: true (or −inf) marks keys to ignore, such as padding. */
@@ -41,6 +44,10 @@ function additive(mask: Tensor, like: Tensor, what: string): Tensor {
   throw new DTypeError(`MultiheadAttention: ${what} must be bool or float, got ${mask.dtype}`);
 }
 
+const MHA_FORWARD: { readonly [K in keyof Required<MhaForwardOptions>]: OptionKind } = {
+  keyPaddingMask: "tensor", needWeights: "boolean", attnMask: "tensor", averageAttnWeights: "boolean", isCausal: "boolean",
+};
+
 export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MhaForwardOptions?], [Tensor, Tensor | null]> {
   readonly headDim: number;
   readonly kdim: number;
@@ -52,9 +59,10 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MhaForwa
   constructor(
     readonly embedDim: number,
     readonly numHeads: number,
-    { dropout = 0, bias = true, kdim, vdim, batchFirst = false }: MultiheadAttentionOptions = {},
+    options: MultiheadAttentionOptions = {},
   ) {
     super();
+    const { dropout = 0, bias = true, kdim, vdim, batchFirst = false } = checkOptions("MultiheadAttention", options, MHA_OPTIONS);
     if (embedDim % numHeads !== 0) throw new ValueError(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
     this.headDim = embedDim / numHeads;
     this.kdim = kdim ?? embedDim;
@@ -99,6 +107,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MhaForwa
   }
 
   forward(query: Tensor, key: Tensor, value: Tensor, opts: MhaForwardOptions = {}): [Tensor, Tensor | null] {
+    checkOptions("MultiheadAttention.forward", opts, MHA_FORWARD);
     const { keyPaddingMask = null, needWeights = true, attnMask = null, averageAttnWeights = true, isCausal = false } = opts;
     const unbatched = query.ndim === 2;
     const toBatchFirst = (t: Tensor) => (unbatched ? t.unsqueeze(0) : this.batchFirst ? t : t.transpose(0, 1));

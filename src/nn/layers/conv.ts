@@ -1,4 +1,5 @@
 /** Conv1d, Conv2d, ConvTranspose2d with PyTorch's arguments, defaults and initialisation. */
+import { checkOptions, type OptionKind } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import type { Pair } from "../../ops/windows.js";
@@ -16,6 +17,10 @@ export interface ConvLayerOptions {
   bias?: boolean;
   paddingMode?: "zeros";
 }
+
+const CONV_OPTIONS = {
+  stride: "any", padding: "any", dilation: "any", groups: "integer", bias: "boolean", paddingMode: ["zeros"],
+} as const satisfies { readonly [K in keyof Required<ConvLayerOptions>]: OptionKind };
 
 const tuple = (v: Pair | Padding, n: number): string =>
   typeof v === "string" ? `'${v}'` : `(${(typeof v === "number" ? new Array<number>(n).fill(v) : [...v]).join(", ")}${n === 1 ? "," : ""})`;
@@ -83,7 +88,7 @@ const kernelPair = (k: Pair): [number, number] => (typeof k === "number" ? [k, k
 
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number, opts: ConvLayerOptions = {}) {
-    super(inChannels, outChannels, [kernelSize], [outChannels, inChannels / (opts.groups ?? 1), kernelSize], opts);
+    super(inChannels, outChannels, [kernelSize], [outChannels, inChannels / (checkOptions("Conv1d", opts, CONV_OPTIONS).groups ?? 1), kernelSize], opts);
   }
 
   forward(x: Tensor): Tensor {
@@ -95,7 +100,7 @@ export class Conv1d extends ConvNd {
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvLayerOptions = {}) {
     const k = kernelPair(kernelSize);
-    super(inChannels, outChannels, k, [outChannels, inChannels / (opts.groups ?? 1), ...k], opts);
+    super(inChannels, outChannels, k, [outChannels, inChannels / (checkOptions("Conv2d", opts, CONV_OPTIONS).groups ?? 1), ...k], opts);
   }
 
   forward(x: Tensor): Tensor {
@@ -114,7 +119,7 @@ export class ConvTranspose2d extends ConvNd {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTransposeLayerOptions = {}) {
     const k = kernelPair(kernelSize);
-    super(inChannels, outChannels, k, [inChannels, outChannels / (opts.groups ?? 1), ...k], opts);
+    super(inChannels, outChannels, k, [inChannels, outChannels / (checkOptions("ConvTranspose2d", opts, { ...CONV_OPTIONS, outputPadding: "any" }).groups ?? 1), ...k], opts);
     this.outputPadding = opts.outputPadding ?? 0;
   }
 

@@ -6,6 +6,7 @@
  * a matmul with W_hh and a few elementwise ops, and backward through time reuses what forward kept
  * (the autograd tape).
  */
+import { checkOptions, type OptionKind } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { zeros } from "../../ops/creation.js";
@@ -45,9 +46,12 @@ abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSequence,
     readonly mode: Mode,
     readonly inputSize: number,
     readonly hiddenSize: number,
-    { numLayers = 1, bias = true, batchFirst = false, dropout: p = 0, bidirectional = false }: RNNOptions = {},
+    options: RNNOptions & { nonlinearity?: Nonlinearity } = {},
   ) {
     super();
+    const spec = { numLayers: "integer", bias: "boolean", batchFirst: "boolean", dropout: "number", bidirectional: "boolean" } as const satisfies { [K in keyof Required<RNNOptions>]: OptionKind };
+    checkOptions(new.target.name, options, mode.startsWith("RNN") ? { ...spec, nonlinearity: ["tanh", "relu"] } : spec);
+    const { numLayers = 1, bias = true, batchFirst = false, dropout: p = 0, bidirectional = false } = options;
     if (!(p >= 0 && p <= 1)) throw new ValueError(`${new.target.name}: dropout must be in [0, 1], got ${p}`);
     this.numLayers = numLayers;
     this.bias = bias;

@@ -14,6 +14,7 @@ import { Linear } from "./linear.js";
 import { LayerNorm } from "./norm.js";
 import { MultiheadAttention } from "./attention.js";
 import { where } from "../../ops/elementwise.js";
+import { checkChoice, checkOptions, type OptionKind } from "../../core/options.js";
 
 export interface TransformerLayerOptions {
   dimFeedforward?: number;
@@ -25,9 +26,18 @@ export interface TransformerLayerOptions {
   bias?: boolean;
 }
 
+type Spec<T> = { readonly [K in keyof Required<T>]: OptionKind };
+const LAYER_OPTIONS: Spec<TransformerLayerOptions> = {
+  dimFeedforward: "integer", dropout: "number", activation: "any", layerNormEps: "number", batchFirst: "boolean", normFirst: "boolean", bias: "boolean",
+};
+const ENCODER_FORWARD: Spec<EncoderForwardOptions> = { srcMask: "tensor", srcKeyPaddingMask: "tensor", isCausal: "boolean" };
+const DECODER_FORWARD: Spec<DecoderForwardOptions> = {
+  tgtMask: "tensor", memoryMask: "tensor", tgtKeyPaddingMask: "tensor", memoryKeyPaddingMask: "tensor", tgtIsCausal: "boolean", memoryIsCausal: "boolean",
+};
+
 function activationFn(a: TransformerLayerOptions["activation"]): (x: Tensor) => Tensor {
   if (typeof a === "function") return a;
-  return a === "gelu" ? (x) => gelu(x) : (x) => x.relu();
+  return checkChoice("Transformer layer", "activation", a ?? "relu", ["relu", "gelu"]) === "gelu" ? (x) => gelu(x) : (x) => x.relu();
 }
 
 export interface EncoderForwardOptions {
@@ -71,6 +81,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptio
     readonly options: TransformerLayerOptions = {},
   ) {
     super();
+    checkOptions(new.target.name, options, LAYER_OPTIONS);
     const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
     this.linear1 = new Linear(dModel, dimFeedforward, { bias });
@@ -94,6 +105,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptio
   }
 
   forward(src: Tensor, o: EncoderForwardOptions = {}): Tensor {
+    checkOptions(`${this.constructor.name}.forward`, o, ENCODER_FORWARD);
     let x = src;
     if (this.normFirst) {
       x = x.add(this.selfAttention(this.norm1.forward(x), o));
@@ -129,6 +141,7 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderForw
     readonly options: TransformerLayerOptions = {},
   ) {
     super();
+    checkOptions(new.target.name, options, LAYER_OPTIONS);
     const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
     this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
@@ -160,6 +173,7 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderForw
   }
 
   forward(tgt: Tensor, memory: Tensor, o: DecoderForwardOptions = {}): Tensor {
+    checkOptions(`${this.constructor.name}.forward`, o, DECODER_FORWARD);
     let x = tgt;
     if (this.normFirst) {
       x = x.add(this.selfAttention(this.norm1.forward(x), o));
@@ -188,6 +202,7 @@ export class TransformerEncoder extends Module<[Tensor, EncoderForwardOptions?],
   }
 
   forward(src: Tensor, o: EncoderForwardOptions = {}): Tensor {
+    checkOptions(`${this.constructor.name}.forward`, o, ENCODER_FORWARD);
     let x = src;
     for (const layer of this.layers) x = layer.forward(x, o);
     return this.norm ? this.norm.forward(x) : x;
@@ -205,6 +220,7 @@ export class TransformerDecoder extends Module<[Tensor, Tensor, DecoderForwardOp
   }
 
   forward(tgt: Tensor, memory: Tensor, o: DecoderForwardOptions = {}): Tensor {
+    checkOptions(`${this.constructor.name}.forward`, o, DECODER_FORWARD);
     let x = tgt;
     for (const layer of this.layers) x = layer.forward(x, memory, o);
     return this.norm ? this.norm.forward(x) : x;
@@ -235,6 +251,7 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
 
   constructor(options: TransformerOptions = {}) {
     super();
+    checkOptions("Transformer", options, { ...LAYER_OPTIONS, dModel: "integer", nhead: "integer", numEncoderLayers: "integer", numDecoderLayers: "integer" } satisfies Spec<TransformerOptions>);
     const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, layerNormEps = 1e-5, bias = true, ...layerOpts } = options;
     this.dModel = dModel;
     const layerOptions = { ...layerOpts, layerNormEps, bias };
@@ -245,6 +262,9 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
   }
 
   forward(src: Tensor, tgt: Tensor, o: TransformerForwardOptions = {}): Tensor {
+    checkOptions("Transformer.forward", o, {
+      srcMask: "tensor", tgtMask: "tensor", memoryMask: "tensor", srcKeyPaddingMask: "tensor", tgtKeyPaddingMask: "tensor", memoryKeyPaddingMask: "tensor",
+    } satisfies Spec<TransformerForwardOptions>);
     const memory = this.encoder.forward(src, { srcMask: o.srcMask ?? null, srcKeyPaddingMask: o.srcKeyPaddingMask ?? null });
     return this.decoder.forward(tgt, memory, {
       tgtMask: o.tgtMask ?? null,
