@@ -37,6 +37,9 @@ describe("loader regressions", () => {
     for (let n = 0; n < whole.length; n++) assert.throws(() => data.unpickle(whole.subarray(0, n), "p"), tg.FormatError);
     assert.throws(() => data.unpickle(new Uint8Array([0x80, 2, 0x61, 0x2e]), "p"), isFormat(/stack underflow/));
     assert.throws(() => data.unpickle(new Uint8Array([0x80, 2, 0x4e, 0x4e, 0x61, 0x2e]), "p"), isFormat(/not a list/));
+    // A list that contains itself (a memo get, as Python pickles a self-referencing list): data, not an error.
+    const cyclic = data.unpickle(new Uint8Array([0x80, 2, 0x5d, 0x71, 0, 0x68, 0, 0x61, 0x2e]), "p") as unknown[];
+    assert.equal(cyclic[0], cyclic);
   });
 
   test("imdb.npz with 200,000 words loads with default options (no call-stack overflow)", () => {

@@ -102,7 +102,19 @@ export const TARGETS: Target[] = [
   {
     name: "pickle (unpickle)",
     seeds: ["list-of-lists.pickle"],
-    load: (b, seed) => JSON.stringify(tg.data.unpickle(b, seed), (_, v) => (v instanceof Uint8Array ? numbers(v) : typeof v === "number" && !Number.isFinite(v) ? String(v) : v)),
+    load: (b, seed) => {
+      // A pickle may reference its own containers (memo gets): such a cycle is data, written once.
+      const seen = new WeakSet<object>();
+      return JSON.stringify(tg.data.unpickle(b, seed), (_, v) => {
+        if (v instanceof Uint8Array) return numbers(v);
+        if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+        if (typeof v === "object" && v !== null) {
+          if (seen.has(v)) return "[cycle]";
+          seen.add(v);
+        }
+        return v;
+      });
+    },
   },
   {
     name: "npz (parseNpz)",
