@@ -39,6 +39,18 @@ export function backendByName(name: string): Backend {
   return b;
 }
 
+/**
+ * The backend a device name means (PyTorch's `x.to("cpu")`): "cpu" is the current backend (every
+ * backend here runs on the CPU), any other name a backend by its name.
+ */
+export function deviceBackend(name: string, op = "to"): Backend {
+  if (name === "cpu") return getBackend();
+  if (!factories.has(name)) {
+    throw new ValueError(`${op}: unknown device '${name}'; the devices here are cpu, ${listBackends().join(", ")}${name === "cuda" || name === "gpu" || name === "mps" ? " (a GPU backend is not available yet)" : ""}`);
+  }
+  return backendByName(name);
+}
+
 /** Selects the backend on which new tensors are created. */
 export function setBackend(name: string): void {
   backendByName(name);

@@ -92,6 +92,11 @@ const INSTEAD: Record<string, string> = {
   bool_: "bool",
 };
 
+/** Whether `name` is a PyTorch dtype name tensorgrad lacks (so an error can say what to use). */
+export function isForeignDType(name: string): boolean {
+  return Object.hasOwn(INSTEAD, name);
+}
+
 /** A dtype name checked at run time (a JavaScript caller may pass anything), naming the op. */
 export function checkDType(dtype: unknown, op: string): DType {
   if (typeof dtype === "string" && (DTYPES as readonly string[]).includes(dtype)) return dtype as DType;

@@ -6,7 +6,7 @@
  * inside a method body, so the ESM import cycle is resolved before any method runs.
  */
 import type { Backend, Storage, View } from "../backend/backend.js";
-import { backendByName } from "../backend/registry.js";
+import { backendByName, deviceBackend, listBackends } from "../backend/registry.js";
 import type { Node } from "../autograd/tape.js";
 import { backward as runBackward, type BackwardOptions } from "../autograd/backward.js";
 import * as ew from "../ops/elementwise.js";
@@ -17,7 +17,7 @@ import { matmul, mm, bmm } from "../ops/matmul.js";
 import { softmax, logSoftmax } from "../ops/composite/softmax.js";
 import { gelu, type GeluApproximate } from "../ops/composite/activations.js";
 import { updateInPlace } from "../ops/inplace.js";
-import { isFloating, type AnyTypedArray, type DType } from "./dtype.js";
+import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
 import { formatTensor } from "./format.js";
 import { contiguousStrides, isContiguous, normalizeDim, numel, type Shape } from "./shape.js";
@@ -180,8 +180,15 @@ export class Tensor implements View {
 
   // ---- dtype and backend ----------------------------------------------------------------------
 
-  to(dtype: DType): Tensor {
-    return ew.cast(this, dtype);
+  /** A dtype cast (`x.to("float64")`) or a copy on a device (`x.to("cpu")`, `x.to("js")`), as PyTorch's to(). */
+  to(target: DType | (string & {})): Tensor {
+    if ((DTYPES as readonly string[]).includes(target)) return ew.cast(this, target as DType);
+    if (typeof target !== "string") throw new DTypeError(`to: expected a dtype (${DTYPES.join(", ")}) or a device name, got ${typeof target}`);
+    if (isForeignDType(target)) checkDType(target, "to"); // throws, saying which dtype to use
+    if (target !== "cpu" && !listBackends().includes(target)) {
+      throw new ValueError(`to: '${target}' is neither a dtype (${DTYPES.join(", ")}) nor a device (cpu, ${listBackends().join(", ")})`);
+    }
+    return this.toBackend(deviceBackend(target));
   }
   float(): Tensor {
     return ew.cast(this, "float32");

@@ -9,7 +9,8 @@
 import { releaseGrad } from "../autograd/backward.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { DTypeError, ShapeError, TensorgradError, fmtShape } from "../core/errors.js";
-import { isFloating, type DType } from "../core/dtype.js";
+import { DTYPES, isFloating, type DType } from "../core/dtype.js";
+import { deviceBackend } from "../backend/registry.js";
 import { shapesEqual } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { Parameter } from "./parameter.js";
@@ -128,22 +129,36 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
   // ---- dtype conversion -----------------------------------------------------------------------
 
   /**
-   * Casts every floating parameter and buffer to `dtype` (PyTorch's `module.to(dtype)`): each
-   * becomes a new Parameter (shared ones stay shared), so create the optimizer afterwards.
+   * PyTorch's `module.to(...)`: a dtype casts every floating parameter and buffer
+   * (`model.to("float64")`), a device name moves them all (`model.to("cpu")`, `model.to("js")`).
+   * Each becomes a new Parameter (shared ones stay shared), so create the optimizer afterwards.
    */
-  to(dtype: DType): this {
-    if (!isFloating(dtype)) throw new DTypeError(`${this.constructor.name}.to: a module converts to a floating dtype (float32, float64), got ${dtype}`);
+  to(target: DType | (string & {})): this {
+    if ((DTYPES as readonly string[]).includes(target)) {
+      const dtype = target as DType;
+      if (!isFloating(dtype)) throw new DTypeError(`${this.constructor.name}.to: a module converts to a floating dtype (float32, float64), got ${dtype}`);
+      return this.remap((t) => (isFloating(t.dtype) && t.dtype !== dtype ? t.to(dtype) : null));
+    }
+    const backend = deviceBackend(target, `${this.constructor.name}.to`);
+    return this.remap((t) => (t.backend !== backend ? t.toBackend(backend) : null));
+  }
+
+  /** Replaces each parameter and buffer for which `convert` gives a new tensor (null: keep it). */
+  private remap(convert: (t: Tensor) => Tensor | null): this {
     const replaced = new Map<Tensor, Tensor>();
-    const convert = <T extends Tensor>(t: T, make: (t: Tensor) => T): T => {
-      if (!isFloating(t.dtype) || t.dtype === dtype) return t;
+    const swap = <T extends Tensor>(t: T, make: (t: Tensor) => T): T => {
       let out = replaced.get(t) as T | undefined;
-      if (!out) replaced.set(t, (out = noGrad(() => make(t.to(dtype)))));
+      if (!out) {
+        const next = noGrad(() => convert(t));
+        if (!next) return t;
+        replaced.set(t, (out = make(next)));
+      }
       return out;
     };
     for (const m of this.modules()) {
       m.discover();
-      for (const [name, p] of m.params) if (p) m.params.set(name, convert(p, (t) => new Parameter(t, p.requiresGrad)));
-      for (const [name, b] of m.bufs) if (b) m.bufs.set(name, convert(b, (t) => t));
+      for (const [name, p] of m.params) if (p) m.params.set(name, swap(p, (t) => new Parameter(t, p.requiresGrad)));
+      for (const [name, b] of m.bufs) if (b) m.bufs.set(name, swap(b, (t) => t));
       // Layers read their tensors from fields too (this.weight): point those at the new ones.
       const fields = m as unknown as Record<string, unknown>;
       for (const [key, value] of Object.entries(m)) {

@@ -36,7 +36,8 @@ test("non-numeric input is a typed error naming it, never NaN", () => {
 test("dtype names: the supported ones, or an error naming them and what to use", () => {
   assert.throws(() => tg.zeros([2], { dtype: "int64" as never }), (e: Error) => e instanceof tg.DTypeError && /full: dtype "int64" is not supported; use int32 .*\(dtypes: bool, int32, float32, float64\)/.test(e.message));
   assert.throws(() => tg.tensor([1], { dtype: "float16" as never }), /tensor: dtype "float16" is not supported; use float32/);
-  assert.throws(() => tg.ones([1]).to("complex64" as never), /to: dtype "complex64" is not supported \(dtypes:/);
+  assert.throws(() => tg.ones([1]).to("complex64"), /to: 'complex64' is neither a dtype \(bool, int32, float32, float64\) nor a device \(cpu, js/);
+  assert.throws(() => tg.ones([1]).to("int64"), /to: dtype "int64" is not supported; use int32/);
   assert.throws(() => tg.randn([2], { dtype: "half" as never }), /randn: dtype "half"/);
   assert.throws(() => tg.arange(3, undefined, 1, { dtype: "uint8" as never }), /arange: dtype "uint8" is not supported; use int32/);
 });
@@ -76,4 +77,18 @@ test("options objects are checked at run time: an unknown key or a wrong type na
   model.compile({ loss: "mse" });
   assert.throws(() => model.fit(tg.zeros([2, 2]), tg.zeros([2, 1]), { epoch: 3 } as never), /fit: unknown option 'epoch'/);
   assert.throws(() => model.evaluate(tg.zeros([2, 2]), tg.zeros([2, 1]), { verbose: 3 } as never), /evaluate: option 'verbose' must be 0 \| 1 \| 2/);
+});
+
+test("to(device) for tensors and modules: cpu, a backend by name, or a clear error", () => {
+  const x = tg.ones([2, 3]);
+  assert.equal(x.to("cpu"), x, "cpu is the current backend: no copy");
+  const onJs = x.to("js");
+  assert.equal(onJs.backend.name, "js");
+  assert.deepEqual(onJs.tolist(), x.tolist());
+  assert.throws(() => x.to("cuda"), (e: Error) => e instanceof tg.ValueError && /to: 'cuda' is neither a dtype .* nor a device \(cpu, js, wasm/.test(e.message));
+  const model = new tg.nn.Sequential(new tg.nn.Linear(3, 2)).to("js");
+  assert.ok(model.parameters().every((p) => p.backend.name === "js" && p.requiresGrad));
+  assert.deepEqual(model.forward(onJs).shape, [2, 2]);
+  assert.throws(() => model.to("tpu"), /Sequential\.to: unknown device 'tpu'/);
+  assert.equal(model.to("cpu").parameters()[0]!.backend, tg.getBackend());
 });
