@@ -18,3 +18,11 @@ test("cnn-keras", () => assert.match(run("cnn-keras.ts", "--epochs", "1", "--lim
 test("lstm-text", () => assert.match(run("lstm-text.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
 test("cnn-from-scratch", () => assert.match(run("cnn-from-scratch.ts"), /matches the library's layers/));
 test("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
+
+// The seed's programs, one epoch each on the embedded digits: once per CI run (the first, full
+// pass; the extra Node lines and the reference backend run with TENSORGRAD_QUICK=1).
+if (process.env.TENSORGRAD_QUICK !== "1" && process.env.TENSORGRAD_BACKEND !== "js") {
+  test("seed B.1: Keras MLP", () => assert.match(run("seed/b1-keras-mlp.ts", "1"), /Test accuracy: 0\.[89]/));
+  test("seed B.2: PyTorch CNN", () => assert.match(run("seed/b2-pytorch-cnn.ts", "1"), /Accuracy: [6-9]\d\./));
+  test("seed 12.1: Keras CNN", () => assert.match(run("seed/c12-1-keras-cnn.ts", "1"), /Test accuracy: 0\.[89]/));
+}

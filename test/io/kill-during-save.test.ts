@@ -3,7 +3,8 @@
  * of model.json + model.safetensors) or of a safetensors file to one place in a loop, and is killed
  * (SIGKILL) at random moments. After every kill the place must load as one whole version — never
  * the weights of one with the config of the other, never unloadable — and the next successful save
- * must leave no temporaries behind. TENSORGRAD_KILLS sets the kills per format (default 25).
+ * must leave no temporaries behind. TENSORGRAD_KILLS sets the kills per format (default 25; 8 in
+ * CI's extra passes, TENSORGRAD_QUICK=1).
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as tg from "../../src/index.js";
 
-const KILLS = Number(process.env.TENSORGRAD_KILLS ?? 25);
+const KILLS = Number(process.env.TENSORGRAD_KILLS ?? (process.env.TENSORGRAD_QUICK === "1" ? 8 : 25));
 const worker = new URL("./save-worker.mjs", import.meta.url).pathname;
 
 /** Starts the worker, lets it save for a random while after its first save, and kills it. */
