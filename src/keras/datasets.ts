@@ -10,6 +10,8 @@ import { tensor } from "../ops/creation.js";
 import { EmbeddedMNIST } from "../data/datasets/embedded-mnist.js";
 import { FashionMNIST, MNIST, type ImageClassification } from "../data/datasets/mnist.js";
 import { loadImdbNpz, type ImdbNpzOptions } from "../data/datasets/imdb.js";
+import { SpamAssassin } from "../data/datasets/text-corpora.js";
+import { basicEnglishTokenizer } from "../data/text/tokenizer.js";
 
 export type Split<X, Y> = [[X, Y], [X, Y]];
 
@@ -40,5 +42,46 @@ export const imdb = {
     if (!path) throw new ValueError("keras.datasets.imdb.loadData: give {path} of a local imdb.npz (Keras' file); nothing is downloaded");
     const r = loadImdbNpz(path, opts);
     return [[r.xTrain, r.yTrain], [r.xTest, r.yTest]];
+  },
+};
+
+export interface WordIndexOptions {
+  /** Keep the numWords − 1 most frequent words (indices below numWords); the rest become oovChar. */
+  numWords?: number | null;
+  startChar?: number;
+  oovChar?: number;
+  indexFrom?: number;
+}
+
+/**
+ * Texts as Keras' imdb.npz holds them: each word replaced by its frequency rank in the training
+ * texts (1 = most frequent) plus indexFrom, a startChar first, oovChar for rarer words.
+ */
+function wordIndices(train: string[][], test: string[][], { numWords = null, startChar = 1, oovChar = 2, indexFrom = 3 }: WordIndexOptions): [number[][], number[][]] {
+  const counts = new Map<string, number>();
+  for (const words of train) for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  // Ties keep first appearance (a Map iterates in insertion order and sort is stable).
+  const rank = new Map([...counts.entries()].sort((a, b) => b[1] - a[1]).map(([w], i) => [w, i + 1]));
+  const encode = (words: string[]) => [
+    startChar,
+    ...words.map((w) => {
+      const r = rank.get(w);
+      const index = r === undefined ? Infinity : r + indexFrom;
+      return numWords !== null && index >= numWords ? oovChar : index === Infinity ? oovChar : index;
+    }),
+  ];
+  return [train.map(encode), test.map(encode)];
+}
+
+export const spamAssassin = {
+  /**
+   * The SpamAssassin mails the package embeds (spam 1, ham 0; a fixed 80/20 split), in imdb's
+   * form: word-index sequences and labels — a local stand-in for keras.datasets.imdb.
+   */
+  loadData(opts: WordIndexOptions = {}): Split<number[][], number[]> {
+    const [train, test] = [new SpamAssassin({ train: true }), new SpamAssassin({ train: false })];
+    const words = (d: SpamAssassin) => [...d].map(([text]) => basicEnglishTokenizer(text));
+    const [xTrain, xTest] = wordIndices(words(train), words(test), opts);
+    return [[xTrain, [...train].map(([, y]) => y)], [xTest, [...test].map(([, y]) => y)]];
   },
 };
