@@ -27,4 +27,5 @@ if (process.env.TENSORGRAD_QUICK !== "1" && process.env.TENSORGRAD_BACKEND !== "
   test("seed 12.1: Keras CNN", () => assert.match(run("seed/c12-1-keras-cnn.ts", "1"), /Test accuracy: 0\.[89]/));
   test("seed B.3: Keras LSTM", () => assert.match(run("seed/b3-keras-lstm.ts", "1"), /Test accuracy: 0\.[89]/));
   test("seed B.4: PyTorch LSTM", () => assert.match(run("seed/b4-pytorch-lstm.ts", "--epochs", "1", "--limit", "256"), /Accuracy: \d/));
+  test("seed 12.2: PyTorch RNN with GloVe", () => assert.match(run("seed/c12-2-pytorch-rnn-glove.ts", "--epochs", "1", "--limit", "256"), /Test Accuracy: \d/));
 }
