@@ -56,7 +56,9 @@ export function report(name: string, rows: Row[]): void {
       console.log(`${w.padEnd(34)} ${r.impl.padEnd(44)} ${r.value.toPrecision(4).padStart(12)}  ${r.unit.padEnd(10)}  ${ratio}`);
     }
   }
-  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
+  // --out DIR writes elsewhere (the CLI's bench command writes outside the source tree by default).
+  const at = process.argv.indexOf("--out");
+  const dir = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]!) : path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);

@@ -57,3 +57,40 @@ test("train cnn-from-scratch runs the from-formula check program of the checkout
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /matches the library's layers/);
 });
+
+test("train --save records the recipe and data: eval needs no flags and prints training's accuracy (image and text)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-"));
+  try {
+    for (const recipe of ["mlp-mnist", "lstm-text"]) {
+      const save = path.join(dir, recipe);
+      const train = cli("train", recipe, "--epochs", "1", "--limit", "96", "--save", save);
+      assert.equal(train.status, 0, train.stderr);
+      const trained = /test accuracy (\d+\.\d\d)%/.exec(train.stdout)![1];
+      const evaluated = cli("eval", save);
+      assert.equal(evaluated.status, 0, evaluated.stderr);
+      assert.equal(/accuracy (\d+\.\d\d)%/.exec(evaluated.stdout)![1], trained, `${recipe}: eval and train disagree`);
+    }
+    // predict: a text model takes strings and answers with probability and label.
+    const texts = path.join(dir, "texts.json");
+    writeFileSync(texts, JSON.stringify(["Win a free prize now, click here", "Meeting notes attached for tomorrow"]));
+    const p = cli("predict", path.join(dir, "lstm-text"), texts);
+    assert.equal(p.status, 0, p.stderr);
+    assert.match(p.stdout, /^\[\{"probability":0?\.?\d.*"label":[01]\},\{"probability":.*"label":[01]\}\]\n$/);
+    // Wrong input is an error naming what was expected.
+    const wrong = path.join(dir, "wrong.json");
+    writeFileSync(wrong, JSON.stringify([[1, 2, 3]]));
+    const bad = cli("predict", path.join(dir, "mlp-mnist"), wrong);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /sample 0 of .* must be 784 numbers \(shape \[28, 28, 1\]\), got 3/);
+    assert.match(cli("predict", path.join(dir, "mlp-mnist"), texts).stderr, /holds strings, but this model takes numbers of shape \[28, 28, 1\]/);
+    assert.match(cli("predict", path.join(dir, "lstm-text"), wrong).stderr, /this is a text model; .* must hold an array of strings/);
+    // Evaluating on data of another kind is an error, not a number.
+    const mismatch = cli("eval", path.join(dir, "mlp-mnist"), "--recipe", "lstm-text");
+    assert.equal(mismatch.status, 2);
+    assert.match(mismatch.stderr, /the model takes inputs of shape \[28, 28, 1\], SpamAssassin has \[120\]/);
+    // A program with no model says so instead of ignoring --save.
+    assert.match(cli("train", "cnn-from-scratch", "--save", path.join(dir, "x")).stderr, /has no model to save/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

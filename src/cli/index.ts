@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
 import { TensorgradError } from "../core/errors.js";
 import { manualSeed } from "../core/rng.js";
@@ -15,18 +16,82 @@ import { loadModel } from "../keras/serialization.js";
 import { readableFolder } from "../io/atomic.js";
 import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
-import { PROGRAMS, RECIPES } from "./recipes.js";
+import { PROGRAMS, RECIPES, type DataChoice } from "./recipes.js";
+import type { BaseModel } from "../keras/model.js";
+import type { Tensor } from "../core/tensor.js";
+import { Vocab } from "../data/text/vocab.js";
+import { padSequences } from "../data/text/sequences.js";
+import { basicEnglishTokenizer } from "../data/text/tokenizer.js";
 
 const USAGE = `usage: tensorgrad <command> [options]
   train <recipe>        ${[...Object.keys(RECIPES), ...Object.keys(PROGRAMS)].join(" | ")}  [--epochs 5] [--batch-size 64] [--lr 0.001] [--seed 0]
                         [--fashion | --data DIR (MNIST IDX, or aclImdb for lstm-text and transformer)] [--limit N] [--save DIR]
-  eval <model-dir>      accuracy on the test split  [--recipe NAME (whose data to use)] [--fashion | --data DIR] [--limit N]
-  predict <model-dir> <inputs.json>   prints the predicted class of each input
+  eval <model-dir>      accuracy on the test split of the data the model was trained on (recorded by train --save;
+                        --fashion | --data DIR | --limit N evaluate on other data of the same kind)
+  predict <model-dir> <inputs.json>   the prediction for each input. inputs.json is a JSON array of samples:
+                        for image models each sample is 28×28 pixel values in [0, 1] (nested [28][28] or [28][28][1],
+                        or 784 numbers); for text models each sample is a string. Softmax models print the class,
+                        sigmoid models {probability, label}
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
-  bench [suite|gemm|lstm|loader|memory] [--quick]  run a benchmark (from a source checkout; default: the whole suite)`;
+  bench [suite|gemm|lstm|loader|memory] [--quick] [--out DIR]  run a benchmark (from a source checkout; default: the
+                        whole suite); its JSON goes to DIR (default: the system's temporary folder)`;
 
 class UsageError extends Error {}
+
+/** What train --save records beside the model (recipe.json). */
+interface SavedRecipe {
+  recipe: string;
+  data: DataChoice;
+  vocab?: string[];
+}
+
+function savedRecipe(dir: string): SavedRecipe | null {
+  const file = path.join(readableFolder(dir), "recipe.json");
+  if (!existsSync(file)) return null;
+  try {
+    const r = JSON.parse(readFileSync(file, "utf8")) as SavedRecipe;
+    if (typeof r.recipe !== "string" || typeof r.data !== "object" || (r.vocab !== undefined && !Array.isArray(r.vocab))) throw new Error("unexpected fields");
+    return r;
+  } catch (e) {
+    fail(`${file} is damaged (${(e as Error).message}); train and save the model again`);
+  }
+}
+
+/** Evaluating on data of another shape, or with classes the model has no output for, is an error. */
+function checkFits(model: BaseModel, x: Tensor, y: Tensor, dataName: string): void {
+  const expected = model.inputShape();
+  const got = x.shape.slice(1);
+  if (expected && (expected.length !== got.length || expected.some((d, i) => d !== null && d !== got[i]))) {
+    fail(`eval: the model takes inputs of shape [${expected.join(", ")}], ${dataName} has [${got.join(", ")}]`);
+  }
+  const width = model.outputShape()[model.outputShape().length - 1] as number;
+  const top = y.numel() ? y.max().item() : 0;
+  if (width > 1 && top >= width) fail(`eval: ${dataName} has class ${top}, the model has outputs for ${width} classes`);
+  if (width === 1 && top > 1) fail(`eval: ${dataName} has class ${top}, the model is a binary (sigmoid) classifier`);
+}
+
+/** The inputs of predict as a batch for the model, or an error saying what was expected. */
+function predictInputs(inputs: unknown, model: BaseModel, saved: SavedRecipe | null, file: string): Tensor {
+  if (!Array.isArray(inputs) || inputs.length === 0) fail(`predict: ${file} must hold a non-empty JSON array of samples`);
+  const shape = model.inputShape() ?? fail("predict: the model does not record its input shape");
+  const size = shape.reduce((a: number, b) => a * (b ?? 1), 1);
+  if (inputs.every((s) => typeof s === "string")) {
+    if (!saved?.vocab) fail(`predict: ${file} holds strings, but this model takes numbers of shape [${shape.join(", ")}]`);
+    const vocab = new Vocab(saved.vocab);
+    if (vocab.has("<unk>")) vocab.setDefaultIndex(vocab.get("<unk>"));
+    return padSequences((inputs as string[]).map((t) => vocab.lookupIndices(basicEnglishTokenizer(t))), { maxlen: size });
+  }
+  if (saved?.vocab) fail(`predict: this is a text model; ${file} must hold an array of strings`);
+  const rows = inputs.map((sample, i) => {
+    const flat = Array.isArray(sample) ? (sample as unknown[]).flat(Infinity) : [sample];
+    if (flat.length !== size || !flat.every((v) => typeof v === "number" && Number.isFinite(v))) {
+      fail(`predict: sample ${i} of ${file} must be ${size} numbers (shape [${shape.join(", ")}]), got ${flat.length} value(s)${flat.every((v) => typeof v === "number") ? "" : " that are not all numbers"}`);
+    }
+    return flat as number[];
+  });
+  return tensor(rows.flat(), { shape: [rows.length, ...(shape as number[])] });
+}
 
 function fail(message: string): never {
   throw new UsageError(message);
@@ -57,6 +122,7 @@ function main(argv: string[]): void {
       recipe: { type: "string" },
       quick: { type: "boolean", default: false },
       slow: { type: "boolean", default: false },
+      out: { type: "string" },
     },
   });
   const num = (name: keyof typeof o) => {
@@ -76,43 +142,58 @@ function main(argv: string[]): void {
       const name = positionals[0] ?? fail(`train: name a recipe (${names})`);
       const program = PROGRAMS[name];
       if (program) {
+        if (o.save) fail(`train ${name}: this program checks the library against formulas; it has no model to save`);
         console.log(`${name}: ${program.describe}`);
         return runFromCheckout(program.file, []);
       }
       const recipe = RECIPES[name] ?? fail(`train: unknown recipe '${name}'; choose one of ${names}`);
       manualSeed(Number(o.seed));
-      const { train: [x, y], test: [xt, yt], name: dataName } = recipe.data(choice);
+      const prepared = recipe.data(choice);
+      const { train: [x, y], test: [xt, yt], name: dataName } = prepared;
       console.log(`${name}: ${recipe.describe}, on ${dataName} (${x.shape[0]} training samples)`);
       const model = recipe.build(num("lr"));
       const history = model.fit(x, y, { epochs: num("epochs"), batchSize: num("batch-size"), validationData: [xt, yt] });
       const { accuracy } = model.evaluate(xt, yt, { returnDict: true });
       console.log(`test accuracy ${(100 * accuracy!).toFixed(2)}%`);
       if (o.save) {
-        model.save(o.save);
+        // The recipe, its data and (text) vocabulary go into the same atomic write as the model, so
+        // eval and predict need no flags and see the data exactly as training did.
+        const saved: SavedRecipe = { recipe: name, data: { fashion: choice.fashion, ...(choice.data ? { data: choice.data } : {}), ...(choice.limit ? { limit: choice.limit } : {}) }, ...(prepared.vocab ? { vocab: [...prepared.vocab] } : {}) };
+        model.save(o.save, { files: { "recipe.json": new TextEncoder().encode(`${JSON.stringify(saved)}\n`) } });
         const files = saveHistory(history, path.join(o.save, "history"), { title: `${name} on ${dataName}` });
         console.log(`saved the model and ${files.map((f) => path.basename(f)).join(", ")} to ${o.save}`);
       }
       return;
     }
     case "eval": {
-      const model = loadModel(modelDir());
-      const recipe = RECIPES[o.recipe ?? "mlp-mnist"] ?? fail(`eval: unknown recipe '${o.recipe}'`);
-      const { test: [x, y], name: dataName } = recipe.data(choice);
+      const dir = modelDir();
+      const model = loadModel(dir);
+      const saved = savedRecipe(dir);
+      const recipeName = o.recipe ?? saved?.recipe ?? fail(`eval: ${dir} has no recipe.json (saved before train --save recorded one); pass --recipe NAME`);
+      const recipe = RECIPES[recipeName] ?? fail(`eval: unknown recipe '${recipeName}'`);
+      const overridden = o.fashion || o.data !== undefined || o.limit !== undefined;
+      const data = recipe.data({ ...(overridden ? choice : (saved?.data ?? choice)), ...(saved?.vocab ? { vocab: saved.vocab } : {}) });
+      const [x, y] = data.test;
+      checkFits(model, x, y, data.name);
       const { loss, accuracy } = model.evaluate(x, y, { returnDict: true });
-      console.log(`${dataName} test split: loss ${loss!.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}%`);
+      console.log(`${data.name} test split: loss ${loss!.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}%`);
       return;
     }
     case "predict": {
-      const model = loadModel(modelDir());
-      const file = positionals[1] ?? fail("predict: give a JSON file with an array of inputs");
+      const dir = modelDir();
+      const model = loadModel(dir);
+      const file = positionals[1] ?? fail("predict: give a JSON file with an array of inputs (see tensorgrad help)");
       let inputs: unknown;
       try {
         inputs = JSON.parse(readFileSync(file, "utf8"));
       } catch (e) {
         fail(`predict: cannot read ${file} as JSON (${(e as Error).message})`);
       }
-      const out = model.predict(tensor(inputs as number[]));
-      console.log(JSON.stringify(out.argmax(-1).tolist()));
+      const x = predictInputs(inputs, model, savedRecipe(dir), file);
+      const out = model.predict(x);
+      const sigmoid = out.shape[out.ndim - 1] === 1;
+      const rows = out.reshape(out.shape[0]!, -1).tolist() as number[][];
+      console.log(JSON.stringify(sigmoid ? rows.map(([p]) => ({ probability: +p!.toFixed(6), label: p! >= 0.5 ? 1 : 0 })) : out.argmax(-1).tolist()));
       return;
     }
     case "summary":
@@ -123,7 +204,9 @@ function main(argv: string[]): void {
       return;
     case "bench": {
       const which = positionals[0] ?? "suite";
-      return runFromCheckout(`bench/${which}.ts`, [...(o.quick ? ["--quick"] : []), ...(o.slow ? ["--slow"] : [])]);
+      const out = o.out ?? path.join(tmpdir(), "tensorgrad-bench");
+      console.log(`results go to ${out}`);
+      return runFromCheckout(`bench/${which}.ts`, [...(o.quick ? ["--quick"] : []), ...(o.slow ? ["--slow"] : []), "--out", out]);
     }
     case undefined:
     case "help":

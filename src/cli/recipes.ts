@@ -14,13 +14,16 @@ export interface DataChoice {
   fashion?: boolean;
   data?: string;
   limit?: number;
+  /** Text recipes: the vocabulary a saved model was trained with (else built from the training texts). */
+  vocab?: readonly string[];
 }
 
-/** Training and test arrays for a recipe, and a name for the data. */
+/** Training and test arrays for a recipe, a name for the data, and (text) the vocabulary used. */
 export interface Prepared {
   train: [Tensor, Tensor];
   test: [Tensor, Tensor];
   name: string;
+  vocab?: readonly string[];
 }
 
 /** Images [N, 28, 28, 1] (channels-last) and labels. */
@@ -38,6 +41,13 @@ function images(choice: DataChoice): Prepared {
 const MAXLEN = 120;
 const VOCAB = 10000;
 
+/** A saved vocabulary, unknown words mapped to <unk> as when it was built. */
+function restored(itos: readonly string[]): Vocab {
+  const vocab = new Vocab(itos);
+  if (vocab.has("<unk>")) vocab.setDefaultIndex(vocab.get("<unk>"));
+  return vocab;
+}
+
 /** SpamAssassin (or IMDB with --data DIR) as padded word-index sequences and 0/1 labels. */
 function texts(choice: DataChoice): Prepared {
   const load = (train: boolean) => (choice.data ? new IMDB({ root: choice.data, train }) : new SpamAssassin({ train }));
@@ -49,12 +59,14 @@ function texts(choice: DataChoice): Prepared {
   const test = raw(false);
   const tokens = (items: [string, number][]) => items.map(([t]) => basicEnglishTokenizer(t));
   const trainTokens = tokens(train);
-  const vocab = Vocab.build(trainTokens, { maxSize: VOCAB });
+  // A saved model's words keep the indices it learned (a rebuilt vocabulary could differ).
+  const vocab = choice.vocab ? restored(choice.vocab) : Vocab.build(trainTokens, { maxSize: VOCAB });
   const encode = (ts: string[][]) => padSequences(ts.map((t) => vocab.lookupIndices(t)), { maxlen: MAXLEN });
   return {
     train: [encode(trainTokens), tensor(train.map(([, l]) => l))],
     test: [encode(tokens(test)), tensor(test.map(([, l]) => l))],
     name: choice.data ? `IMDB (${choice.data})` : "SpamAssassin",
+    vocab: vocab.itos,
   };
 }
 

@@ -41,6 +41,10 @@ export class Model extends BaseModel {
     return this.opts.name ?? "model";
   }
 
+  inputShape(): Shape | null {
+    return this.inputs[0]?.shape ?? null;
+  }
+
   get built(): boolean {
     return true; // every layer was built when it was applied to a symbolic tensor
   }

@@ -104,6 +104,8 @@ export abstract class BaseModel implements CallbackModel {
   abstract call(x: Tensor, training?: boolean): Tensor;
   /** The output shape without the batch dim. */
   abstract outputShape(): Shape;
+  /** The (first) input's shape without the batch dim, once known. */
+  abstract inputShape(): Shape | null;
   /** Each layer's output shape, in the order of `layers` (for summary()). */
   abstract layerOutputShapes(): (Shape | null)[];
   /** The architecture as JSON (see serialization.ts). */
@@ -340,9 +342,10 @@ export abstract class BaseModel implements CallbackModel {
    * with `model.json` (architecture) and `model.safetensors` (weights),
    * replacing a model saved there before as a whole: a kill at any moment leaves the old model or
    * the new one loadable, never a mix (io/atomic.ts). A folder holding anything but a saved model
-   * is refused rather than replaced.
+   * is refused rather than replaced. `{files}` adds files (name → bytes) to the folder in the same
+   * atomic write (the CLI keeps a model's recipe and vocabulary beside it).
    */
-  save(dir: string): void {
+  save(dir: string, { files = {} }: { files?: Record<string, Uint8Array> } = {}): void {
     if (!this.built) throw new ValueError("save: the model has no weights yet (build it or call it once)");
     const config = [new TextEncoder().encode(`${JSON.stringify(this.toJSON(), null, 2)}\n`)];
     const weights = encodeSafetensors(this.weights.stateDict(), { format: "tensorgrad-keras" });
@@ -352,7 +355,8 @@ export abstract class BaseModel implements CallbackModel {
       const zip = zipSync({ "config.json": concatBytes(config), "metadata.json": metadata, "model.safetensors": concatBytes(weights) }, { level: 6 });
       return writeFileAtomic(dir, [zip]);
     }
-    writeFolderAtomic(dir, { "model.json": config, "model.safetensors": weights }, (names) => names.includes("model.json"));
+    const extra = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, [bytes]]));
+    writeFolderAtomic(dir, { ...extra, "model.json": config, "model.safetensors": weights }, (names) => names.includes("model.json"));
   }
 }
 
@@ -393,6 +397,10 @@ export class Sequential extends BaseModel {
 
   get built(): boolean {
     return this.layers.length > 0 && this.layers.every((l) => l.built);
+  }
+
+  inputShape(): Shape | null {
+    return this.layers[0]?.inputShape ?? null;
   }
 
   build(inputShape: Shape): void {
