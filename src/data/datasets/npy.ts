@@ -90,22 +90,28 @@ const MAX_DEFLATE_RATIO = 1032;
  */
 export function unzipChecked(bytes: Uint8Array, name: string): Record<string, Uint8Array> {
   const { crc32 } = requireNode("node:zlib", "reading .npz archives") as unknown as { crc32(data: Uint8Array): number };
+  // The central directory first: every record and local header in bounds, and no entry claiming
+  // more than deflate can make of its compressed bytes, before anything is inflated or allocated.
   const claims = new Map<string, { size: number; crc: number }>();
+  for (const entry of centralDirectory(bytes, name)) {
+    if (entry.size > (entry.compressed + 64) * MAX_DEFLATE_RATIO) {
+      throw new FormatError(`${name}: entry '${entry.name}' claims ${entry.size} bytes from ${entry.compressed} compressed, more than deflate can produce`);
+    }
+    claims.set(entry.name, entry);
+  }
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes, {
       filter: (f) => {
-        if (f.originalSize > (f.size + 64) * MAX_DEFLATE_RATIO) {
-          throw new Error(`entry '${f.name}' claims ${f.originalSize} bytes from ${f.size} compressed, more than deflate can produce`);
-        }
+        const claim = claims.get(f.name);
+        if (!claim || f.originalSize !== claim.size) throw new Error(`entry '${f.name}' does not match its directory record`);
         return true;
       },
     });
   } catch (e) {
-    throw new FormatError(`${name}: cannot read as .npz, a zip archive (${(e as Error).message})`);
+    throw new FormatError(`${name}: cannot read as .npz or .keras, a zip archive (${(e as Error).message})`);
   }
-  // fflate reports sizes but checks no CRC: read both from the central directory ourselves.
-  for (const entry of centralDirectory(bytes, name)) claims.set(entry.name, entry);
+  // fflate checks no CRC: compare each entry with its directory record ourselves.
   for (const [entry, data] of Object.entries(files)) {
     const claim = claims.get(entry);
     if (!claim) throw new FormatError(`${name}: entry '${entry}' is missing from the central directory`);
@@ -115,8 +121,8 @@ export function unzipChecked(bytes: Uint8Array, name: string): Record<string, Ui
   return files;
 }
 
-/** Name, uncompressed size and CRC-32 of each central-directory record of a zip archive. */
-function centralDirectory(bytes: Uint8Array, name: string): { name: string; size: number; crc: number }[] {
+/** Name, sizes and CRC-32 of each central-directory record of a zip archive. */
+function centralDirectory(bytes: Uint8Array, name: string): { name: string; size: number; compressed: number; crc: number }[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
@@ -125,10 +131,10 @@ function centralDirectory(bytes: Uint8Array, name: string): { name: string; size
       break;
     }
   }
-  if (eocd < 0) throw new FormatError(`${name}: no zip end-of-central-directory record`);
+  if (eocd < 0) throw new FormatError(`${name}: cannot read as .npz or .keras, a zip archive (no end-of-central-directory record)`);
   const count = view.getUint16(eocd + 10, true);
   let at = view.getUint32(eocd + 16, true);
-  const out: { name: string; size: number; crc: number }[] = [];
+  const out: { name: string; size: number; compressed: number; crc: number }[] = [];
   for (let k = 0; k < count; k++) {
     if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) throw new FormatError(`${name}: damaged central directory record ${k} at byte ${at}`);
     const nameLen = view.getUint16(at + 28, true);
@@ -137,7 +143,7 @@ function centralDirectory(bytes: Uint8Array, name: string): { name: string; size
     if (at + 46 + nameLen > bytes.length) throw new FormatError(`${name}: damaged central directory record ${k} at byte ${at}`);
     const local = view.getUint32(at + 42, true);
     if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) throw new FormatError(`${name}: entry ${k}'s local header at byte ${local} is damaged`);
-    out.push({ name: new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLen)), size: view.getUint32(at + 24, true), crc: view.getUint32(at + 16, true) });
+    out.push({ name: new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLen)), size: view.getUint32(at + 24, true), compressed: view.getUint32(at + 20, true), crc: view.getUint32(at + 16, true) });
     at += 46 + nameLen + extraLen + commentLen;
   }
   return out;
