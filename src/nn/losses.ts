@@ -33,10 +33,10 @@ function sameShape(input: Tensor, target: Tensor, op: string): void {
   }
 }
 
-/** Scores and probabilities must be floating (PyTorch: "log_softmax" not implemented for 'Long'). */
+/** Scores and probabilities must be floating (PyTorch's log_softmax refuses integer inputs). */
 const floatingInput = (input: Tensor, op: string) => checkFloating(op, input);
 
-/** A regression loss needs a floating operand (PyTorch: "mse_cpu" not implemented for 'Long'). */
+/** A regression loss needs a floating operand (PyTorch's mse_loss refuses two integer ones). */
 function numeric(input: Tensor, target: Tensor, op: string): void {
   if (!isFloating(input.dtype) && !isFloating(target.dtype)) checkFloating(op, input);
 }

@@ -18,7 +18,7 @@ export function checkInputDtype(op: string, x: Tensor, weight: Tensor): void {
   }
 }
 
-/** An input a layer or loss computes on in floating point (PyTorch: "… not implemented for 'Long'"). */
+/** An input a layer or loss computes on in floating point (PyTorch refuses integer inputs there too). */
 export function checkFloating(op: string, x: Tensor, what = "input"): void {
   if (!isFloating(x.dtype)) throw new DTypeError(`${op}: ${what} must be floating point, got ${x.dtype} of shape ${fmtShape(x.shape)}; use .float()`);
 }
