@@ -127,6 +127,11 @@ export interface Backend {
   reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage;
   /** Index (int32) of the first max/min along one axis, which is removed. */
   argReduce(op: ArgReduceOp, x: View, axis: number): Storage;
+  /**
+   * The (int32) order that sorts each line along `axis`, stably, NaN as the largest value (as
+   * PyTorch's sort); the output is contiguous with `axis` moved last.
+   */
+  argsort(x: View, axis: number, descending: boolean): Storage;
   /** [B,M,K]·[B,K,N] → contiguous [B,M,N]. */
   matmul(a: View, b: View): Storage;
   /** out[…i…] = x[…index[…i…]…] along dim; the output has index's shape. */

@@ -12,6 +12,7 @@ import { backward as runBackward, type BackwardOptions } from "../autograd/backw
 import * as ew from "../ops/elementwise.js";
 import * as mv from "../ops/movement.js";
 import * as rd from "../ops/reduce.js";
+import * as so from "../ops/sorting.js";
 import * as ix from "../ops/indexing.js";
 import { matmul, mm, bmm } from "../ops/matmul.js";
 import { softmax, logSoftmax } from "../ops/composite/softmax.js";
@@ -389,6 +390,27 @@ export class Tensor implements View {
   }
   amax(dim?: rd.Dims, keepdim = false): Tensor {
     return rd.amax(this, dim, keepdim);
+  }
+  /** `const [values, indices] = x.sort(dim, descending)`. */
+  sort(dim = -1, descending = false): rd.ValuesIndices {
+    return so.sort(this, dim, descending);
+  }
+  argsort(dim = -1, descending = false): Tensor {
+    return so.argsort(this, dim, descending);
+  }
+  topk(k: number, dim = -1, largest = true, sorted = true): rd.ValuesIndices {
+    return so.topk(this, k, dim, largest, sorted);
+  }
+  kthvalue(k: number, dim = -1, keepdim = false): rd.ValuesIndices {
+    return so.kthvalue(this, k, dim, keepdim);
+  }
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): rd.ValuesIndices;
+  median(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
+    return dim === undefined ? so.median(this) : so.median(this, dim, keepdim);
+  }
+  aminmax(dim?: number, keepdim = false): ReturnType<typeof so.aminmax> {
+    return so.aminmax(this, dim, keepdim);
   }
   amin(dim?: rd.Dims, keepdim = false): Tensor {
     return rd.amin(this, dim, keepdim);

@@ -23,7 +23,7 @@ function extremum(g: Tensor, x: Tensor, y: Tensor, dims: readonly number[]): Ten
   return [where(hit, div(spread(g, x, dims), count), 0)];
 }
 
-export const reduceRules: RuleTable<ReducePrimitive | "argmax" | "argmin"> = {
+export const reduceRules: RuleTable<ReducePrimitive | "argmax" | "argmin" | "argsort"> = {
   sum: (g, { inputs: [x], attrs: { dims } }) => [spread(g, x!, dims)],
   prod: (g, { inputs: [x], output, attrs: { dims } }) => {
     // ∂/∂xᵢ Πx = Π_{j≠i} xⱼ, computed without dividing by zero: with no zero in the group it is
@@ -41,4 +41,5 @@ export const reduceRules: RuleTable<ReducePrimitive | "argmax" | "argmin"> = {
   min: (g, { inputs: [x], output, attrs: { dims } }) => extremum(g, x!, output, dims),
   argmax: null,
   argmin: null,
+  argsort: null,
 };

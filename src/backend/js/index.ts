@@ -237,6 +237,29 @@ export class JsBackend implements Backend {
     return this.make("int32", out);
   }
 
+  argsort(x: View, axis: number, descending: boolean): Storage {
+    const src = this.data(x);
+    const { offs, groups, len } = this.grouped(x, [axis]);
+    const out = new Int32Array(groups * len);
+    const order = Array.from({ length: len }, (_, j) => j);
+    for (let g = 0; g < groups; g++) {
+      const value = (j: number) => src[offs[g * len + j]!]!;
+      // NaN sorts as the largest value; ties keep their order (Array.prototype.sort is stable).
+      const sign = descending ? -1 : 1;
+      order.sort((i, j) => {
+        const a = value(i);
+        const b = value(j);
+        const nanA = a !== a;
+        const nanB = b !== b;
+        if (nanA || nanB) return nanA === nanB ? i - j : sign * (nanA ? 1 : -1);
+        return (a === b ? 0 : sign * (a < b ? -1 : 1)) || i - j;
+      });
+      out.set(order, g * len);
+      for (let j = 0; j < len; j++) order[j] = j;
+    }
+    return this.make("int32", out);
+  }
+
   matmul(a: View, b: View): Storage {
     const [B, M, K] = a.shape as [number, number, number];
     const N = b.shape[2]!;
