@@ -3,6 +3,7 @@
  * first use (or from `inputShape`), then builds the nn module that holds its weights; the maths is
  * always the nn module's. Shapes here exclude the batch dim, as in Keras.
  */
+import { checkOptions, type OptionSpec } from "../core/options.js";
 import { ShapeError } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Module } from "../nn/module.js";
@@ -45,6 +46,9 @@ export interface LayerOptions {
   trainable?: boolean;
 }
 
+/** The options every layer takes. */
+export const LAYER_OPTIONS: OptionSpec = { name: "string", inputShape: "array", trainable: "boolean" };
+
 export abstract class Layer {
   readonly name: string;
   inputShape: Shape | null;
@@ -52,7 +56,11 @@ export abstract class Layer {
   built = false;
   trainable: boolean;
 
+  /** The options a layer class takes besides LayerOptions' (checked at run time, see core/options.ts). */
+  static readonly options: OptionSpec = {};
+
   constructor(opts: LayerOptions = {}) {
+    checkOptions(new.target.name, opts, { ...LAYER_OPTIONS, ...(new.target as unknown as typeof Layer).options });
     this.name = opts.name ?? autoName(snake(new.target.name));
     this.inputShape = opts.inputShape ? [...opts.inputShape] : null;
     this.trainable = opts.trainable ?? true;

@@ -3,6 +3,7 @@
  * zero biases, orthogonal recurrent kernels, a forget-gate bias of 1). Images are channels-last
  * ([N, H, W, C]) unless `dataFormat: "channelsFirst"`.
  */
+import type { OptionSpec } from "../core/options.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
@@ -53,6 +54,7 @@ export interface DenseOptions extends LayerOptions {
 
 /** activation(x·W + b) over the last axis. */
 export class Dense extends Layer {
+  static override readonly options: OptionSpec = { activation: "any", useBias: "boolean" };
   constructor(readonly units: number, readonly opts: DenseOptions = {}) {
     super(opts);
   }
@@ -171,6 +173,7 @@ function convOut(size: number | null, k: number, s: number, d: number, padding: 
 }
 
 export class Conv2D extends Layer {
+  static override readonly options: OptionSpec = { strides: "any", padding: ["valid", "same"], dilationRate: "any", activation: "any", useBias: "boolean", dataFormat: "any" };
   constructor(readonly filters: number, readonly kernelSize: Pair, readonly opts: Conv2DOptions = {}) {
     super(opts);
     if ((opts.padding ?? "valid") === "same" && pair(opts.strides ?? 1).some((s) => s !== 1)) {
@@ -213,6 +216,7 @@ export class Conv2D extends Layer {
 }
 
 export class Conv1D extends Layer {
+  static override readonly options: OptionSpec = { strides: "any", padding: ["valid", "same"], dilationRate: "any", activation: "any", useBias: "boolean", dataFormat: "any" };
   constructor(readonly filters: number, readonly kernelSize: number, readonly opts: Omit<Conv2DOptions, "strides" | "dilationRate"> & { strides?: number; dilationRate?: number } = {}) {
     super(opts);
   }
@@ -246,6 +250,7 @@ export interface PoolOptions extends LayerOptions {
 }
 
 abstract class Pooling2D extends Layer {
+  static override readonly options: OptionSpec = { strides: "any", padding: ["valid", "same"], dataFormat: "any" };
   constructor(readonly poolSize: Pair = 2, readonly opts: PoolOptions = {}) {
     super(opts);
   }
@@ -298,6 +303,7 @@ export class AveragePooling2D extends Pooling2D {
 }
 
 export class GlobalAveragePooling2D extends Layer {
+  static override readonly options: OptionSpec = { dataFormat: "any" };
   constructor(readonly opts: LayerOptions & { dataFormat?: DataFormat } = {}) {
     super(opts);
   }
@@ -339,6 +345,7 @@ export interface BatchNormalizationOptions extends LayerOptions {
 
 /** Normalises the last axis (the channels of a channels-last image). */
 export class BatchNormalization extends Layer {
+  static override readonly options: OptionSpec = { momentum: "number", epsilon: "number" };
   constructor(readonly opts: BatchNormalizationOptions = {}) {
     super(opts);
   }
@@ -364,6 +371,7 @@ export class BatchNormalization extends Layer {
 }
 
 export class LayerNormalization extends Layer {
+  static override readonly options: OptionSpec = { epsilon: "number" };
   constructor(readonly opts: LayerOptions & { epsilon?: number } = {}) {
     super(opts);
   }
@@ -430,6 +438,7 @@ function kerasRecurrentInit(m: Module, kind: Kind, units: number): void {
 }
 
 abstract class RecurrentBase extends Layer {
+  static override readonly options: OptionSpec = { returnSequences: "boolean", activation: ["tanh", "relu"] };
   protected abstract kind: Kind;
   constructor(readonly units: number, readonly opts: RecurrentOptions = {}, protected readonly bidirectional = false) {
     super(opts);
@@ -469,6 +478,7 @@ export class GRU extends RecurrentBase {
 
 /** Runs a recurrent layer forwards and backwards and concatenates the two (mergeMode "concat"). */
 export class Bidirectional extends RecurrentBase {
+  static override readonly options: OptionSpec = { returnSequences: "boolean", activation: ["tanh", "relu"], mergeMode: ["concat"] };
   protected kind: Kind;
   constructor(readonly layer: SimpleRNN | LSTM | GRU, opts: LayerOptions & { mergeMode?: "concat" } = {}) {
     super(layer.units, { ...layer.opts, ...opts, name: opts.name ?? `bidirectional_${layer.name}` }, true);

@@ -1,4 +1,5 @@
 /** Layers of several inputs: Add, Multiply, Concatenate, and Keras' MultiHeadAttention. */
+import type { OptionSpec } from "../core/options.js";
 import { ShapeError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { cat } from "../ops/movement.js";
@@ -75,6 +76,7 @@ export interface MultiHeadAttentionOptions extends LayerOptions {
  * feature size. Returns the attention output only.
  */
 export class MultiHeadAttention extends MergeLayer {
+  static override readonly options: OptionSpec = { valueDim: "integer", dropout: "number", useBias: "boolean" };
   constructor(readonly numHeads: number, readonly keyDim: number, readonly opts: MultiHeadAttentionOptions = {}) {
     super(opts);
   }

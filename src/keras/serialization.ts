@@ -9,39 +9,42 @@ import type { Layer, Shape } from "./layer.js";
 import * as L from "./layers.js";
 import { BaseModel, Sequential } from "./model.js";
 import { Model } from "./functional.js";
-import { KerasTensor } from "./layer.js";
+import { KerasTensor, LAYER_OPTIONS } from "./layer.js";
+import type { OptionSpec } from "../core/options.js";
 import { Add, Concatenate, MultiHeadAttention, Multiply } from "./merge.js";
 
 type Config = Record<string, unknown> & { name?: string; inputShape?: Shape | null };
-const opts = (c: Config) => ({ ...c, name: c.name, ...(c.inputShape ? { inputShape: c.inputShape } : { inputShape: undefined }) });
+/** The options of a saved config that the layer class takes (its positional arguments are read by name). */
+const opts = (cls: { options: OptionSpec }, c: Config) =>
+  Object.fromEntries(Object.entries({ ...c, inputShape: c.inputShape ?? undefined }).filter(([k]) => Object.hasOwn(LAYER_OPTIONS, k) || Object.hasOwn(cls.options, k)));
 
 /** Layer class name → how to construct it from its getConfig(). */
 const REGISTRY: Record<string, (c: Config) => Layer> = {
   InputLayer: (c) => new L.InputLayer({ shape: c.shape as Shape, ...(c.name ? { name: c.name } : {}) }),
-  Dense: (c) => new L.Dense(c.units as number, opts(c) as L.DenseOptions),
-  Flatten: (c) => new L.Flatten(opts(c)),
-  Reshape: (c) => new L.Reshape(c.targetShape as number[], opts(c)),
-  Activation: (c) => new L.Activation(c.activation as never, opts(c)),
-  Dropout: (c) => new L.Dropout(c.rate as number, opts(c)),
-  Conv2D: (c) => new L.Conv2D(c.filters as number, c.kernelSize as number, opts(c) as L.Conv2DOptions),
-  Conv1D: (c) => new L.Conv1D(c.filters as number, c.kernelSize as number, opts(c) as never),
-  MaxPooling2D: (c) => new L.MaxPooling2D(c.poolSize as number, opts(c) as L.PoolOptions),
-  AveragePooling2D: (c) => new L.AveragePooling2D(c.poolSize as number, opts(c) as L.PoolOptions),
-  GlobalAveragePooling1D: (c) => new L.GlobalAveragePooling1D(opts(c)),
-  GlobalAveragePooling2D: (c) => new L.GlobalAveragePooling2D(opts(c) as never),
-  BatchNormalization: (c) => new L.BatchNormalization(opts(c)),
-  LayerNormalization: (c) => new L.LayerNormalization(opts(c)),
-  Embedding: (c) => new L.Embedding(c.inputDim as number, c.outputDim as number, opts(c)),
-  SimpleRNN: (c) => new L.SimpleRNN(c.units as number, opts(c) as L.RecurrentOptions),
-  LSTM: (c) => new L.LSTM(c.units as number, opts(c) as L.RecurrentOptions),
-  GRU: (c) => new L.GRU(c.units as number, opts(c) as L.RecurrentOptions),
-  Add: (c) => new Add(opts(c)),
-  Multiply: (c) => new Multiply(opts(c)),
-  Concatenate: (c) => new Concatenate(c.axis as number, opts(c)),
-  MultiHeadAttention: (c) => new MultiHeadAttention(c.numHeads as number, c.keyDim as number, opts(c)),
+  Dense: (c) => new L.Dense(c.units as number, opts(L.Dense, c) as L.DenseOptions),
+  Flatten: (c) => new L.Flatten(opts(L.Flatten, c)),
+  Reshape: (c) => new L.Reshape(c.targetShape as number[], opts(L.Reshape, c)),
+  Activation: (c) => new L.Activation(c.activation as never, opts(L.Activation, c)),
+  Dropout: (c) => new L.Dropout(c.rate as number, opts(L.Dropout, c)),
+  Conv2D: (c) => new L.Conv2D(c.filters as number, c.kernelSize as number, opts(L.Conv2D, c) as L.Conv2DOptions),
+  Conv1D: (c) => new L.Conv1D(c.filters as number, c.kernelSize as number, opts(L.Conv1D, c) as never),
+  MaxPooling2D: (c) => new L.MaxPooling2D(c.poolSize as number, opts(L.MaxPooling2D, c) as L.PoolOptions),
+  AveragePooling2D: (c) => new L.AveragePooling2D(c.poolSize as number, opts(L.AveragePooling2D, c) as L.PoolOptions),
+  GlobalAveragePooling1D: (c) => new L.GlobalAveragePooling1D(opts(L.GlobalAveragePooling1D, c)),
+  GlobalAveragePooling2D: (c) => new L.GlobalAveragePooling2D(opts(L.GlobalAveragePooling2D, c) as never),
+  BatchNormalization: (c) => new L.BatchNormalization(opts(L.BatchNormalization, c)),
+  LayerNormalization: (c) => new L.LayerNormalization(opts(L.LayerNormalization, c)),
+  Embedding: (c) => new L.Embedding(c.inputDim as number, c.outputDim as number, opts(L.Embedding, c)),
+  SimpleRNN: (c) => new L.SimpleRNN(c.units as number, opts(L.SimpleRNN, c) as L.RecurrentOptions),
+  LSTM: (c) => new L.LSTM(c.units as number, opts(L.LSTM, c) as L.RecurrentOptions),
+  GRU: (c) => new L.GRU(c.units as number, opts(L.GRU, c) as L.RecurrentOptions),
+  Add: (c) => new Add(opts(Add, c)),
+  Multiply: (c) => new Multiply(opts(Multiply, c)),
+  Concatenate: (c) => new Concatenate(c.axis as number, opts(Concatenate, c)),
+  MultiHeadAttention: (c) => new MultiHeadAttention(c.numHeads as number, c.keyDim as number, opts(MultiHeadAttention, c)),
   Bidirectional: (c) => {
     const inner = c.layer as { className: string; config: Config };
-    return new L.Bidirectional(fromConfig(inner.className, inner.config) as L.LSTM, opts(c));
+    return new L.Bidirectional(fromConfig(inner.className, inner.config) as L.LSTM, opts(L.Bidirectional, c));
   },
 };
 

@@ -72,6 +72,9 @@ test("options objects are checked at run time: an unknown key or a wrong type na
   assert.throws(() => new optim.SGD([tg.zeros([1], { requiresGrad: true })], { lr: "0.1" } as never), /SGD: option 'lr' must be a number, got "0\.1"/);
   assert.throws(() => new data.DataLoader(new data.TensorDataset(tg.zeros([2])), { batch_size: 2 } as never), /DataLoader: unknown option 'batch_size'/);
   assert.throws(() => nn.functional.crossEntropy(tg.randn([2, 3]), tg.tensor([0, 1], { dtype: "int32" }), { reduction: "avg" } as never), /crossEntropy: option 'reduction' must be "none" \| "mean" \| "sum"/);
+  assert.throws(() => new keras.layers.Dense(3, { activaton: "relu" } as never), /Dense: unknown option 'activaton'; the options are name, inputShape, trainable, activation, useBias/);
+  assert.throws(() => new keras.layers.Conv2D(8, 3, { padding: "full" } as never), /Conv2D: option 'padding' must be "valid" \| "same", got "full"/);
+  assert.throws(() => new keras.layers.LSTM(8, { return_sequences: true } as never), /LSTM: unknown option 'return_sequences'/);
   const model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);
   assert.throws(() => model.compile({ loss: "mse", metric: ["accuracy"] } as never), /compile: unknown option 'metric'; the options are optimizer, loss, metrics/);
   model.compile({ loss: "mse" });
