@@ -1,4 +1,5 @@
 /** Embedding: a lookup table of vectors, with paddingIdx and pre-trained vectors. */
+import { checkOptions } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autograd/grad-mode.js";
@@ -19,8 +20,9 @@ export class Embedding extends Module<[Tensor], Tensor> {
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
-    { paddingIdx = null }: EmbeddingOptions = {},
+    options: EmbeddingOptions = {},
   ) {
+    const { paddingIdx = null } = checkOptions("Embedding", options, { paddingIdx: "integer" });
     super();
     if (paddingIdx !== null && (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings)) {
       throw new ValueError(`Embedding: paddingIdx ${paddingIdx} must be within num_embeddings (${numEmbeddings})`);

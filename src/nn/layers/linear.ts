@@ -1,4 +1,5 @@
 /** Identity, Linear, Bilinear, Flatten, Unflatten. */
+import { checkOptions } from "../../core/options.js";
 import { ShapeError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { empty } from "../empty.js";
@@ -25,9 +26,10 @@ export class Linear extends Module<[Tensor], Tensor> {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    { bias = true }: LinearOptions = {},
+    options: LinearOptions = {},
   ) {
     super();
+    const { bias = true } = checkOptions("Linear", options, { bias: "boolean" });
     this.weight = new Parameter(empty([outFeatures, inFeatures]));
     this.bias = bias ? new Parameter(empty([outFeatures])) : null;
     this.resetParameters();

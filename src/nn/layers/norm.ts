@@ -1,4 +1,5 @@
 /** BatchNorm1d/2d (running statistics, momentum, eval mode), LayerNorm, GroupNorm. */
+import { checkOptions } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
@@ -23,9 +24,11 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
 
   constructor(
     readonly numFeatures: number,
-    { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNormOptions = {},
+    options: BatchNormOptions = {},
   ) {
     super();
+    checkOptions(new.target.name, options, { eps: "number", momentum: "number", affine: "boolean", trackRunningStats: "boolean" });
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = options;
     this.eps = eps;
     this.momentum = momentum;
     this.trackRunningStats = trackRunningStats;
@@ -90,8 +93,10 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
   readonly bias: Parameter | null;
   readonly eps: number;
 
-  constructor(normalizedShape: number | readonly number[], { eps = 1e-5, elementwiseAffine = true, bias = true }: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    checkOptions("LayerNorm", options, { eps: "number", elementwiseAffine: "boolean", bias: "boolean" });
+    const { eps = 1e-5, elementwiseAffine = true, bias = true } = options;
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     this.eps = eps;
     this.weight = elementwiseAffine ? new Parameter(ones(this.normalizedShape)) : null;
@@ -115,9 +120,11 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
   constructor(
     readonly numGroups: number,
     readonly numChannels: number,
-    { eps = 1e-5, affine = true }: { eps?: number; affine?: boolean } = {},
+    options: { eps?: number; affine?: boolean } = {},
   ) {
     super();
+    checkOptions("GroupNorm", options, { eps: "number", affine: "boolean" });
+    const { eps = 1e-5, affine = true } = options;
     if (numChannels % numGroups !== 0) throw new ValueError(`GroupNorm: ${numChannels} channels are not divisible into ${numGroups} groups`);
     this.eps = eps;
     this.weight = affine ? new Parameter(ones([numChannels])) : null;
