@@ -27,7 +27,7 @@ export {
   sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp,
   type Dims, type ValuesIndices,
 } from "./ops/reduce.js";
-export { sort, argsort, topk, kthvalue, median, aminmax } from "./ops/sorting.js";
+export { sort, argsort, topk, kthvalue, median, mode, aminmax } from "./ops/sorting.js";
 export {
   reshape, view, flatten, unflatten, squeeze, unsqueeze, permute, transpose, t, expand, narrow, slice,
   select, contiguous, clone, cat, stack, split, chunk, pad, repeat,

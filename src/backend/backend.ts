@@ -132,6 +132,11 @@ export interface Backend {
    * PyTorch's sort); the output is contiguous with `axis` moved last.
    */
   argsort(x: View, axis: number, descending: boolean): Storage;
+  /**
+   * Index (int32) of each line's mode along `axis`, which is removed: the most frequent value (the
+   * smallest of equally frequent ones) at its last occurrence, as PyTorch's mode.
+   */
+  argmode(x: View, axis: number): Storage;
   /** [B,M,K]·[B,K,N] → contiguous [B,M,N]. */
   matmul(a: View, b: View): Storage;
   /** out[…i…] = x[…index[…i…]…] along dim; the output has index's shape. */

@@ -409,6 +409,9 @@ export class Tensor implements View {
   median(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
     return dim === undefined ? so.median(this) : so.median(this, dim, keepdim);
   }
+  mode(dim = -1, keepdim = false): rd.ValuesIndices {
+    return so.mode(this, dim, keepdim);
+  }
   aminmax(dim?: number, keepdim = false): ReturnType<typeof so.aminmax> {
     return so.aminmax(this, dim, keepdim);
   }

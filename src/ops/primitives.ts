@@ -30,6 +30,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   argmin: { dim: number };
   /** The order sorting each line along dim (int32), with dim moved last. */
   argsort: { dim: number; descending: boolean };
+  /** Index of each line's mode along dim (int32), dim removed. */
+  argmode: { dim: number };
   matmul: None;
   gather: { dim: number };
   scatterAdd: { dim: number };
@@ -96,6 +98,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   sum: reduce("sum"), prod: reduce("prod"), max: reduce("max"), min: reduce("min"),
   argmax: ([x], { dim }) => fromStorage(x!.backend.argReduce("argmax", x!, dim), x!.shape.filter((_, d) => d !== dim)),
   argmin: ([x], { dim }) => fromStorage(x!.backend.argReduce("argmin", x!, dim), x!.shape.filter((_, d) => d !== dim)),
+  argmode: ([x], { dim }) => fromStorage(x!.backend.argmode(x!, dim), x!.shape.filter((_, d) => d !== dim)),
   argsort: ([x], { dim, descending }) => fromStorage(x!.backend.argsort(x!, dim, descending), [...x!.shape.filter((_, d) => d !== dim), x!.shape[dim]!]),
 
   matmul: ([a, b]) => fromStorage(a!.backend.matmul(a!, b!), [a!.shape[0]!, a!.shape[1]!, b!.shape[2]!]),

@@ -1,7 +1,7 @@
 /**
- * Sorting along a dim: sort, argsort, topk, kthvalue, median, and aminmax, with PyTorch's
+ * Sorting along a dim: sort, argsort, topk, kthvalue, median, mode and aminmax, with PyTorch's
  * semantics (stable, NaN the largest value; median the lower median, NaN where a line has one).
- * One primitive, argsort (no gradient: it gives indices); the values are gathered at those indices,
+ * Two primitives, argsort and argmode (no gradient: they give indices); the values are gathered at those indices,
  * so gradients flow to the chosen elements as in PyTorch.
  */
 import { IndexError, ShapeError, ValueError } from "../core/errors.js";
@@ -10,7 +10,7 @@ import type { Tensor } from "../core/tensor.js";
 import { apply } from "./dispatch.js";
 import { scalar } from "./creation.js";
 import { gather } from "./indexing.js";
-import { narrow, permute, reshape, squeeze } from "./movement.js";
+import { narrow, permute, reshape, squeeze, unsqueeze } from "./movement.js";
 import { amax, amin, sum, valuesIndices, type ValuesIndices } from "./reduce.js";
 import { isnan, sub, where } from "./elementwise.js";
 
@@ -73,6 +73,15 @@ export function median(x: Tensor, dim?: number, keepdim = false): Tensor | Value
   const nans = sum(isnan(x), d, true);
   const position = where(nans.gt(0), sub(n, nans), Math.floor((n - 1) / 2)).int();
   return pick(x, d, gather(order, d, position), keepdim);
+}
+
+/** The most frequent value along dim (the smallest of equally frequent ones) and its last index. */
+export function mode(x: Tensor, dim = -1, keepdim = false): ValuesIndices {
+  if (x.ndim === 0) return valuesIndices(x, reshape(scalar(0, "int32", x.backend), []));
+  const [d, n] = lineLength(x, dim, "mode");
+  if (n === 0) throw new ShapeError(`mode: dim ${d} is empty`);
+  const at = unsqueeze(apply("argmode", [x], { dim: d }), d);
+  return pick(x, d, at, keepdim);
 }
 
 /** `{min, max}` along dim (or of all elements), destructuring as [min, max] like PyTorch's tuple. */

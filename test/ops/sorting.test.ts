@@ -40,6 +40,12 @@ eachBackend((backend) => {
         same(med.indices, [3, 0]);
         same(tg.tensor([[4, 1, 3, 2]]).median(1).indices, [3]); // the lower of the two middle values
         assert.equal(tg.tensor([3, 1, 2, 1]).median().item(), 1);
+        const m = tg.tensor([[3, 1, 2, 1, 3, 5], [2, 7, 7, 2, 9, 2]]).mode(1);
+        same(m.values, [1, 2]);
+        same(m.indices, [3, 5]);
+        const [mv, mi] = tg.tensor([[4, 4, 1]]).mode(1);
+        same(mv, [4]);
+        same(mi, [1]);
         const [lo, hi] = tg.tensor([[3, 1, 2, 1]]).aminmax(1);
         same(lo, [1]);
         same(hi, [3]);

@@ -23,7 +23,7 @@ function extremum(g: Tensor, x: Tensor, y: Tensor, dims: readonly number[]): Ten
   return [where(hit, div(spread(g, x, dims), count), 0)];
 }
 
-export const reduceRules: RuleTable<ReducePrimitive | "argmax" | "argmin" | "argsort"> = {
+export const reduceRules: RuleTable<ReducePrimitive | "argmax" | "argmin" | "argsort" | "argmode"> = {
   sum: (g, { inputs: [x], attrs: { dims } }) => [spread(g, x!, dims)],
   prod: (g, { inputs: [x], output, attrs: { dims } }) => {
     // ∂/∂xᵢ Πx = Π_{j≠i} xⱼ, computed without dividing by zero: with no zero in the group it is
@@ -42,4 +42,5 @@ export const reduceRules: RuleTable<ReducePrimitive | "argmax" | "argmin" | "arg
   argmax: null,
   argmin: null,
   argsort: null,
+  argmode: null,
 };

@@ -260,6 +260,30 @@ export class JsBackend implements Backend {
     return this.make("int32", out);
   }
 
+  argmode(x: View, axis: number): Storage {
+    const src = this.data(x);
+    const { offs, groups, len } = this.grouped(x, [axis]);
+    const order = this.data({ storage: this.argsort(x, axis, false), shape: [groups * len], strides: [1], offset: 0 });
+    const out = new Int32Array(groups);
+    for (let g = 0; g < groups; g++) {
+      const at = (k: number) => order[g * len + k]!;
+      const value = (k: number) => src[offs[g * len + at(k)]!]!;
+      const same = (a: number, b: number) => a === b || (a !== a && b !== b);
+      // Runs of equal values in ascending order: the longest wins, the first (smallest) on ties;
+      // its last element is the value's last occurrence (the sort is stable).
+      let best = 0;
+      let bestCount = 0;
+      for (let start = 0; start < len; ) {
+        let end = start + 1;
+        while (end < len && same(value(end), value(start))) end++;
+        if (end - start > bestCount) [best, bestCount] = [end - 1, end - start];
+        start = end;
+      }
+      out[g] = len ? at(best) : 0;
+    }
+    return this.make("int32", out);
+  }
+
   matmul(a: View, b: View): Storage {
     const [B, M, K] = a.shape as [number, number, number];
     const N = b.shape[2]!;
