@@ -62,8 +62,8 @@ const criterion = new nn.CrossEntropyLoss();
 const optimizer = new optim.Adam(model.parameters(), { lr: Number(args.lr) });
 console.log(`${trainSet.length} training and ${testSet.length} test images; ${model.parameters().reduce((n, p) => n + p.numel(), 0)} parameters`);
 
-const started = performance.now();
 for (let epoch = 1; epoch <= Number(args.epochs); epoch++) {
+  const started = performance.now(); // this epoch's time, training and testing
   model.train();
   let running = 0;
   let batches = 0;
