@@ -55,8 +55,18 @@ async function fuzz(t: Target, ms: number): Promise<Counts> {
       outcome = e instanceof tg.TensorgradError ? "typed" : "other";
       why = e instanceof Malformed ? `malformed result: ${e.message}` : `${(e as Error).name}: ${(e as Error).message}`;
     }
-    const took = performance.now() - started;
-    if (outcome !== "other" && took > CASE_MS) [outcome, why] = ["other", `took ${took.toFixed(0)} ms`];
+    let took = performance.now() - started;
+    if (outcome !== "other" && took > CASE_MS) {
+      // A slow path is slow every time; a stall of a loaded machine (GC, another process) is not.
+      const again = performance.now();
+      try {
+        await t.load(bytes, s);
+      } catch {
+        // the outcome was classified above; only the time matters here
+      }
+      took = Math.min(took, performance.now() - again);
+      if (took > CASE_MS) [outcome, why] = ["other", `took ${took.toFixed(0)} ms, twice`];
+    }
     if (outcome !== "other" && process.memoryUsage().rss > RSS_LIMIT) [outcome, why] = ["other", `the process grew to ${(process.memoryUsage().rss / 2 ** 30).toFixed(1)} GiB`];
     counts[outcome]++;
     if (outcome === "other") finding = `${why}\n  case: ${what}`;
