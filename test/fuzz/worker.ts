@@ -91,3 +91,4 @@ for (const t of TARGETS) {
   if (process.exitCode) break;
 }
 console.log(`| all | ${total.tried} | ${total.typed} | ${total.exact} | ${total.changed} | ${total.other} |`);
+process.exit(process.exitCode ?? 0); // done: nothing left running may keep the run past its bound
