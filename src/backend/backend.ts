@@ -50,6 +50,8 @@ export type BinaryOp =
   | "logicalAnd" | "logicalOr" | "logicalXor";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
+/** How scatterReduce combines the values meeting at one position. */
+export type ScatterReduceOp = "amax" | "amin" | "prod";
 export type ArgReduceOp = "argmax" | "argmin";
 export type RandomDistribution = "uniform" | "normal";
 
@@ -143,6 +145,11 @@ export interface Backend {
   gather(x: View, dim: number, index: View): Storage;
   /** A copy of base with src[…i…] added at base[…index[…i…]…] along dim. */
   scatterAdd(base: View, dim: number, index: View, src: View): Storage;
+  /**
+   * A copy of base with src[…i…] combined into base[…index[…i…]…] along dim by max, min or product;
+   * without includeSelf, a position that receives src forgets base's value first.
+   */
+  scatterReduce(base: View, dim: number, index: View, src: View, reduce: ScatterReduceOp, includeSelf: boolean): Storage;
   /** Constant padding: pads[d] = [before, after] elements for every dim d. */
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage;
   /** Joins views that agree on every dim but `axis`. */

@@ -524,6 +524,10 @@ export class Tensor implements View {
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return ix.scatterAdd(this, dim, index, src);
   }
+
+  scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ix.ScatterReduction, opts?: { includeSelf?: boolean }): Tensor {
+    return ix.scatterReduce(this, dim, index, src, reduce, opts);
+  }
   indexSelect(dim: number, index: Tensor): Tensor {
     return ix.indexSelect(this, dim, index);
   }

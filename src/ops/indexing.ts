@@ -1,11 +1,12 @@
 /** Indexing along a dim: gather / scatterAdd primitives and what is composed from them. */
-import { isFloating } from "../core/dtype.js";
+import { isFloating, type DType } from "../core/dtype.js";
+import { checkChoice, checkOptions } from "../core/options.js";
 import { DTypeError, IndexError, ShapeError, fmtShape } from "../core/errors.js";
 import { normalizeDim } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { apply } from "./dispatch.js";
-import { arange } from "./creation.js";
-import { cast, eq, where, type TensorLike } from "./elementwise.js";
+import { arange, onesLike, zerosLike } from "./creation.js";
+import { cast, div, eq, floor, gt, maximum, where, type TensorLike } from "./elementwise.js";
 import { expand, narrow, reshape, unsqueeze } from "./movement.js";
 import { amax, amin } from "./reduce.js";
 
@@ -45,15 +46,53 @@ export function gather(x: Tensor, dim: number, index: Tensor, op = "gather"): Te
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = normalizeDim(dim, x.ndim, "scatterAdd");
   checkAlong(x, d, checkIndex(index, "scatterAdd"), "scatterAdd");
-  if (src.ndim !== index.ndim || src.shape.some((s, i) => s < index.shape[i]!)) {
-    throw new ShapeError(`scatterAdd: src of shape ${fmtShape(src.shape)} is smaller than index of shape ${fmtShape(index.shape)}`);
+  const s = indexCorner(src, index, x.dtype, "scatterAdd");
+  return naming("scatterAdd", () => apply("scatterAdd", [x, index, s], { dim: d }));
+}
+
+/** scatterReduce's reductions, as PyTorch's scatter_reduce names them. */
+export type ScatterReduction = "sum" | "prod" | "mean" | "amax" | "amin";
+
+/**
+ * A copy of x with src[i][j][k] combined into x[i][index[i][j][k]][k] (dim = 1) by `reduce`; with
+ * includeSelf false, positions that receive src leave x's own value out (PyTorch's scatter_reduce).
+ */
+export function scatterReduce(
+  x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduction, opts: { includeSelf?: boolean } = {},
+): Tensor {
+  const op = "scatterReduce";
+  checkOptions(op, opts, { includeSelf: "boolean" });
+  checkChoice(op, "reduce", reduce, ["sum", "prod", "mean", "amax", "amin"]);
+  const includeSelf = opts.includeSelf ?? true;
+  const d = normalizeDim(dim, x.ndim, op);
+  checkAlong(x, d, checkIndex(index, op), op);
+  const s = indexCorner(src, index, x.dtype, op);
+  if (reduce === "sum" || reduce === "mean") {
+    const base = includeSelf ? x : maskedFill(x, touched(x, d, index), 0);
+    const sum = naming(op, () => apply("scatterAdd", [base, index, s], { dim: d }));
+    if (reduce === "sum") return sum;
+    const count = scatterAdd(includeSelf ? onesLike(x) : zerosLike(x), d, index, onesLike(s));
+    const mean = div(sum, maximum(count, 1));
+    return isFloating(x.dtype) ? mean : cast(floor(mean), x.dtype);
   }
-  // Only the index-shaped corner of src takes part (PyTorch's rule): make that explicit with views.
-  let s = cast(src, x.dtype);
+  return naming(op, () => apply("scatterReduce", [x, index, s], { dim: d, reduce, includeSelf }));
+}
+
+/** Where a scatter along dim writes at least once (bool, x's shape). */
+function touched(x: Tensor, dim: number, index: Tensor): Tensor {
+  return gt(scatterAdd(zerosLike(x, { dtype: "int32" }), dim, index, onesLike(index)), 0);
+}
+
+/** Only the index-shaped corner of src takes part (PyTorch's rule): made explicit with views. */
+function indexCorner(src: Tensor, index: Tensor, dtype: DType, op: string): Tensor {
+  if (src.ndim !== index.ndim || src.shape.some((s, i) => s < index.shape[i]!)) {
+    throw new ShapeError(`${op}: src of shape ${fmtShape(src.shape)} is smaller than index of shape ${fmtShape(index.shape)}`);
+  }
+  let s = cast(src, dtype);
   index.shape.forEach((n, i) => {
     if (s.shape[i] !== n) s = narrow(s, i, 0, n);
   });
-  return naming("scatterAdd", () => apply("scatterAdd", [x, index, s], { dim: d }));
+  return s;
 }
 
 /** Selects entries of x along dim by a 1-D index (embedding lookups); indices in [0, size). */

@@ -12,7 +12,7 @@
 import type { DType } from "../core/dtype.js";
 import { contiguousStrides, numel, viewStrides, type Shape } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
-import { windowGrid, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type WindowGeometry } from "../backend/backend.js";
+import { windowGrid, type BinaryOp, type ReduceOp, type ScatterReduceOp, type Storage, type UnaryOp, type WindowGeometry } from "../backend/backend.js";
 
 type None = Record<never, never>;
 
@@ -35,6 +35,7 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   matmul: None;
   gather: { dim: number };
   scatterAdd: { dim: number };
+  scatterReduce: { dim: number; reduce: ScatterReduceOp; includeSelf: boolean };
   pad: { pads: readonly (readonly [number, number])[]; value: number };
   cat: { dim: number };
   /** Multi-output: consecutive views of the given sizes along dim (gradient: one cat, not a pad per piece). */
@@ -104,6 +105,8 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   matmul: ([a, b]) => fromStorage(a!.backend.matmul(a!, b!), [a!.shape[0]!, a!.shape[1]!, b!.shape[2]!]),
   gather: ([x, index], { dim }) => fromStorage(x!.backend.gather(x!, dim, index!), index!.shape),
   scatterAdd: ([base, index, src], { dim }) => fromStorage(base!.backend.scatterAdd(base!, dim, index!, src!), base!.shape),
+  scatterReduce: ([base, index, src], { dim, reduce, includeSelf }) =>
+    fromStorage(base!.backend.scatterReduce(base!, dim, index!, src!, reduce, includeSelf), base!.shape),
   pad: ([x], { pads, value }) =>
     fromStorage(x!.backend.pad(x!, pads, value), x!.shape.map((d, i) => d + pads[i]![0] + pads[i]![1])),
   cat: (xs, { dim }) => {

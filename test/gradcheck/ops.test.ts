@@ -90,6 +90,12 @@ const CASES: Case[] = [
   // indexing
   ["gather", (x, i) => x.gather(1, i!), () => [d([3, 4]), index([[0, 3], [1, 1], [2, 0]])]],
   ["scatterAdd", (x, i, s) => x.scatterAdd(0, i!, s!), () => [d([3, 2]), index([[0, 1], [0, 2]]), d([2, 2])]],
+  ...(["sum", "mean", "amax", "amin", "prod"] as const).flatMap((reduce): Case[] => [
+    [`scatterReduce ${reduce}`, (x, i, s) => x.scatterReduce(0, i!, s!, reduce), () => [d([4, 2]), index([[0, 1], [0, 2], [0, 1]]), d([3, 2])]],
+    [`scatterReduce ${reduce} includeSelf false`, (x, i, s) => x.scatterReduce(1, i!, s!, reduce, { includeSelf: false }), () => [d([2, 4]), index([[0, 0, 3], [1, 2, 1]]), d([2, 3])]],
+  ]),
+  // A zero among the multiplied values, one position with two: the prod rule's special cases.
+  ["scatterReduce prod with zeros", (x, i, s) => x.scatterReduce(0, i!, s!.mul(tg.tensor([[1, 0], [0, 1], [1, 0]], { dtype: "float64" })), "prod"), () => [d([3, 2]), index([[0, 1], [0, 1], [2, 1]]), d([3, 2])]],
   ["indexSelect", (x, i) => x.indexSelect(0, i!), () => [d([5, 3]), index([4, 0, 4])]],
   ["maskedFill", (x) => x.maskedFill(x.gt(0), 2), () => [d([3, 4])]],
   // sliding windows

@@ -10,7 +10,7 @@ import { contiguousStrides, numel } from "../../core/shape.js";
 import { normalAt, uniformAt } from "../../core/rng.js";
 import {
   windowGrid,
-  type ArgReduceOp, type Backend, type BinaryOp, type RandomDistribution, type ReduceOp, type Storage,
+  type ArgReduceOp, type Backend, type ScatterReduceOp, type BinaryOp, type RandomDistribution, type ReduceOp, type Storage,
   type UnaryOp, type View, type WindowGeometry,
 } from "../backend.js";
 import { erf, roundHalfEven } from "./math.js";
@@ -36,6 +36,13 @@ export class JsStorage implements Storage {
     this.buffer = null;
   }
 }
+
+/** scatterReduce's combinations; Math.max/min carry NaN through, as PyTorch's amax/amin do. */
+const SCATTER_REDUCE: Record<ScatterReduceOp, (a: number, b: number) => number> = {
+  amax: Math.max,
+  amin: Math.min,
+  prod: (a, b) => a * b,
+};
 
 const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
@@ -346,6 +353,29 @@ export class JsBackend implements Backend {
       o[at] = o[at]! + ds[os[i]!]!;
     }
     return out;
+  }
+
+  scatterReduce(baseView: View, dim: number, index: View, src: View, reduce: ScatterReduceOp, includeSelf: boolean): Storage {
+    const dtype = baseView.storage.dtype;
+    const o = allocArray(dtype, numel(baseView.shape));
+    const db = this.data(baseView);
+    offsetsOf(baseView.shape, baseView.strides, baseView.offset).forEach((at, i) => (o[i] = db[at]!));
+    const contiguous: View = { storage: baseView.storage, shape: baseView.shape, strides: contiguousStrides(baseView.shape), offset: 0 };
+    const { base, idx } = this.alongDim(contiguous, dim, index);
+    const ds = this.data(src);
+    const os = offsetsOf(index.shape, src.strides, src.offset);
+    const s = contiguous.strides[dim]!;
+    const combine = reduce === "prod" && dtype === "int32" ? Math.imul : SCATTER_REDUCE[reduce];
+    const seen = includeSelf ? null : new Uint8Array(o.length);
+    for (let i = 0; i < base.length; i++) {
+      const at = base[i]! + idx[i]! * s;
+      const v = ds[os[i]!]!;
+      if (seen !== null && seen[at] === 0) {
+        seen[at] = 1;
+        o[at] = v;
+      } else o[at] = combine(o[at]!, v);
+    }
+    return this.make(dtype, o);
   }
 
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
