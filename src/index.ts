@@ -50,3 +50,4 @@ export * as data from "./data/index.js";
 export * as io from "./io/index.js";
 export * as keras from "./keras/index.js";
 export * as viz from "./viz/index.js";
+export * as geometric from "./geometric/index.js";

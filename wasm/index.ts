@@ -14,3 +14,4 @@ export function heapBase(): usize {
 export { argReduce, gather, scatterAdd } from "./indexing";
 export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
+export { uniform } from "./random";

@@ -9,7 +9,7 @@ export { SpamAssassin, MobyDick, type SpamAssassinOptions } from "./datasets/tex
 export { parseCSV, loadCSV, Table, type CsvOptions, type ColumnType } from "./datasets/csv.js";
 export { loadGlove, type GloveResult } from "./datasets/glove.js";
 export { IMDB, loadImdbNpz, type ImdbNpzOptions, type ImdbArrays } from "./datasets/imdb.js";
-export { parseNpy, parseNpz, readNpz, unpickle, type NpyArray } from "./datasets/npy.js";
+export { parseNpy, parseNpz, readNpz, unpickle, pickledArray, type NpyArray, type Reduced } from "./datasets/npy.js";
 export * as text from "./text/index.js";
 export * as transforms from "./transforms/index.js";
 export * as preprocessing from "./preprocessing/index.js";

@@ -15,7 +15,7 @@ import type { AnyTypedArray, DType } from "../../core/dtype.js";
 import { TensorgradError } from "../../core/errors.js";
 import { trackStorage } from "../../core/scope.js";
 import { contiguousStrides, isContiguous, numel } from "../../core/shape.js";
-import { windowGrid, type AdamStep, type SgdStep, type ArgReduceOp, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
+import { windowGrid, type AdamStep, type SgdStep, type ArgReduceOp, type RandomDistribution, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
 import * as BUILDS from "./kernels.generated.js";
 import { collapse } from "./layout.js";
@@ -30,6 +30,7 @@ type Ptr = number;
 interface Kernels {
   GEMM_SCRATCH_BYTES: WebAssembly.Global;
   heapBase(): number;
+  uniform(out: Ptr, n: number, seed: number, offset: number): void;
   sgemm(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, sak: number, b: Ptr, sbb: number, sbk: number, sbn: number, c: Ptr, scratch: Ptr): void;
   sgemmDot(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, b: Ptr, sbb: number, sbn: number, c: Ptr): void;
   unary(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
@@ -219,6 +220,13 @@ export class WasmBackend extends JsBackend {
     const s = this.copy(v) as WasmStorage;
     const out = s.data.slice();
     s.release();
+    return out;
+  }
+
+  override random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage {
+    if (dist !== "uniform" || dtype !== "float32") return super.random(size, dist, seed, offset, dtype);
+    const out = this.allocate("float32", size);
+    this.k.uniform(out.ptr, size, seed, offset);
     return out;
   }
 

@@ -63,8 +63,8 @@ export function parseNpy(bytes: Uint8Array, name = "npy data"): NpyArray {
   if (!shape.every(isCount)) throw new FormatError(`${name}: shape (${shapeText}) must hold non-negative integers`);
   const n = shape.reduce((a, b) => a * b, 1);
   if (descr === "|O") {
-    const obj = unpickle(bytes.subarray(start), name) as { state?: unknown[] } | null;
-    const raw = obj?.state?.[4];
+    const obj = unpickle(bytes.subarray(start), name) as Reduced | null;
+    const raw = Array.isArray(obj?.state) ? obj.state[4] : undefined;
     if (!Array.isArray(raw)) throw new FormatError(`${name}: object array pickle has an unexpected layout`);
     if (raw.length !== n) throw new FormatError(`${name}: the object array holds ${raw.length} items, its shape (${shape.join(", ")}) needs ${n}`);
     return { dtype: "object", shape, data: raw };
@@ -170,15 +170,21 @@ export function parseNpz(bytes: Uint8Array, path = "npz data"): Record<string, N
   return out;
 }
 
-/** A pickled object we cannot build in JS: the callable's name, its arguments, and BUILD's state. */
-interface Reduced {
+/**
+ * A pickled object we cannot build in JS: the callable's name, its arguments, BUILD's state, and
+ * the items SETITEMS gave it (dict subclasses such as defaultdict).
+ */
+export interface Reduced {
   call: string;
   args: unknown[];
-  state?: unknown[];
+  state?: unknown;
+  items?: Map<unknown, unknown>;
 }
 
 /**
- * Enough of the pickle machine for numpy object arrays: globals become names, calls become records.
+ * Enough of the pickle machine for numpy arrays and the SciPy/Python containers datasets pickle:
+ * globals become names, calls become records, dicts become Maps, and Python 2 byte strings become
+ * latin-1 strings (one char per byte, as Python's `encoding="latin1"` reads them).
  * Every read is bounds-checked and every opcode advances, so damaged input ends in a FormatError
  * naming the byte, within time and memory proportional to its length.
  */
@@ -223,6 +229,16 @@ export function unpickle(bytes: Uint8Array, name = "pickle"): unknown {
     return stack.splice(at!);
   };
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : fail("appending to something that is not a list"));
+  const dict = (v: unknown): Map<unknown, unknown> => {
+    if (v instanceof Map) return v;
+    if (typeof v === "object" && v !== null && "call" in v) return ((v as Reduced).items ??= new Map());
+    return fail("setting an item on something that is not a dict");
+  };
+  const latin1 = (b: Uint8Array) => {
+    let out = "";
+    for (let k = 0; k < b.length; k += 4096) out += String.fromCharCode(...b.subarray(k, k + 4096));
+    return out;
+  };
   const push = (target: unknown[], items: unknown[]) => {
     for (const v of items) target.push(v); // not push(...items): a long list would overflow the call stack
   };
@@ -252,6 +268,11 @@ export function unpickle(bytes: Uint8Array, name = "pickle"): unknown {
       case 0x4e: stack.push(null); break; // NONE
       case 0x88: stack.push(true); break; // NEWTRUE
       case 0x89: stack.push(false); break; // NEWFALSE
+      case 0x55: stack.push(latin1(take(u8()))); break; // SHORT_BINSTRING
+      case 0x54: stack.push(latin1(take(i32()))); break; // BINSTRING
+      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
+      case 0x73: { const v = pop(); const k = pop(); dict(top()).set(k, v); break; } // SETITEM
+      case 0x75: { const kv = popMark(); const d = dict(top()); for (let k = 0; k + 1 < kv.length; k += 2) d.set(kv[k], kv[k + 1]); break; } // SETITEMS
       case 0x43: stack.push(take(u8()).slice()); break; // SHORT_BINBYTES
       case 0x42: stack.push(take(u32()).slice()); break; // BINBYTES
       case 0x8c: stack.push(text(take(u8()))); break; // SHORT_BINUNICODE
@@ -266,11 +287,56 @@ export function unpickle(bytes: Uint8Array, name = "pickle"): unknown {
       case 0x61: { const v = pop(); list(top()).push(v); break; } // APPEND
       case 0x65: { const items = popMark(); push(list(top()), items); break; } // APPENDS
       case 0x52: case 0x81: call(); break; // REDUCE, NEWOBJ
-      case 0x62: { const state = pop(); const obj = top(); if (typeof obj !== "object" || obj === null || !("call" in obj)) fail("BUILD on something that is not an object"); (obj as Reduced).state = state as unknown[]; break; } // BUILD
+      case 0x62: { const state = pop(); const obj = top(); if (typeof obj !== "object" || obj === null || !("call" in obj)) fail("BUILD on something that is not an object"); (obj as Reduced).state = state; break; } // BUILD
       case 0x2e: return pop(); // STOP
       default:
         fail("unsupported pickle opcode");
     }
   }
   throw new FormatError(`${name}: pickle ended without STOP (truncated?) at byte ${bytes.length}`);
+}
+
+const isRecord = (v: unknown, ...calls: string[]): v is Reduced =>
+  typeof v === "object" && v !== null && "call" in v && calls.includes((v as Reduced).call);
+
+/**
+ * A NumPy array from what unpickle returns for one (`numpy.core.multiarray _reconstruct` with its
+ * BUILD state: version, shape, dtype, Fortran order, raw bytes); numeric dtypes only.
+ */
+export function pickledArray(obj: unknown, name = "pickle"): NpyArray {
+  const bad = (why: string): never => {
+    throw new FormatError(`${name}: ${why}`);
+  };
+  if (!isRecord(obj, "numpy.core.multiarray _reconstruct", "numpy._core.multiarray _reconstruct")) bad("not a pickled NumPy array");
+  const state = (obj as Reduced).state;
+  if (!Array.isArray(state) || state.length !== 5) bad("a pickled NumPy array has an unexpected state");
+  const [, shape, dtype, fortran, raw] = state as unknown[];
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === "number" && isCount(d))) bad("a pickled NumPy array's shape must hold non-negative integers");
+  if (!isRecord(dtype, "numpy dtype") || typeof dtype.args[0] !== "string") bad("a pickled NumPy array has no dtype");
+  const code = (dtype as Reduced).args[0] as string;
+  const dstate = (dtype as Reduced).state;
+  const order = Array.isArray(dstate) && typeof dstate[1] === "string" ? dstate[1] : "<";
+  const spec = Object.hasOwn(NUMERIC, code) ? NUMERIC[code]! : bad(`unsupported NumPy dtype '${code}'`);
+  if (typeof raw !== "string") bad("a pickled NumPy array's data is not a byte string");
+  const dims = shape as number[];
+  const n = dims.reduce((a, b) => a * b, 1);
+  const text = raw as string;
+  if (text.length !== n * spec.bytes) bad(`a pickled ${code} array of shape (${dims.join(", ")}) needs ${n * spec.bytes} bytes, it has ${text.length}`);
+  const bytes = new Uint8Array(text.length);
+  for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k);
+  const view = new DataView(bytes.buffer);
+  const data = code === "f4" ? new Float32Array(n) : code === "f8" ? new Float64Array(n) : new Array<number>(n);
+  const le = order !== ">";
+  // Fortran order stores the first dim fastest: read it back into row-major order.
+  const rowMajor = fortran !== true || dims.length < 2;
+  const strides = dims.map((_, d) => dims.slice(rowMajor ? d + 1 : 0, rowMajor ? undefined : d).reduce((a, b) => a * b, 1));
+  for (let i = 0; i < n; i++) {
+    let at = 0;
+    for (let d = dims.length - 1, rest = i; d >= 0; d--) {
+      at += (rest % dims[d]!) * strides[d]!;
+      rest = Math.floor(rest / dims[d]!);
+    }
+    data[i] = spec.get(view, at * spec.bytes, le);
+  }
+  return { dtype: code, shape: dims, data };
 }
