@@ -33,7 +33,7 @@ export {
   select, contiguous, clone, cat, stack, split, chunk, pad, repeat,
 } from "./ops/movement.js";
 export { matmul, mm, bmm } from "./ops/matmul.js";
-export { gather, scatterAdd, scatterReduce, indexSelect, maskedFill, oneHot, type ScatterReduction } from "./ops/indexing.js";
+export { gather, scatterAdd, scatterReduce, indexSelect, maskedFill, oneHot, nonzero, argwhere, type ScatterReduction } from "./ops/indexing.js";
 export { unfold, fold, type WindowOptions, type Pair } from "./ops/windows.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";

@@ -94,3 +94,19 @@ test("train --save records the recipe and data: eval needs no flags and prints t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("train gcn-cora / gat-cora on the Planetoid files: per-seed and mean test accuracy", () => {
+  const data = path.join(root, "..", "shared", "datasets", "planetoid");
+  const gcn = cli("train", "gcn-cora", "--data", data, "--epochs", "3", "--runs", "2");
+  assert.equal(gcn.status, 0, gcn.stderr);
+  assert.match(gcn.stdout, /^gcn-cora: Kipf & Welling's two-layer GCN .* on Cora \(2708 nodes, 10556 edges\), up to 3 epochs\nseed 0: test accuracy \d+\.\d\d% .*\nseed 1: .*\ntest accuracy \d+\.\d\d% ± \d+\.\d\d over 2 runs\n$/);
+  const gat = cli("train", "gat-cora", "--data", data, "--epochs", "2", "--seed", "5");
+  assert.equal(gat.status, 0, gat.stderr);
+  assert.match(gat.stdout, /seed 5: test accuracy/);
+  const missing = cli("train", "gcn-cora");
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--data DIR must name the folder holding Cora\/raw\//);
+  const wrong = cli("train", "gcn-cora", "--data", tmpdir());
+  assert.notEqual(wrong.status, 0);
+  assert.match(wrong.stderr, /ind\.cora\.x is missing/);
+});

@@ -5,6 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,6 +19,19 @@ test("mlp-mnist", () => assert.match(run("mlp-mnist.ts", "--epochs", "1", "--lim
 test("cnn-keras", () => assert.match(run("cnn-keras.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
 test("lstm-text", () => assert.match(run("lstm-text.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
 test("cnn-from-scratch", () => assert.match(run("cnn-from-scratch.ts"), /matches the library's layers/));
+// The Planetoid raw files the tests and benchmarks share (../shared/datasets/planetoid).
+const planetoid = path.join(root, "..", "shared", "datasets", "planetoid");
+test("gcn-cora", () => assert.match(run("gcn-cora.ts", "--data", planetoid, "--epochs", "3"), /Cora: 2708 nodes[\s\S]*test accuracy \d/));
+test("gat-cora", () => assert.match(run("gat-cora.ts", "--data", planetoid, "--epochs", "2"), /test accuracy \d/));
+test("node2vec-karate", () => {
+  const out = path.join(tmpdir(), `node2vec-karate-${process.pid}.svg`);
+  try {
+    assert.match(run("node2vec-karate.ts", "--epochs", "3", "--out", out), /community accuracy .*\d%/);
+    assert.match(readFileSync(out, "utf8"), /^<svg[\s\S]*<circle[\s\S]*<\/svg>/);
+  } finally {
+    rmSync(out, { force: true });
+  }
+});
 test("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
 // The seed's programs, one epoch each on the embedded digits: once per CI run (the first, full

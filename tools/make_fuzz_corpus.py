@@ -43,3 +43,31 @@ long = np.empty(2, dtype=object)
 long[:] = [[(i * 7) % 5000 for i in range(100_000)], [(i * 13) % 5000 for i in range(100_000)]]
 with open(os.path.join(REG, "imdb-200k-words.npz"), "wb") as f:
     np.savez_compressed(f, x_train=long, y_train=np.array([1, 0]), x_test=long[:1], y_test=np.array([1]))
+
+# A tiny graph in the Planetoid layout (ind.cora.*, as PyG reads them): SciPy CSR features, NumPy
+# one-hot labels and a defaultdict of adjacency lists, pickled with protocol 2 as the originals are.
+import collections
+import scipy.sparse as sp
+
+PLANETOID = os.path.join(OUT, "planetoid")
+os.makedirs(PLANETOID, exist_ok=True)
+
+
+def planetoid(part, obj):
+    with open(os.path.join(PLANETOID, f"ind.cora.{part}"), "wb") as f:
+        pickle.dump(obj, f, protocol=2)
+
+
+onehot = lambda labels: np.eye(3, dtype=np.int32)[labels]
+planetoid("x", sp.csr_matrix(np.array([[1, 0, 0, 1], [0, 1, 0, 0]], dtype=np.float32)))
+planetoid("y", onehot([0, 1]))
+planetoid("allx", sp.csr_matrix(np.array([[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 1]], dtype=np.float32)))
+planetoid("ally", onehot([0, 1, 2]))
+planetoid("tx", sp.csr_matrix(np.array([[0, 1, 1, 0], [1, 1, 0, 0]], dtype=np.float32)))
+planetoid("ty", onehot([2, 1]))
+graph = collections.defaultdict(list)
+for a, b in [(0, 1), (1, 0), (1, 2), (2, 1), (2, 4), (4, 2), (3, 4), (4, 3), (3, 3)]:
+    graph[a].append(b)
+planetoid("graph", graph)
+with open(os.path.join(PLANETOID, "ind.cora.test.index"), "w") as f:
+    f.write("4\n3\n")

@@ -11,7 +11,7 @@ export { maxPool2x2 } from "./pooling";
 export function heapBase(): usize {
   return __heap_base;
 }
-export { argReduce, gather, scatterAdd } from "./indexing";
+export { argReduce, gather, scatterAdd, scatterReduce } from "./indexing";
 export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
 export { uniform } from "./random";

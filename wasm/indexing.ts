@@ -109,3 +109,49 @@ export function scatterAdd(
       }
   return -1;
 }
+
+const AMAX = 0;
+const AMIN = 1;
+
+@inline
+function combine(op: i32, a: f32, b: f32): f32 {
+  // NaN wins in max and min, as Math.max/min in the reference loops.
+  if (op == AMAX) return isNaN(a) || isNaN(b) ? NaN : max(a, b);
+  if (op == AMIN) return isNaN(a) || isNaN(b) ? NaN : min(a, b);
+  return a * b;
+}
+
+/**
+ * out[obase(i) + index[i]·sdim] = out[…] op src[i] for op amax (0), amin (1) or prod (2), out a
+ * contiguous float32 copy of the base. With fresh set, positions an index reaches first take the
+ * op's identity (the base's value is left out: includeSelf false). Returns -1, or the position of
+ * the first index out of range (nothing is written past a bad index's pass).
+ */
+export function scatterReduce(
+  op: i32, fresh: bool, out: usize, index: usize, src: usize, size: i32, sdim: isize,
+  n0: i32, n1: i32, n2: i32, n3: i32,
+  o0: isize, o1: isize, o2: isize, o3: isize,
+  i0s: isize, i1s: isize, i2s: isize, i3s: isize,
+  s0: isize, s1: isize, s2: isize, s3: isize,
+): i32 {
+  const identity: f32 = op == AMAX ? -Infinity : op == AMIN ? Infinity : 1;
+  for (let pass = fresh ? 0 : 1; pass < 2; pass++) {
+    let pos = 0;
+    for (let i0 = 0; i0 < n0; i0++)
+      for (let i1 = 0; i1 < n1; i1++)
+        for (let i2 = 0; i2 < n2; i2++) {
+          const po = <isize>i0 * o0 + <isize>i1 * o1 + <isize>i2 * o2;
+          const pi = <isize>i0 * i0s + <isize>i1 * i1s + <isize>i2 * i2s;
+          const ps = <isize>i0 * s0 + <isize>i1 * s1 + <isize>i2 * s2;
+          for (let i3 = 0; i3 < n3; i3++) {
+            const v = indexAt(index, pi + <isize>i3 * i3s, size);
+            if (v == OUT_OF_RANGE) return pos;
+            const at = out + (<usize>(po + <isize>i3 * o3 + <isize>v * sdim) << 2);
+            if (pass == 0) store<f32>(at, identity);
+            else store<f32>(at, combine(op, load<f32>(at), load<f32>(src + (<usize>(ps + <isize>i3 * s3) << 2))));
+            pos++;
+          }
+        }
+  }
+  return -1;
+}

@@ -5,7 +5,7 @@ The raw files are read from PLANETOID_ROOT/Cora/raw (copied to a temporary root,
 its processed cache beside them).
 """
 import json, os, shutil, sys, tempfile, time
-import torch, torch.nn.functional as F
+import torch, torch.nn.functional as F, torch_geometric
 from torch_geometric.datasets import Planetoid
 import torch_geometric.transforms as T
 from torch_geometric.nn import GCNConv, GATConv
@@ -53,5 +53,6 @@ def epoch_ms(model, lr, wd):
     ts.sort()
     return ts[len(ts) // 2]
 
-print(json.dumps({"gcn": epoch_ms(GCN(), 0.01, 5e-4), "gat": epoch_ms(GAT(), 0.005, 5e-4)}))
+print(json.dumps({"gcn": epoch_ms(GCN(), 0.01, 5e-4), "gat": epoch_ms(GAT(), 0.005, 5e-4),
+                  "versions": f"{torch_geometric.__version__} on torch {torch.__version__}"}))
 shutil.rmtree(root)

@@ -17,6 +17,7 @@ import { readableFolder } from "../io/atomic.js";
 import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
 import { PROGRAMS, RECIPES, type DataChoice } from "./recipes.js";
+import { GRAPH_RECIPES, loadGraph, trainGraphRecipe, type GraphRecipe } from "./graph-recipes.js";
 import type { BaseModel } from "../keras/model.js";
 import type { Tensor } from "../core/tensor.js";
 import { Vocab } from "../data/text/vocab.js";
@@ -26,6 +27,8 @@ import { basicEnglishTokenizer } from "../data/text/tokenizer.js";
 const USAGE = `usage: tensorgrad <command> [options]
   train <recipe>        ${[...Object.keys(RECIPES), ...Object.keys(PROGRAMS)].join(" | ")}  [--epochs 5] [--batch-size 64] [--lr 0.001] [--seed 0]
                         [--fashion | --data DIR (MNIST IDX, or aclImdb for lstm-text and transformer)] [--limit N] [--save DIR]
+  train <graph recipe>  ${Object.keys(GRAPH_RECIPES).join(" | ")}  --data DIR (holding Cora/raw/ind.cora.*, PyG's Planetoid layout)
+                        [--seed 0] [--runs 1 (seeds seed…seed+runs−1; mean ± std)] [--epochs (the recipe's)]
   eval <model-dir>      accuracy on the test split of the data the model was trained on (recorded by train --save;
                         --fashion | --data DIR | --limit N evaluate on other data of the same kind)
   predict <model-dir> <inputs.json>   the prediction for each input. inputs.json is a JSON array of samples:
@@ -105,6 +108,22 @@ function runFromCheckout(file: string, args: string[]): void {
   process.exitCode = r.status ?? 1;
 }
 
+/** Trains a graph recipe from `runs` seeds and prints each test accuracy and their mean ± std. */
+function trainGraph(name: string, recipe: GraphRecipe, data: string | undefined, seed: number, runs: number, epochs: number): void {
+  if (!data) fail(`train ${name}: --data DIR must name the folder holding ${recipe.dataset}/raw/ (PyG's Planetoid files)`);
+  const graph = loadGraph(recipe, data);
+  console.log(`${name}: ${recipe.describe}, on ${recipe.dataset} (${graph.numNodes} nodes, ${graph.numEdges} edges), up to ${epochs} epochs`);
+  const accs: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const r = trainGraphRecipe({ ...recipe, epochs }, graph, seed + run);
+    accs.push(r.testAcc);
+    console.log(`seed ${seed + run}: test accuracy ${(100 * r.testAcc).toFixed(2)}% (validation ${(100 * r.valAcc).toFixed(2)}% at epoch ${r.bestEpoch} of ${r.epochs}; ${r.msPerEpoch.toFixed(1)} ms/epoch)`);
+  }
+  const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
+  const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / accs.length);
+  console.log(`test accuracy ${(100 * mean).toFixed(2)}% ± ${(100 * std).toFixed(2)} over ${runs} run${runs > 1 ? "s" : ""}`);
+}
+
 function main(argv: string[]): void {
   const [command, ...rest] = argv;
   const { values: o, positionals } = parseArgs({
@@ -115,6 +134,7 @@ function main(argv: string[]): void {
       "batch-size": { type: "string", default: "64" },
       lr: { type: "string", default: "0.001" },
       seed: { type: "string", default: "0" },
+      runs: { type: "string", default: "1" },
       fashion: { type: "boolean", default: false },
       data: { type: "string" },
       limit: { type: "string" },
@@ -138,8 +158,10 @@ function main(argv: string[]): void {
   };
   switch (command) {
     case "train": {
-      const names = [...Object.keys(RECIPES), ...Object.keys(PROGRAMS)].join(", ");
+      const names = [...Object.keys(RECIPES), ...Object.keys(GRAPH_RECIPES), ...Object.keys(PROGRAMS)].join(", ");
       const name = positionals[0] ?? fail(`train: name a recipe (${names})`);
+      const graph = GRAPH_RECIPES[name];
+      if (graph) return trainGraph(name, graph, o.data, Number(o.seed), num("runs"), rest.some((a) => a.startsWith("--epochs")) ? num("epochs") : graph.epochs);
       const program = PROGRAMS[name];
       if (program) {
         if (o.save) fail(`train ${name}: this program checks the library against formulas; it has no model to save`);

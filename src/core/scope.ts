@@ -37,7 +37,15 @@ function isTensorLike(v: unknown): v is HasStorage {
   return typeof v === "object" && v !== null && "storage" in v && "shape" in v && "strides" in v;
 }
 
-/** Every storage referenced by a value: a tensor, or arrays, Maps and plain objects holding tensors. */
+/**
+ * Marks instances of a class as containers whose own fields hold tensors (a graph's Data): scope
+ * results and keep() look inside them as inside plain objects.
+ */
+export const TENSOR_CONTAINER: unique symbol = Symbol.for("tensorgrad.tensorContainer");
+
+const isContainer = (v: object) => (v as { [TENSOR_CONTAINER]?: unknown })[TENSOR_CONTAINER] === true;
+
+/** Every storage referenced by a value: a tensor, or arrays, Maps, plain objects and containers holding tensors. */
 function storagesOf(value: unknown, out: Set<Storage>, seen = new Set<unknown>()): Set<Storage> {
   if (typeof value !== "object" || value === null || seen.has(value)) return out;
   seen.add(value);
@@ -47,7 +55,7 @@ function storagesOf(value: unknown, out: Set<Storage>, seen = new Set<unknown>()
     if (grad) storagesOf(grad, out, seen);
   } else if (Array.isArray(value)) for (const v of value) storagesOf(v, out, seen);
   else if (value instanceof Map) for (const v of value.values()) storagesOf(v, out, seen);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) storagesOf(v, out, seen);
+  else if (Object.getPrototypeOf(value) === Object.prototype || isContainer(value)) for (const v of Object.values(value)) storagesOf(v, out, seen);
   return out;
 }
 

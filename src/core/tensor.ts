@@ -525,6 +525,10 @@ export class Tensor implements View {
     return ix.scatterAdd(this, dim, index, src);
   }
 
+  nonzero(): Tensor {
+    return ix.nonzero(this);
+  }
+
   scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ix.ScatterReduction, opts?: { includeSelf?: boolean }): Tensor {
     return ix.scatterReduce(this, dim, index, src, reduce, opts);
   }

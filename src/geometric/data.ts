@@ -5,6 +5,7 @@
  * graph, `ptr` the offsets).
  */
 import { IndexError, ValueError } from "../core/errors.js";
+import { TENSOR_CONTAINER } from "../core/scope.js";
 import { Tensor } from "../core/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { indexSelect } from "../ops/indexing.js";
@@ -21,6 +22,10 @@ const isIndexKey = (key: string) => key.includes("index") || key.includes("Index
 
 export class Data {
   [key: string]: unknown;
+  /** Scopes (a DataLoader's batches) keep the tensors a Data holds, as those of a plain object. */
+  get [TENSOR_CONTAINER](): true {
+    return true;
+  }
   declare x?: Tensor | null;
   declare edgeIndex?: Tensor | null;
   declare edgeAttr?: Tensor | null;
@@ -76,16 +81,17 @@ export class Data {
     return this.edgeAttr instanceof Tensor ? (this.edgeAttr.ndim === 1 ? 1 : this.edgeAttr.shape[1]!) : 0;
   }
 
-  /** Whether a tensor attribute has one row per node (PyG's is_node_attr). */
+  /** Whether a tensor attribute has one row per node (PyG's is_node_attr): not named edge…, and numNodes rows. */
   isNodeAttr(key: string): boolean {
     const v = this[key];
-    return v instanceof Tensor && v.ndim > 0 && !isIndexKey(key) && v.shape[0] === this.numNodes;
+    return v instanceof Tensor && v.ndim > 0 && !isIndexKey(key) && !key.startsWith("edge") && v.shape[0] === this.numNodes;
   }
 
-  /** Whether a tensor attribute has one row per edge. */
+  /** Whether a tensor attribute has one row per edge: named edge… (edgeAttr, edgeWeight), or numEdges rows that are not numNodes rows. */
   isEdgeAttr(key: string): boolean {
     const v = this[key];
-    return v instanceof Tensor && v.ndim > 0 && !isIndexKey(key) && key !== "y" && this.numEdges > 0 && v.shape[0] === this.numEdges && !this.isNodeAttr(key);
+    if (!(v instanceof Tensor) || v.ndim === 0 || isIndexKey(key) || v.shape[0] !== this.numEdges) return false;
+    return key.startsWith("edge") || v.shape[0] !== this.numNodes;
   }
 
   /** The dim along which batching concatenates this attribute (PyG's __cat_dim__). */

@@ -5,7 +5,7 @@ import { DTypeError, IndexError, ShapeError, fmtShape } from "../core/errors.js"
 import { normalizeDim } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { apply } from "./dispatch.js";
-import { arange, onesLike, zerosLike } from "./creation.js";
+import { arange, onesLike, tensor, zerosLike } from "./creation.js";
 import { cast, div, eq, floor, gt, maximum, where, type TensorLike } from "./elementwise.js";
 import { expand, narrow, reshape, unsqueeze } from "./movement.js";
 import { amax, amin } from "./reduce.js";
@@ -126,3 +126,23 @@ export function oneHot(index: Tensor, numClasses = -1): Tensor {
   const classes = arange(n, undefined, 1, { dtype: "int32" });
   return cast(eq(unsqueeze(index, -1), classes.toBackend(index.backend)), "int32");
 }
+
+/** The indices of x's non-zero (true) elements, one row per element in row-major order: int32 [n, x.ndim] (PyTorch's nonzero). */
+export function nonzero(x: Tensor): Tensor {
+  const values = x.contiguous().dataSync();
+  const rows: number[] = [];
+  let n = 0;
+  values.forEach((v, i) => {
+    if (v === 0) return;
+    n++;
+    const at = rows.length;
+    for (let d = x.ndim - 1, rest = i; d >= 0; d--) {
+      rows[at + d] = rest % x.shape[d]!;
+      rest = Math.floor(rest / x.shape[d]!);
+    }
+  });
+  return tensor(Int32Array.from(rows), { dtype: "int32", shape: [n, x.ndim] });
+}
+
+/** Same as nonzero (PyTorch's argwhere). */
+export const argwhere = nonzero;

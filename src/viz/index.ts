@@ -1,6 +1,7 @@
-/** tg.viz — model and pipeline diagrams (Mermaid) and training curves (SVG). */
+/** tg.viz — model and pipeline diagrams (Mermaid), training curves and 2-D scatter plots (SVG). */
 export { kerasToMermaid, moduleToMermaid, pipelineToMermaid, type PipelineSpec } from "./mermaid.js";
 export { historyToCSV, historyToSVG, saveHistory, type HistoryLike } from "./plot.js";
+export { scatterToSVG, type ScatterOptions } from "./scatter.js";
 import type { Module } from "../nn/module.js";
 import { BaseModel } from "../keras/model.js";
 import { kerasToMermaid, moduleToMermaid } from "./mermaid.js";

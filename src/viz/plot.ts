@@ -17,8 +17,8 @@ export function historyToCSV(h: HistoryLike): string {
   return `${["epoch", ...keys].join(",")}\n${rows.join("\n")}\n`;
 }
 
-const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+export const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
+export const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 /** An SVG chart of the given series (default: every key) against the epoch. */
 export function historyToSVG(h: HistoryLike, { keys = Object.keys(h.history), title = "Training history", width = 640, height = 360 } = {}): string {

@@ -146,6 +146,11 @@ for (const name of tg.listBackends()) {
         same(read(b, b.gather(x, 1, idx), [3, 2]), read(reference, reference.gather(rx, 1, ridx), [3, 2]), "gather", 0);
         const [s, rs] = pair(b, "contiguous", "float32", 3, 2);
         same(read(b, b.scatterAdd(x, 1, idx, s), [3, 4]), read(reference, reference.scatterAdd(rx, 1, ridx, rs), [3, 4]), "scatterAdd");
+        for (const op of ["amax", "amin", "prod"] as const) {
+          for (const self of [true, false]) {
+            same(read(b, b.scatterReduce(x, 1, idx, s, op, self), [3, 4]), read(reference, reference.scatterReduce(rx, 1, ridx, rs, op, self), [3, 4]), `scatterReduce ${op} includeSelf ${self}`, 0);
+          }
+        }
         const target = b.fill(12, 0, "float32");
         const rtarget = reference.fill(12, 0, "float32");
         b.assign({ storage: target, shape: [3, 4], strides: [1, 3], offset: 0 }, x);
@@ -296,6 +301,7 @@ for (const name of tg.listBackends()) {
       for (const i of [4, -1, -4, -2147483648]) {
         assert.throws(() => b.gather(xv, 0, at(i)), (e: Error) => e instanceof tg.IndexError && e.message.includes(`index ${i} `), `gather index ${i}`);
         assert.throws(() => b.scatterAdd(xv, 0, at(i), xv), tg.IndexError, `scatterAdd index ${i}`);
+        assert.throws(() => b.scatterReduce(xv, 0, at(i), xv, "amax", false), tg.IndexError, `scatterReduce index ${i}`);
       }
     });
   });

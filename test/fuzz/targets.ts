@@ -33,6 +33,8 @@ function folder(files: Record<string, Uint8Array>): string {
   return dir;
 }
 
+const PLANETOID_PARTS = ["x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"];
+
 const numbers = (v: ArrayLike<number | bigint | boolean>) => Array.from(v, (x) => String(x)).join(",");
 
 function checkShape(shape: unknown, length: number, what: string): void {
@@ -114,6 +116,17 @@ export const TARGETS: Target[] = [
         }
         return v;
       });
+    },
+  },
+  {
+    name: "Planetoid graph (readPlanetoid)",
+    seeds: PLANETOID_PARTS.map((p) => `planetoid/ind.cora.${p}`),
+    load: (b, seed) => {
+      // One mutated file among the seven intact others.
+      const files = Object.fromEntries(PLANETOID_PARTS.map((p) => [`ind.cora.${p}`, corpus(`planetoid/ind.cora.${p}`)]));
+      files[path.basename(seed)] = b;
+      const d = tg.geometric.datasets.readPlanetoid(folder(files), "Cora");
+      return record(["x", "edgeIndex", "y", "trainMask", "valMask", "testMask"].map((k) => [k, tensorText(d[k] as tg.Tensor, k)]));
     },
   },
   {

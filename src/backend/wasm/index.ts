@@ -15,7 +15,7 @@ import type { AnyTypedArray, DType } from "../../core/dtype.js";
 import { TensorgradError } from "../../core/errors.js";
 import { trackStorage } from "../../core/scope.js";
 import { contiguousStrides, isContiguous, numel } from "../../core/shape.js";
-import { windowGrid, type AdamStep, type SgdStep, type ArgReduceOp, type RandomDistribution, type BinaryOp, type ReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
+import { windowGrid, type AdamStep, type SgdStep, type ArgReduceOp, type RandomDistribution, type BinaryOp, type ReduceOp, type ScatterReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
 import * as BUILDS from "./kernels.generated.js";
 import { collapse } from "./layout.js";
@@ -41,6 +41,7 @@ interface Kernels {
   argReduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
   gather(x: Ptr, index: Ptr, out: Ptr, size: number, sdim: number, ...space: number[]): number;
   scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
+  scatterReduce(op: number, fresh: boolean, out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
   adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
   sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, wd: number, nesterov: boolean, maximize: boolean, first: boolean): void;
   softmaxRows(x: Ptr, out: Ptr, R: number, C: number, log: boolean): void;
@@ -65,6 +66,7 @@ const BINARY_CODE: Partial<Record<BinaryOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
 };
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
+const SCATTER_REDUCE_CODE: Record<ScatterReduceOp, number> = { amax: 0, amin: 1, prod: 2 };
 const DTYPE_CODE: Record<DType, number> = { float32: 0, int32: 1, bool: 2, float64: 3 };
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
@@ -342,6 +344,21 @@ export class WasmBackend extends JsBackend {
     if (bad >= 0) {
       out.release();
       return super.scatterAdd(base, dim, index, src);
+    }
+    return out;
+  }
+
+  override scatterReduce(base: View, dim: number, index: View, src: View, reduce: ScatterReduceOp, includeSelf: boolean): Storage {
+    const strides = contiguousStrides(base.shape);
+    const target: View = { storage: base.storage, shape: base.shape, strides, offset: 0 };
+    const space = isF32(base) ? collapse(index.shape, [WasmBackend.along(target, dim), index.strides, src.strides]) : null;
+    if (space === null) return super.scatterReduce(base, dim, index, src, reduce, includeSelf);
+    const out = this.copy(base) as WasmStorage;
+    const op = SCATTER_REDUCE_CODE[reduce];
+    const bad = this.k.scatterReduce(op, !includeSelf, out.ptr, this.addr(index), this.addr(src), base.shape[dim]!, strides[dim]!, ...space.shape, ...space.strides.flat());
+    if (bad >= 0) {
+      out.release();
+      return super.scatterReduce(base, dim, index, src, reduce, includeSelf); // throws the IndexError naming the index
     }
     return out;
   }

@@ -300,6 +300,23 @@ const isRecord = (v: unknown, ...calls: string[]): v is Reduced =>
   typeof v === "object" && v !== null && "call" in v && calls.includes((v as Reduced).call);
 
 /**
+ * An array's raw bytes as each pickle protocol stores them: a Python 2 string (read as latin-1),
+ * bytes (protocol 3+), or `_codecs.encode(text, "latin1")` (protocol 2 written by Python 3).
+ */
+function rawBytes(raw: unknown): Uint8Array | null {
+  if (raw instanceof Uint8Array) return raw;
+  if (isRecord(raw, "_codecs encode") && typeof raw.args[0] === "string" && raw.args[1] === "latin1") raw = raw.args[0];
+  if (typeof raw !== "string") return null;
+  const out = new Uint8Array(raw.length);
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw.charCodeAt(k);
+    if (c > 255) return null;
+    out[k] = c;
+  }
+  return out;
+}
+
+/**
  * A NumPy array from what unpickle returns for one (`numpy.core.multiarray _reconstruct` with its
  * BUILD state: version, shape, dtype, Fortran order, raw bytes); numeric dtypes only.
  */
@@ -317,14 +334,11 @@ export function pickledArray(obj: unknown, name = "pickle"): NpyArray {
   const dstate = (dtype as Reduced).state;
   const order = Array.isArray(dstate) && typeof dstate[1] === "string" ? dstate[1] : "<";
   const spec = Object.hasOwn(NUMERIC, code) ? NUMERIC[code]! : bad(`unsupported NumPy dtype '${code}'`);
-  if (typeof raw !== "string") bad("a pickled NumPy array's data is not a byte string");
+  const bytes = rawBytes(raw) ?? bad("a pickled NumPy array's data is not a byte string");
   const dims = shape as number[];
   const n = dims.reduce((a, b) => a * b, 1);
-  const text = raw as string;
-  if (text.length !== n * spec.bytes) bad(`a pickled ${code} array of shape (${dims.join(", ")}) needs ${n * spec.bytes} bytes, it has ${text.length}`);
-  const bytes = new Uint8Array(text.length);
-  for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k);
-  const view = new DataView(bytes.buffer);
+  if (bytes.length !== n * spec.bytes) bad(`a pickled ${code} array of shape (${dims.join(", ")}) needs ${n * spec.bytes} bytes, it has ${bytes.length}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = code === "f4" ? new Float32Array(n) : code === "f8" ? new Float64Array(n) : new Array<number>(n);
   const le = order !== ">";
   // Fortran order stores the first dim fastest: read it back into row-major order.

@@ -36,7 +36,7 @@ export class APPNP extends MessagePassing<[x: Tensor, edgeIndex: Tensor, edgeWei
     if (this.o.normalize) {
       if (this.cache) [ei, ew] = this.cache;
       else {
-        [ei, ew] = gcnNorm(edgeIndex, edgeWeight, x.shape[0]!, { addSelfLoops: this.o.addSelfLoops, flow: this.flow });
+        [ei, ew] = gcnNorm(edgeIndex, edgeWeight, x.shape[0]!, { addSelfLoops: this.o.addSelfLoops, flow: this.flow, dtype: x.dtype });
         if (this.o.cached) this.cache = [ei, ew];
       }
     }

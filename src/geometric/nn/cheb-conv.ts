@@ -2,6 +2,7 @@
  * ChebConv (Defferrard et al.): spectral filtering by Chebyshev polynomials of the scaled Laplacian,
  * x' = Σ_k T_k(L̂) x W_k with T_0 = x, T_1 = L̂x, T_k = 2L̂T_{k−1} − T_{k−2}.
  */
+import type { DType } from "../../core/dtype.js";
 import { ValueError } from "../../core/errors.js";
 import { checkChoice, checkOptions } from "../../core/options.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -19,8 +20,10 @@ import { MessagePassing, type MessageArgs } from "./message-passing.js";
 export type LaplacianNormalization = "sym" | "rw" | null;
 
 /** The graph Laplacian L = D − A, or I − D^−½AD^−½ ("sym"), or I − D^−1A ("rw"), as weighted edges with loops (PyG's get_laplacian). */
-export function getLaplacian(edgeIndex: Tensor, edgeWeight: Tensor | null, numNodes: number, normalization: LaplacianNormalization = null): [Tensor, Tensor] {
-  let [ei, ew] = removeSelfLoops(edgeIndex, edgeWeight ?? ones([edgeIndex.shape[1]!])) as [Tensor, Tensor];
+export function getLaplacian(
+  edgeIndex: Tensor, edgeWeight: Tensor | null, numNodes: number, normalization: LaplacianNormalization = null, dtype: DType = "float32",
+): [Tensor, Tensor] {
+  let [ei, ew] = removeSelfLoops(edgeIndex, edgeWeight ?? ones([edgeIndex.shape[1]!], { dtype })) as [Tensor, Tensor];
   const row = ei.select(0, 0);
   const col = ei.select(0, 1);
   const deg = scatter(ew, row, { dim: 0, dimSize: numNodes, reduce: "sum" });
@@ -57,8 +60,8 @@ export class ChebConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor, edge
   }
 
   /** The scaled Laplacian L̂ = 2L/λmax − I as weighted edges. */
-  private norm(edgeIndex: Tensor, edgeWeight: Tensor | null, numNodes: number, lambdaMax: number): [Tensor, Tensor] {
-    const [ei, ew] = getLaplacian(edgeIndex, edgeWeight, numNodes, this.normalization);
+  private norm(edgeIndex: Tensor, edgeWeight: Tensor | null, numNodes: number, lambdaMax: number, dtype: DType): [Tensor, Tensor] {
+    const [ei, ew] = getLaplacian(edgeIndex, edgeWeight, numNodes, this.normalization, dtype);
     const { row, col } = edgeArrays(ei, "ChebConv");
     const loops = tensor(Float32Array.from(row, (r, e) => +(r === col[e]!)), { dtype: ew.dtype });
     const scaled = ew.mul(2 / lambdaMax);
@@ -68,7 +71,7 @@ export class ChebConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor, edge
   forward(x: Tensor, edgeIndex: Tensor, edgeWeight: Tensor | null = null, lambdaMax: number | null = null): Tensor {
     checkEdgeIndexShape(edgeIndex, "ChebConv");
     if (this.normalization !== "sym" && lambdaMax === null) throw new ValueError("ChebConv: lambdaMax must be given unless normalization is \"sym\"");
-    const [ei, norm] = this.norm(edgeIndex, edgeWeight, x.shape[0]!, lambdaMax ?? 2);
+    const [ei, norm] = this.norm(edgeIndex, edgeWeight, x.shape[0]!, lambdaMax ?? 2, x.dtype);
     const lins = [...this.lins];
     let tx0 = x;
     let out = lins[0]!.forward(tx0);

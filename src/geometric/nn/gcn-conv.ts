@@ -1,4 +1,5 @@
 /** GCNConv (Kipf & Welling): x' = D̂^−½ Â D̂^−½ X W + b, Â = A + I, and the normalisation it uses. */
+import type { DType } from "../../core/dtype.js";
 import { checkOptions } from "../../core/options.js";
 import type { Tensor } from "../../core/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
@@ -16,13 +17,15 @@ export interface GcnNormOptions {
   improved?: boolean;
   addSelfLoops?: boolean;
   flow?: Flow;
+  /** The weights' dtype when edgeWeight is not given (the node features'). */
+  dtype?: DType;
 }
 
 /** Symmetric normalisation: each edge i → j weighted w·d_i^−½·d_j^−½ over in-degrees with self loops (PyG's gcn_norm). */
 export function gcnNorm(edgeIndex: Tensor, edgeWeight: Tensor | null, numNodes: number, opts: GcnNormOptions = {}): [Tensor, Tensor] {
-  const { improved = false, addSelfLoops = true, flow = "source_to_target" } = opts;
+  const { improved = false, addSelfLoops = true, flow = "source_to_target", dtype = "float32" } = opts;
   let ei = edgeIndex;
-  let ew = edgeWeight ?? ones([edgeIndex.shape[1]!]);
+  let ew = edgeWeight ?? ones([edgeIndex.shape[1]!], { dtype });
   if (addSelfLoops) [ei, ew] = addRemainingSelfLoops(ei, ew, { fillValue: improved ? 2 : 1, numNodes }) as [Tensor, Tensor];
   const row = ei.select(0, 0);
   const col = ei.select(0, 1);
@@ -69,7 +72,7 @@ export class GCNConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor, edgeW
     if (this.opts.normalize) {
       if (this.cache) [ei, ew] = this.cache;
       else {
-        [ei, ew] = gcnNorm(edgeIndex, edgeWeight, x.shape[0]!, { improved: this.opts.improved, addSelfLoops: this.opts.addSelfLoops, flow: this.flow });
+        [ei, ew] = gcnNorm(edgeIndex, edgeWeight, x.shape[0]!, { improved: this.opts.improved, addSelfLoops: this.opts.addSelfLoops, flow: this.flow, dtype: x.dtype });
         if (this.opts.cached) this.cache = [ei, ew];
       }
     }
