@@ -73,6 +73,18 @@ export function gather(
       for (let i2 = 0; i2 < n2; i2++) {
         const px = <isize>i0 * x0 + <isize>i1 * x1 + <isize>i2 * x2;
         const pi = <isize>i0 * i0s + <isize>i1 * i1s + <isize>i2 * i2s;
+        if (i3s == 0 && x3 == 1) {
+          // One index for a whole contiguous row (a node's features): copy the row, 4 lanes at a time.
+          const v = indexAt(index, pi, size);
+          if (v == OUT_OF_RANGE) return pos;
+          const from = x + (<usize>(px + <isize>v * sdim) << 2);
+          let i3 = 0;
+          for (; i3 + 4 <= n3; i3 += 4) v128.store(o + (<usize>i3 << 2), v128.load(from + (<usize>i3 << 2)));
+          for (; i3 < n3; i3++) store<u32>(o + (<usize>i3 << 2), load<u32>(from + (<usize>i3 << 2)));
+          o += <usize>n3 << 2;
+          pos += n3;
+          continue;
+        }
         for (let i3 = 0; i3 < n3; i3++) {
           const v = indexAt(index, pi + <isize>i3 * i3s, size);
           if (v == OUT_OF_RANGE) return pos;
@@ -99,6 +111,24 @@ export function scatterAdd(
         const po = <isize>i0 * o0 + <isize>i1 * o1 + <isize>i2 * o2;
         const pi = <isize>i0 * i0s + <isize>i1 * i1s + <isize>i2 * i2s;
         const ps = <isize>i0 * s0 + <isize>i1 * s1 + <isize>i2 * s2;
+        if (i3s == 0 && o3 == 1 && s3 == 1) {
+          // One index for a whole contiguous row (a message): add the row, 4 lanes at a time.
+          const v = indexAt(index, pi, size);
+          if (v == OUT_OF_RANGE) return pos;
+          const to = out + (<usize>(po + <isize>v * sdim) << 2);
+          const from = src + (<usize>ps << 2);
+          let i3 = 0;
+          for (; i3 + 4 <= n3; i3 += 4) {
+            const at = to + (<usize>i3 << 2);
+            v128.store(at, f32x4.add(v128.load(at), v128.load(from + (<usize>i3 << 2))));
+          }
+          for (; i3 < n3; i3++) {
+            const at = to + (<usize>i3 << 2);
+            store<f32>(at, load<f32>(at) + load<f32>(from + (<usize>i3 << 2)));
+          }
+          pos += n3;
+          continue;
+        }
         for (let i3 = 0; i3 < n3; i3++) {
           const v = indexAt(index, pi + <isize>i3 * i3s, size);
           if (v == OUT_OF_RANGE) return pos;

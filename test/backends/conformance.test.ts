@@ -294,6 +294,25 @@ for (const name of tg.listBackends()) {
       }
     });
 
+    test("gather and scatterAdd with one index per row (message passing's lifted node features), odd row lengths", () => {
+      for (const cols of [1, 4, 7, 13]) {
+        const rows = 5;
+        const data = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i) * 3);
+        const x = (be: Backend): View => ({ storage: be.fromArray(data, "float32"), shape: [rows, cols], strides: [cols, 1], offset: 0 });
+        const at = new Int32Array([4, 0, 4, 2, 1, 4]);
+        // The index of each row, expanded along the features (stride 0), as indexSelect makes it.
+        const idx = (be: Backend): View => ({ storage: be.fromArray(at, "int32"), shape: [6, cols], strides: [1, 0], offset: 0 });
+        same(read(b, b.gather(x(b), 0, idx(b)), [6, cols]), read(reference, reference.gather(x(reference), 0, idx(reference)), [6, cols]), `gather rows of ${cols}`, 0);
+        const msgs = Float32Array.from({ length: 6 * cols }, (_, i) => Math.cos(i));
+        const src = (be: Backend): View => ({ storage: be.fromArray(msgs, "float32"), shape: [6, cols], strides: [cols, 1], offset: 0 });
+        same(
+          read(b, b.scatterAdd(x(b), 0, idx(b), src(b)), [rows, cols]),
+          read(reference, reference.scatterAdd(x(reference), 0, idx(reference), src(reference)), [rows, cols]),
+          `scatterAdd rows of ${cols}`,
+        );
+      }
+    });
+
     test("index errors are reported, not read out of bounds; negative indices are errors (PyTorch's gather/scatter)", () => {
       const x = b.fromArray(new Float32Array(4), "float32");
       const at = (i: number): View => ({ storage: b.fromArray(new Int32Array([i]), "int32"), shape: [1], strides: [1], offset: 0 });

@@ -115,3 +115,29 @@ describe("geometric.transforms", () => {
     assert.ok(G.utils.isUndirected(train.edgeIndex!));
   });
 });
+
+describe("geometric.utils.spmm", () => {
+  // A = [[0, 2, 0], [1, 0, 3]] as COO and CSR; other = [[1, 2], [3, 4], [5, 6]].
+  const other = () => tg.tensor([[1, 2], [3, 4], [5, 6]]).requiresGrad_();
+  const coo = { edgeIndex: tg.tensor([[0, 1, 1], [1, 0, 2]], { dtype: "int32" }), value: tg.tensor([2, 1, 3]), size: [2, 3] as const };
+  const csr = { rowptr: tg.tensor([0, 1, 3], { dtype: "int32" }), col: tg.tensor([1, 0, 2], { dtype: "int32" }), value: tg.tensor([2, 1, 3]), size: [2, 3] as const };
+
+  test("COO and CSR give A·other, with gradients to other and to the values", () => {
+    for (const a of [coo, csr]) {
+      const o = other();
+      const value = a.value.clone().requiresGrad_();
+      const out = U.spmm({ ...a, value }, o);
+      assertClose(out, [6, 8, 16, 20]);
+      out.sum().backward();
+      assertClose(o.grad!, [1, 1, 2, 2, 3, 3]); // Aᵀ·1
+      assertClose(value.grad!, [7, 3, 11]); // each entry's row of other, summed
+    }
+    assertClose(U.spmm(coo, tg.tensor([[1, 2], [3, 4], [5, 6]]), "max"), [6, 8, 15, 18]);
+  });
+
+  test("bad CSR or sizes are typed errors", () => {
+    assert.throws(() => U.spmm({ ...csr, rowptr: tg.tensor([0, 2, 1], { dtype: "int32" }) }, other()), tg.IndexError);
+    assert.throws(() => U.spmm({ ...coo, size: [2, 4] }, other()), tg.ShapeError);
+    assert.throws(() => U.spmm({ ...coo, edgeIndex: tg.tensor([[0, 1, 1], [1, 0, 3]], { dtype: "int32" }) }, other()), tg.IndexError);
+  });
+});

@@ -5,4 +5,5 @@ export { degree, coalesce, toUndirected, isUndirected, type CoalesceOptions } fr
 export { subgraph, kHopSubgraph, type SubgraphOptions, type KHopOptions } from "./subgraph.js";
 export { dropoutEdge, negativeSampling, type DropoutEdgeOptions, type NegativeSamplingOptions } from "./sampling.js";
 export { toDenseAdj, toDenseBatch, fromAdjacencyList, toAdjacencyList } from "./dense.js";
+export { spmm, type CooMatrix, type CsrMatrix } from "./spmm.js";
 export { scatter, softmax } from "../scatter.js";
