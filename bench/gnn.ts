@@ -21,7 +21,9 @@ const root = at > 0 ? process.argv[at + 1]! : path.join(here, "..", "..", "share
 const rows: Row[] = [];
 const threadCounts = [1, 2];
 
-for (const [name, workload] of [["gcn-cora", "GCN epoch on Cora"], ["gat-cora", "GAT epoch on Cora"]] as const) {
+const workload = (model: string, threads: number) => `${model} epoch on Cora, ${threads} thread${threads > 1 ? "s" : ""}`;
+
+for (const [name, model] of [["gcn-cora", "GCN"], ["gat-cora", "GAT"]] as const) {
   const recipe = GRAPH_RECIPES[name]!;
   const data = loadGraph(recipe, root);
   const train = tg.tensor(Int32Array.from({ length: 140 }, (_, i) => i), { dtype: "int32" });
@@ -29,15 +31,15 @@ for (const [name, workload] of [["gcn-cora", "GCN epoch on Cora"], ["gat-cora", 
   for (const threads of threadCounts) {
     tg.setNumThreads(threads);
     tg.manualSeed(0);
-    const model = recipe.build(data.x!.shape[1]!, 7);
-    const opt = recipe.optimizer(model);
+    const net = recipe.build(data.x!.shape[1]!, 7);
+    const opt = recipe.optimizer(net);
     const step = () => {
       opt.zeroGrad();
-      tg.nn.functional.crossEntropy(model.forward(data.x!, data.edgeIndex!).indexSelect(0, train), y).backward();
+      tg.nn.functional.crossEntropy(net.forward(data.x!, data.edgeIndex!).indexSelect(0, train), y).backward();
       opt.step();
     };
     const ms = await timeMs(step, { warmup: 20, reps: 30 });
-    rows.push({ workload, impl: `tensorgrad ${tg.getBackend().name} (${threads} thread${threads > 1 ? "s" : ""})`, value: ms, unit: "ms", higherIsBetter: false });
+    rows.push({ workload: workload(model, threads), impl: `tensorgrad ${tg.getBackend().name}`, value: ms, unit: "ms", higherIsBetter: false });
   }
 }
 
@@ -46,9 +48,9 @@ if (existsSync(python)) {
   for (const threads of threadCounts) {
     const out = execFileSync(python, [path.join(here, "peers", "pyg_bench.py"), String(threads), root], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     const r = JSON.parse(out) as { gcn: number; gat: number; versions: string };
-    const impl = `PyG ${r.versions} (${threads} thread${threads > 1 ? "s" : ""})`;
-    rows.push({ workload: "GCN epoch on Cora", impl, value: r.gcn, unit: "ms", higherIsBetter: false });
-    rows.push({ workload: "GAT epoch on Cora", impl, value: r.gat, unit: "ms", higherIsBetter: false });
+    const impl = `PyG ${r.versions}`;
+    rows.push({ workload: workload("GCN", threads), impl, value: r.gcn, unit: "ms", higherIsBetter: false });
+    rows.push({ workload: workload("GAT", threads), impl, value: r.gat, unit: "ms", higherIsBetter: false });
   }
 } else {
   console.log(`(PyTorch Geometric not available: run tools/peers.sh or set PEERS_PYTHON; skipping it)`);
