@@ -51,3 +51,4 @@ export * as io from "./io/index.js";
 export * as keras from "./keras/index.js";
 export * as viz from "./viz/index.js";
 export * as geometric from "./geometric/index.js";
+export * as cluster from "./cluster/index.js";

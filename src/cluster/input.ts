@@ -1,0 +1,33 @@
+/** What estimators accept: a tensor or nested number arrays, as scikit-learn accepts array-likes. */
+import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { Tensor } from "../core/tensor.js";
+import { tensor } from "../ops/creation.js";
+
+export type ArrayLike2D = Tensor | readonly (readonly number[])[];
+export type Labels = Tensor | ArrayLike<number>;
+
+/** A float32 [n, d] tensor with no NaN or infinity (a ValueError naming the row otherwise). */
+export function asMatrix(x: ArrayLike2D, op: string, minRows = 1): Tensor {
+  const t = x instanceof Tensor ? (x.dtype === "float32" ? x : x.float()) : tensor(x as number[][]);
+  if (t.ndim !== 2) throw new ShapeError(`${op}: expected a 2-D array [samples, features], got shape ${fmtShape(t.shape)}`);
+  if (t.shape[0]! < minRows) throw new ValueError(`${op}: needs at least ${minRows} sample${minRows > 1 ? "s" : ""}, got ${t.shape[0]}`);
+  // One reduction on the engine; the rows are read back only to name a NaN or infinity.
+  if (Number.isFinite(t.sum().item())) return t.contiguous();
+  const data = t.dataSync();
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new ValueError(`${op}: input contains ${Number.isNaN(data[i]) ? "NaN" : "infinity"} (row ${Math.floor(i / t.shape[1]!)}, column ${i % t.shape[1]!})`);
+  }
+  return t.contiguous();
+}
+
+/** Labels as a plain array of integers. */
+export function asLabels(labels: Labels, op: string, what = "labels"): Int32Array {
+  const values = labels instanceof Tensor ? labels.dataSync() : labels;
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v)) throw new ValueError(`${op}: ${what} must be integers, got ${v} at ${i}`);
+    out[i] = v;
+  }
+  return out;
+}

@@ -1,0 +1,224 @@
+/**
+ * KMeans (scikit-learn's estimator): Lloyd iterations on the engine — squared distances through one
+ * GEMM, argmin assignment, centre sums by scatter-add — with scikit-learn's stopping rule (labels
+ * unchanged, or a total squared centre shift ≤ tol × the mean feature variance), its relocation of
+ * empty clusters to the farthest points, data centred for precision, and the best of nInit runs.
+ */
+import { ValueError } from "../core/errors.js";
+import { checkChoice, checkOptions } from "../core/options.js";
+import type { Generator } from "../core/rng.js";
+import { Tensor } from "../core/tensor.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { tensor, zeros } from "../ops/creation.js";
+import { asMatrix, type ArrayLike2D } from "./input.js";
+import { squaredDistances } from "./distances.js";
+import { generatorOf, kmeansPlusPlus } from "./kmeans-plus-plus.js";
+
+export interface KMeansOptions {
+  nClusters?: number;
+  /** "k-means++" (default), "random" (k distinct samples), or the initial centres [k, d]. */
+  init?: "k-means++" | "random" | ArrayLike2D;
+  /** Runs from different seeds, the lowest inertia kept; "auto": 1 for k-means++ or given centres, 10 for random. */
+  nInit?: number | "auto";
+  maxIter?: number;
+  /** Relative tolerance: a run stops when the centres move less than tol × mean feature variance (squared, summed). */
+  tol?: number;
+  /**
+   * "lloyd" or "elkan": both run the same exact Lloyd iterations here (Elkan's triangle-inequality
+   * bounds only skip distance computations; one GEMM per iteration computes them all anyway).
+   */
+  algorithm?: "lloyd" | "elkan";
+  randomState?: number | Generator | null;
+}
+
+export interface SampleWeightOption {
+  sampleWeight?: ArrayLike<number> | null;
+}
+
+interface Run {
+  centers: Tensor;
+  labels: Tensor;
+  inertia: number;
+  nIter: number;
+}
+
+export class KMeans {
+  readonly nClusters: number;
+  readonly init: "k-means++" | "random" | ArrayLike2D;
+  readonly nInit: number | "auto";
+  readonly maxIter: number;
+  readonly tol: number;
+  readonly algorithm: "lloyd" | "elkan";
+  readonly randomState: number | Generator | null;
+  /** [k, d] centres, the labels of the training samples, their inertia, and the iterations of the kept run. */
+  clusterCenters!: Tensor;
+  labels!: Tensor;
+  inertia!: number;
+  nIter!: number;
+  nFeaturesIn!: number;
+
+  constructor(options: KMeansOptions = {}) {
+    checkOptions("KMeans", options, { nClusters: "integer", init: "any", nInit: "any", maxIter: "integer", tol: "number", algorithm: "string", randomState: "any" });
+    this.nClusters = options.nClusters ?? 8;
+    this.init = options.init ?? "k-means++";
+    this.nInit = options.nInit ?? "auto";
+    this.maxIter = options.maxIter ?? 300;
+    this.tol = options.tol ?? 1e-4;
+    this.algorithm = checkChoice("KMeans", "algorithm", options.algorithm ?? "lloyd", ["lloyd", "elkan"]);
+    this.randomState = options.randomState ?? null;
+    if (this.nClusters < 1) throw new ValueError(`KMeans: nClusters must be ≥ 1, got ${this.nClusters}`);
+    if (!(this.maxIter >= 1)) throw new ValueError(`KMeans: maxIter must be ≥ 1, got ${this.maxIter}`);
+    if (typeof this.init === "string") checkChoice("KMeans", "init", this.init, ["k-means++", "random"]);
+  }
+
+  fit(x: ArrayLike2D, opts: SampleWeightOption = {}): this {
+    return noGrad(() => {
+      const X = asMatrix(x, "KMeans.fit");
+      const [n, d] = X.shape as [number, number];
+      if (n < this.nClusters) throw new ValueError(`KMeans: n_samples=${n} should be ≥ nClusters=${this.nClusters}`);
+      const w = this.weights(opts.sampleWeight, n);
+      const g = generatorOf(this.randomState);
+      // Centred data: the GEMM distance trick loses less to cancellation near the data's mean.
+      const mean = X.mean(0, true);
+      const Xc = X.sub(mean);
+      const variance = Xc.square().mean(0).mean().item();
+      const tol = this.tol * variance;
+      const given = typeof this.init === "string" ? null : asMatrix(this.init, "KMeans init");
+      if (given && (given.shape[0] !== this.nClusters || given.shape[1] !== d)) {
+        throw new ValueError(`KMeans: init has shape [${given.shape.join(", ")}], expected [${this.nClusters}, ${d}]`);
+      }
+      const runs = this.nInit === "auto" ? (this.init === "random" ? 10 : 1) : this.nInit;
+      if (!Number.isInteger(runs) || runs < 1) throw new ValueError(`KMeans: nInit must be a positive integer or "auto", got ${String(this.nInit)}`);
+      let best: Run | null = null;
+      for (let r = 0; r < runs; r++) {
+        const start = given ? given.sub(mean) : this.init === "random" ? this.randomInit(Xc, w, g) : kmeansPlusPlus(Xc, this.nClusters, { sampleWeight: w, randomState: g })[0];
+        const run = this.lloyd(Xc, w, start, tol);
+        if (!best || run.inertia < best.inertia) best = run;
+      }
+      this.clusterCenters = best!.centers.add(mean);
+      this.labels = best!.labels;
+      this.inertia = best!.inertia;
+      this.nIter = best!.nIter;
+      this.nFeaturesIn = d;
+      return this;
+    });
+  }
+
+  fitPredict(x: ArrayLike2D, opts: SampleWeightOption = {}): Tensor {
+    return this.fit(x, opts).labels;
+  }
+
+  /** The nearest centre of each sample. */
+  predict(x: ArrayLike2D): Tensor {
+    return noGrad(() => squaredDistances(this.checked(x, "predict"), this.clusterCenters).argmin(1));
+  }
+
+  /** Euclidean distances of each sample to each centre, [n, k]. */
+  transform(x: ArrayLike2D): Tensor {
+    return noGrad(() => squaredDistances(this.checked(x, "transform"), this.clusterCenters).sqrt());
+  }
+
+  fitTransform(x: ArrayLike2D, opts: SampleWeightOption = {}): Tensor {
+    return this.fit(x, opts).transform(x);
+  }
+
+  /** Minus the inertia of x on the fitted centres (higher is better, as scikit-learn's score). */
+  score(x: ArrayLike2D, opts: SampleWeightOption = {}): number {
+    return noGrad(() => {
+      const X = this.checked(x, "score");
+      const labels = squaredDistances(X, this.clusterCenters).argmin(1);
+      return -inertiaOf(X, this.clusterCenters, labels, this.weights(opts.sampleWeight, X.shape[0]!));
+    });
+  }
+
+  private checked(x: ArrayLike2D, op: string): Tensor {
+    if (!this.clusterCenters) throw new ValueError(`KMeans.${op}: fit the estimator first`);
+    const X = asMatrix(x, `KMeans.${op}`);
+    if (X.shape[1] !== this.nFeaturesIn) throw new ValueError(`KMeans.${op}: X has ${X.shape[1]} features, the model was fitted with ${this.nFeaturesIn}`);
+    return X;
+  }
+
+  private weights(sampleWeight: ArrayLike<number> | null | undefined, n: number): Float64Array {
+    const w = Float64Array.from(sampleWeight ?? new Float64Array(n).fill(1));
+    if (w.length !== n) throw new ValueError(`KMeans: ${w.length} sample weights for ${n} samples`);
+    if (w.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new ValueError("KMeans: sample weights must be finite and non-negative");
+    return w;
+  }
+
+  /** k distinct samples, drawn with probability ∝ weight (scikit-learn's "random"). */
+  private randomInit(X: Tensor, w: Float64Array, g: Generator): Tensor {
+    const chosen: number[] = [];
+    const left = Float64Array.from(w);
+    for (let c = 0; c < this.nClusters; c++) {
+      let u = g.random() * left.reduce((a, b) => a + b, 0);
+      let i = 0;
+      while (i < left.length - 1 && (u >= left[i]! || left[i] === 0)) u -= left[i++]!;
+      chosen.push(i);
+      left[i] = 0;
+    }
+    return X.indexSelect(0, tensor(Int32Array.from(chosen), { dtype: "int32" }));
+  }
+
+  private lloyd(X: Tensor, w: Float64Array, start: Tensor, tol: number): Run {
+    const [n, d] = X.shape as [number, number];
+    const k = this.nClusters;
+    const wt = tensor(Float32Array.from(w)).toBackend(X.backend);
+    const unweighted = w.every((v) => v === 1);
+    const weighted = unweighted ? X : X.mul(wt.reshape([n, 1]));
+    const xx = X.square().sum(1, true);
+    let centers = start;
+    let labels: Tensor = zeros([n], { dtype: "int32" });
+    let previous: Int32Array | null = null;
+    let strict = false;
+    let iter = 0;
+    for (; iter < this.maxIter; iter++) {
+      const dist = squaredDistances(X, centers, xx);
+      labels = dist.argmin(1);
+      const sums = zeros([k, d]).toBackend(X.backend).scatterAdd(0, labels.reshape([n, 1]).expand([n, d]), weighted);
+      const mass = Float64Array.from(zeros([k]).toBackend(X.backend).scatterAdd(0, labels, wt).dataSync());
+      const updated = this.relocateEmpty(X, w, dist, labels, sums, mass).div(tensor(Float32Array.from(mass, (m) => m || 1)).reshape([k, 1]));
+      const shift = updated.sub(centers).square().sum().item();
+      centers = updated;
+      const now = labels.dataSync() as Int32Array;
+      if (previous && now.every((v, i) => v === previous![i])) {
+        strict = true;
+        break;
+      }
+      if (shift <= tol) break;
+      previous = Int32Array.from(now);
+    }
+    // Labels that match the final centres (unless they are the ones that produced them).
+    if (!strict) labels = squaredDistances(X, centers, xx).argmin(1);
+    return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter: Math.min(iter + 1, this.maxIter) };
+  }
+
+  /**
+   * Empty clusters take the samples farthest from their centres (scikit-learn's relocation): the
+   * sample moves out of its cluster's sum into the empty one's. Updates `mass`; returns the sums.
+   */
+  private relocateEmpty(X: Tensor, w: Float64Array, dist: Tensor, labels: Tensor, sums: Tensor, mass: Float64Array): Tensor {
+    const empty = [...mass.keys()].filter((c) => mass[c] === 0);
+    if (empty.length === 0) return sums;
+    const lab = labels.dataSync();
+    const own = dist.gather(1, labels.reshape([-1, 1])).reshape([-1]).dataSync();
+    const far = Array.from(own.keys()).sort((a, b) => own[b]! - own[a]! || a - b).slice(0, empty.length);
+    const rows = sums.tolist() as number[][];
+    const x = X.indexSelect(0, tensor(Int32Array.from(far), { dtype: "int32" })).tolist() as number[][];
+    far.forEach((i, e) => {
+      const [to, from] = [empty[e]!, lab[i]!];
+      rows[from] = rows[from]!.map((v, j) => v - x[e]![j]! * w[i]!);
+      rows[to] = x[e]!.map((v) => v * w[i]!);
+      mass[to] = w[i]!;
+      mass[from]! -= w[i]!;
+    });
+    return tensor(rows).toBackend(X.backend);
+  }
+}
+
+/** Σ w_i ‖x_i − c_label(i)‖², computed directly (not from the GEMM distances) for precision. */
+function inertiaOf(X: Tensor, centers: Tensor, labels: Tensor, w: Float64Array): number {
+  const per = X.sub(centers.indexSelect(0, labels)).square().sum(1).dataSync();
+  let total = 0;
+  for (let i = 0; i < per.length; i++) total += per[i]! * w[i]!;
+  return total;
+}

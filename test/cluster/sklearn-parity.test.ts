@@ -1,0 +1,76 @@
+/**
+ * tg.cluster against scikit-learn 1.9 (test/fixtures/cluster.json from tools/make_cluster_fixtures.py):
+ * KMeans from given initial centres (labels, centres, inertia, iterations, predict/transform/score),
+ * both algorithms, sample weights and an empty cluster; every metric to 1e-6. Runs on every backend.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import { assertClose, eachBackend, flat, onBackend, readFixture } from "../helpers.js";
+
+const { cluster } = tg;
+const M = cluster.metrics;
+
+interface KMeansCase {
+  X: number[][];
+  init: number[][];
+  algorithm: "lloyd" | "elkan";
+  maxIter: number;
+  tol: number;
+  sampleWeight: number[] | null;
+  labels: number[];
+  centers: number[][];
+  inertia: number;
+  nIter: number;
+  predict: number[];
+  transform: number[][];
+  score: number;
+}
+interface Fixture {
+  kmeans: Record<string, KMeansCase>;
+  labelMetrics: Record<string, { true: number[]; pred: number[]; ari: number; nmi: number; nmiGeometric: number; ami: number; mi: number; hcv: number[]; contingency: number[][] }>;
+  geometricMetrics: Record<string, { X: number[][]; labels: number[]; silhouette: number; silhouetteSamples: number[]; calinskiHarabasz: number; daviesBouldin: number }>;
+}
+const fixture = readFixture<Fixture>("cluster.json");
+const near = (a: number, b: number, tol = 1e-6, what = "") => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: got ${a}, expected ${b}`);
+
+eachBackend((backend) => {
+  describe(`KMeans matches scikit-learn (${backend})`, () => {
+    for (const [name, c] of Object.entries(fixture.kmeans)) {
+      test(name, () =>
+        onBackend(backend, () => {
+          const km = new cluster.KMeans({ nClusters: c.init.length, init: c.init, nInit: 1, algorithm: c.algorithm, maxIter: c.maxIter, tol: c.tol });
+          km.fit(c.X, { sampleWeight: c.sampleWeight });
+          assert.deepEqual(flat(km.labels), c.labels);
+          assert.equal(km.nIter, c.nIter);
+          assertClose(km.clusterCenters, c.centers.flat(), { atol: 1e-4, rtol: 1e-4 });
+          near(km.inertia, c.inertia, 1e-4, "inertia");
+          assert.deepEqual(flat(km.predict(c.X.slice(0, 7))), c.predict);
+          assertClose(km.transform(c.X.slice(0, 3)), c.transform.flat(), { atol: 1e-3, rtol: 1e-4 });
+          near(km.score(c.X), c.score, 1e-4, "score");
+        }));
+    }
+  });
+});
+
+describe("clustering metrics match scikit-learn to 1e-6", () => {
+  for (const [name, c] of Object.entries(fixture.labelMetrics)) {
+    test(`label agreement: ${name}`, () => {
+      near(M.adjustedRandScore(c.true, c.pred), c.ari, 1e-6, "ARI");
+      near(M.normalizedMutualInfoScore(c.true, c.pred), c.nmi, 1e-6, "NMI");
+      near(M.normalizedMutualInfoScore(c.true, c.pred, "geometric"), c.nmiGeometric, 1e-6, "NMI geometric");
+      near(M.adjustedMutualInfoScore(c.true, c.pred), c.ami, 1e-6, "AMI");
+      near(M.mutualInfoScore(c.true, c.pred), c.mi, 1e-6, "MI");
+      M.homogeneityCompletenessVMeasure(c.true, c.pred).forEach((v, i) => near(v, c.hcv[i]!, 1e-6, ["homogeneity", "completeness", "V"][i]!));
+      assert.deepEqual(M.contingencyMatrix(c.true, c.pred), c.contingency);
+    });
+  }
+  for (const [name, c] of Object.entries(fixture.geometricMetrics)) {
+    test(`geometric: ${name}`, () => {
+      near(M.silhouetteScore(c.X, c.labels), c.silhouette, 1e-6, "silhouette");
+      Array.from(M.silhouetteSamples(c.X, c.labels)).slice(0, c.silhouetteSamples.length).forEach((v, i) => near(v, c.silhouetteSamples[i]!, 1e-6, `silhouette ${i}`));
+      near(M.calinskiHarabaszScore(c.X, c.labels), c.calinskiHarabasz, 1e-6, "Calinski–Harabasz");
+      near(M.daviesBouldinScore(c.X, c.labels), c.daviesBouldin, 1e-6, "Davies–Bouldin");
+    });
+  }
+});

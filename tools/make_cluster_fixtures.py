@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Writes test/fixtures/cluster.json: scikit-learn's KMeans runs from given initial centres (both
+algorithms, with sample weights, an empty cluster) and its clustering metrics on fixed labellings.
+
+Run with scikit-learn 1.9 in a virtual environment (the local wheel mirror has it):
+  python3 -m venv .venv && .venv/bin/pip install scikit-learn
+  .venv/bin/python tools/make_cluster_fixtures.py
+test/cluster/sklearn-parity.test.ts runs the same cases through tg.cluster.
+"""
+import json, os
+import numpy as np
+import sklearn
+from sklearn.cluster import KMeans
+from sklearn import metrics as M
+
+rng = np.random.RandomState(0)
+
+
+def blobs(n, centers, spread, d=2):
+    c = rng.uniform(-10, 10, (centers, d))
+    y = rng.randint(0, centers, n)
+    return (c[y] + rng.normal(0, spread, (n, d))).astype(np.float32), y
+
+
+X1, y1 = blobs(200, 4, 1.5)
+X2, y2 = blobs(300, 6, 3.0, d=5)
+X3 = np.array([[0, 0], [0.1, 0], [0, 0.1], [10, 10], [10.1, 10], [5, 5]], dtype=np.float32)
+w2 = rng.uniform(0.2, 3, len(X2)).astype(np.float32)
+
+
+def kmeans_case(X, init, algorithm, sample_weight=None, max_iter=300, tol=1e-4):
+    km = KMeans(n_clusters=len(init), init=np.asarray(init, dtype=np.float32), n_init=1, algorithm=algorithm, max_iter=max_iter, tol=tol)
+    km.fit(X, sample_weight=sample_weight)
+    return {
+        "X": X.tolist(), "init": np.asarray(init).tolist(), "algorithm": algorithm, "maxIter": max_iter, "tol": tol,
+        "sampleWeight": None if sample_weight is None else sample_weight.tolist(),
+        "labels": km.labels_.tolist(), "centers": km.cluster_centers_.tolist(), "inertia": float(km.inertia_), "nIter": int(km.n_iter_),
+        "predict": km.predict(X[:7]).tolist(), "transform": km.transform(X[:3]).tolist(), "score": float(km.score(X)),
+    }
+
+
+KMEANS = {
+    "blobs4_lloyd": kmeans_case(X1, X1[[0, 1, 2, 3]], "lloyd"),
+    "blobs4_elkan": kmeans_case(X1, X1[[0, 1, 2, 3]], "elkan"),
+    "blobs6_weighted_lloyd": kmeans_case(X2, X2[:6], "lloyd", w2),
+    "blobs6_weighted_elkan": kmeans_case(X2, X2[:6], "elkan", w2),
+    "max_iter_2": kmeans_case(X2, X2[10:16], "lloyd", max_iter=2),
+    # A centre no sample is nearest to: scikit-learn moves it to the farthest sample.
+    "empty_cluster": kmeans_case(X3, [[0, 0], [10, 10], [100, 100]], "lloyd"),
+}
+
+pred = KMeans(n_clusters=5, n_init=1, random_state=0, init=X2[20:25]).fit_predict(X2)
+labelings = {
+    "blobs_vs_truth": (y2.tolist(), pred.tolist()),
+    "permuted_identical": ([0, 0, 1, 1, 2, 2], [2, 2, 0, 0, 1, 1]),
+    "one_cluster": ([0, 0, 1, 1], [5, 5, 5, 5]),
+    "random": (rng.randint(0, 4, 60).tolist(), rng.randint(0, 3, 60).tolist()),
+}
+label_metrics = {}
+for name, (t, p) in labelings.items():
+    label_metrics[name] = {
+        "true": t, "pred": p,
+        "ari": M.adjusted_rand_score(t, p), "nmi": M.normalized_mutual_info_score(t, p),
+        "nmiGeometric": M.normalized_mutual_info_score(t, p, average_method="geometric"),
+        "ami": M.adjusted_mutual_info_score(t, p), "mi": M.mutual_info_score(t, p),
+        "hcv": list(M.homogeneity_completeness_v_measure(t, p)),
+        "contingency": M.cluster.contingency_matrix(t, p).tolist(),
+    }
+geometric = {
+    "blobs": {"X": X2.tolist(), "labels": pred.tolist(),
+              "silhouette": M.silhouette_score(X2, pred), "silhouetteSamples": M.silhouette_samples(X2, pred)[:20].tolist(),
+              "calinskiHarabasz": M.calinski_harabasz_score(X2, pred), "daviesBouldin": M.davies_bouldin_score(X2, pred)},
+    "singleton": {"X": X3.tolist(), "labels": [0, 0, 0, 1, 1, 2],
+                  "silhouette": M.silhouette_score(X3, [0, 0, 0, 1, 1, 2]), "silhouetteSamples": M.silhouette_samples(X3, [0, 0, 0, 1, 1, 2]).tolist(),
+                  "calinskiHarabasz": M.calinski_harabasz_score(X3, [0, 0, 0, 1, 1, 2]), "daviesBouldin": M.davies_bouldin_score(X3, [0, 0, 0, 1, 1, 2])},
+}
+
+out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "labelMetrics": label_metrics, "geometricMetrics": geometric}
+path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "cluster.json")
+with open(path, "w") as f:
+    json.dump(out, f)
+    f.write("\n")
+print(f"wrote {len(KMEANS)} KMeans cases and {len(label_metrics) + len(geometric)} metric cases to {os.path.normpath(path)}")
