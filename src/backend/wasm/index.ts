@@ -88,6 +88,12 @@ const PARALLEL_GEMM_MACS = 1 << 23;
  * on every such shape tried, from 6×9 (a conv weight gradient) to 256×512 (K = 784).
  */
 const DOT_MAX_OUTPUTS = 1 << 17;
+/**
+ * Or any number of rows when B is this narrow (distances to a few centres, a final projection):
+ * packing the whole of A into panels for 16 output columns costs more than reading each row once
+ * against all of B, which stays in L1.
+ */
+const DOT_MAX_COLUMNS = 16;
 
 export interface WasmBackendOptions {
   /**
@@ -369,7 +375,7 @@ export class WasmBackend extends JsBackend {
     const N = b.shape[2]!;
     const [sab, sam, sak] = a.strides as [number, number, number];
     const [sbb, sbk, sbn] = b.strides as [number, number, number];
-    const dot = sak === 1 && sbk === 1 && M * N <= DOT_MAX_OUTPUTS && K >= 16;
+    const dot = sak === 1 && sbk === 1 && (M * N <= DOT_MAX_OUTPUTS || N <= DOT_MAX_COLUMNS) && K >= 16;
     const T = this.threads;
     const split = T > 1 && B * M * N * K >= PARALLEL_GEMM_MACS && (B > 1 || M >= 8);
     // Everything is allocated (the pool's scratch, the output) before taking addresses: an
