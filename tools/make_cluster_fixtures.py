@@ -10,7 +10,8 @@ test/cluster/sklearn-parity.test.ts runs the same cases through tg.cluster.
 import json, os
 import numpy as np
 import sklearn
-from sklearn.cluster import KMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from scipy.cluster import hierarchy
 from sklearn import metrics as M
 
 rng = np.random.RandomState(0)
@@ -75,7 +76,22 @@ geometric = {
                   "calinskiHarabasz": M.calinski_harabasz_score(X3, [0, 0, 0, 1, 1, 2]), "daviesBouldin": M.davies_bouldin_score(X3, [0, 0, 0, 1, 1, 2])},
 }
 
-out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "labelMetrics": label_metrics, "geometricMetrics": geometric}
+X4, _ = blobs(40, 3, 2.0)
+hier = {"X": X4.tolist(), "methods": {}}
+for method in ["ward", "complete", "average", "single"]:
+    Z = hierarchy.linkage(X4, method)
+    agg = AgglomerativeClustering(n_clusters=4, linkage=method).fit(X4)
+    thr = float(np.median(Z[:, 2]))
+    agg_t = AgglomerativeClustering(n_clusters=None, distance_threshold=thr, linkage=method).fit(X4)
+    dn = hierarchy.dendrogram(Z, no_plot=True)
+    hier["methods"][method] = {
+        "Z": Z.tolist(), "labels4": agg.labels_.tolist(), "children": agg.children_.tolist(),
+        "threshold": thr, "labelsThreshold": agg_t.labels_.tolist(), "nClustersThreshold": int(agg_t.n_clusters_),
+        "fclusterMaxclust3": hierarchy.fcluster(Z, 3, "maxclust").tolist(), "fclusterDistance": hierarchy.fcluster(Z, thr, "distance").tolist(),
+        "leaves": dn["leaves"], "icoord": dn["icoord"], "dcoord": dn["dcoord"],
+    }
+
+out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier}
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "cluster.json")
 with open(path, "w") as f:
     json.dump(out, f)

@@ -4,3 +4,5 @@ export { kmeansPlusPlus, type KMeansPlusPlusOptions } from "./kmeans-plus-plus.j
 export { squaredDistances } from "./distances.js";
 export * as metrics from "./metrics.js";
 export type { ArrayLike2D, Labels } from "./input.js";
+export { AgglomerativeClustering, type AgglomerativeOptions } from "./agglomerative.js";
+export { linkage, fcluster, dendrogram, pdist, type LinkageMethod, type LinkageMatrix, type Dendrogram, type FclusterCriterion } from "./hierarchy.js";

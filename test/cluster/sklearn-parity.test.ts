@@ -74,3 +74,32 @@ describe("clustering metrics match scikit-learn to 1e-6", () => {
     });
   }
 });
+
+describe("hierarchical clustering matches SciPy and scikit-learn", () => {
+  const h = (fixture as unknown as { hierarchy: { X: number[][]; methods: Record<string, {
+    Z: number[][]; labels4: number[]; children: number[][]; threshold: number; labelsThreshold: number[]; nClustersThreshold: number;
+    fclusterMaxclust3: number[]; fclusterDistance: number[]; leaves: number[]; icoord: number[][]; dcoord: number[][];
+  }> } }).hierarchy;
+  for (const [method, c] of Object.entries(h.methods)) {
+    test(`${method}: linkage Z, AgglomerativeClustering labels and children, fcluster, dendrogram`, () => {
+      const Z = cluster.linkage(h.X, method as tg.cluster.LinkageMethod);
+      assert.equal(Z.length, c.Z.length);
+      Z.forEach((row, i) => {
+        assert.deepEqual([row[0], row[1], row[3]], [c.Z[i]![0], c.Z[i]![1], c.Z[i]![3]], `merge ${i}`);
+        near(row[2], c.Z[i]![2]!, 1e-5, `distance ${i}`);
+      });
+      const agg = new cluster.AgglomerativeClustering({ nClusters: 4, linkage: method as tg.cluster.LinkageMethod }).fit(h.X);
+      assert.deepEqual(Array.from(agg.labels), c.labels4);
+      assert.deepEqual(agg.children, c.children);
+      const cut = new cluster.AgglomerativeClustering({ nClusters: null, distanceThreshold: c.threshold, linkage: method as tg.cluster.LinkageMethod }).fit(h.X);
+      assert.equal(cut.nClustersFound, c.nClustersThreshold);
+      assert.deepEqual(Array.from(cut.labels), c.labelsThreshold);
+      assert.deepEqual(Array.from(cluster.fcluster(Z, 3, "maxclust")), c.fclusterMaxclust3);
+      assert.deepEqual(Array.from(cluster.fcluster(Z, c.threshold, "distance")), c.fclusterDistance);
+      const dn = cluster.dendrogram(Z);
+      assert.deepEqual(dn.leaves, c.leaves);
+      assert.deepEqual(dn.icoord, c.icoord);
+      dn.dcoord.flat().forEach((v, i) => near(v, c.dcoord.flat()[i]!, 1e-5, `dcoord ${i}`));
+    });
+  }
+});

@@ -1,0 +1,121 @@
+/**
+ * AgglomerativeClustering (scikit-learn's estimator over SciPy's linkage): the merge tree as
+ * `children` / `distances`, cut into nClusters — or at distanceThreshold — with scikit-learn's
+ * labelling (a heap of the largest remaining nodes, so labels match its numbers).
+ */
+import { ValueError } from "../core/errors.js";
+import { checkChoice, checkOptions } from "../core/options.js";
+import { asMatrix, type ArrayLike2D } from "./input.js";
+import { linkage, singleLinkageTree, type LinkageMethod } from "./hierarchy.js";
+
+export interface AgglomerativeOptions {
+  /** Clusters to find (default 2), or null with distanceThreshold. */
+  nClusters?: number | null;
+  linkage?: LinkageMethod;
+  /** Merges at distances ≥ this are not made (nClusters must then be null). */
+  distanceThreshold?: number | null;
+  /** Only "euclidean" (ward needs it; the other linkages would take others). */
+  metric?: "euclidean";
+}
+
+/** Python's heapq on a plain array (push and pushpop), so the heap's order is scikit-learn's. */
+function siftDown(h: number[], start: number, pos: number): void {
+  const item = h[pos]!;
+  while (pos > start) {
+    const parent = (pos - 1) >> 1;
+    if (item < h[parent]!) {
+      h[pos] = h[parent]!;
+      pos = parent;
+    } else break;
+  }
+  h[pos] = item;
+}
+function siftUp(h: number[], pos: number): void {
+  const end = h.length;
+  const start = pos;
+  const item = h[pos]!;
+  let child = 2 * pos + 1;
+  while (child < end) {
+    const right = child + 1;
+    if (right < end && !(h[child]! < h[right]!)) child = right;
+    h[pos] = h[child]!;
+    pos = child;
+    child = 2 * pos + 1;
+  }
+  h[pos] = item;
+  siftDown(h, start, pos);
+}
+const heappush = (h: number[], v: number) => {
+  h.push(v);
+  siftDown(h, 0, h.length - 1);
+};
+const heappushpop = (h: number[], v: number): number => {
+  if (h.length && h[0]! < v) {
+    const top = h[0]!;
+    h[0] = v;
+    siftUp(h, 0);
+    return top;
+  }
+  return v;
+};
+
+/** scikit-learn's _hc_cut: labels for the nClusters largest subtrees, in its heap order. */
+function hcCut(nClusters: number, children: [number, number][], n: number): Int32Array {
+  const last = children[children.length - 1]!;
+  const nodes = [-(Math.max(last[0], last[1]) + 1)];
+  for (let i = 0; i < nClusters - 1; i++) {
+    const these = children[-nodes[0]! - n]!;
+    heappush(nodes, -these[0]);
+    heappushpop(nodes, -these[1]);
+  }
+  const label = new Int32Array(n);
+  nodes.forEach((node, i) => {
+    const stack = [-node];
+    while (stack.length) {
+      const v = stack.pop()!;
+      if (v < n) label[v] = i;
+      else stack.push(...children[v - n]!);
+    }
+  });
+  return label;
+}
+
+export class AgglomerativeClustering {
+  readonly nClusters: number | null;
+  readonly linkage: LinkageMethod;
+  readonly distanceThreshold: number | null;
+  labels!: Int32Array;
+  /** Merge i joins children[i] (leaves < n, merges n + j) at distances[i]. */
+  children!: [number, number][];
+  distances!: Float64Array;
+  nClustersFound!: number;
+  nLeaves!: number;
+
+  constructor(options: AgglomerativeOptions = {}) {
+    checkOptions("AgglomerativeClustering", options, { nClusters: "any", linkage: "string", distanceThreshold: "any", metric: ["euclidean"] });
+    this.distanceThreshold = options.distanceThreshold ?? null;
+    this.nClusters = options.nClusters === undefined ? (this.distanceThreshold === null ? 2 : null) : options.nClusters;
+    this.linkage = checkChoice<LinkageMethod>("AgglomerativeClustering", "linkage", options.linkage ?? "ward", ["ward", "complete", "average", "single"]);
+    if ((this.nClusters === null) === (this.distanceThreshold === null)) {
+      throw new ValueError("AgglomerativeClustering: exactly one of nClusters and distanceThreshold has to be set, and the other null");
+    }
+  }
+
+  fit(x: ArrayLike2D): this {
+    const X = asMatrix(x, "AgglomerativeClustering.fit", 2);
+    const n = X.shape[0]!;
+    const Z = this.linkage === "single" ? singleLinkageTree(X) : linkage(X, this.linkage);
+    this.children = Z.map((z) => [z[0], z[1]]);
+    this.distances = Float64Array.from(Z, (z) => z[2]);
+    this.nLeaves = n;
+    const k = this.distanceThreshold === null ? this.nClusters! : this.distances.filter((d) => d >= this.distanceThreshold!).length + 1;
+    if (k < 1 || k > n) throw new ValueError(`AgglomerativeClustering: nClusters must be in 1…${n}, got ${k}`);
+    this.nClustersFound = k;
+    this.labels = hcCut(k, this.children, n);
+    return this;
+  }
+
+  fitPredict(x: ArrayLike2D): Int32Array {
+    return this.fit(x).labels;
+  }
+}
