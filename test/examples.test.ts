@@ -32,6 +32,20 @@ test("node2vec-karate", () => {
     rmSync(out, { force: true });
   }
 });
+for (const [file, args, want] of [
+  ["kmeans-mnist.ts", ["--limit", "400"], /adjusted Rand index \d\.\d+, NMI \d\.\d+[\s\S]*purity/],
+  ["hierarchical.ts", ["--per-class", "3"], /ward +adjusted Rand index[\s\S]*single +adjusted Rand index/],
+] as const) {
+  test(file.replace(".ts", ""), () => {
+    const out = path.join(tmpdir(), `${file}-${process.pid}.svg`);
+    try {
+      assert.match(run(file, ...args, "--out", out), want);
+      assert.match(readFileSync(out, "utf8"), /^<svg[\s\S]*<\/svg>/);
+    } finally {
+      rmSync(out, { force: true });
+    }
+  });
+}
 test("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
 // The seed's programs, one epoch each on the embedded digits: once per CI run (the first, full

@@ -10,7 +10,7 @@ test/cluster/sklearn-parity.test.ts runs the same cases through tg.cluster.
 import json, os
 import numpy as np
 import sklearn
-from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from scipy.cluster import hierarchy
 from sklearn import metrics as M
 
@@ -91,7 +91,15 @@ for method in ["ward", "complete", "average", "single"]:
         "leaves": dn["leaves"], "icoord": dn["icoord"], "dcoord": dn["dcoord"],
     }
 
-out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier}
+X5, _ = blobs(150, 3, 1.0)
+X5 = np.vstack([X5, rng.uniform(-12, 12, (20, 2)).astype(np.float32)])  # noise
+w5 = rng.randint(1, 4, len(X5)).astype(np.float64)
+dbscan = {"X": X5.tolist(), "sampleWeight": w5.tolist(), "cases": []}
+for eps, ms, weighted in [(0.8, 5, False), (1.5, 10, False), (0.6, 6, True)]:
+    m = DBSCAN(eps=eps, min_samples=ms).fit(X5, sample_weight=w5 if weighted else None)
+    dbscan["cases"].append({"eps": eps, "minSamples": ms, "weighted": weighted, "labels": m.labels_.tolist(), "core": m.core_sample_indices_.tolist()})
+
+out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan}
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "cluster.json")
 with open(path, "w") as f:
     json.dump(out, f)

@@ -6,3 +6,4 @@ export * as metrics from "./metrics.js";
 export type { ArrayLike2D, Labels } from "./input.js";
 export { AgglomerativeClustering, type AgglomerativeOptions } from "./agglomerative.js";
 export { linkage, fcluster, dendrogram, pdist, type LinkageMethod, type LinkageMatrix, type Dendrogram, type FclusterCriterion } from "./hierarchy.js";
+export { DBSCAN, type DBSCANOptions } from "./dbscan.js";

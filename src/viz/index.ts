@@ -1,7 +1,9 @@
-/** tg.viz — model and pipeline diagrams (Mermaid), training curves and 2-D scatter plots (SVG). */
+/** tg.viz — model and pipeline diagrams (Mermaid); training curves, 2-D scatter plots and dendrograms (SVG). */
 export { kerasToMermaid, moduleToMermaid, pipelineToMermaid, type PipelineSpec } from "./mermaid.js";
 export { historyToCSV, historyToSVG, saveHistory, type HistoryLike } from "./plot.js";
 export { scatterToSVG, type ScatterOptions } from "./scatter.js";
+export { dendrogramToSVG, type DendrogramLayout } from "./dendrogram.js";
+export { imagesToSVG } from "./images.js";
 import type { Module } from "../nn/module.js";
 import { BaseModel } from "../keras/model.js";
 import { kerasToMermaid, moduleToMermaid } from "./mermaid.js";

@@ -103,3 +103,14 @@ describe("hierarchical clustering matches SciPy and scikit-learn", () => {
     });
   }
 });
+
+describe("DBSCAN matches scikit-learn", () => {
+  const f = (fixture as unknown as { dbscan: { X: number[][]; sampleWeight: number[]; cases: { eps: number; minSamples: number; weighted: boolean; labels: number[]; core: number[] }[] } }).dbscan;
+  for (const c of f.cases) {
+    test(`eps ${c.eps}, minSamples ${c.minSamples}${c.weighted ? ", weighted" : ""}`, () => {
+      const m = new cluster.DBSCAN({ eps: c.eps, minSamples: c.minSamples }).fit(f.X, { sampleWeight: c.weighted ? f.sampleWeight : null });
+      assert.deepEqual(Array.from(m.labels), c.labels);
+      assert.deepEqual(Array.from(m.coreSampleIndices), c.core);
+    });
+  }
+});
