@@ -11,6 +11,7 @@ import json, os
 import numpy as np
 import sklearn
 from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.mixture import GaussianMixture
 from scipy.cluster import hierarchy
 from sklearn import metrics as M
 
@@ -99,7 +100,25 @@ for eps, ms, weighted in [(0.8, 5, False), (1.5, 10, False), (0.6, 6, True)]:
     m = DBSCAN(eps=eps, min_samples=ms).fit(X5, sample_weight=w5 if weighted else None)
     dbscan["cases"].append({"eps": eps, "minSamples": ms, "weighted": weighted, "labels": m.labels_.tolist(), "core": m.core_sample_indices_.tolist()})
 
-out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan}
+X6, _ = blobs(120, 3, 1.2, d=3)
+gmm = {"X": X6.tolist(), "cases": {}}
+for cov in ["full", "tied", "diag", "spherical"]:
+    means0 = X6[[0, 40, 80]].astype(np.float64)
+    weights0 = np.array([0.3, 0.3, 0.4])
+    eye = np.eye(3)
+    precisions0 = {"full": np.stack([eye * 0.5, eye * 0.8, eye * 1.1]), "tied": eye * 0.7,
+                   "diag": np.array([[0.5, 0.6, 0.7], [0.8, 0.9, 1.0], [1.1, 1.2, 1.3]]), "spherical": np.array([0.5, 0.8, 1.1])}[cov]
+    m = GaussianMixture(n_components=3, covariance_type=cov, weights_init=weights0, means_init=means0, precisions_init=precisions0, random_state=0)
+    labels = m.fit_predict(X6)
+    gmm["cases"][cov] = {
+        "weightsInit": weights0.tolist(), "meansInit": means0.tolist(), "precisionsInit": precisions0.tolist(),
+        "labels": labels.tolist(), "weights": m.weights_.tolist(), "means": m.means_.tolist(), "covariances": np.asarray(m.covariances_).tolist(),
+        "nIter": int(m.n_iter_), "converged": bool(m.converged_), "lowerBound": float(m.lower_bound_),
+        "proba": m.predict_proba(X6[:5]).tolist(), "scoreSamples": m.score_samples(X6[:5]).tolist(), "score": float(m.score(X6)),
+        "bic": float(m.bic(X6)), "aic": float(m.aic(X6)),
+    }
+
+out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "cluster.json")
 with open(path, "w") as f:
     json.dump(out, f)

@@ -7,3 +7,4 @@ export type { ArrayLike2D, Labels } from "./input.js";
 export { AgglomerativeClustering, type AgglomerativeOptions } from "./agglomerative.js";
 export { linkage, fcluster, dendrogram, pdist, type LinkageMethod, type LinkageMatrix, type Dendrogram, type FclusterCriterion } from "./hierarchy.js";
 export { DBSCAN, type DBSCANOptions } from "./dbscan.js";
+export { GaussianMixture, type GaussianMixtureOptions, type CovarianceType } from "./gaussian-mixture.js";

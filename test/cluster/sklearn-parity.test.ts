@@ -114,3 +114,29 @@ describe("DBSCAN matches scikit-learn", () => {
     });
   }
 });
+
+describe("GaussianMixture matches scikit-learn from given initial parameters", () => {
+  type Case = {
+    weightsInit: number[]; meansInit: number[][]; precisionsInit: unknown; labels: number[]; weights: number[]; means: number[][];
+    covariances: unknown; nIter: number; converged: boolean; lowerBound: number; proba: number[][]; scoreSamples: number[]; score: number; bic: number; aic: number;
+  };
+  const f = (fixture as unknown as { gaussianMixture: { X: number[][]; cases: Record<string, Case> } }).gaussianMixture;
+  const flatten = (v: unknown): number[] => (Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v as ArrayLike<unknown>).flatMap(flatten) : [v as number]);
+  for (const [type, c] of Object.entries(f.cases)) {
+    test(type, () => {
+      const m = new cluster.GaussianMixture({ nComponents: 3, covarianceType: type as tg.cluster.CovarianceType, weightsInit: c.weightsInit, meansInit: c.meansInit, precisionsInit: c.precisionsInit, randomState: 0 });
+      assert.deepEqual(Array.from(m.fitPredict(f.X)), c.labels);
+      assert.equal(m.nIter, c.nIter);
+      assert.equal(m.converged, c.converged);
+      near(m.lowerBound, c.lowerBound, 1e-6, "lower bound");
+      flatten(m.weights).forEach((v, i) => near(v, c.weights[i]!, 1e-6, `weight ${i}`));
+      flatten(m.means).forEach((v, i) => near(v, flatten(c.means)[i]!, 1e-5, `mean ${i}`));
+      flatten(m.covariances).forEach((v, i) => near(v, flatten(c.covariances)[i]!, 1e-5, `covariance ${i}`));
+      flatten(m.predictProba(f.X.slice(0, 5))).forEach((v, i) => near(v, flatten(c.proba)[i]!, 1e-6, `proba ${i}`));
+      Array.from(m.scoreSamples(f.X.slice(0, 5))).forEach((v, i) => near(v, c.scoreSamples[i]!, 1e-6, `score sample ${i}`));
+      near(m.score(f.X), c.score, 1e-6, "score");
+      near(m.bic(f.X), c.bic, 1e-6, "bic");
+      near(m.aic(f.X), c.aic, 1e-6, "aic");
+    });
+  }
+});
