@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -109,4 +109,27 @@ test("train gcn-cora / gat-cora on the Planetoid files: per-seed and mean test a
   const wrong = cli("train", "gcn-cora", "--data", tmpdir());
   assert.notEqual(wrong.status, 0);
   assert.match(wrong.stderr, /ind\.cora\.x is missing/);
+});
+
+test("cluster kmeans | agglomerative | dbscan | gmm FILE.csv: a summary, and labels with --out", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-cluster-"));
+  try {
+    const csv = path.join(dir, "points.csv");
+    writeFileSync(csv, "a,b,name\n0,0,x\n0.1,0,y\n0,0.2,z\n5,5,u\n5.1,5,v\n5,5.2,w\n");
+    const out = path.join(dir, "labels.txt");
+    const km = cli("cluster", "kmeans", csv, "-k", "2", "--out", out);
+    assert.equal(km.status, 0, km.stderr);
+    assert.match(km.stdout, /6 rows × 2 numeric columns: a, b[\s\S]*2 clusters, sizes 3 3; inertia[\s\S]*silhouette 0\.97/);
+    assert.equal(readFileSync(out, "utf8").trim().split("\n").length, 6);
+    for (const [method, want] of [["agglomerative", /single linkage/], ["dbscan", /6 core samples, 0 noise/], ["gmm", /converged in \d+ iterations/]] as const) {
+      const r = cli("cluster", method, csv, "-k", "2", "--linkage", "single", "--eps", "0.5", "--min-samples", "2");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, want);
+    }
+    const bad = cli("cluster", "spectral", csv);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /cluster: name a method/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

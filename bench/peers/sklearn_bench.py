@@ -1,23 +1,35 @@
-"""scikit-learn side of `npm run bench:cluster`: KMeans (Lloyd, given initial centres, a fixed
-number of iterations) on an array written by bench/cluster.ts, and ward agglomeration if asked.
+"""scikit-learn side of `npm run bench:cluster`, on an array written by bench/cluster.ts.
 
-Usage: python bench/peers/sklearn_bench.py X.f32 N D K ITERS THREADS -> JSON {"kmeans": ms, "inertia": …}
+Usage: python bench/peers/sklearn_bench.py kmeans X.f32 N D K ITERS THREADS -> JSON {"ms", "inertia", "nIter", "version"}
+       python bench/peers/sklearn_bench.py ward X.f32 N D K THREADS        -> JSON {"ms", "labels", "version"}
+KMeans: Lloyd from the first K rows as initial centres, a fixed number of iterations (tol 0).
+Ward: AgglomerativeClustering(n_clusters=K, linkage="ward"). Medians of 3 runs.
 """
 import json, sys, time
 import numpy as np
 from threadpoolctl import threadpool_limits
-from sklearn.cluster import KMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans
 import sklearn
 
-path, n, d, k, iters, threads = sys.argv[1], *map(int, sys.argv[2:7])
+mode, path = sys.argv[1], sys.argv[2]
+n, d, k = map(int, sys.argv[3:6])
 X = np.fromfile(path, dtype=np.float32).reshape(n, d)
-init = X[:k].copy()
-times = []
+threads = int(sys.argv[-1])
+times, out = [], {}
 with threadpool_limits(limits=threads):
-    for rep in range(3):
-        km = KMeans(n_clusters=k, init=init, n_init=1, max_iter=iters, tol=0.0, algorithm="lloyd")
+    for _ in range(3):
+        if mode == "kmeans":
+            model = KMeans(n_clusters=k, init=X[:k].copy(), n_init=1, max_iter=int(sys.argv[6]), tol=0.0, algorithm="lloyd")
+        else:
+            model = AgglomerativeClustering(n_clusters=k, linkage="ward")
         t = time.perf_counter()
-        km.fit(X)
+        model.fit(X)
         times.append((time.perf_counter() - t) * 1000)
 times.sort()
-print(json.dumps({"kmeans": times[1], "inertia": float(km.inertia_), "nIter": int(km.n_iter_), "version": sklearn.__version__}))
+out["ms"] = times[1]
+out["version"] = sklearn.__version__
+if mode == "kmeans":
+    out.update(inertia=float(model.inertia_), nIter=int(model.n_iter_))
+else:
+    out["labels"] = model.labels_.tolist()
+print(json.dumps(out))

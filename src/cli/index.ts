@@ -18,6 +18,7 @@ import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
 import { PROGRAMS, RECIPES, type DataChoice } from "./recipes.js";
 import { GRAPH_RECIPES, loadGraph, trainGraphRecipe, type GraphRecipe } from "./graph-recipes.js";
+import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-command.js";
 import type { BaseModel } from "../keras/model.js";
 import type { Tensor } from "../core/tensor.js";
 import { Vocab } from "../data/text/vocab.js";
@@ -35,6 +36,9 @@ const USAGE = `usage: tensorgrad <command> [options]
                         for image models each sample is 28×28 pixel values in [0, 1] (nested [28][28] or [28][28][1],
                         or 784 numbers); for text models each sample is a string. Softmax models print the class,
                         sigmoid models {probability, label}
+  cluster <method> <FILE.csv>  ${CLUSTER_METHODS.join(" | ")} on the file's numeric columns (a header row first):
+                        -k 8 (kmeans, agglomerative, gmm) [--linkage ward] [--eps 0.5 --min-samples 5 (dbscan)] [--seed 0]
+                        [--out labels.txt (one label per row; −1 is noise)]
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
   bench [suite|gemm|lstm|loader|memory] [--quick] [--out DIR]  run a benchmark (from a source checkout; default: the
@@ -143,6 +147,10 @@ function main(argv: string[]): void {
       quick: { type: "boolean", default: false },
       slow: { type: "boolean", default: false },
       out: { type: "string" },
+      k: { type: "string", short: "k", default: "8" },
+      linkage: { type: "string", default: "ward" },
+      eps: { type: "string", default: "0.5" },
+      "min-samples": { type: "string", default: "5" },
     },
   });
   const num = (name: keyof typeof o) => {
@@ -224,6 +232,14 @@ function main(argv: string[]): void {
     case "diagram":
       console.log(toMermaid(loadModel(modelDir())));
       return;
+    case "cluster": {
+      const method = positionals[0] as ClusterMethod | undefined;
+      if (!method || !CLUSTER_METHODS.includes(method)) fail(`cluster: name a method (${CLUSTER_METHODS.join(", ")})`);
+      const file = positionals[1] ?? fail("cluster: give the CSV file to cluster");
+      if (!existsSync(file)) fail(`cluster: no file ${file}`);
+      runCluster(method!, file, { k: num("k"), seed: Number(o.seed), linkage: o.linkage!, eps: num("eps"), minSamples: num("min-samples"), ...(o.out ? { out: o.out } : {}) });
+      return;
+    }
     case "bench": {
       const which = positionals[0] ?? "suite";
       const out = o.out ?? path.join(tmpdir(), "tensorgrad-bench");
