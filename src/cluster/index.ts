@@ -8,3 +8,4 @@ export { AgglomerativeClustering, type AgglomerativeOptions } from "./agglomerat
 export { linkage, fcluster, dendrogram, pdist, type LinkageMethod, type LinkageMatrix, type Dendrogram, type FclusterCriterion } from "./hierarchy.js";
 export { DBSCAN, type DBSCANOptions } from "./dbscan.js";
 export { GaussianMixture, type GaussianMixtureOptions, type CovarianceType } from "./gaussian-mixture.js";
+export { elbowSweep, silhouetteSweep, type SweepOptions, type SweepResult } from "./sweeps.js";

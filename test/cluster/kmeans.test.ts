@@ -77,3 +77,16 @@ describe("cluster.KMeans", () => {
     assert.throws(() => cluster.metrics.adjustedRandScore([0, 1], [0]), /different lengths/);
   });
 });
+
+describe("choosing k", () => {
+  test("the silhouette and elbow sweeps find three separated blobs", () => {
+    const { x } = blobs(2);
+    const s = cluster.silhouetteSweep(x, [2, 3, 4, 5, 6]);
+    assert.equal(s.best, 3);
+    assert.equal(s.scores.length, 5);
+    const e = cluster.elbowSweep(x, [1, 2, 3, 4, 5, 6]);
+    assert.equal(e.best, 3);
+    assert.ok(e.scores.every((v, i) => i === 0 || v <= e.scores[i - 1]! + 1e-6));
+    assert.throws(() => cluster.silhouetteSweep(x, [1, 2]), /k = 1 is outside 2…89/);
+  });
+});
