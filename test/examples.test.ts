@@ -46,6 +46,7 @@ for (const [file, args, want] of [
     }
   });
 }
+test("dec-mnist", () => assert.match(run("dec-mnist.ts", "--limit", "300", "--small", "--pretrain-epochs", "2", "--max-iter", "20"), /k-means on pixels +accuracy \d[\s\S]*DEC +accuracy \d/));
 test("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
 // The seed's programs, one epoch each on the embedded digits: once per CI run (the first, full

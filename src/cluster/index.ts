@@ -9,3 +9,5 @@ export { linkage, fcluster, dendrogram, pdist, type LinkageMethod, type LinkageM
 export { DBSCAN, type DBSCANOptions } from "./dbscan.js";
 export { GaussianMixture, type GaussianMixtureOptions, type CovarianceType } from "./gaussian-mixture.js";
 export { elbowSweep, silhouetteSweep, type SweepOptions, type SweepResult } from "./sweeps.js";
+export { linearSumAssignment, clusteringAccuracy } from "./assignment.js";
+export { DEC, type DECOptions, type PretrainOptions, type RefineOptions } from "./dec.js";
