@@ -10,7 +10,7 @@ import { Tensor } from "../core/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { indexSelect } from "../ops/indexing.js";
 import { cat } from "../ops/movement.js";
-import { checkEdgeIndexShape, edgeArrays, positions } from "./utils/edges.js";
+import { checkEdgeIndexShape, edgeArrays, nodeList, positions } from "./utils/edges.js";
 import { containsSelfLoops } from "./utils/loops.js";
 import { isUndirected } from "./utils/structure.js";
 import { subgraph } from "./utils/subgraph.js";
@@ -195,19 +195,6 @@ export class Data {
     });
     return `${this.constructor.name}(${parts.join(", ")})`;
   }
-}
-
-/** Node indices from an index list or tensor, or a bool mask; each checked against n. */
-export function nodeList(subset: Tensor | readonly number[], n: number, op: string): number[] {
-  let nodes: number[];
-  if (subset instanceof Tensor && subset.dtype === "bool") {
-    if (subset.ndim !== 1 || subset.shape[0] !== n) throw new IndexError(`${op}: a node mask must have shape [${n}], got [${subset.shape.join(", ")}]`);
-    nodes = [...subset.dataSync()].flatMap((m, i) => (m ? [i] : []));
-  } else {
-    nodes = subset instanceof Tensor ? [...subset.dataSync()] : [...subset];
-  }
-  for (const v of nodes) if (!Number.isInteger(v) || v < 0 || v >= n) throw new IndexError(`${op}: node ${v} is out of range for ${n} nodes`);
-  return nodes;
 }
 
 export interface FromDataListOptions {

@@ -1,6 +1,6 @@
 /** Reading and writing edge indices ([2, E] int32: row = source, col = target) with checked bounds. */
 import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../core/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
 export interface EdgeArrays {
@@ -63,4 +63,17 @@ export function joined(...parts: ArrayLike<number>[]): Int32Array {
     at += p.length;
   }
   return out;
+}
+
+/** Node indices from an index list or tensor, or a bool mask; each checked against n. */
+export function nodeList(subset: Tensor | readonly number[], n: number, op: string): number[] {
+  let nodes: number[];
+  if (subset instanceof Tensor && subset.dtype === "bool") {
+    if (subset.ndim !== 1 || subset.shape[0] !== n) throw new IndexError(`${op}: a node mask must have shape [${n}], got [${subset.shape.join(", ")}]`);
+    nodes = [...subset.dataSync()].flatMap((m, i) => (m ? [i] : []));
+  } else {
+    nodes = subset instanceof Tensor ? [...subset.dataSync()] : [...subset];
+  }
+  for (const v of nodes) if (!Number.isInteger(v) || v < 0 || v >= n) throw new IndexError(`${op}: node ${v} is out of range for ${n} nodes`);
+  return nodes;
 }

@@ -3,8 +3,7 @@ import { checkChoice, checkOptions } from "../../core/options.js";
 import { Tensor } from "../../core/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { indexSelect } from "../../ops/indexing.js";
-import { nodeList } from "../data.js";
-import { edgeArrays, edgeTensor, maybeNumNodes, positions } from "./edges.js";
+import { edgeArrays, edgeTensor, maybeNumNodes, nodeList, positions } from "./edges.js";
 
 export interface SubgraphOptions {
   /** Renumber the kept nodes 0…k−1 in the subset's order (default false). */
