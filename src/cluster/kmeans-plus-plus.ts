@@ -42,7 +42,6 @@ export function kmeansPlusPlus(x: ArrayLike2D, nClusters: number, opts: KMeansPl
   if (w.length !== n) throw new ValueError(`kmeansPlusPlus: ${w.length} sample weights for ${n} samples`);
   const trials = opts.nLocalTrials ?? 2 + Math.floor(Math.log(nClusters));
   const g = generatorOf(opts.randomState);
-  const xx = X.square().sum(1, true);
   const rowsOf = (ids: number[]) => X.indexSelect(0, tensor(Int32Array.from(ids), { dtype: "int32" }));
   const distancesTo = (ids: number[]) => squaredDistances(rowsOf(ids), X).dataSync(); // [ids, n] row-major
 

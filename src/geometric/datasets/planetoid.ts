@@ -96,6 +96,7 @@ export function readPlanetoid(folder: string, name: PlanetoidName): Data {
   const matrix = (part: string) => denseMatrix(unpickle(read(part), file(part)), file(part));
   const [x, tx0, allx] = ["x", "tx", "allx"].map(matrix) as [Dense, Dense, Dense];
   const [y, ty0, ally] = ["y", "ty", "ally"].map(matrix) as [Dense, Dense, Dense];
+  if (x.rows !== y.rows) throw new FormatError(`Planetoid ${name}: ind.${prefix}.x has ${x.rows} rows but ind.${prefix}.y has ${y.rows} (the labelled training nodes)`);
   const graph = adjacency(unpickle(read("graph"), file("graph")), file("graph"));
   const testIndex = read("test.index").toString("utf8").split(/\s+/).filter(Boolean).map((s, i) => {
     const v = Number(s);
