@@ -52,3 +52,5 @@ export * as keras from "./keras/index.js";
 export * as viz from "./viz/index.js";
 export * as geometric from "./geometric/index.js";
 export * as cluster from "./cluster/index.js";
+export * as distributions from "./distributions/index.js";
+export * as rl from "./rl/index.js";

@@ -1,5 +1,5 @@
 /** The `tensorgrad` command, run from the build like a user would (`npx tensorgrad …`). */
-import { test } from "node:test";
+import { fullPassTest } from "./helpers.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "dist", "cli", "index.js"), ...args], { cwd: root, encoding: "utf8" });
 
-test("help, and a one-line reason with a non-zero exit on bad arguments", () => {
+fullPassTest("help, and a one-line reason with a non-zero exit on bad arguments", () => {
   assert.match(cli("--help").stdout, /^usage: tensorgrad <command>/);
   for (const [args, reason] of [
     [["train", "nope"], /unknown recipe 'nope'/],
@@ -25,7 +25,7 @@ test("help, and a one-line reason with a non-zero exit on bad arguments", () => 
   }
 });
 
-test("train → summary → diagram → eval → predict on a saved model", () => {
+fullPassTest("train → summary → diagram → eval → predict on a saved model", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-"));
   try {
     const save = path.join(dir, "m");
@@ -44,7 +44,7 @@ test("train → summary → diagram → eval → predict on a saved model", () =
   }
 });
 
-test("the convolutional and text recipes train too", () => {
+fullPassTest("the convolutional and text recipes train too", () => {
   for (const recipe of ["cnn-mnist", "cnn-keras", "lstm-text", "transformer"]) {
     const r = cli("train", recipe, "--epochs", "1", "--limit", "32");
     assert.equal(r.status, 0, `${recipe}: ${r.stderr}`);
@@ -52,13 +52,13 @@ test("the convolutional and text recipes train too", () => {
   }
 });
 
-test("train cnn-from-scratch runs the from-formula check program of the checkout", () => {
+fullPassTest("train cnn-from-scratch runs the from-formula check program of the checkout", () => {
   const r = cli("train", "cnn-from-scratch");
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /matches the library's layers/);
 });
 
-test("train --save records the recipe and data: eval needs no flags and prints training's accuracy (image and text)", () => {
+fullPassTest("train --save records the recipe and data: eval needs no flags and prints training's accuracy (image and text)", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-"));
   try {
     for (const recipe of ["mlp-mnist", "lstm-text"]) {
@@ -95,7 +95,7 @@ test("train --save records the recipe and data: eval needs no flags and prints t
   }
 });
 
-test("train gcn-cora / gat-cora on the Planetoid files: per-seed and mean test accuracy", () => {
+fullPassTest("train gcn-cora / gat-cora on the Planetoid files: per-seed and mean test accuracy", () => {
   const data = path.join(root, "..", "shared", "datasets", "planetoid");
   const gcn = cli("train", "gcn-cora", "--data", data, "--epochs", "3", "--runs", "2");
   assert.equal(gcn.status, 0, gcn.stderr);
@@ -111,7 +111,7 @@ test("train gcn-cora / gat-cora on the Planetoid files: per-seed and mean test a
   assert.match(wrong.stderr, /ind\.cora\.x is missing/);
 });
 
-test("cluster kmeans | agglomerative | dbscan | gmm FILE.csv: a summary, and labels with --out", () => {
+fullPassTest("cluster kmeans | agglomerative | dbscan | gmm FILE.csv: a summary, and labels with --out", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-cluster-"));
   try {
     const csv = path.join(dir, "points.csv");

@@ -2,7 +2,7 @@
  * Every example runs (smoke mode: tiny subsets, one epoch or a few steps) through the built package,
  * so none of them rots.
  */
-import { test } from "node:test";
+import { fullPassTest } from "./helpers.js";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
@@ -14,16 +14,16 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const run = (file: string, ...args: string[]) =>
   execFileSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "examples", file), ...args], { cwd: root, encoding: "utf8" });
 
-test("cnn-mnist", () => assert.match(run("cnn-mnist.ts", "--epochs", "1", "--limit", "128"), /epoch 1: loss \d.* test accuracy \d/));
-test("mlp-mnist", () => assert.match(run("mlp-mnist.ts", "--epochs", "1", "--limit", "256", "--verbose", "2"), /test accuracy \d/));
-test("cnn-keras", () => assert.match(run("cnn-keras.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
-test("lstm-text", () => assert.match(run("lstm-text.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
-test("cnn-from-scratch", () => assert.match(run("cnn-from-scratch.ts"), /matches the library's layers/));
+fullPassTest("cnn-mnist", () => assert.match(run("cnn-mnist.ts", "--epochs", "1", "--limit", "128"), /epoch 1: loss \d.* test accuracy \d/));
+fullPassTest("mlp-mnist", () => assert.match(run("mlp-mnist.ts", "--epochs", "1", "--limit", "256", "--verbose", "2"), /test accuracy \d/));
+fullPassTest("cnn-keras", () => assert.match(run("cnn-keras.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
+fullPassTest("lstm-text", () => assert.match(run("lstm-text.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
+fullPassTest("cnn-from-scratch", () => assert.match(run("cnn-from-scratch.ts"), /matches the library's layers/));
 // The Planetoid raw files the tests and benchmarks share (../shared/datasets/planetoid).
 const planetoid = path.join(root, "..", "shared", "datasets", "planetoid");
-test("gcn-cora", () => assert.match(run("gcn-cora.ts", "--data", planetoid, "--epochs", "3"), /Cora: 2708 nodes[\s\S]*test accuracy \d/));
-test("gat-cora", () => assert.match(run("gat-cora.ts", "--data", planetoid, "--epochs", "2"), /test accuracy \d/));
-test("node2vec-karate", () => {
+fullPassTest("gcn-cora", () => assert.match(run("gcn-cora.ts", "--data", planetoid, "--epochs", "3"), /Cora: 2708 nodes[\s\S]*test accuracy \d/));
+fullPassTest("gat-cora", () => assert.match(run("gat-cora.ts", "--data", planetoid, "--epochs", "2"), /test accuracy \d/));
+fullPassTest("node2vec-karate", () => {
   const out = path.join(tmpdir(), `node2vec-karate-${process.pid}.svg`);
   try {
     assert.match(run("node2vec-karate.ts", "--epochs", "3", "--out", out), /community accuracy .*\d%/);
@@ -36,7 +36,7 @@ for (const [file, args, want] of [
   ["kmeans-mnist.ts", ["--limit", "400"], /adjusted Rand index \d\.\d+, NMI \d\.\d+[\s\S]*purity/],
   ["hierarchical.ts", ["--per-class", "3"], /ward +adjusted Rand index[\s\S]*single +adjusted Rand index/],
 ] as const) {
-  test(file.replace(".ts", ""), () => {
+  fullPassTest(file.replace(".ts", ""), () => {
     const out = path.join(tmpdir(), `${file}-${process.pid}.svg`);
     try {
       assert.match(run(file, ...args, "--out", out), want);
@@ -46,16 +46,15 @@ for (const [file, args, want] of [
     }
   });
 }
-test("dec-mnist", () => assert.match(run("dec-mnist.ts", "--limit", "300", "--small", "--pretrain-epochs", "2", "--max-iter", "20"), /k-means on pixels +accuracy \d[\s\S]*DEC +accuracy \d/));
-test("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
+fullPassTest("dec-mnist", () => assert.match(run("dec-mnist.ts", "--limit", "300", "--small", "--pretrain-epochs", "2", "--max-iter", "20"), /k-means on pixels +accuracy \d[\s\S]*DEC +accuracy \d/));
+fullPassTest("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
-// The seed's programs, one epoch each on the embedded digits: once per CI run (the first, full
-// pass; the extra Node lines and the reference backend run with TENSORGRAD_QUICK=1).
-if (process.env.TENSORGRAD_QUICK !== "1" && process.env.TENSORGRAD_BACKEND !== "js") {
-  test("seed B.1: Keras MLP", () => assert.match(run("seed/b1-keras-mlp.ts", "1"), /Test accuracy: 0\.[89]/));
-  test("seed B.2: PyTorch CNN", () => assert.match(run("seed/b2-pytorch-cnn.ts", "1"), /Accuracy: [6-9]\d\./));
-  test("seed 12.1: Keras CNN", () => assert.match(run("seed/c12-1-keras-cnn.ts", "1"), /Test accuracy: 0\.[89]/));
-  test("seed B.3: Keras LSTM", () => assert.match(run("seed/b3-keras-lstm.ts", "1"), /Test accuracy: 0\.[89]/));
-  test("seed B.4: PyTorch LSTM", () => assert.match(run("seed/b4-pytorch-lstm.ts", "--epochs", "1", "--limit", "256"), /Accuracy: \d/));
-  test("seed 12.2: PyTorch RNN with GloVe", () => assert.match(run("seed/c12-2-pytorch-rnn-glove.ts", "--epochs", "1", "--limit", "256"), /Test Accuracy: \d/));
+// The seed's programs, one epoch each on the embedded digits: in the full pass only, as every test here.
+if (process.env.TENSORGRAD_BACKEND !== "js") {
+  fullPassTest("seed B.1: Keras MLP", () => assert.match(run("seed/b1-keras-mlp.ts", "1"), /Test accuracy: 0\.[89]/));
+  fullPassTest("seed B.2: PyTorch CNN", () => assert.match(run("seed/b2-pytorch-cnn.ts", "1"), /Accuracy: [6-9]\d\./));
+  fullPassTest("seed 12.1: Keras CNN", () => assert.match(run("seed/c12-1-keras-cnn.ts", "1"), /Test accuracy: 0\.[89]/));
+  fullPassTest("seed B.3: Keras LSTM", () => assert.match(run("seed/b3-keras-lstm.ts", "1"), /Test accuracy: 0\.[89]/));
+  fullPassTest("seed B.4: PyTorch LSTM", () => assert.match(run("seed/b4-pytorch-lstm.ts", "--epochs", "1", "--limit", "256"), /Accuracy: \d/));
+  fullPassTest("seed 12.2: PyTorch RNN with GloVe", () => assert.match(run("seed/c12-2-pytorch-rnn-glove.ts", "--epochs", "1", "--limit", "256"), /Test Accuracy: \d/));
 }

@@ -1,5 +1,6 @@
 /** Shared test helpers: closeness checks and fixture loading. */
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { readFileSync } from "node:fs";
 import * as tg from "../src/index.js";
 
@@ -55,4 +56,16 @@ export interface Encoded {
 
 export function decode(e: Encoded): tg.Tensor {
   return tg.tensor(e.data.map((v) => v ?? NaN), { dtype: e.dtype ?? "float32", shape: e.shape });
+}
+
+/** CI's extra passes (other Node lines, the reference backend) run with TENSORGRAD_QUICK=1. */
+export const QUICK = process.env.TENSORGRAD_QUICK === "1";
+
+/**
+ * A test registered in the full pass only. Whole example programs and CLI runs exercise the same
+ * TypeScript front end on every Node line and backend, which the unit suites already cover there;
+ * running them once keeps CI short.
+ */
+export function fullPassTest(name: string, fn: () => void | Promise<void>): void {
+  if (!QUICK) test(name, fn);
 }
