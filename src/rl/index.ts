@@ -22,3 +22,4 @@ export { CliffWalkingEnv, type CliffWalkingOptions } from "./envs/cliff-walking.
 export { TaxiEnv, type TaxiOptions } from "./envs/taxi.js";
 export { KArmedBanditEnv, type BanditOptions } from "./envs/bandit.js";
 export { DiscreteEnv, categoricalSample, type Transition, type TransitionTable } from "./envs/toy-text.js";
+export * from "./agents/index.js";
