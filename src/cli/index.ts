@@ -19,6 +19,7 @@ import { saveHistory } from "../viz/plot.js";
 import { PROGRAMS, RECIPES, type DataChoice } from "./recipes.js";
 import { GRAPH_RECIPES, loadGraph, trainGraphRecipe, type GraphRecipe } from "./graph-recipes.js";
 import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-command.js";
+import { runRl } from "./rl-command.js";
 import type { BaseModel } from "../keras/model.js";
 import type { Tensor } from "../core/tensor.js";
 import { Vocab } from "../data/text/vocab.js";
@@ -39,6 +40,11 @@ const USAGE = `usage: tensorgrad <command> [options]
   cluster <method> <FILE.csv>  ${CLUSTER_METHODS.join(" | ")} on the file's numeric columns (a header row first):
                         -k 8 (kmeans, agglomerative, gmm) [--linkage ward] [--eps 0.5 --min-samples 5 (dbscan)] [--seed 0]
                         [--out labels.txt (one label per row; −1 is noise)]
+  rl train <algorithm> <env-id>  ppo | a2c | reinforce | dqn | sac | qlearning | sarsa on a registered environment
+                        (CartPole-v1, Pendulum-v1, FrozenLake-v1, …) with tuned settings [--steps N (the settings')]
+                        [--seed 0] [--save DIR (the agent, monitor.csv/json and learning-curve.svg)]
+  rl eval <agent-dir>   mean return over [--episodes 100] deterministic episodes [--seed 0], and whether it is solved
+  rl render <agent-dir> --out FILE.svg   one episode of the agent as an animated SVG
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
   bench [suite|gemm|lstm|loader|memory] [--quick] [--out DIR]  run a benchmark (from a source checkout; default: the
@@ -151,6 +157,8 @@ function main(argv: string[]): void {
       linkage: { type: "string", default: "ward" },
       eps: { type: "string", default: "0.5" },
       "min-samples": { type: "string", default: "5" },
+      steps: { type: "string" },
+      episodes: { type: "string" },
     },
   });
   const num = (name: keyof typeof o) => {
@@ -238,6 +246,14 @@ function main(argv: string[]): void {
       const file = positionals[1] ?? fail("cluster: give the CSV file to cluster");
       if (!existsSync(file)) fail(`cluster: no file ${file}`);
       runCluster(method!, file, { k: num("k"), seed: Number(o.seed), linkage: o.linkage!, eps: num("eps"), minSamples: num("min-samples"), ...(o.out ? { out: o.out } : {}) });
+      return;
+    }
+    case "rl": {
+      const steps = rest.some((x) => x.startsWith("--steps")) ? num("steps") : undefined;
+      runRl(positionals[0], positionals.slice(1), {
+        seed: Number(o.seed), episodes: rest.some((x) => x.startsWith("--episodes")) ? num("episodes") : 100,
+        ...(steps === undefined ? {} : { steps }), ...(o.save ? { save: o.save } : {}), ...(o.out ? { out: o.out } : {}),
+      });
       return;
     }
     case "bench": {

@@ -7,7 +7,8 @@
 import { Generator, manualSeed } from "../../core/rng.js";
 import { ValueError } from "../../core/errors.js";
 import type { Module, StateDict } from "../../nn/module.js";
-import { saveSafetensors } from "../../io/safetensors.js";
+import { encodeSafetensors } from "../../io/safetensors.js";
+import { writeFileAtomic } from "../../io/atomic.js";
 import { Box, Discrete, type BoxValue, type Space } from "../spaces.js";
 import type { SyncVectorEnv } from "../vector.js";
 import { Monitor } from "./monitor.js";
@@ -95,15 +96,20 @@ export abstract class Algorithm {
   /** Restores what saveState wrote. */
   abstract loadState(state: StateDict): void;
 
-  /** Writes the agent to one safetensors file, atomically. */
-  save(path: string): void {
-    saveSafetensors(path, this.saveState(), {
+  /** The agent as safetensors bytes: its tensors, and its algorithm, options and environment id as metadata. */
+  serialize(): Uint8Array[] {
+    return encodeSafetensors(this.saveState(), {
       format: "tensorgrad-rl",
       algorithm: this.algorithm,
       config: JSON.stringify(this.config()),
       env: this.envIdValue ?? "",
       numTimesteps: String(this.numTimesteps),
     });
+  }
+
+  /** Writes the agent to one safetensors file, atomically. */
+  save(path: string): void {
+    writeFileAtomic(path, this.serialize());
   }
 }
 

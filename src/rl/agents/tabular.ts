@@ -32,7 +32,7 @@ abstract class TabularAgent extends Algorithm {
   private readonly exploration: (progressRemaining: number) => number;
   protected lastObs: BatchedObs | undefined;
 
-  constructor(env: EnvLike, options: TabularOptions) {
+  constructor(env: EnvLike, options: TabularOptions = {}) {
     super(env, options);
     if (!(this.observationSpace instanceof Discrete) || !(this.actionSpace instanceof Discrete)) {
       throw new ValueError(`${new.target.name}: needs Discrete observations and actions, got ${this.observationSpace} and ${this.actionSpace}`);
