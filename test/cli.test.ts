@@ -133,3 +133,28 @@ fullPassTest("cluster kmeans | agglomerative | dbscan | gmm FILE.csv: a summary,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+fullPassTest("rl train → eval → render: a tabular agent and PPO, saved with their learning logs", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-rl-"));
+  try {
+    const q = path.join(dir, "q");
+    const trained = cli("rl", "train", "qlearning", "FrozenLake-v1", "--steps", "100000", "--save", q);
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.match(trained.stdout, /QLearning on FrozenLake-v1, 100000 steps, seed 0[\s\S]*saved the agent/);
+    const evaluated = cli("rl", "eval", q, "--episodes", "200");
+    assert.match(evaluated.stdout, /QLearning on FrozenLake-v1 \(100000 training steps\): mean return 0\.\d+ ± [\d.]+ over 200 episodes[\s\S]*reward threshold 0\.7/);
+    assert.match(readFileSync(path.join(q, "monitor.csv"), "utf8"), /^timestep,return,length\n/);
+    const p = path.join(dir, "ppo");
+    assert.equal(cli("rl", "train", "ppo", "CartPole-v1", "--steps", "512", "--save", p).status, 0);
+    const svg = path.join(dir, "cartpole.svg");
+    const rendered = cli("rl", "render", p, "--out", svg);
+    assert.match(rendered.stdout, /wrote \d+ frames of one episode/);
+    assert.match(readFileSync(svg, "utf8"), /^<svg[\s\S]*<animate/);
+    const bad = cli("rl", "train", "ppo", "CartPole-v9");
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /No environment registered as "CartPole-v9"/);
+    assert.match(cli("rl", "eval", dir).stderr, /holds no agent\.safetensors/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

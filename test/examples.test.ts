@@ -47,6 +47,17 @@ for (const [file, args, want] of [
   });
 }
 fullPassTest("dec-mnist", () => assert.match(run("dec-mnist.ts", "--limit", "300", "--small", "--pretrain-epochs", "2", "--max-iter", "20"), /k-means on pixels +accuracy \d[\s\S]*DEC +accuracy \d/));
+fullPassTest("ppo-cartpole", () => {
+  const out = path.join(tmpdir(), `ppo-cartpole-${process.pid}`);
+  try {
+    assert.match(run("ppo-cartpole.ts", "--steps", "1024", "--out", out), /evaluation: mean return \d+(\.\d)? ± [\d.]+ over 100 episodes[\s\S]*frames/);
+    assert.match(readFileSync(`${out}-learning-curve.svg`, "utf8"), /^<svg[\s\S]*<\/svg>/);
+    assert.match(readFileSync(`${out}-episode.svg`, "utf8"), /^<svg[\s\S]*<animate[\s\S]*<\/svg>/);
+  } finally {
+    for (const f of ["learning-curve", "episode"]) rmSync(`${out}-${f}.svg`, { force: true });
+  }
+});
+fullPassTest("qlearning-frozenlake", () => assert.match(run("qlearning-frozenlake.ts", "--steps", "20000"), /state values[\s\S]*H[\s\S]*success rate \d+\.\d% over 1000 episodes/));
 fullPassTest("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
 // The seed's programs, one epoch each on the embedded digits: in the full pass only, as every test here.

@@ -80,13 +80,13 @@ describe("make, the registry and the EnvChecker", () => {
     pendulum.reset({ seed: 0 });
     assert.throws(() => pendulum.step(Float32Array.of(3)), /action Float32Array \[3\] is not in the action space Box\(-2, 2, \[1\], float32\)/);
 
-    class Broken extends rl.Env<Float32Array, number> {
+    class Broken extends rl.Env<tg.rl.BoxValue, number> {
       readonly observationSpace = new rl.Box(-1, 1, [2]);
       readonly actionSpace = new rl.Discrete(2);
-      reset(): [Float32Array, tg.rl.Info] {
+      reset(): [tg.rl.BoxValue, tg.rl.Info] {
         return [Float32Array.of(0, 0), {}];
       }
-      step(): tg.rl.StepResult<Float32Array> {
+      step(): tg.rl.StepResult<tg.rl.BoxValue> {
         return [Float32Array.of(0, NaN), 0, false, false, {}];
       }
     }

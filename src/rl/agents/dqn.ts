@@ -5,6 +5,7 @@
  * plus Double DQN (van Hasselt et al. 2016) and dueling heads (Wang et al. 2016) as options.
  */
 import { noGrad } from "../../autograd/grad-mode.js";
+import { scope } from "../../core/scope.js";
 import { ValueError } from "../../core/errors.js";
 import type { StateDict } from "../../nn/module.js";
 import { mseLoss, smoothL1Loss } from "../../nn/losses.js";
@@ -72,7 +73,7 @@ export class DQN extends Algorithm {
 
   /** The greedy action for each of n observations. */
   private greedy(obs: BatchedObs, n: number): Int32Array {
-    return noGrad(() => this.qNet.forward(obsToTensor(this.observationSpace, obs, n)).argmax(-1).int().dataSync() as Int32Array);
+    return scope(() => noGrad(() => this.qNet.forward(obsToTensor(this.observationSpace, obs, n)).argmax(-1).int().dataSync() as Int32Array));
   }
 
   protected run(end: number, onStep: (infos: readonly Info[]) => boolean): void {
@@ -122,7 +123,7 @@ export class DQN extends Algorithm {
   /** gradientSteps updates on replayed minibatches. */
   train(gradientSteps: number): void {
     for (const g of this.optimizer.paramGroups) g.lr = evalSchedule(this.o.learningRate, this.progressRemaining);
-    for (let s = 0; s < gradientSteps; s++) {
+    for (let s = 0; s < gradientSteps; s++) scope(() => {
       const b = this.replayBuffer.sample(this.o.batchSize, this.rng);
       const target = noGrad(() => {
         const nextQ = this.qNetTarget.forward(b.nextObs);
@@ -138,7 +139,7 @@ export class DQN extends Algorithm {
       clipGradNorm(this.qNet.parameters(), this.o.maxGradNorm);
       this.optimizer.step();
       this.lastUpdate.loss = loss.item();
-    }
+    });
   }
 
   predict(obs: unknown, { deterministic = false }: { deterministic?: boolean } = {}): Action {

@@ -14,3 +14,4 @@ export { evaluatePolicy, type EvaluationResult, type EvaluateOptions } from "./e
 export { load } from "./load.js";
 export { mlp, orthogonalInit, obsToTensor, linearSchedule, type Schedule, type Activation } from "./common.js";
 export type { EnvLike } from "./vec-env.js";
+export { fromZoo, ZOO, ALGORITHMS as AGENTS, type ZooEntry, type AlgorithmName } from "./zoo.js";

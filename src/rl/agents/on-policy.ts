@@ -5,6 +5,7 @@
  */
 import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autograd/grad-mode.js";
+import { scope } from "../../core/scope.js";
 import type { StateDict } from "../../nn/module.js";
 import type { Optimizer } from "../../optim/optimizer.js";
 import { Categorical } from "../../distributions/categorical.js";
@@ -81,12 +82,13 @@ export abstract class OnPolicyAlgorithm extends Algorithm {
       let stopped = false;
       while (!this.rolloutBuffer.full) {
         const obsT = this.obsTensor(this.lastObs!, n);
-        const { actions, values, logProbs } = noGrad(() => {
+        // A scope per step frees the step's tensors at once (the loop never yields to the event loop).
+        const { actions, values, logProbs } = scope(() => noGrad(() => {
           const dist = this.policy.distribution(obsT);
           const a = dist.sample();
           const lp = dist instanceof Categorical ? dist.logProb(a) : dist.logProb(a);
           return { actions: a.float().dataSync() as Float32Array, values: this.policy.predictValues(obsT).dataSync() as Float32Array, logProbs: lp.dataSync() as Float32Array };
-        });
+        }));
         const [obs, rewards, terminated, truncated, infos] = this.env.step(envActions(this.actionSpace, actions, n) as never[]);
         const r = Float32Array.from(rewards);
         // A time-limit truncation is not a terminal state: add γ·V(final obs) to the last reward (SB3).
@@ -109,7 +111,7 @@ export abstract class OnPolicyAlgorithm extends Algorithm {
       const lastValues = noGrad(() => this.policy.predictValues(this.obsTensor(this.lastObs!, n)).dataSync());
       this.rolloutBuffer.computeReturnsAndAdvantage(lastValues, this.lastEpisodeStarts);
       this.updateLearningRate();
-      this.train();
+      scope(() => this.train());
     }
   }
 

@@ -5,6 +5,7 @@
  * and clip range that may be schedules. Discrete or continuous (diagonal Gaussian) actions.
  */
 import { noGrad } from "../../autograd/grad-mode.js";
+import { scope } from "../../core/scope.js";
 import { ValueError } from "../../core/errors.js";
 import { minimum } from "../../ops/elementwise.js";
 import { mseLoss } from "../../nn/losses.js";
@@ -13,6 +14,7 @@ import { Adam } from "../../optim/optimizers.js";
 import { evalSchedule, type Schedule } from "./common.js";
 import { OnPolicyAlgorithm, type OnPolicyOptions } from "./on-policy.js";
 import type { EnvLike } from "./vec-env.js";
+import type { RolloutBatch } from "./buffers.js";
 
 export interface PPOOptions extends OnPolicyOptions {
   batchSize?: number;
@@ -49,38 +51,40 @@ export class PPO extends OnPolicyAlgorithm {
   protected train(): void {
     const clip = evalSchedule(this.clipRange, this.progressRemaining);
     const stats = { pg: 0, vf: 0, ent: 0, kl: 0, clipped: 0, n: 0 };
-    for (let epoch = 0; epoch < this.nEpochs; epoch++) {
-      let continueTraining = true;
+    epochs: for (let epoch = 0; epoch < this.nEpochs; epoch++) {
       for (const batch of this.rolloutBuffer.batches(this.batchSize, this.rng)) {
-        const { values, logProb, entropy } = this.policy.evaluateActions(batch.obs, batch.actions);
-        let adv = batch.advantages;
-        if (this.normalizeAdvantage && adv.shape[0]! > 1) adv = adv.sub(adv.mean()).div(adv.std().add(1e-8));
-        const logRatio = logProb.sub(batch.oldLogProb);
-        const ratio = logRatio.exp();
-        const policyLoss = minimum(adv.mul(ratio), adv.mul(ratio.clamp(1 - clip, 1 + clip))).mean().neg();
-        const valuesPred = this.clipRangeVf === null ? values : batch.oldValues.add(values.sub(batch.oldValues).clamp(-this.clipRangeVf, this.clipRangeVf));
-        const valueLoss = mseLoss(valuesPred, batch.returns);
-        const entropyLoss = entropy.mean().neg();
-        const loss = policyLoss.add(entropyLoss.mul(this.entCoef)).add(valueLoss.mul(this.vfCoef));
-        const approxKl = noGrad(() => ratio.sub(1).sub(logRatio).mean().item());
-        stats.pg += policyLoss.item();
-        stats.vf += valueLoss.item();
-        stats.ent += entropyLoss.item();
-        stats.kl += approxKl;
-        stats.clipped += noGrad(() => ratio.sub(1).abs().gt(clip).float().mean().item());
-        stats.n++;
-        if (this.targetKl !== null && approxKl > 1.5 * this.targetKl) {
-          continueTraining = false;
-          break;
-        }
-        this.optimizer.zeroGrad();
-        loss.backward();
-        clipGradNorm(this.policy.parameters(), this.maxGradNorm);
-        this.optimizer.step();
+        // A scope per minibatch frees its activations and gradients' temporaries at once.
+        if (!scope(() => this.minibatchStep(batch, clip, stats))) break epochs;
       }
-      if (!continueTraining) break;
     }
     Object.assign(this.lastUpdate, { policyLoss: stats.pg / stats.n, valueLoss: stats.vf / stats.n, entropyLoss: stats.ent / stats.n, approxKl: stats.kl / stats.n, clipFraction: stats.clipped / stats.n });
+  }
+
+  /** One gradient step on a minibatch; false when the target KL says to stop the update. */
+  private minibatchStep(batch: RolloutBatch, clip: number, stats: { pg: number; vf: number; ent: number; kl: number; clipped: number; n: number }): boolean {
+    const { values, logProb, entropy } = this.policy.evaluateActions(batch.obs, batch.actions);
+    let adv = batch.advantages;
+    if (this.normalizeAdvantage && adv.shape[0]! > 1) adv = adv.sub(adv.mean()).div(adv.std().add(1e-8));
+    const logRatio = logProb.sub(batch.oldLogProb);
+    const ratio = logRatio.exp();
+    const policyLoss = minimum(adv.mul(ratio), adv.mul(ratio.clamp(1 - clip, 1 + clip))).mean().neg();
+    const valuesPred = this.clipRangeVf === null ? values : batch.oldValues.add(values.sub(batch.oldValues).clamp(-this.clipRangeVf, this.clipRangeVf));
+    const valueLoss = mseLoss(valuesPred, batch.returns);
+    const entropyLoss = entropy.mean().neg();
+    const loss = policyLoss.add(entropyLoss.mul(this.entCoef)).add(valueLoss.mul(this.vfCoef));
+    const approxKl = noGrad(() => ratio.sub(1).sub(logRatio).mean().item());
+    stats.pg += policyLoss.item();
+    stats.vf += valueLoss.item();
+    stats.ent += entropyLoss.item();
+    stats.kl += approxKl;
+    stats.clipped += noGrad(() => ratio.sub(1).abs().gt(clip).float().mean().item());
+    stats.n++;
+    if (this.targetKl !== null && approxKl > 1.5 * this.targetKl) return false;
+    this.optimizer.zeroGrad();
+    loss.backward();
+    clipGradNorm(this.policy.parameters(), this.maxGradNorm);
+    this.optimizer.step();
+    return true;
   }
 
   protected override config(): Record<string, unknown> {

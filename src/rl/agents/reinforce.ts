@@ -5,6 +5,7 @@
  * A time-limit truncation bootstraps G from V(final obs), since the episode did not really end.
  */
 import { noGrad } from "../../autograd/grad-mode.js";
+import { scope } from "../../core/scope.js";
 import type { StateDict } from "../../nn/module.js";
 import { tensor } from "../../ops/creation.js";
 import { mseLoss } from "../../nn/losses.js";
@@ -80,7 +81,7 @@ export class REINFORCE extends Algorithm {
       }
       this.lastObs = obs;
       if (!onStep(infos)) return;
-      if (this.finished.length >= this.o.nEpisodes) this.train();
+      if (this.finished.length >= this.o.nEpisodes) scope(() => this.train());
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autograd/grad-mode.js";
+import { scope } from "../../core/scope.js";
 import { ValueError } from "../../core/errors.js";
 import { cat } from "../../ops/movement.js";
 import { minimum } from "../../ops/elementwise.js";
@@ -149,7 +150,7 @@ export class SAC extends Algorithm {
     while (this.numTimesteps < end) {
       let scaled: Float32Array;
       if (this.numTimesteps < this.o.learningStarts) scaled = Float32Array.from({ length: n * d }, () => 2 * this.rng.random() - 1);
-      else scaled = noGrad(() => this.actor.sample(obsToTensor(this.observationSpace, this.lastObs!, n)).action.dataSync() as Float32Array);
+      else scaled = scope(() => noGrad(() => this.actor.sample(obsToTensor(this.observationSpace, this.lastObs!, n)).action.dataSync() as Float32Array));
       const envActs = Array.from({ length: n }, (_, i) => this.unscale(scaled.subarray(i * d, (i + 1) * d)));
       const [obs, rewards, terminated, , infos] = this.env.step(envActs);
       for (let i = 0; i < n; i++) {
@@ -170,7 +171,7 @@ export class SAC extends Algorithm {
   train(gradientSteps: number): void {
     const lr = evalSchedule(this.o.learningRate, this.progressRemaining);
     for (const opt of [this.actorOptimizer, this.criticOptimizer, this.entCoefOptimizer]) for (const g of opt?.paramGroups ?? []) g.lr = lr;
-    for (let s = 0; s < gradientSteps; s++) {
+    for (let s = 0; s < gradientSteps; s++) scope(() => {
       const b = this.replayBuffer.sample(this.o.batchSize, this.rng);
       const { action: pi, logProb } = this.actor.sample(b.obs);
       let entCoef: Tensor;
@@ -202,7 +203,7 @@ export class SAC extends Algorithm {
       this.updates++;
       if (this.updates % this.o.targetUpdateInterval === 0) this.polyak();
       Object.assign(this.lastUpdate, { actorLoss: actorLoss.item(), criticLoss: criticLoss.item(), entCoef: entCoef.item() });
-    }
+    });
   }
 
   private polyak(): void {
