@@ -51,36 +51,22 @@ function mountainScene(position: number, goalPosition: number): Scene {
   return { width, height: screenHeight, background: [255, 255, 255], shapes };
 }
 
-export class MountainCarEnv extends Env<BoxValue, number> {
+/** What both cars share: the track, the start distribution, the picture. */
+abstract class MountainCarBase<A> extends Env<BoxValue, A> {
   readonly minPosition = MIN_POSITION;
   readonly maxPosition = MAX_POSITION;
   readonly maxSpeed = MAX_SPEED;
-  readonly goalPosition = 0.5;
+  abstract readonly goalPosition: number;
   readonly goalVelocity: number;
-  readonly force = 0.001;
-  readonly gravity = 0.0025;
-  readonly actionSpace = new Discrete(3);
   readonly observationSpace = new Box([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED]);
+  /** [position, velocity]. */
   state: number[] | undefined;
 
-  constructor({ renderMode, goalVelocity = 0 }: MountainCarOptions = {}) {
+  constructor({ renderMode, goalVelocity = 0 }: MountainCarOptions) {
     super();
     this.goalVelocity = goalVelocity;
     this.metadata = { renderModes: ["rgb_array", "svg"], renderFps: 30 };
     this.renderMode = renderMode;
-  }
-
-  step(action: number): StepResult<BoxValue> {
-    if (this.state === undefined) throw new ResetNeeded("MountainCar-v0: step called before reset");
-    let [position, velocity] = this.state as [number, number];
-    velocity += (action - 1) * this.force + Math.cos(3 * position) * -this.gravity;
-    velocity = clip(velocity, -this.maxSpeed, this.maxSpeed);
-    position += velocity;
-    position = clip(position, this.minPosition, this.maxPosition);
-    if (position === this.minPosition && velocity < 0) velocity = 0;
-    const terminated = position >= this.goalPosition && velocity >= this.goalVelocity;
-    this.state = [position, velocity];
-    return [Float32Array.from(this.state), -1.0, terminated, false, {}];
   }
 
   reset({ seed, options }: ResetOptions = {}): [BoxValue, Info] {
@@ -98,25 +84,40 @@ export class MountainCarEnv extends Env<BoxValue, number> {
   }
 }
 
-export class Continuous_MountainCarEnv extends Env<BoxValue, BoxValue> {
+export class MountainCarEnv extends MountainCarBase<number> {
+  readonly goalPosition = 0.5;
+  readonly force = 0.001;
+  readonly gravity = 0.0025;
+  readonly actionSpace = new Discrete(3);
+
+  constructor(options: MountainCarOptions = {}) {
+    super(options);
+  }
+
+  step(action: number): StepResult<BoxValue> {
+    if (this.state === undefined) throw new ResetNeeded("MountainCar-v0: step called before reset");
+    let [position, velocity] = this.state as [number, number];
+    velocity += (action - 1) * this.force + Math.cos(3 * position) * -this.gravity;
+    velocity = clip(velocity, -this.maxSpeed, this.maxSpeed);
+    position += velocity;
+    position = clip(position, this.minPosition, this.maxPosition);
+    if (position === this.minPosition && velocity < 0) velocity = 0;
+    const terminated = position >= this.goalPosition && velocity >= this.goalVelocity;
+    this.state = [position, velocity];
+    return [Float32Array.from(this.state), -1.0, terminated, false, {}];
+  }
+}
+
+/** The continuous car keeps its state in float32 after a step, as Gymnasium's does. */
+export class Continuous_MountainCarEnv extends MountainCarBase<BoxValue> {
   readonly minAction = -1.0;
   readonly maxAction = 1.0;
-  readonly minPosition = MIN_POSITION;
-  readonly maxPosition = MAX_POSITION;
-  readonly maxSpeed = MAX_SPEED;
   readonly goalPosition = 0.45;
-  readonly goalVelocity: number;
   readonly power = 0.0015;
   readonly actionSpace = new Box(-1, 1, [1]);
-  readonly observationSpace = new Box([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED]);
-  /** [position, velocity], float32 after the first step as in Gymnasium. */
-  state: number[] | undefined;
 
-  constructor({ renderMode, goalVelocity = 0 }: MountainCarOptions = {}) {
-    super();
-    this.goalVelocity = goalVelocity;
-    this.metadata = { renderModes: ["rgb_array", "svg"], renderFps: 30 };
-    this.renderMode = renderMode;
+  constructor(options: MountainCarOptions = {}) {
+    super(options);
   }
 
   step(action: BoxValue): StepResult<BoxValue> {
@@ -137,19 +138,5 @@ export class Continuous_MountainCarEnv extends Env<BoxValue, BoxValue> {
     reward -= a * a * 0.1;
     this.state = [f32(position), f32(velocity)];
     return [Float32Array.from(this.state), reward, terminated, false, {}];
-  }
-
-  reset({ seed, options }: ResetOptions = {}): [BoxValue, Info] {
-    this.seedRandom(seed);
-    const [low, high] = resetBounds(options, -0.6, -0.4);
-    this.state = [low + (high - low) * this.npRandom.random(), 0];
-    return [Float32Array.from(this.state), {}];
-  }
-
-  scene(): Scene {
-    return mountainScene(this.state?.[0] ?? -0.5, this.goalPosition);
-  }
-  override render(): Frame | undefined {
-    return renderScene(this.scene(), this.renderMode);
   }
 }
