@@ -5,7 +5,8 @@
  *
  *   npx tsx bench/rl-learning.ts ppo CartPole-v1 [--seeds 0,1,2,3,4] [--steps N] [--target 475]
  *
- * Writes bench/results/rl-learning-<algorithm>-<env>.json.
+ * Writes bench/results/rl-learning-<algorithm>-<env>.json (-seeds-… added when --seeds is given, so
+ * runs of other seeds in parallel processes do not overwrite each other).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -38,4 +39,5 @@ const med = median(runs.map((r) => r.meanReturn));
 const solved = runs.filter((r) => target !== undefined && r.meanReturn >= target).length;
 console.log(`median evaluation return over ${seeds.length} seeds: ${med.toFixed(2)}${target === undefined ? "" : `; target ${target}: ${med >= target ? "met" : "missed"} (${solved}/${seeds.length} seeds at or above it)`}`);
 mkdirSync(path.join(here, "results"), { recursive: true });
-writeFileSync(path.join(here, "results", `rl-learning-${algorithm.toLowerCase()}-${envId}.json`), `${JSON.stringify({ algorithm, envId, target, episodes, median: med, runs }, null, 1)}\n`);
+const suffix = flag("seeds") === undefined ? "" : `-seeds-${seeds.join("_")}`;
+writeFileSync(path.join(here, "results", `rl-learning-${algorithm.toLowerCase()}-${envId}${suffix}.json`), `${JSON.stringify({ algorithm, envId, target, episodes, median: med, runs }, null, 1)}\n`);
