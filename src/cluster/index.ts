@@ -11,3 +11,4 @@ export { GaussianMixture, type GaussianMixtureOptions, type CovarianceType } fro
 export { elbowSweep, silhouetteSweep, type SweepOptions, type SweepResult } from "./sweeps.js";
 export { linearSumAssignment, clusteringAccuracy } from "./assignment.js";
 export { DEC, type DECOptions, type PretrainOptions, type RefineOptions } from "./dec.js";
+export * as rl from "./rl/index.js";

@@ -1,0 +1,56 @@
+/**
+ * tg.cluster.rl: the clustering environment's mechanics (bisecting splits, the potential-based
+ * reward whose sum is Q(final) − Q(one cluster) − the clusterings' cost, constraints, errors) and
+ * generated tasks; the policy's learning is measured by examples/rl-clustering.ts (README table).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+
+const { cluster, rl } = tg;
+
+describe("ClusteringEnv", () => {
+  test("splits until the policy stops; the return is ARI(final) minus the cost of the clusterings", () => {
+    const task = cluster.rl.generateTask(3, { minK: 3, maxK: 3 });
+    assert.equal(task.k, task.kind === "rings" ? task.k : 3);
+    const env = new cluster.rl.ClusteringEnv({ tasks: [task], reward: "ari", stepCost: 0.01 });
+    const [obs] = env.reset({ seed: 0 });
+    assert.equal(obs.length, 8);
+    assert.ok(env.observationSpace.contains(obs));
+    let ret = 0;
+    for (let s = 0; s < task.k - 1; s++) {
+      const [o, r, terminated] = env.step(cluster.rl.SPLIT);
+      assert.ok(env.observationSpace.contains(o) && !terminated);
+      ret += r;
+    }
+    const [, r, terminated, , info] = env.step(cluster.rl.STOP);
+    assert.ok(terminated && r === 0);
+    assert.equal(info.k, task.k);
+    assert.equal(env.clusteringsEvaluated, task.k - 1);
+    const ari = cluster.metrics.adjustedRandScore(task.labels, env.labels);
+    assert.ok(Math.abs(ret - (ari - 0.01 * (task.k - 1))) < 1e-9);
+    assert.equal(new Set(env.labels).size, task.k);
+  });
+
+  test("the episode ends at maxClusters; silhouette is the default reward; constraints cost", () => {
+    const env = new cluster.rl.ClusteringEnv({ maxClusters: 3, mustLink: [[0, 1]], cannotLink: [[0, 2]], tasks: (s) => cluster.rl.generateTask(s) });
+    env.reset({ seed: 1 });
+    env.step(cluster.rl.SPLIT);
+    const [, , terminated] = env.step(cluster.rl.SPLIT);
+    assert.ok(terminated);
+    assert.throws(() => new cluster.rl.ClusteringEnv({ maxClusters: 1 }), /maxClusters must be an integer ≥ 2/);
+    assert.throws(() => new cluster.rl.ClusteringEnv().step(0), rl.ResetNeeded);
+  });
+
+  test("generated tasks are seeded and varied", () => {
+    assert.deepEqual(cluster.rl.generateTask(5).x, cluster.rl.generateTask(5).x);
+    const kinds = new Set(Array.from({ length: 40 }, (_, s) => cluster.rl.generateTask(s).kind));
+    assert.deepEqual([...kinds].sort(), ["anisotropic", "blobs", "rings"]);
+  });
+
+  test("PPO runs on it (a few hundred steps)", () => {
+    const agent = new rl.PPO(new cluster.rl.ClusteringEnv({ reward: "ari" }), { nSteps: 64, batchSize: 32, nEpochs: 2, gamma: 1, seed: 0 });
+    agent.learn({ totalTimesteps: 128 });
+    assert.ok(agent.monitor.episodes.length > 5);
+  });
+});
