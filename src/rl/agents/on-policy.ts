@@ -95,8 +95,7 @@ export abstract class OnPolicyAlgorithm extends Algorithm {
         for (let i = 0; i < n; i++) {
           const finalObs = infos[i]!.finalObs as BoxValue | number | undefined;
           if (truncated[i] && !terminated[i] && finalObs !== undefined) {
-            const v = noGrad(() => this.policy.predictValues(obsToTensor(this.observationSpace, finalObs, 1)).item());
-            r[i] = r[i]! + this.gamma * v;
+            r[i] = r[i]! + this.gamma * this.policy.value(finalObs);
           }
         }
         this.rolloutBuffer.add(this.lastObs!, actions, r, this.lastEpisodeStarts, values, logProbs);
@@ -108,7 +107,7 @@ export abstract class OnPolicyAlgorithm extends Algorithm {
         }
       }
       if (stopped) return;
-      const lastValues = noGrad(() => this.policy.predictValues(this.obsTensor(this.lastObs!, n)).dataSync());
+      const lastValues = scope(() => noGrad(() => this.policy.predictValues(this.obsTensor(this.lastObs!, n)).dataSync()));
       this.rolloutBuffer.computeReturnsAndAdvantage(lastValues, this.lastEpisodeStarts);
       this.updateLearningRate();
       scope(() => this.train());

@@ -13,6 +13,7 @@ import type { Sequential } from "../../nn/layers/container.js";
 import { Categorical } from "../../distributions/categorical.js";
 import { Normal } from "../../distributions/normal.js";
 import { noGrad } from "../../autograd/grad-mode.js";
+import { scope } from "../../core/scope.js";
 import { Box, Discrete, type BoxValue, type Space } from "../spaces.js";
 import { inputDim, mlp, obsToTensor, orthogonalInit, type Activation } from "./common.js";
 import { envActions } from "./vec-env.js";
@@ -105,14 +106,19 @@ export class ActorCriticPolicy extends Module<[Tensor], Tensor> {
     return this.actionNet.forward(this.piNet.forward(obs));
   }
 
+  /** V of one observation, as a number. */
+  value(obs: ArrayLike<number> | number): number {
+    return scope(() => noGrad(() => this.predictValues(obsToTensor(this.observationSpace, obs, 1)).item()));
+  }
+
   /** The action for one observation: sampled, or the mode when deterministic; Box actions clipped to the space. */
   act(obs: ArrayLike<number> | number, deterministic: boolean): number | BoxValue {
-    return noGrad(() => {
+    return scope(() => noGrad(() => {
       const dist = this.distribution(obsToTensor(this.observationSpace, obs, 1));
       const a = deterministic ? dist.mode : dist.sample();
       if (this.actionSpace instanceof Box) return envActions(this.actionSpace, a.float().dataSync(), 1)[0]!;
       return a.item();
-    });
+    }));
   }
 }
 

@@ -63,10 +63,11 @@ export class REINFORCE extends Algorithm {
     const aDim = actionDim(this.actionSpace);
     if (!this.lastObs) [this.lastObs] = this.env.reset({ seed: this.seed });
     while (this.numTimesteps < end) {
-      const obsT = obsToTensor(this.observationSpace, this.lastObs, n);
-      const actions = noGrad(() => this.policy.distribution(obsT).sample().float().dataSync() as Float32Array);
+      const [actions, inputs] = scope(() => {
+        const obsT = obsToTensor(this.observationSpace, this.lastObs!, n);
+        return [noGrad(() => this.policy.distribution(obsT).sample().float().dataSync() as Float32Array), obsT.dataSync()];
+      });
       const [obs, rewards, terminated, truncated, infos] = this.env.step(envActions(this.actionSpace, actions, n) as never[]);
-      const inputs = obsT.dataSync();
       for (let i = 0; i < n; i++) {
         const tr = this.running[i]!;
         for (let j = 0; j < obsDim; j++) tr.obs.push(inputs[i * obsDim + j]!);
@@ -74,7 +75,7 @@ export class REINFORCE extends Algorithm {
         tr.rewards.push(rewards[i]!);
         if (terminated[i] || truncated[i]) {
           const finalObs = infos[i]!.finalObs as BoxValue | number | undefined;
-          const bootstrap = truncated[i] && !terminated[i] && finalObs !== undefined ? noGrad(() => this.policy.predictValues(obsToTensor(this.observationSpace, finalObs, 1)).item()) : 0;
+          const bootstrap = truncated[i] && !terminated[i] && finalObs !== undefined ? this.policy.value(finalObs) : 0;
           this.finishEpisode(tr, bootstrap);
           this.running[i] = { obs: [], actions: [], rewards: [] };
         }

@@ -217,7 +217,7 @@ export class SAC extends Algorithm {
   }
 
   predict(obs: unknown, { deterministic = false }: { deterministic?: boolean } = {}): BoxValue {
-    const a = noGrad(() => this.actor.sample(obsToTensor(this.observationSpace, obs as ArrayLike<number>, 1), deterministic).action.dataSync());
+    const a = scope(() => noGrad(() => this.actor.sample(obsToTensor(this.observationSpace, obs as ArrayLike<number>, 1), deterministic).action.dataSync()));
     return this.unscale(a);
   }
 
