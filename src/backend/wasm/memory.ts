@@ -3,6 +3,13 @@
  * JS-side allocator (free lists per 64-byte size class, bump allocation at the top) and growth up
  * to the 4 GiB wasm32 limit, past which allocation fails with a clear error.
  *
+ * Free blocks of one size serve only that size while the memory has room. When it has none, a
+ * larger free block is split (best fit), and failing that the free blocks are coalesced with their
+ * neighbours (and the top lowered past a free tail) before the memory grows: without this, a
+ * workload whose tensor sizes keep changing (episodes or sequences of varying length) strands its
+ * freed blocks in size classes it never asks for again, and the memory grows without bound while
+ * little is live.
+ *
  * When the memory is full, the heap first asks its collector (a synchronous GC, see reclaim.ts)
  * to free the garbage, provided it has handed out a budget of bytes since the last collection —
  * as many as were live after it, and at least COLLECT_BUDGET — so that collections stay a small
@@ -51,7 +58,9 @@ export class WasmHeap {
       this.liveAfterCollection = this.live;
       ptr = this.take(size);
     }
-    if (ptr === null) ptr = this.grow(size, bytes);
+    ptr ??= this.fit(size);
+    if (ptr === null && this.coalesce()) ptr = this.take(size) ?? this.fit(size);
+    ptr ??= this.grow(size, bytes);
     this.live += size;
     this.sinceCollection += size;
     return ptr;
@@ -65,6 +74,46 @@ export class WasmHeap {
     const ptr = this.top;
     this.top += size;
     return ptr;
+  }
+
+  /** The smallest free block larger than size, split: the rest stays free. */
+  private fit(size: number): number | null {
+    let best = 0;
+    for (const [s, list] of this.free) if (s > size && list.length && (best === 0 || s < best)) best = s;
+    if (best === 0) return null;
+    const ptr = this.free.get(best)!.pop()!;
+    this.pushFree(ptr + size, best - size);
+    return ptr;
+  }
+
+  /** Merges adjacent free blocks and lowers the top past a free tail; false when nothing merged or moved. */
+  private coalesce(): boolean {
+    const blocks: [number, number][] = [];
+    for (const [s, list] of this.free) for (const ptr of list) blocks.push([ptr, s]);
+    if (blocks.length === 0) return false;
+    blocks.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [ptr, s] of blocks) {
+      const last = merged[merged.length - 1];
+      if (last && last[0] + last[1] === ptr) last[1] += s;
+      else merged.push([ptr, s]);
+    }
+    const tail = merged[merged.length - 1]!;
+    const lowered = tail[0] + tail[1] === this.top;
+    if (lowered) {
+      this.top = tail[0];
+      merged.pop();
+    }
+    if (merged.length === blocks.length && !lowered) return false;
+    this.free.clear();
+    for (const [ptr, s] of merged) this.pushFree(ptr, s);
+    return true;
+  }
+
+  private pushFree(ptr: number, size: number): void {
+    let list = this.free.get(size);
+    if (!list) this.free.set(size, (list = []));
+    list.push(ptr);
   }
 
   /** Grows the memory (geometrically, so a growing model pays for few grows) and takes the block from the top. */
@@ -87,8 +136,6 @@ export class WasmHeap {
   release(ptr: number, bytes: number): void {
     const size = WasmHeap.sizeClass(bytes);
     this.live -= size;
-    let list = this.free.get(size);
-    if (!list) this.free.set(size, (list = []));
-    list.push(ptr);
+    this.pushFree(ptr, size);
   }
 }
