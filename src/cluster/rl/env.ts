@@ -2,8 +2,9 @@
  * Clustering as a Gymnasium environment (the seed's A.8: a clustering policy chooses the structure,
  * a reward function scores it). An episode clusters one dataset top-down: it starts with every point
  * in one cluster; each step the policy either splits the cluster with the largest within-cluster
- * sum of squares in two (a 2-means run: one clustering evaluated) or stops. The final clustering is
- * a bisecting k-means whose k the policy chose.
+ * sum of squares in two (a 2-means run: one clustering evaluated) or stops. On stopping (or at
+ * maxClusters) the bisection is refined by Lloyd's k-means from its centroids (one more clustering),
+ * as bisecting k-means usually is: the final clustering is a k-means whose k the policy chose.
  *
  * Observation (8 numbers, scale-free): k / maxClusters; the silhouette of the current clustering;
  * SSE_k / SSE_1; SSE_k / SSE_(k−1); the last split's SSE drop relative to the cluster it split (about
@@ -81,17 +82,35 @@ export class ClusteringEnv extends Env<BoxValue, number> {
 
   step(action: number): StepResult<BoxValue> {
     if (!this.task) throw new ResetNeeded("ClusteringEnv: step called before reset");
-    if (action === STOP) return [this.observation(), 0, true, false, this.info()];
     const before = this.history[this.history.length - 1]!;
+    if (action === STOP) return [this.observation(), this.refine(before.quality), true, false, this.info()];
     const parentSSE = this.split();
     const silhouette = silhouetteScore(this.rows, this.labels);
     const total = this.sse.reduce((a, b) => a + b, 0);
     const q = this.quality(silhouette);
     this.lastDrop = parentSSE > 0 ? (before.sse - total) / parentSSE : 0;
     this.history.push({ sse: total, quality: q, silhouette });
-    const reward = q - before.quality - this.o.stepCost;
+    let reward = q - before.quality - this.o.stepCost;
     const done = this.k >= this.o.maxClusters;
+    if (done) reward += this.refine(q);
     return [this.observation(), reward, done, false, this.info()];
+  }
+
+  /** Lloyd's k-means from the current centroids; the change in Q minus one clustering's cost. */
+  private refine(before: number): number {
+    if (this.k < 2) return 0;
+    const d = this.task!.d;
+    const centres = Array.from({ length: this.k }, () => new Array<number>(d).fill(0));
+    const sizes = new Array<number>(this.k).fill(0);
+    this.labels.forEach((l, i) => {
+      sizes[l]!++;
+      for (let j = 0; j < d; j++) centres[l]![j]! += this.rows[i]![j]!;
+    });
+    centres.forEach((c, l) => c.forEach((_, j) => (c[j]! /= Math.max(sizes[l]!, 1))));
+    const km = new KMeans({ nClusters: this.k, init: tensor(centres), nInit: 1 }).fit(tensor(this.rows));
+    this.labels = Int32Array.from(km.labels.dataSync());
+    this.clusteringsEvaluated++;
+    return this.quality() - before - this.o.stepCost;
   }
 
   /** Splits the cluster with the largest SSE by 2-means (its k-means++ seeded from the env's stream); returns that SSE. */
