@@ -34,7 +34,7 @@ export class PPO extends OnPolicyAlgorithm {
   readonly clipRange: Schedule;
   readonly clipRangeVf: number | null;
   readonly targetKl: number | null;
-  /** Statistics of the last update (SB3's logger keys). */
+  /** Statistics of the last update's last epoch (SB3's logger keys). */
   readonly lastUpdate = { policyLoss: NaN, valueLoss: NaN, entropyLoss: NaN, approxKl: NaN, clipFraction: NaN };
 
   constructor(env: EnvLike, o: PPOOptions = {}) {
@@ -52,16 +52,19 @@ export class PPO extends OnPolicyAlgorithm {
     const clip = evalSchedule(this.clipRange, this.progressRemaining);
     const stats = { pg: 0, vf: 0, ent: 0, kl: 0, clipped: 0, n: 0 };
     epochs: for (let epoch = 0; epoch < this.nEpochs; epoch++) {
+      // The logged statistics come from the last epoch (or every epoch when a target KL needs them).
+      const log = epoch === this.nEpochs - 1;
       for (const batch of this.rolloutBuffer.batches(this.batchSize, this.rng)) {
         // A scope per minibatch frees its activations and gradients' temporaries at once.
-        if (!scope(() => this.minibatchStep(batch, clip, stats))) break epochs;
+        if (!scope(() => this.minibatchStep(batch, clip, log ? stats : null))) break epochs;
       }
     }
-    Object.assign(this.lastUpdate, { policyLoss: stats.pg / stats.n, valueLoss: stats.vf / stats.n, entropyLoss: stats.ent / stats.n, approxKl: stats.kl / stats.n, clipFraction: stats.clipped / stats.n });
+    const n = Math.max(stats.n, 1);
+    Object.assign(this.lastUpdate, { policyLoss: stats.pg / n, valueLoss: stats.vf / n, entropyLoss: stats.ent / n, approxKl: stats.kl / n, clipFraction: stats.clipped / n });
   }
 
   /** One gradient step on a minibatch; false when the target KL says to stop the update. */
-  private minibatchStep(batch: RolloutBatch, clip: number, stats: { pg: number; vf: number; ent: number; kl: number; clipped: number; n: number }): boolean {
+  private minibatchStep(batch: RolloutBatch, clip: number, stats: { pg: number; vf: number; ent: number; kl: number; clipped: number; n: number } | null): boolean {
     const { values, logProb, entropy } = this.policy.evaluateActions(batch.obs, batch.actions);
     let adv = batch.advantages;
     if (this.normalizeAdvantage && adv.shape[0]! > 1) adv = adv.sub(adv.mean()).div(adv.std().add(1e-8));
@@ -72,13 +75,15 @@ export class PPO extends OnPolicyAlgorithm {
     const valueLoss = mseLoss(valuesPred, batch.returns);
     const entropyLoss = entropy.mean().neg();
     const loss = policyLoss.add(entropyLoss.mul(this.entCoef)).add(valueLoss.mul(this.vfCoef));
-    const approxKl = noGrad(() => ratio.sub(1).sub(logRatio).mean().item());
-    stats.pg += policyLoss.item();
-    stats.vf += valueLoss.item();
-    stats.ent += entropyLoss.item();
-    stats.kl += approxKl;
-    stats.clipped += noGrad(() => ratio.sub(1).abs().gt(clip).float().mean().item());
-    stats.n++;
+    const approxKl = stats || this.targetKl !== null ? noGrad(() => ratio.sub(1).sub(logRatio).mean().item()) : 0;
+    if (stats) {
+      stats.pg += policyLoss.item();
+      stats.vf += valueLoss.item();
+      stats.ent += entropyLoss.item();
+      stats.kl += approxKl;
+      stats.clipped += noGrad(() => ratio.sub(1).abs().gt(clip).float().mean().item());
+      stats.n++;
+    }
     if (this.targetKl !== null && approxKl > 1.5 * this.targetKl) return false;
     this.optimizer.zeroGrad();
     loss.backward();
