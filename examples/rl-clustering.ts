@@ -6,13 +6,13 @@
  * digits) with no labels, beside k-means with the true k (an oracle), k-means with k chosen by a
  * silhouette sweep over 2…10, and k-means with a random k.
  *
- *   npx tsx examples/rl-clustering.ts [--steps 12000] [--test 50] [--seed 0]
+ *   npx tsx examples/rl-clustering.ts [--steps 16000] [--test 50] [--seed 0]
  */
 import { parseArgs } from "node:util";
 import * as tg from "tensorgrad";
 
 const { cluster, rl } = tg;
-const { values: args } = parseArgs({ options: { steps: { type: "string", default: "12000" }, test: { type: "string", default: "50" }, seed: { type: "string", default: "0" } } });
+const { values: args } = parseArgs({ options: { steps: { type: "string", default: "16000" }, test: { type: "string", default: "50" }, seed: { type: "string", default: "0" } } });
 const seed = Number(args.seed);
 
 // Training: generated tasks from the environment's own stream; held-out tasks use seeds it never draws.
