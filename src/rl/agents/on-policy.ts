@@ -8,7 +8,6 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import { scope } from "../../core/scope.js";
 import type { StateDict } from "../../nn/module.js";
 import type { Optimizer } from "../../optim/optimizer.js";
-import { Categorical } from "../../distributions/categorical.js";
 import type { BoxValue } from "../spaces.js";
 import type { Info } from "../env.js";
 import type { BatchedObs } from "../vector.js";
@@ -86,8 +85,7 @@ export abstract class OnPolicyAlgorithm extends Algorithm {
         const { actions, values, logProbs } = scope(() => noGrad(() => {
           const dist = this.policy.distribution(obsT);
           const a = dist.sample();
-          const lp = dist instanceof Categorical ? dist.logProb(a) : dist.logProb(a);
-          return { actions: a.float().dataSync() as Float32Array, values: this.policy.predictValues(obsT).dataSync() as Float32Array, logProbs: lp.dataSync() as Float32Array };
+          return { actions: a.float().dataSync() as Float32Array, values: this.policy.predictValues(obsT).dataSync() as Float32Array, logProbs: dist.logProb(a).dataSync() as Float32Array };
         }));
         const [obs, rewards, terminated, truncated, infos] = this.env.step(envActions(this.actionSpace, actions, n) as never[]);
         const r = Float32Array.from(rewards);
