@@ -7,18 +7,7 @@
 import type { Tensor } from "../../core/tensor.js";
 import type { Generator as Rng } from "../../core/rng.js";
 import { tensor } from "../../ops/creation.js";
-
-/** Fisher–Yates on the JS side with the agent's generator. */
-export function permutation(n: number, rng: Rng): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.randomInt(i + 1);
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
+import { randomPermutation } from "../../data/dataset.js";
 
 /** Rows `idx` of a flat array of rows of width `width`. */
 function gatherRows(src: Float32Array, idx: ArrayLike<number>, width: number): Float32Array {
@@ -101,9 +90,9 @@ export class RolloutBuffer {
   /** Shuffled minibatches of batchSize rows (the last one smaller when it does not divide). */
   *batches(batchSize: number, rng: Rng): Generator<RolloutBatch> {
     const n = this.nSteps * this.nEnvs;
-    const perm = permutation(n, rng);
+    const perm = randomPermutation(n, rng);
     for (let start = 0; start < n; start += batchSize) {
-      const idx = perm.subarray(start, Math.min(start + batchSize, n));
+      const idx = perm.slice(start, Math.min(start + batchSize, n));
       const m = idx.length;
       const pick = (a: Float32Array) => tensor(gatherRows(a, idx, 1), { shape: [m] });
       yield {
