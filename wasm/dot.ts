@@ -7,7 +7,7 @@ import { madd } from "./gemm";
 
 /** Σ lanes of v. */
 @inline
-function hsum(v: v128): f32 {
+export function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 

@@ -15,3 +15,4 @@ export { argReduce, gather, scatterAdd, scatterReduce } from "./indexing";
 export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
 export { uniform } from "./random";
+export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";

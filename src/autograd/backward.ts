@@ -125,7 +125,7 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
       if (rule === null) continue;
       const needsGrad = node.inputs.map((t) => t.requiresGrad);
       const ctx: RuleContext<PrimitiveName> = { inputs: node.inputs, output: outs[0]!, outputs: outs, attrs: node.attrs, needsGrad };
-      const inputGrads = MULTI_OUTPUT.has(node.prim) ? (rule as MultiVjpRule<PrimitiveName>)(gs, ctx) : (rule as Exclude<VjpRule<PrimitiveName>, null>)(gs[0]!, ctx);
+      const inputGrads = MULTI_OUTPUT.has(node.prim) ? (rule as Exclude<MultiVjpRule<PrimitiveName>, null>)(gs, ctx) : (rule as Exclude<VjpRule<PrimitiveName>, null>)(gs[0]!, ctx);
       node.inputs.forEach((input, i) => {
         const gi = inputGrads[i];
         if (!gi || !needsGrad[i]) return;

@@ -206,4 +206,10 @@ export interface Backend {
    * (NaN first) within its H·W plane]; the gradient is a scatter-add at those indices.
    */
   maxPool2x2?(x: View): [Storage, Storage];
+  /**
+   * Optional fused routine: one Lloyd iteration of k-means over contiguous float32 x [n, d], centres
+   * [k, d] and weights [n] (null: unit weights) → [labels (int32 [n]), each row's squared distance
+   * ‖x − c‖² to its nearest centre, computed directly [n], the weighted row sums per centre [k, d], the weight per centre [k]].
+   */
+  kmeansStep?(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage];
 }

@@ -61,11 +61,17 @@ export function getBackend(): Backend {
   return backendByName(current);
 }
 
+/** The current backend when it is a wasm backend (e.g. "wasm-simd128"), else the "wasm" one. */
+function wasmBackend(): WasmBackend {
+  const b = getBackend();
+  return b instanceof WasmBackend ? b : (backendByName("wasm") as WasmBackend);
+}
+
 /** Threads the wasm backend may use for large kernels (default: every core in Node; 1 in browsers). */
 export function setNumThreads(n: number): void {
-  (backendByName("wasm") as WasmBackend).setNumThreads(n);
+  wasmBackend().setNumThreads(n);
 }
 
 export function getNumThreads(): number {
-  return (backendByName("wasm") as WasmBackend).numThreads;
+  return wasmBackend().numThreads;
 }

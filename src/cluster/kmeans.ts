@@ -12,6 +12,8 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { tensor, zeros } from "../ops/creation.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
 import { squaredDistances } from "./distances.js";
+import { kmeansStep } from "../ops/fused.js";
+import { scope } from "../core/scope.js";
 import { generatorOf, kmeansPlusPlus } from "./kmeans-plus-plus.js";
 
 export interface KMeansOptions {
@@ -72,7 +74,8 @@ export class KMeans {
   }
 
   fit(x: ArrayLike2D, opts: SampleWeightOption = {}): this {
-    return noGrad(() => {
+    // The centred copy and every run's temporaries are freed on return (scope).
+    const best = noGrad(() => scope(() => {
       const X = asMatrix(x, "KMeans.fit");
       const [n, d] = X.shape as [number, number];
       if (n < this.nClusters) throw new ValueError(`KMeans: n_samples=${n} should be ≥ nClusters=${this.nClusters}`);
@@ -81,7 +84,7 @@ export class KMeans {
       // Centred data: the GEMM distance trick loses less to cancellation near the data's mean.
       const mean = X.mean(0, true);
       const Xc = X.sub(mean);
-      const variance = Xc.square().mean(0).mean().item();
+      const variance = sumOverRows(Xc, (rows) => rows.square().sum().item()) / Xc.numel();
       const tol = this.tol * variance;
       const given = typeof this.init === "string" ? null : asMatrix(this.init, "KMeans init");
       if (given && (given.shape[0] !== this.nClusters || given.shape[1] !== d)) {
@@ -95,13 +98,14 @@ export class KMeans {
         const run = this.lloyd(Xc, w, start, tol);
         if (!best || run.inertia < best.inertia) best = run;
       }
-      this.clusterCenters = best!.centers.add(mean);
-      this.labels = best!.labels;
-      this.inertia = best!.inertia;
-      this.nIter = best!.nIter;
-      this.nFeaturesIn = d;
-      return this;
-    });
+      return { ...best!, centers: best!.centers.add(mean), d };
+    }));
+    this.clusterCenters = best.centers;
+    this.labels = best.labels;
+    this.inertia = best.inertia;
+    this.nIter = best.nIter;
+    this.nFeaturesIn = best.d;
+    return this;
   }
 
   fitPredict(x: ArrayLike2D, opts: SampleWeightOption = {}): Tensor {
@@ -160,36 +164,38 @@ export class KMeans {
   }
 
   private lloyd(X: Tensor, w: Float64Array, start: Tensor, tol: number): Run {
-    const [n, d] = X.shape as [number, number];
     const k = this.nClusters;
-    const wt = tensor(Float32Array.from(w)).toBackend(X.backend);
-    const unweighted = w.every((v) => v === 1);
-    const weighted = unweighted ? X : X.mul(wt.reshape([n, 1]));
-    const xx = X.square().sum(1, true);
+    const wt = w.every((v) => v === 1) ? null : tensor(Float32Array.from(w)).toBackend(X.backend);
     let centers = start;
-    let labels: Tensor = zeros([n], { dtype: "int32" });
+    let labels: Tensor = zeros([X.shape[0]!], { dtype: "int32" });
+    let dist: Tensor | null = null;
     let previous: Int32Array | null = null;
     let strict = false;
     let iter = 0;
     for (; iter < this.maxIter; iter++) {
-      const dist = squaredDistances(X, centers, xx);
-      labels = dist.argmin(1);
-      const sums = zeros([k, d]).toBackend(X.backend).scatterAdd(0, labels.reshape([n, 1]).expand([n, d]), weighted);
-      const mass = Float64Array.from(zeros([k]).toBackend(X.backend).scatterAdd(0, labels, wt).dataSync());
-      const updated = this.relocateEmpty(X, w, dist, labels, sums, mass).div(tensor(Float32Array.from(mass, (m) => m || 1)).reshape([k, 1]));
-      const shift = updated.sub(centers).square().sum().item();
-      centers = updated;
+      // One pass over X per iteration (fused on the wasm backend), its temporaries freed at once.
+      const step = scope(() => {
+        const [labels, dist, sums, massT] = kmeansStep(X, centers, wt);
+        const mass = Float64Array.from(massT.dataSync());
+        const updated = this.relocateEmpty(X, w, dist, labels, sums, mass).div(tensor(Float32Array.from(mass, (m) => m || 1)).reshape([k, 1]));
+        return { labels, dist, updated, shift: updated.sub(centers).square().sum().item() };
+      });
+      [labels, dist, centers] = [step.labels, step.dist, step.updated];
       const now = labels.dataSync() as Int32Array;
       if (previous && now.every((v, i) => v === previous![i])) {
+        // The labels repeat, so the new centres are the previous ones and dist is still theirs.
         strict = true;
         break;
       }
-      if (shift <= tol) break;
+      if (step.shift <= tol) break;
       previous = Int32Array.from(now);
     }
-    // Labels that match the final centres (unless they are the ones that produced them).
-    if (!strict) labels = squaredDistances(X, centers, xx).argmin(1);
-    return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter: Math.min(iter + 1, this.maxIter) };
+    // Labels (and distances) that match the final centres (unless they are the ones that produced them).
+    if (!strict) [labels, dist] = scope(() => kmeansStep(X, centers, wt).slice(0, 2) as [Tensor, Tensor]);
+    const d2 = dist!.dataSync();
+    let inertia = 0;
+    for (let i = 0; i < d2.length; i++) inertia += d2[i]! * w[i]!;
+    return { centers, labels, inertia, nIter: Math.min(iter + 1, this.maxIter) };
   }
 
   /**
@@ -200,7 +206,7 @@ export class KMeans {
     const empty = [...mass.keys()].filter((c) => mass[c] === 0);
     if (empty.length === 0) return sums;
     const lab = labels.dataSync();
-    const own = dist.gather(1, labels.reshape([-1, 1])).reshape([-1]).dataSync();
+    const own = dist.dataSync();
     const far = Array.from(own.keys()).sort((a, b) => own[b]! - own[a]! || a - b).slice(0, empty.length);
     const rows = sums.tolist() as number[][];
     const x = X.indexSelect(0, tensor(Int32Array.from(far), { dtype: "int32" })).tolist() as number[][];
@@ -215,10 +221,21 @@ export class KMeans {
   }
 }
 
+/** Σ over blocks of rows of f(block): whole-data arithmetic without an [n, d] temporary. */
+function sumOverRows(X: Tensor, f: (rows: Tensor, start: number) => number, block = 8192): number {
+  let total = 0;
+  for (let start = 0; start < X.shape[0]!; start += block) {
+    total += scope(() => f(X.narrow(0, start, Math.min(block, X.shape[0]! - start)), start));
+  }
+  return total;
+}
+
 /** Σ w_i ‖x_i − c_label(i)‖², computed directly (not from the GEMM distances) for precision. */
 function inertiaOf(X: Tensor, centers: Tensor, labels: Tensor, w: Float64Array): number {
-  const per = X.sub(centers.indexSelect(0, labels)).square().sum(1).dataSync();
-  let total = 0;
-  for (let i = 0; i < per.length; i++) total += per[i]! * w[i]!;
-  return total;
+  return sumOverRows(X, (rows, start) => {
+    const per = rows.sub(centers.indexSelect(0, labels.narrow(0, start, rows.shape[0]!))).square().sum(1).dataSync();
+    let total = 0;
+    for (let i = 0; i < per.length; i++) total += per[i]! * w[start + i]!;
+    return total;
+  });
 }

@@ -17,7 +17,6 @@ import { IterableDataset, TensorDataset } from "../data/dataset.js";
 import { encodeSafetensors } from "../io/safetensors.js";
 import { writeFileAtomic, writeFolderAtomic } from "../io/atomic.js";
 import { zipSync } from "fflate";
-import { requireNode } from "../core/node.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
 import { KerasTensor, Layer, type Shape } from "./layer.js";

@@ -5,7 +5,9 @@
  */
 import { ShapeError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
+import { zeros } from "./creation.js";
 import { apply, applyMulti } from "./dispatch.js";
+import { clamp } from "./elementwise.js";
 import { chunk } from "./movement.js";
 
 /**
@@ -65,4 +67,30 @@ export function maxPool2x2(x: Tensor): Tensor | null {
 export function normalizeRows(x: Tensor, size: number, eps: number): Tensor | null {
   if (!x.backend.layerNorm || x.dtype !== "float32" || size === 0 || x.numel() === 0) return null;
   return apply("layerNorm", [x.reshape(-1, size).contiguous()], { eps }).reshape(x.shape);
+}
+
+/**
+ * One Lloyd iteration of k-means over x [n, d] with centres [k, d] and optional sample weights [n]:
+ * [labels (int32 [n]: each row's nearest centre, the first of equals), dist ([n]: the squared
+ * distance ‖x − c‖² to it, computed directly rather than from the GEMM identity), sums ([k, d]: the weighted rows of each centre), mass ([k]: their weights)]. Backends
+ * with a fused routine read x once (distances, argmin and sums together); elsewhere it is composed
+ * of ‖x‖² + ‖c‖² − 2x·cᵀ (one GEMM), argmin and scatter-adds. Not differentiable.
+ */
+export function kmeansStep(x: Tensor, centres: Tensor, weights: Tensor | null = null): [Tensor, Tensor, Tensor, Tensor] {
+  const [n, d] = x.shape as [number, number];
+  const k = centres.shape[0]!;
+  if (x.ndim !== 2 || centres.ndim !== 2 || centres.shape[1] !== d || (weights && (weights.ndim !== 1 || weights.shape[0] !== n))) {
+    throw new ShapeError(`kmeansStep: expected x [n, d], centres [k, d] and weights [n]; got ${fmtShape(x.shape)}, ${fmtShape(centres.shape)}${weights ? ` and ${fmtShape(weights.shape)}` : ""}`);
+  }
+  const inputs = weights ? [x, centres, weights] : [x, centres];
+  if (x.backend.kmeansStep && inputs.every((t) => t.dtype === "float32")) {
+    return applyMulti("kmeansStep", inputs.map((t) => t.contiguous()), {}) as [Tensor, Tensor, Tensor, Tensor];
+  }
+  const dist = clamp(x.square().sum(1, true).add(centres.square().sum(1).reshape([1, k])).sub(x.matmul(centres.t()).mul(2)), 0);
+  const labels = dist.argmin(1);
+  const nearest = x.sub(centres.indexSelect(0, labels)).square().sum(1);
+  const onBackend = (shape: number[]) => zeros(shape, { dtype: x.dtype }).toBackend(x.backend);
+  const sums = onBackend([k, d]).scatterAdd(0, labels.reshape([n, 1]).expand([n, d]), weights ? x.mul(weights.reshape([n, 1])) : x);
+  const mass = onBackend([k]).scatterAdd(0, labels, weights ?? onBackend([n]).add(1));
+  return [labels, nearest, sums, mass];
 }

@@ -50,6 +50,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   gruCell: None;
   /** Multi-output, fused (backends offering Backend.maxPool2x2): [values, indices] of 2×2 stride-2 max pooling of [N, C, H, W]. */
   maxPool2x2: None;
+  /** Multi-output, fused (backends offering Backend.kmeansStep), not differentiable: [labels, dist, sums, mass] from [x, centres] or [x, centres, weights]. */
+  kmeansStep: None;
   im2col: { geometry: WindowGeometry; padValue: number };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
   // Views: no kernel, same storage.
@@ -62,8 +64,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
 export type PrimitiveName = keyof PrimitiveAttrs;
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split" | "lstmCell" | "gruCell" | "maxPool2x2";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "lstmCell", "gruCell", "maxPool2x2"]);
+export type MultiOutputPrimitive = "split" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "lstmCell", "gruCell", "maxPool2x2", "kmeansStep"]);
 
 type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => K extends MultiOutputPrimitive ? Tensor[] : Tensor;
 
@@ -141,6 +143,12 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     const [N, C, H, W] = x!.shape as [number, number, number, number];
     const [values, indices] = x!.backend.maxPool2x2!(x!);
     return [fromStorage(values, [N, C, H >> 1, W >> 1]), fromStorage(indices, [N, C, (H >> 1) * (W >> 1)])];
+  },
+  kmeansStep: ([x, centres, weights]) => {
+    const [n, d] = x!.shape as [number, number];
+    const k = centres!.shape[0]!;
+    const [labels, dist, sums, mass] = x!.backend.kmeansStep!(x!, centres!, weights ?? null);
+    return [fromStorage(labels, [n]), fromStorage(dist, [n]), fromStorage(sums, [k, d]), fromStorage(mass, [k])];
   },
   im2col: ([x], { geometry, padValue }) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];

@@ -7,7 +7,8 @@ import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "lstmCell" | "gruCell" | "maxPool2x2"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
+  kmeansStep: null,
   // Each window's gradient goes to its first maximum: a scatter-add into the input's H·W planes
   // (composed of ordinary ops, so it also serves createGraph).
   maxPool2x2: ([g], { inputs: [x], outputs: [, indices] }) => {

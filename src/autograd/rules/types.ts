@@ -19,7 +19,7 @@ export interface RuleContext<K extends PrimitiveName> {
 export type VjpRule<K extends PrimitiveName> = ((g: Tensor, ctx: RuleContext<K>) => (Tensor | null)[]) | null;
 
 /** For multi-output primitives: the gradient of each output (null where none flowed). */
-export type MultiVjpRule<K extends PrimitiveName> = (gs: (Tensor | null)[], ctx: RuleContext<K>) => (Tensor | null)[];
+export type MultiVjpRule<K extends PrimitiveName> = ((gs: (Tensor | null)[], ctx: RuleContext<K>) => (Tensor | null)[]) | null;
 
 /** A family's rules: exactly its primitives, each with a rule. */
 export type RuleTable<Names extends PrimitiveName> = {

@@ -53,6 +53,9 @@ interface Kernels {
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
   maxPool2x2(x: Ptr, planes: number, H: number, W: number, out: Ptr, idx: Ptr): void;
+  KMEANS_PARTS: WebAssembly.Global;
+  kmeansStep(x: Ptr, n: number, d: number, c: Ptr, cc: Ptr, k: number, w: Ptr, labels: Ptr, dist: Ptr, sums: Ptr, mass: Ptr, p0: number, p1: number): void;
+  kmeansReduce(parts: Ptr, len: number, out: Ptr): void;
   im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
   col2im(cols: Ptr, ...geometry: number[]): void;
 }
@@ -478,6 +481,39 @@ export class WasmBackend extends JsBackend {
     const [out, idx] = [this.allocate("float32", L), this.allocate("int32", L)];
     this.k.maxPool2x2(this.addr(x), N * C, H, W, out.ptr, idx.ptr);
     return [out, idx];
+  }
+
+  kmeansStep(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage] {
+    const [n, d] = x.shape as [number, number];
+    const k = centres.shape[0]!;
+    const P = this.k.KMEANS_PARTS.value as number;
+    const split = this.threads > 1 && n * d * k >= PARALLEL_GEMM_MACS;
+    // Allocate everything (outputs, then the parts' sums, the weights and the centres' norms as
+    // scratch) before taking addresses (see matmul).
+    const pool = split ? this.workers() : null;
+    const [labels, dist, sums, mass] = [this.allocate("int32", n), this.allocate("float32", n), this.allocate("float32", k * d), this.allocate("float32", k)];
+    const scratchBytes = 4 * (P * k * d + P * k + k);
+    const sumParts = this.heap.alloc(scratchBytes);
+    const [massParts, cc] = [sumParts + 4 * P * k * d, sumParts + 4 * P * (k * d + k)];
+    const c = this.addr(centres);
+    const C = new Float32Array(this.heap.memory.buffer, c, k * d);
+    const norms = new Float32Array(this.heap.memory.buffer, cc, k);
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let q = j * d; q < (j + 1) * d; q++) s += C[q]! * C[q]!;
+      norms[j] = s;
+    }
+    const args = [this.addr(x), n, d, c, cc, k, weights ? this.addr(weights) : 0, labels.ptr, dist.ptr, sumParts, massParts];
+    const share = (t: number, T: number) => [...args, Math.floor((t * P) / T), Math.floor(((t + 1) * P) / T)];
+    if (!pool) this.k.kmeansStep(...(share(0, 1) as Parameters<Kernels["kmeansStep"]>));
+    else {
+      const T = Math.min(this.threads, P);
+      pool.run("kmeansStep", Array.from({ length: T }, (_, t) => share(t, T)), this.k.kmeansStep as (...a: number[]) => void);
+    }
+    this.k.kmeansReduce(sumParts, k * d, sums.ptr);
+    this.k.kmeansReduce(massParts, k, mass.ptr);
+    this.heap.release(sumParts, scratchBytes);
+    return [labels, dist, sums, mass];
   }
 
   /** Uninitialised heap storage for the reference loops that fill every element (concat). */

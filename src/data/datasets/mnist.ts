@@ -50,7 +50,10 @@ export abstract class ImageClassification extends Dataset<[Tensor, number]> {
 
   /** Every image as one float tensor [N, 1, H, W] in [0, 1] (for fit-on-tensors workflows). */
   images(): Tensor {
-    return tensor(Float32Array.from(this.pixels, (v) => v / 255), { shape: [this.length, 1, this.height, this.width] });
+    // A plain loop: Float32Array.from with a map function goes through the iterator protocol, ~100× slower.
+    const scaled = new Float32Array(this.pixels.length);
+    for (let i = 0; i < scaled.length; i++) scaled[i] = this.pixels[i]! / 255;
+    return tensor(scaled, { shape: [this.length, 1, this.height, this.width] });
   }
 
   /** Every label as an int32 tensor [N]. */
