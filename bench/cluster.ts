@@ -56,6 +56,31 @@ if (existsSync(python)) {
 } else {
   console.log("(scikit-learn not available: run tools/peers.sh or set PEERS_PYTHON; skipping it)");
 }
+// MiniBatchKMeans from the same centres: batches of 1024 for PASSES passes (a fixed number of steps).
+{
+  const PASSES = 2;
+  const work = (threads: number) => `MiniBatchKMeans ${n}×${d}, k=${K}, batch 1024, ${Math.floor((PASSES * n) / 1024)} steps, ${threads} thread${threads > 1 ? "s" : ""}`;
+  for (const threads of [1, 2]) {
+    tg.setNumThreads(threads);
+    const ms = await timeMs(() => {
+      new tg.cluster.MiniBatchKMeans({ nClusters: K, init, maxIter: PASSES, batchSize: 1024, maxNoImprovement: null, computeLabels: false, randomState: 0 }).fit(x);
+    }, { warmup: 1, reps: 3 });
+    rows.push({ workload: work(threads), impl: `tensorgrad ${tg.getBackend().name}`, value: ms, unit: "ms", higherIsBetter: false });
+  }
+  if (existsSync(python)) {
+    const dir = mkdtempSync(path.join(tmpdir(), "tg-bench-minibatch-"));
+    try {
+      const file = path.join(dir, "x.f32");
+      writeFileSync(file, x.dataSync() as Float32Array);
+      for (const threads of [1, 2]) {
+        const r = JSON.parse(execFileSync(python, [path.join(here, "peers", "sklearn_bench.py"), "minibatch", file, String(n), String(d), String(K), String(PASSES), String(threads)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })) as { ms: number; version: string };
+        rows.push({ workload: work(threads), impl: `scikit-learn ${r.version}`, value: r.ms, unit: "ms", higherIsBetter: false });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
 // Ward agglomeration of 5,000 10-D points in 8 blobs (seeded), into 8 clusters.
 {
   const [N, D, C] = [5000, 10, 8];

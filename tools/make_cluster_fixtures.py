@@ -10,7 +10,7 @@ test/cluster/sklearn-parity.test.ts runs the same cases through tg.cluster.
 import json, os
 import numpy as np
 import sklearn
-from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.mixture import GaussianMixture
 from scipy.cluster import hierarchy
 from sklearn import metrics as M
@@ -49,6 +49,27 @@ KMEANS = {
     "max_iter_2": kmeans_case(X2, X2[10:16], "lloyd", max_iter=2),
     # A centre no sample is nearest to: scikit-learn moves it to the farthest sample.
     "empty_cluster": kmeans_case(X3, [[0, 0], [10, 10], [100, 100]], "lloyd"),
+}
+
+
+
+def minibatch_case(X, init, batches, weights=None, reassignment_ratio=0.0):
+    """partial_fit on fixed batches from given centres: deterministic while no centre is reassigned."""
+    m = MiniBatchKMeans(n_clusters=len(init), init=np.asarray(init, dtype=np.float32), n_init=1, reassignment_ratio=reassignment_ratio, random_state=0)
+    steps = []
+    for b in batches:
+        m.partial_fit(X[b], sample_weight=None if weights is None else weights[b])
+        steps.append({"centers": m.cluster_centers_.tolist(), "counts": m._counts.tolist(), "labels": m.labels_.tolist(), "inertia": float(m.inertia_)})
+    return {"X": X.tolist(), "init": np.asarray(init).tolist(), "batches": [b.tolist() for b in batches], "reassignmentRatio": reassignment_ratio,
+            "sampleWeight": None if weights is None else weights.tolist(), "steps": steps}
+
+
+mb_rng = np.random.RandomState(1)  # its own stream, so the fixtures below keep their data
+batches = [mb_rng.randint(0, len(X2), size) for size in (40, 40, 60, 25, 40, 80)]
+MINIBATCH = {
+    "blobs6": minibatch_case(X2, X2[:6], batches),
+    "blobs6_weighted": minibatch_case(X2, X2[:6], batches, w2),
+    "blobs4_default_ratio": minibatch_case(X1, X1[[0, 1, 2, 3]], [mb_rng.randint(0, len(X1), 50) for _ in range(5)], reassignment_ratio=0.01),
 }
 
 pred = KMeans(n_clusters=5, n_init=1, random_state=0, init=X2[20:25]).fit_predict(X2)
@@ -118,7 +139,7 @@ for cov in ["full", "tied", "diag", "spherical"]:
         "bic": float(m.bic(X6)), "aic": float(m.aic(X6)),
     }
 
-out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
+out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "miniBatch": MINIBATCH, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "cluster.json")
 with open(path, "w") as f:
     json.dump(out, f)

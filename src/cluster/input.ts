@@ -31,3 +31,11 @@ export function asLabels(labels: Labels, op: string, what = "labels"): Int32Arra
   }
   return out;
 }
+
+/** Sample weights as float64 (all 1 when none are given): finite, non-negative, one per sample. */
+export function sampleWeights(sampleWeight: ArrayLike<number> | null | undefined, n: number, op: string): Float64Array {
+  const w = Float64Array.from(sampleWeight ?? new Float64Array(n).fill(1));
+  if (w.length !== n) throw new ValueError(`${op}: ${w.length} sample weights for ${n} samples`);
+  if (w.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new ValueError(`${op}: sample weights must be finite and non-negative`);
+  return w;
+}

@@ -22,7 +22,7 @@ export function generatorOf(state: number | Generator | null | undefined): Gener
 }
 
 /** The index of the first cumulative sum ≥ v (numpy's searchsorted, side left). */
-function searchSorted(cumsum: Float64Array, v: number): number {
+export function searchSorted(cumsum: Float64Array, v: number): number {
   let lo = 0;
   let hi = cumsum.length;
   while (lo < hi) {

@@ -10,7 +10,7 @@ import type { Generator } from "../core/rng.js";
 import { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { tensor, zeros } from "../ops/creation.js";
-import { asMatrix, type ArrayLike2D } from "./input.js";
+import { asMatrix, sampleWeights, type ArrayLike2D } from "./input.js";
 import { squaredDistances } from "./distances.js";
 import { kmeansStep } from "../ops/fused.js";
 import { scope } from "../core/scope.js";
@@ -79,13 +79,12 @@ export class KMeans {
       const X = asMatrix(x, "KMeans.fit");
       const [n, d] = X.shape as [number, number];
       if (n < this.nClusters) throw new ValueError(`KMeans: n_samples=${n} should be ≥ nClusters=${this.nClusters}`);
-      const w = this.weights(opts.sampleWeight, n);
+      const w = sampleWeights(opts.sampleWeight, n, "KMeans");
       const g = generatorOf(this.randomState);
       // Centred data: the GEMM distance trick loses less to cancellation near the data's mean.
       const mean = X.mean(0, true);
       const Xc = X.sub(mean);
-      const variance = sumOverRows(Xc, (rows) => rows.square().sum().item()) / Xc.numel();
-      const tol = this.tol * variance;
+      const tol = this.tol * meanFeatureVariance(Xc);
       const given = typeof this.init === "string" ? null : asMatrix(this.init, "KMeans init");
       if (given && (given.shape[0] !== this.nClusters || given.shape[1] !== d)) {
         throw new ValueError(`KMeans: init has shape [${given.shape.join(", ")}], expected [${this.nClusters}, ${d}]`);
@@ -131,7 +130,7 @@ export class KMeans {
     return noGrad(() => {
       const X = this.checked(x, "score");
       const labels = squaredDistances(X, this.clusterCenters).argmin(1);
-      return -inertiaOf(X, this.clusterCenters, labels, this.weights(opts.sampleWeight, X.shape[0]!));
+      return -inertiaOf(X, this.clusterCenters, labels, sampleWeights(opts.sampleWeight, X.shape[0]!, "KMeans"));
     });
   }
 
@@ -140,13 +139,6 @@ export class KMeans {
     const X = asMatrix(x, `KMeans.${op}`);
     if (X.shape[1] !== this.nFeaturesIn) throw new ValueError(`KMeans.${op}: X has ${X.shape[1]} features, the model was fitted with ${this.nFeaturesIn}`);
     return X;
-  }
-
-  private weights(sampleWeight: ArrayLike<number> | null | undefined, n: number): Float64Array {
-    const w = Float64Array.from(sampleWeight ?? new Float64Array(n).fill(1));
-    if (w.length !== n) throw new ValueError(`KMeans: ${w.length} sample weights for ${n} samples`);
-    if (w.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new ValueError("KMeans: sample weights must be finite and non-negative");
-    return w;
   }
 
   /** k distinct samples, drawn with probability ∝ weight (scikit-learn's "random"). */
@@ -219,6 +211,12 @@ export class KMeans {
     });
     return tensor(rows).toBackend(X.backend);
   }
+}
+
+/** The mean of the features' variances (scikit-learn's scale for tol), without an [n, d] temporary. */
+export function meanFeatureVariance(X: Tensor): number {
+  const mean = X.mean(0, true);
+  return sumOverRows(X, (rows) => rows.sub(mean).square().sum().item()) / X.numel();
 }
 
 /** Σ over blocks of rows of f(block): whole-data arithmetic without an [n, d] temporary. */

@@ -26,8 +26,17 @@ interface KMeansCase {
   transform: number[][];
   score: number;
 }
+interface MiniBatchCase {
+  X: number[][];
+  init: number[][];
+  batches: number[][];
+  reassignmentRatio: number;
+  sampleWeight: number[] | null;
+  steps: { centers: number[][]; counts: number[]; labels: number[]; inertia: number }[];
+}
 interface Fixture {
   kmeans: Record<string, KMeansCase>;
+  miniBatch: Record<string, MiniBatchCase>;
   labelMetrics: Record<string, { true: number[]; pred: number[]; ari: number; nmi: number; nmiGeometric: number; ami: number; mi: number; hcv: number[]; contingency: number[][] }>;
   geometricMetrics: Record<string, { X: number[][]; labels: number[]; silhouette: number; silhouetteSamples: number[]; calinskiHarabasz: number; daviesBouldin: number }>;
 }
@@ -48,6 +57,26 @@ eachBackend((backend) => {
           assert.deepEqual(flat(km.predict(c.X.slice(0, 7))), c.predict);
           assertClose(km.transform(c.X.slice(0, 3)), c.transform.flat(), { atol: 1e-3, rtol: 1e-4 });
           near(km.score(c.X), c.score, 1e-4, "score");
+        }));
+    }
+  });
+});
+
+eachBackend((backend) => {
+  describe(`MiniBatchKMeans.partialFit matches scikit-learn step by step (${backend})`, () => {
+    for (const [name, c] of Object.entries(fixture.miniBatch)) {
+      test(name, () =>
+        onBackend(backend, () => {
+          const m = new cluster.MiniBatchKMeans({ nClusters: c.init.length, init: c.init, nInit: 1, reassignmentRatio: c.reassignmentRatio, randomState: 0 });
+          c.batches.forEach((ids, s) => {
+            const expected = c.steps[s]!;
+            m.partialFit(ids.map((i) => c.X[i]!), { sampleWeight: c.sampleWeight && ids.map((i) => c.sampleWeight![i]!) });
+            assertClose(m.clusterCenters, expected.centers.flat(), { atol: 1e-4, rtol: 1e-4 });
+            Array.from(m.counts).forEach((v, j) => near(v, expected.counts[j]!, 1e-5, `step ${s} count ${j}`));
+            assert.deepEqual(flat(m.labels), expected.labels, `step ${s} labels`);
+            near(m.inertia, expected.inertia, 1e-4, `step ${s} inertia`);
+          });
+          assert.equal(m.nSteps, c.batches.length);
         }));
     }
   });
