@@ -111,7 +111,7 @@ fullPassTest("train gcn-cora / gat-cora on the Planetoid files: per-seed and mea
   assert.match(wrong.stderr, /ind\.cora\.x is missing/);
 });
 
-fullPassTest("cluster kmeans | agglomerative | dbscan | gmm FILE.csv: a summary, and labels with --out", () => {
+fullPassTest("cluster kmeans | minibatch | agglomerative | dbscan | gmm | spectral FILE.csv: a summary, and labels with --out", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-cluster-"));
   try {
     const csv = path.join(dir, "points.csv");
@@ -121,12 +121,13 @@ fullPassTest("cluster kmeans | agglomerative | dbscan | gmm FILE.csv: a summary,
     assert.equal(km.status, 0, km.stderr);
     assert.match(km.stdout, /6 rows × 2 numeric columns: a, b[\s\S]*2 clusters, sizes 3 3; inertia[\s\S]*silhouette 0\.97/);
     assert.equal(readFileSync(out, "utf8").trim().split("\n").length, 6);
-    for (const [method, want] of [["agglomerative", /single linkage/], ["dbscan", /6 core samples, 0 noise/], ["gmm", /converged in \d+ iterations/]] as const) {
+    const methods = [["minibatch", /sizes 3 3; inertia .* after \d+ batches/], ["agglomerative", /single linkage/], ["dbscan", /6 core samples, 0 noise/], ["gmm", /converged in \d+ iterations/], ["spectral", /sizes 3 3; nearest-neighbour graph \(3 neighbours\)/]] as const;
+    for (const [method, want] of methods) {
       const r = cli("cluster", method, csv, "-k", "2", "--linkage", "single", "--eps", "0.5", "--min-samples", "2");
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, want);
     }
-    const bad = cli("cluster", "spectral", csv);
+    const bad = cli("cluster", "optics", csv);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /cluster: name a method/);
   } finally {

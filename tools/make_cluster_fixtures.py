@@ -10,7 +10,8 @@ test/cluster/sklearn-parity.test.ts runs the same cases through tg.cluster.
 import json, os
 import numpy as np
 import sklearn
-from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans, SpectralClustering
+from sklearn.manifold import spectral_embedding
 from sklearn.mixture import GaussianMixture
 from scipy.cluster import hierarchy
 from sklearn import metrics as M
@@ -139,7 +140,37 @@ for cov in ["full", "tied", "diag", "spherical"]:
         "bic": float(m.bic(X6)), "aic": float(m.aic(X6)),
     }
 
-out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "miniBatch": MINIBATCH, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
+# Spectral clustering: cluster_qr labels are deterministic (and invariant to the eigenvectors' basis);
+# k-means labels are compared up to a permutation. Two embeddings (connected graphs, distinct
+# eigenvalues) are compared to 1e-4 after scikit-learn's sign flip.
+sp_rng = np.random.RandomState(2)
+def sp_blobs(n, k, d, spread):
+    c = sp_rng.uniform(-6, 6, (k, d))
+    y = np.arange(n) % k
+    return (c[y] + sp_rng.normal(0, spread, (n, d))).astype(np.float32)
+def rings(n):
+    t = sp_rng.uniform(0, 2 * np.pi, n)
+    r = np.where(np.arange(n) % 2 == 0, 1.0, 3.0) + sp_rng.normal(0, 0.1, n)
+    return np.stack([r * np.cos(t), r * np.sin(t)], 1).astype(np.float32)
+spectral = {}
+for name, X, k, kw in [
+    ("rbf_blobs_small", sp_blobs(120, 3, 2, 0.5), 3, dict(affinity="rbf", gamma=0.5)),  # the dense eigensolver
+    ("rbf_blobs_large", sp_blobs(300, 4, 3, 1.0), 4, dict(affinity="rbf", gamma=0.2)),  # subspace iteration
+    ("knn_rings", rings(400), 2, dict(affinity="nearest_neighbors", n_neighbors=8)),    # two components: labels up to a permutation
+]:
+    case = {"X": X.tolist(), "nClusters": k, **{("nNeighbors" if a == "n_neighbors" else a): v for a, v in kw.items()}}
+    for assign in ["cluster_qr", "kmeans"]:
+        m = SpectralClustering(n_clusters=k, assign_labels=assign, random_state=0, **kw).fit(X)
+        case[assign] = m.labels_.tolist()
+    if kw["affinity"] == "rbf":
+        A = SpectralClustering(n_clusters=k, **kw).fit(X).affinity_matrix_
+        case["embedding"] = spectral_embedding(A, n_components=k, drop_first=False, random_state=0).tolist()
+    spectral[name] = case
+sym = sp_rng.normal(size=(7, 7)); sym = sym + sym.T
+w_, v_ = np.linalg.eigh(sym)
+spectral_eigen = {"A": sym.tolist(), "values": w_.tolist(), "vectors": v_.tolist()}
+
+out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "miniBatch": MINIBATCH, "spectral": spectral, "eigen": spectral_eigen, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "cluster.json")
 with open(path, "w") as f:
     json.dump(out, f)

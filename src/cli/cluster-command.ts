@@ -10,10 +10,12 @@ import { AgglomerativeClustering } from "../cluster/agglomerative.js";
 import { DBSCAN } from "../cluster/dbscan.js";
 import { GaussianMixture } from "../cluster/gaussian-mixture.js";
 import { KMeans } from "../cluster/kmeans.js";
+import { MiniBatchKMeans } from "../cluster/mini-batch-kmeans.js";
+import { SpectralClustering } from "../cluster/spectral.js";
 import { silhouetteScore } from "../cluster/metrics.js";
 import type { LinkageMethod } from "../cluster/hierarchy.js";
 
-export const CLUSTER_METHODS = ["kmeans", "agglomerative", "dbscan", "gmm"] as const;
+export const CLUSTER_METHODS = ["kmeans", "minibatch", "agglomerative", "dbscan", "gmm", "spectral"] as const;
 export type ClusterMethod = (typeof CLUSTER_METHODS)[number];
 
 export interface ClusterArgs {
@@ -40,6 +42,20 @@ export function runCluster(method: ClusterMethod, file: string, a: ClusterArgs):
       const km = new KMeans({ nClusters: a.k, randomState: a.seed }).fit(x);
       labels = km.labels.dataSync();
       detail = `inertia ${km.inertia.toPrecision(6)} after ${km.nIter} iterations`;
+      break;
+    }
+    case "minibatch": {
+      const m = new MiniBatchKMeans({ nClusters: a.k, randomState: a.seed }).fit(x);
+      labels = m.labels.dataSync();
+      detail = `inertia ${m.inertia.toPrecision(6)} after ${m.nSteps} batches`;
+      break;
+    }
+    case "spectral": {
+      // scikit-learn's 10 neighbours, fewer on small files (a graph joining everything has no cut).
+      const neighbours = Math.min(10, Math.max(2, Math.floor(n / 2)));
+      const m = new SpectralClustering({ nClusters: a.k, affinity: "nearest_neighbors", nNeighbors: neighbours, randomState: a.seed }).fit(x);
+      labels = m.labels.dataSync();
+      detail = `nearest-neighbour graph (${neighbours} neighbours)`;
       break;
     }
     case "agglomerative": {

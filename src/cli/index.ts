@@ -38,7 +38,7 @@ const USAGE = `usage: tensorgrad <command> [options]
                         or 784 numbers); for text models each sample is a string. Softmax models print the class,
                         sigmoid models {probability, label}
   cluster <method> <FILE.csv>  ${CLUSTER_METHODS.join(" | ")} on the file's numeric columns (a header row first):
-                        -k 8 (kmeans, agglomerative, gmm) [--linkage ward] [--eps 0.5 --min-samples 5 (dbscan)] [--seed 0]
+                        -k 8 (all but dbscan) [--linkage ward] [--eps 0.5 --min-samples 5 (dbscan)] [--seed 0]
                         [--out labels.txt (one label per row; −1 is noise)]
   rl train <algorithm> <env-id>  ppo | a2c | reinforce | dqn | sac | qlearning | sarsa on a registered environment
                         (CartPole-v1, Pendulum-v1, FrozenLake-v1, …) with tuned settings [--steps N (the settings')]

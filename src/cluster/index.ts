@@ -8,6 +8,8 @@ export type { ArrayLike2D, Labels } from "./input.js";
 export { AgglomerativeClustering, type AgglomerativeOptions } from "./agglomerative.js";
 export { linkage, fcluster, dendrogram, pdist, type LinkageMethod, type LinkageMatrix, type Dendrogram, type FclusterCriterion } from "./hierarchy.js";
 export { DBSCAN, type DBSCANOptions } from "./dbscan.js";
+export { SpectralClustering, spectralEmbedding, clusterQr, type SpectralClusteringOptions } from "./spectral.js";
+export { symmetricEigen, type SymmetricEigen } from "./eigen.js";
 export { GaussianMixture, type GaussianMixtureOptions, type CovarianceType } from "./gaussian-mixture.js";
 export { elbowSweep, silhouetteSweep, type SweepOptions, type SweepResult } from "./sweeps.js";
 export { linearSumAssignment, clusteringAccuracy } from "./assignment.js";

@@ -34,8 +34,20 @@ interface MiniBatchCase {
   sampleWeight: number[] | null;
   steps: { centers: number[][]; counts: number[]; labels: number[]; inertia: number }[];
 }
+interface SpectralCase {
+  X: number[][];
+  nClusters: number;
+  affinity: "rbf" | "nearest_neighbors";
+  gamma?: number;
+  nNeighbors?: number;
+  cluster_qr: number[];
+  kmeans: number[];
+  embedding?: number[][];
+}
 interface Fixture {
   kmeans: Record<string, KMeansCase>;
+  spectral: Record<string, SpectralCase>;
+  eigen: { A: number[][]; values: number[]; vectors: number[][] };
   miniBatch: Record<string, MiniBatchCase>;
   labelMetrics: Record<string, { true: number[]; pred: number[]; ari: number; nmi: number; nmiGeometric: number; ami: number; mi: number; hcv: number[]; contingency: number[][] }>;
   geometricMetrics: Record<string, { X: number[][]; labels: number[]; silhouette: number; silhouetteSamples: number[]; calinskiHarabasz: number; daviesBouldin: number }>;
@@ -78,6 +90,36 @@ eachBackend((backend) => {
           });
           assert.equal(m.nSteps, c.batches.length);
         }));
+    }
+  });
+});
+
+describe("SpectralClustering matches scikit-learn", () => {
+  for (const [name, c] of Object.entries(fixture.spectral)) {
+    test(name, () => {
+      const opts = { nClusters: c.nClusters, affinity: c.affinity, gamma: c.gamma, nNeighbors: c.nNeighbors, randomState: 0 };
+      const qr = new cluster.SpectralClustering({ ...opts, assignLabels: "cluster_qr" }).fit(c.X);
+      // A graph of several components has a repeated eigenvalue 0: its embedding's basis, and so the
+      // order in which cluster-QR numbers the clusters, is arbitrary; the clusters are not.
+      if (c.affinity === "rbf") assert.deepEqual(flat(qr.labels), c.cluster_qr, "cluster_qr labels");
+      else assert.equal(M.adjustedRandScore(c.cluster_qr, qr.labels), 1, "cluster_qr labels up to a permutation");
+      const km = new cluster.SpectralClustering(opts).fitPredict(c.X);
+      assert.equal(M.adjustedRandScore(c.kmeans, km), 1, "k-means labels up to a permutation");
+      if (c.embedding) {
+        const n = c.X.length;
+        const A = qr.affinityMatrix.dataSync();
+        const ours = cluster.spectralEmbedding(A, n, c.nClusters);
+        c.embedding.flat().forEach((v, i) => assert.ok(Math.abs(ours[i]! - v) <= 1e-4 * (1 + Math.abs(v)), `embedding[${Math.floor(i / c.nClusters)}, ${i % c.nClusters}]: ${ours[i]} vs ${v}`));
+      }
+    });
+  }
+  test("symmetricEigen matches numpy's eigh (values; vectors up to sign)", () => {
+    const n = fixture.eigen.A.length;
+    const { values, vectors } = cluster.symmetricEigen(fixture.eigen.A.flat(), n);
+    values.forEach((v, i) => near(v, fixture.eigen.values[i]!, 1e-10, `value ${i}`));
+    for (let c = 0; c < n; c++) {
+      const sign = Math.sign(vectors[c]!) * Math.sign(fixture.eigen.vectors[0]![c]!);
+      for (let r = 0; r < n; r++) near(sign * vectors[r * n + c]!, fixture.eigen.vectors[r]![c]!, 1e-9, `vector ${c}[${r}]`);
     }
   });
 });
