@@ -12,7 +12,7 @@ export {
 } from "./core/errors.js";
 
 export {
-  tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint,
+  tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, randperm,
   zerosLike, onesLike, fullLike, randLike, randnLike, randintLike,
   type CreateOptions, type RandomOptions, type NestedArray,
 } from "./ops/creation.js";

@@ -166,11 +166,27 @@ for name, X, k, kw in [
         A = SpectralClustering(n_clusters=k, **kw).fit(X).affinity_matrix_
         case["embedding"] = spectral_embedding(A, n_components=k, drop_first=False, random_state=0).tolist()
     spectral[name] = case
+# Agglomerative clustering under other metrics (SciPy's linkage, scikit-learn's children and labels),
+# and from a precomputed distance matrix.
+Xm = sp_blobs(45, 3, 4, 1.5) + 8  # away from the origin, so that cosine distances differ
+from scipy.spatial.distance import pdist as sp_pdist, squareform as sp_squareform
+metric_cases = []
+for metric, scipy_metric in [("manhattan", "cityblock"), ("cosine", "cosine"), ("chebyshev", "chebyshev")]:
+    for method in ["complete", "average", "single"]:
+        agg = AgglomerativeClustering(n_clusters=3, linkage=method, metric=metric).fit(Xm)
+        metric_cases.append({"metric": metric, "linkage": method, "Z": hierarchy.linkage(Xm, method, metric=scipy_metric).tolist(),
+                             "children": agg.children_.tolist(), "labels": agg.labels_.tolist()})
+Dm = sp_squareform(sp_pdist(Xm, "cityblock"))
+for method in ["average", "single"]:
+    agg = AgglomerativeClustering(n_clusters=3, linkage=method, metric="precomputed").fit(Dm)
+    metric_cases.append({"metric": "precomputed", "linkage": method, "children": agg.children_.tolist(), "labels": agg.labels_.tolist()})
+hier_metrics = {"X": Xm.tolist(), "D": Dm.tolist(), "cases": metric_cases}
+
 sym = sp_rng.normal(size=(7, 7)); sym = sym + sym.T
 w_, v_ = np.linalg.eigh(sym)
 spectral_eigen = {"A": sym.tolist(), "values": w_.tolist(), "vectors": v_.tolist()}
 
-out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "miniBatch": MINIBATCH, "spectral": spectral, "eigen": spectral_eigen, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
+out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "miniBatch": MINIBATCH, "spectral": spectral, "hierarchyMetrics": hier_metrics, "eigen": spectral_eigen, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "cluster.json")
 with open(path, "w") as f:
     json.dump(out, f)

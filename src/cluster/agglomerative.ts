@@ -6,7 +6,7 @@
 import { ValueError } from "../core/errors.js";
 import { checkChoice, checkOptions } from "../core/options.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
-import { linkage, singleLinkageTree, type LinkageMethod } from "./hierarchy.js";
+import { linkage, singleLinkageTree, type DistanceMetric, type LinkageMethod } from "./hierarchy.js";
 
 export interface AgglomerativeOptions {
   /** Clusters to find (default 2), or null with distanceThreshold. */
@@ -14,8 +14,11 @@ export interface AgglomerativeOptions {
   linkage?: LinkageMethod;
   /** Merges at distances ≥ this are not made (nClusters must then be null). */
   distanceThreshold?: number | null;
-  /** Only "euclidean" (ward needs it; the other linkages would take others). */
-  metric?: "euclidean";
+  /**
+   * "euclidean" (the default; ward needs it), "l1"/"manhattan"/"cityblock", "cosine", "chebyshev"
+   * and the other pdist metrics, or "precomputed" (fit then takes an n × n distance matrix).
+   */
+  metric?: DistanceMetric | "precomputed";
 }
 
 /** Python's heapq on a plain array (push and pushpop), so the heap's order is scikit-learn's. */
@@ -84,6 +87,7 @@ export class AgglomerativeClustering {
   readonly nClusters: number | null;
   readonly linkage: LinkageMethod;
   readonly distanceThreshold: number | null;
+  readonly metric: DistanceMetric | "precomputed";
   labels!: Int32Array;
   /** Merge i joins children[i] (leaves < n, merges n + j) at distances[i]. */
   children!: [number, number][];
@@ -92,10 +96,14 @@ export class AgglomerativeClustering {
   nLeaves!: number;
 
   constructor(options: AgglomerativeOptions = {}) {
-    checkOptions("AgglomerativeClustering", options, { nClusters: "any", linkage: "string", distanceThreshold: "any", metric: ["euclidean"] });
+    checkOptions("AgglomerativeClustering", options, { nClusters: "any", linkage: "string", distanceThreshold: "any", metric: "string" });
     this.distanceThreshold = options.distanceThreshold ?? null;
     this.nClusters = options.nClusters === undefined ? (this.distanceThreshold === null ? 2 : null) : options.nClusters;
     this.linkage = checkChoice<LinkageMethod>("AgglomerativeClustering", "linkage", options.linkage ?? "ward", ["ward", "complete", "average", "single"]);
+    this.metric = options.metric ?? "euclidean";
+    if (this.linkage === "ward" && !["euclidean", "l2"].includes(this.metric)) {
+      throw new ValueError(`AgglomerativeClustering: ward linkage needs metric "euclidean", got "${this.metric}"`);
+    }
     if ((this.nClusters === null) === (this.distanceThreshold === null)) {
       throw new ValueError("AgglomerativeClustering: exactly one of nClusters and distanceThreshold has to be set, and the other null");
     }
@@ -104,7 +112,10 @@ export class AgglomerativeClustering {
   fit(x: ArrayLike2D): this {
     const X = asMatrix(x, "AgglomerativeClustering.fit", 2);
     const n = X.shape[0]!;
-    const Z = this.linkage === "single" ? singleLinkageTree(X) : linkage(X, this.linkage);
+    // scikit-learn builds single linkage with its own spanning tree (its child order) for the
+    // metrics of its DistanceMetric, and leaves the others (cosine, sqeuclidean, a matrix) to SciPy.
+    const own = this.linkage === "single" && ["euclidean", "l2", "cityblock", "l1", "manhattan", "chebyshev"].includes(this.metric);
+    const Z = own ? singleLinkageTree(X, this.metric as DistanceMetric) : linkage(X, this.linkage, this.metric);
     this.children = Z.map((z) => [z[0], z[1]]);
     this.distances = Float64Array.from(Z, (z) => z[2]);
     this.nLeaves = n;

@@ -3,7 +3,8 @@
  * (n − 1) × 4 matrix Z — each row merges clusters Z[i, 0] and Z[i, 1] (leaves 0…n−1, merged clusters
  * n + i) at distance Z[i, 2] into Z[i, 3] samples — by the nearest-neighbour chain for ward, complete
  * and average linkage and by a minimum spanning tree for single linkage, in float64 over Euclidean
- * distances; `fcluster` cuts it, `dendrogram` lays it out.
+ * distances (or pdist's other metrics, or a given distance matrix); `fcluster` cuts it, `dendrogram`
+ * lays it out.
  */
 import { ValueError } from "../core/errors.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
@@ -13,21 +14,63 @@ export type LinkageMethod = "ward" | "complete" | "average" | "single";
 /** Z as rows [a, b, distance, size]. */
 export type LinkageMatrix = [number, number, number, number][];
 
-/** Condensed pairwise Euclidean distances (row-major upper triangle, SciPy's pdist order). */
-export function pdist(x: ArrayLike2D): { n: number; d: Float64Array } {
+/** SciPy's pdist metrics (scikit-learn's names "l2", "l1" and "manhattan" are accepted too). */
+export type DistanceMetric = "euclidean" | "sqeuclidean" | "cityblock" | "chebyshev" | "cosine" | "l2" | "l1" | "manhattan";
+const METRICS = ["euclidean", "sqeuclidean", "cityblock", "chebyshev", "cosine", "l2", "l1", "manhattan"];
+
+/** One pair's distance, from the two rows' coordinates (f features each). */
+function pairDistance(metric: DistanceMetric, v: Float64Array, i: number, j: number, f: number): number {
+  let s = 0;
+  switch (metric) {
+    case "cityblock": case "l1": case "manhattan":
+      for (let k = 0; k < f; k++) s += Math.abs(v[i * f + k]! - v[j * f + k]!);
+      return s;
+    case "chebyshev":
+      for (let k = 0; k < f; k++) s = Math.max(s, Math.abs(v[i * f + k]! - v[j * f + k]!));
+      return s;
+    case "cosine": {
+      let [uu, vv] = [0, 0];
+      for (let k = 0; k < f; k++) [s, uu, vv] = [s + v[i * f + k]! * v[j * f + k]!, uu + v[i * f + k]! ** 2, vv + v[j * f + k]! ** 2];
+      return Math.max(0, 1 - s / Math.sqrt(uu * vv));
+    }
+    default:
+      for (let k = 0; k < f; k++) s += (v[i * f + k]! - v[j * f + k]!) ** 2;
+      return metric === "sqeuclidean" ? s : Math.sqrt(s);
+  }
+}
+
+/** Condensed pairwise distances (row-major upper triangle, SciPy's pdist order), Euclidean by default. */
+export function pdist(x: ArrayLike2D, metric: DistanceMetric = "euclidean"): { n: number; d: Float64Array } {
+  if (!METRICS.includes(metric)) throw new ValueError(`pdist: metric must be one of ${METRICS.join(", ")}; got ${String(metric)}`);
   const X = asMatrix(x, "pdist");
   const [n, f] = X.shape as [number, number];
   const v = Float64Array.from(X.dataSync());
+  if (metric === "cosine") {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let k = 0; k < f; k++) s += v[i * f + k]! ** 2;
+      if (s === 0) throw new ValueError(`pdist: the cosine distance is undefined for the zero vector (row ${i})`);
+    }
+  }
+  const out = new Float64Array((n * (n - 1)) / 2);
+  let at = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[at++] = pairDistance(metric, v, i, j, f);
+  return { n, d: out };
+}
+
+/** The condensed form of a square, symmetric distance matrix with a zero diagonal (SciPy's squareform). */
+export function squareform(x: ArrayLike2D): { n: number; d: Float64Array } {
+  const X = asMatrix(x, "squareform");
+  const n = X.shape[0]!;
+  if (X.shape[1] !== n) throw new ValueError(`squareform: a distance matrix must be square, got [${X.shape.join(", ")}]`);
+  const v = X.dataSync();
   const out = new Float64Array((n * (n - 1)) / 2);
   let at = 0;
   for (let i = 0; i < n; i++) {
+    if (v[i * n + i] !== 0) throw new ValueError(`squareform: the diagonal of a distance matrix must be 0 (entry [${i}, ${i}] = ${v[i * n + i]})`);
     for (let j = i + 1; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < f; k++) {
-        const t = v[i * f + k]! - v[j * f + k]!;
-        s += t * t;
-      }
-      out[at++] = Math.sqrt(s);
+      if (v[i * n + j] !== v[j * n + i] || !(v[i * n + j]! >= 0)) throw new ValueError(`squareform: a distance matrix must be symmetric and non-negative (entry [${i}, ${j}] = ${v[i * n + j]}, [${j}, ${i}] = ${v[j * n + i]})`);
+      out[at++] = v[i * n + j]!;
     }
   }
   return { n, d: out };
@@ -139,16 +182,17 @@ function relabel(Z: LinkageMatrix, n: number, keepOrder = false): LinkageMatrix 
 }
 
 /** The linkage matrix of the samples x (Euclidean), as scipy.cluster.hierarchy.linkage(x, method). */
-export function linkage(x: ArrayLike2D, method: LinkageMethod = "single"): LinkageMatrix {
+export function linkage(x: ArrayLike2D, method: LinkageMethod = "single", metric: DistanceMetric | "precomputed" = "euclidean"): LinkageMatrix {
   if (!["ward", "complete", "average", "single"].includes(method)) throw new ValueError(`linkage: method must be "ward", "complete", "average" or "single", got ${String(method)}`);
-  const { n, d } = pdist(x);
+  if (method === "ward" && !["euclidean", "l2"].includes(metric)) throw new ValueError(`linkage: ward linkage needs the euclidean metric, got ${metric}`);
+  const { n, d } = metric === "precomputed" ? squareform(x) : pdist(x, metric);
   if (n < 2) throw new ValueError(`linkage: needs at least 2 samples, got ${n}`);
   return relabel(method === "single" ? mstSingle(n, d) : nnChain(n, d, method), n);
 }
 
 /** scikit-learn's single-linkage tree: SciPy's merges, each pair in the order the spanning tree met it. */
-export function singleLinkageTree(x: ArrayLike2D): LinkageMatrix {
-  const { n, d } = pdist(x);
+export function singleLinkageTree(x: ArrayLike2D, metric: DistanceMetric = "euclidean"): LinkageMatrix {
+  const { n, d } = pdist(x, metric);
   return relabel(mstSingle(n, d), n, true);
 }
 

@@ -6,7 +6,7 @@ export { squaredDistances } from "./distances.js";
 export * as metrics from "./metrics.js";
 export type { ArrayLike2D, Labels } from "./input.js";
 export { AgglomerativeClustering, type AgglomerativeOptions } from "./agglomerative.js";
-export { linkage, fcluster, dendrogram, pdist, type LinkageMethod, type LinkageMatrix, type Dendrogram, type FclusterCriterion } from "./hierarchy.js";
+export { linkage, fcluster, dendrogram, pdist, squareform, type DistanceMetric, type LinkageMethod, type LinkageMatrix, type Dendrogram, type FclusterCriterion } from "./hierarchy.js";
 export { DBSCAN, type DBSCANOptions } from "./dbscan.js";
 export { SpectralClustering, spectralEmbedding, clusterQr, type SpectralClusteringOptions } from "./spectral.js";
 export { symmetricEigen, type SymmetricEigen } from "./eigen.js";

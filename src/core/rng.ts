@@ -88,6 +88,16 @@ export class Generator {
     return Math.floor((randomBits(this.seedValue, this.take(1)) / 4294967296) * n);
   }
 
+  /** A uniformly random permutation of 0 … n − 1 (Fisher–Yates, n − 1 draws). */
+  permutation(n: number): Int32Array {
+    const p = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.randomInt(i + 1);
+      [p[i], p[j]] = [p[j]!, p[i]!];
+    }
+    return p;
+  }
+
   getState(): { seed: number; offset: number } {
     return { seed: this.initialSeed, offset: this.offset };
   }

@@ -97,12 +97,7 @@ export class ConcatDataset<T> extends Dataset<T> {
 
 /** A seeded random permutation of 0…n−1 (Fisher–Yates). */
 export function randomPermutation(n: number, generator: Generator = defaultGenerator): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = generator.randomInt(i + 1);
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
+  return Array.from(generator.permutation(n));
 }
 
 /**

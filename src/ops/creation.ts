@@ -204,6 +204,12 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   return u.mul(high - low).floor().add(low).to(opts.dtype ?? "int32");
 }
 
+/** A random permutation of 0 … n − 1 (int32 unless a dtype is given), as torch.randperm. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
+  return tensor((opts.generator ?? defaultGenerator).permutation(n), { dtype: "int32" }).to(opts.dtype ?? "int32");
+}
+
 type LikeOptions = CreateOptions;
 const like = (t: Tensor, opts: LikeOptions): CreateOptions => ({ dtype: opts.dtype ?? t.dtype, ...(opts.requiresGrad ? { requiresGrad: true } : {}) });
 

@@ -175,6 +175,33 @@ describe("hierarchical clustering matches SciPy and scikit-learn", () => {
   }
 });
 
+describe("hierarchical clustering under other metrics matches SciPy and scikit-learn", () => {
+  const h = (fixture as unknown as { hierarchyMetrics: { X: number[][]; D: number[][]; cases: { metric: string; linkage: tg.cluster.LinkageMethod; Z?: number[][]; children: number[][]; labels: number[] }[] } }).hierarchyMetrics;
+  for (const c of h.cases) {
+    test(`${c.metric}, ${c.linkage}`, () => {
+      const metric = c.metric as tg.cluster.DistanceMetric | "precomputed";
+      const data = metric === "precomputed" ? h.D : h.X;
+      if (c.Z) {
+        const Z = cluster.linkage(data, c.linkage, metric === "manhattan" ? "cityblock" : metric);
+        Z.forEach((row, i) => {
+          assert.deepEqual([row[0], row[1], row[3]], [c.Z![i]![0], c.Z![i]![1], c.Z![i]![3]], `merge ${i}`);
+          near(row[2], c.Z![i]![2]!, 1e-5, `distance ${i}`);
+        });
+      }
+      const agg = new cluster.AgglomerativeClustering({ nClusters: 3, linkage: c.linkage, metric }).fit(data);
+      assert.deepEqual(agg.children, c.children);
+      assert.deepEqual(Array.from(agg.labels), c.labels);
+    });
+  }
+  test("ward needs the euclidean metric; a precomputed matrix must be a distance matrix", () => {
+    assert.throws(() => new cluster.AgglomerativeClustering({ linkage: "ward", metric: "cosine" }), /ward linkage needs metric "euclidean", got "cosine"/);
+    assert.throws(() => cluster.linkage([[1, 1], [1, 0]], "average", "precomputed"), /diagonal of a distance matrix must be 0 \(entry \[0, 0\] = 1\)/);
+    assert.throws(() => cluster.linkage([[0, 1], [2, 0]], "average", "precomputed"), /symmetric and non-negative \(entry \[0, 1\] = 1, \[1, 0\] = 2\)/);
+    assert.throws(() => cluster.pdist([[0, 0], [1, 1]], "cosine"), /zero vector \(row 0\)/);
+    assert.throws(() => cluster.pdist([[0, 0]], "hamming" as tg.cluster.DistanceMetric), /metric must be one of/);
+  });
+});
+
 describe("DBSCAN matches scikit-learn", () => {
   const f = (fixture as unknown as { dbscan: { X: number[][]; sampleWeight: number[]; cases: { eps: number; minSamples: number; weighted: boolean; labels: number[]; core: number[] }[] } }).dbscan;
   for (const c of f.cases) {
