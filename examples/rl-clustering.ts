@@ -7,19 +7,21 @@
  * silhouette sweep over 2…10, and k-means with a random k. Where Debian's dataset-fashion-mnist is
  * installed it also clusters Fashion-MNIST embeddings from a small CNN it trains first.
  *
- *   npx tsx examples/rl-clustering.ts [--steps 16000] [--test 50] [--seed 0]
+ *   npx tsx examples/rl-clustering.ts [--steps 16000] [--test 50] [--seed 0] [--max-dim 64] [--cnn-images 12000]
  */
 import { parseArgs } from "node:util";
 import * as tg from "tensorgrad";
 
 const { cluster, nn, rl } = tg;
 const { values: args } = parseArgs({
-  options: { steps: { type: "string", default: "16000" }, test: { type: "string", default: "50" }, seed: { type: "string", default: "0" }, "cnn-images": { type: "string", default: "12000" } },
+  options: { steps: { type: "string", default: "16000" }, test: { type: "string", default: "50" }, seed: { type: "string", default: "0" }, "cnn-images": { type: "string", default: "12000" }, "max-dim": { type: "string", default: "64" } },
 });
 const seed = Number(args.seed);
 
 // Training: generated tasks from the environment's own stream; held-out tasks use seeds it never draws.
-const env = new cluster.rl.ClusteringEnv({ reward: "ari", stepCost: 0.01 });
+// Training tasks: half of the blobs planar, half with 3…--max-dim features (2: all planar).
+const maxDim = Number(args["max-dim"]);
+const env = new cluster.rl.ClusteringEnv({ reward: "ari", stepCost: 0.01, tasks: (s) => cluster.rl.generateTask(s, { maxDim }) });
 const agent = new rl.PPO(env, { nSteps: 512, batchSize: 64, nEpochs: 10, gamma: 1, gaeLambda: 0.95, entCoef: 0.01, learningRate: 3e-4, seed });
 const t0 = performance.now();
 agent.learn({ totalTimesteps: Number(args.steps), progressBar: true });

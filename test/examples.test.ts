@@ -58,7 +58,7 @@ fullPassTest("ppo-cartpole", () => {
   }
 });
 fullPassTest("qlearning-frozenlake", () => assert.match(run("qlearning-frozenlake.ts", "--steps", "20000"), /state values[\s\S]*H[\s\S]*success rate \d+\.\d% over 1000 episodes/));
-fullPassTest("rl-clustering", () => assert.match(run("rl-clustering.ts", "--steps", "256", "--test", "2"), /held-out generated datasets[\s\S]*policy +\d\.\d{3}[\s\S]*silhouette sweep[\s\S]*MNIST/));
+fullPassTest("rl-clustering", () => assert.match(run("rl-clustering.ts", "--steps", "256", "--test", "2", "--cnn-images", "640"), /held-out generated datasets[\s\S]*policy +\d\.\d{3}[\s\S]*silhouette sweep[\s\S]*MNIST[\s\S]*Fashion-MNIST test images[\s\S]*policy +\d\.\d{3}/));
 fullPassTest("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
 // The seed's programs, one epoch each on the embedded digits: in the full pass only, as every test here.

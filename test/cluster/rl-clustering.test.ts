@@ -47,6 +47,12 @@ describe("ClusteringEnv", () => {
     assert.deepEqual(cluster.rl.generateTask(5).x, cluster.rl.generateTask(5).x);
     const kinds = new Set(Array.from({ length: 40 }, (_, s) => cluster.rl.generateTask(s).kind));
     assert.deepEqual([...kinds].sort(), ["anisotropic", "blobs", "rings"]);
+    // maxDim: about half the blobs get 3…maxDim features (rings stay planar); the default is planar.
+    const dims = Array.from({ length: 60 }, (_, s) => cluster.rl.generateTask(s, { maxDim: 16 }));
+    assert.ok(dims.every((t) => t.d >= 2 && t.d <= 16 && t.x.length === t.n * t.d && (t.kind !== "rings" || t.d === 2)));
+    const high = dims.filter((t) => t.d > 2).length;
+    assert.ok(high > 10 && high < 45, `${high} of 60 with more than 2 features`);
+    assert.ok(Array.from({ length: 20 }, (_, s) => cluster.rl.generateTask(s)).every((t) => t.d === 2));
   });
 
   test("PPO runs on it (a few hundred steps)", () => {

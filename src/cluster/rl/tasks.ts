@@ -1,7 +1,7 @@
 /**
  * Generated clustering tasks for training and testing a clustering policy: Gaussian blobs of 2–8
- * clusters with varying spread, size and density, anisotropic (sheared) blobs, and concentric rings —
- * each with its true labels. Seeded, so a held-out set is a set of seeds never trained on.
+ * clusters with varying spread, size and density (in the plane, or with up to maxDim features),
+ * anisotropic (sheared) blobs, and concentric rings — each with its true labels. Seeded, so a held-out set is a set of seeds never trained on.
  */
 import { Generator, normalAt } from "../../core/rng.js";
 
@@ -22,16 +22,18 @@ export interface TaskOptions {
   maxK?: number;
   minPoints?: number;
   maxPoints?: number;
+  /** Blobs get d features, 2 half the time and otherwise uniform in 3…maxDim (default 2: all planar). */
+  maxDim?: number;
 }
 
 /** One random task (the kind, k, sizes and shapes all drawn from the seed). */
-export function generateTask(seed: number, { minK = 2, maxK = 8, minPoints = 150, maxPoints = 300 }: TaskOptions = {}): ClusteringTask {
+export function generateTask(seed: number, { minK = 2, maxK = 8, minPoints = 150, maxPoints = 300, maxDim = 2 }: TaskOptions = {}): ClusteringTask {
   const g = new Generator(seed);
   const u = g.random();
   const kind: ClusteringTask["kind"] = u < 0.6 ? "blobs" : u < 0.85 ? "anisotropic" : "rings";
   const n = minPoints + g.randomInt(maxPoints - minPoints + 1);
-  const d = 2;
   if (kind === "rings") {
+    const d = 2;
     const k = 2 + g.randomInt(2);
     const labels = Int32Array.from({ length: n }, (_, i) => i % k);
     const x = new Float64Array(n * d);
@@ -45,12 +47,13 @@ export function generateTask(seed: number, { minK = 2, maxK = 8, minPoints = 150
     return { x, n, d, labels, k, kind };
   }
   const k = minK + g.randomInt(maxK - minK + 1);
+  const d = maxDim > 2 && g.random() < 0.5 ? 3 + g.randomInt(maxDim - 2) : 2;
   // Centres far enough apart to be distinguishable, spreads varied per cluster, sizes uneven.
   const spread = 0.5 + 1.5 * g.random();
   const centres: number[][] = [];
   while (centres.length < k) {
-    const c = [20 * g.random() - 10, 20 * g.random() - 10];
-    if (centres.every((o) => Math.hypot(o[0]! - c[0]!, o[1]! - c[1]!) > 3 * spread)) centres.push(c);
+    const c = Array.from({ length: d }, () => 20 * g.random() - 10);
+    if (centres.every((o) => Math.hypot(...o.map((v, j) => v - c[j]!)) > 3 * spread)) centres.push(c);
   }
   const weights = Array.from({ length: k }, () => 0.5 + g.random());
   const total = weights.reduce((a, b) => a + b, 0);
@@ -68,8 +71,9 @@ export function generateTask(seed: number, { minK = 2, maxK = 8, minPoints = 150
     const c = labels[i]!;
     const px = normal(g) * scales[c]!;
     const py = normal(g) * scales[c]!;
-    x[i * 2] = centres[c]![0]! + shear[0]![0]! * px + shear[0]![1]! * py;
-    x[i * 2 + 1] = centres[c]![1]! + shear[1]![0]! * px + shear[1]![1]! * py;
+    x[i * d] = centres[c]![0]! + shear[0]![0]! * px + shear[0]![1]! * py;
+    x[i * d + 1] = centres[c]![1]! + shear[1]![0]! * px + shear[1]![1]! * py;
+    for (let j = 2; j < d; j++) x[i * d + j] = centres[c]![j]! + normal(g) * scales[c]!;
   }
   return { x, n, d, labels, k, kind };
 }
