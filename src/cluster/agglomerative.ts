@@ -6,6 +6,8 @@
 import { ValueError } from "../core/errors.js";
 import { checkChoice, checkOptions } from "../core/options.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
+import { heappush, heappushpop } from "./heap.js";
+import { wardTree } from "./ward-tree.js";
 import { linkage, singleLinkageTree, type DistanceMetric, type LinkageMethod } from "./hierarchy.js";
 
 export interface AgglomerativeOptions {
@@ -19,48 +21,14 @@ export interface AgglomerativeOptions {
    * and the other pdist metrics, or "precomputed" (fit then takes an n × n distance matrix).
    */
   metric?: DistanceMetric | "precomputed";
+  /**
+   * Which samples may merge: an n × n matrix (tensor or arrays) whose non-zero entries (either way
+   * round) are edges, as scikit-learn's connectivity matrix. Ward linkage only, for now.
+   */
+  connectivity?: ArrayLike2D | null;
 }
 
-/** Python's heapq on a plain array (push and pushpop), so the heap's order is scikit-learn's. */
-function siftDown(h: number[], start: number, pos: number): void {
-  const item = h[pos]!;
-  while (pos > start) {
-    const parent = (pos - 1) >> 1;
-    if (item < h[parent]!) {
-      h[pos] = h[parent]!;
-      pos = parent;
-    } else break;
-  }
-  h[pos] = item;
-}
-function siftUp(h: number[], pos: number): void {
-  const end = h.length;
-  const start = pos;
-  const item = h[pos]!;
-  let child = 2 * pos + 1;
-  while (child < end) {
-    const right = child + 1;
-    if (right < end && !(h[child]! < h[right]!)) child = right;
-    h[pos] = h[child]!;
-    pos = child;
-    child = 2 * pos + 1;
-  }
-  h[pos] = item;
-  siftDown(h, start, pos);
-}
-const heappush = (h: number[], v: number) => {
-  h.push(v);
-  siftDown(h, 0, h.length - 1);
-};
-const heappushpop = (h: number[], v: number): number => {
-  if (h.length && h[0]! < v) {
-    const top = h[0]!;
-    h[0] = v;
-    siftUp(h, 0);
-    return top;
-  }
-  return v;
-};
+const lessNumber = (a: number, b: number) => a < b;
 
 /** scikit-learn's _hc_cut: labels for the nClusters largest subtrees, in its heap order. */
 function hcCut(nClusters: number, children: [number, number][], n: number): Int32Array {
@@ -68,8 +36,8 @@ function hcCut(nClusters: number, children: [number, number][], n: number): Int3
   const nodes = [-(Math.max(last[0], last[1]) + 1)];
   for (let i = 0; i < nClusters - 1; i++) {
     const these = children[-nodes[0]! - n]!;
-    heappush(nodes, -these[0]);
-    heappushpop(nodes, -these[1]);
+    heappush(nodes, -these[0], lessNumber);
+    heappushpop(nodes, -these[1], lessNumber);
   }
   const label = new Int32Array(n);
   nodes.forEach((node, i) => {
@@ -88,7 +56,10 @@ export class AgglomerativeClustering {
   readonly linkage: LinkageMethod;
   readonly distanceThreshold: number | null;
   readonly metric: DistanceMetric | "precomputed";
+  readonly connectivity: ArrayLike2D | null;
   labels!: Int32Array;
+  /** Components of the connectivity graph (1 without one); several are joined before merging. */
+  nConnectedComponents = 1;
   /** Merge i joins children[i] (leaves < n, merges n + j) at distances[i]. */
   children!: [number, number][];
   distances!: Float64Array;
@@ -96,11 +67,15 @@ export class AgglomerativeClustering {
   nLeaves!: number;
 
   constructor(options: AgglomerativeOptions = {}) {
-    checkOptions("AgglomerativeClustering", options, { nClusters: "any", linkage: "string", distanceThreshold: "any", metric: "string" });
+    checkOptions("AgglomerativeClustering", options, { nClusters: "any", linkage: "string", distanceThreshold: "any", metric: "string", connectivity: "any" });
     this.distanceThreshold = options.distanceThreshold ?? null;
     this.nClusters = options.nClusters === undefined ? (this.distanceThreshold === null ? 2 : null) : options.nClusters;
     this.linkage = checkChoice<LinkageMethod>("AgglomerativeClustering", "linkage", options.linkage ?? "ward", ["ward", "complete", "average", "single"]);
     this.metric = options.metric ?? "euclidean";
+    this.connectivity = options.connectivity ?? null;
+    if (this.connectivity !== null && this.linkage !== "ward") {
+      throw new ValueError(`AgglomerativeClustering: a connectivity graph is supported with ward linkage only (got ${this.linkage})`);
+    }
     if (this.linkage === "ward" && !["euclidean", "l2"].includes(this.metric)) {
       throw new ValueError(`AgglomerativeClustering: ward linkage needs metric "euclidean", got "${this.metric}"`);
     }
@@ -115,9 +90,15 @@ export class AgglomerativeClustering {
     // scikit-learn builds single linkage with its own spanning tree (its child order) for the
     // metrics of its DistanceMetric, and leaves the others (cosine, sqeuclidean, a matrix) to SciPy.
     const own = this.linkage === "single" && ["euclidean", "l2", "cityblock", "l1", "manhattan", "chebyshev"].includes(this.metric);
-    const Z = own ? singleLinkageTree(X, this.metric as DistanceMetric) : linkage(X, this.linkage, this.metric);
-    this.children = Z.map((z) => [z[0], z[1]]);
-    this.distances = Float64Array.from(Z, (z) => z[2]);
+    if (this.connectivity !== null) {
+      const graph = asMatrix(this.connectivity, "AgglomerativeClustering connectivity").dataSync();
+      const tree = wardTree(Float64Array.from(X.dataSync()), n, X.shape[1]!, graph);
+      [this.children, this.distances, this.nConnectedComponents] = [tree.children, tree.distances, tree.nConnectedComponents];
+    } else {
+      const Z = own ? singleLinkageTree(X, this.metric as DistanceMetric) : linkage(X, this.linkage, this.metric);
+      this.children = Z.map((z) => [z[0], z[1]]);
+      this.distances = Float64Array.from(Z, (z) => z[2]);
+    }
     this.nLeaves = n;
     const k = this.distanceThreshold === null ? this.nClusters! : this.distances.filter((d) => d >= this.distanceThreshold!).length + 1;
     if (k < 1 || k > n) throw new ValueError(`AgglomerativeClustering: nClusters must be in 1…${n}, got ${k}`);

@@ -1,0 +1,114 @@
+/**
+ * Ward's tree under a connectivity graph (scikit-learn's ward_tree with `connectivity`): only
+ * clusters joined by an edge may merge, cheapest Ward cost first (n_i·n_j/(n_i + n_j)·‖μ_i − μ_j‖²,
+ * from a heap of candidate pairs), and a merged cluster inherits its parts' neighbours. A graph of
+ * several components is first joined, as scikit-learn does, by an edge between the closest pair of
+ * samples of every two components. The distances are √(2·cost), scikit-learn's.
+ */
+import { ValueError } from "../core/errors.js";
+import { heapify, heappop, heappush } from "./heap.js";
+
+type Candidate = [cost: number, i: number, j: number];
+const less = (a: Candidate, b: Candidate) => a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
+
+/** Neighbour lists of the symmetrised graph C + Cᵀ, each sorted (a LIL matrix's rows). */
+export function symmetricNeighbours(connectivity: ArrayLike<number>, n: number): number[][] {
+  if (connectivity.length !== n * n) throw new ValueError(`connectivity: expected a ${n} × ${n} matrix for ${n} samples, got ${connectivity.length} entries`);
+  return Array.from({ length: n }, (_, i) => {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) if (connectivity[i * n + j] !== 0 || connectivity[j * n + i] !== 0) row.push(j);
+    return row;
+  });
+}
+
+/** Component labels numbered in order of their smallest sample (SciPy's connected_components). */
+function components(rows: number[][]): [count: number, labels: Int32Array] {
+  const labels = new Int32Array(rows.length).fill(-1);
+  let count = 0;
+  for (let start = 0; start < rows.length; start++) {
+    if (labels[start] !== -1) continue;
+    const stack = [start];
+    labels[start] = count;
+    while (stack.length) for (const j of rows[stack.pop()!]!) if (labels[j] === -1) stack.push(j), (labels[j] = count);
+    count++;
+  }
+  return [count, labels];
+}
+
+/** Joins every two components by an edge between their closest samples (scikit-learn's _fix_connected_components). */
+function joinComponents(rows: number[][], x: Float64Array, d: number): number {
+  const [count, labels] = components(rows);
+  const members = Array.from({ length: count }, () => [] as number[]);
+  labels.forEach((c, i) => members[c]!.push(i));
+  const link = (a: number, b: number) => {
+    for (const [p, q] of [[a, b], [b, a]] as const) {
+      const row = rows[p]!;
+      if (!row.includes(q)) row.splice(row.findIndex((v) => v > q) >>> 0, 0, q);
+    }
+  };
+  for (let i = 0; i < count; i++) {
+    for (let j = 0; j < i; j++) {
+      let [best, a, b] = [Infinity, -1, -1];
+      for (const p of members[i]!) {
+        for (const q of members[j]!) {
+          let s = 0;
+          for (let f = 0; f < d; f++) s += (x[p * d + f]! - x[q * d + f]!) ** 2;
+          if (s < best) [best, a, b] = [s, p, q];
+        }
+      }
+      link(a, b);
+    }
+  }
+  return count;
+}
+
+/** The full merge tree: children (scikit-learn's order within a pair) and merge distances. */
+export function wardTree(x: Float64Array, n: number, d: number, connectivity: ArrayLike<number>): { children: [number, number][]; distances: Float64Array; nConnectedComponents: number } {
+  const rows = symmetricNeighbours(connectivity, n);
+  const nConnectedComponents = joinComponents(rows, x, d);
+  const nodes = 2 * n - 1;
+  const size = new Float64Array(nodes);
+  const sum = new Float64Array(nodes * d); // moments: size and coordinate sums per node
+  for (let i = 0; i < n; i++) {
+    size[i] = 1;
+    for (let f = 0; f < d; f++) sum[i * d + f] = x[i * d + f]!;
+  }
+  const cost = (i: number, j: number) => {
+    let s = 0;
+    for (let f = 0; f < d; f++) s += (sum[i * d + f]! / size[i]! - sum[j * d + f]! / size[j]!) ** 2;
+    return ((size[i]! * size[j]!) / (size[i]! + size[j]!)) * s;
+  };
+  const heap: Candidate[] = [];
+  rows.forEach((row, i) => row.forEach((j) => j < i && heap.push([cost(i, j), i, j])));
+  heapify(heap, less);
+  const A: number[][] = rows.map((r) => [...r]);
+  const parent = Int32Array.from({ length: nodes }, (_, i) => i);
+  const used = new Uint8Array(nodes).fill(1);
+  const children: [number, number][] = [];
+  const distances = new Float64Array(n - 1);
+  for (let k = n; k < nodes; k++) {
+    let top: Candidate;
+    do top = heappop(heap, less);
+    while (!(used[top[1]] && used[top[2]]));
+    const [c, i, j] = top;
+    parent[i] = parent[j] = k;
+    children.push([j, i]);
+    used[i] = used[j] = 0;
+    distances[k - n] = Math.sqrt(2 * c);
+    size[k] = size[i]! + size[j]!;
+    for (let f = 0; f < d; f++) sum[k * d + f] = sum[i * d + f]! + sum[j * d + f]!;
+    // The merged node's neighbours: the current roots of its parts' neighbours, first seen first.
+    const visited = new Set([k]);
+    const heads: number[] = [];
+    for (const part of [i, j]) {
+      for (let node of A[part]!) {
+        while (parent[node] !== node) node = parent[node]!;
+        if (!visited.has(node)) visited.add(node), heads.push(node);
+      }
+    }
+    for (const h of heads) A[h]!.push(k);
+    A.push(heads);
+    for (const h of heads) heappush(heap, [cost(k, h), k, h], less);
+  }
+  return { children, distances, nConnectedComponents };
+}
