@@ -182,25 +182,26 @@ for method in ["average", "single"]:
     metric_cases.append({"metric": "precomputed", "linkage": method, "children": agg.children_.tolist(), "labels": agg.labels_.tolist()})
 hier_metrics = {"X": Xm.tolist(), "D": Dm.tolist(), "cases": metric_cases}
 
-# Ward under a connectivity graph: a k-nearest-neighbour graph (connected), one of two far groups
+# Ward, complete and average linkage under a connectivity graph: a k-nearest-neighbour graph (connected), one of two far groups
 # (two components, joined first), and a 6 × 7 pixel grid (an image's intensities as the features).
 from sklearn.neighbors import kneighbors_graph
 from sklearn.feature_extraction.image import grid_to_graph
 image = sp_rng.uniform(0, 1, (6, 7)).astype(np.float32)
 image[:, :3] += 2
 far = np.vstack([sp_blobs(20, 2, 2, 0.5), sp_blobs(15, 2, 2, 0.5) + 60]).astype(np.float32)
-ward_connectivity = []
+connectivity_cases = []
 for name, X, C in [("knn", Xm, kneighbors_graph(Xm, 5, include_self=False)), ("two_components", far, kneighbors_graph(far, 3, include_self=False)),
                    ("grid", image.reshape(-1, 1), grid_to_graph(6, 7))]:
-    agg = AgglomerativeClustering(n_clusters=3, linkage="ward", connectivity=C, compute_distances=True).fit(X)
-    ward_connectivity.append({"name": name, "X": X.tolist(), "connectivity": C.toarray().astype(int).tolist(), "children": agg.children_.tolist(),
-                              "distances": agg.distances_.tolist(), "labels": agg.labels_.tolist(), "nConnectedComponents": int(agg.n_connected_components_)})
+    for method in ["ward", "complete", "average"]:
+        agg = AgglomerativeClustering(n_clusters=3, linkage=method, connectivity=C, compute_distances=True).fit(X)
+        connectivity_cases.append({"name": f"{method}, {name}", "linkage": method, "X": X.tolist(), "connectivity": C.toarray().astype(int).tolist(), "children": agg.children_.tolist(),
+                                  "distances": agg.distances_.tolist(), "labels": agg.labels_.tolist(), "nConnectedComponents": int(agg.n_connected_components_)})
 
 sym = sp_rng.normal(size=(7, 7)); sym = sym + sym.T
 w_, v_ = np.linalg.eigh(sym)
 spectral_eigen = {"A": sym.tolist(), "values": w_.tolist(), "vectors": v_.tolist()}
 
-out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "miniBatch": MINIBATCH, "spectral": spectral, "hierarchyMetrics": hier_metrics, "wardConnectivity": ward_connectivity, "eigen": spectral_eigen, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
+out = {"generator": "tools/make_cluster_fixtures.py", "sklearn": sklearn.__version__, "kmeans": KMEANS, "miniBatch": MINIBATCH, "spectral": spectral, "hierarchyMetrics": hier_metrics, "connectivity": connectivity_cases, "eigen": spectral_eigen, "labelMetrics": label_metrics, "geometricMetrics": geometric, "hierarchy": hier, "dbscan": dbscan, "gaussianMixture": gmm}
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "cluster.json")
 with open(path, "w") as f:
     json.dump(out, f)

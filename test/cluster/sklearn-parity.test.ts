@@ -202,19 +202,20 @@ describe("hierarchical clustering under other metrics matches SciPy and scikit-l
   });
 });
 
-describe("Ward under a connectivity graph matches scikit-learn", () => {
-  const cases = (fixture as unknown as { wardConnectivity: { name: string; X: number[][]; connectivity: number[][]; children: number[][]; distances: number[]; labels: number[]; nConnectedComponents: number }[] }).wardConnectivity;
+describe("agglomerative clustering under a connectivity graph matches scikit-learn", () => {
+  const cases = (fixture as unknown as { connectivity: { name: string; linkage: tg.cluster.LinkageMethod; X: number[][]; connectivity: number[][]; children: number[][]; distances: number[]; labels: number[]; nConnectedComponents: number }[] }).connectivity;
   for (const c of cases) {
     test(c.name, () => {
-      const agg = new cluster.AgglomerativeClustering({ nClusters: 3, linkage: "ward", connectivity: c.connectivity }).fit(c.X);
+      const agg = new cluster.AgglomerativeClustering({ nClusters: 3, linkage: c.linkage, connectivity: c.connectivity }).fit(c.X);
       assert.deepEqual(agg.children, c.children);
       agg.distances.forEach((v, i) => near(v, c.distances[i]!, 1e-6, `distance ${i}`));
       assert.deepEqual(Array.from(agg.labels), c.labels);
       assert.equal(agg.nConnectedComponents, c.nConnectedComponents);
     });
   }
-  test("a connectivity graph of the wrong size, or with another linkage, is a typed error", () => {
-    assert.throws(() => new cluster.AgglomerativeClustering({ linkage: "average", connectivity: [[1]] }), /ward linkage only \(got average\)/);
+  test("a connectivity graph of the wrong size, or with single linkage or another metric, is a typed error", () => {
+    assert.throws(() => new cluster.AgglomerativeClustering({ linkage: "single", connectivity: [[1]] }), /ward, complete and average linkage over Euclidean distances \(got single linkage, metric euclidean\)/);
+    assert.throws(() => new cluster.AgglomerativeClustering({ linkage: "average", metric: "cosine", connectivity: [[1]] }), /got average linkage, metric cosine/);
     assert.throws(() => new cluster.AgglomerativeClustering({ connectivity: [[0, 1], [1, 0]] }).fit([[0], [1], [2]]), /expected a 3 × 3 matrix for 3 samples, got 4 entries/);
   });
 });

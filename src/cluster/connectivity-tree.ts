@@ -1,9 +1,10 @@
 /**
- * Ward's tree under a connectivity graph (scikit-learn's ward_tree with `connectivity`): only
- * clusters joined by an edge may merge, cheapest Ward cost first (n_i·n_j/(n_i + n_j)·‖μ_i − μ_j‖²,
- * from a heap of candidate pairs), and a merged cluster inherits its parts' neighbours. A graph of
- * several components is first joined, as scikit-learn does, by an edge between the closest pair of
- * samples of every two components. The distances are √(2·cost), scikit-learn's.
+ * Merge trees under a connectivity graph (scikit-learn's ward_tree and linkage_tree with
+ * `connectivity`): only clusters joined by an edge may merge, the cheapest candidate first from a
+ * heap, and a merged cluster inherits its parts' neighbours. Ward's cost is
+ * n_i·n_j/(n_i + n_j)·‖μ_i − μ_j‖² (its distances are √(2·cost)); complete and average linkage carry
+ * each edge's distance, merged by max or by the size-weighted mean. A graph of several components
+ * is first joined, as scikit-learn does, by an edge between the closest samples of every two.
  */
 import { ValueError } from "../core/errors.js";
 import { heapify, heappop, heappush } from "./heap.js";
@@ -62,8 +63,15 @@ function joinComponents(rows: number[][], x: Float64Array, d: number): number {
   return count;
 }
 
-/** The full merge tree: children (scikit-learn's order within a pair) and merge distances. */
-export function wardTree(x: Float64Array, n: number, d: number, connectivity: ArrayLike<number>): { children: [number, number][]; distances: Float64Array; nConnectedComponents: number } {
+export interface ConnectivityTree {
+  /** Merge i joins children[i] (scikit-learn's order within the pair) at distances[i]. */
+  children: [number, number][];
+  distances: Float64Array;
+  nConnectedComponents: number;
+}
+
+/** Ward's full merge tree under the graph. */
+export function wardTree(x: Float64Array, n: number, d: number, connectivity: ArrayLike<number>): ConnectivityTree {
   const rows = symmetricNeighbours(connectivity, n);
   const nConnectedComponents = joinComponents(rows, x, d);
   const nodes = 2 * n - 1;
@@ -109,6 +117,65 @@ export function wardTree(x: Float64Array, n: number, d: number, connectivity: Ar
     for (const h of heads) A[h]!.push(k);
     A.push(heads);
     for (const h of heads) heappush(heap, [cost(k, h), k, h], less);
+  }
+  return { children, distances, nConnectedComponents };
+}
+
+/** An edge of the heap; scikit-learn's WeightedEdge compares by weight alone, so ties keep heapq's order. */
+type Edge = [weight: number, a: number, b: number];
+const lighter = (e: Edge, f: Edge) => e[0] < f[0];
+
+/**
+ * Complete or average linkage's full merge tree under the graph: edges weighted by the samples'
+ * Euclidean distance; a merged cluster's distance to a neighbour is the larger of its parts' (complete)
+ * or their size-weighted mean over the parts that touch it (average), as scikit-learn's max_merge and
+ * average_merge compute it.
+ */
+export function linkageTree(x: Float64Array, n: number, d: number, connectivity: ArrayLike<number>, method: "complete" | "average"): ConnectivityTree {
+  const rows = symmetricNeighbours(connectivity, n);
+  const nConnectedComponents = joinComponents(rows, x, d);
+  const nodes = 2 * n - 1;
+  const distance = (i: number, j: number) => {
+    let s = 0;
+    for (let f = 0; f < d; f++) s += (x[i * d + f]! - x[j * d + f]!) ** 2;
+    return Math.sqrt(s);
+  };
+  // Each node's neighbours → distances, read in key order (scikit-learn's IntFloatDict is a std::map).
+  const A: (Map<number, number> | null)[] = rows.map((row, i) => new Map(row.filter((j) => j !== i).map((j) => [j, distance(i, j)])));
+  const heap: Edge[] = [];
+  A.forEach((m, i) => m!.forEach((w, j) => j < i && heap.push([w, i, j])));
+  heapify(heap, lighter);
+  const parent = Int32Array.from({ length: nodes }, (_, i) => i);
+  const size = new Float64Array(nodes);
+  size.fill(1, 0, n);
+  const children: [number, number][] = [];
+  const distances = new Float64Array(n - 1);
+  const sorted = (m: Map<number, number>) => [...m.keys()].sort((p, q) => p - q);
+  for (let k = n; k < nodes; k++) {
+    let e: Edge;
+    do e = heappop(heap, lighter);
+    while (!(size[e[1]] && size[e[2]]));
+    const [w, i, j] = e;
+    distances[k - n] = w;
+    parent[i] = parent[j] = k;
+    children.push([j, i]);
+    const [ni, nj] = [size[i]!, size[j]!];
+    size[k] = ni + nj;
+    size[i] = size[j] = 0;
+    const merged = new Map<number, number>();
+    for (const key of sorted(A[i]!)) if (size[key]) merged.set(key, A[i]!.get(key)!);
+    for (const key of sorted(A[j]!)) {
+      if (!size[key]) continue;
+      const v = A[j]!.get(key)!;
+      const u = merged.get(key);
+      merged.set(key, u === undefined ? v : method === "complete" ? Math.max(u, v) : (ni * u + nj * v) / (ni + nj));
+    }
+    for (const col of sorted(merged)) {
+      A[col]!.set(k, merged.get(col)!);
+      heappush(heap, [merged.get(col)!, k, col], lighter);
+    }
+    A.push(merged);
+    A[i] = A[j] = null;
   }
   return { children, distances, nConnectedComponents };
 }
