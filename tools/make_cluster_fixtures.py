@@ -182,7 +182,7 @@ for method in ["average", "single"]:
     metric_cases.append({"metric": "precomputed", "linkage": method, "children": agg.children_.tolist(), "labels": agg.labels_.tolist()})
 hier_metrics = {"X": Xm.tolist(), "D": Dm.tolist(), "cases": metric_cases}
 
-# Ward, complete and average linkage under a connectivity graph: a k-nearest-neighbour graph (connected), one of two far groups
+# The four linkages under a connectivity graph: a k-nearest-neighbour graph (connected), one of two far groups
 # (two components, joined first), and a 6 × 7 pixel grid (an image's intensities as the features).
 from sklearn.neighbors import kneighbors_graph
 from sklearn.feature_extraction.image import grid_to_graph
@@ -192,7 +192,7 @@ far = np.vstack([sp_blobs(20, 2, 2, 0.5), sp_blobs(15, 2, 2, 0.5) + 60]).astype(
 connectivity_cases = []
 for name, X, C in [("knn", Xm, kneighbors_graph(Xm, 5, include_self=False)), ("two_components", far, kneighbors_graph(far, 3, include_self=False)),
                    ("grid", image.reshape(-1, 1), grid_to_graph(6, 7))]:
-    for method in ["ward", "complete", "average"]:
+    for method in ["ward", "complete", "average", "single"]:
         agg = AgglomerativeClustering(n_clusters=3, linkage=method, connectivity=C, compute_distances=True).fit(X)
         connectivity_cases.append({"name": f"{method}, {name}", "linkage": method, "X": X.tolist(), "connectivity": C.toarray().astype(int).tolist(), "children": agg.children_.tolist(),
                                   "distances": agg.distances_.tolist(), "labels": agg.labels_.tolist(), "nConnectedComponents": int(agg.n_connected_components_)})

@@ -7,7 +7,7 @@ import { ValueError } from "../core/errors.js";
 import { checkChoice, checkOptions } from "../core/options.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
 import { heappush, heappushpop } from "./heap.js";
-import { linkageTree, wardTree } from "./connectivity-tree.js";
+import { linkageTree, singleLinkageConnectivityTree, wardTree } from "./connectivity-tree.js";
 import { linkage, singleLinkageTree, type DistanceMetric, type LinkageMethod } from "./hierarchy.js";
 
 export interface AgglomerativeOptions {
@@ -23,8 +23,7 @@ export interface AgglomerativeOptions {
   metric?: DistanceMetric | "precomputed";
   /**
    * Which samples may merge: an n × n matrix (tensor or arrays) whose non-zero entries (either way
-   * round) are edges, as scikit-learn's connectivity matrix. Ward, complete or average linkage
-   * over Euclidean distances.
+   * round) are edges, as scikit-learn's connectivity matrix (Euclidean distances).
    */
   connectivity?: ArrayLike2D | null;
 }
@@ -74,8 +73,8 @@ export class AgglomerativeClustering {
     this.linkage = checkChoice<LinkageMethod>("AgglomerativeClustering", "linkage", options.linkage ?? "ward", ["ward", "complete", "average", "single"]);
     this.metric = options.metric ?? "euclidean";
     this.connectivity = options.connectivity ?? null;
-    if (this.connectivity !== null && (this.linkage === "single" || !["euclidean", "l2"].includes(this.metric))) {
-      throw new ValueError(`AgglomerativeClustering: a connectivity graph is supported with ward, complete and average linkage over Euclidean distances (got ${this.linkage} linkage, metric ${this.metric})`);
+    if (this.connectivity !== null && !["euclidean", "l2"].includes(this.metric)) {
+      throw new ValueError(`AgglomerativeClustering: a connectivity graph is supported over Euclidean distances (got metric ${this.metric})`);
     }
     if (this.linkage === "ward" && !["euclidean", "l2"].includes(this.metric)) {
       throw new ValueError(`AgglomerativeClustering: ward linkage needs metric "euclidean", got "${this.metric}"`);
@@ -94,7 +93,9 @@ export class AgglomerativeClustering {
     if (this.connectivity !== null) {
       const graph = asMatrix(this.connectivity, "AgglomerativeClustering connectivity").dataSync();
       const points = Float64Array.from(X.dataSync());
-      const tree = this.linkage === "ward" ? wardTree(points, n, X.shape[1]!, graph) : linkageTree(points, n, X.shape[1]!, graph, this.linkage as "complete" | "average");
+      const d = X.shape[1]!;
+      const tree =
+        this.linkage === "ward" ? wardTree(points, n, d, graph) : this.linkage === "single" ? singleLinkageConnectivityTree(points, n, d, graph) : linkageTree(points, n, d, graph, this.linkage);
       [this.children, this.distances, this.nConnectedComponents] = [tree.children, tree.distances, tree.nConnectedComponents];
     } else {
       const Z = own ? singleLinkageTree(X, this.metric as DistanceMetric) : linkage(X, this.linkage, this.metric);

@@ -3,7 +3,8 @@
  * `connectivity`): only clusters joined by an edge may merge, the cheapest candidate first from a
  * heap, and a merged cluster inherits its parts' neighbours. Ward's cost is
  * n_i·n_j/(n_i + n_j)·‖μ_i − μ_j‖² (its distances are √(2·cost)); complete and average linkage carry
- * each edge's distance, merged by max or by the size-weighted mean. A graph of several components
+ * each edge's distance, merged by max or by the size-weighted mean; single linkage is the graph's
+ * minimum spanning tree, merged in order of weight. A graph of several components
  * is first joined, as scikit-learn does, by an edge between the closest samples of every two.
  */
 import { ValueError } from "../core/errors.js";
@@ -177,5 +178,49 @@ export function linkageTree(x: Float64Array, n: number, d: number, connectivity:
     A.push(merged);
     A[i] = A[j] = null;
   }
+  return { children, distances, nConnectedComponents };
+}
+
+/** The root of v in a union-find forest, compressing the path (a loop: chains can be long). */
+function rootOf(parent: Int32Array, v: number): number {
+  let r = v;
+  while (parent[r] !== r) r = parent[r]!;
+  while (parent[v] !== r) [parent[v], v] = [r, parent[v]!];
+  return r;
+}
+
+/**
+ * Single linkage under the graph (scikit-learn's _single_linkage_tree): the minimum spanning tree
+ * of the graph weighted by Euclidean distance (Kruskal; each edge as (smaller, larger) sample), its
+ * edges stably sorted by weight from (row, column) order, merged by union-find — each merge's
+ * children are the current clusters of the edge's two ends.
+ */
+export function singleLinkageConnectivityTree(x: Float64Array, n: number, d: number, connectivity: ArrayLike<number>): ConnectivityTree {
+  const rows = symmetricNeighbours(connectivity, n);
+  const nConnectedComponents = joinComponents(rows, x, d);
+  const edges: Edge[] = [];
+  rows.forEach((row, i) => row.forEach((j) => i < j && edges.push([Math.sqrt(Array.from({ length: d }, (_, f) => (x[i * d + f]! - x[j * d + f]!) ** 2).reduce((a, b) => a + b, 0)), i, j])));
+  // Kruskal: the lightest edges first (ties in row, column order) that join two trees.
+  const root = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (v: number) => rootOf(root, v);
+  const tree = [...edges].sort((e, f) => e[0] - f[0] || e[1] - f[1] || e[2] - f[2]).filter(([, a, b]) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb) return false;
+    root[ra] = rb;
+    return true;
+  });
+  tree.sort((e, f) => e[1] - f[1] || e[2] - f[2]); // the spanning tree as a sparse matrix (row-major)
+  tree.sort((e, f) => e[0] - f[0]); // then stably by weight
+  // Union-find whose merged clusters take the labels n, n + 1, … (scikit-learn's UnionFind).
+  const label = Int32Array.from({ length: 2 * n - 1 }, (_, i) => i);
+  const top = (v: number) => rootOf(label, v);
+  const children: [number, number][] = [];
+  const distances = new Float64Array(n - 1);
+  tree.forEach(([w, a, b], m) => {
+    const [ca, cb] = [top(a), top(b)];
+    children.push([ca, cb]);
+    distances[m] = w;
+    label[ca] = label[cb] = n + m;
+  });
   return { children, distances, nConnectedComponents };
 }
