@@ -1,6 +1,6 @@
 /**
- * KMeans (scikit-learn's estimator): Lloyd iterations on the engine — squared distances through one
- * GEMM, argmin assignment, centre sums by scatter-add — with scikit-learn's stopping rule (labels
+ * KMeans (scikit-learn's estimator): Lloyd iterations on the engine — each one pass of the fused
+ * k-means step (nearest centre, exact distance, centre sums; ops/fused.ts) — with scikit-learn's stopping rule (labels
  * unchanged, or a total squared centre shift ≤ tol × the mean feature variance), its relocation of
  * empty clusters to the farthest points, data centred for precision, and the best of nInit runs.
  */
@@ -27,7 +27,7 @@ export interface KMeansOptions {
   tol?: number;
   /**
    * "lloyd" or "elkan": both run the same exact Lloyd iterations here (Elkan's triangle-inequality
-   * bounds only skip distance computations; one GEMM per iteration computes them all anyway).
+   * bounds only skip distance computations; one fused pass per iteration computes them all anyway).
    */
   algorithm?: "lloyd" | "elkan";
   randomState?: number | Generator | null;
@@ -129,8 +129,7 @@ export class KMeans {
   score(x: ArrayLike2D, opts: SampleWeightOption = {}): number {
     return noGrad(() => {
       const X = this.checked(x, "score");
-      const labels = squaredDistances(X, this.clusterCenters).argmin(1);
-      return -inertiaOf(X, this.clusterCenters, labels, sampleWeights(opts.sampleWeight, X.shape[0]!, "KMeans"));
+      return -weightedSum(kmeansStep(X, this.clusterCenters)[1], sampleWeights(opts.sampleWeight, X.shape[0]!, "KMeans"));
     });
   }
 
@@ -184,10 +183,7 @@ export class KMeans {
     }
     // Labels (and distances) that match the final centres (unless they are the ones that produced them).
     if (!strict) [labels, dist] = scope(() => kmeansStep(X, centers, wt).slice(0, 2) as [Tensor, Tensor]);
-    const d2 = dist!.dataSync();
-    let inertia = 0;
-    for (let i = 0; i < d2.length; i++) inertia += d2[i]! * w[i]!;
-    return { centers, labels, inertia, nIter: Math.min(iter + 1, this.maxIter) };
+    return { centers, labels, inertia: weightedSum(dist!, w), nIter: Math.min(iter + 1, this.maxIter) };
   }
 
   /**
@@ -213,27 +209,20 @@ export class KMeans {
   }
 }
 
-/** The mean of the features' variances (scikit-learn's scale for tol), without an [n, d] temporary. */
-export function meanFeatureVariance(X: Tensor): number {
+/** The mean of the features' variances (scikit-learn's scale for tol), by blocks of rows: no [n, d] temporary. */
+export function meanFeatureVariance(X: Tensor, block = 8192): number {
   const mean = X.mean(0, true);
-  return sumOverRows(X, (rows) => rows.sub(mean).square().sum().item()) / X.numel();
-}
-
-/** Σ over blocks of rows of f(block): whole-data arithmetic without an [n, d] temporary. */
-function sumOverRows(X: Tensor, f: (rows: Tensor, start: number) => number, block = 8192): number {
   let total = 0;
   for (let start = 0; start < X.shape[0]!; start += block) {
-    total += scope(() => f(X.narrow(0, start, Math.min(block, X.shape[0]! - start)), start));
+    total += scope(() => X.narrow(0, start, Math.min(block, X.shape[0]! - start)).sub(mean).square().sum().item());
   }
-  return total;
+  return total / X.numel();
 }
 
-/** Σ w_i ‖x_i − c_label(i)‖², computed directly (not from the GEMM distances) for precision. */
-function inertiaOf(X: Tensor, centers: Tensor, labels: Tensor, w: Float64Array): number {
-  return sumOverRows(X, (rows, start) => {
-    const per = rows.sub(centers.indexSelect(0, labels.narrow(0, start, rows.shape[0]!))).square().sum(1).dataSync();
-    let total = 0;
-    for (let i = 0; i < per.length; i++) total += per[i]! * w[start + i]!;
-    return total;
-  });
+/** Σ w_i · v_i in float64 (the inertia from the k-means step's exact distances). */
+export function weightedSum(v: Tensor, w: ArrayLike<number> | Tensor): number {
+  const [a, b] = [v.dataSync(), "dataSync" in w ? w.dataSync() : w];
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += a[i]! * b[i]!;
+  return total;
 }

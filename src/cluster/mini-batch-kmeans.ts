@@ -19,7 +19,7 @@ import { kmeansStep } from "../ops/fused.js";
 import { squaredDistances } from "./distances.js";
 import { asMatrix, sampleWeights, type ArrayLike2D } from "./input.js";
 import { generatorOf, kmeansPlusPlus, searchSorted } from "./kmeans-plus-plus.js";
-import { meanFeatureVariance, type SampleWeightOption } from "./kmeans.js";
+import { meanFeatureVariance, weightedSum, type SampleWeightOption } from "./kmeans.js";
 
 export interface MiniBatchKMeansOptions {
   nClusters?: number;
@@ -327,12 +327,4 @@ class EarlyStop {
     else this.noImprovement++;
     return this.patience !== null && this.noImprovement >= this.patience;
   }
-}
-
-/** Σ w_i · v_i in float64. */
-function weightedSum(v: Tensor, w: ArrayLike<number> | Tensor): number {
-  const [a, b] = [v.dataSync(), "dataSync" in w ? w.dataSync() : w];
-  let total = 0;
-  for (let i = 0; i < a.length; i++) total += a[i]! * b[i]!;
-  return total;
 }
