@@ -108,18 +108,31 @@ export class SpectralClustering {
     const k = this.nNeighbors;
     if (!Number.isInteger(k) || k < 1 || k > n) throw new ValueError(`SpectralClustering: nNeighbors must be in 1…${n}, got ${k}`);
     const A = new Float64Array(n * n);
-    const order = Array.from({ length: n }, (_, j) => j);
     for (let i = 0; i < n; i++) {
       // The sample itself first (its distance may round above 0), then its k − 1 nearest.
-      const row = D.subarray(i * n, (i + 1) * n);
-      const nearest = order.filter((j) => j !== i).sort((a, b) => row[a]! - row[b]! || a - b).slice(0, k - 1);
-      for (const j of [i, ...nearest]) {
+      for (const j of [i, ...nearestOthers(D.subarray(i * n, (i + 1) * n), i, k - 1)]) {
         A[i * n + j]! += 0.5;
         A[j * n + i]! += 0.5;
       }
     }
     return A;
   }
+}
+
+/** The m indices other than `self` with the smallest values in row (ties by index), by insertion: O(n·m). */
+function nearestOthers(row: ArrayLike<number>, self: number, m: number): number[] {
+  const best: number[] = [];
+  for (let j = 0; j < row.length; j++) {
+    if (j === self) continue;
+    if (best.length === m) {
+      if (m === 0 || row[j]! >= row[best[m - 1]!]!) continue;
+      best.pop();
+    }
+    let at = best.length;
+    while (at > 0 && row[best[at - 1]!]! > row[j]!) at--;
+    best.splice(at, 0, j);
+  }
+  return best;
 }
 
 /**
