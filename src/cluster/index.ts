@@ -1,5 +1,6 @@
 /** tg.cluster — clustering with scikit-learn's API in camelCase (`import { cluster } from "tensorgrad"`). */
-export { KMeans, type KMeansOptions, type SampleWeightOption } from "./kmeans.js";
+export { KMeans, type KMeansOptions } from "./kmeans.js";
+export { CentroidClustering, type SampleWeightOption } from "./centroids.js";
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from "./mini-batch-kmeans.js";
 export { kmeansPlusPlus, type KMeansPlusPlusOptions } from "./kmeans-plus-plus.js";
 export { squaredDistances } from "./distances.js";

@@ -11,10 +11,10 @@ import { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { tensor, zeros } from "../ops/creation.js";
 import { asMatrix, sampleWeights, type ArrayLike2D } from "./input.js";
-import { squaredDistances } from "./distances.js";
 import { kmeansStep } from "../ops/fused.js";
 import { scope } from "../core/scope.js";
 import { generatorOf, kmeansPlusPlus } from "./kmeans-plus-plus.js";
+import { CentroidClustering, weightedSum, type SampleWeightOption } from "./centroids.js";
 
 export interface KMeansOptions {
   nClusters?: number;
@@ -33,9 +33,6 @@ export interface KMeansOptions {
   randomState?: number | Generator | null;
 }
 
-export interface SampleWeightOption {
-  sampleWeight?: ArrayLike<number> | null;
-}
 
 interface Run {
   centers: Tensor;
@@ -44,7 +41,7 @@ interface Run {
   nIter: number;
 }
 
-export class KMeans {
+export class KMeans extends CentroidClustering {
   readonly nClusters: number;
   readonly init: "k-means++" | "random" | ArrayLike2D;
   readonly nInit: number | "auto";
@@ -52,14 +49,9 @@ export class KMeans {
   readonly tol: number;
   readonly algorithm: "lloyd" | "elkan";
   readonly randomState: number | Generator | null;
-  /** [k, d] centres, the labels of the training samples, their inertia, and the iterations of the kept run. */
-  clusterCenters!: Tensor;
-  labels!: Tensor;
-  inertia!: number;
-  nIter!: number;
-  nFeaturesIn!: number;
 
   constructor(options: KMeansOptions = {}) {
+    super("KMeans");
     checkOptions("KMeans", options, { nClusters: "integer", init: "any", nInit: "any", maxIter: "integer", tol: "number", algorithm: "string", randomState: "any" });
     this.nClusters = options.nClusters ?? 8;
     this.init = options.init ?? "k-means++";
@@ -111,33 +103,8 @@ export class KMeans {
     return this.fit(x, opts).labels;
   }
 
-  /** The nearest centre of each sample. */
-  predict(x: ArrayLike2D): Tensor {
-    return noGrad(() => squaredDistances(this.checked(x, "predict"), this.clusterCenters).argmin(1));
-  }
-
-  /** Euclidean distances of each sample to each centre, [n, k]. */
-  transform(x: ArrayLike2D): Tensor {
-    return noGrad(() => squaredDistances(this.checked(x, "transform"), this.clusterCenters).sqrt());
-  }
-
   fitTransform(x: ArrayLike2D, opts: SampleWeightOption = {}): Tensor {
     return this.fit(x, opts).transform(x);
-  }
-
-  /** Minus the inertia of x on the fitted centres (higher is better, as scikit-learn's score). */
-  score(x: ArrayLike2D, opts: SampleWeightOption = {}): number {
-    return noGrad(() => {
-      const X = this.checked(x, "score");
-      return -weightedSum(kmeansStep(X, this.clusterCenters)[1], sampleWeights(opts.sampleWeight, X.shape[0]!, "KMeans"));
-    });
-  }
-
-  private checked(x: ArrayLike2D, op: string): Tensor {
-    if (!this.clusterCenters) throw new ValueError(`KMeans.${op}: fit the estimator first`);
-    const X = asMatrix(x, `KMeans.${op}`);
-    if (X.shape[1] !== this.nFeaturesIn) throw new ValueError(`KMeans.${op}: X has ${X.shape[1]} features, the model was fitted with ${this.nFeaturesIn}`);
-    return X;
   }
 
   /** k distinct samples, drawn with probability ∝ weight (scikit-learn's "random"). */
@@ -217,12 +184,4 @@ export function meanFeatureVariance(X: Tensor, block = 8192): number {
     total += scope(() => X.narrow(0, start, Math.min(block, X.shape[0]! - start)).sub(mean).square().sum().item());
   }
   return total / X.numel();
-}
-
-/** Σ w_i · v_i in float64 (the inertia from the k-means step's exact distances). */
-export function weightedSum(v: Tensor, w: ArrayLike<number> | Tensor): number {
-  const [a, b] = [v.dataSync(), "dataSync" in w ? w.dataSync() : w];
-  let total = 0;
-  for (let i = 0; i < a.length; i++) total += a[i]! * b[i]!;
-  return total;
 }

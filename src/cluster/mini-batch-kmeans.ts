@@ -16,10 +16,10 @@ import type { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { tensor } from "../ops/creation.js";
 import { kmeansStep } from "../ops/fused.js";
-import { squaredDistances } from "./distances.js";
 import { asMatrix, sampleWeights, type ArrayLike2D } from "./input.js";
 import { generatorOf, kmeansPlusPlus, searchSorted } from "./kmeans-plus-plus.js";
-import { meanFeatureVariance, weightedSum, type SampleWeightOption } from "./kmeans.js";
+import { CentroidClustering, weightedSum, type SampleWeightOption } from "./centroids.js";
+import { meanFeatureVariance } from "./kmeans.js";
 
 export interface MiniBatchKMeansOptions {
   nClusters?: number;
@@ -42,7 +42,7 @@ export interface MiniBatchKMeansOptions {
   reassignmentRatio?: number;
 }
 
-export class MiniBatchKMeans {
+export class MiniBatchKMeans extends CentroidClustering {
   readonly nClusters: number;
   readonly init: "k-means++" | "random" | ArrayLike2D;
   readonly maxIter: number;
@@ -54,14 +54,8 @@ export class MiniBatchKMeans {
   readonly initSize: number | null;
   readonly nInit: number | "auto";
   readonly reassignmentRatio: number;
-  clusterCenters!: Tensor;
-  /** Labels and inertia of the training set (fit with computeLabels, or the last partialFit batch). */
-  labels!: Tensor;
-  inertia!: number;
-  /** Passes over the data, and steps (batches) taken. */
-  nIter!: number;
+  /** Steps (batches) taken. labels and inertia are the training set's (fit with computeLabels) or the last partialFit batch's. */
   nSteps = 0;
-  nFeaturesIn!: number;
   /** The accumulated sample weight of each centre (scikit-learn's private _counts). */
   counts!: Float64Array;
 
@@ -72,6 +66,7 @@ export class MiniBatchKMeans {
   private sinceReassign = 0;
 
   constructor(options: MiniBatchKMeansOptions = {}) {
+    super("MiniBatchKMeans");
     checkOptions("MiniBatchKMeans", options, {
       nClusters: "integer", init: "any", maxIter: "integer", batchSize: "integer", computeLabels: "boolean", randomState: "any",
       tol: "number", maxNoImprovement: "any", initSize: "any", nInit: "any", reassignmentRatio: "number",
@@ -178,31 +173,6 @@ export class MiniBatchKMeans {
   fitPredict(x: ArrayLike2D, opts: SampleWeightOption = {}): Tensor {
     this.fit(x, opts);
     return this.computeLabels ? this.labels : this.predict(x);
-  }
-
-  /** The nearest centre of each sample. */
-  predict(x: ArrayLike2D): Tensor {
-    return noGrad(() => squaredDistances(this.checked(x, "predict"), this.clusterCenters).argmin(1));
-  }
-
-  /** Euclidean distances of each sample to each centre, [n, k]. */
-  transform(x: ArrayLike2D): Tensor {
-    return noGrad(() => squaredDistances(this.checked(x, "transform"), this.clusterCenters).sqrt());
-  }
-
-  /** Minus the inertia of x on the fitted centres. */
-  score(x: ArrayLike2D, opts: SampleWeightOption = {}): number {
-    return noGrad(() => {
-      const X = this.checked(x, "score");
-      return -weightedSum(kmeansStep(X, this.clusterCenters)[1], sampleWeights(opts.sampleWeight, X.shape[0]!, "MiniBatchKMeans"));
-    });
-  }
-
-  private checked(x: ArrayLike2D, op: string): Tensor {
-    if (!this.clusterCenters) throw new ValueError(`MiniBatchKMeans.${op}: fit the estimator first`);
-    const X = asMatrix(x, `MiniBatchKMeans.${op}`);
-    if (X.shape[1] !== this.nFeaturesIn) throw new ValueError(`MiniBatchKMeans.${op}: X has ${X.shape[1]} features, the model was fitted with ${this.nFeaturesIn}`);
-    return X;
   }
 
   private runs(): number {
