@@ -39,6 +39,7 @@ export { unfold, fold, type WindowOptions, type Pair } from "./ops/windows.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { scope, keep } from "./core/scope.js";
 export { grad, type BackwardOptions } from "./autograd/backward.js";
+export { RemovableHandle, type GradHook } from "./core/hooks.js";
 
 export { setBackend, getBackend, listBackends, registerBackend, backendByName, setNumThreads, getNumThreads } from "./backend/registry.js";
 export type { Backend, Storage, View } from "./backend/backend.js";

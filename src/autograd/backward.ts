@@ -68,6 +68,20 @@ export function releaseGrad(t: Tensor): void {
   }
 }
 
+/** Passes a tensor's gradient through its hooks (Tensor.registerHook), in registration order. */
+function runHooks(t: Tensor, g: Tensor | null): Tensor | null {
+  if (g === null || !t.gradHooks?.length) return g;
+  for (const hook of [...t.gradHooks]) {
+    const next = hook(g);
+    if (next === undefined) continue;
+    if (!shapesEqual(next.shape, g.shape)) {
+      throw new ShapeError(`backward: a gradient hook returned shape ${fmtShape(next.shape)} for a gradient of shape ${fmtShape(g.shape)}`);
+    }
+    g = next;
+  }
+  return g;
+}
+
 export function backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions = {}): void {
   // Without createGraph every intermediate gradient is garbage once the pass ends: free it at once.
   if (options.createGraph) backwardPass(root, gradient, options);
@@ -99,7 +113,7 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
 
   withGradEnabled(createGraph, () => {
     if (root.gradFn === null) {
-      accumulate(root, seed, createGraph);
+      accumulate(root, runHooks(root, seed)!, createGraph);
       return;
     }
     const nodes = ordered(root.gradFn);
@@ -117,7 +131,7 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
         );
       }
       const outs = node.outputs;
-      const gs = outs.map((o) => grads.get(o) ?? null);
+      const gs = outs.map((o) => runHooks(o, grads.get(o) ?? null));
       for (const o of outs) grads.delete(o);
       if (gs.every((g) => g === null)) continue;
       outs.forEach((o, i) => o.retainsGrad && gs[i] && accumulate(o, gs[i]!, createGraph));
@@ -132,13 +146,15 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
         if (!shapesEqual(gi.shape, input.shape)) {
           throw new AutogradError(`internal: gradient rule of ${node.prim} gave shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(input.shape)}`);
         }
-        if (input.isLeaf) accumulate(input, gi, createGraph);
+        if (input.isLeaf && !input.gradHooks?.length) accumulate(input, gi, createGraph);
         else {
           const prev = grads.get(input);
           grads.set(input, prev ? add(prev, gi) : gi);
         }
       });
     }
+    // Leaves with hooks collected their whole gradient in `grads`; their hooks see it once.
+    for (const [t, g] of grads) if (t.isLeaf) accumulate(t, runHooks(t, g)!, createGraph);
     if (!retainGraph) {
       for (const node of nodes) {
         node.released = true;

@@ -21,6 +21,7 @@ import { updateInPlace } from "../ops/inplace.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
 import { formatTensor } from "./format.js";
+import { RemovableHandle, type GradHook } from "./hooks.js";
 import { contiguousStrides, isContiguous, normalizeDim, numel, type Shape } from "./shape.js";
 
 type TensorLike = ew.TensorLike;
@@ -38,6 +39,8 @@ export class Tensor implements View {
   grad: Tensor | null = null;
   private leafRequiresGrad = false;
   private keepsGrad = false;
+  /** Gradient hooks (registerHook), run by backward on this tensor's whole gradient. */
+  gradHooks: GradHook[] | null = null;
 
   constructor(
     readonly storage: Storage,
@@ -122,6 +125,20 @@ export class Tensor implements View {
   /** Undoes retainGrad() (used by autograd.grad to leave tensors as it found them). */
   stopRetainingGrad(): void {
     this.keepsGrad = false;
+  }
+
+  /**
+   * PyTorch's `register_hook`: backward calls `hook` with this tensor's gradient (summed over all
+   * its uses) before passing it on or accumulating it; a returned tensor replaces the gradient.
+   */
+  registerHook(hook: GradHook): RemovableHandle {
+    if (!this.requiresGrad) throw new AutogradError("registerHook: can't register a hook on a tensor that does not require grad");
+    const hooks = (this.gradHooks ??= []);
+    hooks.push(hook);
+    return new RemovableHandle(() => {
+      const i = hooks.indexOf(hook);
+      if (i >= 0) hooks.splice(i, 1);
+    });
   }
 
   backward(gradient?: Tensor, options: BackwardOptions = {}): void {

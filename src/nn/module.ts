@@ -13,6 +13,7 @@ import { DTYPES, isFloating, type DType } from "../core/dtype.js";
 import { deviceBackend } from "../backend/registry.js";
 import { shapesEqual } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
+import { RemovableHandle } from "../core/hooks.js";
 import { Parameter } from "./parameter.js";
 
 /** A state dict: dotted names (exactly PyTorch's) to tensors, in registration order. */
@@ -24,6 +25,15 @@ export interface LoadResult {
 }
 
 export class StateDictError extends TensorgradError {}
+
+// Hooks see forward's arguments and output untyped, as in PyTorch: one hook serves modules of any
+// signature (a typed one would make Module<[Tensor]> unassignable to Module<any[]>).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** Runs before forward; returning an array replaces the arguments (PyTorch's forward pre-hook). */
+export type ForwardPreHook = (module: Module, args: any[]) => any[] | void;
+/** Runs after forward; returning a value replaces the output (PyTorch's forward hook). */
+export type ForwardHook = (module: Module, args: any[], output: any) => unknown;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export abstract class Module<In extends unknown[] = any[], Out = any> {
@@ -75,6 +85,50 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
     return this.bufs.get(name) ?? null;
   }
 
+  // ---- hooks --------------------------------------------------------------------------------------
+
+  private preHooks: ForwardPreHook[] = [];
+  private postHooks: ForwardHook[] = [];
+
+  /** PyTorch's register_forward_pre_hook: `hook(module, args)` before every forward call. */
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    return this.addHook(this.preHooks, hook);
+  }
+
+  /** PyTorch's register_forward_hook: `hook(module, args, output)` after every forward call. */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    return this.addHook(this.postHooks, hook);
+  }
+
+  /**
+   * Modules are called through `forward` itself (TypeScript has no `__call__`), so while hooks are
+   * registered this instance's `forward` is an own property wrapping the class's method.
+   */
+  private addHook<H>(list: H[], hook: H): RemovableHandle {
+    list.push(hook);
+    this.wrapForward();
+    return new RemovableHandle(() => {
+      const i = list.indexOf(hook);
+      if (i >= 0) list.splice(i, 1);
+      if (!this.preHooks.length && !this.postHooks.length) delete (this as { forward?: unknown }).forward;
+    });
+  }
+
+  private wrapForward(): void {
+    if (Object.prototype.hasOwnProperty.call(this, "forward")) return;
+    const original = Object.getPrototypeOf(this).forward as (...args: In) => Out;
+    const hooked = (...args: In): Out => {
+      for (const pre of [...this.preHooks]) args = (pre(this, args) as In | undefined) ?? args;
+      let out = original.apply(this, args);
+      for (const post of [...this.postHooks]) {
+        const replaced = post(this, args, out) as Out | undefined;
+        if (replaced !== undefined) out = replaced;
+      }
+      return out;
+    };
+    Object.defineProperty(this, "forward", { value: hooked, configurable: true, writable: true, enumerable: false });
+  }
+
   // ---- traversal ------------------------------------------------------------------------------
 
   *namedChildren(): Generator<[string, Module]> {
@@ -91,6 +145,17 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
     seen.add(this);
     yield [prefix, this];
     for (const [name, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${name}` : name, seen);
+  }
+
+  /** The submodule at a dotted path, as PyTorch's get_submodule ("" is this module). */
+  getSubmodule(target: string): Module {
+    let m: Module = this;
+    for (const part of target ? target.split(".") : []) {
+      const child = [...m.namedChildren()].find(([name]) => name === part)?.[1];
+      if (!child) throw new TensorgradError(`getSubmodule: ${m.constructor.name} has no submodule '${part}' (in '${target}')`);
+      m = child;
+    }
+    return m;
   }
 
   *modules(): Generator<Module> {

@@ -1,0 +1,93 @@
+/** Tensor.registerHook and Module forward (pre-)hooks: PyTorch's semantics. */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import { assertClose } from "../helpers.js";
+
+describe("tensor gradient hooks", () => {
+  test("a hook sees a non-leaf's summed gradient and may replace it", () => {
+    const x = tg.tensor([1, 2, 3], { requiresGrad: true });
+    const y = x.mul(2);
+    const seen: number[][] = [];
+    y.registerHook((g) => {
+      seen.push(g.tolist() as number[]);
+      return g.mul(10);
+    });
+    y.add(y.mul(3)).sum().backward(); // dL/dy = 1 + 3 = 4 per element, seen once
+    assert.deepEqual(seen, [[4, 4, 4]]);
+    assertClose(x.grad!, [80, 80, 80]);
+  });
+
+  test("a leaf's hook runs once on its whole gradient before accumulation; remove() unregisters", () => {
+    const x = tg.tensor([1, -2], { requiresGrad: true });
+    let calls = 0;
+    const h = x.registerHook((g) => {
+      calls++;
+      return g.relu();
+    });
+    x.mul(x).add(x).sum().backward(); // 2x + 1 = [3, -3]
+    assert.equal(calls, 1);
+    assertClose(x.grad!, [3, 0]);
+    h.remove();
+    x.grad = null;
+    x.mul(x).add(x).sum().backward();
+    assertClose(x.grad!, [3, -3]);
+  });
+
+  test("returning nothing keeps the gradient; a wrong shape and a tensor without grad are errors", () => {
+    const x = tg.tensor([1, 2], { requiresGrad: true });
+    x.registerHook(() => undefined);
+    x.sum().backward();
+    assertClose(x.grad!, [1, 1]);
+    const y = x.mul(1);
+    y.registerHook(() => tg.zeros([3]));
+    assert.throws(() => y.sum().backward(), tg.ShapeError);
+    assert.throws(() => tg.tensor([1]).registerHook((g) => g), tg.AutogradError);
+  });
+});
+
+describe("module forward hooks", () => {
+  test("pre-hooks may replace the arguments, hooks the output; removal restores the plain forward", () => {
+    const lin = new tg.nn.Linear(2, 1);
+    tg.noGrad(() => {
+      lin.weight.copy_(tg.tensor([[1, 1]]));
+      lin.bias!.zero_();
+    });
+    const order: string[] = [];
+    const pre = lin.registerForwardPreHook((_m, [x]) => {
+      order.push("pre");
+      return [x.mul(2)];
+    });
+    const post = lin.registerForwardHook((m, args, out) => {
+      order.push("post");
+      assert.equal(m, lin);
+      assertClose(args[0], [2, 4]);
+      return out.add(1);
+    });
+    assertClose(lin.forward(tg.tensor([[1, 2]])), [7]);
+    assert.deepEqual(order, ["pre", "post"]);
+    pre.remove();
+    assertClose(lin.forward(tg.tensor([[1, 2]])), [4]);
+    post.remove();
+    post.remove();
+    assertClose(lin.forward(tg.tensor([[1, 2]])), [3]);
+    assert.equal(Object.prototype.hasOwnProperty.call(lin, "forward"), false);
+  });
+
+  test("a hook on a submodule fires inside the parent's forward and sees the layer output", () => {
+    const model = new tg.nn.Sequential(new tg.nn.Linear(3, 4), new tg.nn.ReLU(), new tg.nn.Linear(4, 2));
+    const captured: tg.Tensor[] = [];
+    model.getSubmodule("1").registerForwardHook((_m, _a, out) => void captured.push(out));
+    model.forward(tg.randn([5, 3]));
+    assert.equal(captured.length, 1);
+    assert.deepEqual(captured[0]!.shape, [5, 4]);
+    assert.deepEqual(Object.keys(model.stateDict()), ["0.weight", "0.bias", "2.weight", "2.bias"]);
+  });
+});
+
+test("getSubmodule follows dotted paths and names what is missing", () => {
+  const model = new tg.nn.Sequential(new tg.nn.Sequential(new tg.nn.Linear(1, 1)));
+  assert.ok(model.getSubmodule("0.0") instanceof tg.nn.Linear);
+  assert.equal(model.getSubmodule(""), model);
+  assert.throws(() => model.getSubmodule("0.3"), /no submodule '3'/);
+});
