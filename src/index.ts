@@ -55,3 +55,4 @@ export * as geometric from "./geometric/index.js";
 export * as cluster from "./cluster/index.js";
 export * as distributions from "./distributions/index.js";
 export * as rl from "./rl/index.js";
+export * as explain from "./explain/index.js";

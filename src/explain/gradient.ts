@@ -1,0 +1,81 @@
+/** Plain gradient attributions (Captum's Saliency, InputXGradient, GuidedBackprop, Deconvolution). */
+import type { Tensor } from "../core/tensor.js";
+import { Module } from "../nn/module.js";
+import { ReLU } from "../nn/layers/activation.js";
+import { ValueError } from "../core/errors.js";
+import type { RemovableHandle } from "../core/hooks.js";
+import { forwardOf, gradientAt, type Explainable, type ForwardFunc, type TargetOptions } from "./forward.js";
+
+/** Gradients of the target output with respect to the inputs, absolute by default (Simonyan et al.). */
+export class Saliency {
+  protected readonly forward: ForwardFunc;
+  constructor(readonly model: Explainable) {
+    this.forward = forwardOf(model);
+  }
+
+  attribute(inputs: Tensor, { abs = true, ...options }: TargetOptions & { abs?: boolean } = {}): Tensor {
+    const g = gradientAt(this.forward, inputs, options, "Saliency");
+    return abs ? g.abs() : g;
+  }
+}
+
+/** Input × gradient (Shrikumar et al.). */
+export class InputXGradient {
+  protected readonly forward: ForwardFunc;
+  constructor(readonly model: Explainable) {
+    this.forward = forwardOf(model);
+  }
+
+  attribute(inputs: Tensor, options: TargetOptions = {}): Tensor {
+    return gradientAt(this.forward, inputs, options, "InputXGradient").mul(inputs);
+  }
+}
+
+/**
+ * Gradients with every nn.ReLU's backward changed (Springenberg et al.): guided backprop passes only
+ * positive gradients through ReLUs that were active; deconvolution passes positive gradients
+ * whatever the ReLU's input was. As in Captum, only ReLU modules are changed (not functional relu).
+ */
+class ModifiedReluGradient {
+  protected readonly forward: ForwardFunc;
+  constructor(
+    readonly model: Module,
+    private readonly keepForwardMask: boolean,
+    private readonly name: string,
+  ) {
+    if (!(model instanceof Module)) throw new ValueError(`${name}: the model must be an nn.Module (its ReLU modules are changed)`);
+    this.forward = forwardOf(model);
+  }
+
+  attribute(inputs: Tensor, options: TargetOptions = {}): Tensor {
+    const handles: RemovableHandle[] = [];
+    for (const m of this.model.modules()) {
+      if (!(m instanceof ReLU)) continue;
+      handles.push(m.registerForwardHook((_m, [x], out: Tensor) => {
+        if (!out.requiresGrad) return undefined;
+        // Deconvolution: the output's value, but the gradient bypasses the ReLU's own mask.
+        const routed = this.keepForwardMask ? out : out.detach().add((x as Tensor).sub((x as Tensor).detach()));
+        const hooked = routed.mul(1);
+        hooked.registerHook((g) => g.relu());
+        return hooked;
+      }));
+    }
+    try {
+      return gradientAt(this.forward, inputs, options, this.name);
+    } finally {
+      for (const h of handles) h.remove();
+    }
+  }
+}
+
+export class GuidedBackprop extends ModifiedReluGradient {
+  constructor(model: Module) {
+    super(model, true, "GuidedBackprop");
+  }
+}
+
+export class Deconvolution extends ModifiedReluGradient {
+  constructor(model: Module) {
+    super(model, false, "Deconvolution");
+  }
+}
