@@ -1,4 +1,4 @@
-/** tg.viz — model and pipeline diagrams (Mermaid); training curves, 2-D scatter plots and dendrograms (SVG). */
+/** tg.viz — model and pipeline diagrams (Mermaid); training curves, 2-D scatter plots, dendrograms and attribution heat maps (SVG, PNG); highlighted tokens (HTML). */
 export { kerasToMermaid, moduleToMermaid, pipelineToMermaid, type PipelineSpec } from "./mermaid.js";
 export { historyToCSV, historyToSVG, saveHistory, type HistoryLike } from "./plot.js";
 export { scatterToSVG, type ScatterOptions } from "./scatter.js";
@@ -12,3 +12,6 @@ import { kerasToMermaid, moduleToMermaid } from "./mermaid.js";
 export function toMermaid(model: BaseModel | Module): string {
   return model instanceof BaseModel ? kerasToMermaid(model) : moduleToMermaid(model);
 }
+export { heatmapsToSVG, heatmapToPNG, type HeatmapPanel, type HeatmapOptions, type HeatSign, type Grid } from "./heatmap.js";
+export { encodePNG } from "./png.js";
+export { tokensToHTML, attributionBarsToSVG } from "./attribution-text.js";

@@ -114,7 +114,7 @@ describe("layers and attention", () => {
       lstm = new nn.LSTM(6, 5, { batchFirst: true });
       head = new nn.Linear(5, 2);
       forward(tokens: tg.Tensor) {
-        const [out] = this.lstm.forward(this.embedding.forward(tokens));
+        const out = this.lstm.forward(this.embedding.forward(tokens))[0] as tg.Tensor;
         return this.head.forward(out.narrow(1, out.shape[1]! - 1, 1).reshape([tokens.shape[0]!, 5]));
       }
     }
