@@ -56,3 +56,4 @@ export * as cluster from "./cluster/index.js";
 export * as distributions from "./distributions/index.js";
 export * as rl from "./rl/index.js";
 export * as explain from "./explain/index.js";
+export * as fairness from "./fairness/index.js";
