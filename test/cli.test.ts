@@ -90,6 +90,24 @@ fullPassTest("train --save records the recipe and data: eval needs no flags and 
     assert.match(mismatch.stderr, /the model takes inputs of shape \[28, 28, 1\], SpamAssassin has \[120\]/);
     // A program with no model says so instead of ignoring --save.
     assert.match(cli("train", "cnn-from-scratch", "--save", path.join(dir, "x")).stderr, /has no model to save/);
+    // explain: heat maps for an image model, highlighted tokens for a text model.
+    const digits = path.join(dir, "digits.json");
+    writeFileSync(digits, JSON.stringify([Array.from({ length: 784 }, (_, i) => (i % 28 === 14 ? 1 : 0))]));
+    for (const method of ["integrated-gradients", "saliency", "occlusion"]) {
+      const svg = path.join(dir, `${method}.svg`);
+      const e = cli("explain", path.join(dir, "mlp-mnist"), "--input", digits, "--method", method, "--out", svg);
+      assert.equal(e.status, 0, e.stderr);
+      assert.match(e.stdout, /input 0: predicted class \d/);
+      assert.match(readFileSync(svg, "utf8"), /^<svg[\s\S]*<rect[\s\S]*<\/svg>/);
+    }
+    const html = path.join(dir, "explain.html");
+    const t = cli("explain", path.join(dir, "lstm-text"), "--input", texts, "--out", html, "--steps", "20");
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /input 1: strongest tokens \w+ [+-]\d/);
+    assert.match(readFileSync(html, "utf8"), /<span title=[^>]*>win<\/span>/);
+    assert.match(cli("explain", path.join(dir, "mlp-mnist"), "--input", digits, "--method", "gradcam").stderr, /gradcam needs a Conv2D layer/);
+    assert.match(cli("explain", path.join(dir, "mlp-mnist"), "--input", digits, "--method", "magic").stderr, /--method must be one of/);
+    assert.match(cli("explain", path.join(dir, "mlp-mnist")).stderr, /give --input/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

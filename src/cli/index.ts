@@ -20,6 +20,7 @@ import { PROGRAMS, RECIPES, type DataChoice } from "./recipes.js";
 import { GRAPH_RECIPES, loadGraph, trainGraphRecipe, type GraphRecipe } from "./graph-recipes.js";
 import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-command.js";
 import { runRl } from "./rl-command.js";
+import { EXPLAIN_METHODS, runExplain, type ExplainMethod } from "./explain-command.js";
 import type { BaseModel } from "../keras/model.js";
 import type { Tensor } from "../core/tensor.js";
 import { Vocab } from "../data/text/vocab.js";
@@ -45,6 +46,10 @@ const USAGE = `usage: tensorgrad <command> [options]
                         [--seed 0] [--save DIR (the agent, monitor.csv/json and learning-curve.svg)]
   rl eval <agent-dir>   mean return over [--episodes 100] deterministic episodes [--seed 0], and whether it is solved
   rl render <agent-dir> --out FILE.svg   one episode of the agent as an animated SVG
+  explain <model-dir> --input inputs.json   why the model predicted what it did, for inputs as predict takes them:
+                        [--method ${EXPLAIN_METHODS.join(" | ")} (default integrated-gradients; text models:
+                        integrated gradients on the embedding)] [--target CLASS (default: each input's prediction)]
+                        [--steps 50] [--out explain.svg (images) | explain.html (text)]
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
   bench [suite|gemm|lstm|loader|memory] [--quick] [--out DIR]  run a benchmark (from a source checkout; default: the
@@ -159,6 +164,9 @@ function main(argv: string[]): void {
       "min-samples": { type: "string", default: "5" },
       steps: { type: "string" },
       episodes: { type: "string" },
+      input: { type: "string" },
+      method: { type: "string", default: "integrated-gradients" },
+      target: { type: "string" },
     },
   });
   const num = (name: keyof typeof o) => {
@@ -232,6 +240,27 @@ function main(argv: string[]): void {
       const sigmoid = out.shape[out.ndim - 1] === 1;
       const rows = out.reshape(out.shape[0]!, -1).tolist() as number[][];
       console.log(JSON.stringify(sigmoid ? rows.map(([p]) => ({ probability: +p!.toFixed(6), label: p! >= 0.5 ? 1 : 0 })) : out.argmax(-1).tolist()));
+      return;
+    }
+    case "explain": {
+      const dir = modelDir();
+      const model = loadModel(dir);
+      const file = o.input ?? fail("explain: give --input inputs.json (an array of inputs, as predict takes)");
+      let inputs: unknown;
+      try {
+        inputs = JSON.parse(readFileSync(file, "utf8"));
+      } catch (e) {
+        fail(`explain: cannot read ${file} as JSON (${(e as Error).message})`);
+      }
+      const saved = savedRecipe(dir);
+      const method = o.method as ExplainMethod;
+      if (!EXPLAIN_METHODS.includes(method)) fail(`explain: --method must be one of ${EXPLAIN_METHODS.join(", ")}, got '${o.method}'`);
+      const target = o.target === undefined ? undefined : Number(o.target);
+      if (target !== undefined && !(Number.isInteger(target) && target >= 0)) fail(`explain: --target must be a class index, got '${o.target}'`);
+      runExplain(model, predictInputs(inputs, model, saved, file), {
+        method, steps: rest.some((a) => a.startsWith("--steps")) ? num("steps") : 50, out: o.out ?? (saved?.vocab ? "explain.html" : "explain.svg"),
+        ...(target === undefined ? {} : { target }), ...(saved?.vocab ? { vocab: saved.vocab } : {}),
+      });
       return;
     }
     case "summary":

@@ -49,6 +49,11 @@ export interface LayerGradCamOptions extends TargetOptions {
   reluAttributions?: boolean;
   /** Sum the weighted channels into one map (default true). */
   attrDimSummation?: boolean;
+  /**
+   * The layer's output has its channels last, (N, H, W, C), as Keras layers give (a tensorgrad
+   * addition; Captum's layers are channels-first). The map is returned channels-first either way.
+   */
+  channelsLast?: boolean;
 }
 
 /**
@@ -57,7 +62,11 @@ export interface LayerGradCamOptions extends TargetOptions {
  */
 export class LayerGradCam extends LayerAttribution {
   attribute(inputs: Tensor, options: LayerGradCamOptions = {}): Tensor {
-    const { output, gradient } = layerGradientAndOutput(this.forward, this.layer, inputs, options, "LayerGradCam");
+    let { output, gradient } = layerGradientAndOutput(this.forward, this.layer, inputs, options, "LayerGradCam");
+    if (options.channelsLast && output.ndim > 2) {
+      const order = [0, output.ndim - 1, ...Array.from({ length: output.ndim - 2 }, (_, i) => i + 1)];
+      [output, gradient] = [output.permute(order), gradient.permute(order)];
+    }
     const spatial = Array.from({ length: gradient.ndim - 2 }, (_, i) => i + 2);
     const weights = spatial.length ? gradient.mean(spatial, true) : gradient;
     let cam = (options.attrDimSummation ?? true) ? weights.mul(output).sum(1, true) : weights.mul(output);
