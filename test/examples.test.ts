@@ -70,3 +70,31 @@ if (process.env.TENSORGRAD_BACKEND !== "js") {
   fullPassTest("seed B.4: PyTorch LSTM", () => assert.match(run("seed/b4-pytorch-lstm.ts", "--epochs", "1", "--limit", "256"), /Accuracy: \d/));
   fullPassTest("seed 12.2: PyTorch RNN with GloVe", () => assert.match(run("seed/c12-2-pytorch-rnn-glove.ts", "--epochs", "1", "--limit", "256"), /Test Accuracy: \d/));
 }
+fullPassTest("explain-mnist", () => {
+  const out = path.join(tmpdir(), `explain-mnist-${process.pid}`);
+  try {
+    assert.match(run("explain-mnist.ts", "--epochs", "1", "--limit", "256", "--digits", "2", "--out", out), /wrote .*2 digits × 5 methods[\s\S]*steps +riemann_trapezoid +gausslegendre[\s\S]* 300 +\d\.\d+e-?\d+ +\d\.\d+e-?\d+/);
+    assert.match(readFileSync(`${out}.svg`, "utf8"), /^<svg[\s\S]*Grad-CAM[\s\S]*<\/svg>/);
+    assert.deepEqual([...readFileSync(`${out}-integrated-gradients.png`).subarray(1, 4)], [0x50, 0x4e, 0x47]);
+  } finally {
+    for (const f of [".svg", "-saliency.png", "-integrated-gradients.png", "-grad-cam.png", "-guided-grad-cam.png", "-occlusion.png"]) rmSync(out + f, { force: true });
+  }
+});
+fullPassTest("explain-text", () => {
+  const out = path.join(tmpdir(), `explain-text-${process.pid}.html`);
+  try {
+    assert.match(run("explain-text.ts", "--epochs", "1", "--limit", "200", "--messages", "2", "--steps", "10", "--out", out), /completeness: largest .* = \d[\s\S]*(spam|ham) +P\(spam\) \d\.\d+ +toward spam: /);
+    assert.match(readFileSync(out, "utf8"), /<span title=/);
+  } finally {
+    rmSync(out, { force: true });
+  }
+});
+fullPassTest("fairness", () => {
+  const out = path.join(tmpdir(), `fairness-${process.pid}.svg`);
+  try {
+    assert.match(run("fairness.ts", "--epochs", "30", "--eg-iterations", "3", "--out", out), /demographic parity difference \d\.\d+[\s\S]*ThresholdOptimizer \(DP\) +\d\.\d{3} +\d\.\d{3}/);
+    assert.match(readFileSync(out, "utf8"), /^<svg[\s\S]*Reweighing[\s\S]*<\/svg>/);
+  } finally {
+    rmSync(out, { force: true });
+  }
+});

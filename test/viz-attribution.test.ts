@@ -59,3 +59,10 @@ test("tokensToHTML and attributionBarsToSVG", () => {
   assert.match(bars, /fill="#2c7bb6"/);
   assert.match(bars, />income</);
 });
+
+test("tradeoffToSVG: one point and legend entry per name; non-finite points are errors", () => {
+  const svg = viz.tradeoffToSVG([{ name: "unmitigated", x: 0.2, y: 0.9 }, { name: "threshold <DP>", x: 0.01, y: 0.88 }], { xLabel: "gap", yLabel: "accuracy" });
+  assert.equal(svg.match(/<circle/g)?.length, 4);
+  assert.match(svg, /threshold &lt;DP>/);
+  assert.throws(() => viz.tradeoffToSVG([{ name: "a", x: NaN, y: 1 }]), /not finite/);
+});

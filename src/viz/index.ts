@@ -15,3 +15,4 @@ export function toMermaid(model: BaseModel | Module): string {
 export { heatmapsToSVG, heatmapToPNG, type HeatmapPanel, type HeatmapOptions, type HeatSign, type Grid } from "./heatmap.js";
 export { encodePNG } from "./png.js";
 export { tokensToHTML, attributionBarsToSVG } from "./attribution-text.js";
+export { tradeoffToSVG, type NamedPoint } from "./tradeoff.js";
