@@ -27,6 +27,13 @@ const chunks = tg.io.encodeSafetensors(
 writeFileSync(out("weights.safetensors"), Buffer.concat(chunks));
 
 writeFileSync(out("table.csv"), 'name,age,score,member\n"Smith, J",31,1.5,true\nLee,NA,-2e3,false\n"Quote ""Q""",7,.25,TRUE\n');
+writeFileSync(
+  out("adult.data"),
+  "39, State-gov, 77516, Bachelors, 13, Never-married, Adm-clerical, Not-in-family, White, Male, 2174, 0, 40, United-States, <=50K\n" +
+    "50, Self-emp-not-inc, 83311, Bachelors, 13, Married-civ-spouse, Exec-managerial, Husband, White, Male, 0, 0, 13, United-States, >50K.\n" +
+    "38, ?, 215646, HS-grad, 9, Divorced, ?, Not-in-family, Black, Female, 0, 0, 40, United-States, <=50K\n",
+);
+writeFileSync(out("hmda.csv"), "deny,pirat,hirat,lvrat,chist,mhist,phist,unemp,selfemp,insurance,condomin,afam,single,hschool\nno,0.221,0.221,0.8,5,2,no,3.9,no,no,no,no,no,yes\nyes,0.265,0.265,0.921875,2,2,no,3.2,no,no,no,yes,yes,yes\n");
 writeFileSync(out("vectors.glove.txt"), "the 0.1 0.2 -0.3\ncat 1 2 3\ndog -1.5e-2 0 4\n");
 
 const dir = mkdtempSync(path.join(tmpdir(), "tg-corpus-"));

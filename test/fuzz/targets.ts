@@ -162,6 +162,19 @@ export const TARGETS: Target[] = [
     },
   },
   {
+    name: "Adult and HMDA (fairness loaders)",
+    seeds: ["adult.data", "hmda.csv"],
+    load: (b, seed) => {
+      const file = path.join(folder({ [seed]: b }), seed);
+      const ds = seed === "adult.data" ? tg.fairness.loadAdult(file) : tg.fairness.loadHMDA(file);
+      const n = ds.labels.length;
+      if (ds.features.shape[0] !== n || ds.features.shape[1] !== ds.featureNames.length) throw new Malformed(`features [${ds.features.shape}] for ${n} labels, ${ds.featureNames.length} names`);
+      if (!ds.labels.every((y) => y === 0 || y === 1)) throw new Malformed(`labels ${ds.labels}`);
+      for (const [k, v] of Object.entries(ds.sensitive)) if (v.length !== n) throw new Malformed(`sensitive ${k}: ${v.length} values for ${n} rows`);
+      return `${tensorText(ds.features, "features")}|${ds.featureNames.join(",")}|${ds.labels.join("")}|${JSON.stringify(ds.sensitive)}`;
+    },
+  },
+  {
     name: "GloVe (loadGlove)",
     seeds: ["vectors.glove.txt"],
     load: async (b) => {
