@@ -18,7 +18,7 @@ import { ELU, GELU, LeakyReLU, ReLU, SiLU, Sigmoid, Tanh } from "../nn/layers/ac
 import { cat } from "../ops/movement.js";
 import { where } from "../ops/elementwise.js";
 import { zerosLike } from "../ops/creation.js";
-import { convergenceDelta, evaluate, expandBaselines, forwardOf, selectTarget, tileArgs, tileTarget, type Baselines, type ForwardFunc, type TargetOptions } from "./forward.js";
+import { Attribution, convergenceDelta, evaluate, expandBaselines, selectTarget, tileArgs, tileTarget, type Baselines, type TargetOptions } from "./forward.js";
 import type { WithDelta } from "./integrated-gradients.js";
 
 const RESCALED = [ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh];
@@ -28,14 +28,13 @@ export interface DeepLiftOptions extends TargetOptions {
   baselines?: Baselines;
 }
 
-export class DeepLift {
-  protected readonly forward: ForwardFunc;
+export class DeepLift extends Attribution {
   constructor(
-    readonly model: Module,
+    override readonly model: Module,
     readonly multiplyByInputs = true,
   ) {
+    super(model);
     if (!(model instanceof Module)) throw new ValueError("DeepLift: the model must be an nn.Module (its activation modules are rescaled)");
-    this.forward = forwardOf(model);
   }
 
   attribute<D extends boolean | undefined = false>(inputs: Tensor, options: DeepLiftOptions & { returnConvergenceDelta?: D } = {}): WithDelta<D> {

@@ -31,6 +31,14 @@ export interface TargetOptions {
   additionalForwardArgs?: readonly unknown[];
 }
 
+/** What every attribution method holds: the model, and its forward pass as one function. */
+export abstract class Attribution {
+  protected readonly forward: ForwardFunc;
+  constructor(readonly model: Explainable) {
+    this.forward = forwardOf(model);
+  }
+}
+
 export function forwardOf(model: Explainable): ForwardFunc {
   if (model instanceof Module) return (x, ...args) => model.forward(x, ...args) as Tensor;
   if (model instanceof BaseModel) return (x) => model.call(x, false);

@@ -8,7 +8,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { Generator, defaultGenerator } from "../core/rng.js";
 import { rand, randn, randint } from "../ops/creation.js";
-import { convergenceDelta, evaluate, forwardOf, stackedGradients, tileArgs, tileTarget, type Explainable, type ForwardFunc, type TargetOptions } from "./forward.js";
+import { Attribution, convergenceDelta, evaluate, stackedGradients, tileArgs, tileTarget, type Explainable, type TargetOptions } from "./forward.js";
 import type { WithDelta } from "./integrated-gradients.js";
 
 export interface GradientShapOptions extends TargetOptions {
@@ -21,13 +21,12 @@ export interface GradientShapOptions extends TargetOptions {
   generator?: Generator;
 }
 
-export class GradientShap {
-  protected readonly forward: ForwardFunc;
+export class GradientShap extends Attribution {
   constructor(
-    readonly model: Explainable,
+    model: Explainable,
     readonly multiplyByInputs = true,
   ) {
-    this.forward = forwardOf(model);
+    super(model);
   }
 
   attribute<D extends boolean | undefined = false>(inputs: Tensor, options: GradientShapOptions & { returnConvergenceDelta?: D }): WithDelta<D> {

@@ -4,14 +4,10 @@ import { Module } from "../nn/module.js";
 import { ReLU } from "../nn/layers/activation.js";
 import { ValueError } from "../core/errors.js";
 import type { RemovableHandle } from "../core/hooks.js";
-import { forwardOf, gradientAt, type Explainable, type ForwardFunc, type TargetOptions } from "./forward.js";
+import { Attribution, gradientAt, type TargetOptions } from "./forward.js";
 
 /** Gradients of the target output with respect to the inputs, absolute by default (Simonyan et al.). */
-export class Saliency {
-  protected readonly forward: ForwardFunc;
-  constructor(readonly model: Explainable) {
-    this.forward = forwardOf(model);
-  }
+export class Saliency extends Attribution {
 
   attribute(inputs: Tensor, { abs = true, ...options }: TargetOptions & { abs?: boolean } = {}): Tensor {
     const g = gradientAt(this.forward, inputs, options, "Saliency");
@@ -20,11 +16,7 @@ export class Saliency {
 }
 
 /** Input × gradient (Shrikumar et al.). */
-export class InputXGradient {
-  protected readonly forward: ForwardFunc;
-  constructor(readonly model: Explainable) {
-    this.forward = forwardOf(model);
-  }
+export class InputXGradient extends Attribution {
 
   attribute(inputs: Tensor, options: TargetOptions = {}): Tensor {
     return gradientAt(this.forward, inputs, options, "InputXGradient").mul(inputs);
@@ -36,15 +28,14 @@ export class InputXGradient {
  * positive gradients through ReLUs that were active; deconvolution passes positive gradients
  * whatever the ReLU's input was. As in Captum, only ReLU modules are changed (not functional relu).
  */
-class ModifiedReluGradient {
-  protected readonly forward: ForwardFunc;
+class ModifiedReluGradient extends Attribution {
   constructor(
-    readonly model: Module,
+    override readonly model: Module,
     private readonly keepForwardMask: boolean,
     private readonly name: string,
   ) {
+    super(model);
     if (!(model instanceof Module)) throw new ValueError(`${name}: the model must be an nn.Module (its ReLU modules are changed)`);
-    this.forward = forwardOf(model);
   }
 
   attribute(inputs: Tensor, options: TargetOptions = {}): Tensor {

@@ -3,7 +3,7 @@
  * columns) or hidden units a model's output depends on. Works on nn.Modules, Keras models and plain
  * forward functions.
  */
-export { forwardOf, selectTarget, type Explainable, type ForwardFunc, type Target, type Baselines, type TargetOptions } from "./forward.js";
+export { Attribution, forwardOf, selectTarget, type Explainable, type ForwardFunc, type Target, type Baselines, type TargetOptions } from "./forward.js";
 export { quadrature, gaussLegendre, type ApproximationMethod, type Quadrature } from "./approximation.js";
 export { Saliency, InputXGradient, GuidedBackprop, Deconvolution } from "./gradient.js";
 export { IntegratedGradients, type IntegratedGradientsOptions, type WithDelta } from "./integrated-gradients.js";

@@ -7,10 +7,7 @@ import type { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { cat } from "../ops/movement.js";
 import { quadrature, type ApproximationMethod } from "./approximation.js";
-import {
-  convergenceDelta, evaluate, expandBaselines, forwardOf, stackedGradients, weightedCopySum,
-  type Baselines, type Explainable, type ForwardFunc, type TargetOptions,
-} from "./forward.js";
+import { Attribution, convergenceDelta, evaluate, expandBaselines, stackedGradients, weightedCopySum, type Baselines, type Explainable, type TargetOptions } from "./forward.js";
 
 export interface IntegratedGradientsOptions extends TargetOptions {
   baselines?: Baselines;
@@ -23,14 +20,13 @@ export interface IntegratedGradientsOptions extends TargetOptions {
 /** The attributions, with the convergence delta per example when asked for (Captum's tuple). */
 export type WithDelta<D extends boolean | undefined> = D extends true ? [attributions: Tensor, delta: Tensor] : Tensor;
 
-export class IntegratedGradients {
-  protected readonly forward: ForwardFunc;
+export class IntegratedGradients extends Attribution {
   constructor(
-    readonly model: Explainable,
+    model: Explainable,
     /** false gives the integrated gradient alone, without the (x − x′) factor (Captum's multiply_by_inputs). */
     readonly multiplyByInputs = true,
   ) {
-    this.forward = forwardOf(model);
+    super(model);
   }
 
   attribute<D extends boolean | undefined = false>(inputs: Tensor, options: IntegratedGradientsOptions & { returnConvergenceDelta?: D } = {}): WithDelta<D> {

@@ -10,17 +10,16 @@ import { cat } from "../ops/movement.js";
 import { interpolate } from "../nn/functional/pooling.js";
 import type { Module } from "../nn/module.js";
 import { quadrature, type ApproximationMethod } from "./approximation.js";
-import { expandBaselines, forwardOf, tileArgs, tileTarget, weightedCopySum, type Baselines, type Explainable, type ForwardFunc, type TargetOptions } from "./forward.js";
+import { Attribution, expandBaselines, tileArgs, tileTarget, weightedCopySum, type Baselines, type Explainable, type TargetOptions } from "./forward.js";
 import { GuidedBackprop } from "./gradient.js";
 import { layerGradientAndOutput, withLayerHook, type LayerLike } from "./layer-hook.js";
 
-abstract class LayerAttribution {
-  protected readonly forward: ForwardFunc;
+abstract class LayerAttribution extends Attribution {
   constructor(
-    readonly model: Explainable,
+    model: Explainable,
     readonly layer: LayerLike,
   ) {
-    this.forward = forwardOf(model);
+    super(model);
   }
 
   /** The layer's output for the inputs (no gradients). */

@@ -15,7 +15,7 @@ import { Generator, defaultGenerator } from "../core/rng.js";
 import { tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { where } from "../ops/elementwise.js";
-import { evaluate, expandBaselines, forwardOf, tileArgs, tileTarget, type Baselines, type Explainable, type ForwardFunc, type TargetOptions } from "./forward.js";
+import { Attribution, evaluate, expandBaselines, tileArgs, tileTarget, type Baselines, type Explainable, type TargetOptions } from "./forward.js";
 import { weightedLasso, weightedLeastSquares, type LinearFit } from "./linear-surrogate.js";
 
 /** Fits coefficients to (kept-groups, output, weight) samples. */
@@ -57,14 +57,13 @@ export function expCosineSimilarity(kernelWidth = 1): SimilarityFunc {
   };
 }
 
-export class Lime {
-  protected readonly forward: ForwardFunc;
+export class Lime extends Attribution {
   protected readonly interpretableModel: InterpretableModel;
   protected readonly similarityFunc: SimilarityFunc;
   protected readonly perturbFunc: PerturbFunc;
 
-  constructor(readonly model: Explainable, surrogate: LimeSurrogate = {}) {
-    this.forward = forwardOf(model);
+  constructor(model: Explainable, surrogate: LimeSurrogate = {}) {
+    super(model);
     this.interpretableModel = surrogate.interpretableModel ?? ((x, y, w) => weightedLasso(x, y, w, 0.01));
     this.similarityFunc = surrogate.similarityFunc ?? expCosineSimilarity(1);
     this.perturbFunc = surrogate.perturbFunc ?? ((m, g) => Array.from({ length: m }, () => (g.random() < 0.5 ? 1 : 0)));

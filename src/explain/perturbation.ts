@@ -10,7 +10,7 @@ import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { tensor, zerosLike } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { where } from "../ops/elementwise.js";
-import { evaluate, expandBaselines, forwardOf, tileArgs, tileTarget, type Baselines, type Explainable, type ForwardFunc, type TargetOptions } from "./forward.js";
+import { Attribution, evaluate, expandBaselines, tileArgs, tileTarget, type Baselines, type ForwardFunc, type TargetOptions } from "./forward.js";
 
 export interface AblationOptions extends TargetOptions {
   baselines?: Baselines;
@@ -61,11 +61,7 @@ export interface FeatureAblationOptions extends AblationOptions {
   featureMask?: Tensor;
 }
 
-export class FeatureAblation {
-  protected readonly forward: ForwardFunc;
-  constructor(readonly model: Explainable) {
-    this.forward = forwardOf(model);
-  }
+export class FeatureAblation extends Attribution {
 
   attribute(inputs: Tensor, options: FeatureAblationOptions = {}): Tensor {
     const baselines = expandBaselines(options.baselines, inputs, "FeatureAblation");
@@ -89,11 +85,7 @@ export interface OcclusionOptions extends AblationOptions {
   strides?: number | readonly number[];
 }
 
-export class Occlusion {
-  protected readonly forward: ForwardFunc;
-  constructor(readonly model: Explainable) {
-    this.forward = forwardOf(model);
-  }
+export class Occlusion extends Attribution {
 
   attribute(inputs: Tensor, options: OcclusionOptions): Tensor {
     const dims = inputs.shape.slice(1);

@@ -17,6 +17,7 @@ import { IterableDataset, TensorDataset } from "../data/dataset.js";
 import { encodeSafetensors } from "../io/safetensors.js";
 import { writeFileAtomic, writeFolderAtomic } from "../io/atomic.js";
 import { zipSync } from "fflate";
+import { concatBytes } from "../core/bytes.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
 import { KerasTensor, Layer, type Shape } from "./layer.js";
@@ -357,16 +358,6 @@ export abstract class BaseModel implements CallbackModel {
     const extra = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, [bytes]]));
     writeFolderAtomic(dir, { ...extra, "model.json": config, "model.safetensors": weights }, (names) => names.includes("model.json"));
   }
-}
-
-function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** A plain stack of layers, each feeding the next. */
