@@ -21,12 +21,17 @@ export function hookLayer(layer: LayerLike, onOutput: (output: Tensor) => Tensor
     const handle = layer.registerForwardHook((_m, _args, out) => onOutput(out as Tensor));
     return () => handle.remove();
   }
+  // A Keras layer is called through `call`: wrap it on the instance, and put back what was there.
+  const own = Object.getOwnPropertyDescriptor(layer, "call");
   const call = layer.call;
   layer.call = (x: Tensor, training?: boolean) => {
     const out = call.call(layer, x, training);
     return onOutput(out) ?? out;
   };
-  return () => void delete (layer as { call?: unknown }).call;
+  return () => {
+    if (own) Object.defineProperty(layer, "call", own);
+    else delete (layer as { call?: unknown }).call;
+  };
 }
 
 /** Runs fn with the hook in place, always removing it. */
