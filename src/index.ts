@@ -57,3 +57,4 @@ export * as distributions from "./distributions/index.js";
 export * as rl from "./rl/index.js";
 export * as explain from "./explain/index.js";
 export * as fairness from "./fairness/index.js";
+export * as ssl from "./ssl/index.js";

@@ -3,3 +3,4 @@ export { Optimizer, OptimizerError, type ParamGroup, type ParamState, type Param
 export { SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam } from "./optimizers.js";
 export * as functional from "./functional.js";
 export * as lrScheduler from "./schedulers/index.js";
+export * as swaUtils from "./swa-utils.js";

@@ -21,6 +21,9 @@ type Case = [string, (...xs: Tensor[]) => Tensor, () => Tensor[]];
 
 const CASES: Case[] = [
   ["linear", (x, w, b) => F.linear(x, w!, b), () => [d(3, 4), d(2, 4), d(2)]],
+  ["normalize", (x) => F.normalize(x), () => [d(3, 4)]],
+  ["normalize p=3 dim 0", (x) => F.normalize(x, { p: 3, dim: 0 }), () => [d(3, 4)]],
+  ["cosineSimilarity (broadcast)", (a, b) => F.cosineSimilarity(a, b!, { dim: -1 }), () => [d(3, 4), d(1, 4)]],
   ["bilinear", (a, b, w, bias) => F.bilinear(a, b!, w!, bias), () => [d(3, 2), d(3, 4), d(2, 2, 4), d(2)]],
   ["conv1d stride padding", (x, w, b) => F.conv1d(x, w!, b, { stride: 2, padding: 1 }), () => [d(2, 2, 7), d(3, 2, 3), d(3)]],
   ["conv2d", (x, w, b) => F.conv2d(x, w!, b), () => [d(2, 2, 5, 5), d(3, 2, 3, 3), d(3)]],

@@ -6,3 +6,4 @@ export {
 } from "./transforms.js";
 export { adjustBrightness, adjustContrast, adjustSaturation, adjustHue, rgbToGrayscale, rgbToHsv, hsvToRgb } from "./color.js";
 export { sampleAffine, type Affine } from "./sample.js";
+export { gaussianBlur, gaussianBlurImage, solarize, randomSolarize, randomApply, randomGrayscale } from "./filters.js";

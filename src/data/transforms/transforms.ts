@@ -41,7 +41,8 @@ export function normalize(mean: readonly number[], std: readonly number[]): Tran
   };
 }
 
-const uniform = (g: Generator, lo: number, hi: number) => lo + (hi - lo) * g.random();
+/** A uniform draw from [lo, hi). */
+export const uniform = (g: Generator, lo: number, hi: number) => lo + (hi - lo) * g.random();
 
 export interface AffineOptions {
   /** Rotation range in degrees: d means (−d, d). */

@@ -1,5 +1,6 @@
 /** tg.nn.functional: PyTorch's torch.nn.functional, camelCased. */
 export { linear, bilinear, dropout, dropout2d, embedding } from "./basic.js";
+export { normalize, cosineSimilarity } from "./similarity.js";
 export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type Padding } from "./conv.js";
 export {
   maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, interpolate,

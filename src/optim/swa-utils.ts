@@ -1,0 +1,68 @@
+/**
+ * torch.optim.swa_utils: a running average of a model's weights — the exponential moving average
+ * that BYOL's and MoCo's target networks follow, or SWA's equal-weight average.
+ *
+ * PyTorch's AveragedModel deep-copies the model; TypeScript cannot copy a module generically, so the
+ * averaged copy is passed in (a second instance of the same architecture). Its parameters are
+ * overwritten with the model's at the first update and never require gradients.
+ */
+import { noGrad } from "../autograd/grad-mode.js";
+import { ShapeError, ValueError } from "../core/errors.js";
+import type { Tensor } from "../core/tensor.js";
+import type { Module } from "../nn/module.js";
+
+/** How a parameter moves toward the model's: get_ema_multi_avg_fn(decay) or SWA's running mean. */
+export type Averaging = { ema: number } | "swa";
+
+export interface AveragedModelOptions {
+  /** Default: SWA's equal-weight average; `{ema: decay}` for an exponential moving average. */
+  averaging?: Averaging;
+  /** Average the buffers too (BatchNorm's running statistics), as PyTorch's use_buffers=True; default: copy them. */
+  useBuffers?: boolean;
+}
+
+export class AveragedModel<M extends Module = Module> {
+  /** How many updates have been averaged (PyTorch's n_averaged). */
+  nAveraged = 0;
+  private readonly averaging: Averaging;
+  private readonly useBuffers: boolean;
+
+  constructor(
+    /** The averaged copy: an instance of the model's architecture. */
+    readonly module: M,
+    { averaging = "swa", useBuffers = false }: AveragedModelOptions = {},
+  ) {
+    if (averaging !== "swa" && !(averaging.ema >= 0 && averaging.ema <= 1)) throw new ValueError(`AveragedModel: the EMA decay must be in [0, 1], got ${averaging.ema}`);
+    this.averaging = averaging;
+    this.useBuffers = useBuffers;
+    module.requiresGrad_(false);
+  }
+
+  /** Moves the averaged weights toward `model`'s (the first call copies them). */
+  updateParameters(model: Module): void {
+    const own = this.module.stateDict();
+    const theirs = model.stateDict();
+    const params = new Set([...this.module.namedParameters()].map(([k]) => k));
+    noGrad(() => {
+      for (const [key, avg] of Object.entries(own)) {
+        const cur = theirs[key];
+        if (!cur) throw new ShapeError(`AveragedModel: the model has no '${key}'`);
+        if (avg.shape.join() !== cur.shape.join()) throw new ShapeError(`AveragedModel: '${key}' is [${avg.shape}] here and [${cur.shape}] in the model`);
+        const averaged = params.has(key) || this.useBuffers;
+        if (this.nAveraged === 0 || !averaged || !isFloat(avg)) avg.copy_(cur);
+        else if (this.averaging === "swa") avg.add_(cur.sub(avg).div(this.nAveraged + 1));
+        else avg.copy_(avg.add(cur.sub(avg).mul(1 - this.averaging.ema))); // ema.lerp_(current, 1 − decay)
+      }
+    });
+    this.nAveraged++;
+  }
+}
+
+const isFloat = (t: Tensor) => t.dtype === "float32" || t.dtype === "float64";
+
+/** An AveragedModel with an exponential moving average: target ← decay·target + (1 − decay)·online. */
+export class ExponentialMovingAverage<M extends Module = Module> extends AveragedModel<M> {
+  constructor(module: M, { decay = 0.999, useBuffers = false }: { decay?: number; useBuffers?: boolean } = {}) {
+    super(module, { averaging: { ema: decay }, useBuffers });
+  }
+}

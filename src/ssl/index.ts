@@ -1,0 +1,10 @@
+/**
+ * tg.ssl — self-supervised learning: objectives (NT-Xent, InfoNCE with a memory queue, BYOL,
+ * SimSiam, masked tokens and patches), heads, two-view augmentation, and the k-NN and linear-probe
+ * monitors. The EMA target network is tg.optim.swaUtils.ExponentialMovingAverage.
+ */
+export { ntXentLoss, infoNceLoss, byolLoss, simsiamLoss, MemoryQueue } from "./losses.js";
+export { ProjectionHead, PredictionHead } from "./heads.js";
+export { maskTokens, randomMasking, patchify, maskedPatchLoss, type MaskTokensOptions } from "./masking.js";
+export { knnPredict, knnAccuracy, linearProbe, type KnnOptions, type LinearProbeOptions } from "./monitors.js";
+export { simclrAugmentation, TwoViewDataset, type SimclrAugmentationOptions } from "./augment.js";

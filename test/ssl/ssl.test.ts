@@ -1,0 +1,133 @@
+/** tg.ssl's pieces: masking statistics, MAE masking, the queue, monitors, augmentations, the EMA, errors. */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import { assertClose } from "../helpers.js";
+
+const { ssl, nn } = tg;
+const count = (t: tg.Tensor) => Number(t.sum().item());
+
+describe("masked modelling", () => {
+  test("maskTokens: 15% chosen; of those 80% [MASK], 10% random, 10% kept; labels −100 elsewhere; specials never chosen", () => {
+    const n = 200, len = 250;
+    const ids = tg.randint(5, 1000, [n, len], { dtype: "int32", generator: new tg.Generator(1) });
+    const special = tg.zeros([n, len], { dtype: "bool" }).logicalOr(tg.arange(len, undefined, 1, { dtype: "int32" }).lt(10).unsqueeze(0).expand([n, len]));
+    const { inputIds, labels } = ssl.maskTokens(ids, { vocabSize: 1000, maskTokenId: 3, specialTokensMask: special, generator: new tg.Generator(2) });
+    const chosen = labels.ne(-100);
+    const eligible = n * (len - 10);
+    const share = count(chosen) / eligible;
+    assert.ok(Math.abs(share - 0.15) < 0.005, `chosen share ${share}`);
+    assert.equal(count(chosen.logicalAnd(special)), 0);
+    assertClose(labels.where(chosen, 0), ids.where(chosen, 0).to("float32"));
+    const masked = count(inputIds.eq(3).logicalAnd(chosen)) / count(chosen);
+    const kept = count(inputIds.eq(ids).logicalAnd(chosen)) / count(chosen);
+    const randomised = 1 - masked - kept;
+    assert.ok(Math.abs(masked - 0.8) < 0.01 && Math.abs(kept - 0.1 - 0.1 / 1000) < 0.01 && Math.abs(randomised - 0.1) < 0.01, `${masked} ${kept} ${randomised}`);
+    assert.equal(count(inputIds.ne(ids).logicalAnd(chosen.logicalNot())), 0, "unchosen tokens are untouched");
+    // Cross-entropy ignores the −100 labels.
+    const logits = tg.randn([n * len, 1000]);
+    const loss = tg.nn.functional.crossEntropy(logits, labels.reshape([-1]));
+    assert.ok(Number.isFinite(loss.item()));
+    assert.throws(() => ssl.maskTokens(ids.to("float32"), { vocabSize: 10, maskTokenId: 0 }), tg.DTypeError);
+  });
+
+  test("randomMasking keeps 25% per example; the mask marks the rest in the original order; idsRestore undoes the shuffle", () => {
+    const x = tg.arange(2 * 16 * 3).reshape([2, 16, 3]).to("float32");
+    const { kept, mask, idsRestore } = ssl.randomMasking(x, 0.75, { generator: new tg.Generator(3) });
+    assert.deepEqual(kept.shape, [2, 4, 3]);
+    assertClose(mask.sum(1), [12, 12]);
+    // Every kept token is a row of x whose mask entry is 0.
+    const rows = (kept.tolist() as number[][][]).map((ex) => ex.map((tok) => tok[0]! / 3 % 16));
+    rows.forEach((ex, i) => ex.forEach((pos) => assert.equal((mask.tolist() as number[][])[i]![pos], 0)));
+    assert.deepEqual(idsRestore.shape, [2, 16]);
+  });
+
+  test("patchify and the loss on removed patches only", () => {
+    const imgs = tg.arange(2 * 1 * 4 * 4).reshape([2, 1, 4, 4]).to("float32");
+    const patches = ssl.patchify(imgs, 2);
+    assert.deepEqual(patches.shape, [2, 4, 4]);
+    assertClose(patches.select(0, 0).select(0, 1), [2, 3, 6, 7]);
+    const mask = tg.tensor([[1, 0, 0, 0], [0, 0, 0, 1]]);
+    const pred = patches.add(tg.tensor([[[1], [5], [5], [5]], [[5], [5], [5], [2]]]));
+    assertClose(ssl.maskedPatchLoss(pred, patches, mask), [(1 + 4) / 2]);
+    assert.throws(() => ssl.patchify(imgs, 3), /do not split/);
+  });
+});
+
+describe("contrastive pieces", () => {
+  test("MemoryQueue keeps the newest keys, normalised, wrapping around", () => {
+    const q = new ssl.MemoryQueue(5);
+    assert.equal(q.keys, null);
+    q.enqueue(tg.tensor([[3, 4], [0, 2], [1, 0]]));
+    assert.equal(q.length, 3);
+    q.enqueue(tg.tensor([[0, -1], [2, 0], [0, 3]]));
+    assert.equal(q.length, 5);
+    // Rows 3 and 4 took the first two new keys; the third wrapped around to row 0.
+    assertClose(q.keys!, [0, 1, 0, 1, 1, 0, 0, -1, 1, 0]);
+    q.enqueue(tg.tensor(Array.from({ length: 7 }, (_, i) => [i + 1, 0])));
+    assert.equal(q.length, 5);
+    assert.throws(() => q.enqueue(tg.ones([2, 3])), /dim 3 in a queue of dim 2/);
+  });
+
+  test("NT-Xent is lowest when the views agree, and names bad shapes", () => {
+    const z = tg.randn([8, 16]);
+    const aligned = ssl.ntXentLoss(z, z.mul(2)).item() as number;
+    const random = ssl.ntXentLoss(z, tg.randn([8, 16])).item() as number;
+    assert.ok(aligned < random, `${aligned} vs ${random}`);
+    assert.throws(() => ssl.ntXentLoss(z, tg.randn([7, 16])), tg.ShapeError);
+    assert.throws(() => ssl.ntXentLoss(z, z, { temperature: 0 }), /temperature must be positive/);
+  });
+
+  test("heads: projection (with BatchNorm) and prediction MLPs", () => {
+    const head = new ssl.ProjectionHead(8, 16, 4);
+    assert.deepEqual(head.forward(tg.randn([5, 8])).shape, [5, 4]);
+    assert.deepEqual(Object.keys(head.stateDict()).slice(0, 3), ["0.weight", "1.weight", "1.bias"]);
+    assert.deepEqual(new ssl.PredictionHead(4, 8, 4, { batchNorm: false }).forward(tg.randn([2, 4])).shape, [2, 4]);
+  });
+});
+
+describe("monitors", () => {
+  test("k-NN and the linear probe separate well-separated classes", () => {
+    const g = new tg.Generator(4);
+    const centres = tg.randn([3, 8], { generator: g }).mul(4);
+    const make = (n: number) => {
+      const y = tg.randint(0, 3, [n], { dtype: "int32", generator: g });
+      return { x: centres.indexSelect(0, y).add(tg.randn([n, 8], { generator: g })), y };
+    };
+    const train = make(150);
+    const test = make(60);
+    assert.ok(ssl.knnAccuracy(train.x, train.y, test.x, test.y, { k: 10 }) > 0.9);
+    const { accuracy, classifier } = ssl.linearProbe(train.x, train.y, test.x, test.y, { epochs: 60, lr: 0.05, generator: g });
+    assert.ok(accuracy > 0.9, `probe ${accuracy}`);
+    assert.deepEqual(classifier.weight.shape, [3, 8]);
+    assert.throws(() => ssl.knnPredict(train.x, [0, 1], test.x), /2 labels for 150 embeddings/);
+  });
+});
+
+describe("augmentations and the EMA target", () => {
+  test("simclrAugmentation gives two different views of the requested size; TwoViewDataset pairs them", () => {
+    const base = new tg.data.TensorDataset(tg.rand([4, 3, 12, 12]), tg.tensor([0, 1, 2, 3], { dtype: "int32" }));
+    const views = new ssl.TwoViewDataset(base as unknown as tg.data.Dataset<[tg.Tensor, number]>, ssl.simclrAugmentation({ size: 10, blur: true, generator: new tg.Generator(5) }));
+    const [a, b] = views.get(0);
+    assert.deepEqual(a.shape, [3, 10, 10]);
+    assert.deepEqual(b.shape, [3, 10, 10]);
+    assert.ok(count(a.sub(b).abs()) > 0);
+    const gray = ssl.simclrAugmentation({ size: 8, channels: 1 })(tg.rand([1, 10, 10]));
+    assert.deepEqual(gray.shape, [1, 8, 8]);
+    assertClose(tg.data.transforms.solarize(tg.tensor([[[0.2, 0.6]]]), 0.5), [0.2, 0.4]);
+  });
+
+  test("ExponentialMovingAverage: first update copies, later ones move by 1 − decay; the target needs no gradients", () => {
+    const online = new nn.Linear(2, 1);
+    const ema = new tg.optim.swaUtils.ExponentialMovingAverage(new nn.Linear(2, 1), { decay: 0.9 });
+    ema.updateParameters(online);
+    assertClose(ema.module.weight, online.weight);
+    const before = ema.module.weight.clone();
+    tg.noGrad(() => online.weight.add_(1));
+    ema.updateParameters(online);
+    assertClose(ema.module.weight, before.add(0.1), { atol: 1e-6 });
+    assert.equal(ema.module.weight.requiresGrad, false);
+    assert.equal(ema.nAveraged, 2);
+    assert.throws(() => ema.updateParameters(new nn.Linear(3, 1)), tg.ShapeError);
+  });
+});
