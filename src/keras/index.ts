@@ -4,6 +4,7 @@ export { Model } from "./functional.js";
 export { Add, Multiply, Concatenate, MultiHeadAttention, type MultiHeadAttentionOptions } from "./merge.js";
 export { loadModel } from "./serialization.js";
 export { Layer, MergeLayer, KerasTensor, type LayerOptions, type Shape } from "./layer.js";
+export { TorchModuleWrapper, type TorchModuleWrapperOptions } from "./torch-module-wrapper.js";
 export {
   Input, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Conv1D, Conv2D, MaxPooling2D, AveragePooling2D,
   GlobalAveragePooling1D, GlobalAveragePooling2D, BatchNormalization, LayerNormalization, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,

@@ -54,7 +54,7 @@ export abstract class Layer {
   inputShape: Shape | null;
   module: Module | null = null;
   built = false;
-  trainable: boolean;
+  private isTrainable: boolean;
 
   /** The options a layer class takes besides LayerOptions' (checked at run time, see core/options.ts). */
   static readonly options: OptionSpec = {};
@@ -63,7 +63,20 @@ export abstract class Layer {
     checkOptions(new.target.name, opts, { ...LAYER_OPTIONS, ...(new.target as unknown as typeof Layer).options });
     this.name = opts.name ?? autoName(snake(new.target.name));
     this.inputShape = opts.inputShape ? [...opts.inputShape] : null;
-    this.trainable = opts.trainable ?? true;
+    this.isTrainable = opts.trainable ?? true;
+  }
+
+  /**
+   * Keras' layer.trainable: false freezes the layer's weights (no gradients, so fit leaves them as
+   * they are); setting it back to true unfreezes them — at once, without recompiling.
+   */
+  get trainable(): boolean {
+    return this.isTrainable;
+  }
+
+  set trainable(flag: boolean) {
+    this.isTrainable = flag;
+    this.module?.requiresGrad_(flag);
   }
 
   /** Creates the weights for an input shape; returns the nn module holding them (or null). */

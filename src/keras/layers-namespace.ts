@@ -5,3 +5,4 @@ export {
 } from "./layers.js";
 export { Add, Multiply, Concatenate, MultiHeadAttention } from "./merge.js";
 export { Layer } from "./layer.js";
+export { TorchModuleWrapper } from "./torch-module-wrapper.js";

@@ -8,3 +8,4 @@ export { ProjectionHead, PredictionHead } from "./heads.js";
 export { maskTokens, randomMasking, patchify, maskedPatchLoss, type MaskTokensOptions } from "./masking.js";
 export { knnPredict, knnAccuracy, linearProbe, type KnnOptions, type LinearProbeOptions } from "./monitors.js";
 export { simclrAugmentation, TwoViewDataset, type SimclrAugmentationOptions } from "./augment.js";
+export { batchSimclrAugment, type BatchAugmentOptions } from "./batch-augment.js";

@@ -131,3 +131,37 @@ describe("augmentations and the EMA target", () => {
     assert.throws(() => ema.updateParameters(new nn.Linear(3, 1)), tg.ShapeError);
   });
 });
+
+test("batchSimclrAugment: the identity crop reproduces the batch; flips mirror; crops resample; jitter stays in [0, 1]", () => {
+  const images = tg.rand([3, 1, 6, 6], { generator: new tg.Generator(6) });
+  const same = ssl.batchSimclrAugment(images, { size: 6, scale: [1, 1], ratio: [1, 1], flipProbability: 0, jitterProbability: 0 });
+  assertClose(same, images, { atol: 1e-6 });
+  const flipped = ssl.batchSimclrAugment(images, { size: 6, scale: [1, 1], ratio: [1, 1], flipProbability: 1, jitterProbability: 0 });
+  assertClose(flipped, images.indexSelect(3, tg.tensor([5, 4, 3, 2, 1, 0], { dtype: "int32" })), { atol: 1e-6 });
+  const views = ssl.batchSimclrAugment(images, { size: 4, strength: 1, generator: new tg.Generator(7) });
+  assert.deepEqual(views.shape, [3, 1, 4, 4]);
+  assert.ok(Number(views.min().item()) >= 0 && Number(views.max().item()) <= 1);
+  // A constant image stays constant under any crop (the interpolation rows sum to 1).
+  const flat = ssl.batchSimclrAugment(tg.full([2, 3, 8, 8], 0.5), { size: 5, jitterProbability: 0 });
+  assertClose(flat, tg.full([2, 3, 5, 5], 0.5), { atol: 1e-6 });
+  assert.throws(() => ssl.batchSimclrAugment(tg.rand([6, 6]), { size: 4 }), tg.ShapeError);
+});
+
+test("the Keras path: a pre-trained encoder as a frozen TorchModuleWrapper layer, then unfrozen", () => {
+  tg.manualSeed(8);
+  const encoder = new nn.Sequential(new nn.Linear(6, 8), new nn.ReLU());
+  const wrapper = new tg.keras.TorchModuleWrapper(encoder, { inputShape: [6], trainable: false });
+  const model = new tg.keras.Sequential([wrapper, new tg.keras.Dense(3, { activation: "softmax" })]);
+  model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy" });
+  const x = tg.randn([32, 6]);
+  const y = tg.randint(0, 3, [32], { dtype: "int32" });
+  const before = encoder.stateDict()["0.weight"]!.clone();
+  assert.deepEqual(model.outputShape(), [3]);
+  assert.match(model.summary({ write: () => undefined }), /Non-trainable params: 56/);
+  model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+  assertClose(encoder.stateDict()["0.weight"]!, before);
+  wrapper.trainable = true;
+  model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+  assert.ok(count(encoder.stateDict()["0.weight"]!.sub(before).abs()) > 0, "unfrozen weights move");
+  assert.throws(() => wrapper.getConfig(), /no JSON form/);
+});
