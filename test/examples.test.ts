@@ -98,3 +98,12 @@ fullPassTest("fairness", () => {
     rmSync(out, { force: true });
   }
 });
+fullPassTest("simclr-fashion", () => {
+  const out = path.join(tmpdir(), `simclr-fashion-${process.pid}`);
+  try {
+    assert.match(run("simclr-fashion.ts", "--limit", "600", "--epochs", "1", "--batch-size", "128", "--finetune-epochs", "1", "--labels", "50", "--out", out), /epoch 1: NT-Xent \d[\s\S]*linear probe .*\d%[\s\S]*fine-tuned .*\d%[\s\S]*from scratch .*\d%/);
+    assert.match(readFileSync(`${out}-pretrained.svg`, "utf8"), /^<svg[\s\S]*<circle/);
+  } finally {
+    for (const f of ["-encoder.safetensors", "-untrained.svg", "-pretrained.svg"]) rmSync(out + f, { force: true });
+  }
+});
