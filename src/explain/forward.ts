@@ -5,7 +5,7 @@
 import { grad } from "../autograd/backward.js";
 import { enableGrad } from "../autograd/grad-mode.js";
 import { IndexError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { Tensor } from "../core/tensor.js";
 import { tensor, zerosLike, fullLike } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { Module } from "../nn/module.js";
@@ -64,14 +64,10 @@ export function selectTarget(output: Tensor, target: Target | undefined, method:
 
 function targetIndices(target: Exclude<Target, null>, n: number, method: string): number[] {
   if (typeof target === "number") return new Array<number>(n).fill(target);
-  const list = isTensor(target) ? Array.from(target.dataSync(), Number) : [...target];
+  const list = target instanceof Tensor ? Array.from(target.dataSync(), Number) : [...target];
   if (list.length === 1) return new Array<number>(n).fill(list[0]!);
   if (list.length !== n) throw new ShapeError(`${method}: ${list.length} targets for ${n} examples`);
   return list;
-}
-
-function isTensor(x: unknown): x is Tensor {
-  return typeof x === "object" && x !== null && "dataSync" in x && "shape" in x;
 }
 
 /** Per-example targets repeated for `times` stacked copies of the batch (scaled inputs, samples). */
@@ -83,7 +79,7 @@ export function tileTarget(target: Target | undefined, n: number, times: number,
 
 /** Tensor arguments with a batch dim repeated for `times` stacked copies of the batch. */
 export function tileArgs(args: readonly unknown[] | undefined, times: number): unknown[] {
-  return (args ?? []).map((a) => (isTensor(a) && a.ndim > 0 ? a.repeat([times, ...new Array<number>(a.ndim - 1).fill(1)]) : a));
+  return (args ?? []).map((a) => (a instanceof Tensor && a.ndim > 0 ? a.repeat([times, ...new Array<number>(a.ndim - 1).fill(1)]) : a));
 }
 
 /** Baselines of the inputs' shape (a scalar fills, one example's baseline broadcasts over the batch). */

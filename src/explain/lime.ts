@@ -8,7 +8,7 @@
  *   the full and empty coalitions weighted 10⁶, so the coefficients sum to F(x) − F(baseline) and
  *   approach the Shapley values.
  */
-import type { Tensor } from "../core/tensor.js";
+import { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { Generator, defaultGenerator } from "../core/rng.js";
@@ -91,7 +91,7 @@ export class Lime extends Attribution {
       const original = Float64Array.from(x.dataSync(), Number);
       const idTensor = tensor(ids, { dtype: "int32" });
       const target = tileTarget(options.target, n, 1, this.name);
-      const own = { target: target === null || target === undefined || typeof target === "number" ? target : [(target as readonly number[])[e]!], additionalForwardArgs: (options.additionalForwardArgs ?? []).map((a) => (isBatched(a) ? (a as Tensor).narrow(0, e, 1) : a)) };
+      const own = { target: target === null || target === undefined || typeof target === "number" ? target : [(target as readonly number[])[e]!], additionalForwardArgs: (options.additionalForwardArgs ?? []).map((a) => (a instanceof Tensor && a.ndim > 0 ? a.narrow(0, e, 1) : a)) };
       const kept: number[][] = [];
       const outputs: number[] = [];
       const weights: number[] = [];
@@ -134,10 +134,6 @@ export class Lime extends Attribution {
       });
     });
   }
-}
-
-function isBatched(a: unknown): boolean {
-  return typeof a === "object" && a !== null && "narrow" in a && "ndim" in a && (a as Tensor).ndim > 0;
 }
 
 /**
