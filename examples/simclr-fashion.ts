@@ -2,17 +2,19 @@
  * simclr-fashion: self-supervised pre-training pays off when labels are few. A small CNN encoder is
  * pre-trained with SimCLR (two augmented views per image, NT-Xent on a projection head) on the 60,000
  * Fashion-MNIST training images without their labels; then, with only --labels of them labelled
- * (600 = 1% by default, 60 per class):
+ * (600 = 1% by default, 60 per class; a list such as 600,6000 reuses one pre-training):
  *   - a linear probe on the frozen pre-trained features,
- *   - fine-tuning the whole network (the head alone first, then everything with a 10× smaller
- *     learning rate for the encoder: discriminative fine-tuning with parameter groups),
+ *   - fine-tuning the whole network from the probe's classifier (LP-FT), the encoder with a 10×
+ *     smaller learning rate than the head (discriminative fine-tuning with parameter groups),
  *   - the same network trained from scratch on the same labels, the same way,
  * are compared on the 10,000 test images. The pre-trained encoder is checkpointed (safetensors)
  * between the phases, and the test images' embeddings before and after pre-training are drawn
  * (PCA to 2-D, coloured by class) as SVGs.
  *
- *   npx tsx examples/simclr-fashion.ts [--labels 600] [--minutes 15 | --epochs N] [--seed 0]
- *                                      [--batch-size 256] [--limit N] [--out simclr-fashion]
+ *   npx tsx examples/simclr-fashion.ts [--labels 600 (or a list: 600,6000)] [--minutes 15 | --epochs N]
+ *                                      [--seed 0] [--batch-size 256] [--finetune-epochs (default: ~36,000
+ *                                      labelled images seen)] [--limit N] [--out simclr-fashion]
+ *                                      [--encoder FILE (a saved pre-trained encoder: skip pre-training)]
  */
 import { parseArgs } from "node:util";
 import { writeFileSync } from "node:fs";
@@ -26,8 +28,9 @@ const { values: args } = parseArgs({
     epochs: { type: "string" },
     seed: { type: "string", default: "0" },
     "batch-size": { type: "string", default: "256" },
-    "finetune-epochs": { type: "string", default: "60" },
+    "finetune-epochs": { type: "string" },
     limit: { type: "string" },
+    encoder: { type: "string" },
     out: { type: "string", default: "simclr-fashion" },
   },
 });
@@ -81,8 +84,12 @@ const maxEpochs = args.epochs ? Number(args.epochs) : Infinity;
 const started = performance.now();
 const augment = (x: tg.Tensor) => ssl.batchSimclrAugment(x, { size: 28, scale: [0.2, 1], strength: 0.5, generator });
 let epoch = 0;
-console.log(`SimCLR pre-training on ${N} unlabelled images (batch ${batchSize}, τ = 0.5), ${args.epochs ? `${maxEpochs} epochs` : `${args.minutes} minutes`}`);
-while (epoch < maxEpochs && performance.now() - started < budget) {
+if (args.encoder) {
+  // A checkpoint of an earlier pre-training: the downstream phases only.
+  encoder.loadStateDict(tg.io.loadSafetensors(args.encoder));
+  console.log(`loaded the pre-trained encoder from ${args.encoder}`);
+} else console.log(`SimCLR pre-training on ${N} unlabelled images (batch ${batchSize}, τ = 0.5), ${args.epochs ? `${maxEpochs} epochs` : `${args.minutes} minutes`}`);
+while (!args.encoder && epoch < maxEpochs && performance.now() - started < budget) {
   epoch++;
   encoder.train();
   projection.train();
@@ -106,27 +113,23 @@ while (epoch < maxEpochs && performance.now() - started < budget) {
   console.log(`epoch ${epoch}: NT-Xent ${(total / Math.max(1, steps)).toFixed(4)}, k-NN monitor ${(100 * knn).toFixed(1)}% (${((performance.now() - started) / 60_000).toFixed(1)} min)`);
 }
 const pretrainMinutes = (performance.now() - started) / 60_000;
-const checkpoint = `${args.out}-encoder.safetensors`;
-tg.io.saveSafetensors(checkpoint, encoder.stateDict());
-console.log(`pre-trained for ${epoch} epochs in ${pretrainMinutes.toFixed(1)} minutes; encoder saved to ${checkpoint}`);
+const checkpoint = args.encoder ?? `${args.out}-encoder.safetensors`;
+if (!args.encoder) {
+  tg.io.saveSafetensors(checkpoint, encoder.stateDict());
+  console.log(`pre-trained for ${epoch} epochs in ${pretrainMinutes.toFixed(1)} minutes; encoder saved to ${checkpoint}`);
+}
 
-// ---- 2. The few labels ---------------------------------------------------------------------------
-const perClass = Math.max(1, Math.floor(Number(args.labels) / 10));
-const chosen: number[] = [];
-const taken = new Array<number>(10).fill(0);
-for (const i of generator.permutation(N)) if (taken[yTrain[i]!]! < perClass) (taken[yTrain[i]!]!++, chosen.push(i));
-const xLab = xTrain.indexSelect(0, tg.tensor(chosen, { dtype: "int32" }));
-const yLab = tg.tensor(chosen.map((i) => yTrain[i]!), { dtype: "int32" });
-console.log(`${chosen.length} labelled images (${perClass} per class)`);
-
-/** Supervised training on the labelled images (flip and small crops as augmentation); the encoder frozen for `frozenEpochs`. */
-function train(enc: Encoder, head: tg.nn.Linear, { encoderLr, frozenEpochs }: { encoderLr: number; frozenEpochs: number }): void {
-  const epochs = Number(args["finetune-epochs"]);
+// ---- 2–3. For each label budget: linear probe, fine-tuning, and training from scratch -------------
+/**
+ * Supervised training on the labelled images (small crops and flips as augmentation). With
+ * `keepStatistics` the encoder's BatchNorm layers keep the running statistics of pre-training (eval
+ * mode): 600 images in batches of 64 would otherwise overwrite them with noisier ones.
+ */
+function train(enc: Encoder, head: tg.nn.Linear, xLab: tg.Tensor, yLab: tg.Tensor, { encoderLr, keepStatistics, epochs }: { encoderLr: number; keepStatistics: boolean; epochs: number }): void {
   const optimizer = new optim.Adam([{ params: enc.parameters(), lr: encoderLr }, { params: head.parameters() }], { lr: 1e-3 });
-  const n = chosen.length;
+  const n = xLab.shape[0]!;
   for (let e = 0; e < epochs; e++) {
-    enc.requiresGrad_(e >= frozenEpochs);
-    enc.train();
+    enc.train(!keepStatistics);
     const order = tg.tensor(Array.from(generator.permutation(n)), { dtype: "int32" });
     for (let s = 0; s < n; s += 64) {
       tg.scope(() => {
@@ -138,27 +141,40 @@ function train(enc: Encoder, head: tg.nn.Linear, { encoderLr, frozenEpochs }: { 
       });
     }
   }
-  enc.requiresGrad_(true);
 }
 
-// ---- 3. Linear probe, fine-tuning, and training from scratch -------------------------------------
-const probe = ssl.linearProbe(embed(encoder, xLab), yLab, embed(encoder, xTest), yTest, { epochs: 200, lr: 1e-2, batchSize: 128, generator });
-console.log(`linear probe on the frozen pre-trained encoder: ${(100 * probe.accuracy).toFixed(2)}%`);
+for (const budget of args.labels!.split(",").map(Number)) {
+  const perClass = Math.max(1, Math.floor(budget / 10));
+  const chosen: number[] = [];
+  const taken = new Array<number>(10).fill(0);
+  for (const i of generator.permutation(N)) if (taken[yTrain[i]!]! < perClass) (taken[yTrain[i]!]!++, chosen.push(i));
+  const xLab = xTrain.indexSelect(0, tg.tensor(chosen, { dtype: "int32" }));
+  const yLab = tg.tensor(chosen.map((i) => yTrain[i]!), { dtype: "int32" });
+  // The same number of optimisation steps for every budget: about 36,000 labelled images seen.
+  const epochs = args["finetune-epochs"] ? Number(args["finetune-epochs"]) : Math.max(5, Math.round(36_000 / chosen.length));
+  console.log(`${chosen.length} labelled images (${perClass} per class), ${epochs} epochs of supervised training`);
 
-const fineTuned = new Encoder();
-fineTuned.loadStateDict(tg.io.loadSafetensors(checkpoint)); // the checkpoint between the phases
-const fineHead = new nn.Linear(DIM, 10);
-train(fineTuned, fineHead, { encoderLr: 1e-4, frozenEpochs: 10 });
-const fineAcc = accuracy(fineTuned, fineHead);
-console.log(`fine-tuned (head first, then all with encoder lr 1e-4): ${(100 * fineAcc).toFixed(2)}%`);
+  const probe = ssl.linearProbe(embed(encoder, xLab), yLab, embed(encoder, xTest), yTest, { epochs: 200, lr: 1e-2, batchSize: 128, generator });
+  console.log(`  linear probe on the frozen pre-trained encoder: ${(100 * probe.accuracy).toFixed(2)}%`);
 
-tg.manualSeed(seed + 1000);
-const scratch = new Encoder();
-const scratchHead = new nn.Linear(DIM, 10);
-train(scratch, scratchHead, { encoderLr: 1e-3, frozenEpochs: 0 });
-const scratchAcc = accuracy(scratch, scratchHead);
-console.log(`from scratch on the same labels: ${(100 * scratchAcc).toFixed(2)}%`);
-console.log(`RESULT labels=${chosen.length} seed=${seed} probe=${(100 * probe.accuracy).toFixed(2)} finetune=${(100 * fineAcc).toFixed(2)} scratch=${(100 * scratchAcc).toFixed(2)} pretrain_epochs=${epoch} pretrain_minutes=${pretrainMinutes.toFixed(1)}`);
+  const fineTuned = new Encoder();
+  fineTuned.loadStateDict(tg.io.loadSafetensors(checkpoint)); // the checkpoint between the phases
+  // LP-FT (Kumar et al. 2022): start from the linear probe's classifier, so the first gradients do
+  // not scramble the pre-trained features; the encoder learns 10× slower than the head.
+  const fineHead = new nn.Linear(DIM, 10);
+  fineHead.loadStateDict(probe.classifier.stateDict());
+  train(fineTuned, fineHead, xLab, yLab, { encoderLr: 1e-4, keepStatistics: true, epochs });
+  const fineAcc = accuracy(fineTuned, fineHead);
+  console.log(`  fine-tuned (from the probe's head; encoder lr 1e-4, BatchNorm statistics kept): ${(100 * fineAcc).toFixed(2)}%`);
+
+  tg.manualSeed(seed + 1000);
+  const scratch = new Encoder();
+  const scratchHead = new nn.Linear(DIM, 10);
+  train(scratch, scratchHead, xLab, yLab, { encoderLr: 1e-3, keepStatistics: false, epochs });
+  const scratchAcc = accuracy(scratch, scratchHead);
+  console.log(`  from scratch on the same labels: ${(100 * scratchAcc).toFixed(2)}%`);
+  console.log(`RESULT labels=${chosen.length} seed=${seed} probe=${(100 * probe.accuracy).toFixed(2)} finetune=${(100 * fineAcc).toFixed(2)} scratch=${(100 * scratchAcc).toFixed(2)} pretrain_epochs=${epoch} pretrain_minutes=${pretrainMinutes.toFixed(1)}`);
+}
 
 // ---- 4. Pictures: the test embeddings before and after pre-training ------------------------------
 function pca2(x: tg.Tensor): [number, number][] {

@@ -25,8 +25,8 @@ describe("masked modelling", () => {
     assert.ok(Math.abs(masked - 0.8) < 0.01 && Math.abs(kept - 0.1 - 0.1 / 1000) < 0.01 && Math.abs(randomised - 0.1) < 0.01, `${masked} ${kept} ${randomised}`);
     assert.equal(count(inputIds.ne(ids).logicalAnd(chosen.logicalNot())), 0, "unchosen tokens are untouched");
     // Cross-entropy ignores the −100 labels.
-    const logits = tg.randn([n * len, 1000]);
-    const loss = tg.nn.functional.crossEntropy(logits, labels.reshape([-1]));
+    const few = labels.narrow(0, 0, 2).reshape([-1]);
+    const loss = tg.nn.functional.crossEntropy(tg.randn([few.shape[0]!, 1000]), few);
     assert.ok(Number.isFinite(loss.item()));
     assert.throws(() => ssl.maskTokens(ids.to("float32"), { vocabSize: 10, maskTokenId: 0 }), tg.DTypeError);
   });
