@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../core/tensor.js";
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, fmtShape } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { tensor } from "../ops/creation.js";
 import { binaryCrossEntropyWithLogits } from "../nn/losses.js";
 import type { Module } from "../nn/module.js";
@@ -61,7 +61,7 @@ export class ModuleClassifier implements Classifier {
   }
 
   decisionFunction(x: Tensor): number[] {
-    if (!this.model) throw new ShapeError("ModuleClassifier: call fit before predicting");
+    if (!this.model) throw new ValueError("ModuleClassifier: call fit before predicting");
     const model = this.model;
     return noGrad(() => Array.from(this.logits(model, x).dataSync(), Number));
   }
