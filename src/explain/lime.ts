@@ -83,6 +83,8 @@ export class Lime extends Attribution {
     const baselines = expandBaselines(options.baselines, inputs, this.name);
     const masks = this.groupIds(options.featureMask, inputs);
     const rows: Tensor[] = [];
+    // One target per example (a single index or none stays as it is).
+    const perExample = tileTarget(options.target, n, 1, this.name);
     for (let e = 0; e < n; e++) {
       const ids = masks[Math.min(e, masks.length - 1)]!;
       const groups = Math.max(...ids) + 1;
@@ -90,8 +92,7 @@ export class Lime extends Attribution {
       const b = baselines.narrow(0, e, 1);
       const original = Float64Array.from(x.dataSync(), Number);
       const idTensor = tensor(ids, { dtype: "int32" });
-      const target = tileTarget(options.target, n, 1, this.name);
-      const own = { target: target === null || target === undefined || typeof target === "number" ? target : [(target as readonly number[])[e]!], additionalForwardArgs: (options.additionalForwardArgs ?? []).map((a) => (a instanceof Tensor && a.ndim > 0 ? a.narrow(0, e, 1) : a)) };
+      const own = { target: Array.isArray(perExample) ? [perExample[e]!] : perExample, additionalForwardArgs: (options.additionalForwardArgs ?? []).map((a) => (a instanceof Tensor && a.ndim > 0 ? a.narrow(0, e, 1) : a)) };
       const kept: number[][] = [];
       const outputs: number[] = [];
       const weights: number[] = [];
