@@ -97,6 +97,21 @@ describe("loader regressions", () => {
     assert.throws(() => data.parseNpz(header, "h.npz"), tg.FormatError);
   });
 
+  test(".npz/.keras: a directory record claiming more compressed bytes than the archive holds is refused before inflating", () => {
+    // Found by the fuzzer: compressed size 2³²−1 let the claimed size reach 2 GiB, which fflate
+    // allocated and zero-filled for seconds before the CRC check failed.
+    const npz = corpus("stored.npz");
+    const view = new DataView(npz.buffer, npz.byteOffset, npz.byteLength);
+    const record = npz.findIndex((b, i) => b === 0x50 && npz[i + 1] === 0x4b && npz[i + 2] === 1 && npz[i + 3] === 2);
+    const bad = npz.slice();
+    new DataView(bad.buffer).setUint32(record + 20, 0xffffffff, true);
+    new DataView(bad.buffer).setUint32(record + 24, 0x7fffffff, true);
+    assert.ok(view.getUint32(record, true) === 0x02014b50);
+    const started = performance.now();
+    assert.throws(() => data.parseNpz(bad, "c.npz"), isFormat(/c\.npz: entry 'x_train\.npy' claims 4294967295 compressed bytes, more than the archive's \d+/));
+    assert.ok(performance.now() - started < 1000);
+  });
+
   test("CSV reads plain decimals only: 0x1F, 0b101 and Infinity are text", () => {
     const t = data.parseCSV("a,b\n0x1F,1\n0b101,2\nInfinity,3\n");
     assert.deepEqual(t.types, ["string", "number"]);

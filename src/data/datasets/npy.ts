@@ -94,6 +94,10 @@ export function unzipChecked(bytes: Uint8Array, name: string): Record<string, Ui
   // more than deflate can make of its compressed bytes, before anything is inflated or allocated.
   const claims = new Map<string, { size: number; crc: number }>();
   for (const entry of centralDirectory(bytes, name)) {
+    // A compressed size past the archive's end would let the claimed size grow without bound.
+    if (entry.compressed > bytes.length) {
+      throw new FormatError(`${name}: entry '${entry.name}' claims ${entry.compressed} compressed bytes, more than the archive's ${bytes.length}`);
+    }
     if (entry.size > (entry.compressed + 64) * MAX_DEFLATE_RATIO) {
       throw new FormatError(`${name}: entry '${entry.name}' claims ${entry.size} bytes from ${entry.compressed} compressed, more than deflate can produce`);
     }
