@@ -177,3 +177,34 @@ fullPassTest("rl train → eval → render: a tabular agent and PPO, saved with 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+fullPassTest("ssl pretrain simclr | byol | simsiam → ssl finetune: an encoder saved as one folder, then a probe, fine-tuning and scratch", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-ssl-"));
+  try {
+    for (const method of ["simclr", "byol", "simsiam"]) {
+      const saved = path.join(dir, method);
+      const r = cli("ssl", "pretrain", method, "--epochs", "1", "--limit", "300", "--batch-size", "64", "--save", saved);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`${method} pre-training on 300 embedded MNIST training images without their labels[\\s\\S]*epoch 1: loss -?\\d\\.\\d+, k-NN monitor \\d+\\.\\d%[\\s\\S]*saved the encoder`));
+    }
+    const tuned = path.join(dir, "tuned");
+    const r = cli("ssl", "finetune", path.join(dir, "byol"), "--labels", "50", "--epochs", "1", "--scratch", "--save", tuned);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /50 labelled images \(5 per class\)[\s\S]*linear probe on the frozen encoder: test accuracy [\d.]+%[\s\S]*fine-tuned[\s\S]*from scratch on the same labels/);
+    const result = JSON.parse(readFileSync(path.join(tuned, "finetune.json"), "utf8")) as { labels: number; pretrained: { method: string } };
+    assert.equal(result.labels, 50);
+    assert.equal(result.pretrained.method, "byol");
+    for (const [args, reason] of [
+      [["ssl", "pretrain", "moco", "--epochs", "1"], /ssl pretrain: name a method \(simclr, byol, simsiam\)/],
+      [["ssl", "pretrain", "simclr"], /give --minutes M or --epochs N/],
+      [["ssl", "finetune", dir], /holds no encoder\.safetensors and pretrain\.json/],
+      [["ssl", "fly"], /ssl: use ssl pretrain/],
+    ] as const) {
+      const bad = cli(...args);
+      assert.equal(bad.status, 2, args.join(" "));
+      assert.match(bad.stderr, reason);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -21,6 +21,7 @@ import { GRAPH_RECIPES, loadGraph, trainGraphRecipe, type GraphRecipe } from "./
 import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-command.js";
 import { runRl } from "./rl-command.js";
 import { EXPLAIN_METHODS, runExplain, type ExplainMethod } from "./explain-command.js";
+import { runSsl } from "./ssl-command.js";
 import type { BaseModel } from "../keras/model.js";
 import type { Tensor } from "../core/tensor.js";
 import { Vocab } from "../data/text/vocab.js";
@@ -50,6 +51,12 @@ const USAGE = `usage: tensorgrad <command> [options]
                         [--method ${EXPLAIN_METHODS.join(" | ")} (default integrated-gradients; text models:
                         integrated gradients on the embedding)] [--target CLASS (default: each input's prediction)]
                         [--steps 50] [--out explain.svg (images) | explain.html (text)]
+  ssl pretrain <simclr|byol|simsiam> --minutes M | --epochs N   pre-train a small CNN encoder on the training images
+                        without their labels (a k-NN monitor after each epoch) [--fashion | --data DIR] [--limit N]
+                        [--batch-size 256] [--seed 0] [--save DIR]
+  ssl finetune <pretrained-dir>   a linear probe, then the whole network fine-tuned, on [--labels 600] labelled images
+                        (an equal number per class) [--epochs (default: ~36,000 images seen)] [--scratch (also train
+                        the same network from scratch)] [--seed 0] [--save DIR]
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
   bench [suite|gemm|lstm|loader|memory] [--quick] [--out DIR]  run a benchmark (from a source checkout; default: the
@@ -167,6 +174,9 @@ function main(argv: string[]): void {
       input: { type: "string" },
       method: { type: "string", default: "integrated-gradients" },
       target: { type: "string" },
+      minutes: { type: "string" },
+      labels: { type: "string", default: "600" },
+      scratch: { type: "boolean", default: false },
     },
   });
   const num = (name: keyof typeof o) => {
@@ -282,6 +292,14 @@ function main(argv: string[]): void {
       runRl(positionals[0], positionals.slice(1), {
         seed: Number(o.seed), episodes: rest.some((x) => x.startsWith("--episodes")) ? num("episodes") : 100,
         ...(steps === undefined ? {} : { steps }), ...(o.save ? { save: o.save } : {}), ...(o.out ? { out: o.out } : {}),
+      });
+      return;
+    }
+    case "ssl": {
+      const given = (name: string) => rest.some((x) => x.startsWith(`--${name}`));
+      runSsl(positionals[0], positionals.slice(1), {
+        seed: Number(o.seed), data: choice, batchSize: given("batch-size") ? num("batch-size") : 256, labels: num("labels"), scratch: o.scratch!,
+        ...(o.minutes !== undefined ? { minutes: num("minutes") } : {}), ...(given("epochs") ? { epochs: num("epochs") } : {}), ...(o.save ? { save: o.save } : {}),
       });
       return;
     }

@@ -24,7 +24,7 @@ export interface AveragedModelOptions {
 export class AveragedModel<M extends Module = Module> {
   /** How many updates have been averaged (PyTorch's n_averaged). */
   nAveraged = 0;
-  private readonly averaging: Averaging;
+  protected averaging: Averaging;
   private readonly useBuffers: boolean;
 
   constructor(
@@ -64,5 +64,15 @@ const isFloat = (t: Tensor) => t.dtype === "float32" || t.dtype === "float64";
 export class ExponentialMovingAverage<M extends Module = Module> extends AveragedModel<M> {
   constructor(module: M, { decay = 0.999, useBuffers = false }: { decay?: number; useBuffers?: boolean } = {}) {
     super(module, { averaging: { ema: decay }, useBuffers });
+  }
+
+  /** The decay of the next updates (BYOL raises it toward 1 during training). */
+  get decay(): number {
+    return (this.averaging as { ema: number }).ema;
+  }
+
+  set decay(decay: number) {
+    if (!(decay >= 0 && decay <= 1)) throw new ValueError(`ExponentialMovingAverage: the decay must be in [0, 1], got ${decay}`);
+    this.averaging = { ema: decay };
   }
 }

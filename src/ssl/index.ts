@@ -5,7 +5,8 @@
  */
 export { ntXentLoss, infoNceLoss, byolLoss, simsiamLoss, MemoryQueue } from "./losses.js";
 export { ProjectionHead, PredictionHead } from "./heads.js";
-export { maskTokens, randomMasking, patchify, maskedPatchLoss, type MaskTokensOptions } from "./masking.js";
+export { maskTokens, randomMasking, patchify, maskedPatchLoss, mlmLoss, type MaskTokensOptions } from "./masking.js";
 export { knnPredict, knnAccuracy, linearProbe, type KnnOptions, type LinearProbeOptions } from "./monitors.js";
 export { simclrAugmentation, TwoViewDataset, type SimclrAugmentationOptions } from "./augment.js";
 export { batchSimclrAugment, type BatchAugmentOptions } from "./batch-augment.js";
+export { pretrain, PRETRAIN_METHODS, type PretrainMethod, type PretrainOptions, type PretrainResult } from "./pretrain.js";

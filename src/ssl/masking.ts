@@ -1,12 +1,13 @@
 /**
- * Masked modelling: BERT's token masking for masked language models, and MAE's random patch masking
- * with its patchify / loss-on-masked-patches helpers.
+ * Masked modelling: BERT's token masking for masked language models and its loss on the chosen
+ * tokens, and MAE's random patch masking with its patchify / loss-on-masked-patches helpers.
  */
 import type { Tensor } from "../core/tensor.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { defaultGenerator, type Generator } from "../core/rng.js";
 import { arange, rand, randint } from "../ops/creation.js";
 import { where } from "../ops/elementwise.js";
+import { crossEntropy } from "../nn/losses.js";
 
 export interface MaskTokensOptions {
   /** The vocabulary size (random replacements are drawn from 0 … vocabSize − 1). */
@@ -88,4 +89,21 @@ export function maskedPatchLoss(prediction: Tensor, target: Tensor, mask: Tensor
   }
   const perPatch = prediction.sub(t).square().mean(-1); // (N, L)
   return perPatch.mul(mask).sum().div(mask.sum());
+}
+
+/**
+ * BERT's masked-language-model loss: cross-entropy of the vocabulary logits at the chosen positions
+ * only (labels ≠ −100), equal to crossEntropy(decoder(hidden), labels, {ignoreIndex: −100}). The
+ * hidden states (N, T, D) are gathered at those positions before the decoder runs: with 15% chosen
+ * the vocabulary-sized projection costs 15% of its full price, which dominates a small encoder's step.
+ */
+export function mlmLoss(hidden: Tensor, labels: Tensor, decoder: (h: Tensor) => Tensor): Tensor {
+  if (hidden.ndim !== 3) throw new ShapeError(`mlmLoss: expected hidden states (N, T, D), got ${fmtShape(hidden.shape)}`);
+  if (labels.shape.join() !== hidden.shape.slice(0, 2).join()) throw new ShapeError(`mlmLoss: labels ${fmtShape(labels.shape)} must be the hidden states' (N, T) ${fmtShape(hidden.shape.slice(0, 2))}`);
+  if (labels.dtype !== "int32") throw new DTypeError(`mlmLoss: labels must be int32, got ${labels.dtype}`);
+  const flat = labels.reshape([-1]);
+  const chosen = flat.ne(-100).nonzero().reshape([-1]);
+  if (chosen.shape[0] === 0) throw new ValueError("mlmLoss: no position is chosen (every label is −100)");
+  const h = hidden.reshape([-1, hidden.shape[2]!]).indexSelect(0, chosen);
+  return crossEntropy(decoder(h), flat.indexSelect(0, chosen));
 }

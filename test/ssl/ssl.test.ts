@@ -31,6 +31,21 @@ describe("masked modelling", () => {
     assert.throws(() => ssl.maskTokens(ids.to("float32"), { vocabSize: 10, maskTokenId: 0 }), tg.DTypeError);
   });
 
+  test("mlmLoss: the full cross-entropy with ignoreIndex −100, computed on the chosen positions only, with the same gradients", () => {
+    const g = new tg.Generator(5);
+    const hidden = tg.randn([3, 7, 4], { generator: g, dtype: "float64" }).requiresGrad_();
+    const decoder = new nn.Linear(4, 11).double();
+    const { labels } = ssl.maskTokens(tg.randint(0, 11, [3, 7], { dtype: "int32", generator: g }), { vocabSize: 11, maskTokenId: 0, mlmProbability: 0.4, generator: g });
+    const full = tg.nn.functional.crossEntropy(decoder.forward(hidden).reshape([-1, 11]), labels.reshape([-1]), { ignoreIndex: -100 });
+    const [gFull] = tg.grad(full, [hidden]);
+    const loss = ssl.mlmLoss(hidden, labels, (h) => decoder.forward(h));
+    const [gLoss] = tg.grad(loss, [hidden]);
+    assert.ok(Math.abs(loss.item() - full.item()) < 1e-12);
+    assertClose(gLoss!, gFull!, { atol: 1e-12 });
+    assert.throws(() => ssl.mlmLoss(hidden, tg.full([3, 7], -100, { dtype: "int32" }), (h) => decoder.forward(h)), /no position is chosen/);
+    assert.throws(() => ssl.mlmLoss(hidden, labels.narrow(1, 0, 6), (h) => decoder.forward(h)), tg.ShapeError);
+  });
+
   test("randomMasking keeps 25% per example; the mask marks the rest in the original order; idsRestore undoes the shuffle", () => {
     const x = tg.arange(2 * 16 * 3).reshape([2, 16, 3]).to("float32");
     const { kept, mask, idsRestore } = ssl.randomMasking(x, 0.75, { generator: new tg.Generator(3) });
@@ -129,6 +144,13 @@ describe("augmentations and the EMA target", () => {
     assert.equal(ema.module.weight.requiresGrad, false);
     assert.equal(ema.nAveraged, 2);
     assert.throws(() => ema.updateParameters(new nn.Linear(3, 1)), tg.ShapeError);
+    // The decay can change between updates (BYOL's schedule).
+    ema.decay = 0.5;
+    const half = ema.module.weight.clone();
+    tg.noGrad(() => online.weight.add_(1));
+    ema.updateParameters(online);
+    assertClose(ema.module.weight, half.add(online.weight).mul(0.5), { atol: 1e-6 });
+    assert.throws(() => (ema.decay = 1.5), tg.ValueError);
   });
 });
 
@@ -164,4 +186,42 @@ test("the Keras path: a pre-trained encoder as a frozen TorchModuleWrapper layer
   model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
   assert.ok(count(encoder.stateDict()["0.weight"]!.sub(before).abs()) > 0, "unfrozen weights move");
   assert.throws(() => wrapper.getConfig(), /no JSON form/);
+});
+
+describe("pretrain: SimCLR, BYOL and SimSiam in one call", () => {
+  /** Conv → ReLU → Flatten → Linear: (N, 1, 8, 8) → (N, 16). */
+  const tinyEncoder = () => new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.Flatten(), new nn.Linear(256, 16));
+  const images = () => tg.rand([48, 1, 8, 8], { generator: new tg.Generator(11) });
+
+  for (const method of ssl.PRETRAIN_METHODS) {
+    test(`${method}: epochs of steps that move the encoder, finite losses, the method's heads`, () => {
+      tg.manualSeed(12);
+      const encoder = tinyEncoder();
+      const before = encoder.stateDict()["0.weight"]!.clone();
+      const seen: number[] = [];
+      const r = ssl.pretrain(encoder, images(), { method, featureDim: 16, epochs: 3, batchSize: 16, hiddenDim: 16, projectionDim: 8, targetEncoder: method === "byol" ? tinyEncoder() : undefined, generator: new tg.Generator(13), onEpoch: (e) => seen.push(e) });
+      assert.equal(r.epochs, 3);
+      assert.deepEqual(seen, [1, 2, 3]);
+      assert.ok(r.losses.every(Number.isFinite), `${r.losses}`);
+      assert.ok(count(encoder.stateDict()["0.weight"]!.sub(before).abs()) > 0);
+      assert.equal(r.predictor === null, method === "simclr");
+      if (method === "byol") {
+        // The EMA decay rose to 1 by the last step; the target follows the online network without gradients.
+        assert.ok(Math.abs(r.target!.decay - 1) < 1e-12);
+        assert.ok([...r.target!.module.parameters()].every((p) => !p.requiresGrad));
+        const online = encoder.stateDict()["0.weight"]!;
+        const target = r.target!.module.stateDict()["0.0.weight"]!;
+        assert.ok(count(online.sub(target).abs()) > 0, "the target lags the online encoder");
+      } else assert.equal(r.target, null);
+    });
+  }
+
+  test("bad settings are ValueErrors and ShapeErrors", () => {
+    const encoder = tinyEncoder();
+    assert.throws(() => ssl.pretrain(encoder, images(), { method: "byol", featureDim: 16, epochs: 1, batchSize: 16 }), /BYOL needs targetEncoder/);
+    assert.throws(() => ssl.pretrain(encoder, images(), { featureDim: 16, batchSize: 16 }), /give epochs or minutes/);
+    assert.throws(() => ssl.pretrain(encoder, images(), { featureDim: 16, epochs: 1, batchSize: 100 }), /batchSize must be an integer in \[2, 48\]/);
+    assert.throws(() => ssl.pretrain(encoder, images(), { method: "moco" as "simclr", featureDim: 16, epochs: 1 }), tg.ValueError);
+    assert.throws(() => ssl.pretrain(encoder, tg.rand([4, 8, 8]), { featureDim: 16, epochs: 1 }), tg.ShapeError);
+  });
 });
