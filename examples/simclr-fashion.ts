@@ -184,8 +184,9 @@ function pca2(x: tg.Tensor): [number, number][] {
   const top = tg.tensor(Array.from({ length: DIM }, (_, r) => [vectors[r * DIM + DIM - 1]!, vectors[r * DIM + DIM - 2]!]).flat(), { shape: [DIM, 2] });
   return centred.matmul(top).tolist() as [number, number][];
 }
+const CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 const shown = untrainedEmbedding.shape[0]!;
 const classes = yTest.slice(0, shown);
-writeFileSync(`${args.out}-untrained.svg`, viz.scatterToSVG(pca2(untrainedEmbedding), classes, { title: "Fashion-MNIST test images: untrained encoder (PCA)" }));
-writeFileSync(`${args.out}-pretrained.svg`, viz.scatterToSVG(pca2(embed(encoder, xTest.narrow(0, 0, shown))), classes, { title: `after SimCLR pre-training (${epoch} epochs, PCA)` }));
+writeFileSync(`${args.out}-untrained.svg`, viz.scatterToSVG(pca2(untrainedEmbedding), classes, { title: "Fashion-MNIST test images: untrained encoder (PCA)", classNames: CLASS_NAMES, width: 560 }));
+writeFileSync(`${args.out}-pretrained.svg`, viz.scatterToSVG(pca2(embed(encoder, xTest.narrow(0, 0, shown))), classes, { title: `after SimCLR pre-training (${epoch} epochs, PCA)`, classNames: CLASS_NAMES, width: 560 }));
 console.log(`wrote ${args.out}-untrained.svg and ${args.out}-pretrained.svg`);

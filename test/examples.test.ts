@@ -107,3 +107,22 @@ fullPassTest("simclr-fashion", () => {
     for (const f of ["-encoder.safetensors", "-untrained.svg", "-pretrained.svg"]) rmSync(out + f, { force: true });
   }
 });
+fullPassTest("mlm-text", () => {
+  const out = path.join(tmpdir(), `mlm-text-${process.pid}`);
+  try {
+    assert.match(run("mlm-text.ts", "--steps", "5", "--finetune-epochs", "1", "--labels", "20", "--corpus", "moby-dick", "--out", out), /MLM pre-training on \d+ unlabelled tokens[\s\S]*20 labelled e-mails \(10 spam, 10 ham\)[\s\S]*linear probe .*\d%[\s\S]*fine-tuned .*\d%[\s\S]*from scratch .*\d%/);
+    // The checkpoint between the phases: encoder and vocabulary, read back with --encoder.
+    assert.match(run("mlm-text.ts", "--encoder", `${out}-encoder.safetensors`, "--finetune-epochs", "1", "--labels", "20"), /loaded the pre-trained encoder[\s\S]*RESULT labels=20/);
+  } finally {
+    for (const f of ["-encoder.safetensors", "-encoder.vocab.json"]) rmSync(out + f, { force: true });
+  }
+});
+fullPassTest("mae-mnist", () => {
+  const out = path.join(tmpdir(), `mae-mnist-${process.pid}`);
+  try {
+    assert.match(run("mae-mnist.ts", "--limit", "300", "--epochs", "1", "--finetune-epochs", "1", "--labels", "50", "--out", out), /epoch 1: reconstruction loss on removed patches \d[\s\S]*linear probe .*\d%[\s\S]*fine-tuned: \d[\s\S]*from scratch .*\d%/);
+    assert.match(readFileSync(`${out}-reconstructions.svg`, "utf8"), /^<svg[\s\S]*reconstruction/);
+  } finally {
+    for (const f of ["-encoder.safetensors", "-reconstructions.svg"]) rmSync(out + f, { force: true });
+  }
+});

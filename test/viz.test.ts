@@ -51,3 +51,17 @@ test("history as JSON, CSV and an SVG line chart", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("scatterToSVG: tooltips and outlines for a few points; light dots, ten colours and a legend for many", () => {
+  const few = tg.viz.scatterToSVG([[0, 0], [1, 2]], [0, 1], { names: ["a", "b<c"] });
+  assert.match(few, /<circle cx="30\.0" cy="450\.0" r="6" fill="#1f77b4" stroke="#333"><title>a<\/title>/);
+  assert.match(few, /<title>b&lt;c<\/title>/);
+  const points = Array.from({ length: 600 }, (_, i) => [i % 37, i % 11] as [number, number]);
+  const classes = points.map((_, i) => i % 10);
+  const many = tg.viz.scatterToSVG(points, classes, { classNames: ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"] });
+  assert.equal((many.match(/<title>/g) ?? []).length, 0);
+  assert.equal(new Set([...many.matchAll(/fill="(#[0-9a-f]{6})"/g)].map((m) => m[1])).size, 10, "ten classes, ten colours");
+  assert.match(many, /r="2\.5" fill="#17becf" fill-opacity="0\.7"\/>/);
+  assert.match(many, /<text x="\d+" y="\d+">nine<\/text>/);
+  assert.throws(() => tg.viz.scatterToSVG([[0, 0]], [0, 1]), /1 points but 2 classes/);
+});

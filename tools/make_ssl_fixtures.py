@@ -3,14 +3,15 @@
 gradients — NT-Xent written per row as in the SimCLR paper, MoCo's InfoNCE with a queue (the
 paper's pseudocode), in-batch InfoNCE, BYOL's and SimSiam's losses — F.normalize and
 F.cosine_similarity (a zero row included), torch.optim.swa_utils.AveragedModel's EMA and SWA updates,
-and torchvision's Gaussian blur (its algorithm on torch primitives: torchvision is not installable
-beside torch 2.13 here).
+torchvision's Gaussian blur (its algorithm on torch primitives: torchvision is not installable
+beside torch 2.13 here), and MAE's 2-D sine-cosine position table (its NumPy code).
 
   python3 -m venv .venv && .venv/bin/pip install torch==2.13.0+cpu numpy
   .venv/bin/python tools/make_ssl_fixtures.py
 test/ssl/pytorch-parity.test.ts reads it.
 """
 import json, os
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
@@ -110,7 +111,24 @@ def blur(img, k, sigma):
 image = torch.rand(2, 7, 9)
 blurs = [{"kernelSize": k, "sigma": s, "output": enc(blur(image, k, s))} for k, s in [(3, 0.8), (5, 1.5), (7, 0.3)]]
 
-fixture = {"losses": losses, "similarity": similarity, "averaging": averaging, "blur": {"image": enc(image), "cases": blurs}}
+
+
+def mae_sincos(embed_dim, grid_size, cls_token):
+    """MAE's util/pos_embed.py get_2d_sincos_pos_embed, as written there (NumPy)."""
+    def one_d(dim, pos):
+        omega = np.arange(dim // 2, dtype=np.float64) / (dim / 2.0)
+        omega = 1.0 / 10000**omega
+        out = np.einsum("m,d->md", pos.reshape(-1), omega)
+        return np.concatenate([np.sin(out), np.cos(out)], axis=1)
+    grid = np.meshgrid(np.arange(grid_size, dtype=np.float32), np.arange(grid_size, dtype=np.float32))  # here w goes first
+    grid = np.stack(grid, axis=0).reshape([2, 1, grid_size, grid_size])
+    emb = np.concatenate([one_d(embed_dim // 2, grid[0]), one_d(embed_dim // 2, grid[1])], axis=1)
+    return np.concatenate([np.zeros([1, embed_dim]), emb], axis=0) if cls_token else emb
+
+
+sincos = [{"embedDim": d, "grid": g, "clsToken": c, "table": enc(torch.from_numpy(mae_sincos(d, g, c)))} for d, g, c in [(16, 7, True), (8, 3, False)]]
+
+fixture = {"losses": losses, "similarity": similarity, "averaging": averaging, "blur": {"image": enc(image), "cases": blurs}, "sincos": sincos}
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "ssl.json")
 with open(path, "w") as f:
     json.dump(fixture, f)

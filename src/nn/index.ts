@@ -22,6 +22,7 @@ export {
   type TransformerLayerOptions, type TransformerOptions,
 } from "./layers/transformer.js";
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, type PositionalOptions } from "./layers/positional.js";
+export { PatchEmbed, sincos2dPositionTable, type PatchEmbedOptions } from "./layers/patch-embed.js";
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";
 export * as utils from "./utils.js";

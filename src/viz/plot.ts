@@ -17,7 +17,8 @@ export function historyToCSV(h: HistoryLike): string {
   return `${["epoch", ...keys].join(",")}\n${rows.join("\n")}\n`;
 }
 
-export const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
+// Matplotlib's tab10, so that ten classes (the digits, Fashion-MNIST) get ten colours.
+export const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 export const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 /** An SVG chart of the given series (default: every key) against the epoch. */

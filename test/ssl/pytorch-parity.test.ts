@@ -1,5 +1,6 @@
-/** tg.ssl's objectives, F.normalize / cosineSimilarity, swaUtils and gaussianBlur against PyTorch (tools/make_ssl_fixtures.py). */
+/** tg.ssl's objectives, F.normalize / cosineSimilarity, swaUtils, gaussianBlur and MAE's position table against their references (tools/make_ssl_fixtures.py). */
 import { describe, test } from "node:test";
+import { throws as assertThrows } from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import { assertClose, readFixture, type Encoded } from "../helpers.js";
 
@@ -15,6 +16,7 @@ interface Fixture {
   similarity: { x1: Encoded; x2: Encoded; normalize: Encoded; normalizeP1: Encoded; cosine: Encoded; cosineGrad: WithGrads };
   averaging: { ema: Record<string, Encoded>[]; swa: Record<string, Encoded>[]; steps: Record<string, Encoded>[] };
   blur: { image: Encoded; cases: { kernelSize: number; sigma: number; output: Encoded }[] };
+  sincos: { embedDim: number; grid: number; clsToken: boolean; table: Encoded }[];
 }
 const fx = readFixture<Fixture>("ssl.json");
 const tight = { atol: 1e-10, rtol: 1e-9 };
@@ -75,4 +77,24 @@ describe("optim.swaUtils.AveragedModel", () => {
 test("gaussianBlur matches torchvision's algorithm (separable kernel, reflected borders)", () => {
   const image = f64(fx.blur.image);
   for (const c of fx.blur.cases) assertClose(tg.data.transforms.gaussianBlurImage(image, c.kernelSize, c.sigma), f64(c.output), tight);
+});
+
+test("sincos2dPositionTable equals MAE's get_2d_sincos_pos_embed (columns in the first half, rows in the second)", () => {
+  for (const c of fx.sincos) assertClose(nn.sincos2dPositionTable(c.embedDim, c.grid, c.grid, { clsToken: c.clsToken }), f64(c.table).to("float32"), { atol: 1e-6 });
+  assertThrows(() => nn.sincos2dPositionTable(10, 2, 2), /multiple of 4/);
+});
+
+test("PatchEmbed is the patch-stride convolution, flattened to (N, L, D) in row-major patch order", () => {
+  tg.manualSeed(3);
+  const embed = new nn.PatchEmbed({ imgSize: [8, 12], patchSize: 4, inChans: 2, embedDim: 5 });
+  assertClose([embed.numPatches, ...embed.gridSize], [6, 2, 3]);
+  const x = tg.randn([3, 2, 8, 12]);
+  const tokens = embed.forward(x);
+  assertClose(tokens, embed.proj.forward(x).reshape([3, 5, 6]).permute([0, 2, 1]), { atol: 1e-6 });
+  // Token (row 1, column 2) is the linear map of that 4×4 patch of every channel.
+  const patch = x.narrow(2, 4, 4).narrow(3, 8, 4).reshape([3, 32]);
+  const byHand = patch.matmul(embed.proj.weight.reshape([5, 32]).t()).add(embed.proj.bias!);
+  assertClose(tokens.select(1, 5), byHand, { atol: 1e-5 });
+  assertThrows(() => embed.forward(tg.randn([1, 2, 8, 8])), /expected \(N, C, 8, 12\) images, got \[1, 2, 8, 8\]/);
+  assertThrows(() => new nn.PatchEmbed({ imgSize: 10, patchSize: 4 }), /do not split into 4×4 patches/);
 });
