@@ -26,16 +26,21 @@ export interface Prepared {
   vocab?: readonly string[];
 }
 
+/** The image dataset a choice names (Fashion-MNIST, MNIST IDX files in a folder, or the embedded digits), and its name. */
+export function imageSplit(choice: DataChoice, train: boolean): { dataset: ImageClassification; name: string } {
+  if (choice.fashion) return { dataset: new FashionMNIST({ train }), name: "Fashion-MNIST" };
+  if (choice.data) return { dataset: new MNIST({ root: choice.data, train }), name: `MNIST (${choice.data})` };
+  return { dataset: new EmbeddedMNIST({ train }), name: "embedded MNIST" };
+}
+
 /** Images [N, 28, 28, 1] (channels-last) and labels. */
 function images(choice: DataChoice): Prepared {
-  const load = (train: boolean): ImageClassification =>
-    choice.fashion ? new FashionMNIST({ train }) : choice.data ? new MNIST({ root: choice.data, train }) : new EmbeddedMNIST({ train });
   const arrays = (train: boolean): [Tensor, Tensor] => {
-    const ds = load(train);
+    const ds = imageSplit(choice, train).dataset;
     const n = Math.min(choice.limit ?? ds.length, ds.length);
     return [ds.images().narrow(0, 0, n).permute(0, 2, 3, 1).contiguous(), ds.targets().narrow(0, 0, n)];
   };
-  return { train: arrays(true), test: arrays(false), name: choice.fashion ? "Fashion-MNIST" : choice.data ? `MNIST (${choice.data})` : "embedded MNIST" };
+  return { train: arrays(true), test: arrays(false), name: imageSplit(choice, false).name };
 }
 
 const MAXLEN = 120;

@@ -23,14 +23,12 @@ import { MaxPool2d } from "../nn/layers/pooling.js";
 import { Linear } from "../nn/layers/linear.js";
 import { crossEntropy } from "../nn/losses.js";
 import { Adam } from "../optim/optimizers.js";
-import { EmbeddedMNIST } from "../data/datasets/embedded-mnist.js";
-import { FashionMNIST, MNIST, type ImageClassification } from "../data/datasets/mnist.js";
 import { encodeSafetensors, parseSafetensors } from "../io/safetensors.js";
 import { readableFolder, writeFolderAtomic } from "../io/atomic.js";
 import { PRETRAIN_METHODS, pretrain, type PretrainMethod } from "../ssl/pretrain.js";
 import { knnAccuracy, linearProbe } from "../ssl/monitors.js";
 import { batchSimclrAugment } from "../ssl/batch-augment.js";
-import type { DataChoice } from "./recipes.js";
+import { imageSplit, type DataChoice } from "./recipes.js";
 
 export interface SslArgs {
   seed: number;
@@ -82,9 +80,9 @@ export function runSsl(sub: string | undefined, positionals: string[], a: SslArg
 
 /** Images (N, 1, 28, 28) in [0, 1] and labels of the chosen data's split. */
 function split(choice: DataChoice, train: boolean): { x: Tensor; y: number[]; name: string } {
-  const ds: ImageClassification = choice.fashion ? new FashionMNIST({ train }) : choice.data ? new MNIST({ root: choice.data, train }) : new EmbeddedMNIST({ train });
-  const n = Math.min(choice.limit ?? ds.length, ds.length);
-  return { x: ds.images().narrow(0, 0, n), y: Array.from(ds.labels.subarray(0, n)), name: choice.fashion ? "Fashion-MNIST" : choice.data ? `MNIST (${choice.data})` : "embedded MNIST" };
+  const { dataset, name } = imageSplit(choice, train);
+  const n = Math.min(choice.limit ?? dataset.length, dataset.length);
+  return { x: dataset.images().narrow(0, 0, n), y: Array.from(dataset.labels.subarray(0, n)), name };
 }
 
 function embed(encoder: ConvEncoder, x: Tensor): Tensor {
