@@ -6,7 +6,7 @@
 import { ValueError } from "../core/errors.js";
 import { checkChoice, checkOptions } from "../core/options.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
-import { heappush, heappushpop } from "./heap.js";
+import { heappush, heappushpop } from "../core/heap.js";
 import { linkageTree, singleLinkageConnectivityTree, wardTree } from "./connectivity-tree.js";
 import { linkage, singleLinkageTree, type DistanceMetric, type LinkageMethod } from "./hierarchy.js";
 

@@ -8,7 +8,7 @@
  * is first joined, as scikit-learn does, by an edge between the closest samples of every two.
  */
 import { ValueError } from "../core/errors.js";
-import { heapify, heappop, heappush } from "./heap.js";
+import { heapify, heappop, heappush } from "../core/heap.js";
 
 type Candidate = [cost: number, i: number, j: number];
 const less = (a: Candidate, b: Candidate) => a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
