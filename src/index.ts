@@ -58,3 +58,4 @@ export * as rl from "./rl/index.js";
 export * as explain from "./explain/index.js";
 export * as fairness from "./fairness/index.js";
 export * as ssl from "./ssl/index.js";
+export * as text from "./text/index.js";

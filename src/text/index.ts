@@ -1,0 +1,5 @@
+/** tg.text — language models: nanoGPT's GPT with a KV cache, sampling, GPT-2 checkpoints, and training helpers. */
+export { GPT, Block, CausalSelfAttention, MLP, resolveConfig, type GPTConfig, type ResolvedGPTConfig, type GPTForwardOptions, type GPTOutput } from "./gpt.js";
+export { KVCache } from "./kv-cache.js";
+export { generate, streamTokens, sampleToken, type GenerateOptions, type SampleOptions } from "./generate.js";
+export { loadGPT2, saveGPT2, gpt2Config, fromGPT2StateDict, toGPT2StateDict } from "./gpt2-weights.js";
