@@ -1,6 +1,7 @@
 /**
  * Where a script's time goes, kernel by kernel: wraps the wasm backend's kernel methods with timers,
- * runs the script, and prints the 25 costliest (method, operand shapes/strides) with call counts.
+ * runs the script, and prints the 25 costliest (method, operand shapes/strides) with call counts,
+ * then the totals by method.
  * A profiling aid for kernel work, not a benchmark.
  *
  *   npm run build && npx tsx bench/opprof.ts path/to/script.ts
@@ -32,3 +33,11 @@ for (const m of ["unary", "binary", "where", "reduce", "matmul", "cast", "copy",
 await import(new URL(process.argv[2]!, `file://${process.cwd()}/`).href);
 const rows = [...stats.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 25);
 for (const [k, [t, n]] of rows) console.log(t.toFixed(1).padStart(8), String(n).padStart(6), k);
+// And by kernel method, so a model's time splits into matmul, elementwise, softmax, …
+const byMethod = new Map<string, [number, number]>();
+for (const [k, [t, n]] of stats) {
+  const m = k.split(" ")[0]!;
+  const s = byMethod.get(m) ?? [0, 0];
+  byMethod.set(m, [s[0] + t, s[1] + n]);
+}
+console.log("by method:", [...byMethod.entries()].sort((a, b) => b[1][0] - a[1][0]).map(([m, [t, n]]) => `${m} ${t.toFixed(0)} ms (${n})`).join(", "));

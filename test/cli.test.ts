@@ -208,3 +208,25 @@ fullPassTest("ssl pretrain simclr | byol | simsiam → ssl finetune: an encoder 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+fullPassTest("train gpt-char --save, then sample streams a continuation of the prompt", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-gpt-"));
+  try {
+    const text = path.join(dir, "text.txt");
+    writeFileSync(text, "to be or not to be, that is the question. ".repeat(60));
+    const save = path.join(dir, "lm");
+    const train = cli("train", "gpt-char", "--data", text, "--iters", "6", "--save", save);
+    assert.equal(train.status, 0, train.stderr);
+    assert.match(train.stdout, /iter 0: train loss \d\.\d{4}, val loss \d\.\d{4}[\s\S]*val loss \d\.\d{4} after 6 iterations/);
+    const sample = cli("sample", save, "--prompt", "to be", "--tokens", "12", "--seed", "3");
+    assert.equal(sample.status, 0, sample.stderr);
+    assert.equal(sample.stdout.length, "to be".length + 12 + 1);
+    assert.ok(sample.stdout.startsWith("to be"));
+    assert.equal(cli("sample", save, "--prompt", "to be", "--tokens", "12", "--seed", "3").stdout, sample.stdout);
+    const unknown = cli("sample", save, "--prompt", "Zebra");
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /"Z" \(U\+005A\) at offset 0 is not in the vocabulary/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -5,6 +5,7 @@
 // per-operand strides in elements; the output is contiguous unless the kernel says otherwise. The
 // innermost dim gets a SIMD loop when its strides are 1 (or 0, a broadcast), a scalar loop otherwise.
 import { erf, maximum, minimum, sign } from "./scalar";
+import { erfSimd, expSimd } from "./fastmath";
 
 // Op codes, in the order of the JS side's tables (src/backend/wasm/ops.ts).
 const NEG = 0, ABS = 1, SIGN = 2, EXP = 3, LOG = 4, SQRT = 5, RSQRT = 6, SIN = 7, COS = 8, TANH = 9;
@@ -34,9 +35,20 @@ function unaryScalar(op: i32, v: f64): f64 {
   }
 }
 
-/** The ops whose float32 SIMD form rounds exactly like the float64 reference. */
+/**
+ * The ops with a float32 SIMD form: exact like the float64 reference for most, within 2 ulp for
+ * exp and sigmoid and 2e-7 for erf (fastmath.ts; GELU and softmax spend their time there).
+ */
 function unarySimd(op: i32, v: v128): v128 {
   switch (op) {
+    case EXP: return expSimd(v);
+    case SIGMOID: {
+      // e = exp(−|x|) never overflows: 1/(1 + e) for x ≥ 0, e/(1 + e) below (down to the subnormals).
+      const e = expSimd(f32x4.neg(f32x4.abs(v)));
+      const d = f32x4.add(f32x4.splat(1), e);
+      return v128.bitselect(f32x4.div(f32x4.splat(1), d), f32x4.div(e, d), f32x4.ge(v, f32x4.splat(0)));
+    }
+    case ERF: return erfSimd(v);
     case NEG: return f32x4.neg(v);
     case ABS: return f32x4.abs(v);
     case SQRT: return f32x4.sqrt(v);
@@ -51,7 +63,7 @@ function unarySimd(op: i32, v: v128): v128 {
 }
 
 function isSimdUnary(op: i32): bool {
-  return op == NEG || op == ABS || op == SQRT || op == RELU || op == FLOOR || op == CEIL || op == ROUND;
+  return op == NEG || op == ABS || op == SQRT || op == RELU || op == FLOOR || op == CEIL || op == ROUND || op == EXP || op == SIGMOID || op == ERF;
 }
 
 function unaryRow(op: i32, x: usize, sx: isize, out: usize, n: i32): void {
@@ -274,4 +286,76 @@ export function convert(
           for (let i = 0; i < n3; i++) write(dt, pd + <usize>(<isize>i * d3) * db, read(st, ps + <usize>(<isize>i * s3) * sb));
         }
       }
+}
+
+// ---- GELU, fused: one pass forward, one backward (the composed op takes five or more) -------------
+
+const SQRT1_2: f32 = 0.7071067811865476;
+const INV_SQRT_2PI: f32 = 0.3989422804014327;
+const K_TANH: f32 = 0.7978845608028654; // √(2/π)
+const C_TANH: f32 = 0.044715;
+
+/** 2u = 2√(2/π)(x + 0.044715x³): GELU's tanh form is x·σ(2u), since 1 + tanh(u) = 2σ(2u) (no cancellation). */
+@inline
+function twoU(x: v128): v128 {
+  return f32x4.mul(f32x4.splat(2 * K_TANH), f32x4.add(x, f32x4.mul(f32x4.splat(C_TANH), f32x4.mul(x, f32x4.mul(x, x)))));
+}
+
+/** Φ(x) = (1 + erf(x/√2))/2 of four lanes. */
+@inline
+function phi(x: v128): v128 {
+  return f32x4.mul(f32x4.splat(0.5), f32x4.add(f32x4.splat(1), erfSimd(f32x4.mul(x, f32x4.splat(SQRT1_2)))));
+}
+
+function geluScalar(x: f64, tanhForm: bool): f64 {
+  if (tanhForm) return x / (1 + Math.exp(-2 * <f64>K_TANH * (x + <f64>C_TANH * x * x * x)));
+  return x * 0.5 * (1 + erf(x * <f64>SQRT1_2));
+}
+
+export function gelu(x: usize, out: usize, n: i32, tanhForm: bool): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = <usize>i << 2;
+    const v = v128.load(x + q);
+    v128.store(out + q, f32x4.mul(v, tanhForm ? unarySimd(SIGMOID, twoU(v)) : phi(v)));
+  }
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>geluScalar(<f64>load<f32>(x + (<usize>i << 2)), tanhForm));
+}
+
+/**
+ * dx = g·GELU′(x): Φ(x) + x·φ(x), or s + x·s(1 − s)·2u′ with s = σ(2u). s(1 − s) is e/(1 + e)² for
+ * e = exp(−|2u|), which keeps its precision where s rounds to 1.
+ */
+export function geluBackward(x: usize, g: usize, dx: usize, n: i32, tanhForm: bool): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = <usize>i << 2;
+    const v = v128.load(x + q);
+    let d: v128;
+    if (tanhForm) {
+      const z = twoU(v);
+      const e = expSimd(f32x4.neg(f32x4.abs(z)));
+      const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+      const s = v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(z, f32x4.splat(0)));
+      const ss = f32x4.mul(e, f32x4.mul(r, r));
+      const dz = f32x4.mul(f32x4.splat(2 * K_TANH), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * C_TANH), f32x4.mul(v, v))));
+      d = f32x4.add(s, f32x4.mul(f32x4.mul(v, ss), dz));
+    } else {
+      const pdf = f32x4.mul(f32x4.splat(INV_SQRT_2PI), expSimd(f32x4.mul(f32x4.splat(-0.5), f32x4.mul(v, v))));
+      d = f32x4.add(phi(v), f32x4.mul(v, pdf));
+    }
+    v128.store(dx + q, f32x4.mul(v128.load(g + q), d));
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    const v = <f64>load<f32>(x + q);
+    let d: f64;
+    if (tanhForm) {
+      const z = 2 * <f64>K_TANH * (v + <f64>C_TANH * v * v * v);
+      const e = Math.exp(-Math.abs(z));
+      const r = 1 / (1 + e);
+      d = (z >= 0 ? r : e * r) + v * e * r * r * 2 * <f64>K_TANH * (1 + 3 * <f64>C_TANH * v * v);
+    } else d = 0.5 * (1 + erf(v * <f64>SQRT1_2)) + v * <f64>INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+    store<f32>(dx + q, <f32>(<f64>load<f32>(g + q) * d));
+  }
 }

@@ -2,7 +2,7 @@
 // src/backend/wasm/kernels.generated.ts. Pointers are byte offsets into the imported memory.
 export { sgemm, GEMM_SCRATCH_BYTES } from "./gemm";
 export { sgemmDot } from "./dot";
-export { unary, binary, where, convert } from "./elementwise";
+export { unary, binary, where, convert, gelu, geluBackward } from "./elementwise";
 export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward } from "./reduce";
 export { im2col, col2im } from "./windows";
 export { maxPool2x2 } from "./pooling";

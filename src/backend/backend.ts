@@ -184,6 +184,12 @@ export interface Backend {
    */
   layerNorm?(x: View, eps: number): Storage;
   layerNormBackward?(x: View, g: View, eps: number): Storage;
+  /**
+   * Optional fused routine: GELU of a contiguous float32 view, x·Φ(x) ("none") or GPT-2's tanh form;
+   * geluBackward gives dx = g·GELU′(x). Both in one pass where the composed op takes five or more.
+   */
+  gelu?(x: View, approximate: "none" | "tanh"): Storage;
+  geluBackward?(x: View, g: View, approximate: "none" | "tanh"): Storage;
 
   /**
    * Optional fused routine: one LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o)

@@ -22,6 +22,7 @@ import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-comma
 import { runRl } from "./rl-command.js";
 import { EXPLAIN_METHODS, runExplain, type ExplainMethod } from "./explain-command.js";
 import { runSsl } from "./ssl-command.js";
+import { BABY_GPT, sampleCommand, trainGptChar } from "./gpt-command.js";
 import type { BaseModel } from "../keras/model.js";
 import type { Tensor } from "../core/tensor.js";
 import { Vocab } from "../data/text/vocab.js";
@@ -57,6 +58,11 @@ const USAGE = `usage: tensorgrad <command> [options]
   ssl finetune <pretrained-dir>   a linear probe, then the whole network fine-tuned, on [--labels 600] labelled images
                         (an equal number per class) [--epochs (default: ~36,000 images seen)] [--scratch (also train
                         the same network from scratch)] [--seed 0] [--save DIR]
+  train gpt-char        nanoGPT's baby GPT (4 layers, 4 heads, 128 wide, context ${BABY_GPT.blockSize}) on the characters of
+                        [--data FILE (a UTF-8 text; default Moby-Dick)] for [--iters 2000]; prints the validation
+                        loss every ${BABY_GPT.evalInterval} iterations and at the end [--seed 1337] [--save DIR]
+  sample <lm-dir>       continue [--prompt "text"] by [--tokens 200] tokens, printed as they come [--temperature 0.8]
+                        [--top-k 200] [--top-p P] [--seed 1337]
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
   bench [suite|gemm|lstm|loader|memory] [--quick] [--out DIR]  run a benchmark (from a source checkout; default: the
@@ -177,6 +183,12 @@ function main(argv: string[]): void {
       minutes: { type: "string" },
       labels: { type: "string", default: "600" },
       scratch: { type: "boolean", default: false },
+      iters: { type: "string", default: "2000" },
+      prompt: { type: "string", default: "" },
+      tokens: { type: "string", default: "200" },
+      temperature: { type: "string", default: "0.8" },
+      "top-k": { type: "string", default: "200" },
+      "top-p": { type: "string" },
     },
   });
   const num = (name: keyof typeof o) => {
@@ -192,8 +204,10 @@ function main(argv: string[]): void {
   };
   switch (command) {
     case "train": {
-      const names = [...Object.keys(RECIPES), ...Object.keys(GRAPH_RECIPES), ...Object.keys(PROGRAMS)].join(", ");
+      const names = [...Object.keys(RECIPES), ...Object.keys(GRAPH_RECIPES), ...Object.keys(PROGRAMS), "gpt-char"].join(", ");
       const name = positionals[0] ?? fail(`train: name a recipe (${names})`);
+      const seedGiven = rest.some((a) => a.startsWith("--seed"));
+      if (name === "gpt-char") return trainGptChar({ iters: num("iters"), seed: seedGiven ? Number(o.seed) : 1337, ...(o.data ? { data: o.data } : {}), ...(o.save ? { save: o.save } : {}) });
       const graph = GRAPH_RECIPES[name];
       if (graph) return trainGraph(name, graph, o.data, Number(o.seed), num("runs"), rest.some((a) => a.startsWith("--epochs")) ? num("epochs") : graph.epochs);
       const program = PROGRAMS[name];
@@ -270,6 +284,16 @@ function main(argv: string[]): void {
       runExplain(model, predictInputs(inputs, model, saved, file), {
         method, steps: rest.some((a) => a.startsWith("--steps")) ? num("steps") : 50, out: o.out ?? (saved?.vocab ? "explain.html" : "explain.svg"),
         ...(target === undefined ? {} : { target }), ...(saved?.vocab ? { vocab: saved.vocab } : {}),
+      });
+      return;
+    }
+    case "sample": {
+      const dir = positionals[0] ?? fail("sample: give the directory of a saved language model (train gpt-char --save DIR)");
+      const temperature = Number(o.temperature);
+      if (!(temperature >= 0)) fail(`sample: --temperature must be ≥ 0, got '${o.temperature}'`);
+      sampleCommand(dir, {
+        prompt: o.prompt!, tokens: num("tokens"), temperature, topK: num("top-k"), topP: o["top-p"] === undefined ? null : num("top-p"),
+        seed: rest.some((a) => a.startsWith("--seed")) ? Number(o.seed) : 1337,
       });
       return;
     }

@@ -44,6 +44,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   softmax: { log: boolean };
   /** Fused (backends offering Backend.layerNorm): (x − mean)/√(var + eps) along the last dim of a contiguous float32 tensor. */
   layerNorm: { eps: number };
+  /** Fused (backends offering Backend.gelu): GELU of a contiguous float32 tensor, exact or the tanh form. */
+  gelu: { approximate: "none" | "tanh" };
   /** Multi-output, fused (backends offering Backend.lstmCell): [h, cNext, act] from [gates, c]. */
   lstmCell: None;
   /** Multi-output, fused (backends offering Backend.gruCell): [hNext, act] from [xProj, hProj, h]. */
@@ -129,6 +131,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   },
   softmax: ([x], { log }) => fromStorage(x!.backend.softmax!(x!, log), x!.shape),
   layerNorm: ([x], { eps }) => fromStorage(x!.backend.layerNorm!(x!, eps), x!.shape),
+  gelu: ([x], { approximate }) => fromStorage(x!.backend.gelu!(x!, approximate), x!.shape),
   lstmCell: ([gates, c]) => {
     const [N, H] = c!.shape as [number, number];
     const [h, cNext, act] = gates!.backend.lstmCell!(gates!, c!);

@@ -3,3 +3,5 @@ export { GPT, Block, CausalSelfAttention, MLP, resolveConfig, type GPTConfig, ty
 export { KVCache } from "./kv-cache.js";
 export { generate, streamTokens, sampleToken, type GenerateOptions, type SampleOptions } from "./generate.js";
 export { loadGPT2, saveGPT2, gpt2Config, fromGPT2StateDict, toGPT2StateDict } from "./gpt2-weights.js";
+export { lmBatch, learningRateAt, configureOptimizer, estimateLoss, trainLanguageModel, type LRSchedule, type TrainLMOptions, type TrainLMResult } from "./train.js";
+export { saveLanguageModel, loadLanguageModel } from "./checkpoint.js";

@@ -7,7 +7,7 @@ import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "gelu" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
   kmeansStep: null,
   // Each window's gradient goes to its first maximum: a scatter-add into the input's H·W planes
   // (composed of ordinary ops, so it also serves createGraph).
@@ -28,6 +28,25 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "lstmCell" | "gruCe
     const r = centered.square().mean(last, true).add(eps).rsqrt();
     const xhat = centered.mul(r);
     return [r.mul(g.sub(g.mean(last, true)).sub(xhat.mul(g.mul(xhat).mean(last, true))))];
+  },
+  // GELU′(x) = Φ(x) + x·φ(x) (exact); for the tanh form, with s = σ(2u), u = √(2/π)(x + 0.044715x³):
+  // GELU = x·s and GELU′ = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²).
+  gelu: (g, { inputs: [x], attrs: { approximate } }) => {
+    const b = x!.backend;
+    if (!isGradEnabled() && b.geluBackward) {
+      return [new Tensor(b.geluBackward(x!, g.contiguous(), approximate), x!.shape, contiguousStrides(x!.shape), 0)];
+    }
+    if (approximate === "tanh") {
+      const k = Math.sqrt(2 / Math.PI);
+      const x2 = x!.square();
+      const z = x!.add(x2.mul(x!).mul(0.044715)).mul(2 * k);
+      const s = z.sigmoid();
+      // s(1 − s) as σ(z)·σ(−z): 1 − s would cancel where s rounds to 1.
+      return [g.mul(s.add(x!.mul(s).mul(z.neg().sigmoid()).mul(x2.mul(3 * 0.044715).add(1)).mul(2 * k)))];
+    }
+    const cdf = x!.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
+    const pdf = x!.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+    return [g.mul(cdf.add(x!.mul(pdf)))];
   },
   // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g (sums along the last dim).
   softmax: (g, { output: y, attrs: { log } }) => {

@@ -45,6 +45,8 @@ interface Kernels {
   adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
   sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, wd: number, nesterov: boolean, maximize: boolean, first: boolean): void;
   softmaxRows(x: Ptr, out: Ptr, R: number, C: number, log: boolean): void;
+  gelu(x: Ptr, out: Ptr, n: number, tanhForm: boolean): void;
+  geluBackward(x: Ptr, g: Ptr, dx: Ptr, n: number, tanhForm: boolean): void;
   layerNormRows(x: Ptr, out: Ptr, R: number, C: number, eps: number): void;
   layerNormRowsBackward(x: Ptr, g: Ptr, dx: Ptr, R: number, C: number, eps: number): void;
   softmaxRowsBackward(y: Ptr, g: Ptr, dx: Ptr, R: number, C: number, log: boolean): void;
@@ -446,6 +448,18 @@ export class WasmBackend extends JsBackend {
   softmaxBackward(y: View, g: View, log: boolean): Storage {
     const dx = this.allocate("float32", numel(y.shape));
     this.k.softmaxRowsBackward(this.addr(y), this.addr(g), dx.ptr, ...WasmBackend.rows(y), log);
+    return dx;
+  }
+
+  gelu(x: View, approximate: "none" | "tanh"): Storage {
+    const out = this.allocate("float32", numel(x.shape));
+    this.k.gelu(this.addr(x), out.ptr, numel(x.shape), approximate === "tanh");
+    return out;
+  }
+
+  geluBackward(x: View, g: View, approximate: "none" | "tanh"): Storage {
+    const dx = this.allocate("float32", numel(x.shape));
+    this.k.geluBackward(this.addr(x), this.addr(g), dx.ptr, numel(x.shape), approximate === "tanh");
     return dx;
   }
 

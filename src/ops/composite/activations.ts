@@ -4,16 +4,22 @@
  */
 import { checkChoice, checkOptions } from "../../core/options.js";
 import type { Tensor } from "../../core/tensor.js";
+import { apply } from "../dispatch.js";
 import { abs, add, erf, exp, gt, log, mul, neg, relu, sigmoid, sub, tanh, where } from "../elementwise.js";
 
 export type GeluApproximate = "none" | "tanh";
 
-/** GELU: x·Φ(x) exactly (erf), or the tanh approximation. */
+/**
+ * GELU: x·Φ(x) exactly (erf), or the tanh approximation. One fused primitive on backends that offer
+ * it (float32; its gradient rule falls back to these formulas for createGraph), composed elsewhere.
+ */
 export function gelu(x: Tensor, approximate: GeluApproximate | { approximate?: GeluApproximate } = "none"): Tensor {
   // Positional (`gelu(x, "tanh")`) or as PyTorch's keyword (`gelu(x, {approximate: "tanh"})`); a
   // typo or an unknown key is an error, not silently the exact form.
   const form = typeof approximate === "object" ? (checkOptions("gelu", approximate, { approximate: ["none", "tanh"] }).approximate ?? "none") : approximate;
-  if (checkChoice("gelu", "approximate", form, ["none", "tanh"]) === "tanh") {
+  const choice = checkChoice("gelu", "approximate", form, ["none", "tanh"]);
+  if (x.backend.gelu && x.dtype === "float32") return apply("gelu", [x.contiguous()], { approximate: choice });
+  if (choice === "tanh") {
     const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
     return mul(mul(x, 0.5), add(tanh(inner), 1));
   }
