@@ -31,7 +31,7 @@ for (const m of ["unary", "binary", "where", "reduce", "matmul", "cast", "copy",
   };
 }
 await import(new URL(process.argv[2]!, `file://${process.cwd()}/`).href);
-const rows = [...stats.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 25);
+const rows = [...stats.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, Number(process.env.TOP ?? 25));
 for (const [k, [t, n]] of rows) console.log(t.toFixed(1).padStart(8), String(n).padStart(6), k);
 // And by kernel method, so a model's time splits into matmul, elementwise, softmax, …
 const byMethod = new Map<string, [number, number]>();

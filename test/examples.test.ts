@@ -59,6 +59,8 @@ fullPassTest("ppo-cartpole", () => {
 });
 fullPassTest("qlearning-frozenlake", () => assert.match(run("qlearning-frozenlake.ts", "--steps", "20000"), /state values[\s\S]*H[\s\S]*success rate \d+\.\d% over 1000 episodes/));
 fullPassTest("rl-clustering", () => assert.match(run("rl-clustering.ts", "--steps", "256", "--test", "2", "--cnn-images", "640"), /held-out generated datasets[\s\S]*policy +\d\.\d{3}[\s\S]*silhouette sweep[\s\S]*MNIST[\s\S]*Fashion-MNIST test images[\s\S]*policy +\d\.\d{3}/));
+fullPassTest("gpt-char", () => assert.match(run("gpt-char.ts", "--iters", "2", "--eval-iters", "1", "--tokens", "20"), /Moby-Dick: [\d,]+ characters[\s\S]*iter 2: train loss \d\.\d{4}, val loss \d\.\d{4}[\s\S]*--- a sample/));
+fullPassTest("gpt-bpe", () => assert.match(run("gpt-bpe.ts", "--vocab", "300", "--iters", "2", "--eval-iters", "1", "--tokens", "20"), /tokens of a 300-token vocabulary[\s\S]*iter 2: train loss \d\.\d{4}[\s\S]*--- a sample/));
 fullPassTest("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
 // The seed's programs, one epoch each on the embedded digits: in the full pass only, as every test here.

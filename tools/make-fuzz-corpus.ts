@@ -44,4 +44,20 @@ writeFileSync(out("keras-model.json"), readFileSync(path.join(dir, "m", "model.j
 writeFileSync(out("keras-model.safetensors"), readFileSync(path.join(dir, "m", "model.safetensors")));
 model.save(path.join(dir, "m.keras"));
 writeFileSync(out("model.keras"), readFileSync(path.join(dir, "m.keras")));
-rmSync(dir, { recursive: true });
+
+// Tokenizers and language models: a small byte-level BPE in both file layouts, a tiny GPT-2
+// checkpoint folder (config.json + model.safetensors) and a character-level language model folder.
+const bpe = tg.data.text.BPETokenizer.train("the cat sat on the mat; the rat ate the hat. Ünïcödé 🙂 ".repeat(3), { vocabSize: 272, specialTokens: ["<|endoftext|>"] });
+writeFileSync(out("bpe-tokenizer.json"), bpe.toJSON());
+bpe.saveModel(path.join(dir, "bpe"));
+writeFileSync(out("bpe-vocab.json"), readFileSync(path.join(dir, "bpe", "vocab.json")));
+writeFileSync(out("bpe-merges.txt"), readFileSync(path.join(dir, "bpe", "merges.txt")));
+const gpt2 = new tg.text.GPT({ vocabSize: 11, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8, geluApproximate: "tanh" });
+tg.text.saveGPT2(gpt2, path.join(dir, "gpt2"));
+writeFileSync(out("gpt2-config.json"), readFileSync(path.join(dir, "gpt2", "config.json")));
+writeFileSync(out("gpt2-model.safetensors"), readFileSync(path.join(dir, "gpt2", "model.safetensors")));
+const chars = tg.data.text.CharTokenizer.fromText("abc xyz\n");
+tg.text.saveLanguageModel(path.join(dir, "lm"), new tg.text.GPT({ vocabSize: chars.vocabSize, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8, bias: false }), chars, { note: "seed" });
+writeFileSync(out("lm.json"), readFileSync(path.join(dir, "lm", "lm.json")));
+writeFileSync(out("lm-model.safetensors"), readFileSync(path.join(dir, "lm", "model.safetensors")));
+rmSync(dir, { recursive: true, force: true });

@@ -115,14 +115,14 @@ export function softmaxRows(x: usize, out: usize, R: i32, C: i32, log: bool): vo
   for (let r = 0; r < R; r++) {
     const px = x + (<usize>(r * C) << 2);
     const po = out + (<usize>(r * C) << 2);
+    if (!log) {
+      softmaxRow(px, po, C, rowMax(px, C));
+      continue;
+    }
     let m: f64 = -Infinity;
     for (let j = 0; j < C; j++) {
       const v = <f64>load<f32>(px + (<usize>j << 2));
       if (v > m || isNaN(v)) m = v;
-    }
-    if (!log) {
-      softmaxRow(px, po, C, m);
-      continue;
     }
     let s: f64 = 0;
     for (let j = 0; j < C; j++) s += Math.exp(<f64>load<f32>(px + (<usize>j << 2)) - m);
@@ -130,6 +130,22 @@ export function softmaxRows(x: usize, out: usize, R: i32, C: i32, log: bool): vo
     const lse = m == Infinity ? m : m + Math.log(s);
     for (let j = 0; j < C; j++) store<f32>(po + (<usize>j << 2), <f32>(<f64>load<f32>(px + (<usize>j << 2)) - lse));
   }
+}
+
+/** The largest element of a row, NaN if it holds one (f32x4.max propagates NaN, as the scalar test does). */
+function rowMax(px: usize, C: i32): f64 {
+  let j = 0;
+  let m: f32 = -Infinity;
+  if (C >= 4) {
+    let vm = v128.load(px);
+    for (j = 4; j + 4 <= C; j += 4) vm = f32x4.max(vm, v128.load(px + (<usize>j << 2)));
+    m = Mathf.max(Mathf.max(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), Mathf.max(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
+  }
+  for (; j < C; j++) {
+    const v = load<f32>(px + (<usize>j << 2));
+    if (v > m || isNaN(v)) m = v;
+  }
+  return <f64>m;
 }
 
 /**

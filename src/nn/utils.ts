@@ -19,7 +19,9 @@ export function clipGradNorm(
   const ps = withGrads(parameters);
   if (ps.length === 0) return tensor(0);
   return noGrad(() => {
-    const norms = ps.map((p) => (normType === Infinity ? p.grad!.abs().amax() : p.grad!.abs().pow(normType).sum().pow(1 / normType)));
+    // The 2-norm (the usual case) as √Σg²: one multiply per element where |g|^p takes an abs and a pow.
+    const norm = (g: Tensor) => (normType === Infinity ? g.abs().amax() : normType === 2 ? g.mul(g).sum().sqrt() : g.abs().pow(normType).sum().pow(1 / normType));
+    const norms = ps.map((p) => norm(p.grad!));
     const total = normType === Infinity ? stack(norms).amax() : stack(norms).pow(normType).sum().pow(1 / normType);
     const value = total.item();
     if (errorIfNonfinite && !Number.isFinite(value)) {

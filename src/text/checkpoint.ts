@@ -12,6 +12,7 @@ import { BPETokenizer } from "../data/text/bpe.js";
 import { CharTokenizer } from "../data/text/char-tokenizer.js";
 import type { Tokenizer } from "../data/text/tokenizer-types.js";
 import { GPT, type GPTConfig } from "./gpt.js";
+import { checkConfigAgainstWeights } from "./gpt2-weights.js";
 
 const FILES = new Set(["model.safetensors", "lm.json", "tokenizer.json"]);
 
@@ -54,9 +55,11 @@ export function loadLanguageModel(dir: string): { model: GPT; tokenizer: Tokeniz
     : lm.tokenizer.kind === "bpe" ? BPETokenizer.fromFile(path.join(folder, "tokenizer.json"))
     : null;
   if (!tokenizer) throw new FormatError(`${lmFile}: unknown tokenizer ${JSON.stringify(lm.tokenizer).slice(0, 80)}`);
+  const state = readSafetensors(path.join(folder, "model.safetensors")).tensors;
+  checkConfigAgainstWeights(lm.config, state, lmFile);
   const model = new GPT(lm.config);
   if (tokenizer.vocabSize > model.config.vocabSize) throw new FormatError(`${lmFile}: the tokenizer has ${tokenizer.vocabSize} tokens, the model only ${model.config.vocabSize}`);
-  model.loadStateDict(readSafetensors(path.join(folder, "model.safetensors")).tensors);
+  model.loadStateDict(state);
   model.eval();
   return { model, tokenizer, info: lm.info ?? {} };
 }

@@ -98,13 +98,35 @@ function checkpointTensors(dir: string): Record<string, Tensor> {
   return tensors;
 }
 
+/**
+ * Refuses a config that disagrees with the weights beside it, before a model is built: a damaged
+ * config could otherwise ask for a model of any size. The embeddings fix vocabSize, blockSize and
+ * nEmbd, the block indices nLayer — so what is built is bounded by the file read.
+ */
+export function checkConfigAgainstWeights(config: GPTConfig, state: Record<string, Tensor>, file: string): void {
+  const dims = (name: string) => state[name]?.shape.join("×") ?? "missing";
+  const want: [string, string][] = [
+    ["transformer.wte.weight", `${config.vocabSize}×${config.nEmbd}`],
+    ["transformer.wpe.weight", `${config.blockSize}×${config.nEmbd}`],
+  ];
+  for (const [name, shape] of want) {
+    if (dims(name) !== shape) throw new FormatError(`${file}: the config asks for ${name} of ${shape}, the weights hold ${dims(name)}`);
+  }
+  const layers = new Set(Object.keys(state).map((k) => /^transformer\.h\.(\d+)\./.exec(k)?.[1]).filter((i) => i !== undefined));
+  if (layers.size !== config.nLayer || ![...layers].every((i) => Number(i) < config.nLayer)) {
+    throw new FormatError(`${file}: the config asks for ${config.nLayer} blocks, the weights hold ${layers.size} (transformer.h.*)`);
+  }
+}
+
 /** Loads a Hugging Face GPT-2 folder (config.json + safetensors) as a GPT in eval mode, float32. */
 export function loadGPT2(dir: string): GPT {
   const folder = readableFolder(dir);
   const path = requireNode("node:path", "loadGPT2");
   const configFile = path.join(folder, "config.json");
-  const model = new GPT(gpt2Config(readJson(configFile), configFile));
+  const config = gpt2Config(readJson(configFile), configFile);
   const state = fromGPT2StateDict(checkpointTensors(folder));
+  checkConfigAgainstWeights(config, state, configFile);
+  const model = new GPT(config);
   for (const [k, t] of Object.entries(state)) if (t.dtype !== "float32") state[k] = t.float();
   model.loadStateDict(state);
   model.eval();

@@ -119,6 +119,8 @@ test("CharTokenizer: nanoGPT's sorted characters; unknown characters and ids are
   assert.equal(tok.decode(tok.encode("wörld 🙂")), "wörld 🙂");
   assert.throws(() => tok.encode("hex"), (e: Error) => e instanceof tg.DataError && /"x" \(U\+0078\) at offset 2/.test(e.message));
   assert.throws(() => tok.decode([11]), tg.IndexError);
+  // A damaged saved list (a fuzz finding: a boolean where a character belongs) is a DataError, not a TypeError.
+  assert.throws(() => new CharTokenizer(["a", true as unknown as string]), (e: Error) => e instanceof tg.DataError && /entry 1 \(true\) is not one character/.test(e.message));
 });
 
 test("WordTokenizer: words through a Vocab (basic_english), unknown words to <unk>", () => {

@@ -209,4 +209,59 @@ export const TARGETS: Target[] = [
       return `${model.name}|${record(Object.entries(model.getWeights()).map(([k, t]) => [k, tensorText(t, k)]))}`;
     },
   },
+  {
+    name: "BPE tokenizer.json (BPETokenizer.fromFile)",
+    seeds: ["bpe-tokenizer.json"],
+    load: (b) => bpeText(tg.data.text.BPETokenizer.fromFile(path.join(folder({ "tokenizer.json": b }), "tokenizer.json"))),
+  },
+  {
+    name: "GPT-2 vocab.json + merges.txt (BPETokenizer.fromVocabMerges)",
+    seeds: ["bpe-vocab.json", "bpe-merges.txt"],
+    load: (b, seed) => {
+      const dir = folder({ "vocab.json": seed === "bpe-vocab.json" ? b : corpus("bpe-vocab.json"), "merges.txt": seed === "bpe-merges.txt" ? b : corpus("bpe-merges.txt") });
+      return bpeText(tg.data.text.BPETokenizer.fromVocabMerges(path.join(dir, "vocab.json"), path.join(dir, "merges.txt")));
+    },
+  },
+  {
+    name: "GPT-2 checkpoint folder (loadGPT2)",
+    seeds: ["gpt2-config.json", "gpt2-model.safetensors"],
+    load: (b, seed) => {
+      const dir = folder({ "config.json": seed === "gpt2-config.json" ? b : corpus("gpt2-config.json"), "model.safetensors": seed === "gpt2-model.safetensors" ? b : corpus("gpt2-model.safetensors") });
+      return lmText(tg.text.loadGPT2(dir));
+    },
+  },
+  {
+    name: "language model folder (loadLanguageModel)",
+    seeds: ["lm.json", "lm-model.safetensors"],
+    load: (b, seed) => {
+      const dir = folder({ "lm.json": seed === "lm.json" ? b : corpus("lm.json"), "model.safetensors": seed === "lm-model.safetensors" ? b : corpus("lm-model.safetensors") });
+      const { model, tokenizer } = tg.text.loadLanguageModel(dir);
+      return `${lmText(model)}|${tokenizer.vocabSize}`;
+    },
+  },
 ];
+
+/** A tokenizer's ids for a fixed text, checked to be in its vocabulary and to decode back to the text. */
+function bpeText(tok: tg.data.text.BPETokenizer): string {
+  const sample = "the cat <|endoftext|> Ünï 🙂\n";
+  let ids: number[];
+  try {
+    ids = tok.encode(sample);
+  } catch (e) {
+    if (e instanceof tg.TensorgradError) return `typed error on encode: ${e.name}`; // a vocabulary missing byte symbols
+    throw e;
+  }
+  if (!ids.every((i) => Number.isInteger(i) && i >= 0 && i < tok.vocabSize)) throw new Malformed(`ids outside the vocabulary: ${ids.join(",")}`);
+  // Every token encode makes is built of byte symbols (or is an added token), so decode inverts it,
+  // unless the file asks for a normaliser or a prefix space.
+  const back = tok.decode(ids);
+  if (back !== sample && tok.normalizer === null && !tok.addPrefixSpace) throw new Malformed(`decode(encode(s)) = ${JSON.stringify(back)}`);
+  return `${tok.vocabSize}:${ids.join(",")}`;
+}
+
+/** A language model's logits for a fixed two-token input (the first ids of its vocabulary). */
+function lmText(model: tg.text.GPT): string {
+  const x = tg.tensor([[0, Math.min(1, model.config.vocabSize - 1)]], { dtype: "int32" });
+  return `${JSON.stringify(model.config)}|${tensorText(model.forward(x).logits, "logits")}`;
+}
+

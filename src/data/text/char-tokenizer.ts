@@ -17,7 +17,7 @@ export class CharTokenizer implements Tokenizer {
   constructor(chars: Iterable<string>) {
     this.chars = [...chars];
     this.chars.forEach((c, i) => {
-      if ([...c].length !== 1) throw new DataError(`CharTokenizer: entry ${i} (${JSON.stringify(c)}) is not one character`);
+      if (typeof c !== "string" || [...c].length !== 1) throw new DataError(`CharTokenizer: entry ${i} (${JSON.stringify(c)}) is not one character`);
       if (this.ids.has(c)) throw new DataError(`CharTokenizer: the character ${JSON.stringify(c)} appears twice`);
       this.ids.set(c, i);
     });
