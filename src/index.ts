@@ -59,3 +59,4 @@ export * as explain from "./explain/index.js";
 export * as fairness from "./fairness/index.js";
 export * as ssl from "./ssl/index.js";
 export * as text from "./text/index.js";
+export * as metrics from "./metrics/index.js";

@@ -5,3 +5,4 @@ export { generate, streamTokens, sampleToken, type GenerateOptions, type SampleO
 export { loadGPT2, saveGPT2, gpt2Config, fromGPT2StateDict, toGPT2StateDict } from "./gpt2-weights.js";
 export { lmBatch, learningRateAt, configureOptimizer, estimateLoss, trainLanguageModel, type LRSchedule, type TrainLMOptions, type TrainLMResult } from "./train.js";
 export { saveLanguageModel, loadLanguageModel } from "./checkpoint.js";
+export { additionProblems, dateProblems, type Seq2SeqPairs, type AdditionOptions, type DateOptions } from "./seq2seq-data.js";
