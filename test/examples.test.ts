@@ -61,6 +61,17 @@ fullPassTest("qlearning-frozenlake", () => assert.match(run("qlearning-frozenlak
 fullPassTest("rl-clustering", () => assert.match(run("rl-clustering.ts", "--steps", "256", "--test", "2", "--cnn-images", "640"), /held-out generated datasets[\s\S]*policy +\d\.\d{3}[\s\S]*silhouette sweep[\s\S]*MNIST[\s\S]*Fashion-MNIST test images[\s\S]*policy +\d\.\d{3}/));
 fullPassTest("gpt-char", () => assert.match(run("gpt-char.ts", "--iters", "2", "--eval-iters", "1", "--tokens", "20"), /Moby-Dick: [\d,]+ characters[\s\S]*iter 2: train loss \d\.\d{4}, val loss \d\.\d{4}[\s\S]*--- a sample/));
 fullPassTest("gpt-bpe", () => assert.match(run("gpt-bpe.ts", "--vocab", "300", "--iters", "2", "--eval-iters", "1", "--tokens", "20"), /tokens of a 300-token vocabulary[\s\S]*iter 2: train loss \d\.\d{4}[\s\S]*--- a sample/));
+for (const task of ["addition", "dates"]) {
+  fullPassTest(`seq2seq-attention (${task})`, () => {
+    const out = path.join(tmpdir(), `seq2seq-${task}-${process.pid}.svg`);
+    try {
+      assert.match(run("seq2seq-attention.ts", "--task", task, "--train", "256", "--test", "32", "--epochs", "1", "--hidden", "16", "--out", out), /epoch 1: loss \d[\s\S]*held-out exact match, greedy: \d+\.\d\d%; character BLEU \d[\s\S]*beam search \(4 beams\) \d/);
+      assert.match(readFileSync(out, "utf8"), /^<svg[\s\S]*<rect[\s\S]*<\/svg>/);
+    } finally {
+      rmSync(out, { force: true });
+    }
+  });
+}
 fullPassTest("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
 // The seed's programs, one epoch each on the embedded digits: in the full pass only, as every test here.

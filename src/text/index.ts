@@ -6,3 +6,5 @@ export { loadGPT2, saveGPT2, gpt2Config, fromGPT2StateDict, toGPT2StateDict } fr
 export { lmBatch, learningRateAt, configureOptimizer, estimateLoss, trainLanguageModel, type LRSchedule, type TrainLMOptions, type TrainLMResult } from "./train.js";
 export { saveLanguageModel, loadLanguageModel } from "./checkpoint.js";
 export { additionProblems, dateProblems, type Seq2SeqPairs, type AdditionOptions, type DateOptions } from "./seq2seq-data.js";
+export { Seq2SeqRNN, BahdanauAttention, LuongAttention, type Seq2SeqConfig, type AttentionKind, type DecoderState, type Encoded, type StepResult } from "./seq2seq.js";
+export { greedyDecode, beamSearch, type DecodeOptions, type BeamOptions, type GreedyResult } from "./beam-search.js";

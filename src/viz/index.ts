@@ -16,3 +16,4 @@ export { heatmapsToSVG, heatmapToPNG, type HeatmapPanel, type HeatmapOptions, ty
 export { encodePNG } from "./png.js";
 export { tokensToHTML, attributionBarsToSVG } from "./attribution-text.js";
 export { tradeoffToSVG, type NamedPoint } from "./tradeoff.js";
+export { attentionToSVG, type AttentionPanel } from "./attention-matrix.js";
