@@ -1,11 +1,12 @@
 /**
- * seq2seq-attention: an encoder–decoder GRU with attention learns Keras' "addition" task (reversed
- * questions like "16+535" → "551") or date normalisation ("the 3rd of March, 2021" → "2021-03-03"),
- * both generated in code. Trained with teacher forcing; evaluated on held-out problems by exact
+ * seq2seq-attention: an encoder–decoder GRU with attention (or, with --model transformer, an
+ * encoder–decoder Transformer) learns Keras' "addition" task (reversed questions like "16+535" →
+ * "551") or date normalisation ("the 3rd of March, 2021" → "2021-03-03"), both generated in code. Trained with teacher forcing; evaluated on held-out problems by exact
  * match with greedy decoding and beam search, with BLEU over characters; the attention of a few
  * inputs is drawn as an SVG.
  *
- *   npx tsx examples/seq2seq-attention.ts [--task addition|dates] [--attention bahdanau|luong-general|luong-dot|none]
+ *   npx tsx examples/seq2seq-attention.ts [--task addition|dates] [--model rnn|transformer]
+ *                                         [--attention bahdanau|luong-general|luong-dot|none (rnn)]
  *                                         [--train 50000] [--test 2000] [--epochs 20] [--hidden 128] [--seed 0] [--out FILE.svg]
  */
 import { writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import * as tg from "tensorgrad";
 const { values: args } = parseArgs({
   options: {
     task: { type: "string", default: "addition" },
+    model: { type: "string", default: "rnn" },
     attention: { type: "string", default: "bahdanau" },
     train: { type: "string", default: "50000" },
     test: { type: "string", default: "2000" },
@@ -48,8 +50,16 @@ const tgtIn = padded(targets.map((t) => [BOS, ...encode(t)]), tgtLen);
 const tgtOut = padded(targets.map((t) => [...encode(t), EOS]), tgtLen);
 console.log(`${args.task}: ${nTrain} training and ${nTest} held-out problems, e.g. ${JSON.stringify(all.sources[0])} → ${JSON.stringify(targets[0])}; ${vocab} tokens`);
 
-const model = new tg.text.Seq2SeqRNN({ srcVocabSize: vocab, tgtVocabSize: vocab, hiddenSize: Number(args.hidden), attention: args.attention as tg.text.AttentionKind, padIdx: PAD });
+const hidden = Number(args.hidden);
+const model = args.model === "transformer"
+  ? new tg.text.Seq2SeqTransformer({ srcVocabSize: vocab, tgtVocabSize: vocab, dModel: hidden, nhead: 4, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 4 * hidden, dropout: 0.1, padIdx: PAD })
+  : new tg.text.Seq2SeqRNN({ srcVocabSize: vocab, tgtVocabSize: vocab, hiddenSize: hidden, attention: args.attention as tg.text.AttentionKind, padIdx: PAD });
 const opt = new tg.optim.Adam(model.parameters(), { lr: 2e-3 });
+// The learning rate falls along a cosine over the epochs: at a constant 2e-3 the addition task's
+// held-out exact match plateaus near 93–95% (seed 0, 10 epochs).
+const schedule = new tg.optim.lrScheduler.CosineAnnealingLR(opt, Number(args.epochs), 1e-5);
+// Both models decode the same way (tg.text.StepDecoder): one type for the calls below.
+const decoder = model as tg.text.StepDecoder<unknown, unknown>;
 const batch = Number(args["batch-size"]);
 const heldOut = (t: tg.Tensor) => t.narrow(0, nTrain, nTest);
 const started = performance.now();
@@ -71,24 +81,29 @@ for (let epoch = 1; epoch <= Number(args.epochs); epoch++) {
     });
     steps++;
   }
-  const { tokens } = tg.text.greedyDecode(model, heldOut(src).narrow(0, 0, Math.min(500, nTest)), { maxLen: tgtLen, bos: BOS, eos: EOS });
+  schedule.step();
+  const { tokens } = tg.text.greedyDecode(decoder, heldOut(src).narrow(0, 0, Math.min(500, nTest)), { maxLen: tgtLen, bos: BOS, eos: EOS });
   const exact = tokens.filter((t, i) => decode(t) === targets[nTrain + i]).length / tokens.length;
   console.log(`epoch ${epoch}: loss ${(total / steps).toFixed(4)}, exact match ${(100 * exact).toFixed(1)}% on ${tokens.length} held-out (greedy) (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
 
-const greedy = tg.text.greedyDecode(model, heldOut(src), { maxLen: tgtLen, bos: BOS, eos: EOS });
+const greedy = tg.text.greedyDecode(decoder, heldOut(src), { maxLen: tgtLen, bos: BOS, eos: EOS });
 const greedyText = greedy.tokens.map(decode);
 const truth = targets.slice(nTrain);
 const exact = (outs: string[]) => outs.filter((o, i) => o === truth[i]).length / outs.length;
 const spaced = (s: string) => [...s].join(" "); // BLEU over characters
 console.log(`held-out exact match, greedy: ${(100 * exact(greedyText)).toFixed(2)}%; character BLEU ${tg.metrics.bleuScore(greedyText.map(spaced), truth.map(spaced), { tokenize: "none" }).score.toFixed(2)}`);
-const beam = tg.text.beamSearch(model, heldOut(src).narrow(0, 0, Math.min(500, nTest)), { maxLen: tgtLen, bos: BOS, eos: EOS, beamSize: 4 });
+const beam = tg.text.beamSearch(decoder, heldOut(src).narrow(0, 0, Math.min(500, nTest)), { maxLen: tgtLen, bos: BOS, eos: EOS, beamSize: 4 });
 const beamText = beam.tokens.map(decode);
 console.log(`held-out exact match on the first ${beamText.length}: greedy ${(100 * exact(greedyText.slice(0, beamText.length))).toFixed(2)}%, beam search (4 beams) ${(100 * exact(beamText)).toFixed(2)}%`);
 for (let i = 0; i < 5; i++) console.log(`  ${JSON.stringify(all.sources[nTrain + i])} → ${JSON.stringify(greedyText[i])} (${greedyText[i] === truth[i] ? "right" : `wrong: ${truth[i]}`})`);
 
-if (greedy.attention[0]!.length) {
-  const rows = [0, 1, 2].map((i) => ({ source: [...all.sources[nTrain + i]!], output: [...greedyText[i]!], weights: greedy.attention[i]! }));
-  writeFileSync(args.out!, tg.viz.attentionToSVG(rows, { title: `${args.task}: ${args.attention} attention` }));
+if (args.model !== "transformer" && args.attention !== "none") {
+  // Each source's own characters (the padding after them gets no attention).
+  const rows = [0, 1, 2].map((i) => {
+    const source = [...all.sources[nTrain + i]!];
+    return { source, output: [...greedyText[i]!], weights: greedy.attention[i]!.map((w) => w.slice(0, source.length)) };
+  });
+  writeFileSync(args.out!, tg.viz.attentionToSVG(rows, { title: `${args.task}: ${args.attention} attention (dark: weight near 1)` }));
   console.log(`wrote ${args.out}`);
 }

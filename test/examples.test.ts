@@ -72,6 +72,7 @@ for (const task of ["addition", "dates"]) {
     }
   });
 }
+fullPassTest("seq2seq-attention (transformer)", () => assert.match(run("seq2seq-attention.ts", "--model", "transformer", "--train", "256", "--test", "32", "--epochs", "1", "--hidden", "16"), /epoch 1: loss \d[\s\S]*beam search \(4 beams\) \d/));
 fullPassTest("transformer", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64"), /sample:\nCall me Ishmael/));
 
 // The seed's programs, one epoch each on the embedded digits: in the full pass only, as every test here.

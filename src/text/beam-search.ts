@@ -1,5 +1,5 @@
 /**
- * Decoding a Seq2SeqRNN without teacher forcing: greedy (the most likely token each step, the
+ * Decoding an encoder–decoder without teacher forcing: greedy (the most likely token each step, the
  * attention weights kept for pictures) and beam search (the `beamSize` best partial outputs by
  * summed log-probability; finished ones ranked by GNMT's length penalty ((5 + |y|)/6)^α, so
  * that short outputs are not favoured for being short).
@@ -9,7 +9,22 @@ import { ValueError } from "../core/errors.js";
 import { scope } from "../core/scope.js";
 import type { Tensor } from "../core/tensor.js";
 import { full, tensor } from "../ops/creation.js";
-import type { DecoderState, Encoded, Seq2SeqRNN } from "./seq2seq.js";
+
+/**
+ * What decoding needs of an encoder–decoder: encode a source once, then step one token at a time.
+ * Seq2SeqRNN and Seq2SeqTransformer implement it; E is the encoding, S the decoder's state.
+ */
+export interface StepDecoder<E, S> {
+  readonly config: { tgtVocabSize: number };
+  eval(): unknown;
+  begin(src: Tensor): { enc: E; state: S };
+  /** prev [B] token ids → logits [B, V], the next state, and attention over the source [B, S] (or null). */
+  step(prev: Tensor, state: S, enc: E): { logits: Tensor; state: S; weights: Tensor | null };
+  /** The states of the given rows (beams that survive a step). */
+  selectRows(state: S, rows: Tensor): S;
+  /** A one-row encoding repeated k times (one per beam). */
+  repeat(enc: E, k: number): E;
+}
 
 export interface DecodeOptions {
   /** The most tokens to produce (EOS included). */
@@ -32,14 +47,14 @@ function checkOptions({ maxLen, bos, eos }: DecodeOptions, vocab: number): void 
   }
 }
 
-export function greedyDecode(model: Seq2SeqRNN, src: Tensor, options: DecodeOptions): GreedyResult {
+export function greedyDecode<E, S>(model: StepDecoder<E, S>, src: Tensor, options: DecodeOptions): GreedyResult {
   checkOptions(options, model.config.tgtVocabSize);
   const { maxLen, bos, eos } = options;
   model.eval();
   return scope(() => noGrad(() => {
     const B = src.shape[0]!;
-    const enc = model.encode(src);
-    let state = enc.state;
+    const { enc, state: first } = model.begin(src);
+    let state = first;
     let prev = full([B], bos, { dtype: "int32" });
     const tokens: number[][] = Array.from({ length: B }, () => []);
     const attention: number[][][] = Array.from({ length: B }, () => []);
@@ -76,7 +91,7 @@ interface Beam {
 }
 
 /** Beam search for each source row; returns the best output of each (without BOS and EOS) and its score. */
-export function beamSearch(model: Seq2SeqRNN, src: Tensor, options: BeamOptions): { tokens: number[][]; scores: number[] } {
+export function beamSearch<E, S>(model: StepDecoder<E, S>, src: Tensor, options: BeamOptions): { tokens: number[][]; scores: number[] } {
   checkOptions(options, model.config.tgtVocabSize);
   const { maxLen, bos, eos, beamSize = 5, lengthPenalty = 0.6 } = options;
   if (!(Number.isInteger(beamSize) && beamSize >= 1)) throw new ValueError(`beamSearch: beamSize must be a positive integer, got ${beamSize}`);
@@ -86,13 +101,13 @@ export function beamSearch(model: Seq2SeqRNN, src: Tensor, options: BeamOptions)
   const scores: number[] = [];
   for (let i = 0; i < src.shape[0]!; i++) {
     const best = scope(() => noGrad(() => {
-      const enc1 = model.encode(src.narrow(0, i, 1));
+      const { enc: enc1, state: first } = model.begin(src.narrow(0, i, 1));
       let beams: Beam[] = [{ tokens: [], logp: 0, row: 0 }];
-      let state: DecoderState = enc1.state;
+      let state = first;
       const finished: { tokens: number[]; score: number }[] = [];
       for (let t = 0; t < maxLen && beams.length > 0 && finished.length < beamSize; t++) {
         const k = beams.length;
-        const enc: Encoded = { outputs: enc1.outputs.expand(k, -1, -1), pad: enc1.pad.expand(k, -1), state };
+        const enc = model.repeat(enc1, k);
         const prev = tensor(beams.map((b) => b.tokens.at(-1) ?? bos), { dtype: "int32" });
         const r = model.step(prev, state, enc);
         const logp = r.logits.logSoftmax(-1).tolist() as number[][];
@@ -106,7 +121,7 @@ export function beamSearch(model: Seq2SeqRNN, src: Tensor, options: BeamOptions)
           else next.push(c);
         }
         const rows = tensor(next.map((c) => c.row), { dtype: "int32" });
-        state = { h: r.state.h.indexSelect(0, rows), c: r.state.c?.indexSelect(0, rows) ?? null, feed: r.state.feed?.indexSelect(0, rows) ?? null };
+        state = model.selectRows(r.state, rows);
         beams = next.map((c, row) => ({ ...c, row }));
       }
       // Out of steps: the unfinished beams compete as they are.

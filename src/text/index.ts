@@ -7,4 +7,5 @@ export { lmBatch, learningRateAt, configureOptimizer, estimateLoss, trainLanguag
 export { saveLanguageModel, loadLanguageModel } from "./checkpoint.js";
 export { additionProblems, dateProblems, type Seq2SeqPairs, type AdditionOptions, type DateOptions } from "./seq2seq-data.js";
 export { Seq2SeqRNN, BahdanauAttention, LuongAttention, type Seq2SeqConfig, type AttentionKind, type DecoderState, type Encoded, type StepResult } from "./seq2seq.js";
-export { greedyDecode, beamSearch, type DecodeOptions, type BeamOptions, type GreedyResult } from "./beam-search.js";
+export { greedyDecode, beamSearch, type DecodeOptions, type BeamOptions, type GreedyResult, type StepDecoder } from "./beam-search.js";
+export { Seq2SeqTransformer, type Seq2SeqTransformerConfig, type TransformerEncoded } from "./seq2seq-transformer.js";

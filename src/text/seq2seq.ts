@@ -22,6 +22,7 @@ import { Embedding } from "../nn/layers/embedding.js";
 import { Linear } from "../nn/layers/linear.js";
 import { GRU, LSTM } from "../nn/layers/rnn.js";
 import { GRUCell, LSTMCell } from "../nn/layers/rnn-cells.js";
+import type { StepDecoder } from "./beam-search.js";
 
 export type AttentionKind = "bahdanau" | "luong-dot" | "luong-general" | "none";
 
@@ -103,7 +104,7 @@ export interface StepResult {
   weights: Tensor | null;
 }
 
-export class Seq2SeqRNN extends Module<[Tensor, Tensor], Tensor> {
+export class Seq2SeqRNN extends Module<[Tensor, Tensor], Tensor> implements StepDecoder<Encoded, DecoderState> {
   readonly config: Required<Seq2SeqConfig>;
   readonly src_embedding: Embedding;
   readonly encoder: GRU | LSTM;
@@ -143,6 +144,19 @@ export class Seq2SeqRNN extends Module<[Tensor, Tensor], Tensor> {
     const [h, c] = Array.isArray(last) ? [last[0].squeeze(0), last[1].squeeze(0)] : [last.squeeze(0), null];
     const feed = this.combine ? zeros([src.shape[0]!, this.config.hiddenSize]) : null;
     return { outputs, pad, state: { h, c, feed } };
+  }
+
+  begin(src: Tensor): { enc: Encoded; state: DecoderState } {
+    const enc = this.encode(src);
+    return { enc, state: enc.state };
+  }
+
+  selectRows(state: DecoderState, rows: Tensor): DecoderState {
+    return { h: state.h.indexSelect(0, rows), c: state.c?.indexSelect(0, rows) ?? null, feed: state.feed?.indexSelect(0, rows) ?? null };
+  }
+
+  repeat(enc: Encoded, k: number): Encoded {
+    return { outputs: enc.outputs.expand(k, -1, -1), pad: enc.pad.expand(k, -1), state: enc.state };
   }
 
   /** One decoder step from the previous tokens prev [B]. */
