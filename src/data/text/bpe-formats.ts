@@ -11,6 +11,11 @@ import { GPT2_SPLIT_PATTERN } from "./byte-level.js";
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
 
+/** A literal string as a regular expression that matches exactly it (valid with the u flag). */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
 function isObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -99,7 +104,7 @@ function preTokenizer(p: Json, file: string): { splitPattern: string | null; add
     const [split, byteLevel] = p.pretokenizers;
     if (isObject(split) && split.type === "Split" && isObject(split.pattern) && split.behavior === "Isolated" && split.invert !== true && isObject(byteLevel) && byteLevel.type === "ByteLevel" && byteLevel.use_regex === false) {
       const { Regex: regex, String: literal } = split.pattern;
-      const pattern = typeof regex === "string" ? regex : typeof literal === "string" ? literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") : null;
+      const pattern = typeof regex === "string" ? regex : typeof literal === "string" ? escapeRegExp(literal) : null;
       if (pattern !== null) return { splitPattern: pattern, addPrefixSpace: byteLevel.add_prefix_space === true };
     }
   }

@@ -7,7 +7,7 @@
 import { DataError, FormatError, IndexError, ValueError } from "../../core/errors.js";
 import { requireNode } from "../../core/node.js";
 import { readableFolder, writeFileAtomic, writeFolderAtomic } from "../../io/atomic.js";
-import { compileNormalizer, mergesTxt, parseMergesTxt, parseTokenizerJson, parseVocabJson, tokenizerJson, vocabJson, type Json } from "./bpe-formats.js";
+import { compileNormalizer, escapeRegExp, mergesTxt, parseMergesTxt, parseTokenizerJson, parseVocabJson, tokenizerJson, vocabJson, type Json } from "./bpe-formats.js";
 import { GPT2_SPLIT_PATTERN, fromByteSymbols, toByteSymbols } from "./byte-level.js";
 import { trainBPE, type BPETrainOptions } from "./bpe-trainer.js";
 import type { Tokenizer } from "./tokenizer-types.js";
@@ -272,10 +272,6 @@ function readText(file: string, what: string): string {
   } catch {
     throw new FormatError(`${what}: ${file} is not valid UTF-8`);
   }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 /**
