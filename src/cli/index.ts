@@ -16,7 +16,7 @@ import { loadModel } from "../keras/serialization.js";
 import { readableFolder } from "../io/atomic.js";
 import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
-import { PROGRAMS, RECIPES, type DataChoice } from "./recipes.js";
+import { OneCycle, PROGRAMS, RECIPES, augmentedImages, type DataChoice } from "./recipes.js";
 import { GRAPH_RECIPES, loadGraph, trainGraphRecipe, type GraphRecipe } from "./graph-recipes.js";
 import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-command.js";
 import { runRl } from "./rl-command.js";
@@ -31,6 +31,7 @@ import { basicEnglishTokenizer } from "../data/text/tokenizer.js";
 
 const USAGE = `usage: tensorgrad <command> [options]
   train <recipe>        ${[...Object.keys(RECIPES), ...Object.keys(PROGRAMS)].join(" | ")}  [--epochs 5] [--batch-size 64] [--lr 0.001] [--seed 0]
+                        (cnn-mnist: 10 epochs, augmented images, one-cycle lr peaking at 0.003)
                         [--fashion | --data DIR (MNIST IDX, or aclImdb for lstm-text and transformer)] [--limit N] [--save DIR]
   train <graph recipe>  ${Object.keys(GRAPH_RECIPES).join(" | ")}  --data DIR (holding Cora/raw/ind.cora.*, PyG's Planetoid layout)
                         [--seed 0] [--runs 1 (seeds seed…seed+runs−1; mean ± std)] [--epochs (the recipe's)]
@@ -196,6 +197,7 @@ function main(argv: string[]): void {
     if (!Number.isFinite(v) || v <= 0) fail(`--${name} must be a positive number, got '${String(o[name])}'`);
     return v;
   };
+  const given = (name: string) => rest.some((x) => x.startsWith(`--${name}`));
   const choice = { fashion: o.fashion!, ...(o.data ? { data: o.data } : {}), ...(o.limit ? { limit: num("limit") } : {}) };
   const modelDir = () => {
     const dir = positionals[0] ?? fail(`${command}: give the directory of a saved model`);
@@ -221,8 +223,17 @@ function main(argv: string[]): void {
       const prepared = recipe.data(choice);
       const { train: [x, y], test: [xt, yt], name: dataName } = prepared;
       console.log(`${name}: ${recipe.describe}, on ${dataName} (${x.shape[0]} training samples)`);
-      const model = recipe.build(num("lr"));
-      const history = model.fit(x, y, { epochs: num("epochs"), batchSize: num("batch-size"), validationData: [xt, yt] });
+      const { training } = recipe;
+      const epochs = given("epochs") ? num("epochs") : training.epochs;
+      const lr = given("lr") ? num("lr") : training.lr;
+      const model = recipe.build(lr);
+      const fitOptions = { epochs, validationData: [xt, yt] as [Tensor, Tensor] };
+      let history;
+      if (training.augment) {
+        const loader = augmentedImages(choice, training.augment, num("batch-size"));
+        const callbacks = training.oneCycle ? [new OneCycle(model, lr, epochs * loader.length)] : [];
+        history = model.fit(loader, { ...fitOptions, callbacks });
+      } else history = model.fit(x, y, { ...fitOptions, batchSize: num("batch-size") });
       const { accuracy } = model.evaluate(xt, yt, { returnDict: true });
       console.log(`test accuracy ${(100 * accuracy!).toFixed(2)}%`);
       if (o.save) {
@@ -320,7 +331,6 @@ function main(argv: string[]): void {
       return;
     }
     case "ssl": {
-      const given = (name: string) => rest.some((x) => x.startsWith(`--${name}`));
       runSsl(positionals[0], positionals.slice(1), {
         seed: Number(o.seed), data: choice, batchSize: given("batch-size") ? num("batch-size") : 256, labels: num("labels"), scratch: o.scratch!,
         ...(o.minutes !== undefined ? { minutes: num("minutes") } : {}), ...(given("epochs") ? { epochs: num("epochs") } : {}), ...(o.save ? { save: o.save } : {}),

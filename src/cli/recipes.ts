@@ -9,6 +9,11 @@ import { IMDB } from "../data/datasets/imdb.js";
 import { basicEnglishTokenizer } from "../data/text/tokenizer.js";
 import { Vocab } from "../data/text/vocab.js";
 import { padSequences } from "../data/text/sequences.js";
+import { randomAffine, type Transform } from "../data/transforms/transforms.js";
+import { DataLoader } from "../data/dataloader.js";
+import { Subset } from "../data/dataset.js";
+import { Callback } from "../keras/callbacks.js";
+import { OneCycleLR } from "../optim/schedulers/one-cycle.js";
 
 export interface DataChoice {
   fashion?: boolean;
@@ -27,10 +32,43 @@ export interface Prepared {
 }
 
 /** The image dataset a choice names (Fashion-MNIST, MNIST IDX files in a folder, or the embedded digits), and its name. */
-export function imageSplit(choice: DataChoice, train: boolean): { dataset: ImageClassification; name: string } {
-  if (choice.fashion) return { dataset: new FashionMNIST({ train }), name: "Fashion-MNIST" };
-  if (choice.data) return { dataset: new MNIST({ root: choice.data, train }), name: `MNIST (${choice.data})` };
-  return { dataset: new EmbeddedMNIST({ train }), name: "embedded MNIST" };
+export function imageSplit(choice: DataChoice, train: boolean, transform?: Transform): { dataset: ImageClassification; name: string } {
+  const t = transform ? { transform } : {};
+  if (choice.fashion) return { dataset: new FashionMNIST({ train, ...t }), name: "Fashion-MNIST" };
+  if (choice.data) return { dataset: new MNIST({ root: choice.data, train, ...t }), name: `MNIST (${choice.data})` };
+  return { dataset: new EmbeddedMNIST({ train, ...t }), name: "embedded MNIST" };
+}
+
+/**
+ * Shuffled training batches of images drawn through `augment` ([C, H, W] in, as in
+ * tg.data.transforms) every time they are seen, channels-last as the Keras recipes take them.
+ */
+export function augmentedImages(choice: DataChoice, augment: Transform, batchSize: number): DataLoader<[Tensor, number]> {
+  const { dataset } = imageSplit(choice, true, (img) => augment(img).permute(1, 2, 0));
+  const n = Math.min(choice.limit ?? dataset.length, dataset.length);
+  return new DataLoader(n < dataset.length ? new Subset(dataset, Array.from({ length: n }, (_, i) => i)) : dataset, { batchSize, shuffle: true });
+}
+
+/**
+ * PyTorch's OneCycleLR (its defaults: warm-up over 30% of the steps, cosine annealing, β₁ cycled)
+ * on a Keras model's optimizer, stepped after every batch; fit creates the optimizer, so the
+ * schedule starts at the first batch.
+ */
+export class OneCycle extends Callback {
+  private scheduler: OneCycleLR | null = null;
+  constructor(
+    private readonly fitted: keras.BaseModel,
+    private readonly maxLr: number,
+    private readonly totalSteps: number,
+  ) {
+    super();
+  }
+  override onTrainBatchBegin(): void {
+    this.scheduler ??= new OneCycleLR(this.fitted.optimizer!, this.maxLr, { totalSteps: this.totalSteps });
+  }
+  override onTrainBatchEnd(): void {
+    this.scheduler!.step();
+  }
 }
 
 /** Images [N, 28, 28, 1] (channels-last) and labels. */
@@ -96,14 +134,34 @@ function transformerClassifier(): keras.Model {
   return new keras.Model({ inputs: tokens, outputs: new keras.Dense(1, { activation: "sigmoid", name: "head" }).apply(pooled), name: "transformer" });
 }
 
-export const RECIPES: Record<string, { describe: string; data: (c: DataChoice) => Prepared; build: (lr: number) => keras.BaseModel }> = {
+/** How a recipe trains by default: epochs, (peak) learning rate, and the seed ConvNet's extras. */
+export interface Training {
+  epochs: number;
+  lr: number;
+  /** Applied to each training image ([C, H, W]) every time it is seen. */
+  augment?: Transform;
+  /** The learning rate follows the one-cycle policy, peaking at lr. */
+  oneCycle?: boolean;
+}
+
+export interface Recipe {
+  describe: string;
+  data: (c: DataChoice) => Prepared;
+  build: (lr: number) => keras.BaseModel;
+  training: Training;
+}
+
+const PLAIN: Training = { epochs: 5, lr: 0.001 };
+
+export const RECIPES: Record<string, Recipe> = {
   "mlp-mnist": {
     describe: "Flatten → Dense(128, relu) → Dense(64, relu) → Dense(10, softmax), Adam",
     data: images,
     build: (lr) => compiled(new keras.Sequential([new keras.Flatten({ inputShape: [28, 28, 1] }), new keras.Dense(128, { activation: "relu" }), new keras.Dense(64, { activation: "relu" }), new keras.Dense(10, { activation: "softmax" })]), lr, "sparse_categorical_crossentropy"),
+    training: PLAIN,
   },
   "cnn-mnist": {
-    describe: "the seed's ConvNet: Conv2D(6,3) → pool → Conv2D(16,3) → pool → 120 → 84 → 10, Adam",
+    describe: "the seed's ConvNet: Conv2D(6,3) → pool → Conv2D(16,3) → pool → 120 → 84 → 10, Adam with the one-cycle policy, images randomly rotated (±10°), shifted (±10%) and scaled (0.9–1.1)",
     data: images,
     build: (lr) =>
       compiled(
@@ -120,21 +178,26 @@ export const RECIPES: Record<string, { describe: string; data: (c: DataChoice) =
         lr,
         "sparse_categorical_crossentropy",
       ),
+    // examples/cnn-mnist.ts's recipe (98% there, on the same digits).
+    training: { epochs: 10, lr: 0.003, augment: randomAffine({ degrees: 10, translate: [0.1, 0.1], scale: [0.9, 1.1] }), oneCycle: true },
   },
   "cnn-keras": {
     describe: "Conv2D(32, 3) → MaxPooling2D → Flatten → Dense(128) → Dense(10, softmax), Adam",
     data: images,
     build: (lr) => compiled(new keras.Sequential([new keras.Conv2D(32, 3, { activation: "relu", inputShape: [28, 28, 1] }), new keras.MaxPooling2D(2), new keras.Flatten(), new keras.Dense(128, { activation: "relu" }), new keras.Dense(10, { activation: "softmax" })]), lr, "sparse_categorical_crossentropy"),
+    training: PLAIN,
   },
   "lstm-text": {
     describe: `Embedding(${VOCAB}, 16) → LSTM(32) → Dense(1, sigmoid) on texts padded to ${MAXLEN} tokens, Adam`,
     data: texts,
     build: (lr) => compiled(new keras.Sequential([new keras.Embedding(VOCAB, 16, { inputShape: [MAXLEN] }), new keras.LSTM(32), new keras.Dense(1, { activation: "sigmoid" })]), lr, "binary_crossentropy"),
+    training: PLAIN,
   },
   transformer: {
     describe: `Embedding(${VOCAB}, 32) → MultiHeadAttention(4×8) + residual → LayerNorm → feed-forward + residual → LayerNorm → mean → Dense(1, sigmoid), Adam`,
     data: texts,
     build: (lr) => compiled(transformerClassifier(), lr, "binary_crossentropy"),
+    training: PLAIN,
   },
 };
 

@@ -1,7 +1,7 @@
 /**
  * Geometric resampling of [C, H, W] images: each output pixel reads its source position through an
- * inverse affine map, bilinearly, with zeros (or a fill value) outside. The coordinates are index
- * arithmetic in JS; the pixel reads are one gather per corner, so the image data stays in tensors.
+ * inverse affine map, bilinearly, with zeros (or a fill value) outside. A data-pipeline transform on
+ * one small image: a plain loop over its pixels is far cheaper than a few tensor ops per corner.
  */
 import { ShapeError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -21,14 +21,13 @@ export function checkImage(img: Tensor, op: string): [number, number, number] {
  */
 export function sampleAffine(img: Tensor, inverse: Affine, outH: number, outW: number, fill = 0, mode: "zeros" | "border" = "zeros"): Tensor {
   const [C, H, W] = checkImage(img, "sampleAffine");
-  const n = outH * outW;
-  const idx = [new Int32Array(n), new Int32Array(n), new Int32Array(n), new Int32Array(n)];
-  const wts = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const outside = new Float32Array(n); // weight of taps that fell outside, to be filled
+  const src = img.contiguous().dataSync();
+  const out = img.dtype === "float32" ? new Float32Array(C * outH * outW) : new Float64Array(C * outH * outW);
   const [a, b, c, d, e, f] = inverse;
+  const plane = H * W;
+  const outPlane = outH * outW;
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
-      const k = y * outW + x;
       let sx = a * x + b * y + c;
       let sy = d * x + e * y + f;
       if (mode === "border") {
@@ -39,21 +38,30 @@ export function sampleAffine(img: Tensor, inverse: Affine, outH: number, outW: n
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
-      const taps: [number, number, number][] = [[x0, y0, (1 - fx) * (1 - fy)], [x0 + 1, y0, fx * (1 - fy)], [x0, y0 + 1, (1 - fx) * fy], [x0 + 1, y0 + 1, fx * fy]];
-      taps.forEach(([tx, ty, w], t) => {
-        if (tx >= 0 && tx < W && ty >= 0 && ty < H) {
-          idx[t]![k] = ty * W + tx;
-          wts[t]![k] = w;
-        } else outside[k] = outside[k]! + w;
-      });
+      // The four taps' weights; a tap outside the image reads `fill`.
+      const inX0 = x0 >= 0 && x0 < W;
+      const inX1 = x0 + 1 >= 0 && x0 + 1 < W;
+      const inY0 = y0 >= 0 && y0 < H;
+      const inY1 = y0 + 1 >= 0 && y0 + 1 < H;
+      const w00 = (1 - fx) * (1 - fy);
+      const w10 = fx * (1 - fy);
+      const w01 = (1 - fx) * fy;
+      const w11 = fx * fy;
+      const outside = (inX0 && inY0 ? 0 : w00) + (inX1 && inY0 ? 0 : w10) + (inX0 && inY1 ? 0 : w01) + (inX1 && inY1 ? 0 : w11);
+      const k = y * outW + x;
+      const i00 = y0 * W + x0;
+      for (let ch = 0; ch < C; ch++) {
+        const p = ch * plane + i00;
+        let v = outside * fill;
+        if (inX0 && inY0) v += w00 * src[p]!;
+        if (inX1 && inY0) v += w10 * src[p + 1]!;
+        if (inX0 && inY1) v += w01 * src[p + W]!;
+        if (inX1 && inY1) v += w11 * src[p + W + 1]!;
+        out[ch * outPlane + k] = v;
+      }
     }
   }
-  const flat = img.reshape(C, H * W);
-  let out = tensor(outside, { shape: [1, n] }).mul(fill);
-  for (let t = 0; t < 4; t++) {
-    out = out.add(flat.indexSelect(1, tensor(idx[t]!)).mul(tensor(wts[t]!, { shape: [1, n] })));
-  }
-  return out.reshape(C, outH, outW).to(img.dtype);
+  return tensor(out, { shape: [C, outH, outW] }).to(img.dtype);
 }
 
 /** The inverse of an affine map (both as [a, b, c, d, e, f]). */
