@@ -59,4 +59,5 @@ export * as explain from "./explain/index.js";
 export * as fairness from "./fairness/index.js";
 export * as ssl from "./ssl/index.js";
 export * as text from "./text/index.js";
+export * as vision from "./vision/index.js";
 export * as metrics from "./metrics/index.js";

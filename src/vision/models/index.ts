@@ -1,0 +1,5 @@
+/** tg.vision.models — torchvision.models' architectures and names (state dicts load by name). */
+export {
+  ResNet, BasicBlock, Bottleneck, CifarResNet, resnet18, resnet34, resnet50, resnet101, resnext50_32x4d, wideResnet50_2,
+  resnet20, resnet32, resnet56, type ResNetOptions,
+} from "./resnet.js";

@@ -1,0 +1,84 @@
+/**
+ * tg.vision.models against torchvision 0.28 (test/fixtures/vision-models.json from
+ * tools/make_vision_model_fixtures.py): the same state-dict names and shapes, and — with every
+ * tensor filled from the generator's formula and loaded by name — the same logits in eval and in
+ * train mode, and the same running statistics after the train-mode forward.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import { assertClose, fullPassTest, readFixture } from "../helpers.js";
+
+interface Case {
+  name: string;
+  options: tg.vision.models.ResNetOptions;
+  input: number[];
+  keys: [string, number[]][];
+  eval: number[];
+  train: number[];
+  runningStats: Record<string, number[]>;
+}
+const fx = readFixture<{ version: string; models: Case[] }>("vision-models.json");
+const zoo = tg.vision.models as unknown as Record<string, (o: tg.vision.models.ResNetOptions) => tg.nn.Module<[tg.Tensor], tg.Tensor>>;
+
+/** tools/make_vision_model_fixtures.py's uniform and fill. */
+function uniform(key: string, i: number): number {
+  let h = 0;
+  for (let c = 0; c < key.length; c++) h = (h + key.charCodeAt(c) * (c + 1)) % 100003;
+  let x = (i + h * 7919) >>> 0;
+  for (let r = 0; r < 2; r++) x = Math.imul((x ^ (x >>> 16)) >>> 0, 0x45d9f3b) >>> 0;
+  return ((x ^ (x >>> 16)) >>> 0) / 2 ** 32;
+}
+
+function fill(key: string, shape: readonly number[]): tg.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = 2 * uniform(key, i) - 1;
+    out[i] = key.endsWith("running_var")
+      ? 1 + 0.5 * s * s
+      : key.endsWith("running_mean")
+        ? 0.1 * s
+        : shape.length >= 2
+          ? s * Math.sqrt(3 / (n / shape[0]!))
+          : key.endsWith("weight")
+            ? 1 + 0.1 * s
+            : 0.1 * s;
+  }
+  return tg.tensor(out, { shape: [...shape] });
+}
+
+function image(shape: readonly number[]): tg.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tg.tensor(Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.11)), { shape: [...shape] });
+}
+
+// The ResNet-18s and the CIFAR ResNets on every pass; the deep and wide ones once (seconds each on wasm, minutes on the reference backend).
+const EVERY_PASS = new Set(["resnet18", "resnet20", "resnet32"]);
+for (const c of fx.models) {
+  (EVERY_PASS.has(c.name) ? test : fullPassTest)(`${c.name} ${JSON.stringify(c.options)}: torchvision's names and shapes, eval and train logits, running statistics`, () => {
+    const model = zoo[c.name]!(c.options);
+    const state = model.stateDict();
+    assert.deepEqual(Object.entries(state).map(([k, t]) => [k, [...t.shape]]), c.keys);
+    const filled: tg.nn.StateDict = {};
+    for (const [k, shape] of c.keys) filled[k] = k.endsWith("num_batches_tracked") ? state[k]! : fill(k, shape);
+    model.loadStateDict(filled);
+    const x = image(c.input);
+    // float32 through up to 101 layers: agreement to 0.3% of the largest logit (a wrong layer or name is off by far more).
+    const close = (got: tg.Tensor, want: number[]) => assertClose(got, want, { atol: 3e-3 * Math.max(...want.map(Math.abs)), rtol: 1e-3 });
+    tg.noGrad(() => {
+      model.eval();
+      close(model.forward(x), c.eval);
+      model.train();
+      close(model.forward(x), c.train);
+    });
+    const after = model.stateDict();
+    for (const [k, v] of Object.entries(c.runningStats)) assertClose(after[k]!, v, { atol: 1e-4, rtol: 1e-3 });
+  });
+}
+
+test("CifarResNet: depth 6n + 2 only; ResNet-20 has the paper's 0.27M parameters", () => {
+  assert.throws(() => new tg.vision.models.CifarResNet(21), /depth must be 6n \+ 2/);
+  const count = tg.vision.models.resnet20().parameters().reduce((n, p) => n + p.numel(), 0);
+  assert.equal(count, 269722);
+});

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Writes test/fixtures/vision-models.json: tg.vision.models against torchvision 0.28's models.
+
+Shipping the zoo's weights would take hundreds of megabytes, so both sides fill every parameter
+and buffer from the same formula of its state-dict name and index (fill below; the test repeats it
+and loads by name, so a name or shape that differs from torchvision's fails). For each model the
+fixture holds torchvision's state-dict names and shapes, the logits of a fixed input in eval mode,
+the logits in train mode (batch statistics), and some running statistics after that train-mode
+forward. The CIFAR ResNets (resnet20/32/56) are not in torchvision: they are written here, in
+torchvision's style, as He et al. describe them (option-A shortcuts).
+
+  sh tools/peers.sh && .peers-venv/bin/pip install pillow torchvision==0.28.0 --no-deps
+  .peers-venv/bin/python tools/make_vision_model_fixtures.py
+test/vision/models.test.ts reads it.
+
+The torchvision 0.28 wheel this machine's mirror holds is the CUDA build: its compiled operators
+(nms, roi_align, …) cannot load beside torch 2.13+cpu. The models are plain Python and need none of
+them, so the fake-tensor registrations torchvision makes at import are skipped.
+"""
+import json
+import math
+import os
+
+import torch
+import torch.library
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.library.register_fake = lambda *args, **kwargs: (lambda fn: fn)
+import torchvision  # noqa: E402
+from torchvision import models  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "vision-models.json")
+
+
+def key_hash(key):
+    return sum(ord(c) * (i + 1) for i, c in enumerate(key)) % 100003
+
+
+def uniform(key, n):
+    """Hash-mixed integers → uniform [0, 1): i.i.d.-looking values that JS computes bit for bit
+    (a smooth formula such as a sine makes correlated kernels whose outputs cancel, and then the
+    logits hang on float32 rounding)."""
+    mask = 0xFFFFFFFF
+    x = (torch.arange(n, dtype=torch.int64) + key_hash(key) * 7919) & mask
+    for _ in range(2):
+        x = ((x ^ (x >> 16)) * 0x45D9F3B) & mask
+    x = x ^ (x >> 16)
+    return x.double() / 2**32
+
+
+def fill(key, t):
+    """The shared formula: uniform noise from the name and flat index, scaled by the tensor's role."""
+    n = t.numel()
+    s = 2 * uniform(key, n) - 1
+    if key.endswith("running_var"):
+        v = 1 + 0.5 * s * s
+    elif key.endswith("running_mean"):
+        v = 0.1 * s
+    elif t.dim() >= 2:
+        v = s * math.sqrt(3 / (n / t.shape[0]))
+    elif key.endswith("weight"):
+        v = 1 + 0.1 * s
+    else:
+        v = 0.1 * s
+    return v.reshape(t.shape).to(t.dtype)
+
+
+def image(shape):
+    n = math.prod(shape)
+    return torch.cos(torch.arange(n, dtype=torch.float64) * 0.11).reshape(shape).float()
+
+
+class ZeroPadShortcut(nn.Module):
+    def __init__(self, extra):
+        super().__init__()
+        self.extra = extra
+
+    def forward(self, x):
+        return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.extra // 2, self.extra // 2))
+
+
+def cifar_resnet(depth, num_classes=10):
+    n = (depth - 2) // 6
+    m = nn.Module()
+    m.conv1, m.bn1 = nn.Conv2d(3, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16)
+    in_planes = 16
+    for i, (planes, stride) in enumerate([(16, 1), (32, 2), (64, 2)]):
+        blocks = []
+        for b in range(n):
+            s = stride if b == 0 else 1
+            short = ZeroPadShortcut(planes - in_planes) if (s != 1 or in_planes != planes) else None
+            blocks.append(models.resnet.BasicBlock(in_planes, planes, s, short))
+            in_planes = planes
+        setattr(m, f"layer{i + 1}", nn.Sequential(*blocks))
+    m.avgpool, m.fc = nn.AdaptiveAvgPool2d(1), nn.Linear(64, num_classes)
+
+    def forward(x):
+        x = F.relu(m.bn1(m.conv1(x)))
+        x = m.layer3(m.layer2(m.layer1(x)))
+        return m.fc(torch.flatten(m.avgpool(x), 1))
+
+    m.forward = forward
+    return m
+
+
+def small_input(model):
+    """The CIFAR-style stem users give torchvision's ResNets: 3×3 stride 1, no max-pooling."""
+    model.conv1 = nn.Conv2d(3, 64, 3, padding=1, bias=False)
+    model.maxpool = nn.Identity()
+    return model
+
+
+CASES = [
+    ("resnet18", {}, lambda: models.resnet18(num_classes=10), [2, 3, 64, 64]),
+    ("resnet18", {"smallInput": True}, lambda: small_input(models.resnet18(num_classes=10)), [2, 3, 32, 32]),
+    ("resnet34", {}, lambda: models.resnet34(num_classes=10), [2, 3, 64, 64]),
+    ("resnet50", {}, lambda: models.resnet50(num_classes=10), [2, 3, 64, 64]),
+    ("resnet101", {}, lambda: models.resnet101(num_classes=10), [2, 3, 64, 64]),
+    ("resnext50_32x4d", {}, lambda: models.resnext50_32x4d(num_classes=10), [2, 3, 64, 64]),
+    ("wideResnet50_2", {}, lambda: models.wide_resnet50_2(num_classes=10), [2, 3, 64, 64]),
+    ("resnet20", {}, lambda: cifar_resnet(20), [2, 3, 32, 32]),
+    ("resnet32", {}, lambda: cifar_resnet(32), [2, 3, 32, 32]),
+]
+
+fx = {"version": torchvision.__version__, "models": []}
+for name, options, build, shape in CASES:
+    model = build()
+    state = model.state_dict()
+    with torch.no_grad():
+        for k, t in state.items():
+            if not k.endswith("num_batches_tracked"):
+                t.copy_(fill(k, t))
+    x = image(shape)
+    model.eval()
+    with torch.no_grad():
+        eval_logits = model(x)
+        model.train()
+        train_logits = model(x)
+    bns = [k for k in state if k.endswith("running_mean")]
+    watched = [bns[0], bns[len(bns) // 2], bns[-1]]
+    stats = {k: state[k].tolist() for k in watched} | {k.replace("mean", "var"): state[k.replace("mean", "var")].tolist() for k in watched}
+    fx["models"].append(
+        {
+            "name": name,
+            "options": options | {"numClasses": 10},
+            "input": shape,
+            "keys": [[k, list(t.shape)] for k, t in state.items()],
+            "eval": eval_logits.reshape(-1).tolist(),
+            "train": train_logits.reshape(-1).tolist(),
+            "runningStats": stats,
+        }
+    )
+    print(name, options, sum(p.numel() for p in model.parameters()), "parameters")
+
+with open(OUT, "w") as f:
+    json.dump(fx, f)
+print("wrote", OUT)
