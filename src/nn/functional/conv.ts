@@ -57,7 +57,14 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const L = cols.shape[2]!;
   const [oh, ow] = outputGrid(padded, [kh, kw], stride, symmetric, dilation);
   let out: Tensor;
-  if (groups === 1) {
+  if (groups === 1 && N > 1 && L < FOLD_BELOW) {
+    // Few output positions per image (deep layers of a CNN): one [O, K] × [K, N·L] GEMM over the
+    // whole batch keeps the matmul kernel's tiles full, where N products of width L would not
+    // (L = 1 makes them matrix-vector products); the two layout copies are small beside it.
+    const K = C * kh * kw;
+    const batch = cols.permute(1, 0, 2).reshape(K, N * L);
+    out = weight.reshape(O, K).matmul(batch).reshape(O, N, L).permute(1, 0, 2); // [N, O, L]
+  } else if (groups === 1) {
     out = weight.reshape(O, C * kh * kw).matmul(cols); // [N, O, L]
   } else {
     const g = cols.reshape(N, groups, Cg * kh * kw, L);
@@ -67,6 +74,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   if (bias) out = out.add(bias.reshape(1, O, 1, 1));
   return unbatched ? out.squeeze(0) : out;
 }
+
+/** Output positions per image below which conv2d folds the batch into one GEMM (measured on ResNet-18's stages, bench/vision.ts). */
+const FOLD_BELOW = 256;
 
 function outputGrid(x: Tensor, k: [number, number], s: [number, number], p: [number, number], d: [number, number]): [number, number] {
   const o = (i: 0 | 1) => Math.floor((x.shape[2 + i]! + 2 * p[i] - d[i] * (k[i] - 1) - 1) / s[i]) + 1;
