@@ -54,6 +54,9 @@ CASES = {
     "leaky_relu": (lambda x: F.leaky_relu(x, 0.1), [randn(3, 4)]),
     "elu": (lambda x: F.elu(x), [randn(3, 4) * 3]),
     "silu": (lambda x: F.silu(x), [randn(3, 4) * 2]),
+    "relu6": (lambda x: F.relu6(x), [randn(3, 4) * 5]),
+    "hardsigmoid": (lambda x: F.hardsigmoid(x), [randn(3, 4) * 4]),
+    "hardswish": (lambda x: F.hardswish(x), [randn(3, 4) * 4]),
     "softplus": (lambda x: F.softplus(x), [randn(3, 4) * 5]),
     "logsigmoid": (lambda x: F.logsigmoid(x), [randn(3, 4) * 5]),
     # binary, with broadcasting

@@ -111,6 +111,12 @@ def small_input(model):
     return model
 
 
+def stride_one_stem(model):
+    """The mobile models' small-input variant: the stem convolution at stride 1."""
+    model.features[0][0].stride = (1, 1)
+    return model
+
+
 CASES = [
     ("resnet18", {}, lambda: models.resnet18(num_classes=10), [2, 3, 64, 64]),
     ("resnet18", {"smallInput": True}, lambda: small_input(models.resnet18(num_classes=10)), [2, 3, 32, 32]),
@@ -119,6 +125,10 @@ CASES = [
     ("resnet101", {}, lambda: models.resnet101(num_classes=10), [2, 3, 64, 64]),
     ("resnext50_32x4d", {}, lambda: models.resnext50_32x4d(num_classes=10), [2, 3, 64, 64]),
     ("wideResnet50_2", {}, lambda: models.wide_resnet50_2(num_classes=10), [2, 3, 64, 64]),
+    ("mobilenetV2", {"dropout": 0}, lambda: models.mobilenet_v2(num_classes=10, dropout=0.0), [2, 3, 64, 64]),
+    ("mobilenetV2", {"dropout": 0, "smallInput": True}, lambda: stride_one_stem(models.mobilenet_v2(num_classes=10, dropout=0.0)), [2, 3, 32, 32]),
+    ("mobilenetV3Small", {"dropout": 0}, lambda: models.mobilenet_v3_small(num_classes=10, dropout=0.0), [2, 3, 64, 64]),
+    ("efficientnetB0", {"dropout": 0, "stochasticDepthProb": 0}, lambda: models.efficientnet_b0(num_classes=10, dropout=0.0, stochastic_depth_prob=0.0), [2, 3, 64, 64]),
     ("resnet20", {}, lambda: cifar_resnet(20), [2, 3, 32, 32]),
     ("resnet32", {}, lambda: cifar_resnet(32), [2, 3, 32, 32]),
 ]

@@ -8,7 +8,7 @@ export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Upsample
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions } from "./layers/norm.js";
 export { Dropout, Dropout2d } from "./layers/dropout.js";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
-export { ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from "./layers/activation.js";
+export { ReLU, ReLU6, Hardsigmoid, Hardswish, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from "./layers/activation.js";
 export {
   CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss,
   CosineEmbeddingLoss,

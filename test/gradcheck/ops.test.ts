@@ -37,6 +37,10 @@ const CASES: Case[] = [
   ["leakyRelu", (x) => tg.leakyRelu(x, 0.2), () => [d([3, 4])]],
   ["elu", (x) => tg.elu(x), () => [d([3, 4])]],
   ["silu", (x) => tg.silu(x), () => [d([3, 4])]],
+  // Scaled away from the kinks at ±3 and 0/6, where the one-sided derivatives differ.
+  ["relu6", (x) => tg.nn.functional.relu6(x), () => [tg.tensor([[-1.2, 0.4, 2.5], [5.1, 6.8, 3.3]], { dtype: "float64" }).requiresGrad_()]],
+  ["hardsigmoid", (x) => tg.nn.functional.hardsigmoid(x), () => [tg.tensor([[-4.2, -1.1, 0.3], [2.2, 3.6, 1.7]], { dtype: "float64" }).requiresGrad_()]],
+  ["hardswish", (x) => tg.nn.functional.hardswish(x), () => [tg.tensor([[-4.2, -1.1, 0.3], [2.2, 3.6, 1.7]], { dtype: "float64" }).requiresGrad_()]],
   ["softplus", (x) => tg.softplus(x, 2), () => [d([3, 4])]],
   ["logSigmoid", (x) => tg.logSigmoid(x), () => [d([3, 4])]],
   ["square", (x) => x.square(), () => [d([3, 4])]],

@@ -53,8 +53,8 @@ function image(shape: readonly number[]): tg.Tensor {
   return tg.tensor(Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.11)), { shape: [...shape] });
 }
 
-// The ResNet-18s and the CIFAR ResNets on every pass; the deep and wide ones once (seconds each on wasm, minutes on the reference backend).
-const EVERY_PASS = new Set(["resnet18", "resnet20", "resnet32"]);
+// ResNet-18, MobileNetV3-Small and the CIFAR ResNets on every pass; the deep and wide ones once (seconds each on wasm, minutes on the reference backend).
+const EVERY_PASS = new Set(["resnet18", "mobilenetV3Small", "resnet20", "resnet32"]);
 for (const c of fx.models) {
   (EVERY_PASS.has(c.name) ? test : fullPassTest)(`${c.name} ${JSON.stringify(c.options)}: torchvision's names and shapes, eval and train logits, running statistics`, () => {
     const model = zoo[c.name]!(c.options);

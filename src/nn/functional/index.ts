@@ -12,7 +12,7 @@ export {
   huberLoss, klDiv, cosineEmbeddingLoss, type Reduction,
 } from "../losses.js";
 export { relu, sigmoid, tanh } from "../../ops/elementwise.js";
-export { gelu, leakyRelu, elu, silu, softplus, logSigmoid } from "../../ops/composite/activations.js";
+export { gelu, leakyRelu, elu, silu, relu6, hardsigmoid, hardswish, softplus, logSigmoid } from "../../ops/composite/activations.js";
 export { softmax, logSoftmax } from "../../ops/composite/softmax.js";
 export { pad } from "../../ops/movement.js";
 export { oneHot } from "../../ops/indexing.js";

@@ -1,6 +1,6 @@
 /** Activation layers over the functional forms. */
 import type { Tensor } from "../../core/tensor.js";
-import { elu, gelu, leakyRelu, silu, type GeluApproximate } from "../../ops/composite/activations.js";
+import { elu, gelu, hardsigmoid, hardswish, leakyRelu, relu6, silu, type GeluApproximate } from "../../ops/composite/activations.js";
 import { logSoftmax, softmax } from "../../ops/composite/softmax.js";
 import { Module } from "../module.js";
 
@@ -49,6 +49,24 @@ export class GELU extends Module<[Tensor], Tensor> {
 export class SiLU extends Module<[Tensor], Tensor> {
   forward(x: Tensor): Tensor {
     return silu(x);
+  }
+}
+
+export class ReLU6 extends Module<[Tensor], Tensor> {
+  forward(x: Tensor): Tensor {
+    return relu6(x);
+  }
+}
+
+export class Hardsigmoid extends Module<[Tensor], Tensor> {
+  forward(x: Tensor): Tensor {
+    return hardsigmoid(x);
+  }
+}
+
+export class Hardswish extends Module<[Tensor], Tensor> {
+  forward(x: Tensor): Tensor {
+    return hardswish(x);
   }
 }
 

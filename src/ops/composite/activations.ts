@@ -5,7 +5,7 @@
 import { checkChoice, checkOptions } from "../../core/options.js";
 import type { Tensor } from "../../core/tensor.js";
 import { apply } from "../dispatch.js";
-import { abs, add, erf, exp, gt, log, mul, neg, relu, sigmoid, sub, tanh, where } from "../elementwise.js";
+import { abs, add, clamp, erf, exp, gt, log, mul, neg, relu, sigmoid, sub, tanh, where } from "../elementwise.js";
 
 export type GeluApproximate = "none" | "tanh";
 
@@ -37,6 +37,21 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 
 export function silu(x: Tensor): Tensor {
   return mul(x, sigmoid(x));
+}
+
+/** min(max(x, 0), 6) (MobileNets' activation). */
+export function relu6(x: Tensor): Tensor {
+  return clamp(x, 0, 6);
+}
+
+/** relu6(x + 3) / 6: a piecewise-linear sigmoid (MobileNetV3). */
+export function hardsigmoid(x: Tensor): Tensor {
+  return mul(clamp(add(x, 3), 0, 6), 1 / 6);
+}
+
+/** x · relu6(x + 3) / 6: a piecewise swish (MobileNetV3). */
+export function hardswish(x: Tensor): Tensor {
+  return mul(x, hardsigmoid(x));
 }
 
 /** (1/β)·log(1 + e^{βx}), as relu(z) + log(1 + e^{−|z|}) so it never overflows. */

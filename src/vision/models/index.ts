@@ -3,3 +3,5 @@ export {
   ResNet, BasicBlock, Bottleneck, CifarResNet, resnet18, resnet34, resnet50, resnet101, resnext50_32x4d, wideResnet50_2,
   resnet20, resnet32, resnet56, type ResNetOptions,
 } from "./resnet.js";
+export { MobileNetV2, MobileNetV3, InvertedResidual, InvertedResidualV3, mobilenetV2, mobilenetV3Small, type MobileNetOptions } from "./mobilenet.js";
+export { EfficientNet, MBConv, efficientnetB0, type EfficientNetOptions } from "./efficientnet.js";

@@ -3,3 +3,4 @@ export { boxArea, boxIou, generalizedBoxIou, distanceBoxIou, boxConvert, clipBox
 export { nms, batchedNms } from "./nms.js";
 export { roiAlign, roiPool, type Rois, type RoiOptions, type RoiAlignOptions } from "./roi.js";
 export { sigmoidFocalLoss, type FocalLossOptions } from "./focal-loss.js";
+export { Conv2dNormActivation, SqueezeExcitation, StochasticDepth, stochasticDepth, type ConvNormActivationOptions, type LayerFactory, type NormFactory } from "./misc.js";
