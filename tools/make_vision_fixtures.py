@@ -4,7 +4,7 @@ box_iou, generalized_box_iou, distance_box_iou, box_convert (every pair of forma
 clip_boxes_to_image, remove_small_boxes; nms and batched_nms at three thresholds on float32 boxes;
 roi_align (adaptive and fixed sampling, aligned or not, a spatial scale, boxes partly outside) and
 roi_pool, with the input's gradient of a weighted sum (float64); sigmoid_focal_loss with its
-gradient.
+gradient; and milesial/Pytorch-UNet's Dice loss (multiclass and binary) with its gradient.
 
   apt-get install python3-torchvision && /usr/bin/python3 tools/make_vision_fixtures.py
 test/vision/ops.test.ts reads it.
@@ -98,6 +98,43 @@ for kw in [{}, {"alpha": -1, "gamma": 1.5, "reduction": "mean"}, {"alpha": 0.5, 
     loss.sum().backward()
     focal.append({"options": kw, "loss": enc(loss), "grad": enc(xi.grad)})
 fx["focal"] = {"inputs": enc(logits), "targets": enc(targets), "cases": focal}
+
+
+
+# milesial/Pytorch-UNet's utils/dice_score.py, as published, on softmax probabilities and one-hot targets.
+def dice_coeff(input, target, reduce_batch_first=False, epsilon=1e-6):
+    assert input.size() == target.size()
+    assert input.dim() == 3 or not reduce_batch_first
+    sum_dim = (-1, -2) if input.dim() == 2 or not reduce_batch_first else (-1, -2, -3)
+    inter = 2 * (input * target).sum(dim=sum_dim)
+    sets_sum = input.sum(dim=sum_dim) + target.sum(dim=sum_dim)
+    sets_sum = torch.where(sets_sum == 0, inter, sets_sum)
+    dice = (inter + epsilon) / (sets_sum + epsilon)
+    return dice.mean()
+
+
+def multiclass_dice_coeff(input, target, reduce_batch_first=False, epsilon=1e-6):
+    return dice_coeff(input.flatten(0, 1), target.flatten(0, 1), reduce_batch_first, epsilon)
+
+
+def dice_loss(input, target, multiclass=False):
+    fn = multiclass_dice_coeff if multiclass else dice_coeff
+    return 1 - fn(input, target, reduce_batch_first=True)
+
+
+logits = torch.randn(2, 3, 5, 6, dtype=torch.float64)
+labels = torch.randint(0, 3, (2, 5, 6))
+labels[1][labels[1] == 2] = 0  # class 2 absent from the second image: the empty-set rule
+onehot = torch.nn.functional.one_hot(labels, 3).permute(0, 3, 1, 2).double()
+dice = []
+for multiclass in (True, False):
+    xi = logits.clone().requires_grad_(True)
+    probs = xi.softmax(1) if multiclass else xi[:, 0].sigmoid()
+    target = onehot if multiclass else onehot[:, 1]
+    loss = dice_loss(probs, target, multiclass)
+    loss.backward()
+    dice.append({"multiclass": multiclass, "loss": loss.item(), "grad": enc(xi.grad), "perImage": dice_coeff(probs.detach() if not multiclass else probs.detach().flatten(0, 1), target if not multiclass else target.flatten(0, 1)).item()})
+fx["dice"] = {"logits": enc(logits), "labels": enc(labels), "cases": dice}
 
 with open(OUT, "w") as f:
     json.dump(fx, f)

@@ -7,7 +7,8 @@ and loads by name, so a name or shape that differs from torchvision's fails). Fo
 fixture holds torchvision's state-dict names and shapes, the logits of a fixed input in eval mode,
 the logits in train mode (batch statistics), and some running statistics after that train-mode
 forward. The CIFAR ResNets (resnet20/32/56) are not in torchvision: they are written here, in
-torchvision's style, as He et al. describe them (option-A shortcuts).
+torchvision's style, as He et al. describe them (option-A shortcuts); so is milesial/Pytorch-UNet's
+U-Net (tg.vision.segmentation.UNet), as published there.
 
   sh tools/peers.sh && .peers-venv/bin/pip install pillow torchvision==0.28.0 --no-deps
   .peers-venv/bin/python tools/make_vision_model_fixtures.py
@@ -104,6 +105,81 @@ def cifar_resnet(depth, num_classes=10):
     return m
 
 
+class DoubleConv(nn.Module):
+    """milesial/Pytorch-UNet's unet_parts.py, as published."""
+
+    def __init__(self, in_channels, out_channels, mid_channels=None):
+        super().__init__()
+        mid_channels = mid_channels or out_channels
+        self.double_conv = nn.Sequential(
+            nn.Conv2d(in_channels, mid_channels, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(mid_channels), nn.ReLU(inplace=True),
+            nn.Conv2d(mid_channels, out_channels, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True),
+        )
+
+    def forward(self, x):
+        return self.double_conv(x)
+
+
+class Down(nn.Module):
+    def __init__(self, in_channels, out_channels):
+        super().__init__()
+        self.maxpool_conv = nn.Sequential(nn.MaxPool2d(2), DoubleConv(in_channels, out_channels))
+
+    def forward(self, x):
+        return self.maxpool_conv(x)
+
+
+class Up(nn.Module):
+    def __init__(self, in_channels, out_channels, bilinear=True):
+        super().__init__()
+        if bilinear:
+            self.up = nn.Upsample(scale_factor=2, mode="bilinear", align_corners=True)
+            self.conv = DoubleConv(in_channels, out_channels, in_channels // 2)
+        else:
+            self.up = nn.ConvTranspose2d(in_channels, in_channels // 2, kernel_size=2, stride=2)
+            self.conv = DoubleConv(in_channels, out_channels)
+
+    def forward(self, x1, x2):
+        x1 = self.up(x1)
+        dy, dx = x2.size()[2] - x1.size()[2], x2.size()[3] - x1.size()[3]
+        x1 = F.pad(x1, [dx // 2, dx - dx // 2, dy // 2, dy - dy // 2])
+        return self.conv(torch.cat([x2, x1], dim=1))
+
+
+class OutConv(nn.Module):
+    def __init__(self, in_channels, out_channels):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, out_channels, kernel_size=1)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+class UNet(nn.Module):
+    """milesial's unet_model.py, with the first stage's width as a parameter (64 there)."""
+
+    def __init__(self, n_channels, n_classes, bilinear=False, c=64):
+        super().__init__()
+        factor = 2 if bilinear else 1
+        self.inc = DoubleConv(n_channels, c)
+        self.down1, self.down2, self.down3 = Down(c, 2 * c), Down(2 * c, 4 * c), Down(4 * c, 8 * c)
+        self.down4 = Down(8 * c, 16 * c // factor)
+        self.up1, self.up2 = Up(16 * c, 8 * c // factor, bilinear), Up(8 * c, 4 * c // factor, bilinear)
+        self.up3, self.up4 = Up(4 * c, 2 * c // factor, bilinear), Up(2 * c, c, bilinear)
+        self.outc = OutConv(c, n_classes)
+
+    def forward(self, x):
+        x1 = self.inc(x)
+        x2 = self.down1(x1)
+        x3 = self.down2(x2)
+        x4 = self.down3(x3)
+        x5 = self.down4(x4)
+        x = self.up1(x5, x4)
+        x = self.up2(x, x3)
+        x = self.up3(x, x2)
+        return self.outc(self.up4(x, x1))
+
+
 def small_input(model):
     """The CIFAR-style stem users give torchvision's ResNets: 3×3 stride 1, no max-pooling."""
     model.conv1 = nn.Conv2d(3, 64, 3, padding=1, bias=False)
@@ -130,6 +206,8 @@ CASES = [
     ("mobilenetV3Small", {"dropout": 0}, lambda: models.mobilenet_v3_small(num_classes=10, dropout=0.0), [2, 3, 64, 64]),
     ("efficientnetB0", {"dropout": 0, "stochasticDepthProb": 0}, lambda: models.efficientnet_b0(num_classes=10, dropout=0.0, stochastic_depth_prob=0.0), [2, 3, 64, 64]),
     ("resnet20", {}, lambda: cifar_resnet(20), [2, 3, 32, 32]),
+    ("unet", {"inChannels": 1, "numClasses": 3, "baseChannels": 8}, lambda: UNet(1, 3, False, 8), [2, 1, 36, 36]),
+    ("unet", {"inChannels": 3, "numClasses": 2, "baseChannels": 4, "bilinear": True}, lambda: UNet(3, 2, True, 4), [2, 3, 30, 34]),
     ("resnet32", {}, lambda: cifar_resnet(32), [2, 3, 32, 32]),
 ]
 
@@ -153,7 +231,7 @@ for name, options, build, shape in CASES:
     fx["models"].append(
         {
             "name": name,
-            "options": options | {"numClasses": 10},
+            "options": {"numClasses": 10} | options,
             "input": shape,
             "keys": [[k, list(t.shape)] for k, t in state.items()],
             "eval": eval_logits.reshape(-1).tolist(),

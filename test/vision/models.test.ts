@@ -1,5 +1,5 @@
 /**
- * tg.vision.models against torchvision 0.28 (test/fixtures/vision-models.json from
+ * tg.vision.models (and segmentation.UNet, against milesial/Pytorch-UNet's code) against torchvision 0.28 (test/fixtures/vision-models.json from
  * tools/make_vision_model_fixtures.py): the same state-dict names and shapes, and — with every
  * tensor filled from the generator's formula and loaded by name — the same logits in eval and in
  * train mode, and the same running statistics after the train-mode forward.
@@ -11,7 +11,7 @@ import { assertClose, fullPassTest, readFixture } from "../helpers.js";
 
 interface Case {
   name: string;
-  options: tg.vision.models.ResNetOptions;
+  options: tg.vision.models.ResNetOptions & tg.vision.segmentation.UNetOptions & { inChannels?: number; numClasses?: number };
   input: number[];
   keys: [string, number[]][];
   eval: number[];
@@ -19,7 +19,11 @@ interface Case {
   runningStats: Record<string, number[]>;
 }
 const fx = readFixture<{ version: string; models: Case[] }>("vision-models.json");
-const zoo = tg.vision.models as unknown as Record<string, (o: tg.vision.models.ResNetOptions) => tg.nn.Module<[tg.Tensor], tg.Tensor>>;
+type Build = (o: Case["options"]) => tg.nn.Module<[tg.Tensor], tg.Tensor>;
+const zoo: Record<string, Build> = {
+  ...(tg.vision.models as unknown as Record<string, Build>),
+  unet: (o) => new tg.vision.segmentation.UNet(o.inChannels!, o.numClasses!, o),
+};
 
 /** tools/make_vision_model_fixtures.py's uniform and fill. */
 function uniform(key: string, i: number): number {
@@ -54,7 +58,7 @@ function image(shape: readonly number[]): tg.Tensor {
 }
 
 // ResNet-18, MobileNetV3-Small and the CIFAR ResNets on every pass; the deep and wide ones once (seconds each on wasm, minutes on the reference backend).
-const EVERY_PASS = new Set(["resnet18", "mobilenetV3Small", "resnet20", "resnet32"]);
+const EVERY_PASS = new Set(["resnet18", "mobilenetV3Small", "resnet20", "resnet32", "unet"]);
 for (const c of fx.models) {
   (EVERY_PASS.has(c.name) ? test : fullPassTest)(`${c.name} ${JSON.stringify(c.options)}: torchvision's names and shapes, eval and train logits, running statistics`, () => {
     const model = zoo[c.name]!(c.options);
