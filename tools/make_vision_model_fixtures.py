@@ -30,6 +30,7 @@ import torch.nn.functional as F
 torch.library.register_fake = lambda *args, **kwargs: (lambda fn: fn)
 import torchvision  # noqa: E402
 from torchvision import models  # noqa: E402
+from torchvision.models.vision_transformer import VisionTransformer  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "vision-models.json")
 
@@ -205,6 +206,8 @@ CASES = [
     ("mobilenetV2", {"dropout": 0, "smallInput": True}, lambda: stride_one_stem(models.mobilenet_v2(num_classes=10, dropout=0.0)), [2, 3, 32, 32]),
     ("mobilenetV3Small", {"dropout": 0}, lambda: models.mobilenet_v3_small(num_classes=10, dropout=0.0), [2, 3, 64, 64]),
     ("efficientnetB0", {"dropout": 0, "stochasticDepthProb": 0}, lambda: models.efficientnet_b0(num_classes=10, dropout=0.0, stochastic_depth_prob=0.0), [2, 3, 64, 64]),
+    ("vit", {"imageSize": 32, "patchSize": 8, "numLayers": 2, "numHeads": 4, "hiddenDim": 32, "mlpDim": 64}, lambda: VisionTransformer(32, 8, 2, 4, 32, 64, num_classes=10), [2, 3, 32, 32]),
+    ("vitB16", {"imageSize": 32}, lambda: models.vit_b_16(num_classes=10, image_size=32), [2, 3, 32, 32]),
     ("resnet20", {}, lambda: cifar_resnet(20), [2, 3, 32, 32]),
     ("unet", {"inChannels": 1, "numClasses": 3, "baseChannels": 8}, lambda: UNet(1, 3, False, 8), [2, 1, 36, 36]),
     ("unet", {"inChannels": 3, "numClasses": 2, "baseChannels": 4, "bilinear": True}, lambda: UNet(3, 2, True, 4), [2, 3, 30, 34]),
@@ -226,7 +229,7 @@ for name, options, build, shape in CASES:
         model.train()
         train_logits = model(x)
     bns = [k for k in state if k.endswith("running_mean")]
-    watched = [bns[0], bns[len(bns) // 2], bns[-1]]
+    watched = [bns[0], bns[len(bns) // 2], bns[-1]] if bns else []
     stats = {k: state[k].tolist() for k in watched} | {k.replace("mean", "var"): state[k.replace("mean", "var")].tolist() for k in watched}
     fx["models"].append(
         {

@@ -4,7 +4,7 @@
  */
 import { noGrad } from "../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Generator } from "../core/rng.js";
+import { defaultGenerator, type Generator } from "../core/rng.js";
 import type { Tensor } from "../core/tensor.js";
 import { rand, randn, tensor } from "../ops/creation.js";
 
@@ -52,6 +52,27 @@ export function uniform_(t: Tensor, a = 0, b = 1, { generator }: Rng = {}): Tens
 
 export function normal_(t: Tensor, mean = 0, std = 1, { generator }: Rng = {}): Tensor {
   return fill(t, () => randn(t.shape, { dtype: t.dtype, ...(generator ? { generator } : {}) }).mul(std).add(mean));
+}
+
+/**
+ * A normal draw, each value outside [a, b] drawn again until it falls inside (torch.nn.init.
+ * trunc_normal_; a and b are absolute bounds, not multiples of std).
+ */
+export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { generator }: Rng = {}): Tensor {
+  if (!(a < b)) throw new ValueError(`truncNormal_: needs a < b, got a=${a}, b=${b}`);
+  if (!(std > 0) || (a - mean) / std > 8 || (b - mean) / std < -8) throw new ValueError(`truncNormal_: [${a}, ${b}] is out of reach of N(${mean}, ${std}²)`);
+  const g = generator ?? defaultGenerator;
+  return fill(t, () => {
+    const values = randn(t.shape, { dtype: "float64", ...(generator ? { generator } : {}) }).mul(std).add(mean).dataSync() as Float64Array;
+    for (let i = 0; i < values.length; i++) {
+      while (!(values[i]! >= a && values[i]! <= b)) {
+        // Box–Muller from the same generator.
+        const u = 1 - g.random();
+        values[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * g.random());
+      }
+    }
+    return tensor(values, { shape: [...t.shape], dtype: t.dtype });
+  });
 }
 
 export function constant_(t: Tensor, value: number): Tensor {

@@ -102,6 +102,13 @@ describe("nn.Module", () => {
     assert.equal(String(new nn.BatchNorm2d(4)), "BatchNorm2d(4, eps=0.00001, momentum=0.1, affine=True, track_running_stats=True)");
   });
 
+  test("Sequential from one object names its children by key, as PyTorch's Sequential(OrderedDict)", () => {
+    const s = new nn.Sequential({ fc: new nn.Linear(3, 2), act: new nn.ReLU() });
+    assert.deepEqual(Object.keys(s.stateDict()), ["fc.weight", "fc.bias"]);
+    assert.equal(s.length, 2);
+    assert.deepEqual(s.forward(tg.ones([1, 3])).shape, [1, 2]);
+  });
+
   test("ModuleList and ModuleDict register their items", () => {
     class Stack extends nn.Module<[tg.Tensor], tg.Tensor> {
       layers = new nn.ModuleList([new nn.Linear(2, 2), new nn.Linear(2, 2)]);
@@ -168,6 +175,17 @@ describe("nn.init", () => {
     assert.equal(w.mean().item(), 0.5);
     nn.init.xavierUniform_(w, 2);
     assert.ok(w.abs().max().item() <= 2 * Math.sqrt(6 / 768) + 1e-6);
+  });
+
+  test("truncNormal_ stays within its absolute bounds with the normal's spread inside them", () => {
+    const w = tg.zeros([20000]);
+    nn.init.truncNormal_(w, 0.5, 1, -0.5, 1.5);
+    assert.ok(w.min().item() >= -0.5 && w.max().item() <= 1.5);
+    assert.ok(Math.abs(w.mean().item() - 0.5) < 0.02); // symmetric bounds around the mean
+    nn.init.truncNormal_(w, 0, 0.02); // bounds ±2 are 100 std away: a plain normal
+    assert.ok(Math.abs(w.std().item() - 0.02) < 0.001);
+    assert.throws(() => nn.init.truncNormal_(w, 0, 1, 2, 1), /needs a < b/);
+    assert.throws(() => nn.init.truncNormal_(w, 0, 1, 20, 30), /out of reach/);
   });
 
   test("orthogonal rows (or columns) are orthonormal, scaled by gain", () => {

@@ -11,7 +11,7 @@ import { assertClose, fullPassTest, readFixture } from "../helpers.js";
 
 interface Case {
   name: string;
-  options: tg.vision.models.ResNetOptions & tg.vision.segmentation.UNetOptions & { inChannels?: number; numClasses?: number };
+  options: tg.vision.models.ResNetOptions & tg.vision.segmentation.UNetOptions & Partial<tg.vision.models.VisionTransformerOptions>;
   input: number[];
   keys: [string, number[]][];
   eval: number[];
@@ -23,6 +23,7 @@ type Build = (o: Case["options"]) => tg.nn.Module<[tg.Tensor], tg.Tensor>;
 const zoo: Record<string, Build> = {
   ...(tg.vision.models as unknown as Record<string, Build>),
   unet: (o) => new tg.vision.segmentation.UNet(o.inChannels!, o.numClasses!, o),
+  vit: (o) => new tg.vision.models.VisionTransformer(o as tg.vision.models.VisionTransformerOptions),
 };
 
 /** tools/make_vision_model_fixtures.py's uniform and fill. */
@@ -58,7 +59,7 @@ function image(shape: readonly number[]): tg.Tensor {
 }
 
 // ResNet-18, MobileNetV3-Small and the CIFAR ResNets on every pass; the deep and wide ones once (seconds each on wasm, minutes on the reference backend).
-const EVERY_PASS = new Set(["resnet18", "mobilenetV3Small", "resnet20", "resnet32", "unet"]);
+const EVERY_PASS = new Set(["resnet18", "mobilenetV3Small", "vit", "resnet20", "resnet32", "unet"]);
 for (const c of fx.models) {
   (EVERY_PASS.has(c.name) ? test : fullPassTest)(`${c.name} ${JSON.stringify(c.options)}: torchvision's names and shapes, eval and train logits, running statistics`, () => {
     const model = zoo[c.name]!(c.options);

@@ -2,17 +2,22 @@
 import type { Tensor } from "../../core/tensor.js";
 import { Module } from "../module.js";
 
-/** Runs its children in order; each child's output is the next one's input. */
+/**
+ * Runs its children in order; each child's output is the next one's input. Children are named
+ * "0", "1", … — or by key when given as one object, as PyTorch's Sequential(OrderedDict(…)).
+ */
 export class Sequential extends Module<[Tensor], Tensor> {
   private readonly layers: Module[] = [];
 
-  constructor(...layers: Module[]) {
+  constructor(...layers: Module[] | [Record<string, Module>]) {
     super();
-    for (const layer of layers) this.append(layer);
+    const [first] = layers;
+    if (layers.length === 1 && !(first instanceof Module)) for (const [name, layer] of Object.entries(first!)) this.append(layer, name);
+    else for (const layer of layers as Module[]) this.append(layer);
   }
 
-  append(layer: Module): this {
-    this.registerModule(String(this.layers.length), layer);
+  append(layer: Module, name = String(this.layers.length)): this {
+    this.registerModule(name, layer);
     this.layers.push(layer);
     return this;
   }

@@ -5,3 +5,4 @@ export {
 } from "./resnet.js";
 export { MobileNetV2, MobileNetV3, InvertedResidual, InvertedResidualV3, mobilenetV2, mobilenetV3Small, type MobileNetOptions } from "./mobilenet.js";
 export { EfficientNet, MBConv, efficientnetB0, type EfficientNetOptions } from "./efficientnet.js";
+export { VisionTransformer, EncoderBlock, Encoder, vitB16, type VisionTransformerOptions } from "./vit.js";
