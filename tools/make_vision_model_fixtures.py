@@ -181,6 +181,15 @@ class UNet(nn.Module):
         return self.outc(self.up4(x, x1))
 
 
+def lenet5(num_classes=10):
+    """LeNet-5 in its modern form (ReLU, max-pooling), as tg.vision.models.lenet5 names it."""
+    m = nn.Module()
+    m.features = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2))
+    m.classifier = nn.Sequential(nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, num_classes))
+    m.forward = lambda x: m.classifier(torch.flatten(m.features(x), 1))
+    return m
+
+
 def small_input(model):
     """The CIFAR-style stem users give torchvision's ResNets: 3×3 stride 1, no max-pooling."""
     model.conv1 = nn.Conv2d(3, 64, 3, padding=1, bias=False)
@@ -208,6 +217,9 @@ CASES = [
     ("efficientnetB0", {"dropout": 0, "stochasticDepthProb": 0}, lambda: models.efficientnet_b0(num_classes=10, dropout=0.0, stochastic_depth_prob=0.0), [2, 3, 64, 64]),
     ("vit", {"imageSize": 32, "patchSize": 8, "numLayers": 2, "numHeads": 4, "hiddenDim": 32, "mlpDim": 64}, lambda: VisionTransformer(32, 8, 2, 4, 32, 64, num_classes=10), [2, 3, 32, 32]),
     ("vitB16", {"imageSize": 32}, lambda: models.vit_b_16(num_classes=10, image_size=32), [2, 3, 32, 32]),
+    ("lenet5", {}, lambda: lenet5(), [2, 1, 28, 28]),
+    ("alexnet", {"dropout": 0}, lambda: models.alexnet(num_classes=10, dropout=0.0), [2, 3, 64, 64]),
+    ("vgg11_bn", {"dropout": 0}, lambda: models.vgg11_bn(num_classes=10, dropout=0.0), [2, 3, 32, 32]),
     ("resnet20", {}, lambda: cifar_resnet(20), [2, 3, 32, 32]),
     ("unet", {"inChannels": 1, "numClasses": 3, "baseChannels": 8}, lambda: UNet(1, 3, False, 8), [2, 1, 36, 36]),
     ("unet", {"inChannels": 3, "numClasses": 2, "baseChannels": 4, "bilinear": True}, lambda: UNet(3, 2, True, 4), [2, 3, 30, 34]),

@@ -59,7 +59,7 @@ function image(shape: readonly number[]): tg.Tensor {
 }
 
 // ResNet-18, MobileNetV3-Small and the CIFAR ResNets on every pass; the deep and wide ones once (seconds each on wasm, minutes on the reference backend).
-const EVERY_PASS = new Set(["resnet18", "mobilenetV3Small", "vit", "resnet20", "resnet32", "unet"]);
+const EVERY_PASS = new Set(["resnet18", "mobilenetV3Small", "vit", "lenet5", "resnet20", "resnet32", "unet"]);
 for (const c of fx.models) {
   (EVERY_PASS.has(c.name) ? test : fullPassTest)(`${c.name} ${JSON.stringify(c.options)}: torchvision's names and shapes, eval and train logits, running statistics`, () => {
     const model = zoo[c.name]!(c.options);

@@ -6,3 +6,6 @@ export {
 export { MobileNetV2, MobileNetV3, InvertedResidual, InvertedResidualV3, mobilenetV2, mobilenetV3Small, type MobileNetOptions } from "./mobilenet.js";
 export { EfficientNet, MBConv, efficientnetB0, type EfficientNetOptions } from "./efficientnet.js";
 export { VisionTransformer, EncoderBlock, Encoder, vitB16, type VisionTransformerOptions } from "./vit.js";
+export {
+  AlexNet, VGG, LeNet5, alexnet, lenet5, vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn, type ClassicOptions,
+} from "./classic.js";
