@@ -1,9 +1,10 @@
-/** tg.viz — model and pipeline diagrams (Mermaid); training curves, 2-D scatter plots, dendrograms and attribution heat maps (SVG, PNG); highlighted tokens (HTML). */
+/** tg.viz — model and pipeline diagrams (Mermaid); training curves, 2-D scatter plots, dendrograms and attribution heat maps, images with their detections (SVG, PNG); highlighted tokens (HTML). */
 export { kerasToMermaid, moduleToMermaid, pipelineToMermaid, type PipelineSpec } from "./mermaid.js";
 export { historyToCSV, historyToSVG, saveHistory, type HistoryLike } from "./plot.js";
 export { scatterToSVG, type ScatterOptions } from "./scatter.js";
 export { dendrogramToSVG, type DendrogramLayout } from "./dendrogram.js";
 export { imagesToSVG } from "./images.js";
+export { detectionsToSVG, imageToDataURI, type DetectionPanel } from "./detections.js";
 import type { Module } from "../nn/module.js";
 import { BaseModel } from "../keras/model.js";
 import { kerasToMermaid, moduleToMermaid } from "./mermaid.js";

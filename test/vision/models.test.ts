@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import { assertClose, fullPassTest, readFixture } from "../helpers.js";
+import { fill, image } from "./hash-fill.js";
 
 interface Case {
   name: string;
@@ -25,38 +26,6 @@ const zoo: Record<string, Build> = {
   unet: (o) => new tg.vision.segmentation.UNet(o.inChannels!, o.numClasses!, o),
   vit: (o) => new tg.vision.models.VisionTransformer(o as tg.vision.models.VisionTransformerOptions),
 };
-
-/** tools/make_vision_model_fixtures.py's uniform and fill. */
-function uniform(key: string, i: number): number {
-  let h = 0;
-  for (let c = 0; c < key.length; c++) h = (h + key.charCodeAt(c) * (c + 1)) % 100003;
-  let x = (i + h * 7919) >>> 0;
-  for (let r = 0; r < 2; r++) x = Math.imul((x ^ (x >>> 16)) >>> 0, 0x45d9f3b) >>> 0;
-  return ((x ^ (x >>> 16)) >>> 0) / 2 ** 32;
-}
-
-function fill(key: string, shape: readonly number[]): tg.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = 2 * uniform(key, i) - 1;
-    out[i] = key.endsWith("running_var")
-      ? 1 + 0.5 * s * s
-      : key.endsWith("running_mean")
-        ? 0.1 * s
-        : shape.length >= 2
-          ? s * Math.sqrt(3 / (n / shape[0]!))
-          : key.endsWith("weight")
-            ? 1 + 0.1 * s
-            : 0.1 * s;
-  }
-  return tg.tensor(out, { shape: [...shape] });
-}
-
-function image(shape: readonly number[]): tg.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tg.tensor(Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.11)), { shape: [...shape] });
-}
 
 // ResNet-18, MobileNetV3-Small and the CIFAR ResNets on every pass; the deep and wide ones once (seconds each on wasm, minutes on the reference backend).
 const EVERY_PASS = new Set(["resnet18", "mobilenetV3Small", "vit", "lenet5", "resnet20", "resnet32", "unet"]);

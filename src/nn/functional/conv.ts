@@ -57,13 +57,16 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const L = cols.shape[2]!;
   const [oh, ow] = outputGrid(padded, [kh, kw], stride, symmetric, dilation);
   let out: Tensor;
+  const temporaries = [cols];
   if (groups === 1 && N > 1 && L < FOLD_BELOW) {
     // Few output positions per image (deep layers of a CNN): one [O, K] × [K, N·L] GEMM over the
     // whole batch keeps the matmul kernel's tiles full, where N products of width L would not
     // (L = 1 makes them matrix-vector products); the two layout copies are small beside it.
     const K = C * kh * kw;
     const batch = cols.permute(1, 0, 2).reshape(K, N * L);
-    out = weight.reshape(O, K).matmul(batch).reshape(O, N, L).permute(1, 0, 2); // [N, O, L]
+    const product = weight.reshape(O, K).matmul(batch);
+    temporaries.push(batch, product);
+    out = product.reshape(O, N, L).permute(1, 0, 2).contiguous(); // [N, O, L]
   } else if (groups === 1) {
     out = weight.reshape(O, C * kh * kw).matmul(cols); // [N, O, L]
   } else {
@@ -71,6 +74,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
     out = weight.reshape(groups, O / groups, Cg * kh * kw).matmul(g); // [N, G, O/G, L]
   }
   out = out.reshape(N, O, oh, ow);
+  // Without a graph nothing saved the columns (k·k times the input): free them now rather than at
+  // the end of the caller's scope, so inference on a large batch holds one layer's, not all of them.
+  if (!out.requiresGrad) for (const t of temporaries) if (t.storage !== padded.storage && t.storage !== out.storage) t.dispose();
   if (bias) out = out.add(bias.reshape(1, O, 1, 1));
   return unbatched ? out.squeeze(0) : out;
 }

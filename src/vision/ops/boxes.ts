@@ -9,6 +9,7 @@ import type { Tensor } from "../../core/tensor.js";
 import { maximum, minimum } from "../../ops/elementwise.js";
 import { cat } from "../../ops/movement.js";
 import { nonzero } from "../../ops/indexing.js";
+import { tensor } from "../../ops/creation.js";
 
 export type BoxFormat = "xyxy" | "xywh" | "cxcywh";
 const FORMATS: readonly BoxFormat[] = ["xyxy", "xywh", "cxcywh"];
@@ -116,4 +117,47 @@ export function removeSmallBoxes(boxes: Tensor, minSize: number): Tensor {
   const [x1, y1, x2, y2] = coords(boxes);
   const keep = x2.sub(x1).ge(minSize).logicalAnd(y2.sub(y1).ge(minSize));
   return nonzero(keep).reshape(-1);
+}
+
+/**
+ * torchvision.ops.generalized_box_iou_loss: 1 − GIoU of paired xyxy boxes [..., 4] (element i of
+ * boxes1 with element i of boxes2), eps guarding the divisions as torchvision's does.
+ */
+export function generalizedBoxIouLoss(boxes1: Tensor, boxes2: Tensor, { reduction = "none", eps = 1e-7 }: { reduction?: "none" | "mean" | "sum"; eps?: number } = {}): Tensor {
+  checkBoxes(boxes1, "generalizedBoxIouLoss", "boxes1", false);
+  checkBoxes(boxes2, "generalizedBoxIouLoss", "boxes2", false);
+  if (boxes1.shape.join() !== boxes2.shape.join()) throw new ShapeError(`generalizedBoxIouLoss: boxes1 ${fmtShape(boxes1.shape)} and boxes2 ${fmtShape(boxes2.shape)} must pair up (same shape)`);
+  if (!["none", "mean", "sum"].includes(reduction)) throw new ValueError(`generalizedBoxIouLoss: reduction must be none, mean or sum, got '${reduction}'`);
+  const [x1, y1, x2, y2] = coords(boxes1);
+  const [gx1, gy1, gx2, gy2] = coords(boxes2);
+  const inter = minimum(x2, gx2).sub(maximum(x1, gx1)).clamp(0).mul(minimum(y2, gy2).sub(maximum(y1, gy1)).clamp(0));
+  const union = x2.sub(x1).mul(y2.sub(y1)).add(gx2.sub(gx1).mul(gy2.sub(gy1))).sub(inter);
+  const enclosingArea = maximum(x2, gx2).sub(minimum(x1, gx1)).mul(maximum(y2, gy2).sub(minimum(y1, gy1)));
+  const giou = inter.div(union.add(eps)).sub(enclosingArea.sub(union).div(enclosingArea.add(eps)));
+  const loss = giou.neg().add(1);
+  return reduction === "mean" ? (loss.numel() ? loss.mean() : loss.sum()) : reduction === "sum" ? loss.sum() : loss;
+}
+
+/**
+ * torchvision.ops.masks_to_boxes: the xyxy box of each mask [N, H, W] (bool or numbers, nonzero
+ * inside), with x2 and y2 the last column and row inside (inclusive, as torchvision's); an empty
+ * mask is an error.
+ */
+export function masksToBoxes(masks: Tensor): Tensor {
+  if (masks.ndim !== 3) throw new ShapeError(`masksToBoxes: masks must be [N, H, W], got ${fmtShape(masks.shape)}`);
+  const [N, H, W] = masks.shape as [number, number, number];
+  const m = masks.contiguous().dataSync();
+  const out = new Float32Array(N * 4);
+  for (let k = 0; k < N; k++) {
+    let [x1, y1, x2, y2] = [W, H, -1, -1];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        if (!m[k * H * W + y * W + x]) continue;
+        [x1, y1, x2, y2] = [Math.min(x1, x), Math.min(y1, y), Math.max(x2, x), Math.max(y2, y)];
+      }
+    }
+    if (x2 < 0) throw new ValueError(`masksToBoxes: mask ${k} is empty`);
+    out.set([x1, y1, x2, y2], k * 4);
+  }
+  return tensor(out, { shape: [N, 4] });
 }

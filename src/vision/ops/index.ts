@@ -1,5 +1,5 @@
 /** tg.vision.ops — torchvision.ops: boxes, non-maximum suppression, RoI pooling, focal loss. */
-export { boxArea, boxIou, generalizedBoxIou, distanceBoxIou, boxConvert, clipBoxesToImage, removeSmallBoxes, type BoxFormat } from "./boxes.js";
+export { boxArea, boxIou, generalizedBoxIou, distanceBoxIou, boxConvert, clipBoxesToImage, removeSmallBoxes, generalizedBoxIouLoss, masksToBoxes, type BoxFormat } from "./boxes.js";
 export { nms, batchedNms } from "./nms.js";
 export { roiAlign, roiPool, type Rois, type RoiOptions, type RoiAlignOptions } from "./roi.js";
 export { sigmoidFocalLoss, type FocalLossOptions } from "./focal-loss.js";
