@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import * as tg from "../src/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "dist", "cli", "index.js"), ...args], { cwd: root, encoding: "utf8" });
@@ -127,6 +128,26 @@ fullPassTest("train gcn-cora / gat-cora on the Planetoid files: per-seed and mea
   const wrong = cli("train", "gcn-cora", "--data", tmpdir());
   assert.notEqual(wrong.status, 0);
   assert.match(wrong.stderr, /ind\.cora\.x is missing/);
+});
+
+fullPassTest("train resnet20-fashion | detect-mnist | unet-mnist: quick runs print their test scores and save weights with the recipe", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tg-cli-vision-"));
+  try {
+    const resnet = cli("train", "resnet20-fashion", "--epochs", "1", "--limit", "256");
+    assert.equal(resnet.status, 0, resnet.stderr);
+    assert.match(resnet.stdout, /^resnet20-fashion: He et al.'s CIFAR ResNet-20 .*; 1 epochs, lr 0\.2, batch 128\nepoch 1: loss \d.*, test accuracy \d+\.\d\d%/);
+    const save = path.join(dir, "det");
+    const detect = cli("train", "detect-mnist", "--epochs", "1", "--limit", "64", "--save", save);
+    assert.equal(detect.status, 0, detect.stderr);
+    assert.match(detect.stdout, /epoch 1: loss \d.*, test mAP@0\.5 \d/);
+    assert.equal(JSON.parse(readFileSync(path.join(save, "recipe.json"), "utf8")).recipe, "detect-mnist");
+    assert.ok(Object.keys(tg.io.loadSafetensors(path.join(save, "model.safetensors"))).includes("head.classification_head.cls_logits.weight"));
+    const unet = cli("train", "unet-mnist", "--epochs", "1", "--limit", "32", "--batch-size", "8");
+    assert.equal(unet.status, 0, unet.stderr);
+    assert.match(unet.stdout, /epoch 1: loss \d.*, test mean IoU \d/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 fullPassTest("cluster kmeans | minibatch | agglomerative | dbscan | gmm | spectral FILE.csv: a summary, and labels with --out", () => {

@@ -140,3 +140,17 @@ fullPassTest("mae-mnist", () => {
     for (const f of ["-encoder.safetensors", "-reconstructions.svg"]) rmSync(out + f, { force: true });
   }
 });
+
+fullPassTest("resnet-fashion, detect-shapes and unet-segment: a tiny run each, with their SVGs", () => {
+  const out = path.join(tmpdir(), `tg-vision-${process.pid}`);
+  try {
+    assert.match(run("resnet-fashion.ts", "--epochs", "1", "--limit", "256", "--svg", `${out}-resnet.svg`), /ResNet-20: 269434 parameters[\s\S]*epoch 1: loss \d.* test accuracy \d/);
+    assert.match(readFileSync(`${out}-resnet.svg`, "utf8"), /^<svg[\s\S]*<text/);
+    assert.match(run("detect-shapes.ts", "--epochs", "1", "--train", "64", "--test", "16", "--svg", `${out}-detect.svg`), /FCOS: \d+ parameters; 64 training and 16 test scenes of shapes[\s\S]*final test mAP@0\.5 \d/);
+    assert.match(readFileSync(`${out}-detect.svg`, "utf8"), /^<svg[\s\S]*<image [^>]*href="data:image\/png;base64,/);
+    assert.match(run("unet-segment.ts", "--epochs", "1", "--train", "32", "--test", "8", "--base", "4", "--svg", `${out}-unet.svg`), /U-Net \(base 4\)[\s\S]*final test mean IoU \d/);
+    assert.match(readFileSync(`${out}-unet.svg`, "utf8"), /truth: /);
+  } finally {
+    for (const f of ["-resnet.svg", "-detect.svg", "-unet.svg"]) rmSync(out + f, { force: true });
+  }
+});

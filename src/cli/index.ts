@@ -18,6 +18,7 @@ import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
 import { OneCycle, PROGRAMS, RECIPES, augmentedImages, type DataChoice } from "./recipes.js";
 import { GRAPH_RECIPES, loadGraph, trainGraphRecipe, type GraphRecipe } from "./graph-recipes.js";
+import { VISION_RECIPES, trainVision } from "./vision-recipes.js";
 import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-command.js";
 import { runRl } from "./rl-command.js";
 import { EXPLAIN_METHODS, runExplain, type ExplainMethod } from "./explain-command.js";
@@ -35,6 +36,9 @@ const USAGE = `usage: tensorgrad <command> [options]
                         [--fashion | --data DIR (MNIST IDX, or aclImdb for lstm-text and transformer)] [--limit N] [--save DIR]
   train <graph recipe>  ${Object.keys(GRAPH_RECIPES).join(" | ")}  --data DIR (holding Cora/raw/ind.cora.*, PyG's Planetoid layout)
                         [--seed 0] [--runs 1 (seeds seed…seed+runs−1; mean ± std)] [--epochs (the recipe's)]
+  train <vision recipe> ${Object.keys(VISION_RECIPES).join(" | ")}  [--epochs --lr --batch-size (the recipe's)]
+                        [--seed 0] [--limit N (training scenes or images)] [--data DIR (resnet20-fashion: MNIST-format
+                        IDX files; default Debian's Fashion-MNIST)] [--save DIR (model.safetensors and recipe.json)]
   eval <model-dir>      accuracy on the test split of the data the model was trained on (recorded by train --save;
                         --fashion | --data DIR | --limit N evaluate on other data of the same kind)
   predict <model-dir> <inputs.json>   the prediction for each input. inputs.json is a JSON array of samples:
@@ -206,12 +210,26 @@ function main(argv: string[]): void {
   };
   switch (command) {
     case "train": {
-      const names = [...Object.keys(RECIPES), ...Object.keys(GRAPH_RECIPES), ...Object.keys(PROGRAMS), "gpt-char"].join(", ");
+      const names = [...Object.keys(RECIPES), ...Object.keys(GRAPH_RECIPES), ...Object.keys(VISION_RECIPES), ...Object.keys(PROGRAMS), "gpt-char"].join(", ");
       const name = positionals[0] ?? fail(`train: name a recipe (${names})`);
       const seedGiven = rest.some((a) => a.startsWith("--seed"));
       if (name === "gpt-char") return trainGptChar({ iters: num("iters"), seed: seedGiven ? Number(o.seed) : 1337, ...(o.data ? { data: o.data } : {}), ...(o.save ? { save: o.save } : {}) });
       const graph = GRAPH_RECIPES[name];
-      if (graph) return trainGraph(name, graph, o.data, Number(o.seed), num("runs"), rest.some((a) => a.startsWith("--epochs")) ? num("epochs") : graph.epochs);
+      if (graph) return trainGraph(name, graph, o.data, Number(o.seed), num("runs"), given("epochs") ? num("epochs") : graph.epochs);
+      const vision = VISION_RECIPES[name];
+      if (vision) {
+        const { defaults } = vision;
+        trainVision(name, {
+          epochs: given("epochs") ? num("epochs") : defaults.epochs,
+          lr: given("lr") ? num("lr") : defaults.lr,
+          batchSize: given("batch-size") ? num("batch-size") : defaults.batchSize,
+          seed: Number(o.seed),
+          ...(o.limit ? { limit: num("limit") } : {}),
+          ...(o.data ? { data: o.data } : {}),
+          ...(o.save ? { save: o.save } : {}),
+        });
+        return;
+      }
       const program = PROGRAMS[name];
       if (program) {
         if (o.save) fail(`train ${name}: this program checks the library against formulas; it has no model to save`);

@@ -7,6 +7,7 @@ import { ValueError } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { stack } from "../../ops/movement.js";
+import { Dataset } from "../../data/dataset.js";
 import { Generator, foldSeed, mix32 } from "../../core/rng.js";
 
 export interface DetectionTarget {
@@ -83,4 +84,24 @@ export const overlaps = (a: readonly number[], b: readonly number[], gap = 0) =>
 export function collateDetection(samples: readonly DetectionSample[]): [Tensor, DetectionTarget[]] {
   if (samples.length === 0) throw new ValueError("collateDetection: no samples");
   return [stack(samples.map(([image]) => image)), samples.map(([, target]) => target)];
+}
+
+/**
+ * A detection dataset seen as semantic segmentation: [image, label map [H, W] (int32)] pairs, the
+ * map from the instance masks (semanticMap), ready for the default collate and a cross-entropy loss.
+ */
+export class SemanticMaps extends Dataset<[Tensor, Tensor]> {
+  constructor(readonly scenes: Dataset<DetectionSample> & { readonly classes: readonly string[] }) {
+    super();
+  }
+  get length(): number {
+    return this.scenes.length;
+  }
+  get classes(): readonly string[] {
+    return this.scenes.classes;
+  }
+  get(index: number): [Tensor, Tensor] {
+    const [image, target] = this.scenes.get(index) as DetectionSample;
+    return [image, semanticMap(target)];
+  }
 }

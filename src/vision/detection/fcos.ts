@@ -307,7 +307,8 @@ export class FCOS extends Module<[Tensor, DetectionTarget[]?], FcosLosses | Dete
         const b = tensor(Float32Array.from(boxes), { shape: [scores.length, 4] });
         const s = tensor(Float32Array.from(scores), { shape: [scores.length] });
         const l = tensor(Int32Array.from(labels), { shape: [labels.length] });
-        const keep = batchedNms(b, s, l, this.nmsThresh).narrow(0, 0, Math.min(this.detectionsPerImg, scores.length));
+        const kept = batchedNms(b, s, l, this.nmsThresh);
+        const keep = kept.narrow(0, 0, Math.min(this.detectionsPerImg, kept.shape[0]!));
         detections.push({ boxes: b.indexSelect(0, keep), scores: s.indexSelect(0, keep), labels: l.indexSelect(0, keep) });
       }
       return detections;

@@ -1,8 +1,8 @@
 /**
  * Transforms that move an image's boxes and masks with it (torchvision.transforms.v2 for detection
  * and segmentation): flip, resize, crop, affine. Masks are resampled as the image is and then
- * thresholded at one half; boxes move exactly (flip, crop, resize) or become the tight boxes of the
- * moved masks (affine, where moving the corners would loosen them). Objects left with no pixels or
+ * thresholded at one half; boxes move exactly (flip, resize) or become the tight boxes of the moved
+ * masks (crop and affine, where clipping or moving the corners would loosen them). Objects left with no pixels or
  * a box under one pixel wide are dropped, as v2's SanitizeBoundingBoxes does.
  */
 import { ValueError } from "../../core/errors.js";
@@ -86,13 +86,15 @@ export function resize(size: [number, number]): DetectionTransform {
   };
 }
 
-/** Crops [top, left, height, width]: boxes are shifted and clipped to the crop, objects cut away dropped. */
+/**
+ * Crops [top, left, height, width]. A box cut by the crop becomes the tight box of what is left of
+ * its mask (clipping the box would keep empty margins), an object cut away entirely is dropped.
+ */
 export function crop(top: number, left: number, height: number, width: number): DetectionTransform {
   return (image, target) => {
     const f = (img: Tensor) => cropImage(img, top, left, height, width).contiguous();
-    const clip = (v: number, hi: number) => Math.min(Math.max(v, 0), hi);
-    const boxes = mapBoxes(target.boxes, (x1, y1, x2, y2) => [clip(x1 - left, width), clip(y1 - top, height), clip(x2 - left, width), clip(y2 - top, height)]);
-    return [f(image), sanitize({ ...target, boxes, masks: moveMasks(target.masks, f) })];
+    const masks = moveMasks(target.masks, f);
+    return [f(image), sanitize({ ...target, boxes: boxesOfMasks(masks), masks })];
   };
 }
 
