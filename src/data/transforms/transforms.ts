@@ -80,16 +80,21 @@ export function affine(img: Tensor, angle: number, translate: [number, number], 
   return sampleAffine(img, invert(affineMatrix(H, W, angle, translate, scale, shear)), H, W, fill);
 }
 
-export function randomAffine({ degrees = 0, translate, scale, shear = 0, fill = 0, generator = defaultGenerator }: AffineOptions = {}): Transform {
+/** torchvision's RandomAffine.get_params: an angle, a translation in whole pixels, a scale and a shear for an H×W image. */
+export function drawAffine({ degrees = 0, translate, scale, shear = 0, generator = defaultGenerator }: AffineOptions, H: number, W: number): { angle: number; translate: [number, number]; scale: number; shear: number } {
   const [d0, d1] = typeof degrees === "number" ? [-degrees, degrees] : degrees;
   const [s0, s1] = typeof shear === "number" ? [-shear, shear] : shear;
+  const angle = uniform(generator, d0, d1);
+  const t: [number, number] = translate ? [Math.round(uniform(generator, -translate[0] * W, translate[0] * W)), Math.round(uniform(generator, -translate[1] * H, translate[1] * H))] : [0, 0];
+  const sc = scale ? uniform(generator, scale[0], scale[1]) : 1;
+  return { angle, translate: t, scale: sc, shear: uniform(generator, s0, s1) };
+}
+
+export function randomAffine(options: AffineOptions = {}): Transform {
   return (img) => {
     const [, H, W] = checkImage(img, "randomAffine");
-    const angle = uniform(generator, d0, d1);
-    const t: [number, number] = translate ? [Math.round(uniform(generator, -translate[0] * W, translate[0] * W)), Math.round(uniform(generator, -translate[1] * H, translate[1] * H))] : [0, 0];
-    const sc = scale ? uniform(generator, scale[0], scale[1]) : 1;
-    const sh = uniform(generator, s0, s1);
-    return affine(img, angle, t, sc, sh, fill);
+    const p = drawAffine(options, H, W);
+    return affine(img, p.angle, p.translate, p.scale, p.shear, options.fill ?? 0);
   };
 }
 

@@ -9,7 +9,7 @@ import { ValueError } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { defaultGenerator, type Generator } from "../../core/rng.js";
 import { tensor } from "../../ops/creation.js";
-import { affineMatrix, crop as cropImage, hflip as hflipImage, resize as resizeImage, uniform } from "../../data/transforms/transforms.js";
+import { affineMatrix, crop as cropImage, drawAffine, hflip as hflipImage, resize as resizeImage, type AffineOptions } from "../../data/transforms/transforms.js";
 import { checkImage, invert, sampleAffine } from "../../data/transforms/sample.js";
 import type { DetectionSample, DetectionTarget, DetectionTransform } from "../datasets/target.js";
 
@@ -121,26 +121,11 @@ export function randomCrop(size: [number, number], { generator = defaultGenerato
   };
 }
 
-export interface RandomAffineOptions {
-  /** Rotation range in degrees: d means (−d, d). */
-  degrees?: number | [number, number];
-  /** Maximum translation as fractions of width and height. */
-  translate?: [number, number];
-  scale?: [number, number];
-  shear?: number | [number, number];
-  fill?: number;
-  generator?: Generator;
-}
-
 /** torchvision's RandomAffine, drawing its parameters as tg.data.transforms.randomAffine does, applied to image, masks and boxes. */
-export function randomAffine({ degrees = 0, translate, scale, shear = 0, fill = 0, generator = defaultGenerator }: RandomAffineOptions = {}): DetectionTransform {
-  const [d0, d1] = typeof degrees === "number" ? [-degrees, degrees] : degrees;
-  const [s0, s1] = typeof shear === "number" ? [-shear, shear] : shear;
+export function randomAffine(options: AffineOptions = {}): DetectionTransform {
   return (image, target) => {
     const [, H, W] = checkImage(image, "randomAffine");
-    const angle = uniform(generator, d0, d1);
-    const t: [number, number] = translate ? [Math.round(uniform(generator, -translate[0] * W, translate[0] * W)), Math.round(uniform(generator, -translate[1] * H, translate[1] * H))] : [0, 0];
-    const sc = scale ? uniform(generator, scale[0], scale[1]) : 1;
-    return affine(angle, t, sc, uniform(generator, s0, s1), fill)(image, target);
+    const p = drawAffine(options, H, W);
+    return affine(p.angle, p.translate, p.scale, p.shear, options.fill ?? 0)(image, target);
   };
 }
