@@ -11,7 +11,7 @@ torchvision's style, as He et al. describe them (option-A shortcuts); so is mile
 U-Net (tg.vision.segmentation.UNet), as published there.
 
   sh tools/peers.sh && .peers-venv/bin/pip install pillow torchvision==0.28.0 --no-deps
-  .peers-venv/bin/python tools/make_vision_model_fixtures.py
+  .peers-venv/bin/python tools/make_vision_model_fixtures.py [NAME …: regenerate only these]
 test/vision/models.test.ts reads it.
 
 The torchvision 0.28 wheel this machine's mirror holds is the CUDA build: its compiled operators
@@ -20,6 +20,7 @@ them, so the fake-tensor registrations torchvision makes at import are skipped.
 """
 import json
 import os
+import sys
 
 import torch
 import torch.library
@@ -166,6 +167,15 @@ def stride_one_stem(model):
     return model
 
 
+def flat_fcn(model):
+    """FCN's {"out", "aux"} as one [N, ·] tensor, its heads' dropout off so train mode is deterministic."""
+    for head in [model.classifier, model.aux_classifier]:
+        head[3].p = 0.0
+    original = model.forward
+    model.forward = lambda x: torch.cat([v.flatten(1) for v in original(x).values()], 1)
+    return model
+
+
 CASES = [
     ("resnet18", {}, lambda: models.resnet18(num_classes=10), [2, 3, 64, 64]),
     ("resnet18", {"smallInput": True}, lambda: small_input(models.resnet18(num_classes=10)), [2, 3, 32, 32]),
@@ -187,10 +197,22 @@ CASES = [
     ("unet", {"inChannels": 1, "numClasses": 3, "baseChannels": 8}, lambda: UNet(1, 3, False, 8), [2, 1, 36, 36]),
     ("unet", {"inChannels": 3, "numClasses": 2, "baseChannels": 4, "bilinear": True}, lambda: UNet(3, 2, True, 4), [2, 3, 30, 34]),
     ("resnet32", {}, lambda: cifar_resnet(32), [2, 3, 32, 32]),
+    ("fcnResnet50", {"numClasses": 3, "auxLoss": True, "dropout": 0}, lambda: flat_fcn(models.segmentation.fcn_resnet50(weights=None, weights_backbone=None, num_classes=3, aux_loss=True)), [1, 3, 32, 32]),
 ]
 
+# `make_vision_model_fixtures.py NAME…` rewrites only those models' entries of the existing fixture
+# (the formula is deterministic, so the others would come out the same, only slower).
+only = set(sys.argv[1:])
+previous = {}
+if only:
+    with open(OUT) as f:
+        previous = {(m["name"], json.dumps(m["options"], sort_keys=True)): m for m in json.load(f)["models"]}
 fx = {"version": torchvision.__version__, "models": []}
 for name, options, build, shape in CASES:
+    kept = previous.get((name, json.dumps({"numClasses": 10} | options, sort_keys=True)))
+    if only and name not in only and kept:
+        fx["models"].append(kept)
+        continue
     model = build()
     state = model.state_dict()
     with torch.no_grad():

@@ -25,6 +25,16 @@ const zoo: Record<string, Build> = {
   ...(tg.vision.models as unknown as Record<string, Build>),
   unet: (o) => new tg.vision.segmentation.UNet(o.inChannels!, o.numClasses!, o),
   vit: (o) => new tg.vision.models.VisionTransformer(o as tg.vision.models.VisionTransformerOptions),
+  // FCN's "out" and "aux", flattened side by side as the generator writes them.
+  fcnResnet50: (o) => {
+    const fcn = tg.vision.segmentation.fcnResnet50(o);
+    const forward = fcn.forward.bind(fcn);
+    const flat = (x: tg.Tensor) => {
+      const { out, aux } = forward(x);
+      return tg.cat([out.flatten(1), aux!.flatten(1)], 1);
+    };
+    return Object.assign(fcn, { forward: flat }) as unknown as tg.nn.Module<[tg.Tensor], tg.Tensor>;
+  },
 };
 
 // ResNet-18, MobileNetV3-Small and the CIFAR ResNets on every pass; the deep and wide ones once (seconds each on wasm, minutes on the reference backend).
@@ -55,4 +65,13 @@ test("CifarResNet: depth 6n + 2 only; ResNet-20 has the paper's 0.27M parameters
   assert.throws(() => new tg.vision.models.CifarResNet(21), /depth must be 6n \+ 2/);
   const count = tg.vision.models.resnet20().parameters().reduce((n, p) => n + p.numel(), 0);
   assert.equal(count, 269722);
+});
+
+test("replaceStrideWithDilation keeps layer3 and layer4 at 1/8 of the input; BasicBlock ResNets refuse it", () => {
+  const fcn = tg.vision.segmentation.fcnResnet50({ numClasses: 4, inChannels: 1 });
+  fcn.eval();
+  const { layer3, layer4 } = tg.noGrad(() => fcn.backbone.forward(tg.zeros([1, 1, 32, 32])));
+  assert.deepEqual([layer3.shape, layer4.shape], [[1, 1024, 4, 4], [1, 2048, 4, 4]]);
+  assert.deepEqual(tg.noGrad(() => fcn.forward(tg.zeros([1, 1, 32, 32]))).out.shape, [1, 4, 32, 32]);
+  assert.throws(() => tg.vision.models.resnet18({ replaceStrideWithDilation: [false, true, true] }), /BasicBlock does not support dilation/);
 });

@@ -25,9 +25,16 @@ export interface ResNetOptions {
   smallInput?: boolean;
   /** Zero the last batch norm of each residual branch, so every block starts as the identity. */
   zeroInitResidual?: boolean;
+  /**
+   * For stages 2–4: keep the resolution and dilate the 3×3 convolutions instead of striding
+   * (torchvision's replace_stride_with_dilation; FCN and DeepLab use [false, true, true]). Bottleneck
+   * ResNets only.
+   */
+  replaceStrideWithDilation?: readonly [boolean, boolean, boolean];
 }
 
-const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1, groups = 1) => new Conv2d(inPlanes, outPlanes, 3, { stride, padding: 1, groups, bias: false });
+const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1, groups = 1, dilation = 1) =>
+  new Conv2d(inPlanes, outPlanes, 3, { stride, padding: dilation, groups, dilation, bias: false });
 const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1) => new Conv2d(inPlanes, outPlanes, 1, { stride, bias: false });
 
 /** A shortcut that changes shape: torchvision's 1×1 projection (option B), or the CIFAR paper's option A. */
@@ -42,9 +49,10 @@ export class BasicBlock extends Module<[Tensor], Tensor> {
   bn2: BatchNorm2d;
   downsample: Shortcut | null;
 
-  constructor(inPlanes: number, planes: number, stride = 1, downsample: Shortcut | null = null, groups = 1, baseWidth = 64) {
+  constructor(inPlanes: number, planes: number, stride = 1, downsample: Shortcut | null = null, groups = 1, baseWidth = 64, dilation = 1) {
     super();
     if (groups !== 1 || baseWidth !== 64) throw new ValueError("BasicBlock only supports groups = 1 and baseWidth = 64");
+    if (dilation > 1) throw new ValueError("BasicBlock does not support dilation > 1 (replaceStrideWithDilation needs a Bottleneck ResNet)");
     this.conv1 = conv3x3(inPlanes, planes, stride);
     this.bn1 = new BatchNorm2d(planes);
     this.conv2 = conv3x3(planes, planes);
@@ -69,12 +77,12 @@ export class Bottleneck extends Module<[Tensor], Tensor> {
   bn3: BatchNorm2d;
   downsample: Shortcut | null;
 
-  constructor(inPlanes: number, planes: number, stride = 1, downsample: Shortcut | null = null, groups = 1, baseWidth = 64) {
+  constructor(inPlanes: number, planes: number, stride = 1, downsample: Shortcut | null = null, groups = 1, baseWidth = 64, dilation = 1) {
     super();
     const width = Math.floor(planes * (baseWidth / 64)) * groups;
     this.conv1 = conv1x1(inPlanes, width);
     this.bn1 = new BatchNorm2d(width);
-    this.conv2 = conv3x3(width, width, stride, groups);
+    this.conv2 = conv3x3(width, width, stride, groups, dilation);
     this.bn2 = new BatchNorm2d(width);
     this.conv3 = conv1x1(width, planes * Bottleneck.expansion);
     this.bn3 = new BatchNorm2d(planes * Bottleneck.expansion);
@@ -122,26 +130,29 @@ export class ResNet extends Module<[Tensor], Tensor> {
   constructor(
     block: Block,
     layers: readonly [number, number, number, number],
-    { numClasses = 1000, inChannels = 3, smallInput = false, zeroInitResidual = false, groups = 1, widthPerGroup = 64 }: ResNetOptions & { groups?: number; widthPerGroup?: number } = {},
+    { numClasses = 1000, inChannels = 3, smallInput = false, zeroInitResidual = false, replaceStrideWithDilation = [false, false, false], groups = 1, widthPerGroup = 64 }: ResNetOptions & { groups?: number; widthPerGroup?: number } = {},
   ) {
     super();
     this.conv1 = smallInput ? conv3x3(inChannels, 64) : new Conv2d(inChannels, 64, 7, { stride: 2, padding: 3, bias: false });
     this.bn1 = new BatchNorm2d(64);
     this.maxpool = smallInput ? null : new MaxPool2d(3, { stride: 2, padding: 1 });
-    const stage = (planes: number, blocks: number, stride: number) => {
+    let dilation = 1;
+    const stage = (planes: number, blocks: number, stride: number, dilate = false) => {
+      const previousDilation = dilation;
+      if (dilate) [dilation, stride] = [dilation * stride, 1];
       let downsample: Shortcut | null = null;
       if (stride !== 1 || this.inPlanes !== planes * block.expansion) {
         downsample = new Sequential(conv1x1(this.inPlanes, planes * block.expansion, stride), new BatchNorm2d(planes * block.expansion));
       }
-      const mods: Module[] = [new block(this.inPlanes, planes, stride, downsample, groups, widthPerGroup)];
+      const mods: Module[] = [new block(this.inPlanes, planes, stride, downsample, groups, widthPerGroup, previousDilation)];
       this.inPlanes = planes * block.expansion;
-      for (let i = 1; i < blocks; i++) mods.push(new block(this.inPlanes, planes, 1, null, groups, widthPerGroup));
+      for (let i = 1; i < blocks; i++) mods.push(new block(this.inPlanes, planes, 1, null, groups, widthPerGroup, dilation));
       return new Sequential(...mods);
     };
     this.layer1 = stage(64, layers[0], 1);
-    this.layer2 = stage(128, layers[1], 2);
-    this.layer3 = stage(256, layers[2], 2);
-    this.layer4 = stage(512, layers[3], 2);
+    this.layer2 = stage(128, layers[1], 2, replaceStrideWithDilation[0]);
+    this.layer3 = stage(256, layers[2], 2, replaceStrideWithDilation[1]);
+    this.layer4 = stage(512, layers[3], 2, replaceStrideWithDilation[2]);
     this.fc = new Linear(512 * block.expansion, numClasses);
     initialise(this, zeroInitResidual);
   }
@@ -185,7 +196,7 @@ export class CifarResNet extends Module<[Tensor], Tensor> {
   avgpool = new AdaptiveAvgPool2d([1, 1]);
   fc: Linear;
 
-  constructor(depth: number, { numClasses = 10, inChannels = 3, zeroInitResidual = false }: Omit<ResNetOptions, "smallInput"> = {}) {
+  constructor(depth: number, { numClasses = 10, inChannels = 3, zeroInitResidual = false }: Omit<ResNetOptions, "smallInput" | "replaceStrideWithDilation"> = {}) {
     super();
     if (!Number.isInteger((depth - 2) / 6) || depth < 8) throw new ValueError(`CifarResNet: depth must be 6n + 2 (20, 32, 44, 56, 110), got ${depth}`);
     const n = (depth - 2) / 6;
@@ -213,6 +224,6 @@ export class CifarResNet extends Module<[Tensor], Tensor> {
   }
 }
 
-export const resnet20 = (options: Omit<ResNetOptions, "smallInput"> = {}) => new CifarResNet(20, options);
-export const resnet32 = (options: Omit<ResNetOptions, "smallInput"> = {}) => new CifarResNet(32, options);
-export const resnet56 = (options: Omit<ResNetOptions, "smallInput"> = {}) => new CifarResNet(56, options);
+export const resnet20 = (options: Omit<ResNetOptions, "smallInput" | "replaceStrideWithDilation"> = {}) => new CifarResNet(20, options);
+export const resnet32 = (options: Omit<ResNetOptions, "smallInput" | "replaceStrideWithDilation"> = {}) => new CifarResNet(32, options);
+export const resnet56 = (options: Omit<ResNetOptions, "smallInput" | "replaceStrideWithDilation"> = {}) => new CifarResNet(56, options);
