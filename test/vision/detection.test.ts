@@ -92,6 +92,10 @@ test("FCOS checks its inputs", () => {
   assert.throws(() => model.losses(tg.zeros([2, 1, 64, 64]), [target]), /2 images but 1 targets/);
   assert.throws(() => model.losses(tg.zeros([1, 1, 64, 64]), [{ ...target, boxes: t([[1, 1, 9, 9]]), labels: tg.tensor([7], { dtype: "int32" }) }]), /label 7, outside the model's 3 classes/);
   assert.throws(() => new detection.FCOS(new detection.SmallBackbone(1), 3, { anchorGenerator: new detection.AnchorGenerator([[8, 16], [32]], [[1], [1]]) }), /one anchor per location/);
+  // An image with no objects: every point is background, the box losses are zero and finite.
+  const empty = { boxes: tg.zeros([0, 4]), labels: tg.zeros([0], { dtype: "int32" }), masks: tg.zeros([0, 64, 64], { dtype: "bool" }) };
+  const losses = model.losses(tg.rand([1, 1, 64, 64]), [empty]);
+  assert.ok(losses.classification.item() > 0 && losses.bbox_regression.item() === 0 && losses.bbox_ctrness.item() === 0);
 });
 
 test("meanAveragePrecision equals pycocotools' COCOeval (every summary value, AP and AR per class)", () => {
