@@ -188,7 +188,6 @@ export class FCOS extends Module<[Tensor, DetectionTarget[]?], FcosLosses | Dete
   backbone: FeatureBackbone;
   head: FCOSHead;
   readonly anchorGenerator: AnchorGenerator;
-  readonly boxCoder = new BoxLinearCoder(true);
   readonly centerSamplingRadius: number;
   readonly scoreThresh: number;
   readonly nmsThresh: number;
@@ -296,6 +295,7 @@ export class FCOS extends Module<[Tensor, DetectionTarget[]?], FcosLosses | Dete
             const a = Math.floor(flat / C);
             const [x1, y1, x2, y2] = [anc[4 * a]!, anc[4 * a + 1]!, anc[4 * a + 2]!, anc[4 * a + 3]!];
             const [cx, cy, w, h] = [(x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1];
+            // BoxLinearCoder.decode on one point, in plain numbers (the candidates are few and need no graph).
             const r = (i: number) => reg[(n * A + a) * 4 + i]!;
             const clip = (v: number, hi: number) => Math.min(Math.max(v, 0), hi);
             boxes.push(clip(cx - r(0) * w, W), clip(cy - r(1) * h, H), clip(cx + r(2) * w, W), clip(cy + r(3) * h, H));
