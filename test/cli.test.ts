@@ -142,6 +142,10 @@ fullPassTest("train resnet20-fashion | detect-mnist | unet-mnist: quick runs pri
     assert.match(detect.stdout, /epoch 1: loss \d.*, test mAP@0\.5 \d/);
     assert.equal(JSON.parse(readFileSync(path.join(save, "recipe.json"), "utf8")).recipe, "detect-mnist");
     assert.ok(Object.keys(tg.io.loadSafetensors(path.join(save, "model.safetensors"))).includes("head.classification_head.cls_logits.weight"));
+    const trained = /test mAP@0\.5 (\d\.\d+)/.exec(detect.stdout)![1];
+    const evaluated = cli("eval", save);
+    assert.equal(evaluated.status, 0, evaluated.stderr);
+    assert.match(evaluated.stdout, new RegExp(`^detect-mnist \\(.*\\): test mAP@0\\.5 ${trained!.replace(".", "\\.")}, mAP@\\[`));
     const unet = cli("train", "unet-mnist", "--epochs", "1", "--limit", "32", "--batch-size", "8");
     assert.equal(unet.status, 0, unet.stderr);
     assert.match(unet.stdout, /epoch 1: loss \d.*, test mean IoU \d/);

@@ -18,7 +18,7 @@ import { toMermaid } from "../viz/index.js";
 import { saveHistory } from "../viz/plot.js";
 import { OneCycle, PROGRAMS, RECIPES, augmentedImages, type DataChoice } from "./recipes.js";
 import { GRAPH_RECIPES, loadGraph, trainGraphRecipe, type GraphRecipe } from "./graph-recipes.js";
-import { VISION_RECIPES, trainVision } from "./vision-recipes.js";
+import { VISION_RECIPES, evalVision, isVisionFolder, trainVision } from "./vision-recipes.js";
 import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-command.js";
 import { runRl } from "./rl-command.js";
 import { EXPLAIN_METHODS, runExplain, type ExplainMethod } from "./explain-command.js";
@@ -38,7 +38,8 @@ const USAGE = `usage: tensorgrad <command> [options]
                         [--seed 0] [--runs 1 (seeds seed…seed+runs−1; mean ± std)] [--epochs (the recipe's)]
   train <vision recipe> ${Object.keys(VISION_RECIPES).join(" | ")}  [--epochs --lr --batch-size (the recipe's)]
                         [--seed 0] [--limit N (training scenes or images)] [--data DIR (resnet20-fashion: MNIST-format
-                        IDX files; default Debian's Fashion-MNIST)] [--save DIR (model.safetensors and recipe.json)]
+                        IDX files; default Debian's Fashion-MNIST)] [--save DIR (model.safetensors and recipe.json;
+                        eval DIR scores it again on the same test split)]
   eval <model-dir>      accuracy on the test split of the data the model was trained on (recorded by train --save;
                         --fashion | --data DIR | --limit N evaluate on other data of the same kind)
   predict <model-dir> <inputs.json>   the prediction for each input. inputs.json is a JSON array of samples:
@@ -265,6 +266,10 @@ function main(argv: string[]): void {
       return;
     }
     case "eval": {
+      if (positionals[0] && isVisionFolder(positionals[0])) {
+        evalVision(positionals[0]);
+        return;
+      }
       const dir = modelDir();
       const model = loadModel(dir);
       const saved = savedRecipe(dir);
