@@ -78,6 +78,7 @@ test("Shapes: coloured circles, squares and triangles with exact masks and boxes
     assert.ok(image.min().item() >= 0 && image.max().item() <= 1);
   }
   assert.throws(() => new datasets.Shapes({ shapeSize: [2, 10] }), /shapeSize must be/);
+  assert.throws(() => new datasets.Shapes({ length: 2.5 }), /length must be a non-negative integer, got 2\.5/);
 });
 
 test("transforms move boxes and masks with the image; objects cut away are dropped", () => {

@@ -37,6 +37,7 @@ export class MnistScenes extends Dataset<DetectionSample> {
     { length = 10_000, size = 64, objects = [1, 3], scale = [1, 1], maskThreshold = 0.5, seed = 0, transforms }: MnistScenesOptions = {},
   ) {
     super();
+    if (!(Number.isInteger(length) && length >= 0)) throw new ValueError(`MnistScenes: length must be a non-negative integer, got ${length}`);
     const largest = Math.ceil(Math.max(source.height, source.width) * scale[1]);
     if (!Number.isInteger(size) || size < largest) throw new ValueError(`MnistScenes: size must be an integer ≥ the largest object (${largest} px), got ${size}`);
     if (!(objects[0] >= 1 && objects[1] >= objects[0])) throw new ValueError(`MnistScenes: objects must be [min ≥ 1, max ≥ min], got [${objects.join(", ")}]`);

@@ -43,6 +43,7 @@ export class Shapes extends Dataset<DetectionSample> {
 
   constructor({ length = 10_000, size = 64, objects = [1, 4], shapeSize = [10, 24], seed = 0, transforms }: ShapesOptions = {}) {
     super();
+    if (!(Number.isInteger(length) && length >= 0)) throw new ValueError(`Shapes: length must be a non-negative integer, got ${length}`);
     if (!(shapeSize[0] >= 3 && shapeSize[1] >= shapeSize[0] && shapeSize[1] <= size)) throw new ValueError(`Shapes: shapeSize must be [min ≥ 3, max ≥ min] within the ${size}-pixel canvas, got [${shapeSize.join(", ")}]`);
     if (!(objects[0] >= 1 && objects[1] >= objects[0])) throw new ValueError(`Shapes: objects must be [min ≥ 1, max ≥ min], got [${objects.join(", ")}]`);
     this.size = size;
