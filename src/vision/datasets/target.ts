@@ -8,6 +8,7 @@ import type { Tensor } from "../../core/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { stack } from "../../ops/movement.js";
 import { Dataset } from "../../data/dataset.js";
+import { maskExtent } from "../ops/boxes.js";
 import { Generator, foldSeed, mix32 } from "../../core/rng.js";
 
 export interface DetectionTarget {
@@ -35,18 +36,9 @@ export function targetFromMasks(objects: readonly DrawnObject[], height: number,
   const boxes = new Float32Array(objects.length * 4);
   const masks = new Uint8Array(objects.length * height * width);
   objects.forEach((o, k) => {
-    let [x1, y1, x2, y2] = [width, height, -1, -1];
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        if (!o.mask[y * width + x]) continue;
-        x1 = Math.min(x1, x);
-        y1 = Math.min(y1, y);
-        x2 = Math.max(x2, x);
-        y2 = Math.max(y2, y);
-      }
-    }
-    if (x2 < 0) throw new ValueError(`targetFromMasks: object ${k} has an empty mask`);
-    boxes.set([x1, y1, x2 + 1, y2 + 1], k * 4);
+    const e = maskExtent(o.mask, 0, height, width);
+    if (!e) throw new ValueError(`targetFromMasks: object ${k} has an empty mask`);
+    boxes.set([e[0], e[1], e[2] + 1, e[3] + 1], k * 4);
     masks.set(o.mask, k * height * width);
   });
   return {

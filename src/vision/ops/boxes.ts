@@ -139,6 +139,25 @@ export function generalizedBoxIouLoss(boxes1: Tensor, boxes2: Tensor, { reductio
 }
 
 /**
+ * The first and last column and row (inclusive) holding a nonzero value in mask k of flat masks
+ * [K, H, W]; null for an empty mask. One loop for masksToBoxes and the datasets' tight boxes.
+ */
+export function maskExtent(masks: ArrayLike<number>, k: number, height: number, width: number): [number, number, number, number] | null {
+  let [x1, y1, x2, y2] = [width, height, -1, -1];
+  const base = k * height * width;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!masks[base + y * width + x]) continue;
+      if (x < x1) x1 = x;
+      if (x > x2) x2 = x;
+      if (y < y1) y1 = y;
+      y2 = y;
+    }
+  }
+  return x2 < 0 ? null : [x1, y1, x2, y2];
+}
+
+/**
  * torchvision.ops.masks_to_boxes: the xyxy box of each mask [N, H, W] (bool or numbers, nonzero
  * inside), with x2 and y2 the last column and row inside (inclusive, as torchvision's); an empty
  * mask is an error.
@@ -148,16 +167,10 @@ export function masksToBoxes(masks: Tensor): Tensor {
   const [N, H, W] = masks.shape as [number, number, number];
   const m = masks.contiguous().dataSync();
   const out = new Float32Array(N * 4);
-  for (let k = 0; k < N; k++) {
-    let [x1, y1, x2, y2] = [W, H, -1, -1];
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        if (!m[k * H * W + y * W + x]) continue;
-        [x1, y1, x2, y2] = [Math.min(x1, x), Math.min(y1, y), Math.max(x2, x), Math.max(y2, y)];
-      }
-    }
-    if (x2 < 0) throw new ValueError(`masksToBoxes: mask ${k} is empty`);
-    out.set([x1, y1, x2, y2], k * 4);
-  }
+  for (let k = 0; k < N; k++) out.set(maskExtent(m, k, H, W) ?? throwEmpty(k), k * 4);
   return tensor(out, { shape: [N, 4] });
+}
+
+function throwEmpty(k: number): never {
+  throw new ValueError(`masksToBoxes: mask ${k} is empty`);
 }

@@ -12,6 +12,7 @@ import { tensor } from "../../ops/creation.js";
 import { affineMatrix, crop as cropImage, drawAffine, hflip as hflipImage, resize as resizeImage, type AffineOptions } from "../../data/transforms/transforms.js";
 import { checkImage, invert, sampleAffine } from "../../data/transforms/sample.js";
 import type { DetectionSample, DetectionTarget, DetectionTransform } from "../datasets/target.js";
+import { maskExtent } from "../ops/boxes.js";
 
 /** Applies `transforms` in order. */
 export function compose(transforms: readonly DetectionTransform[]): DetectionTransform {
@@ -56,14 +57,8 @@ function boxesOfMasks(masks: Tensor): Tensor {
   const m = masks.contiguous().dataSync();
   const out = new Float32Array(K * 4);
   for (let k = 0; k < K; k++) {
-    let [x1, y1, x2, y2] = [W, H, 0, 0];
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        if (!m[k * H * W + y * W + x]) continue;
-        [x1, y1, x2, y2] = [Math.min(x1, x), Math.min(y1, y), Math.max(x2, x + 1), Math.max(y2, y + 1)];
-      }
-    }
-    if (x2 > 0) out.set([x1, y1, x2, y2], k * 4);
+    const e = maskExtent(m, k, H, W);
+    if (e) out.set([e[0], e[1], e[2] + 1, e[3] + 1], k * 4);
   }
   return tensor(out, { shape: [K, 4] });
 }
