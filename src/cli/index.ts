@@ -215,9 +215,9 @@ function main(argv: string[]): void {
       const name = positionals[0] ?? fail(`train: name a recipe (${names})`);
       const seedGiven = rest.some((a) => a.startsWith("--seed"));
       if (name === "gpt-char") return trainGptChar({ iters: num("iters"), seed: seedGiven ? Number(o.seed) : 1337, ...(o.data ? { data: o.data } : {}), ...(o.save ? { save: o.save } : {}) });
-      const graph = GRAPH_RECIPES[name];
+      const graph = Object.hasOwn(GRAPH_RECIPES, name) ? GRAPH_RECIPES[name] : undefined;
       if (graph) return trainGraph(name, graph, o.data, Number(o.seed), num("runs"), given("epochs") ? num("epochs") : graph.epochs);
-      const vision = VISION_RECIPES[name];
+      const vision = Object.hasOwn(VISION_RECIPES, name) ? VISION_RECIPES[name] : undefined;
       if (vision) {
         const { defaults } = vision;
         trainVision(name, {
@@ -231,13 +231,13 @@ function main(argv: string[]): void {
         });
         return;
       }
-      const program = PROGRAMS[name];
+      const program = Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name] : undefined;
       if (program) {
         if (o.save) fail(`train ${name}: this program checks the library against formulas; it has no model to save`);
         console.log(`${name}: ${program.describe}`);
         return runFromCheckout(program.file, []);
       }
-      const recipe = RECIPES[name] ?? fail(`train: unknown recipe '${name}'; choose one of ${names}`);
+      const recipe = (Object.hasOwn(RECIPES, name) ? RECIPES[name] : undefined) ?? fail(`train: unknown recipe '${name}'; choose one of ${names}`);
       manualSeed(Number(o.seed));
       const prepared = recipe.data(choice);
       const { train: [x, y], test: [xt, yt], name: dataName } = prepared;
@@ -274,7 +274,7 @@ function main(argv: string[]): void {
       const model = loadModel(dir);
       const saved = savedRecipe(dir);
       const recipeName = o.recipe ?? saved?.recipe ?? fail(`eval: ${dir} has no recipe.json (saved before train --save recorded one); pass --recipe NAME`);
-      const recipe = RECIPES[recipeName] ?? fail(`eval: unknown recipe '${recipeName}'`);
+      const recipe = (Object.hasOwn(RECIPES, recipeName) ? RECIPES[recipeName] : undefined) ?? fail(`eval: unknown recipe '${recipeName}'`);
       const overridden = o.fashion || o.data !== undefined || o.limit !== undefined;
       const data = recipe.data({ ...(overridden ? choice : (saved?.data ?? choice)), ...(saved?.vocab ? { vocab: saved.vocab } : {}) });
       const [x, y] = data.test;

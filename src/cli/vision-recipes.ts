@@ -224,7 +224,8 @@ export function isVisionFolder(dir: string): boolean {
   const file = path.join(readableFolder(dir), RECIPE_FILE);
   if (!existsSync(file) || !existsSync(path.join(readableFolder(dir), WEIGHTS_FILE))) return false;
   try {
-    return (JSON.parse(readFileSync(file, "utf8")) as { recipe?: unknown }).recipe as string in VISION_RECIPES;
+    const { recipe } = JSON.parse(readFileSync(file, "utf8")) as { recipe?: unknown };
+    return typeof recipe === "string" && Object.hasOwn(VISION_RECIPES, recipe); // own keys only, not "toString"
   } catch {
     return false;
   }

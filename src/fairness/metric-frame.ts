@@ -26,8 +26,9 @@ export class MetricFrame<M extends Metrics = MetricFn> {
   readonly groups: string[];
   private readonly names: string[];
   private readonly single: boolean;
-  private readonly overallValues: Record<string, number> = {};
-  private readonly groupValues: Record<string, Record<string, number>> = {};
+  // Prototype-free records: a group or metric may be named "__proto__" or "constructor".
+  private readonly overallValues: Record<string, number> = Object.create(null);
+  private readonly groupValues: Record<string, Record<string, number>> = Object.create(null);
 
   constructor(options: MetricFrameOptions<M>) {
     const fn = "MetricFrame";
@@ -45,7 +46,7 @@ export class MetricFrame<M extends Metrics = MetricFn> {
     labels.forEach((g, i) => members.get(g)!.push(i));
     for (const [name, metric] of Object.entries(metrics)) {
       this.overallValues[name] = metric(yTrue, yPred, w);
-      this.groupValues[name] = {};
+      this.groupValues[name] = Object.create(null);
       for (const [g, idx] of members) {
         this.groupValues[name]![g] = metric(idx.map((i) => yTrue[i]!), idx.map((i) => yPred[i]!), w && idx.map((i) => w[i]!));
       }

@@ -110,7 +110,7 @@ function checkEntry(name: string, info: unknown, file: string): Entry {
   const where = `${file}: tensor '${name}'`;
   if (typeof info !== "object" || info === null || Array.isArray(info)) throw new FormatError(`${where}: its header entry is not an object`);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-  if (typeof dtype !== "string" || BYTES[dtype] === undefined) throw new FormatError(`${where} has unsupported dtype ${JSON.stringify(dtype)} (known: ${Object.keys(BYTES).join(", ")})`);
+  if (typeof dtype !== "string" || !Object.hasOwn(BYTES, dtype)) throw new FormatError(`${where} has unsupported dtype ${JSON.stringify(dtype)} (known: ${Object.keys(BYTES).join(", ")})`);
   if (!Array.isArray(shape) || !shape.every(isCount)) throw new FormatError(`${where}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0]! > offsets[1]!) {
     throw new FormatError(`${where}: data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got ${JSON.stringify(offsets)}`);

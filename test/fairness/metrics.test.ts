@@ -42,6 +42,14 @@ describe("MetricFrame", () => {
     close(mf.overall, 6 / 11);
   });
 
+  test("groups and metrics named after Object.prototype's members are kept", () => {
+    const groups = sex.map((g) => (g === "F" ? "__proto__" : "constructor"));
+    const mf = new fairness.MetricFrame({ metrics: { toString: fairness.selectionRate }, yTrue, yPred, sensitiveFeatures: groups });
+    assert.deepEqual(Object.keys(mf.byGroup.toString!).sort(), ["__proto__", "constructor"]);
+    close(mf.byGroup.toString!["__proto__"]!, 3 / 5);
+    close(mf.difference().toString!, 1 / 5);
+  });
+
   test("bad input: mismatched lengths, non-binary labels, no metrics", () => {
     assert.throws(() => new fairness.MetricFrame({ metrics: fairness.selectionRate, yTrue, yPred: [1, 0], sensitiveFeatures: sex }), tg.ShapeError);
     assert.throws(() => new fairness.MetricFrame({ metrics: fairness.truePositiveRate, yTrue: yTrue.map((v) => v * 2), yPred, sensitiveFeatures: sex }), /must be 0 or 1/);

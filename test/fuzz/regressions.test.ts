@@ -119,6 +119,15 @@ describe("loader regressions", () => {
     assert.throws(() => data.parseCSV("a\n0x1F\n", { types: { a: "number" } }, "c.csv"), /c\.csv: line 2, column 'a': '0x1F' is not a number/);
   });
 
+  test("CSV columns named after Object.prototype's members are inferred like any other (a fuzzer finding)", () => {
+    const t = data.parseCSV("__proto__,toString,constructor\n1,true,x\n2,false,y\n");
+    assert.deepEqual(t.types, ["number", "boolean", "string"]);
+    assert.deepEqual(t.column("__proto__"), [1, 2]);
+    const typed = data.parseCSV("toString\n7\n", { types: { toString: "string" as const } });
+    assert.deepEqual(typed.column("toString"), ["7"]);
+    assert.throws(() => data.parseCSV("a\n1\n", { types: { a: "integer" } as unknown as Record<string, "number"> }, "c.csv"), /c\.csv: types\['a'\] is "integer"/);
+  });
+
   test("text loaders refuse invalid UTF-8, naming the offset", withDir(async (dir) => {
     const bad = path.join(dir, "bad.txt");
     writeFileSync(bad, new Uint8Array([...new TextEncoder().encode("a,b\n1,"), 0xff, 0x0a]));

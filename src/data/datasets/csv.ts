@@ -84,6 +84,11 @@ function convert(raw: string, type: ColumnType, where: () => string): Cell {
   return v;
 }
 
+function checkType(type: unknown, name: string, source: string): ColumnType {
+  if (type === "number" || type === "boolean" || type === "string") return type;
+  throw new DataError(`${source}: types['${name}'] is ${JSON.stringify(type)}; a column type is "number", "boolean" or "string"`);
+}
+
 function infer(values: string[]): ColumnType {
   if (values.length && values.every((v) => !Number.isNaN(parseDecimal(v)))) return "number";
   if (values.length && values.every((v) => /^(true|false)$/i.test(v))) return "boolean";
@@ -104,7 +109,8 @@ export function parseCSV(text: string, { header = true, delimiter = ",", missing
     }
   });
   const isMissing = new Set(missing);
-  const colTypes = names.map((n, j) => types[n] ?? infer(records.map((r) => r[j]!).filter((v) => !isMissing.has(v))));
+  // Own keys only: a column named "__proto__" or "toString" must not pick up Object.prototype's members.
+  const colTypes = names.map((n, j) => (Object.hasOwn(types, n) ? checkType(types[n], n, source) : infer(records.map((r) => r[j]!).filter((v) => !isMissing.has(v)))));
   const rows = records.map((r, i) =>
     r.map((v, j) => (isMissing.has(v) ? null : convert(v, colTypes[j]!, () => `${source}: line ${i + (header ? 2 : 1)}, column '${names[j]}'`))),
   );
