@@ -1,5 +1,8 @@
 // Sliding windows of convolution and pooling (float32): im2col and its adjoint col2im.
-// cols is contiguous [N, C·kh·kw, OH·OW]; row (c·kh + i)·kw + j, column p·OW + q.
+// cols is [N, C·kh·kw, OH·OW]: row (c·kh + i)·kw + j, column p·OW + q. Each (image, row) run of
+// OH·OW columns is contiguous; where the runs lie is given by two strides in elements, so the
+// same kernels read and write [N, K, L] (rowStride L, batchStride K·L) and the batch-inner
+// [K, N, L] a whole-batch GEMM wants (rowStride N·L, batchStride L).
 
 /** First output column q whose input column q·stride + dx is ≥ 0 (at most OW). */
 function firstInside(dx: i32, stride: i32, OW: i32): i32 {
@@ -38,14 +41,15 @@ export function im2col(
   x: usize, sn: isize, sc: isize, sh: isize, sw: isize,
   N: i32, C: i32, H: i32, W: i32,
   kh: i32, kw: i32, strh: i32, strw: i32, padh: i32, padw: i32, dilh: i32, dilw: i32,
-  OH: i32, OW: i32, padValue: f32, cols: usize,
+  OH: i32, OW: i32, padValue: f32, cols: usize, batchStride: isize, rowStride: isize,
 ): void {
-  let o = cols;
   for (let b = 0; b < N; b++)
     for (let c = 0; c < C; c++) {
       const plane = x + (<usize>(<isize>b * sn + <isize>c * sc) << 2);
       for (let i = 0; i < kh; i++)
         for (let j = 0; j < kw; j++) {
+          const r = (c * kh + i) * kw + j;
+          let o = cols + (<usize>(<isize>b * batchStride + <isize>r * rowStride) << 2);
           const dx = j * dilw - padw;
           // Output columns [qlo, qhi) read inside the input row; the others are padding.
           const qlo = firstInside(dx, strw, OW);
@@ -70,19 +74,20 @@ export function im2col(
     }
 }
 
-/** out [N,C,H,W] (contiguous, zeroed here) ← Σ of the contiguous cols over every window tap. */
+/** out [N,C,H,W] (contiguous, zeroed here) ← Σ of the cols over every window tap. */
 export function col2im(
   cols: usize, N: i32, C: i32, H: i32, W: i32,
   kh: i32, kw: i32, strh: i32, strw: i32, padh: i32, padw: i32, dilh: i32, dilw: i32,
-  OH: i32, OW: i32, out: usize,
+  OH: i32, OW: i32, out: usize, batchStride: isize, rowStride: isize,
 ): void {
   memory.fill(out, 0, <usize>N * <usize>C * <usize>H * <usize>W * 4);
-  let s = cols;
   for (let b = 0; b < N; b++)
     for (let c = 0; c < C; c++) {
       const plane = out + <usize>((b * C + c) * H * W) * 4;
       for (let i = 0; i < kh; i++)
         for (let j = 0; j < kw; j++) {
+          const r = (c * kh + i) * kw + j;
+          let s = cols + (<usize>(<isize>b * batchStride + <isize>r * rowStride) << 2);
           const dx = j * dilw - padw;
           const qlo = firstInside(dx, strw, OW);
           const qhi = endInside(dx, strw, W, OW, qlo);

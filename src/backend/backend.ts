@@ -159,9 +159,11 @@ export interface Backend {
   /**
    * x [N,C,H,W] → [N, C·kh·kw, OH·OW]: row (c·kh + i)·kw + j, column oh·OW + ow holds
    * x[n, c, oh·sh − ph + i·dh, ow·sw − pw + j·dw], or padValue outside the input.
+   * batchInner lays the storage out as [C·kh·kw, N, OH·OW] instead (the batch inside each row), so
+   * that a convolution over the whole batch is one GEMM with no copy between.
    */
-  im2col(x: View, g: WindowGeometry, padValue: number): Storage;
-  /** The adjoint of im2col: cols [N, C·kh·kw, OH·OW] summed back into [N, C, H, W] (size = [H, W]). */
+  im2col(x: View, g: WindowGeometry, padValue: number, batchInner?: boolean): Storage;
+  /** The adjoint of im2col: cols [N, C·kh·kw, OH·OW] (any strides) summed back into [N, C, H, W] (size = [H, W]). */
   col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage;
 
   /**

@@ -59,6 +59,11 @@ function storagesOf(value: unknown, out: Set<Storage>, seen = new Set<unknown>()
   return out;
 }
 
+/** Whether the innermost open scope allocated this storage (so nothing outside that scope holds it yet). */
+export function ownedByInnermostScope(s: Storage): boolean {
+  return stack[stack.length - 1]?.has(s) ?? false;
+}
+
 /** Removes the storage of tensors (in any structure, as scope's result) from every open scope. */
 export function keep<T>(value: T): T {
   const storages = storagesOf(value, new Set());

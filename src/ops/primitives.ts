@@ -54,7 +54,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   maxPool2x2: None;
   /** Multi-output, fused (backends offering Backend.kmeansStep), not differentiable: [labels, dist, sums, mass] from [x, centres] or [x, centres, weights]. */
   kmeansStep: None;
-  im2col: { geometry: WindowGeometry; padValue: number };
+  /** batchInner: the result's storage is [C·kh·kw, N, L] (a strided [N, C·kh·kw, L] view of it). */
+  im2col: { geometry: WindowGeometry; padValue: number; batchInner?: boolean };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
   // Views: no kernel, same storage.
   reshape: { shape: readonly number[] };
@@ -153,10 +154,12 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     const [labels, dist, sums, mass] = x!.backend.kmeansStep!(x!, centres!, weights ?? null);
     return [fromStorage(labels, [n]), fromStorage(dist, [n]), fromStorage(sums, [k, d]), fromStorage(mass, [k])];
   },
-  im2col: ([x], { geometry, padValue }) => {
+  im2col: ([x], { geometry, padValue, batchInner = false }) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], geometry);
-    return fromStorage(x!.backend.im2col(x!, geometry, padValue), [n, c * geometry.kernel[0] * geometry.kernel[1], oh * ow]);
+    const [K, L] = [c * geometry.kernel[0] * geometry.kernel[1], oh * ow];
+    const storage = x!.backend.im2col(x!, geometry, padValue, batchInner);
+    return batchInner ? new Tensor(storage, [n, K, L], [L, n * L, 1], 0) : fromStorage(storage, [n, K, L]);
   },
   col2im: ([cols], { geometry, channels, size }) =>
     fromStorage(cols!.backend.col2im(cols!, channels, size, geometry), [cols!.shape[0]!, channels, size[0], size[1]]),

@@ -53,6 +53,17 @@ export function unfold(x: Tensor, kernel: Pair, opts: WindowOptions = {}, padVal
   return apply("im2col", [x], { geometry: g, padValue });
 }
 
+/**
+ * unfold's values as a [C·kh·kw, N·L] matrix with no copy: the columns of the whole batch side by
+ * side, the right operand of a convolution done as one GEMM over the batch.
+ */
+export function unfoldBatchInner(x: Tensor, kernel: Pair, opts: WindowOptions = {}): Tensor {
+  const g = geometry(kernel, opts, "unfold");
+  checkWindows(x, g, "unfold");
+  const cols = apply("im2col", [x], { geometry: g, padValue: 0, batchInner: true }); // [N, K, L], strides [L, N·L, 1]
+  return cols.permute(1, 0, 2).reshape(cols.shape[1]!, cols.shape[0]! * cols.shape[2]!);
+}
+
 /** [N, C·kh·kw, L] → [N, C, H, W] summing overlaps (torch.nn.functional.fold). */
 export function fold(cols: Tensor, outputSize: Pair, kernel: Pair, opts: WindowOptions = {}): Tensor {
   const g = geometry(kernel, opts, "fold");

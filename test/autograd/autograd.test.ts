@@ -25,6 +25,22 @@ describe("autograd", () => {
     assert.notEqual(x.grad!.storage, y.grad!.storage);
   });
 
+  test("a gradient passed to two leaves (add) is stored once and copied once: the two .grads never share", () => {
+    const a = tg.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const b = tg.tensor([[5, 6], [7, 8]], { requiresGrad: true });
+    const w = tg.tensor([[1, 0], [0, 1]], { requiresGrad: true });
+    a.add(b).matmul(w).sum().backward();
+    assert.notEqual(a.grad!.storage, b.grad!.storage);
+    a.grad!.zero_();
+    assertClose(b.grad!, [1, 1, 1, 1]);
+    assertClose(w.grad!, [16, 16, 20, 20]);
+    // A user's own gradient tensor is copied, never adopted.
+    const seed = tg.tensor([1, 1]);
+    const leaf = tg.tensor([3, 4], { requiresGrad: true });
+    leaf.backward(seed);
+    assert.notEqual(leaf.grad!.storage, seed.storage);
+  });
+
   test("the graph is released after backward unless retainGraph", () => {
     const x = tg.tensor([1, 2], { requiresGrad: true });
     const y = x.exp().sum();

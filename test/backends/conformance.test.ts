@@ -188,6 +188,30 @@ for (const name of tg.listBackends()) {
       );
     });
 
+    test("im2col's batch-inner layout [K, N, L], and col2im reading it (and a step-2 batch) without a copy", () => {
+      const g = { kernel: [3, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 1] } as const;
+      const data = values("float32", 3 * 2 * 5 * 6);
+      const img = (be: Backend): View => ({ storage: be.fromArray(data, "float32"), shape: [3, 2, 5, 6], strides: [60, 30, 6, 1], offset: 0 });
+      const [N, K, L] = [3, 18, 3 * 6];
+      const inner = b.im2col(img(b), g, 0, true);
+      const outer = reference.im2col(img(reference), g, 0);
+      // The reference's [N, K, L], read in [K, N, L] order, is the batch-inner storage.
+      const expected = read(reference, outer, [N, K, L]);
+      const transposed = Array.from({ length: N * K * L }, (_, i) => {
+        const [k, n, l] = [Math.floor(i / (N * L)), Math.floor(i / L) % N, i % L];
+        return expected[(n * K + k) * L + l]!;
+      });
+      same(read(b, inner, [K, N, L]), transposed, "im2col batch-inner", 0);
+      same(read(reference, reference.im2col(img(reference), g, 0, true), [K, N, L]), transposed, "im2col batch-inner (reference)", 0);
+      const asNKL = (s: ReturnType<Backend["fill"]>): View => ({ storage: s, shape: [N, K, L], strides: [L, N * L, 1], offset: 0 });
+      const want = read(reference, reference.col2im({ storage: outer, shape: [N, K, L], strides: [K * L, L, 1], offset: 0 }, 2, [5, 6], g), [N, 2, 5, 6]);
+      same(read(b, b.col2im(asNKL(inner), 2, [5, 6], g), [N, 2, 5, 6]), want, "col2im of the batch-inner layout", 1e-6);
+      // Every other image of a [6, K, L] tensor: a batch stride of 2·K·L.
+      const doubled = values("float32", 6 * K * L);
+      const every2 = (be: Backend): View => ({ storage: be.fromArray(doubled, "float32"), shape: [N, K, L], strides: [2 * K * L, L, 1], offset: K * L });
+      same(read(b, b.col2im(every2(b), 2, [5, 6], g), [N, 2, 5, 6]), read(reference, reference.col2im(every2(reference), 2, [5, 6], g), [N, 2, 5, 6]), "col2im, batch step 2", 1e-6);
+    });
+
     test("kernels at sizes that cross SIMD tails and GEMM blocks", () => {
       const view = (be: Backend, data: tg.AnyTypedArray, shape: number[], strides: number[], offset = 0): View => ({ storage: be.fromArray(data, "float32"), shape, strides, offset });
       // GEMM: M, N, K past the 128/512/256 blocks and not multiples of the 4×8 tile; A transposed, B batch-broadcast.

@@ -435,14 +435,17 @@ export class JsBackend implements Backend {
     }
   }
 
-  im2col(x: View, g: WindowGeometry, padValue: number): Storage {
+  im2col(x: View, g: WindowGeometry, padValue: number, batchInner = false): Storage {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], g);
     const src = this.data(x);
     const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
-    const out = allocArray(x.storage.dtype, n * c * g.kernel[0] * g.kernel[1] * oh * ow);
+    const [K, L] = [c * g.kernel[0] * g.kernel[1], oh * ow];
+    const out = allocArray(x.storage.dtype, n * K * L);
     this.eachTap(n, c, [h, w], g, (col, b, ch, y, xx) => {
-      out[col] = y >= 0 && y < h && xx >= 0 && xx < w ? src[x.offset + b * sn + ch * sc + y * sh + xx * sw]! : padValue;
+      // col indexes [N, K, L]; batchInner stores at [K, N, L].
+      const at = batchInner ? ((col % (K * L)) - (col % L)) * n + b * L + (col % L) : col;
+      out[at] = y >= 0 && y < h && xx >= 0 && xx < w ? src[x.offset + b * sn + ch * sc + y * sh + xx * sw]! : padValue;
     });
     return this.make(x.storage.dtype, out);
   }

@@ -59,7 +59,7 @@ interface Kernels {
   kmeansStep(x: Ptr, n: number, d: number, c: Ptr, cc: Ptr, k: number, w: Ptr, labels: Ptr, dist: Ptr, sums: Ptr, mass: Ptr, p0: number, p1: number): void;
   kmeansReduce(parts: Ptr, len: number, out: Ptr): void;
   im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
-  col2im(cols: Ptr, ...geometry: number[]): void;
+  col2im(cols: Ptr, ...geometryOutAndStrides: number[]): void;
 }
 
 // Op codes shared with wasm/elementwise.ts and wasm/reduce.ts (same order).
@@ -549,13 +549,15 @@ export class WasmBackend extends JsBackend {
     return [n, c, size[0], size[1], ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, oh, ow];
   }
 
-  override im2col(x: View, g: WindowGeometry, padValue: number): Storage {
-    if (!isF32(x)) return super.im2col(x, g, padValue);
+  override im2col(x: View, g: WindowGeometry, padValue: number, batchInner = false): Storage {
+    if (!isF32(x)) return super.im2col(x, g, padValue, batchInner);
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], g);
-    const out = this.allocate("float32", n * c * g.kernel[0] * g.kernel[1] * oh * ow);
+    const [K, L] = [c * g.kernel[0] * g.kernel[1], oh * ow];
+    const out = this.allocate("float32", n * K * L);
     const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
-    this.k.im2col(this.addr(x), sn, sc, sh, sw, ...this.geometry(n, c, [h, w], g), padValue, out.ptr);
+    const [batchStride, rowStride] = batchInner ? [L, n * L] : [K * L, L];
+    this.k.im2col(this.addr(x), sn, sc, sh, sw, ...this.geometry(n, c, [h, w], g), padValue, out.ptr, batchStride, rowStride);
     return out;
   }
 
@@ -563,9 +565,12 @@ export class WasmBackend extends JsBackend {
     if (!isF32(cols)) return super.col2im(cols, channels, size, g);
     const n = cols.shape[0]!;
     const out = this.allocate("float32", n * channels * size[0] * size[1]);
-    // The kernel reads contiguous columns: a strided view is copied first.
-    const flat = isContiguous(cols.shape, cols.strides) ? null : (this.copy(cols) as WasmStorage);
-    this.k.col2im(flat ? flat.ptr : this.addr(cols), ...this.geometry(n, channels, size, g), out.ptr);
+    // The kernel reads runs of contiguous columns wherever they lie (the batch-inner layout of a
+    // whole-batch convolution's gradient among them); other strides are copied first.
+    const runs = cols.strides[2] === 1 || cols.shape[2] === 1;
+    const flat = runs ? null : (this.copy(cols) as WasmStorage);
+    const [batchStride, rowStride] = runs ? [cols.strides[0]!, cols.strides[1]!] : [cols.shape[1]! * cols.shape[2]!, cols.shape[2]!];
+    this.k.col2im(flat ? flat.ptr : this.addr(cols), ...this.geometry(n, channels, size, g), out.ptr, batchStride, rowStride);
     flat?.release();
     return out;
   }

@@ -2,7 +2,7 @@
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { pad } from "../../ops/movement.js";
-import { fold, pair, unfold, type Pair } from "../../ops/windows.js";
+import { fold, pair, unfold, unfoldBatchInner, type Pair } from "../../ops/windows.js";
 import { checkInputDtype } from "./basic.js";
 
 export type Padding = Pair | "same" | "valid";
@@ -53,25 +53,27 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const dilation = pair(opts.dilation ?? 1, "dilation", op);
   const { symmetric, extra } = resolvePadding(opts.padding ?? 0, [kh, kw], dilation, stride, op);
   const padded = extra ? pad(input, extra) : input;
-  const cols = unfold(padded, [kh, kw], { stride, padding: symmetric, dilation }); // [N, C·kh·kw, L]
-  const L = cols.shape[2]!;
+  const windows = { stride, padding: symmetric, dilation };
   const [oh, ow] = outputGrid(padded, [kh, kw], stride, symmetric, dilation);
+  const L = oh * ow;
   let out: Tensor;
-  const temporaries = [cols];
+  const temporaries: Tensor[] = [];
   if (groups === 1 && N > 1 && L < FOLD_BELOW) {
     // Few output positions per image (deep layers of a CNN): one [O, K] × [K, N·L] GEMM over the
     // whole batch keeps the matmul kernel's tiles full, where N products of width L would not
-    // (L = 1 makes them matrix-vector products); the two layout copies are small beside it.
-    const K = C * kh * kw;
-    const batch = cols.permute(1, 0, 2).reshape(K, N * L);
-    const product = weight.reshape(O, K).matmul(batch);
-    temporaries.push(batch, product);
+    // (L = 1 makes them matrix-vector products). im2col writes that layout directly; only the
+    // output is permuted back to [N, O, L].
+    const cols = unfoldBatchInner(padded, [kh, kw], windows); // [K, N·L]
+    const product = weight.reshape(O, C * kh * kw).matmul(cols);
+    temporaries.push(cols, product);
     out = product.reshape(O, N, L).permute(1, 0, 2).contiguous(); // [N, O, L]
-  } else if (groups === 1) {
-    out = weight.reshape(O, C * kh * kw).matmul(cols); // [N, O, L]
   } else {
-    const g = cols.reshape(N, groups, Cg * kh * kw, L);
-    out = weight.reshape(groups, O / groups, Cg * kh * kw).matmul(g); // [N, G, O/G, L]
+    const cols = unfold(padded, [kh, kw], windows); // [N, C·kh·kw, L]
+    temporaries.push(cols);
+    out =
+      groups === 1
+        ? weight.reshape(O, C * kh * kw).matmul(cols) // [N, O, L]
+        : weight.reshape(groups, O / groups, Cg * kh * kw).matmul(cols.reshape(N, groups, Cg * kh * kw, L)); // [N, G, O/G, L]
   }
   out = out.reshape(N, O, oh, ow);
   // Without a graph nothing saved the columns (k·k times the input): free them now rather than at
