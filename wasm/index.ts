@@ -6,6 +6,7 @@ export { unary, binary, where, convert, gelu, geluBackward } from "./elementwise
 export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward } from "./reduce";
 export { im2col, col2im } from "./windows";
 export { maxPool2x2 } from "./pooling";
+export { batchNormForward, batchNormBackward } from "./batchnorm";
 
 /** First byte after the kernels' static data (maths tables): the JS heap allocates above it. */
 export function heapBase(): usize {

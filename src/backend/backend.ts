@@ -199,6 +199,13 @@ export interface Backend {
    * tanh(cNext) for lstmCellBackward. Views are contiguous float32.
    */
   lstmCell?(gates: View, c: View): [Storage, Storage, Storage];
+  /**
+   * Optional fused routine: batch norm in training mode over a contiguous float32 [N, C, S] view,
+   * statistics per channel over N and S, with weight and bias [C] → [y, mean [C], biased variance [C]].
+   */
+  batchNorm?(x: View, weight: View, bias: View, eps: number): [Storage, Storage, Storage];
+  /** Its vector–Jacobian product from g (contiguous, as x) and the forward's statistics → [dx, dweight, dbias]. */
+  batchNormBackward?(x: View, g: View, mean: View, variance: View, weight: View, eps: number): [Storage, Storage, Storage];
   /** Its vector–Jacobian product: → [dgates [N, 4H], dc [N, H]]; a null gradient is zero. */
   lstmCellBackward?(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage];
   /**

@@ -46,6 +46,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   layerNorm: { eps: number };
   /** Fused (backends offering Backend.gelu): GELU of a contiguous float32 tensor, exact or the tanh form. */
   gelu: { approximate: "none" | "tanh" };
+  /** Multi-output, fused (backends offering Backend.batchNorm): [y, mean, variance] from [x [N, C, S], weight, bias]. */
+  batchNorm: { eps: number };
   /** Multi-output, fused (backends offering Backend.lstmCell): [h, cNext, act] from [gates, c]. */
   lstmCell: None;
   /** Multi-output, fused (backends offering Backend.gruCell): [hNext, act] from [xProj, hProj, h]. */
@@ -67,8 +69,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
 export type PrimitiveName = keyof PrimitiveAttrs;
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "lstmCell", "gruCell", "maxPool2x2", "kmeansStep"]);
+export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "gruCell", "maxPool2x2", "kmeansStep"]);
 
 type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => K extends MultiOutputPrimitive ? Tensor[] : Tensor;
 
@@ -133,6 +135,11 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   softmax: ([x], { log }) => fromStorage(x!.backend.softmax!(x!, log), x!.shape),
   layerNorm: ([x], { eps }) => fromStorage(x!.backend.layerNorm!(x!, eps), x!.shape),
   gelu: ([x], { approximate }) => fromStorage(x!.backend.gelu!(x!, approximate), x!.shape),
+  batchNorm: ([x, weight, bias], { eps }) => {
+    const [y, mean, variance] = x!.backend.batchNorm!(x!, weight!, bias!, eps);
+    const C = x!.shape[1]!;
+    return [fromStorage(y, x!.shape), fromStorage(mean, [C]), fromStorage(variance, [C])];
+  },
   lstmCell: ([gates, c]) => {
     const [N, H] = c!.shape as [number, number];
     const [h, cNext, act] = gates!.backend.lstmCell!(gates!, c!);

@@ -7,7 +7,7 @@ import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "gelu" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
   kmeansStep: null,
   // Each window's gradient goes to its first maximum: a scatter-add into the input's H·W planes
   // (composed of ordinary ops, so it also serves createGraph).
@@ -28,6 +28,33 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "gelu" | "lstmCell"
     const r = centered.square().mean(last, true).add(eps).rsqrt();
     const xhat = centered.mul(r);
     return [r.mul(g.sub(g.mean(last, true)).sub(xhat.mul(g.mul(xhat).mean(last, true))))];
+  },
+  // x [N, C, S], x̂ = (x − μ)·r per channel, y = x̂·w + b: db = Σ g, dw = Σ g·x̂,
+  // dx = w·r·(g − db/n − x̂·dw/n); the mean and variance outputs add g_μ/n and g_v·2(x − μ)/n.
+  batchNorm: ([gy, gmean, gvar], { inputs: [x, w], outputs: [, mean, variance], attrs: { eps } }) => {
+    const b = x!.backend;
+    const C = x!.shape[1]!;
+    if (!isGradEnabled() && b.batchNormBackward && gy && !gmean && !gvar && gy.isContiguous()) {
+      const [dx, dw, db] = b.batchNormBackward(x!, gy, mean!, variance!, w!, eps);
+      return [new Tensor(dx, x!.shape, contiguousStrides(x!.shape), 0), new Tensor(dw, [C], [1], 0), new Tensor(db, [C], [1], 0)];
+    }
+    // Composed, for createGraph: the statistics recomputed from x, so gradients of this gradient reach it.
+    const dims = [0, 2];
+    const n = x!.shape[0]! * x!.shape[2]!;
+    const centered = x!.sub(x!.mean(dims, true));
+    const r = centered.square().mean(dims, true).add(eps).rsqrt();
+    const xhat = centered.mul(r);
+    let dx = zerosLike(x!);
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (gy) {
+      const dxhat = gy.mul(w!.reshape(1, C, 1));
+      dx = r.mul(dxhat.sub(dxhat.mean(dims, true)).sub(xhat.mul(dxhat.mul(xhat).mean(dims, true))));
+      [dw, db] = [gy.mul(xhat).sum(dims), gy.sum(dims)];
+    }
+    if (gmean) dx = dx.add(gmean.reshape(1, C, 1).div(n));
+    if (gvar) dx = dx.add(centered.mul(gvar.reshape(1, C, 1)).mul(2 / n));
+    return [dx, dw, db];
   },
   // GELU′(x) = Φ(x) + x·φ(x) (exact); for the tanh form, with s = σ(2u), u = √(2/π)(x + 0.044715x³):
   // GELU = x·s and GELU′ = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²).

@@ -55,6 +55,8 @@ interface Kernels {
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
   maxPool2x2(x: Ptr, planes: number, H: number, W: number, out: Ptr, idx: Ptr): void;
+  batchNormForward(x: Ptr, w: Ptr, b: Ptr, y: Ptr, mean: Ptr, variance: Ptr, N: number, C: number, S: number, eps: number): void;
+  batchNormBackward(x: Ptr, g: Ptr, mean: Ptr, variance: Ptr, w: Ptr, dx: Ptr, dw: Ptr, db: Ptr, N: number, C: number, S: number, eps: number): void;
   KMEANS_PARTS: WebAssembly.Global;
   kmeansStep(x: Ptr, n: number, d: number, c: Ptr, cc: Ptr, k: number, w: Ptr, labels: Ptr, dist: Ptr, sums: Ptr, mass: Ptr, p0: number, p1: number): void;
   kmeansReduce(parts: Ptr, len: number, out: Ptr): void;
@@ -417,6 +419,20 @@ export class WasmBackend extends JsBackend {
     const buf = momentumBuffer ? this.addr(momentumBuffer) : 0;
     this.k.sgd(this.addr(param), this.addr(grad), buf, numel(param.shape), h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov, h.maximize, h.first);
     return true;
+  }
+
+  batchNorm(x: View, weight: View, bias: View, eps: number): [Storage, Storage, Storage] {
+    const [N, C, S] = x.shape as [number, number, number];
+    const [y, mean, variance] = [this.allocate("float32", N * C * S), this.allocate("float32", C), this.allocate("float32", C)];
+    this.k.batchNormForward(this.addr(x), this.addr(weight), this.addr(bias), y.ptr, mean.ptr, variance.ptr, N, C, S, eps);
+    return [y, mean, variance];
+  }
+
+  batchNormBackward(x: View, g: View, mean: View, variance: View, weight: View, eps: number): [Storage, Storage, Storage] {
+    const [N, C, S] = x.shape as [number, number, number];
+    const [dx, dw, db] = [this.allocate("float32", N * C * S), this.allocate("float32", C), this.allocate("float32", C)];
+    this.k.batchNormBackward(this.addr(x), this.addr(g), this.addr(mean), this.addr(variance), this.addr(weight), dx.ptr, dw.ptr, db.ptr, N, C, S, eps);
+    return [dx, dw, db];
   }
 
   lstmCell(gates: View, c: View): [Storage, Storage, Storage] {

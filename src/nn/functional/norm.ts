@@ -2,6 +2,8 @@
 import { noGrad } from "../../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
+import { ones, zeros } from "../../ops/creation.js";
+import { applyMulti } from "../../ops/dispatch.js";
 import { normalizeRows } from "../../ops/fused.js";
 import { checkFloating } from "./basic.js";
 
@@ -34,29 +36,45 @@ export function batchNorm(
   checkFloating("batchNorm", x);
   if (x.ndim < 2) throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
   const C = x.shape[1]!;
-  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-  let mean: Tensor;
-  let variance: Tensor;
-  if (training || !runningMean || !runningVar) {
-    const n = x.numel() / C;
-    if (training && n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
-    mean = x.mean(dims, true);
-    variance = x.sub(mean).square().mean(dims, true);
-    if (training && runningMean && runningVar) {
-      const factor = momentum ?? 1 / (numBatchesTracked + 1);
-      noGrad(() => {
-        runningMean.mul_(1 - factor).add_(mean.reshape(C).mul(factor));
-        runningVar.mul_(1 - factor).add_(variance.reshape(C).mul((factor * n) / Math.max(n - 1, 1)));
-      });
-    }
-  } else {
-    mean = perChannel(runningMean, x.ndim);
-    variance = perChannel(runningVar, x.ndim);
+  if (!training && runningMean && runningVar) {
+    // Fixed statistics: one scale and one shift per channel, computed on [C] vectors.
+    const scale = runningVar.add(eps).rsqrt().mul(weight ?? 1);
+    const shift = (bias ?? zeros([C], { dtype: x.dtype })).sub(runningMean.mul(scale));
+    return x.mul(perChannel(scale, x.ndim)).add(perChannel(shift, x.ndim));
   }
+  const n = x.numel() / C;
+  if (training && n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
+  const [out, mean, variance] = batchStatistics(x, weight, bias, eps);
+  if (training && runningMean && runningVar) {
+    const factor = momentum ?? 1 / (numBatchesTracked + 1);
+    noGrad(() => {
+      runningMean.mul_(1 - factor).add_(mean.reshape(C).mul(factor));
+      runningVar.mul_(1 - factor).add_(variance.reshape(C).mul((factor * n) / Math.max(n - 1, 1)));
+    });
+  }
+  return out;
+}
+
+/**
+ * Normalises x [N, C, …] by its own per-channel statistics, then applies weight and bias: [out,
+ * mean, biased variance]. One fused primitive where the backend has it, composed ops elsewhere.
+ */
+function batchStatistics(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): [Tensor, Tensor, Tensor] {
+  const C = x.shape[1]!;
+  const float32 = (t: Tensor | null) => !t || t.dtype === "float32";
+  if (x.backend.batchNorm && x.numel() > 0 && float32(x) && float32(weight) && float32(bias)) {
+    const w = weight ? weight.contiguous() : ones([C]);
+    const b = bias ? bias.contiguous() : zeros([C]);
+    const [y, mean, variance] = applyMulti("batchNorm", [x.reshape(x.shape[0]!, C, -1).contiguous(), w, b], { eps }) as [Tensor, Tensor, Tensor];
+    return [y.reshape(x.shape), mean, variance];
+  }
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const mean = x.mean(dims, true);
+  const variance = x.sub(mean).square().mean(dims, true);
   let out = x.sub(mean).mul(variance.add(eps).rsqrt());
   if (weight) out = out.mul(perChannel(weight, x.ndim));
   if (bias) out = out.add(perChannel(bias, x.ndim));
-  return out;
+  return [out, mean, variance];
 }
 
 /** Normalises over the trailing dims given by normalizedShape. */
