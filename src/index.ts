@@ -8,7 +8,7 @@ export type { DType, AnyTypedArray } from "./core/dtype.js";
 export type { Shape } from "./core/shape.js";
 export { Generator, manualSeed, defaultGenerator } from "./core/rng.js";
 export {
-  TensorgradError, ShapeError, DTypeError, ValueError, IndexError, AutogradError, DataError, FormatError,
+  TensorgradError, ShapeError, DTypeError, ValueError, IndexError, AutogradError, DataError, FormatError, DistributedError,
 } from "./core/errors.js";
 
 export {
@@ -56,6 +56,7 @@ export * as cluster from "./cluster/index.js";
 export * as distributions from "./distributions/index.js";
 export * as rl from "./rl/index.js";
 export * as explain from "./explain/index.js";
+export * as distributed from "./distributed/index.js";
 export * as fairness from "./fairness/index.js";
 export * as ssl from "./ssl/index.js";
 export * as text from "./text/index.js";

@@ -84,6 +84,39 @@ export function releaseGrad(t: Tensor): void {
   }
 }
 
+/**
+ * For each leaf with post-accumulate hooks and no gradient hooks, how many graph edges still lead to
+ * it: its .grad is complete when the last of those nodes has been processed. (Leaves with gradient
+ * hooks accumulate once, at the end of the pass.)
+ */
+function pendingEdges(nodes: readonly Node[]): Map<Tensor, number> {
+  const pending = new Map<Tensor, number>();
+  for (const node of nodes) {
+    for (const input of node.inputs) {
+      if (input.isLeaf && input.postAccumulateGradHooks?.length && !input.gradHooks?.length) pending.set(input, (pending.get(input) ?? 0) + 1);
+    }
+  }
+  return pending;
+}
+
+/** Counts off a processed node's edges; a leaf whose last edge this was gets its post-accumulate hooks. */
+function edgesDone(node: Node, pending: Map<Tensor, number>): void {
+  if (pending.size === 0) return;
+  for (const input of node.inputs) {
+    const left = pending.get(input);
+    if (left === undefined) continue;
+    if (left > 1) pending.set(input, left - 1);
+    else {
+      pending.delete(input);
+      if (input.grad !== null) runPostAccumulateHooks(input);
+    }
+  }
+}
+
+function runPostAccumulateHooks(t: Tensor): void {
+  for (const hook of [...(t.postAccumulateGradHooks ?? [])]) hook(t);
+}
+
 /** Passes a tensor's gradient through its hooks (Tensor.registerHook), in registration order. */
 function runHooks(t: Tensor, g: Tensor | null): Tensor | null {
   if (g === null || !t.gradHooks?.length) return g;
@@ -131,10 +164,12 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
   withGradEnabled(createGraph, () => {
     if (root.gradFn === null) {
       accumulate(root, runHooks(root, seed)!, createGraph, taken);
+      runPostAccumulateHooks(root);
       return;
     }
     const nodes = ordered(root.gradFn);
     const grads = new Map<Tensor, Tensor>([[root, seed]]);
+    const pending = pendingEdges(nodes);
     for (const node of nodes) {
       if (node.released) {
         throw new AutogradError(
@@ -150,7 +185,10 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
       const outs = node.outputs;
       const gs = outs.map((o) => runHooks(o, grads.get(o) ?? null));
       for (const o of outs) grads.delete(o);
-      if (gs.every((g) => g === null)) continue;
+      if (gs.every((g) => g === null)) {
+        edgesDone(node, pending);
+        continue;
+      }
       outs.forEach((o, i) => o.retainsGrad && gs[i] && accumulate(o, gs[i]!, createGraph, taken));
       const rule = RULES[node.prim] as VjpRule<PrimitiveName> | MultiVjpRule<PrimitiveName>;
       if (rule === null) continue;
@@ -169,9 +207,14 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
           grads.set(input, prev ? add(prev, gi) : gi);
         }
       });
+      edgesDone(node, pending);
     }
     // Leaves with hooks collected their whole gradient in `grads`; their hooks see it once.
-    for (const [t, g] of grads) if (t.isLeaf) accumulate(t, runHooks(t, g)!, createGraph, taken);
+    for (const [t, g] of grads) {
+      if (!t.isLeaf) continue;
+      accumulate(t, runHooks(t, g)!, createGraph, taken);
+      runPostAccumulateHooks(t);
+    }
     if (!retainGraph) {
       for (const node of nodes) {
         node.released = true;

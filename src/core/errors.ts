@@ -34,3 +34,6 @@ export function fmtShape(shape: readonly number[]): string {
 
 /** An index outside the dimension it indexes (gather, indexSelect, embedding ids, …). */
 export class IndexError extends TensorgradError {}
+
+/** Distributed training that cannot go on: no MPI where the launcher started ranks, a world of the wrong size, a failed collective. */
+export class DistributedError extends TensorgradError {}

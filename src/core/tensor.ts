@@ -41,6 +41,8 @@ export class Tensor implements View {
   private keepsGrad = false;
   /** Gradient hooks (registerHook), run by backward on this tensor's whole gradient. */
   gradHooks: GradHook[] | null = null;
+  /** Hooks run once a leaf's .grad holds all of a backward pass's gradient (registerPostAccumulateGradHook). */
+  postAccumulateGradHooks: ((t: Tensor) => void)[] | null = null;
 
   constructor(
     readonly storage: Storage,
@@ -134,6 +136,21 @@ export class Tensor implements View {
   registerHook(hook: GradHook): RemovableHandle {
     if (!this.requiresGrad) throw new AutogradError("registerHook: can't register a hook on a tensor that does not require grad");
     const hooks = (this.gradHooks ??= []);
+    hooks.push(hook);
+    return new RemovableHandle(() => {
+      const i = hooks.indexOf(hook);
+      if (i >= 0) hooks.splice(i, 1);
+    });
+  }
+
+  /**
+   * PyTorch's `register_post_accumulate_grad_hook`: on a leaf, backward calls `hook(this)` as soon
+   * as this pass has added all of its gradient into `.grad` — while the rest of the pass still
+   * runs, which is when data-parallel training starts averaging it.
+   */
+  registerPostAccumulateGradHook(hook: (t: Tensor) => void): RemovableHandle {
+    if (!this.isLeaf || !this.requiresGrad) throw new AutogradError("registerPostAccumulateGradHook: only a leaf tensor that requires grad accumulates a gradient");
+    const hooks = (this.postAccumulateGradHooks ??= []);
     hooks.push(hook);
     return new RemovableHandle(() => {
       const i = hooks.indexOf(hook);

@@ -17,6 +17,8 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   collateFn?: (samples: T[]) => B;
   generator?: Generator;
+  /** The indices of one epoch, in order (e.g. tg.distributed.DistributedSampler); instead of shuffle. */
+  sampler?: Iterable<number> & { readonly length: number };
   /** Batches prepared ahead by the async iterator (default 2). */
   prefetch?: number;
 }
@@ -29,15 +31,17 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly prefetch: number;
   private readonly collate: (samples: T[]) => B;
   private readonly generator: Generator;
+  private readonly sampler: (Iterable<number> & { readonly length: number }) | null;
 
   constructor(
     readonly dataset: Dataset<T> | IterableDataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
-    checkOptions("DataLoader", options, { batchSize: "integer", shuffle: "boolean", dropLast: "boolean", collateFn: "function", generator: "object", prefetch: "integer" } satisfies {
+    checkOptions("DataLoader", options, { batchSize: "integer", shuffle: "boolean", dropLast: "boolean", collateFn: "function", generator: "object", sampler: "object", prefetch: "integer" } satisfies {
       [K in keyof Required<DataLoaderOptions<T, B>>]: OptionKind;
     });
-    const { batchSize = 1, shuffle = false, dropLast = false, collateFn, generator = defaultGenerator, prefetch = 2 } = options;
+    const { batchSize = 1, shuffle = false, dropLast = false, collateFn, generator = defaultGenerator, sampler, prefetch = 2 } = options;
+    if (sampler && shuffle) throw new ValueError("DataLoader: sampler option is mutually exclusive with shuffle");
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     if (dataset instanceof IterableDataset && shuffle) throw new ValueError("DataLoader: an IterableDataset cannot be shuffled (it has no indices); shuffle inside it");
     this.batchSize = batchSize;
@@ -46,6 +50,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     this.prefetch = Math.max(1, prefetch);
     this.collate = collateFn ?? ((s) => defaultCollate(s) as B);
     this.generator = generator;
+    this.sampler = sampler ?? null;
   }
 
   private get mapStyle(): Dataset<T> {
@@ -55,14 +60,14 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
 
   /** Number of batches per epoch. */
   get length(): number {
-    const n = this.mapStyle.length / this.batchSize;
+    const n = (this.sampler ? this.sampler.length : this.mapStyle.length) / this.batchSize;
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
   /** The index lists of one epoch's batches (a fresh shuffle each call). */
   batchIndices(): number[][] {
-    const n = this.mapStyle.length;
-    const order = this.shuffle ? randomPermutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
+    const order = this.sampler ? [...this.sampler] : this.shuffle ? randomPermutation(this.mapStyle.length, this.generator) : Array.from({ length: this.mapStyle.length }, (_, i) => i);
+    const n = order.length;
     const batches: number[][] = [];
     for (let at = 0; at < n; at += this.batchSize) {
       const b = order.slice(at, at + this.batchSize);

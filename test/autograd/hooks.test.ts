@@ -93,3 +93,22 @@ test("getSubmodule follows dotted paths and names what is missing", () => {
   assert.equal(model.getSubmodule(""), model);
   assert.throws(() => model.getSubmodule("0.3"), /no submodule '3'/);
 });
+
+test("post-accumulate-grad hooks fire once per backward, when the leaf's .grad is complete, while backward still runs", () => {
+  const w1 = tg.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const w2 = tg.tensor([[0.5, -1], [2, 1]], { requiresGrad: true });
+  const shared = tg.tensor([2, 3], { requiresGrad: true });
+  const seen: [string, number[]][] = [];
+  const record = (name: string) => (t: tg.Tensor) => void seen.push([name, t.grad!.flatten().tolist() as number[]]);
+  w1.registerPostAccumulateGradHook(record("w1"));
+  w2.registerPostAccumulateGradHook(record("w2"));
+  shared.registerPostAccumulateGradHook(record("shared"));
+  const x = tg.tensor([[1, 1]]);
+  // shared is used twice (first and last): its hook waits for both contributions.
+  const h = x.mul(shared).matmul(w1).relu().matmul(w2).mul(shared);
+  h.sum().backward();
+  assert.deepEqual(seen.map(([n]) => n).sort(), ["shared", "w1", "w2"]);
+  assert.ok(seen.findIndex(([n]) => n === "w2") < seen.findIndex(([n]) => n === "w1"), "w2's gradient is ready before w1's");
+  for (const [name, grad] of seen) assert.deepEqual(grad, ({ w1, w2, shared } as Record<string, tg.Tensor>)[name]!.grad!.flatten().tolist(), `${name}: the hook saw the final gradient`);
+  assert.throws(() => x.mul(w1.sum()).registerPostAccumulateGradHook(() => {}), /only a leaf/);
+});

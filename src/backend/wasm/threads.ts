@@ -85,6 +85,9 @@ export const CAN_THREAD =
 const CAN_BLOCK = IS_NODE || browser.WorkerGlobalScope !== undefined;
 
 export function defaultThreadCount(): number {
+  // Set by `tensorgrad launch` (cores / ranks on the host), or by hand.
+  const given = Number((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORGRAD_NUM_THREADS);
+  if (Number.isInteger(given) && given > 0) return given;
   const os = nodeBuiltin("node:os");
   if (os) return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, browser.navigator?.hardwareConcurrency ?? 1);

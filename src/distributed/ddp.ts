@@ -1,0 +1,190 @@
+/**
+ * DistributedDataParallel (torch.nn.parallel.DistributedDataParallel): every rank holds the same
+ * model and runs its own share of the batch; gradients are averaged over the ranks during backward,
+ * so each optimizer step sees the gradient of the whole batch and the replicas stay equal.
+ *
+ * As PyTorch's: parameters (and buffers) are broadcast from rank 0 at construction; gradients are
+ * gathered into buckets of about bucketCapMb, in reverse registration order (about the order
+ * backward produces them); a bucket's average is started on the MPI thread as soon as its last
+ * gradient is accumulated, so communication overlaps the rest of backward; when the last bucket has
+ * started, backward waits for them all and writes the averages back into `.grad`.
+ */
+import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
+import type { Node } from "../autograd/tape.js";
+import { DistributedError } from "../core/errors.js";
+import { keep } from "../core/scope.js";
+import type { Tensor } from "../core/tensor.js";
+import { tensor } from "../ops/creation.js";
+import { Module } from "../nn/module.js";
+import type { Parameter } from "../nn/parameter.js";
+import { KIND, REDUCE } from "./binding.js";
+import { broadcast } from "./collectives.js";
+import { defaultGroup, type ProcessGroup } from "./process-group.js";
+
+export interface DistributedDataParallelOptions {
+  /** Bucket size in MiB (default 25, as PyTorch). */
+  bucketCapMb?: number;
+  /** Find the parameters a forward did not use and count them ready at once (default false). */
+  findUnusedParameters?: boolean;
+  /** Broadcast rank 0's buffers (batch norm's running statistics) before each forward (default true). */
+  broadcastBuffers?: boolean;
+  group?: ProcessGroup;
+}
+
+interface Bucket {
+  params: Parameter[];
+  offsets: number[];
+  data: Float32Array;
+  ready: number;
+  reduction: Promise<number> | null;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export class DistributedDataParallel<M extends Module = Module> extends Module<any[], any> {
+  readonly module: M;
+  private readonly group: ProcessGroup;
+  private readonly buckets: Bucket[] = [];
+  private readonly bucketOf = new Map<Parameter, Bucket>();
+  private readonly readyParams = new Set<Parameter>();
+  private readonly findUnused: boolean;
+  private readonly broadcastBuffers: boolean;
+  private syncing = true;
+  private launched = 0;
+
+  constructor(module: M, { bucketCapMb = 25, findUnusedParameters = false, broadcastBuffers = true, group }: DistributedDataParallelOptions = {}) {
+    super();
+    this.module = module;
+    this.group = group ?? defaultGroup("DistributedDataParallel");
+    this.findUnused = findUnusedParameters;
+    this.broadcastBuffers = broadcastBuffers;
+    for (const t of [...module.parameters(), ...module.buffers()]) broadcast(t, 0, { group: this.group });
+    const params = module.parameters().filter((p) => p.requiresGrad);
+    for (const p of params) {
+      if (p.dtype !== "float32") throw new DistributedError(`DistributedDataParallel: parameters must be float32, got ${p.dtype}`);
+    }
+    const cap = Math.max(1, Math.floor((bucketCapMb * 2 ** 20) / 4));
+    let current: Parameter[] = [];
+    let size = 0;
+    const close = () => {
+      if (!current.length) return;
+      const offsets: number[] = [];
+      let at = 0;
+      for (const p of current) offsets.push(at), (at += p.numel());
+      const bucket: Bucket = { params: current, offsets, data: new Float32Array(at), ready: 0, reduction: null };
+      this.buckets.push(bucket);
+      for (const p of current) this.bucketOf.set(p, bucket);
+      [current, size] = [[], 0];
+    };
+    for (const p of [...params].reverse()) {
+      if (size > 0 && size + p.numel() > cap) close();
+      current.push(p);
+      size += p.numel();
+    }
+    close();
+    for (const p of params) p.registerPostAccumulateGradHook(() => this.markReady(p));
+  }
+
+  forward(...args: unknown[]): unknown {
+    if (this.launched > 0 || this.readyParams.size > 0) {
+      if (this.readyParams.size < this.bucketOf.size) {
+        const missing = [...this.bucketOf.keys()].filter((p) => !this.readyParams.has(p)).length;
+        throw new DistributedError(
+          `DistributedDataParallel: the previous backward produced gradients for ${this.readyParams.size} of ${this.bucketOf.size} parameters (${missing} unused), so it could not average them; pass {findUnusedParameters: true} if the forward does not use every parameter`,
+        );
+      }
+    }
+    this.reset();
+    if (this.broadcastBuffers && this.group.size > 1) for (const b of this.module.buffers()) broadcast(b, 0, { group: this.group });
+    const out = (this.module.forward as (...a: unknown[]) => unknown)(...args);
+    if (this.findUnused && this.syncing && isGradEnabled()) {
+      const used = reachableLeaves(out);
+      for (const p of this.bucketOf.keys()) if (!used.has(p)) this.markReady(p);
+    }
+    return out;
+  }
+
+  /**
+   * Runs fn (its forward and backward passes) without averaging: gradients accumulate locally, and
+   * the first backward after it averages the sum (torch's no_sync, for gradient accumulation).
+   */
+  noSync<T>(fn: () => T): T {
+    this.syncing = false;
+    try {
+      return fn();
+    } finally {
+      this.syncing = true;
+    }
+  }
+
+  private reset(): void {
+    this.readyParams.clear();
+    this.launched = 0;
+    for (const b of this.buckets) [b.ready, b.reduction] = [0, null];
+  }
+
+  private markReady(p: Parameter): void {
+    if (!this.syncing || this.readyParams.has(p)) return;
+    const bucket = this.bucketOf.get(p);
+    if (!bucket) return;
+    this.readyParams.add(p);
+    if (++bucket.ready < bucket.params.length) return;
+    this.launch(bucket);
+    if (++this.launched === this.buckets.length) this.finish();
+  }
+
+  /** Copies the bucket's gradients in and starts their sum on the MPI thread. */
+  private launch(bucket: Bucket): void {
+    bucket.params.forEach((p, i) => {
+      const at = bucket.offsets[i]!;
+      if (p.grad) bucket.data.set(p.grad.contiguous().dataSync() as Float32Array, at);
+      else bucket.data.fill(0, at, at + p.numel());
+    });
+    const { mpi, handle } = this.group;
+    if (mpi && this.group.size > 1) bucket.reduction = mpi.run(true, KIND.allreduce, handle, null, bucket.data, REDUCE.sum, 0, 0);
+  }
+
+  /** Waits for every bucket (a fence on the MPI thread) and writes the averages into `.grad`. */
+  private finish(): void {
+    const { mpi, handle } = this.group;
+    if (mpi && this.group.size > 1) mpi.run(false, KIND.fence, handle, null, null, 0, 0, 0);
+    const scale = 1 / this.group.size;
+    noGrad(() => {
+      for (const bucket of this.buckets) {
+        bucket.reduction?.catch(() => {}); // its error, if any, is the fence's too
+        const d = bucket.data;
+        if (scale !== 1) for (let i = 0; i < d.length; i++) d[i]! *= scale;
+        bucket.params.forEach((p, i) => {
+          const values = tensor(d.subarray(bucket.offsets[i]!, bucket.offsets[i]! + p.numel()), { shape: p.shape });
+          if (p.grad) p.grad.copy_(values);
+          else if (values.abs().max().item() > 0) p.grad = keep(values.clone()); // outlives backward's scope
+        });
+      }
+    });
+  }
+}
+
+/** The leaf tensors a forward's output depends on, found by walking its graph. */
+function reachableLeaves(out: unknown): Set<Tensor> {
+  const leaves = new Set<Tensor>();
+  const seen = new Set<Node>();
+  const stack: Node[] = [];
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === "object" && "gradFn" in v) {
+      const t = v as Tensor;
+      if (t.gradFn) stack.push(t.gradFn);
+      else leaves.add(t);
+    }
+  };
+  visit(out);
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    for (const input of node.inputs) {
+      if (input.gradFn) stack.push(input.gradFn);
+      else leaves.add(input);
+    }
+  }
+  return leaves;
+}

@@ -1,0 +1,71 @@
+/**
+ * tg.distributed over MPI: N ranks (2 and 4, oversubscribed on this machine) training with
+ * DistributedDataParallel on a global batch end with the weights of one process training on the
+ * same samples; collectives give MPI's answers. These need an MPI (CI installs Open MPI through
+ * tools/system-deps.sh) and the binding (tools/build-mpi.sh, run by pretest); without them they
+ * skip with a message saying so.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as tg from "../../src/index.js";
+import { GLOBAL_BATCH, SmallCNN, train, weights } from "./train-step.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const binding = path.join(root, "packages/mpi");
+const hasMpirun = spawnSync("mpirun", ["--version"]).status === 0;
+const built = existsSync(path.join(binding, "build/Release/tensorgrad_mpi.node"));
+const skip = !hasMpirun || !built ? `SKIPPED: ${!hasMpirun ? "no mpirun (install libopenmpi-dev openmpi-bin)" : "the MPI binding is not built (sh tools/build-mpi.sh)"}` : false;
+if (skip) console.log(`\n*** tg.distributed MPI tests ${skip} ***\n`);
+
+/** Runs a script on n ranks; returns what they printed. */
+function mpirun(n: number, script: string, args: string[] = []): string {
+  const asRoot = process.getuid?.() === 0 ? ["--allow-run-as-root"] : [];
+  return execFileSync("mpirun", ["-n", String(n), "--oversubscribe", ...asRoot, process.execPath, "--import", "tsx", script, ...args], {
+    cwd: root,
+    env: { ...process.env, TENSORGRAD_MPI: binding, TENSORGRAD_NUM_THREADS: "1" },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}
+
+describe("tg.distributed over MPI", { skip }, () => {
+  test("collectives on 3 ranks: allReduce (sum, avg, max, product), broadcast, allGather, reduceScatter, send/recv, async, newGroup, DistributedSampler", () => {
+    const out = mpirun(3, "test/distributed/collectives-worker.ts");
+    assert.deepEqual(out.match(/^ok \d$/gm)?.sort(), ["ok 0", "ok 1", "ok 2"]);
+  });
+
+  for (const n of [2, 4]) {
+    test(`DDP on ${n} ranks ends with one process's weights on the same global batches`, () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "tg-ddp-"));
+      try {
+        mpirun(n, "test/distributed/ddp-worker.ts", [path.join(dir, "w.json")]);
+        const got = JSON.parse(readFileSync(path.join(dir, "w.json"), "utf8")) as { size: number; weights: Record<string, number[]> };
+        assert.equal(got.size, n);
+        tg.manualSeed(1); // rank 0's initial weights, which DDP broadcast
+        const model = new SmallCNN();
+        train(model, model.parameters(), 0, GLOBAL_BATCH);
+        const want = weights(model);
+        assert.deepEqual(Object.keys(got.weights), Object.keys(want));
+        for (const [k, w] of Object.entries(want)) {
+          w.forEach((v, i) => assert.ok(Math.abs(v - got.weights[k]![i]!) <= 2e-5 * Math.max(1, Math.abs(v)), `${k}[${i}]: ${got.weights[k]![i]} vs ${v}`));
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe("tg.distributed in one process (no launcher)", () => {
+  test("a world of one: rank 0 of 1, collectives are the identity, DDP trains as the bare model", () => {
+    // Spawned so that this process keeps no global process group.
+    const out = execFileSync(process.execPath, ["--import", "tsx", "test/distributed/single-worker.ts"], { cwd: root, encoding: "utf8", env: { ...process.env, TENSORGRAD_MPI: "" } });
+    assert.match(out, /ok rank 0 of 1/);
+  });
+});

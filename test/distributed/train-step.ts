@@ -1,0 +1,38 @@
+/**
+ * The training both sides of the exactness test run: a small CNN (conv → ReLU → max-pool → linear)
+ * on fixed random 8×8 images, SGD with momentum, a few steps over a global batch. A rank trains on
+ * its slice of each global batch; one process trains on all of it.
+ */
+import * as tg from "../../src/index.js";
+
+export const GLOBAL_BATCH = 8;
+export const STEPS = 4;
+
+export class SmallCNN extends tg.nn.Module {
+  conv = new tg.nn.Conv2d(1, 4, 3, { padding: 1 });
+  fc = new tg.nn.Linear(4 * 4 * 4, 3);
+  forward(x: tg.Tensor): tg.Tensor {
+    const h = tg.nn.functional.maxPool2d(this.conv.forward(x).relu(), 2);
+    return this.fc.forward(h.flatten(1));
+  }
+}
+
+export function data(): [tg.Tensor, tg.Tensor] {
+  const g = new tg.Generator(7);
+  return [tg.randn([GLOBAL_BATCH * STEPS, 1, 8, 8], { generator: g }), tg.randint(0, 3, [GLOBAL_BATCH * STEPS], { generator: g })];
+}
+
+/** Trains `model` (a SmallCNN or its DDP wrapper) on samples [from, to) of each global batch. */
+export function train(model: tg.nn.Module, params: tg.nn.Parameter[], from: number, to: number): void {
+  const [x, y] = data();
+  const opt = new tg.optim.SGD(params, { lr: 0.1, momentum: 0.9 });
+  for (let s = 0; s < STEPS; s++) {
+    const at = s * GLOBAL_BATCH;
+    opt.zeroGrad();
+    const out = model.forward(x.narrow(0, at + from, to - from)) as tg.Tensor;
+    tg.nn.functional.crossEntropy(out, y.narrow(0, at + from, to - from)).backward();
+    opt.step();
+  }
+}
+
+export const weights = (m: tg.nn.Module) => Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k.replace(/^module\./, ""), Array.from(t.dataSync())]));
