@@ -23,6 +23,7 @@ import { CLUSTER_METHODS, runCluster, type ClusterMethod } from "./cluster-comma
 import { runRl } from "./rl-command.js";
 import { EXPLAIN_METHODS, runExplain, type ExplainMethod } from "./explain-command.js";
 import { runSsl } from "./ssl-command.js";
+import { LaunchUsageError, launch } from "./launch-command.js";
 import { BABY_GPT, sampleCommand, trainGptChar } from "./gpt-command.js";
 import type { BaseModel } from "../keras/model.js";
 import type { Tensor } from "../core/tensor.js";
@@ -71,6 +72,8 @@ const USAGE = `usage: tensorgrad <command> [options]
                         [--top-k 200] [--top-p P] [--seed 1337]
   summary <model-dir>   the model's layers, shapes and parameter counts
   diagram <model-dir>   the model as a Mermaid flowchart
+  launch -n N script.ts [args…]  run a script on N ranks with mpirun (tg.distributed; threads per rank = cores / ranks
+                        per host) [--host a,b | --hostfile FILE] [--oversubscribe]
   bench [suite|gemm|lstm|loader|memory] [--quick] [--out DIR]  run a benchmark (from a source checkout; default: the
                         whole suite); its JSON goes to DIR (default: the system's temporary folder)`;
 
@@ -160,6 +163,11 @@ function trainGraph(name: string, recipe: GraphRecipe, data: string | undefined,
 
 function main(argv: string[]): void {
   const [command, ...rest] = argv;
+  // launch passes everything after its own flags to the script: parsed apart from the rest.
+  if (command === "launch") {
+    process.exitCode = launch(rest);
+    return;
+  }
   const { values: o, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -379,7 +387,7 @@ function main(argv: string[]): void {
 try {
   main(process.argv.slice(2));
 } catch (e) {
-  if (e instanceof UsageError || e instanceof TensorgradError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+  if (e instanceof UsageError || e instanceof LaunchUsageError || e instanceof TensorgradError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
     console.error(`tensorgrad: ${(e as Error).message}`);
     process.exit(2);
   }
