@@ -65,7 +65,7 @@ for (let epoch = 1; epoch <= Number(args.epochs); epoch++) {
   for (const [x, y] of trainLoader) {
     running += tg.scope(() => {
       optimizer.zeroGrad();
-      const loss = F.crossEntropy(model.forward(x) as tg.Tensor, y);
+      const loss = F.crossEntropy(model.forward(x), y);
       loss.backward();
       optimizer.step();
       return loss.item();
@@ -85,7 +85,7 @@ if (rank === 0) {
   model.eval();
   let correct = 0;
   tg.noGrad(() => {
-    for (const [x, y] of new data.DataLoader(testSet, { batchSize: 256 })) correct += tg.scope(() => (model.forward(x) as tg.Tensor).argmax(1).eq(y).sum().item());
+    for (const [x, y] of new data.DataLoader(testSet, { batchSize: 256 })) correct += tg.scope(() => model.forward(x).argmax(1).eq(y).sum().item());
   });
   console.log(`test accuracy ${((100 * correct) / testSet.length).toFixed(2)}%`);
 }

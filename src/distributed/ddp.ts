@@ -39,8 +39,8 @@ interface Bucket {
   reduction: Promise<number> | null;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export class DistributedDataParallel<M extends Module = Module> extends Module<any[], any> {
+/** Typed as the wrapped module: `ddp.forward(x)` takes and returns what `module.forward(x)` does. */
+export class DistributedDataParallel<M extends Module = Module> extends Module<Parameters<M["forward"]>, ReturnType<M["forward"]>> {
   readonly module: M;
   private readonly group: ProcessGroup;
   private readonly buckets: Bucket[] = [];
@@ -84,7 +84,7 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<a
     for (const p of params) p.registerPostAccumulateGradHook(() => this.markReady(p));
   }
 
-  forward(...args: unknown[]): unknown {
+  forward(...args: Parameters<M["forward"]>): ReturnType<M["forward"]> {
     if (this.launched > 0 || this.readyParams.size > 0) {
       if (this.readyParams.size < this.bucketOf.size) {
         const missing = [...this.bucketOf.keys()].filter((p) => !this.readyParams.has(p)).length;
@@ -95,7 +95,7 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<a
     }
     this.reset();
     if (this.broadcastBuffers && this.group.size > 1) for (const b of this.module.buffers()) broadcast(b, 0, { group: this.group });
-    const out = (this.module.forward as (...a: unknown[]) => unknown)(...args);
+    const out = this.module.forward(...args) as ReturnType<M["forward"]>;
     if (this.findUnused && this.syncing && isGradEnabled()) {
       const used = reachableLeaves(out);
       for (const p of this.bucketOf.keys()) if (!used.has(p)) this.markReady(p);

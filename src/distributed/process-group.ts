@@ -64,6 +64,8 @@ export function initProcessGroup({ backend = "mpi" }: InitOptions = {}): Process
     );
   }
   world = new ProcessGroup(mpi, 0, info.rank, info.size, Array.from({ length: info.size }, (_, i) => i));
+  // The launcher ends the other ranks when one fails; this line says which one failed, and why.
+  process.on("uncaughtExceptionMonitor", (e) => console.error(`tg.distributed: rank ${info.rank} of ${info.size} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`));
   return world;
 }
 

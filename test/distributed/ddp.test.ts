@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tg from "../../src/index.js";
-import { GLOBAL_BATCH, SmallCNN, train, weights } from "./train-step.js";
+import { GLOBAL_BATCH, STEPS, SmallCNN, data, sgd, train, weights } from "./train-step.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -61,6 +61,66 @@ describe("tg.distributed over MPI", { skip }, () => {
     });
   }
 });
+
+describe("DistributedDataParallel's other paths, resuming and failing ranks", { skip }, () => {
+  test("noSync accumulation equals one process accumulating; unused parameters: an error, or findUnusedParameters", () => {
+    const out = mpirun(2, "test/distributed/features-worker.ts");
+    const got = JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, number[]>;
+    const [x, y] = data();
+    tg.manualSeed(1);
+    const model = new SmallCNN();
+    const opt = sgd(model.parameters());
+    for (let step = 0; step < 2; step++) {
+      opt.zeroGrad();
+      for (const at of [2 * step * GLOBAL_BATCH, (2 * step + 1) * GLOBAL_BATCH]) {
+        tg.nn.functional.crossEntropy(model.forward(x.narrow(0, at, GLOBAL_BATCH)), y.narrow(0, at, GLOBAL_BATCH)).backward();
+      }
+      opt.step();
+    }
+    close(got, weights(model));
+  });
+
+  test("a checkpoint rank 0 wrote at 2 ranks resumes at 4 ranks: the weights of one process's whole run", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tg-resume-"));
+    try {
+      const [half, end] = [path.join(dir, "half.safetensors"), path.join(dir, "end.safetensors")];
+      mpirun(2, "test/distributed/resume-worker.ts", ["0", "2", half]);
+      mpirun(4, "test/distributed/resume-worker.ts", ["2", String(STEPS), end, half]);
+      const got = Object.fromEntries(Object.entries(tg.io.loadSafetensors(end)).filter(([k]) => !k.startsWith("momentum.")).map(([k, t]) => [k, Array.from(t.dataSync())]));
+      tg.manualSeed(1);
+      const model = new SmallCNN();
+      train(model, model.parameters(), 0, GLOBAL_BATCH);
+      close(got, weights(model));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const how of ["throw", "kill"]) {
+    test(`a rank that ${how === "throw" ? "throws" : "is killed"} ends every rank within seconds, and the failed rank is named`, () => {
+      const asRoot = process.getuid?.() === 0 ? ["--allow-run-as-root"] : [];
+      const started = performance.now();
+      const r = spawnSync("mpirun", ["-n", "3", "--oversubscribe", ...asRoot, process.execPath, "--import", "tsx", "test/distributed/fault-worker.ts", how], {
+        cwd: root,
+        env: { ...process.env, TENSORGRAD_MPI: binding, TENSORGRAD_NUM_THREADS: "1" },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      const output = r.stdout + r.stderr;
+      assert.notEqual(r.status, 0, output);
+      assert.ok(performance.now() - started < 30_000, "ended within 30 s");
+      assert.doesNotMatch(output, /was not stopped/);
+      if (how === "throw") assert.match(output, /tg\.distributed: rank 1 of 3 failed: Error: a failure on purpose/);
+      else assert.match(output, /rank 1 with PID \d+ on node \S+ exited on signal 9/);
+    });
+  }
+});
+
+/** Weights equal to float32 tolerance, name by name. */
+function close(got: Record<string, number[]>, want: Record<string, number[]>): void {
+  assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
+  for (const [k, w] of Object.entries(want)) w.forEach((v, i) => assert.ok(Math.abs(v - got[k]![i]!) <= 2e-5 * Math.max(1, Math.abs(v)), `${k}[${i}]: ${got[k]![i]} vs ${v}`));
+}
 
 describe("tg.distributed in one process (no launcher)", () => {
   test("a world of one: rank 0 of 1, collectives are the identity, DDP trains as the bare model", () => {

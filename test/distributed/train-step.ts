@@ -22,11 +22,13 @@ export function data(): [tg.Tensor, tg.Tensor] {
   return [tg.randn([GLOBAL_BATCH * STEPS, 1, 8, 8], { generator: g }), tg.randint(0, 3, [GLOBAL_BATCH * STEPS], { generator: g })];
 }
 
-/** Trains `model` (a SmallCNN or its DDP wrapper) on samples [from, to) of each global batch. */
-export function train(model: tg.nn.Module, params: tg.nn.Parameter[], from: number, to: number): void {
+/**
+ * Trains `model` (a SmallCNN or its DDP wrapper) on samples [from, to) of each global batch, for
+ * steps [first, last) with `opt` (default: a fresh SGD with momentum).
+ */
+export function train(model: tg.nn.Module, params: tg.nn.Parameter[], from: number, to: number, first = 0, last = STEPS, opt: tg.optim.Optimizer<{ lr: number }> = sgd(params)): void {
   const [x, y] = data();
-  const opt = new tg.optim.SGD(params, { lr: 0.1, momentum: 0.9 });
-  for (let s = 0; s < STEPS; s++) {
+  for (let s = first; s < last; s++) {
     const at = s * GLOBAL_BATCH;
     opt.zeroGrad();
     const out = model.forward(x.narrow(0, at + from, to - from)) as tg.Tensor;
@@ -34,5 +36,7 @@ export function train(model: tg.nn.Module, params: tg.nn.Parameter[], from: numb
     opt.step();
   }
 }
+
+export const sgd = (params: tg.nn.Parameter[]) => new tg.optim.SGD(params, { lr: 0.1, momentum: 0.9 });
 
 export const weights = (m: tg.nn.Module) => Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k.replace(/^module\./, ""), Array.from(t.dataSync())]));
