@@ -9,6 +9,8 @@ import type { AnyTypedArray } from "../core/dtype.js";
 import { DistributedError, DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { tensor } from "../ops/creation.js";
+import { JsStorage } from "../backend/js/index.js";
+import { bumpVersion } from "../core/version.js";
 import { KIND, REDUCE } from "./binding.js";
 import { defaultGroup, type ProcessGroup } from "./process-group.js";
 
@@ -37,6 +39,16 @@ export class Work {
   isCompleted(): boolean {
     return this.completed;
   }
+}
+
+/**
+ * The tensor's own elements, for MPI to combine in place, when they are one contiguous run of a
+ * storage held in a typed array (both CPU backends; the wasm heap's view stays valid for a
+ * synchronous call, which allocates nothing). Null otherwise: then a copy goes and comes back.
+ */
+export function ownElements(t: Tensor): AnyTypedArray | null {
+  if (!t.isContiguous() || !(t.storage instanceof JsStorage)) return null;
+  return t.storage.data.subarray(t.offset, t.offset + t.numel());
 }
 
 /** A tensor's elements as a fresh host buffer MPI can read and write. */
@@ -84,10 +96,12 @@ function checkReduce(op: ReduceOp, t: Tensor, name: string): number {
 export function allReduce(t: Tensor, { op = "sum", group, asyncOp }: CollectiveOptions & { op?: ReduceOp } = {}): Work | void {
   const g = memberOf(group, "allReduce");
   const reduce = checkReduce(op, t, "allReduce");
-  const data = hostBuffer(t);
+  const own = asyncOp ? null : ownElements(t);
+  const data = own ?? hostBuffer(t);
   return collective(g, asyncOp, KIND.allreduce, null, data, reduce, 0, () => {
     if (op === "avg") for (let i = 0; i < data.length; i++) data[i]! /= g.size;
-    writeBack(t, data);
+    if (own) bumpVersion(t.storage);
+    else writeBack(t, data);
   });
 }
 
@@ -95,8 +109,9 @@ export function allReduce(t: Tensor, { op = "sum", group, asyncOp }: CollectiveO
 export function broadcast(t: Tensor, src = 0, { group, asyncOp }: CollectiveOptions = {}): Work | void {
   const g = memberOf(group, "broadcast");
   if (!Number.isInteger(src) || src < 0 || src >= g.size) throw new ValueError(`broadcast: src must be a rank of the group in [0, ${g.size}), got ${src}`);
-  const data = hostBuffer(t);
-  return collective(g, asyncOp, KIND.broadcast, null, data, 0, src, () => writeBack(t, data));
+  const own = asyncOp ? null : ownElements(t);
+  const data = own ?? hostBuffer(t);
+  return collective(g, asyncOp, KIND.broadcast, null, data, 0, src, () => (own ? bumpVersion(t.storage) : writeBack(t, data)));
 }
 
 /** Every rank's tensor into every rank's list, in rank order (torch.distributed.all_gather). */

@@ -13,12 +13,13 @@ import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
 import type { Node } from "../autograd/tape.js";
 import { DistributedError } from "../core/errors.js";
 import { keep } from "../core/scope.js";
+import { bumpVersion } from "../core/version.js";
 import type { Tensor } from "../core/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { Module } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
 import { KIND, REDUCE } from "./binding.js";
-import { broadcast } from "./collectives.js";
+import { broadcast, ownElements } from "./collectives.js";
 import { defaultGroup, type ProcessGroup } from "./process-group.js";
 
 export interface DistributedDataParallelOptions {
@@ -123,24 +124,31 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<P
   }
 
   private markReady(p: Parameter): void {
-    if (!this.syncing || this.readyParams.has(p)) return;
+    // A world of one has nothing to average: the wrapper is then the bare module.
+    if (!this.syncing || this.group.size === 1 || this.readyParams.has(p)) return;
     const bucket = this.bucketOf.get(p);
     if (!bucket) return;
     this.readyParams.add(p);
     if (++bucket.ready < bucket.params.length) return;
-    this.launch(bucket);
-    if (++this.launched === this.buckets.length) this.finish();
+    const last = ++this.launched === this.buckets.length;
+    this.launch(bucket, last);
+    if (last) this.finish();
   }
 
-  /** Copies the bucket's gradients in and starts their sum on the MPI thread. */
-  private launch(bucket: Bucket): void {
+  /**
+   * Copies the bucket's gradients in and starts their sum on the MPI thread; the last bucket is
+   * summed at once instead (nothing is left to overlap, and a direct call is the quickest).
+   */
+  private launch(bucket: Bucket, last: boolean): void {
     bucket.params.forEach((p, i) => {
       const at = bucket.offsets[i]!;
-      if (p.grad) bucket.data.set(p.grad.contiguous().dataSync() as Float32Array, at);
+      if (p.grad) bucket.data.set(ownElements(p.grad) ?? p.grad.contiguous().dataSync(), at);
       else bucket.data.fill(0, at, at + p.numel());
     });
     const { mpi, handle } = this.group;
-    if (mpi && this.group.size > 1) bucket.reduction = mpi.run(true, KIND.allreduce, handle, null, bucket.data, REDUCE.sum, 0, 0);
+    if (!mpi || this.group.size === 1) return;
+    if (last) mpi.run(false, KIND.allreduce, handle, null, bucket.data, REDUCE.sum, 0, 0);
+    else bucket.reduction = mpi.run(true, KIND.allreduce, handle, null, bucket.data, REDUCE.sum, 0, 0);
   }
 
   /** Waits for every bucket (a fence on the MPI thread) and writes the averages into `.grad`. */
@@ -151,12 +159,17 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<P
     noGrad(() => {
       for (const bucket of this.buckets) {
         bucket.reduction?.catch(() => {}); // its error, if any, is the fence's too
-        const d = bucket.data;
-        if (scale !== 1) for (let i = 0; i < d.length; i++) d[i]! *= scale;
         bucket.params.forEach((p, i) => {
-          const values = tensor(d.subarray(bucket.offsets[i]!, bucket.offsets[i]! + p.numel()), { shape: p.shape });
+          const sum = bucket.data.subarray(bucket.offsets[i]!, bucket.offsets[i]! + p.numel());
+          const own = p.grad && ownElements(p.grad);
+          if (own) {
+            for (let j = 0; j < own.length; j++) own[j] = sum[j]! * scale; // straight into .grad's memory
+            bumpVersion(p.grad!.storage);
+            return;
+          }
+          const values = tensor(sum, { shape: p.shape }).mul(scale);
           if (p.grad) p.grad.copy_(values);
-          else if (values.abs().max().item() > 0) p.grad = keep(values.clone()); // outlives backward's scope
+          else if (values.abs().max().item() > 0) p.grad = keep(values); // outlives backward's scope
         });
       }
     });

@@ -1,11 +1,11 @@
 /*
  * tensorgrad-mpi: MPI collectives for Node.js through Node-API.
  *
- * One thread of this add-on owns MPI: it calls MPI_Init_thread, then runs every operation in the
- * order JavaScript submitted them, so MPI needs no thread support beyond FUNNELED and the ranks
- * issue their collectives in program order. A synchronous call waits for its operation (and for
- * everything queued before it); an asynchronous one returns a Promise at once and resolves on the
- * JavaScript thread when the MPI thread is done, so communication overlaps the caller's compute.
+ * One thread of this add-on initialises MPI and runs the queued operations in the order JavaScript
+ * submitted them, so the ranks issue their collectives in program order. An asynchronous call
+ * returns a Promise at once and resolves on the JavaScript thread when the MPI thread is done, so
+ * communication overlaps the caller's compute. A synchronous call runs directly on the calling
+ * thread when nothing is queued (MPI_THREAD_SERIALIZED: one thread at a time), else after the queue.
  * Buffers are typed arrays (also views of a WebAssembly memory); MPI reads and writes them in place.
  */
 #include <mpi.h>
@@ -47,6 +47,8 @@ static MPI_Comm comms[MAX_COMMS];
 static int comm_count = 0;
 static napi_threadsafe_function completions = NULL;
 static int pending_async = 0;
+/* The MPI thread is running a job; a synchronous call may run directly only when it is not, nothing is queued, and MPI allows calls from any one thread at a time (SERIALIZED). */
+static int busy = 0;
 
 static void describe(Job *job, int code, const char *what) {
   char text[MPI_MAX_ERROR_STRING];
@@ -68,55 +70,56 @@ static void execute(Job *job) {
     return;
   }
   int code = MPI_SUCCESS;
+  MPI_Status status;
+  const char *what = "";
+  void *send = job->send ? job->send : MPI_IN_PLACE;
+  int n = 1;
+  MPI_Comm_size(comm, &n);
   switch (job->kind) {
     case ALLREDUCE:
-      code = MPI_Allreduce(job->send ? job->send : MPI_IN_PLACE, job->recv, job->count, job->type, job->op, comm);
-      if (code) describe(job, code, "MPI_Allreduce");
+      what = "MPI_Allreduce";
+      code = MPI_Allreduce(send, job->recv, job->count, job->type, job->op, comm);
       break;
     case BROADCAST:
+      what = "MPI_Bcast";
       code = MPI_Bcast(job->recv, job->count, job->type, job->peer, comm);
-      if (code) describe(job, code, "MPI_Bcast");
       break;
     case ALLGATHER:
+      what = "MPI_Allgather";
       code = MPI_Allgather(job->send, job->count, job->type, job->recv, job->count, job->type, comm);
-      if (code) describe(job, code, "MPI_Allgather");
       break;
-    case REDUCE_SCATTER: {
-      int n = 1;
-      MPI_Comm_size(comm, &n);
+    case REDUCE_SCATTER:
+      what = "MPI_Reduce_scatter_block";
       code = MPI_Reduce_scatter_block(job->send, job->recv, job->count / n, job->type, job->op, comm);
-      if (code) describe(job, code, "MPI_Reduce_scatter_block");
       break;
-    }
     case BARRIER:
+      what = "MPI_Barrier";
       code = MPI_Barrier(comm);
-      if (code) describe(job, code, "MPI_Barrier");
       break;
     case SEND:
+      what = "MPI_Send";
       code = MPI_Send(job->send, job->count, job->type, job->peer, job->tag, comm);
-      if (code) describe(job, code, "MPI_Send");
       break;
-    case RECV: {
-      MPI_Status status;
+    case RECV:
+      what = "MPI_Recv";
       code = MPI_Recv(job->recv, job->count, job->type, job->peer, job->tag, comm, &status);
-      if (code) describe(job, code, "MPI_Recv");
-      else MPI_Get_count(&status, job->type, &job->result);
       break;
-    }
     case NEW_GROUP: {
-      /* send: int32 world ranks of the new group; every rank of comm takes part (MPI_Comm_create). */
+      /* send: int32 ranks of comm forming the new group; every rank of comm takes part (MPI_Comm_create). */
       MPI_Group parent, group;
       MPI_Comm created;
+      what = "MPI_Comm_create";
       MPI_Comm_group(comm, &parent);
       MPI_Group_incl(parent, job->count, (int *)job->send, &group);
       code = MPI_Comm_create(comm, group, &created);
       MPI_Group_free(&group);
       MPI_Group_free(&parent);
-      if (code) describe(job, code, "MPI_Comm_create");
-      else if (comm_count >= MAX_COMMS) {
-        snprintf(job->message, sizeof job->message, "too many process groups (%d)", MAX_COMMS);
-        job->error = 1;
-      } else {
+      if (code == MPI_SUCCESS) {
+        if (comm_count >= MAX_COMMS) {
+          snprintf(job->message, sizeof job->message, "too many process groups (%d)", MAX_COMMS);
+          job->error = 1;
+          return;
+        }
         if (created != MPI_COMM_NULL) MPI_Comm_set_errhandler(created, MPI_ERRORS_RETURN);
         comms[comm_count] = created;
         job->result = comm_count++;
@@ -126,11 +129,13 @@ static void execute(Job *job) {
     default:
       break;
   }
+  if (code != MPI_SUCCESS) describe(job, code, what);
+  else if (job->kind == RECV) MPI_Get_count(&status, job->type, &job->result);
 }
 
 static void *mpi_thread(void *arg) {
   (void)arg;
-  int code = MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
+  int code = MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided);
   pthread_mutex_lock(&lock);
   if (code != MPI_SUCCESS) {
     init_error = 1;
@@ -154,12 +159,14 @@ static void *mpi_thread(void *arg) {
     Job *job = head;
     head = job->next;
     if (!head) tail = NULL;
+    busy = 1;
     pthread_mutex_unlock(&lock);
     execute(job);
     enum Kind kind = job->kind;
     napi_deferred deferred = job->deferred;
     pthread_mutex_lock(&lock);
     job->done = 1;
+    busy = 0;
     pthread_cond_broadcast(&finished);
     pthread_mutex_unlock(&lock);
     if (deferred) napi_call_threadsafe_function(completions, job, napi_tsfn_blocking);
@@ -337,8 +344,19 @@ static napi_value run(napi_env env, napi_callback_info info) {
   job->peer = peer;
   job->tag = tag;
   if (!async) {
-    enqueue(job);
-    wait_for(job);
+    pthread_mutex_lock(&lock);
+    int direct = !head && !busy && provided >= MPI_THREAD_SERIALIZED;
+    if (direct) busy = 1;
+    pthread_mutex_unlock(&lock);
+    if (direct) {
+      execute(job);
+      pthread_mutex_lock(&lock);
+      busy = 0;
+      pthread_mutex_unlock(&lock);
+    } else {
+      enqueue(job);
+      wait_for(job);
+    }
     napi_value out = NULL;
     if (job->error) napi_throw_error(env, NULL, job->message);
     else napi_create_int32(env, job->result, &out);
