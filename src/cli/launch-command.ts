@@ -56,6 +56,8 @@ export function launchPlan(argv: readonly string[], { mpirunVersion, cores = ava
   if (openMpi) {
     if (oversubscribe || (!host && !hostfile && n > cores)) args.push("--oversubscribe");
     if (isRoot) args.push("--allow-run-as-root");
+    // Open MPI binds each rank to one core by default: a rank's wasm worker threads would share it.
+    if (threadsPerRank > 1) args.push("--bind-to", "none");
     for (const [k, v] of Object.entries(env)) args.push("-x", `${k}=${v}`);
     for (const k of forward) args.push("-x", k);
   } else {

@@ -14,10 +14,11 @@ const openMpi = "mpirun (Open MPI) 4.1.4";
 test("the plan: ranks, threads per rank = cores / ranks per host, Open MPI's flags or MPICH's", () => {
   const plan = launchPlan(["-n", "4", "train.ts", "--", "--epochs", "2"], { mpirunVersion: openMpi, cores: 8, isRoot: false });
   assert.equal(plan.threadsPerRank, 2);
-  assert.deepEqual(plan.args.slice(0, 4), ["-n", "4", "-x", "TENSORGRAD_NUM_THREADS=2"]);
+  assert.deepEqual(plan.args.slice(0, 6), ["-n", "4", "--bind-to", "none", "-x", "TENSORGRAD_NUM_THREADS=2"]);
   assert.deepEqual(plan.args.slice(-4), [process.execPath, "train.ts", "--epochs", "2"]);
   const crowded = launchPlan(["-n", "4", "t.ts"], { mpirunVersion: openMpi, cores: 2, isRoot: true });
   assert.ok(crowded.args.includes("--oversubscribe") && crowded.args.includes("--allow-run-as-root"));
+  assert.ok(!crowded.args.includes("--bind-to"), "one thread per rank: Open MPI's binding stays");
   assert.equal(crowded.threadsPerRank, 1);
   const hosts = launchPlan(["-n", "8", "--host", "a:4,b:4", "t.ts"], { mpirunVersion: openMpi, cores: 16, isRoot: false });
   assert.equal(hosts.threadsPerRank, 4);
