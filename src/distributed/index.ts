@@ -6,3 +6,4 @@ export { initProcessGroup, destroyProcessGroup, isInitialized, getRank, getWorld
 export { allReduce, broadcast, allGather, reduceScatter, barrier, send, recv, Work, type ReduceOp, type CollectiveOptions } from "./collectives.js";
 export { DistributedSampler, type DistributedSamplerOptions } from "./sampler.js";
 export { DistributedDataParallel, type DistributedDataParallelOptions } from "./ddp.js";
+export { DataParallel } from "./data-parallel.js";

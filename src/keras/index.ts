@@ -1,5 +1,6 @@
 /** tg.keras — Keras' API over tensorgrad's modules (`import { keras } from "tensorgrad"`). */
 export { BaseModel, Sequential, type CompileOptions, type EvaluateOptions, type FitOptions } from "./model.js";
+export type { Distribution, DistributionSampler } from "./distribution.js";
 export { Model } from "./functional.js";
 export { Add, Multiply, Concatenate, MultiHeadAttention, type MultiHeadAttentionOptions } from "./merge.js";
 export { loadModel } from "./serialization.js";

@@ -28,6 +28,7 @@ import { getOptimizer, type OptimizerFactory } from "./optimizers.js";
 import { ProgressBar, defaultOutput, formatLogs, type Output } from "./progress.js";
 import { summarize } from "./summary.js";
 import { kerasToMermaid } from "./diagram.js";
+import type { Distribution, DistributionSampler } from "./distribution.js";
 
 /** Holds the built layers' modules under the layers' names. */
 class Weights extends Module<[], never> {
@@ -68,11 +69,17 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Where progress goes (default process.stdout; the console in browsers). */
   output?: Output;
+  /**
+   * Data-parallel training over processes (Keras 3's distribution): `new tg.distributed.DataParallel()`.
+   * Each process trains on its share of x and y with the same weights; a DataLoader given as x is
+   * used as it is (give it a DistributedSampler).
+   */
+  distribution?: Distribution;
 }
 
 const FIT_OPTIONS = {
   epochs: "integer", batchSize: "integer", validationSplit: "number", validationData: "array", shuffle: "boolean", classWeight: "object",
-  initialEpoch: "integer", verbose: [0, 1, 2], callbacks: "array", output: "object",
+  initialEpoch: "integer", verbose: [0, 1, 2], callbacks: "array", output: "object", distribution: "object",
 } as const satisfies { readonly [K in keyof Required<FitOptions>]: OptionKind };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -92,6 +99,8 @@ export abstract class BaseModel implements CallbackModel {
   private optimizerFactory: OptimizerFactory | null = null;
   /** The current epoch's progress bar (fit ends it after validation). */
   private lastBar: ProgressBar | null = null;
+  /** Distributions whose prepare() ran for this model (weights made equal across processes once). */
+  private readonly prepared = new WeakSet<Distribution>();
 
   constructor(readonly opts: { name?: string } = {}) {}
 
@@ -163,7 +172,8 @@ export abstract class BaseModel implements CallbackModel {
   fit(x: Data | AnyLoader, y?: Data | FitOptions, options?: FitOptions): History {
     const fromLoader = x instanceof DataLoader;
     const opts = checkOptions("fit", (fromLoader ? (y as FitOptions | undefined) : options) ?? {}, FIT_OPTIONS);
-    const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, classWeight, initialEpoch = 0, verbose = 1, callbacks = [], output = defaultOutput() } = opts;
+    const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, classWeight, initialEpoch = 0, verbose = 1, callbacks = [], output = defaultOutput(), distribution } = opts;
+    let sampler: DistributionSampler | null = null;
     let train: AnyLoader;
     let validation = opts.validationData ? ([toTensor(opts.validationData[0]), toTensor(opts.validationData[1])] as [Tensor, Tensor]) : null;
     if (fromLoader) train = x;
@@ -178,7 +188,12 @@ export abstract class BaseModel implements CallbackModel {
         xs = xs.narrow(0, 0, nTrain);
         ys = ys.narrow(0, 0, nTrain);
       }
-      train = this.loader(xs, ys, batchSize, shuffle);
+      if (distribution) {
+        if (xs.shape[0] !== ys.shape[0]) throw new ShapeError(`fit: x has ${xs.shape[0]} samples but y has ${ys.shape[0]}`);
+        const dataset = new TensorDataset(xs, ys);
+        sampler = distribution.sampler(dataset, shuffle);
+        train = new DataLoader(dataset, { batchSize, sampler });
+      } else train = this.loader(xs, ys, batchSize, shuffle);
     }
     const history = new History();
     const all = [history, ...callbacks];
@@ -190,7 +205,9 @@ export abstract class BaseModel implements CallbackModel {
       if (verbose) output.write(`Epoch ${epoch + 1}/${epochs}\n`);
       // verbose 2: the same final line as a non-terminal gets, without the live bar.
       const progress = verbose === 1 ? output : verbose === 2 ? { write: (t: string) => output.write(t), isTTY: false } : null;
-      const logs = this.trainEpoch(train, classWeight, progress, all);
+      sampler?.setEpoch(epoch);
+      let logs = this.trainEpoch(train, classWeight, progress, all, distribution ?? null);
+      if (distribution) logs = distribution.reduceLogs(logs);
       if (validation) {
         const v = this.evaluate(validation[0], validation[1], { batchSize, verbose: 0, returnDict: true });
         for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
@@ -202,7 +219,7 @@ export abstract class BaseModel implements CallbackModel {
     return history;
   }
 
-  private trainEpoch(loader: AnyLoader, classWeight: Record<number, number> | undefined, out: Output | null, callbacks: Callback[]): Logs {
+  private trainEpoch(loader: AnyLoader, classWeight: Record<number, number> | undefined, out: Output | null, callbacks: Callback[], distribution: Distribution | null): Logs {
     if (!this.optimizer) {
       if (!this.built) {
         // The weights must exist before the optimizer: build from one sample's shape.
@@ -215,6 +232,11 @@ export abstract class BaseModel implements CallbackModel {
       this.optimizer = this.optimizerFactory!(this.weights.parameters());
     }
     const opt = this.optimizer;
+    const weights = distribution ? this.weights.parameters().filter((p) => p.requiresGrad) : [];
+    if (distribution && !this.prepared.has(distribution)) {
+      distribution.prepare(weights);
+      this.prepared.add(distribution);
+    }
     const metrics = this.makeMetrics(this.outputWidth());
     const bar = new ProgressBar(loader.length, out ?? { write: () => 0, isTTY: false });
     this.lastBar = bar;
@@ -234,6 +256,7 @@ export abstract class BaseModel implements CallbackModel {
         const pred = this.call(xb, true);
         const loss = this.batchLoss(yb, pred, classWeight);
         loss.backward();
+        distribution?.reduceGradients(weights);
         opt.step();
         lossSum += loss.item() * xb.shape[0]!;
         noGrad(() => metrics.forEach((m) => m.update(yb, pred.detach())));

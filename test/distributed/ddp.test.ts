@@ -96,6 +96,13 @@ describe("DistributedDataParallel's other paths, resuming and failing ranks", { 
     }
   });
 
+  test("Keras fit with DataParallel on 2 ranks equals the same fit in one process (weights and epoch losses)", () => {
+    const run = (n: number) => JSON.parse(mpirun(n, "test/distributed/keras-worker.ts").trim().split("\n").at(-1)!) as { weights: Record<string, number[]>; loss: number[] };
+    const [two, one] = [run(2), run(1)];
+    close(two.weights, one.weights);
+    two.loss.forEach((l, i) => assert.ok(Math.abs(l - one.loss[i]!) < 1e-5 * Math.max(1, l), `epoch ${i}: loss ${l} vs ${one.loss[i]}`));
+  });
+
   for (const how of ["throw", "kill"]) {
     test(`a rank that ${how === "throw" ? "throws" : "is killed"} ends every rank within seconds, and the failed rank is named`, () => {
       const asRoot = process.getuid?.() === 0 ? ["--allow-run-as-root"] : [];
