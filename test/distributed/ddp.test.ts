@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tg from "../../src/index.js";
-import { GLOBAL_BATCH, STEPS, SmallCNN, data, sgd, train, weights } from "./train-step.js";
+import { GLOBAL_BATCH, STEPS, SmallCNN, assertSameWeights, data, sgd, train, weights } from "./train-step.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -123,11 +123,7 @@ describe("DistributedDataParallel's other paths, resuming and failing ranks", { 
   }
 });
 
-/** Weights equal to float32 tolerance, name by name. */
-function close(got: Record<string, number[]>, want: Record<string, number[]>): void {
-  assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
-  for (const [k, w] of Object.entries(want)) w.forEach((v, i) => assert.ok(Math.abs(v - got[k]![i]!) <= 2e-5 * Math.max(1, Math.abs(v)), `${k}[${i}]: ${got[k]![i]} vs ${v}`));
-}
+const close = assertSameWeights;
 
 describe("tg.distributed in one process (no launcher)", () => {
   test("a world of one: rank 0 of 1, collectives are the identity, DDP trains as the bare model", () => {

@@ -40,3 +40,14 @@ export function train(model: tg.nn.Module, params: tg.nn.Parameter[], from: numb
 export const sgd = (params: tg.nn.Parameter[]) => new tg.optim.SGD(params, { lr: 0.1, momentum: 0.9 });
 
 export const weights = (m: tg.nn.Module) => Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k.replace(/^module\./, ""), Array.from(t.dataSync())]));
+
+/** Weights equal to float32 rounding, name by name (throws naming the first that differs). */
+export function assertSameWeights(got: Record<string, number[]>, want: Record<string, number[]>): void {
+  const names = (o: object) => Object.keys(o).sort().join(", ");
+  if (names(got) !== names(want)) throw new Error(`weights named ${names(got)}, expected ${names(want)}`);
+  for (const [k, w] of Object.entries(want)) {
+    w.forEach((v, i) => {
+      if (!(Math.abs(v - got[k]![i]!) <= 2e-5 * Math.max(1, Math.abs(v)))) throw new Error(`${k}[${i}]: ${got[k]![i]} vs ${v}`);
+    });
+  }
+}
