@@ -3,7 +3,9 @@
  * loaded when a process group starts; TENSORGRAD_MPI may name its folder instead of the package.
  */
 import { DistributedError } from "../core/errors.js";
-import { requireNode } from "../core/node.js";
+import { nodeBuiltin } from "../core/node.js";
+
+const env = (): Record<string, string | undefined> => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 
 export type MpiBuffer = Float32Array | Float64Array | Int32Array | Uint32Array | Int8Array | Uint8Array;
 
@@ -27,10 +29,11 @@ export interface MpiBinding {
 
 /** The binding, or null when it is not installed (then only a world of one process is possible). */
 export function loadBinding(): MpiBinding | null {
-  const { createRequire } = requireNode("node:module", "tg.distributed");
-  const where = process.env.TENSORGRAD_MPI;
+  const module = nodeBuiltin("node:module");
+  if (!module) return null; // a browser: a world of one
+  const where = env().TENSORGRAD_MPI || undefined;
   try {
-    return createRequire(import.meta.url)(where ?? "tensorgrad-mpi") as MpiBinding;
+    return module.createRequire(import.meta.url)(where ?? "tensorgrad-mpi") as MpiBinding;
   } catch (e) {
     const missing = (e as { code?: string }).code === "MODULE_NOT_FOUND" && !where;
     if (missing) return null;
@@ -45,7 +48,7 @@ export function loadBinding(): MpiBinding | null {
  */
 export function launcherWorldSize(): number | null {
   for (const name of ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"]) {
-    const v = process.env[name];
+    const v = env()[name];
     if (v !== undefined && /^\d+$/.test(v)) return Number(v);
   }
   return null;
