@@ -8,6 +8,7 @@
  */
 import * as tg from "tensorgrad";
 import { SIZES, repsFor } from "./distributed-sizes.js";
+import { ConvNet } from "./models.js";
 
 const mode = process.argv[2];
 const { rank, size } = tg.distributed.initProcessGroup();
@@ -29,22 +30,9 @@ if (mode === "allreduce") {
   }
   if (rank === 0) console.log(JSON.stringify(out));
 } else if (mode === "ddp" || mode === "alone") {
-  const { nn } = tg;
-  const F = nn.functional;
-  class Net extends nn.Module<[tg.Tensor], tg.Tensor> {
-    conv1 = new nn.Conv2d(1, 6, 3);
-    conv2 = new nn.Conv2d(6, 16, 3);
-    fc1 = new nn.Linear(16 * 5 * 5, 120);
-    fc2 = new nn.Linear(120, 84);
-    fc3 = new nn.Linear(84, 10);
-    forward(input: tg.Tensor): tg.Tensor {
-      let x = F.maxPool2d(this.conv1.forward(input).relu(), 2);
-      x = F.maxPool2d(this.conv2.forward(x).relu(), 2);
-      return this.fc3.forward(this.fc2.forward(this.fc1.forward(x.flatten(1)).relu()).relu());
-    }
-  }
+  const F = tg.nn.functional;
   tg.manualSeed(0);
-  const net = new Net();
+  const net = new ConvNet(); // the seed CNN
   const model = mode === "ddp" ? new tg.distributed.DistributedDataParallel(net) : net;
   const opt = new tg.optim.Adam(model.parameters(), { lr: 1e-3 });
   const x = tg.randn([32, 1, 28, 28]);
