@@ -158,7 +158,7 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<P
     const scale = 1 / this.group.size;
     noGrad(() => {
       for (const bucket of this.buckets) {
-        bucket.reduction?.catch(() => {}); // its error, if any, is the fence's too
+        bucket.reduction?.catch(() => {}); // the binding reports its error through the fence too
         bucket.params.forEach((p, i) => {
           const sum = bucket.data.subarray(bucket.offsets[i]!, bucket.offsets[i]! + p.numel());
           const own = p.grad && ownElements(p.grad);

@@ -3,6 +3,7 @@
  * give, computed locally from the ranks' known inputs; prints "ok" per rank.
  */
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import * as tg from "../../src/index.js";
 
 const d = tg.distributed;
@@ -73,6 +74,13 @@ if (rank % 2 === 0) {
   assert.throws(() => d.allReduce(tg.tensor([1]), { group: g }), /not a member/);
 }
 d.barrier();
+
+// An asynchronous operation's failure is not lost: its Promise rejects, and the next synchronous
+// call (here a barrier, which every rank makes) throws it too, so a fence cannot miss it.
+const mpi = createRequire(import.meta.url)(process.env.TENSORGRAD_MPI!) as { run: (...a: unknown[]) => Promise<number> };
+await assert.rejects(mpi.run(true, 5, 0, new Float32Array(1), null, 0, size + 5, 0), /MPI_ERR_RANK/);
+assert.throws(() => d.barrier(), /an earlier asynchronous operation failed: MPI_Send: MPI_ERR_RANK/);
+d.barrier(); // reported once
 
 // DistributedSampler: the ranks' shares partition the padded permutation
 const sampler = new d.DistributedSampler({ length: 10 }, { seed: 3 });

@@ -49,6 +49,9 @@ static napi_threadsafe_function completions = NULL;
 static int pending_async = 0;
 /* The MPI thread is running a job; a synchronous call may run directly only when it is not, nothing is queued, and MPI allows calls from any one thread at a time (SERIALIZED). */
 static int busy = 0;
+/* The first failure of an asynchronous operation not yet reported: the next synchronous call throws
+   it too, so a caller that waits with a fence (DDP) cannot miss it. */
+static char async_failure[MPI_MAX_ERROR_STRING + 64] = "";
 
 static void describe(Job *job, int code, const char *what) {
   char text[MPI_MAX_ERROR_STRING];
@@ -165,6 +168,7 @@ static void *mpi_thread(void *arg) {
     enum Kind kind = job->kind;
     napi_deferred deferred = job->deferred;
     pthread_mutex_lock(&lock);
+    if (deferred && job->error && !async_failure[0]) snprintf(async_failure, sizeof async_failure, "%s", job->message);
     job->done = 1;
     busy = 0;
     pthread_cond_broadcast(&finished);
@@ -357,8 +361,16 @@ static napi_value run(napi_env env, napi_callback_info info) {
       enqueue(job);
       wait_for(job);
     }
+    char earlier[sizeof async_failure + 64] = "";
+    pthread_mutex_lock(&lock);
+    if (async_failure[0]) {
+      snprintf(earlier, sizeof earlier, "an earlier asynchronous operation failed: %s", async_failure);
+      async_failure[0] = 0;
+    }
+    pthread_mutex_unlock(&lock);
     napi_value out = NULL;
     if (job->error) napi_throw_error(env, NULL, job->message);
+    else if (earlier[0]) napi_throw_error(env, NULL, earlier);
     else napi_create_int32(env, job->result, &out);
     free(job);
     return out;
