@@ -4,14 +4,13 @@
  * (a DistributedSampler), gradients averaged before every optimizer step and the epoch's logs
  * averaged over the ranks.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { bumpVersion } from "../core/version.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Distribution } from "../keras/distribution.js";
 import type { Logs } from "../keras/callbacks.js";
 import { tensor } from "../ops/creation.js";
 import { KIND, REDUCE } from "./binding.js";
-import { allReduce, broadcast, ownElements } from "./collectives.js";
+import { allReduce, broadcast } from "./collectives.js";
+import { flatOffsets, packGradients, writeMeans } from "./gradients.js";
 import { defaultGroup, type ProcessGroup } from "./process-group.js";
 import { DistributedSampler } from "./sampler.js";
 
@@ -36,25 +35,11 @@ export class DataParallel implements Distribution {
   reduceGradients(weights: readonly Tensor[]): void {
     const { mpi, handle, size } = this.group;
     if (!mpi || size === 1) return;
-    const sizes = weights.map((w) => w.numel());
-    const flat = new Float32Array(sizes.reduce((a, b) => a + b, 0));
-    let at = 0;
-    weights.forEach((w, i) => {
-      if (w.grad) flat.set(ownElements(w.grad) ?? w.grad.contiguous().dataSync(), at);
-      at += sizes[i]!;
-    });
+    const { offsets, length } = flatOffsets(weights);
+    const flat = new Float32Array(length);
+    packGradients(weights, offsets, flat);
     mpi.run(false, KIND.allreduce, handle, null, flat, REDUCE.sum, 0, 0);
-    at = 0;
-    noGrad(() =>
-      weights.forEach((w, i) => {
-        const mean = flat.subarray(at, (at += sizes[i]!));
-        const own = w.grad && ownElements(w.grad);
-        if (own) {
-          for (let j = 0; j < own.length; j++) own[j] = mean[j]! / size;
-          bumpVersion(w.grad!.storage);
-        } else if (w.grad) w.grad.copy_(tensor(mean, { shape: w.shape }).div(size));
-      }),
-    );
+    writeMeans(weights, offsets, flat, size);
   }
 
   reduceLogs(logs: Logs): Logs {

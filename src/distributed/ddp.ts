@@ -9,17 +9,15 @@
  * gradient is accumulated, so communication overlaps the rest of backward; when the last bucket has
  * started, backward waits for them all and writes the averages back into `.grad`.
  */
-import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import type { Node } from "../autograd/tape.js";
 import { DistributedError } from "../core/errors.js";
-import { keep } from "../core/scope.js";
-import { bumpVersion } from "../core/version.js";
 import type { Tensor } from "../core/tensor.js";
-import { tensor } from "../ops/creation.js";
 import { Module } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
 import { KIND, REDUCE } from "./binding.js";
-import { broadcast, ownElements } from "./collectives.js";
+import { broadcast } from "./collectives.js";
+import { flatOffsets, packGradients, writeMeans } from "./gradients.js";
 import { defaultGroup, type ProcessGroup } from "./process-group.js";
 
 export interface DistributedDataParallelOptions {
@@ -68,10 +66,8 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<P
     let size = 0;
     const close = () => {
       if (!current.length) return;
-      const offsets: number[] = [];
-      let at = 0;
-      for (const p of current) offsets.push(at), (at += p.numel());
-      const bucket: Bucket = { params: current, offsets, data: new Float32Array(at), ready: 0, reduction: null };
+      const { offsets, length } = flatOffsets(current);
+      const bucket: Bucket = { params: current, offsets, data: new Float32Array(length), ready: 0, reduction: null };
       this.buckets.push(bucket);
       for (const p of current) this.bucketOf.set(p, bucket);
       [current, size] = [[], 0];
@@ -86,13 +82,11 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<P
   }
 
   forward(...args: Parameters<M["forward"]>): ReturnType<M["forward"]> {
-    if (this.launched > 0 || this.readyParams.size > 0) {
-      if (this.readyParams.size < this.bucketOf.size) {
-        const missing = [...this.bucketOf.keys()].filter((p) => !this.readyParams.has(p)).length;
-        throw new DistributedError(
-          `DistributedDataParallel: the previous backward produced gradients for ${this.readyParams.size} of ${this.bucketOf.size} parameters (${missing} unused), so it could not average them; pass {findUnusedParameters: true} if the forward does not use every parameter`,
-        );
-      }
+    const ready = this.readyParams.size;
+    if (ready > 0 && ready < this.bucketOf.size) {
+      throw new DistributedError(
+        `DistributedDataParallel: the previous backward produced gradients for ${ready} of ${this.bucketOf.size} parameters (${this.bucketOf.size - ready} unused), so it could not average them; pass {findUnusedParameters: true} if the forward does not use every parameter`,
+      );
     }
     this.reset();
     if (this.broadcastBuffers && this.group.size > 1) for (const b of this.module.buffers()) broadcast(b, 0, { group: this.group });
@@ -140,11 +134,7 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<P
    * summed at once instead (nothing is left to overlap, and a direct call is the quickest).
    */
   private launch(bucket: Bucket, last: boolean): void {
-    bucket.params.forEach((p, i) => {
-      const at = bucket.offsets[i]!;
-      if (p.grad) bucket.data.set(ownElements(p.grad) ?? p.grad.contiguous().dataSync(), at);
-      else bucket.data.fill(0, at, at + p.numel());
-    });
+    packGradients(bucket.params, bucket.offsets, bucket.data);
     const { mpi, handle } = this.group;
     if (!mpi || this.group.size === 1) return;
     if (last) mpi.run(false, KIND.allreduce, handle, null, bucket.data, REDUCE.sum, 0, 0);
@@ -155,24 +145,10 @@ export class DistributedDataParallel<M extends Module = Module> extends Module<P
   private finish(): void {
     const { mpi, handle } = this.group;
     if (mpi && this.group.size > 1) mpi.run(false, KIND.fence, handle, null, null, 0, 0, 0);
-    const scale = 1 / this.group.size;
-    noGrad(() => {
-      for (const bucket of this.buckets) {
-        bucket.reduction?.catch(() => {}); // the binding reports its error through the fence too
-        bucket.params.forEach((p, i) => {
-          const sum = bucket.data.subarray(bucket.offsets[i]!, bucket.offsets[i]! + p.numel());
-          const own = p.grad && ownElements(p.grad);
-          if (own) {
-            for (let j = 0; j < own.length; j++) own[j] = sum[j]! * scale; // straight into .grad's memory
-            bumpVersion(p.grad!.storage);
-            return;
-          }
-          const values = tensor(sum, { shape: p.shape }).mul(scale);
-          if (p.grad) p.grad.copy_(values);
-          else if (values.abs().max().item() > 0) p.grad = keep(values); // outlives backward's scope
-        });
-      }
-    });
+    for (const bucket of this.buckets) {
+      bucket.reduction?.catch(() => {}); // the binding reports its error through the fence too
+      writeMeans(bucket.params, bucket.offsets, bucket.data, this.group.size);
+    }
   }
 }
 
