@@ -24,6 +24,7 @@ import { runRl } from "./rl-command.js";
 import { EXPLAIN_METHODS, runExplain, type ExplainMethod } from "./explain-command.js";
 import { runSsl } from "./ssl-command.js";
 import { LaunchUsageError, launch } from "./launch-command.js";
+import { PlaygroundUsageError, playgroundCommand } from "./playground-command.js";
 import { BABY_GPT, sampleCommand, trainGptChar } from "./gpt-command.js";
 import type { BaseModel } from "../keras/model.js";
 import type { Tensor } from "../core/tensor.js";
@@ -74,6 +75,8 @@ const USAGE = `usage: tensorgrad <command> [options]
   diagram <model-dir>   the model as a Mermaid flowchart
   launch -n N script.ts [args…]  run a script on N ranks with mpirun (tg.distributed; threads per rank = cores / ranks
                         per host) [--host a,b | --hostfile FILE] [--oversubscribe]
+  playground            serve the playground (pages that train networks in the browser) [--port 8080] [--host 127.0.0.1]
+                        [--dir DIR (default: the checkout's playground/dist, built by npm run build:playground)]
   bench [suite|gemm|lstm|loader|memory] [--quick] [--out DIR]  run a benchmark (from a source checkout; default: the
                         whole suite); its JSON goes to DIR (default: the system's temporary folder)`;
 
@@ -166,6 +169,10 @@ function main(argv: string[]): void {
   // launch passes everything after its own flags to the script: parsed apart from the rest.
   if (command === "launch") {
     process.exitCode = launch(rest);
+    return;
+  }
+  if (command === "playground") {
+    playgroundCommand(rest).catch(reportFailure);
     return;
   }
   const { values: o, positionals } = parseArgs({
@@ -384,12 +391,18 @@ function main(argv: string[]): void {
   }
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  if (e instanceof UsageError || e instanceof LaunchUsageError || e instanceof TensorgradError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+/** A usage or library error is printed as one line (exit 2); anything else is a bug and thrown. */
+function reportFailure(e: unknown): void {
+  const known = e instanceof UsageError || e instanceof LaunchUsageError || e instanceof PlaygroundUsageError || e instanceof TensorgradError;
+  if (known || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") || (e as { code?: string }).code === "EADDRINUSE") {
     console.error(`tensorgrad: ${(e as Error).message}`);
     process.exit(2);
   }
   throw e;
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  reportFailure(e);
 }
