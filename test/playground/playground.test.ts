@@ -163,3 +163,37 @@ test("MNIST: the seed's CNN learns the digits in the page, and a drawn 1 is read
   report("mnist", readyMs, s, `, ${s.threads} threads, test accuracy ${(100 * (s.testAccuracy as number)).toFixed(1)}% after ${s.steps} steps (two epochs)`);
   await page.close();
 });
+
+test("CartPole: PPO's returns climb while the latest policy is animated", async () => {
+  const { page, errors, readyMs } = await open("rl");
+  await page.fill("#steps", "60000");
+  await page.click("#train");
+  const s = await until(page, (st) => (st.meanReturn as number) >= 400 || st.status === "done", 120_000);
+  assert.ok((s.meanReturn as number) >= 400, `the mean return of the last 20 episodes reached only ${s.meanReturn}`);
+  assert.ok(s.accuracies[0]! < 100, `the first mean return was ${s.accuracies[0]}`);
+  const played = await until(page, (st) => (st.lastEpisodeLength as number) >= 400, 10_000);
+  await page.waitForTimeout(1000); // a second of the animation
+  await page.screenshot({ path: path.join(OUT, "rl.png") });
+  await page.click("#train"); // stop
+  await until(page, (st) => st.status === "done", 20_000);
+  assert.deepEqual(errors, []);
+  report("rl", readyMs, played, `, mean return ${(s.meanReturn as number).toFixed(0)} after ${s.steps} steps; the policy's own episode lasts ${played.lastEpisodeLength} steps`);
+  await page.close();
+});
+
+test("graphs: the GCN separates the karate club's communities from four labels, and the embedding moves", async () => {
+  const { page, errors, readyMs } = await open("graph");
+  const before = (await state(page)).embedding as number[];
+  await page.click("#train");
+  const s = await until(page, (st) => st.status === "paused", 60_000);
+  assert.ok(s.losses.at(-1)! < s.losses[0]! / 5, `the loss fell from ${s.losses[0]} to ${s.losses.at(-1)}`);
+  assert.ok(s.accuracies.at(-1)! >= 0.7, `accuracy on all members ${s.accuracies.at(-1)}`);
+  const after = s.embedding as number[];
+  const moved = Math.max(...after.map((v, i) => Math.abs(v - before[i]!)));
+  assert.ok(moved > 0.2, `the embedding moved at most ${moved}`);
+  await page.waitForSelector("#diagram svg", { timeout: 20_000 });
+  await page.screenshot({ path: path.join(OUT, "graph.png") });
+  assert.deepEqual(errors, []);
+  report("graph", readyMs, s, `, accuracy on all 34 members ${(100 * s.accuracies.at(-1)!).toFixed(1)}% after ${s.steps} epochs`);
+  await page.close();
+});
