@@ -197,3 +197,24 @@ test("graphs: the GCN separates the karate club's communities from four labels, 
   report("graph", readyMs, s, `, accuracy on all 34 members ${(100 * s.accuracies.at(-1)!).toFixed(1)}% after ${s.steps} epochs`);
   await page.close();
 });
+
+test("text: the character GPT's loss falls, and Generate streams text token by token", async () => {
+  const { page, errors, readyMs } = await open("text");
+  await page.fill("#iters", "300");
+  await page.click("#train");
+  const s = await until(page, (st) => st.status === "paused", 120_000);
+  assert.ok(s.losses[0]! > 3.5 && s.losses.at(-1)! < 2.6, `the loss went from ${s.losses[0]} to ${s.losses.at(-1)}`);
+  await page.click("#generate");
+  // Tokens arrive one by one: the output is seen part-way before it is complete.
+  const partway = await until(page, (st) => (st.tokens as number) >= 20, 20_000);
+  assert.ok((partway.tokens as number) < 300, "the text came all at once");
+  const done = await until(page, (st) => st.generating === false, 60_000);
+  assert.equal(done.tokens, 300);
+  const words = (done.generated as string).split(/\s+/).filter((w) => /^[a-z]{2,}$/i.test(w));
+  assert.ok(words.length >= 10, `the text has few word-like runs: ${JSON.stringify(done.generated)}`);
+  await page.waitForSelector("#diagram svg", { timeout: 20_000 });
+  await page.screenshot({ path: path.join(OUT, "text.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  report("text", readyMs, s, `, loss ${s.losses[0]!.toFixed(2)} → ${s.losses.at(-1)!.toFixed(2)} in ${s.steps} iterations, ${(done.tokensPerSecond as number).toFixed(0)} tokens/s generated`);
+  await page.close();
+});

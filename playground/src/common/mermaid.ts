@@ -9,4 +9,8 @@ export async function renderMermaid(into: HTMLElement, source: string): Promise<
   mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral" });
   const { svg } = await mermaid.render(`diagram-${++counter}`, source);
   into.innerHTML = svg;
+  // Drawn at its natural size (Mermaid shrinks it to the box); a large one scrolls in its box.
+  const drawn = into.querySelector("svg");
+  const width = drawn?.viewBox.baseVal.width;
+  if (drawn && width) Object.assign(drawn.style, { maxWidth: "none", width: `${Math.ceil(width)}px` });
 }
