@@ -22,8 +22,9 @@ export default defineConfig({
       "csv-parse/sync": path.join(here, "..", "node_modules", "csv-parse", "dist", "esm", "sync.js"),
     },
   },
-  worker: { format: "es" },
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4096, rollupOptions: { input: pages } },
+  // Class names survive minification: summaries, diagrams and printed modules show them.
+  worker: { format: "es", rollupOptions: { output: { keepNames: true } } },
+  build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4096, rollupOptions: { input: pages, output: { keepNames: true } } },
   server: { headers: isolation },
   preview: { headers: isolation },
 });

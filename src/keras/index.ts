@@ -3,7 +3,7 @@ export { BaseModel, Sequential, type CompileOptions, type EvaluateOptions, type 
 export type { Distribution, DistributionSampler } from "./distribution.js";
 export { Model } from "./functional.js";
 export { Add, Multiply, Concatenate, MultiHeadAttention, type MultiHeadAttentionOptions } from "./merge.js";
-export { loadModel } from "./serialization.js";
+export { loadModel, type SavedFiles } from "./serialization.js";
 export { Layer, MergeLayer, KerasTensor, type LayerOptions, type Shape } from "./layer.js";
 export { TorchModuleWrapper, type TorchModuleWrapperOptions } from "./torch-module-wrapper.js";
 export {

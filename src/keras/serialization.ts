@@ -94,11 +94,21 @@ function functionalFromSpec(spec: Spec, file: string): Model {
 /** The files of a `.keras` archive (one zip: config, metadata, weights), written by save("m.keras"). */
 export const KERAS_FILE = { config: "config.json", metadata: "metadata.json", weights: "model.safetensors" } as const;
 
+/** A saved model already in memory: the files of a saved folder by name (model.json and model.safetensors; others are ignored). */
+export type SavedFiles = Readonly<Record<string, Uint8Array>>;
+
 /**
  * Loads a model saved by `model.save(path)`: a folder (model.json + model.safetensors) or one
- * `.keras` file (a zip of config.json, metadata.json and model.safetensors).
+ * `.keras` file (a zip of config.json, metadata.json and model.safetensors), given by its path
+ * (Node) or by its bytes — a `.keras` archive's, or the folder's files by name (browsers: files a
+ * user picked or dropped).
  */
-export function loadModel(saved: string): BaseModel {
+export function loadModel(saved: string | Uint8Array | SavedFiles): BaseModel {
+  if (saved instanceof Uint8Array) return fromArchive(saved, "the .keras archive");
+  if (typeof saved !== "string") {
+    const file = (name: string) => (Object.hasOwn(saved, name) ? saved[name]! : fail(`loadModel: the saved files have no ${name} (a folder written by save holds model.json and model.safetensors)`));
+    return modelFrom(file("model.json"), "model.json", () => parseSafetensors(file("model.safetensors"), "model.safetensors").tensors);
+  }
   const fs = requireNode("node:fs", "loadModel");
   const path = requireNode("node:path", "loadModel");
   const read = (file: string): Uint8Array => {
@@ -108,14 +118,17 @@ export function loadModel(saved: string): BaseModel {
       throw new DataError(`loadModel: cannot read ${file}: ${(e as Error).message}`);
     }
   };
-  if (saved.endsWith(".keras")) {
-    const files = unzipChecked(read(saved), saved);
-    const part = (name: string) => files[name] ?? fail(`${saved}: the archive has no ${name}`);
-    return modelFrom(part(KERAS_FILE.config), `${saved}:${KERAS_FILE.config}`, () => parseSafetensors(part(KERAS_FILE.weights), `${saved}:${KERAS_FILE.weights}`).tensors);
-  }
+  if (saved.endsWith(".keras")) return fromArchive(read(saved), saved);
   const dir = readableFolder(saved); // a save killed mid-swap left the complete old model aside
   const file = path.join(dir, "model.json");
   return modelFrom(read(file), file, () => loadSafetensors(path.join(dir, "model.safetensors")));
+}
+
+/** A model from a `.keras` archive's bytes (named `name` in errors). */
+function fromArchive(bytes: Uint8Array, name: string): BaseModel {
+  const files = unzipChecked(bytes, name);
+  const part = (file: string) => files[file] ?? fail(`${name}: the archive has no ${file}`);
+  return modelFrom(part(KERAS_FILE.config), `${name}:${KERAS_FILE.config}`, () => parseSafetensors(part(KERAS_FILE.weights), `${name}:${KERAS_FILE.weights}`).tensors);
 }
 
 /** A model from its config's bytes (named `file` in errors) and its weights. */

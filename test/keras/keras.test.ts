@@ -226,6 +226,14 @@ describe("layers, summary, save and load", () => {
     const back = keras.loadModel(target);
     assert.deepEqual(back.predict(x).tolist(), m.predict(x).tolist());
     assert.deepEqual(back.layers.map((l) => l.constructor.name), ["Dense", "BatchNormalization", "Dense"]);
+    // The same model from bytes in memory (a browser's picked files): the folder's files by name,
+    // and a .keras archive; a missing file is named.
+    const files = { "model.json": readFileSync(path.join(target, "model.json")), "model.safetensors": readFileSync(path.join(target, "model.safetensors")) };
+    assert.deepEqual(keras.loadModel(files).predict(x).tolist(), m.predict(x).tolist());
+    m.save(path.join(dir, "m.keras"));
+    assert.deepEqual(keras.loadModel(new Uint8Array(readFileSync(path.join(dir, "m.keras")))).predict(x).tolist(), m.predict(x).tolist());
+    assert.throws(() => keras.loadModel({ "model.json": files["model.json"] }), (e: unknown) => e instanceof tg.FormatError && /no model\.safetensors/.test((e as Error).message));
+    assert.throws(() => keras.loadModel(new Uint8Array([1, 2, 3])), (e: unknown) => e instanceof tg.TensorgradError && /\.keras archive/.test((e as Error).message));
     const weights = path.join(target, "model.safetensors");
     writeFileSync(weights, readFileSync(weights).subarray(0, 100));
     assert.throws(() => keras.loadModel(target), (e: unknown) => e instanceof tg.FormatError && /model\.safetensors: truncated/.test((e as Error).message));

@@ -6,12 +6,15 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import type { Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { BUILT_PLAYGROUND, servePlayground } from "../../src/cli/playground-command.js";
+import * as tg from "../../src/index.js";
 
 const ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const OUT = path.join(ROOT, "test-output", "playground");
@@ -217,4 +220,43 @@ test("text: the character GPT's loss falls, and Generate streams text token by t
   assert.deepEqual(errors, []);
   report("text", readyMs, s, `, loss ${s.losses[0]!.toFixed(2)} → ${s.losses.at(-1)!.toFixed(2)} in ${s.steps} iterations, ${(done.tokensPerSecond as number).toFixed(0)} tokens/s generated`);
   await page.close();
+});
+
+test("load a model: a folder saved by train --save, and a .keras file, run on a drawn digit", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tg-playground-"));
+  try {
+    const saved = path.join(dir, "mlp");
+    const cli = spawnSync(process.execPath, [path.join(ROOT, "dist", "cli", "index.js"), "train", "mlp-mnist", "--epochs", "3", "--save", saved], { encoding: "utf8" });
+    assert.equal(cli.status, 0, cli.stderr);
+    const archive = path.join(dir, "mlp.keras");
+    tg.keras.loadModel(saved).save(archive);
+    const { page, errors, readyMs } = await open("load");
+    const check = async (files: string[], recipe: string | null) => {
+      await page.setInputFiles("#files", files);
+      const s = await until(page, (st) => st.status === "loaded", 20_000);
+      assert.deepEqual(s.loaded, { kind: "image", inputShape: [28, 28, 1], outputs: 10, recipe });
+      await page.click("#clear");
+      await stroke(page, "#pad", [[140, 50], [140, 120], [141, 180], [140, 235]]);
+      const p = await until(page, (st) => st.prediction !== null, 10_000);
+      assert.equal(p.prediction, 1, `a vertical stroke was read as ${p.prediction} (${(p.outputs as number[]).map((v) => v.toFixed(2)).join(" ")})`);
+      await page.evaluate(() => {
+        const st = (window as unknown as { playground: PageState }).playground;
+        [st.status, st.prediction] = ["ready", null];
+      });
+    };
+    await check(readdirSync(saved).map((f) => path.join(saved, f)), "mlp-mnist");
+    assert.match(await page.locator("#summary").innerText(), /Dense/);
+    await page.waitForSelector("#diagram svg", { timeout: 20_000 });
+    await page.screenshot({ path: path.join(OUT, "load.png"), fullPage: true });
+    await check([archive], null);
+    // A damaged file is reported on the page, not thrown away silently.
+    await page.setInputFiles("#files", { name: "model.json", mimeType: "application/json", buffer: Buffer.from("{not json") });
+    const bad = await page.waitForFunction(() => (window as unknown as { playground: PageState }).playground.error, undefined, { timeout: 10_000 });
+    assert.match(String(await bad.jsonValue()), /model\.json/);
+    assert.deepEqual(errors, []);
+    console.log(`playground load: ready in ${readyMs} ms`);
+    await page.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -4,6 +4,7 @@
  * what np.save writes for an object array of lists of ints (pickle protocols 2–5).
  */
 import { requireNode } from "../../core/node.js";
+import { crc32 } from "../../core/bytes.js";
 import { unzipSync } from "fflate";
 import { DataError, FormatError } from "../../core/errors.js";
 
@@ -89,7 +90,6 @@ const MAX_DEFLATE_RATIO = 1032;
  * bytes must have that size and CRC-32.
  */
 export function unzipChecked(bytes: Uint8Array, name: string): Record<string, Uint8Array> {
-  const { crc32 } = requireNode("node:zlib", "reading .npz archives") as unknown as { crc32(data: Uint8Array): number };
   // The central directory first: every record and local header in bounds, and no entry claiming
   // more than deflate can make of its compressed bytes, before anything is inflated or allocated.
   const claims = new Map<string, { size: number; crc: number }>();
