@@ -2,7 +2,7 @@
  * The 2-D classification page: the user picks (or clicks) points and a network, a worker trains
  * it, and the decision regions and the loss curve are redrawn after every slice of steps.
  */
-import { $, setUpPage, showError } from "../common/page.js";
+import { $, noteRate, setUpPage, showError } from "../common/page.js";
 import { drawChart } from "../common/chart.js";
 import { renderMermaid } from "../common/mermaid.js";
 import { makeDataset, type Points } from "./datasets.js";
@@ -110,7 +110,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   state.steps = m.step;
   state.losses.push(m.loss);
   state.accuracies.push(m.accuracy);
-  state.stepsPerSecond = m.stepsPerSecond;
+  noteRate(state, m.stepsPerSecond);
   drawChart($<HTMLCanvasElement>("loss"), [{ label: "loss", color: "#e4572e", points: curve }, { label: "accuracy", color: "#2f6fde", points: accuracyCurve }], { yMin: 0 });
   stats.textContent = `step ${m.step} · loss ${m.loss.toFixed(4)} · accuracy ${(100 * m.accuracy).toFixed(1)}% · ${Math.round(m.stepsPerSecond)} steps/s`;
 };

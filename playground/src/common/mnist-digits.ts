@@ -8,13 +8,19 @@ export interface DigitSplit {
   labels: Int32Array;
 }
 
-export async function loadDigits(url: string): Promise<{ train: DigitSplit; test: DigitSplit }> {
+/** The digits from the page's server. */
+export async function fetchDigits(url: string): Promise<{ train: DigitSplit; test: DigitSplit }> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText} (build the playground's assets: npm run build:playground)`);
   let bytes = new Uint8Array(await response.arrayBuffer());
   // A server may already have undone the gzip (Content-Encoding); the magic bytes say.
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
-  const counts = new Uint32Array(bytes.buffer.slice(0, 40));
+  return splitDigits(bytes, url);
+}
+
+/** The file's bytes (uncompressed) as the training and test splits. */
+export function splitDigits(bytes: Uint8Array, url: string): { train: DigitSplit; test: DigitSplit } {
+  const counts = new Uint32Array(bytes.slice(0, 40).buffer);
   const total = counts.reduce((a, b) => a + b, 0);
   if (bytes.length !== 40 + total * 784) throw new Error(`${url}: ${bytes.length} bytes, but its header promises ${total} digits`);
   const split = (train: boolean): DigitSplit => {

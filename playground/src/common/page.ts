@@ -54,6 +54,16 @@ export function setUpPage(current: string): PageState {
   return state;
 }
 
+/**
+ * Records a slice's training speed; the page's figure is the median of the slices so far (the
+ * last slice of a run is short and noisy).
+ */
+export function noteRate(state: PageState, stepsPerSecond: number): void {
+  const rates = ((state.rates as number[] | undefined) ??= []);
+  rates.push(stepsPerSecond);
+  state.stepsPerSecond = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
+}
+
 /** The element with this id, typed (the pages' HTML defines them). */
 export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);

@@ -3,7 +3,7 @@
  * member is drawn at its 2-D embedding (the last GCN layer's output), with the friendships as
  * lines, so the communities pull apart as it trains.
  */
-import { $, setUpPage, showError } from "../common/page.js";
+import { $, noteRate, setUpPage, showError } from "../common/page.js";
 import { drawChart } from "../common/chart.js";
 import { renderMermaid } from "../common/mermaid.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
@@ -72,7 +72,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   state.steps = m.epoch;
   state.losses.push(m.loss);
   state.accuracies.push(m.accuracy);
-  state.stepsPerSecond = m.stepsPerSecond;
+  noteRate(state, m.stepsPerSecond);
   drawChart($<HTMLCanvasElement>("curves"), [{ label: "loss", color: "#e4572e", points: loss }, { label: "accuracy (all members)", color: "#2f6fde", points: accuracy }], { yMin: 0 });
   stats.textContent = `epoch ${m.epoch} · loss ${m.loss.toFixed(4)} · accuracy on all 34 members ${(100 * m.accuracy).toFixed(1)}% · ${Math.round(m.stepsPerSecond)} epochs/s`;
   if (m.done) setTraining(false);

@@ -3,7 +3,7 @@
  * and sees what the network makes of it — probabilities, first-layer filters, every layer's
  * activations and a saliency map.
  */
-import { $, setUpPage, showError } from "../common/page.js";
+import { $, noteRate, setUpPage, showError } from "../common/page.js";
 import { drawChart } from "../common/chart.js";
 import { renderMermaid } from "../common/mermaid.js";
 import { paint, valuesToCanvas } from "../common/images.js";
@@ -52,7 +52,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       if (m.testAccuracy !== undefined) accuracy.push([m.step, m.testAccuracy]);
       state.steps = m.step;
       state.losses.push(m.loss);
-      state.stepsPerSecond = m.stepsPerSecond;
+      noteRate(state, m.stepsPerSecond);
       if (m.testAccuracy !== undefined) {
         state.accuracies.push(m.testAccuracy);
         state.testAccuracy = m.testAccuracy;

@@ -2,7 +2,7 @@
  * The CartPole page: PPO learns in a worker; the return of every training episode is plotted, and
  * the latest policy's own episode is animated in real time (50 steps a second, CartPole's τ).
  */
-import { $, setUpPage, showError } from "../common/page.js";
+import { $, noteRate, setUpPage, showError } from "../common/page.js";
 import { drawChart } from "../common/chart.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
@@ -98,7 +98,7 @@ function onMessage(e: MessageEvent<FromWorker>): void {
       state.steps = m.timesteps;
       state.meanReturn = m.meanReturn;
       state.episodesSeen = returns.length;
-      state.stepsPerSecond = m.stepsPerSecond;
+      noteRate(state, m.stepsPerSecond);
       state.accuracies.push(m.meanReturn);
       drawChart($<HTMLCanvasElement>("returns"), [{ label: "episode return", color: "#c5cad3", points: returns }, { label: "mean of last 20", color: "#2f6fde", points: means }], { yMin: 0, yMax: 500 });
       stats.textContent = `${m.timesteps} steps · ${returns.length} episodes · mean return (last 20) ${m.meanReturn.toFixed(1)} · ${Math.round(m.stepsPerSecond)} steps/s`;

@@ -1,5 +1,5 @@
 /** The text page: a character GPT trains in a worker; "Generate" streams its text token by token. */
-import { $, setUpPage, showError } from "../common/page.js";
+import { $, noteRate, setUpPage, showError } from "../common/page.js";
 import { drawChart } from "../common/chart.js";
 import { renderMermaid } from "../common/mermaid.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
@@ -40,7 +40,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       if (m.valLoss !== undefined) valLoss.push([m.iter, m.valLoss]);
       state.steps = m.iter;
       state.losses.push(m.loss);
-      state.stepsPerSecond = m.stepsPerSecond;
+      noteRate(state, m.stepsPerSecond);
       if (m.valLoss !== undefined) state.valLoss = m.valLoss;
       drawChart($<HTMLCanvasElement>("curves"), [{ label: "training loss", color: "#e4572e", points: loss }, { label: "validation loss", color: "#2f6fde", points: valLoss }]);
       stats.textContent = `${summary}\niteration ${m.iter} · loss ${m.loss.toFixed(3)}${valLoss.length ? ` · validation loss ${valLoss.at(-1)![1].toFixed(3)}` : ""} · ${m.stepsPerSecond.toFixed(1)} iterations/s`;
