@@ -18,6 +18,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { BUILT_PLAYGROUND, servePlayground } from "../../src/cli/playground-command.js";
 import * as tg from "../../src/index.js";
 import { fullPassTest } from "../helpers.js";
+import type { PageState } from "../../playground/src/common/page.js";
 
 const ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const OUT = path.join(ROOT, "test-output", "playground");
@@ -42,17 +43,6 @@ after(async () => {
   server?.close();
 });
 
-interface PageState {
-  status: string;
-  steps: number;
-  losses: number[];
-  accuracies: number[];
-  stepsPerSecond: number;
-  firstPaintMs: number;
-  frameTimes: number[];
-  error?: string;
-  [more: string]: unknown;
-}
 
 /** Opens a page and waits until its state says `ready`; fails on any page error or failed request. */
 async function open(name: string): Promise<{ page: Page; errors: string[]; readyMs: number }> {
