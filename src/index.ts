@@ -35,6 +35,14 @@ export {
 export { matmul, mm, bmm } from "./ops/matmul.js";
 export { gather, scatterAdd, scatterReduce, indexSelect, maskedFill, oneHot, nonzero, argwhere, type ScatterReduction } from "./ops/indexing.js";
 export { unfold, fold, type WindowOptions, type Pair } from "./ops/windows.js";
+export {
+  flip, fliplr, flipud, roll, rot90, tril, triu, diagonal, diagEmbed, diag, trace, movedim, moveaxis, swapaxes, swapdims,
+  atleast1d, atleast2d, atleast3d, tile, broadcastTo, unbind, tensorSplit, hsplit, vsplit, dsplit, hstack, vstack, rowStack,
+  dstack, columnStack, ravel, meshgrid, cartesianProd, repeatInterleave, kron,
+} from "./ops/composite/arrange.js";
+export { dot, outer, inner, mv, addmm, baddbmm, addbmm, addmv, addr, tensordot, einsum, type ScaleOptions } from "./ops/composite/products.js";
+export { clamp as clip, abs as absolute, neg as negative, mul as multiply, sub as subtract, div as divide, div as trueDivide, gt as greater, ge as greaterEqual, lt as less, le as lessEqual, ne as notEqual } from "./ops/elementwise.js";
+export { cat as concat, cat as concatenate } from "./ops/movement.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { scope, keep } from "./core/scope.js";

@@ -17,6 +17,8 @@ import * as ix from "../ops/indexing.js";
 import { matmul, mm, bmm } from "../ops/matmul.js";
 import { softmax, logSoftmax } from "../ops/composite/softmax.js";
 import { gelu, type GeluApproximate } from "../ops/composite/activations.js";
+import * as ar from "../ops/composite/arrange.js";
+import * as pr from "../ops/composite/products.js";
 import { updateInPlace } from "../ops/inplace.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
@@ -568,6 +570,154 @@ export class Tensor implements View {
   }
   indexSelect(dim: number, index: Tensor): Tensor {
     return ix.indexSelect(this, dim, index);
+  }
+
+  // ---- rearranging (ops/composite/arrange.ts) -------------------------------------------------
+
+  flip(dims: number | readonly number[]): Tensor {
+    return ar.flip(this, dims);
+  }
+  fliplr(): Tensor {
+    return ar.fliplr(this);
+  }
+  flipud(): Tensor {
+    return ar.flipud(this);
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return ar.roll(this, shifts, dims);
+  }
+  rot90(k = 1, dims: readonly [number, number] = [0, 1]): Tensor {
+    return ar.rot90(this, k, dims);
+  }
+  tril(diagonal = 0): Tensor {
+    return ar.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return ar.triu(this, diagonal);
+  }
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return ar.diagonal(this, offset, dim1, dim2);
+  }
+  diag(diagonal = 0): Tensor {
+    return ar.diag(this, diagonal);
+  }
+  diagEmbed(offset = 0, dim1 = -2, dim2 = -1): Tensor {
+    return ar.diagEmbed(this, offset, dim1, dim2);
+  }
+  trace(): Tensor {
+    return ar.trace(this);
+  }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return ar.movedim(this, source, destination);
+  }
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return ar.movedim(this, source, destination);
+  }
+  swapaxes(axis0: number, axis1: number): Tensor {
+    return mv.transpose(this, axis0, axis1);
+  }
+  swapdims(dim0: number, dim1: number): Tensor {
+    return mv.transpose(this, dim0, dim1);
+  }
+  tile(reps: readonly number[]): Tensor {
+    return ar.tile(this, reps);
+  }
+  unbind(dim = 0): Tensor[] {
+    return ar.unbind(this, dim);
+  }
+  tensorSplit(indicesOrSections: number | readonly number[], dim = 0): Tensor[] {
+    return ar.tensorSplit(this, indicesOrSections, dim);
+  }
+  hsplit(indicesOrSections: number | readonly number[]): Tensor[] {
+    return ar.hsplit(this, indicesOrSections);
+  }
+  vsplit(indicesOrSections: number | readonly number[]): Tensor[] {
+    return ar.vsplit(this, indicesOrSections);
+  }
+  dsplit(indicesOrSections: number | readonly number[]): Tensor[] {
+    return ar.dsplit(this, indicesOrSections);
+  }
+  ravel(): Tensor {
+    return ar.ravel(this);
+  }
+  repeatInterleave(repeats: number | Tensor, dim?: number): Tensor {
+    return ar.repeatInterleave(this, repeats, dim);
+  }
+  kron(other: Tensor): Tensor {
+    return ar.kron(this, other);
+  }
+
+  // ---- products (ops/composite/products.ts) ---------------------------------------------------
+
+  dot(other: Tensor): Tensor {
+    return pr.dot(this, other);
+  }
+  inner(other: Tensor): Tensor {
+    return pr.inner(this, other);
+  }
+  outer(other: Tensor): Tensor {
+    return pr.outer(this, other);
+  }
+  mv(vec: Tensor): Tensor {
+    return pr.mv(this, vec);
+  }
+  addmm(m1: Tensor, m2: Tensor, options?: pr.ScaleOptions): Tensor {
+    return pr.addmm(this, m1, m2, options);
+  }
+  baddbmm(b1: Tensor, b2: Tensor, options?: pr.ScaleOptions): Tensor {
+    return pr.baddbmm(this, b1, b2, options);
+  }
+  addbmm(b1: Tensor, b2: Tensor, options?: pr.ScaleOptions): Tensor {
+    return pr.addbmm(this, b1, b2, options);
+  }
+  addmv(mat: Tensor, vec: Tensor, options?: pr.ScaleOptions): Tensor {
+    return pr.addmv(this, mat, vec, options);
+  }
+  addr(v1: Tensor, v2: Tensor, options?: pr.ScaleOptions): Tensor {
+    return pr.addr(this, v1, v2, options);
+  }
+
+  // ---- PyTorch's (and NumPy's) other names for the same ops ----------------------------------
+
+  clip(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  absolute(): Tensor {
+    return ew.abs(this);
+  }
+  negative(): Tensor {
+    return ew.neg(this);
+  }
+  /** The tensor itself (PyTorch's unary plus). */
+  positive(): Tensor {
+    return this;
+  }
+  multiply(other: TensorLike): Tensor {
+    return ew.mul(this, other);
+  }
+  subtract(other: TensorLike, alpha?: number): Tensor {
+    return ew.sub(this, scaled(other, alpha));
+  }
+  divide(other: TensorLike): Tensor {
+    return ew.div(this, other);
+  }
+  trueDivide(other: TensorLike): Tensor {
+    return ew.div(this, other);
+  }
+  greater(other: TensorLike): Tensor {
+    return ew.gt(this, other);
+  }
+  greaterEqual(other: TensorLike): Tensor {
+    return ew.ge(this, other);
+  }
+  less(other: TensorLike): Tensor {
+    return ew.lt(this, other);
+  }
+  lessEqual(other: TensorLike): Tensor {
+    return ew.le(this, other);
+  }
+  notEqual(other: TensorLike): Tensor {
+    return ew.ne(this, other);
   }
 }
 

@@ -105,6 +105,31 @@ const CASES: Case[] = [
   // sliding windows
   ["unfold", (x) => tg.unfold(x, [2, 2], { padding: 1, stride: [2, 1], dilation: [1, 2] }), () => [d([1, 2, 4, 5])]],
   ["fold", (x) => tg.fold(x, [3, 4], 2, { padding: [0, 1] }), () => [d([1, 8, 10])]],
+  // rearranging (ops/composite/arrange.ts), on non-contiguous inputs where it matters
+  ["flip", (x) => x.flip([0, 1]), () => [transposed([3, 4])]],
+  ["roll", (x) => x.roll([2, -1], [1, 0]), () => [strided(3, 4)]],
+  ["rot90", (x) => x.rot90(3), () => [d([2, 3])]],
+  ["tril and triu", (x) => x.tril(1).add(x.triu(-1)), () => [transposed([4, 3])]],
+  ["diagonal", (x) => x.diagonal(-1, 1, 2), () => [d([2, 4, 3])]],
+  ["diagEmbed", (x) => x.diagEmbed(-1, 0, 2), () => [d([2, 3])]],
+  ["trace", (x) => x.trace(), () => [d([3, 4])]],
+  ["movedim and tile", (x) => x.movedim(0, -1).tile([2, 1, 2]), () => [d([2, 3, 2])]],
+  ["tensorSplit and unbind", (x) => tg.stack([...x.tensorSplit([1, 3], 1).map((p) => p.sum(-1)), ...x.unbind(1)], 0), () => [d([2, 4])]],
+  ["hstack, vstack, dstack, columnStack", (a, b) => [tg.hstack([a, b!]), tg.vstack([a, b!]), tg.dstack([a, b!]), tg.columnStack([a, b!])], () => [d([2, 3]), d([2, 3])]],
+  ["meshgrid and cartesianProd", (a, b) => [...tg.meshgrid([a, b!]), tg.cartesianProd(a, b!)], () => [d([3]), d([2])]],
+  ["repeatInterleave", (x) => x.repeatInterleave(index([1, 0, 3]), 1), () => [d([2, 3])]],
+  ["kron", (a, b) => a.kron(b!), () => [d([2, 2]), d([3, 1])]],
+  // products (ops/composite/products.ts)
+  ["dot, inner, outer, mv", (a, b, m) => [a.dot(b!), a.inner(b!), a.outer(b!), m!.mv(a)], () => [d([3]), d([3]), d([2, 3])]],
+  ["addmm family", (i, a, b) => [tg.addmm(i, a!, b!, { beta: 0.5, alpha: 2 }), tg.addmv(i.select(0, 0), a!, b!.select(1, 0)), tg.addr(i, a!.select(1, 0), b!.select(0, 0), { alpha: -1 })], () => [d([2, 2]), d([2, 3]), d([3, 2])]],
+  ["baddbmm and addbmm", (i, a, b) => [tg.baddbmm(i, a!, b!, { beta: 2 }), tg.addbmm(i.select(0, 0), a!, b!, { alpha: 0.5 })], () => [d([2, 3, 2]), d([2, 3, 4]), d([2, 4, 2])]],
+  ["tensordot", (a, b) => tg.tensordot(a, b!, [[0, 2], [1, 0]]), () => [d([3, 2, 4]), d([4, 3, 2])]],
+  ["einsum (batch, contraction, diagonal, ellipsis, three operands)", (a, b, c) => [
+    tg.einsum("bij,bjk->bik", a, b!),
+    tg.einsum("ii->i", c!),
+    tg.einsum("...j,jk", a, b!.select(0, 0)),
+    tg.einsum("bij,bjk,kl->bil", a, b!, c!),
+  ], () => [d([2, 3, 3]), d([2, 3, 3]), d([3, 3])]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {
