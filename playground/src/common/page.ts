@@ -41,11 +41,11 @@ export function setUpPage(current: string): PageState {
   const state: PageState = { status: "loading", steps: 0, losses: [], accuracies: [], stepsPerSecond: 0, firstPaintMs: 0, frameTimes: [] };
   window.playground = state;
   requestAnimationFrame(() => (state.firstPaintMs = performance.now()));
-  // The gaps between animation frames: a page that stays responsive while a worker trains keeps
+  // The gaps between animation frames while a worker trains: a page that stays responsive keeps
   // them near 16.7 ms. Only the last 600 are kept.
   let last = performance.now();
   const frame = (now: number) => {
-    state.frameTimes.push(now - last);
+    if (state.status === "training") state.frameTimes.push(now - last);
     if (state.frameTimes.length > 600) state.frameTimes.shift();
     last = now;
     requestAnimationFrame(frame);
