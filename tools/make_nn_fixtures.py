@@ -104,7 +104,65 @@ MODULES = {
     "unflatten": (lambda: nn.Unflatten(1, (2, 3)), [r(4, 6)]),
     "dropout_eval": (lambda: nn.Dropout(0.5).eval(), [r(3, 4)]),
     "sequential": (lambda: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)), [r(3, 4)]),
+    # activations, shuffles, padding, windows, distances (issue 16's second batch)
+    "celu": (lambda: nn.CELU(0.7), [r(3, 4) * 2]),
+    "glu": (lambda: nn.GLU(1), [r(3, 4)]),
+    "hardtanh": (lambda: nn.Hardtanh(-0.5, 1.0), [r(3, 4)]),
+    "softshrink": (lambda: nn.Softshrink(0.3), [r(3, 4)]),
+    "hardshrink": (lambda: nn.Hardshrink(0.3), [r(3, 4)]),
+    "threshold": (lambda: nn.Threshold(0.1, -2.0), [r(3, 4)]),
+    "softplus_beta": (lambda: nn.Softplus(beta=2), [r(3, 4) * 3]),
+    "softmin": (lambda: nn.Softmin(dim=1), [r(3, 4)]),
+    "mish": (lambda: nn.Mish(), [r(3, 4) * 2]),
+    "selu": (lambda: nn.SELU(), [r(3, 4) * 2]),
+    "softsign": (lambda: nn.Softsign(), [r(3, 4) * 2]),
+    "tanhshrink": (lambda: nn.Tanhshrink(), [r(3, 4)]),
+    "logsigmoid": (lambda: nn.LogSigmoid(), [r(3, 4) * 3]),
+    "softmax2d": (lambda: nn.Softmax2d(), [r(2, 3, 2, 2)]),
+    "prelu_channels": (lambda: prelu(3), [r(2, 3, 4)]),
+    "rrelu_eval": (lambda: nn.RReLU(0.1, 0.3).eval(), [r(3, 4)]),
+    "pixel_shuffle": (lambda: nn.PixelShuffle(2), [r(1, 8, 2, 3)]),
+    "pixel_unshuffle": (lambda: nn.PixelUnshuffle(2), [r(1, 2, 4, 6)]),
+    "channel_shuffle": (lambda: ChannelShuffleReference(2), [r(2, 4, 3)]),
+    "zeropad2d": (lambda: nn.ZeroPad2d((1, 0, 2, 1)), [r(1, 2, 3, 3)]),
+    "constantpad1d": (lambda: nn.ConstantPad1d(2, 3.5), [r(2, 3)]),
+    "fold": (lambda: nn.Fold((4, 5), (2, 2), stride=(1, 2), padding=(1, 0)), [r(2, 12, 10)]),
+    "unfold": (lambda: nn.Unfold((2, 3), dilation=(1, 2), padding=1, stride=(2, 1)), [r(2, 2, 5, 6)]),
+    "pairwise_distance": (lambda: nn.PairwiseDistance(p=3), [r(4, 5), r(4, 5)]),
+    "cosine_similarity": (lambda: nn.CosineSimilarity(dim=0), [r(4, 5), r(4, 5)]),
+    "rms_norm": (lambda: RMSNormReference(5), [r(3, 4, 5)]),
 }
+
+
+def prelu(n):
+    m = nn.PReLU(n)
+    m.weight.data.copy_(torch.randn(n) * 0.5)
+    return m
+
+
+class RMSNormReference(nn.Module):
+    """nn.RMSNorm arrived in PyTorch 2.4; this is its documented formula, with the same state dict."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.weight = nn.Parameter(torch.rand(n) + 0.5)
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + torch.finfo(x.dtype).eps) * self.weight
+
+
+class ChannelShuffleReference(nn.Module):
+    """nn.ChannelShuffle's forward as reshapes (PyTorch 1.13 has no backward for it); checked equal to it."""
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, x):
+        n, c = x.shape[:2]
+        y = x.reshape(n, self.groups, c // self.groups, *x.shape[2:]).transpose(1, 2).reshape(x.shape)
+        assert torch.equal(y.detach(), nn.ChannelShuffle(self.groups)(x.detach()))
+        return y
 
 
 def probs(*shape):
@@ -133,6 +191,17 @@ LOSSES = {
     "kl_div_batchmean": (lambda x, t: F.kl_div(F.log_softmax(x, 1), t, reduction="batchmean"), [r(4, 3), probs(4, 3)]),
     "kl_div_log_target": (lambda x, t: F.kl_div(F.log_softmax(x, 1), t, reduction="sum", log_target=True), [r(4, 3), torch.log(probs(4, 3))]),
     "cosine_embedding": (lambda a, b, y: F.cosine_embedding_loss(a, b, y, margin=0.2), [r(5, 3), r(5, 3), idx([1, -1, 1, -1, -1])]),
+    "margin_ranking": (lambda a, b, y: F.margin_ranking_loss(a, b, y, margin=0.3), [r(5), r(5), torch.tensor([1.0, -1.0, 1.0, 1.0, -1.0])]),
+    "hinge_embedding": (lambda x, y: F.hinge_embedding_loss(x, y, margin=0.8), [r(4, 3), torch.tensor([[1.0, -1.0, 1.0]] * 4)]),
+    "soft_margin": (lambda x, y: F.soft_margin_loss(x, y), [r(4, 3) * 3, torch.tensor([[1.0, -1.0, -1.0]] * 4)]),
+    "multilabel_soft_margin": (lambda x, t, w: F.multilabel_soft_margin_loss(x, t, weight=w), [r(4, 3), (torch.rand(4, 3) > 0.5).float(), torch.rand(3) + 0.5]),
+    "multi_margin": (lambda x, t, w: F.multi_margin_loss(x, t, p=2, margin=0.7, weight=w), [r(5, 4), idx([0, 3, 1, 1, 2]), torch.rand(4) + 0.5]),
+    "multi_margin_p1": (lambda x, t: F.multi_margin_loss(x, t), [r(5, 4), idx([2, 0, 1, 3, 3])]),
+    "triplet_margin_swap": (lambda a, b, c: F.triplet_margin_loss(a, b, c, margin=0.5, p=1.5, swap=True), [r(4, 5), r(4, 5), r(4, 5)]),
+    "poisson_nll": (lambda x, t: F.poisson_nll_loss(x, t), [r(4, 3), torch.rand(4, 3) * 3]),
+    "poisson_nll_full": (lambda x, t: F.poisson_nll_loss(x, t, log_input=False, full=True), [torch.rand(4, 3) + 0.5, torch.floor(torch.rand(4, 3) * 4)]),
+    "gaussian_nll": (lambda x, t, v: F.gaussian_nll_loss(x, t, v), [r(4, 3), r(4, 3), torch.rand(4, 1) + 0.1]),
+    "gaussian_nll_full_sum": (lambda x, t, v: F.gaussian_nll_loss(x, t, v, full=True, reduction="sum"), [r(4, 3), r(4, 3), torch.rand(4, 3) + 0.1]),
 }
 # Targets and class weights are data, not differentiated (PyTorch would allow it for some).
 NO_GRAD = {"t", "w", "p", "y"}

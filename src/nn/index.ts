@@ -5,13 +5,21 @@ export { Sequential, ModuleList, ModuleDict } from "./layers/container.js";
 export { Identity, Linear, Bilinear, Flatten, Unflatten, type LinearOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from "./layers/conv.js";
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pooling.js";
-export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions } from "./layers/norm.js";
+export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm, type BatchNormOptions, type LayerNormOptions } from "./layers/norm.js";
 export { Dropout, Dropout2d } from "./layers/dropout.js";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
-export { ReLU, ReLU6, Hardsigmoid, Hardswish, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from "./layers/activation.js";
+export {
+  ReLU, ReLU6, Hardsigmoid, Hardswish, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax, Mish, SELU, Softsign, Tanhshrink,
+  LogSigmoid, Softmax2d, CELU, GLU, Hardtanh, Softshrink, Hardshrink, Threshold, Softplus, Softmin, PReLU, RReLU,
+} from "./layers/activation.js";
+export {
+  PixelShuffle, PixelUnshuffle, ChannelShuffle, ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, Unfold, Fold,
+} from "./layers/rearrange.js";
+export { PairwiseDistance, CosineSimilarity } from "./layers/distance.js";
 export {
   CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss,
-  CosineEmbeddingLoss,
+  CosineEmbeddingLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
+  GaussianNLLLoss, TripletMarginLoss,
 } from "./layers/loss.js";
 export { RNNCell, LSTMCell, GRUCell, type Nonlinearity } from "./layers/rnn-cells.js";
 export { RNN, LSTM, GRU, type RNNOptions } from "./layers/rnn.js";

@@ -14,7 +14,7 @@ import { shapesEqual } from "../core/shape.js";
 
 export type Reduction = "none" | "mean" | "sum";
 
-function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
+export function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
   switch (reduction) {
     case "none":
       return loss;
@@ -27,7 +27,7 @@ function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
   }
 }
 
-function sameShape(input: Tensor, target: Tensor, op: string): void {
+export function sameShape(input: Tensor, target: Tensor, op: string): void {
   if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(`${op}: target of shape ${fmtShape(target.shape)} must have the input's shape ${fmtShape(input.shape)}`);
   }

@@ -76,6 +76,23 @@ const CASES: Case[] = [
   ["huberLoss", (x, t) => F.huberLoss(x, t!, { delta: 0.7 }), () => [d(3, 2), d(3, 2)]],
   ["klDiv", (x) => F.klDiv(x.logSoftmax(1), klTarget, { reduction: "batchmean" }), () => [d(3, 4)]],
   ["cosineEmbeddingLoss", (a, b) => F.cosineEmbeddingLoss(a, b!, ints([1, -1, -1]), { margin: -0.5 }), () => [d(3, 4), d(3, 4)]],
+  // activations (away from kinks: x/|x| scaled so no element sits within the finite-difference step of one)
+  ["celu, selu, mish, softsign, tanhshrink", (x) => tg.stack([F.celu(x, 0.7), F.selu(x), F.mish(x), F.softsign(x), F.tanhshrink(x)]), () => [d(3, 4)]],
+  ["softshrink, hardshrink, hardtanh, threshold", (x) => tg.stack([F.softshrink(x, 0.3), F.hardshrink(x, 0.3), F.hardtanh(x, -0.5, 0.8), F.threshold(x, 0.1, -2)]), () => [tg.tensor([[-1.3, -0.45, 0.05, 0.42], [0.95, -0.2, 1.7, -0.75]], { dtype: "float64" }).requiresGrad_()]],
+  ["glu and softmin", (x) => tg.cat([F.glu(x, 1), F.softmin(x, 1)], 1), () => [d(3, 4)]],
+  ["prelu (per channel)", (x, w) => F.prelu(x, w!), () => [d(2, 3, 4), d(3)]],
+  ["pixelShuffle, pixelUnshuffle, channelShuffle", (x) => tg.cat([F.pixelShuffle(x, 2).flatten(), F.pixelUnshuffle(x, 2).flatten(), F.channelShuffle(x, 2).flatten()]), () => [d(1, 4, 2, 2)]],
+  ["pairwiseDistance p=3 and pdist", (a, b) => tg.cat([F.pairwiseDistance(a, b!, { p: 3 }), F.pdist(a), F.pdist(b!, 1)]), () => [d(4, 3), d(4, 3)]],
+  ["rmsNorm", (x, w) => F.rmsNorm(x, [4], w), () => [d(3, 4), d(4)]],
+  // margin and likelihood losses
+  ["marginRankingLoss", (a, b) => F.marginRankingLoss(a, b!, tg.tensor([1, -1, 1, -1, 1], { dtype: "float64" }), { margin: 0.1 }), () => [d(5), d(5)]],
+  ["hingeEmbeddingLoss", (x) => F.hingeEmbeddingLoss(x, tg.tensor([1, -1, -1, 1], { dtype: "float64" }), { margin: 2 }), () => [d(4)]],
+  ["softMarginLoss", (x) => F.softMarginLoss(x, tg.tensor([[1, -1, 1], [-1, -1, 1]], { dtype: "float64" })), () => [d(2, 3)]],
+  ["multilabelSoftMarginLoss", (x) => F.multilabelSoftMarginLoss(x, tg.tensor([[1, 0, 1], [0, 0, 1]], { dtype: "float64" }), { weight: classWeight }), () => [d(2, 3)]],
+  ["multiMarginLoss p=2 weighted", (x) => F.multiMarginLoss(x, ints([0, 2, 1, 2]), { p: 2, margin: 2, weight: classWeight }), () => [d(4, 3)]],
+  ["tripletMarginLoss swap", (a, b, c) => F.tripletMarginLoss(a, b!, c!, { margin: 3, swap: true }), () => [d(4, 3), d(4, 3), d(4, 3)]],
+  ["poissonNllLoss", (x) => F.poissonNllLoss(x, bceTarget.mul(3)), () => [d(3, 2)]],
+  ["gaussianNllLoss (input, mean and variance)", (x, t, v) => F.gaussianNllLoss(x, t!, v!.abs().add(0.5), { full: true }), () => [d(3, 2), d(3, 2), d(3, 1)]],
 ];
 
 describe("nn gradcheck (float64)", () => {

@@ -1,18 +1,26 @@
 /** tg.nn.functional: PyTorch's torch.nn.functional, camelCased. */
 export { linear, bilinear, dropout, dropout2d, embedding } from "./basic.js";
-export { normalize, cosineSimilarity } from "./similarity.js";
+export { normalize, cosineSimilarity, pairwiseDistance, pdist } from "./similarity.js";
+export { pixelShuffle, pixelUnshuffle, channelShuffle } from "./shuffle.js";
 export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type Padding } from "./conv.js";
 export {
   maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, interpolate,
   type PoolOptions, type InterpolateOptions, type SizePair,
 } from "./pooling.js";
-export { batchNorm, layerNorm, groupNorm, type BatchNormOptions } from "./norm.js";
+export { batchNorm, layerNorm, groupNorm, rmsNorm, type BatchNormOptions } from "./norm.js";
 export {
   crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, smoothL1Loss,
   huberLoss, klDiv, cosineEmbeddingLoss, type Reduction,
 } from "../losses.js";
+export {
+  marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, tripletMarginLoss, poissonNllLoss,
+  gaussianNllLoss,
+} from "../losses-margin.js";
 export { relu, sigmoid, tanh } from "../../ops/elementwise.js";
-export { gelu, leakyRelu, elu, silu, relu6, hardsigmoid, hardswish, softplus, logSigmoid } from "../../ops/composite/activations.js";
+export {
+  gelu, leakyRelu, elu, silu, relu6, hardsigmoid, hardswish, softplus, logSigmoid, logSigmoid as logsigmoid, hardtanh, softsign, tanhshrink,
+  softshrink, hardshrink, threshold, mish, celu, selu, glu, softmin, prelu, rrelu,
+} from "../../ops/composite/activations.js";
 export { softmax, logSoftmax } from "../../ops/composite/softmax.js";
 export { pad } from "../../ops/movement.js";
 export { oneHot } from "../../ops/indexing.js";

@@ -111,3 +111,19 @@ export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, 
   if (bias) out = out.add(perChannel(bias, x.ndim));
   return out;
 }
+
+/**
+ * x / √(mean(x²) + eps) over the trailing normalizedShape dims, times weight (Zhang & Sennrich's
+ * RMSNorm). eps defaults to the dtype's machine epsilon, as PyTorch's.
+ */
+export function rmsNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, eps?: number | null): Tensor {
+  checkFloating("rmsNorm", x);
+  const k = normalizedShape.length;
+  if (k > x.ndim || x.shape.slice(x.ndim - k).some((d, i) => d !== normalizedShape[i])) {
+    throw new ShapeError(`rmsNorm: normalizedShape ${fmtShape(normalizedShape)} does not match the last dims of input of shape ${fmtShape(x.shape)}`);
+  }
+  const e = eps ?? (x.dtype === "float64" ? Number.EPSILON : 2 ** -23);
+  const dims = normalizedShape.map((_, i) => x.ndim - k + i);
+  const out = x.mul(x.square().mean(dims, true).add(e).rsqrt());
+  return weight ? out.mul(weight) : out;
+}

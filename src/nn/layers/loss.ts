@@ -1,6 +1,7 @@
 /** Loss modules: hold the options, call the functional form (nn/losses.ts). */
 import type { Tensor } from "../../core/tensor.js";
 import * as L from "../losses.js";
+import * as M from "../losses-margin.js";
 import { Module } from "../module.js";
 
 abstract class Loss<O> extends Module<[Tensor, Tensor], Tensor> {
@@ -103,3 +104,32 @@ export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Tensor], Tensor
     return L.cosineEmbeddingLoss(x1, x2, y, this.options);
   }
 }
+
+
+/** A loss layer over a functional form that takes its inputs, then the options (named `name` for printing). */
+function lossLayer<I extends Tensor[], O>(name: string, fn: (...args: [...I, O]) => Tensor): new (options?: O) => Module<I, Tensor> & { readonly options: O } {
+  const Cls = class extends Module<I, Tensor> {
+    constructor(readonly options: O = {} as O) {
+      super();
+    }
+    forward(...inputs: I): Tensor {
+      return fn(...inputs, this.options);
+    }
+  };
+  Object.defineProperty(Cls, "name", { value: name });
+  return Cls;
+}
+
+type Two = [input: Tensor, target: Tensor];
+type Three = [a: Tensor, b: Tensor, c: Tensor];
+
+export const MarginRankingLoss = lossLayer<Three, M.MarginOptions>("MarginRankingLoss", M.marginRankingLoss);
+export const HingeEmbeddingLoss = lossLayer<Two, M.MarginOptions>("HingeEmbeddingLoss", M.hingeEmbeddingLoss);
+export const SoftMarginLoss = lossLayer<Two, M.ReductionOption>("SoftMarginLoss", M.softMarginLoss);
+export const MultiLabelSoftMarginLoss = lossLayer<Two, M.WeightOptions>("MultiLabelSoftMarginLoss", M.multilabelSoftMarginLoss);
+export const MultiMarginLoss = lossLayer<Two, M.MultiMarginOptions>("MultiMarginLoss", M.multiMarginLoss);
+export const PoissonNLLLoss = lossLayer<Two, M.PoissonNllOptions>("PoissonNLLLoss", M.poissonNllLoss);
+/** forward(input, target, var). */
+export const GaussianNLLLoss = lossLayer<Three, M.GaussianNllOptions>("GaussianNLLLoss", M.gaussianNllLoss);
+/** forward(anchor, positive, negative). */
+export const TripletMarginLoss = lossLayer<Three, M.TripletMarginOptions>("TripletMarginLoss", M.tripletMarginLoss);

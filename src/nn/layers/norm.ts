@@ -3,7 +3,7 @@ import { checkOptions } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
-import { batchNorm, groupNorm, layerNorm } from "../functional/norm.js";
+import { batchNorm, groupNorm, layerNorm, rmsNorm } from "../functional/norm.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 
@@ -140,5 +140,28 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
 
   override extraRepr(): string {
     return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}, affine=${this.weight ? "True" : "False"}`;
+  }
+}
+
+/** RMSNorm over the trailing normalizedShape dims, with a learned scale (no shift). */
+export class RMSNorm extends Module<[Tensor], Tensor> {
+  readonly normalizedShape: number[];
+  readonly weight: Parameter | null;
+  readonly eps: number | null;
+
+  constructor(normalizedShape: number | readonly number[], options: { eps?: number | null; elementwiseAffine?: boolean } = {}) {
+    super();
+    checkOptions("RMSNorm", options, { eps: "number", elementwiseAffine: "boolean" });
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.eps = options.eps ?? null;
+    this.weight = options.elementwiseAffine === false ? null : new Parameter(ones(this.normalizedShape));
+  }
+
+  forward(x: Tensor): Tensor {
+    return rmsNorm(x, this.normalizedShape, this.weight, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `(${this.normalizedShape.join(", ")},), eps=${this.eps ?? "None"}, elementwise_affine=${this.weight ? "True" : "False"}`;
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * The activations, rearranging layers and margin/likelihood losses beyond their PyTorch fixtures
+ * (test/nn/pytorch-parity): RReLU's random slopes, module names and parameters, and errors.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+
+const { nn } = tg;
+const F = nn.functional;
+const throwsLike = (fn: () => unknown, type: new (...args: never[]) => Error, message: RegExp) =>
+  assert.throws(fn, (e: unknown) => e instanceof type && message.test((e as Error).message));
+
+describe("activations and layers", () => {
+  test("RReLU draws each negative element's slope from U(lower, upper) in training, seeded; their mean in evaluation", () => {
+    const x = tg.full([1000], -1);
+    tg.manualSeed(3);
+    const a = new nn.RReLU(0.1, 0.3).forward(x);
+    tg.manualSeed(3);
+    const b = new nn.RReLU(0.1, 0.3).forward(x);
+    assert.deepEqual(a.tolist(), b.tolist());
+    const slopes = a.neg().dataSync();
+    assert.ok(slopes.every((s) => s >= 0.1 && s <= 0.3));
+    assert.ok(Math.abs(a.neg().mean().item() - 0.2) < 0.01);
+    assert.deepEqual([...new nn.RReLU(0.1, 0.3).eval().forward(tg.tensor([-2, 3])).dataSync()].map((v) => Number(v.toFixed(5))), [-0.4, 3]);
+  });
+
+  test("layers print as PyTorch's and hold PyTorch's parameters", () => {
+    assert.equal(String(new nn.Mish()), "Mish()");
+    assert.equal(String(new nn.Hardtanh(-2, 2)), "Hardtanh(min_val=-2, max_val=2)");
+    assert.equal(String(new nn.ZeroPad2d(1)), "ZeroPad2d(padding=(1, 1, 1, 1))");
+    assert.deepEqual(new nn.PReLU(4).parameters().map((p) => p.shape), [[4]]);
+    assert.deepEqual(new nn.RMSNorm([2, 3]).parameters().map((p) => p.shape), [[2, 3]]);
+    assert.equal(new nn.RMSNorm(3, { elementwiseAffine: false }).parameters().length, 0);
+    assert.deepEqual(new nn.PixelShuffle(3).forward(tg.zeros([2, 18, 4, 5])).shape, [2, 2, 12, 15]);
+  });
+
+  test("errors name the op and what is wrong", () => {
+    throwsLike(() => F.glu(tg.zeros([2, 3])), tg.ShapeError, /glu: dim 1 must have an even size to halve, got 3/);
+    throwsLike(() => F.prelu(tg.zeros([2, 3]), tg.zeros([2])), tg.ShapeError, /prelu: 2 slopes for 3 channels/);
+    throwsLike(() => F.hardtanh(tg.zeros([2]), 1, -1), tg.ValueError, /hardtanh: minVal \(1\) must not exceed maxVal \(-1\)/);
+    throwsLike(() => F.softshrink(tg.zeros([2]), -1), tg.ValueError, /softshrink: lambd must be non-negative/);
+    throwsLike(() => F.pixelShuffle(tg.zeros([1, 3, 2, 2]), 2), tg.ShapeError, /pixelShuffle: expects \[\*, C·4, H, W\]/);
+    throwsLike(() => F.pixelUnshuffle(tg.zeros([1, 1, 3, 2]), 2), tg.ShapeError, /H and W divisible by 2/);
+    throwsLike(() => F.channelShuffle(tg.zeros([1, 3, 2]), 2), tg.ShapeError, /channelShuffle: 2 groups must divide the 3 channels/);
+    throwsLike(() => F.pdist(tg.zeros([2, 3, 4])), tg.ShapeError, /pdist: the input must be an \[N, M\] matrix/);
+    // A JavaScript caller (no types) can leave the value out.
+    const Untyped = nn.ConstantPad2d as unknown as new (padding: number) => unknown;
+    throwsLike(() => new Untyped(1), tg.ValueError, /ConstantPad2d: give the padding and the value/);
+    throwsLike(() => new nn.ZeroPad1d([1, 2, 3]), tg.ValueError, /ZeroPad1d: padding must be one number or 2 numbers, got 3/);
+  });
+});
+
+describe("margin and likelihood losses", () => {
+  test("multiMarginLoss on one sample [C] is a scalar, as PyTorch", () => {
+    assert.deepEqual(F.multiMarginLoss(tg.tensor([0.1, 0.2, 0.4, 0.8]), tg.tensor(3, { dtype: "int32" })).shape, []);
+  });
+
+  test("gaussianNllLoss takes var of the input's shape, one dim fewer, or a last dim of 1", () => {
+    const x = tg.zeros([4, 3]);
+    for (const v of [tg.ones([4, 3]), tg.ones([4]), tg.ones([4, 1])]) assert.equal(F.gaussianNllLoss(x, x, v, { reduction: "none" }).shape.join(), "4,3");
+    throwsLike(() => F.gaussianNllLoss(x, x, tg.ones([3])), tg.ShapeError, /gaussianNllLoss: var of shape \[3\] does not fit the input's \[4, 3\]/);
+    throwsLike(() => F.gaussianNllLoss(x, x, tg.full([4, 3], -1)), tg.ValueError, /var has negative entries/);
+  });
+
+  test("errors name the loss and what is wrong", () => {
+    throwsLike(() => F.multiMarginLoss(tg.zeros([2, 3]), tg.tensor([0, 1], { dtype: "int32" }), { p: 3 as 1 }), tg.ValueError, /multiMarginLoss: p must be 1 or 2, got 3/);
+    throwsLike(() => F.softMarginLoss(tg.zeros([2, 3]), tg.zeros([3])), tg.ShapeError, /softMarginLoss: target of shape \[3\] must have the input's shape \[2, 3\]/);
+    throwsLike(() => F.marginRankingLoss(tg.zeros([2], { dtype: "int32" }), tg.zeros([2]), tg.ones([2])), tg.DTypeError, /marginRankingLoss: input must be floating point/);
+  });
+});
