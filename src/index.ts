@@ -41,8 +41,13 @@ export {
   dstack, columnStack, ravel, meshgrid, cartesianProd, repeatInterleave, kron,
 } from "./ops/composite/arrange.js";
 export { dot, outer, inner, mv, addmm, baddbmm, addbmm, addmv, addr, tensordot, einsum, type ScaleOptions } from "./ops/composite/products.js";
-export { clamp as clip, abs as absolute, neg as negative, mul as multiply, sub as subtract, div as divide, div as trueDivide, gt as greater, ge as greaterEqual, lt as less, le as lessEqual, ne as notEqual } from "./ops/elementwise.js";
+export { sign as sgn, clamp as clip, abs as absolute, neg as negative, mul as multiply, sub as subtract, div as divide, div as trueDivide, gt as greater, ge as greaterEqual, lt as less, le as lessEqual, ne as notEqual } from "./ops/elementwise.js";
 export { cat as concat, cat as concatenate } from "./ops/movement.js";
+export {
+  trunc, fix, frac, fmod, remainder, floorDivide, lerp, addcmul, addcdiv, hypot, xlogy, heaviside, logaddexp, logaddexp2, exp2, sinh, cosh,
+  deg2rad, rad2deg, clampMin, clampMax, nanToNum, isfinite, isinf, isposinf, isneginf,
+} from "./ops/composite/math.js";
+export { all, any, countNonzero, nansum, nanmean, isclose, allclose, equal, type CloseOptions } from "./ops/composite/predicates.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { scope, keep } from "./core/scope.js";

@@ -174,6 +174,25 @@ CASES = {
     "einsum_ellipsis": (lambda a, b: torch.einsum("...ij,...jk->...ik", a, b), [randn(2, 2, 3), randn(3, 4)]),
     "einsum_sum_out": (lambda a, b: torch.einsum("bhqd,bhkd->bhq", a, b), [randn(2, 2, 3, 4), randn(2, 2, 5, 4)]),
     "einsum_broadcast": (lambda a, b: torch.einsum("ij,ij->i", a, b), [randn(3, 1), randn(3, 4)]),
+    # elementwise maths and NaN-skipping reductions (ops/composite/math.ts, predicates.ts)
+    "trunc_frac": (lambda x: x.trunc() + x.frac() * 2, [randn(3, 4) * 3]),
+    "fmod": (lambda a, b: torch.fmod(a, b), [randn(3, 4) * 5, pos(4)]),
+    "remainder": (lambda a, b: torch.remainder(a, b), [randn(3, 4) * 5, pos(3, 1)]),
+    "lerp": (lambda a, b, w: torch.lerp(a, b, w), [randn(3, 4), randn(3, 4), torch.rand(3, 4)]),
+    "lerp_scalar": (lambda a, b: torch.lerp(a, b, 0.7), [randn(3, 4), randn(4)]),
+    "addcmul": (lambda i, a, b: torch.addcmul(i, a, b, value=0.5), [randn(3, 4), randn(3, 4), randn(4)]),
+    "addcdiv": (lambda i, a, b: torch.addcdiv(i, a, b, value=-2), [randn(3, 4), randn(3, 4), pos(3, 4)]),
+    "hypot": (lambda a, b: torch.hypot(a, b), [randn(3, 4), randn(3, 4)]),
+    "xlogy": (lambda x, y: torch.xlogy(x, y), [torch.tensor([[0.0, 1.5, -2.0], [0.5, 0.0, 3.0]]), pos(2, 3)]),
+    "logaddexp": (lambda a, b: torch.logaddexp(a, b), [randn(3, 4) * 3, randn(3, 4) * 3]),
+    "logaddexp2": (lambda a, b: torch.logaddexp2(a, b), [randn(3, 4) * 3, randn(4) * 3]),
+    "exp2": (lambda x: torch.exp2(x), [randn(3, 4)]),
+    "sinh_cosh": (lambda x: torch.sinh(x) + torch.cosh(x) * 0.5, [torch.tensor([[1e-4, -3e-3, 0.5, -2.0], [4.0, 0.0, -1e-6, 0.02]])]),
+    "deg2rad_rad2deg": (lambda x: torch.deg2rad(x) + torch.rad2deg(x) * 1e-3, [randn(3, 4)]),
+    "nan_to_num": (lambda x: torch.nan_to_num(x, nan=0.5), [torch.tensor([[1.0, float("nan"), -2.0], [float("nan"), 0.5, 3.0]])]),
+    "clamp_min_max": (lambda x: x.clamp_min(-0.2) + x.clamp_max(0.3), [randn(3, 4)]),
+    "nansum": (lambda x: x.nansum(1), [torch.tensor([[1.0, float("nan"), -2.0], [float("nan"), float("nan"), 3.0]])]),
+    "nanmean": (lambda x: x.nanmean(0), [torch.tensor([[1.0, float("nan"), -2.0], [float("nan"), 4.0, 3.0]])]),
 }
 
 

@@ -19,6 +19,8 @@ import { softmax, logSoftmax } from "../ops/composite/softmax.js";
 import { gelu, type GeluApproximate } from "../ops/composite/activations.js";
 import * as ar from "../ops/composite/arrange.js";
 import * as pr from "../ops/composite/products.js";
+import * as mt from "../ops/composite/math.js";
+import * as pd from "../ops/composite/predicates.js";
 import { updateInPlace } from "../ops/inplace.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
@@ -677,7 +679,120 @@ export class Tensor implements View {
     return pr.addr(this, v1, v2, options);
   }
 
+  // ---- elementwise maths (ops/composite/math.ts) ----------------------------------------------
+
+  trunc(): Tensor {
+    return mt.trunc(this);
+  }
+  fix(): Tensor {
+    return mt.trunc(this);
+  }
+  frac(): Tensor {
+    return mt.frac(this);
+  }
+  fmod(other: TensorLike): Tensor {
+    return mt.fmod(this, other);
+  }
+  remainder(other: TensorLike): Tensor {
+    return mt.remainder(this, other);
+  }
+  floorDivide(other: TensorLike): Tensor {
+    return mt.floorDivide(this, other);
+  }
+  lerp(end: Tensor, weight: Tensor | number): Tensor {
+    return mt.lerp(this, end, weight);
+  }
+  addcmul(t1: Tensor, t2: Tensor, value = 1): Tensor {
+    return mt.addcmul(this, t1, t2, value);
+  }
+  addcdiv(t1: Tensor, t2: Tensor, value = 1): Tensor {
+    return mt.addcdiv(this, t1, t2, value);
+  }
+  hypot(other: TensorLike): Tensor {
+    return mt.hypot(this, other);
+  }
+  xlogy(other: Tensor | number): Tensor {
+    return mt.xlogy(this, other);
+  }
+  heaviside(values: TensorLike): Tensor {
+    return mt.heaviside(this, values);
+  }
+  logaddexp(other: TensorLike): Tensor {
+    return mt.logaddexp(this, other);
+  }
+  logaddexp2(other: TensorLike): Tensor {
+    return mt.logaddexp2(this, other);
+  }
+  exp2(): Tensor {
+    return mt.exp2(this);
+  }
+  sinh(): Tensor {
+    return mt.sinh(this);
+  }
+  cosh(): Tensor {
+    return mt.cosh(this);
+  }
+  deg2rad(): Tensor {
+    return mt.deg2rad(this);
+  }
+  rad2deg(): Tensor {
+    return mt.rad2deg(this);
+  }
+  clampMin(min: TensorLike): Tensor {
+    return mt.clampMin(this, min);
+  }
+  clampMax(max: TensorLike): Tensor {
+    return mt.clampMax(this, max);
+  }
+  nanToNum(options?: { nan?: number; posinf?: number; neginf?: number }): Tensor {
+    return mt.nanToNum(this, options);
+  }
+  isfinite(): Tensor {
+    return mt.isfinite(this);
+  }
+  isinf(): Tensor {
+    return mt.isinf(this);
+  }
+  isposinf(): Tensor {
+    return mt.isposinf(this);
+  }
+  isneginf(): Tensor {
+    return mt.isneginf(this);
+  }
+
+  // ---- tests and NaN-skipping reductions (ops/composite/predicates.ts) ----------------------
+
+  all(dim?: number | readonly number[], keepdim = false): Tensor {
+    return pd.all(this, dim, keepdim);
+  }
+  any(dim?: number | readonly number[], keepdim = false): Tensor {
+    return pd.any(this, dim, keepdim);
+  }
+  countNonzero(dim?: number | readonly number[]): Tensor {
+    return pd.countNonzero(this, dim);
+  }
+  nansum(dim?: number | readonly number[], keepdim = false): Tensor {
+    return pd.nansum(this, dim, keepdim);
+  }
+  nanmean(dim?: number | readonly number[], keepdim = false): Tensor {
+    return pd.nanmean(this, dim, keepdim);
+  }
+  isclose(other: Tensor, options?: pd.CloseOptions): Tensor {
+    return pd.isclose(this, other, options);
+  }
+  allclose(other: Tensor, options?: pd.CloseOptions): boolean {
+    return pd.allclose(this, other, options);
+  }
+  equal(other: Tensor): boolean {
+    return pd.equal(this, other);
+  }
+
   // ---- PyTorch's (and NumPy's) other names for the same ops ----------------------------------
+
+  /** sign (the same for real tensors). */
+  sgn(): Tensor {
+    return ew.sign(this);
+  }
 
   clip(min?: TensorLike | null, max?: TensorLike | null): Tensor {
     return ew.clamp(this, min, max);

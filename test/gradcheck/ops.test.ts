@@ -130,6 +130,14 @@ const CASES: Case[] = [
     tg.einsum("...j,jk", a, b!.select(0, 0)),
     tg.einsum("bij,bjk,kl->bil", a, b!, c!),
   ], () => [d([2, 3, 3]), d([2, 3, 3]), d([3, 3])]],
+  // elementwise maths (ops/composite/math.ts), away from the jumps of trunc, fmod and remainder
+  ["frac, fmod, remainder", (a, b) => [a.frac(), a.fmod(b!), a.remainder(b!)], () => [tg.tensor([[2.3, -1.7, 4.6], [-3.2, 0.45, 5.9]], { dtype: "float64" }).requiresGrad_(), tg.tensor([1.5, 0.7, 2.1], { dtype: "float64" }).requiresGrad_()]],
+  ["lerp (tensor weight, both sides of 0.5)", (a, b, w) => a.lerp(b!, w!), () => [d([2, 3]), d([2, 3]), tg.tensor([[0.1, 0.4, 0.6], [0.9, 0.3, 0.7]], { dtype: "float64" }).requiresGrad_()]],
+  ["addcmul and addcdiv", (i, a, b) => [i.addcmul(a!, b!, 0.5), i.addcdiv(a!, b!, -2)], () => [d([2, 3]), d([2, 3]), positive([3])]],
+  ["hypot, logaddexp, logaddexp2", (a, b) => [a.hypot(b!), a.logaddexp(b!), a.logaddexp2(b!)], () => [d([2, 3]), d([3])]],
+  ["xlogy (x = 0 included)", (x, y) => x.xlogy(y!), () => [tg.tensor([[0, 1.5], [-2, 0]], { dtype: "float64" }).requiresGrad_(), positive([2, 2])]],
+  ["exp2, sinh, cosh (sinh's series near 0)", (x) => [x.exp2(), x.sinh(), x.cosh()], () => [tg.tensor([[1e-3, -5e-3, 0.5], [-2, 3, 0.009]], { dtype: "float64" }).requiresGrad_()]],
+  ["nanToNum, nansum, nanmean", (x) => [x.nanToNum({ nan: 0.5 }), x.nansum(1), x.nanmean(0)], () => [tg.tensor([[1, NaN, -2], [3, 0.5, NaN]], { dtype: "float64" }).requiresGrad_()]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {

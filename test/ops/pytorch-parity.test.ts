@@ -158,6 +158,25 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   einsum_ellipsis: F((a, b) => tg.einsum("...ij,...jk->...ik", a, b!)),
   einsum_sum_out: F((a, b) => tg.einsum("bhqd,bhkd->bhq", a, b!)),
   einsum_broadcast: F((a, b) => tg.einsum("ij,ij->i", a, b!)),
+  // elementwise maths and NaN-skipping reductions
+  trunc_frac: F((x) => x.trunc().add(x.frac().mul(2))),
+  fmod: F((a, b) => a.fmod(b!)),
+  remainder: F((a, b) => tg.remainder(a, b!)),
+  lerp: F((a, b, w) => a.lerp(b!, w!)),
+  lerp_scalar: F((a, b) => tg.lerp(a, b!, 0.7)),
+  addcmul: F((i, a, b) => i.addcmul(a!, b!, 0.5)),
+  addcdiv: F((i, a, b) => tg.addcdiv(i, a!, b!, -2)),
+  hypot: F((a, b) => a.hypot(b!)),
+  xlogy: F((x, y) => x.xlogy(y!)),
+  logaddexp: F((a, b) => a.logaddexp(b!)),
+  logaddexp2: F((a, b) => tg.logaddexp2(a, b!)),
+  exp2: F((x) => x.exp2()),
+  sinh_cosh: F((x) => x.sinh().add(x.cosh().mul(0.5))),
+  deg2rad_rad2deg: F((x) => x.deg2rad().add(x.rad2deg().mul(1e-3))),
+  nan_to_num: F((x) => x.nanToNum({ nan: 0.5 })),
+  clamp_min_max: F((x) => x.clampMin(-0.2).add(x.clampMax(0.3))),
+  nansum: F((x) => x.nansum(1)),
+  nanmean: F((x) => tg.nanmean(x, 0)),
 };
 
 

@@ -1,0 +1,75 @@
+/**
+ * The elementwise maths and tests beyond their PyTorch fixtures: values PyTorch documents (signs of
+ * fmod and remainder, infinities, NaNs), the tests' dtypes and shapes, and integer inputs.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+
+const t = (data: number[]) => tg.tensor(data);
+
+describe("elementwise maths", () => {
+  test("rounding, remainders and division follow C and Python as PyTorch does", () => {
+    const a = t([-7, 7, -7, 7]);
+    const b = t([2, 2, -2, -2]);
+    assert.deepEqual(a.fmod(b).tolist(), [-1, 1, -1, 1]); // the dividend's sign
+    assert.deepEqual(a.remainder(b).tolist(), [1, 1, -1, -1]); // the divisor's sign
+    assert.deepEqual(a.floorDivide(b).tolist(), [-4, 3, 3, -4]);
+    assert.deepEqual(t([-2.5, 2.5, -0.5]).trunc().tolist(), [-2, 2, -0]);
+    assert.deepEqual(tg.trunc(tg.tensor([3, -4], { dtype: "int32" })).dtype, "int32");
+  });
+
+  test("infinities and NaNs: isfinite/isinf, nanToNum, logaddexp, heaviside, xlogy", () => {
+    const x = t([1, Infinity, -Infinity, NaN]);
+    assert.deepEqual(x.isfinite().tolist(), [true, false, false, false]);
+    assert.deepEqual(x.isinf().tolist(), [false, true, true, false]);
+    assert.deepEqual([x.isposinf().tolist(), x.isneginf().tolist()], [[false, true, false, false], [false, false, true, false]]);
+    assert.deepEqual(tg.isfinite(tg.tensor([1, 2], { dtype: "int32" })).tolist(), [true, true]);
+    assert.deepEqual(x.nanToNum().tolist(), [1, 3.4028234663852886e38, -3.4028234663852886e38, 0]);
+    assert.deepEqual(x.nanToNum({ nan: 7, posinf: 1, neginf: -1 }).tolist(), [1, 1, -1, 7]);
+    assert.deepEqual(t([-Infinity, Infinity]).logaddexp(t([-Infinity, Infinity])).tolist(), [-Infinity, Infinity]);
+    assert.deepEqual(t([-1.5, 0, 2]).heaviside(t([0.5])).tolist(), [0, 0.5, 1]);
+    assert.deepEqual([...tg.xlogy(t([0, 0, 1]), t([0, NaN, 1])).dataSync()].map(String), ["0", "NaN", "0"]);
+  });
+
+  test("lerp is exact at its ends, with a number or a tensor weight", () => {
+    const a = t([1e8, -3]);
+    const b = t([1, 5]);
+    assert.deepEqual(a.lerp(b, 1).tolist(), b.tolist());
+    assert.deepEqual(a.lerp(b, 0).tolist(), a.tolist());
+    assert.deepEqual(a.lerp(b, t([0, 1])).tolist(), [1e8, 5]);
+  });
+});
+
+describe("tests and NaN-skipping reductions", () => {
+  test("all, any and countNonzero, whole and along dims, bool and int results", () => {
+    const x = tg.tensor([[1, 0, 2], [3, 4, 5]]);
+    assert.deepEqual([x.all().tolist(), x.any().tolist()], [false, true]);
+    assert.deepEqual(x.all(1).tolist(), [false, true]);
+    assert.deepEqual(x.any(0, true).tolist(), [[true, true, true]]);
+    assert.equal(x.all(1).dtype, "bool");
+    assert.deepEqual(x.countNonzero().tolist(), 5);
+    assert.deepEqual(x.countNonzero(1).tolist(), [2, 3]);
+    assert.deepEqual([tg.all(tg.zeros([0])).tolist(), tg.any(tg.zeros([0])).tolist()], [true, false]);
+    assert.deepEqual(x.gt(0).all(1).tolist(), [false, true]);
+  });
+
+  test("nansum and nanmean skip NaNs; nanmean of all-NaN is NaN", () => {
+    const x = t([NaN, NaN]);
+    assert.equal(x.nansum().item(), 0);
+    assert.ok(Number.isNaN(x.nanmean().item()));
+    assert.throws(() => tg.nanmean(tg.tensor([1, 2], { dtype: "int32" })), (e: unknown) => e instanceof tg.DTypeError && /nanmean: input must be floating point, got int32/.test((e as Error).message));
+  });
+
+  test("isclose, allclose and equal as PyTorch defines them", () => {
+    const a = t([1, Infinity, NaN, 1e-9]);
+    const b = t([1 + 1e-6, Infinity, NaN, 0]);
+    assert.deepEqual(a.isclose(b).tolist(), [true, true, false, true]);
+    assert.deepEqual(a.isclose(b, { equalNan: true }).tolist(), [true, true, true, true]);
+    assert.equal(a.allclose(b), false);
+    assert.equal(a.allclose(b, { equalNan: true }), true);
+    assert.equal(t([1, 2]).allclose(t([1.1, 2]), { rtol: 0, atol: 0.2 }), true);
+    assert.equal(tg.equal(t([1, 2]), t([1, 2])), true);
+    assert.equal(tg.equal(t([1, 2]), tg.tensor([[1, 2]])), false);
+  });
+});
