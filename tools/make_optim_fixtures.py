@@ -56,6 +56,12 @@ OPTIMIZERS = {
     "adamax_wd": (optim.Adamax, dict(lr=0.05, betas=(0.8, 0.9), weight_decay=0.1)),
     "nadam": (optim.NAdam, dict(lr=0.05)),
     "nadam_wd": (optim.NAdam, dict(lr=0.05, weight_decay=0.1, momentum_decay=0.01)),
+    "radam": (optim.RAdam, dict(lr=0.05)),
+    "radam_wd": (optim.RAdam, dict(lr=0.05, betas=(0.5, 0.6), weight_decay=0.1)),
+    "rprop": (optim.Rprop, dict(lr=0.05)),
+    "rprop_etas_steps": (optim.Rprop, dict(lr=0.1, etas=(0.3, 1.5), step_sizes=(0.01, 0.2))),
+    "asgd": (optim.ASGD, dict(lr=0.1)),
+    "asgd_wd_t0": (optim.ASGD, dict(lr=0.1, lambd=0.01, alpha=0.5, t0=2, weight_decay=0.1)),
 }
 
 
@@ -107,6 +113,15 @@ SCHEDULERS = {
     ),
     "sequential": lr_trace(sgd, lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.1, total_iters=3), S.ExponentialLR(o, gamma=0.9)], milestones=[3])),
     "plateau": lr_trace(sgd, lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=2, cooldown=1, min_lr=0.01), metrics=PLATEAU_METRICS),
+    "constant_lr": lr_trace(sgd, lambda o: S.ConstantLR(o, factor=0.25, total_iters=4)),
+    "polynomial_lr": lr_trace(sgd, lambda o: S.PolynomialLR(o, total_iters=10, power=2.0)),
+    "multiplicative_lr": lr_trace(sgd, lambda o: S.MultiplicativeLR(o, lambda e: 0.9 if e % 2 else 0.99)),
+    "cyclic_triangular2_momentum": lr_trace(
+        lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9), lambda o: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3, step_size_down=2, mode="triangular2")
+    ),
+    "cyclic_exp_range": lr_trace(
+        lambda ps: optim.SGD(ps, lr=0.1), lambda o: S.CyclicLR(o, base_lr=0.02, max_lr=0.2, step_size_up=4, mode="exp_range", gamma=0.9, cycle_momentum=False)
+    ),
 }
 
 

@@ -6,8 +6,8 @@
 import type { SgdStep } from "../backend/backend.js";
 import { bumpVersion } from "../core/version.js";
 import type { Tensor } from "../core/tensor.js";
-import { zerosLike } from "../ops/creation.js";
-import { maximum } from "../ops/elementwise.js";
+import { fullLike, zerosLike } from "../ops/creation.js";
+import { maximum, where } from "../ops/elementwise.js";
 import type { ParamState } from "./optimizer.js";
 
 /** The state tensor `key`, created as zeros (or by `init`) on first use. */
@@ -190,4 +190,79 @@ export function nadam(p: Tensor, grad: Tensor, state: ParamState, o: NadamOption
   const denom = v.div(1 - b2 ** step).sqrt().add(o.eps);
   p.sub_(g.div(denom), (o.lr * (1 - mu)) / (1 - muProduct));
   p.sub_(m.div(denom), (o.lr * muNext) / (1 - muProduct * muNext));
+}
+
+export interface RadamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  /** AdamW's decay (p ← p·(1 − lr·wd)) instead of L2 in the gradient. */
+  decoupledWeightDecay: boolean;
+  maximize: boolean;
+}
+
+/** Adam with the variance rectified (Liu et al.): plain momentum SGD until the variance estimate is tractable (ρ_t > 5). */
+export function radam(p: Tensor, grad: Tensor, state: ParamState, o: RadamOptions): void {
+  const [b1, b2] = o.betas;
+  const step = bumpStep(state);
+  if (o.decoupledWeightDecay && o.weightDecay) p.mul_(1 - o.lr * o.weightDecay);
+  const g = effectiveGrad(p, grad, o.decoupledWeightDecay ? 0 : o.weightDecay, o.maximize);
+  const m = buf(state, "exp_avg", p).mul_(b1).add_(g, 1 - b1);
+  const v = buf(state, "exp_avg_sq", p).mul_(b2).add_(g.mul(g), 1 - b2);
+  const bc1 = 1 - b1 ** step;
+  const bc2 = 1 - b2 ** step;
+  const rhoInf = 2 / (1 - b2) - 1;
+  const rhoT = rhoInf - (2 * step * b2 ** step) / bc2;
+  if (rhoT > 5) {
+    const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+    p.sub_(m.div(v.sqrt().add(o.eps)), (o.lr * rect * Math.sqrt(bc2)) / bc1);
+  } else p.sub_(m, o.lr / bc1);
+}
+
+export interface RpropOptions {
+  lr: number;
+  etas: [number, number];
+  stepSizes: [number, number];
+  maximize: boolean;
+}
+
+/** Resilient backpropagation: per-weight steps that grow while the gradient keeps its sign and shrink when it flips. */
+export function rprop(p: Tensor, grad: Tensor, state: ParamState, o: RpropOptions): void {
+  const [etaMinus, etaPlus] = o.etas;
+  const [minStep, maxStep] = o.stepSizes;
+  bumpStep(state);
+  const g = o.maximize ? grad.neg() : grad;
+  const prev = buf(state, "prev", p);
+  const stepSize = buf(state, "step_size", p, () => fullLike(g, o.lr));
+  const agreement = g.mul(prev).sign();
+  const factor = where(agreement.gt(0), etaPlus, where(agreement.lt(0), etaMinus, 1));
+  stepSize.copy_(stepSize.mul(factor).clamp(minStep, maxStep));
+  // After a sign flip the step is skipped and the flip forgotten.
+  const kept = where(agreement.lt(0), 0, g);
+  p.sub_(kept.sign().mul(stepSize));
+  prev.copy_(kept);
+}
+
+export interface AsgdOptions {
+  lr: number;
+  lambd: number;
+  alpha: number;
+  t0: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** Averaged SGD (Polyak–Juditsky): SGD with a decaying rate, and the running average of the iterates in state.ax. */
+export function asgd(p: Tensor, grad: Tensor, state: ParamState, o: AsgdOptions): void {
+  const step = bumpStep(state);
+  const eta = (state.eta as number | undefined) ?? o.lr;
+  const mu = (state.mu as number | undefined) ?? 1;
+  const g = effectiveGrad(p, grad, o.weightDecay, o.maximize);
+  p.mul_(1 - o.lambd * eta).sub_(g, eta);
+  const ax = buf(state, "ax", p);
+  if (mu !== 1) ax.add_(p.sub(ax).mul(mu));
+  else ax.copy_(p);
+  state.eta = o.lr / (1 + o.lambd * o.lr * step) ** o.alpha;
+  state.mu = 1 / Math.max(1, step - o.t0);
 }

@@ -134,3 +134,45 @@ export class NAdam extends Optimizer<F.NadamOptions> {
     F.nadam(p, grad, state, g);
   }
 }
+
+export class RAdam extends Optimizer<F.RadamOptions> {
+  constructor(params: ParamsArg<F.RadamOptions>, opts: Partial<F.RadamOptions> = {}) {
+    super(params, withDefaults(new.target.name, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false }, opts));
+  }
+  protected override validate(g: ParamGroup<F.RadamOptions>): void {
+    super.validate(g);
+    check(g.eps >= 0, "RAdam", "epsilon value", g.eps);
+    checkBetas("RAdam", g.betas);
+    check(g.weightDecay >= 0, "RAdam", "weightDecay value", g.weightDecay);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.RadamOptions>): void {
+    F.radam(p, grad, state, g);
+  }
+}
+
+export class Rprop extends Optimizer<F.RpropOptions> {
+  constructor(params: ParamsArg<F.RpropOptions>, opts: Partial<F.RpropOptions> = {}) {
+    super(params, withDefaults(new.target.name, { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false }, opts));
+  }
+  protected override validate(g: ParamGroup<F.RpropOptions>): void {
+    super.validate(g);
+    check(g.etas[0] > 0 && g.etas[0] < 1 && g.etas[1] > 1, "Rprop", "eta values (0 < etaminus < 1 < etaplus)", g.etas);
+    check(g.stepSizes[0] >= 0 && g.stepSizes[0] <= g.stepSizes[1], "Rprop", "step sizes (0 ≤ min ≤ max)", g.stepSizes);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.RpropOptions>): void {
+    F.rprop(p, grad, state, g);
+  }
+}
+
+export class ASGD extends Optimizer<F.AsgdOptions> {
+  constructor(params: ParamsArg<F.AsgdOptions>, opts: Partial<F.AsgdOptions> = {}) {
+    super(params, withDefaults(new.target.name, { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false }, opts));
+  }
+  protected override validate(g: ParamGroup<F.AsgdOptions>): void {
+    super.validate(g);
+    check(g.weightDecay >= 0, "ASGD", "weightDecay value", g.weightDecay);
+  }
+  protected update(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<F.AsgdOptions>): void {
+    F.asgd(p, grad, state, g);
+  }
+}

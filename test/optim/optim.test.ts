@@ -60,6 +60,30 @@ describe("optimizer mechanics", () => {
     assert.throws(() => new optim.SGD([]), /empty parameter list/);
     assert.throws(() => new optim.SGD([tg.ones([1], { requiresGrad: true }).mul(2)]), /non-leaf/);
     assert.throws(() => new optim.lrScheduler.OneCycleLR(new optim.Adagrad(p), 0.1, { totalSteps: 10 }), /no momentum or betas/);
+    assert.throws(() => new optim.Rprop(p, { etas: [1.5, 1.2] }), /Rprop: invalid eta values/);
+    assert.throws(() => new optim.Rprop(p, { stepSizes: [1, 0.5] }), /Rprop: invalid step sizes/);
+    assert.throws(() => new optim.RAdam(p, { betas: [0.9, 1] }), /RAdam: invalid beta parameter at index 1/);
+    assert.throws(() => new optim.ASGD(p, { weightDecay: -1 }), /ASGD: invalid weightDecay value/);
+    assert.throws(() => new optim.lrScheduler.CyclicLR(new optim.Adagrad(p), 0.01, 0.1), /CyclicLR: the optimizer has no momentum or betas/);
+    assert.throws(() => new optim.lrScheduler.CyclicLR(new optim.SGD(p, { momentum: 0.9 }), [0.01, 0.02], 0.1), /expected 1 values of baseLr, got 2/);
+    assert.throws(() => new optim.lrScheduler.PolynomialLR(new optim.SGD(p), 0), /totalIters must be a positive integer/);
+    assert.throws(() => new optim.lrScheduler.ConstantLR(new optim.SGD(p), 2), /factor must be in \[0, 1\]/);
+  });
+
+  test("ASGD keeps the running average of the iterates in state.ax once past t0", () => {
+    const p = tg.tensor([1], { requiresGrad: true });
+    const opt = new optim.ASGD([p], { lr: 0.1, lambd: 0, t0: 1 });
+    const iterates: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      opt.zeroGrad();
+      p.square().sum().backward();
+      opt.step();
+      iterates.push(p.item());
+    }
+    // As PyTorch's: each step uses the mu the previous one set, 1/max(1, step − t0); it is 1 through
+    // step 3 (ax copies p), then 1/2, so ax is the mean of the iterates of steps 3 and 4.
+    const ax = (opt.state.get(p)!.ax as tg.Tensor).item();
+    assert.ok(Math.abs(ax - (iterates[2]! + iterates[3]!) / 2) < 1e-6, `${ax} vs the mean of ${iterates.slice(2)}`);
   });
 
   test("OneCycleLR runs a PyTorch-style loop of totalSteps steps to the end, and refuses one more", () => {

@@ -43,6 +43,12 @@ const OPTIMIZERS: Record<string, Make> = {
   adamax_wd: (ps) => new optim.Adamax(ps, { lr: 0.05, betas: [0.8, 0.9], weightDecay: 0.1 }),
   nadam: (ps) => new optim.NAdam(ps, { lr: 0.05 }),
   nadam_wd: (ps) => new optim.NAdam(ps, { lr: 0.05, weightDecay: 0.1, momentumDecay: 0.01 }),
+  radam: (ps) => new optim.RAdam(ps, { lr: 0.05 }),
+  radam_wd: (ps) => new optim.RAdam(ps, { lr: 0.05, betas: [0.5, 0.6], weightDecay: 0.1 }),
+  rprop: (ps) => new optim.Rprop(ps, { lr: 0.05 }),
+  rprop_etas_steps: (ps) => new optim.Rprop(ps, { lr: 0.1, etas: [0.3, 1.5], stepSizes: [0.01, 0.2] }),
+  asgd: (ps) => new optim.ASGD(ps, { lr: 0.1 }),
+  asgd_wd_t0: (ps) => new optim.ASGD(ps, { lr: 0.1, lambd: 0.01, alpha: 0.5, t0: 2, weightDecay: 0.1 }),
 };
 
 function runTrajectory(make: (w: Tensor, b: Tensor) => tg.optim.Optimizer<{ lr: number }>, expected: [number[], number[]][]) {
@@ -87,6 +93,14 @@ const SCHEDULERS: Record<string, [(p: Tensor) => tg.optim.Optimizer<{ lr: number
   ],
   sequential: [sgd, (o) => new S.SequentialLR(o, [new S.LinearLR(o, 0.1, 1, 3), new S.ExponentialLR(o, 0.9)], [3])],
   plateau: [sgd, (o) => new S.ReduceLROnPlateau(o, { factor: 0.5, patience: 2, cooldown: 1, minLr: 0.01 })],
+  constant_lr: [sgd, (o) => new S.ConstantLR(o, 0.25, 4)],
+  polynomial_lr: [sgd, (o) => new S.PolynomialLR(o, 10, 2)],
+  multiplicative_lr: [sgd, (o) => new S.MultiplicativeLR(o, (e) => (e % 2 ? 0.9 : 0.99))],
+  cyclic_triangular2_momentum: [
+    (p) => new optim.SGD([p], { lr: 0.1, momentum: 0.9 }),
+    (o) => new S.CyclicLR(o, 0.01, 0.1, { stepSizeUp: 3, stepSizeDown: 2, mode: "triangular2" }),
+  ],
+  cyclic_exp_range: [sgd, (o) => new S.CyclicLR(o, 0.02, 0.2, { stepSizeUp: 4, mode: "exp_range", gamma: 0.9, cycleMomentum: false })],
 };
 
 describe("learning-rate schedulers match PyTorch", () => {
