@@ -131,7 +131,19 @@ MODULES = {
     "pairwise_distance": (lambda: nn.PairwiseDistance(p=3), [r(4, 5), r(4, 5)]),
     "cosine_similarity": (lambda: nn.CosineSimilarity(dim=0), [r(4, 5), r(4, 5)]),
     "rms_norm": (lambda: RMSNormReference(5), [r(3, 4, 5)]),
+    "batchnorm3d_train": (lambda: nn.BatchNorm3d(2), [r(2, 2, 3, 2, 2)]),
+    "instancenorm1d": (lambda: nn.InstanceNorm1d(3), [r(2, 3, 5)]),
+    "instancenorm2d_affine_running": (lambda: affine(nn.InstanceNorm2d(3, affine=True, track_running_stats=True, momentum=0.3)), [r(2, 3, 4, 4)]),
+    "instancenorm3d_unbatched": (lambda: nn.InstanceNorm3d(2), [r(2, 3, 2, 2)]),
+    "local_response_norm": (lambda: nn.LocalResponseNorm(3, alpha=0.1, beta=0.6, k=1.5), [r(2, 5, 3)]),
+    "adaptive_avgpool1d": (lambda: nn.AdaptiveAvgPool1d(3), [r(2, 3, 7)]),
 }
+
+
+def affine(m):
+    m.weight.data.copy_(torch.rand(m.num_features) + 0.5)
+    m.bias.data.copy_(torch.randn(m.num_features))
+    return m
 
 
 def prelu(n):

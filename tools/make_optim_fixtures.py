@@ -119,6 +119,8 @@ SCHEDULERS = {
     "cyclic_triangular2_momentum": lr_trace(
         lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9), lambda o: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3, step_size_down=2, mode="triangular2")
     ),
+    "chained_constant_exponential": lr_trace(sgd, lambda o: S.ChainedScheduler([S.ConstantLR(o, factor=0.1, total_iters=2), S.ExponentialLR(o, gamma=0.9)])),
+    "chained_linear_step": lr_trace(sgd, lambda o: S.ChainedScheduler([S.LinearLR(o, start_factor=0.5, total_iters=3), S.StepLR(o, step_size=2, gamma=0.5)])),
     "cyclic_exp_range": lr_trace(
         lambda ps: optim.SGD(ps, lr=0.1), lambda o: S.CyclicLR(o, base_lr=0.02, max_lr=0.2, step_size_up=4, mode="exp_range", gamma=0.9, cycle_momentum=False)
     ),

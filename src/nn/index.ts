@@ -1,12 +1,15 @@
 /** tg.nn — `import { nn } from "tensorgrad"` or `import * as nn from "tensorgrad/nn"`. */
 export { Module, StateDictError, type StateDict, type LoadResult, type ForwardHook, type ForwardPreHook } from "./module.js";
 export { Parameter } from "./parameter.js";
-export { Sequential, ModuleList, ModuleDict } from "./layers/container.js";
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from "./layers/container.js";
 export { Identity, Linear, Bilinear, Flatten, Unflatten, type LinearOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from "./layers/conv.js";
-export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pooling.js";
-export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm, type BatchNormOptions, type LayerNormOptions } from "./layers/norm.js";
-export { Dropout, Dropout2d } from "./layers/dropout.js";
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, Upsample } from "./layers/pooling.js";
+export {
+  BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm,
+  type BatchNormOptions, type LayerNormOptions,
+} from "./layers/norm.js";
+export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from "./layers/dropout.js";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
 export {
   ReLU, ReLU6, Hardsigmoid, Hardswish, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax, Mish, SELU, Softsign, Tanhshrink,

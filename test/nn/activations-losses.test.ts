@@ -69,3 +69,70 @@ describe("margin and likelihood losses", () => {
     throwsLike(() => F.marginRankingLoss(tg.zeros([2], { dtype: "int32" }), tg.zeros([2]), tg.ones([2])), tg.DTypeError, /marginRankingLoss: input must be floating point/);
   });
 });
+
+describe("dropouts, instance norm and parameter containers", () => {
+  test("Dropout1d/3d zero whole channels (batched or not); evaluation is the identity", () => {
+    tg.manualSeed(1);
+    const x = tg.ones([4, 8, 5]);
+    const y = F.dropout1d(x, 0.5);
+    const perChannel = y.amax(2).sub(y.amin(2)).abs().sum().item();
+    assert.equal(perChannel, 0); // each channel all 0 or all 2
+    assert.deepEqual([...new Set(y.dataSync())].sort(), [0, 2]);
+    assert.deepEqual(F.dropout1d(tg.ones([8, 5]), 0.5).shape, [8, 5]);
+    assert.deepEqual(F.dropout3d(tg.ones([3, 2, 2, 2]), 0.5).shape, [3, 2, 2, 2]);
+    const m = new nn.Dropout3d(0.9).eval();
+    const z = tg.randn([1, 2, 2, 2, 2]);
+    assert.equal(m.forward(z), z);
+    assert.throws(() => F.dropout1d(tg.ones([2, 3, 4, 5])), (e: unknown) => e instanceof tg.ShapeError && /dropout1d: expected a 2-D \(unbatched\) or 3-D input/.test((e as Error).message));
+  });
+
+  test("AlphaDropout keeps SELU activations' mean 0 and variance 1, and sends dropped elements to one value", () => {
+    tg.manualSeed(2);
+    const x = F.selu(tg.randn([200000]));
+    const y = F.alphaDropout(x, 0.2, true);
+    const mean = y.mean().item();
+    const variance = y.var().item();
+    assert.ok(Math.abs(mean - x.mean().item()) < 0.01 && Math.abs(variance - x.var().item()) < 0.02, `mean ${mean}, variance ${variance}`);
+    const a = 1 / Math.sqrt((1.7580993408473766 ** 2 * 0.2 + 1) * 0.8);
+    const dropped = 1.7580993408473766 * a * (0.2 - 1);
+    const share = y.sub(dropped).abs().lt(1e-6).float().mean().item();
+    assert.ok(Math.abs(share - 0.2) < 0.01, `${share} of the elements were dropped`);
+    assert.equal(new nn.AlphaDropout(0.2).eval().forward(x), x);
+    const f = F.featureAlphaDropout(tg.ones([3, 6, 4]), 0.5, true);
+    assert.equal(f.amax(2).sub(f.amin(2)).abs().sum().item(), 0); // whole channels
+  });
+
+  test("InstanceNorm: per-sample statistics; with running statistics, evaluation uses them", () => {
+    const m = new nn.InstanceNorm1d(2, { trackRunningStats: true, momentum: 1 });
+    const x = tg.tensor([[[1, 2, 3], [4, 6, 8]], [[3, 4, 5], [0, 0, 6]]]);
+    const y = m.forward(x);
+    assertClose(y.mean(2), [0, 0, 0, 0], 1e-6);
+    // momentum 1: the running mean is the mean of the samples' means.
+    assertClose(m.getBuffer("running_mean")!, [3, 4], 1e-6);
+    m.eval();
+    assertClose(m.forward(tg.full([1, 2, 3], 3)).select(0, 0).select(0, 0), [0, 0, 0], 1e-3);
+    assert.throws(() => new nn.InstanceNorm2d(3, { affine: true }).forward(tg.zeros([2, 4, 3, 3])), (e: unknown) => e instanceof tg.ShapeError && /InstanceNorm2d\(3\) expected a 4-D input/.test((e as Error).message));
+  });
+
+  test("ParameterList and ParameterDict register their parameters under PyTorch's names", () => {
+    class Holder extends nn.Module<[], number> {
+      list = new nn.ParameterList([new nn.Parameter(tg.zeros([2])), new nn.Parameter(tg.ones([3]))]);
+      dict = new nn.ParameterDict({ scale: new nn.Parameter(tg.ones([1])) });
+      forward(): number {
+        return 0;
+      }
+    }
+    const h = new Holder();
+    h.list.append(new nn.Parameter(tg.zeros([1])));
+    assert.deepEqual(Object.keys(h.stateDict()), ["list.0", "list.1", "list.2", "dict.scale"]);
+    assert.equal(h.parameters().length, 4);
+    assert.equal(h.list.length, 3);
+    assert.deepEqual([...h.dict.keys()], ["scale"]);
+  });
+});
+
+function assertClose(t: tg.Tensor, want: number[], tol: number): void {
+  const got = [...t.contiguous().dataSync()];
+  assert.equal(got.length, want.length);
+  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]!) <= tol, `element ${i}: ${g} vs ${want[i]}`));
+}

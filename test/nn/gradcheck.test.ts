@@ -93,6 +93,9 @@ const CASES: Case[] = [
   ["tripletMarginLoss swap", (a, b, c) => F.tripletMarginLoss(a, b!, c!, { margin: 3, swap: true }), () => [d(4, 3), d(4, 3), d(4, 3)]],
   ["poissonNllLoss", (x) => F.poissonNllLoss(x, bceTarget.mul(3)), () => [d(3, 2)]],
   ["gaussianNllLoss (input, mean and variance)", (x, t, v) => F.gaussianNllLoss(x, t!, v!.abs().add(0.5), { full: true }), () => [d(3, 2), d(3, 2), d(3, 1)]],
+  ["instanceNorm (affine)", (x, w, b) => F.instanceNorm(x, { weight: w, bias: b }), () => [d(2, 3, 5), d(3), d(3)]],
+  ["localResponseNorm", (x) => F.localResponseNorm(x, 3, { alpha: 0.5, beta: 0.7, k: 1.2 }), () => [d(2, 4, 3)]],
+  ["adaptiveAvgPool1d", (x) => F.adaptiveAvgPool1d(x, 3), () => [d(2, 2, 7)]],
 ];
 
 describe("nn gradcheck (float64)", () => {

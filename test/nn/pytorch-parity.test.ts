@@ -104,6 +104,12 @@ const MODULES: Record<string, () => tg.nn.Module> = {
   pairwise_distance: () => new nn.PairwiseDistance({ p: 3 }),
   cosine_similarity: () => new nn.CosineSimilarity({ dim: 0 }),
   rms_norm: () => new nn.RMSNorm(5),
+  batchnorm3d_train: () => new nn.BatchNorm3d(2),
+  instancenorm1d: () => new nn.InstanceNorm1d(3),
+  instancenorm2d_affine_running: () => new nn.InstanceNorm2d(3, { affine: true, trackRunningStats: true, momentum: 0.3 }),
+  instancenorm3d_unbatched: () => new nn.InstanceNorm3d(2),
+  local_response_norm: () => new nn.LocalResponseNorm(3, 0.1, 0.6, 1.5),
+  adaptive_avgpool1d: () => new nn.AdaptiveAvgPool1d(3),
 };
 
 const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {

@@ -68,6 +68,9 @@ describe("optimizer mechanics", () => {
     assert.throws(() => new optim.lrScheduler.CyclicLR(new optim.SGD(p, { momentum: 0.9 }), [0.01, 0.02], 0.1), /expected 1 values of baseLr, got 2/);
     assert.throws(() => new optim.lrScheduler.PolynomialLR(new optim.SGD(p), 0), /totalIters must be a positive integer/);
     assert.throws(() => new optim.lrScheduler.ConstantLR(new optim.SGD(p), 2), /factor must be in \[0, 1\]/);
+    assert.throws(() => new optim.lrScheduler.ChainedScheduler([]), /ChainedScheduler: give at least one scheduler/);
+    const [a, b] = [new optim.SGD(p), new optim.SGD([tg.zeros([1], { requiresGrad: true })])];
+    assert.throws(() => new optim.lrScheduler.ChainedScheduler([new optim.lrScheduler.StepLR(a, 2), new optim.lrScheduler.StepLR(b, 2)]), /every scheduler must drive the same optimizer/);
   });
 
   test("ASGD keeps the running average of the iterates in state.ax once past t0", () => {

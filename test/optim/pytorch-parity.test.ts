@@ -100,6 +100,8 @@ const SCHEDULERS: Record<string, [(p: Tensor) => tg.optim.Optimizer<{ lr: number
     (p) => new optim.SGD([p], { lr: 0.1, momentum: 0.9 }),
     (o) => new S.CyclicLR(o, 0.01, 0.1, { stepSizeUp: 3, stepSizeDown: 2, mode: "triangular2" }),
   ],
+  chained_constant_exponential: [sgd, (o) => new S.ChainedScheduler([new S.ConstantLR(o, 0.1, 2), new S.ExponentialLR(o, 0.9)])],
+  chained_linear_step: [sgd, (o) => new S.ChainedScheduler([new S.LinearLR(o, 0.5, 1, 3), new S.StepLR(o, 2, 0.5)])],
   cyclic_exp_range: [sgd, (o) => new S.CyclicLR(o, 0.02, 0.2, { stepSizeUp: 4, mode: "exp_range", gamma: 0.9, cycleMomentum: false })],
 };
 

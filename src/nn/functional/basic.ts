@@ -66,6 +66,51 @@ export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
   return x.mul(mask).div(1 - p);
 }
 
+/** Zeroes whole channels of [N, C, …] (or unbatched [C, …]) with `dims` dims when batched. */
+function channelDropout(x: Tensor, p: number, training: boolean, op: string, dims: number): Tensor {
+  checkP(p, op);
+  if (x.ndim !== dims && x.ndim !== dims - 1) throw new ShapeError(`${op}: expected a ${dims - 1}-D (unbatched) or ${dims}-D input, got shape ${fmtShape(x.shape)}`);
+  if (x.ndim === dims - 1) return channelDropout(x.unsqueeze(0), p, training, op, dims).squeeze(0);
+  return dropout2d(x, p, training);
+}
+
+/** Zeroes whole channels of [N, C, L] or [C, L] (Dropout1d). */
+export function dropout1d(x: Tensor, p = 0.5, training = true): Tensor {
+  return channelDropout(x, p, training, "dropout1d", 3);
+}
+
+/** Zeroes whole channels of [N, C, D, H, W] or [C, D, H, W] (Dropout3d). */
+export function dropout3d(x: Tensor, p = 0.5, training = true): Tensor {
+  return channelDropout(x, p, training, "dropout3d", 5);
+}
+
+/** SELU's negative saturation value, −scale·α: what alpha dropout sets dropped elements towards. */
+const ALPHA = 1.7580993408473766;
+
+/** Alpha dropout on a keep mask (broadcast over x): a·(x·mask + α′(mask − 1)) + a·α′·p, which keeps SELU's mean 0 and variance 1. */
+function alphaDrop(x: Tensor, p: number, maskShape: readonly number[]): Tensor {
+  const a = 1 / Math.sqrt((ALPHA * ALPHA * p + 1) * (1 - p));
+  const keep = rand(maskShape, { dtype: x.dtype }).ge(p).to(x.dtype);
+  return x.mul(keep).add(keep.sub(1).mul(ALPHA)).mul(a).add(ALPHA * a * p);
+}
+
+/** Dropout for self-normalising networks (Klambauer et al.): dropped elements go to SELU's saturation value, then an affine map restores mean and variance. */
+export function alphaDropout(x: Tensor, p = 0.5, training = false): Tensor {
+  checkP(p, "alphaDropout");
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  return alphaDrop(x, p, x.shape);
+}
+
+/** alphaDropout of whole channels of [N, C, …]. */
+export function featureAlphaDropout(x: Tensor, p = 0.5, training = false): Tensor {
+  checkP(p, "featureAlphaDropout");
+  if (x.ndim < 2) throw new ShapeError(`featureAlphaDropout: expected an input of at least 2 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  return alphaDrop(x, p, [x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => 1)]);
+}
+
 /**
  * Rows of weight [num, dim] for integer ids of any shape → [...ids.shape, dim]. The row at
  * paddingIdx is returned as is but gets no gradient (PyTorch's padding_idx).

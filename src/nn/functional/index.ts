@@ -1,13 +1,13 @@
 /** tg.nn.functional: PyTorch's torch.nn.functional, camelCased. */
-export { linear, bilinear, dropout, dropout2d, embedding } from "./basic.js";
+export { linear, bilinear, dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout, embedding } from "./basic.js";
 export { normalize, cosineSimilarity, pairwiseDistance, pdist } from "./similarity.js";
 export { pixelShuffle, pixelUnshuffle, channelShuffle } from "./shuffle.js";
 export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type Padding } from "./conv.js";
 export {
-  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, interpolate,
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, interpolate,
   type PoolOptions, type InterpolateOptions, type SizePair,
 } from "./pooling.js";
-export { batchNorm, layerNorm, groupNorm, rmsNorm, type BatchNormOptions } from "./norm.js";
+export { batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, localResponseNorm, type BatchNormOptions } from "./norm.js";
 export {
   crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, smoothL1Loss,
   huberLoss, klDiv, cosineEmbeddingLoss, type Reduction,

@@ -3,6 +3,7 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
+import { pad } from "../../ops/movement.js";
 import { applyMulti } from "../../ops/dispatch.js";
 import { normalizeRows } from "../../ops/fused.js";
 import { checkFloating } from "./basic.js";
@@ -126,4 +127,49 @@ export function rmsNorm(x: Tensor, normalizedShape: readonly number[], weight?: 
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
   const out = x.mul(x.square().mean(dims, true).add(e).rsqrt());
   return weight ? out.mul(weight) : out;
+}
+
+/**
+ * Normalises each sample's channels by their own statistics over the other dims (Ulyanov et
+ * al.), as PyTorch computes it: batch norm of [1, N·C, …], with the running statistics (when
+ * given and useInputStats) updated by the mean over the samples.
+ */
+export function instanceNorm(
+  x: Tensor,
+  { runningMean = null, runningVar = null, weight = null, bias = null, useInputStats = true, momentum = 0.1, eps = 1e-5 }: {
+    runningMean?: Tensor | null;
+    runningVar?: Tensor | null;
+    weight?: Tensor | null;
+    bias?: Tensor | null;
+    useInputStats?: boolean;
+    momentum?: number;
+    eps?: number;
+  } = {},
+): Tensor {
+  checkFloating("instanceNorm", x);
+  if (x.ndim < 3) throw new ShapeError(`instanceNorm: expected an input of at least 3 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
+  const [n, c] = x.shape as [number, number];
+  const repeated = (t: Tensor | null) => (t ? t.repeat(n) : null);
+  const [rm, rv] = [repeated(runningMean), repeated(runningVar)];
+  const out = batchNorm(x.reshape(1, n * c, ...x.shape.slice(2)), rm, rv, { weight: repeated(weight), bias: repeated(bias), training: useInputStats, momentum, eps });
+  if (useInputStats && runningMean && rm) noGrad(() => runningMean.copy_(rm.reshape(n, c).mean(0)));
+  if (useInputStats && runningVar && rv) noGrad(() => runningVar.copy_(rv.reshape(n, c).mean(0)));
+  return out.reshape(x.shape);
+}
+
+/**
+ * Divides each element by (k + α/size · Σ x²)^β, the sum over `size` neighbouring channels
+ * (zero-padded), as AlexNet's local response normalisation and PyTorch's local_response_norm.
+ */
+export function localResponseNorm(x: Tensor, size: number, { alpha = 1e-4, beta = 0.75, k = 1 }: { alpha?: number; beta?: number; k?: number } = {}): Tensor {
+  checkFloating("localResponseNorm", x);
+  if (x.ndim < 3) throw new ShapeError(`localResponseNorm: expected an input of at least 3 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
+  if (!(Number.isInteger(size) && size > 0)) throw new ValueError(`localResponseNorm: size must be a positive integer, got ${size}`);
+  const c = x.shape[1]!;
+  const squares = x.square();
+  const pads = x.shape.map((_, d) => (d === 1 ? [Math.floor(size / 2), Math.floor((size - 1) / 2)] : [0, 0])).reverse().flat();
+  const padded = pad(squares, pads);
+  let window = padded.narrow(1, 0, c);
+  for (let j = 1; j < size; j++) window = window.add(padded.narrow(1, j, c));
+  return x.div(window.mul(alpha / size).add(k).pow(beta));
 }

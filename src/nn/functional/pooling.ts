@@ -152,6 +152,12 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: SizePair): Tensor {
   return resample(x, avg(oh, H), avg(ow, W));
 }
 
+/** Average pooling of [N, C, L] or [C, L] to `outputSize` windows (the same windows as the 2-D form). */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`adaptiveAvgPool1d: expected a 2-D or 3-D input, got shape ${fmtShape(x.shape)}`);
+  return adaptiveAvgPool2d(x.unsqueeze(-2), [1, outputSize]).squeeze(-2);
+}
+
 export interface InterpolateOptions {
   size?: SizePair;
   scaleFactor?: number | readonly [number, number];

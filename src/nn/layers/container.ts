@@ -1,6 +1,7 @@
-/** Containers: Sequential, ModuleList, ModuleDict — children named "0", "1", … or by key. */
+/** Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict — children named "0", "1", … or by key. */
 import type { Tensor } from "../../core/tensor.js";
 import { Module } from "../module.js";
+import type { Parameter } from "../parameter.js";
 
 /**
  * Runs its children in order; each child's output is the next one's input. Children are named
@@ -106,5 +107,73 @@ export class ModuleDict<M extends Module = Module> extends Module<never[], never
 
   forward(): never {
     throw new Error("ModuleDict has no forward(); pick modules by key in your module's forward");
+  }
+}
+
+/** A list of parameters, registered as "0", "1", … (a plain array's would not be). */
+export class ParameterList extends Module<never[], never> {
+  private readonly items: Parameter[] = [];
+
+  constructor(parameters: Iterable<Parameter> = []) {
+    super();
+    for (const p of parameters) this.append(p);
+  }
+
+  append(parameter: Parameter): this {
+    this.registerParameter(String(this.items.length), parameter);
+    this.items.push(parameter);
+    return this;
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  at(index: number): Parameter | undefined {
+    return this.items.at(index);
+  }
+
+  [Symbol.iterator](): Iterator<Parameter> {
+    return this.items[Symbol.iterator]();
+  }
+
+  forward(): never {
+    throw new Error("ParameterList has no forward(); use its parameters in your module's forward");
+  }
+}
+
+/** Parameters by name, registered under those names. */
+export class ParameterDict extends Module<never[], never> {
+  private readonly entries = new Map<string, Parameter>();
+
+  constructor(parameters: Record<string, Parameter> = {}) {
+    super();
+    for (const [k, p] of Object.entries(parameters)) this.set(k, p);
+  }
+
+  set(key: string, parameter: Parameter): this {
+    this.registerParameter(key, parameter);
+    this.entries.set(key, parameter);
+    return this;
+  }
+
+  get(key: string): Parameter | undefined {
+    return this.entries.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  forward(): never {
+    throw new Error("ParameterDict has no forward(); use its parameters in your module's forward");
   }
 }

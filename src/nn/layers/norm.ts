@@ -1,9 +1,9 @@
-/** BatchNorm1d/2d (running statistics, momentum, eval mode), LayerNorm, GroupNorm. */
+/** BatchNorm1d/2d/3d (running statistics, momentum, eval mode), InstanceNorm1d/2d/3d, LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm. */
 import { checkOptions } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
-import { batchNorm, groupNorm, layerNorm, rmsNorm } from "../functional/norm.js";
+import { batchNorm, groupNorm, instanceNorm, layerNorm, localResponseNorm, rmsNorm } from "../functional/norm.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 
@@ -79,6 +79,94 @@ export class BatchNorm1d extends BatchNormBase {
 /** Over [N, C, H, W]. */
 export class BatchNorm2d extends BatchNormBase {
   protected validDims = [4];
+}
+
+/** Over [N, C, D, H, W]. */
+export class BatchNorm3d extends BatchNormBase {
+  protected validDims = [5];
+}
+
+/**
+ * Instance normalisation: each sample's channels by their own statistics. PyTorch's defaults:
+ * no affine parameters and no running statistics (then evaluation uses the input's statistics too).
+ */
+abstract class InstanceNormBase extends Module<[Tensor], Tensor> {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly trackRunningStats: boolean;
+  /** The dims of a batched input; one fewer is an unbatched one. */
+  protected abstract readonly batchedDims: number;
+
+  constructor(
+    readonly numFeatures: number,
+    options: { eps?: number; momentum?: number; affine?: boolean; trackRunningStats?: boolean } = {},
+  ) {
+    super();
+    checkOptions(new.target.name, options, { eps: "number", momentum: "number", affine: "boolean", trackRunningStats: "boolean" });
+    const { eps = 1e-5, momentum = 0.1, affine = false, trackRunningStats = false } = options;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.trackRunningStats = trackRunningStats;
+    this.weight = affine ? new Parameter(ones([numFeatures])) : null;
+    this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
+    if (trackRunningStats) {
+      this.registerBuffer("running_mean", zeros([numFeatures]));
+      this.registerBuffer("running_var", ones([numFeatures]));
+      this.registerBuffer("num_batches_tracked", zeros([], { dtype: "int32" }));
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const d = this.batchedDims;
+    if (x.ndim === d - 1) return this.forward(x.unsqueeze(0)).squeeze(0);
+    const channels = x.shape[1];
+    if (x.ndim !== d || ((this.weight || this.trackRunningStats) && channels !== this.numFeatures)) {
+      throw new ShapeError(`${this.constructor.name}(${this.numFeatures}) expected a ${d}-D input [N, C, …] (or ${d - 1}-D unbatched) with ${this.numFeatures} channels, got shape ${fmtShape(x.shape)}`);
+    }
+    return instanceNorm(x, {
+      runningMean: this.getBuffer("running_mean"),
+      runningVar: this.getBuffer("running_var"),
+      weight: this.weight,
+      bias: this.bias,
+      useInputStats: this.training || !this.trackRunningStats,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight ? "True" : "False"}, track_running_stats=${this.trackRunningStats ? "True" : "False"}`;
+  }
+}
+
+/** Over [N, C, L] or [C, L]. */
+export class InstanceNorm1d extends InstanceNormBase {
+  protected readonly batchedDims = 3;
+}
+
+/** Over [N, C, H, W] or [C, H, W]. */
+export class InstanceNorm2d extends InstanceNormBase {
+  protected readonly batchedDims = 4;
+}
+
+/** Over [N, C, D, H, W] or [C, D, H, W]. */
+export class InstanceNorm3d extends InstanceNormBase {
+  protected readonly batchedDims = 5;
+}
+
+/** AlexNet's local response normalisation across `size` neighbouring channels. */
+export class LocalResponseNorm extends Module<[Tensor], Tensor> {
+  constructor(readonly size: number, readonly alpha = 1e-4, readonly beta = 0.75, readonly k = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return localResponseNorm(x, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+  override extraRepr(): string {
+    return `${this.size}, alpha=${this.alpha}, beta=${this.beta}, k=${this.k}`;
+  }
 }
 
 export interface LayerNormOptions {

@@ -2,7 +2,7 @@
 import type { Tensor } from "../../core/tensor.js";
 import type { Pair } from "../../ops/windows.js";
 import {
-  adaptiveAvgPool2d, avgPool1d, avgPool2d, interpolate, maxPool1d, maxPool2d,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, interpolate, maxPool1d, maxPool2d,
   type InterpolateOptions, type PoolOptions, type SizePair,
 } from "../functional/pooling.js";
 import { Module } from "../module.js";
@@ -44,6 +44,20 @@ export class AvgPool1d extends Pool<number> {
 export class AvgPool2d extends Pool<Pair> {
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class AdaptiveAvgPool1d extends Module<[Tensor], Tensor> {
+  constructor(readonly outputSize: number) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool1d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${this.outputSize}`;
   }
 }
 

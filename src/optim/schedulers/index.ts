@@ -5,4 +5,4 @@ export {
 export { OneCycleLR, type OneCycleOptions } from "./one-cycle.js";
 export { SequentialLR } from "./sequential.js";
 export { ReduceLROnPlateau, type PlateauOptions } from "./plateau.js";
-export { ConstantLR, PolynomialLR, MultiplicativeLR, CyclicLR, type CyclicOptions } from "./more.js";
+export { ConstantLR, PolynomialLR, MultiplicativeLR, CyclicLR, ChainedScheduler, type CyclicOptions } from "./more.js";

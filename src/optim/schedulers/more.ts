@@ -128,3 +128,54 @@ export class CyclicLR extends LRScheduler {
     return rest;
   }
 }
+
+/**
+ * Steps several schedulers on one optimizer together. Each rate is the base rate times every
+ * scheduler's factor (its own rate ÷ the base), which is PyTorch's chaining for the multiplicative
+ * schedules it documents it with (Constant, Linear, Step, MultiStep, Exponential, Polynomial,
+ * Lambda, Multiplicative). Schedules that are not a factor of the base (cosine annealing with
+ * etaMin, the cyclic ones) combine the same way here, which PyTorch's recursive forms do not.
+ */
+export class ChainedScheduler {
+  readonly schedulers: LRScheduler[];
+  private lastLr: number[] = [];
+
+  constructor(schedulers: readonly LRScheduler[]) {
+    if (schedulers.length === 0) throw new ValueError("ChainedScheduler: give at least one scheduler");
+    const optimizer = schedulers[0]!.optimizer;
+    if (schedulers.some((s) => s.optimizer !== optimizer)) throw new ValueError("ChainedScheduler: every scheduler must drive the same optimizer");
+    this.schedulers = [...schedulers];
+    this.combine();
+  }
+
+  get optimizer(): AnyOptimizer {
+    return this.schedulers[0]!.optimizer;
+  }
+
+  step(): void {
+    for (const s of this.schedulers) s.step();
+    this.combine();
+  }
+
+  private combine(): void {
+    const groups = this.optimizer.paramGroups as Group[];
+    groups.forEach((g, i) => {
+      const base = this.schedulers[0]!.baseLrs[i]!;
+      g.lr = this.schedulers.reduce((lr, s) => (base === 0 ? 0 : lr * (s.getLastLr()[i]! / base)), base);
+    });
+    this.lastLr = groups.map((g) => g.lr);
+  }
+
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  stateDict(): Record<string, unknown> {
+    return { schedulers: this.schedulers.map((s) => s.stateDict()), lastLr: [...this.lastLr] };
+  }
+
+  loadStateDict(state: Record<string, unknown>): void {
+    (state.schedulers as Record<string, unknown>[]).forEach((s, i) => this.schedulers[i]!.loadStateDict(s));
+    this.lastLr = [...(state.lastLr as number[])];
+  }
+}
