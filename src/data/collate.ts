@@ -42,3 +42,27 @@ export function defaultCollate(samples: readonly unknown[]): unknown {
   }
   throw new ValueError(`collate: cannot batch samples of type ${typeof first}`);
 }
+
+/**
+ * What a DataLoader does to samples when it is not batching (torch's default_convert): typed arrays
+ * become tensors, arrays and plain objects are converted element by element, and everything else
+ * (tensors, numbers, strings) is left as it is.
+ */
+export function defaultConvert(data: unknown): unknown {
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return tensor(data as Float32Array);
+  if (Array.isArray(data)) return data.map(defaultConvert);
+  if (data !== null && typeof data === "object" && Object.getPrototypeOf(data) === Object.prototype) {
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, defaultConvert(v)]));
+  }
+  return data;
+}
+
+/**
+ * The loading worker's id, count, seed and dataset inside a worker, null in the main process
+ * (torch's get_worker_info). tensorgrad's DataLoader reads in the calling thread (asynchronous
+ * datasets overlap through prefetching), so it is always null: per-worker sharding of an
+ * IterableDataset needs no special case.
+ */
+export function getWorkerInfo(): null {
+  return null;
+}

@@ -17,8 +17,10 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   collateFn?: (samples: T[]) => B;
   generator?: Generator;
-  /** The indices of one epoch, in order (e.g. tg.distributed.DistributedSampler); instead of shuffle. */
+  /** The indices of one epoch, in order (a tg.data sampler, tg.distributed.DistributedSampler); instead of shuffle. */
   sampler?: Iterable<number> & { readonly length: number };
+  /** Whole batches of indices (a BatchSampler); instead of batchSize, shuffle, sampler and dropLast. */
+  batchSampler?: Iterable<number[]> & { readonly length: number };
   /** Batches prepared ahead by the async iterator (default 2). */
   prefetch?: number;
 }
@@ -32,16 +34,20 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   private readonly collate: (samples: T[]) => B;
   private readonly generator: Generator;
   private readonly sampler: (Iterable<number> & { readonly length: number }) | null;
+  private readonly batchSampler: (Iterable<number[]> & { readonly length: number }) | null;
 
   constructor(
     readonly dataset: Dataset<T> | IterableDataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
-    checkOptions("DataLoader", options, { batchSize: "integer", shuffle: "boolean", dropLast: "boolean", collateFn: "function", generator: "object", sampler: "object", prefetch: "integer" } satisfies {
+    checkOptions("DataLoader", options, { batchSize: "integer", shuffle: "boolean", dropLast: "boolean", collateFn: "function", generator: "object", sampler: "object", batchSampler: "object", prefetch: "integer" } satisfies {
       [K in keyof Required<DataLoaderOptions<T, B>>]: OptionKind;
     });
-    const { batchSize = 1, shuffle = false, dropLast = false, collateFn, generator = defaultGenerator, sampler, prefetch = 2 } = options;
+    const { batchSize = 1, shuffle = false, dropLast = false, collateFn, generator = defaultGenerator, sampler, batchSampler, prefetch = 2 } = options;
     if (sampler && shuffle) throw new ValueError("DataLoader: sampler option is mutually exclusive with shuffle");
+    if (batchSampler && (options.batchSize !== undefined || shuffle || sampler || dropLast)) {
+      throw new ValueError("DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast");
+    }
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     if (dataset instanceof IterableDataset && shuffle) throw new ValueError("DataLoader: an IterableDataset cannot be shuffled (it has no indices); shuffle inside it");
     this.batchSize = batchSize;
@@ -51,6 +57,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     this.collate = collateFn ?? ((s) => defaultCollate(s) as B);
     this.generator = generator;
     this.sampler = sampler ?? null;
+    this.batchSampler = batchSampler ?? null;
   }
 
   private get mapStyle(): Dataset<T> {
@@ -60,12 +67,14 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
 
   /** Number of batches per epoch. */
   get length(): number {
+    if (this.batchSampler) return this.batchSampler.length;
     const n = (this.sampler ? this.sampler.length : this.mapStyle.length) / this.batchSize;
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
   /** The index lists of one epoch's batches (a fresh shuffle each call). */
   batchIndices(): number[][] {
+    if (this.batchSampler) return [...this.batchSampler];
     const order = this.sampler ? [...this.sampler] : this.shuffle ? randomPermutation(this.mapStyle.length, this.generator) : Array.from({ length: this.mapStyle.length }, (_, i) => i);
     const n = order.length;
     const batches: number[][] = [];

@@ -120,3 +120,41 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   let at = 0;
   return sizes.map((len) => new Subset(dataset, perm.slice(at, (at += len))));
 }
+
+/** Iterable datasets one after another (torch.utils.data.ChainDataset). */
+export class ChainDataset<T> extends IterableDataset<T> {
+  constructor(readonly datasets: readonly IterableDataset<T>[]) {
+    super();
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (const d of this.datasets) yield* d;
+  }
+}
+
+/**
+ * The i-th samples of several datasets of one length together: a tuple for positional datasets, an
+ * object for named ones (torch.utils.data.StackDataset).
+ */
+export class StackDataset<T> extends Dataset<T> {
+  private readonly parts: [string | number, Dataset<unknown>][];
+  private readonly named: boolean;
+
+  constructor(...datasets: Dataset<unknown>[] | [Record<string, Dataset<unknown>>]) {
+    super();
+    const first = datasets[0];
+    this.named = datasets.length === 1 && !(first instanceof Dataset);
+    this.parts = this.named ? Object.entries(first as Record<string, Dataset<unknown>>) : (datasets as Dataset<unknown>[]).map((d, i) => [i, d]);
+    if (this.parts.length === 0) throw new ValueError("StackDataset: give at least one dataset");
+    const n = this.parts[0]![1].length;
+    const other = this.parts.find(([, d]) => d.length !== n);
+    if (other) throw new ValueError(`StackDataset: every dataset must have the same length; ${String(this.parts[0]![0])} has ${n}, ${String(other[0])} has ${other[1].length}`);
+  }
+  get length(): number {
+    return this.parts[0]![1].length;
+  }
+  get(index: number): T | Promise<T> {
+    const items = this.parts.map(([, d]) => d.get(index));
+    const build = (values: unknown[]) => (this.named ? Object.fromEntries(this.parts.map(([k], i) => [k, values[i]])) : values) as T;
+    return items.some((x) => x instanceof Promise) ? Promise.all(items).then(build) : build(items);
+  }
+}

@@ -1,7 +1,8 @@
 /** tg.data — datasets, loaders, text utilities (`import { data } from "tensorgrad"`). */
-export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, randomSplit, randomPermutation } from "./dataset.js";
+export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, ChainDataset, StackDataset, randomSplit, randomPermutation } from "./dataset.js";
+export { Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from "./samplers.js";
 export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
-export { defaultCollate } from "./collate.js";
+export { defaultCollate, defaultConvert, getWorkerInfo } from "./collate.js";
 export { parseIdx, readIdx, encodeIdx, type IdxArray } from "./datasets/idx.js";
 export { MNIST, FashionMNIST, ImageClassification, DEBIAN_FASHION_MNIST, type MnistOptions } from "./datasets/mnist.js";
 export { EmbeddedMNIST } from "./datasets/embedded-mnist.js";
