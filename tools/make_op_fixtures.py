@@ -193,6 +193,15 @@ CASES = {
     "clamp_min_max": (lambda x: x.clamp_min(-0.2) + x.clamp_max(0.3), [randn(3, 4)]),
     "nansum": (lambda x: x.nansum(1), [torch.tensor([[1.0, float("nan"), -2.0], [float("nan"), float("nan"), 3.0]])]),
     "nanmean": (lambda x: x.nanmean(0), [torch.tensor([[1.0, float("nan"), -2.0], [float("nan"), 4.0, 3.0]])]),
+    # scans (ops/composite/scans.ts)
+    "cumsum": (lambda x: x.cumsum(1), [randn(3, 7)]),
+    "cumsum_dim0": (lambda x: x.cumsum(0), [randn(5, 2, 3)]),
+    "cumprod": (lambda x: x.cumprod(-1), [randn(2, 6)]),
+    "logcumsumexp": (lambda x: x.logcumsumexp(1), [randn(2, 9) * 5]),
+    "diff": (lambda x: x.diff(), [randn(3, 5)]),
+    "diff_n2_prepend": (lambda x, p: x.diff(n=2, dim=0, prepend=p), [randn(4, 3), randn(1, 3)]),
+    "trapezoid_x": (lambda y, x: torch.trapezoid(y, x), [randn(2, 5), torch.tensor([0.0, 0.5, 1.5, 1.7, 3.0])]),
+    "cumulative_trapezoid_dx": (lambda y: torch.cumulative_trapezoid(y, dx=0.25, dim=0), [randn(4, 3)]),
 }
 
 

@@ -21,6 +21,7 @@ import * as ar from "../ops/composite/arrange.js";
 import * as pr from "../ops/composite/products.js";
 import * as mt from "../ops/composite/math.js";
 import * as pd from "../ops/composite/predicates.js";
+import * as sc from "../ops/composite/scans.js";
 import { updateInPlace } from "../ops/inplace.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
@@ -758,6 +759,21 @@ export class Tensor implements View {
   }
   isneginf(): Tensor {
     return mt.isneginf(this);
+  }
+
+  // ---- scans (ops/composite/scans.ts) ---------------------------------------------------------
+
+  cumsum(dim: number): Tensor {
+    return sc.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return sc.cumprod(this, dim);
+  }
+  logcumsumexp(dim: number): Tensor {
+    return sc.logcumsumexp(this, dim);
+  }
+  diff(n = 1, dim = -1, options?: { prepend?: Tensor; append?: Tensor }): Tensor {
+    return sc.diff(this, n, dim, options);
   }
 
   // ---- tests and NaN-skipping reductions (ops/composite/predicates.ts) ----------------------

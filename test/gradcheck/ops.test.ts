@@ -138,6 +138,9 @@ const CASES: Case[] = [
   ["xlogy (x = 0 included)", (x, y) => x.xlogy(y!), () => [tg.tensor([[0, 1.5], [-2, 0]], { dtype: "float64" }).requiresGrad_(), positive([2, 2])]],
   ["exp2, sinh, cosh (sinh's series near 0)", (x) => [x.exp2(), x.sinh(), x.cosh()], () => [tg.tensor([[1e-3, -5e-3, 0.5], [-2, 3, 0.009]], { dtype: "float64" }).requiresGrad_()]],
   ["nanToNum, nansum, nanmean", (x) => [x.nanToNum({ nan: 0.5 }), x.nansum(1), x.nanmean(0)], () => [tg.tensor([[1, NaN, -2], [3, 0.5, NaN]], { dtype: "float64" }).requiresGrad_()]],
+  // scans (ops/composite/scans.ts)
+  ["cumsum, cumprod, logcumsumexp", (x) => [x.cumsum(1), x.cumprod(1), x.logcumsumexp(0)], () => [strided(3, 5)]],
+  ["diff and trapezoids", (y, p) => [y.diff(2, 1, { prepend: p! }), tg.trapezoid(y, { dx: 0.5 }), tg.cumulativeTrapezoid(y, { x: tg.tensor([0, 1, 3, 3.5], { dtype: "float64" }) })], () => [d([2, 4]), d([2, 1])]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {

@@ -73,3 +73,17 @@ describe("tests and NaN-skipping reductions", () => {
     assert.equal(tg.equal(t([1, 2]), tg.tensor([[1, 2]])), false);
   });
 });
+
+describe("scans", () => {
+  test("integer and bool inputs accumulate as int32; long scans stay exact; errors are named", () => {
+    assert.deepEqual(tg.tensor([true, false, true, true]).cumsum(0).tolist(), [1, 1, 2, 3]);
+    assert.deepEqual(tg.tensor([1, 2, 3, 4], { dtype: "int32" }).cumprod(0).tolist(), [1, 2, 6, 24]);
+    const n = 1000;
+    const c = tg.ones([n]).cumsum(0).dataSync();
+    assert.ok(c.every((v, i) => v === i + 1));
+    assert.deepEqual(tg.tensor([true, true, false]).diff().tolist(), [false, true]);
+    assert.deepEqual(tg.zeros([3, 0]).cumsum(1).shape, [3, 0]);
+    assert.throws(() => tg.diff(t([1, 2]), -1), (e: unknown) => e instanceof tg.ValueError && /diff: n must be a non-negative integer/.test((e as Error).message));
+    assert.throws(() => tg.trapezoid(t([1, 2, 3]), { x: t([0, 1]) }), (e: unknown) => e instanceof tg.ValueError && /trapezoid: 2 sample points for dim 0 of size 3/.test((e as Error).message));
+  });
+});

@@ -177,6 +177,14 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   clamp_min_max: F((x) => x.clampMin(-0.2).add(x.clampMax(0.3))),
   nansum: F((x) => x.nansum(1)),
   nanmean: F((x) => tg.nanmean(x, 0)),
+  cumsum: F((x) => x.cumsum(1)),
+  cumsum_dim0: F((x) => tg.cumsum(x, 0)),
+  cumprod: F((x) => x.cumprod(-1)),
+  logcumsumexp: F((x) => x.logcumsumexp(1)),
+  diff: F((x) => x.diff()),
+  diff_n2_prepend: F((x, p) => x.diff(2, 0, { prepend: p! })),
+  trapezoid_x: F((y, x) => tg.trapezoid(y, { x: x! })),
+  cumulative_trapezoid_dx: F((y) => tg.cumulativeTrapezoid(y, { dx: 0.25, dim: 0 })),
 };
 
 
