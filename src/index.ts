@@ -29,9 +29,10 @@ export {
 } from "./ops/reduce.js";
 export { sort, argsort, topk, kthvalue, median, mode, aminmax } from "./ops/sorting.js";
 export {
-  reshape, view, flatten, unflatten, squeeze, unsqueeze, permute, transpose, t, expand, narrow, slice,
+  reshape, view, flatten, unflatten, squeeze, unsqueeze, permute, transpose, t, expand, narrow,
   select, contiguous, clone, cat, stack, split, chunk, pad, repeat,
 } from "./ops/movement.js";
+export { index, indexPut, setIndex, slice, Slice, type IndexItem } from "./ops/advanced-index.js";
 export { matmul, mm, bmm } from "./ops/matmul.js";
 export { gather, scatterAdd, scatterReduce, indexSelect, maskedFill, oneHot, nonzero, argwhere, type ScatterReduction } from "./ops/indexing.js";
 export { unfold, fold, type WindowOptions, type Pair } from "./ops/windows.js";

@@ -22,6 +22,7 @@ import * as pr from "../ops/composite/products.js";
 import * as mt from "../ops/composite/math.js";
 import * as pd from "../ops/composite/predicates.js";
 import * as sc from "../ops/composite/scans.js";
+import * as ai from "../ops/advanced-index.js";
 import { updateInPlace } from "../ops/inplace.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
@@ -573,6 +574,26 @@ export class Tensor implements View {
   }
   indexSelect(dim: number, index: Tensor): Tensor {
     return ix.indexSelect(this, dim, index);
+  }
+
+  // ---- indexing as x[…] (ops/advanced-index.ts) ----------------------------------------------
+
+  /** x[...items]: integers, tg.slice(…) or "start:stop:step", null (new axis), "...", int or bool tensors. */
+  index(...items: ai.IndexItem[]): Tensor {
+    return ai.index(this, ...items);
+  }
+  /** x[...items] = value, in place (outside the graph); accumulate adds instead (index_put_'s accumulate). */
+  set(items: ai.IndexItem | readonly ai.IndexItem[], value: TensorLike, accumulate = false): this {
+    ai.setIndex(this, Array.isArray(items) ? items : [items as ai.IndexItem], value, accumulate);
+    return this;
+  }
+  /** PyTorch's index_put_: tensors index the leading dims; values are written (or added) in place. */
+  indexPut_(indices: readonly Tensor[], values: TensorLike, accumulate = false): this {
+    ai.setIndex(this, indices, values, accumulate);
+    return this;
+  }
+  indexPut(indices: readonly Tensor[], values: TensorLike, accumulate = false): Tensor {
+    return ai.indexPut(this, indices, values, accumulate);
   }
 
   // ---- rearranging (ops/composite/arrange.ts) -------------------------------------------------

@@ -141,6 +141,9 @@ const CASES: Case[] = [
   // scans (ops/composite/scans.ts)
   ["cumsum, cumprod, logcumsumexp", (x) => [x.cumsum(1), x.cumprod(1), x.logcumsumexp(0)], () => [strided(3, 5)]],
   ["diff and trapezoids", (y, p) => [y.diff(2, 1, { prepend: p! }), tg.trapezoid(y, { dx: 0.5 }), tg.cumulativeTrapezoid(y, { x: tg.tensor([0, 1, 3, 3.5], { dtype: "float64" }) })], () => [d([2, 4]), d([2, 1])]],
+  // indexing (ops/advanced-index.ts): duplicates' gradients add; replaced positions pass none to x
+  ["index (slices, a mask, broadcast tensors with duplicates)", (x) => [x.index("1:", tg.slice(null, null, 2)), x.index(x.gt(0.2).detach()), x.index(index([[0, 1], [1, 1]]), index([2, 2]))], () => [d([3, 4])]],
+  ["indexPut (replace and accumulate)", (x, v) => [tg.indexPut(x, [index([2, 0])], v!), tg.indexPut(x, [index([1, 1])], v!, true)], () => [d([3, 2]), d([2, 2])]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {
