@@ -33,6 +33,7 @@ export {
   select, contiguous, clone, cat, stack, split, chunk, pad, repeat,
 } from "./ops/movement.js";
 export { index, indexPut, setIndex, slice, Slice, type IndexItem } from "./ops/advanced-index.js";
+export { maskedSelect, maskedScatter, take, takeAlongDim, scatter, indexAdd, indexCopy, indexFill } from "./ops/composite/index-ops.js";
 export { matmul, mm, bmm } from "./ops/matmul.js";
 export { gather, scatterAdd, scatterReduce, indexSelect, maskedFill, oneHot, nonzero, argwhere, type ScatterReduction } from "./ops/indexing.js";
 export { unfold, fold, type WindowOptions, type Pair } from "./ops/windows.js";

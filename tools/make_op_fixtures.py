@@ -202,6 +202,16 @@ CASES = {
     "diff_n2_prepend": (lambda x, p: x.diff(n=2, dim=0, prepend=p), [randn(4, 3), randn(1, 3)]),
     "trapezoid_x": (lambda y, x: torch.trapezoid(y, x), [randn(2, 5), torch.tensor([0.0, 0.5, 1.5, 1.7, 3.0])]),
     "cumulative_trapezoid_dx": (lambda y: torch.cumulative_trapezoid(y, dx=0.25, dim=0), [randn(4, 3)]),
+    # indexing ops (ops/composite/index-ops.ts)
+    "masked_select": (lambda x: x.masked_select(x > 0), [randn(3, 4)]),
+    "masked_scatter": (lambda x, s: x.masked_scatter(x > 0, s), [randn(3, 4), randn(12)]),
+    "take": (lambda x: x.take(idx([[0, 5], [11, 5]])), [randn(3, 4)]),
+    "take_along_dim": (lambda x, i: torch.take_along_dim(x, i, dim=1), [randn(3, 4), idx([[0], [3], [1]])]),
+    "scatter": (lambda x, i, s: x.scatter(1, i, s), [randn(3, 5), idx([[0, 4], [1, 2], [3, 0]]), randn(3, 2)]),
+    "scatter_value": (lambda x, i: x.scatter(0, i, 2.5), [randn(3, 2), idx([[2, 0]])]),
+    "index_add": (lambda x, s: x.index_add(1, idx([0, 2, 0]), s, alpha=2), [randn(3, 4), randn(3, 3)]),
+    "index_copy": (lambda x, s: x.index_copy(0, idx([2, 0]), s), [randn(3, 4), randn(2, 4)]),
+    "index_fill": (lambda x: x.index_fill(1, idx([1, 3]), -1.5), [randn(3, 4)]),
 }
 
 

@@ -23,6 +23,7 @@ import * as mt from "../ops/composite/math.js";
 import * as pd from "../ops/composite/predicates.js";
 import * as sc from "../ops/composite/scans.js";
 import * as ai from "../ops/advanced-index.js";
+import * as io from "../ops/composite/index-ops.js";
 import { updateInPlace } from "../ops/inplace.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
@@ -594,6 +595,50 @@ export class Tensor implements View {
   }
   indexPut(indices: readonly Tensor[], values: TensorLike, accumulate = false): Tensor {
     return ai.indexPut(this, indices, values, accumulate);
+  }
+
+  maskedSelect(mask: Tensor): Tensor {
+    return io.maskedSelect(this, mask);
+  }
+  maskedScatter(mask: Tensor, source: Tensor): Tensor {
+    return io.maskedScatter(this, mask, source);
+  }
+  take(indices: Tensor): Tensor {
+    return io.take(this, indices);
+  }
+  takeAlongDim(indices: Tensor, dim?: number): Tensor {
+    return io.takeAlongDim(this, indices, dim);
+  }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return io.scatter(this, dim, index, src);
+  }
+  indexAdd(dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
+    return io.indexAdd(this, dim, index, source, alpha);
+  }
+  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor {
+    return io.indexCopy(this, dim, index, source);
+  }
+  indexFill(dim: number, index: Tensor, value: TensorLike): Tensor {
+    return io.indexFill(this, dim, index, value);
+  }
+  // In place (outside the graph, as the other in-place ops).
+  maskedFill_(mask: Tensor, value: TensorLike): this {
+    return this.copy_(ix.maskedFill(this, mask, value));
+  }
+  maskedScatter_(mask: Tensor, source: Tensor): this {
+    return this.copy_(io.maskedScatter(this, mask, source));
+  }
+  scatter_(dim: number, index: Tensor, src: Tensor | number): this {
+    return this.copy_(io.scatter(this, dim, index, src));
+  }
+  indexAdd_(dim: number, index: Tensor, source: Tensor, alpha = 1): this {
+    return this.copy_(io.indexAdd(this, dim, index, source, alpha));
+  }
+  indexCopy_(dim: number, index: Tensor, source: Tensor): this {
+    return this.copy_(io.indexCopy(this, dim, index, source));
+  }
+  indexFill_(dim: number, index: Tensor, value: TensorLike): this {
+    return this.copy_(io.indexFill(this, dim, index, value));
   }
 
   // ---- rearranging (ops/composite/arrange.ts) -------------------------------------------------

@@ -144,6 +144,8 @@ const CASES: Case[] = [
   // indexing (ops/advanced-index.ts): duplicates' gradients add; replaced positions pass none to x
   ["index (slices, a mask, broadcast tensors with duplicates)", (x) => [x.index("1:", tg.slice(null, null, 2)), x.index(x.gt(0.2).detach()), x.index(index([[0, 1], [1, 1]]), index([2, 2]))], () => [d([3, 4])]],
   ["indexPut (replace and accumulate)", (x, v) => [tg.indexPut(x, [index([2, 0])], v!), tg.indexPut(x, [index([1, 1])], v!, true)], () => [d([3, 2]), d([2, 2])]],
+  ["maskedSelect, maskedScatter, take, takeAlongDim", (x, s) => [x.maskedSelect(x.gt(0).detach()), x.maskedScatter(x.gt(0).detach(), s!), x.take(index([[0, 5], [5, 2]])), x.takeAlongDim(index([[1], [0]]), 1)], () => [d([2, 3]), d([6])]],
+  ["scatter, indexAdd, indexCopy, indexFill", (x, s) => [x.scatter(0, index([[1, 0, 1]]), s!), x.indexAdd(1, index([2, 0, 2]), s!.t().narrow(1, 0, 3).t().narrow(0, 0, 2), -1), x.indexCopy(0, index([1]), s!.narrow(0, 0, 1)), x.indexFill(1, index([0]), 2)], () => [d([2, 3]), d([3, 3])]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {

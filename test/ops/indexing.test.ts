@@ -111,3 +111,22 @@ describe("indexing", () => {
     throwsLike(() => tg.zeros([3]).set([[0, 1]], tg.ones([3])), tg.ShapeError, /set: shapes \[3\] and \[2\] cannot be broadcast together/);
   });
 });
+
+describe("indexing ops", () => {
+  test("in-place forms, broadcasting and errors", () => {
+    const x = tg.zeros([2, 3]);
+    x.indexFill_(1, tg.tensor([0, 2], { dtype: "int32" }), 1);
+    x.maskedFill_(x.eq(0), 5);
+    assert.deepEqual(x.tolist(), [[1, 5, 1], [1, 5, 1]]);
+    x.indexAdd_(0, tg.tensor([1, 1], { dtype: "int32" }), tg.ones([2, 3]));
+    assert.deepEqual(x.tolist(), [[1, 5, 1], [3, 7, 3]]);
+    x.scatter_(1, tg.tensor([[2], [0]], { dtype: "int32" }), 0);
+    assert.deepEqual(x.tolist(), [[1, 5, 0], [0, 7, 3]]);
+    // maskedSelect broadcasts the mask; takeAlongDim broadcasts the other dims.
+    assert.deepEqual(tg.maskedSelect(tg.arange(6).reshape(2, 3), tg.tensor([true, false, true])).tolist(), [0, 2, 3, 5]);
+    assert.deepEqual(tg.takeAlongDim(tg.arange(6).reshape(2, 3), tg.tensor([[2]], { dtype: "int32" }), 1).tolist(), [[2], [5]]);
+    assert.throws(() => x.maskedSelect(tg.ones([2, 3])), (e: unknown) => e instanceof tg.DTypeError && /maskedSelect: mask must be a bool tensor, got float32/.test((e as Error).message));
+    assert.throws(() => x.maskedScatter(x.ge(0), tg.ones([4])), (e: unknown) => e instanceof tg.ShapeError && /the mask selects 6 elements, but source has only 4/.test((e as Error).message));
+    assert.throws(() => x.indexAdd(0, tg.zeros([1, 1], { dtype: "int32" }), tg.ones([1, 3])), (e: unknown) => e instanceof tg.IndexError && /indexAdd: index must be 0-D or 1-D/.test((e as Error).message));
+  });
+});

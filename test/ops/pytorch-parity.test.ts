@@ -185,6 +185,15 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   diff_n2_prepend: F((x, p) => x.diff(2, 0, { prepend: p! })),
   trapezoid_x: F((y, x) => tg.trapezoid(y, { x: x! })),
   cumulative_trapezoid_dx: F((y) => tg.cumulativeTrapezoid(y, { dx: 0.25, dim: 0 })),
+  masked_select: F((x) => x.maskedSelect(x.gt(0))),
+  masked_scatter: F((x, s) => x.maskedScatter(x.gt(0), s!)),
+  take: F((x) => x.take(tg.tensor([[0, 5], [11, 5]], { dtype: "int32" }))),
+  take_along_dim: F((x, i) => tg.takeAlongDim(x, i!, 1)),
+  scatter: F((x, i, s) => x.scatter(1, i!, s!)),
+  scatter_value: F((x, i) => tg.scatter(x, 0, i!, 2.5)),
+  index_add: F((x, s) => x.indexAdd(1, tg.tensor([0, 2, 0], { dtype: "int32" }), s!, 2)),
+  index_copy: F((x, s) => tg.indexCopy(x, 0, tg.tensor([2, 0], { dtype: "int32" }), s!)),
+  index_fill: F((x) => x.indexFill(1, tg.tensor([1, 3], { dtype: "int32" }), -1.5)),
 };
 
 
