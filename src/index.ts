@@ -49,6 +49,10 @@ export {
   trunc, fix, frac, fmod, remainder, floorDivide, lerp, addcmul, addcdiv, hypot, xlogy, heaviside, logaddexp, logaddexp2, exp2, sinh, cosh,
   deg2rad, rad2deg, clampMin, clampMax, nanToNum, isfinite, isinf, isposinf, isneginf,
 } from "./ops/composite/math.js";
+export {
+  unique, uniqueConsecutive, searchsorted, bucketize, bincount, histc, msort, nanmedian, quantile, nanquantile,
+  type UniqueOptions, type UniqueResult, type QuantileInterpolation,
+} from "./ops/composite/selection.js";
 export { cumsum, cumprod, logcumsumexp, diff, trapezoid, trapezoid as trapz, cumulativeTrapezoid } from "./ops/composite/scans.js";
 export { all, any, countNonzero, nansum, nanmean, isclose, allclose, equal, type CloseOptions } from "./ops/composite/predicates.js";
 

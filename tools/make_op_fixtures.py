@@ -212,6 +212,24 @@ CASES = {
     "index_add": (lambda x, s: x.index_add(1, idx([0, 2, 0]), s, alpha=2), [randn(3, 4), randn(3, 3)]),
     "index_copy": (lambda x, s: x.index_copy(0, idx([2, 0]), s), [randn(3, 4), randn(2, 4)]),
     "index_fill": (lambda x: x.index_fill(1, idx([1, 3]), -1.5), [randn(3, 4)]),
+    # sorting and counting (ops/composite/selection.ts)
+    "unique_values": (lambda x: torch.unique(x).detach(), [torch.tensor([[3.0, 1.0, 2.0], [1.0, 3.0, 5.0]])]),
+    "unique_inverse": (lambda x: torch.unique(x, return_inverse=True)[1], [torch.tensor([[3.0, 1.0, 2.0], [1.0, 3.0, 5.0]])]),
+    "unique_counts": (lambda x: torch.unique(x, return_counts=True)[1], [torch.tensor([[3.0, 1.0, 2.0], [1.0, 3.0, 5.0]])]),
+    "unique_consecutive_counts": (lambda x: torch.unique_consecutive(x, return_counts=True)[1], [torch.tensor([1.0, 1.0, 2.0, 2.0, 3.0, 1.0, 1.0, 2.0])]),
+    "searchsorted": (lambda s, v: torch.searchsorted(s, v), [torch.tensor([[1.0, 3.0, 5.0, 7.0], [2.0, 4.0, 6.0, 8.0]]), torch.tensor([[3.0, 6.0, 9.0], [1.0, 4.0, 8.0]])]),
+    "searchsorted_right": (lambda s, v: torch.searchsorted(s, v, right=True), [torch.tensor([1.0, 3.0, 3.0, 7.0]), torch.tensor([[3.0, 0.0], [7.0, 8.0]])]),
+    "bucketize": (lambda x, b: torch.bucketize(x, b), [torch.tensor([[0.5, 2.0], [9.0, 3.0]]), torch.tensor([1.0, 2.0, 3.0])]),
+    "bincount": (lambda x: torch.bincount(x, minlength=7), [idx([0, 3, 3, 1, 5])]),
+    "bincount_weights": (lambda x, w: torch.bincount(x, weights=w).detach(), [idx([0, 3, 3, 1]), torch.tensor([0.5, 1.0, 2.0, -1.0])]),
+    "histc": (lambda x: torch.histc(x, bins=5, min=-2, max=2).detach(), [randn(40)]),
+    "msort": (lambda x: torch.msort(x), [randn(4, 3)]),
+    "nanmedian": (lambda x: x.nanmedian(1).values, [torch.tensor([[1.0, float("nan"), 3.0, 0.5], [float("nan"), float("nan"), 2.0, -1.0]])]),
+    "quantile": (lambda x: torch.quantile(x, 0.3, dim=1), [randn(3, 7)]),
+    "quantile_q_tensor_keepdim": (lambda x: torch.quantile(x, torch.tensor([0.1, 0.5, 0.95]), dim=0, keepdim=True), [randn(6, 2)]),
+    "quantile_nearest_all": (lambda x: torch.quantile(x, 0.4, interpolation="nearest"), [randn(3, 4)]),
+    "quantile_midpoint": (lambda x: torch.quantile(x, 0.25, dim=-1, interpolation="midpoint"), [randn(2, 6)]),
+    "nanquantile": (lambda x: torch.nanquantile(x, 0.6, dim=1), [torch.tensor([[1.0, float("nan"), 3.0, 0.5], [2.5, -1.0, float("nan"), 4.0]])]),
 }
 
 

@@ -24,6 +24,7 @@ import * as pd from "../ops/composite/predicates.js";
 import * as sc from "../ops/composite/scans.js";
 import * as ai from "../ops/advanced-index.js";
 import * as io from "../ops/composite/index-ops.js";
+import * as se from "../ops/composite/selection.js";
 import { updateInPlace } from "../ops/inplace.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
@@ -840,6 +841,33 @@ export class Tensor implements View {
   }
   diff(n = 1, dim = -1, options?: { prepend?: Tensor; append?: Tensor }): Tensor {
     return sc.diff(this, n, dim, options);
+  }
+
+  // ---- sorting and counting (ops/composite/selection.ts) --------------------------------------
+
+  unique(options?: se.UniqueOptions): se.UniqueResult {
+    return se.unique(this, options);
+  }
+  uniqueConsecutive(options?: Omit<se.UniqueOptions, "sorted">): se.UniqueResult {
+    return se.uniqueConsecutive(this, options);
+  }
+  bincount(options?: { weights?: Tensor | null; minlength?: number }): Tensor {
+    return se.bincount(this, options);
+  }
+  histc(options?: { bins?: number; min?: number; max?: number }): Tensor {
+    return se.histc(this, options);
+  }
+  msort(): Tensor {
+    return se.msort(this);
+  }
+  nanmedian(dim?: number, keepdim = false): Tensor | rd.ValuesIndices {
+    return se.nanmedian(this, dim, keepdim);
+  }
+  quantile(q: number | Tensor, dim?: number, options?: { keepdim?: boolean; interpolation?: se.QuantileInterpolation }): Tensor {
+    return se.quantile(this, q, dim, options);
+  }
+  nanquantile(q: number | Tensor, dim?: number, options?: { keepdim?: boolean; interpolation?: se.QuantileInterpolation }): Tensor {
+    return se.nanquantile(this, q, dim, options);
   }
 
   // ---- tests and NaN-skipping reductions (ops/composite/predicates.ts) ----------------------

@@ -146,6 +146,7 @@ const CASES: Case[] = [
   ["indexPut (replace and accumulate)", (x, v) => [tg.indexPut(x, [index([2, 0])], v!), tg.indexPut(x, [index([1, 1])], v!, true)], () => [d([3, 2]), d([2, 2])]],
   ["maskedSelect, maskedScatter, take, takeAlongDim", (x, s) => [x.maskedSelect(x.gt(0).detach()), x.maskedScatter(x.gt(0).detach(), s!), x.take(index([[0, 5], [5, 2]])), x.takeAlongDim(index([[1], [0]]), 1)], () => [d([2, 3]), d([6])]],
   ["scatter, indexAdd, indexCopy, indexFill", (x, s) => [x.scatter(0, index([[1, 0, 1]]), s!), x.indexAdd(1, index([2, 0, 2]), s!.t().narrow(1, 0, 3).t().narrow(0, 0, 2), -1), x.indexCopy(0, index([1]), s!.narrow(0, 0, 1)), x.indexFill(1, index([0]), 2)], () => [d([2, 3]), d([3, 3])]],
+  ["msort, nanmedian, quantile (linear, q tensor), nanquantile", (x) => [x.msort(), (x.nanmedian(1) as tg.ValuesIndices).values, x.quantile(tg.tensor([0.2, 0.7], { dtype: "float64" }), 1), x.nanquantile(0.5, 0)], () => [d([3, 4])]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {

@@ -87,3 +87,26 @@ describe("scans", () => {
     assert.throws(() => tg.trapezoid(t([1, 2, 3]), { x: t([0, 1]) }), (e: unknown) => e instanceof tg.ValueError && /trapezoid: 2 sample points for dim 0 of size 3/.test((e as Error).message));
   });
 });
+
+describe("sorting and counting", () => {
+  test("unique's options, searchsorted on rows, bincount, histc's range, quantile's interpolations; errors", () => {
+    const x = tg.tensor([2, 1, 2, 5]);
+    const [values, inverse, counts] = tg.unique(x, { returnInverse: true, returnCounts: true }) as tg.Tensor[];
+    assert.deepEqual([values!.tolist(), inverse!.tolist(), counts!.tolist()], [[1, 2, 5], [1, 0, 1, 2], [1, 2, 1]]);
+    assert.deepEqual((tg.uniqueConsecutive(tg.tensor([1, 1, 2, 1]), { returnInverse: true }) as tg.Tensor[])[1]!.tolist(), [0, 0, 1, 2]);
+    assert.deepEqual(tg.searchsorted(tg.tensor([1, 3, 5]), 3).tolist(), 1);
+    assert.deepEqual(tg.bincount(tg.tensor([1, 1, 3], { dtype: "int32" })).tolist(), [0, 2, 0, 1]);
+    assert.deepEqual(tg.histc(tg.tensor([1, 2, 2, 4]), { bins: 3 }).tolist(), [1, 2, 1]); // over the data's range [1, 4]
+    assert.deepEqual(tg.tensor([1, 2, 3, 4]).quantile(0.5, 0, { interpolation: "lower" }).tolist(), 2);
+    assert.deepEqual(tg.tensor([1, 2, 3, 4]).quantile(0.5, 0, { interpolation: "higher" }).tolist(), 3);
+    assert.ok(Number.isNaN(tg.tensor([1, NaN, 3]).quantile(0.5).item()));
+    assert.equal(tg.tensor([1, NaN, 3]).nanquantile(0.5).item(), 2);
+    const throwsLike = (fn: () => unknown, type: new (...args: never[]) => Error, message: RegExp) =>
+      assert.throws(fn, (e: unknown) => e instanceof type && message.test((e as Error).message));
+    throwsLike(() => tg.quantile(x, 1.5), tg.ValueError, /quantile: q must be in \[0, 1\], got 1.5/);
+    throwsLike(() => tg.bincount(tg.tensor([-1, 2], { dtype: "int32" })), tg.ValueError, /bincount: input must be non-negative/);
+    throwsLike(() => tg.bincount(x), tg.DTypeError, /bincount: input must be a 1-D integer tensor, got float32/);
+    throwsLike(() => tg.searchsorted(tg.zeros([2, 3]), tg.zeros([3, 1])), tg.ShapeError, /leading dims of values \[3, 1\] must match those of the sorted sequence \[2, 3\]/);
+    throwsLike(() => tg.histc(x, { min: 3, max: 1 }), tg.ValueError, /histc: max \(1\) must not be smaller than min \(3\)/);
+  });
+});

@@ -194,6 +194,23 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   index_add: F((x, s) => x.indexAdd(1, tg.tensor([0, 2, 0], { dtype: "int32" }), s!, 2)),
   index_copy: F((x, s) => tg.indexCopy(x, 0, tg.tensor([2, 0], { dtype: "int32" }), s!)),
   index_fill: F((x) => x.indexFill(1, tg.tensor([1, 3], { dtype: "int32" }), -1.5)),
+  unique_values: F((x) => x.unique() as Tensor),
+  unique_inverse: F((x) => (tg.unique(x, { returnInverse: true }) as Tensor[])[1]!),
+  unique_counts: F((x) => (x.unique({ returnCounts: true }) as Tensor[])[1]!),
+  unique_consecutive_counts: F((x) => (x.uniqueConsecutive({ returnCounts: true }) as Tensor[])[1]!),
+  searchsorted: F((s, v) => tg.searchsorted(s, v!)),
+  searchsorted_right: F((s, v) => tg.searchsorted(s, v!, { right: true })),
+  bucketize: F((x, b) => tg.bucketize(x, b!)),
+  bincount: F((x) => x.bincount({ minlength: 7 })),
+  bincount_weights: F((x, w) => tg.bincount(x, { weights: w! })),
+  histc: F((x) => x.histc({ bins: 5, min: -2, max: 2 })),
+  msort: F((x) => x.msort()),
+  nanmedian: F((x) => (x.nanmedian(1) as tg.ValuesIndices).values),
+  quantile: F((x) => x.quantile(0.3, 1)),
+  quantile_q_tensor_keepdim: F((x) => tg.quantile(x, tg.tensor([0.1, 0.5, 0.95]), 0, { keepdim: true })),
+  quantile_nearest_all: F((x) => x.quantile(0.4, undefined, { interpolation: "nearest" })),
+  quantile_midpoint: F((x) => x.quantile(0.25, -1, { interpolation: "midpoint" })),
+  nanquantile: F((x) => x.nanquantile(0.6, 1)),
 };
 
 

@@ -1,0 +1,194 @@
+/**
+ * Sorting and counting beyond ops/sorting.ts: unique and uniqueConsecutive, searchsorted and
+ * bucketize, bincount and histc (host loops: their output sizes depend on the data, as in
+ * PyTorch's CPU kernels), and the differentiable msort, nanmedian, quantile and nanquantile
+ * (values gathered from argsort's order, interpolated linearly).
+ */
+import { isFloating } from "../../core/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
+import { normalizeDim } from "../../core/shape.js";
+import type { Tensor } from "../../core/tensor.js";
+import { tensor } from "../creation.js";
+import { add, isnan, mul, sub, where } from "../elementwise.js";
+import { gather } from "../indexing.js";
+import { stack } from "../movement.js";
+import { movedim } from "./arrange.js";
+import { argsort, sort } from "../sorting.js";
+import { sum, valuesIndices, type ValuesIndices } from "../reduce.js";
+
+const ints = (values: ArrayLike<number>, shape?: number[]) => tensor(Int32Array.from(values), { dtype: "int32", ...(shape ? { shape } : {}) });
+
+export interface UniqueOptions {
+  sorted?: boolean;
+  returnInverse?: boolean;
+  returnCounts?: boolean;
+}
+
+/** What unique returns: the values, then the inverse indices and the counts when asked for. */
+export type UniqueResult = Tensor | [values: Tensor, ...rest: Tensor[]];
+
+function uniqueResult(values: Tensor, inverse: Tensor, counts: Tensor, { returnInverse = false, returnCounts = false }: UniqueOptions): UniqueResult {
+  if (!returnInverse && !returnCounts) return values;
+  return [values, ...(returnInverse ? [inverse] : []), ...(returnCounts ? [counts] : [])];
+}
+
+/** The distinct elements (sorted, as PyTorch always sorts on CPU), with where each input element went and how often each occurs. */
+export function unique(x: Tensor, options: UniqueOptions = {}): UniqueResult {
+  const data = x.contiguous().dataSync();
+  const distinct = [...new Set(data as ArrayLike<number> as number[])].sort((a, b) => (Number.isNaN(a) ? 1 : Number.isNaN(b) ? -1 : a - b));
+  const at = new Map(distinct.map((v, i) => [v, i]));
+  const inverse = Int32Array.from(data as ArrayLike<number>, (v) => at.get(v)!);
+  const counts = new Int32Array(distinct.length);
+  for (const i of inverse) counts[i]!++;
+  return uniqueResult(tensor(distinct, { dtype: x.dtype }), ints(inverse, [...x.shape]), ints(counts), options);
+}
+
+/** Each run of equal consecutive elements (of the flattened tensor) once. */
+export function uniqueConsecutive(x: Tensor, options: Omit<UniqueOptions, "sorted"> = {}): UniqueResult {
+  const data = x.contiguous().dataSync();
+  const values: number[] = [];
+  const counts: number[] = [];
+  const inverse = new Int32Array(data.length);
+  data.forEach((v, i) => {
+    if (values.length === 0 || values[values.length - 1] !== v) {
+      values.push(v);
+      counts.push(0);
+    }
+    counts[counts.length - 1]!++;
+    inverse[i] = values.length - 1;
+  });
+  return uniqueResult(tensor(values, { dtype: x.dtype }), ints(inverse, [...x.shape]), ints(counts), options);
+}
+
+/**
+ * Where each value would be inserted into sortedSequence to keep it sorted: the first position
+ * (or, with right, the last) — along the last dim, whose leading dims must match the values'.
+ */
+export function searchsorted(sortedSequence: Tensor, values: Tensor | number, { right = false }: { right?: boolean } = {}): Tensor {
+  const v = typeof values === "number" ? tensor(values, { dtype: sortedSequence.dtype }) : values;
+  const seq = sortedSequence.contiguous().dataSync();
+  const n = sortedSequence.shape[sortedSequence.ndim - 1] ?? 1;
+  const rows = sortedSequence.ndim <= 1 ? 1 : seq.length / n;
+  if (sortedSequence.ndim > 1 && (v.ndim !== sortedSequence.ndim || v.shape.slice(0, -1).some((s, i) => s !== sortedSequence.shape[i]))) {
+    throw new ShapeError(`searchsorted: the leading dims of values ${fmtShape(v.shape)} must match those of the sorted sequence ${fmtShape(sortedSequence.shape)}`);
+  }
+  const vals = v.contiguous().dataSync();
+  const perRow = rows === 1 ? vals.length : v.shape[v.ndim - 1]!;
+  const out = Int32Array.from(vals, (value, i) => {
+    const base = rows === 1 ? 0 : Math.floor(i / perRow) * n;
+    let [lo, hi] = [0, n];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const s = seq[base + mid]!;
+      if (right ? s <= value : s < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  });
+  return ints(out, [...v.shape]);
+}
+
+/** The bucket of each input element among sorted boundaries (searchsorted with the roles swapped). */
+export function bucketize(input: Tensor, boundaries: Tensor, { right = false }: { right?: boolean } = {}): Tensor {
+  if (boundaries.ndim !== 1) throw new ShapeError(`bucketize: boundaries must be 1-D, got shape ${fmtShape(boundaries.shape)}`);
+  return searchsorted(boundaries, input, { right });
+}
+
+/** How often each non-negative integer occurs (summing weights instead, if given), at least minlength long. */
+export function bincount(x: Tensor, { weights = null, minlength = 0 }: { weights?: Tensor | null; minlength?: number } = {}): Tensor {
+  if (x.ndim !== 1 || isFloating(x.dtype)) throw new DTypeError(`bincount: input must be a 1-D integer tensor, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
+  const data = x.dataSync();
+  if (data.some((v) => v < 0)) throw new ValueError("bincount: input must be non-negative");
+  const w = weights?.contiguous().dataSync();
+  if (w && w.length !== data.length) throw new ShapeError(`bincount: ${w.length} weights for ${data.length} inputs`);
+  const size = Math.max(minlength, data.length ? Math.max(...data) + 1 : 0);
+  const counts = new Float64Array(size);
+  data.forEach((v, i) => (counts[v]! += w ? w[i]! : 1));
+  return w ? tensor(counts, { dtype: weights!.dtype === "float64" ? "float64" : "float32" }) : ints(counts);
+}
+
+/** A histogram of bins equal-width bins over [min, max] (the data's range when both are 0); elements outside are ignored. */
+export function histc(x: Tensor, { bins = 100, min = 0, max = 0 }: { bins?: number; min?: number; max?: number } = {}): Tensor {
+  if (!isFloating(x.dtype)) throw new DTypeError(`histc: input must be floating point, got ${x.dtype}`);
+  if (!(Number.isInteger(bins) && bins > 0)) throw new ValueError(`histc: bins must be a positive integer, got ${bins}`);
+  const data = x.contiguous().dataSync();
+  let [lo, hi] = [min, max];
+  if (lo === 0 && hi === 0 && data.length) [lo, hi] = [Math.min(...data), Math.max(...data)];
+  if (lo === hi) [lo, hi] = [lo - 1, hi + 1];
+  if (lo > hi) throw new ValueError(`histc: max (${max}) must not be smaller than min (${min})`);
+  const counts = new Float64Array(bins);
+  for (const v of data) {
+    if (!(v >= lo && v <= hi)) continue;
+    counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]!++;
+  }
+  return tensor(counts, { dtype: x.dtype });
+}
+
+/** Sorted along dim 0. */
+export function msort(x: Tensor): Tensor {
+  return sort(x, 0).values;
+}
+
+/** The lower median along dim of the elements that are not NaN (NaN where all are). */
+export function nanmedian(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  if (dim === undefined) return (nanmedian(x.reshape(-1), 0) as ValuesIndices).values;
+  const d = normalizeDim(dim, Math.max(x.ndim, 1), "nanmedian");
+  const order = argsort(x, d); // NaNs last
+  const valid = sum(isnan(x).logicalNot(), d, true);
+  const position = where(valid.gt(0), valid.sub(1).div(2).floor(), 0).int();
+  const at = gather(order, d, position);
+  const values = gather(x, d, at);
+  return keepdim ? valuesIndices(values, at) : valuesIndices(values.squeeze(d), at.squeeze(d));
+}
+
+export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
+
+/**
+ * The q-th quantiles along dim (of all elements without dim), for q in [0, 1] (a number or a 1-D
+ * tensor, whose values then make a new first dim), interpolating between the order statistics.
+ * nanquantile ignores NaNs; quantile gives NaN for a line holding one.
+ */
+export function quantile(x: Tensor, q: number | Tensor, dim?: number, { keepdim = false, interpolation = "linear" }: { keepdim?: boolean; interpolation?: QuantileInterpolation } = {}): Tensor {
+  return quantiles(x, q, dim, keepdim, interpolation, false);
+}
+
+export function nanquantile(x: Tensor, q: number | Tensor, dim?: number, { keepdim = false, interpolation = "linear" }: { keepdim?: boolean; interpolation?: QuantileInterpolation } = {}): Tensor {
+  return quantiles(x, q, dim, keepdim, interpolation, true);
+}
+
+function quantiles(x: Tensor, q: number | Tensor, dim: number | undefined, keepdim: boolean, interpolation: QuantileInterpolation, skipNan: boolean): Tensor {
+  const op = skipNan ? "nanquantile" : "quantile";
+  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: input must be floating point, got ${x.dtype}`);
+  if (!["linear", "lower", "higher", "midpoint", "nearest"].includes(interpolation)) throw new ValueError(`${op}: interpolation must be linear, lower, higher, midpoint or nearest, got ${JSON.stringify(interpolation)}`);
+  const qs = typeof q === "number" ? [q] : Array.from(q.dataSync());
+  if (typeof q !== "number" && q.ndim > 1) throw new ShapeError(`${op}: q must be a number or a 1-D tensor, got shape ${fmtShape(q.shape)}`);
+  if (qs.some((p) => !(p >= 0 && p <= 1))) throw new ValueError(`${op}: q must be in [0, 1], got ${qs.join(", ")}`);
+  const flat = dim === undefined;
+  const input = flat ? x.reshape(-1) : x;
+  const d = flat ? 0 : normalizeDim(dim, input.ndim, op);
+  // Lines along the last dim: sorted values (NaNs last) and how many are not NaN.
+  const lines = movedim(input, d, -1);
+  const sorted = sort(lines, -1).values;
+  const n = lines.shape[lines.ndim - 1]!;
+  if (n === 0) throw new ShapeError(`${op}: dim ${d} is empty`);
+  const valid = skipNan ? sum(isnan(lines).logicalNot(), -1, true) : tensor(n, { dtype: "int32" });
+  const hasNan = sum(isnan(lines), -1, true).gt(0);
+  const results = qs.map((p) => {
+    const rank = mul(sub(valid, 1).float().clamp(0), p); // fractional position among the valid values
+    const below = rank.floor();
+    const above = rank.ceil();
+    const pick = (at: Tensor) => gather(sorted, -1, at.int().expand(...sorted.shape.slice(0, -1), 1));
+    const [lo, hi] = [pick(below), pick(above)];
+    const weight = sub(rank, below);
+    let value: Tensor;
+    if (interpolation === "lower") value = lo;
+    else if (interpolation === "higher") value = hi;
+    else if (interpolation === "midpoint") value = mul(add(lo, hi), 0.5);
+    else if (interpolation === "nearest") value = pick(rank.round()); // half to even, as torch.round
+    else value = add(lo, mul(sub(hi, lo), weight));
+    // quantile: NaN where a line holds one; nanquantile: NaN where a line is all NaN.
+    value = where(skipNan ? valid.eq(0) : hasNan, NaN, value);
+    return keepdim && !flat ? movedim(value, -1, d) : value.squeeze(-1);
+  });
+  return typeof q === "number" ? results[0]! : stack(results, 0);
+}
