@@ -53,6 +53,10 @@ export {
   unique, uniqueConsecutive, searchsorted, bucketize, bincount, histc, msort, nanmedian, quantile, nanquantile,
   type UniqueOptions, type UniqueResult, type QuantileInterpolation,
 } from "./ops/composite/selection.js";
+export {
+  log1p, expm1, log2, log10, tan, atan, asin, acos, atan2, asinh, acosh, atanh, logit, sinc, copysign, signbit, ldexp,
+  asin as arcsin, acos as arccos, atan as arctan, atan2 as arctan2, asinh as arcsinh, acosh as arccosh, atanh as arctanh,
+} from "./ops/composite/transcendental.js";
 export { cumsum, cumprod, logcumsumexp, diff, trapezoid, trapezoid as trapz, cumulativeTrapezoid } from "./ops/composite/scans.js";
 export { all, any, countNonzero, nansum, nanmean, isclose, allclose, equal, type CloseOptions } from "./ops/composite/predicates.js";
 

@@ -230,6 +230,19 @@ CASES = {
     "quantile_nearest_all": (lambda x: torch.quantile(x, 0.4, interpolation="nearest"), [randn(3, 4)]),
     "quantile_midpoint": (lambda x: torch.quantile(x, 0.25, dim=-1, interpolation="midpoint"), [randn(2, 6)]),
     "nanquantile": (lambda x: torch.nanquantile(x, 0.6, dim=1), [torch.tensor([[1.0, float("nan"), 3.0, 0.5], [2.5, -1.0, float("nan"), 4.0]])]),
+    # transcendental functions (ops/composite/transcendental.ts)
+    "log1p_expm1": (lambda x: x.log1p() + x.expm1(), [torch.tensor([[1e-7, -3e-5, 0.3, -0.6], [2.0, 1e-3, -1e-8, 5.0]])]),
+    "log2_log10": (lambda x: x.log2() + x.log10() * 2, [pos(3, 4) * 10]),
+    "tan": (lambda x: x.tan(), [randn(3, 4)]),
+    "atan": (lambda x: x.atan(), [randn(3, 4) * 5]),
+    "asin_acos": (lambda x: x.asin() + x.acos() * 0.5, [torch.rand(3, 4) * 1.8 - 0.9]),
+    "atan2": (lambda y, x: torch.atan2(y, x), [randn(3, 4), randn(3, 4)]),
+    "asinh_atanh": (lambda x: x.asinh() + x.atanh(), [torch.rand(3, 4) * 1.8 - 0.9]),
+    "acosh": (lambda x: x.acosh(), [pos(3, 4) * 3 + 1]),
+    "logit_eps": (lambda x: torch.logit(x, eps=0.05), [torch.rand(3, 4)]),
+    "sinc": (lambda x: torch.sinc(x), [torch.tensor([[0.0, 0.3, -1.5, 2.0], [0.25, -0.7, 4.5, 0.5]])]),
+    "copysign": (lambda a, b: torch.copysign(a, b.detach()), [randn(3, 4), randn(4)]),
+    "ldexp": (lambda x: torch.ldexp(x, torch.tensor([[1, -2, 3, 0]])), [randn(3, 4)]),
 }
 
 

@@ -25,6 +25,7 @@ import * as sc from "../ops/composite/scans.js";
 import * as ai from "../ops/advanced-index.js";
 import * as io from "../ops/composite/index-ops.js";
 import * as se from "../ops/composite/selection.js";
+import * as tr from "../ops/composite/transcendental.js";
 import { updateInPlace } from "../ops/inplace.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
@@ -745,6 +746,81 @@ export class Tensor implements View {
   }
   addr(v1: Tensor, v2: Tensor, options?: pr.ScaleOptions): Tensor {
     return pr.addr(this, v1, v2, options);
+  }
+
+  // ---- transcendental functions (ops/composite/transcendental.ts) ---------------------------
+
+  log1p(): Tensor {
+    return tr.log1p(this);
+  }
+  expm1(): Tensor {
+    return tr.expm1(this);
+  }
+  log2(): Tensor {
+    return tr.log2(this);
+  }
+  log10(): Tensor {
+    return tr.log10(this);
+  }
+  tan(): Tensor {
+    return tr.tan(this);
+  }
+  atan(): Tensor {
+    return tr.atan(this);
+  }
+  asin(): Tensor {
+    return tr.asin(this);
+  }
+  acos(): Tensor {
+    return tr.acos(this);
+  }
+  asinh(): Tensor {
+    return tr.asinh(this);
+  }
+  acosh(): Tensor {
+    return tr.acosh(this);
+  }
+  atanh(): Tensor {
+    return tr.atanh(this);
+  }
+  sinc(): Tensor {
+    return tr.sinc(this);
+  }
+  signbit(): Tensor {
+    return tr.signbit(this);
+  }
+  arcsin(): Tensor {
+    return tr.asin(this);
+  }
+  arccos(): Tensor {
+    return tr.acos(this);
+  }
+  arctan(): Tensor {
+    return tr.atan(this);
+  }
+  arcsinh(): Tensor {
+    return tr.asinh(this);
+  }
+  arccosh(): Tensor {
+    return tr.acosh(this);
+  }
+  arctanh(): Tensor {
+    return tr.atanh(this);
+  }
+  atan2(other: TensorLike): Tensor {
+    return tr.atan2(this, other);
+  }
+  arctan2(other: TensorLike): Tensor {
+    return tr.atan2(this, other);
+  }
+  logit(eps?: number | null): Tensor {
+    return tr.logit(this, eps);
+  }
+  copysign(other: TensorLike): Tensor {
+    return tr.copysign(this, other);
+  }
+  ldexp(other: TensorLike): Tensor {
+    return tr.ldexp(this, other);
   }
 
   // ---- elementwise maths (ops/composite/math.ts) ----------------------------------------------

@@ -147,6 +147,9 @@ const CASES: Case[] = [
   ["maskedSelect, maskedScatter, take, takeAlongDim", (x, s) => [x.maskedSelect(x.gt(0).detach()), x.maskedScatter(x.gt(0).detach(), s!), x.take(index([[0, 5], [5, 2]])), x.takeAlongDim(index([[1], [0]]), 1)], () => [d([2, 3]), d([6])]],
   ["scatter, indexAdd, indexCopy, indexFill", (x, s) => [x.scatter(0, index([[1, 0, 1]]), s!), x.indexAdd(1, index([2, 0, 2]), s!.t().narrow(1, 0, 3).t().narrow(0, 0, 2), -1), x.indexCopy(0, index([1]), s!.narrow(0, 0, 1)), x.indexFill(1, index([0]), 2)], () => [d([2, 3]), d([3, 3])]],
   ["msort, nanmedian, quantile (linear, q tensor), nanquantile", (x) => [x.msort(), (x.nanmedian(1) as tg.ValuesIndices).values, x.quantile(tg.tensor([0.2, 0.7], { dtype: "float64" }), 1), x.nanquantile(0.5, 0)], () => [d([3, 4])]],
+  // transcendental functions (ops/composite/transcendental.ts), inside their domains
+  ["log1p, expm1, log2, log10, tan, atan", (x) => [x.log1p(), x.expm1(), x.log2(), x.log10(), x.tan(), x.atan()], () => [positive([3, 4])]],
+  ["asin, acos, asinh, atanh, acosh, atan2, logit, sinc", (u, y) => [u.asin(), u.acos(), u.asinh(), u.atanh(), u.abs().add(1.5).acosh(), tg.atan2(y!, u), u.abs().logit(), tg.sinc(y!)], () => [tg.rand([2, 3], { dtype: "float64" }).mul(1.6).sub(0.8).detach().requiresGrad_(), d([2, 3])]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {

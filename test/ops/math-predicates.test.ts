@@ -110,3 +110,19 @@ describe("sorting and counting", () => {
     throwsLike(() => tg.histc(x, { min: 3, max: 1 }), tg.ValueError, /histc: max \(1\) must not be smaller than min \(3\)/);
   });
 });
+
+describe("transcendental functions", () => {
+  test("accurate where the naive forms lose digits, PyTorch's values at the domain's edges", () => {
+    const tiny = tg.tensor([1e-10, -1e-8], { dtype: "float64" });
+    assert.deepEqual([...tiny.log1p().dataSync()].map((v, i) => Math.abs(v / Math.log1p([1e-10, -1e-8][i]!) - 1) < 1e-12), [true, true]);
+    assert.deepEqual([...tiny.expm1().dataSync()].map((v, i) => Math.abs(v / Math.expm1([1e-10, -1e-8][i]!) - 1) < 1e-12), [true, true]);
+    assert.deepEqual([...tg.tensor([1, -1, 2]).asin().dataSync()].map((v) => v.toFixed(5)), [Math.PI / 2, -Math.PI / 2, NaN].map((v) => v.toFixed(5)));
+    assert.equal(tg.tensor([1]).acosh().item(), 0);
+    assert.deepEqual(tg.tensor([1, -1]).atanh().tolist(), [Infinity, -Infinity]);
+    assert.deepEqual([...tg.tensor([0, 0, 1]).atan2(tg.tensor([1, -1, 0])).dataSync()].map((v) => v.toFixed(5)), [0, Math.PI, Math.PI / 2].map((v) => v.toFixed(5)));
+    assert.deepEqual(tg.tensor([-0, 0, -2]).signbit().tolist(), [true, false, true]);
+    assert.deepEqual(tg.tensor([1, -2]).copysign(-0).tolist(), [-1, -2]);
+    assert.equal(tg.tensor([100]).expm1().item(), Infinity);
+    assert.throws(() => tg.logit(tg.tensor([0.5]), 0.7), (e: unknown) => e instanceof tg.ValueError && /logit: eps must be in \[0, 0.5\)/.test((e as Error).message));
+  });
+});

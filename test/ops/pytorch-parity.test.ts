@@ -211,6 +211,18 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   quantile_nearest_all: F((x) => x.quantile(0.4, undefined, { interpolation: "nearest" })),
   quantile_midpoint: F((x) => x.quantile(0.25, -1, { interpolation: "midpoint" })),
   nanquantile: F((x) => x.nanquantile(0.6, 1)),
+  log1p_expm1: F((x) => x.log1p().add(x.expm1())),
+  log2_log10: F((x) => x.log2().add(x.log10().mul(2))),
+  tan: F((x) => x.tan()),
+  atan: F((x) => x.atan()),
+  asin_acos: F((x) => x.asin().add(x.acos().mul(0.5))),
+  atan2: F((y, x) => tg.atan2(y, x!)),
+  asinh_atanh: F((x) => x.asinh().add(tg.atanh(x))),
+  acosh: F((x) => x.acosh()),
+  logit_eps: F((x) => x.logit(0.05)),
+  sinc: F((x) => tg.sinc(x)),
+  copysign: F((a, b) => a.copysign(b!)),
+  ldexp: F((x) => x.ldexp(tg.tensor([[1, -2, 3, 0]], { dtype: "int32" }))),
 };
 
 
