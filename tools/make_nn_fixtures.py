@@ -137,6 +137,12 @@ MODULES = {
     "instancenorm3d_unbatched": (lambda: nn.InstanceNorm3d(2), [r(2, 3, 2, 2)]),
     "local_response_norm": (lambda: nn.LocalResponseNorm(3, alpha=0.1, beta=0.6, k=1.5), [r(2, 5, 3)]),
     "adaptive_avgpool1d": (lambda: nn.AdaptiveAvgPool1d(3), [r(2, 3, 7)]),
+    "reflection_pad2d": (lambda: nn.ReflectionPad2d((2, 1, 0, 2)), [r(1, 2, 3, 4)]),
+    "replication_pad1d": (lambda: nn.ReplicationPad1d(3), [r(2, 3, 4)]),
+    "replication_pad3d": (lambda: nn.ReplicationPad3d((1, 0, 0, 2, 1, 1)), [r(1, 1, 2, 3, 2)]),
+    "circular_pad_conv1d": (lambda: nn.Conv1d(2, 3, 3, padding=2, padding_mode="circular"), [r(2, 2, 5)]),
+    "conv2d_reflect_same": (lambda: nn.Conv2d(2, 3, (3, 4), padding="same", padding_mode="reflect"), [r(1, 2, 5, 6)]),
+    "conv2d_replicate_unbatched": (lambda: nn.Conv2d(2, 2, 3, padding=(1, 2), padding_mode="replicate"), [r(2, 4, 4)]),
 }
 
 
@@ -213,6 +219,7 @@ LOSSES = {
     "poisson_nll": (lambda x, t: F.poisson_nll_loss(x, t), [r(4, 3), torch.rand(4, 3) * 3]),
     "poisson_nll_full": (lambda x, t: F.poisson_nll_loss(x, t, log_input=False, full=True), [torch.rand(4, 3) + 0.5, torch.floor(torch.rand(4, 3) * 4)]),
     "gaussian_nll": (lambda x, t, v: F.gaussian_nll_loss(x, t, v), [r(4, 3), r(4, 3), torch.rand(4, 1) + 0.1]),
+    "triplet_cosine_distance": (lambda a, b, c: F.triplet_margin_with_distance_loss(a, b, c, distance_function=lambda u, v: 1 - F.cosine_similarity(u, v), margin=0.3, swap=True), [r(4, 5), r(4, 5), r(4, 5)]),
     "gaussian_nll_full_sum": (lambda x, t, v: F.gaussian_nll_loss(x, t, v, full=True, reduction="sum"), [r(4, 3), r(4, 3), torch.rand(4, 3) + 0.1]),
 }
 # Targets and class weights are data, not differentiated (PyTorch would allow it for some).

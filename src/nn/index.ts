@@ -17,12 +17,14 @@ export {
 } from "./layers/activation.js";
 export {
   PixelShuffle, PixelUnshuffle, ChannelShuffle, ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, Unfold, Fold,
+  ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d,
+  CircularPad3d,
 } from "./layers/rearrange.js";
 export { PairwiseDistance, CosineSimilarity } from "./layers/distance.js";
 export {
   CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss,
   CosineEmbeddingLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
-  GaussianNLLLoss, TripletMarginLoss,
+  GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss,
 } from "./layers/loss.js";
 export { RNNCell, LSTMCell, GRUCell, type Nonlinearity } from "./layers/rnn-cells.js";
 export { RNN, LSTM, GRU, type RNNOptions } from "./layers/rnn.js";

@@ -88,6 +88,23 @@ export function tripletMarginLoss(
   return reduce(relu(add(sub(dPos, dNeg), margin)), reduction, "tripletMarginLoss");
 }
 
+export type TripletDistanceOptions = ReductionOption & { distanceFunction?: ((a: Tensor, b: Tensor) => Tensor) | null; margin?: number; swap?: boolean };
+
+/** tripletMarginLoss with any distance function (default: pairwiseDistance). */
+export function tripletMarginWithDistanceLoss(
+  anchor: Tensor,
+  positive: Tensor,
+  negative: Tensor,
+  { distanceFunction = null, margin = 1, swap = false, reduction = "mean" }: TripletDistanceOptions = {},
+): Tensor {
+  if (!(margin > 0)) throw new ValueError(`tripletMarginWithDistanceLoss: margin must be greater than 0, got ${margin}`);
+  const distance = distanceFunction ?? ((a: Tensor, b: Tensor) => pairwiseDistance(a, b));
+  const dPos = distance(anchor, positive);
+  let dNeg = distance(anchor, negative);
+  if (swap) dNeg = dNeg.minimum(distance(positive, negative));
+  return reduce(relu(add(sub(dPos, dNeg), margin)), reduction, "tripletMarginWithDistanceLoss");
+}
+
 /**
  * The negative log-likelihood of a Poisson target: e^x − t·x for log-rate inputs, or
  * x − t·log(x + eps) for rates; `full` adds Stirling's approximation of log(t!) where t > 1.

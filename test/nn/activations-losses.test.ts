@@ -51,6 +51,30 @@ describe("activations and layers", () => {
   });
 });
 
+describe("padding modes and in-place activations", () => {
+  test("F.pad's modes, as PyTorch lays them out, and their errors", () => {
+    const x = tg.arange(4).reshape(1, 1, 4).float();
+    assert.deepEqual(F.pad(x, [2, 1], "reflect").tolist(), [[[2, 1, 0, 1, 2, 3, 2]]]);
+    assert.deepEqual(F.pad(x, [2, 1], "replicate").tolist(), [[[0, 0, 0, 1, 2, 3, 3]]]);
+    assert.deepEqual(F.pad(x, [2, 1], "circular").tolist(), [[[2, 3, 0, 1, 2, 3, 0]]]);
+    assert.deepEqual(F.pad(x, [1, 1], 9).tolist(), [[[9, 0, 1, 2, 3, 9]]]); // the value as third argument still works
+    assert.throws(() => F.pad(x, [4, 0], "reflect"), (e: unknown) => e instanceof tg.ShapeError && /reflect padding of 4 needs dim 2 larger than that, got 4/.test((e as Error).message));
+    assert.throws(() => F.pad(x, [1, 1], "wrap" as "reflect"), (e: unknown) => e instanceof tg.ValueError && /mode must be constant, reflect, replicate or circular/.test((e as Error).message));
+    assert.throws(() => new nn.ConvTranspose2d(1, 1, 3, { paddingMode: "reflect" }), /only paddingMode 'zeros' is supported/);
+    assert.equal(String(new nn.Conv1d(1, 1, 3, { padding: 1, paddingMode: "circular" })), "Conv1d(1, 1, kernel_size=(3,), stride=(1,), padding=(1,), padding_mode=circular)");
+  });
+
+  test("in-place activations write into their input, outside a recorded graph", () => {
+    const x = tg.tensor([-1, 0.5, 2]);
+    F.relu_(x);
+    assert.deepEqual(x.tolist(), [0, 0.5, 2]);
+    F.hardtanh_(x, 0, 1);
+    assert.deepEqual(x.tolist(), [0, 0.5, 1]);
+    const p = tg.tensor([-1], { requiresGrad: true });
+    assert.throws(() => F.elu_(p), (e: unknown) => e instanceof tg.AutogradError);
+  });
+});
+
 describe("margin and likelihood losses", () => {
   test("multiMarginLoss on one sample [C] is a scalar, as PyTorch", () => {
     assert.deepEqual(F.multiMarginLoss(tg.tensor([0.1, 0.2, 0.4, 0.8]), tg.tensor(3, { dtype: "int32" })).shape, []);

@@ -96,6 +96,7 @@ const CASES: Case[] = [
   ["instanceNorm (affine)", (x, w, b) => F.instanceNorm(x, { weight: w, bias: b }), () => [d(2, 3, 5), d(3), d(3)]],
   ["localResponseNorm", (x) => F.localResponseNorm(x, 3, { alpha: 0.5, beta: 0.7, k: 1.2 }), () => [d(2, 4, 3)]],
   ["adaptiveAvgPool1d", (x) => F.adaptiveAvgPool1d(x, 3), () => [d(2, 2, 7)]],
+  ["pad: reflect, replicate, circular", (x) => tg.cat([F.pad(x, [2, 1, 1, 0], "reflect").flatten(), F.pad(x, [0, 3], "replicate").flatten(), F.pad(x, [1, 2, 2, 1], "circular").flatten()]), () => [d(1, 2, 3, 4)]],
 ];
 
 describe("nn gradcheck (float64)", () => {

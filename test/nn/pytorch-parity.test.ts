@@ -110,6 +110,12 @@ const MODULES: Record<string, () => tg.nn.Module> = {
   instancenorm3d_unbatched: () => new nn.InstanceNorm3d(2),
   local_response_norm: () => new nn.LocalResponseNorm(3, 0.1, 0.6, 1.5),
   adaptive_avgpool1d: () => new nn.AdaptiveAvgPool1d(3),
+  reflection_pad2d: () => new nn.ReflectionPad2d([2, 1, 0, 2]),
+  replication_pad1d: () => new nn.ReplicationPad1d(3),
+  replication_pad3d: () => new nn.ReplicationPad3d([1, 0, 0, 2, 1, 1]),
+  circular_pad_conv1d: () => new nn.Conv1d(2, 3, 3, { padding: 2, paddingMode: "circular" }),
+  conv2d_reflect_same: () => new nn.Conv2d(2, 3, [3, 4], { padding: "same", paddingMode: "reflect" }),
+  conv2d_replicate_unbatched: () => new nn.Conv2d(2, 2, 3, { padding: [1, 2], paddingMode: "replicate" }),
 };
 
 const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {
@@ -143,6 +149,7 @@ const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {
   poisson_nll: (x, t) => new nn.PoissonNLLLoss().forward(x, t!),
   poisson_nll_full: (x, t) => F.poissonNllLoss(x, t!, { logInput: false, full: true }),
   gaussian_nll: (x, t, v) => new nn.GaussianNLLLoss().forward(x, t!, v!),
+  triplet_cosine_distance: (a, b, c) => F.tripletMarginWithDistanceLoss(a, b!, c!, { distanceFunction: (u, v) => F.cosineSimilarity(u, v).neg().add(1), margin: 0.3, swap: true }),
   gaussian_nll_full_sum: (x, t, v) => F.gaussianNllLoss(x, t!, v!, { full: true, reduction: "sum" }),
 };
 

@@ -14,15 +14,16 @@ export {
 } from "../losses.js";
 export {
   marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, tripletMarginLoss, poissonNllLoss,
-  gaussianNllLoss,
+  gaussianNllLoss, tripletMarginWithDistanceLoss,
 } from "../losses-margin.js";
+export { relu_, elu_, celu_, selu_, leakyRelu_, hardtanh_, threshold_, rrelu_ } from "./inplace.js";
 export { relu, sigmoid, tanh } from "../../ops/elementwise.js";
 export {
   gelu, leakyRelu, elu, silu, relu6, hardsigmoid, hardswish, softplus, logSigmoid, logSigmoid as logsigmoid, hardtanh, softsign, tanhshrink,
   softshrink, hardshrink, threshold, mish, celu, selu, glu, softmin, prelu, rrelu,
 } from "../../ops/composite/activations.js";
 export { softmax, logSoftmax } from "../../ops/composite/softmax.js";
-export { pad } from "../../ops/movement.js";
+export { pad, type PadMode } from "./padding.js";
 export { oneHot } from "../../ops/indexing.js";
 export { unfold, fold } from "../../ops/windows.js";
 export { scaledDotProductAttention, type AttentionOptions } from "./attention.js";

@@ -5,6 +5,7 @@ import type { Tensor } from "../../core/tensor.js";
 import type { Pair } from "../../ops/windows.js";
 import { empty } from "../empty.js";
 import { conv1d, conv2d, convTranspose2d, type Padding } from "../functional/conv.js";
+import { pad } from "../functional/padding.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -15,11 +16,12 @@ export interface ConvLayerOptions {
   dilation?: Pair;
   groups?: number;
   bias?: boolean;
-  paddingMode?: "zeros";
+  /** How the padding is filled: zeros, or the input reflected, replicated or wrapped around (padded before the convolution). */
+  paddingMode?: "zeros" | "reflect" | "replicate" | "circular";
 }
 
 const CONV_OPTIONS = {
-  stride: "any", padding: "any", dilation: "any", groups: "integer", bias: "boolean", paddingMode: ["zeros"],
+  stride: "any", padding: "any", dilation: "any", groups: "integer", bias: "boolean", paddingMode: ["zeros", "reflect", "replicate", "circular"],
 } as const satisfies { readonly [K in keyof Required<ConvLayerOptions>]: OptionKind };
 
 const tuple = (v: Pair | Padding, n: number): string =>
@@ -33,6 +35,7 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
   readonly padding: Padding;
   readonly dilation: Pair;
   readonly groups: number;
+  readonly paddingMode: NonNullable<ConvLayerOptions["paddingMode"]>;
 
   constructor(
     readonly inChannels: number,
@@ -46,7 +49,7 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
     this.padding = opts.padding ?? 0;
     this.dilation = opts.dilation ?? 1;
     this.groups = opts.groups ?? 1;
-    if (opts.paddingMode && opts.paddingMode !== "zeros") throw new ValueError(`${new.target.name}: only paddingMode 'zeros' is supported`);
+    this.paddingMode = opts.paddingMode ?? "zeros";
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new ValueError(`${new.target.name}: in_channels (${inChannels}) and out_channels (${outChannels}) must be divisible by groups (${this.groups})`);
     }
@@ -65,6 +68,29 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
     }
   }
 
+  /**
+   * For a padding mode other than zeros: the input padded by that mode (F.pad's order, last dim
+   * first; "same" splits the total as PyTorch does) and no padding left for the convolution.
+   */
+  protected modePadded(x: Tensor): [Tensor, Padding] {
+    if (this.paddingMode === "zeros" || this.padding === "valid") return [x, this.padding];
+    const n = this.kernelSize.length;
+    const per = (v: Pair | Padding, i: number) => (typeof v === "number" ? v : (v as readonly number[])[i]!);
+    const amounts = Array.from({ length: n }, (_, j) => {
+      const i = n - 1 - j; // last spatial dim first
+      if (this.padding === "same") {
+        const total = per(this.dilation, i) * (this.kernelSize[i]! - 1);
+        return [Math.floor(total / 2), total - Math.floor(total / 2)];
+      }
+      const p = per(this.padding, i);
+      return [p, p];
+    }).flat();
+    // Unbatched inputs get a batch dim for the padding (reflect/replicate/circular need [N, C, …]).
+    const batched = x.ndim === n + 2 ? x : x.unsqueeze(0);
+    const padded = pad(batched, amounts, this.paddingMode);
+    return [x.ndim === n + 2 ? padded : padded.squeeze(0), 0];
+  }
+
   protected checkInput(x: Tensor, spatial: number): void {
     const channelDim = x.ndim - spatial - 1;
     if ((x.ndim !== spatial + 2 && x.ndim !== spatial + 1) || x.shape[channelDim] !== this.inChannels) {
@@ -80,6 +106,7 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
     if (this.dilation !== 1) parts.push(`dilation=${tuple(this.dilation, n)}`);
     if (this.groups !== 1) parts.push(`groups=${this.groups}`);
     if (!this.bias) parts.push("bias=False");
+    if (this.paddingMode !== "zeros") parts.push(`padding_mode=${this.paddingMode}`);
     return parts.join(", ");
   }
 }
@@ -93,7 +120,8 @@ export class Conv1d extends ConvNd {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x, 1);
-    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const [input, padding] = this.modePadded(x);
+    return conv1d(input, this.weight, this.bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
   }
 }
 
@@ -105,7 +133,8 @@ export class Conv2d extends ConvNd {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x, 2);
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const [input, padding] = this.modePadded(x);
+    return conv2d(input, this.weight, this.bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
   }
 }
 
@@ -121,6 +150,7 @@ export class ConvTranspose2d extends ConvNd {
     const k = kernelPair(kernelSize);
     super(inChannels, outChannels, k, [inChannels, outChannels / (checkOptions("ConvTranspose2d", opts, { ...CONV_OPTIONS, outputPadding: "any" }).groups ?? 1), ...k], opts);
     this.outputPadding = opts.outputPadding ?? 0;
+    if (this.paddingMode !== "zeros") throw new ValueError(`ConvTranspose2d: only paddingMode 'zeros' is supported, as in PyTorch; got '${this.paddingMode}'`);
   }
 
   forward(x: Tensor): Tensor {

@@ -133,3 +133,5 @@ export const PoissonNLLLoss = lossLayer<Two, M.PoissonNllOptions>("PoissonNLLLos
 export const GaussianNLLLoss = lossLayer<Three, M.GaussianNllOptions>("GaussianNLLLoss", M.gaussianNllLoss);
 /** forward(anchor, positive, negative). */
 export const TripletMarginLoss = lossLayer<Three, M.TripletMarginOptions>("TripletMarginLoss", M.tripletMarginLoss);
+/** forward(anchor, positive, negative), with any distance function. */
+export const TripletMarginWithDistanceLoss = lossLayer<Three, M.TripletDistanceOptions>("TripletMarginWithDistanceLoss", M.tripletMarginWithDistanceLoss);
