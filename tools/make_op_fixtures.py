@@ -243,6 +243,14 @@ CASES = {
     "sinc": (lambda x: torch.sinc(x), [torch.tensor([[0.0, 0.3, -1.5, 2.0], [0.25, -0.7, 4.5, 0.5]])]),
     "copysign": (lambda a, b: torch.copysign(a, b.detach()), [randn(3, 4), randn(4)]),
     "ldexp": (lambda x: torch.ldexp(x, torch.tensor([[1, -2, 3, 0]])), [randn(3, 4)]),
+    # pooling with indices, unpooling, adaptive max pooling (nn/functional/pooling.ts)
+    "max_pool2d_indices": (lambda x: F.max_pool2d(x, 3, stride=2, padding=1, dilation=1, return_indices=True)[1], [randn(2, 2, 7, 6)]),
+    "max_pool2d_unpool": (lambda x: F.max_unpool2d(*F.max_pool2d(x, 2, return_indices=True), 2), [randn(1, 2, 4, 6)]),
+    "max_pool1d_indices_ceil": (lambda x: F.max_pool1d(x, 3, stride=2, ceil_mode=True, return_indices=True)[1], [randn(2, 3, 8)]),
+    "max_unpool1d_size": (lambda x: F.max_unpool1d(*F.max_pool1d(x, 2, return_indices=True), 2, output_size=[9]), [randn(1, 2, 9)]),
+    "adaptive_max_pool2d": (lambda x: F.adaptive_max_pool2d(x, (2, 3)), [randn(2, 2, 5, 7)]),
+    "adaptive_max_pool2d_indices": (lambda x: F.adaptive_max_pool2d(x, (3, 2), return_indices=True)[1], [randn(1, 2, 7, 5)]),
+    "adaptive_max_pool1d": (lambda x: F.adaptive_max_pool1d(x, 4), [randn(2, 3, 9)]),
 }
 
 

@@ -4,7 +4,10 @@ export { Parameter } from "./parameter.js";
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from "./layers/container.js";
 export { Identity, Linear, Bilinear, Flatten, Unflatten, type LinearOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from "./layers/conv.js";
-export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, Upsample } from "./layers/pooling.js";
+export {
+  MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d, MaxUnpool2d,
+  Upsample,
+} from "./layers/pooling.js";
 export {
   BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm,
   type BatchNormOptions, type LayerNormOptions,

@@ -97,6 +97,7 @@ const CASES: Case[] = [
   ["localResponseNorm", (x) => F.localResponseNorm(x, 3, { alpha: 0.5, beta: 0.7, k: 1.2 }), () => [d(2, 4, 3)]],
   ["adaptiveAvgPool1d", (x) => F.adaptiveAvgPool1d(x, 3), () => [d(2, 2, 7)]],
   ["pad: reflect, replicate, circular", (x) => tg.cat([F.pad(x, [2, 1, 1, 0], "reflect").flatten(), F.pad(x, [0, 3], "replicate").flatten(), F.pad(x, [1, 2, 2, 1], "circular").flatten()]), () => [d(1, 2, 3, 4)]],
+  ["maxPool2dWithIndices → maxUnpool2d, adaptiveMaxPool1d/2d", (x) => tg.cat([F.maxUnpool2d(...F.maxPool2dWithIndices(x, 2), 2).flatten(), F.adaptiveMaxPool2d(x, [3, 2]).flatten(), F.adaptiveMaxPool1d(x.flatten(2), 5).flatten()]), () => [d(1, 2, 4, 4)]],
 ];
 
 describe("nn gradcheck (float64)", () => {

@@ -223,6 +223,13 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   sinc: F((x) => tg.sinc(x)),
   copysign: F((a, b) => a.copysign(b!)),
   ldexp: F((x) => x.ldexp(tg.tensor([[1, -2, 3, 0]], { dtype: "int32" }))),
+  max_pool2d_indices: F((x) => tg.nn.functional.maxPool2dWithIndices(x, 3, { stride: 2, padding: 1 })[1]),
+  max_pool2d_unpool: F((x) => tg.nn.functional.maxUnpool2d(...tg.nn.functional.maxPool2dWithIndices(x, 2), 2)),
+  max_pool1d_indices_ceil: F((x) => tg.nn.functional.maxPool1dWithIndices(x, 3, { stride: 2, ceilMode: true })[1]),
+  max_unpool1d_size: F((x) => tg.nn.functional.maxUnpool1d(...tg.nn.functional.maxPool1dWithIndices(x, 2), 2, { outputSize: [9] })),
+  adaptive_max_pool2d: F((x) => tg.nn.functional.adaptiveMaxPool2d(x, [2, 3])),
+  adaptive_max_pool2d_indices: F((x) => tg.nn.functional.adaptiveMaxPool2dWithIndices(x, [3, 2])[1]),
+  adaptive_max_pool1d: F((x) => new tg.nn.AdaptiveMaxPool1d(4).forward(x)),
 };
 
 

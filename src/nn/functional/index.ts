@@ -4,7 +4,8 @@ export { normalize, cosineSimilarity, pairwiseDistance, pdist } from "./similari
 export { pixelShuffle, pixelUnshuffle, channelShuffle } from "./shuffle.js";
 export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type Padding } from "./conv.js";
 export {
-  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, interpolate,
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, interpolate, maxPool1dWithIndices, maxPool2dWithIndices,
+  maxUnpool1d, maxUnpool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices,
   type PoolOptions, type InterpolateOptions, type SizePair,
 } from "./pooling.js";
 export { batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, localResponseNorm, type BatchNormOptions } from "./norm.js";

@@ -5,9 +5,9 @@
  */
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
-import { ones, tensor } from "../../ops/creation.js";
+import { ones, tensor, zeros } from "../../ops/creation.js";
 import { maxPool2x2 } from "../../ops/fused.js";
-import { pad } from "../../ops/movement.js";
+import { pad, stack } from "../../ops/movement.js";
 import { pair, unfold, type Pair } from "../../ops/windows.js";
 
 export interface PoolOptions {
@@ -198,3 +198,106 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   };
   return resample(x, matrix(0), matrix(1));
 }
+
+/**
+ * maxPool2d and where each maximum came from: its flat index in its input plane (H·W), as
+ * PyTorch's max_pool2d(return_indices=True) — the indices maxUnpool2d takes.
+ */
+export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): [values: Tensor, indices: Tensor] {
+  const [input, unbatched] = as4d(x, "maxPool2dWithIndices");
+  const w = windows(input, kernelSize, opts, "maxPool2dWithIndices");
+  const [N, C, H, W] = input.shape as [number, number, number, number];
+  const [values, inWindow] = windowsOf(input, w, -Infinity).max(2);
+  // Window offset a → input position: row = oh·s − p + (a div kw)·d, col = ow·s − p + (a mod kw)·d.
+  const a = inWindow.dataSync();
+  const L = w.out[0] * w.out[1];
+  const flat = Int32Array.from(a, (k, i) => {
+    const cell = i % L;
+    const [oh, ow] = [Math.floor(cell / w.out[1]), cell % w.out[1]];
+    const row = oh * w.s[0] - w.p[0] + Math.floor(k / w.k[1]) * w.d[0];
+    const col = ow * w.s[1] - w.p[1] + (k % w.k[1]) * w.d[1];
+    return row * W + col;
+  });
+  const shape = [N, C, ...w.out];
+  const out: [Tensor, Tensor] = [values.reshape(...shape), tensor(flat, { dtype: "int32", shape })];
+  return unbatched ? [out[0].squeeze(0), out[1].squeeze(0)] : out;
+}
+
+export function maxPool1dWithIndices(x: Tensor, kernelSize: number, opts: PoolOptions = {}): [values: Tensor, indices: Tensor] {
+  if (x.ndim !== 3 && x.ndim !== 2) throw new ShapeError(`maxPool1dWithIndices: expected a 3-D [N, C, L] or 2-D [C, L] input, got shape ${fmtShape(x.shape)}`);
+  const [values, indices] = maxPool2dWithIndices(x.unsqueeze(-2), [1, kernelSize], {
+    stride: [1, first(opts.stride, kernelSize)!],
+    padding: [0, first(opts.padding, 0)!],
+    dilation: [1, first(opts.dilation, 1)!],
+    ceilMode: opts.ceilMode ?? false,
+  });
+  return [values.squeeze(-2), indices.squeeze(-2)];
+}
+
+/**
+ * The partial inverse of maxPool2d: each value put back at its index in a zero plane of the
+ * pooled input's size (or outputSize).
+ */
+export function maxUnpool2d(
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: Pair,
+  { stride = null, padding = 0, outputSize }: { stride?: Pair | null; padding?: Pair; outputSize?: readonly number[] } = {},
+): Tensor {
+  const [input, unbatched] = as4d(x, "maxUnpool2d");
+  const idx = unbatched ? indices.unsqueeze(0) : indices;
+  if (idx.shape.some((s, i) => s !== input.shape[i])) throw new ShapeError(`maxUnpool2d: indices of shape ${fmtShape(indices.shape)} must match the input's ${fmtShape(x.shape)}`);
+  const k = pair(kernelSize, "kernel size", "maxUnpool2d");
+  const s = pair(stride ?? kernelSize, "stride", "maxUnpool2d");
+  const p = pair(padding, "padding", "maxUnpool2d");
+  const [N, C, h, w] = input.shape as [number, number, number, number];
+  const [H, W] = outputSize ? (outputSize.slice(-2) as [number, number]) : [(h - 1) * s[0] - 2 * p[0] + k[0], (w - 1) * s[1] - 2 * p[1] + k[1]];
+  const maxIndex = idx.numel() ? idx.max().item() : -1;
+  if (maxIndex >= H * W) throw new ShapeError(`maxUnpool2d: index ${maxIndex} is outside the ${H}×${W} output`);
+  const out = zeros([N, C, H * W], { dtype: x.dtype }).scatter(2, idx.reshape(N, C, h * w), input.reshape(N, C, h * w)).reshape(N, C, H, W);
+  return unbatched ? out.squeeze(0) : out;
+}
+
+export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: number, opts: { stride?: number | null; padding?: number; outputSize?: readonly number[] } = {}): Tensor {
+  if (x.ndim !== 3 && x.ndim !== 2) throw new ShapeError(`maxUnpool1d: expected a 3-D [N, C, L] or 2-D [C, L] input, got shape ${fmtShape(x.shape)}`);
+  const out = maxUnpool2d(x.unsqueeze(-2), indices.unsqueeze(-2), [1, kernelSize], {
+    stride: [1, opts.stride ?? kernelSize],
+    padding: [0, opts.padding ?? 0],
+    ...(opts.outputSize ? { outputSize: [1, opts.outputSize[opts.outputSize.length - 1]!] } : {}),
+  });
+  return out.squeeze(-2);
+}
+
+/** Max pooling of [N, C, H, W] or [C, H, W] to outputSize windows (the adaptive windows of adaptiveAvgPool2d), with where each maximum came from. */
+export function adaptiveMaxPool2dWithIndices(x: Tensor, outputSize: SizePair): [values: Tensor, indices: Tensor] {
+  const [input, unbatched] = as4d(x, "adaptiveMaxPool2d");
+  const [N, C, H, W] = input.shape as [number, number, number, number];
+  const [oh, ow] = typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0] ?? H, outputSize[1] ?? W];
+  const span = (i: number, out: number, size: number) => [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)] as const;
+  const values: Tensor[] = [];
+  const indices: Tensor[] = [];
+  for (let i = 0; i < oh; i++) {
+    const [h0, h1] = span(i, oh, H);
+    for (let j = 0; j < ow; j++) {
+      const [w0, w1] = span(j, ow, W);
+      const [v, a] = input.narrow(2, h0, h1 - h0).narrow(3, w0, w1 - w0).reshape(N, C, -1).max(2);
+      const ww = w1 - w0;
+      values.push(v);
+      indices.push(a.div(ww).floor().add(h0).mul(W).add(a.remainder(ww).add(w0)).int());
+    }
+  }
+  const shape = [N, C, oh, ow];
+  const out: [Tensor, Tensor] = [stack(values, -1).reshape(...shape), stack(indices, -1).reshape(...shape)];
+  return unbatched ? [out[0].squeeze(0), out[1].squeeze(0)] : out;
+}
+
+export const adaptiveMaxPool2d = (x: Tensor, outputSize: SizePair): Tensor => adaptiveMaxPool2dWithIndices(x, outputSize)[0];
+
+/** Adaptive max pooling of [N, C, L] or [C, L], with the indices along L. */
+export function adaptiveMaxPool1dWithIndices(x: Tensor, outputSize: number): [values: Tensor, indices: Tensor] {
+  if (x.ndim !== 3 && x.ndim !== 2) throw new ShapeError(`adaptiveMaxPool1d: expected a 3-D [N, C, L] or 2-D [C, L] input, got shape ${fmtShape(x.shape)}`);
+  const [values, indices] = adaptiveMaxPool2dWithIndices(x.unsqueeze(-2), [1, outputSize]);
+  return [values.squeeze(-2), indices.squeeze(-2)];
+}
+
+export const adaptiveMaxPool1d = (x: Tensor, outputSize: number): Tensor => adaptiveMaxPool1dWithIndices(x, outputSize)[0];

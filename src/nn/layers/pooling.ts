@@ -2,7 +2,7 @@
 import type { Tensor } from "../../core/tensor.js";
 import type { Pair } from "../../ops/windows.js";
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, interpolate, maxPool1d, maxPool2d,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, maxUnpool1d, maxUnpool2d, avgPool1d, avgPool2d, interpolate, maxPool1d, maxPool2d,
   type InterpolateOptions, type PoolOptions, type SizePair,
 } from "../functional/pooling.js";
 import { Module } from "../module.js";
@@ -44,6 +44,56 @@ export class AvgPool1d extends Pool<number> {
 export class AvgPool2d extends Pool<Pair> {
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class AdaptiveMaxPool1d extends Module<[Tensor], Tensor> {
+  constructor(readonly outputSize: number) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool1d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${this.outputSize}`;
+  }
+}
+
+export class AdaptiveMaxPool2d extends Module<[Tensor], Tensor> {
+  constructor(readonly outputSize: SizePair) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool2d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${show(this.outputSize)}`;
+  }
+}
+
+/** forward(x, indices): the values put back where F.maxPool1dWithIndices found them. */
+export class MaxUnpool1d extends Module<[Tensor, Tensor], Tensor> {
+  constructor(readonly kernelSize: number, readonly opts: { stride?: number | null; padding?: number } = {}) {
+    super();
+  }
+
+  forward(x: Tensor, indices: Tensor): Tensor {
+    return maxUnpool1d(x, indices, this.kernelSize, this.opts);
+  }
+}
+
+/** forward(x, indices): the values put back where F.maxPool2dWithIndices found them. */
+export class MaxUnpool2d extends Module<[Tensor, Tensor], Tensor> {
+  constructor(readonly kernelSize: Pair, readonly opts: { stride?: Pair | null; padding?: Pair } = {}) {
+    super();
+  }
+
+  forward(x: Tensor, indices: Tensor): Tensor {
+    return maxUnpool2d(x, indices, this.kernelSize, this.opts);
   }
 }
 
