@@ -220,6 +220,7 @@ LOSSES = {
     "poisson_nll_full": (lambda x, t: F.poisson_nll_loss(x, t, log_input=False, full=True), [torch.rand(4, 3) + 0.5, torch.floor(torch.rand(4, 3) * 4)]),
     "gaussian_nll": (lambda x, t, v: F.gaussian_nll_loss(x, t, v), [r(4, 3), r(4, 3), torch.rand(4, 1) + 0.1]),
     "triplet_cosine_distance": (lambda a, b, c: F.triplet_margin_with_distance_loss(a, b, c, distance_function=lambda u, v: 1 - F.cosine_similarity(u, v), margin=0.3, swap=True), [r(4, 5), r(4, 5), r(4, 5)]),
+    "multilabel_margin": (lambda x, t: F.multilabel_margin_loss(x, t), [r(3, 4), idx([[3, 0, -1, 1], [1, 2, 3, -1], [-1, 0, 0, 0]])]),
     "gaussian_nll_full_sum": (lambda x, t, v: F.gaussian_nll_loss(x, t, v, full=True, reduction="sum"), [r(4, 3), r(4, 3), torch.rand(4, 3) + 0.1]),
 }
 # Targets and class weights are data, not differentiated (PyTorch would allow it for some).

@@ -27,7 +27,7 @@ export { PairwiseDistance, CosineSimilarity } from "./layers/distance.js";
 export {
   CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss,
   CosineEmbeddingLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
-  GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss,
+  GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, MultiLabelMarginLoss,
 } from "./layers/loss.js";
 export { RNNCell, LSTMCell, GRUCell, type Nonlinearity } from "./layers/rnn-cells.js";
 export { RNN, LSTM, GRU, type RNNOptions } from "./layers/rnn.js";

@@ -75,6 +75,38 @@ export function multiMarginLoss(
   return reduce(x.ndim === 1 ? loss.squeeze(0) : loss, reduction, "multiMarginLoss");
 }
 
+/**
+ * The multi-label hinge loss: for each sample, Σ over its target classes j and the other classes i
+ * of max(0, 1 − (x[j] − x[i])), over the number of classes. y holds class indices, ended by the
+ * first −1 (PyTorch's layout: [N, C] or [C], padded with −1).
+ */
+export function multilabelMarginLoss(x: Tensor, y: Tensor, { reduction = "mean" }: ReductionOption = {}): Tensor {
+  checkFloating("multilabelMarginLoss", x);
+  const scores = x.ndim === 1 ? x.unsqueeze(0) : x;
+  const targets = y.ndim === 1 ? y.unsqueeze(0) : y;
+  if (scores.ndim !== 2 || targets.shape.some((s, i) => s !== scores.shape[i])) {
+    throw new ShapeError(`multilabelMarginLoss: input [N, C] or [C] and a target of the same shape, got ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
+  }
+  const [n, c] = scores.shape as [number, number];
+  // Which classes are targets: a 0/1 matrix built from each row's indices up to its first −1.
+  const rows = targets.contiguous().dataSync();
+  const isTarget = new Float32Array(n * c);
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < c; k++) {
+      const j = rows[r * c + k]!;
+      if (j < 0) break;
+      if (j >= c) throw new ValueError(`multilabelMarginLoss: target class ${j} is out of range for ${c} classes`);
+      isTarget[r * c + j] = 1;
+    }
+  }
+  const t = tensor(isTarget, { shape: [n, c], dtype: scores.dtype });
+  // hinge[r, j, i] = max(0, 1 − x[r, j] + x[r, i]) for target j and non-target i.
+  const hinge = relu(add(sub(scores.unsqueeze(1), scores.unsqueeze(2)), 1));
+  const pairs = mul(t.unsqueeze(2), sub(1, t).unsqueeze(1));
+  const loss = mul(hinge, pairs).sum([1, 2]).div(c);
+  return reduce(x.ndim === 1 ? loss.squeeze(0) : loss, reduction, "multilabelMarginLoss");
+}
+
 /** max(d(a, p) − d(a, n) + margin, 0) with p-norm distances; `swap` uses d(p, n) when it is smaller. */
 export function tripletMarginLoss(
   anchor: Tensor,

@@ -98,6 +98,7 @@ const CASES: Case[] = [
   ["adaptiveAvgPool1d", (x) => F.adaptiveAvgPool1d(x, 3), () => [d(2, 2, 7)]],
   ["pad: reflect, replicate, circular", (x) => tg.cat([F.pad(x, [2, 1, 1, 0], "reflect").flatten(), F.pad(x, [0, 3], "replicate").flatten(), F.pad(x, [1, 2, 2, 1], "circular").flatten()]), () => [d(1, 2, 3, 4)]],
   ["maxPool2dWithIndices → maxUnpool2d, adaptiveMaxPool1d/2d", (x) => tg.cat([F.maxUnpool2d(...F.maxPool2dWithIndices(x, 2), 2).flatten(), F.adaptiveMaxPool2d(x, [3, 2]).flatten(), F.adaptiveMaxPool1d(x.flatten(2), 5).flatten()]), () => [d(1, 2, 4, 4)]],
+  ["multilabelMarginLoss and tripletMarginWithDistanceLoss", (x, a, b) => tg.stack([F.multilabelMarginLoss(x, ints([2, 0, -1, 1, 1, 3, 0, -1], [2, 4])), F.tripletMarginWithDistanceLoss(a!, b!, x.narrow(1, 0, 3), { margin: 2 })]), () => [d(2, 4), d(2, 3), d(2, 3)]],
 ];
 
 describe("nn gradcheck (float64)", () => {

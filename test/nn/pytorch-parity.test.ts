@@ -150,6 +150,7 @@ const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {
   poisson_nll_full: (x, t) => F.poissonNllLoss(x, t!, { logInput: false, full: true }),
   gaussian_nll: (x, t, v) => new nn.GaussianNLLLoss().forward(x, t!, v!),
   triplet_cosine_distance: (a, b, c) => F.tripletMarginWithDistanceLoss(a, b!, c!, { distanceFunction: (u, v) => F.cosineSimilarity(u, v).neg().add(1), margin: 0.3, swap: true }),
+  multilabel_margin: (x, t) => new nn.MultiLabelMarginLoss().forward(x, t!),
   gaussian_nll_full_sum: (x, t, v) => F.gaussianNllLoss(x, t!, v!, { full: true, reduction: "sum" }),
 };
 

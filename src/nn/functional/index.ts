@@ -15,7 +15,7 @@ export {
 } from "../losses.js";
 export {
   marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, tripletMarginLoss, poissonNllLoss,
-  gaussianNllLoss, tripletMarginWithDistanceLoss,
+  gaussianNllLoss, tripletMarginWithDistanceLoss, multilabelMarginLoss,
 } from "../losses-margin.js";
 export { relu_, elu_, celu_, selu_, leakyRelu_, hardtanh_, threshold_, rrelu_ } from "./inplace.js";
 export { relu, sigmoid, tanh } from "../../ops/elementwise.js";

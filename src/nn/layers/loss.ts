@@ -127,6 +127,7 @@ export const MarginRankingLoss = lossLayer<Three, M.MarginOptions>("MarginRankin
 export const HingeEmbeddingLoss = lossLayer<Two, M.MarginOptions>("HingeEmbeddingLoss", M.hingeEmbeddingLoss);
 export const SoftMarginLoss = lossLayer<Two, M.ReductionOption>("SoftMarginLoss", M.softMarginLoss);
 export const MultiLabelSoftMarginLoss = lossLayer<Two, M.WeightOptions>("MultiLabelSoftMarginLoss", M.multilabelSoftMarginLoss);
+export const MultiLabelMarginLoss = lossLayer<Two, M.ReductionOption>("MultiLabelMarginLoss", M.multilabelMarginLoss);
 export const MultiMarginLoss = lossLayer<Two, M.MultiMarginOptions>("MultiMarginLoss", M.multiMarginLoss);
 export const PoissonNLLLoss = lossLayer<Two, M.PoissonNllOptions>("PoissonNLLLoss", M.poissonNllLoss);
 /** forward(input, target, var). */
