@@ -15,6 +15,16 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
+/** PyTorch's _NormBase state: weight and bias when affine, running statistics buffers when tracked. */
+function normState(m: Module, numFeatures: number, affine: boolean, track: boolean): [Parameter | null, Parameter | null] {
+  if (track) {
+    m.registerBuffer("running_mean", zeros([numFeatures]));
+    m.registerBuffer("running_var", ones([numFeatures]));
+    m.registerBuffer("num_batches_tracked", zeros([], { dtype: "int32" }));
+  }
+  return affine ? [new Parameter(ones([numFeatures])), new Parameter(zeros([numFeatures]))] : [null, null];
+}
+
 abstract class BatchNormBase extends Module<[Tensor], Tensor> {
   readonly weight: Parameter | null;
   readonly bias: Parameter | null;
@@ -32,13 +42,7 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
     this.eps = eps;
     this.momentum = momentum;
     this.trackRunningStats = trackRunningStats;
-    this.weight = affine ? new Parameter(ones([numFeatures])) : null;
-    this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
-    if (trackRunningStats) {
-      this.registerBuffer("running_mean", zeros([numFeatures]));
-      this.registerBuffer("running_var", ones([numFeatures]));
-      this.registerBuffer("num_batches_tracked", zeros([], { dtype: "int32" }));
-    }
+    [this.weight, this.bias] = normState(this, numFeatures, affine, trackRunningStats);
   }
 
   protected abstract validDims: readonly number[];
@@ -109,13 +113,7 @@ abstract class InstanceNormBase extends Module<[Tensor], Tensor> {
     this.eps = eps;
     this.momentum = momentum;
     this.trackRunningStats = trackRunningStats;
-    this.weight = affine ? new Parameter(ones([numFeatures])) : null;
-    this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
-    if (trackRunningStats) {
-      this.registerBuffer("running_mean", zeros([numFeatures]));
-      this.registerBuffer("running_var", ones([numFeatures]));
-      this.registerBuffer("num_batches_tracked", zeros([], { dtype: "int32" }));
-    }
+    [this.weight, this.bias] = normState(this, numFeatures, affine, trackRunningStats);
   }
 
   forward(x: Tensor): Tensor {
