@@ -206,7 +206,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
 export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): [values: Tensor, indices: Tensor] {
   const [input, unbatched] = as4d(x, "maxPool2dWithIndices");
   const w = windows(input, kernelSize, opts, "maxPool2dWithIndices");
-  const [N, C, H, W] = input.shape as [number, number, number, number];
+  const [N, C, , W] = input.shape as [number, number, number, number];
   const [values, inWindow] = windowsOf(input, w, -Infinity).max(2);
   // Window offset a → input position: row = oh·s − p + (a div kw)·d, col = ow·s − p + (a mod kw)·d.
   const a = inWindow.dataSync();

@@ -42,8 +42,6 @@ export function tan(x: Tensor): Tensor {
   return div(sin(x), cos(x));
 }
 
-const TAN_PI_8 = Math.SQRT2 - 1;
-
 /** atan(x): |x| > 1 through π/2 − atan(1/x), then halved angles, then a series in t² (|t| ≤ tan(π/16)). */
 function atanValue(x: Tensor): Tensor {
   const ax = abs(x);
