@@ -6,20 +6,21 @@
 export { Tensor, type TensorData } from "./core/tensor.js";
 export type { DType, AnyTypedArray } from "./core/dtype.js";
 export type { Shape } from "./core/shape.js";
-export { Generator, manualSeed, defaultGenerator } from "./core/rng.js";
+export { Generator, manualSeed, defaultGenerator, seed, initialSeed, getRngState, setRngState } from "./core/rng.js";
 export {
   TensorgradError, ShapeError, DTypeError, ValueError, IndexError, AutogradError, DataError, FormatError, DistributedError,
 } from "./core/errors.js";
 
 export {
   tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, randperm,
-  zerosLike, onesLike, fullLike, randLike, randnLike, randintLike,
+  zerosLike, onesLike, fullLike, randLike, randnLike, randintLike, empty, emptyLike, range, logspace,
   type CreateOptions, type RandomOptions, type NestedArray,
 } from "./ops/creation.js";
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tanh,
   sigmoid, relu, erf, floor, ceil, round, square, reciprocal, clamp, where, isnan,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, cast, type TensorLike,
+  bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift,
 } from "./ops/elementwise.js";
 export { gelu, leakyRelu, elu, silu, softplus, logSigmoid, type GeluApproximate } from "./ops/composite/activations.js";
 export { softmax, logSoftmax } from "./ops/composite/softmax.js";
@@ -47,8 +48,21 @@ export { sign as sgn, clamp as clip, abs as absolute, neg as negative, mul as mu
 export { cat as concat, cat as concatenate } from "./ops/movement.js";
 export {
   trunc, fix, frac, fmod, remainder, floorDivide, lerp, addcmul, addcdiv, hypot, xlogy, heaviside, logaddexp, logaddexp2, exp2, sinh, cosh,
-  deg2rad, rad2deg, clampMin, clampMax, nanToNum, isfinite, isinf, isposinf, isneginf,
+  deg2rad, rad2deg, clampMin, clampMax, nanToNum, isfinite, isinf, isposinf, isneginf, fmax, fmin, floatPower,
 } from "./ops/composite/math.js";
+export { erfc, erfinv, lgamma, digamma, polygamma, mvlgamma, i0 } from "./ops/composite/special.js";
+export { gcd, lcm, nextafter, frexp } from "./ops/composite/number-bits.js";
+export { norm, dist, renorm, cdist } from "./ops/composite/norms.js";
+export { cov, corrcoef, stdMean, varMean, histogram, type CovOptions, type HistogramOptions } from "./ops/composite/statistics.js";
+export {
+  selectScatter, sliceScatter, diagonalScatter, put, indexReduce, diagflat, blockDiag, combinations, broadcastTensors, vander,
+  cross, vdot, trilIndices, triuIndices, unravelIndex,
+} from "./ops/composite/assemble.js";
+export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow, type WindowFunctionOptions } from "./ops/composite/signal-windows.js";
+export { det, inv as inverse, slogdet, logdet } from "./ops/linalg/solve.js";
+export { matrixPower } from "./linalg/index.js";
+export { bernoulli, multinomial, normal, poisson, type SampleOptions } from "./ops/random.js";
+export { numel, isTensor, isFloatingPoint, isNonzero, getDefaultDtype, positive, isin, resultType, promoteTypes, canCast } from "./ops/tensor-info.js";
 export {
   unique, uniqueConsecutive, searchsorted, bucketize, bincount, histc, msort, nanmedian, quantile, nanquantile,
   type UniqueOptions, type UniqueResult, type QuantileInterpolation,
@@ -57,7 +71,7 @@ export {
   log1p, expm1, log2, log10, tan, atan, asin, acos, atan2, asinh, acosh, atanh, logit, sinc, copysign, signbit, ldexp,
   asin as arcsin, acos as arccos, atan as arctan, atan2 as arctan2, asinh as arcsinh, acosh as arccosh, atanh as arctanh,
 } from "./ops/composite/transcendental.js";
-export { cumsum, cumprod, logcumsumexp, diff, trapezoid, trapezoid as trapz, cumulativeTrapezoid } from "./ops/composite/scans.js";
+export { cummax, cummin, cumsum, cumprod, logcumsumexp, diff, trapezoid, trapezoid as trapz, cumulativeTrapezoid } from "./ops/composite/scans.js";
 export { all, any, countNonzero, nansum, nanmean, isclose, allclose, equal, type CloseOptions } from "./ops/composite/predicates.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
@@ -69,6 +83,8 @@ export { setBackend, getBackend, listBackends, registerBackend, backendByName, s
 export type { Backend, Storage, View } from "./backend/backend.js";
 
 export * as testing from "./testing.js";
+export * as linalg from "./linalg/index.js";
+export * as fft from "./fft/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
@@ -86,3 +102,9 @@ export * as ssl from "./ssl/index.js";
 export * as text from "./text/index.js";
 export * as vision from "./vision/index.js";
 export * as metrics from "./metrics/index.js";
+
+// torch's root names for nn.functional's ops (torch.conv2d, torch.pixel_shuffle, torch.relu_, …).
+export {
+  conv1d, conv2d, convTranspose2d, pixelShuffle, pixelUnshuffle, channelShuffle, prelu, hardshrink, bilinear,
+  cosineSimilarity, pairwiseDistance, pdist, relu_, selu_, celu_, rrelu_, threshold_, avgPool1d, adaptiveAvgPool1d,
+} from "./nn/functional/index.js";

@@ -27,6 +27,12 @@ def idx(data):
     return torch.tensor(data, dtype=torch.int64)
 
 
+def vander_reference(x, n):
+    out = torch.stack([x ** k for k in range(n - 1, -1, -1)], 1)
+    assert torch.allclose(out, torch.vander(x.detach(), n))
+    return out
+
+
 CASES = {
     # unary
     "neg": (lambda x: -x, [randn(3, 4)]),
@@ -251,6 +257,69 @@ CASES = {
     "adaptive_max_pool2d": (lambda x: F.adaptive_max_pool2d(x, (2, 3)), [randn(2, 2, 5, 7)]),
     "adaptive_max_pool2d_indices": (lambda x: F.adaptive_max_pool2d(x, (3, 2), return_indices=True)[1], [randn(1, 2, 7, 5)]),
     "adaptive_max_pool1d": (lambda x: F.adaptive_max_pool1d(x, 4), [randn(2, 3, 9)]),
+    # special functions
+    "erfc": (lambda x: torch.erfc(x), [randn(3, 4) * 3]),
+    "erfinv": (lambda x: torch.erfinv(x), [torch.rand(3, 4) * 1.96 - 0.98]),
+    "lgamma": (lambda x: torch.lgamma(x), [torch.tensor([[0.3, 1.0, 2.5, 7.2], [-0.4, -1.7, 12.0, 0.05]])]),
+    "digamma": (lambda x: torch.digamma(x), [torch.tensor([[0.3, 1.0, 2.5, 7.2], [-0.4, -1.7, 12.0, 0.05]])]),
+    "polygamma_1": (lambda x: torch.polygamma(1, x), [pos(3, 4) * 4]),
+    "polygamma_3": (lambda x: torch.polygamma(3, x), [pos(3, 4) * 4]),
+    "mvlgamma": (lambda x: torch.mvlgamma(x, 3), [pos(3, 4) + 1.5]),
+    "i0": (lambda x: torch.i0(x), [torch.tensor([[-20.0, -3.0, 0.0, 0.5], [14.0, 16.0, 1.5, -7.0]])]),
+    # NaN-aware extrema, float_power, cumulative extrema
+    "fmax_fmin": (lambda a, b: torch.fmax(a, b) + torch.fmin(a, b) * 2, [torch.tensor([[1.0, float("nan"), 3.0], [-1.0, 2.0, float("nan")]]), torch.tensor([[2.0, 5.0, float("nan")], [-3.0, 2.0, 4.0]])]),
+    "float_power": (lambda a, b: torch.float_power(a, b).float(), [pos(3, 4), randn(4)]),
+    "cummax": (lambda x: x.cummax(1).values, [torch.tensor([[3.0, -1.0, 4.0, 4.0, 2.0], [1.0, 5.0, 5.0, 0.0, 9.0]])]),
+    "cummax_indices": (lambda x: x.cummax(1).indices, [torch.tensor([[3.0, -1.0, 4.0, 4.0, 2.0], [1.0, 5.0, 5.0, 0.0, 9.0]])]),
+    "cummin_dim0": (lambda x: x.cummin(0).values, [randn(5, 3)]),
+    "cummin_indices": (lambda x: x.cummin(0).indices, [torch.tensor([[2.0, 1.0], [2.0, 3.0], [0.5, 1.0]])]),
+    # norms and statistics
+    "vector_norm_3": (lambda x: torch.linalg.vector_norm(x, 3, dim=1), [randn(3, 5)]),
+    "vector_norm_inf_all": (lambda x: torch.linalg.vector_norm(x, float("inf")), [randn(3, 5)]),
+    "vector_norm_zero_row": (lambda x: torch.linalg.vector_norm(x, dim=1), [torch.tensor([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]])]),
+    "matrix_norm_fro": (lambda x: torch.linalg.matrix_norm(x), [randn(2, 3, 4)]),
+    "matrix_norm_1_inf": (lambda x: torch.linalg.matrix_norm(x, 1) + torch.linalg.matrix_norm(x, float("inf")), [randn(2, 3, 4)]),
+    "norm_p_dim": (lambda x: torch.norm(x, 1.5, dim=0, keepdim=True), [randn(4, 3)]),
+    "dist": (lambda a, b: torch.dist(a, b, 3), [randn(3, 4), randn(4)]),
+    "renorm": (lambda x: torch.renorm(x, 2, 0, 1.5), [randn(4, 3) * 2]),
+    "cdist": (lambda a, b: torch.cdist(a, b), [randn(2, 4, 3), randn(2, 5, 3)]),
+    "cdist_p1_large": (lambda a, b: torch.cdist(a, b, p=1), [randn(30, 3), randn(27, 3)]),
+    "cdist_mm": (lambda a, b: torch.cdist(a, b), [randn(30, 3), randn(27, 3)]),
+    "cov": (lambda x: torch.cov(x), [randn(3, 6)]),
+    "cov_weights": (lambda x, w: torch.cov(x, correction=0, fweights=torch.tensor([1, 2, 1, 3, 1]), aweights=w), [randn(2, 5), pos(5)]),
+    "corrcoef": (lambda x: torch.corrcoef(x), [randn(3, 6)]),
+    "std_mean": (lambda x: torch.std_mean(x, 1)[0] + torch.std_mean(x, 1)[1], [randn(3, 5)]),
+    # assembling
+    "cross": (lambda a, b: torch.linalg.cross(a, b), [randn(4, 3), randn(4, 3)]),
+    "select_scatter": (lambda x, s: torch.select_scatter(x, s, 1, 2), [randn(3, 4), randn(3)]),
+    "slice_scatter": (lambda x, s: torch.slice_scatter(x, s, 1, 1, 6, 2), [randn(2, 7), randn(2, 3)]),
+    "diagonal_scatter": (lambda x, s: torch.diagonal_scatter(x, s, 1), [randn(3, 4), randn(3)]),
+    "put_accumulate": (lambda x, s: x.put(torch.tensor([1, 5, 1, -1]), s, accumulate=True), [randn(2, 4), randn(4)]),
+    "index_reduce_amax": (lambda x, s: x.index_reduce(0, torch.tensor([0, 2, 0]), s, "amax"), [randn(3, 2), randn(3, 2)]),
+    "index_reduce_mean_exclude": (lambda x, s: x.index_reduce(1, torch.tensor([1, 1, 0]), s, "mean", include_self=False), [randn(2, 3), randn(2, 3)]),
+    "diagflat": (lambda x: torch.diagflat(x, -1), [randn(2, 2)]),
+    "block_diag": (lambda a, b, c: torch.block_diag(a, b, c), [randn(2, 3), randn(3), randn(1, 2)]),
+    "combinations": (lambda x: torch.combinations(x, 2), [randn(4)]),
+    "combinations_replacement": (lambda x: torch.combinations(x, 3, with_replacement=True), [randn(3)]),
+    # torch 1.13's vander backward fails (an in-place cumprod); the reference is its definition, checked equal to it.
+    "vander": (lambda x: vander_reference(x, 4), [randn(3)]),
+    "unfold_method": (lambda x: x.unfold(1, 3, 2), [randn(2, 7, 2)]),
+    "hann_window": (lambda: torch.hann_window(7), []),
+    "hamming_window_symmetric": (lambda: torch.hamming_window(6, periodic=False), []),
+    "blackman_window": (lambda: torch.blackman_window(8), []),
+    "bartlett_window": (lambda: torch.bartlett_window(5, periodic=False), []),
+    "kaiser_window": (lambda: torch.kaiser_window(9, True, 5.0), []),
+    "logspace": (lambda: torch.logspace(-1, 2, 5, base=2.0), []),
+    # linear algebra
+    "linalg_inv": (lambda a: torch.linalg.inv(a), [randn(2, 4, 4) + 4 * torch.eye(4)]),
+    "linalg_det": (lambda a: torch.linalg.det(a), [randn(3, 3, 3)]),
+    "linalg_slogdet": (lambda a: torch.linalg.slogdet(a)[1] * torch.linalg.slogdet(a)[0], [randn(2, 4, 4)]),
+    "linalg_solve": (lambda a, b: torch.linalg.solve(a, b), [randn(4, 4) + 3 * torch.eye(4), randn(4, 2)]),
+    "linalg_solve_vector_batch": (lambda a, b: torch.linalg.solve(a, b), [randn(2, 3, 3) + 3 * torch.eye(3), randn(2, 3)]),
+    "linalg_cholesky": (lambda a: torch.linalg.cholesky(a @ a.transpose(-2, -1) + torch.eye(4)), [randn(2, 4, 4)]),
+    "linalg_matrix_power": (lambda a: torch.linalg.matrix_power(a, 3) + torch.linalg.matrix_power(a, -2), [randn(3, 3) + 3 * torch.eye(3)]),
+    "linalg_multi_dot": (lambda a, b, c: torch.linalg.multi_dot([a, b, c]), [randn(3), randn(3, 5), randn(5, 2)]),
+    "logdet": (lambda a: torch.logdet(a @ a.t() + torch.eye(3)), [randn(3, 3)]),
 }
 
 

@@ -42,12 +42,14 @@ export interface View {
 
 export type UnaryOp =
   | "neg" | "abs" | "sign" | "exp" | "log" | "sqrt" | "rsqrt" | "sin" | "cos" | "tanh"
-  | "sigmoid" | "relu" | "erf" | "floor" | "ceil" | "round" | "logicalNot";
+  | "sigmoid" | "relu" | "erf" | "floor" | "ceil" | "round" | "logicalNot"
+  | "bitwiseNot";
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
-  | "logicalAnd" | "logicalOr" | "logicalXor";
+  | "logicalAnd" | "logicalOr" | "logicalXor"
+  | "bitwiseAnd" | "bitwiseOr" | "bitwiseXor" | "bitwiseLeftShift" | "bitwiseRightShift";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 /** How scatterReduce combines the values meeting at one position. */

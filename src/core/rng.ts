@@ -115,3 +115,17 @@ export const defaultGenerator = new Generator();
 export function manualSeed(seed: number): Generator {
   return defaultGenerator.manualSeed(seed);
 }
+
+/** Seeds the default generator from a non-deterministic source and returns the seed (torch.seed). */
+export function seed(): number {
+  const s = Math.floor(Math.random() * 2 ** 52);
+  defaultGenerator.manualSeed(s);
+  return s;
+}
+
+/** The seed the default generator was last given (torch.initial_seed). */
+export const initialSeed = (): number => defaultGenerator.initial();
+
+/** The default generator's state, to restore with setRngState (torch.get_rng_state). */
+export const getRngState = (): { seed: number; offset: number } => defaultGenerator.getState();
+export const setRngState = (state: { seed: number; offset: number }): void => defaultGenerator.setState(state);

@@ -27,6 +27,8 @@ import * as io from "../ops/composite/index-ops.js";
 import * as se from "../ops/composite/selection.js";
 import * as tr from "../ops/composite/transcendental.js";
 import { updateInPlace } from "../ops/inplace.js";
+import { installInPlaceTwins, type InPlaceTwins } from "./tensor-inplace.js";
+import { installExtraMethods, type ExtraMethods } from "./tensor-extras.js";
 import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
 import { formatTensor } from "./format.js";
@@ -38,6 +40,9 @@ type ShapeArgs = mv.ShapeArgs;
 
 /** What `tolist()` returns: numbers (booleans for bool tensors), nested by dim. */
 export type TensorData = number | boolean | TensorData[];
+
+// Tensor's methods beyond this file: the in-place twins and the extra methods, installed below.
+export interface Tensor extends InPlaceTwins, ExtraMethods {}
 
 export class Tensor implements View {
   readonly shape: readonly number[];
@@ -1027,3 +1032,6 @@ function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
   if (alpha === undefined) return other;
   return other instanceof Tensor ? ew.mul(other, alpha) : Number(other) * alpha;
 }
+
+installExtraMethods(Tensor.prototype);
+installInPlaceTwins(Tensor.prototype);

@@ -220,3 +220,19 @@ export const randLike = (t: Tensor, opts: RandomOptions = {}): Tensor => rand(t.
 export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(t.shape, { ...opts, ...like(t, opts) });
 export const randintLike = (t: Tensor, low: number, high: number, opts: RandomOptions = {}): Tensor =>
   randint(low, high, t.shape, { ...opts, ...like(t, opts) });
+
+/** zeros: JS memory is never uninitialised, so torch.empty's contents are zeros here. */
+export const empty = (...args: SizeArgs<CreateOptions>): Tensor => zeros(...args);
+export const emptyLike = (t: Tensor, opts: LikeOptions = {}): Tensor => zerosLike(t, opts);
+
+/** start, start + step, … up to and including end (PyTorch's deprecated torch.range; prefer arange). */
+export function range(start: number, end: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`range: step must be finite and non-zero, got ${step}`);
+  const n = Math.floor((end - start) / step + 1e-9) + 1;
+  return arange(0, Math.max(0, n), 1, { dtype: "float64" }).mul(step).add(start).to(opts.dtype ?? "float32");
+}
+
+/** base^linspace(start, end, steps). */
+export function logspace(start: number, end: number, steps: number, base = 10, opts: CreateOptions = {}): Tensor {
+  return linspace(start, end, steps, { dtype: "float64" }).mul(Math.log(base)).exp().to(opts.dtype ?? "float32");
+}

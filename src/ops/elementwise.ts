@@ -83,6 +83,25 @@ export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => logical("logi
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => logical("logicalXor", a, b);
 export const logicalNot = (x: Tensor): Tensor => apply("logicalNot", [cast(x, "bool")], {});
 
+/** Bitwise ops on integers and bools (PyTorch refuses floats; bools give bools, and shifts refuse them). */
+function bitwise(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  const dtype = resultType(a, b, op);
+  if (isFloating(dtype) || (dtype === "bool" && (op === "bitwiseLeftShift" || op === "bitwiseRightShift"))) {
+    throw new DTypeError(`${op}: defined for int32${op.includes("Shift") ? "" : " and bool"} tensors, got ${dtype}`);
+  }
+  return apply(op, prepare([a, b], dtype, op), {});
+}
+
+export const bitwiseAnd = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseAnd", a, b);
+export const bitwiseOr = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseOr", a, b);
+export const bitwiseXor = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseXor", a, b);
+export const bitwiseLeftShift = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseLeftShift", a, b);
+export const bitwiseRightShift = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseRightShift", a, b);
+export function bitwiseNot(x: Tensor): Tensor {
+  if (isFloating(x.dtype)) throw new DTypeError(`bitwiseNot: defined for int32 and bool tensors, got ${x.dtype}`);
+  return apply(x.dtype === "bool" ? "logicalNot" : "bitwiseNot", [x], {});
+}
+
 /** Unary maths on floats; integer inputs are promoted to float32 as PyTorch does for exp, log, … */
 function floatUnary(op: UnaryOp, x: Tensor): Tensor {
   return apply(op, [isFloating(x.dtype) ? x : cast(x, "float32")], {});

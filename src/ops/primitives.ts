@@ -93,11 +93,14 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   sqrt: unary("sqrt"), rsqrt: unary("rsqrt"), sin: unary("sin"), cos: unary("cos"), tanh: unary("tanh"),
   sigmoid: unary("sigmoid"), relu: unary("relu"), erf: unary("erf"), floor: unary("floor"),
   ceil: unary("ceil"), round: unary("round"), logicalNot: unary("logicalNot"),
+  bitwiseNot: unary("bitwiseNot"),
 
   add: binary("add"), sub: binary("sub"), mul: binary("mul"), div: binary("div"), pow: binary("pow"),
   maximum: binary("maximum"), minimum: binary("minimum"),
   eq: binary("eq"), ne: binary("ne"), lt: binary("lt"), le: binary("le"), gt: binary("gt"), ge: binary("ge"),
   logicalAnd: binary("logicalAnd"), logicalOr: binary("logicalOr"), logicalXor: binary("logicalXor"),
+  bitwiseAnd: binary("bitwiseAnd"), bitwiseOr: binary("bitwiseOr"), bitwiseXor: binary("bitwiseXor"),
+  bitwiseLeftShift: binary("bitwiseLeftShift"), bitwiseRightShift: binary("bitwiseRightShift"),
 
   where: ([c, a, b]) => fromStorage(a!.backend.where(c!, a!, b!), a!.shape),
   cast: ([x], { dtype }) => fromStorage(x!.backend.cast(x!, dtype), x!.shape),

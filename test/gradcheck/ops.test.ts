@@ -150,6 +150,20 @@ const CASES: Case[] = [
   // transcendental functions (ops/composite/transcendental.ts), inside their domains
   ["log1p, expm1, log2, log10, tan, atan", (x) => [x.log1p(), x.expm1(), x.log2(), x.log10(), x.tan(), x.atan()], () => [positive([3, 4])]],
   ["asin, acos, asinh, atanh, acosh, atan2, logit, sinc", (u, y) => [u.asin(), u.acos(), u.asinh(), u.atanh(), u.abs().add(1.5).acosh(), tg.atan2(y!, u), u.abs().logit(), tg.sinc(y!)], () => [tg.rand([2, 3], { dtype: "float64" }).mul(1.6).sub(0.8).detach().requiresGrad_(), d([2, 3])]],
+  // special functions (ops/composite/special.ts), including lgamma/digamma's reflection below ½
+  ["erfc, erfinv, i0", (x) => [x.erfc(), x.mul(0.9).erfinv(), x.mul(20).i0()], () => [tg.rand([2, 3], { dtype: "float64" }).mul(1.8).sub(0.9).detach().requiresGrad_()]],
+  ["lgamma, digamma, polygamma, mvlgamma", (x) => [x.lgamma(), x.digamma(), x.polygamma(2), x.abs().add(1.2).mvlgamma(2)], () => [tg.tensor([[0.3, 2.5, -0.4], [7.5, -1.7, 11]], { dtype: "float64" }).requiresGrad_()]],
+  ["lgamma's second derivative is digamma's first", (x) => tg.enableGrad(() => tg.grad(x.lgamma().sum(), [x], { createGraph: true })[0]!), () => [positive([4])]],
+  // norms, distances, statistics (ops/composite/norms.ts, statistics.ts), with a zero vector
+  ["vectorNorm (2, 3, ∞), matrixNorm (fro, 1), dist, renorm", (x) => [tg.linalg.vectorNorm(x, 2, { dim: 1 }), tg.linalg.vectorNorm(x, 3), tg.linalg.vectorNorm(x, Infinity, { dim: 0 }), tg.linalg.matrixNorm(x), tg.linalg.matrixNorm(x, 1), tg.dist(x, tg.tensor([0.3, -0.2, 0.9], { dtype: "float64" }), 1.5), x.renorm(2, 0, 0.8)], () => [tg.tensor([[0.4, -0.1, 0.25], [1.5, -2, 0.3], [0.7, 0.2, -1.1]], { dtype: "float64" }).requiresGrad_()]],
+  ["cdist (direct and matmul forms), cov, corrcoef", (a, b) => [tg.cdist(a, b!), tg.cdist(a, b!, 1), tg.cdist(a.repeat([9, 1]).add(tg.arange(27, undefined, 1, { dtype: "float64" }).reshape([27, 1])), b!), a.cov(), a.corrcoef()], () => [d([3, 4]), d([2, 4])]],
+  ["cummax, cummin (values gathered from the running indices)", (x) => [x.cummax(1).values, x.cummin(0).values], () => [d([3, 4])]],
+  // assembling (ops/composite/assemble.ts)
+  ["selectScatter, sliceScatter, diagonalScatter, put, indexReduce", (x, s) => [x.selectScatter(s!.select(0, 0).narrow(0, 0, 3), 1, 0), x.sliceScatter(s!.narrow(0, 0, 3).narrow(1, 0, 2), 1, 0, 4, 2), x.diagonalScatter(s!.select(0, 1).narrow(0, 0, 3)), x.put(index([0, 5, 0]), s!.select(0, 2).narrow(0, 0, 3), true), x.indexReduce(0, index([2, 0, 2]), s!.narrow(1, 0, 4), "prod")], () => [d([3, 4]), d([3, 4])]],
+  ["blockDiag, combinations, vander, cross, diagflat, unfold", (a, b) => [tg.blockDiag(a, b!), tg.combinations(b!.select(0, 0), 2), tg.vander(b!.select(0, 1), 3), tg.linalg.cross(b!, b!.flip(1)), a.diagflat(1), b!.unfold(1, 2, 1)], () => [d([2, 2]), d([2, 3])]],
+  // linear algebra (ops/linalg/): Gauss–Jordan with pivoting, Cholesky
+  ["inv, det, slogdet, solve (batched)", (a, b) => [tg.linalg.inv(a), tg.linalg.det(a), tg.linalg.slogdet(a).logabsdet, tg.linalg.solve(a, b!)], () => [tg.randn([2, 3, 3], { dtype: "float64" }).add(tg.eye(3, 3, { dtype: "float64" }).mul(2)).detach().requiresGrad_(), d([2, 3, 2])]],
+  ["cholesky (of a symmetric positive-definite input), matrixPower, multiDot", (a, b) => [tg.linalg.cholesky(a.matmul(a.t()).add(tg.eye(3, 3, { dtype: "float64" }))), tg.linalg.matrixPower(a.add(tg.eye(3, 3, { dtype: "float64" }).mul(3)), -2), tg.linalg.multiDot([a, b!, b!.t()])], () => [d([3, 3]), d([3, 4])]],
 ];
 
 describe("gradcheck (float64 central differences)", () => {

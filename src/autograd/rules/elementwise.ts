@@ -32,7 +32,7 @@ export const elementwiseRules: RuleTable<UnaryPrimitive | BinaryPrimitive | "whe
   sigmoid: (g, { output }) => [mul(g, mul(output, sub(1, output)))],
   relu: (g, { output }) => [where(gt(output, 0), g, 0)],
   erf: (g, { inputs: [x] }) => [mul(g, mul(exp(neg(mul(x!, x!))), 2 / Math.sqrt(Math.PI)))],
-  logicalNot: null,
+  logicalNot: null, bitwiseNot: null,
 
   add: (g) => [g, g],
   sub: (g) => [g, neg(g)],
@@ -51,6 +51,7 @@ export const elementwiseRules: RuleTable<UnaryPrimitive | BinaryPrimitive | "whe
   minimum: (g, { inputs: [a, b] }) => extremum(lt)(g, a!, b!),
   eq: null, ne: null, lt: null, le: null, gt: null, ge: null,
   logicalAnd: null, logicalOr: null, logicalXor: null,
+  bitwiseAnd: null, bitwiseOr: null, bitwiseXor: null, bitwiseLeftShift: null, bitwiseRightShift: null,
 
   where: (g, { inputs: [c] }) => [null, where(c!, g, 0), where(c!, 0, g)],
   cast: (g, { inputs: [x] }) => [cast(g, x!.dtype)],

@@ -62,6 +62,7 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   ceil: Math.ceil,
   round: roundHalfEven,
   logicalNot: (x) => (x === 0 ? 1 : 0),
+  bitwiseNot: (x) => ~x,
 };
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -81,6 +82,12 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalAnd: (a, b) => +(a !== 0 && b !== 0),
   logicalOr: (a, b) => +(a !== 0 || b !== 0),
   logicalXor: (a, b) => +((a !== 0) !== (b !== 0)),
+  bitwiseAnd: (a, b) => a & b,
+  bitwiseOr: (a, b) => a | b,
+  bitwiseXor: (a, b) => a ^ b,
+  // PyTorch's shifts by ≥ 32 (or < 0) give 0, or the sign for >>, where JS would shift mod 32.
+  bitwiseLeftShift: (a, b) => (b < 0 || b >= 32 ? 0 : a << b),
+  bitwiseRightShift: (a, b) => (b < 0 || b >= 32 ? (a < 0 ? -1 : 0) : a >> b),
 };
 
 const BOOL_RESULT: ReadonlySet<string> = new Set([

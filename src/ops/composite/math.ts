@@ -6,7 +6,7 @@
  */
 import { isFloating } from "../../core/dtype.js";
 import type { Tensor } from "../../core/tensor.js";
-import { abs, add, ceil, clamp, div, eq, exp, floor, gt, isnan, log, logicalAnd, lt, maximum, mul, ne, neg, sqrt, sub, where, type TensorLike } from "../elementwise.js";
+import { abs, add, cast, ceil, clamp, div, eq, exp, floor, ge, gt, isnan, le, log, logicalAnd, logicalOr, lt, maximum, mul, ne, neg, pow, sqrt, sub, where, type TensorLike } from "../elementwise.js";
 import { softplus } from "./activations.js";
 
 /** Rounds toward zero. */
@@ -135,3 +135,20 @@ export function isfinite(x: Tensor): Tensor {
 export const isinf = (x: Tensor): Tensor => eq(abs(x), Infinity);
 export const isposinf = (x: Tensor): Tensor => eq(x, Infinity);
 export const isneginf = (x: Tensor): Tensor => eq(x, -Infinity);
+
+/** The larger of a and b, ignoring a NaN on one side (NumPy's fmax); NaN only where both are. Ties go to a, as PyTorch's gradient. */
+export function fmax(a: Tensor, b: Tensor): Tensor {
+  return where(logicalOr(ge(a, b), isnan(b)), a, b);
+}
+
+/** The smaller of a and b, ignoring a NaN on one side (NumPy's fmin). */
+export function fmin(a: Tensor, b: Tensor): Tensor {
+  return where(logicalOr(le(a, b), isnan(b)), a, b);
+}
+
+/** aᵇ in float64, as PyTorch's float_power (which computes in double precision). */
+export function floatPower(a: Tensor | number, b: TensorLike): Tensor {
+  const a64 = typeof a === "number" ? a : cast(a, "float64");
+  const b64 = typeof b === "object" ? cast(b, "float64") : b;
+  return pow(a64 as TensorLike, b64);
+}

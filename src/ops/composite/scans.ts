@@ -8,9 +8,12 @@ import { isFloating } from "../../core/dtype.js";
 import { ValueError } from "../../core/errors.js";
 import { normalizeDim } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
-import { add, cast, logicalXor, mul, sub } from "../elementwise.js";
-import { cat, narrow } from "../movement.js";
-import { sum } from "../reduce.js";
+import { noGrad } from "../../autograd/grad-mode.js";
+import { add, cast, ge, isnan, le, logicalAnd, logicalOr, logicalXor, mul, sub, where } from "../elementwise.js";
+import { arange, zeros } from "../creation.js";
+import { gather } from "../indexing.js";
+import { cat, expand, narrow, reshape } from "../movement.js";
+import { sum, valuesIndices, type ValuesIndices } from "../reduce.js";
 import { logaddexp } from "./math.js";
 
 function scan(x: Tensor, dim: number, op: string, combine: (later: Tensor, earlier: Tensor) => Tensor): Tensor {
@@ -40,6 +43,36 @@ export function cumprod(x: Tensor, dim: number): Tensor {
 export function logcumsumexp(x: Tensor, dim: number): Tensor {
   return scan(isFloating(x.dtype) ? x : cast(x, "float32"), dim, "logcumsumexp", logaddexp);
 }
+
+/**
+ * Running maximum (or minimum) along dim with the index where it was reached: a scan over
+ * (value, index) pairs outside the graph, then the values gathered from x so the gradient flows
+ * to those indices. As PyTorch: ties take the later index, and a NaN, once seen, stays.
+ */
+function cumulativeExtremum(x: Tensor, dim: number, op: "cummax" | "cummin"): ValuesIndices {
+  const d = normalizeDim(dim, x.ndim, op);
+  if (x.ndim === 0) return valuesIndices(x.clone(), zeros([], { dtype: "int32" }));
+  const beats = op === "cummax" ? ge : le;
+  const indices = noGrad(() => {
+    const positions = expand(reshape(arange(x.shape[d]!, undefined, 1, { dtype: "int32" }), x.shape.map((n, k) => (k === d ? n : 1))), [...x.shape]);
+    // later wins when it is NaN, or when neither is NaN and it ties or beats earlier.
+    const combine = ([lv, li]: Tensor[], [ev, ei]: Tensor[]): Tensor[] => {
+      const later = logicalOr(isnan(lv!), logicalAnd(isnan(ev!).logicalNot(), beats(lv!, ev!)));
+      return [where(later, lv!, ev!), where(later, li!, ei!)];
+    };
+    let pair = [x.detach(), positions];
+    const n = x.shape[d]!;
+    for (let shift = 1; shift < n; shift *= 2) {
+      const merged = combine(pair.map((t) => narrow(t, d, shift, n - shift)), pair.map((t) => narrow(t, d, 0, n - shift)));
+      pair = pair.map((t, k) => cat([narrow(t, d, 0, shift), merged[k]!], d));
+    }
+    return pair[1]!;
+  });
+  return valuesIndices(gather(x, d, indices), indices);
+}
+
+export const cummax = (x: Tensor, dim: number): ValuesIndices => cumulativeExtremum(x, dim, "cummax");
+export const cummin = (x: Tensor, dim: number): ValuesIndices => cumulativeExtremum(x, dim, "cummin");
 
 /** The n-th forward difference along dim (booleans: xor), after optionally prepending and appending values. */
 export function diff(x: Tensor, n = 1, dim = -1, { prepend, append }: { prepend?: Tensor; append?: Tensor } = {}): Tensor {
