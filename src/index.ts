@@ -105,6 +105,6 @@ export * as metrics from "./metrics/index.js";
 
 // torch's root names for nn.functional's ops (torch.conv2d, torch.pixel_shuffle, torch.relu_, …).
 export {
-  conv1d, conv2d, convTranspose2d, pixelShuffle, pixelUnshuffle, channelShuffle, prelu, hardshrink, bilinear,
+  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, pixelShuffle, pixelUnshuffle, channelShuffle, prelu, hardshrink, bilinear,
   cosineSimilarity, pairwiseDistance, pdist, relu_, selu_, celu_, rrelu_, threshold_, avgPool1d, adaptiveAvgPool1d,
 } from "./nn/functional/index.js";

@@ -143,7 +143,41 @@ MODULES = {
     "circular_pad_conv1d": (lambda: nn.Conv1d(2, 3, 3, padding=2, padding_mode="circular"), [r(2, 2, 5)]),
     "conv2d_reflect_same": (lambda: nn.Conv2d(2, 3, (3, 4), padding="same", padding_mode="reflect"), [r(1, 2, 5, 6)]),
     "conv2d_replicate_unbatched": (lambda: nn.Conv2d(2, 2, 3, padding=(1, 2), padding_mode="replicate"), [r(2, 4, 4)]),
+    # 3-D convolutions and pools, transposed 1-D/3-D convolutions, LPPool, EmbeddingBag, Upsample modes
+    "conv3d": (lambda: nn.Conv3d(4, 6, (3, 2, 3), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(1, 2, 1), groups=2), [r(2, 4, 5, 6, 7)]),
+    "conv3d_same_reflect_unbatched": (lambda: nn.Conv3d(2, 3, (2, 3, 3), padding="same", padding_mode="reflect"), [r(2, 4, 5, 5)]),
+    "conv_transpose3d": (lambda: nn.ConvTranspose3d(4, 6, (3, 2, 3), stride=(2, 1, 2), padding=(1, 0, 1), output_padding=(1, 0, 0), dilation=(1, 2, 1), groups=2), [r(2, 4, 3, 4, 3)]),
+    "conv_transpose1d": (lambda: nn.ConvTranspose1d(3, 4, 3, stride=3, padding=1, output_padding=2, dilation=2), [r(2, 3, 5)]),
+    "max_pool3d": (lambda: nn.MaxPool3d((3, 2, 3), stride=(2, 2, 2), padding=(1, 1, 0), dilation=(1, 1, 2), ceil_mode=True), [r(2, 3, 7, 6, 8)]),
+    "avg_pool3d": (lambda: nn.AvgPool3d((3, 2, 3), stride=(2, 1, 2), padding=(1, 1, 1), ceil_mode=True, count_include_pad=False), [r(2, 3, 7, 6, 8)]),
+    "avg_pool3d_divisor": (lambda: nn.AvgPool3d(2, divisor_override=3), [r(1, 2, 4, 5, 4)]),
+    "adaptive_avg_pool3d": (lambda: nn.AdaptiveAvgPool3d((3, None, 2)), [r(2, 3, 7, 6, 5)]),
+    "adaptive_max_pool3d": (lambda: nn.AdaptiveMaxPool3d((4, 3, 2)), [r(2, 3, 7, 6, 5)]),
+    "lp_pool1d": (lambda: nn.LPPool1d(2, 3, stride=2), [r(2, 3, 9)]),
+    "lp_pool2d": (lambda: nn.LPPool2d(1.5, (2, 3), ceil_mode=True), [torch.rand(2, 3, 7, 8) + 0.1]),
+    "lp_pool3d": (lambda: LPPool3dReference(2.5, (2, 3, 2), (1, 2, 2)), [torch.rand(1, 2, 5, 7, 6) + 0.1]),
+    "embedding_bag_mean_offsets": (lambda: nn.EmbeddingBag(10, 4), [idx([1, 2, 4, 5, 4, 3, 2, 9]), idx([0, 3, 3, 6])]),
+    "embedding_bag_sum_weights_padding": (lambda: nn.EmbeddingBag(10, 3, mode="sum", padding_idx=2), [idx([1, 2, 4, 2, 7, 3]), idx([0, 2, 5]), torch.rand(6)]),
+    "embedding_bag_max_2d": (lambda: nn.EmbeddingBag(8, 3, mode="max"), [idx([[1, 2, 3], [4, 4, 0], [7, 6, 5]])]),
+    "upsample_linear": (lambda: nn.Upsample(size=11, mode="linear"), [r(2, 3, 7)]),
+    "upsample_bicubic_align": (lambda: nn.Upsample(scale_factor=(1.5, 2.3), mode="bicubic", align_corners=True), [r(2, 3, 5, 6)]),
+    "upsample_bicubic": (lambda: nn.Upsample(size=(8, 4), mode="bicubic"), [r(2, 3, 5, 6)]),
+    "upsample_trilinear": (lambda: nn.Upsample(size=(5, 3, 7), mode="trilinear"), [r(1, 2, 4, 5, 3)]),
+    "upsample_nearest_exact": (lambda: nn.Upsample(size=(7, 9), mode="nearest-exact"), [r(2, 3, 5, 6)]),
+    "upsample_nearest3d": (lambda: nn.Upsample(scale_factor=2.5, mode="nearest"), [r(1, 2, 2, 3, 2)]),
 }
+
+
+class LPPool3dReference(nn.Module):
+    """nn.LPPool3d arrived in PyTorch 2.2; this is its source's formula (avg_pool3d of xᵖ, times the taps, to the 1/p)."""
+
+    def __init__(self, p, k, s):
+        super().__init__()
+        self.p, self.k, self.s = p, k, s
+
+    def forward(self, x):
+        out = F.avg_pool3d(x.pow(self.p), self.k, self.s, 0, False)
+        return (torch.sign(out) * F.relu(torch.abs(out))).mul(self.k[0] * self.k[1] * self.k[2]).pow(1.0 / self.p)
 
 
 def affine(m):
@@ -222,6 +256,20 @@ LOSSES = {
     "triplet_cosine_distance": (lambda a, b, c: F.triplet_margin_with_distance_loss(a, b, c, distance_function=lambda u, v: 1 - F.cosine_similarity(u, v), margin=0.3, swap=True), [r(4, 5), r(4, 5), r(4, 5)]),
     "multilabel_margin": (lambda x, t: F.multilabel_margin_loss(x, t), [r(3, 4), idx([[3, 0, -1, 1], [1, 2, 3, -1], [-1, 0, 0, 0]])]),
     "gaussian_nll_full_sum": (lambda x, t, v: F.gaussian_nll_loss(x, t, v, full=True, reduction="sum"), [r(4, 3), r(4, 3), torch.rand(4, 3) + 0.1]),
+    # functional cases: spatial transformers, fractional pooling (fixed samples), CTC (through log_softmax: PyTorch's
+    # ctc_loss gradient is the one with respect to the logits of a log_softmax, which matches autograd's only after it)
+    "affine_grid_sample": (lambda x, th: F.grid_sample(x, F.affine_grid(th, (2, 3, 4, 7), align_corners=False), align_corners=False), [r(2, 3, 5, 6), r(2, 2, 3) * 0.8]),
+    "grid_sample_bilinear_zeros": (lambda x, g: F.grid_sample(x, g, align_corners=False), [r(2, 3, 5, 6), torch.rand(2, 4, 7, 2) * 2.4 - 1.2]),
+    "grid_sample_bilinear_border_align": (lambda x, g: F.grid_sample(x, g, padding_mode="border", align_corners=True), [r(2, 3, 5, 6), torch.rand(2, 4, 7, 2) * 2.4 - 1.2]),
+    "grid_sample_bicubic_reflection": (lambda x, g: F.grid_sample(x, g, mode="bicubic", padding_mode="reflection", align_corners=False), [r(2, 3, 5, 6), torch.rand(2, 4, 7, 2) * 2.4 - 1.2]),
+    "grid_sample_nearest_border": (lambda x, g: F.grid_sample(x, g, mode="nearest", padding_mode="border", align_corners=False), [r(1, 2, 4, 5), torch.rand(1, 3, 4, 2) * 2.4 - 1.2]),
+    "grid_sample_3d_reflection": (lambda x, g: F.grid_sample(x, g, padding_mode="reflection", align_corners=True), [r(1, 2, 4, 5, 3), torch.rand(1, 3, 4, 5, 3) * 2.4 - 1.2]),
+    "affine_grid_3d": (lambda th: F.affine_grid(th, (1, 2, 3, 4, 5), align_corners=True), [r(1, 3, 4)]),
+    "fractional_max_pool2d": (lambda x, t: F.fractional_max_pool2d(x, (3, 2), output_size=(5, 6), _random_samples=t), [r(2, 3, 9, 11), torch.rand(2, 3, 2)]),
+    "fractional_max_pool3d_ratio": (lambda x, t: F.fractional_max_pool3d(x, (2, 3, 2), output_ratio=(0.5, 0.5, 0.6), _random_samples=t), [r(2, 3, 7, 6, 8), torch.rand(2, 3, 3)]),
+    "ctc_mean": (lambda x, t: F.ctc_loss(F.log_softmax(x, 2), t, torch.tensor([12, 9, 5]), torch.tensor([4, 2, 3])), [r(12, 3, 5), idx([[1, 2, 2, 4], [3, 1, 0, 0], [2, 2, 2, 0]])]),
+    "ctc_none_blank_concat": (lambda x, t: F.ctc_loss(F.log_softmax(x, 2), t, torch.tensor([10, 7]), torch.tensor([3, 2]), blank=4, reduction="none"), [r(10, 2, 5), idx([0, 1, 0, 3, 3])]),
+    "ctc_sum_zero_infinity": (lambda x, t: F.ctc_loss(F.log_softmax(x, 2), t, torch.tensor([8, 2]), torch.tensor([2, 3]), reduction="sum", zero_infinity=True), [r(8, 2, 4), idx([[1, 2, 0], [3, 3, 3]])]),
 }
 # Targets and class weights are data, not differentiated (PyTorch would allow it for some).
 NO_GRAD = {"t", "w", "p", "y"}

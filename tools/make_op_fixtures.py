@@ -320,6 +320,11 @@ CASES = {
     "linalg_matrix_power": (lambda a: torch.linalg.matrix_power(a, 3) + torch.linalg.matrix_power(a, -2), [randn(3, 3) + 3 * torch.eye(3)]),
     "linalg_multi_dot": (lambda a, b, c: torch.linalg.multi_dot([a, b, c]), [randn(3), randn(3, 5), randn(5, 2)]),
     "logdet": (lambda a: torch.logdet(a @ a.t() + torch.eye(3)), [randn(3, 3)]),
+    # 3-D and fractional pooling's indices, and unpooling from them
+    "max_pool3d_indices": (lambda x: F.max_pool3d(x, (3, 2, 3), stride=(2, 2, 2), padding=(1, 1, 0), dilation=(1, 1, 2), ceil_mode=True, return_indices=True)[1], [randn(2, 3, 7, 6, 8)]),
+    "max_unpool3d": (lambda x: F.max_unpool3d(*F.max_pool3d(x, 2, return_indices=True), 2, output_size=[5, 4, 5]), [randn(1, 2, 5, 4, 5)]),
+    "adaptive_max_pool3d_indices": (lambda x: F.adaptive_max_pool3d(x, (4, 3, 2), return_indices=True)[1], [randn(2, 3, 7, 6, 5)]),
+    "fractional_max_pool2d_indices": (lambda x: F.fractional_max_pool2d(x, 2, output_ratio=0.6, return_indices=True, _random_samples=torch.tensor([[[0.3, 0.8]], [[0.05, 0.55]]]))[1], [randn(2, 1, 9, 7)]),
 }
 
 

@@ -3,17 +3,20 @@ export { Module, StateDictError, type StateDict, type LoadResult, type ForwardHo
 export { Parameter } from "./parameter.js";
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from "./layers/container.js";
 export { Identity, Linear, Bilinear, Flatten, Unflatten, type LinearOptions } from "./layers/linear.js";
-export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from "./layers/conv.js";
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, type ConvLayerOptions, type ConvTransposeLayerOptions } from "./layers/conv.js";
 export {
   MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d, MaxUnpool2d,
   Upsample,
 } from "./layers/pooling.js";
 export {
+  MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, MaxUnpool3d, LPPool1d, LPPool2d, LPPool3d, FractionalMaxPool2d, FractionalMaxPool3d,
+} from "./layers/pooling3d.js";
+export {
   BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm,
   type BatchNormOptions, type LayerNormOptions,
 } from "./layers/norm.js";
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from "./layers/dropout.js";
-export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
+export { Embedding, EmbeddingBag, type EmbeddingOptions, type EmbeddingBagLayerOptions } from "./layers/embedding.js";
 export {
   ReLU, ReLU6, Hardsigmoid, Hardswish, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax, Mish, SELU, Softsign, Tanhshrink,
   LogSigmoid, Softmax2d, CELU, GLU, Hardtanh, Softshrink, Hardshrink, Threshold, Softplus, Softmin, PReLU, RReLU,
@@ -27,7 +30,7 @@ export { PairwiseDistance, CosineSimilarity } from "./layers/distance.js";
 export {
   CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss,
   CosineEmbeddingLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
-  GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, MultiLabelMarginLoss,
+  GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, MultiLabelMarginLoss, CTCLoss,
 } from "./layers/loss.js";
 export { RNNCell, LSTMCell, GRUCell, type Nonlinearity } from "./layers/rnn-cells.js";
 export { RNN, LSTM, GRU, type RNNOptions } from "./layers/rnn.js";

@@ -287,6 +287,10 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   linalg_matrix_power: F((a) => tg.linalg.matrixPower(a, 3).add(tg.linalg.matrixPower(a, -2))),
   linalg_multi_dot: F((a, b, c) => tg.linalg.multiDot([a, b!, c!])),
   logdet: F((a) => tg.logdet(a.matmul(a.t()).add(tg.eye(3)))),
+  max_pool3d_indices: F((x) => tg.nn.functional.maxPool3dWithIndices(x, [3, 2, 3], { stride: [2, 2, 2], padding: [1, 1, 0], dilation: [1, 1, 2], ceilMode: true })[1]),
+  max_unpool3d: F((x) => tg.nn.functional.maxUnpool3d(...tg.nn.functional.maxPool3dWithIndices(x, 2), 2, { outputSize: [5, 4, 5] })),
+  adaptive_max_pool3d_indices: F((x) => new tg.nn.AdaptiveMaxPool3d([4, 3, 2], { returnIndices: true }).forward(x)[1]),
+  fractional_max_pool2d_indices: F((x) => tg.nn.functional.fractionalMaxPool2dWithIndices(x, 2, { outputRatio: 0.6, randomSamples: tg.tensor([[[0.3, 0.8]], [[0.05, 0.55]]]) })[1]),
 };
 
 

@@ -142,14 +142,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: SizePair): Tensor {
   if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`adaptiveAvgPool2d: expected a 3-D or 4-D input, got shape ${fmtShape(x.shape)}`);
   const [H, W] = x.shape.slice(-2) as [number, number];
   const [oh, ow] = typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0] ?? H, outputSize[1] ?? W];
-  // Window i covers [floor(i·in/out), ceil((i+1)·in/out)).
-  const avg = (out: number, size: number) =>
-    weightMatrix(out, size, x.dtype, (i) => {
-      const start = Math.floor((i * size) / out);
-      const end = Math.ceil(((i + 1) * size) / out);
-      return Array.from({ length: end - start }, (_, k) => [start + k, 1 / (end - start)] as [number, number]);
-    });
-  return resample(x, avg(oh, H), avg(ow, W));
+  return resample(x, adaptiveAverageMatrix(oh, H, x.dtype), adaptiveAverageMatrix(ow, W, x.dtype));
 }
 
 /** Average pooling of [N, C, L] or [C, L] to `outputSize` windows (the same windows as the 2-D form). */
@@ -158,45 +151,107 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
   return adaptiveAvgPool2d(x.unsqueeze(-2), [1, outputSize]).squeeze(-2);
 }
 
+export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic" | "trilinear" | "area";
+
 export interface InterpolateOptions {
-  size?: SizePair;
-  scaleFactor?: number | readonly [number, number];
-  mode?: "nearest" | "bilinear";
+  /** The output's spatial size (null keeps a dim), or give scaleFactor. */
+  size?: number | readonly (number | null)[];
+  scaleFactor?: number | readonly number[];
+  mode?: InterpolateMode;
+  /** Linear, bilinear, bicubic and trilinear only: map the corner pixels' centres onto each other. */
   alignCorners?: boolean;
+  /** Compute the source positions from the output size rather than from scaleFactor. */
+  recomputeScaleFactor?: boolean;
 }
 
-/** Resizes [N, C, H, W] (torch.nn.functional.interpolate, modes nearest and bilinear). */
+/** The number of spatial dims each mode works on (nearest and area: any of 1–3). */
+const MODE_DIMS: Partial<Record<InterpolateMode, number>> = { linear: 1, bilinear: 2, bicubic: 2, trilinear: 3 };
+
+/** PyTorch's cubic convolution weights (A = −0.75) for the four taps around a fractional offset t. */
+function cubicWeights(t: number): [number, number, number, number] {
+  const A = -0.75;
+  const near = (x: number) => ((A + 2) * x - (A + 3)) * x * x + 1;
+  const far = (x: number) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+}
+
+/**
+ * Resizes [N, C, L], [N, C, H, W] or [N, C, D, H, W] (torch.nn.functional.interpolate): each
+ * spatial dim is multiplied by a constant [out, in] matrix of PyTorch's source weights, so values
+ * and gradients follow from matmul; "area" is adaptive average pooling.
+ */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
-  if (x.ndim !== 4) throw new ShapeError(`interpolate: expected a 4-D [N, C, H, W] input, got shape ${fmtShape(x.shape)}`);
   const mode = opts.mode ?? "nearest";
-  if (mode === "nearest" && opts.alignCorners !== undefined) throw new ValueError("interpolate: alignCorners only applies to bilinear mode");
-  const inSize = [x.shape[2]!, x.shape[3]!];
-  const factors = opts.scaleFactor === undefined ? null : typeof opts.scaleFactor === "number" ? [opts.scaleFactor, opts.scaleFactor] : [...opts.scaleFactor];
-  let outSize: number[];
-  if (opts.size !== undefined) {
-    outSize = typeof opts.size === "number" ? [opts.size, opts.size] : [opts.size[0] ?? inSize[0]!, opts.size[1] ?? inSize[1]!];
-  } else if (factors) {
-    outSize = inSize.map((s, i) => Math.floor(s * factors[i]!));
-  } else {
-    throw new ValueError("interpolate: give either size or scaleFactor");
-  }
-  const matrix = (axis: 0 | 1) => {
-    const n = inSize[axis]!;
-    const out = outSize[axis]!;
-    // PyTorch's source-index scale: from the scale factor when given, else the size ratio.
-    const scale = factors ? 1 / factors[axis]! : n / out;
-    if (mode === "nearest") return weightMatrix(out, n, x.dtype, (i) => [[Math.min(Math.floor(i * scale), n - 1), 1]]);
-    return weightMatrix(out, n, x.dtype, (i) => {
-      let src: number;
-      if (opts.alignCorners) src = out > 1 ? (i * (n - 1)) / (out - 1) : 0;
-      else src = Math.max(0, (i + 0.5) * scale - 0.5);
-      const i0 = Math.min(Math.floor(src), n - 1);
-      const i1 = Math.min(i0 + 1, n - 1);
-      const l = src - i0;
-      return [[i0, 1 - l], [i1, l]];
-    });
+  const spatial = x.ndim - 2;
+  if (spatial < 1 || spatial > 3) throw new ShapeError(`interpolate: expected a 3-D, 4-D or 5-D input [N, C, …], got shape ${fmtShape(x.shape)}`);
+  const want = MODE_DIMS[mode];
+  if (!(mode in MODE_DIMS) && !["nearest", "nearest-exact", "area"].includes(mode)) throw new ValueError(`interpolate: unknown mode '${mode}'`);
+  if (want !== undefined && want !== spatial) throw new ShapeError(`interpolate: mode '${mode}' needs a ${want + 2}-D input, got shape ${fmtShape(x.shape)}`);
+  if (want === undefined && opts.alignCorners !== undefined) throw new ValueError(`interpolate: alignCorners only applies to the linear modes and bicubic, not '${mode}'`);
+  const inSize = x.shape.slice(2);
+  const perDim = <T>(v: T | readonly T[], what: string): T[] => {
+    const arr = Array.isArray(v) ? [...(v as readonly T[])] : new Array<T>(spatial).fill(v as T);
+    if (arr.length !== spatial) throw new ValueError(`interpolate: ${what} needs ${spatial} entries for shape ${fmtShape(x.shape)}, got ${arr.length}`);
+    return arr;
   };
-  return resample(x, matrix(0), matrix(1));
+  const factors = opts.scaleFactor === undefined ? null : perDim<number>(opts.scaleFactor, "scaleFactor");
+  if (opts.size !== undefined && factors) throw new ValueError("interpolate: give either size or scaleFactor, not both");
+  let outSize: number[];
+  if (opts.size !== undefined) outSize = perDim<number | null>(opts.size, "size").map((o, i) => o ?? inSize[i]!);
+  else if (factors) outSize = inSize.map((s, i) => Math.floor(s * factors[i]!));
+  else throw new ValueError("interpolate: give either size or scaleFactor");
+  if (outSize.some((o) => !(Number.isInteger(o) && o > 0))) throw new ValueError(`interpolate: output size must be positive, got ${fmtShape(outSize)}`);
+  if (mode === "area") {
+    let out = x;
+    for (let k = 0; k < spatial; k++) out = alongDim(out, 2 + k, adaptiveAverageMatrix(outSize[k]!, inSize[k]!, x.dtype));
+    return out;
+  }
+  const useFactor = factors !== null && !opts.recomputeScaleFactor;
+  let out = x;
+  for (let k = 0; k < spatial; k++) {
+    const n = inSize[k]!;
+    const o = outSize[k]!;
+    const scale = useFactor ? 1 / factors![k]! : n / o;
+    const clampIndex = (i: number) => Math.min(Math.max(i, 0), n - 1);
+    let matrix: Tensor;
+    if (mode === "nearest") matrix = weightMatrix(o, n, x.dtype, (i) => [[Math.min(Math.floor(i * scale), n - 1), 1]]);
+    else if (mode === "nearest-exact") matrix = weightMatrix(o, n, x.dtype, (i) => [[Math.min(Math.floor((i + 0.5) * scale), n - 1), 1]]);
+    else {
+      const cubic = mode === "bicubic";
+      const source = (i: number) => {
+        if (opts.alignCorners) return o > 1 ? (i * (n - 1)) / (o - 1) : 0;
+        const src = (i + 0.5) * scale - 0.5;
+        return !cubic && src < 0 ? 0 : src;
+      };
+      matrix = weightMatrix(o, n, x.dtype, (i) => {
+        const src = source(i);
+        const i0 = Math.floor(src);
+        if (cubic) return cubicWeights(src - i0).map((w, j) => [clampIndex(i0 - 1 + j), w] as [number, number]);
+        const lo = Math.min(i0, n - 1);
+        const t = src - lo;
+        return [[lo, 1 - t], [Math.min(lo + 1, n - 1), t]];
+      });
+    }
+    out = alongDim(out, 2 + k, matrix);
+  }
+  return out;
+}
+
+/** x with dim d multiplied by an [out, in] matrix. */
+function alongDim(x: Tensor, d: number, matrix: Tensor): Tensor {
+  const last = x.ndim - 1;
+  const moved = d === last ? x : x.transpose(d, last);
+  const out = moved.matmul(matrix.t());
+  return d === last ? out : out.transpose(d, last);
+}
+
+/** Adaptive average pooling's [out, in] window matrix: window i covers [⌊i·in/out⌋, ⌈(i+1)·in/out⌉). */
+function adaptiveAverageMatrix(out: number, size: number, dtype: Tensor["dtype"]): Tensor {
+  return weightMatrix(out, size, dtype, (i) => {
+    const start = Math.floor((i * size) / out);
+    const end = Math.ceil(((i + 1) * size) / out);
+    return Array.from({ length: end - start }, (_, k) => [start + k, 1 / (end - start)] as [number, number]);
+  });
 }
 
 /**

@@ -1,19 +1,21 @@
-/** Conv1d, Conv2d, ConvTranspose2d with PyTorch's arguments, defaults and initialisation. */
+/** Conv1d/2d/3d and ConvTranspose1d/2d/3d with PyTorch's arguments, defaults and initialisation. */
 import { checkOptions, type OptionKind } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import type { Pair } from "../../ops/windows.js";
 import { empty } from "../empty.js";
 import { conv1d, conv2d, convTranspose2d, type Padding } from "../functional/conv.js";
+import { conv3d, convTranspose1d, convTranspose3d, type Triple } from "../functional/conv3d.js";
 import { pad } from "../functional/padding.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 
-export interface ConvLayerOptions {
-  stride?: Pair;
-  padding?: Padding;
-  dilation?: Pair;
+/** T: an int or a tuple per spatial dim (Pair for 1-D and 2-D, Triple for 3-D). */
+export interface ConvLayerOptions<T = Pair> {
+  stride?: T;
+  padding?: T | "same" | "valid";
+  dilation?: T;
   groups?: number;
   bias?: boolean;
   /** How the padding is filled: zeros, or the input reflected, replicated or wrapped around (padded before the convolution). */
@@ -24,16 +26,16 @@ const CONV_OPTIONS = {
   stride: "any", padding: "any", dilation: "any", groups: "integer", bias: "boolean", paddingMode: ["zeros", "reflect", "replicate", "circular"],
 } as const satisfies { readonly [K in keyof Required<ConvLayerOptions>]: OptionKind };
 
-const tuple = (v: Pair | Padding, n: number): string =>
+const tuple = (v: Pair | Padding | Triple, n: number): string =>
   typeof v === "string" ? `'${v}'` : `(${(typeof v === "number" ? new Array<number>(n).fill(v) : [...v]).join(", ")}${n === 1 ? "," : ""})`;
 
 /** Shared by every convolution: parameters, PyTorch's init, the repr. */
-abstract class ConvNd extends Module<[Tensor], Tensor> {
+abstract class ConvNd<T extends Pair | Triple = Pair> extends Module<[Tensor], Tensor> {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
-  readonly stride: Pair;
-  readonly padding: Padding;
-  readonly dilation: Pair;
+  readonly stride: T;
+  readonly padding: T | "same" | "valid";
+  readonly dilation: T;
   readonly groups: number;
   readonly paddingMode: NonNullable<ConvLayerOptions["paddingMode"]>;
 
@@ -42,12 +44,12 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
     readonly outChannels: number,
     readonly kernelSize: readonly number[],
     weightShape: number[],
-    opts: ConvLayerOptions,
+    opts: ConvLayerOptions<T>,
   ) {
     super();
-    this.stride = opts.stride ?? 1;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
+    this.stride = opts.stride ?? (1 as T);
+    this.padding = opts.padding ?? (0 as T);
+    this.dilation = opts.dilation ?? (1 as T);
     this.groups = opts.groups ?? 1;
     this.paddingMode = opts.paddingMode ?? "zeros";
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
@@ -72,10 +74,10 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
    * For a padding mode other than zeros: the input padded by that mode (F.pad's order, last dim
    * first; "same" splits the total as PyTorch does) and no padding left for the convolution.
    */
-  protected modePadded(x: Tensor): [Tensor, Padding] {
+  protected modePadded(x: Tensor): [Tensor, T | "same" | "valid"] {
     if (this.paddingMode === "zeros" || this.padding === "valid") return [x, this.padding];
     const n = this.kernelSize.length;
-    const per = (v: Pair | Padding, i: number) => (typeof v === "number" ? v : (v as readonly number[])[i]!);
+    const per = (v: Pair | Padding | Triple, i: number) => (typeof v === "number" ? v : (v as readonly number[])[i]!);
     const amounts = Array.from({ length: n }, (_, j) => {
       const i = n - 1 - j; // last spatial dim first
       if (this.padding === "same") {
@@ -88,13 +90,13 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
     // Unbatched inputs get a batch dim for the padding (reflect/replicate/circular need [N, C, …]).
     const batched = x.ndim === n + 2 ? x : x.unsqueeze(0);
     const padded = pad(batched, amounts, this.paddingMode);
-    return [x.ndim === n + 2 ? padded : padded.squeeze(0), 0];
+    return [x.ndim === n + 2 ? padded : padded.squeeze(0), 0 as T];
   }
 
   protected checkInput(x: Tensor, spatial: number): void {
     const channelDim = x.ndim - spatial - 1;
     if ((x.ndim !== spatial + 2 && x.ndim !== spatial + 1) || x.shape[channelDim] !== this.inChannels) {
-      const dims = ["N", String(this.inChannels), ...["H", "W"].slice(2 - spatial)].join(", ");
+      const dims = ["N", String(this.inChannels), ...["D", "H", "W"].slice(3 - spatial)].join(", ");
       throw new ShapeError(`${this.constructor.name}(${this.inChannels} → ${this.outChannels}) expected input [${dims}], got shape ${fmtShape(x.shape)}`);
     }
   }
@@ -138,34 +140,77 @@ export class Conv2d extends ConvNd {
   }
 }
 
-export interface ConvTransposeLayerOptions extends Omit<ConvLayerOptions, "padding"> {
-  padding?: Pair;
-  outputPadding?: Pair;
+export interface ConvTransposeLayerOptions<T = Pair> extends Omit<ConvLayerOptions<T>, "padding"> {
+  padding?: T;
+  outputPadding?: T;
 }
 
-export class ConvTranspose2d extends ConvNd {
-  readonly outputPadding: Pair;
+const kernelTriple = (k: Triple): [number, number, number] => (typeof k === "number" ? [k, k, k] : [k[0], k[1], k[2]]);
 
+export class Conv3d extends ConvNd<Triple> {
+  constructor(inChannels: number, outChannels: number, kernelSize: Triple, opts: ConvLayerOptions<Triple> = {}) {
+    const k = kernelTriple(kernelSize);
+    super(inChannels, outChannels, k, [outChannels, inChannels / (checkOptions("Conv3d", opts, CONV_OPTIONS).groups ?? 1), ...k], opts);
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, 3);
+    const [input, padding] = this.modePadded(x);
+    return conv3d(input, this.weight, this.bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/** Shared by the transposed convolutions: weight [in, out/groups, …kernel], zeros padding only (as PyTorch). */
+abstract class ConvTransposeNd<T extends Pair | Triple> extends ConvNd<T> {
+  readonly outputPadding: T;
+
+  constructor(inChannels: number, outChannels: number, kernel: number[], opts: ConvTransposeLayerOptions<T>, name: string) {
+    super(inChannels, outChannels, kernel, [inChannels, outChannels / (checkOptions(name, opts, { ...CONV_OPTIONS, outputPadding: "any" }).groups ?? 1), ...kernel], opts);
+    this.outputPadding = opts.outputPadding ?? (0 as T);
+    if (this.paddingMode !== "zeros") throw new ValueError(`${name}: only paddingMode 'zeros' is supported, as in PyTorch; got '${this.paddingMode}'`);
+  }
+
+  override extraRepr(): string {
+    const base = super.extraRepr();
+    return this.outputPadding !== 0 ? `${base}, output_padding=${tuple(this.outputPadding, this.kernelSize.length)}` : base;
+  }
+}
+
+export class ConvTranspose1d extends ConvTransposeNd<number> {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, opts: ConvTransposeLayerOptions<number> = {}) {
+    super(inChannels, outChannels, [kernelSize], opts, "ConvTranspose1d");
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, 1);
+    return convTranspose1d(x, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding as number, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups,
+    });
+  }
+}
+
+export class ConvTranspose3d extends ConvTransposeNd<Triple> {
+  constructor(inChannels: number, outChannels: number, kernelSize: Triple, opts: ConvTransposeLayerOptions<Triple> = {}) {
+    super(inChannels, outChannels, kernelTriple(kernelSize), opts, "ConvTranspose3d");
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, 3);
+    return convTranspose3d(x, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding as Triple, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups,
+    });
+  }
+}
+
+export class ConvTranspose2d extends ConvTransposeNd<Pair> {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTransposeLayerOptions = {}) {
-    const k = kernelPair(kernelSize);
-    super(inChannels, outChannels, k, [inChannels, outChannels / (checkOptions("ConvTranspose2d", opts, { ...CONV_OPTIONS, outputPadding: "any" }).groups ?? 1), ...k], opts);
-    this.outputPadding = opts.outputPadding ?? 0;
-    if (this.paddingMode !== "zeros") throw new ValueError(`ConvTranspose2d: only paddingMode 'zeros' is supported, as in PyTorch; got '${this.paddingMode}'`);
+    super(inChannels, outChannels, kernelPair(kernelSize), opts, "ConvTranspose2d");
   }
 
   forward(x: Tensor): Tensor {
     this.checkInput(x, 2);
     return convTranspose2d(x, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding as Pair,
-      outputPadding: this.outputPadding,
-      dilation: this.dilation,
-      groups: this.groups,
+      stride: this.stride, padding: this.padding as Pair, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups,
     });
-  }
-
-  override extraRepr(): string {
-    const base = super.extraRepr();
-    return this.outputPadding !== 0 ? `${base}, output_padding=${tuple(this.outputPadding, 2)}` : base;
   }
 }

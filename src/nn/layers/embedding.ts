@@ -1,10 +1,11 @@
-/** Embedding: a lookup table of vectors, with paddingIdx and pre-trained vectors. */
+/** Embedding: a lookup table of vectors, with paddingIdx and pre-trained vectors; EmbeddingBag: bags of ids reduced to one vector. */
 import { checkOptions } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { empty } from "../empty.js";
 import { embedding } from "../functional/basic.js";
+import { embeddingBag, type BagMode } from "../functional/embedding-bag.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -53,5 +54,40 @@ export class Embedding extends Module<[Tensor], Tensor> {
 
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}`;
+  }
+}
+
+export interface EmbeddingBagLayerOptions {
+  mode?: BagMode;
+  paddingIdx?: number | null;
+  includeLastOffset?: boolean;
+}
+
+/** forward(input, offsets?, perSampleWeights?): [bags, embeddingDim], each bag's rows summed, averaged (the default) or maxed. */
+export class EmbeddingBag extends Module<[Tensor, (Tensor | null)?, (Tensor | null)?], Tensor> {
+  readonly weight: Parameter;
+  readonly mode: BagMode;
+  readonly paddingIdx: number | null;
+  readonly includeLastOffset: boolean;
+
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingBagLayerOptions = {}) {
+    const opts = checkOptions("EmbeddingBag", options, { mode: ["sum", "mean", "max"], paddingIdx: "integer", includeLastOffset: "boolean" });
+    super();
+    this.mode = opts.mode ?? "mean";
+    const p = opts.paddingIdx ?? null;
+    if (p !== null && (p >= numEmbeddings || p < -numEmbeddings)) throw new ValueError(`EmbeddingBag: paddingIdx ${p} must be within num_embeddings (${numEmbeddings})`);
+    this.paddingIdx = p !== null && p < 0 ? p + numEmbeddings : p;
+    this.includeLastOffset = opts.includeLastOffset ?? false;
+    this.weight = new Parameter(empty([numEmbeddings, embeddingDim]));
+    init.normal_(this.weight);
+    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());
+  }
+
+  forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
+    return embeddingBag(input, this.weight, { offsets, perSampleWeights, mode: this.mode, paddingIdx: this.paddingIdx, includeLastOffset: this.includeLastOffset });
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}, mode='${this.mode}'${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}`;
   }
 }

@@ -2,6 +2,7 @@
 import type { Tensor } from "../../core/tensor.js";
 import * as L from "../losses.js";
 import * as M from "../losses-margin.js";
+import { ctcLoss, type CtcOptions } from "../losses-ctc.js";
 import { Module } from "../module.js";
 
 abstract class Loss<O> extends Module<[Tensor, Tensor], Tensor> {
@@ -136,3 +137,14 @@ export const GaussianNLLLoss = lossLayer<Three, M.GaussianNllOptions>("GaussianN
 export const TripletMarginLoss = lossLayer<Three, M.TripletMarginOptions>("TripletMarginLoss", M.tripletMarginLoss);
 /** forward(anchor, positive, negative), with any distance function. */
 export const TripletMarginWithDistanceLoss = lossLayer<Three, M.TripletDistanceOptions>("TripletMarginWithDistanceLoss", M.tripletMarginWithDistanceLoss);
+
+/** forward(logProbs [T, N, C], targets, inputLengths, targetLengths). */
+export class CTCLoss extends Module<[Tensor, Tensor, Tensor | readonly number[], Tensor | readonly number[]], Tensor> {
+  constructor(readonly options: CtcOptions = {}) {
+    super();
+  }
+
+  forward(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]): Tensor {
+    return ctcLoss(logProbs, targets, inputLengths, targetLengths, this.options);
+  }
+}

@@ -2,17 +2,20 @@
 import type { Tensor } from "../../core/tensor.js";
 import type { Pair } from "../../ops/windows.js";
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, maxUnpool1d, maxUnpool2d, avgPool1d, avgPool2d, interpolate, maxPool1d, maxPool2d,
-  type InterpolateOptions, type PoolOptions, type SizePair,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices, maxUnpool1d, maxUnpool2d, avgPool1d, avgPool2d, interpolate,
+  maxPool1d, maxPool2d, maxPool1dWithIndices, maxPool2dWithIndices, type InterpolateOptions, type PoolOptions, type SizePair,
 } from "../functional/pooling.js";
 import { Module } from "../module.js";
 
-const show = (v: unknown): string => (Array.isArray(v) ? `(${v.join(", ")})` : String(v));
+export const show = (v: unknown): string => (Array.isArray(v) ? `(${v.join(", ")})` : String(v));
 
-abstract class Pool<K> extends Module<[Tensor], Tensor> {
+/** What a max pool returns: the values, or [values, indices] with returnIndices: true (as PyTorch's return_indices). */
+export type MaybeIndices<R extends boolean> = R extends true ? [values: Tensor, indices: Tensor] : Tensor;
+
+export abstract class Pool<K, Out = Tensor> extends Module<[Tensor], Out> {
   constructor(
     readonly kernelSize: K,
-    readonly opts: PoolOptions & { countIncludePad?: boolean } = {},
+    readonly opts: PoolOptions & { countIncludePad?: boolean; returnIndices?: boolean } = {},
   ) {
     super();
   }
@@ -23,15 +26,23 @@ abstract class Pool<K> extends Module<[Tensor], Tensor> {
   }
 }
 
-export class MaxPool1d extends Pool<number> {
-  forward(x: Tensor): Tensor {
-    return maxPool1d(x, this.kernelSize, this.opts);
+export class MaxPool1d<R extends boolean = false> extends Pool<number, MaybeIndices<R>> {
+  constructor(kernelSize: number, opts: PoolOptions & { returnIndices?: R } = {}) {
+    super(kernelSize, opts);
+  }
+
+  forward(x: Tensor): MaybeIndices<R> {
+    return (this.opts.returnIndices ? maxPool1dWithIndices(x, this.kernelSize, this.opts) : maxPool1d(x, this.kernelSize, this.opts)) as MaybeIndices<R>;
   }
 }
 
-export class MaxPool2d extends Pool<Pair> {
-  forward(x: Tensor): Tensor {
-    return maxPool2d(x, this.kernelSize, this.opts);
+export class MaxPool2d<R extends boolean = false> extends Pool<Pair, MaybeIndices<R>> {
+  constructor(kernelSize: Pair, opts: PoolOptions & { returnIndices?: R } = {}) {
+    super(kernelSize, opts);
+  }
+
+  forward(x: Tensor): MaybeIndices<R> {
+    return (this.opts.returnIndices ? maxPool2dWithIndices(x, this.kernelSize, this.opts) : maxPool2d(x, this.kernelSize, this.opts)) as MaybeIndices<R>;
   }
 }
 
@@ -47,13 +58,14 @@ export class AvgPool2d extends Pool<Pair> {
   }
 }
 
-export class AdaptiveMaxPool1d extends Module<[Tensor], Tensor> {
-  constructor(readonly outputSize: number) {
+export class AdaptiveMaxPool1d<R extends boolean = false> extends Module<[Tensor], MaybeIndices<R>> {
+  constructor(readonly outputSize: number, readonly opts: { returnIndices?: R } = {}) {
     super();
   }
 
-  forward(x: Tensor): Tensor {
-    return adaptiveMaxPool1d(x, this.outputSize);
+  forward(x: Tensor): MaybeIndices<R> {
+    const out = adaptiveMaxPool1dWithIndices(x, this.outputSize);
+    return (this.opts.returnIndices ? out : out[0]) as MaybeIndices<R>;
   }
 
   override extraRepr(): string {
@@ -61,13 +73,14 @@ export class AdaptiveMaxPool1d extends Module<[Tensor], Tensor> {
   }
 }
 
-export class AdaptiveMaxPool2d extends Module<[Tensor], Tensor> {
-  constructor(readonly outputSize: SizePair) {
+export class AdaptiveMaxPool2d<R extends boolean = false> extends Module<[Tensor], MaybeIndices<R>> {
+  constructor(readonly outputSize: SizePair, readonly opts: { returnIndices?: R } = {}) {
     super();
   }
 
-  forward(x: Tensor): Tensor {
-    return adaptiveMaxPool2d(x, this.outputSize);
+  forward(x: Tensor): MaybeIndices<R> {
+    const out = adaptiveMaxPool2dWithIndices(x, this.outputSize);
+    return (this.opts.returnIndices ? out : out[0]) as MaybeIndices<R>;
   }
 
   override extraRepr(): string {

@@ -1,0 +1,134 @@
+/**
+ * Power-average pooling (LPPool1d/2d/3d: (Σ xᵖ)^(1/p) over each window, as PyTorch composes it
+ * from average pooling) and fractional max pooling (Graham's pseudo-random, overlapping windows,
+ * FractionalMaxPool2d/3d), whose window starts follow PyTorch's interval sequence so that the same
+ * random samples give the same windows.
+ */
+import { isFloating } from "../../core/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
+import type { Tensor } from "../../core/tensor.js";
+import { defaultGenerator, type Generator } from "../../core/rng.js";
+import { rand, tensor } from "../../ops/creation.js";
+import { triple, type Triple } from "./conv3d.js";
+import { avgPool1d, avgPool2d } from "./pooling.js";
+import { avgPool3d } from "./pooling3d.js";
+import { pair, type Pair } from "../../ops/windows.js";
+
+/** (sign(s)·relu(|s|)·k)^(1/p) for s = the windows' mean of xᵖ, as torch.nn.functional.lp_pool. */
+function lpFinish(mean: Tensor, p: number, taps: number): Tensor {
+  return mean.sign().mul(mean.abs().relu()).mul(taps).pow(1 / p);
+}
+
+function checkNorm(op: string, p: number): void {
+  if (!(p > 0) || !Number.isFinite(p)) throw new ValueError(`${op}: normType must be a positive finite number, got ${p}`);
+}
+
+export function lpPool1d(x: Tensor, normType: number, kernelSize: number, { stride = null, ceilMode = false }: { stride?: number | null; ceilMode?: boolean } = {}): Tensor {
+  checkNorm("lpPool1d", normType);
+  return lpFinish(avgPool1d(x.pow(normType), kernelSize, { stride: stride ?? kernelSize, ceilMode }), normType, kernelSize);
+}
+
+export function lpPool2d(x: Tensor, normType: number, kernelSize: Pair, { stride = null, ceilMode = false }: { stride?: Pair | null; ceilMode?: boolean } = {}): Tensor {
+  checkNorm("lpPool2d", normType);
+  const [kh, kw] = pair(kernelSize, "kernel size", "lpPool2d");
+  return lpFinish(avgPool2d(x.pow(normType), [kh, kw], { stride: stride ?? kernelSize, ceilMode }), normType, kh * kw);
+}
+
+export function lpPool3d(x: Tensor, normType: number, kernelSize: Triple, { stride = null, ceilMode = false }: { stride?: Triple | null; ceilMode?: boolean } = {}): Tensor {
+  checkNorm("lpPool3d", normType);
+  const [kd, kh, kw] = triple(kernelSize, "kernel size", "lpPool3d");
+  return lpFinish(avgPool3d(x.pow(normType), [kd, kh, kw], { stride: stride ?? kernelSize, ceilMode }), normType, kd * kh * kw);
+}
+
+/** PyTorch's window starts for one dim: ⌊(i + u)·α⌋ − ⌊u·α⌋, α = (in − k)/(out − 1), the last at in − k. */
+function intervals(sample: number, inputSize: number, outputSize: number, poolSize: number, single: boolean): number[] {
+  const f = single ? Math.fround : (v: number) => v;
+  const seq = new Array<number>(outputSize);
+  if (outputSize > 1) {
+    const alpha = f((inputSize - poolSize) / (outputSize - 1));
+    for (let i = 0; i < outputSize - 1; i++) seq[i] = Math.trunc(f(f(i + sample) * alpha)) - Math.trunc(f(sample * alpha));
+  }
+  if (outputSize > 0) seq[outputSize - 1] = inputSize - poolSize;
+  return seq;
+}
+
+export interface FractionalMaxPoolOptions<S> {
+  /** The output size; or give outputRatio (of the input size, in (0, 1)). */
+  outputSize?: S;
+  outputRatio?: number | readonly number[];
+  /** Per (n, c) plane, one uniform [0, 1) sample per dim (PyTorch's `_random_samples`); drawn from the generator when absent. */
+  randomSamples?: Tensor;
+  generator?: Generator;
+}
+
+/**
+ * Max over each pseudo-random window, gathered so the gradient reaches the chosen elements.
+ * `dimsOrder` maps sample k to the spatial dim it drives (PyTorch: W, H for 2-D; D, H, W for 3-D).
+ */
+function fractional(x: Tensor, kernel: number[], opts: FractionalMaxPoolOptions<number | readonly number[]>, dimsOrder: number[], op: string): [Tensor, Tensor] {
+  const n = kernel.length;
+  if (x.ndim !== n + 2 && x.ndim !== n + 1) throw new ShapeError(`${op}: expected a ${n + 2}-D or ${n + 1}-D input, got shape ${fmtShape(x.shape)}`);
+  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: expected a floating input, got ${x.dtype}`);
+  const unbatched = x.ndim === n + 1;
+  const input = unbatched ? x.unsqueeze(0) : x;
+  const [N, C] = input.shape as [number, number];
+  const size = input.shape.slice(2);
+  let out: number[];
+  if (opts.outputSize !== undefined) out = typeof opts.outputSize === "number" ? new Array<number>(n).fill(opts.outputSize) : [...opts.outputSize];
+  else if (opts.outputRatio !== undefined) {
+    const ratio = typeof opts.outputRatio === "number" ? new Array<number>(n).fill(opts.outputRatio) : [...opts.outputRatio];
+    if (ratio.some((r) => !(r > 0 && r < 1))) throw new ValueError(`${op}: outputRatio must be in (0, 1), got ${ratio.join(", ")}`);
+    out = size.map((s, i) => Math.trunc(s * ratio[i]!));
+  } else throw new ValueError(`${op}: give outputSize or outputRatio`);
+  out.forEach((o, i) => {
+    if (!(Number.isInteger(o) && o > 0 && o + kernel[i]! - 1 <= size[i]!)) {
+      throw new ShapeError(`${op}: output size ${o} with kernel ${kernel[i]} does not fit input size ${size[i]} (dim ${i})`);
+    }
+  });
+  const samples = opts.randomSamples ?? rand([N, C, n], { generator: opts.generator ?? defaultGenerator, dtype: x.dtype });
+  if (samples.shape.length !== 3 || samples.shape[0] !== N || samples.shape[1] !== C || samples.shape[2] !== n) {
+    throw new ShapeError(`${op}: randomSamples must be [${N}, ${C}, ${n}], got ${fmtShape(samples.shape)}`);
+  }
+  const u = samples.contiguous().dataSync();
+  const strides = size.map((_, i) => size.slice(i + 1).reduce((a, b) => a * b, 1));
+  const cells = out.reduce((a, b) => a * b, 1);
+  const taps = kernel.reduce((a, b) => a * b, 1);
+  const positions = new Int32Array(N * C * cells * taps);
+  const single = x.dtype === "float32";
+  for (let plane = 0; plane < N * C; plane++) {
+    const starts = dimsOrder.map(() => [] as number[]);
+    dimsOrder.forEach((dim, k) => (starts[dim] = intervals(u[plane * n + k]!, size[dim]!, out[dim]!, kernel[dim]!, single)));
+    let at = plane * cells * taps;
+    for (let cell = 0; cell < cells; cell++) {
+      const coord = out.map((_, i) => Math.floor(cell / out.slice(i + 1).reduce((a, b) => a * b, 1)) % out[i]!);
+      for (let tap = 0; tap < taps; tap++) {
+        let flat = 0;
+        for (let i = 0, rest = tap; i < n; i++) {
+          const span = kernel.slice(i + 1).reduce((a, b) => a * b, 1);
+          flat += (starts[i]![coord[i]!]! + Math.floor(rest / span)) * strides[i]!;
+          rest %= span;
+        }
+        positions[at++] = flat;
+      }
+    }
+  }
+  const index = tensor(positions, { dtype: "int32" }).reshape([N, C, cells * taps]).toBackend(x.backend);
+  const windows = input.reshape(N, C, -1).gather(2, index).reshape(N, C, cells, taps);
+  const [values, which] = windows.max(3);
+  const indices = index.reshape(N, C, cells, taps).gather(3, which.unsqueeze(3)).squeeze(3);
+  const shape = [N, C, ...out];
+  const result: [Tensor, Tensor] = [values.reshape(shape), indices.reshape(shape)];
+  return unbatched ? [result[0].squeeze(0), result[1].squeeze(0)] : result;
+}
+
+export function fractionalMaxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: FractionalMaxPoolOptions<Pair>): [values: Tensor, indices: Tensor] {
+  return fractional(x, pair(kernelSize, "kernel size", "fractionalMaxPool2d"), opts, [1, 0], "fractionalMaxPool2d");
+}
+
+export const fractionalMaxPool2d = (x: Tensor, kernelSize: Pair, opts: FractionalMaxPoolOptions<Pair>): Tensor => fractionalMaxPool2dWithIndices(x, kernelSize, opts)[0];
+
+export function fractionalMaxPool3dWithIndices(x: Tensor, kernelSize: Triple, opts: FractionalMaxPoolOptions<Triple>): [values: Tensor, indices: Tensor] {
+  return fractional(x, triple(kernelSize, "kernel size", "fractionalMaxPool3d"), opts, [0, 1, 2], "fractionalMaxPool3d");
+}
+
+export const fractionalMaxPool3d = (x: Tensor, kernelSize: Triple, opts: FractionalMaxPoolOptions<Triple>): Tensor => fractionalMaxPool3dWithIndices(x, kernelSize, opts)[0];
