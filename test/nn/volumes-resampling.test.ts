@@ -76,7 +76,7 @@ describe("errors name what is wrong", () => {
     const w = tg.randn([5, 2]);
     assert.throws(() => F.embeddingBag(ints([1, 2]), w, { offsets: ints([1]) }), /start at 0/);
     assert.throws(() => F.embeddingBag(ints([1, 2, 3]), w, { offsets: ints([0, 3, 1]) }), /increase/);
-    assert.throws(() => F.embeddingBag(ints([[1, 2]]), w, { perSampleWeights: tg.ones([2]) }), /only supported for mode 'sum'/);
+    assert.throws(() => F.embeddingBag(tg.tensor([[1, 2]], { dtype: "int32" }), w, { perSampleWeights: tg.ones([2]) }), /only supported for mode 'sum'/);
     assert.deepEqual(F.embeddingBag(ints([1, 2]), w, { offsets: ints([0, 2]), mode: "sum" }).select(0, 1).tolist(), [0, 0]); // an empty bag
   });
 
