@@ -27,6 +27,7 @@ export const EXCLUSIONS: readonly Exclusion[] = [
   },
   { reason: "complex dtypes (every transform returns complex values)", namespaces: ["torch.fft"], match: /fft[2n]?$/ },
   { reason: "complex dtypes (every transform returns complex values)", match: ["stft", "istft"] },
+  { reason: "complex dtypes (a general matrix's eigenvalues are complex)", namespaces: ["torch.linalg"], match: ["eig", "eigvals"] },
   { reason: "named tensors", match: /names|^refine_names$|^align_to$|^align_as$|^rename_?$/ },
   {
     reason: "PyTorch's compiler, TorchScript and C++ runtime",

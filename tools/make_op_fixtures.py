@@ -325,6 +325,34 @@ CASES = {
     "max_unpool3d": (lambda x: F.max_unpool3d(*F.max_pool3d(x, 2, return_indices=True), 2, output_size=[5, 4, 5]), [randn(1, 2, 5, 4, 5)]),
     "adaptive_max_pool3d_indices": (lambda x: F.adaptive_max_pool3d(x, (4, 3, 2), return_indices=True)[1], [randn(2, 3, 7, 6, 5)]),
     "fractional_max_pool2d_indices": (lambda x: F.fractional_max_pool2d(x, 2, output_ratio=0.6, return_indices=True, _random_samples=torch.tensor([[[0.3, 0.8]], [[0.05, 0.55]]]))[1], [randn(2, 1, 9, 7)]),
+    # decompositions (outputs that do not depend on eigen/singular vectors' signs, except QR's, whose convention is LAPACK's)
+    "linalg_qr_reduced": (lambda a: torch.cat([q.flatten() for q in torch.linalg.qr(a)]), [randn(5, 3)]),
+    "linalg_qr_complete_wide": (lambda a: torch.cat([q.flatten() for q in torch.linalg.qr(a, mode="complete")]), [randn(2, 3, 4)]),
+    "linalg_eigh": (lambda x: torch.cat([torch.linalg.eigh(x + x.mT)[0].flatten(), (lambda l, v: v @ torch.diag_embed(l.sin()) @ v.mT)(*torch.linalg.eigh(x + x.mT)).flatten()]), [randn(2, 4, 4)]),
+    "linalg_eigvalsh_lower": (lambda x: torch.linalg.eigvalsh(x), [randn(4, 4)]),
+    "linalg_svd": (lambda a: torch.cat([torch.linalg.svd(a)[1], (lambda u, s, vh: u[:, :3] @ torch.diag(s.exp()) @ vh[:3]).__call__(*torch.linalg.svd(a)).flatten()]), [randn(5, 3)]),
+    "linalg_svdvals_wide_batch": (lambda a: torch.linalg.svdvals(a), [randn(2, 3, 6)]),
+    "linalg_matrix_norm_nuc_2": (lambda a: torch.linalg.matrix_norm(a, "nuc") + torch.linalg.matrix_norm(a, 2) - torch.linalg.matrix_norm(a, -2), [randn(2, 4, 3)]),
+    "linalg_pinv": (lambda a: torch.linalg.pinv(a), [randn(4, 3) + 2 * torch.eye(4, 3)]),  # well conditioned: float32 references
+    "linalg_lstsq": (lambda a, b: torch.linalg.lstsq(a, b).solution, [randn(6, 3), randn(6, 2)]),
+    "linalg_matrix_rank": (lambda a: torch.linalg.matrix_rank(a), [torch.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 1.0, 1.0], [1.0, 3.0, 4.0]])]),
+    # torch 1.13's cond backward fails for the norm-based p (an in-place inv); 'fro' and 1 are their definition there.
+    "linalg_cond": (lambda a: torch.stack([torch.linalg.cond(a), torch.linalg.cond(a, -2), torch.linalg.matrix_norm(a) * torch.linalg.matrix_norm(torch.linalg.inv(a)), torch.linalg.matrix_norm(a, 1) * torch.linalg.matrix_norm(torch.linalg.inv(a), 1)]), [randn(3, 3) + 2 * torch.eye(3)]),
+    "linalg_solve_triangular": (lambda a, b: torch.linalg.solve_triangular(a.triu() + 3 * torch.eye(4), b, upper=True) + torch.linalg.solve_triangular(a.tril() + 3 * torch.eye(4), b, upper=False, unitriangular=True), [randn(4, 4), randn(4, 2)]),
+    "linalg_solve_triangular_right": (lambda a, b: torch.linalg.solve_triangular(a.tril() + 3 * torch.eye(3), b, upper=False, left=False), [randn(3, 3), randn(2, 3)]),
+    "linalg_lu_factor": (lambda a: torch.linalg.lu_factor(a)[0], [randn(2, 4, 4)]),
+    "linalg_lu_factor_pivots": (lambda a: torch.linalg.lu_factor(a)[1], [randn(2, 4, 4)]),
+    "linalg_lu": (lambda a: torch.cat([m.flatten() for m in torch.linalg.lu(a)]), [randn(4, 4)]),
+    "linalg_lu_solve": (lambda a, b: torch.linalg.lu_solve(*torch.linalg.lu_factor(a), b), [randn(2, 3, 3) + 2 * torch.eye(3), randn(2, 3, 2)]),
+    "linalg_householder_product": (lambda a, tau: torch.linalg.householder_product(a, tau), [randn(5, 3), torch.rand(2) + 0.5]),
+    "linalg_matrix_exp": (lambda a: torch.linalg.matrix_exp(a), [randn(2, 3, 3) * 1.5]),
+    "linalg_tensorinv": (lambda a: torch.linalg.tensorinv(a, ind=1), [randn(6, 2, 3) + torch.eye(6).reshape(6, 2, 3) * 3]),
+    "linalg_tensorsolve": (lambda a, b: torch.linalg.tensorsolve(a, b), [randn(2, 3, 6) + torch.eye(6).reshape(2, 3, 6) * 3, randn(2, 3)]),
+    # torch's root-level forms
+    "torch_svd_pinverse": (lambda a: torch.cat([(lambda u, s, v: (u @ torch.diag(s.sqrt()) @ v.mT).flatten())(*torch.svd(a)), torch.pinverse(a).flatten()]), [randn(4, 3)]),
+    "cholesky_solve_inverse": (lambda a, b: torch.cat([torch.cholesky_solve(b, torch.linalg.cholesky(a @ a.mT + torch.eye(3))).flatten(), torch.cholesky_inverse(torch.linalg.cholesky(a @ a.mT + torch.eye(3)).mT, upper=True).flatten()]), [randn(3, 3), randn(3, 2)]),
+    "triangular_solve_transpose": (lambda b, a: torch.triangular_solve(b, a.triu() + 2 * torch.eye(3), upper=True, transpose=True).solution, [randn(3, 2), randn(3, 3)]),
+    "lu_unpack": (lambda a: torch.cat([m.flatten() for m in torch.lu_unpack(*torch.linalg.lu_factor(a))]), [randn(2, 3, 3)]),
 }
 
 

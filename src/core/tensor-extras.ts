@@ -18,6 +18,8 @@ import * as nm from "../ops/composite/norms.js";
 import * as as from "../ops/composite/assemble.js";
 import * as rn from "../ops/random.js";
 import * as la from "../ops/linalg/solve.js";
+import * as lf from "../ops/linalg/factorizations.js";
+import * as tf from "../ops/linalg/torch-forms.js";
 import { hardshrink } from "../ops/composite/activations.js";
 import { nonzero, indexSelect } from "../ops/indexing.js";
 import { full, tensor, type NestedArray } from "../ops/creation.js";
@@ -74,6 +76,18 @@ export interface ExtraMethods {
   inverse(): Tensor;
   logdet(): Tensor;
   slogdet(): ReturnType<typeof la.slogdet>;
+  matrixPower(n: number): Tensor;
+  matrixExp(): Tensor;
+  /** torch.svd's form: [U, S, V], reduced when some. */
+  svd(some?: boolean): ReturnType<typeof tf.svd>;
+  pinverse(rcond?: number): Tensor;
+  /** This tensor is B; factor is A's Cholesky factor. */
+  choleskySolve(factor: Tensor, upper?: boolean): Tensor;
+  /** This tensor is the Cholesky factor. */
+  choleskyInverse(upper?: boolean): Tensor;
+  /** This tensor is B; solves A·X = B for triangular A. */
+  triangularSolve(a: Tensor, upper?: boolean, transpose?: boolean, unitriangular?: boolean): ReturnType<typeof tf.triangularSolve>;
+  orgqr(tau: Tensor): Tensor;
   /** Whether the dtype is float32 or float64. */
   isFloatingPoint(): boolean;
   /** Whether the dtype holds negative numbers (every dtype but bool). */
@@ -170,6 +184,14 @@ const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => 
   inverse() { return la.inv(this); },
   logdet() { return la.logdet(this); },
   slogdet() { return la.slogdet(this); },
+  matrixPower(n: number) { return la.matrixPower(this, n); },
+  matrixExp() { return lf.matrixExp(this); },
+  svd(some?: boolean) { return tf.svd(this, some); },
+  pinverse(rcond?: number) { return tf.pinverse(this, rcond); },
+  choleskySolve(factor: Tensor, upper?: boolean) { return tf.choleskySolve(this, factor, upper); },
+  choleskyInverse(upper?: boolean) { return tf.choleskyInverse(this, upper); },
+  triangularSolve(a: Tensor, upper?: boolean, transpose?: boolean, unitriangular?: boolean) { return tf.triangularSolve(this, a, upper, transpose, unitriangular); },
+  orgqr(tau: Tensor) { return lf.householderProduct(this, tau); },
   isFloatingPoint() { return this.dtype === "float32" || this.dtype === "float64"; },
   isSigned() { return this.dtype !== "bool"; },
   ndimension() { return this.ndim; },

@@ -1,22 +1,27 @@
 /**
- * tg.linalg — torch.linalg: norms, products, and the square-matrix routines (inv, solve, det,
- * slogdet, cholesky, matrixPower), each batched over leading dims and differentiable.
+ * tg.linalg — torch.linalg: norms and products; inverses, solves and determinants; the Cholesky,
+ * QR, LU, symmetric eigen- and singular value decompositions and what is built on them (pinv,
+ * lstsq, matrixRank, cond); the matrix exponential. Batched over leading dims and differentiable.
  */
 import type { Tensor } from "../core/tensor.js";
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { eye } from "../ops/creation.js";
 import { mul } from "../ops/elementwise.js";
 import { matmul } from "../ops/matmul.js";
-import { expand } from "../ops/movement.js";
 import { sum } from "../ops/reduce.js";
 import { diagonal as diagonalOf } from "../ops/composite/arrange.js";
 import { cross as crossProduct, vander as vanderMatrix } from "../ops/composite/assemble.js";
 import { matrixNorm, vectorNorm, type MatrixNormOrd, type VectorNormOptions } from "../ops/composite/norms.js";
-import { checkSquare, det, inv, slogdet, solve } from "../ops/linalg/solve.js";
+import { det, inv, matrixPower, slogdet, solve } from "../ops/linalg/solve.js";
 import { cholesky } from "../ops/linalg/cholesky.js";
+import { svd, svdvals } from "../ops/linalg/decompositions.js";
+import { isFloating } from "../core/dtype.js";
+import { DTypeError } from "../core/errors.js";
+import { zeros } from "../ops/creation.js";
 
 export { vectorNorm, matrixNorm, type MatrixNormOrd, type VectorNormOptions };
-export { det, inv, slogdet, solve, cholesky };
+export { det, inv, slogdet, solve, cholesky, matrixPower };
+export { eigh, eigvalsh, svd, svdvals, type SvdResult } from "../ops/linalg/decompositions.js";
+export { qr, lu, luFactor, luSolve, solveTriangular, householderProduct, matrixExp, type QrMode } from "../ops/linalg/factorizations.js";
 export { matmul };
 
 /** linalg.norm: the vector 2-norm of the flattened input (or over one dim), or a matrix norm over two dims. */
@@ -67,19 +72,87 @@ export function multiDot(tensors: readonly Tensor[]): Tensor {
   return out;
 }
 
-/** Aⁿ by repeated squaring; n < 0 inverts first, n = 0 gives the identity. */
-export function matrixPower(a: Tensor, n: number): Tensor {
-  const size = checkSquare(a, "matrixPower");
-  if (!Number.isInteger(n)) throw new ValueError(`matrixPower: n must be an integer, got ${n}`);
-  if (n === 0) return expand(eye(size, size, { dtype: a.dtype }), [...a.shape]).contiguous();
-  let base = n < 0 ? inv(a) : a;
-  let result: Tensor | null = null;
-  for (let e = Math.abs(n); e > 0; e >>= 1) {
-    if (e & 1) result = result ? matmul(result, base) : base;
-    if (e > 1) base = matmul(base, base);
-  }
-  return result!;
-}
-
 /** The Vandermonde matrix with increasing powers x⁰ … x^(N−1) along a new last dim (linalg's order). */
 export const vander = (x: Tensor, { N }: { N?: number } = {}): Tensor => vanderMatrix(x, N, true);
+
+/** The singular value cut-off: max(atol, rtol·σ_max), rtol defaulting to ε·max(m, n) when neither is given (PyTorch's rule). */
+function cutoff(a: Tensor, s: Tensor, atol: number | undefined, rtol: number | undefined): Tensor {
+  const [m, n] = a.shape.slice(-2) as [number, number];
+  const eps = a.dtype === "float64" ? 2 ** -52 : 2 ** -23;
+  const r = rtol ?? (atol === undefined || atol === 0 ? eps * Math.max(m, n) : 0);
+  const largest = s.shape.at(-1) ? s.amax(-1, true) : s.sum(-1, true);
+  return largest.mul(r).clamp(atol ?? 0);
+}
+
+export interface ToleranceOptions {
+  atol?: number;
+  rtol?: number;
+}
+
+/** The Moore–Penrose pseudo-inverse through the SVD, singular values below the cut-off treated as 0. */
+export function pinv(a: Tensor, { atol, rtol }: ToleranceOptions = {}): Tensor {
+  const { U, S, Vh } = svd(a, { fullMatrices: false });
+  const keep = S.gt(cutoff(a, S.detach(), atol, rtol));
+  const inverse = S.reciprocal().where(keep, 0);
+  return Vh.transpose(-2, -1).mul(inverse.unsqueeze(-2)).matmul(U.transpose(-2, -1));
+}
+
+/** How many singular values exceed the cut-off (int32). */
+export function matrixRank(a: Tensor, { atol, rtol }: ToleranceOptions = {}): Tensor {
+  const s = svdvals(a.detach());
+  return s.gt(cutoff(a, s, atol, rtol)).int().sum(-1);
+}
+
+/**
+ * The least-squares solution of A·X ≈ B (minimum norm when A is rank-deficient), as the default
+ * CPU driver ('gelsy') gives it: { solution, residuals (empty), rank, singularValues (empty) }.
+ */
+export function lstsq(a: Tensor, b: Tensor, { rcond }: { rcond?: number | null } = {}): { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor } {
+  if (!isFloating(a.dtype)) throw new DTypeError(`lstsq: expected a floating tensor, got ${a.dtype}`);
+  const vector = b.ndim === a.ndim - 1;
+  const rhs = vector ? b.unsqueeze(-1) : b;
+  if (rhs.shape.at(-2) !== a.shape.at(-2)) throw new ShapeError(`lstsq: A ${fmtShape(a.shape)} and B ${fmtShape(b.shape)} must have the same number of rows`);
+  const tol = rcond === undefined || rcond === null ? {} : { rtol: rcond };
+  const x = pinv(a, tol).matmul(rhs);
+  return {
+    solution: vector ? x.squeeze(-1) : x,
+    residuals: zeros([0], { dtype: a.dtype }),
+    rank: matrixRank(a, tol),
+    singularValues: zeros([0], { dtype: a.dtype }),
+  };
+}
+
+/** The condition number: σ_max/σ_min for p = 2 (the default) or −2, else ‖A‖_p·‖A⁻¹‖_p. */
+export function cond(a: Tensor, p: MatrixNormOrd | null = null): Tensor {
+  if (p === null || p === 2 || p === -2) {
+    const s = svdvals(a);
+    const [big, small] = [s.amax(-1), s.amin(-1)];
+    return p === -2 ? small.div(big) : big.div(small);
+  }
+  return matrixNorm(a, p).mul(matrixNorm(inv(a), p));
+}
+
+/** The inverse of a tensor viewed as a matrix [∏ shape[:ind], ∏ shape[ind:]]: shape[ind:] + shape[:ind]. */
+export function tensorinv(a: Tensor, { ind = 2 }: { ind?: number } = {}): Tensor {
+  const rows = a.shape.slice(0, ind);
+  const cols = a.shape.slice(ind);
+  const [r, c] = [rows.reduce((x, y) => x * y, 1), cols.reduce((x, y) => x * y, 1)];
+  if (r !== c) throw new ShapeError(`tensorinv: ∏ shape[:${ind}] = ${r} must equal ∏ shape[${ind}:] = ${c} (shape ${fmtShape(a.shape)})`);
+  return inv(a.reshape([r, c])).reshape([...cols, ...rows]);
+}
+
+/** X with tensordot(A, X, X.ndim) = B: A viewed as a matrix [∏ B.shape, ∏ the rest]. */
+export function tensorsolve(a: Tensor, b: Tensor, { dims }: { dims?: readonly number[] } = {}): Tensor {
+  let A = a;
+  if (dims) {
+    const moved = dims.map((d) => (d < 0 ? d + a.ndim : d));
+    const order = [...a.shape.map((_, i) => i).filter((i) => !moved.includes(i)), ...moved];
+    A = a.permute(...order);
+  }
+  const rest = A.shape.slice(b.ndim);
+  const r = b.numel();
+  const c = rest.reduce((x, y) => x * y, 1);
+  if (r !== c) throw new ShapeError(`tensorsolve: A ${fmtShape(a.shape)} must be square when viewed as [${r}, ${c}]`);
+  return solve(A.reshape([r, c]), b.reshape([r])).reshape([...rest]);
+}
+

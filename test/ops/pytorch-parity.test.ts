@@ -291,6 +291,43 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   max_unpool3d: F((x) => tg.nn.functional.maxUnpool3d(...tg.nn.functional.maxPool3dWithIndices(x, 2), 2, { outputSize: [5, 4, 5] })),
   adaptive_max_pool3d_indices: F((x) => new tg.nn.AdaptiveMaxPool3d([4, 3, 2], { returnIndices: true }).forward(x)[1]),
   fractional_max_pool2d_indices: F((x) => tg.nn.functional.fractionalMaxPool2dWithIndices(x, 2, { outputRatio: 0.6, randomSamples: tg.tensor([[[0.3, 0.8]], [[0.05, 0.55]]]) })[1]),
+  linalg_qr_reduced: F((a) => tg.cat([...tg.linalg.qr(a)].map((q) => q.flatten()))),
+  linalg_qr_complete_wide: F((a) => tg.cat([...tg.linalg.qr(a, { mode: "complete" })].map((q) => q.flatten()))),
+  linalg_eigh: F((x) => {
+    const [l, v] = tg.linalg.eigh(x.add(x.transpose(-2, -1)));
+    return tg.cat([l.flatten(), v.matmul(tg.diagEmbed(l.sin())).matmul(v.transpose(-2, -1)).flatten()]);
+  }),
+  linalg_eigvalsh_lower: F((x) => tg.linalg.eigvalsh(x)),
+  linalg_svd: F((a) => {
+    const { U, S, Vh } = tg.linalg.svd(a);
+    return tg.cat([S, U.narrow(1, 0, 3).matmul(tg.diag(S.exp())).matmul(Vh.narrow(0, 0, 3)).flatten()]);
+  }),
+  linalg_svdvals_wide_batch: F((a) => tg.linalg.svdvals(a)),
+  linalg_matrix_norm_nuc_2: F((a) => tg.linalg.matrixNorm(a, "nuc").add(tg.linalg.matrixNorm(a, 2)).sub(tg.linalg.matrixNorm(a, -2))),
+  linalg_pinv: F((a) => tg.linalg.pinv(a)),
+  linalg_lstsq: F((a, b) => tg.linalg.lstsq(a, b!).solution),
+  linalg_matrix_rank: F((a) => tg.linalg.matrixRank(a)),
+  linalg_cond: F((a) => tg.stack([tg.linalg.cond(a), tg.linalg.cond(a, -2), tg.linalg.cond(a, "fro"), tg.linalg.cond(a, 1)])),
+  linalg_solve_triangular: F((a, b) => tg.linalg.solveTriangular(a.triu().add(tg.eye(4).mul(3)), b!, { upper: true }).add(tg.linalg.solveTriangular(a.tril().add(tg.eye(4).mul(3)), b!, { upper: false, unitriangular: true }))),
+  linalg_solve_triangular_right: F((a, b) => tg.linalg.solveTriangular(a.tril().add(tg.eye(3).mul(3)), b!, { upper: false, left: false })),
+  linalg_lu_factor: F((a) => tg.linalg.luFactor(a).LU),
+  linalg_lu_factor_pivots: F((a) => tg.linalg.luFactor(a).pivots),
+  linalg_lu: F((a) => tg.cat([...tg.linalg.lu(a)].map((m) => m.flatten()))),
+  linalg_lu_solve: F((a, b) => tg.linalg.luSolve(tg.linalg.luFactor(a).LU, tg.linalg.luFactor(a).pivots, b!)),
+  linalg_householder_product: F((a, tau) => tg.linalg.householderProduct(a, tau!)),
+  linalg_matrix_exp: F((a) => tg.linalg.matrixExp(a)),
+  linalg_tensorinv: F((a) => tg.linalg.tensorinv(a, { ind: 1 })),
+  linalg_tensorsolve: F((a, b) => tg.linalg.tensorsolve(a, b!)),
+  torch_svd_pinverse: F((a) => {
+    const [u, s, v] = a.svd();
+    return tg.cat([u.matmul(tg.diag(s.sqrt())).matmul(v.t()).flatten(), tg.pinverse(a).flatten()]);
+  }),
+  cholesky_solve_inverse: F((a, b) => {
+    const L = tg.linalg.cholesky(a.matmul(a.t()).add(tg.eye(3)));
+    return tg.cat([b!.choleskySolve(L).flatten(), tg.choleskyInverse(L.t(), true).flatten()]);
+  }),
+  triangular_solve_transpose: F((b, a) => b.triangularSolve(a!.triu().add(tg.eye(3).mul(2)), true, true).solution),
+  lu_unpack: F((a) => tg.cat([...tg.luUnpack(tg.linalg.luFactor(a).LU, tg.linalg.luFactor(a).pivots)].map((m) => m.flatten()))),
 };
 
 

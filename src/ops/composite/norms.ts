@@ -10,6 +10,8 @@ import { abs, cast, div, gt, mul, ne, pow, sqrt, sub, where } from "../elementwi
 import { amax, amin, sum, type Dims } from "../reduce.js";
 import { unsqueeze } from "../movement.js";
 import { matmul } from "../matmul.js";
+import { movedim } from "./arrange.js";
+import { svdvals } from "../linalg/decompositions.js";
 
 export interface VectorNormOptions {
   /** The dims to reduce; all of them by default. */
@@ -51,8 +53,8 @@ export type MatrixNormOrd = "fro" | "nuc" | number;
 
 /**
  * A matrix norm over two dims (the last two by default): "fro" (Frobenius), 1/−1 (largest/smallest
- * column sum of |x|), ∞/−∞ (largest/smallest row sum). "nuc" and ±2 need singular values, which
- * tensorgrad's linalg does not compute yet: they are an error that says so.
+ * column sum of |x|), ∞/−∞ (largest/smallest row sum), "nuc" and ±2 (the sum, largest and smallest
+ * singular value).
  */
 export function matrixNorm(x: Tensor, ord: MatrixNormOrd = "fro", { dim = [-2, -1], keepdim = false }: { dim?: readonly [number, number]; keepdim?: boolean } = {}): Tensor {
   checkFloat("matrixNorm", x);
@@ -70,7 +72,11 @@ export function matrixNorm(x: Tensor, ord: MatrixNormOrd = "fro", { dim = [-2, -
   if (ord === -1) return reduceTwice(r, c, amin);
   if (ord === Infinity) return reduceTwice(c, r, amax);
   if (ord === -Infinity) return reduceTwice(c, r, amin);
-  if (ord === "nuc" || ord === 2 || ord === -2) throw new ValueError(`matrixNorm: ord ${String(ord)} needs singular values (linalg.svd), which tensorgrad does not have yet; use 'fro', ±1 or ±Infinity`);
+  if (ord === "nuc" || ord === 2 || ord === -2) {
+    const s = svdvals(movedim(x, [r, c], [-2, -1]));
+    const out = ord === "nuc" ? sum(s, -1) : ord === 2 ? amax(s, -1) : amin(s, -1);
+    return keepdim ? out.unsqueeze(Math.min(r, c)).unsqueeze(Math.max(r, c)) : out;
+  }
   throw new ValueError(`matrixNorm: ord must be 'fro', 'nuc', ±1, ±2 or ±Infinity, got ${String(ord)}`);
 }
 

@@ -13,6 +13,7 @@ import { arange, eye, zeros } from "../creation.js";
 import { abs, add, cast, div, eq, log, lt, mul, sign, sub, where } from "../elementwise.js";
 import { gather } from "../indexing.js";
 import { argmax, prod, sum } from "../reduce.js";
+import { matmul } from "../matmul.js";
 import { cat, expand, narrow, reshape, select, unsqueeze } from "../movement.js";
 
 /** Checks a batch of square float matrices [..., n, n]. */
@@ -121,3 +122,18 @@ export function logdet(a: Tensor): Tensor {
   const { sign: s, logabsdet } = slogdet(a);
   return where(lt(s, 0), NaN, where(eq(s, 0), -Infinity, logabsdet));
 }
+
+/** Aⁿ by repeated squaring; n < 0 inverts first, n = 0 gives the identity. */
+export function matrixPower(a: Tensor, n: number): Tensor {
+  const size = checkSquare(a, "matrixPower");
+  if (!Number.isInteger(n)) throw new ValueError(`matrixPower: n must be an integer, got ${n}`);
+  if (n === 0) return expand(eye(size, size, { dtype: a.dtype }), [...a.shape]).contiguous();
+  let base = n < 0 ? inv(a) : a;
+  let result: Tensor | null = null;
+  for (let e = Math.abs(n); e > 0; e >>= 1) {
+    if (e & 1) result = result ? matmul(result, base) : base;
+    if (e > 1) base = matmul(base, base);
+  }
+  return result!;
+}
+
