@@ -79,6 +79,8 @@ export { all, any, countNonzero, nansum, nanmean, isclose, allclose, equal, type
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { scope, keep } from "./core/scope.js";
 export { grad, type BackwardOptions } from "./autograd/backward.js";
+export * as autograd from "./autograd/public.js";
+export * as func from "./func/index.js";
 export { RemovableHandle, type GradHook } from "./core/hooks.js";
 
 export { setBackend, getBackend, listBackends, registerBackend, backendByName, setNumThreads, getNumThreads } from "./backend/registry.js";
@@ -91,6 +93,7 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as io from "./io/index.js";
+export { save, load } from "./io/save-load.js";
 export * as keras from "./keras/index.js";
 export * as viz from "./viz/index.js";
 export * as geometric from "./geometric/index.js";

@@ -157,7 +157,9 @@ function backwardPass(root: Tensor, gradient: Tensor | undefined, options: Backw
     if (!shapesEqual(gradient.shape, root.shape)) {
       throw new ShapeError(`backward: gradient of shape ${fmtShape(gradient.shape)} does not match the tensor's shape ${fmtShape(root.shape)}`);
     }
-    seed = cast(gradient, root.dtype).detach();
+    // With createGraph the seed stays in the graph (torch.autograd.grad's grad_outputs): the gradients
+    // are then differentiable in it too, which forward-mode products (autograd.functional.jvp) use.
+    seed = options.createGraph ? cast(gradient, root.dtype) : cast(gradient, root.dtype).detach();
   }
 
   const taken = new Set<Storage>();

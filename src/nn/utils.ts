@@ -60,3 +60,4 @@ export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): v
     }
   });
 }
+export * as rnn from "./utils-rnn.js";
