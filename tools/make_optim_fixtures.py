@@ -2,7 +2,9 @@
 """Writes test/fixtures/optim.json: parameter trajectories of every optimizer and the learning
 rate per step of every scheduler, from PyTorch.
 
-Run with Debian's python3-torch:  /usr/bin/python3 tools/make_optim_fixtures.py
+Run with PyTorch 2.x from the local wheel mirror (python3 -m venv .venv && .venv/bin/pip install
+torch==2.13.0+cpu; .venv/bin/python tools/make_optim_fixtures.py): LBFGS's strong-Wolfe search
+bounds its iterations by the evaluations left since 2.x, which Debian's 1.13 does not.
 The problem: w [3, 4] and b [4] fit tanh(x·w + b) to y by mean squared error, 6 steps.
 """
 import inspect
@@ -126,6 +128,44 @@ SCHEDULERS = {
     ),
 }
 
+# step(closure) optimizers: a few steps, each running several inner iterations through the closure.
+CLOSURE_OPTIMIZERS = {
+    "lbfgs": (optim.LBFGS, dict(lr=1, max_iter=5)),
+    "lbfgs_history_tolerance": (optim.LBFGS, dict(lr=0.5, max_iter=7, history_size=3, tolerance_change=1e-5)),
+    "lbfgs_strong_wolfe": (optim.LBFGS, dict(lr=1, max_iter=6, line_search_fn="strong_wolfe")),
+}
+SCHEDULERS["swalr_cos"] = lr_trace(sgd, lambda o: optim.swa_utils.SWALR(o, swa_lr=0.03, anneal_epochs=5))
+SCHEDULERS["swalr_linear_instant"] = lr_trace(sgd, lambda o: optim.swa_utils.SWALR(o, swa_lr=0.02, anneal_epochs=0, anneal_strategy="linear"))
+
+
+def closure_trajectory(make, steps=4):
+    """In float64: L-BFGS's steps on this problem grow large, where float32 rounding would decide the trajectory."""
+    w = W0.double().requires_grad_()
+    b = B0.double().requires_grad_()
+    opt = make(w, b)
+
+    def closure():
+        opt.zero_grad()
+        loss = (X.double() @ w + b).tanh().sub(Y.double()).pow(2).mean()
+        loss.backward()
+        return loss
+
+    out = [[w.detach().flatten().tolist(), b.detach().flatten().tolist()]]
+    for _ in range(steps):
+        opt.step(closure)
+        out.append([w.detach().flatten().tolist(), b.detach().flatten().tolist()])
+    return out
+
+
+def update_bn_case():
+    """swa_utils.update_bn: a BatchNorm's running statistics recomputed over three batches."""
+    torch.manual_seed(5)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4))
+    batches = [torch.randn(6, 3) for _ in range(3)]
+    optim.swa_utils.update_bn([(x, None) for x in batches], model)
+    state = {k: v.flatten().tolist() for k, v in model.state_dict().items()}
+    return {"batches": [x.flatten().tolist() for x in batches], "state": state}
+
 
 def main():
     out = {
@@ -134,6 +174,8 @@ def main():
         "problem": {"x": X.flatten().tolist(), "y": Y.flatten().tolist(), "w0": W0.flatten().tolist(), "b0": B0.flatten().tolist()},
         "optimizers": {name: trajectory(lambda w, b: cls([w, b], **kw)) for name, (cls, kw) in OPTIMIZERS.items()},
         "groups": trajectory(lambda w, b: optim.SGD([{"params": [w], "lr": 0.1}, {"params": [b], "momentum": 0.5}], lr=0.01)),
+        "closureOptimizers": {name: closure_trajectory(lambda w, b: cls([w, b], **kw)) for name, (cls, kw) in CLOSURE_OPTIMIZERS.items()},
+        "updateBn": update_bn_case(),
         "schedulers": SCHEDULERS,
         "plateauMetrics": PLATEAU_METRICS,
     }

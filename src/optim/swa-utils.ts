@@ -10,6 +10,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { ShapeError, ValueError } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Module } from "../nn/module.js";
+import { LRScheduler, type AnyOptimizer } from "./schedulers/scheduler.js";
 
 /** How a parameter moves toward the model's: get_ema_multi_avg_fn(decay) or SWA's running mean. */
 export type Averaging = { ema: number } | "swa";
@@ -75,4 +76,67 @@ export class ExponentialMovingAverage<M extends Module = Module> extends Average
     if (!(decay >= 0 && decay <= 1)) throw new ValueError(`ExponentialMovingAverage: the decay must be in [0, 1], got ${decay}`);
     this.averaging = { ema: decay };
   }
+}
+
+/**
+ * SWALR: anneals each group's learning rate from its value at construction to swaLr over
+ * annealEpochs epochs ("cos" or "linear"), then holds it — the schedule SWA runs while averaging.
+ */
+export class SWALR extends LRScheduler {
+  private readonly swaLrs: number[];
+  private readonly startLrs: number[];
+
+  constructor(
+    optimizer: AnyOptimizer,
+    swaLr: number | readonly number[],
+    readonly annealEpochs = 10,
+    readonly annealStrategy: "cos" | "linear" = "cos",
+    lastEpoch = -1,
+  ) {
+    const groups = optimizer.paramGroups as { lr: number }[];
+    const startLrs = groups.map((g) => g.lr);
+    super(optimizer, lastEpoch);
+    const lrs = typeof swaLr === "number" ? groups.map(() => swaLr) : [...swaLr];
+    if (lrs.length !== groups.length) throw new ValueError(`SWALR: ${lrs.length} swaLr values for ${groups.length} parameter groups`);
+    if (!(Number.isInteger(annealEpochs) && annealEpochs >= 0)) throw new ValueError(`SWALR: annealEpochs must be a non-negative integer, got ${annealEpochs}`);
+    if (annealStrategy !== "cos" && annealStrategy !== "linear") throw new ValueError(`SWALR: annealStrategy must be 'cos' or 'linear', got '${String(annealStrategy)}'`);
+    this.swaLrs = lrs;
+    this.startLrs = startLrs;
+    this.initialStep();
+  }
+
+  protected lrAt(epoch: number, _base: number, group: number): number {
+    const step = this.annealEpochs === 0 ? Math.max(1, epoch) : epoch;
+    const t = Math.max(0, Math.min(1, step / Math.max(1, this.annealEpochs)));
+    const alpha = this.annealStrategy === "cos" ? (1 - Math.cos(Math.PI * t)) / 2 : t;
+    return this.swaLrs[group]! * alpha + this.startLrs[group]! * (1 - alpha);
+  }
+}
+
+/**
+ * Recomputes every BatchNorm's running statistics for `model` (typically the averaged one) with
+ * one pass over the data: the statistics are reset and averaged cumulatively over all batches
+ * (momentum null), as torch.optim.swa_utils.update_bn. Each batch is a tensor or a list whose first
+ * element is the input.
+ */
+export function updateBn(loader: Iterable<Tensor | readonly Tensor[]>, model: Module): void {
+  const norms = [...model.modules()].filter((m) => m.getBuffer("running_mean") !== null && "momentum" in m) as (Module & { momentum: number | null })[];
+  if (norms.length === 0) return;
+  const saved = norms.map((m) => m.momentum);
+  const wasTraining = model.training;
+  noGrad(() => {
+    for (const m of norms) {
+      m.getBuffer("running_mean")!.zero_();
+      m.getBuffer("running_var")!.fill_(1);
+      m.getBuffer("num_batches_tracked")?.zero_();
+      m.momentum = null;
+    }
+    model.train();
+    try {
+      for (const batch of loader) (model.forward as (x: Tensor) => unknown)(Array.isArray(batch) ? (batch as readonly Tensor[])[0]! : (batch as Tensor));
+    } finally {
+      norms.forEach((m, i) => (m.momentum = saved[i]!));
+      model.train(wasTraining);
+    }
+  });
 }

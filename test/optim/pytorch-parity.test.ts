@@ -12,6 +12,8 @@ interface Fixture {
   problem: { x: number[]; y: number[]; w0: number[]; b0: number[] };
   optimizers: Record<string, [number[], number[]][]>;
   groups: [number[], number[]][];
+  closureOptimizers: Record<string, [number[], number[]][]>;
+  updateBn: { batches: number[][]; state: Record<string, number[]> };
   schedulers: Record<string, { lr: number[][]; momentum: (number | null)[][] }>;
   plateauMetrics: number[];
 }
@@ -75,6 +77,52 @@ describe("optimizers match PyTorch step by step", () => {
     runTrajectory((w, b) => new optim.SGD([{ params: [w], lr: 0.1 }, { params: [b], momentum: 0.5 }], { lr: 0.01 }), fx.groups));
 });
 
+const CLOSURE_OPTIMIZERS: Record<string, (ps: Tensor[]) => tg.optim.LBFGS> = {
+  lbfgs: (ps) => new optim.LBFGS(ps, { lr: 1, maxIter: 5 }),
+  lbfgs_history_tolerance: (ps) => new optim.LBFGS(ps, { lr: 0.5, maxIter: 7, historySize: 3, toleranceChange: 1e-5 }),
+  lbfgs_strong_wolfe: (ps) => new optim.LBFGS(ps, { lr: 1, maxIter: 6, lineSearchFn: "strong_wolfe" }),
+};
+
+describe("step(closure) optimizers match PyTorch", () => {
+  test("every fixture case has an optimizer here", () => assert.deepEqual(Object.keys(CLOSURE_OPTIMIZERS).sort(), Object.keys(fx.closureOptimizers).sort()));
+  for (const [name, expected] of Object.entries(fx.closureOptimizers)) {
+    test(name, () => {
+      // float64, as the generator: the steps grow large enough that float32 rounding would decide the path.
+      const w = tg.tensor(fx.problem.w0, { shape: [3, 4], dtype: "float64", requiresGrad: true });
+      const b = tg.tensor(fx.problem.b0, { dtype: "float64", requiresGrad: true });
+      const [X64, Y64] = [X.double(), Y.double()];
+      const opt = CLOSURE_OPTIMIZERS[name]!([w, b]);
+      const closure = () => {
+        opt.zeroGrad();
+        const loss = X64.matmul(w).add(b).tanh().sub(Y64).pow(2).mean();
+        loss.backward();
+        return loss;
+      };
+      expected.forEach(([ew, eb], step) => {
+        if (step > 0) opt.step(closure);
+        assertClose(w, ew, { atol: 1e-9, rtol: 1e-8 });
+        assertClose(b, eb, { atol: 1e-9, rtol: 1e-8 });
+      });
+    });
+  }
+  test("LBFGS needs a closure", () => assert.throws(() => new optim.LBFGS([tg.zeros([1], { requiresGrad: true })]).step(), /closure/));
+});
+
+test("swaUtils.updateBn recomputes BatchNorm statistics as a cumulative average", () => {
+  const model = new tg.nn.Sequential(new tg.nn.Linear(3, 4), new tg.nn.BatchNorm1d(4));
+  const state = fx.updateBn.state;
+  model.loadStateDict({ "0.weight": tg.tensor(state["0.weight"]!, { shape: [4, 3] }), "0.bias": tg.tensor(state["0.bias"]!) }, { strict: false });
+  const batches = fx.updateBn.batches.map((b) => [tg.tensor(b, { shape: [6, 3] })]);
+  model.eval();
+  optim.swaUtils.updateBn(batches, model);
+  const sd = model.stateDict();
+  assertClose(sd["1.running_mean"]!, state["1.running_mean"]!, { atol: 1e-5, rtol: 1e-4 });
+  assertClose(sd["1.running_var"]!, state["1.running_var"]!, { atol: 1e-5, rtol: 1e-4 });
+  assert.equal(sd["1.num_batches_tracked"]!.item(), 3);
+  assert.equal(model.training, false);
+  assert.equal(([...model.children()][1] as tg.nn.BatchNorm1d).momentum, 0.1);
+});
+
 type MakeSched = (o: tg.optim.Optimizer<{ lr: number }>) => { step(metric?: number): void };
 const sgd = (p: Tensor) => new optim.SGD([p], { lr: 0.1 });
 const SCHEDULERS: Record<string, [(p: Tensor) => tg.optim.Optimizer<{ lr: number }>, MakeSched]> = {
@@ -103,6 +151,8 @@ const SCHEDULERS: Record<string, [(p: Tensor) => tg.optim.Optimizer<{ lr: number
   chained_constant_exponential: [sgd, (o) => new S.ChainedScheduler([new S.ConstantLR(o, 0.1, 2), new S.ExponentialLR(o, 0.9)])],
   chained_linear_step: [sgd, (o) => new S.ChainedScheduler([new S.LinearLR(o, 0.5, 1, 3), new S.StepLR(o, 2, 0.5)])],
   cyclic_exp_range: [sgd, (o) => new S.CyclicLR(o, 0.02, 0.2, { stepSizeUp: 4, mode: "exp_range", gamma: 0.9, cycleMomentum: false })],
+  swalr_cos: [sgd, (o) => new optim.swaUtils.SWALR(o, 0.03, 5)],
+  swalr_linear_instant: [sgd, (o) => new optim.swaUtils.SWALR(o, 0.02, 0, "linear")],
 };
 
 describe("learning-rate schedulers match PyTorch", () => {

@@ -29,7 +29,8 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
   readonly weight: Parameter | null;
   readonly bias: Parameter | null;
   readonly eps: number;
-  readonly momentum: number | null;
+  /** The running statistics' update rate; null for a cumulative average (swaUtils.updateBn sets it so while it recomputes them). */
+  momentum: number | null;
   readonly trackRunningStats: boolean;
 
   constructor(
