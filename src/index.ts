@@ -12,7 +12,7 @@ export {
 } from "./core/errors.js";
 
 export {
-  tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, randperm,
+  tensor, tensor as asTensor, tensor as asarray, tensor as fromNumpy, zeros, ones, full, arange, linspace, eye, rand, randn, randint, randperm,
   zerosLike, onesLike, fullLike, randLike, randnLike, randintLike, empty, emptyLike, range, logspace,
   type CreateOptions, type RandomOptions, type NestedArray,
 } from "./ops/creation.js";
@@ -73,7 +73,7 @@ export {
   log1p, expm1, log2, log10, tan, atan, asin, acos, atan2, asinh, acosh, atanh, logit, sinc, copysign, signbit, ldexp,
   asin as arcsin, acos as arccos, atan as arctan, atan2 as arctan2, asinh as arcsinh, acosh as arccosh, atanh as arctanh,
 } from "./ops/composite/transcendental.js";
-export { cummax, cummin, cumsum, cumprod, logcumsumexp, diff, trapezoid, trapezoid as trapz, cumulativeTrapezoid } from "./ops/composite/scans.js";
+export { gradient, cummax, cummin, cumsum, cumprod, logcumsumexp, diff, trapezoid, trapezoid as trapz, cumulativeTrapezoid } from "./ops/composite/scans.js";
 export { all, any, countNonzero, nansum, nanmean, isclose, allclose, equal, type CloseOptions } from "./ops/composite/predicates.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
@@ -110,6 +110,6 @@ export * as metrics from "./metrics/index.js";
 
 // torch's root names for nn.functional's ops (torch.conv2d, torch.pixel_shuffle, torch.relu_, …).
 export {
-  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, pixelShuffle, pixelUnshuffle, channelShuffle, prelu, hardshrink, bilinear,
+  conv1d, conv2d, conv3d, convTbc, nativeChannelShuffle, convTranspose1d, convTranspose2d, convTranspose3d, pixelShuffle, pixelUnshuffle, channelShuffle, prelu, hardshrink, bilinear,
   cosineSimilarity, pairwiseDistance, pdist, relu_, selu_, celu_, rrelu_, threshold_, avgPool1d, adaptiveAvgPool1d,
 } from "./nn/functional/index.js";

@@ -49,6 +49,17 @@ export const EXCLUSIONS: readonly Exclusion[] = [
     match: ["merge_type_from_type_comment", "parse_ir", "parse_schema", "parse_type_comment", "unify_type_list", "typename", "thread_safe_generator", "unsafe_chunk", "unsafe_split", "init_num_threads", "set_default_tensor_type", "is_contiguous", "apply_", "map_", "new"],
   },
   { reason: "lazy modules (shape inferred on first call)", namespaces: ["torch.nn"], match: /^Lazy/ },
+  {
+    reason: "dtypes tensorgrad does not have (float16, bfloat16, int8, uint8, int16, complex: float32, int32 and float64 stand in)",
+    namespaces: ["torch.Tensor"],
+    match: ["half", "bfloat16", "byte", "char", "short", "cfloat", "cdouble", "chalf"],
+  },
+  {
+    reason: "in-place shape changes (a tensor's shape and strides are fixed; the out-of-place views give the same tensor)",
+    namespaces: ["torch.Tensor"],
+    match: ["squeeze_", "unsqueeze_", "t_", "transpose_", "swapaxes_", "swapdims_", "as_strided_"],
+  },
+  { reason: "Python subclassing", namespaces: ["torch.Tensor"], match: ["as_subclass"] },
 ];
 
 /** The reason a name is left out, or null if it counts. */

@@ -270,6 +270,7 @@ LOSSES = {
     "ctc_mean": (lambda x, t: F.ctc_loss(F.log_softmax(x, 2), t, torch.tensor([12, 9, 5]), torch.tensor([4, 2, 3])), [r(12, 3, 5), idx([[1, 2, 2, 4], [3, 1, 0, 0], [2, 2, 2, 0]])]),
     "ctc_none_blank_concat": (lambda x, t: F.ctc_loss(F.log_softmax(x, 2), t, torch.tensor([10, 7]), torch.tensor([3, 2]), blank=4, reduction="none"), [r(10, 2, 5), idx([0, 1, 0, 3, 3])]),
     "ctc_sum_zero_infinity": (lambda x, t: F.ctc_loss(F.log_softmax(x, 2), t, torch.tensor([8, 2]), torch.tensor([2, 3]), reduction="sum", zero_infinity=True), [r(8, 2, 4), idx([[1, 2, 0], [3, 3, 3]])]),
+    "conv_tbc": (lambda x, w, b: torch.conv_tbc(x, w, b, 1), [r(6, 2, 3), r(3, 3, 4), r(4)]),
 }
 # Targets and class weights are data, not differentiated (PyTorch would allow it for some).
 NO_GRAD = {"t", "w", "p", "y"}

@@ -1,6 +1,8 @@
 /** tg.data — datasets, loaders, text utilities (`import { data } from "tensorgrad"`). */
 export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, ChainDataset, StackDataset, randomSplit, randomPermutation } from "./dataset.js";
-export { Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from "./samplers.js";
+export {
+  Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler, DistributedSampler, type DistributedSamplerOptions,
+} from "./samplers.js";
 export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
 export { defaultCollate, defaultConvert, getWorkerInfo } from "./collate.js";
 export { parseIdx, readIdx, encodeIdx, type IdxArray } from "./datasets/idx.js";

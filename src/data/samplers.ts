@@ -5,7 +5,7 @@
  * seeded generator.
  */
 import { ValueError } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
+import { defaultGenerator, Generator } from "../core/rng.js";
 
 /** The base of the samplers: indices in some order, `length` of them per epoch. */
 export abstract class Sampler implements Iterable<number> {
@@ -154,5 +154,66 @@ export class BatchSampler implements Iterable<number[]> {
       }
     }
     if (batch.length > 0 && !this.dropLast) yield batch;
+  }
+}
+
+export interface DistributedSamplerOptions {
+  /** How many processes share the dataset (tg.distributed's subclass defaults it to the world size). */
+  numReplicas: number;
+  /** This process's rank in [0, numReplicas). */
+  rank: number;
+  shuffle?: boolean;
+  /** The shuffle's seed; the same on every rank, so the ranks' shares never overlap. */
+  seed?: number;
+  /** Drop the tail that does not divide evenly; else repeat indices from the start to even it out. */
+  dropLast?: boolean;
+}
+
+/**
+ * This rank's share of the indices (torch.utils.data.DistributedSampler): every rank sees a
+ * disjoint, equally long slice — the i-th of every numReplicas indices — of one order, a
+ * permutation from seed + epoch when shuffling. Call setEpoch(epoch) before each epoch for a new order.
+ */
+export class DistributedSampler extends Sampler {
+  readonly numReplicas: number;
+  readonly rank: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly dropLast: boolean;
+  readonly numSamples: number;
+  readonly totalSize: number;
+  epoch = 0;
+
+  constructor(readonly dataSource: { readonly length: number }, { numReplicas, rank, shuffle = true, seed = 0, dropLast = false }: DistributedSamplerOptions) {
+    super();
+    checkCount("DistributedSampler", "numReplicas", numReplicas);
+    if (!(Number.isInteger(rank) && rank >= 0 && rank < numReplicas)) throw new ValueError(`DistributedSampler: invalid rank ${rank}, rank should be in the interval [0, ${numReplicas - 1}]`);
+    this.numReplicas = numReplicas;
+    this.rank = rank;
+    this.shuffle = shuffle;
+    this.seed = seed;
+    this.dropLast = dropLast;
+    const n = dataSource.length;
+    this.numSamples = dropLast && n % numReplicas !== 0 ? Math.ceil((n - numReplicas) / numReplicas) : Math.ceil(n / numReplicas);
+    this.totalSize = this.numSamples * numReplicas;
+  }
+
+  /** The epoch whose order the next pass uses (the same on every rank). */
+  setEpoch(epoch: number): void {
+    this.epoch = epoch;
+  }
+
+  get length(): number {
+    return this.numSamples;
+  }
+
+  *[Symbol.iterator](): Iterator<number> {
+    const n = this.dataSource.length;
+    let indices = this.shuffle ? Array.from(new Generator(this.seed + this.epoch).permutation(n)) : Array.from({ length: n }, (_, i) => i);
+    if (!this.dropLast) {
+      const padding = this.totalSize - indices.length;
+      for (let i = 0; i < padding && n > 0; i++) indices.push(indices[i % n]!);
+    } else indices = indices.slice(0, this.totalSize);
+    for (let i = this.rank; i < this.totalSize; i += this.numReplicas) yield indices[i]!;
   }
 }

@@ -32,8 +32,8 @@ export {
   CosineEmbeddingLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
   GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, MultiLabelMarginLoss, CTCLoss,
 } from "./layers/loss.js";
-export { RNNCell, LSTMCell, GRUCell, type Nonlinearity } from "./layers/rnn-cells.js";
-export { RNN, LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
+export { RNNCell, LSTMCell, GRUCell, RNNCellBase, type Nonlinearity } from "./layers/rnn-cells.js";
+export { RNN, LSTM, GRU, RNNBase, type RNNOptions } from "./layers/rnn.js";
 export { PackedSequence, packPaddedSequence, padPackedSequence } from "./layers/packed.js";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MhaForwardOptions } from "./layers/attention.js";
 export {

@@ -232,3 +232,17 @@ export function cosineEmbeddingLoss(
   const loss = where(y.eq(1), sub(1, cos), where(y.eq(-1), relu(cos.sub(margin)), 0));
   return reduce(loss, reduction, "cosineEmbeddingLoss");
 }
+
+/**
+ * Cross-entropy of a linear map's logits, crossEntropy(linear(input, linearWeight, linearBias),
+ * target) (PyTorch's linear_cross_entropy; linearWeight is [C, in]).
+ */
+export function linearCrossEntropy(
+  input: Tensor,
+  linearWeight: Tensor,
+  target: Tensor,
+  { linearBias = null, ...opts }: CrossEntropyOptions & { linearBias?: Tensor | null } = {},
+): Tensor {
+  const logits = input.matmul(linearWeight.t());
+  return crossEntropy(linearBias ? logits.add(linearBias) : logits, target, opts);
+}

@@ -86,3 +86,23 @@ describe("datasets and conversion", () => {
     assert.equal(data.getWorkerInfo(), null);
   });
 });
+
+describe("DistributedSampler", () => {
+  test("the ranks' shares are disjoint, equally long, and cover the data (padded, or dropping the tail)", () => {
+    const data = { length: 10 };
+    const shares = [0, 1, 2].map((rank) => [...new tg.data.DistributedSampler(data, { numReplicas: 3, rank, seed: 4 })]);
+    assert.deepEqual(shares.map((s) => s.length), [4, 4, 4]);
+    assert.deepEqual(new Set(shares.flat()).size, 10);
+    const dropped = [0, 1, 2].map((rank) => [...new tg.data.DistributedSampler(data, { numReplicas: 3, rank, dropLast: true, shuffle: false })]);
+    assert.deepEqual(dropped, [[0, 3, 6], [1, 4, 7], [2, 5, 8]]);
+  });
+
+  test("setEpoch changes the order; the same seed and epoch repeat it; a bad rank is an error", () => {
+    const s = new tg.data.DistributedSampler({ length: 20 }, { numReplicas: 2, rank: 0 });
+    const first = [...s];
+    assert.deepEqual([...s], first);
+    s.setEpoch(1);
+    assert.notDeepEqual([...s], first);
+    assert.throws(() => new tg.data.DistributedSampler({ length: 4 }, { numReplicas: 2, rank: 2 }), /interval \[0, 1\]/);
+  });
+});

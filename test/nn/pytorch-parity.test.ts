@@ -185,6 +185,7 @@ const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {
   ctc_mean: (x, t) => F.ctcLoss(x.logSoftmax(2), t!, [12, 9, 5], [4, 2, 3]),
   ctc_none_blank_concat: (x, t) => new nn.CTCLoss({ blank: 4, reduction: "none" }).forward(x.logSoftmax(2), t!, [10, 7], [3, 2]),
   ctc_sum_zero_infinity: (x, t) => F.ctcLoss(x.logSoftmax(2), t!, [8, 2], [2, 3], { reduction: "sum", zeroInfinity: true }),
+  conv_tbc: (x, w, b) => tg.convTbc(x, w!, b!, 1),
 };
 
 const tol = { atol: 2e-5, rtol: 2e-4 };

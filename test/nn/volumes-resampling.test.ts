@@ -59,6 +59,13 @@ describe("Gumbel-softmax", () => {
   });
 });
 
+test("linearCrossEntropy is crossEntropy of the linear map's logits", () => {
+  const [x, w, b] = [tg.randn([5, 3]), tg.randn([4, 3]), tg.randn([4])];
+  const t = tg.tensor([0, 3, 1, 1, 2], { dtype: "int32" });
+  const direct = F.crossEntropy(F.linear(x, w, b), t, { labelSmoothing: 0.1 }).item();
+  assert.ok(Math.abs(F.linearCrossEntropy(x, w, t, { linearBias: b, labelSmoothing: 0.1 }).item() - direct) < 1e-6);
+});
+
 describe("errors name what is wrong", () => {
   test("interpolate: a mode on the wrong rank, both size and scaleFactor", () => {
     assert.throws(() => F.interpolate(tg.zeros([1, 1, 4]), { size: 8, mode: "bilinear" }), /needs a 4-D input/);

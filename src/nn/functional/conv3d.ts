@@ -134,3 +134,11 @@ export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   });
   return y.squeeze(-2);
 }
+
+/** The time-batch-channel convolution (torch.conv_tbc): input [T, B, C], weight [k, C, O], bias [O], zero padding along T. */
+export function convTbc(input: Tensor, weight: Tensor, bias: Tensor, pad = 0): Tensor {
+  if (input.ndim !== 3 || weight.ndim !== 3) throw new ShapeError(`convTbc: expected input [T, B, C] and weight [k, C, O], got ${fmtShape(input.shape)} and ${fmtShape(weight.shape)}`);
+  if (input.shape[2] !== weight.shape[1]) throw new ShapeError(`convTbc: input has ${input.shape[2]} channels but the weight expects ${weight.shape[1]}`);
+  const out = conv2d(input.permute(1, 2, 0).unsqueeze(2), weight.permute(2, 1, 0).unsqueeze(2), bias, { padding: [0, pad] }); // [B, O, 1, T']
+  return out.squeeze(2).permute(2, 0, 1);
+}

@@ -1,9 +1,9 @@
 /** tg.nn.functional: PyTorch's torch.nn.functional, camelCased. */
 export { linear, bilinear, dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout, embedding } from "./basic.js";
 export { normalize, cosineSimilarity, pairwiseDistance, pdist } from "./similarity.js";
-export { pixelShuffle, pixelUnshuffle, channelShuffle } from "./shuffle.js";
+export { pixelShuffle, pixelUnshuffle, channelShuffle, channelShuffle as nativeChannelShuffle } from "./shuffle.js";
 export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type Padding } from "./conv.js";
-export { conv3d, convTranspose1d, convTranspose3d, type Conv3dOptions, type ConvTranspose3dOptions, type Triple } from "./conv3d.js";
+export { conv3d, convTbc, convTranspose1d, convTranspose3d, type Conv3dOptions, type ConvTranspose3dOptions, type Triple } from "./conv3d.js";
 export {
   maxPool3d, maxPool3dWithIndices, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, adaptiveMaxPool3dWithIndices, maxUnpool3d, type Pool3dOptions, type SizeTriple,
 } from "./pooling3d.js";
@@ -18,7 +18,7 @@ export {
 export { batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, localResponseNorm, type BatchNormOptions } from "./norm.js";
 export {
   crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, smoothL1Loss,
-  huberLoss, klDiv, cosineEmbeddingLoss, type Reduction,
+  huberLoss, klDiv, cosineEmbeddingLoss, linearCrossEntropy, type Reduction,
 } from "../losses.js";
 export {
   marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, tripletMarginLoss, poissonNllLoss,

@@ -39,7 +39,7 @@ export function gruStep(xProj: Tensor, h: Tensor, wHhT: Tensor, bHh: Tensor | nu
 type CellKind = "RNN" | "LSTM" | "GRU";
 const GATES: Record<CellKind, number> = { RNN: 1, LSTM: 4, GRU: 3 };
 
-abstract class CellBase<Out> extends Module<[Tensor, (Tensor | [Tensor, Tensor])?], Out> {
+export abstract class RNNCellBase<Out> extends Module<[Tensor, (Tensor | [Tensor, Tensor])?], Out> {
   readonly weight_ih: Parameter;
   readonly weight_hh: Parameter;
   readonly bias_ih: Parameter | null;
@@ -88,7 +88,7 @@ abstract class CellBase<Out> extends Module<[Tensor, (Tensor | [Tensor, Tensor])
   }
 }
 
-export class RNNCell extends CellBase<Tensor> {
+export class RNNCell extends RNNCellBase<Tensor> {
   constructor(inputSize: number, hiddenSize: number, { bias = true, nonlinearity = "tanh" as Nonlinearity } = {}) {
     super("RNN", inputSize, hiddenSize, bias);
     this.nonlinearity = nonlinearity;
@@ -104,7 +104,7 @@ export class RNNCell extends CellBase<Tensor> {
   }
 }
 
-export class LSTMCell extends CellBase<[Tensor, Tensor]> {
+export class LSTMCell extends RNNCellBase<[Tensor, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, { bias = true } = {}) {
     super("LSTM", inputSize, hiddenSize, bias);
   }
@@ -120,7 +120,7 @@ export class LSTMCell extends CellBase<[Tensor, Tensor]> {
   }
 }
 
-export class GRUCell extends CellBase<Tensor> {
+export class GRUCell extends RNNCellBase<Tensor> {
   constructor(inputSize: number, hiddenSize: number, { bias = true } = {}) {
     super("GRU", inputSize, hiddenSize, bias);
   }

@@ -35,7 +35,7 @@ const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 
 /** The state a layer carries: h, or [h, c] for LSTM. */
 type State = Tensor | [Tensor, Tensor];
 
-abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSequence, S?], [Tensor | PackedSequence, S]> {
+export abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSequence, S?], [Tensor | PackedSequence, S]> {
   readonly numLayers: number;
   readonly bias: boolean;
   readonly batchFirst: boolean;

@@ -10,7 +10,7 @@ import { normalizeDim } from "../../core/shape.js";
 import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { add, cast, ge, isnan, le, logicalAnd, logicalOr, logicalXor, mul, sub, where } from "../elementwise.js";
-import { arange, zeros } from "../creation.js";
+import { arange, tensor, zeros } from "../creation.js";
 import { gather } from "../indexing.js";
 import { cat, expand, narrow, reshape } from "../movement.js";
 import { sum, valuesIndices, type ValuesIndices } from "../reduce.js";
@@ -114,4 +114,55 @@ function spacingOf(y: Tensor, x: Tensor | undefined, dx: number, dim: number): T
     return x.reshape(...y.shape.map((s, i) => (i === d ? s : 1)));
   }
   return x;
+}
+
+/**
+ * torch.gradient: the derivative of samples along each dim (or `dim`) by central differences inside
+ * and one-sided ones at the edges (first or second order), for unit, per-dim or coordinate spacing.
+ */
+export function gradient(
+  y: Tensor,
+  { spacing = 1, dim, edgeOrder = 1 }: { spacing?: number | readonly (number | Tensor)[]; dim?: number | readonly number[]; edgeOrder?: 1 | 2 } = {},
+): Tensor[] {
+  if (edgeOrder !== 1 && edgeOrder !== 2) throw new ValueError(`gradient: edgeOrder must be 1 or 2, got ${String(edgeOrder)}`);
+  const dims = dim === undefined ? y.shape.map((_, d) => d) : (typeof dim === "number" ? [dim] : [...dim]).map((d) => normalizeDim(d, y.ndim, "gradient"));
+  const spacings = typeof spacing === "number" ? dims.map(() => spacing) : [...spacing];
+  if (spacings.length !== dims.length) throw new ValueError(`gradient: ${spacings.length} spacings for ${dims.length} dims`);
+  const yf = isFloating(y.dtype) ? y : cast(y, "float32");
+  return dims.map((d, k) => {
+    const n = yf.shape[d]!;
+    if (n < edgeOrder + 1) throw new ValueError(`gradient: dim ${d} has ${n} samples; edgeOrder ${edgeOrder} needs at least ${edgeOrder + 1}`);
+    const s = spacings[k]!;
+    const x = typeof s === "number" ? Array.from({ length: n }, (_, i) => i * s) : Array.from(s.contiguous().dataSync());
+    if (x.length !== n) throw new ValueError(`gradient: ${x.length} coordinates for dim ${d} of size ${n}`);
+    const at = (i: number) => narrow(yf, d, i, 1);
+    const shape = yf.shape.map((v, j) => (j === d ? n - 2 : 1));
+    const parts: Tensor[] = [];
+    // Edges.
+    const h = (i: number) => x[i + 1]! - x[i]!;
+    let first: Tensor;
+    let last: Tensor;
+    if (edgeOrder === 1) {
+      first = sub(at(1), at(0)).div(h(0));
+      last = sub(at(n - 1), at(n - 2)).div(h(n - 2));
+    } else {
+      const [a1, a2] = [h(0), h(1)];
+      first = at(0).mul(-(2 * a1 + a2) / (a1 * (a1 + a2))).add(at(1).mul((a1 + a2) / (a1 * a2))).add(at(2).mul(-a1 / (a2 * (a1 + a2))));
+      const [b1, b2] = [h(n - 3), h(n - 2)];
+      last = at(n - 3).mul(b2 / (b1 * (b1 + b2))).add(at(n - 2).mul(-(b1 + b2) / (b1 * b2))).add(at(n - 1).mul((2 * b2 + b1) / (b2 * (b1 + b2))));
+    }
+    parts.push(first);
+    if (n > 2) {
+      // Inside: (hₗ²·f[i+1] − hᵣ²·f[i−1] + (hᵣ² − hₗ²)·f[i]) / (hₗ·hᵣ·(hₗ + hᵣ)), hₗ = x[i] − x[i−1], hᵣ = x[i+1] − x[i].
+      const hl = Array.from({ length: n - 2 }, (_, i) => h(i));
+      const hr = Array.from({ length: n - 2 }, (_, i) => h(i + 1));
+      const coef = (f: (l: number, r: number) => number) => tensor(hl.map((l, i) => f(l, hr[i]!)), { dtype: yf.dtype }).reshape(shape);
+      const upper = narrow(yf, d, 2, n - 2).mul(coef((l, r) => (l * l) / (l * r * (l + r))));
+      const lower = narrow(yf, d, 0, n - 2).mul(coef((l, r) => -(r * r) / (l * r * (l + r))));
+      const middle = narrow(yf, d, 1, n - 2).mul(coef((l, r) => (r * r - l * l) / (l * r * (l + r))));
+      parts.push(add(add(upper, lower), middle));
+    }
+    parts.push(last);
+    return cat(parts, d);
+  });
 }
