@@ -1,5 +1,6 @@
 /** tg.nn — `import { nn } from "tensorgrad"` or `import * as nn from "tensorgrad/nn"`. */
 export { Module, StateDictError, type StateDict, type LoadResult, type ForwardHook, type ForwardPreHook } from "./module.js";
+export type { BackwardHook, BackwardPreHook } from "./backward-hooks.js";
 export { Parameter } from "./parameter.js";
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from "./layers/container.js";
 export { Identity, Linear, Bilinear, Flatten, Unflatten, type LinearOptions } from "./layers/linear.js";

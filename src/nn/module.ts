@@ -15,6 +15,7 @@ import { shapesEqual } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { RemovableHandle } from "../core/hooks.js";
 import { Parameter } from "./parameter.js";
+import { withBackwardHooks, type BackwardHook, type BackwardPreHook } from "./backward-hooks.js";
 
 /** A state dict: dotted names (exactly PyTorch's) to tensors, in registration order. */
 export type StateDict = Record<string, Tensor>;
@@ -89,6 +90,9 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
 
   private preHooks: ForwardPreHook[] = [];
   private postHooks: ForwardHook[] = [];
+  // Stored for any module (`this` in a field's type would make subclasses incompatible); typed at registration.
+  private backwardHooks: BackwardHook<Module>[] = [];
+  private backwardPreHooks: BackwardPreHook<Module>[] = [];
 
   /** PyTorch's register_forward_pre_hook: `hook(module, args)` before every forward call. */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
@@ -101,6 +105,20 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
   }
 
   /**
+   * PyTorch's register_full_backward_hook: `hook(module, gradInput, gradOutput)` once the gradients
+   * with respect to the module's tensor inputs are known; it may return replacements for gradInput
+   * (for a module with one input that needs a gradient).
+   */
+  registerFullBackwardHook(hook: BackwardHook<this>): RemovableHandle {
+    return this.addHook(this.backwardHooks, hook as unknown as BackwardHook<Module>);
+  }
+
+  /** PyTorch's register_full_backward_pre_hook: `hook(module, gradOutput)` before the module's backward; it may replace gradOutput. */
+  registerFullBackwardPreHook(hook: BackwardPreHook<this>): RemovableHandle {
+    return this.addHook(this.backwardPreHooks, hook as unknown as BackwardPreHook<Module>);
+  }
+
+  /**
    * Modules are called through `forward` itself (TypeScript has no `__call__`), so while hooks are
    * registered this instance's `forward` is an own property wrapping the class's method.
    */
@@ -110,7 +128,7 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
     return new RemovableHandle(() => {
       const i = list.indexOf(hook);
       if (i >= 0) list.splice(i, 1);
-      if (!this.preHooks.length && !this.postHooks.length) delete (this as { forward?: unknown }).forward;
+      if (!this.preHooks.length && !this.postHooks.length && !this.backwardHooks.length && !this.backwardPreHooks.length) delete (this as { forward?: unknown }).forward;
     });
   }
 
@@ -119,7 +137,7 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
     const original = Object.getPrototypeOf(this).forward as (...args: In) => Out;
     const hooked = (...args: In): Out => {
       for (const pre of [...this.preHooks]) args = (pre(this, args) as In | undefined) ?? args;
-      let out = original.apply(this, args);
+      let out = withBackwardHooks<Module>(this, args, (a) => original.apply(this, a as In), this.backwardHooks, this.backwardPreHooks) as Out;
       for (const post of [...this.postHooks]) {
         const replaced = post(this, args, out) as Out | undefined;
         if (replaced !== undefined) out = replaced;
