@@ -165,7 +165,30 @@ MODULES = {
     "upsample_trilinear": (lambda: nn.Upsample(size=(5, 3, 7), mode="trilinear"), [r(1, 2, 4, 5, 3)]),
     "upsample_nearest_exact": (lambda: nn.Upsample(size=(7, 9), mode="nearest-exact"), [r(2, 3, 5, 6)]),
     "upsample_nearest3d": (lambda: nn.Upsample(scale_factor=2.5, mode="nearest"), [r(1, 2, 2, 3, 2)]),
+    # parametrizations: weight norm (PyTorch 2's class, registered through 1.13's parametrize) and spectral norm
+    "weight_norm_linear": (lambda: weight_norm(nn.Linear(4, 3)), [r(5, 4)]),
+    "weight_norm_conv_dim_none": (lambda: weight_norm(nn.Conv1d(2, 3, 3), dim=None), [r(2, 2, 6)]),
+    "spectral_norm_linear_train": (lambda: nn.utils.parametrizations.spectral_norm(nn.Linear(4, 3)), [r(5, 4)]),
+    "spectral_norm_conv_transpose_eval": (lambda: nn.utils.parametrizations.spectral_norm(nn.ConvTranspose1d(3, 2, 3)).eval(), [r(2, 3, 5)]),
 }
+
+
+class WeightNormParametrization(nn.Module):
+    """PyTorch 2's torch.nn.utils.parametrizations._WeightNorm (1.13 has only the hook-based weight_norm)."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = -1 if dim is None else dim
+
+    def forward(self, weight_g, weight_v):
+        return torch._weight_norm(weight_v, weight_g, self.dim)
+
+    def right_inverse(self, weight):
+        return torch.norm_except_dim(weight, 2, self.dim), weight
+
+
+def weight_norm(module, dim=0):
+    return nn.utils.parametrize.register_parametrization(module, "weight", WeightNormParametrization(dim), unsafe=True)
 
 
 class LPPool3dReference(nn.Module):

@@ -53,6 +53,15 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
     return param;
   }
 
+  /** Removes a parameter (PyTorch's `del module.name`); returns it, or null when there was none. */
+  unregisterParameter(name: string): Parameter | null {
+    this.discover();
+    const p = this.params.get(name) ?? null;
+    this.params.delete(name);
+    if (Object.hasOwn(this, name) && (this as Record<string, unknown>)[name] === p) delete (this as Record<string, unknown>)[name];
+    return p;
+  }
+
   registerBuffer<T extends Tensor | null>(name: string, tensor: T, persistent = true): T {
     this.bufs.set(name, tensor);
     if (!persistent) this.nonPersistent.add(name);

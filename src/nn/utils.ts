@@ -61,3 +61,5 @@ export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): v
   });
 }
 export * as rnn from "./utils-rnn.js";
+export * as parametrize from "./parametrize.js";
+export * as parametrizations from "./parametrizations.js";

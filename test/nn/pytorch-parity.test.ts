@@ -137,6 +137,10 @@ const MODULES: Record<string, () => tg.nn.Module> = {
   upsample_trilinear: () => new nn.Upsample({ size: [5, 3, 7], mode: "trilinear" }),
   upsample_nearest_exact: () => new nn.Upsample({ size: [7, 9], mode: "nearest-exact" }),
   upsample_nearest3d: () => new nn.Upsample({ scaleFactor: 2.5, mode: "nearest" }),
+  weight_norm_linear: () => nn.utils.parametrizations.weightNorm(new nn.Linear(4, 3)),
+  weight_norm_conv_dim_none: () => nn.utils.parametrizations.weightNorm(new nn.Conv1d(2, 3, 3), { dim: null }),
+  spectral_norm_linear_train: () => nn.utils.parametrizations.spectralNorm(new nn.Linear(4, 3)),
+  spectral_norm_conv_transpose_eval: () => nn.utils.parametrizations.spectralNorm(new nn.ConvTranspose1d(3, 2, 3)).eval(),
 };
 
 const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {

@@ -89,6 +89,14 @@ export class ModuleDict<M extends Module = Module> extends Module<never[], never
     return this;
   }
 
+  /** Removes an entry (PyTorch's `del d[key]`); returns whether there was one. */
+  delete(key: string): boolean {
+    if (!this.entries.has(key)) return false;
+    this.entries.delete(key);
+    this.registerModule(key, null);
+    return true;
+  }
+
   get(key: string): M | undefined {
     return this.entries.get(key);
   }
