@@ -64,6 +64,28 @@ OPTIMIZERS = {
     "rprop_etas_steps": (optim.Rprop, dict(lr=0.1, etas=(0.3, 1.5), step_sizes=(0.01, 0.2))),
     "asgd": (optim.ASGD, dict(lr=0.1)),
     "asgd_wd_t0": (optim.ASGD, dict(lr=0.1, lambd=0.01, alpha=0.5, t0=2, weight_decay=0.1)),
+    "adafactor": (optim.Adafactor, dict(lr=0.05)),
+    "adafactor_wd_clip_maximize": (optim.Adafactor, dict(lr=0.03, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=1.5, weight_decay=0.1, maximize=True)),
+}
+
+
+def newton_schulz_float32(grad, ns_coefficients, ns_steps, eps):
+    """PyTorch's _zeropower_via_newtonschulz in float32 instead of bfloat16 (which tensorgrad does not have)."""
+    a, b, c = ns_coefficients
+    x = grad.float()
+    if grad.size(0) > grad.size(1):
+        x = x.T
+    x = x / x.norm().clamp(min=eps)
+    for _ in range(ns_steps):
+        gram = x @ x.T
+        x = torch.addmm(x, torch.addmm(gram, gram, gram, beta=b, alpha=c), x, beta=a)
+    return x.T if grad.size(0) > grad.size(1) else x
+
+
+# Muon takes 2-D parameters only: w is optimised, b stays.
+MATRIX_OPTIMIZERS = {
+    "muon": dict(lr=0.05),
+    "muon_plain_momentum_adamw_lr": dict(lr=0.02, momentum=0.8, nesterov=False, weight_decay=0.05, adjust_lr_fn="match_rms_adamw"),
 }
 
 
@@ -78,6 +100,17 @@ def trajectory(make):
         opt.step()
         out.append([w.detach().flatten().tolist(), b.detach().flatten().tolist()])
     return out
+
+
+def matrix_trajectories():
+    import torch.optim._muon as muon_module
+
+    original = muon_module._zeropower_via_newtonschulz
+    muon_module._zeropower_via_newtonschulz = newton_schulz_float32
+    try:
+        return {name: trajectory(lambda w, b: optim.Muon([w], **kw)) for name, kw in MATRIX_OPTIMIZERS.items()}
+    finally:
+        muon_module._zeropower_via_newtonschulz = original
 
 
 def lr_trace(make_opt, make_sched, steps=15, metrics=None):
@@ -173,6 +206,7 @@ def main():
         "torch": torch.__version__,
         "problem": {"x": X.flatten().tolist(), "y": Y.flatten().tolist(), "w0": W0.flatten().tolist(), "b0": B0.flatten().tolist()},
         "optimizers": {name: trajectory(lambda w, b: cls([w, b], **kw)) for name, (cls, kw) in OPTIMIZERS.items()},
+        "matrixOptimizers": matrix_trajectories(),
         "groups": trajectory(lambda w, b: optim.SGD([{"params": [w], "lr": 0.1}, {"params": [b], "momentum": 0.5}], lr=0.01)),
         "closureOptimizers": {name: closure_trajectory(lambda w, b: cls([w, b], **kw)) for name, (cls, kw) in CLOSURE_OPTIMIZERS.items()},
         "updateBn": update_bn_case(),

@@ -13,6 +13,7 @@ interface Fixture {
   optimizers: Record<string, [number[], number[]][]>;
   groups: [number[], number[]][];
   closureOptimizers: Record<string, [number[], number[]][]>;
+  matrixOptimizers: Record<string, [number[], number[]][]>;
   updateBn: { batches: number[][]; state: Record<string, number[]> };
   schedulers: Record<string, { lr: number[][]; momentum: (number | null)[][] }>;
   plateauMetrics: number[];
@@ -50,6 +51,8 @@ const OPTIMIZERS: Record<string, Make> = {
   rprop: (ps) => new optim.Rprop(ps, { lr: 0.05 }),
   rprop_etas_steps: (ps) => new optim.Rprop(ps, { lr: 0.1, etas: [0.3, 1.5], stepSizes: [0.01, 0.2] }),
   asgd: (ps) => new optim.ASGD(ps, { lr: 0.1 }),
+  adafactor: (ps) => new optim.Adafactor(ps, { lr: 0.05 }),
+  adafactor_wd_clip_maximize: (ps) => new optim.Adafactor(ps, { lr: 0.03, beta2Decay: -0.5, eps: [1e-20, 1e-2], d: 1.5, weightDecay: 0.1, maximize: true }),
   asgd_wd_t0: (ps) => new optim.ASGD(ps, { lr: 0.1, lambd: 0.01, alpha: 0.5, t0: 2, weightDecay: 0.1 }),
 };
 
@@ -75,6 +78,17 @@ describe("optimizers match PyTorch step by step", () => {
   }
   test("parameter groups with their own options", () =>
     runTrajectory((w, b) => new optim.SGD([{ params: [w], lr: 0.1 }, { params: [b], momentum: 0.5 }], { lr: 0.01 }), fx.groups));
+});
+
+const MATRIX_OPTIMIZERS: Record<string, (w: Tensor) => tg.optim.Muon> = {
+  muon: (w) => new optim.Muon([w], { lr: 0.05 }),
+  muon_plain_momentum_adamw_lr: (w) => new optim.Muon([w], { lr: 0.02, momentum: 0.8, nesterov: false, weightDecay: 0.05, adjustLrFn: "match_rms_adamw" }),
+};
+
+describe("Muon matches PyTorch's (with its Newton–Schulz iteration in float32)", () => {
+  test("every fixture case has an optimizer here", () => assert.deepEqual(Object.keys(MATRIX_OPTIMIZERS).sort(), Object.keys(fx.matrixOptimizers).sort()));
+  for (const [name, expected] of Object.entries(fx.matrixOptimizers)) test(name, () => runTrajectory((w) => MATRIX_OPTIMIZERS[name]!(w), expected));
+  test("Muon refuses parameters that are not matrices", () => assert.throws(() => new optim.Muon([tg.zeros([3], { requiresGrad: true })]), /2D parameters/));
 });
 
 const CLOSURE_OPTIMIZERS: Record<string, (ps: Tensor[]) => tg.optim.LBFGS> = {
