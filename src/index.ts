@@ -50,7 +50,7 @@ export {
   trunc, fix, frac, fmod, remainder, floorDivide, lerp, addcmul, addcdiv, hypot, xlogy, heaviside, logaddexp, logaddexp2, exp2, sinh, cosh,
   deg2rad, rad2deg, clampMin, clampMax, nanToNum, isfinite, isinf, isposinf, isneginf, fmax, fmin, floatPower,
 } from "./ops/composite/math.js";
-export { erfc, erfinv, lgamma, digamma, polygamma, mvlgamma, i0 } from "./ops/composite/special.js";
+export { erfc, erfinv, lgamma, digamma, polygamma, mvlgamma, i0, igamma, igammac } from "./ops/composite/special.js";
 export { gcd, lcm, nextafter, frexp } from "./ops/composite/number-bits.js";
 export { norm, dist, renorm, cdist } from "./ops/composite/norms.js";
 export { cov, corrcoef, stdMean, varMean, histogram, type CovOptions, type HistogramOptions } from "./ops/composite/statistics.js";

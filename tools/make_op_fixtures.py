@@ -353,6 +353,7 @@ CASES = {
     "cholesky_solve_inverse": (lambda a, b: torch.cat([torch.cholesky_solve(b, torch.linalg.cholesky(a @ a.mT + torch.eye(3))).flatten(), torch.cholesky_inverse(torch.linalg.cholesky(a @ a.mT + torch.eye(3)).mT, upper=True).flatten()]), [randn(3, 3), randn(3, 2)]),
     "triangular_solve_transpose": (lambda b, a: torch.triangular_solve(b, a.triu() + 2 * torch.eye(3), upper=True, transpose=True).solution, [randn(3, 2), randn(3, 3)]),
     "lu_unpack": (lambda a: torch.cat([m.flatten() for m in torch.lu_unpack(*torch.linalg.lu_factor(a))]), [randn(2, 3, 3)]),
+    "igamma_igammac": (lambda a, x: torch.igamma(a.detach(), x) + 2 * torch.igammac(a.detach(), x * 3), [pos(3, 4) * 4, pos(3, 4) * 3]),
 }
 
 

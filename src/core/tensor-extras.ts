@@ -41,6 +41,9 @@ export interface ExtraMethods {
   polygamma(n: number): Tensor;
   mvlgamma(p: number): Tensor;
   i0(): Tensor;
+  /** This tensor is a: P(a, other). */
+  igamma(other: Tensor): Tensor;
+  igammac(other: Tensor): Tensor;
   bitwiseAnd(other: TensorLike): Tensor;
   bitwiseOr(other: TensorLike): Tensor;
   bitwiseXor(other: TensorLike): Tensor;
@@ -147,6 +150,8 @@ const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => 
   polygamma(n: number) { return sp.polygamma(n, this); },
   mvlgamma(p: number) { return sp.mvlgamma(this, p); },
   i0() { return sp.i0(this); },
+  igamma(other: Tensor) { return sp.igamma(this, other); },
+  igammac(other: Tensor) { return sp.igammac(this, other); },
   bitwiseAnd(other: TensorLike) { return ew.bitwiseAnd(this, other); },
   bitwiseOr(other: TensorLike) { return ew.bitwiseOr(this, other); },
   bitwiseXor(other: TensorLike) { return ew.bitwiseXor(this, other); },

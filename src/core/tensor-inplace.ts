@@ -16,7 +16,7 @@ export const IN_PLACE_TWINS = [
   "abs", "absolute", "neg", "negative", "sign", "sgn", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
   "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
   "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "sigmoid", "logit",
-  "erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "sinc", "deg2rad", "rad2deg",
+  "erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "igamma", "igammac", "sinc", "deg2rad", "rad2deg",
   "floor", "ceil", "round", "trunc", "fix", "frac", "nanToNum", "clamp", "clip", "logicalNot", "bitwiseNot",
   // binary maths
   "pow", "floatPower", "multiply", "subtract", "divide", "trueDivide", "floorDivide", "fmod", "remainder", "atan2",

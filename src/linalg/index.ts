@@ -16,7 +16,9 @@ import { cholesky } from "../ops/linalg/cholesky.js";
 import { svd, svdvals } from "../ops/linalg/decompositions.js";
 import { isFloating } from "../core/dtype.js";
 import { DTypeError } from "../core/errors.js";
-import { zeros } from "../ops/creation.js";
+import { eye, full, tensor, zeros } from "../ops/creation.js";
+import { cat } from "../ops/movement.js";
+import { luFactor } from "../ops/linalg/factorizations.js";
 
 export { vectorNorm, matrixNorm, type MatrixNormOrd, type VectorNormOptions };
 export { det, inv, slogdet, solve, cholesky, matrixPower };
@@ -156,3 +158,63 @@ export function tensorsolve(a: Tensor, b: Tensor, { dims }: { dims?: readonly nu
   return solve(A.reshape([r, c]), b.reshape([r])).reshape([...rest]);
 }
 
+
+/**
+ * The `_ex` forms (invEx, solveEx, choleskyEx, luFactorEx): the result and an int32 info per
+ * matrix — 0 on success, else LAPACK's positive index (the failing pivot or leading minor) — without
+ * throwing; a failed matrix's result is NaN.
+ */
+function perMatrixEx(a: Tensor, run: (m: Tensor, rhs?: Tensor) => Tensor[], failedInfo: (e: Error) => number, extra: readonly Tensor[] = []): { outputs: Tensor[]; info: Tensor } {
+  const batch = a.shape.slice(0, -2);
+  const flatA = a.reshape([-1, ...a.shape.slice(-2)]);
+  const flatExtra = extra.map((t) => t.reshape([-1, ...t.shape.slice(batch.length)]));
+  const count = flatA.shape[0]!;
+  const results: Tensor[][] = [];
+  const info: number[] = [];
+  let template: Tensor[] | null = null;
+  for (let i = 0; i < count; i++) {
+    try {
+      const out = run(flatA.select(0, i), flatExtra[0]?.select(0, flatExtra[0].shape[0] === 1 ? 0 : i));
+      template ??= out;
+      results.push(out);
+      info.push(0);
+    } catch (e) {
+      results.push([]);
+      info.push(failedInfo(e as Error));
+    }
+  }
+  // Every matrix failed: the output shapes from an identity of the same size.
+  if (!template) template = run(eye(a.shape.at(-1)!, a.shape.at(-1)!, { dtype: a.dtype }), flatExtra[0]?.select(0, 0));
+  const outputs = template.map((t, k) =>
+    cat(results.map((r) => (r.length ? r[k]! : full([...t.shape], NaN, { dtype: t.dtype }))).map((r) => r.unsqueeze(0)), 0).reshape([...batch, ...t.shape]),
+  );
+  return { outputs, info: tensor(info, { dtype: "int32" }).reshape(batch) };
+}
+
+/** The failing step's 1-based index from an error message ("order k", "pivot k"), else 1. */
+const indexIn = (e: Error): number => Number(/(?:order|pivot) (\d+)/.exec(e.message)?.[1] ?? 1);
+
+export function invEx(a: Tensor): { inverse: Tensor; info: Tensor } {
+  const { outputs, info } = perMatrixEx(a, (m) => [inv(m)], indexIn);
+  return { inverse: outputs[0]!, info };
+}
+
+export function solveEx(a: Tensor, b: Tensor, opts: { left?: boolean } = {}): { result: Tensor; info: Tensor } {
+  const vector = b.ndim === a.ndim - 1;
+  const { outputs, info } = perMatrixEx(a, (m, rhs?: Tensor) => [solve(m, rhs!, opts)], indexIn, [vector ? b.unsqueeze(-1) : b]);
+  return { result: vector ? outputs[0]!.squeeze(-1) : outputs[0]!, info };
+}
+
+export function choleskyEx(a: Tensor, opts: { upper?: boolean } = {}): { L: Tensor; info: Tensor } {
+  const { outputs, info } = perMatrixEx(a, (m) => [cholesky(m, opts)], indexIn);
+  return { L: outputs[0]!, info };
+}
+
+export function luFactorEx(a: Tensor): { LU: Tensor; pivots: Tensor; info: Tensor } {
+  const { LU, pivots } = luFactor(a);
+  // getrf's info: the first zero pivot of U (1-based), 0 when none.
+  const diag = diagonalOf(LU, 0, -2, -1).detach();
+  const zero = diag.eq(0).int();
+  const first = zero.argmax(-1).add(1).mul(zero.amax(-1));
+  return { LU, pivots, info: first.int() };
+}

@@ -157,6 +157,23 @@ describe("metadata and helpers", () => {
   });
 });
 
+describe("linear algebra's _ex forms report failures as info (LAPACK's index) instead of throwing", () => {
+  test("invEx, choleskyEx, luFactorEx, solveEx", () => {
+    const a = tg.tensor([[[1, 2], [2, 4]], [[2, 0], [0, 3]]]);
+    const { inverse, info } = tg.linalg.invEx(a);
+    assert.deepEqual(info.tolist(), [2, 0]);
+    assert.deepEqual(inverse.select(0, 1).tolist()[0], [0.5, 0]);
+    assert.ok(Number.isNaN((inverse.select(0, 0).tolist() as number[][])[0]![0]!));
+    assert.deepEqual(tg.linalg.choleskyEx(tg.tensor([[[1, 2], [2, 1]], [[4, 0], [0, 1]]])).info.tolist(), [2, 0]);
+    assert.deepEqual(tg.linalg.luFactorEx(a).info.tolist(), [2, 0]);
+    assert.deepEqual(tg.linalg.solveEx(a, tg.tensor([[1, 1], [1, 1]])).info.tolist(), [2, 0]);
+  });
+
+  test("igamma refuses a gradient with respect to a, as PyTorch", () => {
+    assert.throws(() => tg.igamma(tg.ones([2]).requiresGrad_(), tg.ones([2])), /with respect to a/);
+  });
+});
+
 describe("linear algebra's errors", () => {
   test("a singular matrix: inv and solve refuse it, det is 0", () => {
     const s = f32([1, 2, 2, 4]).reshape([2, 2]);

@@ -11,6 +11,10 @@ import { isFloating } from "../../core/dtype.js";
 import type { Tensor } from "../../core/tensor.js";
 import { abs, add, cast, div, eq, erf, exp, floor, gt, log, logicalAnd, lt, mul, neg, pow, sin, sqrt, sub, where } from "../elementwise.js";
 import { tan } from "./transcendental.js";
+import { isfinite } from "./math.js";
+import { tensor } from "../creation.js";
+import { prepare } from "../elementwise.js";
+import { isGradEnabled } from "../../autograd/grad-mode.js";
 
 const floating = (x: Tensor): Tensor => (isFloating(x.dtype) ? x : cast(x, "float32"));
 
@@ -181,3 +185,77 @@ export function i0(input: Tensor): Tensor {
   const big = mul(div(exp(large), sqrt(mul(large, 2 * Math.PI))), asymptotic);
   return where(gt(ax, 15), big, series);
 }
+
+/** log Γ(z) of one number (Lanczos; z > 0). */
+function lgammaScalar(z: number): number {
+  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lgammaScalar(1 - z);
+  const x = z - 1;
+  let a = LANCZOS[0]!;
+  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i]! / (x + i);
+  const t = x + LANCZOS_G + 0.5;
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** [P(a, x), Q(a, x)], the regularised incomplete gamma functions: the series below x < a + 1, Lentz's continued fraction above. */
+function incompleteGamma(a: number, x: number): [number, number] {
+  if (Number.isNaN(a) || Number.isNaN(x) || a < 0 || x < 0) return [NaN, NaN];
+  if (a === 0) return x > 0 ? [1, 0] : [NaN, NaN];
+  if (x === 0) return [0, 1];
+  if (x === Infinity) return [1, 0];
+  const logPrefix = -x + a * Math.log(x) - lgammaScalar(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 10_000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-17) break;
+    }
+    const p = Math.min(1, sum * Math.exp(logPrefix));
+    return [p, 1 - p];
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 10_000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const q = Math.min(1, Math.exp(logPrefix) * h);
+  return [1 - q, q];
+}
+
+function regularizedGamma(op: "igamma" | "igammac", aIn: Tensor, xIn: Tensor): Tensor {
+  if (aIn.requiresGrad && isGradEnabled()) throw new ValueError(`${op}: the gradient with respect to a is not implemented (as in PyTorch); pass a.detach()`);
+  const [a, x] = prepare([floating(aIn), floating(xIn)], isFloating(xIn.dtype) ? xIn.dtype : floating(aIn).dtype, op);
+  const [da, dx] = [a!.contiguous().dataSync(), x!.contiguous().dataSync()];
+  const values = new Float64Array(da.length);
+  const slopes = new Float64Array(da.length);
+  for (let i = 0; i < da.length; i++) {
+    const [p, q] = incompleteGamma(da[i]!, dx[i]!);
+    values[i] = op === "igamma" ? p : q;
+    // ∂P/∂x = e^{−x}·x^{a−1}/Γ(a) = −∂Q/∂x.
+    const slope = dx[i]! > 0 ? Math.exp(-dx[i]! + (da[i]! - 1) * Math.log(dx[i]!) - lgammaScalar(da[i]!)) : 0;
+    slopes[i] = op === "igamma" ? slope : -slope;
+  }
+  const shape = [...x!.shape];
+  const value = tensor(values, { dtype: "float64" }).reshape(shape).to(x!.dtype).toBackend(x!.backend);
+  if (!x!.requiresGrad) return value;
+  const slope = tensor(slopes, { dtype: "float64" }).reshape(shape).to(x!.dtype).toBackend(x!.backend);
+  return add(value, mul(sub(x!, x!.detach()), where(isfinite(slope), slope, 0)));
+}
+
+/** The regularised lower incomplete gamma function P(a, x) (gradient with respect to x). */
+export const igamma = (a: Tensor, x: Tensor): Tensor => regularizedGamma("igamma", a, x);
+/** The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x). */
+export const igammac = (a: Tensor, x: Tensor): Tensor => regularizedGamma("igammac", a, x);

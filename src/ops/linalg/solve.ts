@@ -65,8 +65,11 @@ function eliminate(a: Tensor, b: Tensor, op: string): Elimination {
   const pivotStack = pivots.length ? cat(pivots.map((p) => unsqueeze(p, -1)), -1) : mul(sum(a, -1), 0);
   const swapSign = sub(1, mul(remainder2(swaps), 2));
   if (op !== "det" && op !== "slogdet") {
-    const singular = noGrad(() => eq(pivotStack.detach(), 0).any().item());
-    if (singular) throw new ValueError(`${op}: the matrix is singular (a zero pivot in Gauss–Jordan elimination)`);
+    const zeroAt = noGrad(() => {
+      const zero = eq(pivotStack.detach(), 0).reshape([-1, n]).any(0); // [n]: a zero pivot at step k in some matrix
+      return zero.any().item() ? (zero.int().argmax().item() as number) + 1 : 0;
+    });
+    if (zeroAt) throw new ValueError(`${op}: the matrix is singular (pivot ${zeroAt} is zero in Gauss–Jordan elimination)`);
   }
   return { solution: narrow(m, -1, n, width - n), pivots: pivotStack, swapSign };
 }
