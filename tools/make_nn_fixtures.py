@@ -170,6 +170,8 @@ MODULES = {
     "weight_norm_conv_dim_none": (lambda: weight_norm(nn.Conv1d(2, 3, 3), dim=None), [r(2, 2, 6)]),
     "spectral_norm_linear_train": (lambda: nn.utils.parametrizations.spectral_norm(nn.Linear(4, 3)), [r(5, 4)]),
     "spectral_norm_conv_transpose_eval": (lambda: nn.utils.parametrizations.spectral_norm(nn.ConvTranspose1d(3, 2, 3)).eval(), [r(2, 3, 5)]),
+    "adaptive_log_softmax": (lambda: AdaptiveSoftmaxSum(nn.AdaptiveLogSoftmaxWithLoss(8, 12, [3, 7], div_value=2.0)), [r(6, 8), idx([0, 5, 11, 2, 8, 3])]),
+    "adaptive_log_softmax_head_bias_log_prob": (lambda: AdaptiveSoftmaxLogProb(nn.AdaptiveLogSoftmaxWithLoss(6, 10, [4], head_bias=True)), [r(3, 6)]),
 }
 
 
@@ -189,6 +191,27 @@ class WeightNormParametrization(nn.Module):
 
 def weight_norm(module, dim=0):
     return nn.utils.parametrize.register_parametrization(module, "weight", WeightNormParametrization(dim), unsafe=True)
+
+
+class AdaptiveSoftmaxSum(nn.Module):
+    """The output and the loss of AdaptiveLogSoftmaxWithLoss as one tensor (the fixture runner differentiates tensors)."""
+
+    def __init__(self, asm):
+        super().__init__()
+        self.asm = asm
+
+    def forward(self, x, target):
+        out = self.asm(x, target)
+        return torch.cat([out.output, out.loss.reshape(1)])
+
+
+class AdaptiveSoftmaxLogProb(nn.Module):
+    def __init__(self, asm):
+        super().__init__()
+        self.asm = asm
+
+    def forward(self, x):
+        return self.asm.log_prob(x)
 
 
 class LPPool3dReference(nn.Module):

@@ -17,6 +17,7 @@ export {
   type BatchNormOptions, type LayerNormOptions,
 } from "./layers/norm.js";
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from "./layers/dropout.js";
+export { AdaptiveLogSoftmaxWithLoss, type AdaptiveSoftmaxOutput } from "./layers/adaptive-softmax.js";
 export { Embedding, EmbeddingBag, type EmbeddingOptions, type EmbeddingBagLayerOptions } from "./layers/embedding.js";
 export {
   ReLU, ReLU6, Hardsigmoid, Hardswish, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax, Mish, SELU, Softsign, Tanhshrink,

@@ -141,7 +141,29 @@ const MODULES: Record<string, () => tg.nn.Module> = {
   weight_norm_conv_dim_none: () => nn.utils.parametrizations.weightNorm(new nn.Conv1d(2, 3, 3), { dim: null }),
   spectral_norm_linear_train: () => nn.utils.parametrizations.spectralNorm(new nn.Linear(4, 3)),
   spectral_norm_conv_transpose_eval: () => nn.utils.parametrizations.spectralNorm(new nn.ConvTranspose1d(3, 2, 3)).eval(),
+  adaptive_log_softmax: () => new AdaptiveSoftmaxSum(new nn.AdaptiveLogSoftmaxWithLoss(8, 12, [3, 7], { divValue: 2 })),
+  adaptive_log_softmax_head_bias_log_prob: () => new AdaptiveSoftmaxLogProb(new nn.AdaptiveLogSoftmaxWithLoss(6, 10, [4], { headBias: true })),
 };
+
+/** The output and loss as one tensor, as the generator's wrapper. */
+class AdaptiveSoftmaxSum extends nn.Module<[Tensor, Tensor], Tensor> {
+  constructor(readonly asm: tg.nn.AdaptiveLogSoftmaxWithLoss) {
+    super();
+  }
+  forward(x: Tensor, target: Tensor): Tensor {
+    const { output, loss } = this.asm.forward(x, target);
+    return tg.cat([output, loss.reshape([1])]);
+  }
+}
+
+class AdaptiveSoftmaxLogProb extends nn.Module<[Tensor], Tensor> {
+  constructor(readonly asm: tg.nn.AdaptiveLogSoftmaxWithLoss) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return this.asm.logProb(x);
+  }
+}
 
 const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {
   cross_entropy: (x, t) => F.crossEntropy(x, t!),

@@ -66,6 +66,18 @@ test("linearCrossEntropy is crossEntropy of the linear map's logits", () => {
   assert.ok(Math.abs(F.linearCrossEntropy(x, w, t, { linearBias: b, labelSmoothing: 0.1 }).item() - direct) < 1e-6);
 });
 
+test("AdaptiveLogSoftmaxWithLoss: logProb sums to 1 per row, predict is its argmax, targets are checked", () => {
+  const asm = new nn.AdaptiveLogSoftmaxWithLoss(5, 9, [2, 6]);
+  const x = tg.randn([4, 5]);
+  const lp = asm.logProb(x);
+  assert.ok(lp.exp().sum(1).sub(1).abs().max().item() < 1e-5);
+  assert.deepEqual(asm.predict(x).tolist(), lp.argmax(1).tolist());
+  const { output } = asm.forward(x, ints([0, 3, 8, 6]));
+  assert.ok(output.sub(lp.gather(1, ints([0, 3, 8, 6]).unsqueeze(1)).squeeze(1)).abs().max().item() < 1e-5);
+  assert.throws(() => asm.forward(x, ints([0, 9, 1, 1])), /should be in \[0, 8\]/);
+  assert.throws(() => new nn.AdaptiveLogSoftmaxWithLoss(5, 9, [6, 2]), /sorted in an increasing order/);
+});
+
 describe("errors name what is wrong", () => {
   test("interpolate: a mode on the wrong rank, both size and scaleFactor", () => {
     assert.throws(() => F.interpolate(tg.zeros([1, 1, 4]), { size: 8, mode: "bilinear" }), /needs a 4-D input/);
