@@ -5,6 +5,7 @@
  */
 export { Tensor, type TensorData } from "./core/tensor.js";
 export type { DType, AnyTypedArray } from "./core/dtype.js";
+export { float32, float64, int32, bool } from "./core/dtype.js";
 export type { Shape } from "./core/shape.js";
 export { Generator, manualSeed, defaultGenerator, seed, initialSeed, getRngState, setRngState } from "./core/rng.js";
 export {

@@ -103,3 +103,9 @@ export function checkDType(dtype: unknown, op: string): DType {
   const instead = typeof dtype === "string" && Object.hasOwn(INSTEAD, dtype) ? `; use ${INSTEAD[dtype]}` : "";
   throw new DTypeError(`${op}: dtype ${JSON.stringify(dtype)} is not supported${instead} (dtypes: ${DTYPES.join(", ")})`);
 }
+
+/** The dtypes as constants, as torch.float32 etc.: `tg.zeros([2], { dtype: tg.float32 })`. */
+export const float32 = "float32" satisfies DType;
+export const float64 = "float64" satisfies DType;
+export const int32 = "int32" satisfies DType;
+export const bool = "bool" satisfies DType;

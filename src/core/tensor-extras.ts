@@ -113,6 +113,8 @@ export interface ExtraMethods {
   cpu(): Tensor;
   /** A typed array of the elements, row-major (a copy: tensorgrad never shares memory with the caller). */
   numpy(): AnyTypedArray;
+  /** The elements as a typed array, row-major (a copy). */
+  toArray(): AnyTypedArray;
   /** Summed down to `shape`, which this tensor's shape broadcasts from (the reverse of expand). */
   sumToSize(...shape: number[] | [readonly number[]]): Tensor;
   /** The windows of `size` elements every `step` along dim, as a new last dim. */
@@ -210,6 +212,7 @@ const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => 
   long() { return ew.cast(this, "int32"); },
   cpu() { return this.to("cpu"); },
   numpy() { return this.contiguous().dataSync(); },
+  toArray() { return this.contiguous().dataSync(); },
   sumToSize(...args: number[] | [readonly number[]]) {
     const shape = Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
     const lead = this.ndim - shape.length;

@@ -126,6 +126,8 @@ describe("metadata and helpers", () => {
     assert.deepEqual(x.newOnes([2]).tolist(), [1, 1]);
     assert.deepEqual(tg.ones([2, 3, 4]).sumToSize([3, 1]).tolist(), [[8], [8], [8]]);
     assert.equal(x.type(), "float32");
+    assert.equal(tg.zeros([1], { dtype: tg.float64 }).dtype, tg.float64);
+    assert.deepEqual(Array.from(tg.tensor([[1, 2], [3, 4]]).t().toArray()), [1, 3, 2, 4]);
     assert.equal(tg.numel(x), 6);
     assert.equal(tg.isTensor(x), true);
     assert.equal(tg.canCast("float32", "int32"), false);
