@@ -62,7 +62,7 @@ export {
 export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow, type WindowFunctionOptions } from "./ops/composite/signal-windows.js";
 export { det, inv as inverse, slogdet, logdet } from "./ops/linalg/solve.js";
 export { matrixPower } from "./ops/linalg/solve.js";
-export { matrixExp } from "./ops/linalg/factorizations.js";
+export { matrixExp, geqrf, ormqr } from "./ops/linalg/factorizations.js";
 export { svd, pinverse, choleskySolve, choleskyInverse, triangularSolve, orgqr, luUnpack } from "./ops/linalg/torch-forms.js";
 export { bernoulli, multinomial, normal, poisson, type SampleOptions } from "./ops/random.js";
 export { numel, isTensor, isFloatingPoint, isNonzero, getDefaultDtype, positive, isin, resultType, promoteTypes, canCast } from "./ops/tensor-info.js";

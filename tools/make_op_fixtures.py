@@ -354,6 +354,10 @@ CASES = {
     "triangular_solve_transpose": (lambda b, a: torch.triangular_solve(b, a.triu() + 2 * torch.eye(3), upper=True, transpose=True).solution, [randn(3, 2), randn(3, 3)]),
     "lu_unpack": (lambda a: torch.cat([m.flatten() for m in torch.lu_unpack(*torch.linalg.lu_factor(a))]), [randn(2, 3, 3)]),
     "igamma_igammac": (lambda a, x: torch.igamma(a.detach(), x) + 2 * torch.igammac(a.detach(), x * 3), [pos(3, 4) * 4, pos(3, 4) * 3]),
+    # PyTorch 1.13 has no derivative for geqrf or ormqr: values only.
+    "geqrf": (lambda a: torch.cat([t.flatten() for t in torch.geqrf(a.detach())]), [randn(5, 3)]),
+    "geqrf_wide": (lambda a: torch.cat([t.flatten() for t in torch.geqrf(a.detach())]), [randn(3, 4)]),
+    "ormqr": (lambda a, c: torch.cat([torch.ormqr(*torch.geqrf(a.detach()), c.detach()).flatten(), torch.ormqr(*torch.geqrf(a.detach()), c.detach().mT, left=False, transpose=True).flatten()]), [randn(4, 3), randn(4, 2)]),
 }
 
 

@@ -91,6 +91,9 @@ export interface ExtraMethods {
   /** This tensor is B; solves A·X = B for triangular A. */
   triangularSolve(a: Tensor, upper?: boolean, transpose?: boolean, unitriangular?: boolean): ReturnType<typeof tf.triangularSolve>;
   orgqr(tau: Tensor): Tensor;
+  geqrf(): ReturnType<typeof lf.geqrf>;
+  /** This tensor is geqrf's packed a. */
+  ormqr(tau: Tensor, other: Tensor, left?: boolean, transpose?: boolean): Tensor;
   /** Whether the dtype is float32 or float64. */
   isFloatingPoint(): boolean;
   /** Whether the dtype holds negative numbers (every dtype but bool). */
@@ -199,6 +202,8 @@ const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => 
   choleskyInverse(upper?: boolean) { return tf.choleskyInverse(this, upper); },
   triangularSolve(a: Tensor, upper?: boolean, transpose?: boolean, unitriangular?: boolean) { return tf.triangularSolve(this, a, upper, transpose, unitriangular); },
   orgqr(tau: Tensor) { return lf.householderProduct(this, tau); },
+  geqrf() { return lf.geqrf(this); },
+  ormqr(tau: Tensor, other: Tensor, left?: boolean, transpose?: boolean) { return lf.ormqr(this, tau, other, { left, transpose }); },
   isFloatingPoint() { return this.dtype === "float32" || this.dtype === "float64"; },
   isSigned() { return this.dtype !== "bool"; },
   ndimension() { return this.ndim; },

@@ -165,6 +165,10 @@ const CASES: Case[] = [
   ["inv, det, slogdet, solve (batched)", (a, b) => [tg.linalg.inv(a), tg.linalg.det(a), tg.linalg.slogdet(a).logabsdet, tg.linalg.solve(a, b!)], () => [tg.randn([2, 3, 3], { dtype: "float64" }).add(tg.eye(3, 3, { dtype: "float64" }).mul(2)).detach().requiresGrad_(), d([2, 3, 2])]],
   ["cholesky (of a symmetric positive-definite input), matrixPower, multiDot", (a, b) => [tg.linalg.cholesky(a.matmul(a.t()).add(tg.eye(3, 3, { dtype: "float64" }))), tg.linalg.matrixPower(a.add(tg.eye(3, 3, { dtype: "float64" }).mul(3)), -2), tg.linalg.multiDot([a, b!, b!.t()])], () => [d([3, 3]), d([3, 4])]],
   ["qr (reduced, complete), luFactor, lu, solveTriangular, householderProduct, matrixExp", (a, b) => [...tg.linalg.qr(a), ...tg.linalg.qr(a.t(), { mode: "complete" }), tg.linalg.luFactor(a.narrow(0, 0, 3)).LU, ...tg.linalg.lu(a.narrow(0, 0, 3)), tg.linalg.solveTriangular(a.narrow(0, 0, 3).triu().add(tg.eye(3, 3, { dtype: "float64" }).mul(2)), b!, { upper: true }), tg.linalg.householderProduct(a, b!.select(1, 0).narrow(0, 0, 2)), tg.linalg.matrixExp(a.narrow(0, 0, 3).mul(0.7))], () => [d([4, 3]), d([3, 2])]],
+  ["geqrf, ormqr (differentiable here; PyTorch has no derivative for them)", (a, c) => {
+    const [packed, tau] = tg.geqrf(a);
+    return [packed, tau, tg.ormqr(packed, tau, c!), tg.ormqr(packed, tau, c!.t(), { left: false, transpose: true })];
+  }, () => [d([4, 3]), d([4, 2])]],
   ["eigh, svd (sign-invariant functions), svdvals, pinv, matrixNorm nuc", (x, a) => {
     const [l, v] = tg.linalg.eigh(x.add(x.t()));
     const { U, S, Vh } = tg.linalg.svd(a, { fullMatrices: false });

@@ -11,7 +11,7 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import { arange, eye, tensor, zeros } from "../creation.js";
 import { where } from "../elementwise.js";
 import { gather, indexSelect } from "../indexing.js";
-import { cat, expand, narrow, select, unsqueeze } from "../movement.js";
+import { cat, expand, narrow, pad, select, unsqueeze } from "../movement.js";
 import { argmax } from "../reduce.js";
 import { checkSquare } from "./solve.js";
 
@@ -181,4 +181,49 @@ export function matrixExp(a: Tensor): Tensor {
   }
   for (let i = 0; i < s; i++) sum = sum.matmul(sum);
   return sum;
+}
+
+/**
+ * LAPACK's geqrf: [a, tau] with R on and above the diagonal of a, the Householder vectors below it
+ * (each vᵢ with an implicit 1 at i) and their scales τᵢ, so that Q = Π (I − τᵢ·vᵢ·vᵢᵀ).
+ */
+export function geqrf(a: Tensor): [a: Tensor, tau: Tensor] & { a: Tensor; tau: Tensor } {
+  const [m, n] = checkMatrix(a, "geqrf");
+  const k = Math.min(m, n);
+  const rows = arange(0, m, 1, { dtype: "int32" });
+  let R = a;
+  const vectors: Tensor[] = [];
+  const taus: Tensor[] = [];
+  for (let j = 0; j < k; j++) {
+    const x = select(R, -1, j).where(rows.ge(j), 0);
+    const alpha = select(x, -1, j);
+    const norm = x.square().sum(-1).sqrt();
+    const below = noGrad(() => x.detach().where(rows.gt(j), 0).abs().amax(-1).gt(0));
+    const sign = noGrad(() => alpha.detach().ge(0).to(a.dtype).mul(2).sub(1));
+    const pivot = alpha.add(sign.mul(norm)); // u's entry j
+    const u = x.add(rows.eq(j).to(a.dtype).mul(sign.mul(norm).unsqueeze(-1)));
+    const uu = u.square().sum(-1);
+    const scale = uu.where(below, 1).reciprocal().mul(2).where(below, 0).unsqueeze(-1);
+    R = R.sub(unsqueeze(u, -1).matmul(unsqueeze(u, -2).matmul(R)).mul(scale.unsqueeze(-1)));
+    // v = u / u_j (v_j = 1), τ = 2·u_j²/‖u‖²; no reflection: v = 0, τ = 0.
+    const safePivot = pivot.where(below, 1).unsqueeze(-1);
+    vectors.push(u.div(safePivot).where(rows.gt(j).logicalAnd(below.unsqueeze(-1)), 0));
+    taus.push(pivot.square().mul(2).div(uu.where(below, 1)).where(below, 0));
+  }
+  const below = vectors.length ? pad(cat(vectors.map((v) => v.unsqueeze(-1)), -1), [0, n - k]) : null; // [..., m, n]
+  const packed = below ? R.triu().add(below) : R.triu();
+  const tau = taus.length ? cat(taus.map((t) => t.unsqueeze(-1)), -1) : zeros([...a.shape.slice(0, -2), 0], { dtype: a.dtype });
+  return Object.assign([packed, tau] as [Tensor, Tensor], { a: packed, tau });
+}
+
+/** other multiplied by geqrf's Q (Q·other, or Qᵀ·other with transpose; on the right with left: false), as LAPACK's ormqr. */
+export function ormqr(a: Tensor, tau: Tensor, other: Tensor, { left = true, transpose = false }: { left?: boolean; transpose?: boolean } = {}): Tensor {
+  const [m, n] = checkMatrix(a, "ormqr");
+  const k = tau.shape.at(-1)!;
+  // The full m×m Q: pad A to m columns and τ with zeros (the extra reflections are the identity).
+  const square = m > n ? pad(a, [0, m - n]) : narrow(a, -1, 0, m);
+  const taus = k < m ? pad(tau, [0, m - k]) : tau;
+  let Q = householderProduct(square, taus);
+  if (transpose) Q = t(Q);
+  return left ? Q.matmul(other) : other.matmul(Q);
 }
