@@ -14,7 +14,7 @@ export {
 
 export {
   tensor, tensor as asTensor, tensor as asarray, tensor as fromNumpy, zeros, ones, full, arange, linspace, eye, rand, randn, randint, randperm,
-  zerosLike, onesLike, fullLike, randLike, randnLike, randintLike, empty, emptyLike, range, logspace,
+  zerosLike, onesLike, fullLike, randLike, randnLike, randintLike, empty, emptyLike, emptyPermuted, emptyStrided, range, logspace,
   type CreateOptions, type RandomOptions, type NestedArray,
 } from "./ops/creation.js";
 export {
@@ -54,7 +54,7 @@ export {
 export { erfc, erfinv, lgamma, digamma, polygamma, mvlgamma, i0, igamma, igammac } from "./ops/composite/special.js";
 export { gcd, lcm, nextafter, frexp } from "./ops/composite/number-bits.js";
 export { norm, dist, renorm, cdist } from "./ops/composite/norms.js";
-export { cov, corrcoef, stdMean, varMean, histogram, type CovOptions, type HistogramOptions } from "./ops/composite/statistics.js";
+export { cov, corrcoef, stdMean, varMean, histogram, histogramdd, type CovOptions, type HistogramOptions } from "./ops/composite/statistics.js";
 export {
   selectScatter, sliceScatter, diagonalScatter, put, indexReduce, diagflat, blockDiag, combinations, broadcastTensors, vander,
   cross, vdot, trilIndices, triuIndices, unravelIndex,

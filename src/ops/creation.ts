@@ -236,3 +236,23 @@ export function range(start: number, end: number, step = 1, opts: CreateOptions 
 export function logspace(start: number, end: number, steps: number, base = 10, opts: CreateOptions = {}): Tensor {
   return linspace(start, end, steps, { dtype: "float64" }).mul(Math.log(base)).exp().to(opts.dtype ?? "float32");
 }
+
+/** Zeros of `shape` laid out in memory in `physicalLayout`'s dim order (torch.empty_permuted): a permuted view. */
+export function emptyPermuted(shape: readonly number[], physicalLayout: readonly number[], opts: CreateOptions = {}): Tensor {
+  if (physicalLayout.length !== shape.length || [...physicalLayout].sort((a, b) => a - b).some((d, i) => d !== i)) {
+    throw new ValueError(`emptyPermuted: physicalLayout must be a permutation of 0…${shape.length - 1}, got [${physicalLayout.join(", ")}]`);
+  }
+  const inverse = physicalLayout.map((_, i) => physicalLayout.indexOf(i));
+  return zeros(physicalLayout.map((d) => shape[d]!), opts).permute(...inverse);
+}
+
+/** Zeros of `shape` with the given strides (torch.empty_strided), for strides that order the dims densely (a permuted layout). */
+export function emptyStrided(shape: readonly number[], strides: readonly number[], opts: CreateOptions = {}): Tensor {
+  if (strides.length !== shape.length) throw new ValueError(`emptyStrided: ${strides.length} strides for ${shape.length} dims`);
+  const order = shape.map((_, i) => i).sort((a, b) => strides[b]! - strides[a]! || a - b); // outermost first
+  const t = emptyPermuted(shape, order, opts);
+  if (t.strides.some((s, i) => shape[i]! > 1 && s !== strides[i])) {
+    throw new ValueError(`emptyStrided: strides [${strides.join(", ")}] are not a dense layout of shape [${shape.join(", ")}] (tensorgrad has no as_strided)`);
+  }
+  return t;
+}

@@ -151,6 +151,15 @@ describe("metadata and helpers", () => {
     close(density.tolist() as number[], [0.4, 0.4, 0.8, 0.4]);
   });
 
+  test("histogramdd matches NumPy's; emptyPermuted/emptyStrided lay memory out as asked", () => {
+    const x = tg.tensor([[0, 0.5], [1, 1], [0.2, 0.9], [0.9, 0.1], [0.5, 0.5]]);
+    assert.deepEqual(tg.histogramdd(x, [2, 3])[0].tolist(), [[0, 1, 1], [1, 1, 1]]);
+    close(tg.histogramdd(x, [2, 2], { range: [0, 1, 0, 1], density: true })[0].flatten().tolist() as number[], [0, 1.6, 0.8, 1.6], 1e-6);
+    assert.deepEqual(tg.emptyPermuted([2, 3, 4], [0, 2, 1]).strides, [12, 1, 3]);
+    assert.deepEqual(tg.emptyStrided([2, 3], [1, 2]).strides, [1, 2]);
+    assert.throws(() => tg.emptyStrided([2, 3], [5, 1]), /dense layout/);
+  });
+
   test("fft's frequencies and shifts", () => {
     close(tg.fft.fftfreq(5, 0.5).tolist() as number[], [0, 0.4, 0.8, -0.8, -0.4]);
     close(tg.fft.rfftfreq(4).tolist() as number[], [0, 0.25, 0.5]);

@@ -114,3 +114,47 @@ export function histogram(x: Tensor, bins: number | Tensor = 100, { range, weigh
   }
   return [tensor(counts, { dtype: x.dtype }), tensor(edges, { dtype: x.dtype })];
 }
+
+/**
+ * NumPy's histogramdd: counts (or densities) of the rows of x [N, D] in a D-dimensional grid of
+ * equal bins per dim (over `range` [min0, max0, min1, max1, …] or the data's extent). Returns
+ * [hist, binEdges per dim].
+ */
+export function histogramdd(x: Tensor, bins: number | readonly number[] = 10, { range, weight, density = false }: { range?: readonly number[]; weight?: Tensor; density?: boolean } = {}): [hist: Tensor, binEdges: Tensor[]] {
+  if (!isFloating(x.dtype)) throw new DTypeError(`histogramdd: input must be floating point, got ${x.dtype}`);
+  const rows = x.ndim === 1 ? x.reshape([-1, 1]) : x.reshape([-1, x.shape.at(-1)!]);
+  const [n, D] = rows.shape as [number, number];
+  const counts = typeof bins === "number" ? new Array<number>(D).fill(bins) : [...bins];
+  if (counts.length !== D || counts.some((b) => !(Number.isInteger(b) && b > 0))) throw new ValueError(`histogramdd: bins must be ${D} positive integers, got [${counts.join(", ")}]`);
+  if (range && range.length !== 2 * D) throw new ValueError(`histogramdd: range needs ${2 * D} numbers (a min and max per dim), got ${range.length}`);
+  const data = rows.contiguous().dataSync();
+  const w = weight ? weight.contiguous().dataSync() : null;
+  if (w && w.length !== n) throw new ShapeError(`histogramdd: weight has ${w.length} elements for ${n} points`);
+  const edges = counts.map((b, d) => {
+    let [lo, hi] = range ? [range[2 * d]!, range[2 * d + 1]!] : [Infinity, -Infinity];
+    if (!range) for (let i = 0; i < n; i++) [lo, hi] = [Math.min(lo, data[i * D + d]!), Math.max(hi, data[i * D + d]!)];
+    if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
+    if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
+    return Float64Array.from({ length: b + 1 }, (_, k) => lo + ((hi - lo) * k) / b);
+  });
+  const strides = counts.map((_, d) => counts.slice(d + 1).reduce((a, b) => a * b, 1));
+  const hist = new Float64Array(counts.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < n; i++) {
+    let cell = 0;
+    let inside = true;
+    for (let d = 0; d < D && inside; d++) {
+      const e = edges[d]!;
+      const v = data[i * D + d]!;
+      const b = counts[d]!;
+      if (!(v >= e[0]! && v <= e[b]!)) inside = false;
+      else cell += Math.min(b - 1, Math.floor(((v - e[0]!) / (e[b]! - e[0]!)) * b)) * strides[d]!;
+    }
+    if (inside) hist[cell]! += w ? w[i]! : 1;
+  }
+  if (density) {
+    const total = hist.reduce((s, c) => s + c, 0);
+    const volume = edges.reduce((v, e, d) => v * ((e[counts[d]!]! - e[0]!) / counts[d]!), 1);
+    for (let i = 0; i < hist.length; i++) hist[i] = hist[i]! / (total * volume);
+  }
+  return [tensor(hist, { dtype: x.dtype }).reshape(counts), edges.map((e) => tensor(e, { dtype: x.dtype }))];
+}
