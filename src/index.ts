@@ -57,7 +57,7 @@ export { norm, dist, renorm, cdist } from "./ops/composite/norms.js";
 export { cov, corrcoef, stdMean, varMean, histogram, histogramdd, type CovOptions, type HistogramOptions } from "./ops/composite/statistics.js";
 export {
   selectScatter, sliceScatter, diagonalScatter, put, indexReduce, diagflat, blockDiag, combinations, broadcastTensors, vander,
-  cross, vdot, trilIndices, triuIndices, unravelIndex,
+  cross, vdot, trilIndices, triuIndices, unravelIndex, asStrided, asStridedScatter,
 } from "./ops/composite/assemble.js";
 export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow, type WindowFunctionOptions } from "./ops/composite/signal-windows.js";
 export { det, inv as inverse, slogdet, logdet } from "./ops/linalg/solve.js";

@@ -358,6 +358,10 @@ CASES = {
     "geqrf": (lambda a: torch.cat([t.flatten() for t in torch.geqrf(a.detach())]), [randn(5, 3)]),
     "geqrf_wide": (lambda a: torch.cat([t.flatten() for t in torch.geqrf(a.detach())]), [randn(3, 4)]),
     "ormqr": (lambda a, c: torch.cat([torch.ormqr(*torch.geqrf(a.detach()), c.detach()).flatten(), torch.ormqr(*torch.geqrf(a.detach()), c.detach().mT, left=False, transpose=True).flatten()]), [randn(4, 3), randn(4, 2)]),
+    "as_strided_overlapping": (lambda x: torch.as_strided(x, (3, 4), (2, 1), 1), [randn(12)]),
+    # as_strided_scatter's gradient is wrong in PyTorch (1.13: uninitialised memory; 2.13: 1 at the replaced
+    # positions, 0 elsewhere — the reverse): values here, tensorgrad's gradient in test/gradcheck.
+    "as_strided_scatter": (lambda x, s: torch.as_strided_scatter(x.detach(), s.detach(), (2, 2), (3, 1), 2), [randn(3, 4), randn(2, 2)]),
 }
 
 

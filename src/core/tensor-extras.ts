@@ -22,7 +22,7 @@ import * as lf from "../ops/linalg/factorizations.js";
 import * as tf from "../ops/linalg/torch-forms.js";
 import { hardshrink } from "../ops/composite/activations.js";
 import { nonzero, indexSelect } from "../ops/indexing.js";
-import { full, tensor, type NestedArray } from "../ops/creation.js";
+import { emptyStrided, full, tensor, type NestedArray } from "../ops/creation.js";
 import { arange } from "../ops/creation.js";
 import { sum } from "../ops/reduce.js";
 import { movedim } from "../ops/composite/arrange.js";
@@ -73,6 +73,8 @@ export interface ExtraMethods {
   diagonalScatter(src: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor;
   indexReduce(dim: number, index: Tensor, source: Tensor, reduce: "prod" | "mean" | "amax" | "amin", options?: { includeSelf?: boolean }): Tensor;
   put(index: Tensor, source: Tensor, accumulate?: boolean): Tensor;
+  asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
+  asStridedScatter(src: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
   argwhere(): Tensor;
   hardshrink(lambd?: number): Tensor;
   det(): Tensor;
@@ -126,6 +128,7 @@ export interface ExtraMethods {
   newOnes(shape: readonly number[]): Tensor;
   newFull(shape: readonly number[], value: number): Tensor;
   newEmpty(shape: readonly number[]): Tensor;
+  newEmptyStrided(shape: readonly number[], strides: readonly number[]): Tensor;
   newTensor(data: NestedArray | ArrayLike<number>): Tensor;
   bernoulli(options?: FillOptions & { p?: number }): Tensor;
   multinomial(numSamples: number, replacement?: boolean, options?: FillOptions): Tensor;
@@ -188,6 +191,8 @@ const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => 
     return as.indexReduce(this, dim, index, source, reduce, options);
   },
   put(index: Tensor, source: Tensor, accumulate?: boolean) { return as.put(this, index, source, accumulate); },
+  asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number) { return as.asStrided(this, size, stride, storageOffset); },
+  asStridedScatter(src: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number) { return as.asStridedScatter(this, src, size, stride, storageOffset); },
   argwhere() { return nonzero(this); },
   hardshrink(lambd?: number) { return hardshrink(this, lambd); },
   det() { return la.det(this); },
@@ -243,6 +248,7 @@ const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => 
   newOnes(shape: readonly number[]) { return full(shape, 1, { dtype: this.dtype }).toBackend(this.backend); },
   newFull(shape: readonly number[], value: number) { return full(shape, value, { dtype: this.dtype }).toBackend(this.backend); },
   newEmpty(shape: readonly number[]) { return full(shape, 0, { dtype: this.dtype }).toBackend(this.backend); },
+  newEmptyStrided(shape: readonly number[], strides: readonly number[]) { return emptyStrided(shape, strides, { dtype: this.dtype }); },
   newTensor(data: NestedArray | ArrayLike<number>) { return tensor(data as NestedArray, { dtype: this.dtype }).toBackend(this.backend); },
   bernoulli(options?: FillOptions & { p?: number }) { return rn.bernoulli(this, options); },
   multinomial(numSamples: number, replacement?: boolean, options?: FillOptions) { return rn.multinomial(this, numSamples, replacement, options); },

@@ -329,6 +329,8 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   triangular_solve_transpose: F((b, a) => b.triangularSolve(a!.triu().add(tg.eye(3).mul(2)), true, true).solution),
   lu_unpack: F((a) => tg.cat([...tg.luUnpack(tg.linalg.luFactor(a).LU, tg.linalg.luFactor(a).pivots)].map((m) => m.flatten()))),
   igamma_igammac: F((a, x) => tg.igamma(a.detach(), x!).add(a.detach().igammac(x!.mul(3)).mul(2))),
+  as_strided_overlapping: F((x) => tg.asStrided(x, [3, 4], [2, 1], 1)),
+  as_strided_scatter: F((x, s) => x.detach().asStridedScatter(s!.detach(), [2, 2], [3, 1], 2)),
   geqrf: F((a) => tg.cat([...tg.geqrf(a.detach())].map((t) => t.flatten()))),
   geqrf_wide: F((a) => tg.cat([...a.detach().geqrf()].map((t) => t.flatten()))),
   ormqr: F((a, c) => {

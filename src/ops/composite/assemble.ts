@@ -191,3 +191,38 @@ export function unravelIndex(indices: Tensor | number, shape: readonly number[])
   }
   return coords.map((c) => tensor(c, { dtype: "int32" }).reshape([...t.shape]));
 }
+
+/** The flat positions (in a contiguous tensor's row-major order) that size/stride/offset address. */
+function stridedPositions(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset: number | undefined, op: string): Tensor {
+  if (size.length !== stride.length) throw new ShapeError(`${op}: size [${size.join(", ")}] and stride [${stride.join(", ")}] must have the same length`);
+  if (!x.isContiguous()) throw new ValueError(`${op}: needs a contiguous tensor (PyTorch addresses its storage directly); call .contiguous() first`);
+  const base = (storageOffset ?? x.offset) - x.offset;
+  const total = numel(size);
+  const positions = new Int32Array(total);
+  for (let i = 0; i < total; i++) {
+    let rest = i;
+    let at = base;
+    for (let d = size.length - 1; d >= 0; d--) {
+      at += (rest % size[d]!) * stride[d]!;
+      rest = Math.floor(rest / size[d]!);
+    }
+    if (at < 0 || at >= x.numel()) throw new IndexError(`${op}: size [${size.join(", ")}], stride [${stride.join(", ")}] and offset ${storageOffset ?? x.offset} reach element ${at + x.offset}, outside the tensor's ${x.numel()} elements`);
+    positions[i] = at;
+  }
+  return tensor(positions, { dtype: "int32" });
+}
+
+/**
+ * The elements at storage offset + Σ iₖ·strideₖ, as a tensor of `size` (torch.as_strided). A copy, not
+ * a view: its gradient sums into every position it read (overlaps included), as PyTorch's.
+ */
+export function asStrided(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+  return indexSelect(reshape(x, [-1]), 0, stridedPositions(x, size, stride, storageOffset, "asStrided")).reshape([...size]);
+}
+
+/** input with the elements asStrided(input, size, stride, offset) would read replaced by src's. */
+export function asStridedScatter(input: Tensor, src: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+  const positions = stridedPositions(input, size, stride, storageOffset, "asStridedScatter");
+  if (src.numel() !== positions.numel()) throw new ShapeError(`asStridedScatter: src has ${src.numel()} elements for size [${size.join(", ")}]`);
+  return reshape(indexPut(reshape(input, [-1]), [positions], reshape(src, [-1])), [...input.shape]);
+}
