@@ -317,6 +317,9 @@ LOSSES = {
     "ctc_none_blank_concat": (lambda x, t: F.ctc_loss(F.log_softmax(x, 2), t, torch.tensor([10, 7]), torch.tensor([3, 2]), blank=4, reduction="none"), [r(10, 2, 5), idx([0, 1, 0, 3, 3])]),
     "ctc_sum_zero_infinity": (lambda x, t: F.ctc_loss(F.log_softmax(x, 2), t, torch.tensor([8, 2]), torch.tensor([2, 3]), reduction="sum", zero_infinity=True), [r(8, 2, 4), idx([[1, 2, 0], [3, 3, 3]])]),
     "conv_tbc": (lambda x, w, b: torch.conv_tbc(x, w, b, 1), [r(6, 2, 3), r(3, 3, 4), r(4)]),
+    # CrossMapLRN2d's hand-written backward is not its forward's derivative: values only (the gradient is gradchecked).
+    "cross_map_lrn2d": (lambda x: nn.CrossMapLRN2d(3, 1e-2, 0.75, 1.5)(x.detach()), [r(2, 7, 3, 3)]),
+    "cross_map_lrn2d_even": (lambda x: nn.CrossMapLRN2d(4, 0.1, 0.6, 2.0)(x.detach()), [r(1, 6, 2, 2)]),
 }
 # Targets and class weights are data, not differentiated (PyTorch would allow it for some).
 NO_GRAD = {"t", "w", "p", "y"}
@@ -353,7 +356,8 @@ def run_loss(fn, inputs):
     xs = [x.clone().requires_grad_(x.is_floating_point() and n not in NO_GRAD) for x, n in zip(inputs, names)]
     y = fn(*xs)
     u = torch.randn(y.shape)
-    (y * u).sum().backward()
+    if y.requires_grad:
+        (y * u).sum().backward()
     return {
         "inputs": [encode(x) for x in inputs],
         "output": encode(y),

@@ -15,7 +15,7 @@ export {
   maxUnpool1d, maxUnpool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices,
   type PoolOptions, type InterpolateOptions, type InterpolateMode, type SizePair,
 } from "./pooling.js";
-export { batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, localResponseNorm, type BatchNormOptions } from "./norm.js";
+export { batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, localResponseNorm, crossMapLrn2d, type BatchNormOptions } from "./norm.js";
 export {
   crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, mseLoss, l1Loss, smoothL1Loss,
   huberLoss, klDiv, cosineEmbeddingLoss, linearCrossEntropy, type Reduction,

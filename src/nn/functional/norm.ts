@@ -2,7 +2,7 @@
 import { noGrad } from "../../autograd/grad-mode.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
-import { ones, zeros } from "../../ops/creation.js";
+import { ones, tensor, zeros } from "../../ops/creation.js";
 import { pad } from "../../ops/movement.js";
 import { applyMulti } from "../../ops/dispatch.js";
 import { normalizeRows } from "../../ops/fused.js";
@@ -172,4 +172,22 @@ export function localResponseNorm(x: Tensor, size: number, { alpha = 1e-4, beta 
   let window = padded.narrow(1, 0, c);
   for (let j = 1; j < size; j++) window = window.add(padded.narrow(1, j, c));
   return x.div(window.mul(alpha / size).add(k).pow(beta));
+}
+
+/**
+ * Lua Torch's cross-channel LRN (PyTorch's CrossMapLRN2d) on [N, C, H, W]: x·(k + α/size·Σ x²)^−β,
+ * the sum over the legacy window — channels up to c + ⌊(size−1)/2⌋, from c − ⌊(size−1)/2⌋ on, and
+ * channel 0 always (the original's running sum never subtracts it).
+ */
+export function crossMapLrn2d(x: Tensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): Tensor {
+  if (x.ndim !== 4) throw new ShapeError(`CrossMapLRN2d: Expected input to be 4D, got ${x.ndim}D instead.`);
+  const C = x.shape[1]!;
+  const prePad = Math.floor((size - 1) / 2 + 1);
+  const window = new Float64Array(C * C);
+  for (let c = 0; c < C; c++) {
+    for (let j = 0; j <= Math.min(C - 1, c + prePad - 1); j++) if (j === 0 || j > c - prePad) window[c * C + j] = 1;
+  }
+  const [N, , H, W] = x.shape as [number, number, number, number];
+  const sums = tensor(window, { dtype: x.dtype }).reshape([C, C]).matmul(x.square().reshape([N, C, H * W])).reshape([N, C, H, W]);
+  return x.mul(sums.mul(alpha / size).add(k).pow(-beta));
 }

@@ -3,7 +3,7 @@ import { checkOptions } from "../../core/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
-import { batchNorm, groupNorm, instanceNorm, layerNorm, localResponseNorm, rmsNorm } from "../functional/norm.js";
+import { batchNorm, groupNorm, instanceNorm, layerNorm, localResponseNorm, crossMapLrn2d, rmsNorm } from "../functional/norm.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 
@@ -162,6 +162,19 @@ export class LocalResponseNorm extends Module<[Tensor], Tensor> {
   }
   forward(x: Tensor): Tensor {
     return localResponseNorm(x, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+  override extraRepr(): string {
+    return `${this.size}, alpha=${this.alpha}, beta=${this.beta}, k=${this.k}`;
+  }
+}
+
+/** Lua Torch's cross-channel LRN on [N, C, H, W] (PyTorch keeps it as CrossMapLRN2d; see crossMapLrn2d for its window). */
+export class CrossMapLRN2d extends Module<[Tensor], Tensor> {
+  constructor(readonly size: number, readonly alpha = 1e-4, readonly beta = 0.75, readonly k = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return crossMapLrn2d(x, this.size, this.alpha, this.beta, this.k);
   }
   override extraRepr(): string {
     return `${this.size}, alpha=${this.alpha}, beta=${this.beta}, k=${this.k}`;
