@@ -32,7 +32,7 @@ export { PairwiseDistance, CosineSimilarity } from "./layers/distance.js";
 export {
   CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss,
   CosineEmbeddingLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
-  GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, MultiLabelMarginLoss, CTCLoss,
+  GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, MultiLabelMarginLoss, CTCLoss, LinearCrossEntropyLoss,
 } from "./layers/loss.js";
 export { RNNCell, LSTMCell, GRUCell, RNNCellBase, type Nonlinearity } from "./layers/rnn-cells.js";
 export { RNN, LSTM, GRU, RNNBase, type RNNOptions } from "./layers/rnn.js";

@@ -234,8 +234,9 @@ export function cosineEmbeddingLoss(
 }
 
 /**
- * Cross-entropy of a linear map's logits, crossEntropy(linear(input, linearWeight, linearBias),
- * target) (PyTorch's linear_cross_entropy; linearWeight is [C, in]).
+ * Cross-entropy of a linear map's logits, crossEntropy(input·Wᵀ + b, target) (PyTorch's
+ * linear_cross_entropy). linearWeight is [C, in], or [C, …outFeatures, in] for logits
+ * [N, C, …outFeatures] against targets [N, …outFeatures].
  */
 export function linearCrossEntropy(
   input: Tensor,
@@ -243,6 +244,10 @@ export function linearCrossEntropy(
   target: Tensor,
   { linearBias = null, ...opts }: CrossEntropyOptions & { linearBias?: Tensor | null } = {},
 ): Tensor {
-  const logits = input.matmul(linearWeight.t());
-  return crossEntropy(linearBias ? logits.add(linearBias) : logits, target, opts);
+  const inFeatures = linearWeight.shape.at(-1)!;
+  const classShape = linearWeight.shape.slice(0, -1); // [C, …outFeatures]
+  const flat = input.matmul(linearWeight.reshape([-1, inFeatures]).t()); // [..., C·∏out]
+  let logits = flat.reshape([...input.shape.slice(0, -1), ...classShape]);
+  if (linearBias) logits = logits.add(linearBias);
+  return crossEntropy(logits, target, opts);
 }

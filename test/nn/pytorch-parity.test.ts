@@ -219,33 +219,56 @@ const LOSSES: Record<string, (...xs: Tensor[]) => Tensor> = {
 const tol = { atol: 2e-5, rtol: 2e-4 };
 const fixture = readFixture<{ modules: Record<string, ModuleCase>; losses: Record<string, LossCase> }>("nn.json");
 
+/** Loads PyTorch's state into the layer, then compares the output, input and parameter gradients and buffers. */
+function runModuleCase(m: tg.nn.Module, c: ModuleCase): void {
+  assert.equal(m.training, c.training);
+  // The state dict has exactly PyTorch's keys, and PyTorch's values load into it.
+  assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.state));
+  m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
+  const xs = c.inputs.map((e) => (e.dtype === "float32" ? decode(e).requiresGrad_() : decode(e)));
+  const y = (m.forward as (...a: Tensor[]) => Tensor)(...xs);
+  assertClose(y, decode(c.output).dataSync(), { ...tol, shape: c.output.shape });
+  y.mul(decode(c.u)).sum().backward();
+  c.inputGrads.forEach((g, i) => {
+    if (g) assertClose(xs[i]!.grad!, decode(g).dataSync(), { ...tol, shape: g.shape });
+  });
+  const params = Object.fromEntries(m.namedParameters());
+  assert.deepEqual(Object.keys(params).sort(), Object.keys(c.paramGrads).sort());
+  for (const [k, g] of Object.entries(c.paramGrads)) assertClose(params[k]!.grad!, decode(g).dataSync(), { ...tol, shape: g.shape });
+  const buffers = Object.fromEntries(m.namedBuffers());
+  for (const [k, b] of Object.entries(c.buffersAfter)) assertClose(buffers[k]!, decode(b).dataSync(), tol);
+}
+
+/** What only PyTorch 2.x has (test/fixtures/torch2.json, tools/make_torch2_fixtures.py). */
+class LossAsModule extends nn.Module<[Tensor, Tensor], Tensor> {
+  constructor(readonly loss: tg.nn.LinearCrossEntropyLoss) {
+    super();
+  }
+  forward(x: Tensor, target: Tensor): Tensor {
+    return this.loss.forward(x, target);
+  }
+}
+
+const TORCH2: Record<string, () => tg.nn.Module> = {
+  linear_cross_entropy_loss_out_features: () => new LossAsModule(new nn.LinearCrossEntropyLoss(5, 4, { outFeatures: [2, 3], bias: true, labelSmoothing: 0.1 })),
+  linear_cross_entropy_loss_ignore_sum: () => new LossAsModule(new nn.LinearCrossEntropyLoss(4, 6, { reduction: "sum", ignoreIndex: 2 })),
+  lp_pool3d: () => new nn.LPPool3d(2.5, [2, 3, 2], { stride: [1, 2, 2] }),
+  weight_norm_conv: () => nn.utils.parametrizations.weightNorm(new nn.Conv2d(2, 3, 2), { dim: 1 }),
+};
+const torch2 = readFixture<{ modules: Record<string, ModuleCase> }>("torch2.json");
+
+describe("layers only PyTorch 2.x has match it", () => {
+  test("every fixture case has a layer here and vice versa", () => assert.deepEqual(Object.keys(TORCH2).sort(), Object.keys(torch2.modules).sort()));
+  for (const [name, c] of Object.entries(torch2.modules)) test(name, () => runModuleCase(TORCH2[name]!(), c));
+});
+
 describe("nn layers match PyTorch", () => {
   test("every fixture case has a layer here and vice versa", () => {
     assert.deepEqual(Object.keys(MODULES).sort(), Object.keys(fixture.modules).sort());
     assert.deepEqual(Object.keys(LOSSES).sort(), Object.keys(fixture.losses).sort());
   });
 
-  for (const [name, c] of Object.entries(fixture.modules)) {
-    test(name, () => {
-      const m = MODULES[name]!();
-      assert.equal(m.training, c.training);
-      // The state dict has exactly PyTorch's keys, and PyTorch's values load into it.
-      assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.state));
-      m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
-      const xs = c.inputs.map((e) => (e.dtype === "float32" ? decode(e).requiresGrad_() : decode(e)));
-      const y = (m.forward as (...a: Tensor[]) => Tensor)(...xs);
-      assertClose(y, decode(c.output).dataSync(), { ...tol, shape: c.output.shape });
-      y.mul(decode(c.u)).sum().backward();
-      c.inputGrads.forEach((g, i) => {
-        if (g) assertClose(xs[i]!.grad!, decode(g).dataSync(), { ...tol, shape: g.shape });
-      });
-      const params = Object.fromEntries(m.namedParameters());
-      assert.deepEqual(Object.keys(params).sort(), Object.keys(c.paramGrads).sort());
-      for (const [k, g] of Object.entries(c.paramGrads)) assertClose(params[k]!.grad!, decode(g).dataSync(), { ...tol, shape: g.shape });
-      const buffers = Object.fromEntries(m.namedBuffers());
-      for (const [k, b] of Object.entries(c.buffersAfter)) assertClose(buffers[k]!, decode(b).dataSync(), tol);
-    });
-  }
+  for (const [name, c] of Object.entries(fixture.modules)) test(name, () => runModuleCase(MODULES[name]!(), c));
 
   for (const [name, c] of Object.entries(fixture.losses)) {
     test(`loss ${name}`, () => {

@@ -4,6 +4,8 @@ import * as L from "../losses.js";
 import * as M from "../losses-margin.js";
 import { ctcLoss, type CtcOptions } from "../losses-ctc.js";
 import { Module } from "../module.js";
+import { Linear } from "./linear.js";
+import { ShapeError, fmtShape } from "../../core/errors.js";
 
 abstract class Loss<O> extends Module<[Tensor, Tensor], Tensor> {
   constructor(readonly options: O) {
@@ -146,5 +148,36 @@ export class CTCLoss extends Module<[Tensor, Tensor, Tensor | readonly number[],
 
   forward(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]): Tensor {
     return ctcLoss(logProbs, targets, inputLengths, targetLengths, this.options);
+  }
+}
+
+export interface LinearCrossEntropyLossOptions extends L.CrossEntropyOptions {
+  /** Extra output dims: logits [N, C, …outFeatures] against targets [N, …outFeatures]. */
+  outFeatures?: readonly number[];
+  bias?: boolean;
+}
+
+/** A Linear layer and cross-entropy in one (PyTorch's LinearCrossEntropyLoss): forward(input [N, in], target). */
+export class LinearCrossEntropyLoss extends Module<[Tensor, Tensor], Tensor> {
+  readonly linear: Linear;
+  readonly outFeatures: readonly number[];
+
+  constructor(readonly inFeatures: number, readonly numClasses: number, { outFeatures = [], bias = false, ...options }: LinearCrossEntropyLossOptions = {}) {
+    super();
+    if (options.weight && (options.weight.ndim !== 1 || options.weight.shape[0] !== numClasses)) {
+      throw new ShapeError(`LinearCrossEntropyLoss: expected weight shape to be [${numClasses}], got ${fmtShape(options.weight.shape)}`);
+    }
+    this.outFeatures = [...outFeatures];
+    this.linear = new Linear(inFeatures, outFeatures.reduce((a, b) => a * b, numClasses), { bias });
+    if (options.weight) this.registerBuffer("weight", options.weight);
+    this.options = options;
+  }
+
+  private readonly options: L.CrossEntropyOptions;
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    const weight = this.linear.weight.reshape([this.numClasses, ...this.outFeatures, this.inFeatures]);
+    const bias = this.linear.bias ? this.linear.bias.reshape([this.numClasses, ...this.outFeatures]) : null;
+    return L.linearCrossEntropy(input, weight, target, { ...this.options, weight: this.getBuffer("weight"), linearBias: bias });
   }
 }
