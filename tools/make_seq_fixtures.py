@@ -69,6 +69,8 @@ CASES = {
                                        lambda m, x: flat(*m(x, x, x, attn_mask=causal_bool(5), key_padding_mask=KPM, average_attn_weights=False))),
     "mha_kdim_vdim_float_mask": (lambda: nn.MultiheadAttention(8, 4, kdim=6, vdim=5, batch_first=True), [r(2, 3, 8), r(2, 4, 6), r(2, 4, 5)],
                                  lambda m, q, k, v: flat(*m(q, k, v, attn_mask=torch.tensor([[0.0, -1.0, 0.5, 0.0]]).expand(3, 4)))),
+    "mha_bias_kv_zero_attn_padding": (lambda: nn.MultiheadAttention(8, 2, add_bias_kv=True, add_zero_attn=True, batch_first=True), [r(2, 3, 8), r(2, 5, 8), r(2, 5, 8)],
+                                      lambda m, q, k, v: flat(*m(q, k, v, key_padding_mask=KPM, attn_mask=causal_bool(5)[:3], average_attn_weights=False))),
     "encoder_layer_post_norm": (lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0), [r(5, 2, 8)],
                                 lambda m, x: m(x, src_key_padding_mask=KPM)),
     "encoder_layer_pre_norm_gelu": (lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, activation="gelu", batch_first=True, norm_first=True), [r(2, 5, 8)],

@@ -67,6 +67,10 @@ const CASES: Record<string, [() => tg.nn.Module, Run]> = {
     const [out, w] = (m as tg.nn.MultiheadAttention).forward(q!, k!, v!, { attnMask: mask });
     return flat(out, w!);
   }],
+  mha_bias_kv_zero_attn_padding: [() => new nn.MultiheadAttention(8, 2, { addBiasKv: true, addZeroAttn: true, batchFirst: true }), (m, q, k, v) => {
+    const [out, w] = (m as tg.nn.MultiheadAttention).forward(q!, k!, v!, { keyPaddingMask: kpm(), attnMask: causalBool(5).narrow(0, 0, 3), averageAttnWeights: false });
+    return flat(out, w!);
+  }],
   encoder_layer_post_norm: [() => new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0 }), (m, x) =>
     (m as tg.nn.TransformerEncoderLayer).forward(x!, { srcKeyPaddingMask: kpm() })],
   encoder_layer_pre_norm_gelu: [() => new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, activation: "gelu", batchFirst: true, normFirst: true }), (m, x) =>

@@ -38,3 +38,4 @@ export { ctcLoss, type CtcOptions } from "../losses-ctc.js";
 export { oneHot } from "../../ops/indexing.js";
 export { unfold, fold } from "../../ops/windows.js";
 export { scaledDotProductAttention, type AttentionOptions } from "./attention.js";
+export { multiHeadAttentionForward, type MultiHeadAttentionOptions } from "./multi-head-attention.js";
