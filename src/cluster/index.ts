@@ -10,7 +10,7 @@ export { AgglomerativeClustering, type AgglomerativeOptions } from "./agglomerat
 export { linkage, fcluster, dendrogram, pdist, squareform, type DistanceMetric, type LinkageMethod, type LinkageMatrix, type Dendrogram, type FclusterCriterion } from "./hierarchy.js";
 export { DBSCAN, type DBSCANOptions } from "./dbscan.js";
 export { SpectralClustering, spectralEmbedding, clusterQr, type SpectralClusteringOptions } from "./spectral.js";
-export { symmetricEigen, type SymmetricEigen } from "./eigen.js";
+export { symmetricEigen, type SymmetricEigen } from "../ops/linalg/symmetric-eigen.js";
 export { GaussianMixture, type GaussianMixtureOptions, type CovarianceType } from "./gaussian-mixture.js";
 export { elbowSweep, silhouetteSweep, type SweepOptions, type SweepResult } from "./sweeps.js";
 export { linearSumAssignment, clusteringAccuracy } from "./assignment.js";

@@ -16,7 +16,7 @@ import type { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { tensor } from "../ops/creation.js";
 import { squaredDistances } from "./distances.js";
-import { symmetricEigen } from "./eigen.js";
+import { symmetricEigen } from "../ops/linalg/symmetric-eigen.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
 import { KMeans } from "./kmeans.js";
 

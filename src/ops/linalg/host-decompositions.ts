@@ -1,9 +1,11 @@
 /**
  * Symmetric eigendecomposition and singular value decomposition of one matrix, in float64 on the
- * host: cyclic Jacobi rotations for eigh, one-sided (Hestenes) Jacobi for the SVD. Both converge
- * quadratically and are accurate to a few ulps for the small and medium matrices of everyday
- * models; the op layer (decompositions.ts) batches them and attaches their gradients.
+ * host: cyclic Jacobi rotations for eigh (symmetric-eigen.ts), one-sided (Hestenes) Jacobi for the
+ * SVD. Both converge quadratically and are accurate to a few ulps for the small and medium
+ * matrices of everyday models; the op layer (decompositions.ts) batches them and attaches their
+ * gradients.
  */
+import { symmetricEigen } from "./symmetric-eigen.js";
 
 export interface Eigh {
   /** Ascending eigenvalues. */
@@ -12,58 +14,14 @@ export interface Eigh {
   vectors: Float64Array;
 }
 
-/** Eigenvalues and eigenvectors of the symmetric n×n row-major matrix a (only symmetric input is meaningful). */
+/** Eigenvalues (ascending) and eigenvectors of the symmetric n×n row-major matrix a, each eigenvector's largest component positive. */
 export function jacobiEigh(input: ArrayLike<number>, n: number): Eigh {
-  const a = Float64Array.from(input);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let total = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) (i === j ? (total += a[i * n + j]! ** 2) : (off += a[i * n + j]! ** 2));
-    if (off <= 1e-30 * (total + off) || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q]!;
-        if (Math.abs(apq) < 1e-300) continue;
-        const app = a[p * n + p]!;
-        const aqq = a[q * n + q]!;
-        // The rotation that zeroes a[p][q]: t = tan θ, the smaller root of t² + 2τt − 1 = 0.
-        const tau = (aqq - app) / (2 * apq);
-        const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p]!;
-          const akq = a[k * n + q]!;
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k]!;
-          const aqk = a[q * n + k]!;
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p]!;
-          const vkq = v[k * n + q]!;
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[i * n + i]! - a[j * n + j]!);
-  const values = Float64Array.from(order, (i) => a[i * n + i]!);
-  const vectors = new Float64Array(n * n);
-  order.forEach((src, dst) => {
-    // A deterministic sign: each eigenvector's largest component is positive.
+  const { values, vectors } = symmetricEigen(input, n);
+  for (let j = 0; j < n; j++) {
     let big = 0;
-    for (let k = 0; k < n; k++) if (Math.abs(v[k * n + src]!) > Math.abs(big)) big = v[k * n + src]!;
-    const sign = big < 0 ? -1 : 1;
-    for (let k = 0; k < n; k++) vectors[k * n + dst] = sign * v[k * n + src]!;
-  });
+    for (let k = 0; k < n; k++) if (Math.abs(vectors[k * n + j]!) > Math.abs(big)) big = vectors[k * n + j]!;
+    if (big < 0) for (let k = 0; k < n; k++) vectors[k * n + j] = -vectors[k * n + j]!;
+  }
   return { values, vectors };
 }
 

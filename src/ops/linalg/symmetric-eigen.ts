@@ -1,7 +1,8 @@
 /**
  * Symmetric eigendecomposition in float64 (cyclic Jacobi rotations): every eigenpair of a small
- * dense matrix, to full precision. Spectral clustering uses it for graphs of a few hundred nodes
- * and for the Rayleigh–Ritz step of its subspace iteration on larger ones.
+ * dense matrix, to full precision. linalg.eigh runs on it (host-decompositions.ts), and spectral
+ * clustering uses it for graphs of a few hundred nodes and for the Rayleigh–Ritz step of its
+ * subspace iteration on larger ones.
  */
 
 /** Eigenvalues ascending, with the eigenvectors as the columns of `vectors` (row-major n×n). */
