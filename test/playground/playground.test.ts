@@ -210,7 +210,8 @@ fullPassTest("CartPole: PPO's returns climb while the latest policy is animated"
 
 fullPassTest("graphs: the GCN separates the karate club's communities from four labels, and the embedding moves", async () => {
   const { page, errors, readyMs } = await open("graph");
-  const before = (await state(page)).embedding as number[];
+  // The worker posts the first embedding just after the page reports ready: wait for it (a loaded CI machine is slower).
+  const before = (await until(page, (st) => Array.isArray(st.embedding), 20_000)).embedding as number[];
   await page.fill("#epochs", "1500"); // long enough for a steady speed (the first few hundred warm the engine up)
   await page.click("#train");
   const s = await until(page, (st) => st.status === "paused", 60_000);
