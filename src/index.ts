@@ -3,14 +3,14 @@
  * The public barrel: tensors and their creation, every op as a function (also available as Tensor
  * methods), autograd controls, backends, errors, and `tg.testing`.
  */
-export { Tensor, type TensorData } from "./core/tensor.js";
-export type { DType, AnyTypedArray } from "./core/dtype.js";
-export { float32, float64, int32, bool } from "./core/dtype.js";
-export type { Shape } from "./core/shape.js";
-export { Generator, manualSeed, defaultGenerator, seed, initialSeed, getRngState, setRngState } from "./core/rng.js";
+export { Tensor, type TensorData } from "./ops/tensor.js";
+export type { DType, AnyTypedArray } from "./base/dtype.js";
+export { float32, float64, int32, bool } from "./base/dtype.js";
+export type { Shape } from "./base/shape.js";
+export { Generator, manualSeed, defaultGenerator, seed, initialSeed, getRngState, setRngState } from "./base/rng.js";
 export {
   TensorgradError, ShapeError, DTypeError, ValueError, IndexError, AutogradError, DataError, FormatError, DistributedError,
-} from "./core/errors.js";
+} from "./base/errors.js";
 
 export {
   tensor, tensor as asTensor, tensor as asarray, tensor as fromNumpy, zeros, ones, full, arange, linspace, eye, rand, randn, randint, randperm,
@@ -77,12 +77,12 @@ export {
 export { gradient, cummax, cummin, cumsum, cumprod, logcumsumexp, diff, trapezoid, trapezoid as trapz, cumulativeTrapezoid } from "./ops/composite/scans.js";
 export { all, any, countNonzero, nansum, nanmean, isclose, allclose, equal, type CloseOptions } from "./ops/composite/predicates.js";
 
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
-export { scope, keep } from "./core/scope.js";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./ops/grad-mode.js";
+export { scope, keep } from "./base/scope.js";
 export { grad, type BackwardOptions } from "./autograd/backward.js";
 export * as autograd from "./autograd/public.js";
 export * as func from "./func/index.js";
-export { RemovableHandle, type GradHook } from "./core/hooks.js";
+export { RemovableHandle, type GradHook } from "./base/hooks.js";
 
 export { setBackend, getBackend, listBackends, registerBackend, backendByName, setNumThreads, getNumThreads } from "./backend/registry.js";
 export type { Backend, Storage, View } from "./backend/backend.js";

@@ -1,4 +1,4 @@
-// Counter-based uniform random numbers, bit-identical to src/core/rng.ts's uniformAt: element i
+// Counter-based uniform random numbers, bit-identical to src/base/rng.ts's uniformAt: element i
 // of a draw is a function of (seed, offset + i) only, so SIMD lanes need no shared state.
 
 @inline

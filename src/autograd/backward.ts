@@ -1,16 +1,16 @@
 /** Reverse-mode differentiation: walk the tape from a tensor back to the leaves. */
-import { AutogradError, ShapeError, fmtShape } from "../core/errors.js";
-import { keep, ownedByInnermostScope, scope } from "../core/scope.js";
-import { isContiguous, shapesEqual } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
+import { AutogradError, ShapeError, fmtShape } from "../base/errors.js";
+import { keep, ownedByInnermostScope, scope } from "../base/scope.js";
+import { isContiguous, shapesEqual } from "../base/shape.js";
+import type { Tensor } from "../ops/tensor.js";
 import type { Storage } from "../backend/backend.js";
 import { onesLike } from "../ops/creation.js";
 import { add, cast } from "../ops/elementwise.js";
 import { clone } from "../ops/movement.js";
-import { isGradEnabled, withGradEnabled } from "./grad-mode.js";
+import { isGradEnabled, withGradEnabled } from "../ops/grad-mode.js";
 import { RULES } from "./rules/index.js";
 import type { MultiVjpRule, RuleContext, VjpRule } from "./rules/types.js";
-import type { Node } from "./tape.js";
+import type { Node } from "../ops/tape.js";
 import { MULTI_OUTPUT, type PrimitiveName } from "../ops/primitives.js";
 
 export interface BackwardOptions {

@@ -4,11 +4,11 @@
  * the double-backward trick: the gradient is linear in the output's cotangent, so differentiating
  * it again with respect to that cotangent gives J·v).
  */
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { zeros, zerosLike } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
-import { enableGrad } from "./grad-mode.js";
+import { enableGrad } from "../ops/grad-mode.js";
 import { grad } from "./backward.js";
 
 export type Inputs = Tensor | readonly Tensor[];

@@ -4,15 +4,15 @@
  * The function's outputs are projected onto a fixed random vector u, s(x) = Σ u·f(x), so one
  * backward gives uᵀJ for every input element, and two evaluations per element give it numerically.
  */
-import { isFloating } from "../core/dtype.js";
-import { AutogradError, DTypeError } from "../core/errors.js";
-import { Generator } from "../core/rng.js";
-import { Tensor } from "../core/tensor.js";
+import { isFloating } from "../base/dtype.js";
+import { AutogradError, DTypeError } from "../base/errors.js";
+import { Generator } from "../base/rng.js";
+import { Tensor } from "../ops/tensor.js";
 import { offsetsOfView } from "./view-offsets.js";
 import { randn } from "../ops/creation.js";
 import { mul } from "../ops/elementwise.js";
 import { sum } from "../ops/reduce.js";
-import { noGrad } from "./grad-mode.js";
+import { noGrad } from "../ops/grad-mode.js";
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */

@@ -1,5 +1,5 @@
 /** The storage offset of each element of a tensor, in row-major order (for per-element probing). */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 
 export function offsetsOfView(t: Tensor): number[] {
   const out: number[] = [];

@@ -7,7 +7,7 @@
  *
  * Why this set:
  * - fromArray / toArray / fill / arange / random: getting numbers in and out, and creating them on
- *   the device without a round trip (random is counter-based, see core/rng.ts, so that every backend
+ *   the device without a round trip (random is counter-based, see base/rng.ts, so that every backend
  *   draws the same numbers for the same seed);
  * - copy / cast: materialise any strided view contiguously (reshape of a non-contiguous view, clone);
  * - unary / binary / where: all elementwise maths; inputs are strided views of the output's shape
@@ -22,8 +22,8 @@
  * Fused routines are optional methods with composed fallbacks: adamStep, sgdStep, softmax, layer norm, the LSTM and GRU cells so far
  * (attention may join when a faster backend wants it).
  */
-import type { AnyTypedArray, DType } from "../core/dtype.js";
-import type { Shape } from "../core/shape.js";
+import type { AnyTypedArray, DType } from "../base/dtype.js";
+import type { Shape } from "../base/shape.js";
 
 /** A flat buffer owned by a backend. Elements are of one dtype. */
 export interface Storage {
@@ -116,7 +116,7 @@ export interface Backend {
   fill(size: number, value: number, dtype: DType): Storage;
   /** start + i·step for i < size. */
   arange(size: number, start: number, step: number, dtype: DType): Storage;
-  /** Counter-based draws: element i uses counter offset + i under seed (core/rng.ts). */
+  /** Counter-based draws: element i uses counter offset + i under seed (base/rng.ts). */
   random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage;
 
   copy(x: View): Storage;

@@ -3,7 +3,7 @@
  * by side effect. Heavy backends (WebGPU) will be loaded with `await import()` so CPU users never
  * pay for them.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js/index.js";
 import { WasmBackend } from "./wasm/index.js";

@@ -4,7 +4,7 @@
  * one label per line.
  */
 import { writeFileSync } from "node:fs";
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { loadCSV } from "../data/datasets/csv.js";
 import { AgglomerativeClustering } from "../cluster/agglomerative.js";
 import { DBSCAN } from "../cluster/dbscan.js";

@@ -3,9 +3,9 @@
  * models get heat maps (SVG, one row per input: the image and its attribution); text models get
  * integrated gradients on their embedding layer, per token, as highlighted HTML.
  */
-import type { Tensor } from "../core/tensor.js";
-import { TensorgradError } from "../core/errors.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import type { Tensor } from "../ops/tensor.js";
+import { TensorgradError } from "../base/errors.js";
+import { noGrad } from "../ops/grad-mode.js";
 import type { BaseModel } from "../keras/model.js";
 import { Conv2D, Embedding } from "../keras/layers.js";
 import { IntegratedGradients } from "../explain/integrated-gradients.js";

@@ -5,8 +5,8 @@
  * printing each token as it is produced.
  */
 import { readFileSync } from "node:fs";
-import { DataError, ValueError } from "../core/errors.js";
-import { Generator, manualSeed } from "../core/rng.js";
+import { DataError, ValueError } from "../base/errors.js";
+import { Generator, manualSeed } from "../base/rng.js";
 import { MobyDick } from "../data/datasets/text-corpora.js";
 import { CharTokenizer } from "../data/text/char-tokenizer.js";
 import { GPT } from "../text/gpt.js";

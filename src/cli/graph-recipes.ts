@@ -4,9 +4,9 @@
  * with the GAT paper's early stopping: the model is kept at an epoch whose validation accuracy and
  * loss are both the best so far, and training stops after `patience` epochs that improve neither.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { manualSeed } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { manualSeed } from "../base/rng.js";
+import type { Tensor } from "../ops/tensor.js";
 import { Module } from "../nn/module.js";
 import { dropout } from "../nn/functional/basic.js";
 import { crossEntropy } from "../nn/losses.js";

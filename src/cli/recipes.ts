@@ -1,5 +1,5 @@
 /** The models `tensorgrad train <recipe>` knows, built with tg.keras, and the data each reads. */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import * as keras from "../keras/index.js";
 import { EmbeddedMNIST } from "../data/datasets/embedded-mnist.js";

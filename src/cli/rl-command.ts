@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { readableFolder, writeFolderAtomic } from "../io/atomic.js";
 import { make, spec } from "../rl/registry.js";
 import { framesToSVG, type Scene } from "../rl/render.js";

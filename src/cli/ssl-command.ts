@@ -7,13 +7,13 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { ValueError } from "../core/errors.js";
-import { Generator, manualSeed } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { Generator, manualSeed } from "../base/rng.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { scope } from "../core/scope.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { scope } from "../base/scope.js";
 import { Module } from "../nn/module.js";
 import { Sequential } from "../nn/layers/container.js";
 import { Conv2d } from "../nn/layers/conv.js";

@@ -7,10 +7,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { noGrad } from "../autograd/grad-mode.js";
-import { manualSeed } from "../core/rng.js";
-import { scope } from "../core/scope.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { manualSeed } from "../base/rng.js";
+import { scope } from "../base/scope.js";
+import type { Tensor } from "../ops/tensor.js";
 import type { Module } from "../nn/module.js";
 import { crossEntropy } from "../nn/losses.js";
 import { oneHot } from "../ops/indexing.js";

@@ -3,10 +3,10 @@
  * `children` / `distances`, cut into nClusters — or at distanceThreshold — with scikit-learn's
  * labelling (a heap of the largest remaining nodes, so labels match its numbers).
  */
-import { ValueError } from "../core/errors.js";
-import { checkChoice, checkOptions } from "../core/options.js";
+import { ValueError } from "../base/errors.js";
+import { checkChoice, checkOptions } from "../base/options.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
-import { heappush, heappushpop } from "../core/heap.js";
+import { heappush, heappushpop } from "../base/heap.js";
 import { linkageTree, singleLinkageConnectivityTree, wardTree } from "./connectivity-tree.js";
 import { linkage, singleLinkageTree, type DistanceMetric, type LinkageMethod } from "./hierarchy.js";
 

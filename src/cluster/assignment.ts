@@ -3,7 +3,7 @@
  * least total cost, by the Hungarian method with potentials (O(n²·m)); and the clustering accuracy
  * it gives, clusters matched one-to-one to classes.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { contingencyMatrix } from "./metrics.js";
 import type { Labels } from "./input.js";
 

@@ -2,9 +2,9 @@
  * What KMeans and MiniBatchKMeans share once fitted (scikit-learn's _BaseKMeans): the centres, and
  * predict / transform / score against them.
  */
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { kmeansStep } from "../ops/fused.js";
 import { squaredDistances } from "./distances.js";
 import { asMatrix, sampleWeights, type ArrayLike2D } from "./input.js";

@@ -7,8 +7,8 @@
  * minimum spanning tree, merged in order of weight. A graph of several components
  * is first joined, as scikit-learn does, by an edge between the closest samples of every two.
  */
-import { ValueError } from "../core/errors.js";
-import { heapify, heappop, heappush } from "../core/heap.js";
+import { ValueError } from "../base/errors.js";
+import { heapify, heappop, heappush } from "../base/heap.js";
 
 type Candidate = [cost: number, i: number, j: number];
 const less = (a: Candidate, b: Candidate) => a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));

@@ -4,8 +4,8 @@
  * connected through such neighbourhoods plus the samples they reach; the rest is noise (−1).
  * Neighbourhoods come from float64 Euclidean distances, ≤ eps as scikit-learn counts them.
  */
-import { ValueError } from "../core/errors.js";
-import { checkOptions } from "../core/options.js";
+import { ValueError } from "../base/errors.js";
+import { checkOptions } from "../base/options.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
 
 export interface DBSCANOptions {

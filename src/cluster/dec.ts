@@ -5,11 +5,11 @@
  * P its sharpened target (q² / cluster frequency, renormalised), recomputed every updateInterval
  * steps — until fewer than tol of the labels change between updates.
  */
-import { enableGrad, noGrad } from "../autograd/grad-mode.js";
-import { ValueError } from "../core/errors.js";
-import { checkOptions } from "../core/options.js";
-import type { Generator } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
+import { enableGrad, noGrad } from "../ops/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import { checkOptions } from "../base/options.js";
+import type { Generator } from "../base/rng.js";
+import type { Tensor } from "../ops/tensor.js";
 import { randomPermutation } from "../data/dataset.js";
 import { tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";

@@ -2,7 +2,7 @@
  * Pairwise squared Euclidean distances through one GEMM: ‖a‖² + ‖b‖² − 2a·bᵀ (scikit-learn's
  * `euclidean_distances` trick), clamped at 0 where rounding makes them negative.
  */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 import { clamp } from "../ops/elementwise.js";
 
 export function squaredDistances(a: Tensor, b: Tensor, aSquared: Tensor | null = null): Tensor {

@@ -4,9 +4,9 @@
  * the precisions, responsibilities in log space, reg_covar on the diagonal, convergence when the
  * mean log-likelihood changes by less than tol, the best of nInit runs.
  */
-import { ValueError } from "../core/errors.js";
-import { checkChoice, checkOptions } from "../core/options.js";
-import type { Generator } from "../core/rng.js";
+import { ValueError } from "../base/errors.js";
+import { checkChoice, checkOptions } from "../base/options.js";
+import type { Generator } from "../base/rng.js";
 import { tensor } from "../ops/creation.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
 import { KMeans } from "./kmeans.js";

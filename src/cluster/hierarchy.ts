@@ -6,7 +6,7 @@
  * distances (or pdist's other metrics, or a given distance matrix); `fcluster` cuts it, `dendrogram`
  * lays it out.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
 
 export type LinkageMethod = "ward" | "complete" | "average" | "single";

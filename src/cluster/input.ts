@@ -1,6 +1,6 @@
 /** What estimators accept: a tensor or nested number arrays, as scikit-learn accepts array-likes. */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 
 export type ArrayLike2D = Tensor | readonly (readonly number[])[];

@@ -3,9 +3,9 @@
  * weight, each next one the best of nLocalTrials candidates drawn with probability ∝ w·D² (the
  * squared distance to the nearest centre so far), best meaning the lowest total potential after it.
  */
-import { ValueError } from "../core/errors.js";
-import { defaultGenerator, Generator } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { defaultGenerator, Generator } from "../base/rng.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
 import { squaredDistances } from "./distances.js";

@@ -4,15 +4,15 @@
  * unchanged, or a total squared centre shift ≤ tol × the mean feature variance), its relocation of
  * empty clusters to the farthest points, data centred for precision, and the best of nInit runs.
  */
-import { ValueError } from "../core/errors.js";
-import { checkChoice, checkOptions } from "../core/options.js";
-import type { Generator } from "../core/rng.js";
-import { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import { checkChoice, checkOptions } from "../base/options.js";
+import type { Generator } from "../base/rng.js";
+import { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { tensor, zeros } from "../ops/creation.js";
 import { asMatrix, sampleWeights, type ArrayLike2D } from "./input.js";
 import { kmeansStep } from "../ops/fused.js";
-import { scope } from "../core/scope.js";
+import { scope } from "../base/scope.js";
 import { generatorOf, kmeansPlusPlus } from "./kmeans-plus-plus.js";
 import { CentroidClustering, weightedSum, type SampleWeightOption } from "./centroids.js";
 

@@ -2,7 +2,7 @@
  * Clustering metrics (scikit-learn's sklearn.metrics.cluster), in float64: the label-agreement scores
  * from a contingency table, and the geometric scores from the samples and their labels.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { asLabels, asMatrix, type ArrayLike2D, type Labels } from "./input.js";
 
 /** Rows: the true classes (sorted), columns: the predicted clusters (sorted); counts. */

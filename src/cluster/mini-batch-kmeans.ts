@@ -8,12 +8,12 @@
  * weighted batch inertia stops improving (maxNoImprovement); partialFit takes one step on the
  * batch it is given.
  */
-import { ValueError } from "../core/errors.js";
-import { checkChoice, checkOptions } from "../core/options.js";
-import type { Generator } from "../core/rng.js";
-import { scope } from "../core/scope.js";
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import { checkChoice, checkOptions } from "../base/options.js";
+import type { Generator } from "../base/rng.js";
+import { scope } from "../base/scope.js";
+import type { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { tensor } from "../ops/creation.js";
 import { kmeansStep } from "../ops/fused.js";
 import { asMatrix, sampleWeights, type ArrayLike2D } from "./input.js";

@@ -9,11 +9,11 @@
  * iteration on I + D^-½ A D^-½ (whose largest eigenvalues are L's smallest) with Rayleigh–Ritz
  * steps, its products on the engine's GEMM. The affinity matrix is dense: n² floats.
  */
-import { ValueError } from "../core/errors.js";
-import { checkChoice, checkOptions } from "../core/options.js";
-import { Generator } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import { checkChoice, checkOptions } from "../base/options.js";
+import { Generator } from "../base/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { tensor } from "../ops/creation.js";
 import { squaredDistances } from "./distances.js";
 import { symmetricEigen } from "../ops/linalg/symmetric-eigen.js";

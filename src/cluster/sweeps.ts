@@ -1,6 +1,6 @@
 /** Choosing k: the elbow (KMeans inertia per k) and silhouette sweeps over a range of cluster counts. */
-import { ValueError } from "../core/errors.js";
-import type { Generator } from "../core/rng.js";
+import { ValueError } from "../base/errors.js";
+import type { Generator } from "../base/rng.js";
 import { asMatrix, type ArrayLike2D } from "./input.js";
 import { KMeans } from "./kmeans.js";
 import { silhouetteScore } from "./metrics.js";

@@ -1,6 +1,6 @@
 /** The default collate: stacks a list of samples into a batch, recursing through arrays and objects. */
-import { ValueError } from "../core/errors.js";
-import { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { stack } from "../ops/movement.js";
 

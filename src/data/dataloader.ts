@@ -4,10 +4,10 @@
  * `for await (const batch of loader)` also works for asynchronous ones and prefetches the next
  * batches, so that reading overlaps the training step.
  */
-import { checkOptions, type OptionKind } from "../core/options.js";
-import { scope } from "../core/scope.js";
-import { ValueError } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
+import { checkOptions, type OptionKind } from "../base/options.js";
+import { scope } from "../base/scope.js";
+import { ValueError } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
 import { defaultCollate, type Collated } from "./collate.js";
 import { IterableDataset, randomPermutation, type Dataset } from "./dataset.js";
 

@@ -2,9 +2,9 @@
  * Datasets, PyTorch-style: a map-style Dataset has a length and items by index; an IterableDataset
  * only yields items. TensorDataset, Subset, ConcatDataset and randomSplit compose them.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
+import type { Tensor } from "../ops/tensor.js";
 
 export abstract class Dataset<T> {
   abstract get length(): number;

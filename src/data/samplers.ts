@@ -4,8 +4,8 @@
  * Each is an iterable of indices with a length; every epoch's iteration draws anew from its
  * seeded generator.
  */
-import { ValueError } from "../core/errors.js";
-import { defaultGenerator, Generator } from "../core/rng.js";
+import { ValueError } from "../base/errors.js";
+import { defaultGenerator, Generator } from "../base/rng.js";
 
 /** The base of the samplers: indices in some order, `length` of them per epoch. */
 export abstract class Sampler implements Iterable<number> {

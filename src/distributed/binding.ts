@@ -2,8 +2,8 @@
  * The optional native MPI binding (the tensorgrad-mpi package, packages/mpi in this repository),
  * loaded when a process group starts; TENSORGRAD_MPI may name its folder instead of the package.
  */
-import { DistributedError } from "../core/errors.js";
-import { nodeBuiltin } from "../core/node.js";
+import { DistributedError } from "../base/errors.js";
+import { nodeBuiltin } from "../base/node.js";
 
 const env = (): Record<string, string | undefined> => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 

@@ -4,13 +4,13 @@
  * PyTorch, in place). With asyncOp the call returns a Work at once: the operation runs on the
  * binding's MPI thread while this one goes on, and `await work.wait()` writes the result back.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import type { AnyTypedArray } from "../core/dtype.js";
-import { DistributedError, DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import type { AnyTypedArray } from "../base/dtype.js";
+import { DistributedError, DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { JsStorage } from "../backend/js/index.js";
-import { bumpVersion } from "../core/version.js";
+import { bumpVersion } from "../base/version.js";
 import { KIND, REDUCE } from "./binding.js";
 import { defaultGroup, type ProcessGroup } from "./process-group.js";
 

@@ -4,7 +4,7 @@
  * (a DistributedSampler), gradients averaged before every optimizer step and the epoch's logs
  * averaged over the ranks.
  */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 import type { Distribution } from "../keras/distribution.js";
 import type { Logs } from "../keras/callbacks.js";
 import { tensor } from "../ops/creation.js";

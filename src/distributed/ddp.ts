@@ -9,10 +9,10 @@
  * gradient is accumulated, so communication overlaps the rest of backward; when the last bucket has
  * started, backward waits for them all and writes the averages back into `.grad`.
  */
-import { isGradEnabled } from "../autograd/grad-mode.js";
-import type { Node } from "../autograd/tape.js";
-import { DistributedError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { isGradEnabled } from "../ops/grad-mode.js";
+import type { Node } from "../ops/tape.js";
+import { DistributedError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { Module } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
 import { KIND, REDUCE } from "./binding.js";

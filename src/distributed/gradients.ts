@@ -2,10 +2,10 @@
  * Gradients as one flat buffer for a single all-reduce, and the mean written back: what
  * DistributedDataParallel's buckets and Keras' DataParallel both do around their collective.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { keep } from "../core/scope.js";
-import type { Tensor } from "../core/tensor.js";
-import { bumpVersion } from "../core/version.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { keep } from "../base/scope.js";
+import type { Tensor } from "../ops/tensor.js";
+import { bumpVersion } from "../base/version.js";
 import { tensor } from "../ops/creation.js";
 import { ownElements } from "./collectives.js";
 

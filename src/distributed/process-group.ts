@@ -3,7 +3,7 @@
  * subgroups newGroup makes. Over MPI when the binding is installed; without it a world of one
  * process, where every collective is the identity, so the same script runs unchanged.
  */
-import { DistributedError, ValueError } from "../core/errors.js";
+import { DistributedError, ValueError } from "../base/errors.js";
 import { type MpiBinding, KIND, launcherWorldSize, loadBinding } from "./binding.js";
 
 export type DistributedBackend = "mpi";

@@ -2,11 +2,11 @@
  * torch.distributions.Bernoulli: 1 with probability p, 0 otherwise, from `probs` or `logits`.
  * logProb and entropy are computed from logits (softplus), so they stay finite near 0 and 1.
  */
-import type { Tensor } from "../core/tensor.js";
-import type { Generator } from "../core/rng.js";
-import { ValueError } from "../core/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import type { Generator } from "../base/rng.js";
+import { ValueError } from "../base/errors.js";
 import { rand } from "../ops/creation.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { softplus } from "../ops/composite/activations.js";
 
 export type BernoulliParams = { probs: Tensor; logits?: undefined } | { logits: Tensor; probs?: undefined };

@@ -4,11 +4,11 @@
  * (..., K) give a batch of distributions of shape (...). Sampling is Gumbel-max, which draws exactly
  * from the categorical in one tensor pass.
  */
-import type { Tensor } from "../core/tensor.js";
-import type { Generator } from "../core/rng.js";
-import { ValueError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import type { Generator } from "../base/rng.js";
+import { ValueError, fmtShape } from "../base/errors.js";
 import { rand } from "../ops/creation.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { noGrad } from "../ops/grad-mode.js";
 
 export type CategoricalParams = { probs: Tensor; logits?: undefined } | { logits: Tensor; probs?: undefined };
 

@@ -4,10 +4,10 @@
  * is not. The diagonal Gaussian of a continuous policy is a Normal whose logProb is summed over
  * the action dim.
  */
-import { Tensor } from "../core/tensor.js";
-import type { Generator } from "../core/rng.js";
+import { Tensor } from "../ops/tensor.js";
+import type { Generator } from "../base/rng.js";
 import { randn, tensor } from "../ops/creation.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { erf } from "../ops/elementwise.js";
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

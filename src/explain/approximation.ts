@@ -2,7 +2,7 @@
  * Points and weights on [0, 1] for path integrals (Captum's approximation_methods): Riemann sums
  * (left, right, middle, trapezoid) and Gauss–Legendre quadrature.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 
 export type ApproximationMethod = "riemann_left" | "riemann_right" | "riemann_middle" | "riemann_trapezoid" | "gausslegendre";
 

@@ -4,10 +4,10 @@
  * gets the residual connection's identity added and its rows renormalised; the layers' matrices
  * are multiplied from the first to the last.
  */
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { TensorgradError, ValueError } from "../core/errors.js";
-import type { RemovableHandle } from "../core/hooks.js";
+import type { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { TensorgradError, ValueError } from "../base/errors.js";
+import type { RemovableHandle } from "../base/hooks.js";
 import { eye } from "../ops/creation.js";
 import { MultiheadAttention } from "../nn/layers/attention.js";
 import type { Module } from "../nn/module.js";

@@ -8,11 +8,11 @@
  * Sigmoid, Tanh); functional activations, MaxPool and Softmax keep their ordinary gradients, so for
  * models that use them summation-to-delta holds only approximately.
  */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 import { grad } from "../autograd/backward.js";
-import { enableGrad, noGrad } from "../autograd/grad-mode.js";
-import { ValueError } from "../core/errors.js";
-import type { RemovableHandle } from "../core/hooks.js";
+import { enableGrad, noGrad } from "../ops/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import type { RemovableHandle } from "../base/hooks.js";
 import { Module } from "../nn/module.js";
 import { ELU, GELU, LeakyReLU, ReLU, SiLU, Sigmoid, Tanh } from "../nn/layers/activation.js";
 import { cat } from "../ops/movement.js";

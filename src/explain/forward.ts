@@ -3,9 +3,9 @@
  * function, picking the target output per example, baselines of the inputs' shape, and gradients.
  */
 import { grad } from "../autograd/backward.js";
-import { enableGrad } from "../autograd/grad-mode.js";
-import { IndexError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { Tensor } from "../core/tensor.js";
+import { enableGrad } from "../ops/grad-mode.js";
+import { IndexError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { Tensor } from "../ops/tensor.js";
 import { tensor, zerosLike, fullLike } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { Module } from "../nn/module.js";

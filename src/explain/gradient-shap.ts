@@ -3,10 +3,10 @@
  * drawn from a reference set, random points α on the path and optional input noise, the average of
  * ∂F/∂x at x′ + α(x̃ − x′) times (x̃ − x′). Approximates SHAP values when features are independent.
  */
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { Generator, defaultGenerator } from "../core/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { Generator, defaultGenerator } from "../base/rng.js";
 import { rand, randn, randint } from "../ops/creation.js";
 import { Attribution, convergenceDelta, evaluate, stackedGradients, tileArgs, tileTarget, type Explainable, type TargetOptions } from "./forward.js";
 import type { WithDelta } from "./integrated-gradients.js";

@@ -1,9 +1,9 @@
 /** Plain gradient attributions (Captum's Saliency, InputXGradient, GuidedBackprop, Deconvolution). */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 import { Module } from "../nn/module.js";
 import { ReLU } from "../nn/layers/activation.js";
-import { ValueError } from "../core/errors.js";
-import type { RemovableHandle } from "../core/hooks.js";
+import { ValueError } from "../base/errors.js";
+import type { RemovableHandle } from "../base/hooks.js";
 import { Attribution, gradientAt, type TargetOptions } from "./forward.js";
 
 /** Gradients of the target output with respect to the inputs, absolute by default (Simonyan et al.). */

@@ -3,8 +3,8 @@
  * integral by a Riemann sum or Gauss–Legendre quadrature over nSteps points (Captum's defaults:
  * 50 steps, Gauss–Legendre). Completeness: the attributions sum to F(x) − F(x′) as nSteps grows.
  */
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import type { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { cat } from "../ops/movement.js";
 import { quadrature, type ApproximationMethod } from "./approximation.js";
 import { Attribution, convergenceDelta, evaluate, expandBaselines, stackedGradients, weightedCopySum, type Baselines, type Explainable, type TargetOptions } from "./forward.js";

@@ -3,10 +3,10 @@
  * layer's output, or replace it, during a forward pass — through nn.Module forward hooks, or by
  * wrapping a Keras layer's call.
  */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 import { grad } from "../autograd/backward.js";
-import { enableGrad } from "../autograd/grad-mode.js";
-import { TensorgradError } from "../core/errors.js";
+import { enableGrad } from "../ops/grad-mode.js";
+import { TensorgradError } from "../base/errors.js";
 import { zerosLike } from "../ops/creation.js";
 import { Module } from "../nn/module.js";
 import { Layer } from "../keras/layer.js";

@@ -2,10 +2,10 @@
  * Attributions at a hidden layer (Captum's layer methods): Grad-CAM and guided Grad-CAM,
  * conductance, integrated gradients with respect to a layer's output (for embeddings), activations.
  */
-import { Tensor } from "../core/tensor.js";
+import { Tensor } from "../ops/tensor.js";
 import { fullLike } from "../ops/creation.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, fmtShape } from "../core/errors.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
 import { cat } from "../ops/movement.js";
 import { interpolate } from "../nn/functional/pooling.js";
 import type { Module } from "../nn/module.js";

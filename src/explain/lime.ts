@@ -8,10 +8,10 @@
  *   the full and empty coalitions weighted 10⁶, so the coefficients sum to F(x) − F(baseline) and
  *   approach the Shapley values.
  */
-import { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { Generator, defaultGenerator } from "../core/rng.js";
+import { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { Generator, defaultGenerator } from "../base/rng.js";
 import { tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { where } from "../ops/elementwise.js";

@@ -2,9 +2,9 @@
  * NoiseTunnel (Captum): an attribution method averaged over copies of the input with Gaussian noise
  * added — SmoothGrad (mean), SmoothGrad² (mean of squares) or VarGrad (variance).
  */
-import type { Tensor } from "../core/tensor.js";
-import { ValueError } from "../core/errors.js";
-import { Generator, defaultGenerator } from "../core/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { Generator, defaultGenerator } from "../base/rng.js";
 import { randn } from "../ops/creation.js";
 
 export type NoiseTunnelType = "smoothgrad" | "smoothgrad_sq" | "vargrad";

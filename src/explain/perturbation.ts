@@ -4,9 +4,9 @@
  * replaced). Occlusion's groups are sliding windows; a feature covered by several windows gets the
  * mean of their drops.
  */
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { tensor, zerosLike } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { where } from "../ops/elementwise.js";

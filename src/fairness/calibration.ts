@@ -3,7 +3,7 @@
  * a probability on a bin edge falls in the lower bin) and the expected calibration error
  * Σ_b (n_b / n) · |fraction positive_b − mean predicted_b|.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { groupLabels, sameLength, toNumbers, type SensitiveFeatures, type Vector } from "./input.js";
 
 export interface CalibrationCurve {

@@ -3,9 +3,9 @@
  * predict / predict_proba with sample weights), and ModuleClassifier: any tensorgrad module that
  * maps features to one logit, trained full-batch with Adam on weighted binary cross-entropy.
  */
-import type { Tensor } from "../core/tensor.js";
-import { enableGrad, noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import { enableGrad, noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { tensor } from "../ops/creation.js";
 import { binaryCrossEntropyWithLogits } from "../nn/losses.js";
 import type { Module } from "../nn/module.js";

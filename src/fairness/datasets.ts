@@ -4,10 +4,10 @@
  * which tools/make_fairness_data.R writes as CSV — turned into features, 0/1 labels and the sensitive
  * columns. Numeric columns stay numbers; text columns become one-hot indicators ("sex=Female").
  */
-import type { Tensor } from "../core/tensor.js";
-import { DataError, FormatError } from "../core/errors.js";
-import { requireNode } from "../core/node.js";
-import { decodeUtf8 } from "../core/utf8.js";
+import type { Tensor } from "../ops/tensor.js";
+import { DataError, FormatError } from "../base/errors.js";
+import { requireNode } from "../base/node.js";
+import { decodeUtf8 } from "../base/utf8.js";
 import { tensor } from "../ops/creation.js";
 import { parseCSV, Table } from "../data/datasets/csv.js";
 import type { Cell } from "../data/preprocessing/cleaning.js";

@@ -10,7 +10,7 @@
 import { MetricFrame, type DisparityMethod } from "./metric-frame.js";
 import { falsePositiveRate, selectionRate, truePositiveRate, type MetricFn } from "./metrics.js";
 import type { SensitiveFeatures, Vector } from "./input.js";
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 
 export interface DisparityOptions {
   sensitiveFeatures: SensitiveFeatures;

@@ -11,9 +11,9 @@
  * the rounds' classifiers, at the round with the smallest duality gap. (fairlearn additionally
  * re-weights the classifiers by a linear program; the average keeps the paper's guarantee.)
  */
-import type { Tensor } from "../core/tensor.js";
-import { ValueError } from "../core/errors.js";
-import { Generator, defaultGenerator } from "../core/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { Generator, defaultGenerator } from "../base/rng.js";
 import type { Classifier } from "./classifier.js";
 import { groupLabels, sameLength, toNumbers, type SensitiveFeatures, type Vector } from "./input.js";
 

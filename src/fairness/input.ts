@@ -1,6 +1,6 @@
 /** The arrays fairness functions take: labels, predictions, weights and sensitive features. */
-import { Tensor } from "../core/tensor.js";
-import { ShapeError, ValueError } from "../core/errors.js";
+import { Tensor } from "../ops/tensor.js";
+import { ShapeError, ValueError } from "../base/errors.js";
 
 /** 0/1 labels or predictions (or scores), as an array or a 1-D tensor. */
 export type Vector = readonly number[] | Tensor;

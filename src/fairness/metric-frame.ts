@@ -2,7 +2,7 @@
  * MetricFrame (fairlearn): metrics computed overall and on each sensitive group, with the
  * disparity summaries — group min/max, difference and ratio, between groups or to the overall value.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { groupLabels, sameLength, toNumbers, type SensitiveFeatures, type Vector } from "./input.js";
 import type { MetricFn } from "./metrics.js";
 

@@ -2,7 +2,7 @@
  * Per-example-set metrics (fairlearn.metrics): selection rate and the confusion-matrix rates, each
  * optionally weighted. A rate whose denominator is empty is 0, as scikit-learn's zero_division default.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 
 /** A metric on one set of examples: labels, predictions (0/1), optional sample weights. */
 export type MetricFn = (yTrue: readonly number[], yPred: readonly number[], sampleWeight?: readonly number[]) => number;

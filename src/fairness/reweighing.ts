@@ -3,7 +3,7 @@
  * example by P(A = a)·P(Y = y) / P(A = a, Y = y), so that in the weighted data the label is
  * independent of the sensitive group. Train any model with these sample weights.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { groupLabels, sameLength, toNumbers, type SensitiveFeatures, type Vector } from "./input.js";
 
 export class Reweighing {

@@ -8,9 +8,9 @@
  * group reaches it on its ROC convex hull, and for equalized odds by mixing its hull point with the
  * random classifier that predicts 1 with probability equal to the false-positive rate.
  */
-import { Tensor } from "../core/tensor.js";
-import { ValueError } from "../core/errors.js";
-import { Generator, defaultGenerator } from "../core/rng.js";
+import { Tensor } from "../ops/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { Generator, defaultGenerator } from "../base/rng.js";
 import type { Classifier } from "./classifier.js";
 import { groupLabels, sameLength, toNumbers, type SensitiveFeatures, type Vector } from "./input.js";
 import { mixtureAt, mixtureProbability, operatingPoints, upperHull, type Mixture, type OperatingPoint } from "./roc-hull.js";

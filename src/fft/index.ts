@@ -3,9 +3,9 @@
  * rfftfreq) and the shifts that centre the zero frequency (fftshift, ifftshift). The transforms
  * themselves return complex values, which tensorgrad does not have (see docs/coverage.md).
  */
-import { ValueError } from "../core/errors.js";
-import type { DType } from "../core/dtype.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import type { DType } from "../base/dtype.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { roll } from "../ops/composite/arrange.js";
 

@@ -5,9 +5,9 @@
  * vmap runs the function once per example and stacks the results: PyTorch's semantics (and
  * randomness per example), not its batching rules' speed.
  */
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
-import { enableGrad } from "../autograd/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import { enableGrad } from "../ops/grad-mode.js";
 import { grad as autogradGrad } from "../autograd/backward.js";
 import * as F from "../autograd/functional.js";
 import { zerosLike } from "../ops/creation.js";

@@ -4,9 +4,9 @@
  * as one batch (edge indices shifted by the nodes before them, a `batch` vector naming each node's
  * graph, `ptr` the offsets).
  */
-import { IndexError, ValueError } from "../core/errors.js";
-import { TENSOR_CONTAINER } from "../core/scope.js";
-import { Tensor } from "../core/tensor.js";
+import { IndexError, ValueError } from "../base/errors.js";
+import { TENSOR_CONTAINER } from "../base/scope.js";
+import { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { indexSelect } from "../ops/indexing.js";
 import { cat } from "../ops/movement.js";

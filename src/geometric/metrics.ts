@@ -1,5 +1,5 @@
 /** The scores PyG's link-prediction and embedding tests report (scikit-learn's definitions). */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 
 /** Area under the ROC curve: the chance a random positive outscores a random negative (ties count half). */
 export function rocAucScore(labels: ArrayLike<number>, scores: ArrayLike<number>): number {

@@ -4,10 +4,10 @@
  * Gradients come from the engine's scatterAdd / scatterReduce rules (max and min share a tie's
  * gradient evenly, as PyTorch's scatter_reduce and therefore PyG).
  */
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { normalizeDim } from "../core/shape.js";
-import { checkChoice, checkOptions } from "../core/options.js";
-import type { Tensor } from "../core/tensor.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { normalizeDim } from "../base/shape.js";
+import { checkChoice, checkOptions } from "../base/options.js";
+import type { Tensor } from "../ops/tensor.js";
 import { full, zeros } from "../ops/creation.js";
 import { div, maximum } from "../ops/elementwise.js";
 import { indexSelect, scatterAdd, scatterReduce } from "../ops/indexing.js";

@@ -2,10 +2,10 @@
  * Data transforms (PyG's torch_geometric.transforms), named as PyG names its classes: each call
  * makes a transform, a function from a Data to a new Data (`transform: NormalizeFeatures()`).
  */
-import { ValueError } from "../core/errors.js";
-import { checkOptions } from "../core/options.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
-import { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { checkOptions } from "../base/options.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
+import { Tensor } from "../ops/tensor.js";
 import { cat } from "../ops/movement.js";
 import { ones, zeros } from "../ops/creation.js";
 import { Data } from "./data.js";

@@ -12,8 +12,8 @@
  * Temporaries are named `.<target>.tg-tmp-<pid>-<random>` (and `.tg-old-` for a folder set aside),
  * so they are recognisable; each save sweeps the ones of its target that dead processes left.
  */
-import { requireNode } from "../core/node.js";
-import { DataError } from "../core/errors.js";
+import { requireNode } from "../base/node.js";
+import { DataError } from "../base/errors.js";
 
 const TAG = ".tg-";
 

@@ -4,10 +4,10 @@
  * little-endian tensor bytes. Writes are atomic; a truncated or corrupt file is a FormatError
  * that names the file and the tensor.
  */
-import { requireNode } from "../core/node.js";
-import { DataError, FormatError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
-import type { DType } from "../core/dtype.js";
+import { requireNode } from "../base/node.js";
+import { DataError, FormatError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import type { DType } from "../base/dtype.js";
 import { tensor } from "../ops/creation.js";
 import { writeFileAtomic } from "./atomic.js";
 

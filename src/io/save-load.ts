@@ -6,8 +6,8 @@
  * that Python's safetensors and PyTorch read, and any safetensors file loads as a state dict.
  * Nothing is executed on load (unlike pickle). Writes are atomic.
  */
-import { FormatError, ValueError } from "../core/errors.js";
-import { Tensor } from "../core/tensor.js";
+import { FormatError, ValueError } from "../base/errors.js";
+import { Tensor } from "../ops/tensor.js";
 import { writeFileAtomic } from "./atomic.js";
 import { encodeSafetensors, parseSafetensors, readSafetensors, type StateDict } from "./safetensors.js";
 

@@ -1,6 +1,6 @@
 /** Keras activation names → functions on tensors (softmax over the last axis). */
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { elu, gelu, leakyRelu, silu, softplus } from "../ops/composite/activations.js";
 
 export type ActivationName =

@@ -1,5 +1,5 @@
 /** Keras callbacks: hook names as Keras', plus the common ones. */
-import { requireNode } from "../core/node.js";
+import { requireNode } from "../base/node.js";
 import type { StateDict } from "../nn/module.js";
 import { formatLogs } from "./progress.js";
 

@@ -4,8 +4,8 @@
  * you name, or the digits embedded in the package; Fashion-MNIST reads Debian's
  * dataset-fashion-mnist (or a folder); IMDB reads a local `imdb.npz`.
  */
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { EmbeddedMNIST } from "../data/datasets/embedded-mnist.js";
 import { FashionMNIST, MNIST, type ImageClassification } from "../data/datasets/mnist.js";

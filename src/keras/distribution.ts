@@ -3,7 +3,7 @@
  * calls at its seams. `tg.distributed.DataParallel` implements it over MPI; keras itself knows
  * nothing of processes.
  */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 import type { Logs } from "./callbacks.js";
 
 /** This process's indices of a dataset for one epoch (tg.distributed.DistributedSampler). */

@@ -2,8 +2,8 @@
  * The functional API: `new keras.Model({inputs, outputs})` over a graph of layers applied to
  * symbolic tensors, so residual connections and several inputs are possible.
  */
-import { ShapeError, ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { KerasTensor, type Layer, type Shape } from "./layer.js";
 import { BaseModel } from "./model.js";
 

@@ -3,9 +3,9 @@
  * first use (or from `inputShape`), then builds the nn module that holds its weights; the maths is
  * always the nn module's. Shapes here exclude the batch dim, as in Keras.
  */
-import { checkOptions, type OptionSpec } from "../core/options.js";
-import { ShapeError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { checkOptions, type OptionSpec } from "../base/options.js";
+import { ShapeError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import type { Module } from "../nn/module.js";
 
 /** A shape without the batch dim; null for a size known only at run time. */
@@ -56,7 +56,7 @@ export abstract class Layer {
   built = false;
   private isTrainable: boolean;
 
-  /** The options a layer class takes besides LayerOptions' (checked at run time, see core/options.ts). */
+  /** The options a layer class takes besides LayerOptions' (checked at run time, see base/options.ts). */
   static readonly options: OptionSpec = {};
 
   constructor(opts: LayerOptions = {}) {

@@ -3,10 +3,10 @@
  * zero biases, orthogonal recurrent kernels, a forget-gate bias of 1). Images are channels-last
  * ([N, H, W, C]) unless `dataFormat: "channelsFirst"`.
  */
-import type { OptionSpec } from "../core/options.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import type { OptionSpec } from "../base/options.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { Module } from "../nn/module.js";
 import * as init from "../nn/init.js";
 import { Linear } from "../nn/layers/linear.js";

@@ -3,8 +3,8 @@
  * to [1e-7, 1 − 1e-7] before the log. Each returns per-sample losses; the model averages them
  * (weighted by classWeight when given).
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { binaryCrossEntropyWithLogits } from "../nn/losses.js";
 
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;

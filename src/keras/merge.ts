@@ -1,7 +1,7 @@
 /** Layers of several inputs: Add, Multiply, Concatenate, and Keras' MultiHeadAttention. */
-import type { OptionSpec } from "../core/options.js";
-import { ShapeError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import type { OptionSpec } from "../base/options.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { cat } from "../ops/movement.js";
 import { Module } from "../nn/module.js";
 import { Linear } from "../nn/layers/linear.js";

@@ -3,8 +3,8 @@
  * chosen from the loss and output shape as Keras does), precision, recall, AUC (exact ROC area over
  * the epoch's predictions) and top-k accuracy.
  */
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 
 export interface Metric {
   readonly name: string;

@@ -3,12 +3,12 @@
  * The weights live in tg.nn modules (one per built layer, registered under the layer's name), so
  * stateDict(), optimizers and safetensors all work on them as on any Module.
  */
-import { checkOptions, type OptionKind } from "../core/options.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { scope } from "../core/scope.js";
-import { DataError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator } from "../core/rng.js";
-import { Tensor } from "../core/tensor.js";
+import { checkOptions, type OptionKind } from "../base/options.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { scope } from "../base/scope.js";
+import { DataError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator } from "../base/rng.js";
+import { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { Module, type StateDict } from "../nn/module.js";
@@ -17,7 +17,7 @@ import { IterableDataset, TensorDataset } from "../data/dataset.js";
 import { encodeSafetensors } from "../io/safetensors.js";
 import { writeFileAtomic, writeFolderAtomic } from "../io/atomic.js";
 import { zipSync } from "fflate";
-import { concatBytes } from "../core/bytes.js";
+import { concatBytes } from "../base/bytes.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
 import { KerasTensor, Layer, type Shape } from "./layer.js";

@@ -1,6 +1,6 @@
 /** Keras' optimizer names with Keras' defaults (e.g. Adam's epsilon 1e-7), over tg.optim. */
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import * as optim from "../optim/optimizers.js";
 import type { Optimizer } from "../optim/optimizer.js";
 

@@ -1,16 +1,16 @@
 /** tg.keras.loadModel: rebuilds a saved Sequential from model.json and loads model.safetensors. */
-import { requireNode } from "../core/node.js";
-import { DataError, FormatError, TensorgradError } from "../core/errors.js";
+import { requireNode } from "../base/node.js";
+import { DataError, FormatError, TensorgradError } from "../base/errors.js";
 import { loadSafetensors, parseSafetensors, type StateDict } from "../io/safetensors.js";
 import { unzipChecked } from "../data/datasets/npy.js";
 import { readableFolder } from "../io/atomic.js";
-import { decodeUtf8 } from "../core/utf8.js";
+import { decodeUtf8 } from "../base/utf8.js";
 import type { Layer, Shape } from "./layer.js";
 import * as L from "./layers.js";
 import { BaseModel, Sequential } from "./model.js";
 import { Model } from "./functional.js";
 import { KerasTensor, LAYER_OPTIONS } from "./layer.js";
-import type { OptionSpec } from "../core/options.js";
+import type { OptionSpec } from "../base/options.js";
 import { Add, Concatenate, MultiHeadAttention, Multiply } from "./merge.js";
 
 type Config = Record<string, unknown> & { name?: string; inputShape?: Shape | null };

@@ -3,12 +3,12 @@
  * Sequential or functional model, frozen with `trainable: false` and unfrozen later by setting
  * `layer.trainable = true`. The module is used as it is (its weights are the layer's weights).
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { FormatError, ShapeError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { FormatError, ShapeError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { zeros } from "../ops/creation.js";
 import type { Module } from "../nn/module.js";
-import type { OptionSpec } from "../core/options.js";
+import type { OptionSpec } from "../base/options.js";
 import { Layer, type LayerOptions, type Shape } from "./layer.js";
 
 export interface TorchModuleWrapperOptions extends LayerOptions {

@@ -1,7 +1,7 @@
 /** `keras.utils` and `keras.preprocessing.sequence`: the helpers Keras programs call by those names. */
-import { DTypeError } from "../core/errors.js";
-import { isFloating } from "../core/dtype.js";
-import { Tensor } from "../core/tensor.js";
+import { DTypeError } from "../base/errors.js";
+import { isFloating } from "../base/dtype.js";
+import { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { oneHot } from "../ops/indexing.js";
 import { padSequences } from "../data/text/sequences.js";

@@ -3,8 +3,8 @@
  * QR, LU, symmetric eigen- and singular value decompositions and what is built on them (pinv,
  * lstsq, matrixRank, cond); the matrix exponential. Batched over leading dims and differentiable.
  */
-import type { Tensor } from "../core/tensor.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { mul } from "../ops/elementwise.js";
 import { matmul } from "../ops/matmul.js";
 import { sum } from "../ops/reduce.js";
@@ -14,8 +14,8 @@ import { matrixNorm, vectorNorm, type MatrixNormOrd, type VectorNormOptions } fr
 import { det, inv, matrixPower, slogdet, solve } from "../ops/linalg/solve.js";
 import { cholesky } from "../ops/linalg/cholesky.js";
 import { svd, svdvals } from "../ops/linalg/decompositions.js";
-import { isFloating } from "../core/dtype.js";
-import { DTypeError } from "../core/errors.js";
+import { isFloating } from "../base/dtype.js";
+import { DTypeError } from "../base/errors.js";
 import { eye, full, tensor, zeros } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { luFactor } from "../ops/linalg/factorizations.js";

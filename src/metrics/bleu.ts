@@ -4,7 +4,7 @@
  * length for the brevity penalty, and the NIST "exp" smoothing of zero-match orders. Scores are on
  * sacreBLEU's 0–100 scale.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 
 export type SmoothMethod = "exp" | "none" | "floor" | "add-k";
 

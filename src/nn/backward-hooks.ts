@@ -3,10 +3,10 @@
  * on tensor hooks: the inputs that need gradients and the outputs pass through identity views whose
  * gradient hooks see the gradients with respect to the module's inputs and outputs.
  */
-import { AutogradError } from "../core/errors.js";
-import { Tensor } from "../core/tensor.js";
-import { isGradEnabled } from "../autograd/grad-mode.js";
-import { keep } from "../core/scope.js";
+import { AutogradError } from "../base/errors.js";
+import { Tensor } from "../ops/tensor.js";
+import { isGradEnabled } from "../ops/grad-mode.js";
+import { keep } from "../base/scope.js";
 
 /** hook(module, gradInput, gradOutput): may return replacements for gradInput. */
 export type BackwardHook<M> = (module: M, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void;

@@ -2,10 +2,10 @@
  * tg.nn.init: in-place initialisers with PyTorch's names, fan rules and gains. Random draws come
  * from the seeded generator (tg.manualSeed), so initialisation is reproducible.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
+import type { Tensor } from "../ops/tensor.js";
 import { rand, randn, tensor } from "../ops/creation.js";
 
 export type Nonlinearity =

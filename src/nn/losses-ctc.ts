@@ -7,9 +7,9 @@
  * at a large negative number rather than −∞, so no 0·∞ enters the gradient; a target that no
  * alignment reaches gets +∞ (or 0, with zeroInfinity), as PyTorch.
  */
-import { isFloating } from "../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { isFloating } from "../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { full, tensor } from "../ops/creation.js";
 import { cat, stack } from "../ops/movement.js";
 import { logsumexp } from "../ops/reduce.js";

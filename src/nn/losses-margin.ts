@@ -3,9 +3,9 @@
  * soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss, triplet_margin_loss,
  * poisson_nll_loss, gaussian_nll_loss), composed as ATen composes them, with `reduction`.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { tensor } from "../ops/creation.js";
 import { add, clamp, exp, log, mul, neg, relu, sub, where } from "../ops/elementwise.js";
 import { logSigmoid, softplus } from "../ops/composite/activations.js";

@@ -2,15 +2,15 @@
  * Loss functions (functional forms; the modules in layers/loss.ts wrap these). All are composed,
  * numerically stable (log-sum-exp, logits forms), and take PyTorch's `reduction`.
  */
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { isFloating } from "../core/dtype.js";
-import type { Tensor } from "../core/tensor.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { isFloating } from "../base/dtype.js";
+import type { Tensor } from "../ops/tensor.js";
 import { abs, clamp, log, mul, relu, sub, where } from "../ops/elementwise.js";
 import { softplus } from "../ops/composite/activations.js";
 import { checkFloating } from "./functional/basic.js";
-import { checkOptions, type OptionKind } from "../core/options.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { shapesEqual } from "../core/shape.js";
+import { checkOptions, type OptionKind } from "../base/options.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { shapesEqual } from "../base/shape.js";
 
 export type Reduction = "none" | "mean" | "sum";
 

@@ -7,13 +7,13 @@
  * registerBuffer and registerModule.
  */
 import { releaseGrad } from "../autograd/backward.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { DTypeError, ShapeError, TensorgradError, fmtShape } from "../core/errors.js";
-import { DTYPES, isFloating, type DType } from "../core/dtype.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { DTypeError, ShapeError, TensorgradError, fmtShape } from "../base/errors.js";
+import { DTYPES, isFloating, type DType } from "../base/dtype.js";
 import { deviceBackend } from "../backend/registry.js";
-import { shapesEqual } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
-import { RemovableHandle } from "../core/hooks.js";
+import { shapesEqual } from "../base/shape.js";
+import type { Tensor } from "../ops/tensor.js";
+import { RemovableHandle } from "../base/hooks.js";
 import { Parameter } from "./parameter.js";
 import { withBackwardHooks, type BackwardHook, type BackwardPreHook } from "./backward-hooks.js";
 

@@ -1,5 +1,5 @@
 /** nn.Parameter: a leaf tensor that a Module registers as trainable. */
-import { Tensor } from "../core/tensor.js";
+import { Tensor } from "../ops/tensor.js";
 
 export class Parameter extends Tensor {
   /** Wraps data's storage (no copy) as a leaf; requiresGrad defaults to true, as in PyTorch. */

@@ -4,9 +4,9 @@
  * parametrizations.weight.original0 (g) and original1 (v), spectral norm's original and the power
  * iteration's _u and _v buffers.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { randn } from "../ops/creation.js";
 import { Module } from "./module.js";
 import { registerParametrization } from "./parametrize.js";

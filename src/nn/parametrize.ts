@@ -4,9 +4,9 @@
  * register_parametrization. The originals live at module.parametrizations[name].original (or
  * original0, original1, … when rightInverse returns several), so state dicts have PyTorch's keys.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { ModuleDict } from "./layers/container.js";

@@ -3,8 +3,8 @@
  * padSequence / unpadSequence, packSequence / unpackSequence, with the packing helpers of the
  * recurrent layers (packPaddedSequence, padPackedSequence, PackedSequence).
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { pad, stack } from "../ops/movement.js";
 import { PackedSequence, packPaddedSequence, padPackedSequence } from "./layers/packed.js";
 

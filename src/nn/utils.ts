@@ -1,7 +1,7 @@
 /** tg.nn.utils: gradient clipping and flattening parameters to one vector. */
-import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { cat, stack } from "../ops/movement.js";
 

@@ -7,10 +7,10 @@
  * differentiable (a gather: duplicates' gradients add); writes are in place, outside the graph,
  * like the other in-place ops, and `indexPut` is the differentiable out-of-place form.
  */
-import { isFloating } from "../core/dtype.js";
-import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { broadcastShapes } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import { isFloating } from "../base/dtype.js";
+import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { broadcastShapes } from "../base/shape.js";
+import { Tensor } from "./tensor.js";
 import { tensor, zeros } from "./creation.js";
 import { add, where, type TensorLike } from "./elementwise.js";
 import { indexSelect, scatterAdd } from "./indexing.js";

@@ -1,9 +1,9 @@
 /** Making tensors: from JS data, constants, ranges, and seeded random draws. */
-import { allocArray, checkDType, dtypeOfArray, isFloating, type DType } from "../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
-import { checkShape, contiguousStrides, numel, type Shape } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import { allocArray, checkDType, dtypeOfArray, isFloating, type DType } from "../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
+import { checkShape, contiguousStrides, numel, type Shape } from "../base/shape.js";
+import { Tensor } from "./tensor.js";
 import type { Backend } from "../backend/backend.js";
 import { getBackend } from "../backend/registry.js";
 

@@ -1,9 +1,9 @@
 /** Runs a primitive and, when gradients are wanted, records it on the tape. */
-import { isFloating } from "../core/dtype.js";
-import { TensorgradError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
-import { isGradEnabled } from "../autograd/grad-mode.js";
-import { Node } from "../autograd/tape.js";
+import { isFloating } from "../base/dtype.js";
+import { TensorgradError } from "../base/errors.js";
+import type { Tensor } from "./tensor.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { Node } from "./tape.js";
 import { FORWARD, type MultiOutputPrimitive, type PrimitiveAttrs, type PrimitiveName } from "./primitives.js";
 
 type SingleOutputPrimitive = Exclude<PrimitiveName, MultiOutputPrimitive>;

@@ -3,10 +3,10 @@
  * tensors, picks the result dtype, expands operands to the broadcast shape (a view) and runs one
  * primitive.
  */
-import { checkDType, isFloating, promoteTypes, promoteWithScalar, type DType } from "../core/dtype.js";
-import { DTypeError, fmtShape } from "../core/errors.js";
-import { broadcastShapes, shapesEqual, type Shape } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import { checkDType, isFloating, promoteTypes, promoteWithScalar, type DType } from "../base/dtype.js";
+import { DTypeError, fmtShape } from "../base/errors.js";
+import { broadcastShapes, shapesEqual, type Shape } from "../base/shape.js";
+import { Tensor } from "./tensor.js";
 import type { BinaryOp, UnaryOp } from "../backend/backend.js";
 import { apply } from "./dispatch.js";
 import { scalar } from "./creation.js";

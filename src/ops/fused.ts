@@ -3,8 +3,8 @@
  * ordinary ops where it does not (the reference backend, float64, odd layouts). Either way the
  * values and gradients are the composed formula's.
  */
-import { ShapeError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "./tensor.js";
 import { zeros } from "./creation.js";
 import { apply, applyMulti } from "./dispatch.js";
 import { clamp } from "./elementwise.js";

@@ -1,9 +1,9 @@
 /** Indexing along a dim: gather / scatterAdd primitives and what is composed from them. */
-import { isFloating, type DType } from "../core/dtype.js";
-import { checkChoice, checkOptions } from "../core/options.js";
-import { DTypeError, IndexError, ShapeError, fmtShape } from "../core/errors.js";
-import { normalizeDim } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
+import { isFloating, type DType } from "../base/dtype.js";
+import { checkChoice, checkOptions } from "../base/options.js";
+import { DTypeError, IndexError, ShapeError, fmtShape } from "../base/errors.js";
+import { normalizeDim } from "../base/shape.js";
+import type { Tensor } from "./tensor.js";
 import { apply } from "./dispatch.js";
 import { onesLike, tensor, zerosLike } from "./creation.js";
 import { cast, div, floor, gt, maximum, where, type TensorLike } from "./elementwise.js";

@@ -3,11 +3,11 @@
  * target's storage through the backend's `assign` kernel. They are for updates outside the graph
  * (optimizer steps, initialisation), so they refuse to run while a gradient would be recorded.
  */
-import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
-import { AutogradError, ShapeError, fmtShape } from "../core/errors.js";
-import { broadcastShapes, shapesEqual } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
-import { bumpVersion } from "../core/version.js";
+import { isGradEnabled, noGrad } from "./grad-mode.js";
+import { AutogradError, ShapeError, fmtShape } from "../base/errors.js";
+import { broadcastShapes, shapesEqual } from "../base/shape.js";
+import type { Tensor } from "./tensor.js";
+import { bumpVersion } from "../base/version.js";
 import { cast, expandTo, type TensorLike } from "./elementwise.js";
 import { clone } from "./movement.js";
 

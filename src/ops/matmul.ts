@@ -1,8 +1,8 @@
 /** Matrix products: torch.matmul's rules over one batched [B,M,K]·[B,K,N] primitive. */
-import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
-import { promoteTypes } from "../core/dtype.js";
-import { broadcastShapes } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
+import { DTypeError, ShapeError, fmtShape } from "../base/errors.js";
+import { promoteTypes } from "../base/dtype.js";
+import { broadcastShapes } from "../base/shape.js";
+import type { Tensor } from "./tensor.js";
 import { apply } from "./dispatch.js";
 import { cast } from "./elementwise.js";
 import { expand, reshape, squeeze, unsqueeze } from "./movement.js";

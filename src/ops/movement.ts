@@ -2,10 +2,10 @@
  * Shape and layout: views (reshape, permute, expand, slicing — no copy where the layout allows) and
  * the joins and splits built from them (cat, stack, split, chunk, pad, repeat).
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { promoteTypes } from "../core/dtype.js";
-import { inferReshape, isContiguous, normalizeDim, normalizeDims, viewStrides, type Shape } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { promoteTypes } from "../base/dtype.js";
+import { inferReshape, isContiguous, normalizeDim, normalizeDims, viewStrides, type Shape } from "../base/shape.js";
+import type { Tensor } from "./tensor.js";
 import { apply, applyMulti } from "./dispatch.js";
 import { cast } from "./elementwise.js";
 

@@ -9,9 +9,9 @@
  * Inputs reaching a primitive are already checked and prepared by the op layer: elementwise inputs
  * have the output's shape (broadcasting is an explicit `expand`) and one dtype.
  */
-import type { DType } from "../core/dtype.js";
-import { contiguousStrides, numel, viewStrides, type Shape } from "../core/shape.js";
-import { Tensor } from "../core/tensor.js";
+import type { DType } from "../base/dtype.js";
+import { contiguousStrides, numel, viewStrides, type Shape } from "../base/shape.js";
+import { Tensor } from "./tensor.js";
 import { windowGrid, type BinaryOp, type ReduceOp, type ScatterReduceOp, type Storage, type UnaryOp, type WindowGeometry } from "../backend/backend.js";
 
 type None = Record<never, never>;

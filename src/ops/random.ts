@@ -4,11 +4,11 @@
  * default one unless given), so a seed reproduces them on every backend. Sampling is not
  * differentiable (PyTorch's neither); use tg.distributions' rsample for reparameterised draws.
  */
-import { isFloating } from "../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, Generator } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { isFloating } from "../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, Generator } from "../base/rng.js";
+import type { Tensor } from "./tensor.js";
+import { noGrad } from "./grad-mode.js";
 import { rand, randn, tensor } from "./creation.js";
 import { add, cast, lt, mul } from "./elementwise.js";
 

@@ -1,8 +1,8 @@
 /** Reductions over one, several or all dims, with keepdim. */
-import { isFloating } from "../core/dtype.js";
-import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
-import { normalizeDim, normalizeDims } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
+import { isFloating } from "../base/dtype.js";
+import { DTypeError, ShapeError, fmtShape } from "../base/errors.js";
+import { normalizeDim, normalizeDims } from "../base/shape.js";
+import type { Tensor } from "./tensor.js";
 import type { ReducePrimitive } from "./primitives.js";
 import { apply } from "./dispatch.js";
 import { cast, div, exp, log, sub, where, abs, eq, mul, add, sqrt } from "./elementwise.js";

@@ -4,9 +4,9 @@
  * Two primitives, argsort and argmode (no gradient: they give indices); the values are gathered at those indices,
  * so gradients flow to the chosen elements as in PyTorch.
  */
-import { IndexError, ShapeError, ValueError } from "../core/errors.js";
-import { normalizeDim } from "../core/shape.js";
-import type { Tensor } from "../core/tensor.js";
+import { IndexError, ShapeError, ValueError } from "../base/errors.js";
+import { normalizeDim } from "../base/shape.js";
+import type { Tensor } from "./tensor.js";
 import { apply } from "./dispatch.js";
 import { scalar } from "./creation.js";
 import { gather } from "./indexing.js";

@@ -2,9 +2,9 @@
  * torch's questions about tensors and dtypes: numel, isTensor, isFloatingPoint, isNonzero,
  * getDefaultDtype, resultType, promoteTypes, canCast — plus positive and isin.
  */
-import { checkDType, isFloating, promoteTypes as promote, promoteWithScalar, type DType } from "../core/dtype.js";
-import { DTypeError, ValueError, fmtShape } from "../core/errors.js";
-import { Tensor } from "../core/tensor.js";
+import { checkDType, isFloating, promoteTypes as promote, promoteWithScalar, type DType } from "../base/dtype.js";
+import { DTypeError, ValueError, fmtShape } from "../base/errors.js";
+import { Tensor } from "./tensor.js";
 import { tensor } from "./creation.js";
 import type { TensorLike } from "./elementwise.js";
 

@@ -2,8 +2,8 @@
  * Sliding windows: torch.nn.functional.unfold (im2col) and fold (col2im) over [N, C, H, W].
  * Convolution and pooling (nn/functional) are built on these.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "./tensor.js";
 import { windowGrid, type WindowGeometry } from "../backend/backend.js";
 import { apply } from "./dispatch.js";
 

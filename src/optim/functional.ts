@@ -4,8 +4,8 @@
  * must run under noGrad (Optimizer.step does that).
  */
 import type { SgdStep } from "../backend/backend.js";
-import { bumpVersion } from "../core/version.js";
-import type { Tensor } from "../core/tensor.js";
+import { bumpVersion } from "../base/version.js";
+import type { Tensor } from "../ops/tensor.js";
 import { fullLike, zerosLike } from "../ops/creation.js";
 import { maximum, where } from "../ops/elementwise.js";
 import type { ParamState } from "./optimizer.js";

@@ -6,10 +6,10 @@
  * group whose parameters it treats as one flat vector. The step order, stopping rules and line
  * search follow PyTorch's lbfgs.py (itself minFunc's), so trajectories match it.
  */
-import { enableGrad, noGrad } from "../autograd/grad-mode.js";
-import { ValueError } from "../core/errors.js";
-import { keep } from "../core/scope.js";
-import type { Tensor } from "../core/tensor.js";
+import { enableGrad, noGrad } from "../ops/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import { keep } from "../base/scope.js";
+import type { Tensor } from "../ops/tensor.js";
 import { cat } from "../ops/movement.js";
 import { zeros } from "../ops/creation.js";
 import { Optimizer, OptimizerError, type ParamsArg } from "./optimizer.js";

@@ -5,9 +5,9 @@
  * weights). Both follow torch.optim's single-tensor code step for step; Muon's iteration runs in
  * float32 (PyTorch's runs in bfloat16, which tensorgrad does not have).
  */
-import type { Tensor } from "../core/tensor.js";
-import { ValueError } from "../core/errors.js";
-import { checkOptions, type OptionSpec } from "../core/options.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { checkOptions, type OptionSpec } from "../base/options.js";
 import { zeros, zerosLike } from "../ops/creation.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsArg } from "./optimizer.js";
 

@@ -5,10 +5,10 @@
  * pure functions (functional.ts) that write in place without recording a graph.
  */
 import { releaseGrad } from "../autograd/backward.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { TensorgradError, ValueError } from "../core/errors.js";
-import { keep, scope } from "../core/scope.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { TensorgradError, ValueError } from "../base/errors.js";
+import { keep, scope } from "../base/scope.js";
+import type { Tensor } from "../ops/tensor.js";
 
 /** Per-parameter state: tensors (moments, buffers) and numbers (step counts, products). */
 export type ParamState = Record<string, Tensor | number>;

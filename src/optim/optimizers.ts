@@ -1,7 +1,7 @@
 /** The optimizers: options with PyTorch's defaults, validation, and a call into functional.ts. */
-import { ValueError } from "../core/errors.js";
-import { checkOptions, type OptionSpec } from "../core/options.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { checkOptions, type OptionSpec } from "../base/options.js";
+import type { Tensor } from "../ops/tensor.js";
 import * as F from "./functional.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsArg } from "./optimizer.js";
 

@@ -6,9 +6,9 @@
  * averaged copy is passed in (a second instance of the same architecture). Its parameters are
  * overwritten with the model's at the first update and never require gradients.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import type { Module } from "../nn/module.js";
 import { LRScheduler, type AnyOptimizer } from "./schedulers/scheduler.js";
 

@@ -4,8 +4,8 @@
  * `reset({seed, options})` → [obs, info] and `step(action)` → [obs, reward, terminated, truncated, info].
  * A `Wrapper` changes one of these and passes the rest through, so wrappers stack as in Gymnasium.
  */
-import { Generator } from "../core/rng.js";
-import { TensorgradError } from "../core/errors.js";
+import { Generator } from "../base/rng.js";
+import { TensorgradError } from "../base/errors.js";
 import type { Space } from "./spaces.js";
 import type { Frame, RenderMode } from "./render.js";
 

@@ -4,7 +4,7 @@
  * `rewardThreshold` (the return at which the task counts as solved). `make` also puts the
  * EnvChecker outside, so misuse is a typed error instead of undefined behaviour.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import type { Env, EnvSpec } from "./env.js";
 import type { RenderMode } from "./render.js";
 import { EnvChecker, TimeLimit } from "./wrappers.js";

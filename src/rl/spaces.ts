@@ -4,8 +4,8 @@
  * a Float32Array (or Float64Array / Int32Array, by dtype) for `Box`, an Int32Array for
  * `MultiDiscrete`, an Int8Array for `MultiBinary`, an array for `Tuple` and an object for `Dict`.
  */
-import { Generator, normalAt } from "../core/rng.js";
-import { ValueError, fmtShape } from "../core/errors.js";
+import { Generator, normalAt } from "../base/rng.js";
+import { ValueError, fmtShape } from "../base/errors.js";
 
 export type BoxDType = "float32" | "float64" | "int32";
 export type BoxValue = Float32Array | Float64Array | Int32Array;

@@ -5,7 +5,7 @@
  * "nextStep" (the default: the step after an episode ends resets that copy and ignores its action)
  * or "sameStep" (the copy resets at once; the last observation goes to `infos[i].finalObs`).
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import type { Env, Info } from "./env.js";
 import { Box, Discrete, MultiDiscrete, type Space } from "./spaces.js";
 

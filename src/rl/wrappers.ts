@@ -4,7 +4,7 @@
  * `make` puts around every environment (order of calls, actions in the action space, observations
  * in the observation space and free of NaN).
  */
-import { ValueError, fmtShape } from "../core/errors.js";
+import { ValueError, fmtShape } from "../base/errors.js";
 import { Env, ResetNeeded, Wrapper, type Info, type ResetOptions, type StepResult } from "./env.js";
 import { Box, describeValue, type BoxValue, type Space } from "./spaces.js";
 

@@ -2,9 +2,9 @@
  * Two random views of each example, the input of contrastive and non-contrastive pre-training,
  * and SimCLR's augmentation recipe built from tg.data.transforms.
  */
-import type { Tensor } from "../core/tensor.js";
-import { ValueError } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ValueError } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
 import { Dataset } from "../data/dataset.js";
 import { compose, colorJitter, randomHorizontalFlip, randomResizedCrop, type Transform } from "../data/transforms/transforms.js";
 import { gaussianBlur, randomApply, randomGrayscale } from "../data/transforms/filters.js";

@@ -5,9 +5,9 @@
  * per-image bilinear interpolation matrices (out = R_y · img · R_xᵀ); brightness and contrast jitter
  * are per-image affine maps. The random choices follow torchvision's RandomResizedCrop and ColorJitter.
  */
-import type { Tensor } from "../core/tensor.js";
-import { ShapeError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
 import { tensor } from "../ops/creation.js";
 import { where } from "../ops/elementwise.js";
 

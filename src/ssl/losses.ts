@@ -3,10 +3,10 @@
  * and non-contrastive (BYOL's normalised regression, SimSiam's negative cosine), each a composition
  * of tensor ops, so gradients come from autograd.
  */
-import type { Tensor } from "../core/tensor.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { arange, eye, tensor, zeros } from "../ops/creation.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { cat } from "../ops/movement.js";
 import { crossEntropy } from "../nn/losses.js";
 import { cosineSimilarity, normalize } from "../nn/functional/similarity.js";

@@ -2,9 +2,9 @@
  * Masked modelling: BERT's token masking for masked language models and its loss on the chosen
  * tokens, and MAE's random patch masking with its patchify / loss-on-masked-patches helpers.
  */
-import type { Tensor } from "../core/tensor.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
 import { arange, rand, randint } from "../ops/creation.js";
 import { where } from "../ops/elementwise.js";
 import { crossEntropy } from "../nn/losses.js";

@@ -3,10 +3,10 @@
  * weighted k-nearest-neighbour classifier on the embeddings (Wu et al. 2018, as SimCLR and DINO
  * monitor), and a linear probe — a linear classifier trained on frozen embeddings.
  */
-import type { Tensor } from "../core/tensor.js";
-import { enableGrad, noGrad } from "../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { enableGrad, noGrad } from "../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
 import { tensor } from "../ops/creation.js";
 import { normalize } from "../nn/functional/similarity.js";
 import { crossEntropy } from "../nn/losses.js";

@@ -10,16 +10,16 @@
  *     projector, its decay rising from `decay` to 1 on BYOL's cosine schedule.
  *   SimSiam (Chen & He 2021): as BYOL with the target branch the online one under stop-gradient.
  */
-import type { Tensor } from "../core/tensor.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, type Generator } from "../core/rng.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, type Generator } from "../base/rng.js";
 import { tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { Sequential } from "../nn/layers/container.js";
 import type { Module } from "../nn/module.js";
 import { Adam } from "../optim/optimizers.js";
 import { ExponentialMovingAverage } from "../optim/swa-utils.js";
-import { scope } from "../core/scope.js";
+import { scope } from "../base/scope.js";
 import { ProjectionHead, PredictionHead } from "./heads.js";
 import { byolLoss, ntXentLoss, simsiamLoss } from "./losses.js";
 import { batchSimclrAugment } from "./batch-augment.js";

@@ -4,10 +4,10 @@
  * summed log-probability; finished ones ranked by GNMT's length penalty ((5 + |y|)/6)^α, so
  * that short outputs are not favoured for being short).
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { ValueError } from "../core/errors.js";
-import { scope } from "../core/scope.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import { scope } from "../base/scope.js";
+import type { Tensor } from "../ops/tensor.js";
 import { full, tensor } from "../ops/creation.js";
 
 /**

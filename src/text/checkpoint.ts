@@ -4,8 +4,8 @@
  * BPE tokenizers their tokenizer.json. The folder is written whole or not at all, so a model and
  * its tokenizer can never disagree.
  */
-import { DataError, FormatError } from "../core/errors.js";
-import { requireNode } from "../core/node.js";
+import { DataError, FormatError } from "../base/errors.js";
+import { requireNode } from "../base/node.js";
 import { readableFolder, writeFolderAtomic } from "../io/atomic.js";
 import { encodeSafetensors, readSafetensors } from "../io/safetensors.js";
 import { BPETokenizer } from "../data/text/bpe.js";

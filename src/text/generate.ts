@@ -4,10 +4,10 @@
  * cropped to the last `blockSize` tokens, as nanoGPT does, and each step is a full forward over
  * that window (positions are absolute, so cached keys would no longer line up).
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { IndexError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { defaultGenerator, type Generator as Rng } from "../core/rng.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { IndexError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { defaultGenerator, type Generator as Rng } from "../base/rng.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import type { GPT } from "./gpt.js";
 import { KVCache } from "./kv-cache.js";

@@ -7,8 +7,8 @@
  * A KVCache lets generation feed one new position at a time: each layer keeps the keys and values
  * of the positions seen so far, so a new token costs one position's work (generate.ts).
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { arange } from "../ops/creation.js";
 import { Module } from "../nn/module.js";
 import { Dropout } from "../nn/layers/dropout.js";
@@ -20,7 +20,7 @@ import { scaledDotProductAttention } from "../nn/functional/attention.js";
 import { crossEntropy } from "../nn/losses.js";
 import { gelu } from "../ops/composite/activations.js";
 import * as init from "../nn/init.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { noGrad } from "../ops/grad-mode.js";
 import { tensor } from "../ops/creation.js";
 import { KVCache } from "./kv-cache.js";
 import { streamTokens, type GenerateOptions } from "./generate.js";

@@ -4,9 +4,9 @@
  * without the `transformer.` prefix, the causal-mask buffers dropped, and the Conv1D weights
  * ([in, out]) transposed into Linear's [out, in]. Saving writes the same layout back.
  */
-import { DataError, FormatError } from "../core/errors.js";
-import { requireNode } from "../core/node.js";
-import type { Tensor } from "../core/tensor.js";
+import { DataError, FormatError } from "../base/errors.js";
+import { requireNode } from "../base/node.js";
+import type { Tensor } from "../ops/tensor.js";
 import { readableFolder, writeFolderAtomic } from "../io/atomic.js";
 import { encodeSafetensors, readSafetensors } from "../io/safetensors.js";
 import { GPT, type GPTConfig } from "./gpt.js";

@@ -1,5 +1,5 @@
 /** The keys and values a GPT has computed for earlier positions, so generation feeds only new ones. */
-import type { Tensor } from "../core/tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 import { cat } from "../ops/movement.js";
 
 /** Keys and values of the positions seen so far, per layer: [B, nHead, length, headSize]. */

@@ -6,8 +6,8 @@
  *   - date normalisation: a date written as people write it ("the 3rd of March 2021", "Wed, Mar 3,
  *     2021", "03-Mar-21" …) → ISO 8601 ("2021-03-03").
  */
-import { ValueError } from "../core/errors.js";
-import { defaultGenerator, type Generator as Rng } from "../core/rng.js";
+import { ValueError } from "../base/errors.js";
+import { defaultGenerator, type Generator as Rng } from "../base/rng.js";
 
 export interface Seq2SeqPairs {
   sources: string[];

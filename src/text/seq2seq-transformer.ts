@@ -4,8 +4,8 @@
  * nn.Transformer with padding masks on both sides and a causal mask on the target, and a linear
  * generator over the target vocabulary. Decoding (beam-search.ts) feeds the whole prefix each step.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { zeros } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { Module } from "../nn/module.js";

@@ -11,8 +11,8 @@
  *   - none: the encoder's last state only (Sutskever et al.).
  * Training uses teacher forcing (forward); decoding is greedy or beam search (beam-search.ts).
  */
-import { ValueError, ShapeError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ValueError, ShapeError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { zeros } from "../ops/creation.js";
 import { cat, stack } from "../ops/movement.js";
 import { where } from "../ops/elementwise.js";

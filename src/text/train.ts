@@ -4,11 +4,11 @@
  * learning rate, gradient accumulation and clipping, and the mean loss of a few batches of each
  * split every `evalInterval` iterations.
  */
-import { noGrad } from "../autograd/grad-mode.js";
-import { ValueError } from "../core/errors.js";
-import { defaultGenerator, type Generator as Rng } from "../core/rng.js";
-import { scope } from "../core/scope.js";
-import type { Tensor } from "../core/tensor.js";
+import { noGrad } from "../ops/grad-mode.js";
+import { ValueError } from "../base/errors.js";
+import { defaultGenerator, type Generator as Rng } from "../base/rng.js";
+import { scope } from "../base/scope.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { clipGradNorm } from "../nn/utils.js";
 import type { Module } from "../nn/module.js";

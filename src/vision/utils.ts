@@ -1,6 +1,6 @@
 /** tg.vision.utils — torchvision.utils' drawing helpers that work on pixels (the SVG with boxes and labels is tg.viz.detectionsToSVG). */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 
 /** A colour per class for drawings (tab10, as matplotlib's default cycle), as [r, g, b] in [0, 1]. */

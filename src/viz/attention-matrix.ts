@@ -3,7 +3,7 @@
  * the source tokens along the top, each cell as dark as the weight the output put on that source
  * token (Bahdanau et al.'s figure 3).
  */
-import { ShapeError } from "../core/errors.js";
+import { ShapeError } from "../base/errors.js";
 import { escape } from "./plot.js";
 
 export interface AttentionPanel {

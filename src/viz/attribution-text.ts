@@ -2,7 +2,7 @@
  * Attributions of text and tables: tokens highlighted by their scores (HTML, Captum's
  * visualize_text), and a bar chart of per-feature attributions (SVG).
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { escape } from "./plot.js";
 
 const html = (s: string) => escape(s).replace(/>/g, "&gt;").replace(/"/g, "&quot;");

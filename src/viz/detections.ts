@@ -3,8 +3,8 @@
  * `scale`, boxes as rectangles with "label score" tags, in a grid of panels with titles. Masks are
  * blended into the pixels beforehand (tg.vision.utils.drawSegmentationMasks).
  */
-import { ShapeError, fmtShape } from "../core/errors.js";
-import type { Tensor } from "../core/tensor.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
+import type { Tensor } from "../ops/tensor.js";
 import { escape } from "./plot.js";
 import { encodePNG } from "./png.js";
 

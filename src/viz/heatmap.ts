@@ -2,8 +2,8 @@
  * Attribution heat maps over images, as SVG grids and PNG files: positive attribution red, negative
  * blue, its strength as opacity over the grey-scale image (Captum's "blended_heat_map").
  */
-import type { Tensor } from "../core/tensor.js";
-import { ShapeError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../ops/tensor.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
 import { escape } from "./plot.js";
 import { encodePNG } from "./png.js";
 

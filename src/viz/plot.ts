@@ -3,7 +3,7 @@
  * polyline per series with axes and a legend is simpler than a plotting dependency, and renders in
  * any browser); PNG when ImageMagick's `convert` is installed.
  */
-import { requireNode } from "../core/node.js";
+import { requireNode } from "../base/node.js";
 import { writeFileAtomic } from "../io/atomic.js";
 
 export interface HistoryLike {

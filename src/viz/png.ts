@@ -4,8 +4,8 @@
  * the same way in Node and in browsers, with no native or Node-only module.
  */
 import { zlibSync } from "fflate";
-import { ValueError } from "../core/errors.js";
-import { concatBytes, crc32 } from "../core/bytes.js";
+import { ValueError } from "../base/errors.js";
+import { concatBytes, crc32 } from "../base/bytes.js";
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);

@@ -1,5 +1,5 @@
 /** Points in the plane coloured by class, as an SVG (2-D embeddings: Node2Vec, t-SNE, PCA). */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { COLORS, escape } from "./plot.js";
 
 export interface ScatterOptions {

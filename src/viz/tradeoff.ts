@@ -2,7 +2,7 @@
  * Named points on labelled axes, as an SVG: trade-offs such as accuracy against a fairness gap, one
  * point per model or mitigation.
  */
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { COLORS, escape } from "./plot.js";
 
 export interface NamedPoint {

@@ -10,8 +10,8 @@ import * as tg from "../../src/index.js";
 import type { Backend, View } from "../../src/index.js";
 import { JsBackend } from "../../src/backend/js/index.js";
 import type { BinaryOp, ReduceOp, UnaryOp } from "../../src/backend/backend.js";
-import { allocArray, type DType } from "../../src/core/dtype.js";
-import { Generator } from "../../src/core/rng.js";
+import { allocArray, type DType } from "../../src/base/dtype.js";
+import { Generator } from "../../src/base/rng.js";
 
 // Node 20 has relaxed SIMD behind a V8 flag: turn it on before any backend exists, so that this suite
 // checks the relaxed-SIMD kernels ("wasm") as well as the plain ones ("wasm-simd128").

@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
-import { IN_PLACE_TWINS } from "../../src/core/tensor-inplace.js";
+import { IN_PLACE_TWINS } from "../../src/ops/tensor-inplace.js";
 
 const f32 = (data: number[]) => tg.tensor(data);
 const i32 = (data: number[]) => tg.tensor(data, { dtype: "int32" });

@@ -4,7 +4,7 @@ import {
   cast, cos, div, eq, exp, ge, gt, log, logicalAnd, lt, mul, neg, pow, sign, sin, sub, where,
 } from "../../ops/elementwise.js";
 import type { BinaryPrimitive, UnaryPrimitive } from "../../ops/primitives.js";
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import type { RuleTable } from "./types.js";
 
 const zeroGrad = (g: Tensor) => [zerosLike(g)];

@@ -1,7 +1,7 @@
 /** Gradient rules of fused primitives: the backend's fused backward, or the same formula in ops. */
-import { isGradEnabled } from "../grad-mode.js";
-import { Tensor } from "../../core/tensor.js";
-import { contiguousStrides } from "../../core/shape.js";
+import { isGradEnabled } from "../../ops/grad-mode.js";
+import { Tensor } from "../../ops/tensor.js";
+import { contiguousStrides } from "../../base/shape.js";
 import { zeros, zerosLike } from "../../ops/creation.js";
 import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";

@@ -4,7 +4,7 @@ import { apply } from "../../ops/dispatch.js";
 import { cast, div, eq, logicalAnd, mul, where } from "../../ops/elementwise.js";
 import { gather, scatterAdd } from "../../ops/indexing.js";
 import { transpose } from "../../ops/movement.js";
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import type { RuleTable } from "./types.js";
 
 /** A [B, R, C] operand laid out column-major (a transposed view of a contiguous matrix). */

@@ -1,5 +1,5 @@
 /** Gradient rules for views and data movement: each sends the gradient back to where it came from. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { apply } from "../../ops/dispatch.js";
 import { cat, narrow, permute, reshape, split, unsqueeze } from "../../ops/movement.js";
 import { zerosLike } from "../../ops/creation.js";

@@ -1,5 +1,5 @@
 /** Gradient rules for reductions. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { div, eq, mul, where } from "../../ops/elementwise.js";
 import { expand, reshape } from "../../ops/movement.js";
 import type { ReducePrimitive } from "../../ops/primitives.js";

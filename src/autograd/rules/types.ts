@@ -1,5 +1,5 @@
 /** The shape of a gradient rule (a vector–Jacobian product) for one primitive. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import type { MultiOutputPrimitive, PrimitiveAttrs, PrimitiveName } from "../../ops/primitives.js";
 
 export interface RuleContext<K extends PrimitiveName> {

@@ -3,11 +3,11 @@
  * It is the specification that faster backends are tested against (test/backends/conformance).
  * Maths runs in float64 and rounds once on store.
  */
-import { allocArray, type AnyTypedArray, type DType } from "../../core/dtype.js";
-import { IndexError, TensorgradError } from "../../core/errors.js";
-import { trackStorage } from "../../core/scope.js";
-import { contiguousStrides, numel } from "../../core/shape.js";
-import { normalAt, uniformAt } from "../../core/rng.js";
+import { allocArray, type AnyTypedArray, type DType } from "../../base/dtype.js";
+import { IndexError, TensorgradError } from "../../base/errors.js";
+import { trackStorage } from "../../base/scope.js";
+import { contiguousStrides, numel } from "../../base/shape.js";
+import { normalAt, uniformAt } from "../../base/rng.js";
 import {
   windowGrid,
   type ArgReduceOp, type Backend, type ScatterReduceOp, type BinaryOp, type RandomDistribution, type ReduceOp, type Storage,

@@ -1,6 +1,6 @@
 /** Strided addressing for the reference backend: the element offsets a view visits, in row-major order. */
-import type { Shape } from "../../core/shape.js";
-import { numel } from "../../core/shape.js";
+import type { Shape } from "../../base/shape.js";
+import { numel } from "../../base/shape.js";
 
 /** offsets[i] = storage offset of the i-th element (row-major) of a (shape, strides, offset) view. */
 export function offsetsOf(shape: Shape, strides: Shape, offset: number): Int32Array {

@@ -6,15 +6,15 @@
  * (int32/bool arithmetic, float64 for gradcheck, views needing more than 4 collapsed dims) runs
  * the reference loops over the same memory, so the whole conformance suite holds on this backend.
  *
- * Memory: storage is freed by dispose(), by scopes (core/scope.ts), or when its tensor is
+ * Memory: storage is freed by dispose(), by scopes (base/scope.ts), or when its tensor is
  * garbage-collected (reclaim.ts). The order "allocate the output, then take pointers" matters: a
  * memory grow detaches typed-array views, and an allocation may run a collection, which frees any
  * storage not used after it (a pointer taken before it does not keep the storage alive).
  */
-import type { AnyTypedArray, DType } from "../../core/dtype.js";
-import { TensorgradError } from "../../core/errors.js";
-import { trackStorage } from "../../core/scope.js";
-import { contiguousStrides, isContiguous, numel } from "../../core/shape.js";
+import type { AnyTypedArray, DType } from "../../base/dtype.js";
+import { TensorgradError } from "../../base/errors.js";
+import { trackStorage } from "../../base/scope.js";
+import { contiguousStrides, isContiguous, numel } from "../../base/shape.js";
 import { windowGrid, type AdamStep, type SgdStep, type ArgReduceOp, type RandomDistribution, type BinaryOp, type ReduceOp, type ScatterReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
 import { JsBackend, JsStorage } from "../js/index.js";
 import * as BUILDS from "./kernels.generated.js";

@@ -4,7 +4,7 @@
  * elementwise kernel takes. A view that needs more than 4 dims after collapsing goes to the
  * reference loops instead (rare: it takes five independently strided dims).
  */
-import type { Shape } from "../../core/shape.js";
+import type { Shape } from "../../base/shape.js";
 
 export interface Space4 {
   /** `rank` dims (4 unless asked otherwise). */

@@ -15,7 +15,7 @@
  * as many as were live after it, and at least COLLECT_BUDGET — so that collections stay a small
  * share of the work however large the model; only then does it grow.
  */
-import { TensorgradError } from "../../core/errors.js";
+import { TensorgradError } from "../../base/errors.js";
 
 const PAGE = 65536;
 const ALIGN = 64; // cache-line alignment also suits 16-byte SIMD loads

@@ -27,7 +27,7 @@
  * registry also serves Node between tasks, so async loops free memory without waiting for the
  * heap to fill.
  */
-import { nodeBuiltin } from "../../core/node.js";
+import { nodeBuiltin } from "../../base/node.js";
 
 /** One watched block; the registry and the sweep both free it, whichever sees its owner die first. */
 export interface Watch {

@@ -1,6 +1,6 @@
 /** Storage of the wasm backend: a block of the shared heap, seen through a typed array rebuilt after growth. */
-import type { AnyTypedArray, DType } from "../../core/dtype.js";
-import { TensorgradError } from "../../core/errors.js";
+import type { AnyTypedArray, DType } from "../../base/dtype.js";
+import { TensorgradError } from "../../base/errors.js";
 import { JsStorage } from "../js/index.js";
 import type { WasmBackend } from "./index.js";
 import type { Watch } from "./reclaim.js";

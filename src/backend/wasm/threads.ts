@@ -13,8 +13,8 @@
  * so each one raises a ready flag once its kernels are instantiated, and until then the calling
  * thread runs that worker's share itself: a call never waits on a worker that is not there.
  */
-import { TensorgradError } from "../../core/errors.js";
-import { IS_NODE, nodeBuiltin } from "../../core/node.js";
+import { TensorgradError } from "../../base/errors.js";
+import { IS_NODE, nodeBuiltin } from "../../base/node.js";
 
 /** Kernels a worker can run, by id (their exports' names). */
 export const POOL_KERNELS = ["sgemm", "sgemmDot", "kmeansStep"] as const;

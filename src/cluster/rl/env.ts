@@ -17,7 +17,7 @@
  * for training on generated data, where the truth is known), or a function of (points, labels,
  * task). Must-link / cannot-link pairs subtract `constraintWeight` × the fraction violated.
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import { tensor } from "../../ops/creation.js";
 import { Env, ResetNeeded, type Info, type ResetOptions, type StepResult } from "../../rl/env.js";
 import { Box, Discrete, type BoxValue } from "../../rl/spaces.js";

@@ -3,7 +3,7 @@
  * clusters with varying spread, size and density (in the plane, or with up to maxDim features),
  * anisotropic (sheared) blobs, and concentric rings — each with its true labels. Seeded, so a held-out set is a set of seeds never trained on.
  */
-import { Generator, normalAt } from "../../core/rng.js";
+import { Generator, normalAt } from "../../base/rng.js";
 
 export interface ClusteringTask {
   /** Row-major n × d points. */

@@ -3,11 +3,11 @@
  * string (or given), and missing markers ("", "NA", "NaN", "null", "?") become null. Parsing is
  * csv-parse's (RFC 4180 quoting); the typing and the errors are ours.
  */
-import { requireNode } from "../../core/node.js";
+import { requireNode } from "../../base/node.js";
 import { parse } from "csv-parse/sync";
-import { decodeUtf8 } from "../../core/utf8.js";
-import { DataError, FormatError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { decodeUtf8 } from "../../base/utf8.js";
+import { DataError, FormatError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import type { Cell } from "../preprocessing/cleaning.js";
 

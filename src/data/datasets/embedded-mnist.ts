@@ -3,8 +3,8 @@
  * 1,000 per class), with a fixed split — the first 80% of each class for training, the rest for
  * testing — so that it works on a fresh clone with no setup.
  */
-import { DataError } from "../../core/errors.js";
-import { requireNode } from "../../core/node.js";
+import { DataError } from "../../base/errors.js";
+import { requireNode } from "../../base/node.js";
 import { ImageClassification, type MnistOptions } from "./mnist.js";
 
 const SIZE = 28 * 28;

@@ -3,9 +3,9 @@
  * row i is the vector of vocab token i (zeros for words the file lacks), ready for
  * nn.Embedding.fromPretrained. The file is streamed, so multi-gigabyte files are fine.
  */
-import { requireNode } from "../../core/node.js";
-import { DataError, FormatError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { requireNode } from "../../base/node.js";
+import { DataError, FormatError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import type { Vocab } from "../text/vocab.js";
 import { parseDecimal } from "./csv.js";

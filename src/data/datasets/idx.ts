@@ -3,8 +3,8 @@
  * dims, then the data. Gzipped files (by content, whatever their name) are inflated first, no
  * further than their header promises.
  */
-import { requireNode } from "../../core/node.js";
-import { FormatError } from "../../core/errors.js";
+import { requireNode } from "../../base/node.js";
+import { FormatError } from "../../base/errors.js";
 
 export interface IdxArray {
   shape: number[];

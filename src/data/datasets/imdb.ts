@@ -2,11 +2,11 @@
  * IMDB reviews, from either layout users have: the `aclImdb` folder (train|test × pos|neg text
  * files) as torchtext reads it, or Keras' `imdb.npz` word-index sequences with load_data's options.
  */
-import { requireNode } from "../../core/node.js";
-import { DataError, FormatError } from "../../core/errors.js";
+import { requireNode } from "../../base/node.js";
+import { DataError, FormatError } from "../../base/errors.js";
 import { Dataset } from "../dataset.js";
 import { readNpz } from "./npy.js";
-import { decodeUtf8 } from "../../core/utf8.js";
+import { decodeUtf8 } from "../../base/utf8.js";
 
 /** Items are [review text, label] with 1 for positive and 0 for negative. */
 export class IMDB extends Dataset<[string, number]> {

@@ -3,9 +3,9 @@
  * with torchvision's options. Nothing is downloaded: a missing file is an error that says where we
  * looked and which file is expected. FashionMNIST finds Debian's dataset-fashion-mnist by default.
  */
-import { requireNode } from "../../core/node.js";
-import { DataError, FormatError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { requireNode } from "../../base/node.js";
+import { DataError, FormatError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { Dataset } from "../dataset.js";
 import { readIdx } from "./idx.js";

@@ -3,10 +3,10 @@
  * for Keras' imdb.npz, whose sequences are object arrays — a minimal unpickler that understands
  * what np.save writes for an object array of lists of ints (pickle protocols 2–5).
  */
-import { requireNode } from "../../core/node.js";
-import { crc32 } from "../../core/bytes.js";
+import { requireNode } from "../../base/node.js";
+import { crc32 } from "../../base/bytes.js";
 import { unzipSync } from "fflate";
-import { DataError, FormatError } from "../../core/errors.js";
+import { DataError, FormatError } from "../../base/errors.js";
 
 export type NpyData = Float32Array | Float64Array | Int32Array | Uint8Array | number[] | unknown[];
 

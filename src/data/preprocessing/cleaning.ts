@@ -2,8 +2,8 @@
  * Data cleaning: duplicates, invalid rows (with the reason each was dropped), and outliers by
  * z-score or interquartile range. Rows are arrays of cells (numbers, strings, booleans, null).
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
 export type Cell = number | string | boolean | null;

@@ -1,6 +1,6 @@
 /** Categorical encoders with scikit-learn's semantics: LabelEncoder and OneHotEncoder. */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
 export type Category = string | number | boolean;

@@ -3,9 +3,9 @@
  * tensors: fit learns per-column statistics (ignoring NaN, as scikit-learn does), transform
  * applies them, inverseTransform undoes them.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { isFloating } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { isFloating } from "../../base/dtype.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 

@@ -4,7 +4,7 @@
  * ByteLevel pre-tokenizer (GPT-2, RoBERTa, and the Split+ByteLevel sequences of later models).
  * Anything else is a FormatError naming the file and the part that is not supported.
  */
-import { FormatError } from "../../core/errors.js";
+import { FormatError } from "../../base/errors.js";
 import type { BPEOptions } from "./bpe.js";
 import { GPT2_SPLIT_PATTERN } from "./byte-level.js";
 

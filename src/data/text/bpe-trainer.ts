@@ -4,8 +4,8 @@
  * smallest ids) until the vocabulary has `vocabSize` tokens or no pair is seen `minFrequency` times.
  * Ids: special tokens first, then the 256 byte symbols by code point, then merges in order.
  */
-import { ValueError } from "../../core/errors.js";
-import { heappop, heappush } from "../../core/heap.js";
+import { ValueError } from "../../base/errors.js";
+import { heappop, heappush } from "../../base/heap.js";
 import { BYTE_ALPHABET, GPT2_SPLIT_PATTERN, toByteSymbols } from "./byte-level.js";
 
 export interface BPETrainOptions {

@@ -4,8 +4,8 @@
  * trains its own (bpe-trainer.ts). Any text round-trips exactly: encode never fails on Unicode,
  * and decode(encode(s)) === s.
  */
-import { DataError, FormatError, IndexError, ValueError } from "../../core/errors.js";
-import { requireNode } from "../../core/node.js";
+import { DataError, FormatError, IndexError, ValueError } from "../../base/errors.js";
+import { requireNode } from "../../base/node.js";
 import { readableFolder, writeFileAtomic, writeFolderAtomic } from "../../io/atomic.js";
 import { compileNormalizer, escapeRegExp, mergesTxt, parseMergesTxt, parseTokenizerJson, parseVocabJson, tokenizerJson, vocabJson, type Json } from "./bpe-formats.js";
 import { GPT2_SPLIT_PATTERN, fromByteSymbols, toByteSymbols } from "./byte-level.js";

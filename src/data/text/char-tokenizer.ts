@@ -2,7 +2,7 @@
  * Character-level and word-level tokenizers: nanoGPT's `stoi`/`itos` over a text's characters, and
  * words through a Vocab (torchtext's basic_english splitting by default).
  */
-import { DataError, IndexError } from "../../core/errors.js";
+import { DataError, IndexError } from "../../base/errors.js";
 import type { Tokenizer } from "./tokenizer-types.js";
 import { basicEnglishTokenizer } from "./tokenizer.js";
 import { Vocab, type VocabOptions } from "./vocab.js";

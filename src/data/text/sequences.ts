@@ -1,7 +1,7 @@
 /** Keras' sequence utilities: padSequences and toCategorical. */
-import { ValueError } from "../../core/errors.js";
-import type { DType } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { DType } from "../../base/dtype.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
 export interface PadOptions {

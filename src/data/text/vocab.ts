@@ -2,7 +2,7 @@
  * A vocabulary: tokens ↔ indices, built from token streams by frequency (ties broken
  * alphabetically, specials first), as torchtext's build_vocab_from_iterator.
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 
 export interface VocabOptions {
   /** The most tokens to keep, specials included. */

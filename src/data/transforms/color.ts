@@ -1,6 +1,6 @@
 /** Colour adjustments on [C, H, W] images in [0, 1], following torchvision's tensor functions. */
-import { ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { maximum, minimum, where } from "../../ops/elementwise.js";
 import { stack } from "../../ops/movement.js";
 import { checkImage } from "./sample.js";

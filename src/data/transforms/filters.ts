@@ -2,9 +2,9 @@
  * The self-supervised augmentations torchvision adds to the geometric ones: Gaussian blur,
  * solarisation, and applying a transform (or grayscale) with a probability.
  */
-import { ValueError } from "../../core/errors.js";
-import { defaultGenerator, type Generator } from "../../core/rng.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { defaultGenerator, type Generator } from "../../base/rng.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { checkImage } from "./sample.js";

@@ -3,8 +3,8 @@
  * inverse affine map, bilinearly, with zeros (or a fill value) outside. A data-pipeline transform on
  * one small image: a plain loop over its pixels is far cheaper than a few tensor ops per corner.
  */
-import { ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
 /** Row-major 2×3 matrix [a, b, c, d, e, f]: source (x, y) = (a·x' + b·y' + c, d·x' + e·y' + f). */

@@ -2,9 +2,9 @@
  * Vision transforms on channels-first [C, H, W] float tensors, composable and seeded (random choices
  * come from a Generator, the default one unless given), with torchvision's names and parameters.
  */
-import { ShapeError, ValueError } from "../../core/errors.js";
-import { defaultGenerator, type Generator } from "../../core/rng.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError } from "../../base/errors.js";
+import { defaultGenerator, type Generator } from "../../base/rng.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { arange, tensor } from "../../ops/creation.js";
 import { pad } from "../../ops/movement.js";
 import { checkImage, invert, sampleAffine, type Affine } from "./sample.js";

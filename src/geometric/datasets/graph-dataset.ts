@@ -1,6 +1,6 @@
 /** A dataset of graphs (PyG's InMemoryDataset): items are Data, optionally transformed on access. */
 import { Dataset } from "../../data/dataset.js";
-import { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../ops/tensor.js";
 import type { Data } from "../data.js";
 
 export type GraphTransform = (data: Data) => Data;

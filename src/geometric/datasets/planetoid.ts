@@ -4,9 +4,9 @@
  * adjacency dict, plus the test index list. Public split: 20 labelled nodes per class for training,
  * the next 500 for validation, the listed 1000 for testing. Nothing is downloaded.
  */
-import { DataError, FormatError, ValueError } from "../../core/errors.js";
-import { requireNode } from "../../core/node.js";
-import { checkChoice, checkOptions } from "../../core/options.js";
+import { DataError, FormatError, ValueError } from "../../base/errors.js";
+import { requireNode } from "../../base/node.js";
+import { checkChoice, checkOptions } from "../../base/options.js";
 import { tensor } from "../../ops/creation.js";
 import { pickledArray, unpickle, type NpyArray, type Reduced } from "../../data/datasets/npy.js";
 import { Data } from "../data.js";

@@ -3,9 +3,9 @@
  * `<root>/<name>/raw/<name>_*.txt`: A (edges "i, j", 1-based), graph_indicator (each node's graph),
  * graph_labels, and optionally node_labels / node_attributes / edge_labels / edge_attributes.
  */
-import { DataError, FormatError } from "../../core/errors.js";
-import { requireNode } from "../../core/node.js";
-import { checkOptions } from "../../core/options.js";
+import { DataError, FormatError } from "../../base/errors.js";
+import { requireNode } from "../../base/node.js";
+import { checkOptions } from "../../base/options.js";
 import { tensor } from "../../ops/creation.js";
 import { Data } from "../data.js";
 import { edgeTensor } from "../utils/edges.js";

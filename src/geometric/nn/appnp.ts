@@ -2,9 +2,9 @@
  * APPNP (Klicpera et al.): K steps of personalised-PageRank propagation, x ← (1 − α)·Âx + α·h,
  * over the GCN-normalised graph; no weights of its own.
  */
-import { ValueError } from "../../core/errors.js";
-import { checkOptions } from "../../core/options.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { checkOptions } from "../../base/options.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { dropout } from "../../nn/functional/basic.js";
 import { checkEdgeIndexShape } from "../utils/edges.js";
 import { gcnNorm } from "./gcn-conv.js";

@@ -3,9 +3,9 @@
  * scores a pair as σ(z_i·z_j); GAE trains on reconstruction of the edges, VGAE adds a Gaussian
  * latent with a KL term. As PyG's `nn.GAE` / `nn.VGAE`.
  */
-import { ValueError } from "../../core/errors.js";
-import { noGrad } from "../../autograd/grad-mode.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { noGrad } from "../../ops/grad-mode.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { randnLike } from "../../ops/creation.js";
 import { clamp } from "../../ops/elementwise.js";
 import { cat } from "../../ops/movement.js";

@@ -2,10 +2,10 @@
  * ChebConv (Defferrard et al.): spectral filtering by Chebyshev polynomials of the scaled Laplacian,
  * x' = Σ_k T_k(L̂) x W_k with T_0 = x, T_1 = L̂x, T_k = 2L̂T_{k−1} − T_{k−2}.
  */
-import type { DType } from "../../core/dtype.js";
-import { ValueError } from "../../core/errors.js";
-import { checkChoice, checkOptions } from "../../core/options.js";
-import type { Tensor } from "../../core/tensor.js";
+import type { DType } from "../../base/dtype.js";
+import { ValueError } from "../../base/errors.js";
+import { checkChoice, checkOptions } from "../../base/options.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { ones, tensor, zeros } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { ModuleList } from "../../nn/layers/container.js";

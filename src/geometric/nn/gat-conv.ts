@@ -2,9 +2,9 @@
  * Graph attention: GATConv (Veličković et al.: e_ij = LeakyReLU(aᵀ[W x_i ‖ W x_j]), softmax over a
  * node's incoming edges) and GATv2Conv (Brody et al.: e_ij = aᵀ LeakyReLU(W_r x_i + W_l x_j)).
  */
-import { ValueError } from "../../core/errors.js";
-import { checkOptions } from "../../core/options.js";
-import { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { checkOptions } from "../../base/options.js";
+import { Tensor } from "../../ops/tensor.js";
 import { empty } from "../../nn/empty.js";
 import { dropout } from "../../nn/functional/basic.js";
 import { leakyRelu } from "../../ops/composite/activations.js";

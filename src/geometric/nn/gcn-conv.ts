@@ -1,7 +1,7 @@
 /** GCNConv (Kipf & Welling): x' = D̂^−½ Â D̂^−½ X W + b, Â = A + I, and the normalisation it uses. */
-import type { DType } from "../../core/dtype.js";
-import { checkOptions } from "../../core/options.js";
-import type { Tensor } from "../../core/tensor.js";
+import type { DType } from "../../base/dtype.js";
+import { checkOptions } from "../../base/options.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
 import { isnan, where } from "../../ops/elementwise.js";
 import { Linear } from "../../nn/layers/linear.js";

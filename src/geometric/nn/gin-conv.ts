@@ -2,9 +2,9 @@
  * GINConv (Xu et al.): x'_i = h((1 + ε)·x_i + Σ_{j→i} x_j), h a user network; GINEConv adds edge
  * features inside the sum, Σ ReLU(x_j + e_ji).
  */
-import { ValueError } from "../../core/errors.js";
-import { checkOptions } from "../../core/options.js";
-import { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { checkOptions } from "../../base/options.js";
+import { Tensor } from "../../ops/tensor.js";
 import { full } from "../../ops/creation.js";
 import { Linear } from "../../nn/layers/linear.js";
 import { Module } from "../../nn/module.js";

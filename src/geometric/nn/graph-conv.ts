@@ -1,6 +1,6 @@
 /** GraphConv (Morris et al.): x'_i = W₁ x_i + W₂ · aggr_{j→i} (e_ji · x_j). */
-import { checkOptions } from "../../core/options.js";
-import { Tensor } from "../../core/tensor.js";
+import { checkOptions } from "../../base/options.js";
+import { Tensor } from "../../ops/tensor.js";
 import { Linear } from "../../nn/layers/linear.js";
 import { checkEdgeIndexShape } from "../utils/edges.js";
 import { MessagePassing, type Aggregation, type MessageArgs } from "./message-passing.js";

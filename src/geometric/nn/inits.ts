@@ -1,6 +1,6 @@
 /** PyG's initialisers where they differ from torch.nn.init's. */
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import { uniform_ } from "../../nn/init.js";
 
 /** U(±√(6 / (rows + cols))) over the last two dims (PyG's glorot, also for [1, heads, channels] attention vectors). */

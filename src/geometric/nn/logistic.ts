@@ -2,8 +2,8 @@
  * Multinomial logistic regression on fixed features, as scikit-learn's LogisticRegression (L2,
  * C = 1) — what PyG's embedding tests fit on learnt node vectors. Full-batch Adam to convergence.
  */
-import { noGrad, enableGrad } from "../../autograd/grad-mode.js";
-import type { Tensor } from "../../core/tensor.js";
+import { noGrad, enableGrad } from "../../ops/grad-mode.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { crossEntropy } from "../../nn/losses.js";
 import { Adam } from "../../optim/optimizers.js";

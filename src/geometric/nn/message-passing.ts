@@ -5,9 +5,9 @@
  * target, the node receiving) and `<name>_j` (at its source) — PyG's convention, gathered only when
  * read. A pair [xSource, xTarget] gives bipartite graphs their two node sets.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { normalizeDim } from "../../core/shape.js";
-import { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { normalizeDim } from "../../base/shape.js";
+import { Tensor } from "../../ops/tensor.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { Module } from "../../nn/module.js";
 import { scatter, sizeFromIndex, type ScatterReduce } from "../scatter.js";

@@ -2,9 +2,9 @@
  * Ready-made stacks (PyG's nn.models.GCN, GAT, GraphSAGE, GIN): numLayers convolutions with an
  * activation and dropout between them; the last layer maps to outChannels (or hiddenChannels).
  */
-import { ValueError } from "../../core/errors.js";
-import { checkOptions } from "../../core/options.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { checkOptions } from "../../base/options.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { dropout } from "../../nn/functional/basic.js";
 import { ModuleList, Sequential } from "../../nn/layers/container.js";
 import { Linear } from "../../nn/layers/linear.js";

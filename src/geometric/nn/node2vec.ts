@@ -3,10 +3,10 @@
  * return parameter p, in-out parameter q (DeepWalk is p = q = 1) — with negative sampling, as PyG's
  * `nn.Node2Vec`.
  */
-import { ValueError } from "../../core/errors.js";
-import { checkOptions } from "../../core/options.js";
-import { defaultGenerator, type Generator } from "../../core/rng.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { checkOptions } from "../../base/options.js";
+import { defaultGenerator, type Generator } from "../../base/rng.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { DataLoader } from "../../data/dataloader.js";
 import { Dataset } from "../../data/dataset.js";

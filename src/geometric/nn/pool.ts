@@ -1,12 +1,12 @@
 /** Graph-level readouts (sum, mean, max of each graph's nodes) and TopKPooling (Gao & Ji; Cangea et al.). */
-import { ValueError } from "../../core/errors.js";
-import { checkOptions } from "../../core/options.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { checkOptions } from "../../base/options.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { empty } from "../../nn/empty.js";
 import { uniform_ } from "../../nn/init.js";
 import { Module } from "../../nn/module.js";
 import { Parameter } from "../../nn/parameter.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import { tensor } from "../../ops/creation.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { amax } from "../../ops/reduce.js";

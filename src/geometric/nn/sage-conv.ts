@@ -1,6 +1,6 @@
 /** SAGEConv (Hamilton et al.): x'_i = W₁ x_i + W₂ · aggr_{j→i} x_j, aggregated by mean (default) or max. */
-import { checkOptions } from "../../core/options.js";
-import { Tensor } from "../../core/tensor.js";
+import { checkOptions } from "../../base/options.js";
+import { Tensor } from "../../ops/tensor.js";
 import { maximum } from "../../ops/elementwise.js";
 import { Linear } from "../../nn/layers/linear.js";
 import { checkEdgeIndexShape } from "../utils/edges.js";

@@ -3,8 +3,8 @@
  * α_ij = softmax_j((W₃x_i)ᵀ(W₄x_j + W₆e_ij)/√d), x'_i = W₁x_i + Σ_j α_ij (W₂x_j + W₆e_ij), with an
  * optional learnt gate β between the skip and the attention output.
  */
-import { checkOptions } from "../../core/options.js";
-import { Tensor } from "../../core/tensor.js";
+import { checkOptions } from "../../base/options.js";
+import { Tensor } from "../../ops/tensor.js";
 import { dropout } from "../../nn/functional/basic.js";
 import { Linear } from "../../nn/layers/linear.js";
 import { cat } from "../../ops/movement.js";

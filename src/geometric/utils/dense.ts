@@ -1,7 +1,7 @@
 /** Between edge lists and dense layouts: batched adjacency matrices, padded node batches, adjacency lists. */
-import { IndexError, ValueError } from "../../core/errors.js";
-import { checkOptions } from "../../core/options.js";
-import type { Tensor } from "../../core/tensor.js";
+import { IndexError, ValueError } from "../../base/errors.js";
+import { checkOptions } from "../../base/options.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { full, tensor, zeros } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { scatterAdd } from "../../ops/indexing.js";

@@ -1,6 +1,6 @@
 /** Reading and writing edge indices ([2, E] int32: row = source, col = target) with checked bounds. */
-import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { Tensor } from "../../core/tensor.js";
+import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
 export interface EdgeArrays {

@@ -1,6 +1,6 @@
 /** Self loops: add them (with a fill value for edge attributes), add the missing ones, remove them. */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { full } from "../../ops/creation.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { cat, expand, reshape } from "../../ops/movement.js";

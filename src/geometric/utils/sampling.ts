@@ -1,8 +1,8 @@
 /** Random edge dropout and negative sampling (pairs that are not edges), both seeded. */
-import { ValueError } from "../../core/errors.js";
-import { checkOptions } from "../../core/options.js";
-import { defaultGenerator, type Generator } from "../../core/rng.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { checkOptions } from "../../base/options.js";
+import { defaultGenerator, type Generator } from "../../base/rng.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { edgeArrays, edgeTensor, joined, maybeNumNodes } from "./edges.js";
 

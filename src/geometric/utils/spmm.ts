@@ -4,8 +4,8 @@
  * (rowptr, col) form. Composed of a row gather and a scatter, so both `other` and the values get
  * gradients; nothing the size of A densely is ever made.
  */
-import { IndexError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { IndexError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { scatter } from "../scatter.js";

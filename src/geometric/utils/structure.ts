@@ -1,7 +1,7 @@
 /** Degrees, coalescing (sorted, duplicates merged), and making edges undirected. */
-import { checkOptions } from "../../core/options.js";
-import type { DType } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { checkOptions } from "../../base/options.js";
+import type { DType } from "../../base/dtype.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { cat } from "../../ops/movement.js";

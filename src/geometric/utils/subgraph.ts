@@ -1,6 +1,6 @@
 /** Induced subgraphs: of a node subset, and of the k-hop neighbourhood of some nodes. */
-import { checkChoice, checkOptions } from "../../core/options.js";
-import { Tensor } from "../../core/tensor.js";
+import { checkChoice, checkOptions } from "../../base/options.js";
+import { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { edgeArrays, edgeTensor, maybeNumNodes, nodeList, positions } from "./edges.js";

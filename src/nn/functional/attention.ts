@@ -1,7 +1,7 @@
 /** Scaled dot-product attention (torch.nn.functional.scaled_dot_product_attention). */
-import { DTypeError } from "../../core/errors.js";
-import { isFloating } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { DTypeError } from "../../base/errors.js";
+import { isFloating } from "../../base/dtype.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { arange } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { dropout as dropoutFn } from "./basic.js";

@@ -1,10 +1,10 @@
 /** Linear maps, dropout and embeddings. */
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { rand } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { indexSelect } from "../../ops/indexing.js";
-import { isFloating } from "../../core/dtype.js";
+import { isFloating } from "../../base/dtype.js";
 
 /** x·Wᵀ + b with W of shape [out, in] (PyTorch's layout). */
 /**

@@ -1,6 +1,6 @@
 /** Convolutions as one im2col (unfold) and one batched matmul; transposed ones as matmul + col2im (fold). */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { pad } from "../../ops/movement.js";
 import { fold, pair, unfold, unfoldBatchInner, type Pair } from "../../ops/windows.js";
 import { checkInputDtype } from "./basic.js";

@@ -4,8 +4,8 @@
  * output depth (the input's depth slices at that tap, strided); a transposed one scatters each
  * depth tap's 2-D transposed convolution to its strided output depths. Gradients come through.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { pad } from "../../ops/movement.js";
 import { checkInputDtype } from "./basic.js";
 import { conv2d, convTranspose2d, type ConvTransposeOptions } from "./conv.js";

@@ -2,9 +2,9 @@
  * EmbeddingBag's functional form: the rows of each bag of ids reduced to one vector (sum, mean or
  * max) without materialising [bags, ids, dim], and the Gumbel-softmax sampler.
  */
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { defaultGenerator, type Generator } from "../../core/rng.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { defaultGenerator, type Generator } from "../../base/rng.js";
 import { rand, tensor, zeros } from "../../ops/creation.js";
 import { indexSelect, scatterReduce } from "../../ops/indexing.js";
 import { indexAdd } from "../../ops/composite/index-ops.js";

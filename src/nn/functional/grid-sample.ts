@@ -5,9 +5,9 @@
  * (zeros, border, reflection) and alignCorners. Composed from gathers and elementwise ops, so the
  * gradient reaches both the input and the grid (through the interpolation weights).
  */
-import { isFloating } from "../../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { isFloating } from "../../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { linspace, ones } from "../../ops/creation.js";
 import { stack } from "../../ops/movement.js";
 

@@ -3,7 +3,7 @@
  * copied into the input, which, as tensorgrad's other in-place ops, must be outside a recorded
  * graph (under tg.noGrad, or on tensors that need no gradient).
  */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { celu, elu, hardtanh, leakyRelu, rrelu, selu, threshold } from "../../ops/composite/activations.js";
 
 export const relu_ = (x: Tensor): Tensor => x.copy_(x.relu());

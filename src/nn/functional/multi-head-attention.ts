@@ -4,9 +4,9 @@
  * separate), the learned key/value bias rows and the zero-attention row, masks, attention and
  * the output projection — returning [output, weights (averaged over heads by default)].
  */
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { isFloating } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { isFloating } from "../../base/dtype.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { cat, pad } from "../../ops/movement.js";

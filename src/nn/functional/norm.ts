@@ -1,7 +1,7 @@
 /** Normalisation: batch, layer and group norm, composed from reductions. */
-import { noGrad } from "../../autograd/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { ones, tensor, zeros } from "../../ops/creation.js";
 import { pad } from "../../ops/movement.js";
 import { applyMulti } from "../../ops/dispatch.js";

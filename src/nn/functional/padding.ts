@@ -4,8 +4,8 @@
  * gather the padded rows with indexSelect, one padded dim at a time, so their gradients add the
  * copies' back onto the rows they came from.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { pad as constantPad } from "../../ops/movement.js";

@@ -4,10 +4,10 @@
  * FractionalMaxPool2d/3d), whose window starts follow PyTorch's interval sequence so that the same
  * random samples give the same windows.
  */
-import { isFloating } from "../../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { defaultGenerator, type Generator } from "../../core/rng.js";
+import { isFloating } from "../../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { defaultGenerator, type Generator } from "../../base/rng.js";
 import { rand, tensor } from "../../ops/creation.js";
 import { triple, type Triple } from "./conv3d.js";
 import { avgPool1d, avgPool2d } from "./pooling.js";

@@ -3,8 +3,8 @@
  * interpolation multiply by small constant matrices (rows of window weights), which gives PyTorch's
  * exact windows and a gradient for free.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { ones, tensor, zeros } from "../../ops/creation.js";
 import { maxPool2x2 } from "../../ops/fused.js";
 import { pad, stack } from "../../ops/movement.js";

@@ -4,8 +4,8 @@
  * (the second over a [D, 1] kernel), so windows, ceil mode, padding, the first-maximum rule and
  * the gradients are the 2-D pool's; max indices combine as d·H·W + (h·W + w), as PyTorch's.
  */
-import { ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { triple, type Triple } from "./conv3d.js";
 import {

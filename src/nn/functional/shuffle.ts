@@ -2,8 +2,8 @@
  * Rearranging channels and pixels (torch.nn.functional.pixel_shuffle, pixel_unshuffle,
  * channel_shuffle): reshapes and one permute, so gradients come from those.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 
 function checkFactor(op: string, factor: number): void {
   if (!Number.isInteger(factor) || factor < 1) throw new ValueError(`${op}: the factor must be a positive integer, got ${factor}`);

@@ -2,8 +2,8 @@
  * Vector normalisation, cosine similarity and p-norm distances (torch.nn.functional.normalize,
  * cosine_similarity, pairwise_distance, pdist).
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { clamp } from "../../ops/elementwise.js";
 import { indexSelect } from "../../ops/indexing.js";

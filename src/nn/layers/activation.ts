@@ -1,5 +1,5 @@
 /** Activation layers over the functional forms. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import {
   celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, leakyRelu, logSigmoid, mish, prelu, relu6, rrelu, selu, silu, softmin,
   softplus, softshrink, softsign, tanhshrink, threshold, type GeluApproximate,

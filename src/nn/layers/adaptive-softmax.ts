@@ -3,8 +3,8 @@
  * head softmax, rare ones in tail clusters reached through one head entry each and scored by
  * smaller projections, so a large vocabulary costs a fraction of a full softmax.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor, zeros } from "../../ops/creation.js";
 import { cat } from "../../ops/movement.js";
 import { Module } from "../module.js";

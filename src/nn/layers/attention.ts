@@ -2,15 +2,15 @@
  * MultiheadAttention with PyTorch's parameters (`in_proj_weight` [3E, E] and `in_proj_bias`, or
  * `q/k/v_proj_weight` when key/value dims differ; `out_proj`), masks and layouts.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { multiHeadAttentionForward } from "../functional/multi-head-attention.js";
 import { empty } from "../empty.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { Linear } from "./linear.js";
-import { checkOptions, type OptionKind } from "../../core/options.js";
+import { checkOptions, type OptionKind } from "../../base/options.js";
 
 export interface MultiheadAttentionOptions {
   dropout?: number;

@@ -1,5 +1,5 @@
 /** Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict — children named "0", "1", … or by key. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { Module } from "../module.js";
 import type { Parameter } from "../parameter.js";
 

@@ -1,7 +1,7 @@
 /** Conv1d/2d/3d and ConvTranspose1d/2d/3d with PyTorch's arguments, defaults and initialisation. */
-import { checkOptions, type OptionKind } from "../../core/options.js";
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { checkOptions, type OptionKind } from "../../base/options.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import type { Pair } from "../../ops/windows.js";
 import { empty } from "../empty.js";
 import { conv1d, conv2d, convTranspose2d, type Padding } from "../functional/conv.js";

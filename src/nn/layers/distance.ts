@@ -1,5 +1,5 @@
 /** Distance and similarity layers over their functional forms. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { cosineSimilarity, pairwiseDistance } from "../functional/similarity.js";
 import { Module } from "../module.js";
 

@@ -1,5 +1,5 @@
 /** Dropout, the channel dropouts (1d/2d/3d) and alpha dropout: active in training mode only. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { alphaDropout, dropout, dropout1d, dropout2d, dropout3d, featureAlphaDropout } from "../functional/basic.js";
 import { Module } from "../module.js";
 

@@ -1,8 +1,8 @@
 /** Embedding: a lookup table of vectors, with paddingIdx and pre-trained vectors; EmbeddingBag: bags of ids reduced to one vector. */
-import { checkOptions } from "../../core/options.js";
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { checkOptions } from "../../base/options.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import { empty } from "../empty.js";
 import { embedding } from "../functional/basic.js";
 import { embeddingBag, type BagMode } from "../functional/embedding-bag.js";

@@ -1,7 +1,7 @@
 /** Identity, Linear, Bilinear, Flatten, Unflatten. */
-import { checkOptions } from "../../core/options.js";
-import { ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { checkOptions } from "../../base/options.js";
+import { ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { empty } from "../empty.js";
 import { bilinear, linear } from "../functional/basic.js";
 import * as init from "../init.js";

@@ -1,11 +1,11 @@
 /** Loss modules: hold the options, call the functional form (nn/losses.ts). */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import * as L from "../losses.js";
 import * as M from "../losses-margin.js";
 import { ctcLoss, type CtcOptions } from "../losses-ctc.js";
 import { Module } from "../module.js";
 import { Linear } from "./linear.js";
-import { ShapeError, fmtShape } from "../../core/errors.js";
+import { ShapeError, fmtShape } from "../../base/errors.js";
 
 abstract class Loss<O> extends Module<[Tensor, Tensor], Tensor> {
   constructor(readonly options: O) {

@@ -1,7 +1,7 @@
 /** BatchNorm1d/2d/3d (running statistics, momentum, eval mode), InstanceNorm1d/2d/3d, LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm. */
-import { checkOptions } from "../../core/options.js";
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { checkOptions } from "../../base/options.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
 import { batchNorm, groupNorm, instanceNorm, layerNorm, localResponseNorm, crossMapLrn2d, rmsNorm } from "../functional/norm.js";
 import { Module } from "../module.js";

@@ -3,8 +3,8 @@
  * with its lengths, and the recurrent layers mask by length, which gives PyTorch's results: padded
  * steps neither change the state nor produce output (they read as zeros).
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
 export class PackedSequence {

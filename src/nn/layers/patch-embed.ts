@@ -2,8 +2,8 @@
  * Vision Transformer inputs: images cut into patches, each linearly embedded (timm's PatchEmbed, the
  * `conv_proj` of torchvision's VisionTransformer), and MAE's fixed 2-D sine-cosine position table.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { Module } from "../module.js";
 import { Conv2d } from "./conv.js";

@@ -1,5 +1,5 @@
 /** Pooling and upsampling layers over the functional forms. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import type { Pair } from "../../ops/windows.js";
 import {
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices, maxUnpool1d, maxUnpool2d, avgPool1d, avgPool2d, interpolate,

@@ -1,5 +1,5 @@
 /** 3-D pooling, power-average pooling and fractional max pooling layers over the functional forms. */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import type { Pair } from "../../ops/windows.js";
 import type { Triple } from "../functional/conv3d.js";
 import {

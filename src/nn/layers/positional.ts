@@ -1,6 +1,6 @@
 /** Positional encodings for sequence models over [N, T, E] (batch first) or [T, N, E] inputs. */
-import { ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { arange } from "../../ops/creation.js";
 import { stack } from "../../ops/movement.js";
 import { Module } from "../module.js";

@@ -1,6 +1,6 @@
 /** Layers that only move values: pixel and channel shuffles, constant padding, sliding windows (Fold, Unfold). */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { pad } from "../../ops/movement.js";
 import { pad as padMode } from "../functional/padding.js";
 import { fold, unfold, type Pair, type WindowOptions } from "../../ops/windows.js";

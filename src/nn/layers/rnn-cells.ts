@@ -2,8 +2,8 @@
  * One time step of each recurrent cell, as functions of pre-computed input projections, plus the
  * RNNCell, LSTMCell and GRUCell modules. Gate order is PyTorch's: LSTM i, f, g, o; GRU r, z, n.
  */
-import { ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { gruCell, lstmCell } from "../../ops/fused.js";
 import { empty } from "../empty.js";

@@ -6,9 +6,9 @@
  * a matmul with W_hh and a few elementwise ops, and backward through time reuses what forward kept
  * (the autograd tape).
  */
-import { checkOptions, type OptionKind } from "../../core/options.js";
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { checkOptions, type OptionKind } from "../../base/options.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { cat, stack } from "../../ops/movement.js";

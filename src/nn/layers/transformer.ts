@@ -2,7 +2,7 @@
  * TransformerEncoderLayer, TransformerDecoderLayer, their stacks and Transformer, with PyTorch's
  * structure and state-dict names (post-norm by default, `normFirst` for pre-norm).
  */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { full } from "../../ops/creation.js";
 import { gelu } from "../../ops/composite/activations.js";
 import { lowerTriangle } from "../functional/attention.js";
@@ -14,7 +14,7 @@ import { Linear } from "./linear.js";
 import { LayerNorm } from "./norm.js";
 import { MultiheadAttention } from "./attention.js";
 import { where } from "../../ops/elementwise.js";
-import { checkChoice, checkOptions, type OptionKind } from "../../core/options.js";
+import { checkChoice, checkOptions, type OptionKind } from "../../base/options.js";
 
 export interface TransformerLayerOptions {
   dimFeedforward?: number;

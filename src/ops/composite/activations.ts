@@ -2,10 +2,10 @@
  * Activations composed from primitives. NOTE: branches are arranged so that the branch `where`
  * discards never overflows (exp of a large number), since 0 · ∞ in its gradient would be NaN.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { checkChoice, checkOptions } from "../../core/options.js";
-import { normalizeDim } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { checkChoice, checkOptions } from "../../base/options.js";
+import { normalizeDim } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
 import { apply } from "../dispatch.js";
 import { rand } from "../creation.js";
 import { abs, add, clamp, div, erf, exp, gt, log, lt, mul, neg, relu, sigmoid, sub, tanh, where } from "../elementwise.js";

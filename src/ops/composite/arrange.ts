@@ -5,9 +5,9 @@
  * `swapaxes`, `broadcastTo`, `unbind` and the splits, which are views; `diagonal` is a copy here
  * (PyTorch's is a view).
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { normalizeDim } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { normalizeDim } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
 import { arange, tensor, zeros } from "../creation.js";
 import { ge, le, sub, where } from "../elementwise.js";
 import { indexSelect, scatterAdd } from "../indexing.js";

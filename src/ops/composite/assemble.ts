@@ -4,10 +4,10 @@
  * vander, cross and vdot, and the index helpers trilIndices, triuIndices and unravelIndex. Each is
  * composed from differentiable ops, so gradients reach every tensor input.
  */
-import { promoteTypes } from "../../core/dtype.js";
-import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { broadcastShapes, normalizeDim, numel } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
+import { promoteTypes } from "../../base/dtype.js";
+import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { broadcastShapes, normalizeDim, numel } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
 import { tensor, zeros } from "../creation.js";
 import { cast, mul, pow, sub } from "../elementwise.js";
 import { indexSelect, scatterReduce } from "../indexing.js";

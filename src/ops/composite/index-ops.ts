@@ -3,9 +3,9 @@
  * and movedim, so their gradients come from those: maskedSelect, maskedScatter, take,
  * takeAlongDim, scatter (replacing), indexAdd, indexCopy, indexFill.
  */
-import { DTypeError, IndexError, ShapeError, fmtShape } from "../../core/errors.js";
-import { broadcastShapes, normalizeDim } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
+import { DTypeError, IndexError, ShapeError, fmtShape } from "../../base/errors.js";
+import { broadcastShapes, normalizeDim } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
 import { index, indexPut } from "../advanced-index.js";
 import { arange, tensor } from "../creation.js";
 import { mul, type TensorLike } from "../elementwise.js";

@@ -4,8 +4,8 @@
  * match PyTorch's: rounding toward zero, remainders, interpolation, fused multiply-adds, hyperbolic
  * functions, log-sum-exp of two, and PyTorch's other names.
  */
-import { isFloating } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { isFloating } from "../../base/dtype.js";
+import type { Tensor } from "../tensor.js";
 import { abs, add, cast, ceil, clamp, div, eq, exp, floor, ge, gt, isnan, le, log, logicalAnd, logicalOr, lt, maximum, mul, ne, neg, pow, sqrt, sub, where, type TensorLike } from "../elementwise.js";
 import { softplus } from "./activations.js";
 

@@ -2,10 +2,10 @@
  * Norms and distances: linalg.vectorNorm and linalg.matrixNorm, torch.norm, dist, renorm and
  * cdist. As PyTorch's, the gradient of a norm at a zero vector is 0 (not 0/0).
  */
-import { isFloating } from "../../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { normalizeDim } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
+import { isFloating } from "../../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { normalizeDim } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
 import { abs, cast, div, gt, mul, ne, pow, sqrt, sub, where } from "../elementwise.js";
 import { amax, amin, sum, type Dims } from "../reduce.js";
 import { unsqueeze } from "../movement.js";

@@ -3,9 +3,9 @@
  * element on the host: none has a gradient in PyTorch, and each is a short loop over the bits
  * that the whole-tensor primitives would only spell slowly.
  */
-import { isFloating, promoteTypes } from "../../core/dtype.js";
-import { DTypeError } from "../../core/errors.js";
-import { Tensor } from "../../core/tensor.js";
+import { isFloating, promoteTypes } from "../../base/dtype.js";
+import { DTypeError } from "../../base/errors.js";
+import { Tensor } from "../tensor.js";
 import { tensor } from "../creation.js";
 import { prepare, type TensorLike } from "../elementwise.js";
 

@@ -2,11 +2,11 @@
  * Whole-tensor and along-dim tests — all, any, countNonzero, isclose, allclose, equal — and the
  * reductions that skip NaNs (nansum, nanmean), composed from comparisons and sums.
  */
-import { DTypeError, fmtShape } from "../../core/errors.js";
-import { isFloating } from "../../core/dtype.js";
-import { shapesEqual } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { DTypeError, fmtShape } from "../../base/errors.js";
+import { isFloating } from "../../base/dtype.js";
+import { shapesEqual } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
+import { noGrad } from "../grad-mode.js";
 import { abs, add, cast, eq, isnan, le, logicalAnd, logicalOr, mul, ne, sub, where } from "../elementwise.js";
 import { amax, amin, sum, type Dims } from "../reduce.js";
 

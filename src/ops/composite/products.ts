@@ -3,9 +3,9 @@
  * `add*` family (β·input + α·product), tensordot, and einsum — any equation, contracted pairwise
  * through batched matmul, so every product runs on the backend's GEMM and its gradient rule.
  */
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { normalizeDim } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { normalizeDim } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
 import { add, mul } from "../elementwise.js";
 import { matmul } from "../matmul.js";
 import { expand, permute, reshape, unsqueeze } from "../movement.js";

@@ -4,11 +4,11 @@
  * elementwise op and one cat, so the work is O(n log n) in whole-tensor ops and the gradients
  * come from theirs. Also diff, trapezoid and cumulativeTrapezoid.
  */
-import { isFloating } from "../../core/dtype.js";
-import { ValueError } from "../../core/errors.js";
-import { normalizeDim } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { isFloating } from "../../base/dtype.js";
+import { ValueError } from "../../base/errors.js";
+import { normalizeDim } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
+import { noGrad } from "../grad-mode.js";
 import { add, cast, ge, isnan, le, logicalAnd, logicalOr, logicalXor, mul, sub, where } from "../elementwise.js";
 import { arange, tensor, zeros } from "../creation.js";
 import { gather } from "../indexing.js";

@@ -4,10 +4,10 @@
  * PyTorch's CPU kernels), and the differentiable msort, nanmedian, quantile and nanquantile
  * (values gathered from argsort's order, interpolated linearly).
  */
-import { isFloating } from "../../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { normalizeDim } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
+import { isFloating } from "../../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { normalizeDim } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
 import { tensor } from "../creation.js";
 import { add, isnan, mul, sub, where } from "../elementwise.js";
 import { gather } from "../indexing.js";

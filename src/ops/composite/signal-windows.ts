@@ -3,9 +3,9 @@
  * first N of an N + 1 symmetric window, for spectral analysis), symmetric with periodic: false.
  * Computed in float64, returned in the dtype asked for (float32 by default).
  */
-import { ValueError } from "../../core/errors.js";
-import type { DType } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { DType } from "../../base/dtype.js";
+import type { Tensor } from "../tensor.js";
 import { tensor } from "../creation.js";
 import { i0 } from "./special.js";
 

@@ -2,9 +2,9 @@
  * softmax and logSoftmax: one fused primitive on backends that offer it (along the last dim of
  * float32), otherwise composed from stable primitives.
  */
-import { isFloating } from "../../core/dtype.js";
-import { normalizeDim } from "../../core/shape.js";
-import type { Tensor } from "../../core/tensor.js";
+import { isFloating } from "../../base/dtype.js";
+import { normalizeDim } from "../../base/shape.js";
+import type { Tensor } from "../tensor.js";
 import { cast, div, exp, sub } from "../elementwise.js";
 import { amax, logsumexp, sum } from "../reduce.js";
 import { apply } from "../dispatch.js";

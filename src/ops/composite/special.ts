@@ -6,15 +6,15 @@
  * gives the textbook derivatives — lgamma′ = digamma, digamma′ = polygamma(1), i0′ = i1 — to the
  * same accuracy, at every order.
  */
-import { ValueError } from "../../core/errors.js";
-import { isFloating } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import { isFloating } from "../../base/dtype.js";
+import type { Tensor } from "../tensor.js";
 import { abs, add, cast, div, eq, erf, exp, floor, gt, log, logicalAnd, lt, mul, neg, pow, sin, sqrt, sub, where } from "../elementwise.js";
 import { tan } from "./transcendental.js";
 import { isfinite } from "./math.js";
 import { tensor } from "../creation.js";
 import { prepare } from "../elementwise.js";
-import { isGradEnabled } from "../../autograd/grad-mode.js";
+import { isGradEnabled } from "../grad-mode.js";
 
 const floating = (x: Tensor): Tensor => (isFloating(x.dtype) ? x : cast(x, "float32"));
 

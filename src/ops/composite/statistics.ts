@@ -2,9 +2,9 @@
  * Statistics over samples: cov and corrcoef (NumPy's, rows are variables), stdMean and varMean
  * (both moments in one call), and histogram (NumPy's: bin counts or densities with their edges).
  */
-import { isFloating } from "../../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { isFloating } from "../../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../tensor.js";
 import { linspace, tensor } from "../creation.js";
 import { cast, clamp, div, mul, sqrt, sub } from "../elementwise.js";
 import { mean, std, sum, variance, type Dims } from "../reduce.js";

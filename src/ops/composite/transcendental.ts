@@ -5,8 +5,8 @@
  * composed form's own derivative would carry rounding noise, the value is taken from the accurate
  * form and the gradient from the textbook derivative (`withGradient`), as PyTorch's formulas give.
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../tensor.js";
 import { abs, add, cos, div, eq, exp, gt, log, logicalAnd, logicalOr, lt, mul, neg, sign, sin, sqrt, sub, where, type TensorLike } from "../elementwise.js";
 import { isfinite } from "./math.js";
 import { tensor } from "../creation.js";

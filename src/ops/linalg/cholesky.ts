@@ -4,9 +4,9 @@
  * autograd gives its gradient. A matrix that is not positive-definite is an error naming the
  * leading minor that failed, as PyTorch's.
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../tensor.js";
+import { noGrad } from "../grad-mode.js";
 import { arange } from "../creation.js";
 import { div, ge, gt, mul, sqrt, sub, where } from "../elementwise.js";
 import { matmul } from "../matmul.js";

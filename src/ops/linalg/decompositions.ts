@@ -6,9 +6,9 @@
  * value and the identity in derivative. So backward gives PyTorch's gradients (for distinct
  * eigen/singular values, as PyTorch requires); second derivatives through them are not supported.
  */
-import { isFloating } from "../../core/dtype.js";
-import { DTypeError, ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { isFloating } from "../../base/dtype.js";
+import { DTypeError, ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../tensor.js";
 import { eye, tensor } from "../creation.js";
 import { diagonal } from "../composite/arrange.js";
 import { cat } from "../movement.js";

@@ -4,10 +4,10 @@
  * exponential — each composed from whole-tensor ops over any batch dims, so autograd
  * differentiates them (to every order). Pivot and reflection choices are made on detached values.
  */
-import { isFloating } from "../../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { isFloating } from "../../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../tensor.js";
+import { noGrad } from "../grad-mode.js";
 import { arange, eye, tensor, zeros } from "../creation.js";
 import { where } from "../elementwise.js";
 import { gather, indexSelect } from "../indexing.js";

@@ -5,10 +5,10 @@
  * gradients (of inv: −A⁻ᵀ·g·A⁻ᵀ; of det: det·A⁻ᵀ) for non-singular matrices. Meant for the small
  * matrices of everyday models (O(n) ops of O(n²) elements each).
  */
-import { isFloating } from "../../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { isFloating } from "../../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../tensor.js";
+import { noGrad } from "../grad-mode.js";
 import { arange, eye, zeros } from "../creation.js";
 import { abs, add, cast, div, eq, log, lt, mul, sign, sub, where } from "../elementwise.js";
 import { gather } from "../indexing.js";

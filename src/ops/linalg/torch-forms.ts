@@ -3,7 +3,7 @@
  * (torch.svd's V instead of Vh, triangular_solve's (B, A) order, cholesky_solve's factor argument,
  * pinverse's rcond), as thin forms over the linalg routines.
  */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../tensor.js";
 import { eye } from "../creation.js";
 import { expand } from "../movement.js";
 import { svd as linalgSvd } from "./decompositions.js";

@@ -2,7 +2,7 @@
  * More of torch.optim.lr_scheduler in closed form: ConstantLR, PolynomialLR, MultiplicativeLR and
  * CyclicLR (Smith's triangular cycles, with momentum cycled inversely).
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import { LRScheduler, type AnyOptimizer } from "./scheduler.js";
 
 /** base · factor until totalIters, then base. */

@@ -1,5 +1,5 @@
 /** OneCycleLR: warm up to maxLr, anneal far below the start, cycling momentum inversely. */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import { LRScheduler, type AnyOptimizer } from "./scheduler.js";
 
 export interface OneCycleOptions {

@@ -1,5 +1,5 @@
 /** ReduceLROnPlateau: multiply the rate by `factor` when a metric stops improving for `patience` epochs. */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import type { AnyOptimizer } from "./scheduler.js";
 
 export interface PlateauOptions {

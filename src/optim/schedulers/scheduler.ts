@@ -3,7 +3,7 @@
  * restarting at epoch 0 (SequentialLR) and resuming from a state dict all agree. As in PyTorch, a
  * scheduler applies its epoch-0 rate on construction; call step() after each optimizer.step().
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import type { Optimizer } from "../optimizer.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

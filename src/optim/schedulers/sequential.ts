@@ -1,5 +1,5 @@
 /** SequentialLR: hands over from one schedule to the next at milestone epochs (restarting it at 0). */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import { LRScheduler, type AnyOptimizer } from "./scheduler.js";
 
 type Group = { lr: number; initialLr?: number };

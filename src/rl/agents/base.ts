@@ -4,8 +4,8 @@
  * `predict(obs, {deterministic})` acts, `save(path)` writes one safetensors file (networks, the
  * options as JSON metadata, the environment id) atomically, and `tg.rl.load(path)` brings it back.
  */
-import { Generator, manualSeed } from "../../core/rng.js";
-import { ValueError } from "../../core/errors.js";
+import { Generator, manualSeed } from "../../base/rng.js";
+import { ValueError } from "../../base/errors.js";
 import type { Module, StateDict } from "../../nn/module.js";
 import { encodeSafetensors } from "../../io/safetensors.js";
 import { writeFileAtomic } from "../../io/atomic.js";

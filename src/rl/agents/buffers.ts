@@ -4,8 +4,8 @@
  * off-policy ring buffer of (obs, action, reward, nextObs, done) with uniform sampling. Both keep
  * flat typed arrays and hand out minibatches as tensors.
  */
-import type { Tensor } from "../../core/tensor.js";
-import type { Generator as Rng } from "../../core/rng.js";
+import type { Tensor } from "../../ops/tensor.js";
+import type { Generator as Rng } from "../../base/rng.js";
 import { tensor } from "../../ops/creation.js";
 import { randomPermutation } from "../../data/dataset.js";
 

@@ -2,14 +2,14 @@
  * What every agent shares: turning observations into a network's input batch, MLPs with
  * orthogonal initialisation (the usual choice for policy-gradient methods), and schedules.
  */
-import { Tensor } from "../../core/tensor.js";
-import { ValueError } from "../../core/errors.js";
+import { Tensor } from "../../ops/tensor.js";
+import { ValueError } from "../../base/errors.js";
 import { tensor } from "../../ops/creation.js";
 import { Sequential } from "../../nn/layers/container.js";
 import { Linear } from "../../nn/layers/linear.js";
 import { ReLU, Tanh } from "../../nn/layers/activation.js";
 import { orthogonal_, zeros_ } from "../../nn/init.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import type { Module } from "../../nn/module.js";
 import { Box, Discrete, type Space } from "../spaces.js";
 

@@ -4,9 +4,9 @@
  * decayed linearly over explorationFraction of training, Huber (or MSE) loss, gradient clipping;
  * plus Double DQN (van Hasselt et al. 2016) and dueling heads (Wang et al. 2016) as options.
  */
-import { noGrad } from "../../autograd/grad-mode.js";
-import { scope } from "../../core/scope.js";
-import { ValueError } from "../../core/errors.js";
+import { noGrad } from "../../ops/grad-mode.js";
+import { scope } from "../../base/scope.js";
+import { ValueError } from "../../base/errors.js";
 import type { StateDict } from "../../nn/module.js";
 import { mseLoss, smoothL1Loss } from "../../nn/losses.js";
 import { clipGradNorm } from "../../nn/utils.js";

@@ -2,7 +2,7 @@
  * SB3's evaluate_policy: run a policy for nEvalEpisodes whole episodes (deterministic actions by
  * default) and report the mean and standard deviation of the returns.
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import type { Env } from "../env.js";
 import { make } from "../registry.js";
 import type { Action, Algorithm } from "./base.js";

@@ -3,7 +3,7 @@
  * and the environment id from the file's metadata, then the weights — and returns it ready to
  * predict or to continue learning.
  */
-import { FormatError } from "../../core/errors.js";
+import { FormatError } from "../../base/errors.js";
 import { readSafetensors } from "../../io/safetensors.js";
 import type { Algorithm } from "./base.js";
 import type { EnvLike } from "./vec-env.js";

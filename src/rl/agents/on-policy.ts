@@ -3,9 +3,9 @@
  * nEnvs environments with the current policy into a RolloutBuffer (bootstrapping time-limit
  * truncations with γ·V(final obs)), compute GAE(λ), then let the subclass train on the rollout.
  */
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
-import { scope } from "../../core/scope.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
+import { scope } from "../../base/scope.js";
 import type { StateDict } from "../../nn/module.js";
 import type { Optimizer } from "../../optim/optimizer.js";
 import type { BoxValue } from "../spaces.js";

@@ -3,8 +3,8 @@
  * for Discrete actions or a diagonal Gaussian with a state-independent log-std for Box actions,
  * SB3's defaults and orthogonal initialisation) and a Q-network (optionally dueling).
  */
-import type { Tensor } from "../../core/tensor.js";
-import { ValueError } from "../../core/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { ValueError } from "../../base/errors.js";
 import { zeros } from "../../ops/creation.js";
 import { Module } from "../../nn/module.js";
 import { Parameter } from "../../nn/parameter.js";
@@ -12,8 +12,8 @@ import { Linear } from "../../nn/layers/linear.js";
 import type { Sequential } from "../../nn/layers/container.js";
 import { Categorical } from "../../distributions/categorical.js";
 import { Normal } from "../../distributions/normal.js";
-import { noGrad } from "../../autograd/grad-mode.js";
-import { scope } from "../../core/scope.js";
+import { noGrad } from "../../ops/grad-mode.js";
+import { scope } from "../../base/scope.js";
 import { Box, Discrete, type BoxValue, type Space } from "../spaces.js";
 import { inputDim, mlp, obsToTensor, orthogonalInit, type Activation } from "./common.js";
 import { envActions } from "./vec-env.js";

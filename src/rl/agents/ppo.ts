@@ -4,9 +4,9 @@
  * advantage normalisation, gradient clipping, an optional target-KL early stop, and learning rate
  * and clip range that may be schedules. Discrete or continuous (diagonal Gaussian) actions.
  */
-import { noGrad } from "../../autograd/grad-mode.js";
-import { scope } from "../../core/scope.js";
-import { ValueError } from "../../core/errors.js";
+import { noGrad } from "../../ops/grad-mode.js";
+import { scope } from "../../base/scope.js";
+import { ValueError } from "../../base/errors.js";
 import { minimum } from "../../ops/elementwise.js";
 import { mseLoss } from "../../nn/losses.js";
 import { clipGradNorm } from "../../nn/utils.js";

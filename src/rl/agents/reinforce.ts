@@ -4,8 +4,8 @@
  * advantage G_t − V(s_t) (normalised by default) and the loss −A·log π + vfCoef·(G − V)² − entCoef·H.
  * A time-limit truncation bootstraps G from V(final obs), since the episode did not really end.
  */
-import { noGrad } from "../../autograd/grad-mode.js";
-import { scope } from "../../core/scope.js";
+import { noGrad } from "../../ops/grad-mode.js";
+import { scope } from "../../base/scope.js";
 import type { StateDict } from "../../nn/module.js";
 import { tensor } from "../../ops/creation.js";
 import { mseLoss } from "../../nn/losses.js";

@@ -4,10 +4,10 @@
  * and automatic entropy tuning towards −dim(A). Actions are learned in [−1, 1] and rescaled to the
  * environment's Box bounds.
  */
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
-import { scope } from "../../core/scope.js";
-import { ValueError } from "../../core/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
+import { scope } from "../../base/scope.js";
+import { ValueError } from "../../base/errors.js";
 import { cat } from "../../ops/movement.js";
 import { minimum } from "../../ops/elementwise.js";
 import { tensor, zeros } from "../../ops/creation.js";

@@ -4,7 +4,7 @@
  * (ties between equal values broken at random, so an all-zero table still explores evenly). The
  * table is `qTable[s · nA + a]`; `valueTable()` and `policyTable()` read it as V(s) and π(s).
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import type { StateDict } from "../../nn/module.js";
 import { tensor } from "../../ops/creation.js";
 import { Discrete } from "../spaces.js";

@@ -4,7 +4,7 @@
  * RecordEpisodeStatistics so finished episodes reach the agent's Monitor. An agent accepts an id
  * (made nEnvs times), an Env, or a SyncVectorEnv built that way.
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import type { Env, Info } from "../env.js";
 import { make } from "../registry.js";
 import { Box, Discrete, type BoxValue } from "../spaces.js";

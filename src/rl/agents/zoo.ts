@@ -3,7 +3,7 @@
  * values its authors report solving the task with) and from our own runs otherwise; `fromZoo`
  * builds an agent with them. The CLI's `rl train` and bench/rl-learning.ts use this table.
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import type { Algorithm } from "./base.js";
 import { linearSchedule } from "./common.js";
 import { PPO } from "./ppo.js";

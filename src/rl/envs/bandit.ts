@@ -5,8 +5,8 @@
  */
 import { Env, ResetNeeded, type Info, type ResetOptions, type StepResult } from "../env.js";
 import { Discrete } from "../spaces.js";
-import { normalAt } from "../../core/rng.js";
-import { ValueError } from "../../core/errors.js";
+import { normalAt } from "../../base/rng.js";
+import { ValueError } from "../../base/errors.js";
 
 export interface BanditOptions {
   k?: number;

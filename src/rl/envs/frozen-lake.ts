@@ -3,8 +3,8 @@
  * hole H; on slippery ice the agent moves as intended with probability `successRate` (1/3 by
  * default) and to either side otherwise. Maps "4x4" and "8x8", or any `desc`, or a random valid map.
  */
-import { ValueError } from "../../core/errors.js";
-import { Generator } from "../../core/rng.js";
+import { ValueError } from "../../base/errors.js";
+import { Generator } from "../../base/rng.js";
 import { renderScene, type Frame, type RenderMode, type Scene, type Shape } from "../render.js";
 import { DiscreteEnv, type TransitionTable } from "./toy-text.js";
 

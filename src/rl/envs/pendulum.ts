@@ -6,7 +6,7 @@
 import { Env, ResetNeeded, type Info, type ResetOptions, type StepResult } from "../env.js";
 import { Box, type BoxValue } from "../spaces.js";
 import { renderScene, type Frame, type RenderMode, type Scene } from "../render.js";
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 
 export interface PendulumOptions {
   renderMode?: RenderMode;

@@ -1,5 +1,5 @@
 /** Gymnasium's `maybe_parse_reset_bounds`: `reset({options: {low, high}})` overrides the start range. */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 
 export function resetBounds(options: Record<string, unknown> | undefined, low: number, high: number): [number, number] {
   const lo = options?.low ?? low;

@@ -6,7 +6,7 @@
  */
 import { Env, ResetNeeded, type Info, type ResetOptions, type StepResult } from "../env.js";
 import { Discrete } from "../spaces.js";
-import type { Generator } from "../../core/rng.js";
+import type { Generator } from "../../base/rng.js";
 
 export type Transition = [probability: number, nextState: number, reward: number, terminated: boolean];
 export type TransitionTable = Transition[][][];

@@ -5,7 +5,7 @@
  * its own seeded stream, so a dataset is the same however it is read; the training scenes take their
  * objects from a training split and the test scenes from a test split, so no object is in both.
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import { tensor } from "../../ops/creation.js";
 import { Dataset } from "../../data/dataset.js";
 import type { ImageClassification } from "../../data/datasets/mnist.js";

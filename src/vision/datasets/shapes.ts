@@ -3,10 +3,10 @@
  * with exact boxes and masks (a pixel is inside when its centre is), for detection and
  * segmentation without downloads. Scene i is drawn from its own seeded stream.
  */
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import { tensor } from "../../ops/creation.js";
 import { Dataset } from "../../data/dataset.js";
-import type { Generator } from "../../core/rng.js";
+import type { Generator } from "../../base/rng.js";
 import { overlaps, sceneGenerator, targetFromMasks, type DetectionSample, type DetectionTransform, type DrawnObject } from "./target.js";
 
 export interface ShapesOptions {

@@ -3,13 +3,13 @@
  * image [C, H, W] in [0, 1] and a target of boxes [K, 4] (xyxy, float32, in pixels), labels [K]
  * (int32, 1…numClasses − 1; 0 is the background) and instance masks [K, H, W] (bool).
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { stack } from "../../ops/movement.js";
 import { Dataset } from "../../data/dataset.js";
 import { maskExtent } from "../ops/boxes.js";
-import { Generator, foldSeed, mix32 } from "../../core/rng.js";
+import { Generator, foldSeed, mix32 } from "../../base/rng.js";
 
 export interface DetectionTarget {
   boxes: Tensor;

@@ -4,8 +4,8 @@
  * position being its index × the level's stride (image size ÷ feature size, floored). FCOS uses one
  * square anchor per cell as the cell's point and size.
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
 export class AnchorGenerator {

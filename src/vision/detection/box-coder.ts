@@ -3,7 +3,7 @@
  * R-CNN's centre offsets and log size ratios, weighted; BoxLinearCoder, FCOS's distances from an
  * anchor's centre to the four sides, in units of the anchor's size. Boxes are xyxy [..., 4].
  */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { stack } from "../../ops/movement.js";
 
 const sides = (b: Tensor): [Tensor, Tensor, Tensor, Tensor] => [0, 1, 2, 3].map((i) => b.select(-1, i)) as [Tensor, Tensor, Tensor, Tensor];

@@ -14,8 +14,8 @@
  * user prepared it (torchvision's GeneralizedRCNNTransform resizes to 800 pixels, which small
  * images do not want).
  */
-import { ValueError, ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError, ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { cat } from "../../ops/movement.js";
 import { Module } from "../../nn/module.js";
@@ -26,7 +26,7 @@ import { Sequential } from "../../nn/layers/container.js";
 import { normal_, constant_, zeros_ } from "../../nn/init.js";
 import { binaryCrossEntropyWithLogits } from "../../nn/losses.js";
 import { relu } from "../../ops/elementwise.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import { sigmoidFocalLoss } from "../ops/focal-loss.js";
 import { generalizedBoxIouLoss } from "../ops/boxes.js";
 import { batchedNms } from "../ops/nms.js";

@@ -5,8 +5,8 @@
  * read at 101 recall points; averages skip classes with no ground truth. Areas are box areas;
  * "small" is under 32², "large" over 96², as COCO.
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 
 export interface MapOptions {
   /** Default COCO's 0.50, 0.55, …, 0.95. */

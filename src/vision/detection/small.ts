@@ -3,7 +3,7 @@
  * norm, ReLU), a two-level FeaturePyramidNetwork, and an FCOS head with two convolutions per branch
  * — 0.83M parameters, for 64×64 scenes of 15–25 pixel objects (tg.vision.datasets).
  */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { Module } from "../../nn/module.js";
 import { Sequential } from "../../nn/layers/container.js";
 import { GroupNorm } from "../../nn/layers/norm.js";

@@ -4,8 +4,8 @@
  * norm), plus LeNet-5 (LeCun et al. 1998; not in torchvision: here in its modern form, ReLU and
  * max-pooling, named features/classifier as torchvision names its models).
  */
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import { Module } from "../../nn/module.js";
 import { Conv2d } from "../../nn/layers/conv.js";
 import { BatchNorm2d } from "../../nn/layers/norm.js";

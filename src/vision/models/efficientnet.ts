@@ -3,7 +3,7 @@
  * (expansion, depthwise k×k, squeeze-excitation with SiLU, projection) whose residual branches are
  * dropped by stochastic depth, the drop rate growing linearly to stochasticDepthProb over the blocks.
  */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { Module } from "../../nn/module.js";
 import { Linear } from "../../nn/layers/linear.js";
 import { Dropout } from "../../nn/layers/dropout.js";

@@ -4,8 +4,8 @@
  * hard-swish and squeeze-excitation (V3). `smallInput` makes the stem stride 1, so 28×28 and
  * 32×32 images keep a useful resolution.
  */
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import { Module } from "../../nn/module.js";
 import { Conv2d } from "../../nn/layers/conv.js";
 import { BatchNorm2d } from "../../nn/layers/norm.js";

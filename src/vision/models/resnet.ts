@@ -5,9 +5,9 @@
  * for ResNet-20). `smallInput` gives the ImageNet models a CIFAR-style stem (a 3×3 stride-1
  * convolution, no max-pooling) so they train on 28×28 or 32×32 images.
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import { Module } from "../../nn/module.js";
 import { Conv2d } from "../../nn/layers/conv.js";
 import { BatchNorm2d } from "../../nn/layers/norm.js";

@@ -5,9 +5,9 @@
  * name. Any size: vitB16 is torchvision's vit_b_16; smaller images and patches work the same.
  * (The patch embedding is conv_proj itself, as in torchvision, so its names stay theirs.)
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { noGrad } from "../../autograd/grad-mode.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { noGrad } from "../../ops/grad-mode.js";
 import { zeros } from "../../ops/creation.js";
 import { cat } from "../../ops/movement.js";
 import { Module } from "../../nn/module.js";

@@ -3,9 +3,9 @@
  * (x1, y1, x2, y2) with x2 ≥ x1 and y2 ≥ y1, in pixels. Everything is composed from tensor ops, so
  * gradients flow through IoUs and conversions (box-regression losses need them).
  */
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { isFloating } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { isFloating } from "../../base/dtype.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { maximum, minimum } from "../../ops/elementwise.js";
 import { cat } from "../../ops/movement.js";
 import { nonzero } from "../../ops/indexing.js";

@@ -1,6 +1,6 @@
 /** torchvision.ops.sigmoid_focal_loss (Lin et al. 2017, RetinaNet). */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { binaryCrossEntropyWithLogits } from "../../nn/losses.js";
 
 export interface FocalLossOptions {

@@ -4,8 +4,8 @@
  * smoothing convolution; optionally one more level by max-pooling the coarsest (LastLevelMaxPool).
  * Module names are torchvision's (inner_blocks.i.0, layer_blocks.i.0).
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { Module } from "../../nn/module.js";
 import { ModuleList } from "../../nn/layers/container.js";
 import { Conv2d } from "../../nn/layers/conv.js";

@@ -3,8 +3,8 @@
  * Conv2dNormActivation, SqueezeExcitation, StochasticDepth. Module names follow torchvision's, so
  * the models built from them load torchvision's state dicts.
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { rand } from "../../ops/creation.js";
 import { Module } from "../../nn/module.js";
 import { Conv2d } from "../../nn/layers/conv.js";

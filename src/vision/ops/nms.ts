@@ -4,8 +4,8 @@
  * threshold. The IoUs use torchvision's arithmetic, rounded to float32 for float32 boxes, so the
  * same boxes are kept at the threshold's edge too.
  */
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { checkBoxes } from "./boxes.js";
 

@@ -5,9 +5,9 @@
  * with indexSelect, so the gradient reaches the input as torchvision's backward sends it (the
  * boxes get none, as in torchvision).
  */
-import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../core/errors.js";
-import { isFloating } from "../../core/dtype.js";
-import type { Tensor } from "../../core/tensor.js";
+import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { isFloating } from "../../base/dtype.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { cat } from "../../ops/movement.js";
 

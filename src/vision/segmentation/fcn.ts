@@ -4,7 +4,7 @@
  * and, with auxLoss, on layer3 ("aux"), the logits upsampled bilinearly to the input's size.
  * Module names are torchvision's (backbone.*, classifier.*, aux_classifier.*), so its state dicts load.
  */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { Module } from "../../nn/module.js";
 import { Conv2d } from "../../nn/layers/conv.js";
 import { BatchNorm2d } from "../../nn/layers/norm.js";

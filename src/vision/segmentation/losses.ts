@@ -1,6 +1,6 @@
 /** Segmentation losses: the Dice loss as milesial/Pytorch-UNet computes it. */
-import { ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { where } from "../../ops/elementwise.js";
 
 export interface DiceOptions {

@@ -3,8 +3,8 @@
  * them: pixel accuracy, per-class IoU = TP / (TP + FP + FN), and the mean IoU over the classes
  * that occur (in the target or the prediction).
  */
-import { DTypeError, IndexError, ShapeError, fmtShape } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
+import { DTypeError, IndexError, ShapeError, fmtShape } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
 
 /**
  * Counts [target class][predicted class] over every pixel of integer label maps of one shape;

@@ -4,7 +4,7 @@
  * double_conv), so its checkpoints load by name. `baseChannels` (64 in the paper) narrows every
  * stage for small images and machines.
  */
-import type { Tensor } from "../../core/tensor.js";
+import type { Tensor } from "../../ops/tensor.js";
 import { cat, pad } from "../../ops/movement.js";
 import { Module } from "../../nn/module.js";
 import { Conv2d, ConvTranspose2d } from "../../nn/layers/conv.js";

@@ -5,9 +5,9 @@
  * masks (crop and affine, where clipping or moving the corners would loosen them). Objects left with no pixels or
  * a box under one pixel wide are dropped, as v2's SanitizeBoundingBoxes does.
  */
-import { ValueError } from "../../core/errors.js";
-import type { Tensor } from "../../core/tensor.js";
-import { defaultGenerator, type Generator } from "../../core/rng.js";
+import { ValueError } from "../../base/errors.js";
+import type { Tensor } from "../../ops/tensor.js";
+import { defaultGenerator, type Generator } from "../../base/rng.js";
 import { tensor } from "../../ops/creation.js";
 import { affineMatrix, crop as cropImage, drawAffine, hflip as hflipImage, resize as resizeImage, type AffineOptions } from "../../data/transforms/transforms.js";
 import { checkImage, invert, sampleAffine } from "../../data/transforms/sample.js";

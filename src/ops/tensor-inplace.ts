@@ -4,11 +4,11 @@
  * through the same `updateInPlace` as `add_` — so, like every in-place op in tensorgrad, it runs
  * outside a recorded graph (under tg.noGrad, or on tensors that need no gradient).
  *
- * The twins are installed on Tensor.prototype by core/tensor.ts from this list, and typed by the
+ * The twins are installed on Tensor.prototype by ops/tensor.ts from this list, and typed by the
  * interface below, which Tensor extends.
  */
 import type { Tensor } from "./tensor.js";
-import { updateInPlace } from "../ops/inplace.js";
+import { updateInPlace } from "./inplace.js";
 
 /** The methods with an in-place twin `${name}_`. */
 export const IN_PLACE_TWINS = [

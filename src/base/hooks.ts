@@ -1,5 +1,5 @@
 /** Hook handles shared by tensors (gradient hooks) and modules (forward hooks), as PyTorch's. */
-import type { Tensor } from "./tensor.js";
+import type { Tensor } from "../ops/tensor.js";
 
 /** Called with a tensor's gradient during backward; a returned tensor replaces it. */
 export type GradHook = (grad: Tensor) => Tensor | void;

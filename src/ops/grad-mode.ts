@@ -11,7 +11,7 @@
  * synchronous functions only. A plain function that returns a promise is refused: the mode could
  * not follow its awaits.
  */
-import { nodeBuiltin } from "../core/node.js";
+import { nodeBuiltin } from "../base/node.js";
 
 interface Mode {
   enabled: boolean;

@@ -3,15 +3,15 @@
  * at its inputs. backward() walks these nodes (autograd/backward.ts). This file depends on core
  * and on the primitive names only, so the op layer can record without importing the rules.
  */
-import type { Tensor } from "../core/tensor.js";
-import type { PrimitiveAttrs, PrimitiveName } from "../ops/primitives.js";
-import { versionOf } from "../core/version.js";
+import type { Tensor } from "./tensor.js";
+import type { PrimitiveAttrs, PrimitiveName } from "./primitives.js";
+import { versionOf } from "../base/version.js";
 
 export class Node<K extends PrimitiveName = PrimitiveName> {
   /** Cleared when the graph is released after backward, so saved tensors can be reclaimed. */
   inputs: readonly Tensor[];
   released = false;
-  /** Storage versions of the inputs and output when recorded (see core/version.ts). */
+  /** Storage versions of the inputs and output when recorded (see base/version.ts). */
   private readonly versions: number[];
 
   constructor(

@@ -3,9 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   broadcastShapes, contiguousStrides, inferReshape, isContiguous, normalizeDims, viewStrides,
-} from "../../src/core/shape.js";
-import { promoteTypes, promoteWithScalar } from "../../src/core/dtype.js";
-import { ShapeError } from "../../src/core/errors.js";
+} from "../../src/base/shape.js";
+import { promoteTypes, promoteWithScalar } from "../../src/base/dtype.js";
+import { ShapeError } from "../../src/base/errors.js";
 
 test("contiguous strides and contiguity", () => {
   assert.deepEqual(contiguousStrides([2, 3, 4]), [12, 4, 1]);

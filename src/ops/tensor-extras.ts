@@ -1,35 +1,35 @@
 /**
  * More of torch.Tensor's methods — special functions, bitwise ops, norms, statistics, scatter
  * twins, sampling and in-place fills, dtype and metadata helpers — as sugar over the op functions,
- * installed on Tensor.prototype by core/tensor.ts and typed by the interface below, which Tensor
- * extends. (core/tensor.ts holds the first, larger set; this file keeps it from growing further.)
+ * installed on Tensor.prototype by ops/tensor.ts and typed by the interface below, which Tensor
+ * extends. (ops/tensor.ts holds the first, larger set; this file keeps it from growing further.)
  */
 import type { Tensor } from "./tensor.js";
-import type { DType, AnyTypedArray } from "./dtype.js";
-import { ShapeError, fmtShape } from "./errors.js";
-import { numel } from "./shape.js";
-import * as ew from "../ops/elementwise.js";
-import * as sp from "../ops/composite/special.js";
-import * as nb from "../ops/composite/number-bits.js";
-import * as mt from "../ops/composite/math.js";
-import * as sc from "../ops/composite/scans.js";
-import * as st from "../ops/composite/statistics.js";
-import * as nm from "../ops/composite/norms.js";
-import * as as from "../ops/composite/assemble.js";
-import * as rn from "../ops/random.js";
-import * as la from "../ops/linalg/solve.js";
-import * as lf from "../ops/linalg/factorizations.js";
-import * as tf from "../ops/linalg/torch-forms.js";
-import { hardshrink } from "../ops/composite/activations.js";
-import { nonzero, indexSelect } from "../ops/indexing.js";
-import { emptyStrided, full, tensor, type NestedArray } from "../ops/creation.js";
-import { arange } from "../ops/creation.js";
-import { sum } from "../ops/reduce.js";
-import { movedim } from "../ops/composite/arrange.js";
-import { setIndex } from "../ops/advanced-index.js";
-import { updateInPlace } from "../ops/inplace.js";
-import type { ValuesIndices } from "../ops/reduce.js";
-import type { TensorLike } from "../ops/elementwise.js";
+import type { DType, AnyTypedArray } from "../base/dtype.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
+import { numel } from "../base/shape.js";
+import * as ew from "./elementwise.js";
+import * as sp from "./composite/special.js";
+import * as nb from "./composite/number-bits.js";
+import * as mt from "./composite/math.js";
+import * as sc from "./composite/scans.js";
+import * as st from "./composite/statistics.js";
+import * as nm from "./composite/norms.js";
+import * as as from "./composite/assemble.js";
+import * as rn from "./random.js";
+import * as la from "./linalg/solve.js";
+import * as lf from "./linalg/factorizations.js";
+import * as tf from "./linalg/torch-forms.js";
+import { hardshrink } from "./composite/activations.js";
+import { nonzero, indexSelect } from "./indexing.js";
+import { emptyStrided, full, tensor, type NestedArray } from "./creation.js";
+import { arange } from "./creation.js";
+import { sum } from "./reduce.js";
+import { movedim } from "./composite/arrange.js";
+import { setIndex } from "./advanced-index.js";
+import { updateInPlace } from "./inplace.js";
+import type { ValuesIndices } from "./reduce.js";
+import type { TensorLike } from "./elementwise.js";
 
 type FillOptions = rn.SampleOptions;
 
