@@ -84,7 +84,7 @@ export * as autograd from "./autograd/public.js";
 export * as func from "./func/index.js";
 export { RemovableHandle, type GradHook } from "./base/hooks.js";
 
-export { setBackend, getBackend, listBackends, registerBackend, backendByName, setNumThreads, getNumThreads } from "./backend/registry.js";
+export { setBackend, getBackend, listBackends, registerBackend, loadBackend, backendByName, setNumThreads, getNumThreads } from "./backend/registry.js";
 export type { Backend, Storage, View } from "./backend/backend.js";
 
 export * as testing from "./testing.js";

@@ -19,8 +19,9 @@
  * - assign: in-place write of a view into another view (optimizer updates, `copy_`);
  * - im2col / col2im: the sliding windows of convolution and pooling, and their adjoint, so that a
  *   convolution is one im2col and one matmul, and pooling is a reduction over windows.
- * Fused routines are optional methods with composed fallbacks: adamStep, sgdStep, softmax, layer norm, the LSTM and GRU cells so far
- * (attention may join when a faster backend wants it).
+ * Fused routines are optional methods with composed fallbacks (adamStep, sgdStep, softmax, layer
+ * norm, GELU, batch norm, the LSTM and GRU cells, 2×2 max pooling, the k-means step): each runs or
+ * says "not here" (null), and the caller composes.
  */
 import type { AnyTypedArray, DType } from "../base/dtype.js";
 import type { Shape } from "../base/shape.js";
@@ -57,8 +58,6 @@ export type ScatterReduceOp = "amax" | "amin" | "prod";
 export type ArgReduceOp = "argmax" | "argmin";
 export type RandomDistribution = "uniform" | "normal";
 
-export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
-export const LOGICAL_OPS: ReadonlySet<BinaryOp> = new Set(["logicalAnd", "logicalOr", "logicalXor"]);
 
 /** Geometry of 2-D sliding windows (PyTorch's unfold/fold): [height, width] pairs. */
 export interface WindowGeometry {
@@ -102,9 +101,30 @@ export interface SgdStep {
   first: boolean;
 }
 
+/** The kernels every backend implements (the required methods of Backend). */
+export const KERNELS = [
+  "fromArray", "toArray", "dispose", "fill", "arange", "random", "copy", "cast", "unary", "binary", "where", "reduce",
+  "argReduce", "argsort", "argmode", "matmul", "gather", "scatterAdd", "scatterReduce", "pad", "concat", "assign", "im2col", "col2im",
+] as const;
+export type KernelName = (typeof KERNELS)[number];
+
 export interface Backend {
   readonly name: string;
   supportsDType(dtype: DType): boolean;
+
+  /**
+   * Whether this backend runs `kernel` on `dtype` (for unary/binary/reduce/argReduce/random, also
+   * `op`) with code of its own, rather than handing it to `fallback`. The conformance suite checks
+   * every kernel a backend owns, and checks that owning one means never calling the fallback for it.
+   */
+  owns(kernel: KernelName, dtype: DType, op?: string): boolean;
+  /** The backend this one delegates what it does not own to (the reference loops), or null. */
+  readonly fallback: Backend | null;
+
+  /** Threads the backend may use for large kernels (1 where it does not thread). */
+  readonly numThreads: number;
+  /** Sets numThreads (n: a positive integer); a no-op on a backend that does not thread. */
+  setNumThreads(n: number): void;
 
   /** Copies a typed array of `dtype` into new storage. */
   fromArray(data: AnyTypedArray, dtype: DType): Storage;
@@ -168,65 +188,68 @@ export interface Backend {
   /** The adjoint of im2col: cols [N, C·kh·kw, OH·OW] (any strides) summed back into [N, C, H, W] (size = [H, W]). */
   col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage;
 
-  /**
-   * Optional fused routine: one Adam step over a parameter, its gradient and both moment buffers,
-   * in place. Returns false when it cannot (dtype, layout), and the caller composes the step.
-   */
-  adamStep?(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): boolean;
-  /** Optional fused routine: one SGD step in place (momentumBuffer null without momentum); false when it cannot. */
-  sgdStep?(param: View, grad: View, momentumBuffer: View | null, h: SgdStep): boolean;
+  // ---- Optional fused routines -----------------------------------------------------------------
+  // One contract for all of them: a routine either runs or returns null, "not here" — a dtype,
+  // layout or size it does not take — and the caller then composes the same maths. Callers never
+  // check a routine's preconditions. test/backends/fused-conformance.test.ts runs every routine a
+  // backend offers against the composed reference.
+
+  /** One Adam step over a parameter, its gradient and both moment buffers, in place; true when done. */
+  adamStep?(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): true | null;
+  /** One SGD step in place (momentumBuffer null without momentum); true when done. */
+  sgdStep?(param: View, grad: View, momentumBuffer: View | null, h: SgdStep): true | null;
 
   /**
-   * Optional fused routine: softmax (or, with log, log-softmax) of each row of a contiguous float32
-   * [R, C] view; softmaxBackward is its vector–Jacobian product from the output y and gradient g.
+   * Softmax (or, with log, log-softmax) of each row of a [R, C] view, along its last dim;
+   * softmaxBackward is its vector–Jacobian product from the output y and gradient g.
    */
-  softmax?(x: View, log: boolean): Storage;
-  softmaxBackward?(y: View, g: View, log: boolean): Storage;
+  softmax?(x: View, log: boolean): Storage | null;
+  softmaxBackward?(y: View, g: View, log: boolean): Storage | null;
   /**
-   * Optional fused routine: layer normalisation (x − mean)/√(var + eps) of each row of a
-   * contiguous float32 [R, C] view (no affine part); layerNormBackward gives dx from x and g.
+   * Layer normalisation (x − mean)/√(var + eps) of each row of a [R, C] view (no affine part);
+   * layerNormBackward gives dx from x and g.
    */
-  layerNorm?(x: View, eps: number): Storage;
-  layerNormBackward?(x: View, g: View, eps: number): Storage;
+  layerNorm?(x: View, eps: number): Storage | null;
+  layerNormBackward?(x: View, g: View, eps: number): Storage | null;
   /**
-   * Optional fused routine: GELU of a contiguous float32 view, x·Φ(x) ("none") or GPT-2's tanh form;
-   * geluBackward gives dx = g·GELU′(x). Both in one pass where the composed op takes five or more.
+   * GELU, x·Φ(x) ("none") or GPT-2's tanh form; geluBackward gives dx = g·GELU′(x). Both in one
+   * pass where the composed op takes five or more.
    */
-  gelu?(x: View, approximate: "none" | "tanh"): Storage;
-  geluBackward?(x: View, g: View, approximate: "none" | "tanh"): Storage;
+  gelu?(x: View, approximate: "none" | "tanh"): Storage | null;
+  geluBackward?(x: View, g: View, approximate: "none" | "tanh"): Storage | null;
 
   /**
-   * Optional fused routine: one LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o)
-   * and the cell state c [N, H] → [h, cNext, act], act [N, 5H] holding σ(i), σ(f), tanh(g), σ(o),
-   * tanh(cNext) for lstmCellBackward. Views are contiguous float32.
+   * One LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o) and the cell state
+   * c [N, H] → [h, cNext, act], act [N, 5H] holding σ(i), σ(f), tanh(g), σ(o), tanh(cNext) for
+   * lstmCellBackward.
    */
-  lstmCell?(gates: View, c: View): [Storage, Storage, Storage];
-  /**
-   * Optional fused routine: batch norm in training mode over a contiguous float32 [N, C, S] view,
-   * statistics per channel over N and S, with weight and bias [C] → [y, mean [C], biased variance [C]].
-   */
-  batchNorm?(x: View, weight: View, bias: View, eps: number): [Storage, Storage, Storage];
-  /** Its vector–Jacobian product from g (contiguous, as x) and the forward's statistics → [dx, dweight, dbias]. */
-  batchNormBackward?(x: View, g: View, mean: View, variance: View, weight: View, eps: number): [Storage, Storage, Storage];
+  lstmCell?(gates: View, c: View): [Storage, Storage, Storage] | null;
   /** Its vector–Jacobian product: → [dgates [N, 4H], dc [N, H]]; a null gradient is zero. */
-  lstmCellBackward?(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage];
+  lstmCellBackward?(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage] | null;
   /**
-   * Optional fused routine: one GRU cell step from xProj, hProj [N, 3H] (r, z, n) and h [N, H] →
-   * [hNext, act], act [N, 3H] holding r, z, n for gruCellBackward. Contiguous float32 views.
+   * Batch norm in training mode over a [N, C, S] view, statistics per channel over N and S, with
+   * weight and bias [C] → [y, mean [C], biased variance [C]].
    */
-  gruCell?(xProj: View, hProj: View, h: View): [Storage, Storage];
+  batchNorm?(x: View, weight: View, bias: View, eps: number): [Storage, Storage, Storage] | null;
+  /** Its vector–Jacobian product from g (as x) and the forward's statistics → [dx, dweight, dbias]. */
+  batchNormBackward?(x: View, g: View, mean: View, variance: View, weight: View, eps: number): [Storage, Storage, Storage] | null;
+  /**
+   * One GRU cell step from xProj, hProj [N, 3H] (r, z, n) and h [N, H] → [hNext, act], act [N, 3H]
+   * holding r, z, n for gruCellBackward.
+   */
+  gruCell?(xProj: View, hProj: View, h: View): [Storage, Storage] | null;
   /** Its vector–Jacobian product: → [dxProj, dhProj, dh]. */
-  gruCellBackward?(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage];
+  gruCellBackward?(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage] | null;
   /**
-   * Optional fused routine: max pooling of a contiguous float32 [N, C, H, W] view over 2×2 windows
-   * with stride 2 → [values [N, C, ⌊H/2⌋, ⌊W/2⌋], int32 indices of each window's first maximum
-   * (NaN first) within its H·W plane]; the gradient is a scatter-add at those indices.
+   * Max pooling of a [N, C, H, W] view over 2×2 windows with stride 2 → [values [N, C, ⌊H/2⌋,
+   * ⌊W/2⌋], int32 indices of each window's first maximum (NaN first) within its H·W plane]; the
+   * gradient is a scatter-add at those indices.
    */
-  maxPool2x2?(x: View): [Storage, Storage];
+  maxPool2x2?(x: View): [Storage, Storage] | null;
   /**
-   * Optional fused routine: one Lloyd iteration of k-means over contiguous float32 x [n, d], centres
-   * [k, d] and weights [n] (null: unit weights) → [labels (int32 [n]), each row's squared distance
-   * ‖x − c‖² to its nearest centre, computed directly [n], the weighted row sums per centre [k, d], the weight per centre [k]].
+   * One Lloyd iteration of k-means over x [n, d], centres [k, d] and weights [n] (null: unit
+   * weights) → [labels (int32 [n]), each row's squared distance ‖x − c‖² to its nearest centre,
+   * computed directly [n], the weighted row sums per centre [k, d], the weight per centre [k]].
    */
-  kmeansStep?(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage];
+  kmeansStep?(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage] | null;
 }

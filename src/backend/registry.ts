@@ -1,14 +1,17 @@
 /**
  * The explicit backend registry. Built-in backends are listed here by name; nothing registers itself
- * by side effect. Heavy backends (WebGPU) will be loaded with `await import()` so CPU users never
- * pay for them.
+ * by side effect. A backend is created when first asked for. The CPU backends are imported here, as
+ * `x.to("js")` must work synchronously. A heavy backend (WebGPU) registers an asynchronous factory,
+ * which `await import()`s its code, so CPU users never load it; `await loadBackend(name)` creates it.
  */
 import { ValueError } from "../base/errors.js";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js/index.js";
 import { WasmBackend } from "./wasm/index.js";
 
-const factories = new Map<string, () => Backend>([
+type Factory = () => Backend | Promise<Backend>;
+
+const factories = new Map<string, Factory>([
   ["js", () => new JsBackend()],
   ["wasm", () => new WasmBackend()],
   // Plain SIMD128 even where relaxed SIMD is available: results independent of FMA (and tested in CI).
@@ -18,8 +21,8 @@ const instances = new Map<string, Backend>();
 /** The wasm backend unless the environment variable TENSORGRAD_BACKEND names another (e.g. "js" in CI's second pass). */
 let current: string = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORGRAD_BACKEND ?? "wasm";
 
-/** Adds a backend under a name (for third-party or experimental backends). */
-export function registerBackend(name: string, factory: () => Backend): void {
+/** Adds a backend under a name; an asynchronous factory is run by loadBackend. */
+export function registerBackend(name: string, factory: Factory): void {
   factories.set(name, factory);
   instances.delete(name);
 }
@@ -28,12 +31,31 @@ export function listBackends(): string[] {
   return [...factories.keys()];
 }
 
+function factoryOf(name: string): Factory {
+  const make = factories.get(name);
+  if (!make) throw new ValueError(`unknown backend '${name}'; available: ${listBackends().join(", ")}`);
+  return make;
+}
+
 export function backendByName(name: string): Backend {
   let b = instances.get(name);
   if (!b) {
-    const make = factories.get(name);
-    if (!make) throw new ValueError(`unknown backend '${name}'; available: ${listBackends().join(", ")}`);
-    b = make();
+    const made = factoryOf(name)();
+    if (made instanceof Promise) {
+      made.catch(() => {}); // loadBackend reports the failure
+      throw new ValueError(`backend '${name}' loads asynchronously: call 'await loadBackend("${name}")' first`);
+    }
+    b = made;
+    instances.set(name, b);
+  }
+  return b;
+}
+
+/** Creates a backend, awaiting an asynchronous factory (one that loads its code or a device). */
+export async function loadBackend(name: string): Promise<Backend> {
+  let b = instances.get(name);
+  if (!b) {
+    b = await factoryOf(name)();
     instances.set(name, b);
   }
   return b;
@@ -61,17 +83,12 @@ export function getBackend(): Backend {
   return backendByName(current);
 }
 
-/** The current backend when it is a wasm backend (e.g. "wasm-simd128"), else the "wasm" one. */
-function wasmBackend(): WasmBackend {
-  const b = getBackend();
-  return b instanceof WasmBackend ? b : (backendByName("wasm") as WasmBackend);
-}
-
-/** Threads the wasm backend may use for large kernels (default: every core in Node; 1 in browsers). */
+/** Threads the current backend may use for large kernels (wasm: every core in Node, 1 in browsers; js: always 1). */
 export function setNumThreads(n: number): void {
-  wasmBackend().setNumThreads(n);
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${n}`);
+  getBackend().setNumThreads(n);
 }
 
 export function getNumThreads(): number {
-  return wasmBackend().numThreads;
+  return getBackend().numThreads;
 }

@@ -4,9 +4,11 @@ import { TensorgradError } from "../base/errors.js";
 import type { Tensor } from "./tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { Node } from "./tape.js";
-import { FORWARD, type MultiOutputPrimitive, type PrimitiveAttrs, type PrimitiveName } from "./primitives.js";
+import { FORWARD, type FusedPrimitive, type MultiOutputPrimitive, type PrimitiveAttrs, type PrimitiveName } from "./primitives.js";
 
-type SingleOutputPrimitive = Exclude<PrimitiveName, MultiOutputPrimitive>;
+type SingleOutputPrimitive = Exclude<PrimitiveName, MultiOutputPrimitive | FusedPrimitive>;
+type SingleOutputFused = Exclude<FusedPrimitive, MultiOutputPrimitive>;
+type MultiOutputFused = Extract<FusedPrimitive, MultiOutputPrimitive>;
 
 function checkBackends(prim: string, inputs: readonly Tensor[]): void {
   const backend = inputs[0]!.backend;
@@ -35,9 +37,28 @@ export function apply<K extends SingleOutputPrimitive>(prim: K, inputs: readonly
   return out;
 }
 
-export function applyMulti<K extends MultiOutputPrimitive>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor[] {
+export function applyMulti<K extends Exclude<MultiOutputPrimitive, FusedPrimitive>>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor[] {
   checkBackends(prim, inputs);
-  const outs = FORWARD[prim](inputs, attrs);
+  const outs = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor[])(inputs, attrs);
   if (outs.length) record(prim, inputs, attrs, outs);
+  return outs;
+}
+
+/**
+ * Runs a fused primitive where the backend's routine takes these inputs; null ("not here") where it
+ * has none or declines them, and nothing is recorded: the caller composes the same maths.
+ */
+export function tryApply<K extends SingleOutputFused>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor | null {
+  checkBackends(prim, inputs);
+  const out = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor | null)(inputs, attrs);
+  if (out) record(prim, inputs, attrs, [out]);
+  return out;
+}
+
+/** tryApply for the fused primitives with several outputs. */
+export function tryApplyMulti<K extends MultiOutputFused>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor[] | null {
+  checkBackends(prim, inputs);
+  const outs = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor[] | null)(inputs, attrs);
+  if (outs) record(prim, inputs, attrs, outs);
   return outs;
 }

@@ -1,12 +1,14 @@
 /**
- * Fused ops: one primitive where a backend offers a fused routine, the same maths composed of
- * ordinary ops where it does not (the reference backend, float64, odd layouts). Either way the
- * values and gradients are the composed formula's.
+ * Fused ops: one primitive where the backend's fused routine takes the inputs, the same maths
+ * composed of ordinary ops where it returns "not here" (the reference backend, float64, odd
+ * layouts). Either way the values and gradients are the composed formula's. These ops hand the
+ * routines contiguous inputs (the layout every fused kernel reads) but never check a routine's
+ * preconditions: the routine declines what it cannot run.
  */
 import { ShapeError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "./tensor.js";
 import { zeros } from "./creation.js";
-import { apply, applyMulti } from "./dispatch.js";
+import { tryApply, tryApplyMulti } from "./dispatch.js";
 import { clamp } from "./elementwise.js";
 import { chunk } from "./movement.js";
 
@@ -19,11 +21,8 @@ export function lstmCell(gates: Tensor, c: Tensor): [Tensor, Tensor] {
   if (gates.ndim !== 2 || c.ndim !== 2 || gates.shape[0] !== N || gates.shape[1] !== 4 * H) {
     throw new ShapeError(`lstmCell: gates must be [N, 4H] for a state c of [N, H]; got ${fmtShape(gates.shape)} and ${fmtShape(c.shape)}`);
   }
-  const fused = gates.backend.lstmCell && gates.dtype === "float32" && c.dtype === "float32";
-  if (fused) {
-    const [h, cNext] = applyMulti("lstmCell", [gates.contiguous(), c.contiguous()], {});
-    return [h!, cNext!];
-  }
+  const fused = tryApplyMulti("lstmCell", [gates.contiguous(), c.contiguous()], {});
+  if (fused) return [fused[0]!, fused[1]!];
   const [i, f, g, o] = chunk(gates, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
   const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
   return [o.sigmoid().mul(cNext.tanh()), cNext];
@@ -40,9 +39,8 @@ export function gruCell(xProj: Tensor, hProj: Tensor, h: Tensor): Tensor {
   if (h.ndim !== 2 || !ok(xProj) || !ok(hProj)) {
     throw new ShapeError(`gruCell: xProj and hProj must be [N, 3H] for a state h of [N, H]; got ${fmtShape(xProj.shape)}, ${fmtShape(hProj.shape)} and ${fmtShape(h.shape)}`);
   }
-  if (h.backend.gruCell && [xProj, hProj, h].every((t) => t.dtype === "float32")) {
-    return applyMulti("gruCell", [xProj.contiguous(), hProj.contiguous(), h.contiguous()], {})[0]!;
-  }
+  const fused = tryApplyMulti("gruCell", [xProj.contiguous(), hProj.contiguous(), h.contiguous()], {});
+  if (fused) return fused[0]!;
   const [xr, xz, xn] = chunk(xProj, 3, -1) as [Tensor, Tensor, Tensor];
   const [hr, hz, hn] = chunk(hProj, 3, -1) as [Tensor, Tensor, Tensor];
   const r = xr.add(hr).sigmoid();
@@ -56,8 +54,7 @@ export function gruCell(xProj: Tensor, hProj: Tensor, h: Tensor): Tensor {
  * that offer it; null elsewhere (the caller unfolds windows and takes their max).
  */
 export function maxPool2x2(x: Tensor): Tensor | null {
-  if (!x.backend.maxPool2x2 || x.dtype !== "float32" || x.ndim !== 4 || x.shape[2]! < 2 || x.shape[3]! < 2) return null;
-  return applyMulti("maxPool2x2", [x.contiguous()], {})[0]!;
+  return tryApplyMulti("maxPool2x2", [x.contiguous()], {})?.[0] ?? null;
 }
 
 /**
@@ -65,8 +62,8 @@ export function maxPool2x2(x: Tensor): Tensor | null {
  * elements, as one fused primitive on backends that offer it; null elsewhere (the caller composes).
  */
 export function normalizeRows(x: Tensor, size: number, eps: number): Tensor | null {
-  if (!x.backend.layerNorm || x.dtype !== "float32" || size === 0 || x.numel() === 0) return null;
-  return apply("layerNorm", [x.reshape(-1, size).contiguous()], { eps }).reshape(x.shape);
+  if (size === 0) return null; // no rows to normalise
+  return tryApply("layerNorm", [x.reshape(-1, size).contiguous()], { eps })?.reshape(x.shape) ?? null;
 }
 
 /**
@@ -83,9 +80,8 @@ export function kmeansStep(x: Tensor, centres: Tensor, weights: Tensor | null = 
     throw new ShapeError(`kmeansStep: expected x [n, d], centres [k, d] and weights [n]; got ${fmtShape(x.shape)}, ${fmtShape(centres.shape)}${weights ? ` and ${fmtShape(weights.shape)}` : ""}`);
   }
   const inputs = weights ? [x, centres, weights] : [x, centres];
-  if (x.backend.kmeansStep && inputs.every((t) => t.dtype === "float32")) {
-    return applyMulti("kmeansStep", inputs.map((t) => t.contiguous()), {}) as [Tensor, Tensor, Tensor, Tensor];
-  }
+  const fused = tryApplyMulti("kmeansStep", inputs.map((t) => t.contiguous()), {});
+  if (fused) return fused as [Tensor, Tensor, Tensor, Tensor];
   const dist = clamp(x.square().sum(1, true).add(centres.square().sum(1).reshape([1, k])).sub(x.matmul(centres.t()).mul(2)), 0);
   const labels = dist.argmin(1);
   const nearest = x.sub(centres.indexSelect(0, labels)).square().sum(1);

@@ -72,7 +72,16 @@ export type PrimitiveName = keyof PrimitiveAttrs;
 export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep";
 export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "gruCell", "maxPool2x2", "kmeansStep"]);
 
-type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => K extends MultiOutputPrimitive ? Tensor[] : Tensor;
+/**
+ * Primitives that run a backend's optional fused routine. Their forward returns null — "not here" —
+ * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
+ * not take); the op then composes the same maths (ops/fused.ts).
+ */
+export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "batchNorm" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep";
+
+/** What a primitive's forward returns. */
+export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
+type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => ForwardResult<K>;
 
 function fromStorage(storage: Storage, shape: Shape): Tensor {
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
@@ -83,6 +92,11 @@ const binary = (op: BinaryOp): Forward<BinaryPrimitive> => ([a, b]) =>
   fromStorage(a!.backend.binary(op, a!, b!), a!.shape);
 const reduce = (op: ReduceOp): Forward<ReducePrimitive> => ([x], { dims }) =>
   fromStorage(x!.backend.reduce(op, x!, dims), x!.shape.filter((_, d) => !dims.includes(d)));
+
+/** A fused routine's result wrapped as tensors, or null when the routine is absent or declined. */
+function orNull<S, T>(result: S | null | undefined, wrap: (s: S) => T): T | null {
+  return result == null ? null : wrap(result);
+}
 
 function view(x: Tensor, shape: Shape, strides: Shape, offset: number): Tensor {
   return new Tensor(x.storage, shape, strides, offset);
@@ -135,34 +149,29 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
       return view(x!, shape, x!.strides, offset);
     });
   },
-  softmax: ([x], { log }) => fromStorage(x!.backend.softmax!(x!, log), x!.shape),
-  layerNorm: ([x], { eps }) => fromStorage(x!.backend.layerNorm!(x!, eps), x!.shape),
-  gelu: ([x], { approximate }) => fromStorage(x!.backend.gelu!(x!, approximate), x!.shape),
+  softmax: ([x], { log }) => orNull(x!.backend.softmax?.(x!, log), (y) => fromStorage(y, x!.shape)),
+  layerNorm: ([x], { eps }) => orNull(x!.backend.layerNorm?.(x!, eps), (y) => fromStorage(y, x!.shape)),
+  gelu: ([x], { approximate }) => orNull(x!.backend.gelu?.(x!, approximate), (y) => fromStorage(y, x!.shape)),
   batchNorm: ([x, weight, bias], { eps }) => {
-    const [y, mean, variance] = x!.backend.batchNorm!(x!, weight!, bias!, eps);
     const C = x!.shape[1]!;
-    return [fromStorage(y, x!.shape), fromStorage(mean, [C]), fromStorage(variance, [C])];
+    return orNull(x!.backend.batchNorm?.(x!, weight!, bias!, eps), ([y, mean, variance]) => [fromStorage(y, x!.shape), fromStorage(mean, [C]), fromStorage(variance, [C])]);
   },
   lstmCell: ([gates, c]) => {
     const [N, H] = c!.shape as [number, number];
-    const [h, cNext, act] = gates!.backend.lstmCell!(gates!, c!);
-    return [fromStorage(h, [N, H]), fromStorage(cNext, [N, H]), fromStorage(act, [N, 5 * H])];
+    return orNull(gates!.backend.lstmCell?.(gates!, c!), ([h, cNext, act]) => [fromStorage(h, [N, H]), fromStorage(cNext, [N, H]), fromStorage(act, [N, 5 * H])]);
   },
   gruCell: ([xProj, hProj, h]) => {
     const [N, H] = h!.shape as [number, number];
-    const [hNext, act] = h!.backend.gruCell!(xProj!, hProj!, h!);
-    return [fromStorage(hNext, [N, H]), fromStorage(act, [N, 3 * H])];
+    return orNull(h!.backend.gruCell?.(xProj!, hProj!, h!), ([hNext, act]) => [fromStorage(hNext, [N, H]), fromStorage(act, [N, 3 * H])]);
   },
   maxPool2x2: ([x]) => {
     const [N, C, H, W] = x!.shape as [number, number, number, number];
-    const [values, indices] = x!.backend.maxPool2x2!(x!);
-    return [fromStorage(values, [N, C, H >> 1, W >> 1]), fromStorage(indices, [N, C, (H >> 1) * (W >> 1)])];
+    return orNull(x!.backend.maxPool2x2?.(x!), ([values, indices]) => [fromStorage(values, [N, C, H >> 1, W >> 1]), fromStorage(indices, [N, C, (H >> 1) * (W >> 1)])]);
   },
   kmeansStep: ([x, centres, weights]) => {
     const [n, d] = x!.shape as [number, number];
     const k = centres!.shape[0]!;
-    const [labels, dist, sums, mass] = x!.backend.kmeansStep!(x!, centres!, weights ?? null);
-    return [fromStorage(labels, [n]), fromStorage(dist, [n]), fromStorage(sums, [k, d]), fromStorage(mass, [k])];
+    return orNull(x!.backend.kmeansStep?.(x!, centres!, weights ?? null), ([labels, dist, sums, mass]) => [fromStorage(labels, [n]), fromStorage(dist, [n]), fromStorage(sums, [k, d]), fromStorage(mass, [k])]);
   },
   im2col: ([x], { geometry, padValue, batchInner = false }) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];

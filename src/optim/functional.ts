@@ -3,7 +3,6 @@
  * implementations, step for step). Each writes the parameter and its state tensors in place and
  * must run under noGrad (Optimizer.step does that).
  */
-import type { SgdStep } from "../backend/backend.js";
 import { bumpVersion } from "../base/version.js";
 import type { Tensor } from "../ops/tensor.js";
 import { fullLike, zerosLike } from "../ops/creation.js";
@@ -29,14 +28,22 @@ function effectiveGrad(p: Tensor, grad: Tensor, weightDecay: number, maximize = 
   return weightDecay ? g.add(p, weightDecay) : g;
 }
 
-/** SGD's options are the fused step's hyper-parameters (backend.ts), less the per-call `first`. */
-export type SgdOptions = Omit<SgdStep, "first">;
+export interface SgdOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
 
 export function sgd(p: Tensor, grad: Tensor, state: ParamState, o: SgdOptions): void {
+  // (The momentum buffer is only made ahead for a backend that has the fused step.)
   if (p.backend.sgdStep) {
     const first = o.momentum !== 0 && state.momentum_buffer === undefined;
     const b = o.momentum ? buf(state, "momentum_buffer", p) : null;
-    if (p.backend.sgdStep(p, grad, b, { ...o, first })) {
+    const h = { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay, nesterov: o.nesterov, maximize: o.maximize, first };
+    if (p.backend.sgdStep(p, grad, b, h)) {
       for (const t of b ? [p, b] : [p]) bumpVersion(t.storage);
       return;
     }

@@ -1,4 +1,7 @@
-/** Gradient rules of fused primitives: the backend's fused backward, or the same formula in ops. */
+/**
+ * Gradient rules of fused primitives: the backend's fused backward where it takes the gradient
+ * (outside createGraph), or the same formula in ops where it says "not here".
+ */
 import { isGradEnabled } from "../../ops/grad-mode.js";
 import { Tensor } from "../../ops/tensor.js";
 import { contiguousStrides } from "../../base/shape.js";
@@ -19,10 +22,8 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   },
   // x̂ = (x − μ)·r, r = 1/√(var + eps): dx = r·(g − mean(g) − x̂·mean(g·x̂)) along the last dim.
   layerNorm: (g, { inputs: [x], attrs: { eps } }) => {
-    const b = x!.backend;
-    if (!isGradEnabled() && b.layerNormBackward && g.isContiguous()) {
-      return [new Tensor(b.layerNormBackward(x!, g, eps), x!.shape, contiguousStrides(x!.shape), 0)];
-    }
+    const dx = isGradEnabled() ? null : x!.backend.layerNormBackward?.(x!, g, eps);
+    if (dx) return [new Tensor(dx, x!.shape, contiguousStrides(x!.shape), 0)];
     const last = x!.ndim - 1;
     const centered = x!.sub(x!.mean(last, true));
     const r = centered.square().mean(last, true).add(eps).rsqrt();
@@ -32,10 +33,11 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   // x [N, C, S], x̂ = (x − μ)·r per channel, y = x̂·w + b: db = Σ g, dw = Σ g·x̂,
   // dx = w·r·(g − db/n − x̂·dw/n); the mean and variance outputs add g_μ/n and g_v·2(x − μ)/n.
   batchNorm: ([gy, gmean, gvar], { inputs: [x, w], outputs: [, mean, variance], attrs: { eps } }) => {
-    const b = x!.backend;
     const C = x!.shape[1]!;
-    if (!isGradEnabled() && b.batchNormBackward && gy && !gmean && !gvar && gy.isContiguous()) {
-      const [dx, dw, db] = b.batchNormBackward(x!, gy, mean!, variance!, w!, eps);
+    // The fused backward covers the gradient of y alone (not of the returned statistics).
+    const fused = isGradEnabled() || !gy || gmean || gvar ? null : x!.backend.batchNormBackward?.(x!, gy, mean!, variance!, w!, eps);
+    if (fused) {
+      const [dx, dw, db] = fused;
       return [new Tensor(dx, x!.shape, contiguousStrides(x!.shape), 0), new Tensor(dw, [C], [1], 0), new Tensor(db, [C], [1], 0)];
     }
     // Composed, for createGraph: the statistics recomputed from x, so gradients of this gradient reach it.
@@ -59,10 +61,8 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   // GELU′(x) = Φ(x) + x·φ(x) (exact); for the tanh form, with s = σ(2u), u = √(2/π)(x + 0.044715x³):
   // GELU = x·s and GELU′ = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²).
   gelu: (g, { inputs: [x], attrs: { approximate } }) => {
-    const b = x!.backend;
-    if (!isGradEnabled() && b.geluBackward) {
-      return [new Tensor(b.geluBackward(x!, g.contiguous(), approximate), x!.shape, contiguousStrides(x!.shape), 0)];
-    }
+    const dx = isGradEnabled() ? null : x!.backend.geluBackward?.(x!, g.contiguous(), approximate);
+    if (dx) return [new Tensor(dx, x!.shape, contiguousStrides(x!.shape), 0)];
     if (approximate === "tanh") {
       const k = Math.sqrt(2 / Math.PI);
       const x2 = x!.square();
@@ -77,20 +77,17 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   },
   // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g (sums along the last dim).
   softmax: (g, { output: y, attrs: { log } }) => {
-    const b = y.backend;
-    if (!isGradEnabled() && b.softmaxBackward && g.isContiguous()) {
-      return [new Tensor(b.softmaxBackward(y, g, log), y.shape, contiguousStrides(y.shape), 0)];
-    }
+    const dx = isGradEnabled() ? null : y.backend.softmaxBackward?.(y, g, log);
+    if (dx) return [new Tensor(dx, y.shape, contiguousStrides(y.shape), 0)];
     const last = y.ndim - 1;
     return [log ? g.sub(y.exp().mul(g.sum(last, true))) : y.mul(g.sub(g.mul(y).sum(last, true)))];
   },
   // act = [σ(i), σ(f), tanh(g), σ(o), tanh(c')]; dc'_total = dc' + dh·σ(o)·(1 − tanh²c').
   lstmCell: ([dh, dcNext], { inputs: [gates, c], outputs: [, cNext, act] }) => {
-    const b = gates!.backend;
-    const contiguous = (t: Tensor | null | undefined) => !t || t.isContiguous();
-    if (!isGradEnabled() && b.lstmCellBackward && contiguous(dh) && contiguous(dcNext)) {
+    const fused = isGradEnabled() ? null : gates!.backend.lstmCellBackward?.(act!, c!, dh ?? null, dcNext ?? null);
+    if (fused) {
       const [N, H] = c!.shape as [number, number];
-      const [dg, dc] = b.lstmCellBackward(act!, c!, dh ?? null, dcNext ?? null);
+      const [dg, dc] = fused;
       return [new Tensor(dg, [N, 4 * H], contiguousStrides([N, 4 * H]), 0), new Tensor(dc, [N, H], contiguousStrides([N, H]), 0)];
     }
     // Composed, for createGraph: the activations are recomputed from the inputs (act is a saved
@@ -111,11 +108,11 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
 
   // act = [r, z, n]; h' = (1 − z)·n + z·h with n = tanh(xn + r·hn).
   gruCell: ([dhNext], { inputs: [xProj, hProj, h], outputs: [, act] }) => {
-    const b = h!.backend;
     if (!dhNext) return [null, null, null];
-    if (!isGradEnabled() && b.gruCellBackward && dhNext.isContiguous()) {
+    const fused = isGradEnabled() ? null : h!.backend.gruCellBackward?.(act!, hProj!, h!, dhNext);
+    if (fused) {
       const [N, H] = h!.shape as [number, number];
-      const [dx, dhp, dh] = b.gruCellBackward(act!, hProj!, h!, dhNext);
+      const [dx, dhp, dh] = fused;
       const wrap = (s: typeof dx, cols: number) => new Tensor(s, [N, cols], contiguousStrides([N, cols]), 0);
       return [wrap(dx, 3 * H), wrap(dhp, 3 * H), wrap(dh, H)];
     }

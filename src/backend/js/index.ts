@@ -18,7 +18,7 @@ import { offsetsOf } from "./strided.js";
 
 export class JsStorage implements Storage {
   constructor(
-    readonly backend: JsBackend,
+    readonly backend: Backend,
     readonly dtype: DType,
     private buffer: AnyTypedArray | null,
   ) {}
@@ -100,27 +100,50 @@ const INT_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = 
   pow: (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : Math.pow(a, b) | 0),
 };
 
+/**
+ * Where the reference loops keep their outputs when they serve another backend: that backend's
+ * memory, as JsStorage whose `data` is a typed array over it (the wasm heap).
+ */
+export interface HostMemory {
+  /** New storage holding a copy of data. */
+  make(dtype: DType, data: AnyTypedArray): JsStorage;
+  /** New storage of `size` elements, every one of which the caller writes. */
+  empty(dtype: DType, size: number): JsStorage;
+}
+
 export class JsBackend implements Backend {
   readonly name: string = "js";
+  readonly fallback = null;
+  readonly numThreads = 1;
+
+  /** On its own (memory null) the reference keeps plain typed arrays; serving a backend, that backend's memory. */
+  constructor(private readonly memory: HostMemory | null = null) {}
 
   supportsDType(_dtype: DType): boolean {
     return true;
   }
 
-  protected data(v: View): AnyTypedArray {
+  owns(): boolean {
+    return true;
+  }
+
+  setNumThreads(_n: number): void {}
+
+  private data(v: View): AnyTypedArray {
     return (v.storage as JsStorage).data;
   }
 
-  /** Wraps a kernel's output array as storage (the wasm backend moves it into its memory). */
-  protected make(dtype: DType, data: AnyTypedArray): JsStorage {
+  /** Wraps a kernel's output array as storage. */
+  private make(dtype: DType, data: AnyTypedArray): JsStorage {
+    if (this.memory) return this.memory.make(dtype, data);
     const s = new JsStorage(this, dtype, data);
     trackStorage(s);
     return s;
   }
 
   /** New storage of `size` elements whose contents the caller overwrites (zeros here). */
-  protected empty(dtype: DType, size: number): JsStorage {
-    return this.make(dtype, allocArray(dtype, size));
+  private empty(dtype: DType, size: number): JsStorage {
+    return this.memory ? this.memory.empty(dtype, size) : this.make(dtype, allocArray(dtype, size));
   }
 
   fromArray(data: AnyTypedArray, dtype: DType): Storage {

@@ -3,8 +3,9 @@
  * WebAssembly SIMD (sources in wasm/*.ts, AssemblyScript): GEMM, float32 elementwise maths,
  * comparisons, where, reductions, argmax/argmin, gather/scatterAdd, strided copy/cast/assign (which
  * the reference pad/concat use), im2col/col2im, and a fused Adam step. What the wasm side lacks
- * (int32/bool arithmetic, float64 for gradcheck, views needing more than 4 collapsed dims) runs
- * the reference loops over the same memory, so the whole conformance suite holds on this backend.
+ * (int32/bool arithmetic, float64 for gradcheck, sorting, padding, views needing more than 4
+ * collapsed dims) it delegates to the reference loops, which run over the same memory (`fallback`);
+ * `owns` says which kernels, dtypes and ops are the wasm code's own, and the conformance suite checks those.
  *
  * Memory: storage is freed by dispose(), by scopes (base/scope.ts), or when its tensor is
  * garbage-collected (reclaim.ts). The order "allocate the output, then take pointers" matters: a
@@ -15,8 +16,11 @@ import type { AnyTypedArray, DType } from "../../base/dtype.js";
 import { TensorgradError } from "../../base/errors.js";
 import { trackStorage } from "../../base/scope.js";
 import { contiguousStrides, isContiguous, numel } from "../../base/shape.js";
-import { windowGrid, type AdamStep, type SgdStep, type ArgReduceOp, type RandomDistribution, type BinaryOp, type ReduceOp, type ScatterReduceOp, type Storage, type UnaryOp, type View, type WindowGeometry } from "../backend.js";
-import { JsBackend, JsStorage } from "../js/index.js";
+import {
+  windowGrid, type AdamStep, type ArgReduceOp, type Backend, type BinaryOp, type KernelName, type RandomDistribution, type ReduceOp,
+  type ScatterReduceOp, type SgdStep, type Storage, type UnaryOp, type View, type WindowGeometry,
+} from "../backend.js";
+import { JsBackend } from "../js/index.js";
 import * as BUILDS from "./kernels.generated.js";
 import { collapse } from "./layout.js";
 import { WasmHeap } from "./memory.js";
@@ -83,6 +87,32 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 const isF32 = (v: View) => v.storage.dtype === "float32";
 
+/** What every fused kernel reads: float32 views, contiguous, in this heap (null views are absent gradients). */
+const fusable = (...views: (View | null)[]) =>
+  views.every((v) => v === null || (isF32(v) && v.storage instanceof WasmStorage && isContiguous(v.shape, v.strides)));
+
+const float32 = (dtype: DType) => dtype === "float32";
+/** The kernels (by the dtype of their data input, and op) that run wasm code; the rest run the reference loops. */
+const OWN: Partial<Record<KernelName, (dtype: DType, op?: string) => boolean>> = {
+  toArray: () => true,
+  fill: () => true,
+  copy: () => true,
+  cast: () => true,
+  assign: () => true,
+  random: (dtype, op) => float32(dtype) && op === "uniform",
+  unary: (dtype, op) => float32(dtype) && op !== undefined && op in UNARY_CODE,
+  binary: (dtype, op) => float32(dtype) && op !== undefined && op in BINARY_CODE,
+  where: float32,
+  reduce: float32,
+  argReduce: float32,
+  matmul: float32,
+  gather: (dtype) => dtype === "float32" || dtype === "int32",
+  scatterAdd: float32,
+  scatterReduce: float32,
+  im2col: float32,
+  col2im: float32,
+};
+
 /**
  * Multiply-adds below which a GEMM stays on the calling thread: waking a sleeping worker costs tens
  * of µs on a VM, and on this 2-vCPU machine a GEMM of the seed MLP (6.4M) ran slower split than not.
@@ -121,8 +151,8 @@ function kernelModule(relaxedSimd: boolean): { module: WebAssembly.Module; relax
   return { module: new WebAssembly.Module(bytes), relaxed: false };
 }
 
-export class WasmBackend extends JsBackend {
-  override readonly name: string;
+export class WasmBackend implements Backend {
+  readonly name: string;
   /** Whether the relaxed-SIMD kernels are in use. */
   readonly relaxedSimd: boolean;
   readonly heap = new WasmHeap(CAN_THREAD);
@@ -135,8 +165,17 @@ export class WasmBackend extends JsBackend {
   /** Frees the heap block of a storage object once it has been garbage-collected. */
   readonly reclaimer = new Reclaimer((ptr, bytes) => this.heap.release(ptr, bytes));
 
+  /** The reference loops over this backend's memory: they run every kernel the wasm code does not. */
+  readonly fallback: JsBackend = new JsBackend({
+    make: (dtype, data) => {
+      const s = this.allocate(dtype, data.length);
+      s.data.set(data);
+      return s;
+    },
+    empty: (dtype, size) => this.allocate(dtype, size),
+  });
+
   constructor({ relaxedSimd = true }: WasmBackendOptions = {}, name = "wasm") {
-    super();
     this.name = name;
     const { module, relaxed } = kernelModule(relaxedSimd);
     this.relaxedSimd = relaxed;
@@ -153,6 +192,14 @@ export class WasmBackend extends JsBackend {
     this.heap.reserve(this.k.heapBase());
     if (this.reclaimer.synchronous) this.heap.collector = () => this.reclaimer.collect();
     this.scratch.push(this.heap.alloc(this.k.GEMM_SCRATCH_BYTES.value as number));
+  }
+
+  supportsDType(_dtype: DType): boolean {
+    return true;
+  }
+
+  owns(kernel: KernelName, dtype: DType, op?: string): boolean {
+    return OWN[kernel]?.(dtype, op) ?? false;
   }
 
   get numThreads(): number {
@@ -219,10 +266,27 @@ export class WasmBackend extends JsBackend {
     this.heap.release(s.ptr, s.bytes);
   }
 
-  protected override make(dtype: DType, data: AnyTypedArray): JsStorage {
-    const s = this.allocate(dtype, data.length);
-    s.data.set(data);
-    return s;
+  // Kernels the wasm code does not have: the reference loops, over this backend's memory.
+  fromArray(data: AnyTypedArray, dtype: DType): Storage {
+    return this.fallback.fromArray(data, dtype);
+  }
+  dispose(storage: Storage): void {
+    this.fallback.dispose(storage);
+  }
+  arange(size: number, start: number, step: number, dtype: DType): Storage {
+    return this.fallback.arange(size, start, step, dtype);
+  }
+  argsort(x: View, axis: number, descending: boolean): Storage {
+    return this.fallback.argsort(x, axis, descending);
+  }
+  argmode(x: View, axis: number): Storage {
+    return this.fallback.argmode(x, axis);
+  }
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
+    return this.fallback.pad(x, pads, value);
+  }
+  concat(xs: readonly View[], axis: number): Storage {
+    return this.fallback.concat(xs, axis);
   }
 
   /** Byte address of a view's first element. */
@@ -231,37 +295,37 @@ export class WasmBackend extends JsBackend {
   }
 
   /** Reads into a JS-owned array: views into the heap would be detached by a later memory grow. */
-  override toArray(v: View): AnyTypedArray {
+  toArray(v: View): AnyTypedArray {
     const s = this.copy(v) as WasmStorage;
     const out = s.data.slice();
     s.release();
     return out;
   }
 
-  override random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage {
-    if (dist !== "uniform" || dtype !== "float32") return super.random(size, dist, seed, offset, dtype);
+  random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage {
+    if (dist !== "uniform" || dtype !== "float32") return this.fallback.random(size, dist, seed, offset, dtype);
     const out = this.allocate("float32", size);
     this.k.uniform(out.ptr, size, seed, offset);
     return out;
   }
 
-  override fill(size: number, value: number, dtype: DType): Storage {
+  fill(size: number, value: number, dtype: DType): Storage {
     const s = this.allocate(dtype, size);
     s.data.fill(dtype === "bool" ? +(value !== 0) : value);
     return s;
   }
 
-  override copy(x: View): Storage {
+  copy(x: View): Storage {
     return this.cast(x, x.storage.dtype);
   }
 
-  override cast(x: View, dtype: DType): Storage {
+  cast(x: View, dtype: DType): Storage {
     const out = this.allocate(dtype, numel(x.shape));
     this.convertInto({ storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }, x);
     return out;
   }
 
-  override assign(dst: View, src: View): void {
+  assign(dst: View, src: View): void {
     this.convertInto(dst, src);
   }
 
@@ -270,46 +334,46 @@ export class WasmBackend extends JsBackend {
     const space = collapse(src.shape, [src.strides, dst.strides]);
     if (space === null) {
       // More than 4 independently strided dims: convert with the reference loops, then copy.
-      if (src.storage.dtype === dst.storage.dtype) return super.assign(dst, src);
-      const converted = super.cast(src, dst.storage.dtype);
+      if (src.storage.dtype === dst.storage.dtype) return this.fallback.assign(dst, src);
+      const converted = this.fallback.cast(src, dst.storage.dtype);
       return this.convertInto(dst, { storage: converted, shape: src.shape, strides: contiguousStrides(src.shape), offset: 0 });
     }
     const [ss, ds] = space.strides;
     this.k.convert(DTYPE_CODE[src.storage.dtype], this.addr(src), DTYPE_CODE[dst.storage.dtype], this.addr(dst), ...space.shape, ...ss!, ...ds!);
   }
 
-  override unary(op: UnaryOp, x: View): Storage {
+  unary(op: UnaryOp, x: View): Storage {
     const code = UNARY_CODE[op];
     const space = code === undefined || !isF32(x) ? null : collapse(x.shape, [x.strides]);
-    if (space === null) return super.unary(op, x);
+    if (space === null) return this.fallback.unary(op, x);
     const out = this.allocate("float32", numel(x.shape));
     this.k.unary(code!, this.addr(x), out.ptr, ...space.shape, ...space.strides[0]!);
     return out;
   }
 
-  override binary(op: BinaryOp, a: View, b: View): Storage {
+  binary(op: BinaryOp, a: View, b: View): Storage {
     const code = BINARY_CODE[op];
     const space = code === undefined || !isF32(a) ? null : collapse(a.shape, [a.strides, b.strides]);
-    if (space === null) return super.binary(op, a, b);
+    if (space === null) return this.fallback.binary(op, a, b);
     const out = this.allocate(code! >= BINARY_CODE.eq! ? "bool" : "float32", numel(a.shape));
     this.k.binary(code!, this.addr(a), this.addr(b), out.ptr, ...space.shape, ...space.strides[0]!, ...space.strides[1]!);
     return out;
   }
 
-  override where(cond: View, a: View, b: View): Storage {
+  where(cond: View, a: View, b: View): Storage {
     const space = !isF32(a) ? null : collapse(a.shape, [cond.strides, a.strides, b.strides]);
-    if (space === null) return super.where(cond, a, b);
+    if (space === null) return this.fallback.where(cond, a, b);
     const out = this.allocate("float32", numel(a.shape));
     this.k.where(this.addr(cond), this.addr(a), this.addr(b), out.ptr, ...space.shape, ...space.strides.flat());
     return out;
   }
 
-  override reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
-    if (!isF32(x)) return super.reduce(op, x, axes);
+  reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
+    if (!isF32(x)) return this.fallback.reduce(op, x, axes);
     const keptDims = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
     const kept = collapse(keptDims.map((d) => x.shape[d]!), [keptDims.map((d) => x.strides[d]!)], 2);
     const reduced = collapse(axes.map((d) => x.shape[d]!), [axes.map((d) => x.strides[d]!)], 2);
-    if (kept === null || reduced === null) return super.reduce(op, x, axes);
+    if (kept === null || reduced === null) return this.fallback.reduce(op, x, axes);
     const out = this.allocate("float32", numel(keptDims.map((d) => x.shape[d]!)));
     const [g0, g1] = kept.shape;
     const [r0, r1] = reduced.shape;
@@ -319,11 +383,11 @@ export class WasmBackend extends JsBackend {
     return out;
   }
 
-  override argReduce(op: ArgReduceOp, x: View, axis: number): Storage {
-    if (!isF32(x)) return super.argReduce(op, x, axis);
+  argReduce(op: ArgReduceOp, x: View, axis: number): Storage {
+    if (!isF32(x)) return this.fallback.argReduce(op, x, axis);
     const keptDims = x.shape.map((_, d) => d).filter((d) => d !== axis);
     const kept = collapse(keptDims.map((d) => x.shape[d]!), [keptDims.map((d) => x.strides[d]!)], 3);
-    if (kept === null || x.shape[axis] === 0) return super.argReduce(op, x, axis);
+    if (kept === null || x.shape[axis] === 0) return this.fallback.argReduce(op, x, axis);
     const out = this.allocate("int32", numel(keptDims.map((d) => x.shape[d]!)));
     this.k.argReduce(op === "argmax" ? 0 : 1, this.addr(x), out.ptr, ...kept.shape, ...kept.strides[0]!, x.shape[axis]!, x.strides[axis]!);
     return out;
@@ -334,50 +398,50 @@ export class WasmBackend extends JsBackend {
     return x.strides.map((s, d) => (d === dim ? 0 : s));
   }
 
-  override gather(x: View, dim: number, index: View): Storage {
+  gather(x: View, dim: number, index: View): Storage {
     const fourBytes = x.storage.dtype === "float32" || x.storage.dtype === "int32";
     const space = fourBytes ? collapse(index.shape, [WasmBackend.along(x, dim), index.strides]) : null;
-    if (space === null) return super.gather(x, dim, index);
+    if (space === null) return this.fallback.gather(x, dim, index);
     const out = this.allocate(x.storage.dtype, numel(index.shape));
     const bad = this.k.gather(this.addr(x), this.addr(index), out.ptr, x.shape[dim]!, x.strides[dim]!, ...space.shape, ...space.strides.flat());
     if (bad >= 0) {
       out.release();
-      return super.gather(x, dim, index); // throws the IndexError naming the index
+      return this.fallback.gather(x, dim, index); // throws the IndexError naming the index
     }
     return out;
   }
 
-  override scatterAdd(base: View, dim: number, index: View, src: View): Storage {
+  scatterAdd(base: View, dim: number, index: View, src: View): Storage {
     const strides = contiguousStrides(base.shape);
     const target: View = { storage: base.storage, shape: base.shape, strides, offset: 0 };
     const space = isF32(base) ? collapse(index.shape, [WasmBackend.along(target, dim), index.strides, src.strides]) : null;
-    if (space === null) return super.scatterAdd(base, dim, index, src);
+    if (space === null) return this.fallback.scatterAdd(base, dim, index, src);
     const out = this.copy(base) as WasmStorage;
     const bad = this.k.scatterAdd(out.ptr, this.addr(index), this.addr(src), base.shape[dim]!, strides[dim]!, ...space.shape, ...space.strides.flat());
     if (bad >= 0) {
       out.release();
-      return super.scatterAdd(base, dim, index, src);
+      return this.fallback.scatterAdd(base, dim, index, src);
     }
     return out;
   }
 
-  override scatterReduce(base: View, dim: number, index: View, src: View, reduce: ScatterReduceOp, includeSelf: boolean): Storage {
+  scatterReduce(base: View, dim: number, index: View, src: View, reduce: ScatterReduceOp, includeSelf: boolean): Storage {
     const strides = contiguousStrides(base.shape);
     const target: View = { storage: base.storage, shape: base.shape, strides, offset: 0 };
     const space = isF32(base) ? collapse(index.shape, [WasmBackend.along(target, dim), index.strides, src.strides]) : null;
-    if (space === null) return super.scatterReduce(base, dim, index, src, reduce, includeSelf);
+    if (space === null) return this.fallback.scatterReduce(base, dim, index, src, reduce, includeSelf);
     const out = this.copy(base) as WasmStorage;
     const op = SCATTER_REDUCE_CODE[reduce];
     const bad = this.k.scatterReduce(op, !includeSelf, out.ptr, this.addr(index), this.addr(src), base.shape[dim]!, strides[dim]!, ...space.shape, ...space.strides.flat());
     if (bad >= 0) {
       out.release();
-      return super.scatterReduce(base, dim, index, src, reduce, includeSelf); // throws the IndexError naming the index
+      return this.fallback.scatterReduce(base, dim, index, src, reduce, includeSelf); // throws the IndexError naming the index
     }
     return out;
   }
 
-  override matmul(a: View, b: View): Storage {
-    if (!isF32(a)) return super.matmul(a, b);
+  matmul(a: View, b: View): Storage {
+    if (!isF32(a)) return this.fallback.matmul(a, b);
     const [B, M, K] = a.shape as [number, number, number];
     const N = b.shape[2]!;
     const [sab, sam, sak] = a.strides as [number, number, number];
@@ -413,36 +477,41 @@ export class WasmBackend extends JsBackend {
     return out;
   }
 
-  sgdStep(param: View, grad: View, momentumBuffer: View | null, h: SgdStep): boolean {
-    const views = momentumBuffer ? [param, grad, momentumBuffer] : [param, grad];
-    if (!views.every((v) => isF32(v) && v.storage instanceof WasmStorage && isContiguous(v.shape, v.strides))) return false;
+  // ---- fused routines: each declines (null) what its kernel does not take --------------------
+
+  sgdStep(param: View, grad: View, momentumBuffer: View | null, h: SgdStep): true | null {
+    if (!fusable(param, grad, momentumBuffer)) return null;
     const buf = momentumBuffer ? this.addr(momentumBuffer) : 0;
     this.k.sgd(this.addr(param), this.addr(grad), buf, numel(param.shape), h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov, h.maximize, h.first);
     return true;
   }
 
-  batchNorm(x: View, weight: View, bias: View, eps: number): [Storage, Storage, Storage] {
+  batchNorm(x: View, weight: View, bias: View, eps: number): [Storage, Storage, Storage] | null {
+    if (!fusable(x, weight, bias) || x.shape.length !== 3 || numel(x.shape) === 0) return null;
     const [N, C, S] = x.shape as [number, number, number];
     const [y, mean, variance] = [this.allocate("float32", N * C * S), this.allocate("float32", C), this.allocate("float32", C)];
     this.k.batchNormForward(this.addr(x), this.addr(weight), this.addr(bias), y.ptr, mean.ptr, variance.ptr, N, C, S, eps);
     return [y, mean, variance];
   }
 
-  batchNormBackward(x: View, g: View, mean: View, variance: View, weight: View, eps: number): [Storage, Storage, Storage] {
+  batchNormBackward(x: View, g: View, mean: View, variance: View, weight: View, eps: number): [Storage, Storage, Storage] | null {
+    if (!fusable(x, g, mean, variance, weight) || x.shape.length !== 3) return null;
     const [N, C, S] = x.shape as [number, number, number];
     const [dx, dw, db] = [this.allocate("float32", N * C * S), this.allocate("float32", C), this.allocate("float32", C)];
     this.k.batchNormBackward(this.addr(x), this.addr(g), this.addr(mean), this.addr(variance), this.addr(weight), dx.ptr, dw.ptr, db.ptr, N, C, S, eps);
     return [dx, dw, db];
   }
 
-  lstmCell(gates: View, c: View): [Storage, Storage, Storage] {
+  lstmCell(gates: View, c: View): [Storage, Storage, Storage] | null {
+    if (!fusable(gates, c)) return null;
     const [N, H] = c.shape as [number, number];
     const [h, cNext, act] = [this.allocate("float32", N * H), this.allocate("float32", N * H), this.allocate("float32", N * 5 * H)];
     this.k.lstmCell(this.addr(gates), this.addr(c), h.ptr, cNext.ptr, act.ptr, N, H);
     return [h, cNext, act];
   }
 
-  lstmCellBackward(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage] {
+  lstmCellBackward(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage] | null {
+    if (!fusable(act, c, dh, dcNext)) return null;
     const [N, H] = c.shape as [number, number];
     const [dgates, dc] = [this.allocate("float32", N * 4 * H), this.allocate("float32", N * H)];
     this.k.lstmCellBackward(this.addr(act), this.addr(c), dh ? this.addr(dh) : 0, dcNext ? this.addr(dcNext) : 0, dgates.ptr, dc.ptr, N, H);
@@ -455,57 +524,66 @@ export class WasmBackend extends JsBackend {
     return [numel(v.shape) / Math.max(C, 1), C];
   }
 
-  softmax(x: View, log: boolean): Storage {
+  softmax(x: View, log: boolean): Storage | null {
+    if (!fusable(x) || x.shape.length === 0) return null;
     const out = this.allocate("float32", numel(x.shape));
     this.k.softmaxRows(this.addr(x), out.ptr, ...WasmBackend.rows(x), log);
     return out;
   }
 
-  softmaxBackward(y: View, g: View, log: boolean): Storage {
+  softmaxBackward(y: View, g: View, log: boolean): Storage | null {
+    if (!fusable(y, g) || y.shape.length === 0) return null;
     const dx = this.allocate("float32", numel(y.shape));
     this.k.softmaxRowsBackward(this.addr(y), this.addr(g), dx.ptr, ...WasmBackend.rows(y), log);
     return dx;
   }
 
-  gelu(x: View, approximate: "none" | "tanh"): Storage {
+  gelu(x: View, approximate: "none" | "tanh"): Storage | null {
+    if (!fusable(x)) return null;
     const out = this.allocate("float32", numel(x.shape));
     this.k.gelu(this.addr(x), out.ptr, numel(x.shape), approximate === "tanh");
     return out;
   }
 
-  geluBackward(x: View, g: View, approximate: "none" | "tanh"): Storage {
+  geluBackward(x: View, g: View, approximate: "none" | "tanh"): Storage | null {
+    if (!fusable(x, g)) return null;
     const dx = this.allocate("float32", numel(x.shape));
     this.k.geluBackward(this.addr(x), this.addr(g), dx.ptr, numel(x.shape), approximate === "tanh");
     return dx;
   }
 
-  layerNorm(x: View, eps: number): Storage {
+  layerNorm(x: View, eps: number): Storage | null {
+    if (!fusable(x) || x.shape.length === 0 || numel(x.shape) === 0) return null;
     const out = this.allocate("float32", numel(x.shape));
     this.k.layerNormRows(this.addr(x), out.ptr, ...WasmBackend.rows(x), eps);
     return out;
   }
 
-  layerNormBackward(x: View, g: View, eps: number): Storage {
+  layerNormBackward(x: View, g: View, eps: number): Storage | null {
+    if (!fusable(x, g) || x.shape.length === 0) return null;
     const dx = this.allocate("float32", numel(x.shape));
     this.k.layerNormRowsBackward(this.addr(x), this.addr(g), dx.ptr, ...WasmBackend.rows(x), eps);
     return dx;
   }
 
-  gruCell(xProj: View, hProj: View, h: View): [Storage, Storage] {
+  gruCell(xProj: View, hProj: View, h: View): [Storage, Storage] | null {
+    if (!fusable(xProj, hProj, h)) return null;
     const [N, H] = h.shape as [number, number];
     const [hNext, act] = [this.allocate("float32", N * H), this.allocate("float32", N * 3 * H)];
     this.k.gruCell(this.addr(xProj), this.addr(hProj), this.addr(h), hNext.ptr, act.ptr, N, H);
     return [hNext, act];
   }
 
-  gruCellBackward(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage] {
+  gruCellBackward(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage] | null {
+    if (!fusable(act, hProj, h, dhNext)) return null;
     const [N, H] = h.shape as [number, number];
     const [dx, dhp, dh] = [this.allocate("float32", N * 3 * H), this.allocate("float32", N * 3 * H), this.allocate("float32", N * H)];
     this.k.gruCellBackward(this.addr(act), this.addr(hProj), this.addr(h), this.addr(dhNext), dx.ptr, dhp.ptr, dh.ptr, N, H);
     return [dx, dhp, dh];
   }
 
-  maxPool2x2(x: View): [Storage, Storage] {
+  maxPool2x2(x: View): [Storage, Storage] | null {
+    if (!fusable(x) || x.shape.length !== 4 || x.shape[2]! < 2 || x.shape[3]! < 2) return null;
     const [N, C, H, W] = x.shape as [number, number, number, number];
     const L = N * C * (H >> 1) * (W >> 1);
     const [out, idx] = [this.allocate("float32", L), this.allocate("int32", L)];
@@ -513,7 +591,8 @@ export class WasmBackend extends JsBackend {
     return [out, idx];
   }
 
-  kmeansStep(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage] {
+  kmeansStep(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage] | null {
+    if (!fusable(x, centres, weights)) return null;
     const [n, d] = x.shape as [number, number];
     const k = centres.shape[0]!;
     const P = this.k.KMEANS_PARTS.value as number;
@@ -546,14 +625,8 @@ export class WasmBackend extends JsBackend {
     return [labels, dist, sums, mass];
   }
 
-  /** Uninitialised heap storage for the reference loops that fill every element (concat). */
-  protected override empty(dtype: DType, size: number): JsStorage {
-    return this.allocate(dtype, size);
-  }
-
-  adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): boolean {
-    const views = [param, grad, expAvg, expAvgSq];
-    if (!views.every((v) => isF32(v) && v.storage instanceof WasmStorage && isContiguous(v.shape, v.strides))) return false;
+  adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): true | null {
+    if (!fusable(param, grad, expAvg, expAvgSq)) return null;
     const n = numel(param.shape);
     this.k.adam(this.addr(param), this.addr(grad), this.addr(expAvg), this.addr(expAvgSq), n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.decoupled, h.maximize, h.stepSize, h.bc2Sqrt);
     return true;
@@ -565,8 +638,8 @@ export class WasmBackend extends JsBackend {
     return [n, c, size[0], size[1], ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, oh, ow];
   }
 
-  override im2col(x: View, g: WindowGeometry, padValue: number, batchInner = false): Storage {
-    if (!isF32(x)) return super.im2col(x, g, padValue, batchInner);
+  im2col(x: View, g: WindowGeometry, padValue: number, batchInner = false): Storage {
+    if (!isF32(x)) return this.fallback.im2col(x, g, padValue, batchInner);
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], g);
     const [K, L] = [c * g.kernel[0] * g.kernel[1], oh * ow];
@@ -577,8 +650,8 @@ export class WasmBackend extends JsBackend {
     return out;
   }
 
-  override col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage {
-    if (!isF32(cols)) return super.col2im(cols, channels, size, g);
+  col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage {
+    if (!isF32(cols)) return this.fallback.col2im(cols, channels, size, g);
     const n = cols.shape[0]!;
     const out = this.allocate("float32", n * channels * size[0] * size[1]);
     // The kernel reads runs of contiguous columns wherever they lie (the batch-inner layout of a

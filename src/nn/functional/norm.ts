@@ -4,7 +4,7 @@ import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../../ops/tensor.js";
 import { ones, tensor, zeros } from "../../ops/creation.js";
 import { pad } from "../../ops/movement.js";
-import { applyMulti } from "../../ops/dispatch.js";
+import { tryApplyMulti } from "../../ops/dispatch.js";
 import { normalizeRows } from "../../ops/fused.js";
 import { checkFloating } from "./basic.js";
 
@@ -62,11 +62,10 @@ export function batchNorm(
  */
 function batchStatistics(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): [Tensor, Tensor, Tensor] {
   const C = x.shape[1]!;
-  const float32 = (t: Tensor | null) => !t || t.dtype === "float32";
-  if (x.backend.batchNorm && x.numel() > 0 && float32(x) && float32(weight) && float32(bias)) {
-    const w = weight ? weight.contiguous() : ones([C]);
-    const b = bias ? bias.contiguous() : zeros([C]);
-    const [y, mean, variance] = applyMulti("batchNorm", [x.reshape(x.shape[0]!, C, -1).contiguous(), w, b], { eps }) as [Tensor, Tensor, Tensor];
+  // (The unit weight and zero bias are only made for a backend that has the routine.)
+  const fused = x.backend.batchNorm ? tryApplyMulti("batchNorm", [x.reshape(x.shape[0]!, C, -1).contiguous(), weight?.contiguous() ?? ones([C]), bias?.contiguous() ?? zeros([C])], { eps }) : null;
+  if (fused) {
+    const [y, mean, variance] = fused as [Tensor, Tensor, Tensor];
     return [y.reshape(x.shape), mean, variance];
   }
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);

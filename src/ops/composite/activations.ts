@@ -6,7 +6,7 @@ import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import { checkChoice, checkOptions } from "../../base/options.js";
 import { normalizeDim } from "../../base/shape.js";
 import type { Tensor } from "../tensor.js";
-import { apply } from "../dispatch.js";
+import { tryApply } from "../dispatch.js";
 import { rand } from "../creation.js";
 import { abs, add, clamp, div, erf, exp, gt, log, lt, mul, neg, relu, sigmoid, sub, tanh, where } from "../elementwise.js";
 import { narrow, reshape } from "../movement.js";
@@ -23,7 +23,8 @@ export function gelu(x: Tensor, approximate: GeluApproximate | { approximate?: G
   // typo or an unknown key is an error, not silently the exact form.
   const form = typeof approximate === "object" ? (checkOptions("gelu", approximate, { approximate: ["none", "tanh"] }).approximate ?? "none") : approximate;
   const choice = checkChoice("gelu", "approximate", form, ["none", "tanh"]);
-  if (x.backend.gelu && x.dtype === "float32") return apply("gelu", [x.contiguous()], { approximate: choice });
+  const fused = tryApply("gelu", [x.contiguous()], { approximate: choice });
+  if (fused) return fused;
   if (choice === "tanh") {
     const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
     return mul(mul(x, 0.5), add(tanh(inner), 1));

@@ -7,16 +7,15 @@ import { normalizeDim } from "../../base/shape.js";
 import type { Tensor } from "../tensor.js";
 import { cast, div, exp, sub } from "../elementwise.js";
 import { amax, logsumexp, sum } from "../reduce.js";
-import { apply } from "../dispatch.js";
+import { tryApply } from "../dispatch.js";
 
 function floating(x: Tensor): Tensor {
   return isFloating(x.dtype) ? x : cast(x, "float32");
 }
 
-/** The fused primitive where the backend offers it and the dim is the last of a float32 tensor. */
+/** The fused primitive (over rows: the dim must be the last) where the backend's routine takes x. */
 function fused(x: Tensor, d: number, log: boolean): Tensor | null {
-  if (!x.backend.softmax || x.dtype !== "float32" || d !== x.ndim - 1) return null;
-  return apply("softmax", [x.contiguous()], { log });
+  return d === x.ndim - 1 ? tryApply("softmax", [x.contiguous()], { log }) : null;
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {

@@ -1,0 +1,293 @@
+/**
+ * The conformance suite of the optional fused routines: every routine a backend offers, run through
+ * the op that uses it, against the reference backend (which has none, so its ops compose the same
+ * maths) — values, gradients, second-order gradients where the op has them, NaN and ±∞, odd sizes.
+ * A spy on the backend checks that the routine really ran (and did not say "not here") for each case.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tg from "../../src/index.js";
+import { gruCell, kmeansStep, lstmCell } from "../../src/ops/fused.js";
+import { onBackend } from "../helpers.js";
+
+type Results = Record<string, tg.Tensor | null>;
+
+/** A case: runs on the current backend and returns named results; tolerances per name (relative, default 1e-5). */
+interface FusedCase {
+  readonly name: string;
+  readonly run: () => Results;
+  readonly tolerance?: Record<string, number>;
+}
+
+/** One optional routine family: the methods a backend offers for it, and the cases that exercise them. */
+interface Routine {
+  readonly methods: readonly string[];
+  readonly cases: readonly FusedCase[];
+}
+
+const seeded = (shape: number[], seed: number, scale = 1) => tg.randn(shape, { generator: new tg.Generator(seed) }).mul(scale);
+const leaf = (t: tg.Tensor) => t.detach().requiresGrad_();
+/** Σ y·w with fixed weights, so every output element gets its own gradient. */
+const weighted = (y: tg.Tensor) => y.mul(tg.arange(y.numel()).reshape(y.shape).sin()).sum();
+/** d/dx Σ (∂f/∂x)²: the gradient of a gradient, through the routine's rule under createGraph. */
+function secondOrder(x: tg.Tensor, f: (x: tg.Tensor) => tg.Tensor): tg.Tensor {
+  const [g] = tg.grad(f(x).pow(3).sum(), [x], { createGraph: true });
+  return tg.grad(g!.pow(2).sum(), [x])[0]!;
+}
+
+function softmaxCase(shape: number[], log: boolean, edges: number[] | null): FusedCase {
+  return {
+    name: `${log ? "logSoftmax" : "softmax"} ${shape.join("×")}${edges ? " with ±∞ and NaN" : ""}`,
+    run: (): Results => {
+      const x = leaf(edges ? tg.tensor(edges).reshape(shape) : seeded(shape, shape.length * 7 + shape[0]!, 3));
+      const f = (v: tg.Tensor) => (log ? tg.logSoftmax(v, -1) : tg.softmax(v, -1));
+      const y = f(x);
+      if (edges) return { y };
+      weighted(y).backward();
+      return { y, dx: x.grad, d2x: secondOrder(leaf(x), f) };
+    },
+    // The second order passes through several float32 ops; the fused forward rounds once where the composed one rounds at each.
+    tolerance: { d2x: 1e-4, y: 1e-6 },
+  };
+}
+
+const ROUTINES: Record<string, Routine> = {
+  softmax: {
+    methods: ["softmax", "softmaxBackward"],
+    cases: [
+      ...[false, true].flatMap((log) => [softmaxCase([5, 7], log, null), softmaxCase([3, 1], log, null), softmaxCase([2, 65], log, null)]),
+      softmaxCase([3, 3], false, [-Infinity, -Infinity, -Infinity, Infinity, 1, 2, NaN, 0, 0]),
+      softmaxCase([3, 3], true, [-Infinity, -Infinity, -Infinity, Infinity, 1, 2, NaN, 0, 0]),
+    ],
+  },
+  layerNorm: {
+    methods: ["layerNorm", "layerNormBackward"],
+    cases: [[3, 4, 6], [5, 1], [2, 67]].map((shape) => ({
+      name: `layerNorm ${shape.join("×")}`,
+      run: () => {
+        const normalized = shape.slice(1);
+        const size = normalized.reduce((a, b) => a * b, 1);
+        const x = leaf(seeded(shape, 3, 2));
+        const w = leaf(tg.linspace(0.5, 1.5, size).reshape(normalized));
+        const b = leaf(tg.linspace(-1, 1, size).reshape(normalized));
+        const y = tg.nn.functional.layerNorm(x, normalized, w, b);
+        weighted(y).backward();
+        return { y, dx: x.grad, dw: w.grad, db: b.grad, d2x: secondOrder(leaf(x), (v) => tg.nn.functional.layerNorm(v, normalized)) };
+      },
+      tolerance: { d2x: 1e-4 },
+    })),
+  },
+  gelu: {
+    methods: ["gelu", "geluBackward"],
+    cases: (["none", "tanh"] as const).flatMap((approximate) => [
+      {
+        name: `gelu (${approximate}) on 37 values`,
+        run: () => {
+          const x = leaf(seeded([37], 5, 3));
+          const y = tg.gelu(x, approximate);
+          weighted(y).backward();
+          return { y, dx: x.grad };
+        },
+      },
+      {
+        name: `gelu (${approximate}) of ±∞, NaN, ±0`,
+        run: () => ({ y: tg.gelu(tg.tensor([Infinity, -Infinity, NaN, 0, -0, 40, -40]), approximate) }),
+      },
+    ]),
+  },
+  batchNorm: {
+    methods: ["batchNorm", "batchNormBackward"],
+    cases: ([[[4, 3, 5, 6], true], [[5, 4, 3], false], [[6, 8], true], [[2, 3, 1, 5], true]] as const).map(([shape, affine]) => ({
+      name: `batchNorm (training) ${shape.join("×")}${affine ? "" : " without weight and bias"}`,
+      run: () => {
+        const C = shape[1]!;
+        const x = leaf(seeded([...shape], 11, 2));
+        const w = affine ? leaf(tg.linspace(0.5, 1.5, C)) : null;
+        const b = affine ? leaf(tg.linspace(-1, 1, C)) : null;
+        const [rm, rv] = [tg.zeros([C]), tg.ones([C])];
+        const y = tg.nn.functional.batchNorm(x, rm, rv, { weight: w, bias: b, training: true, momentum: 0.1 });
+        weighted(y).backward();
+        const d2x = secondOrder(leaf(x), (v) => tg.nn.functional.batchNorm(v, null, null, { training: true }));
+        return { y, runningMean: rm, runningVar: rv, dx: x.grad, dw: w?.grad ?? null, db: b?.grad ?? null, d2x };
+      },
+      tolerance: { d2x: 2e-4, y: 2e-5, dx: 2e-5, dw: 2e-5, db: 2e-5 },
+    })),
+  },
+  lstmCell: {
+    methods: ["lstmCell", "lstmCellBackward"],
+    cases: ([[5, 7, "both"], [5, 7, "h"], [5, 7, "c"], [1, 1, "both"], [3, 9, "both"]] as const).map(([N, H, flow]) => ({
+      name: `lstmCell N=${N} H=${H}, gradient through ${flow}`,
+      run: () => {
+        const gates = leaf(seeded([N, 4 * H], 1, 2));
+        const c = leaf(seeded([N, H], 2));
+        const [h, cNext] = lstmCell(gates, c);
+        const loss = flow === "c" ? weighted(cNext) : flow === "h" ? weighted(h) : weighted(h).add(weighted(cNext).mul(0.5));
+        loss.backward();
+        const g2 = leaf(gates);
+        const c2 = leaf(c);
+        const [dg] = tg.grad(lstmCell(g2, c2)[0].sum(), [g2], { createGraph: true });
+        return { h, cNext, dgates: gates.grad, dc: c.grad, d2c: tg.grad(dg!.pow(2).sum(), [c2])[0]! };
+      },
+    })),
+  },
+  gruCell: {
+    methods: ["gruCell", "gruCellBackward"],
+    cases: ([[4, 6], [1, 1], [3, 11]] as const).map(([N, H]) => ({
+      name: `gruCell N=${N} H=${H}`,
+      run: () => {
+        const [x, hp, h] = [[N, 3 * H], [N, 3 * H], [N, H]].map((s, k) => leaf(seeded(s, 10 + k, 1.5))) as [tg.Tensor, tg.Tensor, tg.Tensor];
+        weighted(gruCell(x, hp, h)).backward();
+        const [x2, h2] = [leaf(x), leaf(h)];
+        const [dx] = tg.grad(weighted(gruCell(x2, hp.detach(), h2)), [x2], { createGraph: true });
+        return { out: gruCell(x, hp, h), dx: x.grad, dhProj: hp.grad, dh: h.grad, d2h: tg.grad(dx!.pow(2).sum(), [h2])[0]! };
+      },
+    })),
+  },
+  maxPool2x2: {
+    methods: ["maxPool2x2"],
+    cases: ([[6, 8], [7, 13], [2, 2], [26, 26]] as const).map(([H, W]) => ({
+      name: `maxPool2d(2) ${H}×${W} with ties and a NaN`,
+      run: () => {
+        // Few distinct values, so that windows hold ties (post-ReLU zeros), and a NaN.
+        const data = Array.from({ length: 2 * 3 * H * W }, (_, i) => (i === 17 ? NaN : Math.max(0, Math.round(Math.sin(i * 0.7) * 3))));
+        const x = leaf(tg.tensor(data).reshape(2, 3, H, W));
+        const y = tg.nn.functional.maxPool2d(x, 2);
+        tg.where(tg.isnan(y), 0, y.mul(tg.arange(y.numel()).reshape(y.shape).cos())).sum().backward();
+        return { y, dx: x.grad };
+      },
+      tolerance: { y: 0, dx: 0 },
+    })),
+  },
+  kmeansStep: {
+    methods: ["kmeansStep"],
+    cases: ([[1, 3, 1], [7, 5, 3], [33, 8, 5], [101, 19, 10], [40, 2, 9]] as const).flatMap(([n, d, k]) =>
+      [false, true].map((weighted) => ({
+        name: `kmeansStep n=${n} d=${d} k=${k}${weighted ? " weighted" : ""}`,
+        run: () => {
+          const x = seeded([n, d], n * 31 + d);
+          const centres = seeded([k, d], k, 0.5);
+          const [labels, dist, sums, mass] = kmeansStep(x, centres, weighted ? tg.rand([n], { generator: new tg.Generator(n) }).add(0.5) : null);
+          return { labels, dist, sums, mass };
+        },
+        tolerance: { labels: 0 },
+      })),
+    ),
+  },
+  adamStep: {
+    methods: ["adamStep"],
+    cases: [false, true].map((decoupled) => ({
+      name: `${decoupled ? "AdamW" : "Adam"}: three steps on 37 weights`,
+      run: () => optimizerSteps((p) => (decoupled ? new tg.optim.AdamW([p], { lr: 0.1 }) : new tg.optim.Adam([p], { lr: 0.1, weightDecay: 0.01 }))),
+    })),
+  },
+  sgdStep: {
+    methods: ["sgdStep"],
+    cases: [{}, { momentum: 0.9 }, { momentum: 0.9, nesterov: true, weightDecay: 0.01 }].map((options) => ({
+      name: `SGD ${JSON.stringify(options)}: three steps on 37 weights`,
+      run: () => optimizerSteps((p) => new tg.optim.SGD([p], { lr: 0.1, ...options })),
+    })),
+  },
+};
+
+/** A call of each routine (forward, then backward) on inputs from a view maker: float64, or strided float32. */
+const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) => unknown> = {
+  softmax: (b, v) => b.softmax!(v([2, 2]), false) ?? b.softmaxBackward!(v([2, 2]), v([2, 2]), false),
+  layerNorm: (b, v) => b.layerNorm!(v([2, 2]), 1e-5) ?? b.layerNormBackward!(v([2, 2]), v([2, 2]), 1e-5),
+  gelu: (b, v) => b.gelu!(v([2, 2]), "none") ?? b.geluBackward!(v([2, 2]), v([2, 2]), "none"),
+  batchNorm: (b, v) => b.batchNorm!(v([2, 2, 1]), v([2]), v([2]), 1e-5) ?? b.batchNormBackward!(v([2, 2, 1]), v([2, 2, 1]), v([2]), v([2]), v([2]), 1e-5),
+  lstmCell: (b, v) => b.lstmCell!(v([2, 4]), v([2, 2])) ?? b.lstmCellBackward!(v([2, 5]), v([2, 2]), v([2, 2]), null),
+  gruCell: (b, v) => b.gruCell!(v([2, 3]), v([2, 3]), v([2, 1])) ?? b.gruCellBackward!(v([2, 3]), v([2, 3]), v([2, 1]), v([2, 2])),
+  maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])),
+  kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),
+  adamStep: (b, v) => b.adamStep!(v([2, 2]), v([2, 2]), v([2, 2]), v([2, 2]), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, stepSize: 1, bc2Sqrt: 1 }),
+  sgdStep: (b, v) => b.sgdStep!(v([2, 2]), v([2, 2]), null, { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, first: true }),
+};
+
+function optimizerSteps(make: (p: tg.Tensor) => { zeroGrad(): void; step(): void }): Results {
+  const p = leaf(seeded([37], 21));
+  const opt = make(p);
+  for (let step = 0; step < 3; step++) {
+    opt.zeroGrad();
+    weighted(p.square()).backward();
+    opt.step();
+  }
+  return { p };
+}
+
+function same(actual: tg.Tensor | null, expected: tg.Tensor | null, what: string, tol: number): void {
+  if (expected === null) return assert.equal(actual, null, what);
+  assert.ok(actual, `${what}: missing`);
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  const [a, e] = [actual.dataSync(), expected.dataSync()];
+  for (let i = 0; i < e.length; i++) {
+    const [v, r] = [a[i]!, e[i]!];
+    const ok = Number.isNaN(r) ? Number.isNaN(v) : v === r || Math.abs(v - r) <= tol * Math.max(1, Math.abs(r));
+    assert.ok(ok, `${what}[${i}]: ${v}, reference ${r}`);
+  }
+}
+
+/** Counts the calls of `methods` on backend b that ran (returned something other than null) while fn runs. */
+function countingRuns<T>(b: tg.Backend, methods: readonly string[], fn: () => T): [T, Record<string, number>] {
+  const target = b as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const counts: Record<string, number> = Object.fromEntries(methods.map((m) => [m, 0]));
+  const hadOwn = methods.map((m) => Object.prototype.hasOwnProperty.call(target, m));
+  const originals = methods.map((m) => target[m]!);
+  methods.forEach((m, k) => {
+    target[m] = (...args: unknown[]) => {
+      const result = originals[k]!.apply(b, args);
+      if (result !== null) counts[m]!++;
+      return result;
+    };
+  });
+  try {
+    return [fn(), counts];
+  } finally {
+    methods.forEach((m, k) => {
+      if (hadOwn[k]) target[m] = originals[k]!;
+      else delete target[m];
+    });
+  }
+}
+
+/** The routines backend `name` offers, each case against the reference. */
+export function fusedConformanceSuite(name: string): void {
+  const b = tg.backendByName(name);
+  const offered = Object.entries(ROUTINES).filter(([, r]) => r.methods.every((m) => typeof (b as unknown as Record<string, unknown>)[m] === "function"));
+  describe(`fused routines on ${name}: ${offered.map(([n]) => n).join(", ") || "none"}`, () => {
+    for (const [routine, { methods, cases }] of offered) {
+      test(`${routine}: every case equals the composed reference, and ran fused`, () => {
+        for (const c of cases) {
+          const [got, counts] = countingRuns(b, methods, () => onBackend(name, c.run));
+          const expected = onBackend("js", c.run);
+          for (const [key, value] of Object.entries(expected)) same(got[key] ?? null, value, `${c.name}: ${key}`, c.tolerance?.[key] ?? 1e-5);
+          assert.ok(counts[methods[0]!]! > 0, `${c.name}: ${methods[0]} did not run`);
+          const backward = methods[1];
+          if (backward && Object.keys(expected).some((k) => k.startsWith("d") && expected[k])) {
+            assert.ok(counts[backward]! > 0, `${c.name}: ${backward} did not run`);
+          }
+        }
+      });
+    }
+    test("each routine says \"not here\" (null) to float64 and to a strided view", () => {
+      for (const [routine] of offered) {
+        for (const dtype of ["float64", "float32"] as const) {
+          // float64 contiguous, or float32 every other element (not contiguous).
+          const step = dtype === "float32" ? 2 : 1;
+          const view = (shape: number[]): tg.View => {
+            const size = shape.reduce((p, d) => p * d, 1);
+            const storage = b.fromArray(Float64Array.from({ length: size * step }, (_, i) => Math.sin(i + 1)), dtype);
+            return { storage, shape, strides: shape.map((_, i) => step * shape.slice(i + 1).reduce((p, d) => p * d, 1)), offset: 0 };
+          };
+          const result = DECLINED[routine]!(b, view);
+          assert.equal(result, null, `${routine} on ${dtype === "float64" ? "float64" : "a strided float32 view"}`);
+        }
+      }
+    });
+  });
+}
+
+/** The reference backend composes every fused op: it offers none of the routines. */
+export function referenceOffersNoRoutines(): void {
+  const js = tg.backendByName("js") as unknown as Record<string, unknown>;
+  for (const { methods } of Object.values(ROUTINES)) for (const m of methods) assert.equal(js[m], undefined, m);
+}
