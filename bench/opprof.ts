@@ -6,11 +6,12 @@
  *
  *   npm run build && npx tsx bench/opprof.ts path/to/script.ts
  */
+import { FUSED_ROUTINES, KERNELS } from "../dist/backend/backend.js";
 import { WasmBackend } from "../dist/backend/wasm/index.js";
 
 const stats = new Map<string, [number, number]>();
 const P = WasmBackend.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-for (const m of ["unary", "binary", "where", "reduce", "matmul", "cast", "copy", "assign", "im2col", "col2im", "lstmCell", "lstmCellBackward", "gruCell", "gruCellBackward", "maxPool2x2", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "adamStep", "sgdStep", "gather", "scatterAdd", "argReduce", "fill", "pad", "concat", "fromArray", "random"]) {
+for (const m of [...KERNELS, ...FUSED_ROUTINES]) {
   const orig = P[m]!;
   P[m] = function (this: unknown, ...args: unknown[]) {
     const t = performance.now();

@@ -7,12 +7,11 @@
 import { erf, maximum, minimum, sign } from "./scalar";
 import { erfSimd, expSimd } from "./fastmath";
 
-// Op codes, in the order of the JS side's tables (src/backend/wasm/ops.ts).
-const NEG = 0, ABS = 1, SIGN = 2, EXP = 3, LOG = 4, SQRT = 5, RSQRT = 6, SIN = 7, COS = 8, TANH = 9;
-const SIGMOID = 10, RELU = 11, ERF = 12, FLOOR = 13, CEIL = 14, ROUND = 15;
-
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAX = 5, MIN = 6;
-const EQ = 7, NE = 8, LT = 9, LE = 10, GT = 11, GE = 12;
+// Op codes, generated from the op table (src/base/op-table.ts).
+import {
+  ABS, ADD, CEIL, COS, DIV, EQ, ERF, EXP, FLOOR, GE, GT, LE, LOG, LT, MAXIMUM, MINIMUM, MUL, NE, NEG, POW, RELU, ROUND, RSQRT,
+  SIGMOID, SIGN, SIN, SQRT, SUB, TANH,
+} from "./op-codes";
 
 function unaryScalar(op: i32, v: f64): f64 {
   switch (op) {
@@ -95,7 +94,7 @@ function binaryScalar(op: i32, a: f64, b: f64): f64 {
     case MUL: return a * b;
     case DIV: return a / b;
     case POW: return Math.pow(a, b);
-    case MAX: return maximum(a, b);
+    case MAXIMUM: return maximum(a, b);
     default: return minimum(a, b);
   }
 }
@@ -106,7 +105,7 @@ function binarySimd(op: i32, a: v128, b: v128): v128 {
     case SUB: return f32x4.sub(a, b);
     case MUL: return f32x4.mul(a, b);
     case DIV: return f32x4.div(a, b);
-    case MAX: return f32x4.max(a, b);
+    case MAXIMUM: return f32x4.max(a, b);
     default: return f32x4.min(a, b);
   }
 }

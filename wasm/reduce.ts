@@ -2,7 +2,7 @@
 // [kept g0, kept g1, reduced r0, reduced r1] (collapsed, strides in elements); out is contiguous [g0·g1].
 import { expSimd } from "./fastmath";
 
-const SUM = 0, PROD = 1, MAX = 2, MIN = 3;
+import { MAX, MIN, PROD, SUM } from "./op-codes";
 
 function identity(op: i32): f32 {
   return op == SUM ? 0 : op == PROD ? 1 : op == MAX ? -Infinity : Infinity;

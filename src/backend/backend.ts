@@ -25,6 +25,7 @@
  */
 import type { AnyTypedArray, DType } from "../base/dtype.js";
 import type { Shape } from "../base/shape.js";
+import type { BinaryOp, ReduceOp, UnaryOp } from "../base/op-table.js";
 
 /** A flat buffer owned by a backend. Elements are of one dtype. */
 export interface Storage {
@@ -41,18 +42,8 @@ export interface View {
   readonly offset: number;
 }
 
-export type UnaryOp =
-  | "neg" | "abs" | "sign" | "exp" | "log" | "sqrt" | "rsqrt" | "sin" | "cos" | "tanh"
-  | "sigmoid" | "relu" | "erf" | "floor" | "ceil" | "round" | "logicalNot"
-  | "bitwiseNot";
-
-export type BinaryOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
-  | "logicalAnd" | "logicalOr" | "logicalXor"
-  | "bitwiseAnd" | "bitwiseOr" | "bitwiseXor" | "bitwiseLeftShift" | "bitwiseRightShift";
-
-export type ReduceOp = "sum" | "prod" | "max" | "min";
+/** The elementwise and reduction ops: base/op-table.ts lists them. */
+export type { BinaryOp, ReduceOp, UnaryOp } from "../base/op-table.js";
 /** How scatterReduce combines the values meeting at one position. */
 export type ScatterReduceOp = "amax" | "amin" | "prod";
 export type ArgReduceOp = "argmax" | "argmin";
@@ -107,6 +98,12 @@ export const KERNELS = [
   "argReduce", "argsort", "argmode", "matmul", "gather", "scatterAdd", "scatterReduce", "pad", "concat", "assign", "im2col", "col2im",
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
+
+/** The optional fused routines (forward and backward methods). */
+export const FUSED_ROUTINES = [
+  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward",
+  "lstmCell", "lstmCellBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
+] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
   readonly name: string;

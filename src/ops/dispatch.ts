@@ -4,7 +4,7 @@ import { TensorgradError } from "../base/errors.js";
 import type { Tensor } from "./tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { Node } from "./tape.js";
-import { FORWARD, type FusedPrimitive, type MultiOutputPrimitive, type PrimitiveAttrs, type PrimitiveName } from "./primitives.js";
+import { FORWARD, type FusedPrimitive, type MultiOutputPrimitive, type PrimitiveAttrs, type PrimitiveInputs, type PrimitiveName } from "./primitives.js";
 
 type SingleOutputPrimitive = Exclude<PrimitiveName, MultiOutputPrimitive | FusedPrimitive>;
 type SingleOutputFused = Exclude<FusedPrimitive, MultiOutputPrimitive>;
@@ -30,16 +30,19 @@ function record<K extends PrimitiveName>(prim: K, inputs: readonly Tensor[], att
   }
 }
 
-export function apply<K extends SingleOutputPrimitive>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor {
+/** A primitive's forward, seen through the inputs and result its kind has. */
+type ForwardOf<K extends PrimitiveName, R> = (inputs: PrimitiveInputs[K], attrs: PrimitiveAttrs[K]) => R;
+
+export function apply<K extends SingleOutputPrimitive>(prim: K, inputs: PrimitiveInputs[K], attrs: PrimitiveAttrs[K]): Tensor {
   checkBackends(prim, inputs);
-  const out = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor)(inputs, attrs);
+  const out = (FORWARD[prim] as ForwardOf<K, Tensor>)(inputs, attrs);
   record(prim, inputs, attrs, [out]);
   return out;
 }
 
-export function applyMulti<K extends Exclude<MultiOutputPrimitive, FusedPrimitive>>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor[] {
+export function applyMulti<K extends Exclude<MultiOutputPrimitive, FusedPrimitive>>(prim: K, inputs: PrimitiveInputs[K], attrs: PrimitiveAttrs[K]): Tensor[] {
   checkBackends(prim, inputs);
-  const outs = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor[])(inputs, attrs);
+  const outs = (FORWARD[prim] as ForwardOf<K, Tensor[]>)(inputs, attrs);
   if (outs.length) record(prim, inputs, attrs, outs);
   return outs;
 }
@@ -48,17 +51,17 @@ export function applyMulti<K extends Exclude<MultiOutputPrimitive, FusedPrimitiv
  * Runs a fused primitive where the backend's routine takes these inputs; null ("not here") where it
  * has none or declines them, and nothing is recorded: the caller composes the same maths.
  */
-export function tryApply<K extends SingleOutputFused>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor | null {
+export function tryApply<K extends SingleOutputFused>(prim: K, inputs: PrimitiveInputs[K], attrs: PrimitiveAttrs[K]): Tensor | null {
   checkBackends(prim, inputs);
-  const out = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor | null)(inputs, attrs);
+  const out = (FORWARD[prim] as ForwardOf<K, Tensor | null>)(inputs, attrs);
   if (out) record(prim, inputs, attrs, [out]);
   return out;
 }
 
 /** tryApply for the fused primitives with several outputs. */
-export function tryApplyMulti<K extends MultiOutputFused>(prim: K, inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]): Tensor[] | null {
+export function tryApplyMulti<K extends MultiOutputFused>(prim: K, inputs: PrimitiveInputs[K], attrs: PrimitiveAttrs[K]): Tensor[] | null {
   checkBackends(prim, inputs);
-  const outs = (FORWARD[prim] as (i: readonly Tensor[], a: PrimitiveAttrs[K]) => Tensor[] | null)(inputs, attrs);
+  const outs = (FORWARD[prim] as ForwardOf<K, Tensor[] | null>)(inputs, attrs);
   if (outs) record(prim, inputs, attrs, outs);
   return outs;
 }

@@ -7,7 +7,7 @@ import { checkDType, isFloating, promoteTypes, promoteWithScalar, type DType } f
 import { DTypeError, fmtShape } from "../base/errors.js";
 import { broadcastShapes, shapesEqual, type Shape } from "../base/shape.js";
 import { Tensor } from "./tensor.js";
-import type { BinaryOp, UnaryOp } from "../backend/backend.js";
+import { dtypeRule, type BinaryOp, type UnaryOp } from "../base/op-table.js";
 import { apply } from "./dispatch.js";
 import { scalar } from "./creation.js";
 
@@ -45,90 +45,91 @@ export function prepare(operands: readonly TensorLike[], dtype: DType, op: strin
   return ts.map((t) => expandTo(t, shape));
 }
 
-type ArithmeticOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum";
-
-function arithmetic(op: ArithmeticOp, a: TensorLike, b: TensorLike): Tensor {
+/** a op b by the op's dtype rule (base/op-table.ts), broadcasting both. */
+function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   let dtype = resultType(a, b, op);
-  // NOTE: true division always gives floats (PyTorch's `/`); bool arithmetic counts in int32.
-  if (op === "div" && !isFloating(dtype)) dtype = "float32";
-  if (dtype === "bool" && op !== "maximum" && op !== "minimum") dtype = "int32";
-  return apply(op, prepare([a, b], dtype, op), {});
-}
-
-function comparison(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
-  return apply(op, prepare([a, b], resultType(a, b, op), op), {});
-}
-
-function logical(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
-  return apply(op, prepare([a, b], "bool", op), {});
-}
-
-export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic("add", a, b);
-export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic("sub", a, b);
-export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic("mul", a, b);
-export const div = (a: TensorLike, b: TensorLike): Tensor => arithmetic("div", a, b);
-export const pow = (a: TensorLike, b: TensorLike): Tensor => arithmetic("pow", a, b);
-export const maximum = (a: TensorLike, b: TensorLike): Tensor => arithmetic("maximum", a, b);
-export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic("minimum", a, b);
-
-export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison("eq", a, b);
-export const ne = (a: TensorLike, b: TensorLike): Tensor => comparison("ne", a, b);
-export const lt = (a: TensorLike, b: TensorLike): Tensor => comparison("lt", a, b);
-export const le = (a: TensorLike, b: TensorLike): Tensor => comparison("le", a, b);
-export const gt = (a: TensorLike, b: TensorLike): Tensor => comparison("gt", a, b);
-export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison("ge", a, b);
-
-export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => logical("logicalAnd", a, b);
-export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => logical("logicalOr", a, b);
-export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => logical("logicalXor", a, b);
-export const logicalNot = (x: Tensor): Tensor => apply("logicalNot", [cast(x, "bool")], {});
-
-/** Bitwise ops on integers and bools (PyTorch refuses floats; bools give bools, and shifts refuse them). */
-function bitwise(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
-  const dtype = resultType(a, b, op);
-  if (isFloating(dtype) || (dtype === "bool" && (op === "bitwiseLeftShift" || op === "bitwiseRightShift"))) {
-    throw new DTypeError(`${op}: defined for int32${op.includes("Shift") ? "" : " and bool"} tensors, got ${dtype}`);
+  switch (dtypeRule(op)) {
+    case "arithmetic":
+      // NOTE: true division always gives floats (PyTorch's `/`); bool arithmetic counts in int32.
+      if (op === "div" && !isFloating(dtype)) dtype = "float32";
+      if (dtype === "bool" && op !== "maximum" && op !== "minimum") dtype = "int32";
+      break;
+    case "logical":
+      dtype = "bool";
+      break;
+    case "bitwise":
+      // PyTorch refuses floats; bools give bools, and shifts refuse them.
+      if (isFloating(dtype) || (dtype === "bool" && op.includes("Shift"))) {
+        throw new DTypeError(`${op}: defined for int32${op.includes("Shift") ? "" : " and bool"} tensors, got ${dtype}`);
+      }
+      break;
+    default: // comparison: the promoted operands, a bool result
   }
-  return apply(op, prepare([a, b], dtype, op), {});
+  const [pa, pb] = prepare([a, b], dtype, op) as [Tensor, Tensor];
+  return apply(op, [pa, pb], {});
 }
 
-export const bitwiseAnd = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseAnd", a, b);
-export const bitwiseOr = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseOr", a, b);
-export const bitwiseXor = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseXor", a, b);
-export const bitwiseLeftShift = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseLeftShift", a, b);
-export const bitwiseRightShift = (a: TensorLike, b: TensorLike): Tensor => bitwise("bitwiseRightShift", a, b);
-export function bitwiseNot(x: Tensor): Tensor {
-  if (isFloating(x.dtype)) throw new DTypeError(`bitwiseNot: defined for int32 and bool tensors, got ${x.dtype}`);
-  return apply(x.dtype === "bool" ? "logicalNot" : "bitwiseNot", [x], {});
+/** op(x) by the op's dtype rule (base/op-table.ts). */
+function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+  switch (dtypeRule(op)) {
+    case "float": // integers are promoted to float32, as PyTorch does for exp, log, …
+      return apply(op, [isFloating(x.dtype) ? x : cast(x, "float32")], {});
+    case "rounding":
+      return isFloating(x.dtype) ? apply(op, [x], {}) : x;
+    case "logical":
+      return apply(op, [cast(x, "bool")], {});
+    case "bitwise":
+      if (isFloating(x.dtype)) throw new DTypeError(`${op}: defined for int32 and bool tensors, got ${x.dtype}`);
+      return apply(x.dtype === "bool" ? "logicalNot" : op, [x], {});
+    default: // numeric: keeps integer dtypes
+      if (x.dtype === "bool") throw new DTypeError(`${op}: not defined for bool tensors (shape ${fmtShape(x.shape)}); cast first`);
+      return apply(op, [x], {});
+  }
 }
 
-/** Unary maths on floats; integer inputs are promoted to float32 as PyTorch does for exp, log, … */
-function floatUnary(op: UnaryOp, x: Tensor): Tensor {
-  return apply(op, [isFloating(x.dtype) ? x : cast(x, "float32")], {});
-}
+export const add = (a: TensorLike, b: TensorLike): Tensor => binaryOp("add", a, b);
+export const sub = (a: TensorLike, b: TensorLike): Tensor => binaryOp("sub", a, b);
+export const mul = (a: TensorLike, b: TensorLike): Tensor => binaryOp("mul", a, b);
+export const div = (a: TensorLike, b: TensorLike): Tensor => binaryOp("div", a, b);
+export const pow = (a: TensorLike, b: TensorLike): Tensor => binaryOp("pow", a, b);
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => binaryOp("maximum", a, b);
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => binaryOp("minimum", a, b);
 
-/** Unary ops that keep integer dtypes (neg, abs, sign, rounding, relu). */
-function numericUnary(op: UnaryOp, x: Tensor): Tensor {
-  if (x.dtype === "bool") throw new DTypeError(`${op}: not defined for bool tensors (shape ${fmtShape(x.shape)}); cast first`);
-  return apply(op, [x], {});
-}
+export const eq = (a: TensorLike, b: TensorLike): Tensor => binaryOp("eq", a, b);
+export const ne = (a: TensorLike, b: TensorLike): Tensor => binaryOp("ne", a, b);
+export const lt = (a: TensorLike, b: TensorLike): Tensor => binaryOp("lt", a, b);
+export const le = (a: TensorLike, b: TensorLike): Tensor => binaryOp("le", a, b);
+export const gt = (a: TensorLike, b: TensorLike): Tensor => binaryOp("gt", a, b);
+export const ge = (a: TensorLike, b: TensorLike): Tensor => binaryOp("ge", a, b);
 
-export const neg = (x: Tensor): Tensor => numericUnary("neg", x);
-export const abs = (x: Tensor): Tensor => numericUnary("abs", x);
-export const sign = (x: Tensor): Tensor => numericUnary("sign", x);
-export const relu = (x: Tensor): Tensor => numericUnary("relu", x);
-export const floor = (x: Tensor): Tensor => (isFloating(x.dtype) ? apply("floor", [x], {}) : x);
-export const ceil = (x: Tensor): Tensor => (isFloating(x.dtype) ? apply("ceil", [x], {}) : x);
-export const round = (x: Tensor): Tensor => (isFloating(x.dtype) ? apply("round", [x], {}) : x);
-export const exp = (x: Tensor): Tensor => floatUnary("exp", x);
-export const log = (x: Tensor): Tensor => floatUnary("log", x);
-export const sqrt = (x: Tensor): Tensor => floatUnary("sqrt", x);
-export const rsqrt = (x: Tensor): Tensor => floatUnary("rsqrt", x);
-export const sin = (x: Tensor): Tensor => floatUnary("sin", x);
-export const cos = (x: Tensor): Tensor => floatUnary("cos", x);
-export const tanh = (x: Tensor): Tensor => floatUnary("tanh", x);
-export const sigmoid = (x: Tensor): Tensor => floatUnary("sigmoid", x);
-export const erf = (x: Tensor): Tensor => floatUnary("erf", x);
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binaryOp("logicalAnd", a, b);
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binaryOp("logicalOr", a, b);
+export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => binaryOp("logicalXor", a, b);
+export const logicalNot = (x: Tensor): Tensor => unaryOp("logicalNot", x);
+
+export const bitwiseAnd = (a: TensorLike, b: TensorLike): Tensor => binaryOp("bitwiseAnd", a, b);
+export const bitwiseOr = (a: TensorLike, b: TensorLike): Tensor => binaryOp("bitwiseOr", a, b);
+export const bitwiseXor = (a: TensorLike, b: TensorLike): Tensor => binaryOp("bitwiseXor", a, b);
+export const bitwiseLeftShift = (a: TensorLike, b: TensorLike): Tensor => binaryOp("bitwiseLeftShift", a, b);
+export const bitwiseRightShift = (a: TensorLike, b: TensorLike): Tensor => binaryOp("bitwiseRightShift", a, b);
+export const bitwiseNot = (x: Tensor): Tensor => unaryOp("bitwiseNot", x);
+
+export const neg = (x: Tensor): Tensor => unaryOp("neg", x);
+export const abs = (x: Tensor): Tensor => unaryOp("abs", x);
+export const sign = (x: Tensor): Tensor => unaryOp("sign", x);
+export const relu = (x: Tensor): Tensor => unaryOp("relu", x);
+export const floor = (x: Tensor): Tensor => unaryOp("floor", x);
+export const ceil = (x: Tensor): Tensor => unaryOp("ceil", x);
+export const round = (x: Tensor): Tensor => unaryOp("round", x);
+export const exp = (x: Tensor): Tensor => unaryOp("exp", x);
+export const log = (x: Tensor): Tensor => unaryOp("log", x);
+export const sqrt = (x: Tensor): Tensor => unaryOp("sqrt", x);
+export const rsqrt = (x: Tensor): Tensor => unaryOp("rsqrt", x);
+export const sin = (x: Tensor): Tensor => unaryOp("sin", x);
+export const cos = (x: Tensor): Tensor => unaryOp("cos", x);
+export const tanh = (x: Tensor): Tensor => unaryOp("tanh", x);
+export const sigmoid = (x: Tensor): Tensor => unaryOp("sigmoid", x);
+export const erf = (x: Tensor): Tensor => unaryOp("erf", x);
 
 export const square = (x: Tensor): Tensor => mul(x, x);
 export const reciprocal = (x: Tensor): Tensor => div(1, x);

@@ -79,8 +79,8 @@ export function kmeansStep(x: Tensor, centres: Tensor, weights: Tensor | null = 
   if (x.ndim !== 2 || centres.ndim !== 2 || centres.shape[1] !== d || (weights && (weights.ndim !== 1 || weights.shape[0] !== n))) {
     throw new ShapeError(`kmeansStep: expected x [n, d], centres [k, d] and weights [n]; got ${fmtShape(x.shape)}, ${fmtShape(centres.shape)}${weights ? ` and ${fmtShape(weights.shape)}` : ""}`);
   }
-  const inputs = weights ? [x, centres, weights] : [x, centres];
-  const fused = tryApplyMulti("kmeansStep", inputs.map((t) => t.contiguous()), {});
+  const [cx, cc] = [x.contiguous(), centres.contiguous()];
+  const fused = tryApplyMulti("kmeansStep", weights ? [cx, cc, weights.contiguous()] : [cx, cc], {});
   if (fused) return fused as [Tensor, Tensor, Tensor, Tensor];
   const dist = clamp(x.square().sum(1, true).add(centres.square().sum(1).reshape([1, k])).sub(x.matmul(centres.t()).mul(2)), 0);
   const labels = dist.argmin(1);

@@ -11,6 +11,7 @@
  */
 import type { DType } from "../base/dtype.js";
 import { contiguousStrides, numel, viewStrides, type Shape } from "../base/shape.js";
+import { BINARY_OP_NAMES, REDUCE_OP_NAMES, UNARY_OP_NAMES } from "../base/op-table.js";
 import { Tensor } from "./tensor.js";
 import { windowGrid, type BinaryOp, type ReduceOp, type ScatterReduceOp, type Storage, type UnaryOp, type WindowGeometry } from "../backend/backend.js";
 
@@ -68,6 +69,39 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
 
 export type PrimitiveName = keyof PrimitiveAttrs;
 
+type T = Tensor;
+/** Each primitive's inputs, by position (the rules and forwards read them without `!`). */
+export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonly [x: T] } & { [K in BinaryPrimitive]: readonly [a: T, b: T] } & {
+  where: readonly [cond: T, a: T, b: T];
+  cast: readonly [x: T];
+  contiguous: readonly [x: T];
+  argmax: readonly [x: T];
+  argmin: readonly [x: T];
+  argsort: readonly [x: T];
+  argmode: readonly [x: T];
+  matmul: readonly [a: T, b: T];
+  gather: readonly [x: T, index: T];
+  scatterAdd: readonly [base: T, index: T, src: T];
+  scatterReduce: readonly [base: T, index: T, src: T];
+  pad: readonly [x: T];
+  cat: readonly T[];
+  split: readonly [x: T];
+  softmax: readonly [x: T];
+  layerNorm: readonly [x: T];
+  gelu: readonly [x: T];
+  batchNorm: readonly [x: T, weight: T, bias: T];
+  lstmCell: readonly [gates: T, c: T];
+  gruCell: readonly [xProj: T, hProj: T, h: T];
+  maxPool2x2: readonly [x: T];
+  kmeansStep: readonly [x: T, centres: T] | readonly [x: T, centres: T, weights: T];
+  im2col: readonly [x: T];
+  col2im: readonly [cols: T];
+  reshape: readonly [x: T];
+  permute: readonly [x: T];
+  expand: readonly [x: T];
+  slice: readonly [x: T];
+};
+
 /** Primitives with several outputs; every other primitive has exactly one. */
 export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep";
 export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "gruCell", "maxPool2x2", "kmeansStep"]);
@@ -81,17 +115,17 @@ export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "batchNorm" | "l
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
-type Forward<K extends PrimitiveName> = (inputs: readonly Tensor[], attrs: PrimitiveAttrs[K]) => ForwardResult<K>;
+type Forward<K extends PrimitiveName> = (inputs: PrimitiveInputs[K], attrs: PrimitiveAttrs[K]) => ForwardResult<K>;
 
 function fromStorage(storage: Storage, shape: Shape): Tensor {
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }
 
-const unary = (op: UnaryOp): Forward<UnaryPrimitive> => ([x]) => fromStorage(x!.backend.unary(op, x!), x!.shape);
+const unary = (op: UnaryOp): Forward<UnaryPrimitive> => ([x]) => fromStorage(x.backend.unary(op, x), x.shape);
 const binary = (op: BinaryOp): Forward<BinaryPrimitive> => ([a, b]) =>
-  fromStorage(a!.backend.binary(op, a!, b!), a!.shape);
+  fromStorage(a.backend.binary(op, a, b), a.shape);
 const reduce = (op: ReduceOp): Forward<ReducePrimitive> => ([x], { dims }) =>
-  fromStorage(x!.backend.reduce(op, x!, dims), x!.shape.filter((_, d) => !dims.includes(d)));
+  fromStorage(x.backend.reduce(op, x, dims), x.shape.filter((_, d) => !dims.includes(d)));
 
 /** A fused routine's result wrapped as tensors, or null when the routine is absent or declined. */
 function orNull<S, T>(result: S | null | undefined, wrap: (s: S) => T): T | null {
@@ -102,37 +136,32 @@ function view(x: Tensor, shape: Shape, strides: Shape, offset: number): Tensor {
   return new Tensor(x.storage, shape, strides, offset);
 }
 
+/** One primitive per op of a table kind, each running its kernel. */
+function perOp<K extends string, F>(names: readonly K[], forward: (op: K) => F): Record<K, F> {
+  return Object.fromEntries(names.map((op) => [op, forward(op)])) as Record<K, F>;
+}
+
 export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
-  neg: unary("neg"), abs: unary("abs"), sign: unary("sign"), exp: unary("exp"), log: unary("log"),
-  sqrt: unary("sqrt"), rsqrt: unary("rsqrt"), sin: unary("sin"), cos: unary("cos"), tanh: unary("tanh"),
-  sigmoid: unary("sigmoid"), relu: unary("relu"), erf: unary("erf"), floor: unary("floor"),
-  ceil: unary("ceil"), round: unary("round"), logicalNot: unary("logicalNot"),
-  bitwiseNot: unary("bitwiseNot"),
+  ...perOp(UNARY_OP_NAMES, unary),
+  ...perOp(BINARY_OP_NAMES, binary),
+  ...perOp(REDUCE_OP_NAMES, reduce),
 
-  add: binary("add"), sub: binary("sub"), mul: binary("mul"), div: binary("div"), pow: binary("pow"),
-  maximum: binary("maximum"), minimum: binary("minimum"),
-  eq: binary("eq"), ne: binary("ne"), lt: binary("lt"), le: binary("le"), gt: binary("gt"), ge: binary("ge"),
-  logicalAnd: binary("logicalAnd"), logicalOr: binary("logicalOr"), logicalXor: binary("logicalXor"),
-  bitwiseAnd: binary("bitwiseAnd"), bitwiseOr: binary("bitwiseOr"), bitwiseXor: binary("bitwiseXor"),
-  bitwiseLeftShift: binary("bitwiseLeftShift"), bitwiseRightShift: binary("bitwiseRightShift"),
+  where: ([c, a, b]) => fromStorage(a.backend.where(c, a, b), a.shape),
+  cast: ([x], { dtype }) => fromStorage(x.backend.cast(x, dtype), x.shape),
+  contiguous: ([x]) => fromStorage(x.backend.copy(x), x.shape),
 
-  where: ([c, a, b]) => fromStorage(a!.backend.where(c!, a!, b!), a!.shape),
-  cast: ([x], { dtype }) => fromStorage(x!.backend.cast(x!, dtype), x!.shape),
-  contiguous: ([x]) => fromStorage(x!.backend.copy(x!), x!.shape),
+  argmax: ([x], { dim }) => fromStorage(x.backend.argReduce("argmax", x, dim), x.shape.filter((_, d) => d !== dim)),
+  argmin: ([x], { dim }) => fromStorage(x.backend.argReduce("argmin", x, dim), x.shape.filter((_, d) => d !== dim)),
+  argmode: ([x], { dim }) => fromStorage(x.backend.argmode(x, dim), x.shape.filter((_, d) => d !== dim)),
+  argsort: ([x], { dim, descending }) => fromStorage(x.backend.argsort(x, dim, descending), [...x.shape.filter((_, d) => d !== dim), x.shape[dim]!]),
 
-  sum: reduce("sum"), prod: reduce("prod"), max: reduce("max"), min: reduce("min"),
-  argmax: ([x], { dim }) => fromStorage(x!.backend.argReduce("argmax", x!, dim), x!.shape.filter((_, d) => d !== dim)),
-  argmin: ([x], { dim }) => fromStorage(x!.backend.argReduce("argmin", x!, dim), x!.shape.filter((_, d) => d !== dim)),
-  argmode: ([x], { dim }) => fromStorage(x!.backend.argmode(x!, dim), x!.shape.filter((_, d) => d !== dim)),
-  argsort: ([x], { dim, descending }) => fromStorage(x!.backend.argsort(x!, dim, descending), [...x!.shape.filter((_, d) => d !== dim), x!.shape[dim]!]),
-
-  matmul: ([a, b]) => fromStorage(a!.backend.matmul(a!, b!), [a!.shape[0]!, a!.shape[1]!, b!.shape[2]!]),
-  gather: ([x, index], { dim }) => fromStorage(x!.backend.gather(x!, dim, index!), index!.shape),
-  scatterAdd: ([base, index, src], { dim }) => fromStorage(base!.backend.scatterAdd(base!, dim, index!, src!), base!.shape),
+  matmul: ([a, b]) => fromStorage(a.backend.matmul(a, b), [a.shape[0]!, a.shape[1]!, b.shape[2]!]),
+  gather: ([x, index], { dim }) => fromStorage(x.backend.gather(x, dim, index), index.shape),
+  scatterAdd: ([base, index, src], { dim }) => fromStorage(base.backend.scatterAdd(base, dim, index, src), base.shape),
   scatterReduce: ([base, index, src], { dim, reduce, includeSelf }) =>
-    fromStorage(base!.backend.scatterReduce(base!, dim, index!, src!, reduce, includeSelf), base!.shape),
+    fromStorage(base.backend.scatterReduce(base, dim, index, src, reduce, includeSelf), base.shape),
   pad: ([x], { pads, value }) =>
-    fromStorage(x!.backend.pad(x!, pads, value), x!.shape.map((d, i) => d + pads[i]![0] + pads[i]![1])),
+    fromStorage(x.backend.pad(x, pads, value), x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1])),
   cat: (xs, { dim }) => {
     const shape = [...xs[0]!.shape];
     shape[dim] = xs.reduce((n, x) => n + x.shape[dim]!, 0);
@@ -142,65 +171,65 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   split: ([x], { dim, sizes }) => {
     let at = 0;
     return sizes.map((len) => {
-      const shape = [...x!.shape];
+      const shape = [...x.shape];
       shape[dim] = len;
-      const offset = x!.offset + at * x!.strides[dim]!;
+      const offset = x.offset + at * x.strides[dim]!;
       at += len;
-      return view(x!, shape, x!.strides, offset);
+      return view(x, shape, x.strides, offset);
     });
   },
-  softmax: ([x], { log }) => orNull(x!.backend.softmax?.(x!, log), (y) => fromStorage(y, x!.shape)),
-  layerNorm: ([x], { eps }) => orNull(x!.backend.layerNorm?.(x!, eps), (y) => fromStorage(y, x!.shape)),
-  gelu: ([x], { approximate }) => orNull(x!.backend.gelu?.(x!, approximate), (y) => fromStorage(y, x!.shape)),
+  softmax: ([x], { log }) => orNull(x.backend.softmax?.(x, log), (y) => fromStorage(y, x.shape)),
+  layerNorm: ([x], { eps }) => orNull(x.backend.layerNorm?.(x, eps), (y) => fromStorage(y, x.shape)),
+  gelu: ([x], { approximate }) => orNull(x.backend.gelu?.(x, approximate), (y) => fromStorage(y, x.shape)),
   batchNorm: ([x, weight, bias], { eps }) => {
-    const C = x!.shape[1]!;
-    return orNull(x!.backend.batchNorm?.(x!, weight!, bias!, eps), ([y, mean, variance]) => [fromStorage(y, x!.shape), fromStorage(mean, [C]), fromStorage(variance, [C])]);
+    const C = x.shape[1]!;
+    return orNull(x.backend.batchNorm?.(x, weight, bias, eps), ([y, mean, variance]) => [fromStorage(y, x.shape), fromStorage(mean, [C]), fromStorage(variance, [C])]);
   },
   lstmCell: ([gates, c]) => {
-    const [N, H] = c!.shape as [number, number];
-    return orNull(gates!.backend.lstmCell?.(gates!, c!), ([h, cNext, act]) => [fromStorage(h, [N, H]), fromStorage(cNext, [N, H]), fromStorage(act, [N, 5 * H])]);
+    const [N, H] = c.shape as [number, number];
+    return orNull(gates.backend.lstmCell?.(gates, c), ([h, cNext, act]) => [fromStorage(h, [N, H]), fromStorage(cNext, [N, H]), fromStorage(act, [N, 5 * H])]);
   },
   gruCell: ([xProj, hProj, h]) => {
-    const [N, H] = h!.shape as [number, number];
-    return orNull(h!.backend.gruCell?.(xProj!, hProj!, h!), ([hNext, act]) => [fromStorage(hNext, [N, H]), fromStorage(act, [N, 3 * H])]);
+    const [N, H] = h.shape as [number, number];
+    return orNull(h.backend.gruCell?.(xProj, hProj, h), ([hNext, act]) => [fromStorage(hNext, [N, H]), fromStorage(act, [N, 3 * H])]);
   },
   maxPool2x2: ([x]) => {
-    const [N, C, H, W] = x!.shape as [number, number, number, number];
-    return orNull(x!.backend.maxPool2x2?.(x!), ([values, indices]) => [fromStorage(values, [N, C, H >> 1, W >> 1]), fromStorage(indices, [N, C, (H >> 1) * (W >> 1)])]);
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    return orNull(x.backend.maxPool2x2?.(x), ([values, indices]) => [fromStorage(values, [N, C, H >> 1, W >> 1]), fromStorage(indices, [N, C, (H >> 1) * (W >> 1)])]);
   },
   kmeansStep: ([x, centres, weights]) => {
-    const [n, d] = x!.shape as [number, number];
-    const k = centres!.shape[0]!;
-    return orNull(x!.backend.kmeansStep?.(x!, centres!, weights ?? null), ([labels, dist, sums, mass]) => [fromStorage(labels, [n]), fromStorage(dist, [n]), fromStorage(sums, [k, d]), fromStorage(mass, [k])]);
+    const [n, d] = x.shape as [number, number];
+    const k = centres.shape[0]!;
+    return orNull(x.backend.kmeansStep?.(x, centres, weights ?? null), ([labels, dist, sums, mass]) => [fromStorage(labels, [n]), fromStorage(dist, [n]), fromStorage(sums, [k, d]), fromStorage(mass, [k])]);
   },
   im2col: ([x], { geometry, padValue, batchInner = false }) => {
-    const [n, c, h, w] = x!.shape as [number, number, number, number];
+    const [n, c, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], geometry);
     const [K, L] = [c * geometry.kernel[0] * geometry.kernel[1], oh * ow];
-    const storage = x!.backend.im2col(x!, geometry, padValue, batchInner);
+    const storage = x.backend.im2col(x, geometry, padValue, batchInner);
     return batchInner ? new Tensor(storage, [n, K, L], [L, n * L, 1], 0) : fromStorage(storage, [n, K, L]);
   },
   col2im: ([cols], { geometry, channels, size }) =>
-    fromStorage(cols!.backend.col2im(cols!, channels, size, geometry), [cols!.shape[0]!, channels, size[0], size[1]]),
+    fromStorage(cols.backend.col2im(cols, channels, size, geometry), [cols.shape[0]!, channels, size[0], size[1]]),
 
   reshape: ([x], { shape }) => {
-    const strides = viewStrides(x!.shape, x!.strides, shape);
-    if (strides) return view(x!, shape, strides, x!.offset);
+    const strides = viewStrides(x.shape, x.strides, shape);
+    if (strides) return view(x, shape, strides, x.offset);
     // Not expressible as a view of this layout: copy first (as torch.reshape does).
-    return fromStorage(x!.backend.copy(x!), shape);
+    return fromStorage(x.backend.copy(x), shape);
   },
-  permute: ([x], { dims }) => view(x!, dims.map((d) => x!.shape[d]!), dims.map((d) => x!.strides[d]!), x!.offset),
+  permute: ([x], { dims }) => view(x, dims.map((d) => x.shape[d]!), dims.map((d) => x.strides[d]!), x.offset),
   expand: ([x], { shape }) => {
-    const lead = shape.length - x!.ndim;
-    const strides = shape.map((d, i) => (i < lead || x!.shape[i - lead] !== d ? 0 : x!.strides[i - lead]!));
-    return view(x!, shape, strides, x!.offset);
+    const lead = shape.length - x.ndim;
+    const strides = shape.map((d, i) => (i < lead || x.shape[i - lead] !== d ? 0 : x.strides[i - lead]!));
+    return view(x, shape, strides, x.offset);
   },
   slice: ([x], { dim, start, step, length }) => {
-    const shape = [...x!.shape];
-    const strides = [...x!.strides];
+    const shape = [...x.shape];
+    const strides = [...x.strides];
     shape[dim] = length;
-    strides[dim] = x!.strides[dim]! * step;
-    const offset = length === 0 && numel(shape) === 0 ? x!.offset : x!.offset + start * x!.strides[dim]!;
-    return view(x!, shape, strides, offset);
+    strides[dim] = x.strides[dim]! * step;
+    const offset = length === 0 && numel(shape) === 0 ? x.offset : x.offset + start * x.strides[dim]!;
+    return view(x, shape, strides, offset);
   },
 };

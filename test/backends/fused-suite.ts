@@ -7,6 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
+import { FUSED_ROUTINES } from "../../src/backend/backend.js";
 import { gruCell, kmeansStep, lstmCell } from "../../src/ops/fused.js";
 import { onBackend } from "../helpers.js";
 
@@ -284,6 +285,12 @@ export function fusedConformanceSuite(name: string): void {
       }
     });
   });
+}
+
+/** Every routine of the contract has its cases here. */
+export function everyRoutineIsCovered(): void {
+  const covered = Object.values(ROUTINES).flatMap((r) => r.methods);
+  assert.deepEqual([...covered].sort(), [...FUSED_ROUTINES].sort());
 }
 
 /** The reference backend composes every fused op: it offers none of the routines. */

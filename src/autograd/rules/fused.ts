@@ -16,16 +16,16 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   // (composed of ordinary ops, so it also serves createGraph).
   maxPool2x2: ([g], { inputs: [x], outputs: [, indices] }) => {
     if (!g) return [null];
-    const [N, C, H, W] = x!.shape as [number, number, number, number];
-    const planes = zeros([N, C, H * W], { dtype: x!.dtype });
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    const planes = zeros([N, C, H * W], { dtype: x.dtype });
     return [scatterAdd(planes, 2, indices!, g.reshape(N, C, -1)).reshape(N, C, H, W)];
   },
   // x̂ = (x − μ)·r, r = 1/√(var + eps): dx = r·(g − mean(g) − x̂·mean(g·x̂)) along the last dim.
   layerNorm: (g, { inputs: [x], attrs: { eps } }) => {
-    const dx = isGradEnabled() ? null : x!.backend.layerNormBackward?.(x!, g, eps);
-    if (dx) return [new Tensor(dx, x!.shape, contiguousStrides(x!.shape), 0)];
-    const last = x!.ndim - 1;
-    const centered = x!.sub(x!.mean(last, true));
+    const dx = isGradEnabled() ? null : x.backend.layerNormBackward?.(x, g, eps);
+    if (dx) return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0)];
+    const last = x.ndim - 1;
+    const centered = x.sub(x.mean(last, true));
     const r = centered.square().mean(last, true).add(eps).rsqrt();
     const xhat = centered.mul(r);
     return [r.mul(g.sub(g.mean(last, true)).sub(xhat.mul(g.mul(xhat).mean(last, true))))];
@@ -33,24 +33,24 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   // x [N, C, S], x̂ = (x − μ)·r per channel, y = x̂·w + b: db = Σ g, dw = Σ g·x̂,
   // dx = w·r·(g − db/n − x̂·dw/n); the mean and variance outputs add g_μ/n and g_v·2(x − μ)/n.
   batchNorm: ([gy, gmean, gvar], { inputs: [x, w], outputs: [, mean, variance], attrs: { eps } }) => {
-    const C = x!.shape[1]!;
+    const C = x.shape[1]!;
     // The fused backward covers the gradient of y alone (not of the returned statistics).
-    const fused = isGradEnabled() || !gy || gmean || gvar ? null : x!.backend.batchNormBackward?.(x!, gy, mean!, variance!, w!, eps);
+    const fused = isGradEnabled() || !gy || gmean || gvar ? null : x.backend.batchNormBackward?.(x, gy, mean!, variance!, w, eps);
     if (fused) {
       const [dx, dw, db] = fused;
-      return [new Tensor(dx, x!.shape, contiguousStrides(x!.shape), 0), new Tensor(dw, [C], [1], 0), new Tensor(db, [C], [1], 0)];
+      return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0), new Tensor(dw, [C], [1], 0), new Tensor(db, [C], [1], 0)];
     }
     // Composed, for createGraph: the statistics recomputed from x, so gradients of this gradient reach it.
     const dims = [0, 2];
-    const n = x!.shape[0]! * x!.shape[2]!;
-    const centered = x!.sub(x!.mean(dims, true));
+    const n = x.shape[0]! * x.shape[2]!;
+    const centered = x.sub(x.mean(dims, true));
     const r = centered.square().mean(dims, true).add(eps).rsqrt();
     const xhat = centered.mul(r);
-    let dx = zerosLike(x!);
+    let dx = zerosLike(x);
     let dw: Tensor | null = null;
     let db: Tensor | null = null;
     if (gy) {
-      const dxhat = gy.mul(w!.reshape(1, C, 1));
+      const dxhat = gy.mul(w.reshape(1, C, 1));
       dx = r.mul(dxhat.sub(dxhat.mean(dims, true)).sub(xhat.mul(dxhat.mul(xhat).mean(dims, true))));
       [dw, db] = [gy.mul(xhat).sum(dims), gy.sum(dims)];
     }
@@ -61,19 +61,19 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   // GELU′(x) = Φ(x) + x·φ(x) (exact); for the tanh form, with s = σ(2u), u = √(2/π)(x + 0.044715x³):
   // GELU = x·s and GELU′ = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²).
   gelu: (g, { inputs: [x], attrs: { approximate } }) => {
-    const dx = isGradEnabled() ? null : x!.backend.geluBackward?.(x!, g.contiguous(), approximate);
-    if (dx) return [new Tensor(dx, x!.shape, contiguousStrides(x!.shape), 0)];
+    const dx = isGradEnabled() ? null : x.backend.geluBackward?.(x, g.contiguous(), approximate);
+    if (dx) return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0)];
     if (approximate === "tanh") {
       const k = Math.sqrt(2 / Math.PI);
-      const x2 = x!.square();
-      const z = x!.add(x2.mul(x!).mul(0.044715)).mul(2 * k);
+      const x2 = x.square();
+      const z = x.add(x2.mul(x).mul(0.044715)).mul(2 * k);
       const s = z.sigmoid();
       // s(1 − s) as σ(z)·σ(−z): 1 − s would cancel where s rounds to 1.
-      return [g.mul(s.add(x!.mul(s).mul(z.neg().sigmoid()).mul(x2.mul(3 * 0.044715).add(1)).mul(2 * k)))];
+      return [g.mul(s.add(x.mul(s).mul(z.neg().sigmoid()).mul(x2.mul(3 * 0.044715).add(1)).mul(2 * k)))];
     }
-    const cdf = x!.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
-    const pdf = x!.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-    return [g.mul(cdf.add(x!.mul(pdf)))];
+    const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
+    const pdf = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+    return [g.mul(cdf.add(x.mul(pdf)))];
   },
   // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g (sums along the last dim).
   softmax: (g, { output: y, attrs: { log } }) => {
@@ -84,22 +84,22 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   },
   // act = [σ(i), σ(f), tanh(g), σ(o), tanh(c')]; dc'_total = dc' + dh·σ(o)·(1 − tanh²c').
   lstmCell: ([dh, dcNext], { inputs: [gates, c], outputs: [, cNext, act] }) => {
-    const fused = isGradEnabled() ? null : gates!.backend.lstmCellBackward?.(act!, c!, dh ?? null, dcNext ?? null);
+    const fused = isGradEnabled() ? null : gates.backend.lstmCellBackward?.(act!, c, dh ?? null, dcNext ?? null);
     if (fused) {
-      const [N, H] = c!.shape as [number, number];
+      const [N, H] = c.shape as [number, number];
       const [dg, dc] = fused;
       return [new Tensor(dg, [N, 4 * H], contiguousStrides([N, 4 * H]), 0), new Tensor(dc, [N, H], contiguousStrides([N, H]), 0)];
     }
     // Composed, for createGraph: the activations are recomputed from the inputs (act is a saved
     // value, not differentiable), so that gradients of this gradient reach gates and c.
-    const H = c!.shape[1]!;
-    const [pi, pf, pg, po] = [0, 1, 2, 3].map((k) => narrow(gates!, 1, k * H, H)) as [Tensor, Tensor, Tensor, Tensor];
+    const H = c.shape[1]!;
+    const [pi, pf, pg, po] = [0, 1, 2, 3].map((k) => narrow(gates, 1, k * H, H)) as [Tensor, Tensor, Tensor, Tensor];
     const [i, f, g, o, tc] = [pi.sigmoid(), pf.sigmoid(), pg.tanh(), po.sigmoid(), cNext!.tanh()];
-    const gh = dh ?? zerosLike(c!);
-    const dcT = (dcNext ?? zerosLike(c!)).add(gh.mul(o).mul(tc.mul(tc).neg().add(1)));
+    const gh = dh ?? zerosLike(c);
+    const dcT = (dcNext ?? zerosLike(c)).add(gh.mul(o).mul(tc.mul(tc).neg().add(1)));
     const dgates = cat([
       dcT.mul(g).mul(i).mul(i.neg().add(1)),
-      dcT.mul(c!).mul(f).mul(f.neg().add(1)),
+      dcT.mul(c).mul(f).mul(f.neg().add(1)),
       dcT.mul(i).mul(g.mul(g).neg().add(1)),
       gh.mul(tc).mul(o).mul(o.neg().add(1)),
     ], 1);
@@ -109,22 +109,22 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   // act = [r, z, n]; h' = (1 − z)·n + z·h with n = tanh(xn + r·hn).
   gruCell: ([dhNext], { inputs: [xProj, hProj, h], outputs: [, act] }) => {
     if (!dhNext) return [null, null, null];
-    const fused = isGradEnabled() ? null : h!.backend.gruCellBackward?.(act!, hProj!, h!, dhNext);
+    const fused = isGradEnabled() ? null : h.backend.gruCellBackward?.(act!, hProj, h, dhNext);
     if (fused) {
-      const [N, H] = h!.shape as [number, number];
+      const [N, H] = h.shape as [number, number];
       const [dx, dhp, dh] = fused;
       const wrap = (s: typeof dx, cols: number) => new Tensor(s, [N, cols], contiguousStrides([N, cols]), 0);
       return [wrap(dx, 3 * H), wrap(dhp, 3 * H), wrap(dh, H)];
     }
     // Composed, for createGraph: the gates recomputed from the inputs (act is not differentiable).
-    const H = h!.shape[1]!;
+    const H = h.shape[1]!;
     const part = (t: Tensor, k: number) => narrow(t, 1, k * H, H);
-    const r = part(xProj!, 0).add(part(hProj!, 0)).sigmoid();
-    const z = part(xProj!, 1).add(part(hProj!, 1)).sigmoid();
-    const hn = part(hProj!, 2);
-    const n = part(xProj!, 2).add(r.mul(hn)).tanh();
+    const r = part(xProj, 0).add(part(hProj, 0)).sigmoid();
+    const z = part(xProj, 1).add(part(hProj, 1)).sigmoid();
+    const hn = part(hProj, 2);
+    const n = part(xProj, 2).add(r.mul(hn)).tanh();
     const dnPre = dhNext.mul(z.neg().add(1)).mul(n.mul(n).neg().add(1));
-    const dzPre = dhNext.mul(h!.sub(n)).mul(z).mul(z.neg().add(1));
+    const dzPre = dhNext.mul(h.sub(n)).mul(z).mul(z.neg().add(1));
     const drPre = dnPre.mul(hn).mul(r).mul(r.neg().add(1));
     return [cat([drPre, dzPre, dnPre], 1), cat([drPre, dzPre, dnPre.mul(r)], 1), dhNext.mul(z)];
   },

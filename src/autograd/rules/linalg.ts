@@ -23,11 +23,11 @@ type ScatterReduceRule = RuleTable<"scatterReduce">["scatterReduce"];
  * which matters only when a scattered maximum equals the discarded base value exactly).
  */
 const extremumRule: ScatterReduceRule = (g, { inputs: [base, index, src], output, attrs: { dim, includeSelf } }) => {
-  let selfHit = cast(eq(base!, output), base!.dtype);
-  if (!includeSelf) selfHit = mul(selfHit, untouched(base!, dim, index!));
-  const srcHit = cast(eq(src!, gather(output, dim, index!)), base!.dtype);
-  const share = div(g, scatterAdd(selfHit, dim, index!, srcHit));
-  return [mul(selfHit, share), null, mul(srcHit, gather(share, dim, index!))];
+  let selfHit = cast(eq(base, output), base.dtype);
+  if (!includeSelf) selfHit = mul(selfHit, untouched(base, dim, index));
+  const srcHit = cast(eq(src, gather(output, dim, index)), base.dtype);
+  const share = div(g, scatterAdd(selfHit, dim, index, srcHit));
+  return [mul(selfHit, share), null, mul(srcHit, gather(share, dim, index))];
 };
 
 /**
@@ -36,15 +36,15 @@ const extremumRule: ScatterReduceRule = (g, { inputs: [base, index, src], output
  * itself; with two zeros, nothing.
  */
 const prodRule: ScatterReduceRule = (g, { inputs: [base, index, src], attrs: { dim, includeSelf } }) => {
-  const b = base!;
+  const b = base;
   const selfZero = includeSelf ? eq(b, 0) : cast(zerosLike(b), "bool");
-  const srcZero = eq(src!, 0);
-  const zeros = scatterAdd(cast(selfZero, b.dtype), dim, index!, cast(srcZero, b.dtype));
-  const nonZeroProd = apply("scatterReduce", [where(selfZero, 1, b), index!, where(srcZero, 1, src!)], { dim, reduce: "prod", includeSelf });
+  const srcZero = eq(src, 0);
+  const zeros = scatterAdd(cast(selfZero, b.dtype), dim, index, cast(srcZero, b.dtype));
+  const nonZeroProd = apply("scatterReduce", [where(selfZero, 1, b), index, where(srcZero, 1, src)], { dim, reduce: "prod", includeSelf });
   const others = (zero: Tensor, value: Tensor, count: Tensor, prod: Tensor) =>
     where(eq(count, 0), div(prod, where(zero, 1, value)), where(logicalAnd(eq(count, 1), zero), prod, 0));
-  const gSrc = mul(gather(g, dim, index!), others(srcZero, src!, gather(zeros, dim, index!), gather(nonZeroProd, dim, index!)));
-  const gBase = includeSelf ? mul(g, others(selfZero, b, zeros, nonZeroProd)) : mul(g, untouched(b, dim, index!));
+  const gSrc = mul(gather(g, dim, index), others(srcZero, src, gather(zeros, dim, index), gather(nonZeroProd, dim, index)));
+  const gBase = includeSelf ? mul(g, others(selfZero, b, zeros, nonZeroProd)) : mul(g, untouched(b, dim, index));
   return [gBase, null, gSrc];
 };
 
@@ -53,15 +53,15 @@ export const linalgRules: RuleTable<"matmul" | "gather" | "scatterAdd" | "scatte
   // a transposed view (a Linear layer's Wᵀ) gets its gradient computed transposed, (dBᵀ)ᵀ, so that
   // it comes out in the parameter's own layout instead of needing a strided copy.
   matmul: (g, { inputs: [a, b], needsGrad }) => [
-    !needsGrad[0] ? null : transposed(a!) ? transpose(apply("matmul", [b!, transpose(g, 1, 2)], {}), 1, 2) : apply("matmul", [g, transpose(b!, 1, 2)], {}),
-    !needsGrad[1] ? null : transposed(b!) ? transpose(apply("matmul", [transpose(g, 1, 2), a!], {}), 1, 2) : apply("matmul", [transpose(a!, 1, 2), g], {}),
+    !needsGrad[0] ? null : transposed(a) ? transpose(apply("matmul", [b, transpose(g, 1, 2)], {}), 1, 2) : apply("matmul", [g, transpose(b, 1, 2)], {}),
+    !needsGrad[1] ? null : transposed(b) ? transpose(apply("matmul", [transpose(g, 1, 2), a], {}), 1, 2) : apply("matmul", [transpose(a, 1, 2), g], {}),
   ],
-  gather: (g, { inputs: [x, index], attrs: { dim } }) => [scatterAdd(zerosLike(x!), dim, index!, g), null],
-  scatterAdd: (g, { inputs: [, index], attrs: { dim }, needsGrad }) => [g, null, needsGrad[2] ? gather(g, dim, index!) : null],
+  gather: (g, { inputs: [x, index], attrs: { dim } }) => [scatterAdd(zerosLike(x), dim, index, g), null],
+  scatterAdd: (g, { inputs: [, index], attrs: { dim }, needsGrad }) => [g, null, needsGrad[2] ? gather(g, dim, index) : null],
   scatterReduce: (g, ctx) => (ctx.attrs.reduce === "prod" ? prodRule : extremumRule)(g, ctx),
   // im2col and col2im are each other's adjoint (padding taps are constants and get no gradient).
   im2col: (g, { inputs: [x], attrs: { geometry } }) => [
-    apply("col2im", [g], { geometry, channels: x!.shape[1]!, size: [x!.shape[2]!, x!.shape[3]!] }),
+    apply("col2im", [g], { geometry, channels: x.shape[1]!, size: [x.shape[2]!, x.shape[3]!] }),
   ],
   col2im: (g, { attrs: { geometry } }) => [apply("im2col", [g], { geometry, padValue: 0 })],
 };

@@ -14,19 +14,19 @@ function padDim(t: Tensor, dim: number, before: number, after: number): Tensor {
 }
 
 export const movementRules: RuleTable<"reshape" | "permute" | "expand" | "slice" | "pad" | "cat" | "split"> = {
-  reshape: (g, { inputs: [x] }) => [reshape(g, x!.shape)],
+  reshape: (g, { inputs: [x] }) => [reshape(g, x.shape)],
   permute: (g, { attrs: { dims } }) => {
     const inverse = new Array<number>(dims.length);
     dims.forEach((d, i) => (inverse[d] = i));
     return [permute(g, inverse)];
   },
   expand: (g, { inputs: [x], attrs: { shape } }) => {
-    const lead = shape.length - x!.ndim;
-    const dims = shape.map((_, i) => i).filter((i) => i < lead || (x!.shape[i - lead] === 1 && shape[i] !== 1));
-    return [reshape(dims.length ? sum(g, dims, true) : g, x!.shape)];
+    const lead = shape.length - x.ndim;
+    const dims = shape.map((_, i) => i).filter((i) => i < lead || (x.shape[i - lead] === 1 && shape[i] !== 1));
+    return [reshape(dims.length ? sum(g, dims, true) : g, x.shape)];
   },
   slice: (g, { inputs: [x], attrs: { dim, start, step, length } }) => {
-    const size = x!.shape[dim]!;
+    const size = x.shape[dim]!;
     if (length === 0) return [padDim(g, dim, 0, size)];
     let spread = g;
     if (step > 1) {
@@ -40,7 +40,7 @@ export const movementRules: RuleTable<"reshape" | "permute" | "expand" | "slice"
   pad: (g, { inputs: [x], attrs: { pads } }) => {
     let out = g;
     pads.forEach(([before], d) => {
-      if (out.shape[d] !== x!.shape[d]) out = narrow(out, d, before, x!.shape[d]!);
+      if (out.shape[d] !== x.shape[d]) out = narrow(out, d, before, x.shape[d]!);
     });
     return [out];
   },

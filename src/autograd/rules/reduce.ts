@@ -24,11 +24,11 @@ function extremum(g: Tensor, x: Tensor, y: Tensor, dims: readonly number[]): Ten
 }
 
 export const reduceRules: RuleTable<ReducePrimitive | "argmax" | "argmin" | "argsort" | "argmode"> = {
-  sum: (g, { inputs: [x], attrs: { dims } }) => [spread(g, x!, dims)],
+  sum: (g, { inputs: [x], attrs: { dims } }) => [spread(g, x, dims)],
   prod: (g, { inputs: [x], output, attrs: { dims } }) => {
     // ∂/∂xᵢ Πx = Π_{j≠i} xⱼ, computed without dividing by zero: with no zero in the group it is
     // y / xᵢ; with exactly one zero only that element gets the product of the others; else 0.
-    const a = x!;
+    const a = x;
     const isZero = eq(a, 0);
     const zeros = spread(sum(isZero, dims, true), a, dims);
     const safe = where(isZero, 1, a);
@@ -37,8 +37,8 @@ export const reduceRules: RuleTable<ReducePrimitive | "argmax" | "argmin" | "arg
     const others = where(eq(zeros, 0), othersIfNoZero, where(eq(zeros, 1), othersIfOneZero, 0));
     return [mul(spread(g, a, dims), others)];
   },
-  max: (g, { inputs: [x], output, attrs: { dims } }) => extremum(g, x!, output, dims),
-  min: (g, { inputs: [x], output, attrs: { dims } }) => extremum(g, x!, output, dims),
+  max: (g, { inputs: [x], output, attrs: { dims } }) => extremum(g, x, output, dims),
+  min: (g, { inputs: [x], output, attrs: { dims } }) => extremum(g, x, output, dims),
   argmax: null,
   argmin: null,
   argsort: null,

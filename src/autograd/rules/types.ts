@@ -1,9 +1,9 @@
 /** The shape of a gradient rule (a vector–Jacobian product) for one primitive. */
 import type { Tensor } from "../../ops/tensor.js";
-import type { MultiOutputPrimitive, PrimitiveAttrs, PrimitiveName } from "../../ops/primitives.js";
+import type { MultiOutputPrimitive, PrimitiveAttrs, PrimitiveInputs, PrimitiveName } from "../../ops/primitives.js";
 
 export interface RuleContext<K extends PrimitiveName> {
-  readonly inputs: readonly Tensor[];
+  readonly inputs: PrimitiveInputs[K];
   /** The (first) output. */
   readonly output: Tensor;
   readonly outputs: readonly Tensor[];

@@ -13,6 +13,7 @@ import {
   type ArgReduceOp, type Backend, type ScatterReduceOp, type BinaryOp, type RandomDistribution, type ReduceOp, type Storage,
   type UnaryOp, type View, type WindowGeometry,
 } from "../backend.js";
+import { givesBool } from "../../base/op-table.js";
 import { erf, roundHalfEven } from "./math.js";
 import { offsetsOf } from "./strided.js";
 
@@ -90,9 +91,6 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   bitwiseRightShift: (a, b) => (b < 0 || b >= 32 ? (a < 0 ? -1 : 0) : a >> b),
 };
 
-const BOOL_RESULT: ReadonlySet<string> = new Set([
-  "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor", "logicalNot",
-]);
 
 /** int32 arithmetic wraps like C's int32_t; division of ints never reaches a kernel (it promotes). */
 const INT_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
@@ -195,9 +193,9 @@ export class JsBackend implements Backend {
     const f = UNARY[op];
     const src = this.data(x);
     const offs = offsetsOf(x.shape, x.strides, x.offset);
-    const out = allocArray(BOOL_RESULT.has(op) ? "bool" : x.storage.dtype, offs.length);
+    const out = allocArray(givesBool(op) ? "bool" : x.storage.dtype, offs.length);
     for (let i = 0; i < offs.length; i++) out[i] = f(src[offs[i]!]!);
-    return this.make(BOOL_RESULT.has(op) ? "bool" : x.storage.dtype, out);
+    return this.make(givesBool(op) ? "bool" : x.storage.dtype, out);
   }
 
   binary(op: BinaryOp, a: View, b: View): Storage {
@@ -207,7 +205,7 @@ export class JsBackend implements Backend {
     const db = this.data(b);
     const oa = offsetsOf(a.shape, a.strides, a.offset);
     const ob = offsetsOf(b.shape, b.strides, b.offset);
-    const outDtype = BOOL_RESULT.has(op) ? "bool" : dtype;
+    const outDtype = givesBool(op) ? "bool" : dtype;
     const out = allocArray(outDtype, oa.length);
     for (let i = 0; i < oa.length; i++) out[i] = f(da[oa[i]!]!, db[ob[i]!]!);
     return this.make(outDtype, out);

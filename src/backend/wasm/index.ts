@@ -20,6 +20,7 @@ import {
   windowGrid, type AdamStep, type ArgReduceOp, type Backend, type BinaryOp, type KernelName, type RandomDistribution, type ReduceOp,
   type ScatterReduceOp, type SgdStep, type Storage, type UnaryOp, type View, type WindowGeometry,
 } from "../backend.js";
+import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, givesBool, wasmCodes } from "../../base/op-table.js";
 import { JsBackend } from "../js/index.js";
 import * as BUILDS from "./kernels.generated.js";
 import { collapse } from "./layout.js";
@@ -68,15 +69,10 @@ interface Kernels {
   col2im(cols: Ptr, ...geometryOutAndStrides: number[]): void;
 }
 
-// Op codes shared with wasm/elementwise.ts and wasm/reduce.ts (same order).
-const UNARY_CODE: Partial<Record<UnaryOp, number>> = {
-  neg: 0, abs: 1, sign: 2, exp: 3, log: 4, sqrt: 5, rsqrt: 6, sin: 7, cos: 8, tanh: 9,
-  sigmoid: 10, relu: 11, erf: 12, floor: 13, ceil: 14, round: 15,
-};
-const BINARY_CODE: Partial<Record<BinaryOp, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
-};
-const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
+// Op codes from the op table, as wasm/op-codes.ts has them (generated from the same table).
+const UNARY_CODE = wasmCodes(UNARY_OPS);
+const BINARY_CODE = wasmCodes(BINARY_OPS);
+const REDUCE_CODE = wasmCodes(REDUCE_OPS) as Record<ReduceOp, number>;
 const SCATTER_REDUCE_CODE: Record<ScatterReduceOp, number> = { amax: 0, amin: 1, prod: 2 };
 const DTYPE_CODE: Record<DType, number> = { float32: 0, int32: 1, bool: 2, float64: 3 };
 
@@ -355,7 +351,7 @@ export class WasmBackend implements Backend {
     const code = BINARY_CODE[op];
     const space = code === undefined || !isF32(a) ? null : collapse(a.shape, [a.strides, b.strides]);
     if (space === null) return this.fallback.binary(op, a, b);
-    const out = this.allocate(code! >= BINARY_CODE.eq! ? "bool" : "float32", numel(a.shape));
+    const out = this.allocate(givesBool(op) ? "bool" : "float32", numel(a.shape));
     this.k.binary(code!, this.addr(a), this.addr(b), out.ptr, ...space.shape, ...space.strides[0]!, ...space.strides[1]!);
     return out;
   }
