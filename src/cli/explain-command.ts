@@ -7,7 +7,7 @@ import type { Tensor } from "../ops/tensor.js";
 import { TensorgradError } from "../base/errors.js";
 import { noGrad } from "../ops/grad-mode.js";
 import type { BaseModel } from "../keras/model.js";
-import { Conv2D, Embedding } from "../keras/layers.js";
+import { Conv2D, Embedding } from "../keras/layers/index.js";
 import { IntegratedGradients } from "../explain/integrated-gradients.js";
 import { Saliency } from "../explain/gradient.js";
 import { Occlusion } from "../explain/perturbation.js";

@@ -21,13 +21,12 @@ import { concatBytes } from "../base/bytes.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js";
 import { KerasTensor, Layer, type Shape } from "./layer.js";
-import { InputLayer } from "./layers.js";
+import { InputLayer } from "./layers/index.js";
 import { getLoss, type LossFn } from "./losses.js";
 import { getMetric, type Metric, type MetricSpec } from "./metrics.js";
 import { getOptimizer, type OptimizerFactory } from "./optimizers.js";
 import { ProgressBar, defaultOutput, formatLogs, type Output } from "./progress.js";
 import { summarize } from "./summary.js";
-import { kerasToMermaid } from "./diagram.js";
 import type { Distribution, DistributionSampler } from "./distribution.js";
 
 /** Holds the built layers' modules under the layers' names. */
@@ -82,7 +81,7 @@ const FIT_OPTIONS = {
   initialEpoch: "integer", verbose: [0, 1, 2], callbacks: "array", output: "object", distribution: "object",
 } as const satisfies { readonly [K in keyof Required<FitOptions>]: OptionKind };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// `any`: fit accepts loaders of any sample and batch types.
 type AnyLoader = DataLoader<any, any>;
 
 const toTensor = (d: Data | Tensor): Tensor => (d instanceof Tensor ? d : tensor(d));
@@ -322,11 +321,6 @@ export abstract class BaseModel implements CallbackModel {
     const all = cat(outs, 0);
     for (const o of outs) o.dispose();
     return all;
-  }
-
-  /** The model as a Mermaid flowchart (also tg.viz.toMermaid(model)). */
-  toMermaid(direction: "TD" | "LR" = "TD"): string {
-    return kerasToMermaid(this, direction);
   }
 
   summary(output: Output = defaultOutput()): string {

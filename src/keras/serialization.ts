@@ -6,12 +6,12 @@ import { unzipChecked } from "../data/datasets/npy.js";
 import { readableFolder } from "../io/atomic.js";
 import { decodeUtf8 } from "../base/utf8.js";
 import type { Layer, Shape } from "./layer.js";
-import * as L from "./layers.js";
+import * as L from "./layers/index.js";
 import { BaseModel, Sequential } from "./model.js";
 import { Model } from "./functional.js";
 import { KerasTensor, LAYER_OPTIONS } from "./layer.js";
 import type { OptionSpec } from "../base/options.js";
-import { Add, Concatenate, MultiHeadAttention, Multiply } from "./merge.js";
+import { Add, Concatenate, MultiHeadAttention, Multiply } from "./layers/index.js";
 
 type Config = Record<string, unknown> & { name?: string; inputShape?: Shape | null };
 /** The options of a saved config that the layer class takes (its positional arguments are read by name). */

@@ -29,14 +29,12 @@ export class StateDictError extends TensorgradError {}
 
 // Hooks see forward's arguments and output untyped, as in PyTorch: one hook serves modules of any
 // signature (a typed one would make Module<[Tensor]> unassignable to Module<any[]>).
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** Runs before forward; returning an array replaces the arguments (PyTorch's forward pre-hook). */
 export type ForwardPreHook = (module: Module, args: any[]) => any[] | void;
 /** Runs after forward; returning a value replaces the output (PyTorch's forward hook). */
 export type ForwardHook = (module: Module, args: any[], output: any) => unknown;
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// `any` by default: a Module of unstated signature accepts and returns anything (PyTorch's duck typing).
 export abstract class Module<In extends unknown[] = any[], Out = any> {
   training = true;
   private readonly params = new Map<string, Parameter | null>();

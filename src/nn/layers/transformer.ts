@@ -63,6 +63,24 @@ function cloneLayer<M extends Module>(layer: M, make: () => M): M {
   return copy;
 }
 
+/**
+ * What the encoder and decoder layers share: the checked options, and makers of their parts with
+ * those options (each layer creates them in PyTorch's order, which its state dict keeps).
+ */
+function layerParts(layer: string, dModel: number, nhead: number, options: TransformerLayerOptions) {
+  checkOptions(layer, options, LAYER_OPTIONS);
+  const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
+  return {
+    normFirst,
+    activation: activationFn(options.activation),
+    attention: () => new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst }),
+    /** linear1, dropout, linear2. */
+    feedForward: () => [new Linear(dModel, dimFeedforward, { bias }), new Dropout(dropout), new Linear(dimFeedforward, dModel, { bias })] as const,
+    norm: () => new LayerNorm(dModel, { eps: layerNormEps, bias }),
+    dropout: () => new Dropout(dropout),
+  };
+}
+
 export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptions?], Tensor> {
   readonly self_attn: MultiheadAttention;
   readonly linear1: Linear;
@@ -81,18 +99,13 @@ export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptio
     readonly options: TransformerLayerOptions = {},
   ) {
     super();
-    checkOptions(new.target.name, options, LAYER_OPTIONS);
-    const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
-    this.linear1 = new Linear(dModel, dimFeedforward, { bias });
-    this.dropout = new Dropout(dropout);
-    this.linear2 = new Linear(dimFeedforward, dModel, { bias });
-    this.norm1 = new LayerNorm(dModel, { eps: layerNormEps, bias });
-    this.norm2 = new LayerNorm(dModel, { eps: layerNormEps, bias });
-    this.dropout1 = new Dropout(dropout);
-    this.dropout2 = new Dropout(dropout);
-    this.normFirst = normFirst;
-    this.activation = activationFn(options.activation);
+    const parts = layerParts(new.target.name, dModel, nhead, options);
+    this.self_attn = parts.attention();
+    [this.linear1, this.dropout, this.linear2] = parts.feedForward();
+    [this.norm1, this.norm2] = [parts.norm(), parts.norm()];
+    [this.dropout1, this.dropout2] = [parts.dropout(), parts.dropout()];
+    this.normFirst = parts.normFirst;
+    this.activation = parts.activation;
   }
 
   private selfAttention(x: Tensor, o: EncoderForwardOptions): Tensor {
@@ -141,21 +154,13 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderForw
     readonly options: TransformerLayerOptions = {},
   ) {
     super();
-    checkOptions(new.target.name, options, LAYER_OPTIONS);
-    const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
-    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst });
-    this.linear1 = new Linear(dModel, dimFeedforward, { bias });
-    this.dropout = new Dropout(dropout);
-    this.linear2 = new Linear(dimFeedforward, dModel, { bias });
-    this.norm1 = new LayerNorm(dModel, { eps: layerNormEps, bias });
-    this.norm2 = new LayerNorm(dModel, { eps: layerNormEps, bias });
-    this.norm3 = new LayerNorm(dModel, { eps: layerNormEps, bias });
-    this.dropout1 = new Dropout(dropout);
-    this.dropout2 = new Dropout(dropout);
-    this.dropout3 = new Dropout(dropout);
-    this.normFirst = normFirst;
-    this.activation = activationFn(options.activation);
+    const parts = layerParts(new.target.name, dModel, nhead, options);
+    [this.self_attn, this.multihead_attn] = [parts.attention(), parts.attention()];
+    [this.linear1, this.dropout, this.linear2] = parts.feedForward();
+    [this.norm1, this.norm2, this.norm3] = [parts.norm(), parts.norm(), parts.norm()];
+    [this.dropout1, this.dropout2, this.dropout3] = [parts.dropout(), parts.dropout(), parts.dropout()];
+    this.normFirst = parts.normFirst;
+    this.activation = parts.activation;
   }
 
   private selfAttention(x: Tensor, o: DecoderForwardOptions): Tensor {

@@ -6,7 +6,7 @@
 import { ValueError } from "../../base/errors.js";
 import type { Optimizer } from "../optimizer.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// `any`: a scheduler drives optimizers of every options type.
 export type AnyOptimizer = Optimizer<any>;
 type Group = { lr: number; initialLr?: number };
 
