@@ -12,6 +12,8 @@ import { updateInPlace } from "./inplace.js";
 
 /** The methods with an in-place twin `${name}_`. */
 export const IN_PLACE_TWINS = [
+  // arithmetic
+  "add", "sub", "mul", "div",
   // unary maths
   "abs", "absolute", "neg", "negative", "sign", "sgn", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
   "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",

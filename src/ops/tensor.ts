@@ -1,13 +1,11 @@
 /**
- * The Tensor: a strided view onto backend storage, plus its place in the autograd graph.
- *
- * NOTE: the methods are PyTorch's method sugar over the op functions in ops/ (and backward() over
- * autograd/). That is the one place where core reaches up a layer; every such import is used only
- * inside a method body, so the ESM import cycle is resolved before any method runs.
+ * The Tensor: TensorCore (storage view, autograd state, data) plus PyTorch's method sugar over the
+ * ops (and backward() over autograd/) — the one documented import cycle (docs/architecture.md): its
+ * imports are used only inside method bodies, so ESM resolves the cycle before any method runs.
  */
-import type { Backend, Storage, View } from "../backend/backend.js";
+import type { Backend } from "../backend/backend.js";
 import { backendByName, deviceBackend, listBackends } from "../backend/registry.js";
-import type { Node } from "./tape.js";
+import { TensorCore } from "./tensor-core.js";
 import { backward as runBackward, type BackwardOptions } from "../autograd/backward.js";
 import * as ew from "./elementwise.js";
 import * as mv from "./movement.js";
@@ -28,150 +26,20 @@ import * as se from "./composite/selection.js";
 import * as tr from "./composite/transcendental.js";
 import { updateInPlace } from "./inplace.js";
 import { installInPlaceTwins, type InPlaceTwins } from "./tensor-inplace.js";
+import { installAliases, type Aliases } from "./tensor-aliases.js";
 import { installExtraMethods, type ExtraMethods } from "./tensor-extras.js";
-import { DTYPES, checkDType, isFloating, isForeignDType, type AnyTypedArray, type DType } from "../base/dtype.js";
-import { AutogradError, DTypeError, ValueError, fmtShape } from "../base/errors.js";
-import { formatTensor } from "../base/format.js";
-import { RemovableHandle, type GradHook } from "../base/hooks.js";
-import { contiguousStrides, isContiguous, normalizeDim, numel, type Shape } from "../base/shape.js";
+import { DTYPES, checkDType, isForeignDType, type DType } from "../base/dtype.js";
+import { DTypeError, ValueError } from "../base/errors.js";
 
 type TensorLike = ew.TensorLike;
 type ShapeArgs = mv.ShapeArgs;
 
-/** What `tolist()` returns: numbers (booleans for bool tensors), nested by dim. */
-export type TensorData = number | boolean | TensorData[];
+export type { TensorData } from "./tensor-core.js";
 
 // Tensor's methods beyond this file: the in-place twins and the extra methods, installed below.
-export interface Tensor extends InPlaceTwins, ExtraMethods {}
+export interface Tensor extends InPlaceTwins, ExtraMethods, Aliases {}
 
-export class Tensor implements View {
-  readonly shape: readonly number[];
-  readonly strides: readonly number[];
-  /** Set by the op layer when this tensor is the output of a recorded primitive. */
-  gradFn: Node | null = null;
-  /** Accumulated gradient of a leaf (or of a non-leaf after retainGrad()). */
-  grad: Tensor | null = null;
-  private leafRequiresGrad = false;
-  private keepsGrad = false;
-  /** Gradient hooks (registerHook), run by backward on this tensor's whole gradient. */
-  gradHooks: GradHook[] | null = null;
-  /** Hooks run once a leaf's .grad holds all of a backward pass's gradient (registerPostAccumulateGradHook). */
-  postAccumulateGradHooks: ((t: Tensor) => void)[] | null = null;
-
-  constructor(
-    readonly storage: Storage,
-    shape: Shape,
-    strides: Shape = contiguousStrides(shape),
-    readonly offset = 0,
-  ) {
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
-  }
-
-  // ---- metadata -------------------------------------------------------------------------------
-
-  get dtype(): DType {
-    return this.storage.dtype;
-  }
-
-  get backend(): Backend {
-    return this.storage.backend;
-  }
-
-  get ndim(): number {
-    return this.shape.length;
-  }
-
-  dim(): number {
-    return this.shape.length;
-  }
-
-  size(): number[];
-  size(dim: number): number;
-  size(dim?: number): number[] | number {
-    return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.ndim, "size")]!;
-  }
-
-  numel(): number {
-    return numel(this.shape);
-  }
-
-  isContiguous(): boolean {
-    return isContiguous(this.shape, this.strides);
-  }
-
-  // ---- autograd -------------------------------------------------------------------------------
-
-  get requiresGrad(): boolean {
-    return this.leafRequiresGrad || this.gradFn !== null;
-  }
-
-  set requiresGrad(flag: boolean) {
-    if (this.gradFn !== null) {
-      if (!flag) throw new AutogradError("requiresGrad can only be turned off on leaf tensors; use detach()");
-      return;
-    }
-    if (flag && !isFloating(this.dtype)) {
-      throw new DTypeError(`only floating point tensors can require gradients, got dtype ${this.dtype}`);
-    }
-    this.leafRequiresGrad = flag;
-  }
-
-  /** In-place setter returning this, as PyTorch's `requires_grad_()`. */
-  requiresGrad_(flag = true): this {
-    this.requiresGrad = flag;
-    return this;
-  }
-
-  get isLeaf(): boolean {
-    return this.gradFn === null;
-  }
-
-  /** Whether a non-leaf keeps its gradient in `.grad` (see retainGrad()). */
-  get retainsGrad(): boolean {
-    return this.keepsGrad;
-  }
-
-  retainGrad(): this {
-    if (!this.requiresGrad) throw new AutogradError("retainGrad: can't retain the gradient of a tensor that does not require grad");
-    if (!this.isLeaf) this.keepsGrad = true;
-    return this;
-  }
-
-  /** Undoes retainGrad() (used by autograd.grad to leave tensors as it found them). */
-  stopRetainingGrad(): void {
-    this.keepsGrad = false;
-  }
-
-  /**
-   * PyTorch's `register_hook`: backward calls `hook` with this tensor's gradient (summed over all
-   * its uses) before passing it on or accumulating it; a returned tensor replaces the gradient.
-   */
-  registerHook(hook: GradHook): RemovableHandle {
-    if (!this.requiresGrad) throw new AutogradError("registerHook: can't register a hook on a tensor that does not require grad");
-    const hooks = (this.gradHooks ??= []);
-    hooks.push(hook);
-    return new RemovableHandle(() => {
-      const i = hooks.indexOf(hook);
-      if (i >= 0) hooks.splice(i, 1);
-    });
-  }
-
-  /**
-   * PyTorch's `register_post_accumulate_grad_hook`: on a leaf, backward calls `hook(this)` as soon
-   * as this pass has added all of its gradient into `.grad` — while the rest of the pass still
-   * runs, which is when data-parallel training starts averaging it.
-   */
-  registerPostAccumulateGradHook(hook: (t: Tensor) => void): RemovableHandle {
-    if (!this.isLeaf || !this.requiresGrad) throw new AutogradError("registerPostAccumulateGradHook: only a leaf tensor that requires grad accumulates a gradient");
-    const hooks = (this.postAccumulateGradHooks ??= []);
-    hooks.push(hook);
-    return new RemovableHandle(() => {
-      const i = hooks.indexOf(hook);
-      if (i >= 0) hooks.splice(i, 1);
-    });
-  }
-
+export class Tensor extends TensorCore {
   backward(gradient?: Tensor, options: BackwardOptions = {}): void {
     runBackward(this, gradient, options);
   }
@@ -179,52 +47,6 @@ export class Tensor implements View {
   /** The same data, cut from the graph. */
   detach(): Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
-  }
-
-  // ---- data out -------------------------------------------------------------------------------
-
-  /** The elements in row-major order, as a new typed array of this dtype. */
-  dataSync(): AnyTypedArray {
-    return this.backend.toArray(this);
-  }
-
-  /** Async read, for backends whose memory lives on a device. */
-  async data(): Promise<AnyTypedArray> {
-    return this.dataSync();
-  }
-
-  item(): number {
-    if (this.numel() !== 1) {
-      throw new ValueError(`item: a tensor with ${this.numel()} elements (shape ${fmtShape(this.shape)}) cannot be converted to a number`);
-    }
-    return this.dataSync()[0]!;
-  }
-
-  tolist(): TensorData {
-    const flat = this.dataSync();
-    const isBool = this.dtype === "bool";
-    const build = (dim: number, start: number): TensorData => {
-      if (dim === this.ndim) return isBool ? flat[start] === 1 : flat[start]!;
-      const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-      return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, start + i * stride));
-    };
-    return build(0, 0);
-  }
-
-  toString(): string {
-    const suffix: string[] = [];
-    if (this.gradFn) suffix.push(`grad_fn=<${this.gradFn.name}>`);
-    else if (this.requiresGrad) suffix.push("requires_grad=True");
-    return formatTensor(this.dataSync(), this.shape, this.dtype, suffix);
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
-
-  /** Frees the storage now instead of waiting for garbage collection. Views of it die too. */
-  dispose(): void {
-    this.backend.dispose(this.storage);
   }
 
   // ---- dtype and backend ----------------------------------------------------------------------
@@ -262,22 +84,6 @@ export class Tensor implements View {
 
   // ---- in place (outside the graph: optimizer steps, initialisation) --------------------------
 
-  add_(other: TensorLike, alpha?: number): this {
-    updateInPlace(this, "add_", [other], () => this.add(other, alpha));
-    return this;
-  }
-  sub_(other: TensorLike, alpha?: number): this {
-    updateInPlace(this, "sub_", [other], () => this.sub(other, alpha));
-    return this;
-  }
-  mul_(other: TensorLike): this {
-    updateInPlace(this, "mul_", [other], () => this.mul(other));
-    return this;
-  }
-  div_(other: TensorLike): this {
-    updateInPlace(this, "div_", [other], () => this.div(other));
-    return this;
-  }
   /** Copies src (broadcast to this shape, cast to this dtype) into this tensor's elements. */
   copy_(src: Tensor): this {
     updateInPlace(this, "copy_", [src], () => src);
@@ -977,53 +783,9 @@ export class Tensor implements View {
   equal(other: Tensor): boolean {
     return pd.equal(this, other);
   }
-
-  // ---- PyTorch's (and NumPy's) other names for the same ops ----------------------------------
-
-  /** sign (the same for real tensors). */
-  sgn(): Tensor {
-    return ew.sign(this);
-  }
-
-  clip(min?: TensorLike | null, max?: TensorLike | null): Tensor {
-    return ew.clamp(this, min, max);
-  }
-  absolute(): Tensor {
-    return ew.abs(this);
-  }
-  negative(): Tensor {
-    return ew.neg(this);
-  }
   /** The tensor itself (PyTorch's unary plus). */
   positive(): Tensor {
     return this;
-  }
-  multiply(other: TensorLike): Tensor {
-    return ew.mul(this, other);
-  }
-  subtract(other: TensorLike, alpha?: number): Tensor {
-    return ew.sub(this, scaled(other, alpha));
-  }
-  divide(other: TensorLike): Tensor {
-    return ew.div(this, other);
-  }
-  trueDivide(other: TensorLike): Tensor {
-    return ew.div(this, other);
-  }
-  greater(other: TensorLike): Tensor {
-    return ew.gt(this, other);
-  }
-  greaterEqual(other: TensorLike): Tensor {
-    return ew.ge(this, other);
-  }
-  less(other: TensorLike): Tensor {
-    return ew.lt(this, other);
-  }
-  lessEqual(other: TensorLike): Tensor {
-    return ew.le(this, other);
-  }
-  notEqual(other: TensorLike): Tensor {
-    return ew.ne(this, other);
   }
 }
 
@@ -1034,4 +796,5 @@ function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
 }
 
 installExtraMethods(Tensor.prototype);
+installAliases(Tensor.prototype);
 installInPlaceTwins(Tensor.prototype);
