@@ -102,6 +102,17 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   slice: readonly [x: T];
 };
 
+/** The outputs of the primitives with several, by position; every other primitive has exactly one. */
+export type PrimitiveOutputs = { [K in PrimitiveName]: K extends keyof SeveralOutputs ? SeveralOutputs[K] : readonly [T] };
+interface SeveralOutputs {
+  split: readonly T[];
+  batchNorm: readonly [y: T, mean: T, variance: T];
+  lstmCell: readonly [h: T, cNext: T, act: T];
+  gruCell: readonly [hNext: T, act: T];
+  maxPool2x2: readonly [values: T, indices: T];
+  kmeansStep: readonly [labels: T, dist: T, sums: T, mass: T];
+}
+
 /** Primitives with several outputs; every other primitive has exactly one. */
 export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep";
 export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "gruCell", "maxPool2x2", "kmeansStep"]);

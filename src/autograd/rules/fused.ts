@@ -18,7 +18,7 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
     if (!g) return [null];
     const [N, C, H, W] = x.shape as [number, number, number, number];
     const planes = zeros([N, C, H * W], { dtype: x.dtype });
-    return [scatterAdd(planes, 2, indices!, g.reshape(N, C, -1)).reshape(N, C, H, W)];
+    return [scatterAdd(planes, 2, indices, g.reshape(N, C, -1)).reshape(N, C, H, W)];
   },
   // x̂ = (x − μ)·r, r = 1/√(var + eps): dx = r·(g − mean(g) − x̂·mean(g·x̂)) along the last dim.
   layerNorm: (g, { inputs: [x], attrs: { eps } }) => {
@@ -35,7 +35,7 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   batchNorm: ([gy, gmean, gvar], { inputs: [x, w], outputs: [, mean, variance], attrs: { eps } }) => {
     const C = x.shape[1]!;
     // The fused backward covers the gradient of y alone (not of the returned statistics).
-    const fused = isGradEnabled() || !gy || gmean || gvar ? null : x.backend.batchNormBackward?.(x, gy, mean!, variance!, w, eps);
+    const fused = isGradEnabled() || !gy || gmean || gvar ? null : x.backend.batchNormBackward?.(x, gy, mean, variance, w, eps);
     if (fused) {
       const [dx, dw, db] = fused;
       return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0), new Tensor(dw, [C], [1], 0), new Tensor(db, [C], [1], 0)];
@@ -84,7 +84,7 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   },
   // act = [σ(i), σ(f), tanh(g), σ(o), tanh(c')]; dc'_total = dc' + dh·σ(o)·(1 − tanh²c').
   lstmCell: ([dh, dcNext], { inputs: [gates, c], outputs: [, cNext, act] }) => {
-    const fused = isGradEnabled() ? null : gates.backend.lstmCellBackward?.(act!, c, dh ?? null, dcNext ?? null);
+    const fused = isGradEnabled() ? null : gates.backend.lstmCellBackward?.(act, c, dh ?? null, dcNext ?? null);
     if (fused) {
       const [N, H] = c.shape as [number, number];
       const [dg, dc] = fused;
@@ -94,7 +94,7 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
     // value, not differentiable), so that gradients of this gradient reach gates and c.
     const H = c.shape[1]!;
     const [pi, pf, pg, po] = [0, 1, 2, 3].map((k) => narrow(gates, 1, k * H, H)) as [Tensor, Tensor, Tensor, Tensor];
-    const [i, f, g, o, tc] = [pi.sigmoid(), pf.sigmoid(), pg.tanh(), po.sigmoid(), cNext!.tanh()];
+    const [i, f, g, o, tc] = [pi.sigmoid(), pf.sigmoid(), pg.tanh(), po.sigmoid(), cNext.tanh()];
     const gh = dh ?? zerosLike(c);
     const dcT = (dcNext ?? zerosLike(c)).add(gh.mul(o).mul(tc.mul(tc).neg().add(1)));
     const dgates = cat([
@@ -109,7 +109,7 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   // act = [r, z, n]; h' = (1 − z)·n + z·h with n = tanh(xn + r·hn).
   gruCell: ([dhNext], { inputs: [xProj, hProj, h], outputs: [, act] }) => {
     if (!dhNext) return [null, null, null];
-    const fused = isGradEnabled() ? null : h.backend.gruCellBackward?.(act!, hProj, h, dhNext);
+    const fused = isGradEnabled() ? null : h.backend.gruCellBackward?.(act, hProj, h, dhNext);
     if (fused) {
       const [N, H] = h.shape as [number, number];
       const [dx, dhp, dh] = fused;

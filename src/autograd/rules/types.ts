@@ -1,12 +1,12 @@
 /** The shape of a gradient rule (a vector–Jacobian product) for one primitive. */
 import type { Tensor } from "../../ops/tensor.js";
-import type { MultiOutputPrimitive, PrimitiveAttrs, PrimitiveInputs, PrimitiveName } from "../../ops/primitives.js";
+import type { MultiOutputPrimitive, PrimitiveAttrs, PrimitiveInputs, PrimitiveName, PrimitiveOutputs } from "../../ops/primitives.js";
 
 export interface RuleContext<K extends PrimitiveName> {
   readonly inputs: PrimitiveInputs[K];
   /** The (first) output. */
   readonly output: Tensor;
-  readonly outputs: readonly Tensor[];
+  readonly outputs: PrimitiveOutputs[K];
   readonly attrs: PrimitiveAttrs[K];
   /** needsGrad[i]: whether input i wants a gradient; rules may skip (return null for) the others. */
   readonly needsGrad: readonly boolean[];
