@@ -7,6 +7,7 @@
  */
 import * as tg from "tensorgrad";
 import { report, timeMs, type Row } from "./harness.js";
+import { ConvNet } from "./models.js";
 
 const { nn, data } = tg;
 tg.manualSeed(0);
@@ -21,19 +22,7 @@ const loadMs = await timeMs(() => {
 }, { warmup: 1, reps: 3 });
 rows.push({ workload: "batches/s (batch 64)", impl: "tensorgrad DataLoader alone", value: (batches * 1000) / loadMs, unit: "batches/s", higherIsBetter: true });
 
-class Net extends nn.Module<[tg.Tensor], tg.Tensor> {
-  conv1 = new nn.Conv2d(1, 6, 3);
-  conv2 = new nn.Conv2d(6, 16, 3);
-  fc1 = new nn.Linear(400, 120);
-  fc2 = new nn.Linear(120, 84);
-  fc3 = new nn.Linear(84, 10);
-  forward(x: tg.Tensor) {
-    x = nn.functional.maxPool2d(this.conv1.forward(x).relu(), 2);
-    x = nn.functional.maxPool2d(this.conv2.forward(x).relu(), 2).flatten(1);
-    return this.fc3.forward(this.fc2.forward(this.fc1.forward(x).relu()).relu());
-  }
-}
-const net = new Net();
+const net = new ConvNet();
 const opt = new tg.optim.Adam(net.parameters());
 const [x, y] = [...loader][0] as [tg.Tensor, tg.Tensor];
 const stepMs = await timeMs(() => {
