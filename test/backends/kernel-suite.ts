@@ -202,6 +202,25 @@ export function kernelConformanceSuite(name: string): void {
       if (delegated.length) assert.ok(b.fallback, `${name} delegates kernels but has no fallback`);
     });
 
+    test("the reference loops it delegates to build on its own fill, copy and assign (pad, concat)", () => {
+      if (!b.fallback || b.owns("pad", "float32") || b.owns("concat", "float32")) return;
+      const target = b as unknown as Record<string, (...args: unknown[]) => unknown>;
+      const calls: string[] = [];
+      for (const m of ["fill", "assign"]) {
+        const original = target[m]!;
+        target[m] = (...args: unknown[]) => (calls.push(m), original.apply(b, args));
+      }
+      try {
+        const [x] = pair(b, "transposed", "float32");
+        b.pad(x, [[1, 0], [0, 2]], 0);
+        b.concat([x, x], 0);
+      } finally {
+        delete target.fill;
+        delete target.assign;
+      }
+      assert.deepEqual(calls, ["fill", "assign", "assign", "assign"]);
+    });
+
     test("every elementwise, reduction, copy and gather kernel it owns, on every dtype it owns it for and every layout", () => {
       for (const kernel of KERNELS) {
         for (const op of OPS[kernel] ?? [undefined]) {

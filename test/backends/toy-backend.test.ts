@@ -34,7 +34,7 @@ class ToyBackend implements tg.Backend {
   readonly name = "toy";
   readonly numThreads = 1;
   /** The reference loops, keeping their outputs as this backend's storage. */
-  readonly fallback: JsBackend = new JsBackend({ make: (dtype, data) => this.store(dtype, data), empty: (dtype, size) => this.store(dtype, new (data(dtype))(size)) });
+  readonly fallback: JsBackend = new JsBackend({ backend: this, make: (dtype, data) => this.store(dtype, data), empty: (dtype, size) => this.store(dtype, new (data(dtype))(size)) });
 
   private store(dtype: DType, values: AnyTypedArray): JsStorage {
     const s = new JsStorage(this, dtype, values);

@@ -99,10 +99,13 @@ const INT_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = 
 };
 
 /**
- * Where the reference loops keep their outputs when they serve another backend: that backend's
- * memory, as JsStorage whose `data` is a typed array over it (the wasm heap).
+ * The backend the reference loops serve as its fallback. They keep their outputs in its memory, as
+ * JsStorage whose `data` is a typed array over it (the wasm heap). For their building blocks they
+ * call its own fill, copy and assign: pad, concat, toArray, scatterAdd and col2im copy through
+ * the host's strided kernels rather than through these loops.
  */
 export interface HostMemory {
+  readonly backend: Backend;
   /** New storage holding a copy of data. */
   make(dtype: DType, data: AnyTypedArray): JsStorage;
   /** New storage of `size` elements, every one of which the caller writes. */
@@ -116,6 +119,11 @@ export class JsBackend implements Backend {
 
   /** On its own (memory null) the reference keeps plain typed arrays; serving a backend, that backend's memory. */
   constructor(private readonly memory: HostMemory | null = null) {}
+
+  /** The backend whose fill/copy/assign the composite kernels use: the one served, or this one. */
+  private get host(): Backend {
+    return this.memory?.backend ?? this;
+  }
 
   supportsDType(_dtype: DType): boolean {
     return true;
@@ -151,7 +159,7 @@ export class JsBackend implements Backend {
   }
 
   toArray(v: View): AnyTypedArray {
-    return (this.copy(v) as JsStorage).data;
+    return (this.host.copy(v) as JsStorage).data;
   }
 
   dispose(storage: Storage): void {
@@ -369,7 +377,7 @@ export class JsBackend implements Backend {
   }
 
   scatterAdd(baseView: View, dim: number, index: View, src: View): Storage {
-    const out = this.copy(baseView) as JsStorage;
+    const out = this.host.copy(baseView) as JsStorage;
     const contiguous: View = { storage: out, shape: baseView.shape, strides: contiguousStrides(baseView.shape), offset: 0 };
     const { base, idx } = this.alongDim(contiguous, dim, index);
     const ds = this.data(src);
@@ -408,10 +416,10 @@ export class JsBackend implements Backend {
 
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
     const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
-    const out = this.fill(numel(shape), value, x.storage.dtype);
+    const out = this.host.fill(numel(shape), value, x.storage.dtype);
     const strides = contiguousStrides(shape);
     const offset = pads.reduce((o, [before], i) => o + before * strides[i]!, 0);
-    this.assign({ storage: out, shape: x.shape, strides, offset }, x);
+    this.host.assign({ storage: out, shape: x.shape, strides, offset }, x);
     return out;
   }
 
@@ -423,7 +431,7 @@ export class JsBackend implements Backend {
     const strides = contiguousStrides(shape);
     let at = 0;
     for (const x of xs) {
-      this.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
+      this.host.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
       at += x.shape[axis]!;
     }
     return out;
@@ -481,7 +489,7 @@ export class JsBackend implements Backend {
   col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage {
     const n = cols.shape[0]!;
     const [h, w] = size;
-    const flat = (this.copy(cols) as JsStorage).data;
+    const flat = (this.host.copy(cols) as JsStorage).data;
     const out = allocArray(cols.storage.dtype, n * channels * h * w);
     this.eachTap(n, channels, size, g, (col, b, ch, y, x) => {
       if (y >= 0 && y < h && x >= 0 && x < w) {

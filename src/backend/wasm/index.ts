@@ -163,6 +163,7 @@ export class WasmBackend implements Backend {
 
   /** The reference loops over this backend's memory: they run every kernel the wasm code does not. */
   readonly fallback: JsBackend = new JsBackend({
+    backend: this,
     make: (dtype, data) => {
       const s = this.allocate(dtype, data.length);
       s.data.set(data);
