@@ -4,21 +4,8 @@ import * as tg from "tensorgrad";
 
 const { nn } = tg;
 
-/** The PyTorch ConvNet: Conv2d(1,6,3) → pool → Conv2d(6,16,3) → pool → 120 → 84 → 10. */
-export class ConvNet extends nn.Module<[tg.Tensor], tg.Tensor> {
-  conv1 = new nn.Conv2d(1, 6, 3);
-  conv2 = new nn.Conv2d(6, 16, 3);
-  pool = new nn.MaxPool2d(2, { stride: 2 });
-  fc1 = new nn.Linear(16 * 5 * 5, 120);
-  fc2 = new nn.Linear(120, 84);
-  fc3 = new nn.Linear(84, 10);
-  forward(x: tg.Tensor): tg.Tensor {
-    x = this.pool.forward(tg.relu(this.conv1.forward(x)));
-    x = this.pool.forward(tg.relu(this.conv2.forward(x)));
-    x = x.flatten(1);
-    return this.fc3.forward(tg.relu(this.fc2.forward(tg.relu(this.fc1.forward(x)))));
-  }
-}
+/** The seed's PyTorch ConvNet: the one the examples train. */
+export { ConvNet } from "../examples/seed-convnet.js";
 
 /** The Keras MLP: Flatten → Dense(128, relu) → Dense(64, relu) → Dense(10). */
 export function mlp(): tg.nn.Module<[tg.Tensor], tg.Tensor> {

@@ -17,9 +17,9 @@
  */
 import { parseArgs } from "node:util";
 import * as tg from "tensorgrad";
+import { ConvNet } from "./seed-convnet.js";
 
 const { nn, optim, data } = tg;
-const F = nn.functional;
 
 const { values: args } = parseArgs({
   options: {
@@ -34,23 +34,6 @@ const { values: args } = parseArgs({
     save: { type: "string" },
   },
 });
-
-class Net extends nn.Module<[tg.Tensor], tg.Tensor> {
-  conv1 = new nn.Conv2d(1, 6, 3);
-  conv2 = new nn.Conv2d(6, 16, 3);
-  fc1 = new nn.Linear(16 * 5 * 5, 120);
-  fc2 = new nn.Linear(120, 84);
-  fc3 = new nn.Linear(84, 10);
-
-  forward(input: tg.Tensor): tg.Tensor {
-    let x = F.maxPool2d(this.conv1.forward(input).relu(), [2, 2]);
-    x = F.maxPool2d(this.conv2.forward(x).relu(), 2);
-    x = x.flatten(1);
-    x = this.fc1.forward(x).relu();
-    x = this.fc2.forward(x).relu();
-    return this.fc3.forward(x);
-  }
-}
 
 if (args.augment !== "affine" && args.augment !== "none") throw new Error(`--augment must be affine or none, got '${args.augment}'`);
 tg.manualSeed(Number(args.seed));
@@ -71,7 +54,7 @@ const batchSize = Number(args["batch-size"]);
 const trainLoader = new data.DataLoader(trainSet, { batchSize, shuffle: true });
 const testLoader = new data.DataLoader(testSet, { batchSize: 256 });
 
-const model = new Net();
+const model = new ConvNet();
 const criterion = new nn.CrossEntropyLoss();
 const optimizer = new optim.Adam(model.parameters(), { lr: Number(args.lr) });
 const epochs = Number(args.epochs);

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import * as tg from "tensorgrad";
+import { ConvNet } from "./seed-convnet.js";
 
 const { nn, optim, data, distributed: dist } = tg;
 const F = nn.functional;
@@ -26,21 +27,6 @@ const { values: args } = parseArgs({
   },
 });
 
-class Net extends nn.Module<[tg.Tensor], tg.Tensor> {
-  conv1 = new nn.Conv2d(1, 6, 3);
-  conv2 = new nn.Conv2d(6, 16, 3);
-  fc1 = new nn.Linear(16 * 5 * 5, 120);
-  fc2 = new nn.Linear(120, 84);
-  fc3 = new nn.Linear(84, 10);
-
-  forward(input: tg.Tensor): tg.Tensor {
-    let x = F.maxPool2d(this.conv1.forward(input).relu(), 2);
-    x = F.maxPool2d(this.conv2.forward(x).relu(), 2);
-    x = this.fc2.forward(this.fc1.forward(x.flatten(1)).relu()).relu();
-    return this.fc3.forward(x);
-  }
-}
-
 const world = dist.initProcessGroup({ backend: "mpi" });
 const { rank, size } = world;
 tg.manualSeed(Number(args.seed));
@@ -53,7 +39,7 @@ const testSet = limit(load(false));
 const sampler = new dist.DistributedSampler(trainSet, { seed: Number(args.seed) });
 const trainLoader = new data.DataLoader(trainSet, { batchSize: Number(args["batch-size"]), sampler });
 
-const model = new dist.DistributedDataParallel(new Net()); // rank 0's initial weights on every rank
+const model = new dist.DistributedDataParallel(new ConvNet()); // rank 0's initial weights on every rank
 const optimizer = new optim.Adam(model.parameters(), { lr: Number(args.lr) });
 if (rank === 0) console.log(`${size} rank${size > 1 ? "s" : ""}, ${sampler.length} of ${trainSet.length} training images each per epoch, global batch ${Number(args["batch-size"]) * size}`);
 
