@@ -46,7 +46,7 @@ fullPassTest("train → summary → diagram → eval → predict on a saved mode
 });
 
 fullPassTest("the convolutional and text recipes train too", () => {
-  for (const recipe of ["cnn-mnist", "cnn-keras", "lstm-text", "transformer"]) {
+  for (const recipe of ["convnet-keras", "cnn-keras", "lstm-text", "transformer"]) {
     const r = cli("train", recipe, "--epochs", "1", "--limit", "32");
     assert.equal(r.status, 0, `${recipe}: ${r.stderr}`);
     assert.match(r.stdout, /test accuracy \d/);

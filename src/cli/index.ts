@@ -34,7 +34,7 @@ import { basicEnglishTokenizer } from "../data/text/tokenizer.js";
 
 const USAGE = `usage: tensorgrad <command> [options]
   train <recipe>        ${[...Object.keys(RECIPES), ...Object.keys(PROGRAMS)].join(" | ")}  [--epochs 5] [--batch-size 64] [--lr 0.001] [--seed 0]
-                        (cnn-mnist: 10 epochs, augmented images, one-cycle lr peaking at 0.003)
+                        (convnet-keras: 10 epochs, augmented images, one-cycle lr peaking at 0.003)
                         [--fashion | --data DIR (MNIST IDX, or aclImdb for lstm-text and transformer)] [--limit N] [--save DIR]
   train <graph recipe>  ${Object.keys(GRAPH_RECIPES).join(" | ")}  --data DIR (holding Cora/raw/ind.cora.*, PyG's Planetoid layout)
                         [--seed 0] [--runs 1 (seeds seed…seed+runs−1; mean ± std)] [--epochs (the recipe's)]

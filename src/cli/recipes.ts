@@ -160,8 +160,9 @@ export const RECIPES: Record<string, Recipe> = {
     build: (lr) => compiled(new keras.Sequential([new keras.Flatten({ inputShape: [28, 28, 1] }), new keras.Dense(128, { activation: "relu" }), new keras.Dense(64, { activation: "relu" }), new keras.Dense(10, { activation: "softmax" })]), lr, "sparse_categorical_crossentropy"),
     training: PLAIN,
   },
-  "cnn-mnist": {
-    describe: "the seed's ConvNet: Conv2D(6,3) → pool → Conv2D(16,3) → pool → 120 → 84 → 10, Adam with the one-cycle policy, images randomly rotated (±10°), shifted (±10%) and scaled (0.9–1.1)",
+  // The Keras spelling of examples/cnn-mnist.ts's ConvNet (Keras' initialisers), with its recipe.
+  "convnet-keras": {
+    describe: "the seed's ConvNet in Keras layers: Conv2D(6,3) → pool → Conv2D(16,3) → pool → 120 → 84 → 10, Adam with the one-cycle policy, images randomly rotated (±10°), shifted (±10%) and scaled (0.9–1.1)",
     data: images,
     build: (lr) =>
       compiled(

@@ -37,8 +37,8 @@ test("OneCycle: a Keras fit's learning rates are OneCycleLR's, batch by batch", 
   seen.forEach((lr, i) => assert.ok(Math.abs(lr - expected[i]!) < 1e-12, `step ${i}: ${lr} vs ${expected[i]}`));
 });
 
-test("cnn-mnist trains with the example's recipe; the other recipes keep plain Adam for 5 epochs", () => {
-  const { training } = RECIPES["cnn-mnist"]!;
+test("convnet-keras trains with examples/cnn-mnist.ts's recipe; the other recipes keep plain Adam for 5 epochs", () => {
+  const { training } = RECIPES["convnet-keras"]!;
   assert.equal(training.epochs, 10);
   assert.equal(training.lr, 0.003);
   assert.ok(training.augment && training.oneCycle);
