@@ -1,6 +1,6 @@
 /**
  * Benchmark helpers: time a workload a number of times, report the median, print a table with
- * ratios against tensorgrad, and write the same rows as JSON under bench/results/.
+ * ratios against tensorgrad, and write the same rows as JSON under bench/results/latest/.
  * Speed is measured here, never asserted in a test.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -56,9 +56,10 @@ export function report(name: string, rows: Row[]): void {
       console.log(`${w.padEnd(34)} ${r.impl.padEnd(44)} ${r.value.toPrecision(4).padStart(12)}  ${r.unit.padEnd(10)}  ${ratio}`);
     }
   }
-  // --out DIR writes elsewhere (the CLI's bench command writes outside the source tree by default).
+  // bench/results/latest/ (git-ignored) by default, so a run never rewrites the committed results;
+  // --out DIR writes elsewhere (--out bench/results publishes a run; the CLI writes outside the tree).
   const at = process.argv.indexOf("--out");
-  const dir = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]!) : path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
+  const dir = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]!) : path.join(path.dirname(fileURLToPath(import.meta.url)), "results", "latest");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);

@@ -1,9 +1,10 @@
 /**
  * The benchmark suite (`npm run bench`, `npx tensorgrad bench`): the same workloads on tensorgrad
  * (wasm backend on all cores and on one; the reference `js` backend on the small ones), TensorFlow.js 4.22 (pure-JS `cpu`
- * and XNNPACK `wasm` backends) and PyTorch on CPU (1 thread and all threads) when
- * `/usr/bin/python3 -c "import torch"` works. Prints medians with tensorgrad/peer ratios and writes
- * bench/results/suite.json. Workloads a peer cannot run (tfjs-wasm has no conv-filter or embedding
+ * and XNNPACK `wasm` backends) and PyTorch on CPU (1 thread and all threads): today's from the
+ * peers' environment of tools/peers.sh (or $TENSORGRAD_BENCH_PYTHON), else Debian's, each row
+ * naming its version. Prints medians with tensorgrad/peer ratios and writes
+ * bench/results/latest/suite.json (--out bench/results publishes it for tools/bench-table.ts). Workloads a peer cannot run (tfjs-wasm has no conv-filter or embedding
  * gradient) are listed as such; the slow pure-JS LSTM (≈90 s a step) runs only with --slow.
  *
  *   npx tsx bench/suite.ts [--quick] [--slow]
@@ -168,16 +169,23 @@ for (const backend of ["cpu", "wasm"]) {
 }
 
 // ---- PyTorch ------------------------------------------------------------------------------------
-const torchScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "peers", "torch_bench.py");
-for (const threads of [1, cores]) {
-  let r: Record<string, number>;
+// Today's PyTorch from the peers' environment (tools/peers.sh), or $TENSORGRAD_BENCH_PYTHON; else
+// Debian's system torch, labelled with its version like every peer.
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const torchScript = path.join(root, "bench", "peers", "torch_bench.py");
+const pythons = [process.env.TENSORGRAD_BENCH_PYTHON, process.env.PEERS_PYTHON, path.join(root, ".peers-venv", "bin", "python"), "/usr/bin/python3"].filter((p): p is string => !!p);
+const python = pythons.find((p) => {
   try {
-    r = JSON.parse(execFileSync("/usr/bin/python3", [torchScript, String(threads), sizes.join(",")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+    execFileSync(p, ["-c", "import torch"], { stdio: "ignore" });
+    return true;
   } catch {
-    console.log("(PyTorch not available: /usr/bin/python3 with torch; skipping it)");
-    break;
+    return false;
   }
-  const me = `PyTorch CPU (${threads} thread${threads > 1 ? "s" : ""})`;
+});
+if (!python) console.log("(PyTorch not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
+for (const threads of python ? [1, cores] : []) {
+  const r = JSON.parse(execFileSync(python!, [torchScript, String(threads), sizes.join(",")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })) as Record<string, number> & { version: string };
+  const me = `PyTorch ${r.version.split("+")[0]} CPU (${threads} thread${threads > 1 ? "s" : ""})`;
   for (const n of sizes) add(W.sgemm(n), me, gflops(n, r[`sgemm${n}`]!), "GFLOP/s", true);
   add(W.add, me, gbps(12 << 22, r.add4M!), "GB/s", true);
   add(W.sum, me, gbps(4 << 22, r.sum4M!), "GB/s", true);

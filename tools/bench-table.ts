@@ -1,6 +1,6 @@
 /**
- * Renders bench/results/suite.json (written by `npm run bench`) as the README's benchmark table,
- * between the <!-- bench:start --> and <!-- bench:end --> markers.
+ * Renders bench/results/suite.json (a published `npm run bench -- --out bench/results`) as the
+ * README's benchmark table, between the <!-- bench:start --> and <!-- bench:end --> markers.
  *
  *   npx tsx tools/bench-table.ts
  */

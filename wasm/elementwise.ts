@@ -5,7 +5,7 @@
 // per-operand strides in elements; the output is contiguous unless the kernel says otherwise. The
 // innermost dim gets a SIMD loop when its strides are 1 (or 0, a broadcast), a scalar loop otherwise.
 import { erf, maximum, minimum, sign } from "./scalar";
-import { erfSimd, expSimd } from "./fastmath";
+import { erfSimd, expSimd, sigmoidSimd, tanhSimd } from "./fastmath";
 
 // Op codes, generated from the op table (src/base/op-table.ts).
 import {
@@ -36,17 +36,13 @@ function unaryScalar(op: i32, v: f64): f64 {
 
 /**
  * The ops with a float32 SIMD form: exact like the float64 reference for most, within 2 ulp for
- * exp and sigmoid and 2e-7 for erf (fastmath.ts; GELU and softmax spend their time there).
+ * exp, sigmoid and tanh and 2e-7 for erf (fastmath.ts; GELU and softmax spend their time there).
  */
 function unarySimd(op: i32, v: v128): v128 {
   switch (op) {
     case EXP: return expSimd(v);
-    case SIGMOID: {
-      // e = exp(−|x|) never overflows: 1/(1 + e) for x ≥ 0, e/(1 + e) below (down to the subnormals).
-      const e = expSimd(f32x4.neg(f32x4.abs(v)));
-      const d = f32x4.add(f32x4.splat(1), e);
-      return v128.bitselect(f32x4.div(f32x4.splat(1), d), f32x4.div(e, d), f32x4.ge(v, f32x4.splat(0)));
-    }
+    case SIGMOID: return sigmoidSimd(v);
+    case TANH: return tanhSimd(v);
     case ERF: return erfSimd(v);
     case NEG: return f32x4.neg(v);
     case ABS: return f32x4.abs(v);
@@ -62,7 +58,7 @@ function unarySimd(op: i32, v: v128): v128 {
 }
 
 function isSimdUnary(op: i32): bool {
-  return op == NEG || op == ABS || op == SQRT || op == RELU || op == FLOOR || op == CEIL || op == ROUND || op == EXP || op == SIGMOID || op == ERF;
+  return op == NEG || op == ABS || op == SQRT || op == RELU || op == FLOOR || op == CEIL || op == ROUND || op == EXP || op == SIGMOID || op == TANH || op == ERF;
 }
 
 function unaryRow(op: i32, x: usize, sx: isize, out: usize, n: i32): void {

@@ -79,3 +79,33 @@ export function erfSimd(x: v128): v128 {
   // NaN lanes compare false everywhere: give them x itself.
   return v128.bitselect(out, x, f32x4.eq(x, x));
 }
+
+/** σ(x) with e = exp(−|x|), which never overflows: r = 1/(1 + e) for x ≥ 0, e·r below. */
+@inline
+export function sigmoidSimd(x: v128): v128 {
+  const e = expSimd(f32x4.neg(f32x4.abs(x)));
+  const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e)); // one division (the costly op here)
+  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, f32x4.splat(0)));
+}
+
+/**
+ * tanh(x): Cephes' odd polynomial below |x| = 0.625 (where 1 − e^−2|x| would cancel), and
+ * 1 − 2/(e^2|x| + 1) with x's sign above (e^2|x| clamps to ∞ past 44, giving exactly ±1).
+ * NaN stays NaN.
+ */
+@inline
+export function tanhSimd(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = expSimd(f32x4.add(ax, ax));
+  const mag = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const large = v128.or(mag, v128.and(x, i32x4.splat(0x80000000))); // x's sign bit
+  const out = v128.bitselect(small, large, f32x4.lt(ax, f32x4.splat(0.625)));
+  return v128.bitselect(out, x, f32x4.eq(x, x));
+}

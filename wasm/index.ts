@@ -17,3 +17,4 @@ export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
 export { uniform } from "./random";
 export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";
+export { lstmSequence, lstmSequenceBackward } from "./recurrent-sequence";

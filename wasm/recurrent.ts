@@ -1,9 +1,77 @@
 // A fused LSTM cell: the gate nonlinearities and the state update of one time step in one pass,
-// forward and backward (the matmuls stay in the GEMM). Contiguous float32 rows; transcendental
-// maths in float64 like the reference backend. Gate order is PyTorch's: i, f, g, o.
+// forward and backward (the matmuls stay in the GEMM). Contiguous float32 rows. The LSTM cell's
+// maths is SIMD (fastmath.ts); the GRU cell's float64 like the reference backend. Gate order is
+// PyTorch's: LSTM i, f, g, o; GRU r, z, n.
+
+import { sigmoidSimd, tanhSimd } from "./fastmath";
 
 function sigmoid(x: f64): f64 {
   return 1 / (1 + Math.exp(-x));
+}
+
+/** Four lanes at p, or of one float (the tail of a row) in lane 0. */
+@inline
+function ld(p: usize, lanes: i32): v128 {
+  return lanes == 4 ? v128.load(p) : f32x4.splat(load<f32>(p));
+}
+
+@inline
+function st(p: usize, v: v128, lanes: i32): void {
+  if (lanes == 4) v128.store(p, v);
+  else store<f32>(p, f32x4.extract_lane(v, 0));
+}
+
+/**
+ * One row of the cell, in place: a [5H] holds the gate pre-activations in its first 4H on entry and
+ * σ(i), σ(f), tanh(g), σ(o), tanh(c') on return; c [H] → h, cNext [H]. SIMD maths (fastmath.ts),
+ * four columns at a time; a row's last H mod 4 columns through the same functions, one lane used.
+ */
+export function lstmCellRow(a: usize, c: usize, h: usize, cNext: usize, H: i32): void {
+  const hb = <usize>H << 2;
+  for (let j = 0; j < H; ) {
+    const lanes = j + 4 <= H ? 4 : 1;
+    const q = <usize>j << 2;
+    const i = sigmoidSimd(ld(a + q, lanes));
+    const f = sigmoidSimd(ld(a + hb + q, lanes));
+    const g = tanhSimd(ld(a + 2 * hb + q, lanes));
+    const o = sigmoidSimd(ld(a + 3 * hb + q, lanes));
+    const cn = f32x4.add(f32x4.mul(f, ld(c + q, lanes)), f32x4.mul(i, g));
+    const tc = tanhSimd(cn);
+    st(cNext + q, cn, lanes);
+    st(h + q, f32x4.mul(o, tc), lanes);
+    st(a + q, i, lanes);
+    st(a + hb + q, f, lanes);
+    st(a + 2 * hb + q, g, lanes);
+    st(a + 3 * hb + q, o, lanes);
+    st(a + 4 * hb + q, tc, lanes);
+    j += lanes;
+  }
+}
+
+/**
+ * One row of the cell's vector–Jacobian product: from a [5H] (as lstmCellRow left it), c [H] and
+ * the gradients dh, dcNext [H] (0: none flowed) → dgates [4H], and dc [H] written (accumulate:
+ * added to).
+ */
+export function lstmCellRowBackward(a: usize, c: usize, dh: usize, dcNext: usize, dgates: usize, dc: usize, H: i32, accumulate: bool = true): void {
+  const hb = <usize>H << 2;
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  for (let j = 0; j < H; ) {
+    const lanes = j + 4 <= H ? 4 : 1;
+    const q = <usize>j << 2;
+    const i = ld(a + q, lanes), f = ld(a + hb + q, lanes), g = ld(a + 2 * hb + q, lanes);
+    const o = ld(a + 3 * hb + q, lanes), tc = ld(a + 4 * hb + q, lanes);
+    const gh = dh ? ld(dh + q, lanes) : zero;
+    const dcT = f32x4.add(dcNext ? ld(dcNext + q, lanes) : zero, f32x4.mul(f32x4.mul(gh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+    st(dgates + q, f32x4.mul(f32x4.mul(dcT, g), f32x4.mul(i, f32x4.sub(one, i))), lanes);
+    st(dgates + hb + q, f32x4.mul(f32x4.mul(dcT, ld(c + q, lanes)), f32x4.mul(f, f32x4.sub(one, f))), lanes);
+    st(dgates + 2 * hb + q, f32x4.mul(f32x4.mul(dcT, i), f32x4.sub(one, f32x4.mul(g, g))), lanes);
+    st(dgates + 3 * hb + q, f32x4.mul(f32x4.mul(gh, tc), f32x4.mul(o, f32x4.sub(one, o))), lanes);
+    const d = f32x4.mul(dcT, f);
+    st(dc + q, accumulate ? f32x4.add(ld(dc + q, lanes), d) : d, lanes);
+    j += lanes;
+  }
 }
 
 /**
@@ -11,27 +79,11 @@ function sigmoid(x: f64): f64 {
  * σ(i), σ(f), tanh(g), σ(o), tanh(cNext) for the backward pass.
  */
 export function lstmCell(gates: usize, c: usize, h: usize, cNext: usize, act: usize, N: i32, H: i32): void {
+  const row = <usize>H << 2;
   for (let n = 0; n < N; n++) {
-    const pg = gates + (<usize>(n * 4 * H) << 2);
-    const pa = act + (<usize>(n * 5 * H) << 2);
-    const row = <usize>(n * H) << 2;
-    for (let j = 0; j < H; j++) {
-      const q = <usize>j << 2;
-      const hb = <usize>H << 2;
-      const i = sigmoid(<f64>load<f32>(pg + q));
-      const f = sigmoid(<f64>load<f32>(pg + hb + q));
-      const g = Math.tanh(<f64>load<f32>(pg + 2 * hb + q));
-      const o = sigmoid(<f64>load<f32>(pg + 3 * hb + q));
-      const cn = <f32>(f * <f64>load<f32>(c + row + q) + i * g);
-      const tc = Math.tanh(<f64>cn);
-      store<f32>(cNext + row + q, cn);
-      store<f32>(h + row + q, <f32>(o * tc));
-      store<f32>(pa + q, <f32>i);
-      store<f32>(pa + hb + q, <f32>f);
-      store<f32>(pa + 2 * hb + q, <f32>g);
-      store<f32>(pa + 3 * hb + q, <f32>o);
-      store<f32>(pa + 4 * hb + q, <f32>tc);
-    }
+    const pa = act + <usize>n * 5 * row;
+    memory.copy(pa, gates + <usize>n * 4 * row, 4 * row);
+    lstmCellRow(pa, c + <usize>n * row, h + <usize>n * row, cNext + <usize>n * row, H);
   }
 }
 
@@ -40,26 +92,10 @@ export function lstmCell(gates: usize, c: usize, h: usize, cNext: usize, act: us
  * dh, dcNext [N, H] (0: none flowed) → dgates [N, 4H], dc [N, H].
  */
 export function lstmCellBackward(act: usize, c: usize, dh: usize, dcNext: usize, dgates: usize, dc: usize, N: i32, H: i32): void {
-  const hb = <usize>H << 2;
+  const row = <usize>H << 2;
   for (let n = 0; n < N; n++) {
-    const pa = act + (<usize>(n * 5 * H) << 2);
-    const pd = dgates + (<usize>(n * 4 * H) << 2);
-    const row = <usize>(n * H) << 2;
-    for (let j = 0; j < H; j++) {
-      const q = <usize>j << 2;
-      const i = load<f32>(pa + q);
-      const f = load<f32>(pa + hb + q);
-      const g = load<f32>(pa + 2 * hb + q);
-      const o = load<f32>(pa + 3 * hb + q);
-      const tc = load<f32>(pa + 4 * hb + q);
-      const gh: f32 = dh ? load<f32>(dh + row + q) : 0;
-      const dcT: f32 = (dcNext ? load<f32>(dcNext + row + q) : 0) + gh * o * (1 - tc * tc);
-      store<f32>(pd + q, dcT * g * i * (1 - i));
-      store<f32>(pd + hb + q, dcT * load<f32>(c + row + q) * f * (1 - f));
-      store<f32>(pd + 2 * hb + q, dcT * i * (1 - g * g));
-      store<f32>(pd + 3 * hb + q, gh * tc * o * (1 - o));
-      store<f32>(dc + row + q, dcT * f);
-    }
+    const r = <usize>n * row;
+    lstmCellRowBackward(act + 5 * r, c + r, dh ? dh + r : 0, dcNext ? dcNext + r : 0, dgates + 4 * r, dc + r, H, false);
   }
 }
 

@@ -1,6 +1,6 @@
 """PyTorch side of `npm run bench`: the same workloads as bench/suite.ts, medians in ms as JSON.
 
-Usage: /usr/bin/python3 bench/peers/torch_bench.py THREADS SIZES  (e.g. 1 128,256,512,1024)
+Usage: python bench/peers/torch_bench.py THREADS SIZES  (e.g. 1 128,256,512,1024)
 """
 import json, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -75,4 +75,5 @@ xs = torch.randint(0, 10000, (32, 120)); ys = torch.randint(0, 2, (32,)).float()
 def lstm_step():
     o.zero_grad(); F.binary_cross_entropy_with_logits(m(xs), ys).backward(); o.step()
 out["lstm"] = median_ms(lstm_step)
+out["version"] = torch.__version__
 print(json.dumps(out))

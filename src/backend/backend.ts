@@ -102,7 +102,7 @@ export type KernelName = (typeof KERNELS)[number];
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
   "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward",
-  "lstmCell", "lstmCellBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
+  "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
@@ -223,6 +223,19 @@ export interface Backend {
   lstmCell?(gates: View, c: View): [Storage, Storage, Storage] | null;
   /** Its vector–Jacobian product: → [dgates [N, 4H], dc [N, H]]; a null gradient is zero. */
   lstmCellBackward?(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage] | null;
+  /**
+   * An LSTM layer in one direction over a whole sequence: proj [T, N, 4H] (x·W_ihᵀ + b_ih + b_hh),
+   * h0 and c0 [N, H], W_hh [4H, H], and a mask [T, N] (1 while a sequence lasts, 0 after: the
+   * state holds) or null → [hs, cs, act]: the states by time [T + 1, N, H] (state 0 is h0 running
+   * forward; state T is h0 reversed) and act [T, N, 5H] as lstmCell's per step.
+   */
+  lstmSequence?(proj: View, h0: View, c0: View, wHh: View, mask: View | null, reverse: boolean): [Storage, Storage, Storage] | null;
+  /**
+   * Backward through time from the gradients reaching hs and cs (null: zero) → [dproj [T, N, 4H],
+   * dhs, dcs [T + 1, N, H]]: the gradients accumulated through time, whose initial state's slice is
+   * h0's and c0's. W_hh's gradient, Σₜ dprojₜᵀ·hₜ₋₁, is one GEMM for the caller.
+   */
+  lstmSequenceBackward?(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, reverse: boolean): [Storage, Storage, Storage] | null;
   /**
    * Batch norm in training mode over a [N, C, S] view, statistics per channel over N and S, with
    * weight and bias [C] → [y, mean [C], biased variance [C]].

@@ -29,6 +29,26 @@ export function lstmCell(gates: Tensor, c: Tensor): [Tensor, Tensor] {
 }
 
 /**
+ * An LSTM layer in one direction over a whole sequence, as one primitive where the backend has the
+ * routine: proj [T, N, 4H] holds x·W_ihᵀ + b_ih + b_hh of every step, h0 and c0 [N, H] the initial
+ * state, wHh [4H, H], and mask [T, N] (float, 1 while a sequence lasts) packed input's lengths.
+ * Returns the states by time, hs and cs [T + 1, N, H] (state 0 is the initial one running forward,
+ * state T reversed), or null ("not here": the caller steps through time with lstmCell).
+ */
+export function lstmSequence(proj: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, mask: Tensor | null, reverse: boolean): [Tensor, Tensor] | null {
+  const [T, N, G] = proj.shape as [number, number, number];
+  const H = G / 4;
+  const ok = (t: Tensor, shape: number[]) => t.ndim === shape.length && shape.every((d, i) => t.shape[i] === d);
+  if (proj.ndim !== 3 || !ok(h0, [N, H]) || !ok(c0, [N, H]) || !ok(wHh, [G, H]) || (mask && !ok(mask, [T, N]))) {
+    throw new ShapeError(`lstmSequence: expected proj [T, N, 4H], h0 and c0 [N, H], wHh [4H, H] and mask [T, N]; got ${fmtShape(proj.shape)}, ${fmtShape(h0.shape)}, ${fmtShape(c0.shape)}, ${fmtShape(wHh.shape)}${mask ? ` and ${fmtShape(mask.shape)}` : ""}`);
+  }
+  if (T === 0 || N === 0 || H === 0) return null;
+  const inputs = [proj.contiguous(), h0.contiguous(), c0.contiguous(), wHh.contiguous()] as const;
+  const outs = tryApplyMulti("lstmSequence", mask ? [...inputs, mask.contiguous()] : inputs, { reverse });
+  return outs ? [outs[0]!, outs[1]!] : null;
+}
+
+/**
  * One GRU cell step (PyTorch's formulation) from xProj = x·W_ihᵀ + b_ih and hProj = h·W_hhᵀ + b_hh,
  * both [N, 3H] (r, z, n), and h [N, H]: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r·hn),
  * h' = (1 − z)·n + z·h.

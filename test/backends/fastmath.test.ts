@@ -1,7 +1,7 @@
 /**
- * The wasm backend's SIMD exp, sigmoid, erf and softmax (wasm/fastmath.ts) against the reference
+ * The wasm backend's SIMD exp, sigmoid, tanh, erf and softmax (wasm/fastmath.ts) against the reference
  * backend's float64 maths, over dense grids of their whole float32 ranges: exp and sigmoid within
- * 2 ulp, erf within 2e-7, softmax rows within 6e-7 relative (5 ulp); special values exactly.
+ * 2 ulp (tanh too), erf within 2e-7, softmax rows within 6e-7 relative (5 ulp); special values exactly.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -34,8 +34,8 @@ function ulps(a: number, b: number): number {
 const SPECIAL = Float32Array.from([0, -0, Infinity, -Infinity, NaN, 1e-30, -1e-30, 88.7, 88.73, -87.3, -103.9, -104.5, 3.92, -3.92, 5, -5]);
 
 for (const b of wasm) {
-  test(`${b.name}: exp and sigmoid are within 2 ulp of the reference over their float32 range`, () => {
-    for (const op of ["exp", "sigmoid"] as UnaryOp[]) {
+  test(`${b.name}: exp, sigmoid and tanh are within 2 ulp of the reference over their float32 range`, () => {
+    for (const op of ["exp", "sigmoid", "tanh"] as UnaryOp[]) {
       const x = Float32Array.from([...grid(-110, 90, 200_001), ...SPECIAL]);
       const got = run(b, op, x);
       const want = run(reference, op, x);

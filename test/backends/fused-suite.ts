@@ -131,6 +131,31 @@ const ROUTINES: Record<string, Routine> = {
       },
     })),
   },
+  lstmSequence: {
+    methods: ["lstmSequence", "lstmSequenceBackward"],
+    cases: ([
+      [{}, 8, false], [{}, 5, true], [{ bidirectional: true }, 6, false], [{ bidirectional: true, numLayers: 2 }, 3, true], [{ batchFirst: true }, 1, false],
+    ] as const).map(([options, H, packed]) => ({
+      name: `LSTM(4, ${H}, ${JSON.stringify(options)})${packed ? " on packed sequences" : ""} over 7 steps`,
+      run: () => {
+        tg.manualSeed(H);
+        const lstm = new tg.nn.LSTM(4, H, options);
+        const batchFirst = "batchFirst" in options;
+        const x = leaf(seeded(batchFirst ? [3, 7, 4] : [7, 3, 4], H, 1.5));
+        const state = [leaf(seeded([lstm.numLayers * (lstm.bidirectional ? 2 : 1), 3, H], 5)), leaf(seeded([lstm.numLayers * (lstm.bidirectional ? 2 : 1), 3, H], 6))] as [tg.Tensor, tg.Tensor];
+        const input = packed ? tg.nn.utils.rnn.packPaddedSequence(x, [7, 4, 1]) : x;
+        const [out, [h, c]] = lstm.forward(input, state);
+        const y = packed ? tg.nn.utils.rnn.padPackedSequence(out as tg.nn.PackedSequence)[0] : (out as tg.Tensor);
+        weighted(y).add(weighted(h).mul(0.5)).add(weighted(c).mul(0.25)).backward();
+        const grads = Object.fromEntries([...lstm.namedParameters()].map(([name, p]) => [name, p.grad]));
+        // Second order through the rule under createGraph (the recursion composed in ops).
+        const x2 = leaf(x);
+        const [dx] = tg.grad(weighted(lstm.forward(x2)[1][1]), [x2], { createGraph: true });
+        return { y, h, c, dx: x.grad, dh0: state[0].grad, dc0: state[1].grad, ...grads, d2x: tg.grad(dx!.pow(2).sum(), [x2])[0]! };
+      },
+      tolerance: { d2x: 1e-4 },
+    })),
+  },
   gruCell: {
     methods: ["gruCell", "gruCellBackward"],
     cases: ([[4, 6], [1, 1], [3, 11]] as const).map(([N, H]) => ({
@@ -197,6 +222,7 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   gelu: (b, v) => b.gelu!(v([2, 2]), "none") ?? b.geluBackward!(v([2, 2]), v([2, 2]), "none"),
   batchNorm: (b, v) => b.batchNorm!(v([2, 2, 1]), v([2]), v([2]), 1e-5) ?? b.batchNormBackward!(v([2, 2, 1]), v([2, 2, 1]), v([2]), v([2]), v([2]), 1e-5),
   lstmCell: (b, v) => b.lstmCell!(v([2, 4]), v([2, 2])) ?? b.lstmCellBackward!(v([2, 5]), v([2, 2]), v([2, 2]), null),
+  lstmSequence: (b, v) => b.lstmSequence!(v([1, 2, 4]), v([2, 1]), v([2, 1]), v([4, 1]), null, false) ?? b.lstmSequenceBackward!(v([1, 2, 5]), v([2, 2, 1]), v([4, 1]), null, v([2, 2, 1]), null, false),
   gruCell: (b, v) => b.gruCell!(v([2, 3]), v([2, 3]), v([2, 1])) ?? b.gruCellBackward!(v([2, 3]), v([2, 3]), v([2, 1]), v([2, 2])),
   maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])),
   kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),

@@ -7,6 +7,7 @@ import { elementwiseRules } from "./elementwise.js";
 import { fusedRules } from "./fused.js";
 import { linalgRules } from "./linalg.js";
 import { movementRules } from "./movement.js";
+import { recurrentRules } from "./recurrent.js";
 import { reduceRules } from "./reduce.js";
 import type { RuleTable } from "./types.js";
 
@@ -16,4 +17,5 @@ export const RULES: RuleTable<PrimitiveName> = {
   ...movementRules,
   ...linalgRules,
   ...fusedRules,
+  ...recurrentRules,
 };

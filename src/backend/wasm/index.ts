@@ -59,6 +59,8 @@ interface Kernels {
   gruCellBackward(act: Ptr, hProj: Ptr, h: Ptr, dhNext: Ptr, dxProj: Ptr, dhProj: Ptr, dh: Ptr, N: number, H: number): void;
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
+  lstmSequence(proj: Ptr, h0: Ptr, c0: Ptr, w: Ptr, mask: Ptr, hs: Ptr, cs: Ptr, act: Ptr, scratch: Ptr, T: number, N: number, H: number, reverse: boolean): void;
+  lstmSequenceBackward(act: Ptr, cs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dc: Ptr, dproj: Ptr, T: number, N: number, H: number, reverse: boolean): void;
   maxPool2x2(x: Ptr, planes: number, H: number, W: number, out: Ptr, idx: Ptr): void;
   batchNormForward(x: Ptr, w: Ptr, b: Ptr, y: Ptr, mean: Ptr, variance: Ptr, N: number, C: number, S: number, eps: number): void;
   batchNormBackward(x: Ptr, g: Ptr, mean: Ptr, variance: Ptr, w: Ptr, dx: Ptr, dw: Ptr, db: Ptr, N: number, C: number, S: number, eps: number): void;
@@ -513,6 +515,29 @@ export class WasmBackend implements Backend {
     const [dgates, dc] = [this.allocate("float32", N * 4 * H), this.allocate("float32", N * H)];
     this.k.lstmCellBackward(this.addr(act), this.addr(c), dh ? this.addr(dh) : 0, dcNext ? this.addr(dcNext) : 0, dgates.ptr, dc.ptr, N, H);
     return [dgates, dc];
+  }
+
+  lstmSequence(proj: View, h0: View, c0: View, wHh: View, mask: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
+    if (!fusable(proj, h0, c0, wHh, mask)) return null;
+    const [T, N, G] = proj.shape as [number, number, number];
+    const H = G / 4;
+    const [hs, cs, act] = [this.allocate("float32", (T + 1) * N * H), this.allocate("float32", (T + 1) * N * H), this.allocate("float32", T * N * 5 * H)];
+    const scratchBytes = Math.max(4 * G * H, 1);
+    const scratch = this.heap.alloc(scratchBytes); // W_hhᵀ
+    this.k.lstmSequence(this.addr(proj), this.addr(h0), this.addr(c0), this.addr(wHh), mask ? this.addr(mask) : 0, hs.ptr, cs.ptr, act.ptr, scratch, T, N, H, reverse);
+    this.heap.release(scratch, scratchBytes);
+    return [hs, cs, act];
+  }
+
+  lstmSequenceBackward(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
+    if (!fusable(act, cs, wHh, mask)) return null;
+    const [T1, N, H] = cs.shape as [number, number, number];
+    const T = T1 - 1;
+    // The kernel accumulates into its own copies of the incoming gradients.
+    const fresh = (g: View | null) => (g ? (this.copy(g) as WasmStorage) : (this.fill(T1 * N * H, 0, "float32") as WasmStorage));
+    const [dh, dc, dproj] = [fresh(dhs), fresh(dcs), this.allocate("float32", T * N * 4 * H)];
+    this.k.lstmSequenceBackward(this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, dh.ptr, dc.ptr, dproj.ptr, T, N, H, reverse);
+    return [dproj, dh, dc];
   }
 
   /** A view as rows of its last dim: [rows, columns]. */
