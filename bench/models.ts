@@ -23,6 +23,17 @@ export class LstmClassifier extends nn.Module<[tg.Tensor], tg.Tensor> {
   }
 }
 
+/** The same classifier with a GRU. */
+export class GruClassifier extends nn.Module<[tg.Tensor], tg.Tensor> {
+  embedding = new nn.Embedding(10000, 16);
+  gru = new nn.GRU(16, 32, { batchFirst: true });
+  fc = new nn.Linear(32, 1);
+  forward(ids: tg.Tensor): tg.Tensor {
+    const [, h] = this.gru.forward(this.embedding.forward(ids));
+    return this.fc.forward(h.select(0, 0)).squeeze(1);
+  }
+}
+
 /** One Adam training step of a classifier on a fixed batch, each step in a scope (the hot-loop idiom). */
 export function tgTrainStep(model: tg.nn.Module<[tg.Tensor], tg.Tensor>, x: tg.Tensor, y: tg.Tensor, loss = tg.nn.functional.crossEntropy): () => void {
   const opt = new tg.optim.Adam(model.parameters(), { lr: 1e-3 });

@@ -20,7 +20,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tg from "tensorgrad";
 import type { WasmBackend } from "../dist/backend/wasm/index.js";
 import { report, timeMs, type Row } from "./harness.js";
-import { ConvNet, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainStep, tgTrainStep } from "./models.js";
+import { ConvNet, GruClassifier, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainStep, tgTrainStep } from "./models.js";
 
 // Node 20 keeps relaxed SIMD behind a V8 flag (Node 22 and Chromium have it on); set it before the
 // wasm backend compiles its kernels, so the suite measures the build users of current engines get.
@@ -43,6 +43,7 @@ const W = {
   mlp: "MLP train step, batch 64",
   cnn: "CNN train step, batch 64",
   lstm: "LSTM classifier step (T=120, N=32)",
+  gru: "GRU classifier step (T=120, N=32)",
   infer1: "CNN inference, batch 1",
   infer256: "CNN inference, batch 256",
 };
@@ -107,6 +108,8 @@ for (const { backend, threads } of configs) {
     const target = tg.randint(0, 2, [32]).float();
     const step = tgTrainStep(new LstmClassifier(), ids, target, tg.nn.functional.binaryCrossEntropyWithLogits);
     add(W.lstm, me, 1000 / (await timeMs(step, { warmup: 2, reps: quick ? 3 : 7 })), "steps/s", true);
+    const gruStep = tgTrainStep(new GruClassifier(), ids, target, tg.nn.functional.binaryCrossEntropyWithLogits);
+    add(W.gru, me, 1000 / (await timeMs(gruStep, { warmup: 2, reps: quick ? 3 : 7 })), "steps/s", true);
   }
 }
 tg.setBackend("wasm");
@@ -184,7 +187,7 @@ const python = pythons.find((p) => {
 });
 if (!python) console.log("(PyTorch not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
 for (const threads of python ? [1, cores] : []) {
-  const r = JSON.parse(execFileSync(python!, [torchScript, String(threads), sizes.join(",")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })) as Record<string, number> & { version: string };
+  const r = JSON.parse(execFileSync(python!, [torchScript, String(threads), sizes.join(",")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as Record<string, number> & { version: string };
   const me = `PyTorch ${r.version.split("+")[0]} CPU (${threads} thread${threads > 1 ? "s" : ""})`;
   for (const n of sizes) add(W.sgemm(n), me, gflops(n, r[`sgemm${n}`]!), "GFLOP/s", true);
   add(W.add, me, gbps(12 << 22, r.add4M!), "GB/s", true);
@@ -196,6 +199,7 @@ for (const threads of python ? [1, cores] : []) {
   add(W.infer1, me, r.infer1!, "ms", false);
   add(W.infer256, me, r.infer256!, "ms", false);
   add(W.lstm, me, 1000 / r.lstm!, "steps/s", true);
+  add(W.gru, me, 1000 / r.gru!, "steps/s", true);
 }
 
 const order = Object.values(W).flatMap((w) => (typeof w === "function" ? sizes.map(w) : [w]));

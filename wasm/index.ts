@@ -3,7 +3,7 @@
 export { sgemm, GEMM_SCRATCH_BYTES } from "./gemm";
 export { sgemmDot } from "./dot";
 export { unary, binary, where, convert, gelu, geluBackward } from "./elementwise";
-export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward } from "./reduce";
+export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward, sumParts } from "./reduce";
 export { im2col, col2im } from "./windows";
 export { maxPool2x2 } from "./pooling";
 export { batchNormForward, batchNormBackward } from "./batchnorm";
@@ -17,4 +17,4 @@ export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
 export { uniform } from "./random";
 export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";
-export { lstmSequence, lstmSequenceBackward } from "./recurrent-sequence";
+export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, transposeInto } from "./recurrent-sequence";

@@ -6,7 +6,7 @@
 // States are indexed by time, [T + 1, N, H]: running forward, step t reads state t and writes t + 1;
 // reversed, it reads t + 1 and writes t. A mask [T, N] (0: past that sequence's end) holds the
 // state through the masked steps, as packed sequences need.
-import { lstmCellRow, lstmCellRowBackward } from "./recurrent";
+import { gruCellRow, gruCellRowBackward, lstmCellRow, lstmCellRowBackward } from "./recurrent";
 import { madd } from "./gemm";
 
 /**
@@ -75,8 +75,8 @@ function rowTail(a: usize, b: usize, K: i32, G: i32, j0: i32, init: usize, c: us
   }
 }
 
-/** dst[H, G] = src[G, H]ᵀ. */
-function transpose(src: usize, G: i32, H: i32, dst: usize): void {
+/** dst[H, G] = src[G, H]ᵀ: W_hhᵀ for the forward's products, once per sequence. */
+export function transposeInto(src: usize, G: i32, H: i32, dst: usize): void {
   for (let g = 0; g < G; g++) {
     for (let h = 0; h < H; h++) store<f32>(dst + (<usize>(h * G + g) << 2), load<f32>(src + (<usize>(g * H + h) << 2)));
   }
@@ -87,19 +87,24 @@ function valid(mask: usize, t: i32, N: i32, n: i32): bool {
   return !mask || load<f32>(mask + (<usize>(t * N + n) << 2)) != 0;
 }
 
+// Both directions work on the batch rows n0 … n1 − 1 only: the rows of a batch never meet in the
+// recurrence, so threads take whole row ranges through the whole sequence, with no step-by-step
+// synchronisation, and each row's numbers do not depend on the split.
+
 /**
- * Forward over the sequence: proj [T, N, 4H] (x·W_ihᵀ + b_ih + b_hh), h0 and c0 [N, H], w = W_hh
- * [4H, H], mask [T, N] or 0 → hs and cs [T + 1, N, H] (the states by time) and act [T, N, 5H]
- * (σ(i), σ(f), tanh(g), σ(o), tanh(c') of each step). scratch: 4H·H floats (W_hhᵀ).
+ * Forward over the sequence: proj [T, N, 4H] (x·W_ihᵀ + b_ih + b_hh), h0 and c0 [N, H], wT = W_hhᵀ
+ * [H, 4H] (transposeInto), mask [T, N] or 0 → hs and cs [T + 1, N, H] (the states by time) and act
+ * [T, N, 5H] (σ(i), σ(f), tanh(g), σ(o), tanh(c') of each step), rows n0 … n1 − 1.
  */
-export function lstmSequence(proj: usize, h0: usize, c0: usize, w: usize, mask: usize, hs: usize, cs: usize, act: usize, scratch: usize, T: i32, N: i32, H: i32, reverse: bool): void {
+export function lstmSequence(proj: usize, h0: usize, c0: usize, wT: usize, mask: usize, hs: usize, cs: usize, act: usize, T: i32, N: i32, H: i32, reverse: bool, n0: i32, n1: i32): void {
   const G = 4 * H;
   const state = <usize>(N * H) << 2;
   const row = <usize>H << 2;
-  transpose(w, G, H, scratch);
+  const rows = n1 - n0;
   const first = reverse ? T : 0;
-  memory.copy(hs + <usize>first * state, h0, state);
-  memory.copy(cs + <usize>first * state, c0, state);
+  const own = <usize>n0 * row; // this share's first row within a state
+  memory.copy(hs + <usize>first * state + own, h0 + own, <usize>rows * row);
+  memory.copy(cs + <usize>first * state + own, c0 + own, <usize>rows * row);
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
@@ -107,8 +112,8 @@ export function lstmSequence(proj: usize, h0: usize, c0: usize, w: usize, mask: 
     const hq = hs + <usize>q * state, cq = cs + <usize>q * state;
     const at = act + (<usize>(t * N * 5 * H) << 2);
     // Pre-activations straight into act's rows (stride 5H), which the cell then overwrites in place.
-    rowsGemm(hp, H, scratch, H, G, N, proj + (<usize>(t * N * G) << 2), G, at, 5 * H);
-    for (let n = 0; n < N; n++) {
+    rowsGemm(hp + own, H, wT, H, G, rows, proj + (<usize>((t * N + n0) * G) << 2), G, at + <usize>n0 * 5 * row, 5 * H);
+    for (let n = n0; n < n1; n++) {
       const r = <usize>n * row;
       if (valid(mask, t, N, n)) lstmCellRow(at + <usize>n * 5 * row, cp + r, hq + r, cq + r, H);
       else {
@@ -120,15 +125,16 @@ export function lstmSequence(proj: usize, h0: usize, c0: usize, w: usize, mask: 
 }
 
 /**
- * Backward through time. dh and dc [T + 1, N, H] hold the gradients reaching each state from
- * outside (zeros where none) and are accumulated in place: on return, their initial state's slice
- * is the gradient of h0 and c0. Writes dproj [T, N, 4H]; W_hh's gradient is Σ_t dprojₜᵀ·hₚ, one
- * GEMM the caller does.
+ * Backward through time, rows n0 … n1 − 1. dh and dc [T + 1, N, H] hold the gradients reaching
+ * each state from outside (zeros where none) and are accumulated in place: on return, their initial
+ * state's slice is the gradient of h0 and c0. w = W_hh [4H, H]. Writes dproj [T, N, 4H]; W_hh's
+ * gradient is Σₜ dprojₜᵀ·hₚ, one GEMM the caller does.
  */
-export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usize, dh: usize, dc: usize, dproj: usize, T: i32, N: i32, H: i32, reverse: bool): void {
+export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usize, dh: usize, dc: usize, dproj: usize, T: i32, N: i32, H: i32, reverse: bool, n0: i32, n1: i32): void {
   const G = 4 * H;
   const state = <usize>(N * H) << 2;
   const row = <usize>H << 2;
+  const own = <usize>n0 * row;
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
     const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
@@ -137,7 +143,7 @@ export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usiz
     const cp = cs + <usize>p * state;
     const dhp = dh + <usize>p * state, dcp = dc + <usize>p * state;
     const dhq = dh + <usize>q * state, dcq = dc + <usize>q * state;
-    for (let n = 0; n < N; n++) {
+    for (let n = n0; n < n1; n++) {
       const r = <usize>n * row;
       if (valid(mask, t, N, n)) lstmCellRowBackward(at + <usize>n * 5 * row, cp + r, dhq + r, dcq + r, dg + <usize>n * 4 * row, dcp + r, H);
       else {
@@ -148,6 +154,62 @@ export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usiz
         }
       }
     }
-    rowsGemm(dg, G, w, G, H, N, dhp, H, dhp, H); // dhₚ += dgatesₜ·W_hh
+    rowsGemm(dg + <usize>n0 * 4 * row, G, w, G, H, n1 - n0, dhp + own, H, dhp + own, H); // dhₚ += dgatesₜ·W_hh
+  }
+}
+
+/**
+ * GRU forward over the sequence, rows n0 … n1 − 1: xProj [T, N, 3H] (x·W_ihᵀ + b_ih), h0 [N, H],
+ * wT = W_hhᵀ [H, 3H], bHh [3H] (0: none), mask [T, N] or 0 → hs [T + 1, N, H] and act
+ * [T, N, 4H] (r, z, n, hn of each step).
+ */
+export function gruSequence(xProj: usize, h0: usize, wT: usize, bHh: usize, mask: usize, hs: usize, act: usize, T: i32, N: i32, H: i32, reverse: bool, n0: i32, n1: i32): void {
+  const G = 3 * H;
+  const state = <usize>(N * H) << 2;
+  const row = <usize>H << 2;
+  const own = <usize>n0 * row;
+  memory.copy(hs + <usize>(reverse ? T : 0) * state + own, h0 + own, <usize>(n1 - n0) * row);
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
+    const hp = hs + <usize>p * state, hq = hs + <usize>q * state;
+    const at = act + (<usize>(t * N * 4 * H) << 2);
+    const xt = xProj + (<usize>(t * N * G) << 2);
+    // h·W_hhᵀ + b_hh (the bias row broadcast: stride 0) into act's rows (stride 4H).
+    rowsGemm(hp + own, H, wT, H, G, n1 - n0, bHh, 0, at + <usize>n0 * 4 * row, 4 * H);
+    for (let n = n0; n < n1; n++) {
+      const r = <usize>n * row;
+      if (valid(mask, t, N, n)) gruCellRow(xt + <usize>n * 3 * row, at + <usize>n * 4 * row, hp + r, hq + r, H);
+      else memory.copy(hq + r, hp + r, row);
+    }
+  }
+}
+
+/**
+ * GRU backward through time, rows n0 … n1 − 1: dh [T + 1, N, H] as for the LSTM (accumulated in
+ * place; the initial state's slice is h0's gradient on return), w = W_hh [3H, H] → dxProj and
+ * dhProj [T, N, 3H] (W_hh's and b_hh's gradients are sums over them the caller forms).
+ */
+export function gruSequenceBackward(act: usize, hs: usize, w: usize, mask: usize, dh: usize, dxProj: usize, dhProj: usize, T: i32, N: i32, H: i32, reverse: bool, n0: i32, n1: i32): void {
+  const G = 3 * H;
+  const state = <usize>(N * H) << 2;
+  const row = <usize>H << 2;
+  const own = <usize>n0 * row;
+  for (let k = T - 1; k >= 0; k--) {
+    const t = reverse ? T - 1 - k : k;
+    const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
+    const at = act + (<usize>(t * N * 4 * H) << 2);
+    const dxt = dxProj + (<usize>(t * N * G) << 2), dht = dhProj + (<usize>(t * N * G) << 2);
+    const hp = hs + <usize>p * state, dhp = dh + <usize>p * state, dhq = dh + <usize>q * state;
+    for (let n = n0; n < n1; n++) {
+      const r = <usize>n * row;
+      if (valid(mask, t, N, n)) gruCellRowBackward(at + <usize>n * 4 * row, hp + r, dhq + r, dxt + <usize>n * 3 * row, dht + <usize>n * 3 * row, dhp + r, H);
+      else {
+        memory.fill(dxt + <usize>n * 3 * row, 0, 3 * row);
+        memory.fill(dht + <usize>n * 3 * row, 0, 3 * row);
+        for (let j: usize = 0; j < row; j += 4) store<f32>(dhp + r + j, load<f32>(dhp + r + j) + load<f32>(dhq + r + j));
+      }
+    }
+    rowsGemm(dht + <usize>n0 * 3 * row, G, w, G, H, n1 - n0, dhp + own, H, dhp + own, H); // dhₚ += dhProjₜ·W_hh
   }
 }

@@ -152,3 +152,54 @@ export function gruCellBackward(act: usize, hProj: usize, h: usize, dhNext: usiz
     }
   }
 }
+
+/**
+ * One row of the GRU cell for the whole-sequence kernel, in place: x [3H] holds x·W_ihᵀ + b_ih; a
+ * [4H] holds h·W_hhᵀ + b_hh in its first 3H on entry and r, z, n, hn on return (hn, the hidden
+ * part of n's pre-activation, is what backward needs of it); h [H] → hNext [H]. SIMD maths.
+ */
+export function gruCellRow(x: usize, a: usize, h: usize, hNext: usize, H: i32): void {
+  const hb = <usize>H << 2;
+  const one = f32x4.splat(1);
+  for (let j = 0; j < H; ) {
+    const lanes = j + 4 <= H ? 4 : 1;
+    const q = <usize>j << 2;
+    const r = sigmoidSimd(f32x4.add(ld(x + q, lanes), ld(a + q, lanes)));
+    const z = sigmoidSimd(f32x4.add(ld(x + hb + q, lanes), ld(a + hb + q, lanes)));
+    const hn = ld(a + 2 * hb + q, lanes);
+    const n = tanhSimd(f32x4.add(ld(x + 2 * hb + q, lanes), f32x4.mul(r, hn)));
+    st(hNext + q, f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, ld(h + q, lanes))), lanes);
+    st(a + q, r, lanes);
+    st(a + hb + q, z, lanes);
+    st(a + 2 * hb + q, n, lanes);
+    st(a + 3 * hb + q, hn, lanes);
+    j += lanes;
+  }
+}
+
+/**
+ * Its vector–Jacobian product for one row: from a [4H] (r, z, n, hn), h [H] and the gradient dh
+ * [H] of hNext → dx [3H] (of x·W_ihᵀ + b_ih), dhp [3H] (of h·W_hhᵀ + b_hh), and dhPrev [H]
+ * added to (the direct path z·dh; the caller adds dhp·W_hh).
+ */
+export function gruCellRowBackward(a: usize, h: usize, dh: usize, dx: usize, dhp: usize, dhPrev: usize, H: i32): void {
+  const hb = <usize>H << 2;
+  const one = f32x4.splat(1);
+  for (let j = 0; j < H; ) {
+    const lanes = j + 4 <= H ? 4 : 1;
+    const q = <usize>j << 2;
+    const r = ld(a + q, lanes), z = ld(a + hb + q, lanes), n = ld(a + 2 * hb + q, lanes), hn = ld(a + 3 * hb + q, lanes);
+    const g = ld(dh + q, lanes);
+    const dn = f32x4.mul(f32x4.mul(g, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+    const dz = f32x4.mul(f32x4.mul(g, f32x4.sub(ld(h + q, lanes), n)), f32x4.mul(z, f32x4.sub(one, z)));
+    const dr = f32x4.mul(f32x4.mul(dn, hn), f32x4.mul(r, f32x4.sub(one, r)));
+    st(dx + q, dr, lanes);
+    st(dx + hb + q, dz, lanes);
+    st(dx + 2 * hb + q, dn, lanes);
+    st(dhp + q, dr, lanes);
+    st(dhp + hb + q, dz, lanes);
+    st(dhp + 2 * hb + q, f32x4.mul(dn, r), lanes);
+    st(dhPrev + q, f32x4.add(ld(dhPrev + q, lanes), f32x4.mul(g, z)), lanes);
+    j += lanes;
+  }
+}

@@ -66,14 +66,16 @@ with torch.no_grad():
         out[f"infer{batch}"] = median_ms(lambda: cnn(xb), reps=21)
 
 class Classifier(nn.Module):
-    def __init__(s):
-        super().__init__(); s.e = nn.Embedding(10000, 16); s.l = nn.LSTM(16, 32, batch_first=True); s.f = nn.Linear(32, 1)
+    def __init__(s, cell):
+        super().__init__(); s.e = nn.Embedding(10000, 16); s.l = cell(16, 32, batch_first=True); s.f = nn.Linear(32, 1)
     def forward(s, x):
-        _, (h, _) = s.l(s.e(x)); return s.f(h[0]).squeeze(1)
-m = Classifier(); o = torch.optim.Adam(m.parameters(), 1e-3)
+        _, h = s.l(s.e(x))
+        return s.f((h[0] if isinstance(h, tuple) else h)[0]).squeeze(1)
 xs = torch.randint(0, 10000, (32, 120)); ys = torch.randint(0, 2, (32,)).float()
-def lstm_step():
-    o.zero_grad(); F.binary_cross_entropy_with_logits(m(xs), ys).backward(); o.step()
-out["lstm"] = median_ms(lstm_step)
+for name, cell in (("lstm", nn.LSTM), ("gru", nn.GRU)):
+    m = Classifier(cell); o = torch.optim.Adam(m.parameters(), 1e-3)
+    def rnn_step():
+        o.zero_grad(); F.binary_cross_entropy_with_logits(m(xs), ys).backward(); o.step()
+    out[name] = median_ms(rnn_step)
 out["version"] = torch.__version__
 print(json.dumps(out))

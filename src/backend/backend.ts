@@ -102,7 +102,7 @@ export type KernelName = (typeof KERNELS)[number];
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
   "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward",
-  "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
+  "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
@@ -236,6 +236,18 @@ export interface Backend {
    * h0's and c0's. W_hh's gradient, Σₜ dprojₜᵀ·hₜ₋₁, is one GEMM for the caller.
    */
   lstmSequenceBackward?(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, reverse: boolean): [Storage, Storage, Storage] | null;
+  /**
+   * A GRU layer in one direction over a whole sequence: xProj [T, N, 3H] (x·W_ihᵀ + b_ih), h0 [N, H],
+   * W_hh [3H, H], b_hh [3H], and a mask as lstmSequence's → [hs [T + 1, N, H], act [T, N, 4H]]
+   * (r, z, n and n's hidden pre-activation of each step).
+   */
+  gruSequence?(xProj: View, h0: View, wHh: View, bHh: View, mask: View | null, reverse: boolean): [Storage, Storage] | null;
+  /**
+   * Its backward through time from the gradient reaching hs → [dxProj, dhProj [T, N, 3H], dhs
+   * [T + 1, N, H]] (h0's gradient is dhs' initial state); W_hh's and b_hh's gradients are sums over
+   * dhProj for the caller.
+   */
+  gruSequenceBackward?(act: View, hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean): [Storage, Storage, Storage] | null;
   /**
    * Batch norm in training mode over a [N, C, S] view, statistics per channel over N and S, with
    * weight and bias [C] → [y, mean [C], biased variance [C]].

@@ -49,6 +49,24 @@ export function lstmSequence(proj: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, 
 }
 
 /**
+ * A GRU layer in one direction over a whole sequence, as one primitive where the backend has the
+ * routine: xProj [T, N, 3H] holds x·W_ihᵀ + b_ih of every step, h0 [N, H] the initial state, wHh
+ * [3H, H] and bHh [3H] (null: no bias) the hidden projection, mask as lstmSequence's. Returns the
+ * states by time hs [T + 1, N, H], or null ("not here": the caller steps through time with gruCell).
+ */
+export function gruSequence(xProj: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor | null, mask: Tensor | null, reverse: boolean): Tensor | null {
+  const [T, N, G] = xProj.shape as [number, number, number];
+  const H = G / 3;
+  const ok = (t: Tensor, shape: number[]) => t.ndim === shape.length && shape.every((d, i) => t.shape[i] === d);
+  if (xProj.ndim !== 3 || !ok(h0, [N, H]) || !ok(wHh, [G, H]) || (bHh && !ok(bHh, [G])) || (mask && !ok(mask, [T, N]))) {
+    throw new ShapeError(`gruSequence: expected xProj [T, N, 3H], h0 [N, H], wHh [3H, H], bHh [3H] and mask [T, N]; got ${fmtShape(xProj.shape)}, ${fmtShape(h0.shape)}, ${fmtShape(wHh.shape)}${bHh ? `, ${fmtShape(bHh.shape)}` : ""}${mask ? ` and ${fmtShape(mask.shape)}` : ""}`);
+  }
+  if (T === 0 || N === 0 || H === 0) return null;
+  const inputs = [xProj.contiguous(), h0.contiguous(), wHh.contiguous(), (bHh ?? zeros([G], { dtype: xProj.dtype })).contiguous()] as const;
+  return tryApplyMulti("gruSequence", mask ? [...inputs, mask.contiguous()] : inputs, { reverse })?.[0] ?? null;
+}
+
+/**
  * One GRU cell step (PyTorch's formulation) from xProj = x·W_ihᵀ + b_ih and hProj = h·W_hhᵀ + b_hh,
  * both [N, 3H] (r, z, n), and h [N, H]: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r·hn),
  * h' = (1 − z)·n + z·h.

@@ -56,6 +56,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
    * [T + 1, N, H] and the gates, from [proj [T, N, 4H], h0, c0, W_hh] and a mask [T, N] for packed input.
    */
   lstmSequence: { reverse: boolean };
+  /** Multi-output, fused (backends offering Backend.gruSequence): [hs, act] from [xProj [T, N, 3H], h0, W_hh, b_hh] and a mask [T, N]. */
+  gruSequence: { reverse: boolean };
   /** Multi-output, fused (backends offering Backend.gruCell): [hNext, act] from [xProj, hProj, h]. */
   gruCell: None;
   /** Multi-output, fused (backends offering Backend.maxPool2x2): [values, indices] of 2×2 stride-2 max pooling of [N, C, H, W]. */
@@ -97,6 +99,7 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   batchNorm: readonly [x: T, weight: T, bias: T];
   lstmCell: readonly [gates: T, c: T];
   lstmSequence: readonly [proj: T, h0: T, c0: T, wHh: T] | readonly [proj: T, h0: T, c0: T, wHh: T, mask: T];
+  gruSequence: readonly [xProj: T, h0: T, wHh: T, bHh: T] | readonly [xProj: T, h0: T, wHh: T, bHh: T, mask: T];
   gruCell: readonly [xProj: T, hProj: T, h: T];
   maxPool2x2: readonly [x: T];
   kmeansStep: readonly [x: T, centres: T] | readonly [x: T, centres: T, weights: T];
@@ -115,21 +118,22 @@ interface SeveralOutputs {
   batchNorm: readonly [y: T, mean: T, variance: T];
   lstmCell: readonly [h: T, cNext: T, act: T];
   lstmSequence: readonly [hs: T, cs: T, act: T];
+  gruSequence: readonly [hs: T, act: T];
   gruCell: readonly [hNext: T, act: T];
   maxPool2x2: readonly [values: T, indices: T];
   kmeansStep: readonly [labels: T, dist: T, sums: T, mass: T];
 }
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "lstmSequence", "gruCell", "maxPool2x2", "kmeansStep"]);
+export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "lstmSequence", "gruSequence", "gruCell", "maxPool2x2", "kmeansStep"]);
 
 /**
  * Primitives that run a backend's optional fused routine. Their forward returns null — "not here" —
  * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
  * not take); the op then composes the same maths (ops/fused.ts).
  */
-export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
+export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
@@ -211,6 +215,11 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     const [T, N, G] = proj.shape as [number, number, number];
     const H = G / 4;
     return orNull(proj.backend.lstmSequence?.(proj, h0, c0, wHh, mask ?? null, reverse), ([hs, cs, act]) => [fromStorage(hs, [T + 1, N, H]), fromStorage(cs, [T + 1, N, H]), fromStorage(act, [T, N, 5 * H])]);
+  },
+  gruSequence: ([xProj, h0, wHh, bHh, mask], { reverse }) => {
+    const [T, N, G] = xProj.shape as [number, number, number];
+    const H = G / 3;
+    return orNull(xProj.backend.gruSequence?.(xProj, h0, wHh, bHh, mask ?? null, reverse), ([hs, act]) => [fromStorage(hs, [T + 1, N, H]), fromStorage(act, [T, N, 4 * H])]);
   },
   gruCell: ([xProj, hProj, h]) => {
     const [N, H] = h.shape as [number, number];

@@ -1,7 +1,9 @@
 /**
- * The wasm backend's thread pool: large GEMMs split over threads (by batch, or by rows) give exactly
- * the single-thread result, also while the workers are still starting (the caller runs their
- * shares); setNumThreads validates its argument.
+ * The wasm backend's thread pool: large GEMMs split over threads (by batch, or by rows), large
+ * elementwise ops and reductions split along their outer dim, and recurrences split by batch rows
+ * give exactly the single-thread result,
+ * also while the workers are still starting (the caller runs their shares); setNumThreads validates
+ * its argument.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -30,6 +32,65 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
     await backend.startThreads();
     assert.equal(backend.readyThreads, 2);
     cases.forEach(([a, b], i) => assert.deepEqual(a.matmul(b).tolist(), one[i], `matmul ${a.shape} · ${b.shape}`));
+  } finally {
+    tg.setNumThreads(threads);
+    tg.setBackend(previous);
+  }
+});
+
+test("threaded elementwise ops and reductions equal their one-thread results, for 3 threads too", async () => {
+  const previous = tg.getBackend().name;
+  const threads = tg.getNumThreads();
+  tg.setBackend("wasm");
+  try {
+    tg.manualSeed(2);
+    const big = tg.randn([1 << 18 | 5]); // past the split threshold, with a ragged end
+    const m = tg.randn([1031, 300]);
+    const ops: [string, () => tg.Tensor][] = [
+      ["add", () => big.add(big.flip(0))],
+      ["exp", () => big.exp()],
+      ["gt (bool output)", () => big.gt(0)],
+      ["where", () => tg.where(big.gt(0), big, big.mul(2))],
+      ["bias add (broadcast rows)", () => m.add(tg.arange(300).float())],
+      ["strided mul", () => m.t().mul(2)],
+      ["sum", () => big.sum()],
+      ["sum of rows", () => m.sum(1)],
+      ["sum over the batch", () => m.sum(0)],
+      ["max of rows", () => m.amax(1)],
+    ];
+    tg.setNumThreads(1);
+    const one = ops.map(([, f]) => f().tolist());
+    for (const n of [2, 3]) {
+      tg.setNumThreads(n);
+      await (tg.getBackend() as WasmBackend).startThreads();
+      ops.forEach(([name, f], i) => assert.deepEqual(f().tolist(), one[i], `${name} on ${n} threads`));
+    }
+  } finally {
+    tg.setNumThreads(threads);
+    tg.setBackend(previous);
+  }
+});
+
+test("LSTM and GRU layers split by batch rows over threads equal their one-thread results, outputs and gradients", async () => {
+  const previous = tg.getBackend().name;
+  const threads = tg.getNumThreads();
+  tg.setBackend("wasm");
+  try {
+    const run = (Layer: typeof tg.nn.LSTM | typeof tg.nn.GRU) => {
+      tg.manualSeed(3);
+      const layer = new Layer(16, 32, { bidirectional: true });
+      const x = tg.randn([40, 30, 16], { requiresGrad: true }); // 30 rows: a ragged last share
+      const [out] = layer.forward(x);
+      (out as tg.Tensor).square().sum().backward();
+      return [out as tg.Tensor, x.grad!, ...layer.parameters().map((p) => p.grad!)].map((t) => t.tolist());
+    };
+    for (const Layer of [tg.nn.LSTM, tg.nn.GRU]) {
+      tg.setNumThreads(1);
+      const one = run(Layer);
+      tg.setNumThreads(2);
+      await (tg.getBackend() as WasmBackend).startThreads();
+      assert.deepEqual(run(Layer), one, Layer.name);
+    }
   } finally {
     tg.setNumThreads(threads);
     tg.setBackend(previous);

@@ -1,5 +1,5 @@
 /**
- * Backward through time for the whole-sequence LSTM primitive: the backend's routine outside
+ * Backward through time for the whole-sequence LSTM and GRU primitives: the backend's routine outside
  * createGraph, or the same recursion in ops (the states recomputed from the inputs, so that
  * gradients of this gradient reach them).
  */
@@ -10,7 +10,7 @@ import { zeros } from "../../ops/creation.js";
 import { cat, narrow, select, stack } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const recurrentRules: RuleTable<"lstmSequence"> = {
+export const recurrentRules: RuleTable<"lstmSequence" | "gruSequence"> = {
   // States by time [T + 1, N, H]: step t reads state p and writes q (p = t, q = t + 1 running
   // forward; p = t + 1, q = t reversed). dW_hh = Σₜ dprojₜᵀ·h_p, one GEMM over all steps.
   lstmSequence: ([dhs, dcs], { inputs: [proj, h0, c0, wHh, mask], outputs: [hs, cs, act], attrs: { reverse } }) => {
@@ -27,9 +27,77 @@ export const recurrentRules: RuleTable<"lstmSequence"> = {
     }
     return composedBackward(proj, h0, c0, wHh, mask ?? null, reverse, dhs ?? null, dcs ?? null);
   },
+  // The same layout for the GRU; dW_hh = Σₜ dhProjₜᵀ·h_p and db_hh = Σ dhProj.
+  gruSequence: ([dhs], { inputs: [xProj, h0, wHh, bHh, mask], outputs: [hs, act], attrs: { reverse } }) => {
+    if (!dhs) return [null, null, null, null, null];
+    const [T, N, G] = xProj.shape as [number, number, number];
+    const H = G / 3;
+    const fused = isGradEnabled() ? null : xProj.backend.gruSequenceBackward?.(act, hs, wHh, mask ?? null, dhs, reverse);
+    if (fused) {
+      const [dx, dhp, dh] = fused;
+      const dhProj = new Tensor(dhp, [T * N, G], contiguousStrides([T * N, G]), 0);
+      const hPrev = narrow(hs, 0, reverse ? 1 : 0, T).reshape(T * N, H);
+      return [new Tensor(dx, [T, N, G], contiguousStrides([T, N, G]), 0), new Tensor(dh, [N, H], [H, 1], (reverse ? T : 0) * N * H), dhProj.t().matmul(hPrev), dhProj.sum(0), null];
+    }
+    return composedGruBackward(xProj, h0, wHh, bHh, mask ?? null, reverse, dhs);
+  },
 };
 
-/** The recursion in ops, from the inputs: forward again (keeping each step's gates), then back. */
+/** The GRU recursion in ops, from the inputs, as composedBackward. */
+function composedGruBackward(xProj: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor, mask: Tensor | null, reverse: boolean, dhs: Tensor): (Tensor | null)[] {
+  const [T, N, G] = xProj.shape as [number, number, number];
+  const H = G / 3;
+  const wT = wHh.t();
+  const hS: Tensor[] = new Array<Tensor>(T + 1);
+  const saved: Tensor[][] = new Array<Tensor[]>(T);
+  const m = (t: number) => select(mask!, 0, t).reshape(N, 1);
+  const index = (t: number) => (reverse ? [t + 1, t] : [t, t + 1]) as [number, number];
+  const part = (x: Tensor, j: number) => narrow(x, 1, j * H, H);
+  hS[reverse ? T : 0] = h0;
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    const [p, q] = index(t);
+    const x = select(xProj, 0, t);
+    const hp = hS[p]!.matmul(wT).add(bHh);
+    const r = part(x, 0).add(part(hp, 0)).sigmoid();
+    const z = part(x, 1).add(part(hp, 1)).sigmoid();
+    const hn = part(hp, 2);
+    const n = part(x, 2).add(r.mul(hn)).tanh();
+    const h = n.add(z.mul(hS[p]!.sub(n)));
+    saved[t] = [r, z, n, hn];
+    hS[q] = mask ? h.mul(m(t)).add(hS[p]!.mul(m(t).neg().add(1))) : h;
+  }
+  const dH = Array.from({ length: T + 1 }, (_, s) => select(dhs, 0, s));
+  const dx: Tensor[] = new Array<Tensor>(T);
+  let dW: Tensor | null = null;
+  let db: Tensor | null = null;
+  for (let k = T - 1; k >= 0; k--) {
+    const t = reverse ? T - 1 - k : k;
+    const [p, q] = index(t);
+    const [r, z, n, hn] = saved[t] as [Tensor, Tensor, Tensor, Tensor];
+    const g = dH[q]!;
+    const dn = g.mul(z.neg().add(1)).mul(n.square().neg().add(1));
+    const dz = g.mul(hS[p]!.sub(n)).mul(z).mul(z.neg().add(1));
+    const dr = dn.mul(hn).mul(r).mul(r.neg().add(1));
+    let dxt = cat([dr, dz, dn], 1);
+    let dhp = cat([dr, dz, dn.mul(r)], 1);
+    let direct = g.mul(z);
+    if (mask) {
+      dxt = dxt.mul(m(t));
+      dhp = dhp.mul(m(t));
+      direct = direct.mul(m(t)).add(g.mul(m(t).neg().add(1)));
+    }
+    dH[p] = dH[p]!.add(direct).add(dhp.matmul(wHh));
+    dx[t] = dxt;
+    const dWt = dhp.t().matmul(hS[p]!);
+    dW = dW ? dW.add(dWt) : dWt;
+    db = db ? db.add(dhp.sum(0)) : dhp.sum(0);
+  }
+  const start = reverse ? T : 0;
+  return [stack(dx, 0), dH[start]!, dW ?? zeros([G, H], { dtype: xProj.dtype }), db ?? zeros([G], { dtype: xProj.dtype }), null];
+}
+
+/** The LSTM recursion in ops, from the inputs: forward again (keeping each step's gates), then back. */
 function composedBackward(proj: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, mask: Tensor | null, reverse: boolean, dhs: Tensor | null, dcs: Tensor | null): (Tensor | null)[] {
   const [T, N, G] = proj.shape as [number, number, number];
   const H = G / 4;

@@ -23,9 +23,10 @@ import {
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, givesBool, wasmCodes } from "../../base/op-table.js";
 import { JsBackend } from "../js/index.js";
 import * as BUILDS from "./kernels.generated.js";
-import { collapse } from "./layout.js";
+import { collapse, type Space4 } from "./layout.js";
 import { WasmHeap } from "./memory.js";
 import { Reclaimer } from "./reclaim.js";
+import { PARALLEL_ELEMENTS, splitSpace } from "./split.js";
 import { VIEW, WasmStorage } from "./storage.js";
 import { CAN_THREAD, ThreadPool, defaultThreadCount } from "./threads.js";
 
@@ -43,6 +44,7 @@ interface Kernels {
   where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
   convert(srcType: number, src: Ptr, dstType: number, dst: Ptr, ...space: number[]): void;
   reduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
+  sumParts(x: Ptr, n: number, parts: number, p0: number, p1: number, out: Ptr): void;
   argReduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
   gather(x: Ptr, index: Ptr, out: Ptr, size: number, sdim: number, ...space: number[]): number;
   scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
@@ -59,8 +61,11 @@ interface Kernels {
   gruCellBackward(act: Ptr, hProj: Ptr, h: Ptr, dhNext: Ptr, dxProj: Ptr, dhProj: Ptr, dh: Ptr, N: number, H: number): void;
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
-  lstmSequence(proj: Ptr, h0: Ptr, c0: Ptr, w: Ptr, mask: Ptr, hs: Ptr, cs: Ptr, act: Ptr, scratch: Ptr, T: number, N: number, H: number, reverse: boolean): void;
-  lstmSequenceBackward(act: Ptr, cs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dc: Ptr, dproj: Ptr, T: number, N: number, H: number, reverse: boolean): void;
+  transposeInto(src: Ptr, G: number, H: number, dst: Ptr): void;
+  gruSequence(xProj: Ptr, h0: Ptr, wT: Ptr, bHh: Ptr, mask: Ptr, hs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
+  gruSequenceBackward(act: Ptr, hs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dxProj: Ptr, dhProj: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
+  lstmSequence(proj: Ptr, h0: Ptr, c0: Ptr, wT: Ptr, mask: Ptr, hs: Ptr, cs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
+  lstmSequenceBackward(act: Ptr, cs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dc: Ptr, dproj: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
   maxPool2x2(x: Ptr, planes: number, H: number, W: number, out: Ptr, idx: Ptr): void;
   batchNormForward(x: Ptr, w: Ptr, b: Ptr, y: Ptr, mean: Ptr, variance: Ptr, N: number, C: number, S: number, eps: number): void;
   batchNormBackward(x: Ptr, g: Ptr, mean: Ptr, variance: Ptr, w: Ptr, dx: Ptr, dw: Ptr, db: Ptr, N: number, C: number, S: number, eps: number): void;
@@ -116,6 +121,15 @@ const OWN: Partial<Record<KernelName, (dtype: DType, op?: string) => boolean>> =
  * of µs on a VM, and on this 2-vCPU machine a GEMM of the seed MLP (6.4M) ran slower split than not.
  */
 const PARALLEL_GEMM_MACS = 1 << 23;
+
+/**
+ * Multiply-adds of a whole recurrence (T·N·4H·H for an LSTM) from which its batch rows split over
+ * the pool: the threads run through the sequence independently, so one wake-up serves every step.
+ */
+const PARALLEL_RECURRENCE_MACS = 1 << 20;
+
+/** The fixed slices of a long sum (sumInParts): enough for any pool here, few enough to add up in JS. */
+const SUM_PARTS = 16;
 
 /**
  * Outputs per matrix up to which a one-thread GEMM whose operands are both contiguous along K runs
@@ -346,7 +360,7 @@ export class WasmBackend implements Backend {
     const space = code === undefined || !isF32(x) ? null : collapse(x.shape, [x.strides]);
     if (space === null) return this.fallback.unary(op, x);
     const out = this.allocate("float32", numel(x.shape));
-    this.k.unary(code!, this.addr(x), out.ptr, ...space.shape, ...space.strides[0]!);
+    this.elementwise("unary", space, [this.addr(x)], [4], out.ptr, 4, (p, o, shape, s) => [code!, ...p, o, ...shape, ...s.flat()]);
     return out;
   }
 
@@ -354,8 +368,9 @@ export class WasmBackend implements Backend {
     const code = BINARY_CODE[op];
     const space = code === undefined || !isF32(a) ? null : collapse(a.shape, [a.strides, b.strides]);
     if (space === null) return this.fallback.binary(op, a, b);
-    const out = this.allocate(givesBool(op) ? "bool" : "float32", numel(a.shape));
-    this.k.binary(code!, this.addr(a), this.addr(b), out.ptr, ...space.shape, ...space.strides[0]!, ...space.strides[1]!);
+    const bool = givesBool(op);
+    const out = this.allocate(bool ? "bool" : "float32", numel(a.shape));
+    this.elementwise("binary", space, [this.addr(a), this.addr(b)], [4, 4], out.ptr, bool ? 1 : 4, (p, o, shape, s) => [code!, ...p, o, ...shape, ...s.flat()]);
     return out;
   }
 
@@ -363,8 +378,20 @@ export class WasmBackend implements Backend {
     const space = !isF32(a) ? null : collapse(a.shape, [cond.strides, a.strides, b.strides]);
     if (space === null) return this.fallback.where(cond, a, b);
     const out = this.allocate("float32", numel(a.shape));
-    this.k.where(this.addr(cond), this.addr(a), this.addr(b), out.ptr, ...space.shape, ...space.strides.flat());
+    this.elementwise("where", space, [this.addr(cond), this.addr(a), this.addr(b)], [1, 4, 4], out.ptr, 4, (p, o, shape, s) => [...p, o, ...shape, ...s.flat()]);
     return out;
+  }
+
+  /**
+   * Runs an elementwise kernel over `space`, split over the pool when it is large (splitSpace):
+   * `args` lays out one share's arguments from its operand and output addresses, shape and strides.
+   */
+  private elementwise(kernel: "unary" | "binary" | "where", space: Space4, ptrs: number[], bytes: number[], out: number, outBytes: number, args: (ptrs: number[], out: number, shape: number[], strides: number[][]) => number[]): void {
+    const parts = this.threads > 1 && numel(space.shape) >= PARALLEL_ELEMENTS ? this.threads : 1;
+    const shares = splitSpace(space, parts).map((sh) => args(ptrs.map((p, k) => p + sh.offsets[k]! * bytes[k]!), out + sh.outOffset * outBytes, sh.shape, space.strides));
+    const run = this.k[kernel] as (...a: number[]) => void;
+    if (shares.length === 1) run(...shares[0]!);
+    else this.workers().run(kernel, shares, run);
   }
 
   reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
@@ -374,12 +401,37 @@ export class WasmBackend implements Backend {
     const reduced = collapse(axes.map((d) => x.shape[d]!), [axes.map((d) => x.strides[d]!)], 2);
     if (kept === null || reduced === null) return this.fallback.reduce(op, x, axes);
     const out = this.allocate("float32", numel(keptDims.map((d) => x.shape[d]!)));
-    const [g0, g1] = kept.shape;
-    const [r0, r1] = reduced.shape;
-    const [sg0, sg1] = kept.strides[0]!;
-    const [sr0, sr1] = reduced.strides[0]!;
-    this.k.reduce(REDUCE_CODE[op], this.addr(x), out.ptr, g0!, g1!, r0!, r1!, sg0!, sg1!, sr0!, sr1!);
+    const [r0, r1] = reduced.shape as [number, number];
+    const [sr0, sr1] = reduced.strides[0] as [number, number];
+    const n = numel(x.shape);
+    if (op === "sum" && numel(kept.shape) === 1 && r0 === 1 && sr1 === 1 && n >= PARALLEL_ELEMENTS) {
+      this.sumInParts(this.addr(x), n, out.ptr);
+      return out;
+    }
+    const parts = this.threads > 1 && n >= PARALLEL_ELEMENTS ? this.threads : 1;
+    const x0 = this.addr(x);
+    const shares = splitSpace(kept, parts).map(({ shape: [g0, g1], offsets: [at], outOffset }) => [REDUCE_CODE[op], x0 + 4 * at!, out.ptr + 4 * outOffset, g0!, g1!, r0, r1, ...kept.strides[0]!, sr0, sr1]);
+    if (shares.length === 1) this.k.reduce(...(shares[0] as Parameters<Kernels["reduce"]>));
+    else this.workers().run("reduce", shares, this.k.reduce as (...a: number[]) => void);
     return out;
+  }
+
+  /**
+   * The sum of one long contiguous run: float64 sums of SUM_PARTS fixed slices (shared among the
+   * threads), added in order and rounded once, so the result is the same for any thread count.
+   */
+  private sumInParts(x: number, n: number, out: number): void {
+    const pool = this.threads > 1 ? this.workers() : null;
+    const partial = this.heap.alloc(8 * SUM_PARTS);
+    const T = pool ? Math.min(this.threads, SUM_PARTS) : 1;
+    const shares = Array.from({ length: T }, (_, t) => [x, n, SUM_PARTS, Math.floor((t * SUM_PARTS) / T), Math.floor(((t + 1) * SUM_PARTS) / T), partial]);
+    if (pool) pool.run("sumParts", shares, this.k.sumParts);
+    else this.k.sumParts(...(shares[0] as Parameters<Kernels["sumParts"]>));
+    const sums = new Float64Array(this.heap.memory.buffer, partial, SUM_PARTS);
+    let total = 0;
+    for (let p = 0; p < SUM_PARTS; p++) total += sums[p]!;
+    new Float32Array(this.heap.memory.buffer, out, 1)[0] = total;
+    this.heap.release(partial, 8 * SUM_PARTS);
   }
 
   argReduce(op: ArgReduceOp, x: View, axis: number): Storage {
@@ -521,23 +573,66 @@ export class WasmBackend implements Backend {
     if (!fusable(proj, h0, c0, wHh, mask)) return null;
     const [T, N, G] = proj.shape as [number, number, number];
     const H = G / 4;
+    const pool = this.recurrencePool(T, N, G, H);
     const [hs, cs, act] = [this.allocate("float32", (T + 1) * N * H), this.allocate("float32", (T + 1) * N * H), this.allocate("float32", T * N * 5 * H)];
-    const scratchBytes = Math.max(4 * G * H, 1);
-    const scratch = this.heap.alloc(scratchBytes); // W_hhᵀ
-    this.k.lstmSequence(this.addr(proj), this.addr(h0), this.addr(c0), this.addr(wHh), mask ? this.addr(mask) : 0, hs.ptr, cs.ptr, act.ptr, scratch, T, N, H, reverse);
-    this.heap.release(scratch, scratchBytes);
+    const wTBytes = Math.max(4 * G * H, 1);
+    const wT = this.heap.alloc(wTBytes);
+    this.k.transposeInto(this.addr(wHh), G, H, wT);
+    this.byRows("lstmSequence", pool, N, [this.addr(proj), this.addr(h0), this.addr(c0), wT, mask ? this.addr(mask) : 0, hs.ptr, cs.ptr, act.ptr, T, N, H, reverse ? 1 : 0]);
+    this.heap.release(wT, wTBytes);
     return [hs, cs, act];
   }
 
   lstmSequenceBackward(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
-    if (!fusable(act, cs, wHh, mask)) return null;
+    if (!fusable(act, cs, wHh, mask) || (dhs && !isF32(dhs)) || (dcs && !isF32(dcs))) return null;
     const [T1, N, H] = cs.shape as [number, number, number];
     const T = T1 - 1;
+    const pool = this.recurrencePool(T, N, 4 * H, H);
     // The kernel accumulates into its own copies of the incoming gradients.
     const fresh = (g: View | null) => (g ? (this.copy(g) as WasmStorage) : (this.fill(T1 * N * H, 0, "float32") as WasmStorage));
     const [dh, dc, dproj] = [fresh(dhs), fresh(dcs), this.allocate("float32", T * N * 4 * H)];
-    this.k.lstmSequenceBackward(this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, dh.ptr, dc.ptr, dproj.ptr, T, N, H, reverse);
+    this.byRows("lstmSequenceBackward", pool, N, [this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, dh.ptr, dc.ptr, dproj.ptr, T, N, H, reverse ? 1 : 0]);
     return [dproj, dh, dc];
+  }
+
+  gruSequence(xProj: View, h0: View, wHh: View, bHh: View, mask: View | null, reverse: boolean): [Storage, Storage] | null {
+    if (!fusable(xProj, h0, wHh, bHh, mask)) return null;
+    const [T, N, G] = xProj.shape as [number, number, number];
+    const H = G / 3;
+    const pool = this.recurrencePool(T, N, G, H);
+    const [hs, act] = [this.allocate("float32", (T + 1) * N * H), this.allocate("float32", T * N * 4 * H)];
+    const wTBytes = Math.max(4 * G * H, 1);
+    const wT = this.heap.alloc(wTBytes);
+    this.k.transposeInto(this.addr(wHh), G, H, wT);
+    this.byRows("gruSequence", pool, N, [this.addr(xProj), this.addr(h0), wT, this.addr(bHh), mask ? this.addr(mask) : 0, hs.ptr, act.ptr, T, N, H, reverse ? 1 : 0]);
+    this.heap.release(wT, wTBytes);
+    return [hs, act];
+  }
+
+  gruSequenceBackward(act: View, hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean): [Storage, Storage, Storage] | null {
+    if (!fusable(act, hs, wHh, mask) || !isF32(dhs)) return null;
+    const [T1, N, H] = hs.shape as [number, number, number];
+    const T = T1 - 1;
+    const pool = this.recurrencePool(T, N, 3 * H, H);
+    const dh = this.copy(dhs) as WasmStorage; // accumulated in place
+    const [dx, dhp] = [this.allocate("float32", T * N * 3 * H), this.allocate("float32", T * N * 3 * H)];
+    this.byRows("gruSequenceBackward", pool, N, [this.addr(act), this.addr(hs), this.addr(wHh), mask ? this.addr(mask) : 0, dh.ptr, dx.ptr, dhp.ptr, T, N, H, reverse ? 1 : 0]);
+    return [dx, dhp, dh];
+  }
+
+  /** The pool for a recurrence of T steps over N rows with a [G, H] W_hh when it is worth splitting, else null. */
+  private recurrencePool(T: number, N: number, G: number, H: number): ThreadPool | null {
+    return this.threads > 1 && N >= 8 && T * N * G * H >= PARALLEL_RECURRENCE_MACS ? this.workers() : null;
+  }
+
+  /** Runs a sequence kernel over batch rows [0, N), split into row ranges (whole 4-row blocks) over the pool if given. */
+  private byRows(kernel: "lstmSequence" | "lstmSequenceBackward" | "gruSequence" | "gruSequenceBackward", pool: ThreadPool | null, N: number, args: number[]): void {
+    const run = this.k[kernel] as (...a: number[]) => void;
+    if (!pool) return run(...args, 0, N);
+    const per = Math.ceil(N / this.threads / 4) * 4;
+    const shares: number[][] = [];
+    for (let n0 = 0; n0 < N; n0 += per) shares.push([...args, n0, Math.min(N, n0 + per)]);
+    pool.run(kernel, shares, run);
   }
 
   /** A view as rows of its last dim: [rows, columns]. */

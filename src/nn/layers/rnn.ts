@@ -2,8 +2,8 @@
  * RNN, LSTM and GRU with PyTorch's signature, parameter names and layouts (`weight_ih_l0`,
  * `weight_hh_l1_reverse`, …), so a PyTorch state dict loads as is.
  *
- * The input projection of every time step is one matmul per layer and direction. An LSTM then runs
- * the whole recurrence as one backend call where the backend has the routine (forward and backward
+ * The input projection of every time step is one matmul per layer and direction. An LSTM or a GRU
+ * then runs the whole recurrence as one backend call where the backend has the routine (forward and backward
  * through time, keeping only the states and gates); otherwise, and for every other mode, each step
  * is a matmul with W_hh and a few elementwise ops on the autograd tape.
  */
@@ -13,7 +13,7 @@ import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { cat, narrow, select, stack } from "../../ops/movement.js";
-import { lstmSequence } from "../../ops/fused.js";
+import { gruSequence, lstmSequence } from "../../ops/fused.js";
 import { empty } from "../empty.js";
 import { dropout, linear } from "../functional/basic.js";
 import * as init from "../init.js";
@@ -99,18 +99,18 @@ export abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSe
     const bIh = this.param(`bias_ih${suffix}`);
     const bHh = this.param(`bias_hh${suffix}`);
     const [T, N] = x.shape as [number, number];
-    // One matmul projects every time step; LSTM and plain RNN fold b_hh in too.
-    let proj = linear(x.reshape(T * N, -1), wIh, bIh);
-    if (bHh && this.mode !== "GRU") proj = proj.add(bHh);
-    if (this.mode === "LSTM") {
-      // The whole recurrence in one backend call where the backend has it (the steps below otherwise).
-      const states = lstmSequence(proj.reshape(T, N, -1), h0, c0!, this.param(`weight_hh${suffix}`)!, mask?.reshape(T, N).to(proj.dtype) ?? null, reverse);
-      if (states) {
-        const [hs, cs] = states;
-        const [last, from] = reverse ? [0, 0] : [T, 1];
-        const out = narrow(hs, 0, from, T);
-        return [mask ? out.mul(mask.to(proj.dtype)) : out, select(hs, 0, last), select(cs, 0, last)];
-      }
+    // One matmul projects every time step; LSTM and plain RNN fold b_hh in too (one bias, one add).
+    const proj = linear(x.reshape(T * N, -1), wIh, bIh && bHh && this.mode !== "GRU" ? bIh.add(bHh) : bIh);
+    // The whole recurrence in one backend call where the backend has it (the steps below otherwise).
+    const wHh = this.param(`weight_hh${suffix}`)!;
+    const seqMask = mask?.reshape(T, N).to(proj.dtype) ?? null;
+    const states = this.mode === "LSTM" ? lstmSequence(proj.reshape(T, N, -1), h0, c0!, wHh, seqMask, reverse)
+      : this.mode === "GRU" ? gruSequence(proj.reshape(T, N, -1), h0, wHh, bHh, seqMask, reverse) : null;
+    if (states) {
+      const [hs, cs] = Array.isArray(states) ? states : [states, null];
+      const [last, from] = reverse ? [0, 0] : [T, 1];
+      const out = narrow(hs, 0, from, T);
+      return [mask ? out.mul(mask.to(proj.dtype)) : out, select(hs, 0, last), cs ? select(cs, 0, last) : null];
     }
     // Per-step views from one split: its gradient is a single cat, not a full-size pad per step.
     const steps = proj.reshape(T, N, -1).split(1, 0);
