@@ -17,6 +17,18 @@ export const GEMM_SCRATCH_BYTES = (MC * KC + KC * NC + MR * NR) * 4;
 /** Packs A[i0 : i0+mc, k0 : k0+kc] into panels of MR rows (k-major), zero-padding missing rows. */
 function packA(a: usize, sam: isize, sak: isize, M: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
   for (let ip = 0; ip < mc; ip += MR) {
+    if (sam == 1 && ip + MR <= mc && i0 + ip + MR <= M) {
+      // A transposed (a weight gradient's gᵀ): the panel's MR rows are adjacent at each k, one load.
+      let s = a + (<usize>(<isize>(i0 + ip) + <isize>k0 * sak) << 2);
+      let d = dst + (<usize>(ip * kc) << 2);
+      const step = <usize>sak << 2;
+      for (let k = 0; k < kc; k++) {
+        v128.store(d, v128.load(s));
+        s += step;
+        d += MR << 2;
+      }
+      continue;
+    }
     for (let r = 0; r < MR; r++) {
       const i = i0 + ip + r;
       let d = dst + (<usize>(ip * kc + r) << 2);

@@ -31,8 +31,8 @@ export function rowsGemm(a: usize, lda: i32, b: usize, K: i32, G: i32, M: i32, i
       for (let k = 0; k < K; k++) {
         const y0 = v128.load(pb), y1 = v128.load(pb, 16);
         const off = <usize>k << 2;
-        const v0 = f32x4.splat(load<f32>(a0 + off)), v1 = f32x4.splat(load<f32>(a1 + off));
-        const v2 = f32x4.splat(load<f32>(a2 + off)), v3 = f32x4.splat(load<f32>(a3 + off));
+        const v0 = v128.load32_splat(a0 + off), v1 = v128.load32_splat(a1 + off);
+        const v2 = v128.load32_splat(a2 + off), v3 = v128.load32_splat(a3 + off);
         x00 = madd(v0, y0, x00); x01 = madd(v0, y1, x01);
         x10 = madd(v1, y0, x10); x11 = madd(v1, y1, x11);
         x20 = madd(v2, y0, x20); x21 = madd(v2, y1, x21);
@@ -54,7 +54,7 @@ export function rowsGemm(a: usize, lda: i32, b: usize, K: i32, G: i32, M: i32, i
       let x0 = rr ? v128.load(rr + q) : zero, x1 = rr ? v128.load(rr + q, 16) : zero;
       let pb = b + q;
       for (let k = 0; k < K; k++) {
-        const v = f32x4.splat(load<f32>(ar + (<usize>k << 2)));
+        const v = v128.load32_splat(ar + (<usize>k << 2));
         x0 = madd(v, v128.load(pb), x0);
         x1 = madd(v, v128.load(pb, 16), x1);
         pb += sb;
@@ -168,7 +168,7 @@ export function gruSequence(xProj: usize, h0: usize, wT: usize, bHh: usize, mask
   const state = <usize>(N * H) << 2;
   const row = <usize>H << 2;
   const own = <usize>n0 * row;
-  memory.copy(hs + <usize>(reverse ? T : 0) * state + own, h0 + own, <usize>(n1 - n0) * row);
+  memory.copy(hs + (reverse ? <usize>T : 0) * state + own, h0 + own, <usize>(n1 - n0) * row);
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
