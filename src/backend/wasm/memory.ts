@@ -5,12 +5,12 @@
  *
  * Free blocks of one size serve only that size while the memory has room. When it has none, a
  * larger free block is split (best fit), and failing that the free blocks are coalesced with their
- * neighbours (and the top lowered past a free tail) before the memory grows: without this, a
+ * neighbours (and the top lowered past a free tail) before garbage is collected or the memory grows: without this, a
  * workload whose tensor sizes keep changing (episodes or sequences of varying length) strands its
  * freed blocks in size classes it never asks for again, and the memory grows without bound while
  * little is live.
  *
- * When the memory is full, the heap first asks its collector (a synchronous GC, see reclaim.ts)
+ * When no free block serves, the heap asks its collector (a synchronous GC, see reclaim.ts)
  * to free the garbage, provided it has handed out a budget of bytes since the last collection —
  * as many as were live after it, and at least COLLECT_BUDGET — so that collections stay a small
  * share of the work however large the model; only then does it grow.
@@ -51,15 +51,17 @@ export class WasmHeap {
 
   alloc(bytes: number): number {
     const size = WasmHeap.sizeClass(bytes);
-    let ptr = this.take(size);
+    // The free blocks first (an exact size, a larger one split, neighbours merged), then garbage
+    // (a collection frees nothing when scopes already did, and costs tens of ms), then more memory.
+    let ptr = this.take(size) ?? this.fit(size);
+    if (ptr === null && this.coalesce()) ptr = this.take(size) ?? this.fit(size);
     if (ptr === null && this.collector && this.sinceCollection >= Math.max(COLLECT_BUDGET, this.liveAfterCollection)) {
       this.collector();
       this.sinceCollection = 0;
       this.liveAfterCollection = this.live;
-      ptr = this.take(size);
+      ptr = this.take(size) ?? this.fit(size);
+      if (ptr === null && this.coalesce()) ptr = this.take(size) ?? this.fit(size);
     }
-    ptr ??= this.fit(size);
-    if (ptr === null && this.coalesce()) ptr = this.take(size) ?? this.fit(size);
     ptr ??= this.grow(size, bytes);
     this.live += size;
     this.sinceCollection += size;
