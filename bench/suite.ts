@@ -44,6 +44,7 @@ const W = {
   cnn: "CNN train step, batch 64",
   lstm: "LSTM classifier step (T=120, N=32)",
   gru: "GRU classifier step (T=120, N=32)",
+  transformer: "Transformer encoder layer step (d 128, 4 heads, 32 × 64)",
   infer1: "CNN inference, batch 1",
   infer256: "CNN inference, batch 256",
 };
@@ -110,6 +111,12 @@ for (const { backend, threads } of configs) {
     add(W.lstm, me, 1000 / (await timeMs(step, { warmup: 2, reps: quick ? 3 : 7 })), "steps/s", true);
     const gruStep = tgTrainStep(new GruClassifier(), ids, target, tg.nn.functional.binaryCrossEntropyWithLogits);
     add(W.gru, me, 1000 / (await timeMs(gruStep, { warmup: 2, reps: quick ? 3 : 7 })), "steps/s", true);
+    // PyTorch's TransformerEncoderLayer defaults but a 4·d feed-forward; Adam on the output's mean square.
+    const layer = new tg.nn.TransformerEncoderLayer(128, 4, { dimFeedforward: 512, batchFirst: true });
+    const adam = new tg.optim.Adam(layer.parameters(), { lr: 1e-3 });
+    const tokens = tg.randn([32, 64, 128]);
+    const layerStep = () => tg.scope(() => { adam.zeroGrad(); layer.forward(tokens).square().mean().backward(); adam.step(); });
+    add(W.transformer, me, await timeMs(layerStep, { warmup: 2, reps: quick ? 3 : 11 }), "ms", false);
   }
 }
 tg.setBackend("wasm");
@@ -200,6 +207,7 @@ for (const threads of python ? [1, cores] : []) {
   add(W.infer256, me, r.infer256!, "ms", false);
   add(W.lstm, me, 1000 / r.lstm!, "steps/s", true);
   add(W.gru, me, 1000 / r.gru!, "steps/s", true);
+  add(W.transformer, me, r.transformer!, "ms", false);
 }
 
 const order = Object.values(W).flatMap((w) => (typeof w === "function" ? sizes.map(w) : [w]));

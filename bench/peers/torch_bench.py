@@ -77,5 +77,11 @@ for name, cell in (("lstm", nn.LSTM), ("gru", nn.GRU)):
     def rnn_step():
         o.zero_grad(); F.binary_cross_entropy_with_logits(m(xs), ys).backward(); o.step()
     out[name] = median_ms(rnn_step)
+layer = nn.TransformerEncoderLayer(128, 4, dim_feedforward=512, batch_first=True)
+adam = torch.optim.Adam(layer.parameters(), 1e-3)
+tokens = torch.randn(32, 64, 128)
+def layer_step():
+    adam.zero_grad(); layer(tokens).square().mean().backward(); adam.step()
+out["transformer"] = median_ms(layer_step, reps=11)
 out["version"] = torch.__version__
 print(json.dumps(out))
