@@ -17,4 +17,4 @@ export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
 export { uniform } from "./random";
 export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";
-export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, transposeInto } from "./recurrent-sequence";
+export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward, transposeInto } from "./recurrent-sequence";

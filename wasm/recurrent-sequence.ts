@@ -6,7 +6,7 @@
 // States are indexed by time, [T + 1, N, H]: running forward, step t reads state t and writes t + 1;
 // reversed, it reads t + 1 and writes t. A mask [T, N] (0: past that sequence's end) holds the
 // state through the masked steps, as packed sequences need.
-import { gruCellRow, gruCellRowBackward, lstmCellRow, lstmCellRowBackward } from "./recurrent";
+import { gruCellRow, gruCellRowBackward, lstmCellRow, lstmCellRowBackward, rnnActRow, rnnActRowBackward } from "./recurrent";
 import { madd } from "./gemm";
 
 /**
@@ -211,5 +211,54 @@ export function gruSequenceBackward(act: usize, hs: usize, w: usize, mask: usize
       }
     }
     rowsGemm(dht + <usize>n0 * 3 * row, G, w, G, H, n1 - n0, dhp + own, H, dhp + own, H); // dhₚ += dhProjₜ·W_hh
+  }
+}
+
+/**
+ * Plain RNN forward, rows n0 … n1 − 1: xProj [T, N, H] (x·W_ihᵀ + b_ih + b_hh), h0 [N, H], wT =
+ * W_hhᵀ [H, H], mask [T, N] or 0 → hs [T + 1, N, H]; tanh, or ReLU when relu.
+ */
+export function rnnSequence(xProj: usize, h0: usize, wT: usize, mask: usize, hs: usize, T: i32, N: i32, H: i32, reverse: bool, relu: bool, n0: i32, n1: i32): void {
+  const state = <usize>(N * H) << 2;
+  const row = <usize>H << 2;
+  const own = <usize>n0 * row;
+  memory.copy(hs + (reverse ? <usize>T : 0) * state + own, h0 + own, <usize>(n1 - n0) * row);
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
+    const hp = hs + <usize>p * state, hq = hs + <usize>q * state;
+    // Pre-activations straight into the new state's rows, then the nonlinearity in place.
+    rowsGemm(hp + own, H, wT, H, H, n1 - n0, xProj + (<usize>(t * N * H) << 2) + own, H, hq + own, H);
+    for (let n = n0; n < n1; n++) {
+      const r = <usize>n * row;
+      if (valid(mask, t, N, n)) rnnActRow(hq + r, H, relu);
+      else memory.copy(hq + r, hp + r, row);
+    }
+  }
+}
+
+/**
+ * Plain RNN backward through time, rows n0 … n1 − 1: dh [T + 1, N, H] as for the LSTM (accumulated
+ * in place; h0's gradient is its initial state's slice on return), w = W_hh [H, H] → dxProj
+ * [T, N, H] (W_hh's gradient is Σₜ dxProjₜᵀ·hₚ, the caller's GEMM).
+ */
+export function rnnSequenceBackward(hs: usize, w: usize, mask: usize, dh: usize, dxProj: usize, T: i32, N: i32, H: i32, reverse: bool, relu: bool, n0: i32, n1: i32): void {
+  const state = <usize>(N * H) << 2;
+  const row = <usize>H << 2;
+  const own = <usize>n0 * row;
+  for (let k = T - 1; k >= 0; k--) {
+    const t = reverse ? T - 1 - k : k;
+    const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
+    const hq = hs + <usize>q * state, dhp = dh + <usize>p * state, dhq = dh + <usize>q * state;
+    const dxt = dxProj + (<usize>(t * N * H) << 2);
+    for (let n = n0; n < n1; n++) {
+      const r = <usize>n * row;
+      if (valid(mask, t, N, n)) rnnActRowBackward(hq + r, dhq + r, dxt + r, H, relu);
+      else {
+        memory.fill(dxt + r, 0, row);
+        for (let j: usize = 0; j < row; j += 4) store<f32>(dhp + r + j, load<f32>(dhp + r + j) + load<f32>(dhq + r + j));
+      }
+    }
+    rowsGemm(dxt + own, H, w, H, H, n1 - n0, dhp + own, H, dhp + own, H); // dhₚ += dpreₜ·W_hh
   }
 }

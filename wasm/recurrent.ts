@@ -203,3 +203,26 @@ export function gruCellRowBackward(a: usize, h: usize, dh: usize, dx: usize, dhp
     j += lanes;
   }
 }
+
+/** A plain RNN's nonlinearity over one row of H pre-activations, in place: tanh, or ReLU (NaN kept). */
+export function rnnActRow(h: usize, H: i32, relu: bool): void {
+  for (let j = 0; j < H; ) {
+    const lanes = j + 4 <= H ? 4 : 1;
+    const q = <usize>j << 2;
+    const v = ld(h + q, lanes);
+    st(h + q, relu ? v128.andnot(v, f32x4.le(v, f32x4.splat(0))) : tanhSimd(v), lanes);
+    j += lanes;
+  }
+}
+
+/** Its vector–Jacobian product from the row's outputs h: dpre = dh·(1 − h²) for tanh, dh·[h > 0] for ReLU. */
+export function rnnActRowBackward(h: usize, dh: usize, dpre: usize, H: i32, relu: bool): void {
+  const one = f32x4.splat(1);
+  for (let j = 0; j < H; ) {
+    const lanes = j + 4 <= H ? 4 : 1;
+    const q = <usize>j << 2;
+    const v = ld(h + q, lanes), g = ld(dh + q, lanes);
+    st(dpre + q, relu ? v128.and(g, f32x4.gt(v, f32x4.splat(0))) : f32x4.mul(g, f32x4.sub(one, f32x4.mul(v, v))), lanes);
+    j += lanes;
+  }
+}

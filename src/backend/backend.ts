@@ -102,7 +102,7 @@ export type KernelName = (typeof KERNELS)[number];
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
   "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward",
-  "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
+  "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
@@ -248,6 +248,13 @@ export interface Backend {
    * dhProj for the caller.
    */
   gruSequenceBackward?(act: View, hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean): [Storage, Storage, Storage] | null;
+  /**
+   * A plain RNN layer in one direction over a whole sequence: xProj [T, N, H] (x·W_ihᵀ + b_ih + b_hh),
+   * h0 [N, H], W_hh [H, H], a mask as lstmSequence's, tanh or ReLU → hs [T + 1, N, H].
+   */
+  rnnSequence?(xProj: View, h0: View, wHh: View, mask: View | null, reverse: boolean, relu: boolean): Storage | null;
+  /** Its backward through time from the gradient reaching hs → [dxProj [T, N, H], dhs [T + 1, N, H]]. */
+  rnnSequenceBackward?(hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean, relu: boolean): [Storage, Storage] | null;
   /**
    * Batch norm in training mode over a [N, C, S] view, statistics per channel over N and S, with
    * weight and bias [C] → [y, mean [C], biased variance [C]].

@@ -67,6 +67,22 @@ export function gruSequence(xProj: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor 
 }
 
 /**
+ * A plain RNN layer (tanh, or ReLU) in one direction over a whole sequence, as one primitive where
+ * the backend has the routine: xProj [T, N, H] holds x·W_ihᵀ + b_ih + b_hh of every step, h0 [N, H],
+ * wHh [H, H], mask as lstmSequence's. Returns the states by time hs [T + 1, N, H], or null.
+ */
+export function rnnSequence(xProj: Tensor, h0: Tensor, wHh: Tensor, mask: Tensor | null, reverse: boolean, relu: boolean): Tensor | null {
+  const [T, N, H] = xProj.shape as [number, number, number];
+  const ok = (t: Tensor, shape: number[]) => t.ndim === shape.length && shape.every((d, i) => t.shape[i] === d);
+  if (xProj.ndim !== 3 || !ok(h0, [N, H]) || !ok(wHh, [H, H]) || (mask && !ok(mask, [T, N]))) {
+    throw new ShapeError(`rnnSequence: expected xProj [T, N, H], h0 [N, H], wHh [H, H] and mask [T, N]; got ${fmtShape(xProj.shape)}, ${fmtShape(h0.shape)}, ${fmtShape(wHh.shape)}${mask ? ` and ${fmtShape(mask.shape)}` : ""}`);
+  }
+  if (T === 0 || N === 0 || H === 0) return null;
+  const inputs = [xProj.contiguous(), h0.contiguous(), wHh.contiguous()] as const;
+  return tryApply("rnnSequence", mask ? [...inputs, mask.contiguous()] : inputs, { reverse, relu });
+}
+
+/**
  * One GRU cell step (PyTorch's formulation) from xProj = x·W_ihᵀ + b_ih and hProj = h·W_hhᵀ + b_hh,
  * both [N, 3H] (r, z, n), and h [N, H]: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r·hn),
  * h' = (1 − z)·n + z·h.

@@ -58,6 +58,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   lstmSequence: { reverse: boolean };
   /** Multi-output, fused (backends offering Backend.gruSequence): [hs, act] from [xProj [T, N, 3H], h0, W_hh, b_hh] and a mask [T, N]. */
   gruSequence: { reverse: boolean };
+  /** Fused (backends offering Backend.rnnSequence): hs [T + 1, N, H] from [xProj [T, N, H], h0, W_hh] and a mask [T, N]. */
+  rnnSequence: { reverse: boolean; relu: boolean };
   /** Multi-output, fused (backends offering Backend.gruCell): [hNext, act] from [xProj, hProj, h]. */
   gruCell: None;
   /** Multi-output, fused (backends offering Backend.maxPool2x2): [values, indices] of 2×2 stride-2 max pooling of [N, C, H, W]. */
@@ -100,6 +102,7 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   lstmCell: readonly [gates: T, c: T];
   lstmSequence: readonly [proj: T, h0: T, c0: T, wHh: T] | readonly [proj: T, h0: T, c0: T, wHh: T, mask: T];
   gruSequence: readonly [xProj: T, h0: T, wHh: T, bHh: T] | readonly [xProj: T, h0: T, wHh: T, bHh: T, mask: T];
+  rnnSequence: readonly [xProj: T, h0: T, wHh: T] | readonly [xProj: T, h0: T, wHh: T, mask: T];
   gruCell: readonly [xProj: T, hProj: T, h: T];
   maxPool2x2: readonly [x: T];
   kmeansStep: readonly [x: T, centres: T] | readonly [x: T, centres: T, weights: T];
@@ -133,7 +136,7 @@ export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimi
  * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
  * not take); the op then composes the same maths (ops/fused.ts).
  */
-export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
+export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
@@ -220,6 +223,10 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     const [T, N, G] = xProj.shape as [number, number, number];
     const H = G / 3;
     return orNull(xProj.backend.gruSequence?.(xProj, h0, wHh, bHh, mask ?? null, reverse), ([hs, act]) => [fromStorage(hs, [T + 1, N, H]), fromStorage(act, [T, N, 4 * H])]);
+  },
+  rnnSequence: ([xProj, h0, wHh, mask], { reverse, relu }) => {
+    const [T, N, H] = xProj.shape as [number, number, number];
+    return orNull(xProj.backend.rnnSequence?.(xProj, h0, wHh, mask ?? null, reverse, relu), (hs) => fromStorage(hs, [T + 1, N, H]));
   },
   gruCell: ([xProj, hProj, h]) => {
     const [N, H] = h.shape as [number, number];

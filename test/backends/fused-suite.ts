@@ -178,6 +178,28 @@ const ROUTINES: Record<string, Routine> = {
       tolerance: { d2x: 1e-4 },
     })),
   },
+  rnnSequence: {
+    methods: ["rnnSequence", "rnnSequenceBackward"],
+    cases: ([
+      [{}, 8, false], [{ nonlinearity: "relu" }, 5, true], [{ bidirectional: true }, 6, true], [{ numLayers: 2, nonlinearity: "relu", bidirectional: true }, 3, false], [{ bias: false }, 1, false],
+    ] as const).map(([options, H, packed]) => ({
+      name: `RNN(4, ${H}, ${JSON.stringify(options)})${packed ? " on packed sequences" : ""} over 7 steps`,
+      run: () => {
+        tg.manualSeed(H);
+        const rnn = new tg.nn.RNN(4, H, options);
+        const x = leaf(seeded([7, 3, 4], H, 1.5));
+        const h0 = leaf(seeded([rnn.numLayers * (rnn.bidirectional ? 2 : 1), 3, H], 5));
+        const [out, h] = rnn.forward(packed ? tg.nn.utils.rnn.packPaddedSequence(x, [7, 4, 1]) : x, h0);
+        const y = packed ? tg.nn.utils.rnn.padPackedSequence(out as tg.nn.PackedSequence)[0] : (out as tg.Tensor);
+        weighted(y).add(weighted(h).mul(0.5)).backward();
+        const grads = Object.fromEntries([...rnn.namedParameters()].map(([name, p]) => [name, p.grad]));
+        const x2 = leaf(x);
+        const [dx] = tg.grad(weighted(rnn.forward(x2)[1]), [x2], { createGraph: true });
+        return { y, h, dx: x.grad, dh0: h0.grad, ...grads, d2x: tg.grad(dx!.pow(2).sum(), [x2])[0]! };
+      },
+      tolerance: { d2x: 1e-4 },
+    })),
+  },
   gruCell: {
     methods: ["gruCell", "gruCellBackward"],
     cases: ([[4, 6], [1, 1], [3, 11]] as const).map(([N, H]) => ({
@@ -246,6 +268,7 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   lstmCell: (b, v) => b.lstmCell!(v([2, 4]), v([2, 2])) ?? b.lstmCellBackward!(v([2, 5]), v([2, 2]), v([2, 2]), null),
   lstmSequence: (b, v) => b.lstmSequence!(v([1, 2, 4]), v([2, 1]), v([2, 1]), v([4, 1]), null, false) ?? b.lstmSequenceBackward!(v([1, 2, 5]), v([2, 2, 1]), v([4, 1]), null, v([2, 2, 1]), null, false),
   gruSequence: (b, v) => b.gruSequence!(v([1, 2, 3]), v([2, 1]), v([3, 1]), v([3]), null, false) ?? b.gruSequenceBackward!(v([1, 2, 4]), v([2, 2, 1]), v([3, 1]), null, v([2, 2, 1]), false),
+  rnnSequence: (b, v) => b.rnnSequence!(v([1, 2, 1]), v([2, 1]), v([1, 1]), null, false, false) ?? b.rnnSequenceBackward!(v([2, 2, 1]), v([1, 1]), null, v([2, 2, 1]), false, false),
   gruCell: (b, v) => b.gruCell!(v([2, 3]), v([2, 3]), v([2, 1])) ?? b.gruCellBackward!(v([2, 3]), v([2, 3]), v([2, 1]), v([2, 2])),
   maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])),
   kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),

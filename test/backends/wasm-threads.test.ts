@@ -38,7 +38,7 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
   }
 });
 
-test("threaded elementwise ops and reductions equal their one-thread results, for 3 threads too", async () => {
+test("threaded elementwise ops, reductions and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
@@ -57,6 +57,16 @@ test("threaded elementwise ops and reductions equal their one-thread results, fo
       ["sum of rows", () => m.sum(1)],
       ["sum over the batch", () => m.sum(0)],
       ["max of rows", () => m.amax(1)],
+      ["softmax rows", () => tg.softmax(m, -1)],
+      ["logSoftmax rows", () => tg.logSoftmax(m, -1)],
+      ["layerNorm rows", () => tg.nn.functional.layerNorm(m, [300])],
+      ["gelu (tanh)", () => tg.nn.functional.gelu(big, { approximate: "tanh" })],
+      ["their gradients", () => {
+        const v = m.detach().requiresGrad_();
+        const w = tg.arange(300).float().sin();
+        tg.softmax(v, -1).add(tg.logSoftmax(v, -1)).add(tg.nn.functional.layerNorm(v, [300])).add(tg.nn.functional.gelu(v)).mul(w).sum().backward();
+        return v.grad!;
+      }],
     ];
     tg.setNumThreads(1);
     const one = ops.map(([, f]) => f().tolist());
@@ -71,12 +81,12 @@ test("threaded elementwise ops and reductions equal their one-thread results, fo
   }
 });
 
-test("LSTM and GRU layers split by batch rows over threads equal their one-thread results, outputs and gradients", async () => {
+test("LSTM, GRU and RNN layers split by batch rows over threads equal their one-thread results, outputs and gradients", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
   try {
-    const run = (Layer: typeof tg.nn.LSTM | typeof tg.nn.GRU) => {
+    const run = (Layer: typeof tg.nn.LSTM | typeof tg.nn.GRU | typeof tg.nn.RNN) => {
       tg.manualSeed(3);
       const layer = new Layer(16, 32, { bidirectional: true });
       const x = tg.randn([40, 30, 16], { requiresGrad: true }); // 30 rows: a ragged last share
@@ -84,7 +94,7 @@ test("LSTM and GRU layers split by batch rows over threads equal their one-threa
       (out as tg.Tensor).square().sum().backward();
       return [out as tg.Tensor, x.grad!, ...layer.parameters().map((p) => p.grad!)].map((t) => t.tolist());
     };
-    for (const Layer of [tg.nn.LSTM, tg.nn.GRU]) {
+    for (const Layer of [tg.nn.LSTM, tg.nn.GRU, tg.nn.RNN]) {
       tg.setNumThreads(1);
       const one = run(Layer);
       tg.setNumThreads(2);

@@ -1,5 +1,5 @@
 /**
- * Backward through time for the whole-sequence LSTM and GRU primitives: the backend's routine outside
+ * Backward through time for the whole-sequence LSTM, GRU and RNN primitives: the backend's routine outside
  * createGraph, or the same recursion in ops (the states recomputed from the inputs, so that
  * gradients of this gradient reach them).
  */
@@ -10,7 +10,7 @@ import { zeros } from "../../ops/creation.js";
 import { cat, narrow, select, stack } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const recurrentRules: RuleTable<"lstmSequence" | "gruSequence"> = {
+export const recurrentRules: RuleTable<"lstmSequence" | "gruSequence" | "rnnSequence"> = {
   // States by time [T + 1, N, H]: step t reads state p and writes q (p = t, q = t + 1 running
   // forward; p = t + 1, q = t reversed). dW_hh = Σₜ dprojₜᵀ·h_p, one GEMM over all steps.
   lstmSequence: ([dhs, dcs], { inputs: [proj, h0, c0, wHh, mask], outputs: [hs, cs, act], attrs: { reverse } }) => {
@@ -41,7 +41,55 @@ export const recurrentRules: RuleTable<"lstmSequence" | "gruSequence"> = {
     }
     return composedGruBackward(xProj, h0, wHh, bHh, mask ?? null, reverse, dhs);
   },
+  // A plain RNN: dW_hh = Σₜ dpreₜᵀ·h_p.
+  rnnSequence: (dhs, { inputs: [xProj, h0, wHh, mask], output: hs, attrs: { reverse, relu } }) => {
+    const [T, N, H] = xProj.shape as [number, number, number];
+    const fused = isGradEnabled() ? null : xProj.backend.rnnSequenceBackward?.(hs, wHh, mask ?? null, dhs, reverse, relu);
+    if (fused) {
+      const [dx, dh] = fused;
+      const dpre = new Tensor(dx, [T * N, H], contiguousStrides([T * N, H]), 0);
+      const hPrev = narrow(hs, 0, reverse ? 1 : 0, T).reshape(T * N, H);
+      return [dpre.reshape(T, N, H), new Tensor(dh, [N, H], [H, 1], (reverse ? T : 0) * N * H), dpre.t().matmul(hPrev), null];
+    }
+    return composedRnnBackward(xProj, h0, wHh, mask ?? null, reverse, relu, dhs);
+  },
 };
+
+/** The plain RNN's recursion in ops, from the inputs, as composedBackward. */
+function composedRnnBackward(xProj: Tensor, h0: Tensor, wHh: Tensor, mask: Tensor | null, reverse: boolean, relu: boolean, dhs: Tensor): (Tensor | null)[] {
+  const [T, N, H] = xProj.shape as [number, number, number];
+  const wT = wHh.t();
+  const hS: Tensor[] = new Array<Tensor>(T + 1);
+  const pre: Tensor[] = new Array<Tensor>(T);
+  const m = (t: number) => select(mask!, 0, t).reshape(N, 1);
+  const index = (t: number) => (reverse ? [t + 1, t] : [t, t + 1]) as [number, number];
+  hS[reverse ? T : 0] = h0;
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    const [p, q] = index(t);
+    pre[t] = select(xProj, 0, t).add(hS[p]!.matmul(wT));
+    const h = relu ? pre[t]!.relu() : pre[t]!.tanh();
+    hS[q] = mask ? h.mul(m(t)).add(hS[p]!.mul(m(t).neg().add(1))) : h;
+  }
+  const dH = Array.from({ length: T + 1 }, (_, s) => select(dhs, 0, s));
+  const dx: Tensor[] = new Array<Tensor>(T);
+  let dW: Tensor | null = null;
+  for (let k = T - 1; k >= 0; k--) {
+    const t = reverse ? T - 1 - k : k;
+    const [p, q] = index(t);
+    const g = dH[q]!;
+    let dpre = relu ? g.mul(pre[t]!.gt(0).to(g.dtype)) : g.mul(pre[t]!.tanh().square().neg().add(1));
+    if (mask) {
+      dpre = dpre.mul(m(t));
+      dH[p] = dH[p]!.add(g.mul(m(t).neg().add(1)));
+    }
+    dH[p] = dH[p]!.add(dpre.matmul(wHh));
+    dx[t] = dpre;
+    const dWt = dpre.t().matmul(hS[p]!);
+    dW = dW ? dW.add(dWt) : dWt;
+  }
+  return [stack(dx, 0), dH[reverse ? T : 0]!, dW ?? zeros([H, H], { dtype: xProj.dtype }), null];
+}
 
 /** The GRU recursion in ops, from the inputs, as composedBackward. */
 function composedGruBackward(xProj: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor, mask: Tensor | null, reverse: boolean, dhs: Tensor): (Tensor | null)[] {

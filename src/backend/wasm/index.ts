@@ -62,6 +62,8 @@ interface Kernels {
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
   transposeInto(src: Ptr, G: number, H: number, dst: Ptr): void;
+  rnnSequence(xProj: Ptr, h0: Ptr, wT: Ptr, mask: Ptr, hs: Ptr, T: number, N: number, H: number, reverse: number, relu: number, n0: number, n1: number): void;
+  rnnSequenceBackward(hs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dxProj: Ptr, T: number, N: number, H: number, reverse: number, relu: number, n0: number, n1: number): void;
   gruSequence(xProj: Ptr, h0: Ptr, wT: Ptr, bHh: Ptr, mask: Ptr, hs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
   gruSequenceBackward(act: Ptr, hs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dxProj: Ptr, dhProj: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
   lstmSequence(proj: Ptr, h0: Ptr, c0: Ptr, wT: Ptr, mask: Ptr, hs: Ptr, cs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
@@ -620,13 +622,37 @@ export class WasmBackend implements Backend {
     return [dx, dhp, dh];
   }
 
+  rnnSequence(xProj: View, h0: View, wHh: View, mask: View | null, reverse: boolean, relu: boolean): Storage | null {
+    if (!fusable(xProj, h0, wHh, mask)) return null;
+    const [T, N, H] = xProj.shape as [number, number, number];
+    const pool = this.recurrencePool(T, N, H, H);
+    const hs = this.allocate("float32", (T + 1) * N * H);
+    const wTBytes = Math.max(4 * H * H, 1);
+    const wT = this.heap.alloc(wTBytes);
+    this.k.transposeInto(this.addr(wHh), H, H, wT);
+    this.byRows("rnnSequence", pool, N, [this.addr(xProj), this.addr(h0), wT, mask ? this.addr(mask) : 0, hs.ptr, T, N, H, reverse ? 1 : 0, relu ? 1 : 0]);
+    this.heap.release(wT, wTBytes);
+    return hs;
+  }
+
+  rnnSequenceBackward(hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean, relu: boolean): [Storage, Storage] | null {
+    if (!fusable(hs, wHh, mask) || !isF32(dhs)) return null;
+    const [T1, N, H] = hs.shape as [number, number, number];
+    const T = T1 - 1;
+    const pool = this.recurrencePool(T, N, H, H);
+    const dh = this.copy(dhs) as WasmStorage; // accumulated in place
+    const dx = this.allocate("float32", T * N * H);
+    this.byRows("rnnSequenceBackward", pool, N, [this.addr(hs), this.addr(wHh), mask ? this.addr(mask) : 0, dh.ptr, dx.ptr, T, N, H, reverse ? 1 : 0, relu ? 1 : 0]);
+    return [dx, dh];
+  }
+
   /** The pool for a recurrence of T steps over N rows with a [G, H] W_hh when it is worth splitting, else null. */
   private recurrencePool(T: number, N: number, G: number, H: number): ThreadPool | null {
     return this.threads > 1 && N >= 8 && T * N * G * H >= PARALLEL_RECURRENCE_MACS ? this.workers() : null;
   }
 
   /** Runs a sequence kernel over batch rows [0, N), split into row ranges (whole 4-row blocks) over the pool if given. */
-  private byRows(kernel: "lstmSequence" | "lstmSequenceBackward" | "gruSequence" | "gruSequenceBackward", pool: ThreadPool | null, N: number, args: number[]): void {
+  private byRows(kernel: "lstmSequence" | "lstmSequenceBackward" | "gruSequence" | "gruSequenceBackward" | "rnnSequence" | "rnnSequenceBackward", pool: ThreadPool | null, N: number, args: number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     if (!pool) return run(...args, 0, N);
     const per = Math.ceil(N / this.threads / 4) * 4;
@@ -641,45 +667,61 @@ export class WasmBackend implements Backend {
     return [numel(v.shape) / Math.max(C, 1), C];
   }
 
+  /**
+   * Runs a row kernel — args: contiguous [R, C] operands' addresses, R, C, then `tail` — split into
+   * row ranges over the pool when it is large; C = 0 marks an elementwise kernel taking n = R alone
+   * (its ranges whole SIMD blocks of 16). Rows are independent, so the split changes no result.
+   */
+  private byRowRanges(kernel: "softmaxRows" | "softmaxRowsBackward" | "layerNormRows" | "layerNormRowsBackward" | "gelu" | "geluBackward", ptrs: number[], R: number, C: number, tail: number[]): void {
+    const run = this.k[kernel] as (...a: number[]) => void;
+    const width = Math.max(C, 1);
+    const share = (r0: number, rows: number) => [...ptrs.map((p) => p + 4 * r0 * width), ...(C ? [rows, C] : [rows]), ...tail];
+    if (this.threads === 1 || R < 2 || R * width < PARALLEL_ELEMENTS) return run(...share(0, R));
+    const per = C ? Math.ceil(R / this.threads) : Math.ceil(R / this.threads / 16) * 16;
+    const shares: number[][] = [];
+    for (let r0 = 0; r0 < R; r0 += per) shares.push(share(r0, Math.min(per, R - r0)));
+    this.workers().run(kernel, shares, run);
+  }
+
   softmax(x: View, log: boolean): Storage | null {
     if (!fusable(x) || x.shape.length === 0) return null;
     const out = this.allocate("float32", numel(x.shape));
-    this.k.softmaxRows(this.addr(x), out.ptr, ...WasmBackend.rows(x), log);
+    this.byRowRanges("softmaxRows", [this.addr(x), out.ptr], ...WasmBackend.rows(x), [log ? 1 : 0]);
     return out;
   }
 
   softmaxBackward(y: View, g: View, log: boolean): Storage | null {
     if (!fusable(y, g) || y.shape.length === 0) return null;
     const dx = this.allocate("float32", numel(y.shape));
-    this.k.softmaxRowsBackward(this.addr(y), this.addr(g), dx.ptr, ...WasmBackend.rows(y), log);
+    this.byRowRanges("softmaxRowsBackward", [this.addr(y), this.addr(g), dx.ptr], ...WasmBackend.rows(y), [log ? 1 : 0]);
     return dx;
   }
 
   gelu(x: View, approximate: "none" | "tanh"): Storage | null {
     if (!fusable(x)) return null;
     const out = this.allocate("float32", numel(x.shape));
-    this.k.gelu(this.addr(x), out.ptr, numel(x.shape), approximate === "tanh");
+    this.byRowRanges("gelu", [this.addr(x), out.ptr], numel(x.shape), 0, [approximate === "tanh" ? 1 : 0]);
     return out;
   }
 
   geluBackward(x: View, g: View, approximate: "none" | "tanh"): Storage | null {
     if (!fusable(x, g)) return null;
     const dx = this.allocate("float32", numel(x.shape));
-    this.k.geluBackward(this.addr(x), this.addr(g), dx.ptr, numel(x.shape), approximate === "tanh");
+    this.byRowRanges("geluBackward", [this.addr(x), this.addr(g), dx.ptr], numel(x.shape), 0, [approximate === "tanh" ? 1 : 0]);
     return dx;
   }
 
   layerNorm(x: View, eps: number): Storage | null {
     if (!fusable(x) || x.shape.length === 0 || numel(x.shape) === 0) return null;
     const out = this.allocate("float32", numel(x.shape));
-    this.k.layerNormRows(this.addr(x), out.ptr, ...WasmBackend.rows(x), eps);
+    this.byRowRanges("layerNormRows", [this.addr(x), out.ptr], ...WasmBackend.rows(x), [eps]);
     return out;
   }
 
   layerNormBackward(x: View, g: View, eps: number): Storage | null {
     if (!fusable(x, g) || x.shape.length === 0) return null;
     const dx = this.allocate("float32", numel(x.shape));
-    this.k.layerNormRowsBackward(this.addr(x), this.addr(g), dx.ptr, ...WasmBackend.rows(x), eps);
+    this.byRowRanges("layerNormRowsBackward", [this.addr(x), this.addr(g), dx.ptr], ...WasmBackend.rows(x), [eps]);
     return dx;
   }
 

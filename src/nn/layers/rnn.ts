@@ -2,10 +2,10 @@
  * RNN, LSTM and GRU with PyTorch's signature, parameter names and layouts (`weight_ih_l0`,
  * `weight_hh_l1_reverse`, …), so a PyTorch state dict loads as is.
  *
- * The input projection of every time step is one matmul per layer and direction. An LSTM or a GRU
- * then runs the whole recurrence as one backend call where the backend has the routine (forward and backward
- * through time, keeping only the states and gates); otherwise, and for every other mode, each step
- * is a matmul with W_hh and a few elementwise ops on the autograd tape.
+ * The input projection of every time step is one matmul per layer and direction. The layer then
+ * runs the whole recurrence as one backend call where the backend has the routine (forward and
+ * backward through time, keeping only the states and gates); otherwise each step is a matmul with
+ * W_hh and a few elementwise ops on the autograd tape.
  */
 import { checkOptions, type OptionKind } from "../../base/options.js";
 import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
@@ -13,7 +13,7 @@ import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { cat, narrow, select, stack } from "../../ops/movement.js";
-import { gruSequence, lstmSequence } from "../../ops/fused.js";
+import { gruSequence, lstmSequence, rnnSequence } from "../../ops/fused.js";
 import { empty } from "../empty.js";
 import { dropout, linear } from "../functional/basic.js";
 import * as init from "../init.js";
@@ -104,8 +104,10 @@ export abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSe
     // The whole recurrence in one backend call where the backend has it (the steps below otherwise).
     const wHh = this.param(`weight_hh${suffix}`)!;
     const seqMask = mask?.reshape(T, N).to(proj.dtype) ?? null;
-    const states = this.mode === "LSTM" ? lstmSequence(proj.reshape(T, N, -1), h0, c0!, wHh, seqMask, reverse)
-      : this.mode === "GRU" ? gruSequence(proj.reshape(T, N, -1), h0, wHh, bHh, seqMask, reverse) : null;
+    const steps3 = proj.reshape(T, N, -1);
+    const states = this.mode === "LSTM" ? lstmSequence(steps3, h0, c0!, wHh, seqMask, reverse)
+      : this.mode === "GRU" ? gruSequence(steps3, h0, wHh, bHh, seqMask, reverse)
+      : rnnSequence(steps3, h0, wHh, seqMask, reverse, this.mode === "RNN_RELU");
     if (states) {
       const [hs, cs] = Array.isArray(states) ? states : [states, null];
       const [last, from] = reverse ? [0, 0] : [T, 1];
