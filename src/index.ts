@@ -9,7 +9,7 @@ export { float32, float64, int32, bool } from "./base/dtype.js";
 export type { Shape } from "./base/shape.js";
 export { Generator, manualSeed, defaultGenerator, seed, initialSeed, getRngState, setRngState } from "./base/rng.js";
 export {
-  TensorgradError, ShapeError, DTypeError, ValueError, IndexError, AutogradError, DataError, FormatError, DistributedError,
+  TensorgradError, ShapeError, DTypeError, ValueError, IndexError, AutogradError, DataError, FormatError, DistributedError, DeviceError,
 } from "./base/errors.js";
 
 export {
@@ -84,7 +84,9 @@ export * as autograd from "./autograd/public.js";
 export * as func from "./func/index.js";
 export { RemovableHandle, type GradHook } from "./base/hooks.js";
 
-export { setBackend, getBackend, listBackends, registerBackend, loadBackend, backendByName, setNumThreads, getNumThreads } from "./backend/registry.js";
+export {
+  setBackend, getBackend, listBackends, readyBackends, registerBackend, loadBackend, backendByName, setNumThreads, getNumThreads, device, setDefaultDevice,
+} from "./backend/registry.js";
 export type { Backend, Storage, View } from "./backend/backend.js";
 
 export * as testing from "./testing.js";

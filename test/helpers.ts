@@ -31,9 +31,9 @@ export function readFixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")) as T;
 }
 
-/** Runs fn on every backend (the whole suite runs per backend, jax-js style). */
+/** Runs fn on every synchronous backend (the whole suite runs per backend, jax-js style; the GPU has test/backends/webgpu.test.ts). */
 export function eachBackend(fn: (name: string) => void): void {
-  for (const name of tg.listBackends()) fn(name);
+  for (const name of tg.readyBackends()) fn(name);
 }
 
 /** fn's result with `name` as the current backend (the previous one restored after). */

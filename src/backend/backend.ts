@@ -127,6 +127,11 @@ export interface Backend {
   fromArray(data: AnyTypedArray, dtype: DType): Storage;
   /** Reads a view in row-major order into a new typed array of the view's dtype. */
   toArray(view: View): AnyTypedArray;
+  /**
+   * The asynchronous read, for a backend whose memory lives on a device (WebGPU): it resolves once
+   * the kernels before it have run. A backend without it is read with toArray.
+   */
+  read?(view: View): Promise<AnyTypedArray>;
   /** Releases the memory now; later use of the storage is an error. */
   dispose(storage: Storage): void;
 

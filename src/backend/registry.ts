@@ -16,19 +16,30 @@ const factories = new Map<string, Factory>([
   ["wasm", () => new WasmBackend()],
   // Plain SIMD128 even where relaxed SIMD is available: results independent of FMA (and tested in CI).
   ["wasm-simd128", () => new WasmBackend({ relaxedSimd: false }, "wasm-simd128")],
+  // The GPU: its code (and Dawn, in Node) loads only when asked for, with `await loadBackend("webgpu")`.
+  ["webgpu", async () => (await import("./webgpu/index.js")).WebGpuBackend.create()],
 ]);
 const instances = new Map<string, Backend>();
+/** Backends whose factory is asynchronous (they load code or open a device). */
+const asynchronous = new Set(["webgpu"]);
 /** The wasm backend unless the environment variable TENSORGRAD_BACKEND names another (e.g. "js" in CI's second pass). */
 let current: string = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORGRAD_BACKEND ?? "wasm";
 
-/** Adds a backend under a name; an asynchronous factory is run by loadBackend. */
-export function registerBackend(name: string, factory: Factory): void {
+/** Adds a backend under a name; an asynchronous factory (say so in options) is run by loadBackend. */
+export function registerBackend(name: string, factory: Factory, options: { asynchronous?: boolean } = {}): void {
   factories.set(name, factory);
   instances.delete(name);
+  if (options.asynchronous) asynchronous.add(name);
+  else asynchronous.delete(name);
 }
 
 export function listBackends(): string[] {
   return [...factories.keys()];
+}
+
+/** The backends usable at once, without `await loadBackend(name)`: the CPU ones, and any asynchronous one already loaded. */
+export function readyBackends(): string[] {
+  return listBackends().filter((name) => instances.has(name) || !asynchronous.has(name));
 }
 
 function factoryOf(name: string): Factory {
@@ -40,6 +51,8 @@ function factoryOf(name: string): Factory {
 export function backendByName(name: string): Backend {
   let b = instances.get(name);
   if (!b) {
+    if (asynchronous.has(name)) factoryOf(name); // an unknown name's error first
+    if (asynchronous.has(name)) throw new ValueError(`backend '${name}' loads asynchronously: call 'await tg.loadBackend("${name}")' (or 'await tg.device("${name}")') first`);
     const made = factoryOf(name)();
     if (made instanceof Promise) {
       made.catch(() => {}); // loadBackend reports the failure
@@ -61,14 +74,19 @@ export async function loadBackend(name: string): Promise<Backend> {
   return b;
 }
 
+/** What "cpu" means: the current backend, or wasm while the current one is a device (the GPU). */
+function cpuBackend(): Backend {
+  return asynchronous.has(current) ? backendByName("wasm") : getBackend();
+}
+
 /**
  * The backend a device name means (PyTorch's `x.to("cpu")`): "cpu" is the current backend (every
  * backend here runs on the CPU), any other name a backend by its name.
  */
 export function deviceBackend(name: string, op = "to"): Backend {
-  if (name === "cpu") return getBackend();
+  if (name === "cpu") return cpuBackend();
   if (!factories.has(name)) {
-    throw new ValueError(`${op}: unknown device '${name}'; the devices here are cpu, ${listBackends().join(", ")}${name === "cuda" || name === "gpu" || name === "mps" ? " (a GPU backend is not available yet)" : ""}`);
+    throw new ValueError(`${op}: unknown device '${name}'; the devices here are cpu, ${listBackends().join(", ")}${name === "cuda" || name === "gpu" || name === "mps" ? " (the GPU backend is 'webgpu': await tg.device('webgpu') first)" : ""}`);
   }
   return backendByName(name);
 }
@@ -91,4 +109,20 @@ export function setNumThreads(n: number): void {
 
 export function getNumThreads(): number {
   return getBackend().numThreads;
+}
+
+/**
+ * Loads a device's backend and returns it (PyTorch's torch.device, awaited because a GPU opens
+ * asynchronously): `const gpu = await tg.device("webgpu"); x.to("webgpu")`. "cpu" is the current CPU backend.
+ */
+export async function device(name: string): Promise<Backend> {
+  if (name === "cpu") return cpuBackend();
+  factoryOf(name);
+  return loadBackend(name);
+}
+
+/** Where new tensors are created (PyTorch's torch.set_default_device); loads the device first. */
+export async function setDefaultDevice(name: string): Promise<void> {
+  const b = await device(name);
+  current = name === "cpu" ? b.name : name;
 }

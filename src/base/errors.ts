@@ -37,3 +37,6 @@ export class IndexError extends TensorgradError {}
 
 /** Distributed training that cannot go on: no MPI where the launcher started ranks, a world of the wrong size, a failed collective. */
 export class DistributedError extends TensorgradError {}
+
+/** A device that cannot be reached (no WebGPU adapter), or a tensor used where its device cannot serve it (a GPU tensor read synchronously). */
+export class DeviceError extends TensorgradError {}

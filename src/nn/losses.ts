@@ -75,9 +75,13 @@ export function nllLoss(logp: Tensor, target: Tensor, { weight = null, ignoreInd
   const t = target.reshape(-1);
   const keep = t.ne(ignoreIndex);
   const safe = where(keep, t, 0).int();
-  const lo = safe.numel() ? safe.min().item() : 0;
-  const hi = safe.numel() ? safe.max().item() : 0;
-  if (lo < 0 || hi >= C) throw new ValueError(`${op}: target ${lo < 0 ? lo : hi} is out of bounds for ${C} classes`);
+  // On a GPU the check would wait for the device; there the gather below records a bad class and
+  // the next read raises it (an IndexError naming the index and the class count).
+  if (!safe.backend.read) {
+    const lo = safe.numel() ? safe.min().item() : 0;
+    const hi = safe.numel() ? safe.max().item() : 0;
+    if (lo < 0 || hi >= C) throw new ValueError(`${op}: target ${lo < 0 ? lo : hi} is out of bounds for ${C} classes`);
+  }
   const picked = flat.gather(1, safe.unsqueeze(1)).squeeze(1).neg(); // [M]
   const w = weight ? weight.indexSelect(0, safe).mul(keep) : keep.to(picked.dtype);
   // where, not a product with w: an ignored sample's loss is 0 even when its logp is −∞ (PyTorch).

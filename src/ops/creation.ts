@@ -5,11 +5,19 @@ import { defaultGenerator, type Generator } from "../base/rng.js";
 import { checkShape, contiguousStrides, numel, type Shape } from "../base/shape.js";
 import { Tensor } from "./tensor.js";
 import type { Backend } from "../backend/backend.js";
-import { getBackend } from "../backend/registry.js";
+import { deviceBackend, getBackend } from "../backend/registry.js";
 
 export interface CreateOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** Where the tensor lives (PyTorch's device=): a device name ("cpu", "webgpu", …) or a backend; the current backend by default. */
+  device?: string | Backend;
+}
+
+/** The backend options name, or the current one. */
+function backendOf(opts: CreateOptions, op: string): Backend {
+  const d = opts.device;
+  return d === undefined ? getBackend() : typeof d === "string" ? deviceBackend(d, op) : d;
 }
 
 export interface RandomOptions extends CreateOptions {
@@ -105,7 +113,7 @@ export function tensor(
   }
   const arr = allocArray(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) arr[i] = flat[i]!;
-  return finish(getBackend().fromArray(arr, dtype), shape, opts);
+  return finish(backendOf(opts, "tensor").fromArray(arr, dtype), shape, opts);
 }
 
 /** A 0-d tensor on a given backend (used to lift JS numbers into ops). */
@@ -123,7 +131,7 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
   checkShape(shape, "full");
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype, "full") : typeof value === "boolean" ? "bool" : "float32";
   checkGradDType(opts, dtype, "full");
-  return finish(getBackend().fill(numel(shape), Number(value), dtype), shape, opts);
+  return finish(backendOf(opts, "full").fill(numel(shape), Number(value), dtype), shape, opts);
 }
 
 /**
@@ -159,7 +167,7 @@ export function arange(a: number, b?: number, step = 1, opts: CreateOptions = {}
   if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype, "arange") : "float32";
-  return finish(getBackend().arange(n, start, step, dtype), [n], opts);
+  return finish(backendOf(opts, "arange").arange(n, start, step, dtype), [n], opts);
 }
 
 /** `steps` evenly spaced values from start to end inclusive (PyTorch's symmetric formula). */
@@ -189,7 +197,7 @@ function random(shape: readonly number[], opts: RandomOptions, dist: "uniform" |
   if (!isFloating(dtype)) throw new DTypeError(`${op}: dtype must be floating point, got ${dtype}`);
   const gen = opts.generator ?? defaultGenerator;
   const n = numel(shape);
-  return finish(getBackend().random(n, dist, gen.seed, gen.take(n), dtype), shape, opts);
+  return finish(backendOf(opts, op).random(n, dist, gen.seed, gen.take(n), dtype), shape, opts);
 }
 
 /** Uniform on [0, 1). */
@@ -211,7 +219,8 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
 }
 
 type LikeOptions = CreateOptions;
-const like = (t: Tensor, opts: LikeOptions): CreateOptions => ({ dtype: opts.dtype ?? t.dtype, ...(opts.requiresGrad ? { requiresGrad: true } : {}) });
+// On t's device, as PyTorch's *_like.
+const like = (t: Tensor, opts: LikeOptions): CreateOptions => ({ dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.backend, ...(opts.requiresGrad ? { requiresGrad: true } : {}) });
 
 export const zerosLike = (t: Tensor, opts: LikeOptions = {}): Tensor => zeros(t.shape, like(t, opts));
 export const onesLike = (t: Tensor, opts: LikeOptions = {}): Tensor => ones(t.shape, like(t, opts));

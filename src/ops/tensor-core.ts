@@ -150,20 +150,37 @@ export class TensorCore implements View {
     return this.backend.toArray(this);
   }
 
-  /** Async read, for backends whose memory lives on a device. */
+  /** The elements, read asynchronously: the form that works on every backend, the GPU's included. */
   async data(): Promise<AnyTypedArray> {
-    return this.dataSync();
+    return this.backend.read ? this.backend.read(this) : this.dataSync();
   }
 
   item(): number {
+    return this.checkedItem(this.dataSync());
+  }
+
+  /** item() on any backend: a GPU tensor is read asynchronously. */
+  async itemAsync(): Promise<number> {
+    return this.checkedItem(await this.data());
+  }
+
+  private checkedItem(flat: AnyTypedArray): number {
     if (this.numel() !== 1) {
       throw new ValueError(`item: a tensor with ${this.numel()} elements (shape ${fmtShape(this.shape)}) cannot be converted to a number`);
     }
-    return this.dataSync()[0]!;
+    return flat[0]!;
   }
 
   tolist(): TensorData {
-    const flat = this.dataSync();
+    return this.nest(this.dataSync());
+  }
+
+  /** tolist() on any backend: a GPU tensor is read asynchronously. */
+  async tolistAsync(): Promise<TensorData> {
+    return this.nest(await this.data());
+  }
+
+  private nest(flat: AnyTypedArray): TensorData {
     const isBool = this.dtype === "bool";
     const build = (dim: number, start: number): TensorData => {
       if (dim === this.ndim) return isBool ? flat[start] === 1 : flat[start]!;

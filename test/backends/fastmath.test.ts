@@ -12,7 +12,7 @@ import type { UnaryOp } from "../../src/backend/backend.js";
 import { onBackend } from "../helpers.js";
 
 const reference = new JsBackend();
-const wasm = tg.listBackends().filter((n) => n !== "js").map((n) => tg.backendByName(n));
+const wasm = tg.readyBackends().filter((n) => n !== "js").map((n) => tg.backendByName(n));
 
 function run(b: Backend, op: UnaryOp, x: Float32Array): Float32Array {
   const storage = b.unary(op, { storage: b.fromArray(x, "float32"), shape: [x.length], strides: [1], offset: 0 });

@@ -1,0 +1,351 @@
+/**
+ * The WebGPU backend: tensors in GPU buffers, every primitive kernel in WGSL. Kernels are recorded
+ * and submitted in batches without waiting (queue.ts); reading a result is asynchronous
+ * (`await x.data()`), and the synchronous readers raise a DeviceError that says so, as
+ * TensorFlow.js' WebGPU backend does: a GPU read cannot block the JavaScript thread.
+ *
+ * Loaded lazily (`await tg.loadBackend("webgpu")`, or `await tg.device("webgpu")`): CPU users never
+ * load this code or Dawn. float64 has no GPU type (WGSL has none); bools take 4 bytes on the device.
+ * The fused routines are not offered yet: the op layer composes them from the primitives.
+ */
+/// <reference types="@webgpu/types" />
+import { allocArray, type AnyTypedArray, type DType } from "../../base/dtype.js";
+import { DTypeError, DeviceError, IndexError, TensorgradError } from "../../base/errors.js";
+import { trackStorage } from "../../base/scope.js";
+import { contiguousStrides, numel } from "../../base/shape.js";
+import { dtypeRule, type BinaryOp, type UnaryOp } from "../../base/op-table.js";
+import {
+  windowGrid,
+  type ArgReduceOp, type Backend, type KernelName, type RandomDistribution, type ReduceOp, type ScatterReduceOp, type Storage, type View, type WindowGeometry,
+} from "../backend.js";
+import { BufferPool } from "./buffers.js";
+import { openGpu, type GpuContext } from "./device.js";
+import { CommandQueue } from "./queue.js";
+import { gpuDType, type GpuDType } from "./wgsl.js";
+import { BINARY_EXPR, UNARY_EXPR } from "./ops.js";
+import { arangeKernel, convert, fillKernel, mapKernel, randomKernel, type MapKernel, type Operand } from "./elementwise.js";
+import { argmodeKernel, argReduceKernel, argsortKernel, reduceKernel } from "./reduce.js";
+import { matmulKernel } from "./matmul.js";
+import { gatherKernel, scatterKernel, type IndexArgs } from "./indexing.js";
+import { col2imKernel, im2colKernel } from "./windows.js";
+
+export class GpuStorage implements Storage {
+  private gpuBuffer: GPUBuffer | null;
+
+  constructor(
+    readonly backend: WebGpuBackend,
+    readonly dtype: DType,
+    readonly size: number,
+    buffer: GPUBuffer,
+  ) {
+    this.gpuBuffer = buffer;
+  }
+
+  get buffer(): GPUBuffer {
+    if (this.gpuBuffer === null) throw new TensorgradError("this tensor's storage was disposed");
+    return this.gpuBuffer;
+  }
+
+  get disposed(): boolean {
+    return this.gpuBuffer === null;
+  }
+
+  /** Left every scope: the garbage collector reclaims it from now on. */
+  escaped(): void {
+    this.backend.watch(this);
+  }
+
+  release(): GPUBuffer | null {
+    const b = this.gpuBuffer;
+    this.gpuBuffer = null;
+    return b;
+  }
+}
+
+/** The (op, dtype) pairs the op layer sends to a kernel (its dtype rules promote the rest away). */
+function ownsOp(kernel: "unary" | "binary", dtype: GpuDType, op: string): boolean {
+  const table = kernel === "unary" ? UNARY_EXPR[dtype] : BINARY_EXPR[dtype];
+  return op in table;
+}
+
+const TYPED: Partial<Record<KernelName, readonly DType[]>> = {
+  reduce: ["float32", "int32"],
+  argReduce: ["float32", "int32"],
+  argsort: ["float32", "int32"],
+  argmode: ["float32", "int32"],
+  matmul: ["float32", "int32"],
+  scatterReduce: ["float32", "int32"],
+  random: ["float32"],
+};
+
+export class WebGpuBackend implements Backend {
+  readonly name = "webgpu";
+  readonly fallback = null;
+  readonly numThreads = 1;
+  readonly queue: CommandQueue;
+  readonly pool: BufferPool;
+  /** Bad indices recorded by gather/scatter kernels: [count, index, dim, size]. */
+  private readonly errors: GPUBuffer;
+  private readonly finalizer = new FinalizationRegistry<GPUBuffer>((buffer) => this.pool.give(buffer));
+
+  constructor(readonly gpu: GpuContext) {
+    this.queue = new CommandQueue(gpu.device);
+    this.pool = new BufferPool(gpu.device);
+    this.errors = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  }
+
+  /** Opens the GPU (an adapter and a device) and makes the backend. */
+  static async create(): Promise<WebGpuBackend> {
+    return new WebGpuBackend(await openGpu());
+  }
+
+  get device(): GPUDevice {
+    return this.gpu.device;
+  }
+
+  supportsDType(dtype: DType): boolean {
+    return dtype !== "float64";
+  }
+
+  owns(kernel: KernelName, dtype: DType, op?: string): boolean {
+    if (dtype === "float64") return false;
+    if (kernel === "unary" || kernel === "binary") return ownsOp(kernel, dtype, op!);
+    const only = TYPED[kernel];
+    return only ? only.includes(dtype) : true;
+  }
+
+  setNumThreads(): void {}
+
+  // ---- storage --------------------------------------------------------------------------------
+
+  private alloc(dtype: DType, size: number): GpuStorage {
+    const s = new GpuStorage(this, dtype, size, this.pool.take(size * 4));
+    if (!trackStorage(s)) this.watch(s);
+    return s;
+  }
+
+  /** The garbage collector hands an unreachable storage's buffer back to the pool. */
+  watch(s: GpuStorage): void {
+    if (!s.disposed) this.finalizer.register(s, s.buffer, s);
+  }
+
+  dispose(storage: Storage): void {
+    const s = storage as GpuStorage;
+    this.finalizer.unregister(s);
+    const buffer = s.release();
+    if (buffer) this.pool.give(buffer);
+  }
+
+  private operand(v: View, op: string): Operand {
+    const s = v.storage as GpuStorage;
+    if (s.backend !== this) throw new DeviceError(`webgpu: ${op}: an operand lives on backend '${s.backend.name}'; move it with .to("webgpu") first`);
+    return { buffer: s.buffer, dtype: gpuDType(s.dtype, op), strides: v.strides, offset: v.offset };
+  }
+
+  private run(k: MapKernel & { groups?: number; workgroup?: number }): void {
+    this.queue.dispatch(k.code, k.meta, k.buffers, k.threads, k.workgroup, k.groups);
+  }
+
+  fromArray(data: AnyTypedArray, dtype: DType): Storage {
+    gpuDType(dtype, "fromArray");
+    const s = this.alloc(dtype, data.length);
+    const words = dtype === "bool" ? Uint32Array.from(data as Uint8Array, (v) => +(v !== 0)) : dtype === "float32" ? Float32Array.from(data as Float32Array) : Int32Array.from(data as Int32Array);
+    if (words.length) this.queue.upload(s.buffer, words);
+    return s;
+  }
+
+  toArray(view: View): AnyTypedArray {
+    throw new DeviceError(`webgpu: a GPU tensor (shape [${view.shape.join(", ")}]) cannot be read synchronously; use 'await x.data()' (or x.itemAsync(), x.tolistAsync(), x.to("cpu") after await x.data())`);
+  }
+
+  /** Reads a view into a typed array once the kernels before it have run; raises a recorded index error. */
+  async read(view: View): Promise<AnyTypedArray> {
+    const dtype = view.storage.dtype;
+    const n = numel(view.shape);
+    const flat = this.copy(view) as GpuStorage;
+    const [bytes, errors] = await this.queue.download([
+      { buffer: flat.buffer, offset: 0, bytes: n * 4 },
+      { buffer: this.errors, offset: 0, bytes: 16 },
+    ]);
+    this.dispose(flat);
+    const err = new Int32Array(errors!);
+    if (err[0] !== 0) {
+      this.queue.upload(this.errors, new Int32Array(4));
+      throw new IndexError(`index ${err[1]} is out of bounds for dimension ${err[2]} with size ${err[3]} (in a GPU kernel before this read)`);
+    }
+    if (dtype === "bool") return Uint8Array.from(new Uint32Array(bytes!));
+    const out = allocArray(dtype, n);
+    out.set(dtype === "float32" ? new Float32Array(bytes!) : new Int32Array(bytes!));
+    return out;
+  }
+
+  // ---- creation -------------------------------------------------------------------------------
+
+  fill(size: number, value: number, dtype: DType): Storage {
+    const out = this.alloc(dtype, size);
+    this.run(fillKernel(size, value, gpuDType(dtype, "fill"), out.buffer));
+    return out;
+  }
+
+  arange(size: number, start: number, step: number, dtype: DType): Storage {
+    const out = this.alloc(dtype, size);
+    this.run(arangeKernel(size, start, step, gpuDType(dtype, "arange"), out.buffer));
+    return out;
+  }
+
+  random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage {
+    if (dtype !== "float32") throw new DTypeError(`webgpu: random draws are float32, got ${dtype}`);
+    const out = this.alloc(dtype, size);
+    this.run(randomKernel(size, dist === "normal", seed, offset, out.buffer));
+    return out;
+  }
+
+  // ---- elementwise ----------------------------------------------------------------------------
+
+  private map(shape: readonly number[], dtype: DType, operands: readonly Operand[], expr: (v: string[]) => string): Storage {
+    const out = this.alloc(dtype, numel(shape));
+    this.run(mapKernel(shape, { buffer: out.buffer, dtype: gpuDType(dtype, "map") }, operands, expr));
+    return out;
+  }
+
+  copy(x: View): Storage {
+    return this.map(x.shape, x.storage.dtype, [this.operand(x, "copy")], ([v]) => v!);
+  }
+
+  cast(x: View, dtype: DType): Storage {
+    const o = this.operand(x, "cast");
+    const to = gpuDType(dtype, "cast");
+    return this.map(x.shape, dtype, [o], ([v]) => convert(v!, o.dtype, to));
+  }
+
+  unary(op: UnaryOp, x: View): Storage {
+    const o = this.operand(x, op);
+    const expr = UNARY_EXPR[o.dtype][op];
+    if (!expr) throw new DTypeError(`webgpu: unary ${op} has no ${o.dtype} kernel (the op layer promotes or refuses ${o.dtype} for ${op})`);
+    const outDtype = dtypeRule(op) === "logical" ? "bool" : x.storage.dtype;
+    return this.map(x.shape, outDtype, [o], ([v]) => expr(v!));
+  }
+
+  binary(op: BinaryOp, a: View, b: View): Storage {
+    const [oa, ob] = [this.operand(a, op), this.operand(b, op)];
+    const expr = BINARY_EXPR[oa.dtype][op];
+    if (!expr) throw new DTypeError(`webgpu: binary ${op} has no ${oa.dtype} kernel (the op layer promotes or refuses ${oa.dtype} for ${op})`);
+    const rule = dtypeRule(op);
+    const outDtype = rule === "comparison" || rule === "logical" ? "bool" : a.storage.dtype;
+    return this.map(a.shape, outDtype, [oa, ob], ([u, v]) => expr(u!, v!));
+  }
+
+  where(cond: View, a: View, b: View): Storage {
+    const ops = [this.operand(cond, "where"), this.operand(a, "where"), this.operand(b, "where")];
+    return this.map(a.shape, a.storage.dtype, ops, ([c, u, v]) => `select(${v}, ${u}, ${c} != 0u)`);
+  }
+
+  assign(dst: View, src: View): void {
+    const d = this.operand(dst, "assign");
+    // A buffer cannot be bound for writing and reading in one dispatch: copy an aliasing source first.
+    const s = src.storage === dst.storage ? this.operand({ storage: this.copy(src), shape: src.shape, strides: contiguousStrides(src.shape), offset: 0 }, "assign") : this.operand(src, "assign");
+    this.run(mapKernel(dst.shape, { buffer: d.buffer, dtype: d.dtype }, [s], ([v]) => convert(v!, s.dtype, d.dtype), d));
+  }
+
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
+    const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
+    const out = this.fill(numel(shape), value, x.storage.dtype);
+    const strides = contiguousStrides(shape);
+    const offset = pads.reduce((o, [before], i) => o + before * strides[i]!, 0);
+    this.assign({ storage: out, shape: x.shape, strides, offset }, x);
+    return out;
+  }
+
+  concat(xs: readonly View[], axis: number): Storage {
+    const first = xs[0]!;
+    const shape = [...first.shape];
+    shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
+    const out = this.alloc(first.storage.dtype, numel(shape));
+    const strides = contiguousStrides(shape);
+    let at = 0;
+    for (const x of xs) {
+      this.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
+      at += x.shape[axis]!;
+    }
+    return out;
+  }
+
+  // ---- reductions and lines -------------------------------------------------------------------
+
+  reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
+    const o = this.operand(x, op);
+    const out = this.alloc(x.storage.dtype, numel(x.shape.filter((_, d) => !axes.includes(d))));
+    this.run(reduceKernel(op, o, x.shape, axes, out.buffer));
+    return out;
+  }
+
+  argReduce(op: ArgReduceOp, x: View, axis: number): Storage {
+    const out = this.alloc("int32", numel(x.shape) / x.shape[axis]!);
+    this.run(argReduceKernel(op, this.operand(x, op), x.shape, axis, out.buffer));
+    return out;
+  }
+
+  argsort(x: View, axis: number, descending: boolean): Storage {
+    const out = this.alloc("int32", numel(x.shape));
+    this.run(argsortKernel(this.operand(x, "argsort"), x.shape, axis, descending, out.buffer));
+    return out;
+  }
+
+  argmode(x: View, axis: number): Storage {
+    const out = this.alloc("int32", numel(x.shape) / x.shape[axis]!);
+    this.run(argmodeKernel(this.operand(x, "argmode"), x.shape, axis, out.buffer));
+    return out;
+  }
+
+  matmul(a: View, b: View): Storage {
+    const [B, M, K] = a.shape as [number, number, number];
+    const N = b.shape[2]!;
+    if (K === 0) return this.fill(B * M * N, 0, a.storage.dtype);
+    const out = this.alloc(a.storage.dtype, B * M * N);
+    this.run(matmulKernel(this.operand(a, "matmul"), this.operand(b, "matmul"), { B, M, K, N }, out.buffer));
+    return out;
+  }
+
+  // ---- indexing -------------------------------------------------------------------------------
+
+  private indexArgs(x: View, dim: number, index: View, op: string): IndexArgs {
+    return { x: this.operand(x, op), xShape: x.shape, dim, index: this.operand(index, op), indexShape: index.shape, errors: this.errors };
+  }
+
+  gather(x: View, dim: number, index: View): Storage {
+    const out = this.alloc(x.storage.dtype, numel(index.shape));
+    this.run(gatherKernel(this.indexArgs(x, dim, index, "gather"), out.buffer));
+    return out;
+  }
+
+  scatterAdd(base: View, dim: number, index: View, src: View): Storage {
+    const out = this.copy(base) as GpuStorage;
+    this.run(scatterKernel(this.indexArgs(base, dim, index, "scatterAdd"), this.operand(src, "scatterAdd"), out.buffer, "add"));
+    return out;
+  }
+
+  scatterReduce(base: View, dim: number, index: View, src: View, reduce: ScatterReduceOp, includeSelf: boolean): Storage {
+    const out = this.copy(base) as GpuStorage;
+    const args = this.indexArgs(base, dim, index, "scatterReduce");
+    const s = this.operand(src, "scatterReduce");
+    if (!includeSelf) this.run(scatterKernel(args, s, out.buffer, reduce, true));
+    this.run(scatterKernel(args, s, out.buffer, reduce));
+    return out;
+  }
+
+  // ---- windows --------------------------------------------------------------------------------
+
+  im2col(x: View, g: WindowGeometry, padValue: number, batchInner = false): Storage {
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const [oh, ow] = windowGrid([h, w], g);
+    const out = this.alloc(x.storage.dtype, n * c * g.kernel[0] * g.kernel[1] * oh * ow);
+    this.run(im2colKernel(this.operand(x, "im2col"), x.shape, g, padValue, batchInner, out.buffer));
+    return out;
+  }
+
+  col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage {
+    const out = this.alloc(cols.storage.dtype, cols.shape[0]! * channels * size[0] * size[1]);
+    this.run(col2imKernel(this.operand(cols, "col2im"), cols.shape, channels, size, g, out.buffer));
+    return out;
+  }
+}
