@@ -30,6 +30,57 @@ test("tensors move to the GPU and back; synchronous reads say to await", async (
   assert.throws(() => tg.tensor([1], { dtype: "float64" }).to("webgpu"), tg.DTypeError);
 });
 
+/** The losses of a few training steps of `make`'s model on a device (same seed, same data). */
+async function losses(device: string, steps: number, make: () => { params: tg.nn.Module[]; loss: (x: tg.Tensor, y: tg.Tensor) => tg.Tensor; x: tg.Tensor; y: tg.Tensor }): Promise<number[]> {
+  tg.manualSeed(3);
+  const { params, loss, x, y } = make();
+  for (const m of params) m.to(device);
+  const opt = new tg.optim.Adam(params.flatMap((m) => m.parameters()), { lr: 0.01 });
+  const [xd, yd] = [x.to(device), y.to(device)];
+  const out: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    opt.zeroGrad();
+    const l = loss(xd, yd);
+    l.backward();
+    opt.step();
+    out.push(await l.itemAsync());
+  }
+  return out;
+}
+
+async function sameOnBoth(steps: number, make: Parameters<typeof losses>[2]): Promise<void> {
+  const cpu = await losses("cpu", steps, make);
+  const gpuLosses = await losses("webgpu", steps, make);
+  gpuLosses.forEach((l, i) => assert.ok(Math.abs(l - cpu[i]!) < 1e-4 * Math.max(1, Math.abs(cpu[i]!)), `step ${i}: GPU loss ${l}, CPU ${cpu[i]}`));
+  assert.ok(gpuLosses[steps - 1]! < gpuLosses[0]!, `the loss falls: ${gpuLosses}`);
+}
+
+const { nn } = tg;
+const F = nn.functional;
+
+test("the seed's CNN (convolution, max pooling, linear) trains on the GPU as on the CPU", async () => {
+  await sameOnBoth(3, () => {
+    const conv1 = new nn.Conv2d(1, 6, 3);
+    const conv2 = new nn.Conv2d(6, 16, 3);
+    const fc = new nn.Sequential(new nn.Linear(16 * 5 * 5, 120), new nn.ReLU(), new nn.Linear(120, 10));
+    const forward = (x: tg.Tensor) => fc.forward(F.maxPool2d(F.relu(conv2.forward(F.maxPool2d(F.relu(conv1.forward(x)), 2))), 2).flatten(1));
+    return { params: [conv1, conv2, fc], loss: (x, y) => F.crossEntropy(forward(x), y), x: tg.randn([8, 1, 28, 28]), y: tg.randint(0, 10, [8]) };
+  });
+});
+
+test("an LSTM classifier and a Transformer encoder layer (with dropout) train on the GPU as on the CPU", async () => {
+  await sameOnBoth(3, () => {
+    const lstm = new nn.LSTM(8, 16, { batchFirst: true });
+    const head = new nn.Linear(16, 2);
+    return { params: [lstm, head], loss: (x, y) => F.crossEntropy(head.forward((lstm.forward(x)[0] as tg.Tensor).select(1, -1)), y), x: tg.randn([4, 10, 8]), y: tg.randint(0, 2, [4]) };
+  });
+  await sameOnBoth(3, () => {
+    const layer = new nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 32, dropout: 0.1, batchFirst: true });
+    const head = new nn.Linear(16, 3);
+    return { params: [layer, head], loss: (x, y) => F.crossEntropy(head.forward(layer.forward(x).mean(1)), y), x: tg.randn([4, 6, 16]), y: tg.randint(0, 3, [4]) };
+  });
+});
+
 test("a small classifier trains on the GPU as on the CPU (forward, backward, Adam)", async () => {
   const run = async (device: string) => {
     tg.manualSeed(3);

@@ -53,7 +53,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
   // where(keep, x·scale, 0): four passes over x's size, and no bool-to-float conversion of the mask.
-  return where(rand(x.shape, { dtype: x.dtype }).ge(p), x.mul(1 / (1 - p)), 0);
+  return where(rand(x.shape, { dtype: x.dtype, device: x.backend }).ge(p), x.mul(1 / (1 - p)), 0);
 }
 
 /** Zeroes whole channels of [N, C, …] (Dropout2d). */
@@ -62,7 +62,7 @@ export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
   if (x.ndim < 3) throw new ShapeError(`dropout2d: expected an input of at least 3 dims [N, C, …], got shape ${fmtShape(x.shape)}`);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  const mask = rand([x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => 1)], { dtype: x.dtype }).ge(p);
+  const mask = rand([x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => 1)], { dtype: x.dtype, device: x.backend }).ge(p);
   return x.mul(mask).div(1 - p);
 }
 
@@ -90,7 +90,7 @@ const ALPHA = 1.7580993408473766;
 /** Alpha dropout on a keep mask (broadcast over x): a·(x·mask + α′(mask − 1)) + a·α′·p, which keeps SELU's mean 0 and variance 1. */
 function alphaDrop(x: Tensor, p: number, maskShape: readonly number[]): Tensor {
   const a = 1 / Math.sqrt((ALPHA * ALPHA * p + 1) * (1 - p));
-  const keep = rand(maskShape, { dtype: x.dtype }).ge(p).to(x.dtype);
+  const keep = rand(maskShape, { dtype: x.dtype, device: x.backend }).ge(p).to(x.dtype);
   return x.mul(keep).add(keep.sub(1).mul(ALPHA)).mul(a).add(ALPHA * a * p);
 }
 

@@ -80,7 +80,7 @@ export function embeddingBag(input: Tensor, weight: Tensor, opts: EmbeddingBagOp
  */
 export function gumbelSoftmax(logits: Tensor, { tau = 1, hard = false, dim = -1, generator }: { tau?: number; hard?: boolean; dim?: number; generator?: Generator } = {}): Tensor {
   if (!(tau > 0)) throw new ValueError(`gumbelSoftmax: tau must be positive, got ${tau}`);
-  const u = rand([...logits.shape], { dtype: logits.dtype, generator: generator ?? defaultGenerator });
+  const u = rand([...logits.shape], { dtype: logits.dtype, device: logits.backend, generator: generator ?? defaultGenerator });
   const gumbels = u.mul(1 - 2 ** -24).add(2 ** -25).log().neg().log().neg(); // −log(−log U), U in (0, 1)
   const soft = softmax(logits.add(gumbels).div(tau), dim);
   if (!hard) return soft;

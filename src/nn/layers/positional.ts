@@ -66,7 +66,7 @@ export class LearnedPositionalEmbedding extends Module<[Tensor], Tensor> {
 
   forward(x: Tensor): Tensor {
     const T = positionsOf(x, this.batchFirst, this.maxLen, "LearnedPositionalEmbedding");
-    const pe = this.embedding.forward(arange(T, undefined, 1, { dtype: "int32" }));
+    const pe = this.embedding.forward(arange(T, undefined, 1, { dtype: "int32", device: x.backend }));
     return this.dropout.forward(x.add(this.batchFirst ? pe.unsqueeze(0) : pe.unsqueeze(1)));
   }
 }

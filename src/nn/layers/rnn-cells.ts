@@ -75,7 +75,7 @@ export abstract class RNNCellBase<Out> extends Module<[Tensor, (Tensor | [Tensor
   }
 
   protected zerosState(n: number, like: Tensor): Tensor {
-    return zeros([n, this.hiddenSize], { dtype: like.dtype });
+    return zeros([n, this.hiddenSize], { dtype: like.dtype, device: like.backend });
   }
 
   protected state(h: Tensor | undefined, n: number, x: Tensor, unbatched: boolean): Tensor {

@@ -158,7 +158,7 @@ export abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSe
     const L = this.numLayers * this.directions;
     const isLstm = this.mode === "LSTM";
     const initial = (s: Tensor | undefined): Tensor => {
-      if (!s) return zeros([L, N, this.hiddenSize], { dtype: x.dtype });
+      if (!s) return zeros([L, N, this.hiddenSize], { dtype: x.dtype, device: x.backend });
       const t = unbatched ? s.unsqueeze(1) : s;
       if (t.ndim !== 3 || t.shape[0] !== L || t.shape[1] !== N || t.shape[2] !== this.hiddenSize) {
         throw new ShapeError(`${this.constructor.name}: expected hidden state of shape [${L}, ${N}, ${this.hiddenSize}], got ${fmtShape(s.shape)}`);
