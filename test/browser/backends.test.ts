@@ -1,8 +1,10 @@
 /**
- * The wasm backend in a real browser (Debian's Chromium, driven by playwright-core): the package
+ * The backends in a real browser (Debian's Chromium, driven by playwright-core): the package
  * loads from dist/ as plain ES modules, the wasm backend is the default, training gives the losses
  * Node gives, and in a cross-origin isolated page Web Workers share the memory and a threaded GEMM
  * equals the one-thread GEMM bit for bit; without isolation, setNumThreads says what is missing.
+ * The WebGPU backend runs on the page's navigator.gpu (here Chromium's software adapter,
+ * SwiftShader) and trains as the page's CPU backend does.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -21,12 +23,12 @@ const SERVED = ["dist/", "node_modules/", "test/browser/"];
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".json": "application/json" };
 
 // The bare imports of dist/ resolve through an import map, as a bundler would resolve them.
-const PAGE = `<!doctype html><script type="importmap">${JSON.stringify({
+const page = (module: string, workload: string) => `<!doctype html><script type="importmap">${JSON.stringify({
   imports: { fflate: "./node_modules/fflate/esm/browser.js", "csv-parse/sync": "./node_modules/csv-parse/dist/esm/sync.js" },
 })}</script>
 <script type="module">
-  Promise.all([import("./dist/index.js"), import("./test/browser/page.js")])
-    .then(([tg, { workload }]) => workload(tg))
+  Promise.all([import("./dist/index.js"), import("./test/browser/${module}")])
+    .then(([tg, m]) => m.${workload}(tg))
     .then((r) => { window.result = { ...r, isolated: crossOriginIsolated }; }, (e) => { window.result = { error: String(e.stack ?? e) }; });
 </script>`;
 
@@ -42,7 +44,8 @@ before(async () => {
     const [, mode, ...rest] = url.pathname.split("/");
     const file = rest.join("/");
     const headers: Record<string, string> = mode === "isolated" ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } : {};
-    if (file === "") return res.writeHead(200, { ...headers, "Content-Type": "text/html" }).end(PAGE);
+    const html = mode === "webgpu" ? page("webgpu-page.js", "webgpuWorkload") : page("page.js", "workload");
+    if (file === "") return res.writeHead(200, { ...headers, "Content-Type": "text/html" }).end(html);
     const full = path.join(ROOT, file);
     if (!SERVED.some((dir) => file.startsWith(dir)) || !full.startsWith(ROOT) || !existsSync(full)) return res.writeHead(404).end();
     res.writeHead(200, { ...headers, "Content-Type": TYPES[path.extname(full)] ?? "application/octet-stream" }).end(readFileSync(full));
@@ -51,7 +54,8 @@ before(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    // --enable-unsafe-webgpu: Chromium keeps WebGPU off where it has only a software adapter (no GPU here).
+    args: ["--no-sandbox", "--enable-unsafe-webgpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 });
 
@@ -61,7 +65,7 @@ after(async () => {
 });
 
 /** Loads the page under /mode/ (its imports too: the page is at the root of its mode). */
-async function run(mode: "isolated" | "plain"): Promise<Record<string, unknown>> {
+async function run(mode: "isolated" | "plain" | "webgpu"): Promise<Record<string, unknown>> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -110,4 +114,17 @@ test("in a page that is not isolated: one thread, and setNumThreads names the he
   assert.equal(r.threads, 1);
   assert.match(String(r.threadError), /cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
   assert.ok((r.losses as number[])[29]! < (r.losses as number[])[0]!);
+});
+
+test("WebGPU in a page: navigator.gpu's adapter, kernels equal to the CPU's, training as on the CPU, typed errors", async (t) => {
+  const r = await run("webgpu");
+  t.diagnostic(`adapter: ${r.adapter}`);
+  const [cpu, gpu] = [r.cpuLosses as number[], r.gpuLosses as number[]];
+  gpu.forEach((l, i) => assert.ok(Math.abs(l - cpu[i]!) <= 1e-4 * Math.max(1, cpu[i]!), `step ${i}: GPU ${l}, CPU ${cpu[i]}`));
+  assert.ok(gpu[9]! < gpu[0]!, `the loss fell: ${gpu}`);
+  assert.ok((r.matmulError as number) < 1e-4, `matmul differs by ${r.matmulError}`);
+  assert.ok((r.sumError as number) < 1e-4, `sum differs by ${r.sumError}`);
+  assert.equal(r.argsortEqual, true);
+  assert.equal(r.indexError, "IndexError");
+  assert.equal(r.syncReadError, "DeviceError");
 });
