@@ -103,3 +103,29 @@ test("a small classifier trains on the GPU as on the CPU (forward, backward, Ada
   gpuLosses.forEach((l, i) => assert.ok(Math.abs(l - cpu[i]!) < 1e-4, `step ${i}: GPU loss ${l}, CPU ${cpu[i]}`));
   assert.ok(gpuLosses[7]! < gpuLosses[0]!, `the loss falls: ${gpuLosses}`);
 });
+
+test("GPU memory stays flat over a training loop: the pool serves every step's buffers after the first", async () => {
+  const backend = tg.backendByName("webgpu") as unknown as { pool: { created: number; bytesInUse: number } };
+  tg.manualSeed(5);
+  const model = new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 4));
+  model.to("webgpu");
+  const opt = new tg.optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const x = tg.randn([16, 20], { device: "webgpu" });
+  const y = tg.randint(0, 4, [16]).to("webgpu");
+  const step = () => tg.scope(() => {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss;
+  });
+  for (let i = 0; i < 3; i++) await step().data();
+  const [created, inUse] = [backend.pool.created, backend.pool.bytesInUse];
+  for (let i = 0; i < 40; i++) {
+    const loss = step();
+    if (i % 10 === 9) await loss.data();
+    loss.dispose();
+  }
+  assert.equal(backend.pool.created, created, "no buffer created after the first steps");
+  assert.ok(backend.pool.bytesInUse <= inUse, `bytes in use ${backend.pool.bytesInUse}, after the first steps ${inUse}`);
+});
