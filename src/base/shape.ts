@@ -31,6 +31,29 @@ export function isContiguous(shape: Shape, strides: Shape): boolean {
   return true;
 }
 
+/**
+ * The fewest dims that walk the same elements: size-1 dims dropped, and each dim merged into the
+ * previous one where, for every operand, stepping the previous dim once equals stepping this one
+ * through its length. One stride list per operand in, one per operand out.
+ */
+export function mergeDims(shape: Shape, strides: readonly Shape[]): { shape: number[]; strides: number[][] } {
+  const dims: number[] = [];
+  const out: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && strides.every((s, k) => out[k]![last] === s[d]! * n)) {
+      dims[last] = dims[last]! * n;
+      strides.forEach((s, k) => (out[k]![last] = s[d]!));
+    } else {
+      dims.push(n);
+      strides.forEach((s, k) => out[k]!.push(s[d]!));
+    }
+  }
+  return { shape: dims, strides: out };
+}
+
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

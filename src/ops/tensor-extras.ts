@@ -5,7 +5,7 @@
  * extends. (ops/tensor.ts holds the first, larger set; this file keeps it from growing further.)
  */
 import type { Tensor } from "./tensor.js";
-import type { DType, AnyTypedArray } from "../base/dtype.js";
+import { DTYPES, type DType, type AnyTypedArray } from "../base/dtype.js";
 import { ShapeError, fmtShape } from "../base/errors.js";
 import { numel } from "../base/shape.js";
 import * as ew from "./elementwise.js";
@@ -28,6 +28,7 @@ import { sum } from "./reduce.js";
 import { movedim } from "./composite/arrange.js";
 import { setIndex } from "./advanced-index.js";
 import { updateInPlace } from "./inplace.js";
+import { deviceBackend } from "../backend/registry.js";
 import type { ValuesIndices } from "./reduce.js";
 import type { TensorLike } from "./elementwise.js";
 
@@ -116,6 +117,8 @@ export interface ExtraMethods {
   long(): Tensor;
   /** This tensor on the default CPU backend. */
   cpu(): Tensor;
+  /** to() for any device: a copy from the GPU is read asynchronously (`await x.toAsync("cpu")`). */
+  toAsync(target: DType | (string & {})): Promise<Tensor>;
   /** A typed array of the elements, row-major (a copy: tensorgrad never shares memory with the caller). */
   numpy(): AnyTypedArray;
   /** The elements as a typed array, row-major (a copy). */
@@ -221,6 +224,11 @@ const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => 
   type(dtype?: DType) { return dtype === undefined ? this.dtype : this.to(dtype); },
   long() { return ew.cast(this, "int32"); },
   cpu() { return this.to("cpu"); },
+  async toAsync(target: DType | (string & {})) {
+    if (!this.backend.read || (DTYPES as readonly string[]).includes(target)) return this.to(target);
+    const b = deviceBackend(target);
+    return b === this.backend ? this : tensor(await this.data(), { dtype: this.dtype, shape: [...this.shape], device: b });
+  },
   numpy() { return this.contiguous().dataSync(); },
   toArray() { return this.contiguous().dataSync(); },
   sumToSize(...args: number[] | [readonly number[]]) {

@@ -74,16 +74,6 @@ export class Tensor extends TensorCore {
     return ew.cast(this, "bool");
   }
 
-  /** to() for any device: a copy from the GPU is read asynchronously (`await x.toAsync("cpu")`). */
-  async toAsync(target: DType | (string & {})): Promise<Tensor> {
-    if (this.backend.read && !(DTYPES as readonly string[]).includes(target)) {
-      const b = deviceBackend(target);
-      if (b === this.backend) return this;
-      return new Tensor(b.fromArray(await this.data(), this.dtype), this.shape);
-    }
-    return this.to(target);
-  }
-
   /** A copy on another backend (gradients do not flow across backends). */
   toBackend(target: string | Backend): Tensor {
     const b = typeof target === "string" ? backendByName(target) : target;

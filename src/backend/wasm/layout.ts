@@ -4,7 +4,7 @@
  * elementwise kernel takes. A view that needs more than 4 dims after collapsing goes to the
  * reference loops instead (rare: it takes five independently strided dims).
  */
-import type { Shape } from "../../base/shape.js";
+import { mergeDims, type Shape } from "../../base/shape.js";
 
 export interface Space4 {
   /** `rank` dims (4 unless asked otherwise). */
@@ -14,21 +14,7 @@ export interface Space4 {
 }
 
 export function collapse(shape: Shape, strides: readonly Shape[], rank = 4): Space4 | null {
-  const dims: number[] = [];
-  const out: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const n = shape[d]!;
-    if (n === 1) continue;
-    const last = dims.length - 1;
-    // Merge into the previous dim when, for every operand, stepping it equals stepping this dim n times.
-    if (last >= 0 && strides.every((s, k) => out[k]![last] === s[d]! * n)) {
-      dims[last] = dims[last]! * n;
-      strides.forEach((s, k) => (out[k]![last] = s[d]!));
-    } else {
-      dims.push(n);
-      strides.forEach((s, k) => out[k]!.push(s[d]!));
-    }
-  }
+  const { shape: dims, strides: out } = mergeDims(shape, strides);
   if (dims.length > rank) return null;
   while (dims.length < rank) {
     dims.unshift(1);

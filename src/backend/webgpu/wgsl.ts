@@ -8,11 +8,12 @@
  * Strided addressing: a view's element i (row-major over the kernel's logical shape) lives at
  * offset + Σ_d idx_d·stride_d. Shapes and strides travel in the dispatch's meta (queue.ts), and
  * the generated code loops over a fixed rank, so one shader serves every shape of that rank.
- * Dims that every view walks contiguously are merged first (coalesce), so most calls are rank 1
+ * Dims that every view walks contiguously are merged first (mergeDims), so most calls are rank 1
  * or 2, and a view that is contiguous over the whole shape reads at offset + i.
  */
 import type { DType } from "../../base/dtype.js";
 import { DTypeError } from "../../base/errors.js";
+import { isContiguous, mergeDims } from "../../base/shape.js";
 
 export type GpuDType = "float32" | "int32" | "bool";
 
@@ -56,38 +57,6 @@ export interface Strided {
 }
 
 /**
- * Merges dims that every view (and a contiguous output) walks as one, and drops dims of size 1:
- * the smallest rank that addresses the same elements.
- */
-export function coalesce(shape: readonly number[], views: readonly Strided[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = views.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const n = shape[d]!;
-    if (n === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && views.every((v, k) => outStrides[k]![last] === v.strides[d]! * n)) {
-      outShape[last]! *= n;
-      views.forEach((v, k) => (outStrides[k]![last] = v.strides[d]!));
-    } else {
-      outShape.push(n);
-      views.forEach((v, k) => outStrides[k]!.push(v.strides[d]!));
-    }
-  }
-  return { shape: outShape, strides: outStrides };
-}
-
-/** Whether strides walk the shape row-major without gaps. */
-export function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
-  let expect = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && strides[d] !== expect) return false;
-    expect *= shape[d]!;
-  }
-  return true;
-}
-
-/**
  * Strided addressing for a kernel over `shape`: the meta words (appended to `meta`) and a WGSL
  * function `name(i: u32) -> u32` for each view. meta layout: the shape at shapeAt, then for each
  * view its offset and strides.
@@ -102,14 +71,14 @@ export class Addressing {
     shape: readonly number[],
     views: readonly (Strided & { name: string })[],
   ) {
-    const { shape: merged, strides } = coalesce(shape, views);
+    const { shape: merged, strides } = mergeDims(shape, views.map((v) => v.strides));
     this.rank = merged.length;
     this.shapeAt = meta.length;
     meta.push(...merged);
     views.forEach((v, k) => {
       const at = meta.length;
       meta.push(v.offset, ...strides[k]!);
-      const flat = isRowMajor(merged, strides[k]!);
+      const flat = isContiguous(merged, strides[k]!);
       this.functions.push(flat ? `fn ${v.name}(i: u32) -> u32 { return u32(params[${at}]) + i; }` : this.walk(v.name, at));
     });
   }
