@@ -24,7 +24,7 @@
  * says "not here" (null), and the caller composes.
  */
 import type { AnyTypedArray, DType } from "../base/dtype.js";
-import type { Shape } from "../base/shape.js";
+import { contiguousStrides, numel, type Shape } from "../base/shape.js";
 import type { BinaryOp, ReduceOp, UnaryOp } from "../base/op-table.js";
 
 /** A flat buffer owned by a backend. Elements are of one dtype. */
@@ -62,6 +62,33 @@ export interface WindowGeometry {
 export function windowGrid(size: readonly [number, number], g: WindowGeometry): [number, number] {
   const out = (i: 0 | 1) => Math.floor((size[i] + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1;
   return [out(0), out(1)];
+}
+
+/**
+ * Constant padding composed from a backend's own fill and assign: the padded block, then x written
+ * into its interior. Backends without a padding kernel of their own use it.
+ */
+export function padByAssign(b: Backend, x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
+  const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
+  const out = b.fill(numel(shape), value, x.storage.dtype);
+  const strides = contiguousStrides(shape);
+  const offset = pads.reduce((o, [before], i) => o + before * strides[i]!, 0);
+  b.assign({ storage: out, shape: x.shape, strides, offset }, x);
+  return out;
+}
+
+/** Concatenation composed from assign: each view written into its slab of `out` (new storage of the joined size). */
+export function concatByAssign(b: Backend, xs: readonly View[], axis: number, empty: (dtype: DType, size: number) => Storage): Storage {
+  const shape = [...xs[0]!.shape];
+  shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
+  const out = empty(xs[0]!.storage.dtype, numel(shape));
+  const strides = contiguousStrides(shape);
+  let at = 0;
+  for (const x of xs) {
+    b.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
+    at += x.shape[axis]!;
+  }
+  return out;
 }
 
 /** Hyper-parameters of one fused Adam/AdamW step (see Backend.adamStep). */

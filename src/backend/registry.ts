@@ -51,7 +51,6 @@ function factoryOf(name: string): Factory {
 export function backendByName(name: string): Backend {
   let b = instances.get(name);
   if (!b) {
-    if (asynchronous.has(name)) factoryOf(name); // an unknown name's error first
     if (asynchronous.has(name)) throw new ValueError(`backend '${name}' loads asynchronously: call 'await tg.loadBackend("${name}")' (or 'await tg.device("${name}")') first`);
     const made = factoryOf(name)();
     if (made instanceof Promise) {
@@ -117,7 +116,6 @@ export function getNumThreads(): number {
  */
 export async function device(name: string): Promise<Backend> {
   if (name === "cpu") return cpuBackend();
-  factoryOf(name);
   return loadBackend(name);
 }
 

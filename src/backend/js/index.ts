@@ -9,7 +9,7 @@ import { trackStorage } from "../../base/scope.js";
 import { contiguousStrides, numel } from "../../base/shape.js";
 import { normalAt, uniformAt } from "../../base/rng.js";
 import {
-  windowGrid,
+  concatByAssign, padByAssign, windowGrid,
   type ArgReduceOp, type Backend, type ScatterReduceOp, type BinaryOp, type RandomDistribution, type ReduceOp, type Storage,
   type UnaryOp, type View, type WindowGeometry,
 } from "../backend.js";
@@ -415,26 +415,11 @@ export class JsBackend implements Backend {
   }
 
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
-    const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
-    const out = this.host.fill(numel(shape), value, x.storage.dtype);
-    const strides = contiguousStrides(shape);
-    const offset = pads.reduce((o, [before], i) => o + before * strides[i]!, 0);
-    this.host.assign({ storage: out, shape: x.shape, strides, offset }, x);
-    return out;
+    return padByAssign(this.host, x, pads, value);
   }
 
   concat(xs: readonly View[], axis: number): Storage {
-    const first = xs[0]!;
-    const shape = [...first.shape];
-    shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
-    const out = this.empty(first.storage.dtype, numel(shape));
-    const strides = contiguousStrides(shape);
-    let at = 0;
-    for (const x of xs) {
-      this.host.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
-      at += x.shape[axis]!;
-    }
-    return out;
+    return concatByAssign(this.host, xs, axis, (dtype, size) => this.empty(dtype, size));
   }
 
   assign(dst: View, src: View): void {

@@ -15,7 +15,7 @@ import { trackStorage } from "../../base/scope.js";
 import { contiguousStrides, numel } from "../../base/shape.js";
 import { dtypeRule, type BinaryOp, type UnaryOp } from "../../base/op-table.js";
 import {
-  windowGrid,
+  concatByAssign, padByAssign, windowGrid,
   type ArgReduceOp, type Backend, type KernelName, type RandomDistribution, type ReduceOp, type ScatterReduceOp, type Storage, type View, type WindowGeometry,
 } from "../backend.js";
 import { BufferPool } from "./buffers.js";
@@ -248,26 +248,11 @@ export class WebGpuBackend implements Backend {
   }
 
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
-    const shape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
-    const out = this.fill(numel(shape), value, x.storage.dtype);
-    const strides = contiguousStrides(shape);
-    const offset = pads.reduce((o, [before], i) => o + before * strides[i]!, 0);
-    this.assign({ storage: out, shape: x.shape, strides, offset }, x);
-    return out;
+    return padByAssign(this, x, pads, value);
   }
 
   concat(xs: readonly View[], axis: number): Storage {
-    const first = xs[0]!;
-    const shape = [...first.shape];
-    shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
-    const out = this.alloc(first.storage.dtype, numel(shape));
-    const strides = contiguousStrides(shape);
-    let at = 0;
-    for (const x of xs) {
-      this.assign({ storage: out, shape: x.shape, strides, offset: at * strides[axis]! }, x);
-      at += x.shape[axis]!;
-    }
-    return out;
+    return concatByAssign(this, xs, axis, (dtype, size) => this.alloc(dtype, size));
   }
 
   // ---- reductions and lines -------------------------------------------------------------------
