@@ -9,7 +9,7 @@ import { scope } from "../base/scope.js";
 import { ValueError } from "../base/errors.js";
 import { defaultGenerator, type Generator } from "../base/rng.js";
 import { defaultCollate, type Collated } from "./collate.js";
-import { IterableDataset, randomPermutation, type Dataset } from "./dataset.js";
+import { IterableDataset, TensorDataset, randomPermutation, type Dataset } from "./dataset.js";
 
 export interface DataLoaderOptions<T, B> {
   batchSize?: number;
@@ -32,6 +32,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly dropLast: boolean;
   readonly prefetch: number;
   private readonly collate: (samples: T[]) => B;
+  /** A TensorDataset with the default collate: a batch is one gather per tensor, not a stack of rows. */
+  private readonly gathersRows: boolean;
   private readonly generator: Generator;
   private readonly sampler: (Iterable<number> & { readonly length: number }) | null;
   private readonly batchSampler: (Iterable<number[]> & { readonly length: number }) | null;
@@ -55,6 +57,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     this.dropLast = dropLast;
     this.prefetch = Math.max(1, prefetch);
     this.collate = collateFn ?? ((s) => defaultCollate(s) as B);
+    this.gathersRows = !collateFn && dataset instanceof TensorDataset;
     this.generator = generator;
     this.sampler = sampler ?? null;
     this.batchSampler = batchSampler ?? null;
@@ -89,6 +92,11 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   *[Symbol.iterator](): Iterator<B> {
     for (const idx of this.batchIndices()) {
       // The samples are temporaries once stacked: the scope frees them and hands on only the batch.
+      if (this.dataset instanceof TensorDataset && this.gathersRows) {
+        const rows = this.dataset;
+        yield scope(() => rows.rows(idx) as B);
+        continue;
+      }
       yield scope(() => {
         const samples = idx.map((i) => this.mapStyle.get(i));
         if (samples.some((s) => s instanceof Promise)) throw new ValueError("DataLoader: the dataset is asynchronous; iterate with for await");

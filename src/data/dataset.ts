@@ -5,6 +5,8 @@
 import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { defaultGenerator, type Generator } from "../base/rng.js";
 import type { Tensor } from "../ops/tensor.js";
+import type { Backend } from "../backend/backend.js";
+import { tensor } from "../ops/creation.js";
 
 export abstract class Dataset<T> {
   abstract get length(): number;
@@ -53,6 +55,17 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
   get(index: number): T {
     this.checkIndex(index);
     return this.tensors.map((t) => t.select(0, index)) as T;
+  }
+
+  /** The rows at these indices, stacked: what the default collate makes of get(i) for each, in one gather per tensor. */
+  rows(indices: readonly number[]): T {
+    for (const i of indices) this.checkIndex(i);
+    const ids = new Map<Backend, Tensor>();
+    return this.tensors.map((t) => {
+      let at = ids.get(t.backend);
+      if (!at) ids.set(t.backend, (at = tensor(indices as number[], { dtype: "int32", device: t.backend })));
+      return t.indexSelect(0, at);
+    }) as T;
   }
 }
 

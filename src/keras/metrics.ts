@@ -4,28 +4,82 @@
  * the epoch's predictions) and top-k accuracy.
  */
 import { ValueError } from "../base/errors.js";
+import type { AnyTypedArray } from "../base/dtype.js";
 import type { Tensor } from "../ops/tensor.js";
+import { cat, stack } from "../ops/movement.js";
 
 export interface Metric {
   readonly name: string;
   reset(): void;
   update(yTrue: Tensor, yPred: Tensor): void;
   result(): number;
+  /**
+   * Optional: the batch's contribution as a 1-D tensor, and how to fold its numbers in once read.
+   * fit and evaluate read these together with the loss, one transfer per step (a GPU round trip);
+   * a metric with only update() is updated directly, which needs a synchronous device.
+   */
+  batchStats?(yTrue: Tensor, yPred: Tensor): BatchStats;
+}
+
+export type BatchStats = [stats: Tensor, fold: (values: AnyTypedArray) => void];
+
+/**
+ * A step's loss and every metric's batch statistics packed into one 1-D tensor, to be read at once,
+ * and the function that folds the numbers read into the metrics and returns the loss. Metrics
+ * without batchStats() are updated here directly.
+ */
+export function packBatch(loss: Tensor, metrics: readonly Metric[], yTrue: Tensor, yPred: Tensor): [Tensor, (values: AnyTypedArray) => number] {
+  const parts = [loss.detach().reshape(1)];
+  const folds: (() => void)[] = [];
+  let read: AnyTypedArray = new Float64Array(0);
+  for (const m of metrics) {
+    if (!m.batchStats) {
+      m.update(yTrue, yPred);
+      continue;
+    }
+    const [stats, fold] = m.batchStats(yTrue, yPred);
+    const at = parts.reduce((n, p) => n + p.numel(), 0);
+    const end = at + stats.numel();
+    parts.push(stats.reshape(-1).to(loss.dtype));
+    folds.push(() => fold(read.subarray(at, end)));
+  }
+  return [cat(parts), (values) => {
+    read = values;
+    for (const f of folds) f();
+    return values[0]!;
+  }];
+}
+
+/** The built-in metrics: update() is batchStats() read at once. */
+abstract class StatsMetric implements Metric {
+  abstract readonly name: string;
+  abstract reset(): void;
+  abstract result(): number;
+  abstract batchStats(yTrue: Tensor, yPred: Tensor): BatchStats;
+  update(yTrue: Tensor, yPred: Tensor) {
+    const [stats, fold] = this.batchStats(yTrue, yPred);
+    fold(stats.dataSync());
+  }
 }
 
 /** A metric that is a mean of per-sample values. */
-class MeanMetric implements Metric {
+class MeanMetric extends StatsMetric {
   private total = 0;
   private count = 0;
-  constructor(readonly name: string, private readonly values: (yTrue: Tensor, yPred: Tensor) => Tensor) {}
+  constructor(readonly name: string, private readonly values: (yTrue: Tensor, yPred: Tensor) => Tensor) {
+    super();
+  }
   reset() {
     this.total = 0;
     this.count = 0;
   }
-  update(yTrue: Tensor, yPred: Tensor) {
+  batchStats(yTrue: Tensor, yPred: Tensor): BatchStats {
     const v = this.values(yTrue, yPred);
-    this.total += v.sum().item();
-    this.count += v.numel();
+    const n = v.numel();
+    return [v.sum().reshape(1), ([sum]) => {
+      this.total += sum!;
+      this.count += n;
+    }];
   }
   result() {
     return this.count ? this.total / this.count : 0;
@@ -48,20 +102,25 @@ function topK(k: number, sparse: boolean) {
 }
 
 /** Binary counts of predictions thresholded at 0.5. */
-class ConfusionMetric implements Metric {
+class ConfusionMetric extends StatsMetric {
   private tp = 0;
   private fp = 0;
   private fn = 0;
-  constructor(readonly name: "precision" | "recall") {}
+  constructor(readonly name: "precision" | "recall") {
+    super();
+  }
   reset() {
     this.tp = this.fp = this.fn = 0;
   }
-  update(yTrue: Tensor, yPred: Tensor) {
+  batchStats(yTrue: Tensor, yPred: Tensor): BatchStats {
     const p = yPred.reshape(-1).gt(0.5);
     const y = yTrue.reshape(-1).gt(0.5);
-    this.tp += p.logicalAnd(y).sum().item();
-    this.fp += p.logicalAnd(y.logicalNot()).sum().item();
-    this.fn += p.logicalNot().logicalAnd(y).sum().item();
+    const counts = stack([p.logicalAnd(y).sum(), p.logicalAnd(y.logicalNot()).sum(), p.logicalNot().logicalAnd(y).sum()]);
+    return [counts, ([tp, fp, fn]) => {
+      this.tp += tp!;
+      this.fp += fp!;
+      this.fn += fn!;
+    }];
   }
   result() {
     const d = this.name === "precision" ? this.tp + this.fp : this.tp + this.fn;
@@ -70,7 +129,7 @@ class ConfusionMetric implements Metric {
 }
 
 /** Area under the ROC curve over all predictions of the epoch (ties counted half). */
-class AUC implements Metric {
+class AUC extends StatsMetric {
   readonly name = "auc";
   private scores: number[] = [];
   private labels: number[] = [];
@@ -78,9 +137,16 @@ class AUC implements Metric {
     this.scores = [];
     this.labels = [];
   }
-  update(yTrue: Tensor, yPred: Tensor) {
-    this.scores.push(...yPred.reshape(-1).dataSync());
-    this.labels.push(...Array.from(yTrue.reshape(-1).dataSync(), (v) => (v > 0.5 ? 1 : 0)));
+  batchStats(yTrue: Tensor, yPred: Tensor): BatchStats {
+    const scores = yPred.reshape(-1);
+    const n = scores.numel();
+    // Labels as 0/1 in the scores' dtype, so both travel in one tensor.
+    return [cat([scores, yTrue.reshape(-1).gt(0.5).to(scores.dtype)]), (values) => {
+      for (let i = 0; i < n; i++) {
+        this.scores.push(values[i]!);
+        this.labels.push(values[n + i]!);
+      }
+    }];
   }
   result() {
     const order = this.scores.map((s, i) => [s, this.labels[i]!] as const).sort((a, b) => a[0] - b[0]);

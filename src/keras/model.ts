@@ -6,7 +6,8 @@
 import { checkOptions, type OptionKind } from "../base/options.js";
 import { noGrad } from "../ops/grad-mode.js";
 import { scope } from "../base/scope.js";
-import { DataError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { DataError, DeviceError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import type { Backend } from "../backend/backend.js";
 import { defaultGenerator } from "../base/rng.js";
 import { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
@@ -23,7 +24,8 @@ import { Callback, History, type CallbackModel, type Logs } from "./callbacks.js
 import { KerasTensor, Layer, type Shape } from "./layer.js";
 import { InputLayer } from "./layers/index.js";
 import { getLoss, type LossFn } from "./losses.js";
-import { getMetric, type Metric, type MetricSpec } from "./metrics.js";
+import { getMetric, packBatch, type Metric, type MetricSpec } from "./metrics.js";
+import { readAsync, readSync, type Reads } from "./readback.js";
 import { getOptimizer, type OptimizerFactory } from "./optimizers.js";
 import { ProgressBar, defaultOutput, formatLogs, type Output } from "./progress.js";
 import { summarize } from "./summary.js";
@@ -163,12 +165,46 @@ export abstract class BaseModel implements CallbackModel {
   private batchLoss(y: Tensor, pred: Tensor, classWeight?: Record<number, number>): Tensor {
     const perSample = this.requireCompiled("fit")(y, pred);
     if (!classWeight) return perSample.mean();
-    const ids = y.ndim > 1 && y.shape[y.ndim - 1]! > 1 ? y.argmax(-1) : y.reshape(-1);
-    const w = tensor(Array.from(ids.dataSync(), (c) => classWeight[c] ?? 1));
+    const ids = (y.ndim > 1 && y.shape[y.ndim - 1]! > 1 ? y.argmax(-1) : y.reshape(-1)).int();
+    // A lookup table on the labels' device, so the weights are gathered there without a read.
+    const table = new Array<number>(Math.max(this.outputWidth(), ...Object.keys(classWeight).map((k) => Number(k) + 1))).fill(1);
+    for (const [c, w] of Object.entries(classWeight)) table[Number(c)] = w;
+    const w = tensor(table, { dtype: perSample.dtype, device: ids.backend }).indexSelect(0, ids);
     return perSample.mul(w).mean();
   }
 
+  /** The backend the weights live on (batches are moved there), once built. */
+  private device(): Backend | null {
+    return this.weights.parameters()[0]?.backend ?? null;
+  }
+
+  /** The batch on the weights' device, as Keras places data where the model runs. */
+  private onDevice(t: Tensor): Tensor {
+    const device = this.device();
+    return device && t.backend !== device ? t.toBackend(device) : t;
+  }
+
+  /** The synchronous loops cannot wait for a GPU read: say which form to call. */
+  private requireSyncDevice(op: string): void {
+    const device = this.device();
+    if (device?.read) throw new DeviceError(`${op}: the model's weights are on '${device.name}', whose reads are asynchronous; use await model.${op}Async(...)`);
+  }
+
+  /**
+   * Trains for the given epochs, as Keras' fit. Synchronous on the CPU backends; a model on the GPU
+   * trains with `await model.fitAsync(...)` (the same loop, awaiting each step's numbers).
+   */
   fit(x: Data | AnyLoader, y?: Data | FitOptions, options?: FitOptions): History {
+    this.requireSyncDevice("fit");
+    return readSync(this.fitLoop(x, y, options));
+  }
+
+  /** fit() on any device: resolves when training ends. */
+  fitAsync(x: Data | AnyLoader, y?: Data | FitOptions, options?: FitOptions): Promise<History> {
+    return readAsync(this.fitLoop(x, y, options));
+  }
+
+  private *fitLoop(x: Data | AnyLoader, y?: Data | FitOptions, options?: FitOptions): Reads<History> {
     const fromLoader = x instanceof DataLoader;
     const opts = checkOptions("fit", (fromLoader ? (y as FitOptions | undefined) : options) ?? {}, FIT_OPTIONS);
     const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, classWeight, initialEpoch = 0, verbose = 1, callbacks = [], output = defaultOutput(), distribution } = opts;
@@ -205,11 +241,11 @@ export abstract class BaseModel implements CallbackModel {
       // verbose 2: the same final line as a non-terminal gets, without the live bar.
       const progress = verbose === 1 ? output : verbose === 2 ? { write: (t: string) => output.write(t), isTTY: false } : null;
       sampler?.setEpoch(epoch);
-      let logs = this.trainEpoch(train, classWeight, progress, all, distribution ?? null);
+      let logs = yield* this.trainEpoch(train, classWeight, progress, all, distribution ?? null);
       if (distribution) logs = distribution.reduceLogs(logs);
       if (validation) {
-        const v = this.evaluate(validation[0], validation[1], { batchSize, verbose: 0, returnDict: true });
-        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+        const v = yield* this.evaluateLoop(validation[0], validation[1], { batchSize, verbose: 0, returnDict: true });
+        for (const [k, val] of Object.entries(v as Logs)) logs[`val_${k}`] = val;
       }
       if (verbose) this.lastBar?.end(logs);
       for (const c of all) c.onEpochEnd(epoch, logs);
@@ -218,7 +254,7 @@ export abstract class BaseModel implements CallbackModel {
     return history;
   }
 
-  private trainEpoch(loader: AnyLoader, classWeight: Record<number, number> | undefined, out: Output | null, callbacks: Callback[], distribution: Distribution | null): Logs {
+  private *trainEpoch(loader: AnyLoader, classWeight: Record<number, number> | undefined, out: Output | null, callbacks: Callback[], distribution: Distribution | null): Reads<Logs> {
     if (!this.optimizer) {
       if (!this.built) {
         // The weights must exist before the optimizer: build from one sample's shape.
@@ -245,11 +281,12 @@ export abstract class BaseModel implements CallbackModel {
     const batches = (loader as Iterable<[Tensor, Tensor]>)[Symbol.iterator]();
     for (;;) {
       // One scope per step, the batch's loading included: everything the step allocates is freed
-      // when it ends (only numbers leave it), so an epoch runs in constant memory.
-      const n = scope(() => {
+      // when it ends but the packed numbers, read once the step is enqueued.
+      const batch = scope(() => {
         const next = batches.next();
-        if (next.done) return 0;
-        const [xb, yb] = next.value;
+        if (next.done) return null;
+        const xb = this.onDevice(next.value[0]);
+        const yb = this.onDevice(next.value[1]);
         for (const c of callbacks) c.onTrainBatchBegin(step);
         opt.zeroGrad();
         const pred = this.call(xb, true);
@@ -257,12 +294,12 @@ export abstract class BaseModel implements CallbackModel {
         loss.backward();
         distribution?.reduceGradients(weights);
         opt.step();
-        lossSum += loss.item() * xb.shape[0]!;
-        noGrad(() => metrics.forEach((m) => m.update(yb, pred.detach())));
-        return xb.shape[0]!;
+        const [stats, unpack] = noGrad(() => packBatch(loss, metrics, yb, pred.detach()));
+        return { n: xb.shape[0]!, stats, unpack };
       });
-      if (n === 0) break;
-      seen += n;
+      if (!batch) break;
+      lossSum += batch.unpack(yield batch.stats) * batch.n;
+      seen += batch.n;
       step++;
       const logs: Logs = { loss: lossSum / seen, ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
       for (const c of callbacks) c.onTrainBatchEnd(step - 1, logs);
@@ -272,15 +309,28 @@ export abstract class BaseModel implements CallbackModel {
     return { loss: lossSum / Math.max(seen, 1), ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
   }
 
-  /** Loss and metrics over the data, in batches; returns {loss, metric…}. */
   /**
    * Loss and metrics on (x, y), as Keras returns them: the loss alone when the model has no
    * metrics, else [loss, ...metrics] in compile's order; `{returnDict: true}` gives {loss, …}.
+   * A model on the GPU evaluates with `await model.evaluateAsync(...)`.
    */
   evaluate(x: Data, y: Data, opts: EvaluateOptions & { returnDict: true }): Logs;
   evaluate(x: Data, y: Data, opts?: EvaluateOptions & { returnDict?: false }): number | number[];
   evaluate(x: Data, y: Data, opts?: EvaluateOptions): Logs | number | number[];
   evaluate(x: Data, y: Data, options: EvaluateOptions = {}): Logs | number | number[] {
+    this.requireSyncDevice("evaluate");
+    return readSync(this.evaluateLoop(x, y, options));
+  }
+
+  /** evaluate() on any device. */
+  evaluateAsync(x: Data, y: Data, opts: EvaluateOptions & { returnDict: true }): Promise<Logs>;
+  evaluateAsync(x: Data, y: Data, opts?: EvaluateOptions & { returnDict?: false }): Promise<number | number[]>;
+  evaluateAsync(x: Data, y: Data, opts?: EvaluateOptions): Promise<Logs | number | number[]>;
+  evaluateAsync(x: Data, y: Data, options: EvaluateOptions = {}): Promise<Logs | number | number[]> {
+    return readAsync(this.evaluateLoop(x, y, options));
+  }
+
+  private *evaluateLoop(x: Data, y: Data, options: EvaluateOptions): Reads<Logs | number | number[]> {
     checkOptions("evaluate", options, { batchSize: "integer", verbose: [0, 1, 2], output: "object", returnDict: "boolean" } satisfies { [K in keyof Required<EvaluateOptions>]: OptionKind });
     const { batchSize = 32, verbose = 0, output = defaultOutput(), returnDict = false } = options;
     const lossFn = this.requireCompiled("evaluate");
@@ -289,33 +339,35 @@ export abstract class BaseModel implements CallbackModel {
     const metrics = this.makeMetrics(this.outputWidth());
     let lossSum = 0;
     let seen = 0;
-    noGrad(() => {
-      const batches = (loader as Iterable<[Tensor, Tensor]>)[Symbol.iterator]();
-      while (
+    const batches = (loader as Iterable<[Tensor, Tensor]>)[Symbol.iterator]();
+    for (;;) {
+      const batch = noGrad(() =>
         scope(() => {
           const next = batches.next();
-          if (next.done) return false;
-          const [xb, yb] = next.value;
+          if (next.done) return null;
+          const xb = this.onDevice(next.value[0]);
+          const yb = this.onDevice(next.value[1]);
           const pred = this.call(xb, false);
-          lossSum += lossFn(yb, pred).sum().item();
-          seen += xb.shape[0]!;
-          metrics.forEach((m) => m.update(yb, pred));
-          return true;
-        })
+          const [stats, unpack] = packBatch(lossFn(yb, pred).sum(), metrics, yb, pred);
+          return { n: xb.shape[0]!, stats, unpack };
+        }),
       );
-    });
+      if (!batch) break;
+      lossSum += batch.unpack(yield batch.stats);
+      seen += batch.n;
+    }
     const logs = { loss: lossSum / Math.max(seen, 1), ...Object.fromEntries(metrics.map((m) => [m.name, m.result()])) };
     if (verbose) output.write(`${seen} samples - ${formatLogs(logs)}\n`);
     if (returnDict) return logs;
     return metrics.length ? [logs.loss, ...metrics.map((m) => m.result())] : logs.loss;
   }
 
-  /** The model's outputs for x, computed in batches without gradients. */
+  /** The model's outputs for x, computed in batches without gradients, on the weights' device. */
   predict(x: Data, { batchSize = 32 }: { batchSize?: number } = {}): Tensor {
     const xs = toTensor(x);
     const outs: Tensor[] = [];
     noGrad(() => {
-      for (let at = 0; at < xs.shape[0]!; at += batchSize) outs.push(scope(() => this.call(xs.narrow(0, at, Math.min(batchSize, xs.shape[0]! - at)), false)));
+      for (let at = 0; at < xs.shape[0]!; at += batchSize) outs.push(scope(() => this.call(this.onDevice(xs.narrow(0, at, Math.min(batchSize, xs.shape[0]! - at))), false)));
     });
     if (!outs.length) throw new DataError("predict: no samples");
     const all = cat(outs, 0);

@@ -129,3 +129,32 @@ test("GPU memory stays flat over a training loop: the pool serves every step's b
   assert.equal(backend.pool.created, created, "no buffer created after the first steps");
   assert.ok(backend.pool.bytesInUse <= inUse, `bytes in use ${backend.pool.bytesInUse}, after the first steps ${inUse}`);
 });
+
+test("Keras fitAsync, evaluateAsync and predict run on the GPU with the CPU's history; fit and evaluate say to await", async () => {
+  const run = async (device: string) => {
+    await tg.setDefaultDevice(device);
+    try {
+      tg.manualSeed(4);
+      const { keras } = tg;
+      const model = new keras.Sequential([new keras.Dense(16, { activation: "relu", inputShape: [6] }), new keras.Dense(3, { activation: "softmax" })]);
+      model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy", "sparse_top_k_categorical_accuracy"] });
+      // The data stays on the CPU: fit moves each batch to the weights' device.
+      const x = tg.randn([40, 6], { device: "cpu" });
+      const y = x.narrow(1, 0, 3).argmax(1);
+      const history = await model.fitAsync(x, y, { epochs: 3, batchSize: 8, verbose: 0, validationSplit: 0.25, classWeight: { 0: 2 } });
+      const evaluation = await model.evaluateAsync(x, y, { returnDict: true });
+      const predictions = await model.predict(x).tolistAsync();
+      return { model, x, y, history: history.history, evaluation, predictions };
+    } finally {
+      await tg.setDefaultDevice("cpu");
+    }
+  };
+  const cpu = await run("cpu");
+  const gpuRun = await run("webgpu");
+  const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-4, `${what}: GPU ${a}, CPU ${b}`);
+  for (const [key, values] of Object.entries(cpu.history)) values.forEach((v, i) => close(gpuRun.history[key]![i]!, v, `${key}[${i}]`));
+  for (const [key, v] of Object.entries(cpu.evaluation)) close(gpuRun.evaluation[key]!, v, key);
+  (gpuRun.predictions as number[][]).flat().forEach((p, i) => close(p, (cpu.predictions as number[][]).flat()[i]!, `prediction ${i}`));
+  assert.throws(() => gpuRun.model.fit(gpuRun.x, gpuRun.y, { verbose: 0 }), (e: Error) => e instanceof tg.DeviceError && /fitAsync/.test(e.message));
+  assert.throws(() => gpuRun.model.evaluate(gpuRun.x, gpuRun.y), (e: Error) => e instanceof tg.DeviceError && /evaluateAsync/.test(e.message));
+});
