@@ -70,7 +70,7 @@ export function multiMarginLoss(
   if (p === 2) hinge = hinge.square();
   if (weight) hinge = mul(hinge, gather(weight.reshape(1, -1).expand(n, weight.numel()), 1, target, "multiMarginLoss"));
   // The target class itself contributes margin^p, which is not part of the loss.
-  const others = where(tensor(Array.from({ length: c }, (_, i) => i), { dtype: "int32" }).reshape(1, c).eq(target), 0, hinge);
+  const others = where(tensor(Array.from({ length: c }, (_, i) => i), { dtype: "int32", device: scores.backend }).reshape(1, c).eq(target), 0, hinge);
   const loss = others.sum(1).div(c);
   return reduce(x.ndim === 1 ? loss.squeeze(0) : loss, reduction, "multiMarginLoss");
 }
@@ -99,7 +99,7 @@ export function multilabelMarginLoss(x: Tensor, y: Tensor, { reduction = "mean" 
       isTarget[r * c + j] = 1;
     }
   }
-  const t = tensor(isTarget, { shape: [n, c], dtype: scores.dtype });
+  const t = tensor(isTarget, { shape: [n, c], dtype: scores.dtype, device: scores.backend });
   // hinge[r, j, i] = max(0, 1 − x[r, j] + x[r, i]) for target j and non-target i.
   const hinge = relu(add(sub(scores.unsqueeze(1), scores.unsqueeze(2)), 1));
   const pairs = mul(t.unsqueeze(2), sub(1, t).unsqueeze(1));

@@ -71,7 +71,7 @@ export class Seq2SeqTransformer extends Module<[Tensor, Tensor], Tensor> impleme
   decode(tgt: Tensor, enc: TransformerEncoded): Tensor {
     const T = tgt.shape[1]!;
     return this.transformer.decoder.forward(this.embed(this.tgt_tok_emb, tgt), enc.memory, {
-      tgtMask: Transformer.generateSquareSubsequentMask(T),
+      tgtMask: Transformer.generateSquareSubsequentMask(T, { device: tgt.backend }),
       tgtKeyPaddingMask: tgt.eq(this.config.padIdx),
       memoryKeyPaddingMask: enc.pad,
     });

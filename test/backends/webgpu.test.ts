@@ -68,6 +68,13 @@ test("the seed's CNN (convolution, max pooling, linear) trains on the GPU as on 
   });
 });
 
+test("a convolution with batch norm (training statistics, running averages) and average pooling trains on the GPU as on the CPU", async () => {
+  await sameOnBoth(3, () => {
+    const body = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.AvgPool2d(2), new nn.Flatten(), new nn.Linear(4 * 4 * 4, 3));
+    return { params: [body], loss: (x, y) => F.crossEntropy(body.forward(x), y), x: tg.randn([6, 1, 8, 8]), y: tg.randint(0, 3, [6]) };
+  });
+});
+
 test("an LSTM classifier and a Transformer encoder layer (with dropout) train on the GPU as on the CPU", async () => {
   await sameOnBoth(3, () => {
     const lstm = new nn.LSTM(8, 16, { batchFirst: true });
@@ -157,4 +164,35 @@ test("Keras fitAsync, evaluateAsync and predict run on the GPU with the CPU's hi
   (gpuRun.predictions as number[][]).flat().forEach((p, i) => close(p, (cpu.predictions as number[][]).flat()[i]!, `prediction ${i}`));
   assert.throws(() => gpuRun.model.fit(gpuRun.x, gpuRun.y, { verbose: 0 }), (e: Error) => e instanceof tg.DeviceError && /fitAsync/.test(e.message));
   assert.throws(() => gpuRun.model.evaluate(gpuRun.x, gpuRun.y), (e: Error) => e instanceof tg.DeviceError && /evaluateAsync/.test(e.message));
+});
+
+test("layers that make their own constants (causal and padding masks, pooling windows, padding rows) make them on the input's device", async () => {
+  tg.manualSeed(6);
+  const x = tg.randn([2, 3, 6, 6]);
+  const tokens = tg.randn([2, 5, 8]);
+  const padding = tg.tensor([[false, false, false, true, true], [false, false, false, false, false]]);
+  // The same weights on each device (a module moves to the GPU synchronously, not back).
+  const modules = (device: string) => {
+    tg.manualSeed(7);
+    const bn = new nn.BatchNorm2d(3, { affine: false });
+    bn.eval();
+    return { layer: new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, batchFirst: true }).to(device), bn: bn.to(device) };
+  };
+  const cpuModules = modules("cpu");
+  const gpuModules = modules("webgpu");
+  const cases: [string, (x: tg.Tensor, tokens: tg.Tensor, padding: tg.Tensor, m: typeof cpuModules) => tg.Tensor][] = [
+    ["causal self-attention with a key padding mask", (_, t, p, m) => m.layer.forward(t, { isCausal: true, srcKeyPaddingMask: p, srcMask: nn.Transformer.generateSquareSubsequentMask(5, { device: t.backend }) })],
+    ["avgPool2d with padding", (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false })],
+    ["adaptiveAvgPool2d", (x) => F.adaptiveAvgPool2d(x, [4, 4])],
+    ["reflect padding", (x) => F.pad(x, [1, 2, 2, 1], "reflect")],
+    ["batch norm in eval mode", (x, _t, _p, m) => m.bn.forward(x)],
+    ["nearest interpolation", (x) => F.interpolate(x, { size: [9, 9], mode: "nearest" })],
+  ];
+  for (const [what, run] of cases) {
+    const cpu = run(x, tokens, padding, cpuModules);
+    const gpuOut = run(x.to("webgpu"), tokens.to("webgpu"), padding.to("webgpu"), gpuModules);
+    assert.equal(gpuOut.backend.name, "webgpu", what);
+    const [a, b] = [await gpuOut.data(), cpu.dataSync()];
+    a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-4, `${what} [${i}]: GPU ${v}, CPU ${b[i]}`));
+  }
 });

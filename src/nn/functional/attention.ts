@@ -2,6 +2,7 @@
 import { DTypeError } from "../../base/errors.js";
 import { isFloating } from "../../base/dtype.js";
 import type { Tensor } from "../../ops/tensor.js";
+import type { Backend } from "../../backend/backend.js";
 import { arange } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { dropout as dropoutFn } from "./basic.js";
@@ -17,10 +18,10 @@ export interface AttentionOptions {
   training?: boolean;
 }
 
-/** A [L, S] bool mask allowing query i to see keys j ≤ i (torch's ones(L, S).tril()). */
-export function lowerTriangle(L: number, S: number): Tensor {
-  const rows = arange(L, undefined, 1, { dtype: "int32" }).unsqueeze(1);
-  return rows.ge(arange(S, undefined, 1, { dtype: "int32" }).unsqueeze(0));
+/** A [L, S] bool mask allowing query i to see keys j ≤ i (torch's ones(L, S).tril()), on `device`. */
+export function lowerTriangle(L: number, S: number, device?: Backend): Tensor {
+  const rows = arange(L, undefined, 1, { dtype: "int32", device }).unsqueeze(1);
+  return rows.ge(arange(S, undefined, 1, { dtype: "int32", device }).unsqueeze(0));
 }
 
 /** softmax(q·kᵀ·scale + mask)·v over q [..., L, E], k [..., S, E], v [..., S, Ev]. */
@@ -34,7 +35,7 @@ export function attentionWeights(q: Tensor, k: Tensor, v: Tensor, { attnMask = n
   let scores = q.matmul(k.transpose(-2, -1)).mul(scale ?? 1 / Math.sqrt(E));
   const L = q.shape[q.ndim - 2]!;
   const S = k.shape[k.ndim - 2]!;
-  if (isCausal) scores = where(lowerTriangle(L, S), scores, -Infinity);
+  if (isCausal) scores = where(lowerTriangle(L, S, q.backend), scores, -Infinity);
   if (attnMask) {
     if (attnMask.dtype === "bool") scores = where(attnMask, scores, -Infinity);
     else if (isFloating(attnMask.dtype)) scores = scores.add(attnMask);

@@ -18,8 +18,8 @@ export interface GridSampleOptions {
 }
 
 /** The normalised coordinates of `n` pixel centres along one dim (−1 … 1 at the corners' centres or edges). */
-function baseCoordinates(n: number, alignCorners: boolean, dtype: Tensor["dtype"]): Tensor {
-  const line = linspace(-1, 1, n, { dtype });
+function baseCoordinates(n: number, alignCorners: boolean, like: Tensor): Tensor {
+  const line = linspace(-1, 1, n, { dtype: like.dtype, device: like.backend });
   return alignCorners || n <= 1 ? (n === 1 && !alignCorners ? line.mul(0) : line) : line.mul((n - 1) / n);
 }
 
@@ -34,9 +34,9 @@ export function affineGrid(theta: Tensor, size: readonly number[], { alignCorner
   }
   const dims = size.slice(2); // [D,] H, W
   // Base points [..., (x, y[, z]), 1]: x runs along the last dim.
-  const axes = dims.map((n) => baseCoordinates(n, alignCorners, theta.dtype));
+  const axes = dims.map((n) => baseCoordinates(n, alignCorners, theta));
   const grids = axes.map((a, k) => a.reshape(dims.map((n, j) => (j === k ? n : 1))).expand(...dims));
-  const base = stack([...grids.reverse(), ones(dims, { dtype: theta.dtype })], -1).reshape(1, -1, spatial + 1); // [1, P, s+1]
+  const base = stack([...grids.reverse(), ones(dims, { dtype: theta.dtype, device: theta.backend })], -1).reshape(1, -1, spatial + 1); // [1, P, s+1]
   return base.matmul(theta.transpose(1, 2)).reshape(N, ...dims, spatial); // [N, P, s] → grid
 }
 

@@ -32,7 +32,7 @@ export interface MultiHeadAttentionOptions {
 
 /** A PyTorch-style mask (bool true = blocked, or additive float) as an additive float mask. */
 export function additiveMask(mask: Tensor, like: Tensor, what: string): Tensor {
-  if (mask.dtype === "bool") return where(mask, -Infinity, zeros([], { dtype: like.dtype }));
+  if (mask.dtype === "bool") return where(mask, -Infinity, zeros([], { dtype: like.dtype, device: like.backend }));
   if (isFloating(mask.dtype)) return mask.to(like.dtype);
   throw new DTypeError(`multiHeadAttentionForward: ${what} must be bool or float, got ${mask.dtype}`);
 }

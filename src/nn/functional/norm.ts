@@ -40,7 +40,7 @@ export function batchNorm(
   if (!training && runningMean && runningVar) {
     // Fixed statistics: one scale and one shift per channel, computed on [C] vectors.
     const scale = runningVar.add(eps).rsqrt().mul(weight ?? 1);
-    const shift = (bias ?? zeros([C], { dtype: x.dtype })).sub(runningMean.mul(scale));
+    const shift = (bias ?? zeros([C], { dtype: x.dtype, device: x.backend })).sub(runningMean.mul(scale));
     return x.mul(perChannel(scale, x.ndim)).add(perChannel(shift, x.ndim));
   }
   const n = x.numel() / C;
@@ -63,7 +63,7 @@ export function batchNorm(
 function batchStatistics(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): [Tensor, Tensor, Tensor] {
   const C = x.shape[1]!;
   // (The unit weight and zero bias are only made for a backend that has the routine.)
-  const fused = x.backend.batchNorm ? tryApplyMulti("batchNorm", [x.reshape(x.shape[0]!, C, -1).contiguous(), weight?.contiguous() ?? ones([C]), bias?.contiguous() ?? zeros([C])], { eps }) : null;
+  const fused = x.backend.batchNorm ? tryApplyMulti("batchNorm", [x.reshape(x.shape[0]!, C, -1).contiguous(), weight?.contiguous() ?? ones([C], { device: x.backend }), bias?.contiguous() ?? zeros([C], { device: x.backend })], { eps }) : null;
   if (fused) {
     const [y, mean, variance] = fused as [Tensor, Tensor, Tensor];
     return [y.reshape(x.shape), mean, variance];

@@ -44,7 +44,7 @@ export function pad(x: Tensor, amounts: readonly number[], mode: PadMode | numbe
     const [before, after] = [amounts[2 * i]!, amounts[2 * i + 1]!];
     if (before === 0 && after === 0) continue;
     const rows = sourceRows(out.shape[d]!, before, after, mode, d);
-    out = indexSelect(out, d, tensor(Int32Array.from(rows), { dtype: "int32" }), "pad");
+    out = indexSelect(out, d, tensor(Int32Array.from(rows), { dtype: "int32", device: x.backend }), "pad");
   }
   return out;
 }

@@ -87,7 +87,7 @@ export function avgPool2d(
   if (opts.divisorOverride) divisor = opts.divisorOverride;
   else {
     // Count the taps that fall on the input (or on its padding, with countIncludePad).
-    const mask = ones([1, 1, input.shape[2]!, input.shape[3]!], { dtype: input.dtype });
+    const mask = ones([1, 1, input.shape[2]!, input.shape[3]!], { dtype: input.dtype, device: input.backend });
     divisor = windowsOf(mask, w, opts.countIncludePad ?? true ? 1 : 0, 0).sum(2);
   }
   const out = sums.div(divisor).reshape(input.shape[0]!, input.shape[1]!, ...w.out);
@@ -124,11 +124,11 @@ export function avgPool1d(x: Tensor, kernelSize: number, opts: PoolOptions & { c
   );
 }
 
-/** A [rows, cols] constant matrix from a function giving each row's (column, weight) pairs. */
-function weightMatrix(rows: number, cols: number, dtype: Tensor["dtype"], row: (i: number) => [number, number][]): Tensor {
+/** A [rows, cols] constant matrix of `like`'s dtype and device from a function giving each row's (column, weight) pairs. */
+function weightMatrix(rows: number, cols: number, like: { dtype: Tensor["dtype"]; backend: Tensor["backend"] }, row: (i: number) => [number, number][]): Tensor {
   const data = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (const [j, w] of row(i)) data[i * cols + j] = data[i * cols + j]! + w;
-  return tensor(data, { shape: [rows, cols], dtype });
+  return tensor(data, { shape: [rows, cols], dtype: like.dtype, device: like.backend });
 }
 
 /** Applies per-axis [out, in] matrices to the last two dims: A_h · x · A_wᵀ. */
@@ -142,7 +142,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: SizePair): Tensor {
   if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`adaptiveAvgPool2d: expected a 3-D or 4-D input, got shape ${fmtShape(x.shape)}`);
   const [H, W] = x.shape.slice(-2) as [number, number];
   const [oh, ow] = typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0] ?? H, outputSize[1] ?? W];
-  return resample(x, adaptiveAverageMatrix(oh, H, x.dtype), adaptiveAverageMatrix(ow, W, x.dtype));
+  return resample(x, adaptiveAverageMatrix(oh, H, x), adaptiveAverageMatrix(ow, W, x));
 }
 
 /** Average pooling of [N, C, L] or [C, L] to `outputSize` windows (the same windows as the 2-D form). */
@@ -203,7 +203,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   if (outSize.some((o) => !(Number.isInteger(o) && o > 0))) throw new ValueError(`interpolate: output size must be positive, got ${fmtShape(outSize)}`);
   if (mode === "area") {
     let out = x;
-    for (let k = 0; k < spatial; k++) out = alongDim(out, 2 + k, adaptiveAverageMatrix(outSize[k]!, inSize[k]!, x.dtype));
+    for (let k = 0; k < spatial; k++) out = alongDim(out, 2 + k, adaptiveAverageMatrix(outSize[k]!, inSize[k]!, x));
     return out;
   }
   const useFactor = factors !== null && !opts.recomputeScaleFactor;
@@ -214,8 +214,8 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
     const scale = useFactor ? 1 / factors![k]! : n / o;
     const clampIndex = (i: number) => Math.min(Math.max(i, 0), n - 1);
     let matrix: Tensor;
-    if (mode === "nearest") matrix = weightMatrix(o, n, x.dtype, (i) => [[Math.min(Math.floor(i * scale), n - 1), 1]]);
-    else if (mode === "nearest-exact") matrix = weightMatrix(o, n, x.dtype, (i) => [[Math.min(Math.floor((i + 0.5) * scale), n - 1), 1]]);
+    if (mode === "nearest") matrix = weightMatrix(o, n, x, (i) => [[Math.min(Math.floor(i * scale), n - 1), 1]]);
+    else if (mode === "nearest-exact") matrix = weightMatrix(o, n, x, (i) => [[Math.min(Math.floor((i + 0.5) * scale), n - 1), 1]]);
     else {
       const cubic = mode === "bicubic";
       const source = (i: number) => {
@@ -223,7 +223,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
         const src = (i + 0.5) * scale - 0.5;
         return !cubic && src < 0 ? 0 : src;
       };
-      matrix = weightMatrix(o, n, x.dtype, (i) => {
+      matrix = weightMatrix(o, n, x, (i) => {
         const src = source(i);
         const i0 = Math.floor(src);
         if (cubic) return cubicWeights(src - i0).map((w, j) => [clampIndex(i0 - 1 + j), w] as [number, number]);
@@ -246,8 +246,8 @@ function alongDim(x: Tensor, d: number, matrix: Tensor): Tensor {
 }
 
 /** Adaptive average pooling's [out, in] window matrix: window i covers [⌊i·in/out⌋, ⌈(i+1)·in/out⌉). */
-function adaptiveAverageMatrix(out: number, size: number, dtype: Tensor["dtype"]): Tensor {
-  return weightMatrix(out, size, dtype, (i) => {
+function adaptiveAverageMatrix(out: number, size: number, like: Tensor): Tensor {
+  return weightMatrix(out, size, like, (i) => {
     const start = Math.floor((i * size) / out);
     const end = Math.ceil(((i + 1) * size) / out);
     return Array.from({ length: end - start }, (_, k) => [start + k, 1 / (end - start)] as [number, number]);

@@ -59,6 +59,6 @@ export function pdist(x: Tensor, p = 2): Tensor {
       cols.push(j);
     }
   }
-  const pick = (ids: number[]) => indexSelect(x, 0, tensor(Int32Array.from(ids), { dtype: "int32" }));
+  const pick = (ids: number[]) => indexSelect(x, 0, tensor(Int32Array.from(ids), { dtype: "int32", device: x.backend }));
   return pNorm(pick(rows).sub(pick(cols)), p, false, "pdist");
 }

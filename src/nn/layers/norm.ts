@@ -67,7 +67,8 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
       training: useBatchStats,
       momentum: this.momentum,
       eps: this.eps,
-      numBatchesTracked: tracked ? tracked.item() - 1 : 0,
+      // Read only for a cumulative average: a read waits for the device (and cannot, on a GPU).
+      numBatchesTracked: tracked && this.momentum === null && useBatchStats ? tracked.item() - 1 : 0,
     });
   }
 

@@ -3,6 +3,8 @@
  * structure and state-dict names (post-norm by default, `normFirst` for pre-norm).
  */
 import type { Tensor } from "../../ops/tensor.js";
+import type { Backend } from "../../backend/backend.js";
+import type { DType } from "../../base/dtype.js";
 import { full } from "../../ops/creation.js";
 import { gelu } from "../../ops/composite/activations.js";
 import { lowerTriangle } from "../functional/attention.js";
@@ -279,8 +281,9 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
     });
   }
 
-  /** A float [sz, sz] mask: 0 on and below the diagonal, −inf above (torch's generate_square_subsequent_mask). */
-  static generateSquareSubsequentMask(sz: number): Tensor {
-    return where(lowerTriangle(sz, sz), full([sz, sz], 0), -Infinity);
+  /** A float [sz, sz] mask: 0 on and below the diagonal, −inf above (torch's generate_square_subsequent_mask), on `device`. */
+  static generateSquareSubsequentMask(sz: number, { device, dtype = "float32" }: { device?: string | Backend; dtype?: DType } = {}): Tensor {
+    const zero = full([sz, sz], 0, { dtype, device });
+    return where(lowerTriangle(sz, sz, zero.backend), zero, -Infinity);
   }
 }
