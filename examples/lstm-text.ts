@@ -3,8 +3,10 @@
  * ham) by default, IMDB reviews with --imdb DIR (an aclImdb folder). Texts are tokenised with
  * torchtext's basic_english rules, the vocabulary keeps the 10,000 most frequent words, and
  * sequences are padded to 120 tokens; --glove FILE initialises the embedding from GloVe vectors.
+ * --device webgpu builds the model on the GPU; fitAsync and evaluateAsync train and test it there
+ * (the data stays on the CPU and each batch moves), as they do on the CPU.
  *
- *   npx tsx examples/lstm-text.ts [--epochs 3] [--batch-size 64] [--imdb DIR] [--glove FILE] [--limit N]
+ *   npx tsx examples/lstm-text.ts [--epochs 3] [--batch-size 64] [--imdb DIR] [--glove FILE] [--limit N] [--device cpu|webgpu]
  */
 import { parseArgs } from "node:util";
 import * as tg from "tensorgrad";
@@ -19,6 +21,7 @@ const { values: args } = parseArgs({
     glove: { type: "string" },
     limit: { type: "string" },
     verbose: { type: "string", default: "1" },
+    device: { type: "string", default: "cpu" },
   },
 });
 const MAXLEN = 120;
@@ -48,10 +51,11 @@ if (args.glove) {
   console.log(`GloVe: ${glove.found} of ${vocab.length} words have a ${glove.dim}-d vector`);
 }
 
+await tg.setDefaultDevice(args.device); // the weights are made there
 const embedding = new keras.Embedding(vocab.length, glove ? glove.dim : EMBED!, { inputShape: [MAXLEN] });
 const model = new keras.Sequential([embedding, new keras.LSTM(32), new keras.Dense(1, { activation: "sigmoid" })]);
-if (glove) noGrad(() => (embedding.module as tg.nn.Embedding).weight.copy_(glove!.vectors));
+if (glove) noGrad(() => (embedding.module as tg.nn.Embedding).weight.copy_(glove!.vectors.toBackend(embedding.module!.parameters()[0]!.backend)));
 model.compile({ optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"] });
-model.fit(xTrain, yTrain, { epochs: Number(args.epochs), batchSize: Number(args["batch-size"]), verbose: Number(args.verbose) as 0 | 1 | 2 });
-const { accuracy } = model.evaluate(xTest, yTest, { returnDict: true });
+await model.fitAsync(xTrain, yTrain, { epochs: Number(args.epochs), batchSize: Number(args["batch-size"]), verbose: Number(args.verbose) as 0 | 1 | 2 });
+const { accuracy } = await model.evaluateAsync(xTest, yTest, { returnDict: true });
 console.log(`test accuracy ${(100 * accuracy!).toFixed(2)}%`);

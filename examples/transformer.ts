@@ -5,7 +5,10 @@
  *  2. A decoder-only character language model (causal self-attention) on Moby-Dick that samples
  *     text after training.
  *
- *   npx tsx examples/transformer.ts [--epochs 3] [--steps 300 (0: no language model)] [--classifier-samples N (default: all)] [--seed 0]
+ * --device webgpu trains both on the GPU (Node: npm install webgpu); numbers are read with the
+ * asynchronous readers, which every device has.
+ *
+ *   npx tsx examples/transformer.ts [--epochs 3] [--steps 300 (0: no language model)] [--classifier-samples N (default: all)] [--seed 0] [--device cpu|webgpu]
  */
 import { parseArgs } from "node:util";
 import * as tg from "tensorgrad";
@@ -18,9 +21,11 @@ const { values: args } = parseArgs({
     steps: { type: "string", default: "300" },
     "classifier-samples": { type: "string", default: "0" },
     seed: { type: "string", default: "0" },
+    device: { type: "string", default: "cpu" },
   },
 });
 tg.manualSeed(Number(args.seed));
+const device = await tg.device(args.device); // the GPU opens asynchronously
 
 // ---- 1. encoder classifier ----------------------------------------------------------------------
 class Classifier extends nn.Module<[tg.Tensor], tg.Tensor> {
@@ -59,7 +64,7 @@ class Classifier extends nn.Module<[tg.Tensor], tg.Tensor> {
   const y = tg.tensor(trainIdx.map((i) => mails.labels[i]!), { dtype: "int32" });
   const xTest = encode(tokens(testIdx.map((i) => held.texts[i]!)));
   const yTest = tg.tensor(testIdx.map((i) => held.labels[i]!), { dtype: "int32" });
-  const model = new Classifier(vocab.length, 32, 64);
+  const model = new Classifier(vocab.length, 32, 64).to(args.device);
   const opt = new optim.AdamW(model.parameters(), { lr: 2e-3 });
   const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 32, shuffle: true });
   const started = performance.now();
@@ -68,13 +73,13 @@ class Classifier extends nn.Module<[tg.Tensor], tg.Tensor> {
     for (const [xb, yb] of loader) {
       tg.scope(() => {
         opt.zeroGrad();
-        F.crossEntropy(model.forward(xb), yb).backward();
+        F.crossEntropy(model.forward(xb.toBackend(device)), yb.toBackend(device)).backward();
         opt.step();
       });
     }
   }
   model.eval();
-  const acc = tg.noGrad(() => model.forward(xTest).argmax(1).eq(yTest).float().mean().item());
+  const acc = await tg.noGrad(() => model.forward(xTest.toBackend(device)).argmax(1).eq(yTest.toBackend(device)).float().mean()).itemAsync();
   console.log(`encoder classifier: ${args.epochs} epochs over ${x.shape[0]} e-mails in ${((performance.now() - started) / 1000).toFixed(1)} s, test accuracy ${(100 * acc).toFixed(2)}%`);
 }
 
@@ -103,7 +108,7 @@ class CharLM extends nn.Module<[tg.Tensor], tg.Tensor> {
 if (Number(args.steps) > 0) {
   const seqLen = 64;
   const corpus = new data.MobyDick(seqLen);
-  const model = new CharLM(corpus.chars.length, 64, 2, seqLen);
+  const model = new CharLM(corpus.chars.length, 64, 2, seqLen).to(args.device);
   const opt = new optim.AdamW(model.parameters(), { lr: 3e-3 });
   const loader = new data.DataLoader(corpus, { batchSize: 16, shuffle: true });
   const steps = Number(args.steps);
@@ -112,15 +117,18 @@ if (Number(args.steps) > 0) {
   let last = NaN;
   while (step < steps) {
     for (const [xb, yb] of loader) {
-      last = tg.scope(() => {
+      const loss = tg.scope(() => {
         opt.zeroGrad();
-        const logits = model.forward(xb);
-        const loss = F.crossEntropy(logits.reshape(-1, corpus.chars.length), yb.reshape(-1));
+        const logits = model.forward(xb.toBackend(device));
+        const loss = F.crossEntropy(logits.reshape(-1, corpus.chars.length), yb.toBackend(device).reshape(-1));
         loss.backward();
         opt.step();
-        return loss.item();
+        return loss.detach();
       });
-      if (++step % 50 === 0) console.log(`char LM step ${step}: loss ${last.toFixed(3)}`);
+      // Read only the losses printed: a read waits for the device to finish the step.
+      if (++step % 50 === 0 || step >= steps) last = await loss.itemAsync();
+      loss.dispose();
+      if (step % 50 === 0) console.log(`char LM step ${step}: loss ${last.toFixed(3)}`);
       if (step >= steps) break;
     }
   }
@@ -130,18 +138,16 @@ if (Number(args.steps) > 0) {
   model.eval();
   const gen = new tg.Generator(Number(args.seed));
   let text = "Call me Ishmael. ";
-  tg.noGrad(() => {
-    for (let i = 0; i < 200; i++) {
-      const ids = tg.tensor(corpus.encode(text.slice(-seqLen)), { dtype: "int32" }).unsqueeze(0);
-      const probs = model.forward(ids).select(1, -1).div(0.8).softmax(-1).dataSync();
-      let u = gen.random();
-      let next = probs.length - 1;
-      for (let c = 0; c < probs.length; c++) if ((u -= probs[c]!) <= 0) {
-        next = c;
-        break;
-      }
-      text += corpus.chars[next];
+  for (let i = 0; i < 200; i++) {
+    const ids = tg.tensor(corpus.encode(text.slice(-seqLen)), { dtype: "int32", device }).unsqueeze(0);
+    const probs = await tg.noGrad(() => model.forward(ids).select(1, -1).div(0.8).softmax(-1)).data();
+    let u = gen.random();
+    let next = probs.length - 1;
+    for (let c = 0; c < probs.length; c++) if ((u -= probs[c]!) <= 0) {
+      next = c;
+      break;
     }
-  });
+    text += corpus.chars[next];
+  }
   console.log(`sample:\n${text}`);
 }

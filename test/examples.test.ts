@@ -18,6 +18,10 @@ fullPassTest("cnn-mnist", () => assert.match(run("cnn-mnist.ts", "--epochs", "1"
 fullPassTest("mlp-mnist", () => assert.match(run("mlp-mnist.ts", "--epochs", "1", "--limit", "256", "--verbose", "2"), /test accuracy \d/));
 fullPassTest("cnn-keras", () => assert.match(run("cnn-keras.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
 fullPassTest("lstm-text", () => assert.match(run("lstm-text.ts", "--epochs", "1", "--limit", "64", "--verbose", "0"), /test accuracy \d/));
+// The seed's CNN, the LSTM and the Transformers on the GPU (lavapipe here): the same programs, --device webgpu.
+fullPassTest("cnn-mnist on webgpu", () => assert.match(run("cnn-mnist.ts", "--epochs", "1", "--limit", "128", "--device", "webgpu"), /epoch 1: loss \d.* test accuracy \d/));
+fullPassTest("lstm-text on webgpu", () => assert.match(run("lstm-text.ts", "--epochs", "1", "--limit", "64", "--verbose", "0", "--device", "webgpu"), /test accuracy \d/));
+fullPassTest("transformer on webgpu", () => assert.match(run("transformer.ts", "--steps", "2", "--classifier-samples", "64", "--epochs", "1", "--device", "webgpu"), /sample:\nCall me Ishmael/));
 fullPassTest("cnn-from-scratch", () => assert.match(run("cnn-from-scratch.ts"), /matches the library's layers/));
 // The Planetoid raw files the tests and benchmarks share (../shared/datasets/planetoid).
 const planetoid = path.join(root, "..", "shared", "datasets", "planetoid");

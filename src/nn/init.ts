@@ -47,11 +47,11 @@ function fill(t: Tensor, make: () => Tensor): Tensor {
 }
 
 export function uniform_(t: Tensor, a = 0, b = 1, { generator }: Rng = {}): Tensor {
-  return fill(t, () => rand(t.shape, { dtype: t.dtype, ...(generator ? { generator } : {}) }).mul(b - a).add(a));
+  return fill(t, () => rand(t.shape, { dtype: t.dtype, device: t.backend, ...(generator ? { generator } : {}) }).mul(b - a).add(a));
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, { generator }: Rng = {}): Tensor {
-  return fill(t, () => randn(t.shape, { dtype: t.dtype, ...(generator ? { generator } : {}) }).mul(std).add(mean));
+  return fill(t, () => randn(t.shape, { dtype: t.dtype, device: t.backend, ...(generator ? { generator } : {}) }).mul(std).add(mean));
 }
 
 /**
@@ -63,7 +63,8 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { gene
   if (!(std > 0) || (a - mean) / std > 8 || (b - mean) / std < -8) throw new ValueError(`truncNormal_: [${a}, ${b}] is out of reach of N(${mean}, ${std}²)`);
   const g = generator ?? defaultGenerator;
   return fill(t, () => {
-    const values = randn(t.shape, { dtype: "float64", ...(generator ? { generator } : {}) }).mul(std).add(mean).dataSync() as Float64Array;
+    // Drawn and redrawn on the host, in float64, whatever t's device.
+    const values = randn(t.shape, { dtype: "float64", device: "cpu", ...(generator ? { generator } : {}) }).mul(std).add(mean).dataSync() as Float64Array;
     for (let i = 0; i < values.length; i++) {
       while (!(values[i]! >= a && values[i]! <= b)) {
         // Box–Muller from the same generator.
@@ -71,7 +72,7 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { gene
         values[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * g.random());
       }
     }
-    return tensor(values, { shape: [...t.shape], dtype: t.dtype });
+    return tensor(values, { shape: [...t.shape], dtype: t.dtype, device: t.backend });
   });
 }
 
@@ -132,7 +133,8 @@ export function orthogonal_(t: Tensor, gain = 1, { generator }: Rng = {}): Tenso
   if (rows === 0 || cols === 0) return t;
   // Orthonormalise the columns of a tall [big, small] normal matrix, then transpose back if needed.
   const [big, small] = rows >= cols ? [rows, cols] : [cols, rows];
-  const flat = randn([big, small], { dtype: "float64", ...(generator ? { generator } : {}) }).dataSync();
+  // Orthonormalised on the host, in float64, whatever t's device.
+  const flat = randn([big, small], { dtype: "float64", device: "cpu", ...(generator ? { generator } : {}) }).dataSync();
   const q = new Float64Array(big * small);
   for (let j = 0; j < small; j++) {
     for (let i = 0; i < big; i++) q[i * small + j] = flat[i * small + j]!;
@@ -148,6 +150,6 @@ export function orthogonal_(t: Tensor, gain = 1, { generator }: Rng = {}): Tenso
     // R's diagonal is +norm here, so no sign flip is needed (it is what torch's d.sign() fixes).
     for (let i = 0; i < big; i++) q[i * small + j]! /= norm;
   }
-  const m = tensor(q, { shape: [big, small], dtype: "float64" });
-  return noGrad(() => t.copy_((rows >= cols ? m : m.t()).mul(gain).reshape(t.shape as number[])));
+  const m = tensor(q, { shape: [big, small], dtype: "float64", device: "cpu" });
+  return noGrad(() => t.copy_((rows >= cols ? m : m.t()).mul(gain).reshape(t.shape as number[]).to(t.dtype).toBackend(t.backend)));
 }

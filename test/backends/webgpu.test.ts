@@ -181,7 +181,9 @@ test("layers that make their own constants (causal and padding masks, pooling wi
   const cpuModules = modules("cpu");
   const gpuModules = modules("webgpu");
   const cases: [string, (x: tg.Tensor, tokens: tg.Tensor, padding: tg.Tensor, m: typeof cpuModules) => tg.Tensor][] = [
-    ["causal self-attention with a key padding mask", (_, t, p, m) => m.layer.forward(t, { isCausal: true, srcKeyPaddingMask: p, srcMask: nn.Transformer.generateSquareSubsequentMask(5, { device: t.backend }) })],
+    ["causal self-attention with a key padding mask", (_, t, p, m) => m.layer.forward(t, { isCausal: true, srcKeyPaddingMask: p })],
+    ["a square subsequent mask", (_, t, _p, m) => m.layer.forward(t, { srcMask: nn.Transformer.generateSquareSubsequentMask(5, { device: t.backend }) })],
+    ["causal scaled dot-product attention", (_, t) => F.scaledDotProductAttention(t, t, t, { isCausal: true })],
     ["avgPool2d with padding", (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false })],
     ["adaptiveAvgPool2d", (x) => F.adaptiveAvgPool2d(x, [4, 4])],
     ["reflect padding", (x) => F.pad(x, [1, 2, 2, 1], "reflect")],

@@ -66,7 +66,7 @@ export function multiHeadAttentionForward(
     else if (m.ndim === 3 && m.shape[0] === N * H) mask = m;
     else throw new ShapeError(`multiHeadAttentionForward: attnMask must be [L, S] or [N·heads, L, S], got ${fmtShape(attnMask.shape)}`);
   } else if (isCausal) {
-    mask = additiveMask(lowerTriangle(L, k.shape[0]!).logicalNot(), q, "attnMask").unsqueeze(0);
+    mask = additiveMask(lowerTriangle(L, k.shape[0]!, q.backend).logicalNot(), q, "attnMask").unsqueeze(0);
   }
   let kpm = keyPaddingMask ? (unbatched ? keyPaddingMask.unsqueeze(0) : keyPaddingMask) : null;
   const extendMasks = () => {
