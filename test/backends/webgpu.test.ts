@@ -1,13 +1,14 @@
 /**
- * The WebGPU backend's tests: the kernel
- * conformance suite (every kernel against the reference, reads awaited), and a model trained on the
- * GPU as on the CPU. Here the adapter is Mesa's software Vulkan driver (lavapipe), which
+ * The WebGPU backend's tests: the kernel and fused-routine
+ * conformance suites (every kernel and routine against the reference, reads awaited), and models
+ * trained on the GPU as on the CPU. Here the adapter is Mesa's software Vulkan driver (lavapipe), which
  * tools/system-deps.sh installs.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import { kernelConformanceSuite } from "./kernel-suite.js";
+import { fusedConformanceSuite } from "./fused-suite.js";
 
 const gpu = await tg.loadBackend("webgpu");
 
@@ -16,6 +17,7 @@ test(`the adapter: ${(gpu as unknown as { gpu: { description: string } }).gpu.de
 });
 
 kernelConformanceSuite("webgpu");
+fusedConformanceSuite("webgpu");
 
 test("tensors move to the GPU and back; synchronous reads say to await", async () => {
   const x = tg.tensor([[1, 2, 3], [4, 5, 6]]);

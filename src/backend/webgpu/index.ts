@@ -6,17 +6,18 @@
  *
  * Loaded lazily (`await tg.loadBackend("webgpu")`, or `await tg.device("webgpu")`): CPU users never
  * load this code or Dawn. float64 has no GPU type (WGSL has none); bools take 4 bytes on the device.
- * The fused routines are not offered yet: the op layer composes them from the primitives.
+ * Of the fused routines it offers the optimizer steps, softmax, layer norm and GELU (fused.ts); the
+ * op layer composes the others from the primitives.
  */
 /// <reference types="@webgpu/types" />
 import { allocArray, type AnyTypedArray, type DType } from "../../base/dtype.js";
 import { DTypeError, DeviceError, IndexError, TensorgradError } from "../../base/errors.js";
 import { trackStorage } from "../../base/scope.js";
-import { contiguousStrides, numel } from "../../base/shape.js";
+import { contiguousStrides, isContiguous, numel } from "../../base/shape.js";
 import { dtypeRule, type BinaryOp, type UnaryOp } from "../../base/op-table.js";
 import {
   concatByAssign, padByAssign, windowGrid,
-  type ArgReduceOp, type Backend, type KernelName, type RandomDistribution, type ReduceOp, type ScatterReduceOp, type Storage, type View, type WindowGeometry,
+  type AdamStep, type ArgReduceOp, type Backend, type SgdStep, type KernelName, type RandomDistribution, type ReduceOp, type ScatterReduceOp, type Storage, type View, type WindowGeometry,
 } from "../backend.js";
 import { BufferPool } from "./buffers.js";
 import { openGpu, type GpuContext } from "./device.js";
@@ -28,6 +29,9 @@ import { argmodeKernel, argReduceKernel, argsortKernel, reduceKernel } from "./r
 import { matmulKernel } from "./matmul.js";
 import { gatherKernel, scatterKernel, type IndexArgs } from "./indexing.js";
 import { col2imKernel, im2colKernel } from "./windows.js";
+import {
+  adamKernel, geluBackwardKernel, geluKernel, layerNormBackwardKernel, layerNormKernel, sgdKernel, softmaxBackwardKernel, softmaxKernel, type Flat,
+} from "./fused.js";
 
 export class GpuStorage implements Storage {
   private gpuBuffer: GPUBuffer | null;
@@ -332,5 +336,89 @@ export class WebGpuBackend implements Backend {
     const out = this.alloc(cols.storage.dtype, cols.shape[0]! * channels * size[0] * size[1]);
     this.run(col2imKernel(this.operand(cols, "col2im"), cols.shape, channels, size, g, out.buffer));
     return out;
+  }
+
+  // ---- fused routines: contiguous float32 views on distinct buffers, or null ("not here") --------
+
+  /** The views as the fused kernels take them, or null: float32, contiguous, here, no buffer twice (WebGPU forbids a written buffer bound twice). */
+  private flats(...views: View[]): Flat[] | null {
+    const storages = views.map((v) => v.storage);
+    if (new Set(storages).size !== storages.length) return null;
+    if (!views.every((v) => v.storage.dtype === "float32" && v.storage instanceof GpuStorage && v.storage.backend === this && isContiguous(v.shape, v.strides))) return null;
+    return views.map((v) => ({ buffer: (v.storage as GpuStorage).buffer, offset: v.offset }));
+  }
+
+  /** A new contiguous float32 result shaped as v, and its flat view. */
+  private result(v: View): [GpuStorage, Flat] {
+    const s = this.alloc("float32", numel(v.shape));
+    return [s, { buffer: s.buffer, offset: 0 }];
+  }
+
+  /** A view as rows of its last dim: [rows, columns]; null for a scalar. */
+  private static rows(v: View): [number, number] | null {
+    const C = v.shape[v.shape.length - 1];
+    return C === undefined ? null : [numel(v.shape) / Math.max(C, 1), C];
+  }
+
+  adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): true | null {
+    const f = this.flats(param, grad, expAvg, expAvgSq);
+    if (!f) return null;
+    this.run(adamKernel(numel(param.shape), f[0]!, f[1]!, f[2]!, f[3]!, h));
+    return true;
+  }
+
+  sgdStep(param: View, grad: View, momentumBuffer: View | null, h: SgdStep): true | null {
+    const f = momentumBuffer ? this.flats(param, grad, momentumBuffer) : this.flats(param, grad);
+    if (!f) return null;
+    this.run(sgdKernel(numel(param.shape), f[0]!, f[1]!, f[2] ?? null, h));
+    return true;
+  }
+
+  softmax(x: View, log: boolean): Storage | null {
+    const [f, rc] = [this.flats(x), WebGpuBackend.rows(x)];
+    if (!f || !rc) return null;
+    const [out, o] = this.result(x);
+    this.run(softmaxKernel(rc[0], rc[1], f[0]!, o, log));
+    return out;
+  }
+
+  softmaxBackward(y: View, g: View, log: boolean): Storage | null {
+    const [f, rc] = [this.flats(y, g), WebGpuBackend.rows(y)];
+    if (!f || !rc) return null;
+    const [dx, o] = this.result(y);
+    this.run(softmaxBackwardKernel(rc[0], rc[1], f[0]!, f[1]!, o, log));
+    return dx;
+  }
+
+  layerNorm(x: View, eps: number): Storage | null {
+    const [f, rc] = [this.flats(x), WebGpuBackend.rows(x)];
+    if (!f || !rc) return null;
+    const [out, o] = this.result(x);
+    this.run(layerNormKernel(rc[0], rc[1], f[0]!, o, eps));
+    return out;
+  }
+
+  layerNormBackward(x: View, g: View, eps: number): Storage | null {
+    const [f, rc] = [this.flats(x, g), WebGpuBackend.rows(x)];
+    if (!f || !rc) return null;
+    const [dx, o] = this.result(x);
+    this.run(layerNormBackwardKernel(rc[0], rc[1], f[0]!, f[1]!, o, eps));
+    return dx;
+  }
+
+  gelu(x: View, approximate: "none" | "tanh"): Storage | null {
+    const f = this.flats(x);
+    if (!f) return null;
+    const [out, o] = this.result(x);
+    this.run(geluKernel(numel(x.shape), f[0]!, o, approximate === "tanh"));
+    return out;
+  }
+
+  geluBackward(x: View, g: View, approximate: "none" | "tanh"): Storage | null {
+    const f = this.flats(x, g);
+    if (!f) return null;
+    const [dx, o] = this.result(x);
+    this.run(geluBackwardKernel(numel(x.shape), f[0]!, f[1]!, o, approximate === "tanh"));
+    return dx;
   }
 }
