@@ -7,7 +7,7 @@
  * bench/results/latest/suite.json (--out bench/results publishes it for tools/bench-table.ts). Workloads a peer cannot run (tfjs-wasm has no conv-filter or embedding
  * gradient) are listed as such; the slow pure-JS LSTM (≈90 s a step) runs only with --slow.
  *
- *   npx tsx bench/suite.ts [--quick] [--slow]
+ *   npx tsx bench/suite.ts [--quick] [--slow] [--device cpu|webgpu]
  */
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -25,6 +25,14 @@ import { ConvNet, GruClassifier, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainS
 // Node 20 keeps relaxed SIMD behind a V8 flag (Node 22 and Chromium have it on); set it before the
 // wasm backend compiles its kernels, so the suite measures the build users of current engines get.
 if (process.versions.node.startsWith("20.")) v8.setFlagsFromString("--experimental-wasm-relaxed-simd"); // later lines have it on, and no such flag
+
+// `npm run bench -- --device webgpu`: the GPU yardstick (bench/webgpu.ts) instead of the CPU suite.
+const device = process.argv[process.argv.indexOf("--device") + 1];
+if (process.argv.includes("--device") && device !== "cpu") {
+  if (device !== "webgpu") throw new Error(`bench: --device must be cpu or webgpu, got '${device}'`);
+  await import("./webgpu.js");
+  process.exit(0);
+}
 
 const quick = process.argv.includes("--quick");
 const slow = process.argv.includes("--slow");

@@ -1,21 +1,25 @@
 /**
  * The GPU yardstick (`npm run bench:webgpu`): tensorgrad's webgpu backend against TensorFlow.js'
  * WebGPU backend (@tensorflow/tfjs-backend-webgpu) on the same adapter in the same process (both
- * on one Dawn instance from the `webgpu` package): SGEMM at several sizes and the seed's MLP
- * training step (784 → 128 → 64 → 10, batch 64, Adam). Each repetition ends with a read of the
- * result, so the time includes the GPU's work and one readback on both sides.
+ * on one Dawn instance from the `webgpu` package): SGEMM at several sizes, and training steps of
+ * the seed's MLP and CNN (batch 64, Adam) and of a Transformer encoder layer. Each repetition
+ * ends with a read of the result, so the time includes the GPU's work and one readback on both
+ * sides. `npm run bench -- --device webgpu` runs this file.
  *
  * On lavapipe (Mesa's software Vulkan, CI's adapter) these are CPU timings in disguise: quote
  * the ratios only. On a GPU, the table names the adapter.
  *
  *   npx tsx bench/webgpu.ts [--large] [--out DIR]      (--large adds SGEMM 2048 and 4096)
+ *   npm run bench -- --device webgpu [--large]
  */
 import { parseArgs } from "node:util";
 import { create, globals } from "webgpu";
 import * as tg from "tensorgrad";
 import { report, timeMs, type Row } from "./harness.js";
+import { ConvNet, mlp, tfConvNet, tfMlp, tfTrainStep } from "./models.js";
 
-const { values: args } = parseArgs({ options: { large: { type: "boolean", default: false }, out: { type: "string" } } });
+// (--device webgpu: how `npm run bench -- --device webgpu` reaches this file through suite.ts.)
+const { values: args } = parseArgs({ options: { large: { type: "boolean", default: false }, out: { type: "string" }, device: { type: "string" } } });
 
 // One Dawn instance for both libraries: tensorgrad takes navigator.gpu where it exists, as tfjs does.
 Object.assign(globalThis, globals);
@@ -46,38 +50,73 @@ for (const n of args.large ? [256, 512, 1024, 2048, 4096] : [256, 512, 1024]) {
   }, opts)), unit: "GFLOP/s", higherIsBetter: true });
 }
 
-// The seed's MLP: a training step on a batch of 64.
-{
-  const workload = "MLP train step, batch 64";
-  const opts = { warmup: 3, reps: 10, warmupMs: 0 };
-  tg.manualSeed(0);
-  const model = new tg.nn.Sequential(new tg.nn.Linear(784, 128), new tg.nn.ReLU(), new tg.nn.Linear(128, 64), new tg.nn.ReLU(), new tg.nn.Linear(64, 10));
+/** One training step on tensorgrad's GPU, ending with a read of the loss (the GPU's work included). */
+function tgStep(model: tg.nn.Module<[tg.Tensor], tg.Tensor>, x: tg.Tensor, loss: (out: tg.Tensor) => tg.Tensor): () => Promise<unknown> {
   model.to("webgpu");
   const opt = new tg.optim.Adam(model.parameters(), { lr: 1e-3 });
-  const x = tg.randn([64, 784], { device: "webgpu" });
-  const y = tg.randint(0, 10, [64]).to("webgpu");
-  rows.push({ workload, impl: ours, value: await timeMs(() => {
-    opt.zeroGrad();
-    const loss = tg.nn.functional.crossEntropy(model.forward(x), y);
-    loss.backward();
-    opt.step();
-    return loss.data();
-  }, opts), unit: "ms", higherIsBetter: false });
+  const xd = x.to("webgpu");
+  return () => {
+    const l = tg.scope(() => {
+      opt.zeroGrad();
+      const l = loss(model.forward(xd));
+      l.backward();
+      opt.step();
+      return l.detach();
+    });
+    return l.data().finally(() => l.dispose());
+  };
+}
 
-  const dense = (i: number, o: number) => [tf.variable(tf.randomNormal([i, o], 0, Math.sqrt(1 / i))), tf.variable(tf.zeros([o]))] as const;
-  const layers = [dense(784, 128), dense(128, 64), dense(64, 10)];
-  const tx = tf.randomNormal([64, 784]);
-  const ty = tf.oneHot(tf.randomUniform([64], 0, 10, "int32"), 10);
+const stepOpts = { warmup: 3, reps: 10, warmupMs: 0 };
+const classes = (n: number) => tg.randint(0, 10, [n]).to("webgpu");
+const oneHot = (n: number) => tf.oneHot(tf.randomUniform([n], 0, 10, "int32"), 10);
+
+// The seed's MLP and CNN: a training step on a batch of 64 (Adam, cross-entropy).
+for (const [workload, ourModel, theirModel, shape] of [
+  ["MLP train step, batch 64", mlp, tfMlp, [64, 1, 28, 28]],
+  ["CNN train step, batch 64", () => new ConvNet(), tfConvNet, [64, 1, 28, 28]],
+] as const) {
+  tg.manualSeed(0);
+  const y = classes(64);
+  rows.push({ workload, impl: ours, value: await timeMs(tgStep(ourModel(), tg.randn([...shape]), (out) => tg.nn.functional.crossEntropy(out, y)), stepOpts), unit: "ms", higherIsBetter: false });
+  const step = tfTrainStep(theirModel(), tf.randomNormal([64, 28, 28, 1]), oneHot(64));
+  rows.push({ workload, impl: theirs, value: await timeMs(step, stepOpts), unit: "ms", higherIsBetter: false });
+}
+
+// A Transformer encoder layer (d 128, 4 heads, feed-forward 512, post-norm, ReLU, no dropout) on
+// 16 sequences of 32 tokens, Adam on the output's mean square. TensorFlow.js has no such layer:
+// the same maths is written from its ops.
+{
+  const workload = "Transformer encoder layer step (d 128, 4 heads, 16 × 32)";
+  const [B, T, d, H, F] = [16, 32, 128, 4, 512];
+  tg.manualSeed(0);
+  const layer = new tg.nn.TransformerEncoderLayer(d, H, { dimFeedforward: F, dropout: 0, batchFirst: true });
+  rows.push({ workload, impl: ours, value: await timeMs(tgStep(layer, tg.randn([B, T, d]), (out) => out.square().mean()), stepOpts), unit: "ms", higherIsBetter: false });
+
+  const weight = (i: number, o: number) => tf.variable(tf.randomNormal([i, o], 0, Math.sqrt(1 / i)));
+  const vector = (n: number, v: number) => tf.variable(tf.fill([n], v));
+  const [wQkv, bQkv, wO, bO, w1, b1, w2, b2] = [weight(d, 3 * d), vector(3 * d, 0), weight(d, d), vector(d, 0), weight(d, F), vector(F, 0), weight(F, d), vector(d, 0)];
+  const [g1, beta1, g2, beta2] = [vector(d, 1), vector(d, 0), vector(d, 1), vector(d, 0)];
+  const norm = (x: import("@tensorflow/tfjs").Tensor, g: import("@tensorflow/tfjs").Tensor, b: import("@tensorflow/tfjs").Tensor) => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(g).add(b);
+  };
+  const tx = tf.randomNormal([B * T, d]);
+  const forward = () => {
+    const qkv = tx.matMul(wQkv).add(bQkv).reshape([B, T, 3, H, d / H]).transpose([2, 0, 3, 1, 4]);
+    const [q, k, v] = tf.unstack(qkv);
+    const attention = tf.softmax(tf.matMul(q!, k!, false, true).mul(1 / Math.sqrt(d / H)));
+    const heads = tf.matMul(attention, v!).transpose([0, 2, 1, 3]).reshape([B * T, d]);
+    const h = norm(tx.add(heads.matMul(wO).add(bO)), g1, beta1);
+    const f = tf.relu(h.matMul(w1).add(b1)).matMul(w2).add(b2);
+    return norm(h.add(f), g2, beta2);
+  };
   const topt = tf.train.adam(1e-3);
-  const forward = () => layers.reduce((h: import("@tensorflow/tfjs").Tensor, [w, b], i) => {
-    const z = tf.add(tf.matMul(h, w), b);
-    return i < layers.length - 1 ? tf.relu(z) : z;
-  }, tx);
   rows.push({ workload, impl: theirs, value: await timeMs(async () => {
-    const loss = topt.minimize(() => tf.losses.softmaxCrossEntropy(ty, forward() as import("@tensorflow/tfjs").Tensor2D), true)!;
+    const loss = topt.minimize(() => forward().square().mean() as import("@tensorflow/tfjs").Scalar, true)!;
     await loss.data();
     loss.dispose();
-  }, opts), unit: "ms", higherIsBetter: false });
+  }, stepOpts), unit: "ms", higherIsBetter: false });
 }
 
 console.log(`adapter: ${adapter}`);

@@ -200,3 +200,30 @@ test("layers that make their own constants (causal and padding masks, pooling wi
     a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-4, `${what} [${i}]: GPU ${v}, CPU ${b[i]}`));
   }
 });
+
+test("matmul's vec4 and scalar paths agree with the CPU: aligned and unaligned sizes, offsets, transposes, batches", async () => {
+  tg.manualSeed(8);
+  // Each case: the base tensors, and the views taken of them (on each device, so the GPU's are views too).
+  const cases: [string, number[][], (a: tg.Tensor, b: tg.Tensor) => [tg.Tensor, tg.Tensor]][] = [
+    ["aligned 132×64·64×136", [[132, 64], [64, 136]], (a, b) => [a, b]],
+    ["unaligned 37×21·21×45", [[37, 21], [21, 45]], (a, b) => [a, b]],
+    ["aligned rows at an offset of 4", [[130, 68], [64, 72]], (a, b) => [a.narrow(0, 1, 129).narrow(1, 4, 64), b.narrow(1, 4, 64)]],
+    ["rows at an offset of 1 (not 4-aligned)", [[20, 17], [16, 9]], (a, b) => [a.narrow(1, 1, 16), b]],
+    ["transposed operands", [[48, 40], [24, 48]], (a, b) => [a.t(), b.t()]],
+    ["batched, B broadcast", [[3, 33, 16], [16, 20]], (a, b) => [a, b.expand(3, 16, 20)]],
+  ];
+  for (const [what, shapes, view] of cases) {
+    const [a, b] = shapes.map((s) => tg.randn(s)) as [tg.Tensor, tg.Tensor];
+    const expected = tg.matmul(...view(a, b)).dataSync();
+    const got = await tg.matmul(...view(a.to("webgpu"), b.to("webgpu"))).data();
+    assert.equal(got.length, expected.length, what);
+    got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-4 * Math.max(1, Math.abs(expected[i]!)), `${what} [${i}]: GPU ${v}, CPU ${expected[i]}`));
+  }
+});
+
+test("an error the device reports (here a shader it refuses) raises a DeviceError at the next read", async () => {
+  const backend = tg.backendByName("webgpu") as unknown as { queue: { dispatch(code: string, meta: number[], buffers: GPUBuffer[], threads: number): void } };
+  backend.queue.dispatch("this is not WGSL", [1], [], 1);
+  await assert.rejects(tg.ones([2], { device: "webgpu" }).data(), (e: Error) => e instanceof tg.DeviceError && /before this read failed/.test(e.message));
+  assert.deepEqual([...(await tg.ones([2], { device: "webgpu" }).data())], [1, 1], "the next read is clean");
+});

@@ -91,11 +91,22 @@ export class WebGpuBackend implements Backend {
   /** Bad indices recorded by gather/scatter kernels: [count, index, dim, size]. */
   private readonly errors: GPUBuffer;
   private readonly finalizer = new FinalizationRegistry<GPUBuffer>((buffer) => this.pool.give(buffer));
+  /**
+   * The first error the device reported since the last read (a shader it refused, a lost device).
+   * WebGPU reports errors asynchronously, never from the call that made them: the next read raises it.
+   */
+  private failure: string | null = null;
 
   constructor(readonly gpu: GpuContext) {
     this.queue = new CommandQueue(gpu.device);
     this.pool = new BufferPool(gpu.device);
     this.errors = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    gpu.device.onuncapturederror = (e) => {
+      this.failure ??= e.error.message;
+    };
+    void gpu.device.lost.then((info) => {
+      this.failure ??= `the device was lost (${info.reason}): ${info.message}`;
+    });
   }
 
   /** Opens the GPU (an adapter and a device) and makes the backend. */
@@ -172,6 +183,11 @@ export class WebGpuBackend implements Backend {
       { buffer: this.errors, offset: 0, bytes: 16 },
     ]);
     this.dispose(flat);
+    if (this.failure !== null) {
+      const message = this.failure;
+      this.failure = null;
+      throw new DeviceError(`webgpu: a GPU command before this read failed: ${message}`);
+    }
     const err = new Int32Array(errors!);
     if (err[0] !== 0) {
       this.queue.upload(this.errors, new Int32Array(4));

@@ -1,84 +1,121 @@
 /**
  * Batched matmul [B,M,K]·[B,K,N] → [B,M,N] over strided operands (a transpose, a broadcast batch:
- * just strides), tiled: a workgroup of 16×16 threads computes a 64×64 block of the output, each
- * thread a 4×4 register block (four vec4 rows), stepping through K in slices of 16 staged in
- * workgroup memory (B's as vec4s, so that one load feeds a row's four products).
+ * just strides), tiled: a workgroup of 16×16 threads computes a 128×128 block of the output, each
+ * thread an 8×8 register block (two groups of four rows, 64 apart, times two vec4s of columns, 64
+ * apart), stepping through K in slices of 16 staged in workgroup memory as vec4s (a thread's four
+ * rows of A in one, four columns of B in one), so that four loads feed sixteen vec4 products.
+ *
+ * Operands contiguous along their inner dim, with rows starting on 4-element boundaries, are read
+ * from global memory as vec4s too: one load in place of four bounds-checked strided scalar loads.
  */
 import { META, WGSL_TYPE, binding, type GpuDType } from "./wgsl.js";
 import type { MapKernel, Operand } from "./elementwise.js";
 
-const TILE = 64;
+const TILE_M = 128;
+const TILE_N = 128;
 const SLICE = 16;
+
+/** Contiguous along the inner dim (of length `inner`), rows and batches 4-aligned: readable as vec4s. */
+const vec4Rows = (o: Operand, inner: number) => o.strides[2] === 1 && inner % 4 === 0 && o.offset % 4 === 0 && o.strides[0]! % 4 === 0 && o.strides[1]! % 4 === 0;
 
 export function matmulKernel(a: Operand, b: Operand, shape: { B: number; M: number; K: number; N: number }, out: GPUBuffer): MapKernel & { groups: number; workgroup: number } {
   const { B, M, K, N } = shape;
-  const tm = Math.ceil(M / TILE);
-  const tn = Math.ceil(N / TILE);
+  const tm = Math.ceil(M / TILE_M);
+  const tn = Math.ceil(N / TILE_N);
   const groups = B * tm * tn;
   const meta = [groups, M, K, N, tn, a.offset, ...a.strides, b.offset, ...b.strides];
   const t = WGSL_TYPE[a.dtype as GpuDType];
-  const zero = `${t}(0)`;
+  const [vecA, vecB] = [vec4Rows(a, K), vec4Rows(b, N)];
+  const vecBinding = (i: number, name: string) => `@group(0) @binding(${i}) var<storage, read> ${name}: array<vec4<${t}>>;`;
+  // A's slice: [k][m / 4] vec4s (32 a row), element (k, m) in lane m % 4.
+  const loadA = vecA
+    ? `    for (var s = 0u; s < 2u; s++) {
+      let e = lid + 256u * s;
+      let m = e / 4u; let kq = (e % 4u) * 4u;
+      var va = vec4<${t}>();
+      if (row0 + m < M && k0 + kq < K) { va = A[u32(aBase + i32(row0 + m) * sam + i32(k0 + kq)) / 4u]; }
+      let q = m / 4u; let c = m % 4u;
+      As[kq * 32u + q][c] = va.x; As[(kq + 1u) * 32u + q][c] = va.y; As[(kq + 2u) * 32u + q][c] = va.z; As[(kq + 3u) * 32u + q][c] = va.w;
+    }`
+    : `    for (var s = 0u; s < 8u; s++) {
+      let e = lid + 256u * s;
+      let m = e / ${SLICE}u; let ka = e % ${SLICE}u;
+      var va = ${t}(0);
+      if (row0 + m < M && k0 + ka < K) { va = A[u32(aBase + i32(row0 + m) * sam + i32(k0 + ka) * sak)]; }
+      As[ka * 32u + m / 4u][m % 4u] = va;
+    }`;
+  // B's slice: [k][n / 4] vec4s.
+  const loadB = `    for (var s = 0u; s < 2u; s++) {
+      let e = lid + 256u * s;
+      let kb = e / 32u; let n = col0 + (e % 32u) * 4u;
+      var vb = vec4<${t}>();
+      ${
+        vecB
+          ? `if (k0 + kb < K && n < N) { vb = Bm[u32(bBase + i32(k0 + kb) * sbk + i32(n)) / 4u]; }`
+          : `if (k0 + kb < K) {
+        let at = bBase + i32(k0 + kb) * sbk;
+        if (n < N) { vb.x = Bm[u32(at + i32(n) * sbn)]; }
+        if (n + 1u < N) { vb.y = Bm[u32(at + i32(n + 1u) * sbn)]; }
+        if (n + 2u < N) { vb.z = Bm[u32(at + i32(n + 2u) * sbn)]; }
+        if (n + 3u < N) { vb.w = Bm[u32(at + i32(n + 3u) * sbn)]; }
+      }`
+      }
+      Bs[e] = vb;
+    }`;
   const code = `${META}
 ${binding(1, "out", a.dtype, true)}
-${binding(2, "A", a.dtype, false)}
-${binding(3, "Bm", b.dtype, false)}
-var<workgroup> As: array<${t}, ${SLICE * TILE}>; // [k][m]
-var<workgroup> Bs: array<vec4<${t}>, ${(SLICE * TILE) / 4}>; // [k][n / 4]
+${vecA ? vecBinding(2, "A") : binding(2, "A", a.dtype, false)}
+${vecB ? vecBinding(3, "Bm") : binding(3, "Bm", b.dtype, false)}
+var<workgroup> As: array<vec4<${t}>, ${(SLICE * TILE_M) / 4}>;
+var<workgroup> Bs: array<vec4<${t}>, ${(SLICE * TILE_N) / 4}>;
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3u) {
   let w = wid.x + wid.y * nwg.x;
   if (w >= u32(params[0])) { return; }
   let M = u32(params[1]); let K = u32(params[2]); let N = u32(params[3]); let tn = u32(params[4]);
-  let tiles = ((M + ${TILE - 1}u) / ${TILE}u) * tn;
+  let tiles = ((M + ${TILE_M - 1}u) / ${TILE_M}u) * tn;
   let bi = i32(w / tiles);
   let r = w % tiles;
-  let row0 = (r / tn) * ${TILE}u;
-  let col0 = (r % tn) * ${TILE}u;
+  let row0 = (r / tn) * ${TILE_M}u;
+  let col0 = (r % tn) * ${TILE_N}u;
   let aBase = params[5] + bi * params[6];
   let bBase = params[9] + bi * params[10];
   // Strides as lets: a storage read after a barrier would be repeated every slice.
   let sam = params[7]; let sak = params[8]; let sbk = params[11]; let sbn = params[12];
   let tx = lid % 16u;
   let ty = lid / 16u;
-  // Row i of this thread's 4×4 block is acc_i; the columns are a vec4's lanes.
+  // Rows ty·4 + i: acc_i (columns tx·4…) and acc_i_ (64 columns further); acc4…7 the rows 64 below.
   var acc0 = vec4<${t}>(); var acc1 = vec4<${t}>(); var acc2 = vec4<${t}>(); var acc3 = vec4<${t}>();
+  var acc0_ = vec4<${t}>(); var acc1_ = vec4<${t}>(); var acc2_ = vec4<${t}>(); var acc3_ = vec4<${t}>();
+  var acc4 = vec4<${t}>(); var acc5 = vec4<${t}>(); var acc6 = vec4<${t}>(); var acc7 = vec4<${t}>();
+  var acc4_ = vec4<${t}>(); var acc5_ = vec4<${t}>(); var acc6_ = vec4<${t}>(); var acc7_ = vec4<${t}>();
   for (var k0 = 0u; k0 < K; k0 += ${SLICE}u) {
-    for (var s = 0u; s < 4u; s++) {
-      let e = lid + 256u * s;
-      let m = e / ${SLICE}u; let ka = e % ${SLICE}u;
-      var va = ${zero};
-      if (row0 + m < M && k0 + ka < K) { va = A[u32(aBase + i32(row0 + m) * sam + i32(k0 + ka) * sak)]; }
-      As[ka * ${TILE}u + m] = va;
-    }
-    {
-      let kb = lid / 16u; let n = col0 + (lid % 16u) * 4u;
-      var vb = vec4<${t}>();
-      if (k0 + kb < K) {
-        let at = bBase + i32(k0 + kb) * sbk;
-        let sn = sbn;
-        if (n < N) { vb.x = Bm[u32(at + i32(n) * sn)]; }
-        if (n + 1u < N) { vb.y = Bm[u32(at + i32(n + 1u) * sn)]; }
-        if (n + 2u < N) { vb.z = Bm[u32(at + i32(n + 2u) * sn)]; }
-        if (n + 3u < N) { vb.w = Bm[u32(at + i32(n + 3u) * sn)]; }
-      }
-      Bs[lid] = vb;
-    }
+${loadA}
+${loadB}
     workgroupBarrier();
     for (var kk = 0u; kk < ${SLICE}u; kk++) {
-      let b = Bs[kk * 16u + tx];
-      let a = kk * ${TILE}u + ty * 4u;
-      acc0 += As[a] * b; acc1 += As[a + 1u] * b; acc2 += As[a + 2u] * b; acc3 += As[a + 3u] * b;
+      let a = As[kk * 32u + ty];
+      let c = As[kk * 32u + 16u + ty];
+      let b = Bs[kk * 32u + tx];
+      let b_ = Bs[kk * 32u + 16u + tx];
+      acc0 += a.x * b; acc1 += a.y * b; acc2 += a.z * b; acc3 += a.w * b;
+      acc0_ += a.x * b_; acc1_ += a.y * b_; acc2_ += a.z * b_; acc3_ += a.w * b_;
+      acc4 += c.x * b; acc5 += c.y * b; acc6 += c.z * b; acc7 += c.w * b;
+      acc4_ += c.x * b_; acc5_ += c.y * b_; acc6_ += c.z * b_; acc7_ += c.w * b_;
     }
     workgroupBarrier();
   }
-  let rows = array<vec4<${t}>, 4>(acc0, acc1, acc2, acc3);
-  for (var i = 0u; i < 4u; i++) {
-    let row = row0 + ty * 4u + i;
-    if (row >= M) { break; }
+  let rows = array<vec4<${t}>, 16>(acc0, acc1, acc2, acc3, acc0_, acc1_, acc2_, acc3_, acc4, acc5, acc6, acc7, acc4_, acc5_, acc6_, acc7_);
+  for (var v = 0u; v < 8u; v++) {
+    let i = v % 4u + 8u * (v / 4u);
+    let row = row0 + (v / 4u) * 64u + ty * 4u + v % 4u;
+    if (row >= M) { continue; }
     let o = (u32(bi) * M + row) * N;
-    let col = col0 + tx * 4u;
-    for (var j = 0u; j < 4u; j++) {
-      if (col + j < N) { out[o + col + j] = rows[i][j]; }
+    for (var h = 0u; h < 2u; h++) {
+      let col = col0 + h * 64u + tx * 4u;
+      for (var j = 0u; j < 4u; j++) {
+        if (col + j < N) { out[o + col + j] = rows[i + 4u * h][j]; }
+      }
     }
   }
 }`;
