@@ -201,7 +201,7 @@ test("layers that make their own constants (causal and padding masks, pooling wi
   }
 });
 
-test("matmul's vec4 and scalar paths agree with the CPU: aligned and unaligned sizes, offsets, transposes, batches", async () => {
+test("matmul's tiled (vec4 and scalar loads) and direct (thin, split-K) kernels agree with the CPU: aligned and unaligned sizes, offsets, transposes, batches", async () => {
   tg.manualSeed(8);
   // Each case: the base tensors, and the views taken of them (on each device, so the GPU's are views too).
   const cases: [string, number[][], (a: tg.Tensor, b: tg.Tensor) => [tg.Tensor, tg.Tensor]][] = [
@@ -211,6 +211,9 @@ test("matmul's vec4 and scalar paths agree with the CPU: aligned and unaligned s
     ["rows at an offset of 1 (not 4-aligned)", [[20, 17], [16, 9]], (a, b) => [a.narrow(1, 1, 16), b]],
     ["transposed operands", [[48, 40], [24, 48]], (a, b) => [a.t(), b.t()]],
     ["batched, B broadcast", [[3, 33, 16], [16, 20]], (a, b) => [a, b.expand(3, 16, 20)]],
+    ["thin: 6 rows (a small convolution's forward)", [[6, 9], [9, 3001]], (a, b) => [a, b]],
+    ["thin with a long K, split and summed (a weight gradient)", [[6, 20000], [9, 20000]], (a, b) => [a, b.t()]],
+    ["thin, batched and transposed", [[3, 16, 5], [7, 16]], (a, b) => [a.transpose(1, 2), b.t().expand(3, 16, 7)]],
   ];
   for (const [what, shapes, view] of cases) {
     const [a, b] = shapes.map((s) => tg.randn(s)) as [tg.Tensor, tg.Tensor];

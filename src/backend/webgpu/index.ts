@@ -26,7 +26,7 @@ import { gpuDType, type GpuDType } from "./wgsl.js";
 import { BINARY_EXPR, UNARY_EXPR } from "./ops.js";
 import { arangeKernel, convert, fillKernel, mapKernel, randomKernel, type MapKernel, type Operand } from "./elementwise.js";
 import { argmodeKernel, argReduceKernel, argsortKernel, reduceKernel } from "./reduce.js";
-import { matmulKernel } from "./matmul.js";
+import { THIN, kSplits, matmulDirectKernel, matmulKernel } from "./matmul.js";
 import { gatherKernel, scatterKernel, type IndexArgs } from "./indexing.js";
 import { col2imKernel, im2colKernel } from "./windows.js";
 import {
@@ -306,8 +306,23 @@ export class WebGpuBackend implements Backend {
     const [B, M, K] = a.shape as [number, number, number];
     const N = b.shape[2]!;
     if (K === 0) return this.fill(B * M * N, 0, a.storage.dtype);
-    const out = this.alloc(a.storage.dtype, B * M * N);
-    this.run(matmulKernel(this.operand(a, "matmul"), this.operand(b, "matmul"), { B, M, K, N }, out.buffer));
+    const [oa, ob, dtype] = [this.operand(a, "matmul"), this.operand(b, "matmul"), a.storage.dtype];
+    const out = this.alloc(dtype, B * M * N);
+    if (M >= THIN && N >= THIN) {
+      this.run(matmulKernel(oa, ob, { B, M, K, N }, out.buffer));
+      return out;
+    }
+    const splits = kSplits(B, M, K, N);
+    if (splits === 1) {
+      this.run(matmulDirectKernel(oa, ob, { B, M, K, N }, 1, out.buffer));
+      return out;
+    }
+    // Partial sums over slices of K, then their sum.
+    const partial = this.alloc(dtype, splits * B * M * N);
+    this.run(matmulDirectKernel(oa, ob, { B, M, K, N }, splits, partial.buffer));
+    const parts = { buffer: partial.buffer, dtype: gpuDType(dtype, "matmul"), strides: [B * M * N, 1], offset: 0 };
+    this.run(reduceKernel("sum", parts, [splits, B * M * N], [0], out.buffer));
+    this.dispose(partial);
     return out;
   }
 

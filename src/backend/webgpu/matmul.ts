@@ -8,7 +8,7 @@
  * Operands contiguous along their inner dim, with rows starting on 4-element boundaries, are read
  * from global memory as vec4s too: one load in place of four bounds-checked strided scalar loads.
  */
-import { META, WGSL_TYPE, binding, type GpuDType } from "./wgsl.js";
+import { META, WGSL_TYPE, binding, prologue, type GpuDType } from "./wgsl.js";
 import type { MapKernel, Operand } from "./elementwise.js";
 
 const TILE_M = 128;
@@ -120,4 +120,61 @@ ${loadB}
   }
 }`;
   return { code, meta, buffers: [out, a.buffer, b.buffer], threads: groups * 256, groups, workgroup: 256 };
+}
+
+/** Outputs with fewer rows or columns than this take the direct kernel: a 128-wide tile would mostly idle. */
+export const THIN = 32;
+
+/**
+ * How many slices of K a thin product's sum is split into, so that enough threads run when the
+ * output is small and K long (a convolution's weight gradient: [6, 9] summed over 43,264 positions).
+ */
+export function kSplits(B: number, M: number, K: number, N: number): number {
+  const threads = B * M * Math.ceil(N / 4);
+  return Math.max(1, Math.min(Math.ceil(K / 64), Math.ceil(8192 / threads)));
+}
+
+/**
+ * The direct kernel for thin products: a thread per four adjacent outputs of a row, summing its
+ * share of K (slice s of `splits`) with strided loads; partial sums land at out[s, b, m, n] for a
+ * reduction over s. Lanes past N read a clamped column and are not written.
+ */
+export function matmulDirectKernel(a: Operand, b: Operand, shape: { B: number; M: number; K: number; N: number }, splits: number, out: GPUBuffer): MapKernel {
+  const { B, M, K, N } = shape;
+  const nq = Math.ceil(N / 4);
+  const threads = splits * B * M * nq;
+  const chunk = Math.ceil(K / splits);
+  const meta = [threads, M, K, N, B, chunk, a.offset, ...a.strides, b.offset, ...b.strides];
+  const t = WGSL_TYPE[a.dtype as GpuDType];
+  const code = `${META}
+${binding(1, "out", a.dtype, true)}
+${binding(2, "A", a.dtype, false)}
+${binding(3, "Bm", b.dtype, false)}
+${prologue()}
+  let M = u32(params[1]); let K = u32(params[2]); let N = u32(params[3]); let B = u32(params[4]); let chunk = u32(params[5]);
+  let sam = params[8]; let sak = params[9]; let sbk = params[12]; let sbn = params[13];
+  let nq = (N + 3u) / 4u;
+  let n = (i % nq) * 4u;
+  let m = (i / nq) % M;
+  let bi = (i / (nq * M)) % B;
+  let s = i / (nq * M * B);
+  let kBeg = s * chunk;
+  let kEnd = min(K, kBeg + chunk);
+  let aRow = params[6] + i32(bi) * params[7] + i32(m) * sam;
+  let bRow = params[10] + i32(bi) * params[11];
+  let c0 = i32(n) * sbn;
+  let c1 = i32(min(n + 1u, N - 1u)) * sbn;
+  let c2 = i32(min(n + 2u, N - 1u)) * sbn;
+  let c3 = i32(min(n + 3u, N - 1u)) * sbn;
+  var acc = vec4<${t}>();
+  for (var k = kBeg; k < kEnd; k++) {
+    let at = bRow + i32(k) * sbk;
+    acc += A[u32(aRow + i32(k) * sak)] * vec4<${t}>(Bm[u32(at + c0)], Bm[u32(at + c1)], Bm[u32(at + c2)], Bm[u32(at + c3)]);
+  }
+  let o = ((s * B + bi) * M + m) * N + n;
+  for (var j = 0u; j < 4u; j++) {
+    if (n + j < N) { out[o + j] = acc[j]; }
+  }
+}`;
+  return { code, meta, buffers: [out, a.buffer, b.buffer], threads };
 }

@@ -1,0 +1,33 @@
+import * as tg from "tensorgrad";
+import { ConvNet } from "../../examples/seed-convnet.js";
+await tg.device("webgpu");
+const F = tg.nn.functional;
+const time = async (what: string, f: () => tg.Tensor) => {
+  await tg.scope(() => f()).data();
+  const ts: number[] = [];
+  for (let i = 0; i < 5; i++) { const t0 = performance.now(); const r = tg.scope(() => f()); await r.data(); r.dispose(); ts.push(performance.now() - t0); }
+  ts.sort((a, b) => a - b);
+  const q = (tg.backendByName("webgpu") as unknown as { queue: { total: number } }).queue;
+  const before = q.total; tg.scope(() => f()); const n = q.total - before;
+  console.log(`${what}: ${ts[2]!.toFixed(1)} ms, ${n} dispatches`);
+};
+tg.manualSeed(0);
+const model = new ConvNet().to("webgpu");
+const x = tg.randn([64, 1, 28, 28], { device: "webgpu" });
+const y = tg.randint(0, 10, [64]).to("webgpu");
+const c1 = new tg.nn.Conv2d(1, 6, 3).to("webgpu");
+const c2 = new tg.nn.Conv2d(6, 16, 3).to("webgpu");
+const h1 = tg.randn([64, 6, 26, 26], { device: "webgpu" });
+const h2 = tg.randn([64, 6, 13, 13], { device: "webgpu" });
+await time("conv1 fwd", () => c1.forward(x));
+await time("maxpool 26", () => F.maxPool2d(h1, 2));
+await time("relu 26", () => F.relu(h1));
+await time("conv2 fwd", () => c2.forward(h2));
+await time("model fwd", () => model.forward(x));
+await time("fwd+bwd", () => { const l = F.crossEntropy(model.forward(x), y); l.backward(); return l; });
+const xr = x.detach().requiresGrad_();
+await time("conv1 fwd+bwd (x grad)", () => { const o = c1.forward(xr).sum(); o.backward(); return o; });
+const hr = h2.detach().requiresGrad_();
+await time("conv2 fwd+bwd", () => { const o = c2.forward(hr).sum(); o.backward(); return o; });
+const h1r = h1.detach().requiresGrad_();
+await time("maxpool fwd+bwd", () => { const o = F.maxPool2d(h1r, 2).sum(); o.backward(); return o; });
