@@ -11,9 +11,9 @@ import { isFloating } from "../base/dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { broadcastShapes } from "../base/shape.js";
 import { Tensor } from "./tensor.js";
-import { tensor, zeros } from "./creation.js";
-import { add, where, type TensorLike } from "./elementwise.js";
-import { indexSelect, scatterAdd } from "./indexing.js";
+import { arange, full, tensor, zeros } from "./creation.js";
+import { add, cast, eq, gt, lt, mul, where, type TensorLike } from "./elementwise.js";
+import { indexSelect, scatterAdd, scatterReduce } from "./indexing.js";
 import { updateInPlace } from "./inplace.js";
 import { expand, permute, reshape, select, slice as sliceDim, unsqueeze } from "./movement.js";
 
@@ -50,7 +50,7 @@ interface Advanced {
 
 /** The basic view of x under the index, and the advanced indices on its dims. */
 function resolve(x: Tensor, items: readonly IndexItem[], op: string): { view: Tensor; advanced: Advanced[] } {
-  const normalized = items.map((it) => (typeof it === "string" && it !== "..." ? parseSlice(it) : Array.isArray(it) ? tensor(it as number[], { dtype: "int32" }) : it));
+  const normalized = items.map((it) => (typeof it === "string" && it !== "..." ? parseSlice(it) : Array.isArray(it) ? tensor(it as number[], { dtype: "int32", device: x.backend }) : it));
   const ellipses = normalized.filter((it) => it === "...").length;
   if (ellipses > 1) throw new IndexError(`${op}: an index can only have a single ellipsis ("...")`);
   const consumes = (it: (typeof normalized)[number]) => (it === null || it === "..." || typeof it === "boolean" ? 0 : it instanceof Tensor && it.dtype === "bool" ? Math.max(it.ndim, 1) : 1);
@@ -100,7 +100,12 @@ interface Gather {
   order: number[]; // permutes the view to [advanced dims…, rest…]
   rows: number; // Π of the advanced dims' sizes
   rest: number[]; // the other dims' sizes
-  positions: Int32Array; // row of [Π advanced sizes, …rest] for each element of the broadcast index shape
+  /**
+   * The row of [Π advanced sizes, …rest] for each element of the broadcast index shape: computed
+   * on the host where reads are synchronous (the CPU backends), which checks every index at once;
+   * a device tensor on a backend whose reads are asynchronous (the GPU), checked by its gathers.
+   */
+  positions: Int32Array | Tensor;
   indexShape: number[];
   /** Where the index dims go in the result: the first advanced dim's place if they are adjacent, else 0. */
   placeAt: number;
@@ -111,9 +116,9 @@ function gatherPlan(view: Tensor, advanced: Advanced[], op: string): Gather {
   const n = product(indexShape);
   const dims = advanced.map((a) => a.dim);
   const sizes = dims.map((d) => view.shape[d]!);
-  const positions = new Int32Array(n);
+  const positions = view.backend.read ? devicePositions(advanced, indexShape, sizes, view.backend) : new Int32Array(n);
   let stride = 1;
-  for (let k = advanced.length - 1; k >= 0; k--) {
+  for (let k = advanced.length - 1; k >= 0 && positions instanceof Int32Array; k--) {
     const values = expand(advanced[k]!.index, indexShape).contiguous().dataSync();
     const size = sizes[k]!;
     for (let i = 0; i < n; i++) {
@@ -136,6 +141,31 @@ function gatherPlan(view: Tensor, advanced: Advanced[], op: string): Gather {
   };
 }
 
+/**
+ * The flat rows on the device: Σ wrap(index_k)·stride_k. Each dim's indices pass through a gather
+ * from 0…size−1, so one out of its range is recorded there (and raised at the next read) even when
+ * the flat row it would make lies inside the view.
+ */
+function devicePositions(advanced: Advanced[], indexShape: number[], sizes: number[], device: Tensor["backend"]): Tensor {
+  let positions: Tensor | null = null;
+  let stride = 1;
+  for (let k = advanced.length - 1; k >= 0; k--) {
+    const size = sizes[k]!;
+    const index = reshape(cast(expand(advanced[k]!.index, indexShape), "int32"), [-1]);
+    const wrapped = where(lt(index, 0), add(index, size), index);
+    const checked = indexSelect(arange(size, undefined, 1, { dtype: "int32", device }), 0, wrapped);
+    const term = stride === 1 ? checked : mul(checked, stride);
+    positions = positions ? add(positions, term) : term;
+    stride *= size;
+  }
+  return positions!;
+}
+
+/** The positions as an int32 tensor on the rows' device. */
+function positionTensor(positions: Int32Array | Tensor, rows: Tensor): Tensor {
+  return positions instanceof Tensor ? positions : tensor(positions, { dtype: "int32", device: rows.backend });
+}
+
 /** [index dims…, rest…] → the result's layout (index dims at placeAt), and back. */
 function placement(g: Gather): number[] {
   const k = g.indexShape.length;
@@ -154,7 +184,7 @@ export function index(x: Tensor, ...items: IndexItem[]): Tensor {
   if (advanced.length === 0) return view;
   const g = gatherPlan(view, advanced, "index");
   const rows = flatRows(view, g);
-  const picked = indexSelect(rows, 0, tensor(g.positions, { dtype: "int32" }), "index");
+  const picked = indexSelect(rows, 0, positionTensor(g.positions, rows), "index");
   return permute(reshape(picked, [...g.indexShape, ...g.rest]), placement(g));
 }
 
@@ -181,21 +211,46 @@ function writeRows(rows: Tensor, g: Gather, values: TensorLike, accumulate: bool
     throw new ShapeError(`${op}: values of shape ${fmtShape(v.shape)} cannot be written into the indexed shape ${fmtShape(outShape)}`);
   }
   // values in the [index dims…, rest…] layout, one row per index element
-  const byRow = reshape(permute(expand(v.to(rows.dtype), outShape), inverse(placement(g))), [g.positions.length, ...g.rest]);
-  let [positions, source] = [g.positions, byRow];
+  const n = product(g.indexShape);
+  const byRow = reshape(permute(expand(v.to(rows.dtype), outShape), inverse(placement(g))), [n, ...g.rest]);
+  const all = g.positions;
+  if (all instanceof Tensor) return writeRowsOnDevice(rows, all, g.rest, byRow, accumulate);
+  let [positions, source] = [all, byRow];
   if (!accumulate) {
     // One writer per position: the last, as a sequential write would leave it.
     const last = new Map<number, number>();
-    g.positions.forEach((p, i) => last.set(p, i));
+    all.forEach((p, i) => last.set(p, i));
     const keep = Int32Array.from([...last.values()].sort((a, b) => a - b));
-    positions = Int32Array.from(keep, (i) => g.positions[i]!);
-    source = indexSelect(byRow, 0, tensor(keep, { dtype: "int32" }), op);
+    positions = Int32Array.from(keep, (i) => all[i]!);
+    source = indexSelect(byRow, 0, tensor(keep, { dtype: "int32", device: rows.backend }), op);
   }
-  const at = expand(reshape(tensor(positions, { dtype: "int32" }), [positions.length, ...g.rest.map(() => 1)]), [positions.length, ...g.rest]);
-  const scattered = scatterAdd(zeros(rows.shape, { dtype: rows.dtype }), 0, at, source);
+  const device = rows.backend;
+  const at = expand(reshape(tensor(positions, { dtype: "int32", device }), [positions.length, ...g.rest.map(() => 1)]), [positions.length, ...g.rest]);
+  const scattered = scatterAdd(zeros(rows.shape, { dtype: rows.dtype, device }), 0, at, source);
   if (accumulate) return add(rows, scattered);
-  const hit = scatterAdd(zeros([rows.shape[0]!], { dtype: "int32" }), 0, tensor(positions, { dtype: "int32" }), tensor(new Int32Array(positions.length).fill(1), { dtype: "int32" })).gt(0);
+  const hit = scatterAdd(zeros([rows.shape[0]!], { dtype: "int32", device }), 0, tensor(positions, { dtype: "int32", device }), tensor(new Int32Array(positions.length).fill(1), { dtype: "int32", device })).gt(0);
   return where(reshape(hit, [rows.shape[0]!, ...g.rest.map(() => 1)]), scattered, rows);
+}
+
+/**
+ * writeRows with the positions on the device: of duplicate positions the last writer wins, found by
+ * a max-scatter of each writer's number (where the host version keeps a map).
+ */
+function writeRowsOnDevice(rows: Tensor, positions: Tensor, rest: number[], byRow: Tensor, accumulate: boolean): Tensor {
+  const n = positions.numel();
+  const device = rows.backend;
+  const column = (t: Tensor, size: number) => reshape(t, [size, ...rest.map(() => 1)]);
+  let source = byRow;
+  let last: Tensor | null = null;
+  if (!accumulate) {
+    const writer = arange(n, undefined, 1, { dtype: "int32", device });
+    last = scatterReduce(full([rows.shape[0]!], -1, { dtype: "int32", device }), 0, positions, writer, "amax", { includeSelf: false });
+    source = where(column(eq(indexSelect(last, 0, positions), writer), n), byRow, 0);
+  }
+  const at = expand(column(positions, n), [n, ...rest]);
+  const scattered = scatterAdd(zeros(rows.shape, { dtype: rows.dtype, device }), 0, at, source);
+  if (accumulate) return add(rows, scattered);
+  return where(column(gt(last!, -1), rows.shape[0]!), scattered, rows);
 }
 
 function inverse(order: readonly number[]): number[] {

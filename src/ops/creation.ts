@@ -243,7 +243,9 @@ export function range(start: number, end: number, step = 1, opts: CreateOptions 
 
 /** base^linspace(start, end, steps). */
 export function logspace(start: number, end: number, steps: number, base = 10, opts: CreateOptions = {}): Tensor {
-  return linspace(start, end, steps, { dtype: "float64" }).mul(Math.log(base)).exp().to(opts.dtype ?? "float32");
+  // Computed in float64 on the CPU, rounded once into the dtype and device asked for.
+  const values = linspace(start, end, steps, { dtype: "float64", device: "cpu" }).mul(Math.log(base)).exp().dataSync();
+  return tensor(values, { ...opts, dtype: opts.dtype ?? "float32" });
 }
 
 /** Zeros of `shape` laid out in memory in `physicalLayout`'s dim order (torch.empty_permuted): a permuted view. */

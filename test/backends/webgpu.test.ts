@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import { kernelConformanceSuite } from "./kernel-suite.js";
 import { fusedConformanceSuite } from "./fused-suite.js";
+import { opParitySuite } from "../ops/parity-suite.js";
 
 const gpu = await tg.loadBackend("webgpu");
 
@@ -18,6 +19,23 @@ test(`the adapter: ${(gpu as unknown as { gpu: { description: string } }).gpu.de
 
 kernelConformanceSuite("webgpu");
 fusedConformanceSuite("webgpu");
+
+/**
+ * The ops that compute on the host from the values, which the GPU refuses with a typed error (its
+ * reads are asynchronous): output shapes that depend on the data, the decompositions of linalg
+ * (computed in float64 on the CPU), the special functions that pick a series per value, max-pool
+ * indices, and float_power (float64 by definition). The other 251 fixtures run on the GPU.
+ */
+const HOST_OPS = new Set([
+  "repeat_interleave", "masked_select", "masked_scatter", "unique_values", "unique_inverse", "unique_counts", "unique_consecutive_counts",
+  "searchsorted", "searchsorted_right", "bucketize", "bincount", "bincount_weights", "histc", "quantile_q_tensor_keepdim",
+  "max_pool2d_indices", "max_pool2d_unpool", "max_pool1d_indices_ceil", "max_unpool1d_size", "max_pool3d_indices", "max_unpool3d", "fractional_max_pool2d_indices",
+  "digamma", "polygamma_1", "polygamma_3", "mvlgamma", "igamma_igammac", "float_power",
+  "linalg_inv", "linalg_solve", "linalg_solve_vector_batch", "linalg_cholesky", "linalg_matrix_power", "linalg_eigh", "linalg_eigvalsh_lower",
+  "linalg_svd", "linalg_svdvals_wide_batch", "linalg_matrix_norm_nuc_2", "linalg_pinv", "linalg_lstsq", "linalg_matrix_rank", "linalg_cond",
+  "linalg_lu", "linalg_lu_solve", "linalg_matrix_exp", "linalg_tensorinv", "linalg_tensorsolve", "torch_svd_pinverse", "cholesky_solve_inverse", "lu_unpack",
+]);
+opParitySuite("webgpu", HOST_OPS);
 
 test("tensors move to the GPU and back; synchronous reads say to await", async () => {
   const x = tg.tensor([[1, 2, 3], [4, 5, 6]]);
@@ -229,4 +247,14 @@ test("an error the device reports (here a shader it refuses) raises a DeviceErro
   backend.queue.dispatch("this is not WGSL", [1], [], 1);
   await assert.rejects(tg.ones([2], { device: "webgpu" }).data(), (e: Error) => e instanceof tg.DeviceError && /before this read failed/.test(e.message));
   assert.deepEqual([...(await tg.ones([2], { device: "webgpu" }).data())], [1, 1], "the next read is clean");
+});
+
+test("advanced indexing computes its positions on the GPU: a bad index in one dim is an IndexError even where the flat row exists", async () => {
+  const x = tg.arange(12).reshape(3, 4).to("webgpu");
+  assert.deepEqual(await x.index(tg.tensor([2, -1], { dtype: "int32" }).to("webgpu"), tg.tensor([0, 3], { dtype: "int32" }).to("webgpu")).tolistAsync(), [8, 11]);
+  const written = x.indexPut([tg.tensor([0, 0, 1], { dtype: "int32" }).to("webgpu")], tg.tensor([[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]]).to("webgpu"));
+  assert.deepEqual(await written.tolistAsync(), [[2, 2, 2, 2], [3, 3, 3, 3], [8, 9, 10, 11]], "of duplicate positions the last write wins");
+  // (0, 5) would be flat row 5 of 12: in range as a row, out of range in dim 1.
+  const bad = x.index(tg.tensor([0], { dtype: "int32" }).to("webgpu"), tg.tensor([5], { dtype: "int32" }).to("webgpu"));
+  await assert.rejects(bad.data(), tg.IndexError);
 });

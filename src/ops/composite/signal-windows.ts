@@ -19,7 +19,8 @@ function window(op: string, n: number, { periodic = true, dtype = "float32" }: W
   if (n === 0) return tensor([], { dtype });
   if (n === 1) return tensor([1], { dtype });
   const denominator = periodic ? n : n - 1;
-  return tensor(Float64Array.from({ length: n }, (_, k) => f(k, denominator)), { dtype: "float64" }).to(dtype);
+  // Rounded from float64 once, on whichever device is current (a GPU has no float64 to cast from).
+  return tensor(Float64Array.from({ length: n }, (_, k) => f(k, denominator)), { dtype });
 }
 
 const cosine = (a: number[]) => (k: number, d: number) => a.reduce((s, c, j) => s + (j % 2 ? -c : c) * Math.cos((2 * Math.PI * j * k) / d), 0);
@@ -35,10 +36,11 @@ export const bartlettWindow = (n: number, opts: WindowFunctionOptions = {}): Ten
 export function kaiserWindow(n: number, opts: WindowFunctionOptions & { beta?: number } = {}): Tensor {
   const beta = opts.beta ?? 12;
   const args: number[] = [];
-  const w = window("kaiserWindow", n, { ...opts, dtype: "float64" }, (k, d) => {
-    args.push(beta * Math.sqrt(Math.max(0, 1 - ((2 * k) / d - 1) ** 2)));
-    return 0;
-  });
-  if (n <= 1) return w.to(opts.dtype ?? "float32");
-  return i0(tensor(args, { dtype: "float64" })).div(i0(tensor([beta], { dtype: "float64" }))).to(opts.dtype ?? "float32");
+  // (window() checks n, and makes the windows of 0 and 1 points.)
+  if (n <= 1 || !Number.isInteger(n)) return window("kaiserWindow", n, opts, () => 1);
+  const d = opts.periodic ?? true ? n : n - 1;
+  for (let k = 0; k < n; k++) args.push(beta * Math.sqrt(Math.max(0, 1 - ((2 * k) / d - 1) ** 2)));
+  // i0 in float64 on the CPU; the window in the dtype asked for, on the current device.
+  const host = { dtype: "float64", device: "cpu" } as const;
+  return tensor(i0(tensor(args, host)).div(i0(tensor([beta], host))).dataSync(), { dtype: opts.dtype ?? "float32" });
 }
