@@ -4,7 +4,8 @@
  * Node gives, and in a cross-origin isolated page Web Workers share the memory and a threaded GEMM
  * equals the one-thread GEMM bit for bit; without isolation, setNumThreads says what is missing.
  * The WebGPU backend runs on the page's navigator.gpu (here Chromium's software adapter,
- * SwiftShader) and trains as the page's CPU backend does.
+ * SwiftShader), trains as the page's CPU backend does, and passes the kernel and fused-routine
+ * conformance suites there (bundled into the page with esbuild, node:test and node:assert shimmed).
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
+import { build, type Plugin } from "esbuild";
 import * as tg from "../../src/index.js";
 import { workload } from "./page.js";
 
@@ -23,6 +25,32 @@ const SERVED = ["dist/", "node_modules/", "test/browser/"];
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".json": "application/json" };
 
 // The bare imports of dist/ resolve through an import map, as a bundler would resolve them.
+/**
+ * The conformance suites for a page, in one module: conformance-page.ts bundled with node:test and
+ * node:assert replaced by the shims, the Node built-ins the library imports lazily left out.
+ */
+async function conformanceBundle(): Promise<string> {
+  const shims: Record<string, string> = {
+    "node:test": "shims/node-test.ts",
+    "node:assert/strict": "shims/node-assert.ts",
+    "node:v8": "shims/node-stubs.ts",
+    "node:fs": "shims/node-stubs.ts",
+  };
+  const nodeBuiltins: Plugin = {
+    name: "node-builtins",
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (args) => (shims[args.path] ? { path: path.join(ROOT, "test/browser", shims[args.path]!) } : { path: args.path, external: true }));
+    },
+  };
+  const out = await build({
+    entryPoints: [path.join(ROOT, "test/browser/conformance-page.ts")],
+    bundle: true, format: "esm", platform: "browser", target: "es2022", write: false, logLevel: "silent",
+    define: { "process.versions.node": JSON.stringify("browser"), "process.env.TENSORGRAD_QUICK": JSON.stringify("0") },
+    plugins: [nodeBuiltins],
+  });
+  return out.outputFiles[0]!.text;
+}
+
 const page = (module: string, workload: string) => `<!doctype html><script type="importmap">${JSON.stringify({
   imports: { fflate: "./node_modules/fflate/esm/browser.js", "csv-parse/sync": "./node_modules/csv-parse/dist/esm/sync.js" },
 })}</script>
@@ -35,17 +63,20 @@ const page = (module: string, workload: string) => `<!doctype html><script type=
 let server: Server;
 let browser: Browser;
 let origin = "";
+let bundle = "";
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
+  bundle = await conformanceBundle();
   server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     // /isolated/… is served cross-origin isolated, /plain/… is not.
     const [, mode, ...rest] = url.pathname.split("/");
     const file = rest.join("/");
     const headers: Record<string, string> = mode === "isolated" ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } : {};
-    const html = mode === "webgpu" ? page("webgpu-page.js", "webgpuWorkload") : page("page.js", "workload");
+    const html = mode === "webgpu" ? page("webgpu-page.js", "webgpuWorkload") : mode === "conformance" ? page("conformance.js", "conformanceWorkload") : page("page.js", "workload");
     if (file === "") return res.writeHead(200, { ...headers, "Content-Type": "text/html" }).end(html);
+    if (file === "test/browser/conformance.js") return res.writeHead(200, { "Content-Type": "text/javascript" }).end(bundle);
     const full = path.join(ROOT, file);
     if (!SERVED.some((dir) => file.startsWith(dir)) || !full.startsWith(ROOT) || !existsSync(full)) return res.writeHead(404).end();
     res.writeHead(200, { ...headers, "Content-Type": TYPES[path.extname(full)] ?? "application/octet-stream" }).end(readFileSync(full));
@@ -65,13 +96,13 @@ after(async () => {
 });
 
 /** Loads the page under /mode/ (its imports too: the page is at the root of its mode). */
-async function run(mode: "isolated" | "plain" | "webgpu"): Promise<Record<string, unknown>> {
+async function run(mode: "isolated" | "plain" | "webgpu" | "conformance", timeout = 60000): Promise<Record<string, unknown>> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("response", (r) => void (r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`)));
   await page.goto(`${origin}/${mode}/`);
-  await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout: 60000 });
+  await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout });
   const result = (await page.evaluate(() => (window as { result?: unknown }).result)) as Record<string, unknown>;
   await page.close();
   assert.deepEqual(errors, []);
@@ -127,4 +158,12 @@ test("WebGPU in a page: navigator.gpu's adapter, kernels equal to the CPU's, tra
   assert.equal(r.argsortEqual, true);
   assert.equal(r.indexError, "IndexError");
   assert.equal(r.syncReadError, "DeviceError");
+});
+
+test("the kernel and fused-routine conformance suites on the page's WebGPU backend, as in Node", async (t) => {
+  const r = await run("conformance", 300000);
+  t.diagnostic(`adapter: ${r.adapter}; ${(r.passed as string[]).length} tests passed`);
+  const failed = r.failed as { name: string; error: string }[];
+  assert.deepEqual(failed.map((f) => f.name), [], failed.map((f) => `${f.name}: ${f.error}`).join("\n\n"));
+  assert.ok((r.passed as string[]).length >= 35, `only ${(r.passed as string[]).length} tests ran`);
 });

@@ -96,14 +96,19 @@ export function softmaxKernel(R: number, C: number, x: Flat, out: Flat, log: boo
     `  var m = -infF();`,
     // NaN-propagating max: once m is NaN it stays so.
     `  for (var j = 0u; j < C; j++) { let v = x[a + j]; if (v > m || isNan(v)) { m = v; } }`,
+    // Rows the composed ops turn into NaN (a NaN, or only −∞) or, for softmax, hold +∞ are written
+    // explicitly: WGSL leaves NaN and ∞ through exp and log to the implementation.
+    `  if (isNan(m) || m == -infF()${log ? "" : " || m == infF()"}) { for (var j = 0u; j < C; j++) { y[b + j] = nanF(); } return; }`,
     `  var s = 0.0;`,
     log
-      ? `  for (var j = 0u; j < C; j++) { s += exp(x[a + j] - m); }`
-      : `  for (var j = 0u; j < C; j++) { let e = exp(x[a + j] - m); y[b + j] = e; s += e; }`,
-    log
-      ? // logsumexp as the composed op takes it: +∞ when the row holds +∞ (those entries become NaN).
-        `  let lse = select(m + log(s), m, m == infF());\n  for (var j = 0u; j < C; j++) { y[b + j] = x[a + j] - lse; }`
-      : `  let r = 1.0 / s;\n  for (var j = 0u; j < C; j++) { y[b + j] = y[b + j] * r; }`,
+      ? // logsumexp as the composed op takes it: +∞ when the row holds +∞ (its +∞ entries become NaN, the rest −∞).
+        `  if (m == infF()) { for (var j = 0u; j < C; j++) { y[b + j] = select(-infF(), nanF(), x[a + j] == infF()); } return; }
+  for (var j = 0u; j < C; j++) { s += exp(x[a + j] - m); }
+  let lse = m + log(s);
+  for (var j = 0u; j < C; j++) { y[b + j] = x[a + j] - lse; }`
+      : `  for (var j = 0u; j < C; j++) { let e = exp(x[a + j] - m); y[b + j] = e; s += e; }
+  let r = 1.0 / s;
+  for (var j = 0u; j < C; j++) { y[b + j] = y[b + j] * r; }`,
   ]);
 }
 

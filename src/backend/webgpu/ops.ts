@@ -20,8 +20,8 @@ const FLOAT_UNARY: Partial<Record<UnaryOp, Expr>> = {
   log: (x) => `log(${x})`,
   sqrt: (x) => `sqrt(${x})`,
   rsqrt: (x) => `inverseSqrt(${x})`,
-  sin: (x) => `sin(${x})`,
-  cos: (x) => `cos(${x})`,
+  sin: (x) => `sinCos32(${x}).x`,
+  cos: (x) => `sinCos32(${x}).y`,
   // tanh(10) rounds to 1 in float32; beyond, some drivers' exp-based tanh overflows to NaN.
   tanh: (x) => `select(tanh(${x}), sign(${x}), abs(${x}) > 10.0)`,
   sigmoid: (x) => `1.0 / (1.0 + exp(-${x}))`,
@@ -99,8 +99,29 @@ const BOOL_BINARY: Partial<Record<BinaryOp, Expr2>> = {
 export const UNARY_EXPR: Record<GpuDType, Partial<Record<UnaryOp, Expr>>> = { float32: FLOAT_UNARY, int32: INT_UNARY, bool: BOOL_UNARY };
 export const BINARY_EXPR: Record<GpuDType, Partial<Record<BinaryOp, Expr2>>> = { float32: FLOAT_BINARY, int32: INT_BINARY, bool: BOOL_BINARY };
 
-/** Functions the expressions call (erf, pow with the reference's edge cases). */
+/** Functions the expressions call (erf, sin and cos, pow with the reference's edge cases). */
 export const OP_FUNCTIONS = `
+// sin and cos to ~1 ulp for |x| < 8192 (Cephes' sinf/cosf): WGSL's builtins may be as coarse as
+// 2^-11 absolute (SwiftShader's are). x is reduced by π/4 in three parts, exact for such |x|.
+fn sinCos32(x: f32) -> vec2f {
+  if (isNan(x) || abs(x) == infF()) { return vec2f(nanF(), nanF()); }
+  let a = abs(x);
+  var j = u32(a * 1.27323954473516);
+  var y = f32(j);
+  if ((j & 1u) == 1u) { j += 1u; y += 1.0; }
+  j = j & 7u;
+  let r = ((a - y * 0.78515625) - y * 2.4187564849853515625e-4) - y * 3.77489497744594108e-8;
+  let z = r * r;
+  let s = ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1) * z * r + r;
+  let c = ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z - 0.5 * z + 1.0;
+  // Octant j: sin is ±s or ±c; cos likewise, a quarter turn on; sin is odd in x.
+  let swap = j == 1u || j == 2u || j == 5u || j == 6u;
+  var sv = select(s, c, swap);
+  var cv = select(c, s, swap);
+  if (j >= 4u) { sv = -sv; }
+  if (j == 2u || j == 3u || j == 4u || j == 5u) { cv = -cv; }
+  return vec2f(select(sv, -sv, x < 0.0), cv);
+}
 // erf to ~1e-7: Abramowitz–Stegun 7.1.26 is too coarse (1.5e-7 absolute, worse relative near 0),
 // so small |x| take the Maclaurin series and the rest erfc's Chebyshev fit (Numerical Recipes' erfcc).
 fn erf32(x: f32) -> f32 {

@@ -1,0 +1,16 @@
+/**
+ * Bundled (esbuild, by backends.test.ts) into one module for a browser page: the kernel and fused
+ * conformance suites on the page's WebGPU backend, with node:test and node:assert shimmed
+ * (shims/). The bundle holds its own copy of the library, built from src/.
+ */
+import * as tg from "../../src/index.js";
+import { kernelConformanceSuite } from "../backends/kernel-suite.js";
+import { fusedConformanceSuite } from "../backends/fused-suite.js";
+import { runAll, type Outcome } from "./shims/node-test.js";
+
+export async function conformanceWorkload(): Promise<Outcome & { adapter: string }> {
+  const gpu = (await tg.device("webgpu")) as unknown as { gpu: { description: string } };
+  kernelConformanceSuite("webgpu");
+  fusedConformanceSuite("webgpu");
+  return { ...(await runAll()), adapter: gpu.gpu.description };
+}
