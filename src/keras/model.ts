@@ -8,6 +8,7 @@ import { noGrad } from "../ops/grad-mode.js";
 import { scope } from "../base/scope.js";
 import { DataError, DeviceError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Backend } from "../backend/backend.js";
+import { getBackend } from "../backend/registry.js";
 import { defaultGenerator } from "../base/rng.js";
 import { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
@@ -186,7 +187,8 @@ export abstract class BaseModel implements CallbackModel {
 
   /** The synchronous loops cannot wait for a GPU read: say which form to call. */
   private requireSyncDevice(op: string): void {
-    const device = this.device();
+    // (Weights not built yet will be made on the default device.)
+    const device = this.device() ?? getBackend();
     if (device?.read) throw new DeviceError(`${op}: the model's weights are on '${device.name}', whose reads are asynchronous; use await model.${op}Async(...)`);
   }
 

@@ -184,6 +184,15 @@ test("Keras fitAsync, evaluateAsync and predict run on the GPU with the CPU's hi
   (gpuRun.predictions as number[][]).flat().forEach((p, i) => close(p, (cpu.predictions as number[][]).flat()[i]!, `prediction ${i}`));
   assert.throws(() => gpuRun.model.fit(gpuRun.x, gpuRun.y, { verbose: 0 }), (e: Error) => e instanceof tg.DeviceError && /fitAsync/.test(e.message));
   assert.throws(() => gpuRun.model.evaluate(gpuRun.x, gpuRun.y), (e: Error) => e instanceof tg.DeviceError && /evaluateAsync/.test(e.message));
+  // A model not built yet is built on the default device: with the GPU there, fit says so too.
+  await tg.setDefaultDevice("webgpu");
+  try {
+    const unbuilt = new tg.keras.Sequential([new tg.keras.Dense(2)]);
+    unbuilt.compile({ loss: "mse" });
+    assert.throws(() => unbuilt.fit(tg.randn([4, 3], { device: "cpu" }), tg.randn([4, 2], { device: "cpu" }), { verbose: 0 }), (e: Error) => e instanceof tg.DeviceError && /fitAsync/.test(e.message));
+  } finally {
+    await tg.setDefaultDevice("cpu");
+  }
 });
 
 test("layers that make their own constants (causal and padding masks, pooling windows, padding rows) make them on the input's device", async () => {
