@@ -5,7 +5,7 @@
  * pool serves every request once the first steps have run: then all three stay flat), the process
  * RSS, and the loss (the only read, every `--every` steps).
  *
- *   npx tsx bench/webgpu-memory.ts [--steps 10000] [--every 1000]
+ *   npx tsx bench/webgpu-memory.ts [--steps 10000] [--every 250]
  */
 import * as tg from "tensorgrad";
 import { ConvNet } from "./models.js";
@@ -15,7 +15,7 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const steps = arg("steps", 10000);
-const every = arg("every", 1000);
+const every = arg("every", 250);
 const gpu = await tg.device("webgpu");
 const pool = (gpu as unknown as { pool: { created: number; bytesInUse: number; bytesPooled: number } }).pool;
 tg.manualSeed(0);
