@@ -22,19 +22,22 @@ export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 const SLOT = 5; // control words per worker: [sequence, done, kernel id, failed, ready]
 const MAX_ARGS = 32;
+const SPIN_MS = Number(globalThis.process?.env?.TG_SPIN_MS ?? 2);
+const MESSAGE_BYTES = 256; // per worker: the error a failed share caught, UTF-8, NUL-padded
 
 interface WorkerSetup {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   control: Int32Array;
   args: Float64Array;
+  messages: Uint8Array;
   index: number;
   kernels: readonly string[];
 }
 
 /** The worker's loop, as source (it runs in a worker with no files of ours beside it). */
 const SERVE = `
-function serve({ module, memory, control, args, index, kernels }) {
+function serve({ module, memory, control, args, messages, index, kernels }) {
   const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } });
   const table = kernels.map((name) => instance.exports[name]);
   const at = index * ${SLOT};
@@ -42,13 +45,18 @@ function serve({ module, memory, control, args, index, kernels }) {
   Atomics.store(control, at + 4, 1);
   let seen = 0;
   for (;;) {
-    for (let spins = 0; Atomics.load(control, at) === seen; ) {
-      if (++spins > 2000) { Atomics.wait(control, at, seen); spins = 0; }
+    for (let spins = 0, since = performance.now(); Atomics.load(control, at) === seen; ) {
+      if (++spins % 1024 === 0 && performance.now() - since > ${SPIN_MS}) { Atomics.wait(control, at, seen); since = performance.now(); }
     }
     seen = Atomics.load(control, at);
     const id = Atomics.load(control, at + 2);
     if (id < 0) break;
-    try { table[id](...mine); } catch (e) { Atomics.store(control, at + 3, 1); }
+    try { table[id](...mine); } catch (e) {
+      const text = new TextEncoder().encode(String(e && e.stack || e)).subarray(0, ${MESSAGE_BYTES});
+      const slot = messages.subarray(index * ${MESSAGE_BYTES}, (index + 1) * ${MESSAGE_BYTES});
+      slot.fill(0); slot.set(text);
+      Atomics.store(control, at + 3, 1);
+    }
     Atomics.store(control, at + 1, seen);
     Atomics.notify(control, at + 1);
   }
@@ -114,14 +122,16 @@ export class ThreadPool {
   private readonly workers: PoolWorker[] = [];
   private readonly control: Int32Array;
   private readonly args: Float64Array;
+  private readonly messages: Uint8Array;
 
   /** `size` threads in all: the caller's own and size − 1 workers. */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, readonly size: number) {
     if (!CAN_THREAD) throw new TensorgradError("threads need SharedArrayBuffer and workers (in a browser: a cross-origin isolated page)");
     this.control = new Int32Array(new SharedArrayBuffer(size * SLOT * 4));
     this.args = new Float64Array(new SharedArrayBuffer(size * MAX_ARGS * 8));
+    this.messages = new Uint8Array(new SharedArrayBuffer(size * MESSAGE_BYTES));
     for (let index = 1; index < size; index++) {
-      this.workers.push(startWorker({ module, memory, control: this.control, args: this.args, index, kernels: POOL_KERNELS }));
+      this.workers.push(startWorker({ module, memory, control: this.control, args: this.args, messages: this.messages, index, kernels: POOL_KERNELS }));
     }
   }
 
@@ -150,7 +160,7 @@ export class ThreadPool {
     }
     local(...shares[0]!);
     for (let t = 1; t < shares.length; t++) if (started[t] === undefined) local(...shares[t]!);
-    let failed = false;
+    let failed: string | null = null;
     for (let t = 1; t < shares.length; t++) {
       if (started[t] === undefined) continue;
       const done = t * SLOT + 1;
@@ -160,9 +170,16 @@ export class ThreadPool {
           spins = 0;
         }
       }
-      if (Atomics.exchange(this.control, t * SLOT + 3, 0)) failed = true;
+      if (Atomics.exchange(this.control, t * SLOT + 3, 0)) failed ??= this.message(t);
     }
-    if (failed) throw new TensorgradError(`wasm kernel ${kernel} failed on a worker thread`);
+    if (failed !== null) throw new TensorgradError(`wasm kernel ${kernel} failed on a worker thread: ${failed}`);
+  }
+
+  /** The error worker t's last failed share caught (copied out: a shared buffer cannot be decoded in place). */
+  private message(t: number): string {
+    const bytes = this.messages.slice(t * MESSAGE_BYTES, (t + 1) * MESSAGE_BYTES);
+    const end = bytes.indexOf(0);
+    return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
   }
 
   /** Stops the workers. */
