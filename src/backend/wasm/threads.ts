@@ -5,9 +5,9 @@
  * thread holds. A call hands each worker its share (kernel id + arguments in a small shared
  * control block), runs share 0 on the calling thread, then waits for the rest.
  *
- * Dispatch cost (DESIGN §5): waking a sleeping worker with Atomics.notify costs tens of µs on a VM,
- * so workers spin briefly on their control word before sleeping — consecutive kernels of a
- * training step find them awake — and callers split only work worth hundreds of µs.
+ * Dispatch cost (DESIGN §5): waking a sleeping worker with Atomics.notify costs tens of µs to 1 ms
+ * on a VM, so workers spin on their control word for SPIN_MS before sleeping — consecutive kernels
+ * of a training step find them awake — and callers split only work worth hundreds of µs.
  *
  * A worker starts asynchronously (a browser may not even start it until the page's thread yields),
  * so each one raises a ready flag once its kernels are instantiated, and until then the calling
@@ -22,7 +22,10 @@ export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 const SLOT = 5; // control words per worker: [sequence, done, kernel id, failed, ready]
 const MAX_ARGS = 32;
-const SPIN_MS = Number(globalThis.process?.env?.TG_SPIN_MS ?? 2);
+// How long an idle worker spins before it sleeps. Waking a sleeping one costs up to 1 ms on a VM
+// (measured: a 0.85 ms matmul took 1.8 after the pool slept), more than most kernels take, and a
+// training step's serial stretches between split kernels are mostly shorter than this.
+const SPIN_MS = 2;
 const MESSAGE_BYTES = 256; // per worker: the error a failed share caught, UTF-8, NUL-padded
 
 interface WorkerSetup {
