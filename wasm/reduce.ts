@@ -187,8 +187,15 @@ function rowMax(px: usize, C: i32): f64 {
   let j = 0;
   let m: f32 = -Infinity;
   if (C >= 4) {
+    // pmax is one instruction where max is several; NaN is tracked apart (a lane unequal to itself).
     let vm = v128.load(px);
-    for (j = 4; j + 4 <= C; j += 4) vm = f32x4.max(vm, v128.load(px + (<usize>j << 2)));
+    let nan = f32x4.ne(vm, vm);
+    for (j = 4; j + 4 <= C; j += 4) {
+      const v = v128.load(px + (<usize>j << 2));
+      vm = f32x4.pmax(vm, v);
+      nan = v128.or(nan, f32x4.ne(v, v));
+    }
+    if (v128.any_true(nan)) return NaN;
     m = Mathf.max(Mathf.max(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), Mathf.max(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
   }
   for (; j < C; j++) {
@@ -231,22 +238,53 @@ function softmaxRow(px: usize, po: usize, C: i32, m: f64): void {
   for (; j < C; j++) store<f32>(po + (<usize>j << 2), load<f32>(po + (<usize>j << 2)) * invs);
 }
 
-/** Their vector–Jacobian products per row: softmax dx = y·(g − Σ g·y); log-softmax dx = g − exp(y)·Σ g. */
+/**
+ * Their vector–Jacobian products per row: softmax dx = y·(g − Σ g·y); log-softmax dx = g − exp(y)·Σ g.
+ * Four lanes at a time; the sum folds into float64 every 64 groups, as in softmaxRow.
+ */
 export function softmaxRowsBackward(y: usize, g: usize, dx: usize, R: i32, C: i32, log: bool): void {
   for (let r = 0; r < R; r++) {
     const py = y + (<usize>(r * C) << 2);
     const pg = g + (<usize>(r * C) << 2);
     const pd = dx + (<usize>(r * C) << 2);
+    let acc = f32x4.splat(0);
     let s: f64 = 0;
-    for (let j = 0; j < C; j++) {
-      const gj = <f64>load<f32>(pg + (<usize>j << 2));
-      s += log ? gj : gj * <f64>load<f32>(py + (<usize>j << 2));
-    }
-    for (let j = 0; j < C; j++) {
+    let j = 0;
+    for (; j + 4 <= C; j += 4) {
       const q = <usize>j << 2;
-      const yj = <f64>load<f32>(py + q);
-      const gj = <f64>load<f32>(pg + q);
-      store<f32>(pd + q, <f32>(log ? gj - Math.exp(yj) * s : yj * (gj - s)));
+      const gj = v128.load(pg + q);
+      acc = f32x4.add(acc, log ? gj : f32x4.mul(gj, v128.load(py + q)));
+      if ((j & 255) == 252) {
+        s += <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+        acc = f32x4.splat(0);
+      }
+    }
+    s += <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+    for (; j < C; j++) {
+      const gj = load<f32>(pg + (<usize>j << 2));
+      s += log ? <f64>gj : <f64>gj * <f64>load<f32>(py + (<usize>j << 2));
+    }
+    const s32 = <f32>s;
+    const vs = f32x4.splat(s32);
+    j = 0;
+    if (log) {
+      for (; j + 4 <= C; j += 4) {
+        const q = <usize>j << 2;
+        v128.store(pd + q, f32x4.sub(v128.load(pg + q), f32x4.mul(expSimd(v128.load(py + q)), vs)));
+      }
+      for (; j < C; j++) {
+        const q = <usize>j << 2;
+        store<f32>(pd + q, load<f32>(pg + q) - <f32>Math.exp(<f64>load<f32>(py + q)) * s32);
+      }
+    } else {
+      for (; j + 4 <= C; j += 4) {
+        const q = <usize>j << 2;
+        v128.store(pd + q, f32x4.mul(v128.load(py + q), f32x4.sub(v128.load(pg + q), vs)));
+      }
+      for (; j < C; j++) {
+        const q = <usize>j << 2;
+        store<f32>(pd + q, load<f32>(py + q) * (load<f32>(pg + q) - s32));
+      }
     }
   }
 }

@@ -38,7 +38,7 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
   }
 });
 
-test("threaded elementwise ops, reductions and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
+test("threaded elementwise ops, reductions, uniform draws and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
@@ -61,6 +61,7 @@ test("threaded elementwise ops, reductions and row routines (softmax, layer norm
       ["logSoftmax rows", () => tg.logSoftmax(m, -1)],
       ["layerNorm rows", () => tg.nn.functional.layerNorm(m, [300])],
       ["gelu (tanh)", () => tg.nn.functional.gelu(big, { approximate: "tanh" })],
+      ["uniform draws", () => tg.rand([1 << 18 | 5], { generator: tg.manualSeed(9) })],
       ["their gradients", () => {
         const v = m.detach().requiresGrad_();
         const w = tg.arange(300).float().sin();

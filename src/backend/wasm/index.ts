@@ -320,7 +320,15 @@ export class WasmBackend implements Backend {
   random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage {
     if (dist !== "uniform" || dtype !== "float32") return this.fallback.random(size, dist, seed, offset, dtype);
     const out = this.allocate("float32", size);
-    this.k.uniform(out.ptr, size, seed, offset);
+    if (this.threads === 1 || size < PARALLEL_ELEMENTS) {
+      this.k.uniform(out.ptr, size, seed, offset);
+      return out;
+    }
+    // Element i is a function of (seed, offset + i) alone, so the ranges give the numbers one call would.
+    const per = Math.ceil(size / this.threads / 16) * 16;
+    const shares: number[][] = [];
+    for (let i0 = 0; i0 < size; i0 += per) shares.push([out.ptr + 4 * i0, Math.min(per, size - i0), seed, offset + i0]);
+    this.workers().run("uniform", shares, this.k.uniform as (...a: number[]) => void);
     return out;
   }
 
