@@ -38,7 +38,7 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
   }
 });
 
-test("threaded elementwise ops, reductions, uniform draws and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
+test("threaded elementwise ops, reductions, uniform draws, im2col/col2im, max pooling and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
@@ -46,6 +46,7 @@ test("threaded elementwise ops, reductions, uniform draws and row routines (soft
     tg.manualSeed(2);
     const big = tg.randn([1 << 18 | 5]); // past the split threshold, with a ragged end
     const m = tg.randn([1031, 300]);
+    const [images, filters] = [tg.randn([97, 5, 26, 26]), tg.randn([16, 5, 3, 3])]; // 97 images: uneven ranges; each kernel writes past the split threshold
     const ops: [string, () => tg.Tensor][] = [
       ["add", () => big.add(big.flip(0))],
       ["exp", () => big.exp()],
@@ -62,6 +63,12 @@ test("threaded elementwise ops, reductions, uniform draws and row routines (soft
       ["layerNorm rows", () => tg.nn.functional.layerNorm(m, [300])],
       ["gelu (tanh)", () => tg.nn.functional.gelu(big, { approximate: "tanh" })],
       ["uniform draws", () => tg.rand([1 << 18 | 5], { generator: tg.manualSeed(9) })],
+      ["conv2d (im2col by images) and 2×2 max pooling (by planes)", () => tg.nn.functional.maxPool2d(tg.nn.functional.conv2d(images, filters, null, { padding: 1 }), 2)],
+      ["conv2d's input gradient (col2im by images)", () => {
+        const v = images.detach().requiresGrad_();
+        tg.nn.functional.conv2d(v, filters, null, { padding: 1 }).mul(tg.arange(16 * 26 * 26).float().cos().reshape(16, 26, 26)).sum().backward();
+        return v.grad!;
+      }],
       ["their gradients", () => {
         const v = m.detach().requiresGrad_();
         const w = tg.arange(300).float().sin();

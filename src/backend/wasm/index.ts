@@ -669,6 +669,21 @@ export class WasmBackend implements Backend {
     pool.run(kernel, shares, run);
   }
 
+  /**
+   * Runs a kernel over `count` independent items (images of a batch, planes) — `args(i0, n)` lays
+   * out the call for items [i0, i0 + n) — split into item ranges over the pool when the `elements`
+   * it writes are many. Each item is computed as on one thread.
+   */
+  private byItems(kernel: "im2col" | "col2im" | "maxPool2x2", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
+    const run = this.k[kernel] as (...a: number[]) => void;
+    if (this.threads === 1 || count < 2 || elements < PARALLEL_ELEMENTS) return run(...args(0, count));
+    const pool = this.workers();
+    const per = Math.ceil(count / this.threads);
+    const shares: number[][] = [];
+    for (let i0 = 0; i0 < count; i0 += per) shares.push(args(i0, Math.min(per, count - i0)));
+    pool.run(kernel, shares, run);
+  }
+
   /** A view as rows of its last dim: [rows, columns]. */
   private static rows(v: View): [number, number] {
     const C = v.shape[v.shape.length - 1]!;
@@ -754,7 +769,9 @@ export class WasmBackend implements Backend {
     const [N, C, H, W] = x.shape as [number, number, number, number];
     const L = N * C * (H >> 1) * (W >> 1);
     const [out, idx] = [this.allocate("float32", L), this.allocate("int32", L)];
-    this.k.maxPool2x2(this.addr(x), N * C, H, W, out.ptr, idx.ptr);
+    const [pa, plane, pooled] = [this.addr(x), H * W, (H >> 1) * (W >> 1)];
+    // The indices are within each plane, so planes split freely.
+    this.byItems("maxPool2x2", N * C, L, (p0, n) => [pa + 4 * p0 * plane, n, H, W, out.ptr + 4 * p0 * pooled, idx.ptr + 4 * p0 * pooled]);
     return [out, idx];
   }
 
@@ -813,7 +830,8 @@ export class WasmBackend implements Backend {
     const out = this.allocate("float32", n * K * L);
     const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
     const [batchStride, rowStride] = batchInner ? [L, n * L] : [K * L, L];
-    this.k.im2col(this.addr(x), sn, sc, sh, sw, ...this.geometry(n, c, [h, w], g), padValue, out.ptr, batchStride, rowStride);
+    const px = this.addr(x);
+    this.byItems("im2col", n, n * K * L, (b0, nb) => [px + 4 * b0 * sn, sn, sc, sh, sw, ...this.geometry(nb, c, [h, w], g), padValue, out.ptr + 4 * b0 * batchStride, batchStride, rowStride]);
     return out;
   }
 
@@ -826,7 +844,8 @@ export class WasmBackend implements Backend {
     const runs = cols.strides[2] === 1 || cols.shape[2] === 1;
     const flat = runs ? null : (this.copy(cols) as WasmStorage);
     const [batchStride, rowStride] = runs ? [cols.strides[0]!, cols.strides[1]!] : [cols.shape[1]! * cols.shape[2]!, cols.shape[2]!];
-    this.k.col2im(flat ? flat.ptr : this.addr(cols), ...this.geometry(n, channels, size, g), out.ptr, batchStride, rowStride);
+    const [pc, image] = [flat ? flat.ptr : this.addr(cols), channels * size[0] * size[1]];
+    this.byItems("col2im", n, n * image, (b0, nb) => [pc + 4 * b0 * batchStride, ...this.geometry(nb, channels, size, g), out.ptr + 4 * b0 * image, batchStride, rowStride]);
     flat?.release();
     return out;
   }
