@@ -53,3 +53,92 @@ export function uniform(out: usize, n: i32, seed: u32, offset: f64): void {
     store<f32>(out + (<usize>i << 2), <f32>(bits >>> 8) * (1.0 / 16777216.0));
   }
 }
+
+// ---- normal draws ------------------------------------------------------------------------------
+// Element i is rng.ts's normalAt(seed, offset + i): Box–Muller over the uniforms at counters 2c and
+// 2c + 1, in float64 and then rounded, with log and cos as fdlibm computes them (its minimax
+// coefficients), two draws per f64x2. The float32 results match the JavaScript reference's except
+// where the two float64 values straddle a float32 rounding boundary (a few in 10^8 draws).
+
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const TWO_PI: f64 = 6.28318530717958647693;
+
+/** The mixed bits of counters c … c + 3 (lanes) under the mixed key k. */
+@inline
+function bitLanes(c: u64, k: v128): v128 {
+  const lo0 = <u32>c;
+  const lo = i32x4.add(i32x4.splat(lo0), i32x4(0, 1, 2, 3));
+  const hi = i32x4.sub(i32x4.splat(<u32>(c >> 32)), i32x4.lt_u(lo, i32x4.splat(lo0)));
+  const h = i32x4.mul(i32x4.add(hi, i32x4.splat(1)), i32x4.splat(0x9e3779b9));
+  return mix32(v128.xor(v128.xor(mix32(v128.xor(lo, k)), h), k));
+}
+
+/** ln x for positive normal float64 lanes: fdlibm's log. */
+@inline
+function logLanes(bits: v128): v128 {
+  // x = 2^e · m with m in [√½, √2).
+  let e = f64x2.convert_low_i32x4_s(i32x4.shuffle(i32x4.sub(i64x2.shr_u(bits, 52), i32x4.splat(1023)), i32x4.splat(0), 0, 2, 4, 4));
+  let m = v128.or(v128.and(bits, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
+  const big = f64x2.gt(m, f64x2.splat(1.4142135623730951));
+  m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, big);
+  e = f64x2.add(e, v128.and(big, f64x2.splat(1)));
+  const f = f64x2.sub(m, f64x2.splat(1));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(3.999999999940941908e-01), f64x2.mul(w, f64x2.add(f64x2.splat(2.222219843214978396e-01), f64x2.mul(w, f64x2.splat(1.531383769920937332e-01))))));
+  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(6.666666666666735130e-01), f64x2.mul(w, f64x2.add(f64x2.splat(2.857142874366239149e-01), f64x2.mul(w, f64x2.add(f64x2.splat(1.818357216161805012e-01), f64x2.mul(w, f64x2.splat(1.479819860511658591e-01))))))));
+  const R = f64x2.add(t2, t1);
+  const hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
+  const inner = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.mul(e, f64x2.splat(LN2_LO)));
+  return f64x2.sub(f64x2.mul(e, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, inner), f));
+}
+
+/** cos(2πu) for u in [0, 1) (float64 lanes): a quarter turn n = round(4u) off, fdlibm's sin or cos kernel on the rest (|x| ≤ π/4). */
+@inline
+function cos2pi(u: v128): v128 {
+  const n = f64x2.nearest(f64x2.mul(u, f64x2.splat(4)));
+  const x = f64x2.mul(f64x2.sub(u, f64x2.mul(n, f64x2.splat(0.25))), f64x2.splat(TWO_PI));
+  const z = f64x2.mul(x, x);
+  let c = f64x2.splat(-1.13596475577881948265e-11);
+  c = f64x2.add(f64x2.mul(c, z), f64x2.splat(2.08757232129817482790e-09));
+  c = f64x2.add(f64x2.mul(c, z), f64x2.splat(-2.75573143513906633035e-07));
+  c = f64x2.add(f64x2.mul(c, z), f64x2.splat(2.48015872894767294178e-05));
+  c = f64x2.add(f64x2.mul(c, z), f64x2.splat(-1.38888888888741095749e-03));
+  c = f64x2.add(f64x2.mul(c, z), f64x2.splat(4.16666666666666019037e-02));
+  const hz = f64x2.mul(f64x2.splat(0.5), z);
+  const w = f64x2.sub(f64x2.splat(1), hz);
+  const cosx = f64x2.add(w, f64x2.add(f64x2.sub(f64x2.sub(f64x2.splat(1), w), hz), f64x2.mul(f64x2.mul(z, z), c)));
+  let r = f64x2.splat(1.58969099521155010221e-10);
+  r = f64x2.add(f64x2.mul(r, z), f64x2.splat(-2.50507602534068634195e-08));
+  r = f64x2.add(f64x2.mul(r, z), f64x2.splat(2.75573137070700676789e-06));
+  r = f64x2.add(f64x2.mul(r, z), f64x2.splat(-1.98412698298579493134e-04));
+  r = f64x2.add(f64x2.mul(r, z), f64x2.splat(8.33333333332248946124e-03));
+  const sinx = f64x2.add(x, f64x2.mul(f64x2.mul(z, x), f64x2.add(f64x2.splat(-1.66666666666666324348e-01), f64x2.mul(z, r))));
+  // cos(x + nπ/2): cos x, −sin x, −cos x, sin x for n = 0, 1, 2, 3 (4 is 0 again).
+  const odd = v128.or(f64x2.eq(n, f64x2.splat(1)), f64x2.eq(n, f64x2.splat(3)));
+  const negate = v128.or(f64x2.eq(n, f64x2.splat(1)), f64x2.eq(n, f64x2.splat(2)));
+  const v = v128.bitselect(sinx, cosx, odd);
+  return v128.bitselect(f64x2.neg(v), v, negate);
+}
+
+/** Draws offset + i and offset + i + 1 as float32 lanes 0 and 1. */
+@inline
+function normalPair(c: u64, k: v128): v128 {
+  const bits = i32x4.shr_u(bitLanes(2 * c, k), 8); // counters 2c, 2c + 1, 2c + 2, 2c + 3
+  const scale = f64x2.splat(1.0 / 16777216.0);
+  const u1 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.add(i32x4.shuffle(bits, bits, 0, 2, 0, 2), i32x4.splat(1))), scale); // (0, 1]
+  const u2 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(bits, bits, 1, 3, 1, 3)), scale);
+  const v = f64x2.mul(f64x2.sqrt(f64x2.mul(f64x2.splat(-2), logLanes(u1))), cos2pi(u2));
+  return f32x4.demote_f64x2_zero(v);
+}
+
+/** out[i] = normalAt(seed, offset + i) as float32, for i < n; offset < 2^52. */
+export function normal(out: usize, n: i32, seed: u32, offset: f64): void {
+  const k = i32x4.splat(mix32s(seed ^ 0x85ebca6b));
+  const start = <u64>offset;
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store64_lane(out + (<usize>i << 2), normalPair(start + <u64>i, k), 0);
+  if (i < n) v128.store32_lane(out + (<usize>i << 2), normalPair(start + <u64>i, k), 0);
+}

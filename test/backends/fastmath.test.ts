@@ -1,7 +1,8 @@
 /**
  * The wasm backend's SIMD exp, sigmoid, tanh, erf and softmax (wasm/fastmath.ts) against the reference
  * backend's float64 maths, over dense grids of their whole float32 ranges: exp and sigmoid within
- * 2 ulp (tanh too), erf within 2e-7, softmax rows within 6e-7 relative (5 ulp); special values exactly.
+ * 2 ulp (tanh too), erf within 2e-7, softmax rows within 6e-7 relative (5 ulp); special values exactly;
+ * normal draws equal the reference's bit for bit.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -111,5 +112,15 @@ test("GELU's gradient with createGraph (composed from ops, so it is differentiab
     assert.ok(composed!.requiresGrad, "a gradient that can be differentiated again");
     const [a, b] = [fused!.tolist() as number[], composed!.tolist() as number[]];
     a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) <= 2e-6 * Math.max(1, Math.abs(b[i]!)), `${approximate} at ${i}: ${v} vs ${b[i]}`));
+  }
+});
+
+test("the wasm normal draws (f64x2 Box–Muller, fdlibm's log and cos) equal the reference's bit for bit", () => {
+  const wasmBackend = tg.backendByName("wasm");
+  // Offsets past 2^32 carry into the counter's high word; an odd count ends on half a pair.
+  for (const [seed, offset, n] of [[7, 5, 1 << 17], [4294967295, 2 ** 33 - 7, 40001]] as const) {
+    const read = (b: Backend) => b.toArray({ storage: b.random(n, "normal", seed, offset, "float32"), shape: [n], strides: [1], offset: 0 }) as Float32Array;
+    const [got, want] = [read(wasmBackend), read(reference)];
+    for (let i = 0; i < n; i++) if (got[i] !== want[i]) assert.fail(`draw ${offset + i} under seed ${seed}: ${got[i]} vs ${want[i]}`);
   }
 });

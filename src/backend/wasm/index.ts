@@ -37,6 +37,7 @@ interface Kernels {
   GEMM_SCRATCH_BYTES: WebAssembly.Global;
   heapBase(): number;
   uniform(out: Ptr, n: number, seed: number, offset: number): void;
+  normal(out: Ptr, n: number, seed: number, offset: number): void;
   sgemm(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, sak: number, b: Ptr, sbb: number, sbk: number, sbn: number, c: Ptr, scratch: Ptr): void;
   sgemmDot(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, b: Ptr, sbb: number, sbn: number, c: Ptr): void;
   unary(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
@@ -104,7 +105,7 @@ const OWN: Partial<Record<KernelName, (dtype: DType, op?: string) => boolean>> =
   copy: () => true,
   cast: () => true,
   assign: () => true,
-  random: (dtype, op) => float32(dtype) && op === "uniform",
+  random: (dtype) => float32(dtype),
   unary: (dtype, op) => float32(dtype) && op !== undefined && op in UNARY_CODE,
   binary: (dtype, op) => float32(dtype) && op !== undefined && op in BINARY_CODE,
   where: float32,
@@ -318,17 +319,19 @@ export class WasmBackend implements Backend {
   }
 
   random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage {
-    if (dist !== "uniform" || dtype !== "float32") return this.fallback.random(size, dist, seed, offset, dtype);
+    if (dtype !== "float32") return this.fallback.random(size, dist, seed, offset, dtype);
     const out = this.allocate("float32", size);
+    const kernel = dist === "uniform" ? "uniform" : "normal";
+    const run = this.k[kernel] as (...a: number[]) => void;
     if (this.threads === 1 || size < PARALLEL_ELEMENTS) {
-      this.k.uniform(out.ptr, size, seed, offset);
+      run(out.ptr, size, seed, offset);
       return out;
     }
     // Element i is a function of (seed, offset + i) alone, so the ranges give the numbers one call would.
     const per = Math.ceil(size / this.threads / 16) * 16;
     const shares: number[][] = [];
     for (let i0 = 0; i0 < size; i0 += per) shares.push([out.ptr + 4 * i0, Math.min(per, size - i0), seed, offset + i0]);
-    this.workers().run("uniform", shares, this.k.uniform as (...a: number[]) => void);
+    this.workers().run(kernel, shares, run);
     return out;
   }
 
