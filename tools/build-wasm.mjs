@@ -19,7 +19,8 @@ const MAX_PAGES = "65536"; // 4 GiB, the wasm32 limit (src/backend/wasm/memory.t
 function compile(name, extra) {
   const out = path.join(dir, `${name}.wasm`);
   const asc = path.join(root, "node_modules", ".bin", "asc");
-  const flags = ["-O3", "--runtime", "stub", "--enable", "simd", "--importMemory", "--noAssert", ...extra, ...(process.env.WASM_DEBUG ? ["--debug"] : [])];
+  // No bulk memory: memory.copy/fill on a worker can trap after another thread grows the shared memory (wasm/memops.ts).
+  const flags = ["-O3", "--runtime", "stub", "--enable", "simd", "--disable", "bulk-memory", "--importMemory", "--noAssert", ...extra, ...(process.env.WASM_DEBUG ? ["--debug"] : [])];
   execFileSync(asc, [path.join(root, "wasm", "index.ts"), "-o", out, ...flags], { stdio: "inherit" });
   return readFileSync(out);
 }

@@ -6,6 +6,7 @@
 // innermost dim gets a SIMD loop when its strides are 1 (or 0, a broadcast), a scalar loop otherwise.
 import { erf, maximum, minimum, sign } from "./scalar";
 import { erfSimd, expSimd, sigmoidSimd, tanhSimd } from "./fastmath";
+import { copyBytes } from "./memops";
 
 // Op codes, generated from the op table (src/base/op-table.ts).
 import {
@@ -279,7 +280,7 @@ export function convert(
         const ps = src + <usize>(<isize>i0 * s0 + <isize>i1 * s1 + <isize>i2 * s2) * sb;
         const pd = dst + <usize>(<isize>i0 * d0 + <isize>i1 * d1 + <isize>i2 * d2) * db;
         if (st == dt && s3 == 1 && d3 == 1) {
-          memory.copy(pd, ps, <usize>n3 * sb);
+          copyBytes(pd, ps, <usize>n3 * sb);
         } else if (st == dt && st == F32) {
           for (let i = 0; i < n3; i++) store<f32>(pd + (<usize>(<isize>i * d3) << 2), load<f32>(ps + (<usize>(<isize>i * s3) << 2)));
         } else if (dt == BOOL && st == BOOL) {

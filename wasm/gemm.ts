@@ -5,6 +5,7 @@
 // reads two contiguous streams whatever the operands' strides are (a transpose costs nothing extra).
 // The B panel being used (KC·8 floats = 8 KiB) stays in L1, the A block (MC·KC = 128 KiB) in L2.
 // Strides are in elements; pointers are byte offsets into the shared memory.
+import { zeroBytes } from "./memops";
 
 const MR = 4;
 const NR = 8;
@@ -172,7 +173,7 @@ export function sgemm(
     const bb = b + (<usize>(<isize>bi * sbb) << 2);
     const cb = c + <usize>bi * <usize>M * ldc;
     if (K == 0) {
-      memory.fill(cb, 0, <usize>M * ldc);
+      zeroBytes(cb, <usize>M * ldc);
       continue;
     }
     for (let j0 = 0; j0 < N; j0 += NC) {

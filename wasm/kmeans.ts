@@ -10,6 +10,7 @@
 // never write the same bytes.
 import { hsum } from "./dot";
 import { madd } from "./gemm";
+import { copyBytes, zeroBytes } from "./memops";
 
 export const KMEANS_PARTS: i32 = 8;
 
@@ -147,8 +148,8 @@ export function kmeansStep(
   for (let p = p0; p < p1; p++) {
     const r0 = <i32>(<i64>p * n / KMEANS_PARTS), r1 = <i32>(<i64>(p + 1) * n / KMEANS_PARTS);
     const S = sums + <usize>p * <usize>k * rowBytes, M = mass + (<usize>(p * k) << 2);
-    memory.fill(S, 0, <usize>k * rowBytes);
-    memory.fill(M, 0, <usize>k << 2);
+    zeroBytes(S, <usize>k * rowBytes);
+    zeroBytes(M, <usize>k << 2);
     for (let i = r0; i < r1; i++) {
       store<f32>(dist + (<usize>i << 2), Infinity);
       store<i32>(labels + (<usize>i << 2), 0);
@@ -188,6 +189,6 @@ function finish(xi: usize, d: i32, i: usize, c: usize, w: usize, labels: usize, 
 
 /** out[0, len) = Σ_p parts[p·len + q] over the KMEANS_PARTS parts, in part order. */
 export function kmeansReduce(parts: usize, len: i32, out: usize): void {
-  memory.copy(out, parts, <usize>len << 2);
+  copyBytes(out, parts, <usize>len << 2);
   for (let p = 1; p < KMEANS_PARTS; p++) addRow(out, parts + (<usize>(p * len) << 2), len, 1);
 }

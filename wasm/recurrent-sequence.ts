@@ -8,6 +8,7 @@
 // state through the masked steps, as packed sequences need.
 import { gruCellRow, gruCellRowBackward, lstmCellRow, lstmCellRowBackward, rnnActRow, rnnActRowBackward } from "./recurrent";
 import { madd } from "./gemm";
+import { copyBytes, zeroBytes } from "./memops";
 
 /**
  * C[M, G] = Init[M, G] (0: none) + A[M, K]·B[K, G], B contiguous and k-major (row stride G): the
@@ -103,8 +104,8 @@ export function lstmSequence(proj: usize, h0: usize, c0: usize, wT: usize, mask:
   const rows = n1 - n0;
   const first = reverse ? T : 0;
   const own = <usize>n0 * row; // this share's first row within a state
-  memory.copy(hs + <usize>first * state + own, h0 + own, <usize>rows * row);
-  memory.copy(cs + <usize>first * state + own, c0 + own, <usize>rows * row);
+  copyBytes(hs + <usize>first * state + own, h0 + own, <usize>rows * row);
+  copyBytes(cs + <usize>first * state + own, c0 + own, <usize>rows * row);
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
@@ -117,8 +118,8 @@ export function lstmSequence(proj: usize, h0: usize, c0: usize, wT: usize, mask:
       const r = <usize>n * row;
       if (valid(mask, t, N, n)) lstmCellRow(at + <usize>n * 5 * row, cp + r, hq + r, cq + r, H);
       else {
-        memory.copy(hq + r, hp + r, row);
-        memory.copy(cq + r, cp + r, row);
+        copyBytes(hq + r, hp + r, row);
+        copyBytes(cq + r, cp + r, row);
       }
     }
   }
@@ -147,7 +148,7 @@ export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usiz
       const r = <usize>n * row;
       if (valid(mask, t, N, n)) lstmCellRowBackward(at + <usize>n * 5 * row, cp + r, dhq + r, dcq + r, dg + <usize>n * 4 * row, dcp + r, H);
       else {
-        memory.fill(dg + <usize>n * 4 * row, 0, 4 * row);
+        zeroBytes(dg + <usize>n * 4 * row, 4 * row);
         for (let j: usize = 0; j < row; j += 4) {
           store<f32>(dhp + r + j, load<f32>(dhp + r + j) + load<f32>(dhq + r + j));
           store<f32>(dcp + r + j, load<f32>(dcp + r + j) + load<f32>(dcq + r + j));
@@ -168,7 +169,7 @@ export function gruSequence(xProj: usize, h0: usize, wT: usize, bHh: usize, mask
   const state = <usize>(N * H) << 2;
   const row = <usize>H << 2;
   const own = <usize>n0 * row;
-  memory.copy(hs + (reverse ? <usize>T : 0) * state + own, h0 + own, <usize>(n1 - n0) * row);
+  copyBytes(hs + (reverse ? <usize>T : 0) * state + own, h0 + own, <usize>(n1 - n0) * row);
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
@@ -180,7 +181,7 @@ export function gruSequence(xProj: usize, h0: usize, wT: usize, bHh: usize, mask
     for (let n = n0; n < n1; n++) {
       const r = <usize>n * row;
       if (valid(mask, t, N, n)) gruCellRow(xt + <usize>n * 3 * row, at + <usize>n * 4 * row, hp + r, hq + r, H);
-      else memory.copy(hq + r, hp + r, row);
+      else copyBytes(hq + r, hp + r, row);
     }
   }
 }
@@ -205,8 +206,8 @@ export function gruSequenceBackward(act: usize, hs: usize, w: usize, mask: usize
       const r = <usize>n * row;
       if (valid(mask, t, N, n)) gruCellRowBackward(at + <usize>n * 4 * row, hp + r, dhq + r, dxt + <usize>n * 3 * row, dht + <usize>n * 3 * row, dhp + r, H);
       else {
-        memory.fill(dxt + <usize>n * 3 * row, 0, 3 * row);
-        memory.fill(dht + <usize>n * 3 * row, 0, 3 * row);
+        zeroBytes(dxt + <usize>n * 3 * row, 3 * row);
+        zeroBytes(dht + <usize>n * 3 * row, 3 * row);
         for (let j: usize = 0; j < row; j += 4) store<f32>(dhp + r + j, load<f32>(dhp + r + j) + load<f32>(dhq + r + j));
       }
     }
@@ -222,7 +223,7 @@ export function rnnSequence(xProj: usize, h0: usize, wT: usize, mask: usize, hs:
   const state = <usize>(N * H) << 2;
   const row = <usize>H << 2;
   const own = <usize>n0 * row;
-  memory.copy(hs + (reverse ? <usize>T : 0) * state + own, h0 + own, <usize>(n1 - n0) * row);
+  copyBytes(hs + (reverse ? <usize>T : 0) * state + own, h0 + own, <usize>(n1 - n0) * row);
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
@@ -232,7 +233,7 @@ export function rnnSequence(xProj: usize, h0: usize, wT: usize, mask: usize, hs:
     for (let n = n0; n < n1; n++) {
       const r = <usize>n * row;
       if (valid(mask, t, N, n)) rnnActRow(hq + r, H, relu);
-      else memory.copy(hq + r, hp + r, row);
+      else copyBytes(hq + r, hp + r, row);
     }
   }
 }
@@ -255,7 +256,7 @@ export function rnnSequenceBackward(hs: usize, w: usize, mask: usize, dh: usize,
       const r = <usize>n * row;
       if (valid(mask, t, N, n)) rnnActRowBackward(hq + r, dhq + r, dxt + r, H, relu);
       else {
-        memory.fill(dxt + r, 0, row);
+        zeroBytes(dxt + r, row);
         for (let j: usize = 0; j < row; j += 4) store<f32>(dhp + r + j, load<f32>(dhp + r + j) + load<f32>(dhq + r + j));
       }
     }

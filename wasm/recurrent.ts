@@ -4,6 +4,7 @@
 // PyTorch's: LSTM i, f, g, o; GRU r, z, n.
 
 import { sigmoidSimd, tanhSimd } from "./fastmath";
+import { copyBytes } from "./memops";
 
 function sigmoid(x: f64): f64 {
   return 1 / (1 + Math.exp(-x));
@@ -82,7 +83,7 @@ export function lstmCell(gates: usize, c: usize, h: usize, cNext: usize, act: us
   const row = <usize>H << 2;
   for (let n = 0; n < N; n++) {
     const pa = act + <usize>n * 5 * row;
-    memory.copy(pa, gates + <usize>n * 4 * row, 4 * row);
+    copyBytes(pa, gates + <usize>n * 4 * row, 4 * row);
     lstmCellRow(pa, c + <usize>n * row, h + <usize>n * row, cNext + <usize>n * row, H);
   }
 }

@@ -3,6 +3,7 @@
 // OH·OW columns is contiguous; where the runs lie is given by two strides in elements, so the
 // same kernels read and write [N, K, L] (rowStride L, batchStride K·L) and the batch-inner
 // [K, N, L] a whole-batch GEMM wants (rowStride N·L, batchStride L).
+import { zeroBytes } from "./memops";
 
 /** First output column q whose input column q·stride + dx is ≥ 0 (at most OW). */
 function firstInside(dx: i32, stride: i32, OW: i32): i32 {
@@ -14,7 +15,7 @@ function endInside(dx: i32, stride: i32, W: i32, OW: i32, lo: i32): i32 {
   return max(lo, min(OW, W - dx <= 0 ? 0 : (W - dx - 1) / stride + 1));
 }
 
-/** dst[0, n) ← src[0, n) (float32): short runs, where memory.copy's call costs more than the copy. */
+/** dst[0, n) ← src[0, n) (float32): short runs, inlined (a call would cost more than the copy). */
 @inline
 function copyRun(dst: usize, src: usize, n: i32): void {
   let q = 0;
@@ -80,7 +81,7 @@ export function col2im(
   kh: i32, kw: i32, strh: i32, strw: i32, padh: i32, padw: i32, dilh: i32, dilw: i32,
   OH: i32, OW: i32, out: usize, batchStride: isize, rowStride: isize,
 ): void {
-  memory.fill(out, 0, <usize>N * <usize>C * <usize>H * <usize>W * 4);
+  zeroBytes(out, <usize>N * <usize>C * <usize>H * <usize>W * 4);
   for (let b = 0; b < N; b++)
     for (let c = 0; c < C; c++) {
       const plane = out + <usize>((b * C + c) * H * W) * 4;
