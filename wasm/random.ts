@@ -19,16 +19,21 @@ function mix32s(x: u32): u32 {
   return x ^ (x >>> 16);
 }
 
-/** uniformAt for counters c … c + 3 under the mixed key k. */
+/** The mixed bits of counters c … c + 3 (lanes) under the mixed key k: randomBits in four lanes. */
 @inline
-function lanes(c: u64, k: v128, scale: v128): v128 {
+function bitLanes(c: u64, k: v128): v128 {
   const lo0 = <u32>c;
   const lo = i32x4.add(i32x4.splat(lo0), i32x4(0, 1, 2, 3));
   // A lane whose low word wrapped past 2^32 carries into the high word.
   const hi = i32x4.sub(i32x4.splat(<u32>(c >> 32)), i32x4.lt_u(lo, i32x4.splat(lo0)));
   const h = i32x4.mul(i32x4.add(hi, i32x4.splat(1)), i32x4.splat(0x9e3779b9));
-  const bits = mix32(v128.xor(v128.xor(mix32(v128.xor(lo, k)), h), k));
-  return f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(bits, 8)), scale);
+  return mix32(v128.xor(v128.xor(mix32(v128.xor(lo, k)), h), k));
+}
+
+/** uniformAt for counters c … c + 3 under the mixed key k. */
+@inline
+function lanes(c: u64, k: v128, scale: v128): v128 {
+  return f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(bitLanes(c, k), 8)), scale);
 }
 
 /** out[i] = uniformAt(seed, offset + i) as float32 in [0, 1), for i < n; offset < 2^53. */
@@ -63,16 +68,6 @@ export function uniform(out: usize, n: i32, seed: u32, offset: f64): void {
 const LN2_HI: f64 = 6.93147180369123816490e-01;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 const TWO_PI: f64 = 6.28318530717958647693;
-
-/** The mixed bits of counters c … c + 3 (lanes) under the mixed key k. */
-@inline
-function bitLanes(c: u64, k: v128): v128 {
-  const lo0 = <u32>c;
-  const lo = i32x4.add(i32x4.splat(lo0), i32x4(0, 1, 2, 3));
-  const hi = i32x4.sub(i32x4.splat(<u32>(c >> 32)), i32x4.lt_u(lo, i32x4.splat(lo0)));
-  const h = i32x4.mul(i32x4.add(hi, i32x4.splat(1)), i32x4.splat(0x9e3779b9));
-  return mix32(v128.xor(v128.xor(mix32(v128.xor(lo, k)), h), k));
-}
 
 /** ln x for positive normal float64 lanes: fdlibm's log. */
 @inline
