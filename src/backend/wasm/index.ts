@@ -22,8 +22,8 @@ import {
 } from "../backend.js";
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, givesBool, wasmCodes } from "../../base/op-table.js";
 import { JsBackend } from "../js/index.js";
-import * as BUILDS from "./kernels.generated.js";
 import { collapse, type Space4 } from "./layout.js";
+import { kernelModule, type Kernels } from "./module.js";
 import { WasmHeap } from "./memory.js";
 import { Reclaimer } from "./reclaim.js";
 import { PARALLEL_ELEMENTS, splitSpace } from "./split.js";
@@ -32,52 +32,6 @@ import { CAN_THREAD, ThreadPool, defaultThreadCount } from "./threads.js";
 
 export { WasmStorage } from "./storage.js";
 
-type Ptr = number;
-interface Kernels {
-  GEMM_SCRATCH_BYTES: WebAssembly.Global;
-  heapBase(): number;
-  uniform(out: Ptr, n: number, seed: number, offset: number): void;
-  normal(out: Ptr, n: number, seed: number, offset: number): void;
-  sgemm(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, sak: number, b: Ptr, sbb: number, sbk: number, sbn: number, c: Ptr, scratch: Ptr): void;
-  sgemmDot(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, b: Ptr, sbb: number, sbn: number, c: Ptr): void;
-  unary(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
-  binary(op: number, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
-  where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
-  convert(srcType: number, src: Ptr, dstType: number, dst: Ptr, ...space: number[]): void;
-  reduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
-  sumParts(x: Ptr, n: number, parts: number, p0: number, p1: number, out: Ptr): void;
-  argReduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
-  gather(x: Ptr, index: Ptr, out: Ptr, size: number, sdim: number, ...space: number[]): number;
-  scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
-  scatterReduce(op: number, fresh: boolean, out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
-  adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
-  sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, wd: number, nesterov: boolean, maximize: boolean, first: boolean): void;
-  softmaxRows(x: Ptr, out: Ptr, R: number, C: number, log: boolean): void;
-  gelu(x: Ptr, out: Ptr, n: number, tanhForm: boolean): void;
-  geluBackward(x: Ptr, g: Ptr, dx: Ptr, n: number, tanhForm: boolean): void;
-  layerNormRows(x: Ptr, out: Ptr, R: number, C: number, eps: number): void;
-  layerNormRowsBackward(x: Ptr, g: Ptr, dx: Ptr, R: number, C: number, eps: number): void;
-  softmaxRowsBackward(y: Ptr, g: Ptr, dx: Ptr, R: number, C: number, log: boolean): void;
-  gruCell(xProj: Ptr, hProj: Ptr, h: Ptr, hNext: Ptr, act: Ptr, N: number, H: number): void;
-  gruCellBackward(act: Ptr, hProj: Ptr, h: Ptr, dhNext: Ptr, dxProj: Ptr, dhProj: Ptr, dh: Ptr, N: number, H: number): void;
-  lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
-  lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
-  transposeInto(src: Ptr, G: number, H: number, dst: Ptr): void;
-  rnnSequence(xProj: Ptr, h0: Ptr, wT: Ptr, mask: Ptr, hs: Ptr, T: number, N: number, H: number, reverse: number, relu: number, n0: number, n1: number): void;
-  rnnSequenceBackward(hs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dxProj: Ptr, T: number, N: number, H: number, reverse: number, relu: number, n0: number, n1: number): void;
-  gruSequence(xProj: Ptr, h0: Ptr, wT: Ptr, bHh: Ptr, mask: Ptr, hs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
-  gruSequenceBackward(act: Ptr, hs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dxProj: Ptr, dhProj: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
-  lstmSequence(proj: Ptr, h0: Ptr, c0: Ptr, wT: Ptr, mask: Ptr, hs: Ptr, cs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
-  lstmSequenceBackward(act: Ptr, cs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dc: Ptr, dproj: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
-  maxPool2x2(x: Ptr, planes: number, H: number, W: number, out: Ptr, idx: Ptr): void;
-  batchNormForward(x: Ptr, w: Ptr, b: Ptr, y: Ptr, mean: Ptr, variance: Ptr, N: number, C: number, S: number, eps: number): void;
-  batchNormBackward(x: Ptr, g: Ptr, mean: Ptr, variance: Ptr, w: Ptr, dx: Ptr, dw: Ptr, db: Ptr, N: number, C: number, S: number, eps: number): void;
-  KMEANS_PARTS: WebAssembly.Global;
-  kmeansStep(x: Ptr, n: number, d: number, c: Ptr, cc: Ptr, k: number, w: Ptr, labels: Ptr, dist: Ptr, sums: Ptr, mass: Ptr, p0: number, p1: number): void;
-  kmeansReduce(parts: Ptr, len: number, out: Ptr): void;
-  im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
-  col2im(cols: Ptr, ...geometryOutAndStrides: number[]): void;
-}
 
 // Op codes from the op table, as wasm/op-codes.ts has them (generated from the same table).
 const UNARY_CODE = wasmCodes(UNARY_OPS);
@@ -86,10 +40,6 @@ const REDUCE_CODE = wasmCodes(REDUCE_OPS) as Record<ReduceOp, number>;
 const SCATTER_REDUCE_CODE: Record<ScatterReduceOp, number> = { amax: 0, amin: 1, prod: 2 };
 const DTYPE_CODE: Record<DType, number> = { float32: 0, int32: 1, bool: 2, float64: 3 };
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  if (typeof atob === "function") return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  return Uint8Array.from(Buffer.from(b64, "base64"));
-}
 
 const isF32 = (v: View) => v.storage.dtype === "float32";
 
@@ -156,15 +106,6 @@ export interface WasmBackendOptions {
   relaxedSimd?: boolean;
 }
 
-/** The kernel module for this engine: shared memory if threads are possible, relaxed SIMD if asked and accepted. */
-function kernelModule(relaxedSimd: boolean): { module: WebAssembly.Module; relaxed: boolean } {
-  if (relaxedSimd) {
-    const bytes = decodeBase64(CAN_THREAD ? BUILDS.KERNELS_RELAXED_SHARED_WASM_BASE64 : BUILDS.KERNELS_RELAXED_WASM_BASE64);
-    if (WebAssembly.validate(bytes)) return { module: new WebAssembly.Module(bytes), relaxed: true };
-  }
-  const bytes = decodeBase64(CAN_THREAD ? BUILDS.KERNELS_SHARED_WASM_BASE64 : BUILDS.KERNELS_WASM_BASE64);
-  return { module: new WebAssembly.Module(bytes), relaxed: false };
-}
 
 export class WasmBackend implements Backend {
   readonly name: string;
