@@ -262,17 +262,8 @@ export class WasmBackend implements Backend {
   random(size: number, dist: RandomDistribution, seed: number, offset: number, dtype: DType): Storage {
     if (dtype !== "float32") return this.fallback.random(size, dist, seed, offset, dtype);
     const out = this.allocate("float32", size);
-    const kernel = dist === "uniform" ? "uniform" : "normal";
-    const run = this.k[kernel] as (...a: number[]) => void;
-    if (this.threads === 1 || size < PARALLEL_ELEMENTS) {
-      run(out.ptr, size, seed, offset);
-      return out;
-    }
-    // Element i is a function of (seed, offset + i) alone, so the ranges give the numbers one call would.
-    const per = Math.ceil(size / this.threads / 16) * 16;
-    const shares: number[][] = [];
-    for (let i0 = 0; i0 < size; i0 += per) shares.push([out.ptr + 4 * i0, Math.min(per, size - i0), seed, offset + i0]);
-    this.workers().run(kernel, shares, run);
+    // Element i is a function of (seed, offset + i) alone, so any split gives the numbers one call would.
+    this.byItems(dist, size, size, (i0, n) => [out.ptr + 4 * i0, n, seed, offset + i0]);
     return out;
   }
 
@@ -614,11 +605,11 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Runs a kernel over `count` independent items (images of a batch, planes) — `args(i0, n)` lays
+   * Runs a kernel over `count` independent items (images of a batch, planes, draws) — `args(i0, n)` lays
    * out the call for items [i0, i0 + n) — split into item ranges over the pool when the `elements`
    * it writes are many. Each item is computed as on one thread.
    */
-  private byItems(kernel: "im2col" | "col2im" | "maxPool2x2", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
+  private byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "uniform" | "normal", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     if (this.threads === 1 || count < 2 || elements < PARALLEL_ELEMENTS) return run(...args(0, count));
     const pool = this.workers();
