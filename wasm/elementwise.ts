@@ -6,6 +6,7 @@
 // innermost dim gets a SIMD loop when its strides are 1 (or 0, a broadcast), a scalar loop otherwise.
 import { erf, maximum, minimum, sign } from "./scalar";
 import { erfSimd, expSimd, sigmoidSimd, tanhSimd } from "./fastmath";
+import { HALF, lanes, ONE } from "./constants";
 import { copyBytes } from "./memops";
 
 // Op codes, generated from the op table (src/base/op-table.ts).
@@ -65,8 +66,8 @@ function isSimdUnary(op: i32): bool {
 function unaryRow(op: i32, x: usize, sx: isize, out: usize, n: i32): void {
   let i = 0;
   if (sx == 1 && isSimdUnary(op)) {
-    // The costly ops get loops of their own: a switch inside the loop keeps the engine from
-    // hoisting their constants, which costs them a quarter of their time.
+    // The costly ops get loops of their own: a switch inside the loop costs them a quarter of
+    // their time (a branch chain per vector, and no interleaving of iterations).
     const end = n & ~3;
     if (op == EXP) for (; i < end; i += 4) v128.store(out + (<usize>i << 2), expSimd(v128.load(x + (<usize>i << 2))));
     else if (op == SIGMOID) for (; i < end; i += 4) v128.store(out + (<usize>i << 2), sigmoidSimd(v128.load(x + (<usize>i << 2))));
@@ -297,17 +298,24 @@ const SQRT1_2: f32 = 0.7071067811865476;
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
 const K_TANH: f32 = 0.7978845608028654; // √(2/π)
 const C_TANH: f32 = 0.044715;
+// The same constants as the SIMD loops read them (constants.ts): 2√(2/π), 0.044715, 3·0.044715, 1/√2, 1/√(2π), −½.
+const GELU_K = memory.data<f32>([2 * K_TANH, C_TANH, 3 * C_TANH, SQRT1_2, INV_SQRT_2PI, -0.5]);
+
+@inline
+function geluK(i: i32): v128 {
+  return lanes(GELU_K + (<usize>i << 2));
+}
 
 /** 2u = 2√(2/π)(x + 0.044715x³): GELU's tanh form is x·σ(2u), since 1 + tanh(u) = 2σ(2u) (no cancellation). */
 @inline
 function twoU(x: v128): v128 {
-  return f32x4.mul(f32x4.splat(2 * K_TANH), f32x4.add(x, f32x4.mul(f32x4.splat(C_TANH), f32x4.mul(x, f32x4.mul(x, x)))));
+  return f32x4.mul(geluK(0), f32x4.add(x, f32x4.mul(geluK(1), f32x4.mul(x, f32x4.mul(x, x)))));
 }
 
 /** Φ(x) = (1 + erf(x/√2))/2 of four lanes. */
 @inline
 function phi(x: v128): v128 {
-  return f32x4.mul(f32x4.splat(0.5), f32x4.add(f32x4.splat(1), erfSimd(f32x4.mul(x, f32x4.splat(SQRT1_2)))));
+  return f32x4.mul(lanes(HALF), f32x4.add(lanes(ONE), erfSimd(f32x4.mul(x, geluK(3)))));
 }
 
 function geluScalar(x: f64, tanhForm: bool): f64 {
@@ -338,13 +346,13 @@ export function geluBackward(x: usize, g: usize, dx: usize, n: i32, tanhForm: bo
     if (tanhForm) {
       const z = twoU(v);
       const e = expSimd(f32x4.neg(f32x4.abs(z)));
-      const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+      const r = f32x4.div(lanes(ONE), f32x4.add(lanes(ONE), e));
       const s = v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(z, f32x4.splat(0)));
       const ss = f32x4.mul(e, f32x4.mul(r, r));
-      const dz = f32x4.mul(f32x4.splat(2 * K_TANH), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * C_TANH), f32x4.mul(v, v))));
+      const dz = f32x4.mul(geluK(0), f32x4.add(lanes(ONE), f32x4.mul(geluK(2), f32x4.mul(v, v))));
       d = f32x4.add(s, f32x4.mul(f32x4.mul(v, ss), dz));
     } else {
-      const pdf = f32x4.mul(f32x4.splat(INV_SQRT_2PI), expSimd(f32x4.mul(f32x4.splat(-0.5), f32x4.mul(v, v))));
+      const pdf = f32x4.mul(geluK(4), expSimd(f32x4.mul(geluK(5), f32x4.mul(v, v))));
       d = f32x4.add(phi(v), f32x4.mul(v, pdf));
     }
     v128.store(dx + q, f32x4.mul(v128.load(g + q), d));

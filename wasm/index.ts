@@ -17,4 +17,5 @@ export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
 export { normal, uniform } from "./random";
 export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";
-export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward, transposeInto } from "./recurrent-sequence";
+export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward } from "./recurrent-sequence";
+export { rowsGemm, transposeInto } from "./rows-gemm";

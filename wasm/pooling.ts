@@ -2,6 +2,10 @@
 // window's maximum and the index, in its H·W plane, of its first maximum in raster order, a NaN
 // winning as it does in argmax. Four windows at a time: two input rows, each loaded as eight
 // floats and split into even and odd columns, give the four taps of four windows.
+import { lanes, ONE_I32 } from "./constants";
+
+/** A window's first column in its row pair: 2q + 0, 2, 4, 6 (a load, not a v128 constant: constants.ts). */
+const EVEN_COLUMNS = memory.data<i32>([0, 2, 4, 6], 16);
 
 /** Mask of lanes where candidate c replaces best: greater, or the first NaN. */
 @inline
@@ -18,7 +22,8 @@ function replacesScalar(c: f32, best: f32): bool {
 export function maxPool2x2(x: usize, planes: i32, H: i32, W: i32, out: usize, idx: usize): void {
   const OH = H >> 1, OW = W >> 1;
   const rowBytes = <usize>W << 2;
-  const lanes = i32x4(0, 2, 4, 6);
+  const columns = v128.load(EVEN_COLUMNS);
+  const tapW = i32x4.splat(W), tapW1 = i32x4.splat(W + 1);
   let o = out, k = idx;
   for (let n = 0; n < planes; n++) {
     const plane = x + <usize>n * <usize>H * rowBytes;
@@ -38,15 +43,15 @@ export function maxPool2x2(x: usize, planes: i32, H: i32, W: i32, out: usize, id
         const t11 = i8x16.shuffle(w0, w1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
         let m = replaces(t01, best);
         best = v128.bitselect(t01, best, m);
-        tap = v128.bitselect(i32x4.splat(1), tap, m);
+        tap = v128.bitselect(lanes(ONE_I32), tap, m);
         m = replaces(t10, best);
         best = v128.bitselect(t10, best, m);
-        tap = v128.bitselect(i32x4.splat(W), tap, m);
+        tap = v128.bitselect(tapW, tap, m);
         m = replaces(t11, best);
         best = v128.bitselect(t11, best, m);
-        tap = v128.bitselect(i32x4.splat(W + 1), tap, m);
+        tap = v128.bitselect(tapW1, tap, m);
         v128.store(o, best);
-        v128.store(k, i32x4.add(i32x4.add(i32x4.splat(rowStart + 2 * q), lanes), tap));
+        v128.store(k, i32x4.add(i32x4.add(i32x4.splat(rowStart + 2 * q), columns), tap));
         o += 16;
         k += 16;
       }

@@ -1,13 +1,20 @@
 // Counter-based uniform and normal random numbers, bit-identical to src/base/rng.ts's uniformAt
 // and normalAt: element i of a draw is a function of (seed, offset + i) only, so SIMD lanes and
 // threads need no shared state.
+import { lanes, ONE_I32 } from "./constants";
+
+/** The hash's multipliers, the key's step (rng.ts) and the lane numbers 0 … 3, read from memory (constants.ts). */
+const MIX_1 = memory.data<u32>([0x7feb352d]);
+const MIX_2 = memory.data<u32>([0x846ca68b]);
+const GOLDEN = memory.data<u32>([0x9e3779b9]);
+const LANE_INDEX = memory.data<i32>([0, 1, 2, 3], 16);
 
 @inline
 function mix32(x: v128): v128 {
   x = v128.xor(x, i32x4.shr_u(x, 16));
-  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
+  x = i32x4.mul(x, lanes(MIX_1));
   x = v128.xor(x, i32x4.shr_u(x, 15));
-  x = i32x4.mul(x, i32x4.splat(0x846ca68b));
+  x = i32x4.mul(x, lanes(MIX_2));
   return v128.xor(x, i32x4.shr_u(x, 16));
 }
 
@@ -24,16 +31,16 @@ function mix32s(x: u32): u32 {
 @inline
 function bitLanes(c: u64, k: v128): v128 {
   const lo0 = <u32>c;
-  const lo = i32x4.add(i32x4.splat(lo0), i32x4(0, 1, 2, 3));
+  const lo = i32x4.add(i32x4.splat(lo0), v128.load(LANE_INDEX));
   // A lane whose low word wrapped past 2^32 carries into the high word.
   const hi = i32x4.sub(i32x4.splat(<u32>(c >> 32)), i32x4.lt_u(lo, i32x4.splat(lo0)));
-  const h = i32x4.mul(i32x4.add(hi, i32x4.splat(1)), i32x4.splat(0x9e3779b9));
+  const h = i32x4.mul(i32x4.add(hi, lanes(ONE_I32)), lanes(GOLDEN));
   return mix32(v128.xor(v128.xor(mix32(v128.xor(lo, k)), h), k));
 }
 
 /** uniformAt for counters c … c + 3 under the mixed key k. */
 @inline
-function lanes(c: u64, k: v128, scale: v128): v128 {
+function uniformLanes(c: u64, k: v128, scale: v128): v128 {
   return f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(bitLanes(c, k), 8)), scale);
 }
 
@@ -47,12 +54,12 @@ export function uniform(out: usize, n: i32, seed: u32, offset: f64): void {
   // Four vectors per step: the multiply chains are latency-bound, so independent ones interleave.
   for (; i + 16 <= n; i += 16) {
     const p = out + (<usize>i << 2);
-    v128.store(p, lanes(start + <u64>i, k, scale));
-    v128.store(p + 16, lanes(start + <u64>(i + 4), k, scale));
-    v128.store(p + 32, lanes(start + <u64>(i + 8), k, scale));
-    v128.store(p + 48, lanes(start + <u64>(i + 12), k, scale));
+    v128.store(p, uniformLanes(start + <u64>i, k, scale));
+    v128.store(p + 16, uniformLanes(start + <u64>(i + 4), k, scale));
+    v128.store(p + 32, uniformLanes(start + <u64>(i + 8), k, scale));
+    v128.store(p + 48, uniformLanes(start + <u64>(i + 12), k, scale));
   }
-  for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), lanes(start + <u64>i, k, scale));
+  for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), uniformLanes(start + <u64>i, k, scale));
   for (; i < n; i++) {
     const c = start + <u64>i;
     const bits = mix32s(mix32s(<u32>c ^ key) ^ ((<u32>(c >> 32) + 1) * 0x9e3779b9) ^ key);
@@ -125,7 +132,7 @@ function cos2pi(u: v128): v128 {
 function normalPair(c: u64, k: v128): v128 {
   const bits = i32x4.shr_u(bitLanes(2 * c, k), 8); // counters 2c, 2c + 1, 2c + 2, 2c + 3
   const scale = f64x2.splat(1.0 / 16777216.0);
-  const u1 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.add(i32x4.shuffle(bits, bits, 0, 2, 0, 2), i32x4.splat(1))), scale); // (0, 1]
+  const u1 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.add(i32x4.shuffle(bits, bits, 0, 2, 0, 2), lanes(ONE_I32))), scale); // (0, 1]
   const u2 = f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(bits, bits, 1, 3, 1, 3)), scale);
   const v = f64x2.mul(f64x2.sqrt(f64x2.mul(f64x2.splat(-2), logLanes(u1))), cos2pi(u2));
   return f32x4.demote_f64x2_zero(v);

@@ -4,6 +4,7 @@
 // PyTorch's: LSTM i, f, g, o; GRU r, z, n.
 
 import { sigmoidSimd, tanhSimd } from "./fastmath";
+import { lanes, ONE } from "./constants";
 import { copyBytes } from "./memops";
 
 function sigmoid(x: f64): f64 {
@@ -56,7 +57,7 @@ export function lstmCellRow(a: usize, c: usize, h: usize, cNext: usize, H: i32):
  */
 export function lstmCellRowBackward(a: usize, c: usize, dh: usize, dcNext: usize, dgates: usize, dc: usize, H: i32, accumulate: bool = true): void {
   const hb = <usize>H << 2;
-  const one = f32x4.splat(1);
+  const one = lanes(ONE);
   const zero = f32x4.splat(0);
   for (let j = 0; j < H; ) {
     const lanes = j + 4 <= H ? 4 : 1;
@@ -161,7 +162,7 @@ export function gruCellBackward(act: usize, hProj: usize, h: usize, dhNext: usiz
  */
 export function gruCellRow(x: usize, a: usize, h: usize, hNext: usize, H: i32): void {
   const hb = <usize>H << 2;
-  const one = f32x4.splat(1);
+  const one = lanes(ONE);
   for (let j = 0; j < H; ) {
     const lanes = j + 4 <= H ? 4 : 1;
     const q = <usize>j << 2;
@@ -185,7 +186,7 @@ export function gruCellRow(x: usize, a: usize, h: usize, hNext: usize, H: i32): 
  */
 export function gruCellRowBackward(a: usize, h: usize, dh: usize, dx: usize, dhp: usize, dhPrev: usize, H: i32): void {
   const hb = <usize>H << 2;
-  const one = f32x4.splat(1);
+  const one = lanes(ONE);
   for (let j = 0; j < H; ) {
     const lanes = j + 4 <= H ? 4 : 1;
     const q = <usize>j << 2;
@@ -218,7 +219,7 @@ export function rnnActRow(h: usize, H: i32, relu: bool): void {
 
 /** Its vector–Jacobian product from the row's outputs h: dpre = dh·(1 − h²) for tanh, dh·[h > 0] for ReLU. */
 export function rnnActRowBackward(h: usize, dh: usize, dpre: usize, H: i32, relu: bool): void {
-  const one = f32x4.splat(1);
+  const one = lanes(ONE);
   for (let j = 0; j < H; ) {
     const lanes = j + 4 <= H ? 4 : 1;
     const q = <usize>j << 2;

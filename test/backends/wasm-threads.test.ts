@@ -23,9 +23,15 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
       [tg.randn([5, 120, 130]), tg.randn([130, 99])], // batches (W broadcast)
       [tg.randn([300, 200]), tg.randn([180, 200]).t()], // both contiguous along K (the dot-product kernel), by rows
       [tg.randn([6, 120, 130]), tg.randn([110, 130]).t()], // the same by batches
+      [tg.randn([3843, 16]), tg.randn([128, 16]).t()], // a short K and a transposed weight (rowsGemm), rows not a multiple of 4
+      [tg.randn([3841, 128]), tg.randn([128, 16])], // a narrow B, k-major as it is (rowsGemm)
     ];
     tg.setNumThreads(1);
     const one = cases.map(([a, b]) => a.matmul(b).tolist());
+    for (const [a, b] of cases.slice(-2)) {
+      const exact = a.double().matmul(b.double());
+      assert.ok(a.matmul(b).double().sub(exact).abs().max().item() <= 1e-5 * exact.abs().max().item(), `matmul ${a.shape} · ${b.shape} is exact to 1e-5`);
+    }
     tg.setNumThreads(2);
     // The first split GEMM starts the pool; until a worker is up, the caller runs its share.
     assert.deepEqual(cases[0]![0].matmul(cases[0]![1]).tolist(), one[0]);

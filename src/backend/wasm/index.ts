@@ -70,10 +70,12 @@ const OWN: Partial<Record<KernelName, (dtype: DType, op?: string) => boolean>> =
 };
 
 /**
- * Multiply-adds below which a GEMM stays on the calling thread: waking a sleeping worker costs tens
- * of µs on a VM, and on this 2-vCPU machine a GEMM of the seed MLP (6.4M) ran slower split than not.
+ * Multiply-adds below which a GEMM stays on the calling thread (2M: about 80 µs on one). The pool's
+ * workers spin between kernels (threads.ts), so a split costs a few µs; measured on 2 cores, the
+ * seed MLP's layers (6.4M) and the LSTM step's projections (7.9M) run faster split. (Before the
+ * workers spun, waking one cost tens of µs and the threshold was 8M.)
  */
-const PARALLEL_GEMM_MACS = 1 << 23;
+const PARALLEL_GEMM_MACS = 1 << 21;
 
 /**
  * Multiply-adds of a whole recurrence (T·N·4H·H for an LSTM) from which its batch rows split over
@@ -96,6 +98,15 @@ const DOT_MAX_OUTPUTS = 1 << 17;
  * against all of B, which stays in L1.
  */
 const DOT_MAX_COLUMNS = 16;
+
+/**
+ * A product with a short side (K or N up to this) and a B of at most ROWS_MAX_B floats (16 KiB,
+ * half of L1) runs as rowsGemm (wasm/rows-gemm.ts): A's rows read in place against all of B, without
+ * packing A into panels, which for one to four column panels or a short K costs as much as the
+ * product (an LSTM's input projection and its gradients: 30 → 45 GFLOP/s).
+ */
+const ROWS_SHORT_SIDE = 32;
+const ROWS_MAX_B = 1 << 12;
 
 export interface WasmBackendOptions {
   /**
@@ -455,6 +466,9 @@ export class WasmBackend implements Backend {
       const [a0, b1, c0] = [pa + 4 * (b0 * sab + i0 * sam), pb + 4 * b0 * sbb, pc + 4 * (b0 * M + i0) * N];
       return dot ? [nb, m, N, K, a0, sab, sam, b1, sbb, sbn, c0] : [nb, m, N, K, a0, sab, sam, sak, b1, sbb, sbk, sbn, c0, this.scratch[t]!];
     };
+    // B k-major and contiguous as it is ([K, N] row-major), or transposed into a block (a weight Wᵀ).
+    const rows = !dot && B === 1 && sak === 1 && N % 8 === 0 && (K <= ROWS_SHORT_SIDE || N <= ROWS_SHORT_SIDE) && K * N <= ROWS_MAX_B && (sbn === 1 ? sbk === N : sbk === 1 && sbn === K);
+    if (rows) return this.rowsProduct(pa, sam, pb, sbn !== 1, M, N, K, out, pool);
     const kernel = dot ? "sgemmDot" : "sgemm";
     if (!pool) {
       (this.k[kernel] as (...args: number[]) => void)(...part(0, B, 0, M, 0));
@@ -470,6 +484,23 @@ export class WasmBackend implements Backend {
       shares.push(B > 1 ? part(at, n, 0, M, t) : part(0, 1, at, n, t));
     }
     pool.run(kernel, shares, this.k[kernel] as (...args: number[]) => void);
+    return out;
+  }
+
+  /** C[M, N] = A·B by rowsGemm: A's rows at stride lda, B [K, N] k-major (or its transpose [N, K] when transposed). */
+  private rowsProduct(pa: number, lda: number, pb: number, transposed: boolean, M: number, N: number, K: number, out: WasmStorage, pool: ThreadPool | null): Storage {
+    const bytes = transposed ? 4 * K * N : 0;
+    const b = transposed ? this.heap.alloc(bytes) : pb;
+    if (transposed) this.k.transposeInto(pb, N, K, b);
+    const share = (i0: number, m: number) => [pa + 4 * i0 * lda, lda, b, K, N, m, 0, 0, out.ptr + 4 * i0 * N, N];
+    if (!pool) this.k.rowsGemm(...(share(0, M) as Parameters<Kernels["rowsGemm"]>));
+    else {
+      const per = Math.ceil(M / this.threads / 4) * 4;
+      const shares: number[][] = [];
+      for (let i0 = 0; i0 < M; i0 += per) shares.push(share(i0, Math.min(per, M - i0)));
+      pool.run("rowsGemm", shares, this.k.rowsGemm as (...args: number[]) => void);
+    }
+    if (transposed) this.heap.release(b, bytes);
     return out;
   }
 

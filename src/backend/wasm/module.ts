@@ -39,6 +39,7 @@ export interface Kernels {
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
   transposeInto(src: Ptr, G: number, H: number, dst: Ptr): void;
+  rowsGemm(a: Ptr, lda: number, b: Ptr, K: number, G: number, M: number, init: Ptr, ldi: number, c: Ptr, ldc: number): void;
   rnnSequence(xProj: Ptr, h0: Ptr, wT: Ptr, mask: Ptr, hs: Ptr, T: number, N: number, H: number, reverse: number, relu: number, n0: number, n1: number): void;
   rnnSequenceBackward(hs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dxProj: Ptr, T: number, N: number, H: number, reverse: number, relu: number, n0: number, n1: number): void;
   gruSequence(xProj: Ptr, h0: Ptr, wT: Ptr, bHh: Ptr, mask: Ptr, hs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
