@@ -15,7 +15,7 @@ export function heapBase(): usize {
 export { argReduce, gather, scatterAdd, scatterReduce } from "./indexing";
 export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
-export { normal, uniform } from "./random";
+export { dropout, normal, uniform } from "./random";
 export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";
 export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward } from "./recurrent-sequence";
 export { rowsGemm, transposeInto } from "./rows-gemm";

@@ -44,6 +44,12 @@ function uniformLanes(c: u64, k: v128, scale: v128): v128 {
   return f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(bitLanes(c, k), 8)), scale);
 }
 
+/** uniformAt for counter c under the mixed key: one float32, for a draw's last n mod 4. */
+@inline
+function uniformScalar(c: u64, key: u32): f32 {
+  return <f32>(mix32s(mix32s(<u32>c ^ key) ^ ((<u32>(c >> 32) + 1) * 0x9e3779b9) ^ key) >>> 8) * (1.0 / 16777216.0);
+}
+
 /** out[i] = uniformAt(seed, offset + i) as float32 in [0, 1), for i < n; offset < 2^53. */
 export function uniform(out: usize, n: i32, seed: u32, offset: f64): void {
   const key = mix32s(seed ^ 0x85ebca6b);
@@ -60,10 +66,35 @@ export function uniform(out: usize, n: i32, seed: u32, offset: f64): void {
     v128.store(p + 48, uniformLanes(start + <u64>(i + 12), k, scale));
   }
   for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), uniformLanes(start + <u64>i, k, scale));
-  for (; i < n; i++) {
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), uniformScalar(start + <u64>i, key));
+}
+
+/**
+ * Dropout in one pass: out[i] = x[i]·scale where uniformAt(seed, offset + i) ≥ p, else 0. The mask
+ * is the one `rand(x.shape) >= p` draws at those counters, and is never stored: the gradient is the
+ * same pass over g.
+ */
+export function dropout(x: usize, out: usize, n: i32, p: f32, scale: f32, seed: u32, offset: f64): void {
+  const key = mix32s(seed ^ 0x85ebca6b);
+  const start = <u64>offset;
+  const unit = f32x4.splat(1.0 / 16777216.0);
+  const k = i32x4.splat(key), vp = f32x4.splat(p), vs = f32x4.splat(scale);
+  let i = 0;
+  // Four vectors per step, as in uniform: the hash chains interleave.
+  for (; i + 16 <= n; i += 16) {
+    const q = <usize>i << 2;
     const c = start + <u64>i;
-    const bits = mix32s(mix32s(<u32>c ^ key) ^ ((<u32>(c >> 32) + 1) * 0x9e3779b9) ^ key);
-    store<f32>(out + (<usize>i << 2), <f32>(bits >>> 8) * (1.0 / 16777216.0));
+    const k0 = f32x4.ge(uniformLanes(c, k, unit), vp), k1 = f32x4.ge(uniformLanes(c + 4, k, unit), vp);
+    const k2 = f32x4.ge(uniformLanes(c + 8, k, unit), vp), k3 = f32x4.ge(uniformLanes(c + 12, k, unit), vp);
+    v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q), vs), k0));
+    v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
+    v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);
+    v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 48), vs), k3), 48);
+  }
+  for (; i < n; i++) {
+    const u = uniformScalar(start + <u64>i, key);
+    const q = <usize>i << 2;
+    store<f32>(out + q, u >= p ? load<f32>(x + q) * scale : 0);
   }
 }
 

@@ -128,7 +128,7 @@ export type KernelName = (typeof KERNELS)[number];
 
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
-  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward",
+  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "dropout",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
@@ -246,6 +246,12 @@ export interface Backend {
    */
   gelu?(x: View, approximate: "none" | "tanh"): Storage | null;
   geluBackward?(x: View, g: View, approximate: "none" | "tanh"): Storage | null;
+  /**
+   * Dropout in one pass: x·scale where the uniform draw at counter offset + i of the (folded) seed
+   * is ≥ p, else 0, scale = 1/(1 − p) — the mask `rand(x.shape) >= p` would draw there, never
+   * stored. Its gradient is the same call on g.
+   */
+  dropout?(x: View, p: number, seed: number, offset: number): Storage | null;
 
   /**
    * One LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o) and the cell state

@@ -200,6 +200,14 @@ function random(shape: readonly number[], opts: RandomOptions, dist: "uniform" |
   return finish(backendOf(opts, op).random(n, dist, gen.seed, gen.take(n), dtype), shape, opts);
 }
 
+/**
+ * The uniform draws `rand(shape)` makes at counters offset, offset + 1, … of a (folded) generator
+ * seed, on x's backend and in its dtype: a dropout mask drawn again for its gradient.
+ */
+export function randAt(shape: readonly number[], seed: number, offset: number, like: Tensor): Tensor {
+  return finish(like.backend.random(numel(shape), "uniform", seed, offset, like.dtype), shape, {});
+}
+
 /** Uniform on [0, 1). */
 export const rand = (...args: SizeArgs<RandomOptions>): Tensor => random(...sizeArgs(args, "rand"), "uniform", "rand");
 /** Standard normal. */

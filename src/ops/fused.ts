@@ -7,10 +7,21 @@
  */
 import { ShapeError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "./tensor.js";
-import { zeros } from "./creation.js";
+import { defaultGenerator } from "../base/rng.js";
+import { randAt, zeros } from "./creation.js";
 import { tryApply, tryApplyMulti } from "./dispatch.js";
-import { clamp } from "./elementwise.js";
+import { clamp, where } from "./elementwise.js";
 import { chunk } from "./movement.js";
+
+/**
+ * Dropout's training branch, 0 < p < 1: x·1/(1 − p) where the next numel uniform draws of the
+ * default generator are ≥ p, else 0 — `where(rand(x.shape) >= p, x·scale, 0)`. Fused, one pass
+ * each way and no mask kept (the gradient draws it again from the same counters).
+ */
+export function dropoutMask(x: Tensor, p: number): Tensor {
+  const [seed, offset] = [defaultGenerator.seed, defaultGenerator.take(x.numel())];
+  return tryApply("dropout", [x.contiguous()], { p, seed, offset }) ?? where(randAt(x.shape, seed, offset, x).ge(p), x.mul(1 / (1 - p)), 0);
+}
 
 /**
  * One LSTM cell step from the gate pre-activations gates [N, 4H] (PyTorch's order i, f, g, o) and

@@ -96,6 +96,28 @@ const ROUTINES: Record<string, Routine> = {
       },
     ]),
   },
+  dropout: {
+    methods: ["dropout"],
+    cases: [
+      ...[0.1, 0.5, 0.75].map((p) => ({
+        name: `dropout (p = ${p}) on 1037 values: the mask rand() draws, its gradient, and under createGraph`,
+        run: () => {
+          tg.manualSeed(3);
+          const x = leaf(seeded([1037], 9, 3));
+          const y = tg.nn.functional.dropout(x, p, true);
+          weighted(y).backward();
+          return { y, dx: x.grad, d2x: secondOrder(leaf(x), (v) => tg.nn.functional.dropout(v, p, true)), next: tg.rand([5]) };
+        },
+      })),
+      {
+        name: "dropout of ±∞, NaN, ±0 (dropped ones are 0)",
+        run: () => {
+          tg.manualSeed(4);
+          return { y: tg.nn.functional.dropout(tg.tensor([Infinity, -Infinity, NaN, 0, -0, 40, -40, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 0.5, true) };
+        },
+      },
+    ],
+  },
   batchNorm: {
     methods: ["batchNorm", "batchNormBackward"],
     cases: ([[[4, 3, 5, 6], true], [[5, 4, 3], false], [[6, 8], true], [[2, 3, 1, 5], true]] as const).map(([shape, affine]) => ({
@@ -264,6 +286,7 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   softmax: (b, v) => b.softmax!(v([2, 2]), false) ?? b.softmaxBackward!(v([2, 2]), v([2, 2]), false),
   layerNorm: (b, v) => b.layerNorm!(v([2, 2]), 1e-5) ?? b.layerNormBackward!(v([2, 2]), v([2, 2]), 1e-5),
   gelu: (b, v) => b.gelu!(v([2, 2]), "none") ?? b.geluBackward!(v([2, 2]), v([2, 2]), "none"),
+  dropout: (b, v) => b.dropout!(v([2, 2]), 0.5, 1, 0),
   batchNorm: (b, v) => b.batchNorm!(v([2, 2, 1]), v([2]), v([2]), 1e-5) ?? b.batchNormBackward!(v([2, 2, 1]), v([2, 2, 1]), v([2]), v([2]), v([2]), 1e-5),
   lstmCell: (b, v) => b.lstmCell!(v([2, 4]), v([2, 2])) ?? b.lstmCellBackward!(v([2, 5]), v([2, 2]), v([2, 2]), null),
   lstmSequence: (b, v) => b.lstmSequence!(v([1, 2, 4]), v([2, 1]), v([2, 1]), v([4, 1]), null, false) ?? b.lstmSequenceBackward!(v([1, 2, 5]), v([2, 2, 1]), v([4, 1]), null, v([2, 2, 1]), null, false),

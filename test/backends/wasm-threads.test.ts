@@ -44,7 +44,7 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
   }
 });
 
-test("threaded elementwise ops, reductions, uniform and normal draws, im2col/col2im, max pooling and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
+test("threaded elementwise ops, reductions, uniform and normal draws, dropout, im2col/col2im, max pooling and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
@@ -70,6 +70,12 @@ test("threaded elementwise ops, reductions, uniform and normal draws, im2col/col
       ["gelu (tanh)", () => tg.nn.functional.gelu(big, { approximate: "tanh" })],
       ["uniform draws", () => tg.rand([1 << 18 | 5], { generator: tg.manualSeed(9) })],
       ["normal draws", () => tg.randn([1 << 18 | 5], { generator: tg.manualSeed(9) })],
+      ["dropout and its gradient", () => {
+        tg.manualSeed(9);
+        const v = big.detach().requiresGrad_();
+        tg.nn.functional.dropout(v, 0.3, true).mul(big).sum().backward();
+        return tg.cat([tg.nn.functional.dropout(big, 0.3, true), v.grad!]);
+      }],
       ["conv2d (im2col by images) and 2×2 max pooling (by planes)", () => tg.nn.functional.maxPool2d(tg.nn.functional.conv2d(images, filters, null, { padding: 1 }), 2)],
       ["conv2d's input gradient (col2im by images)", () => {
         const v = images.detach().requiresGrad_();

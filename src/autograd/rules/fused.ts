@@ -5,12 +5,13 @@
 import { isGradEnabled } from "../../ops/grad-mode.js";
 import { Tensor } from "../../ops/tensor.js";
 import { contiguousStrides } from "../../base/shape.js";
-import { zeros, zerosLike } from "../../ops/creation.js";
+import { randAt, zeros, zerosLike } from "../../ops/creation.js";
+import { where } from "../../ops/elementwise.js";
 import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu" | "dropout" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
   kmeansStep: null,
   // Each window's gradient goes to its first maximum: a scatter-add into the input's H·W planes
   // (composed of ordinary ops, so it also serves createGraph).
@@ -74,6 +75,12 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
     const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
     const pdf = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
     return [g.mul(cdf.add(x.mul(pdf)))];
+  },
+  // The same mask on g: the fused pass over g, or where(keep, g·scale, 0) with the mask drawn again.
+  dropout: (g, { inputs: [x], attrs: { p, seed, offset } }) => {
+    const dx = isGradEnabled() ? null : g.backend.dropout?.(g.contiguous(), p, seed, offset);
+    if (dx) return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0)];
+    return [where(randAt(x.shape, seed, offset, g).ge(p), g.mul(1 / (1 - p)), 0)];
   },
   // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g (sums along the last dim).
   softmax: (g, { output: y, attrs: { log } }) => {

@@ -640,7 +640,7 @@ export class WasmBackend implements Backend {
    * out the call for items [i0, i0 + n) — split into item ranges over the pool when the `elements`
    * it writes are many. Each item is computed as on one thread.
    */
-  private byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "uniform" | "normal", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
+  private byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "uniform" | "normal" | "dropout", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     if (this.threads === 1 || count < 2 || elements < PARALLEL_ELEMENTS) return run(...args(0, count));
     const pool = this.workers();
@@ -698,6 +698,15 @@ export class WasmBackend implements Backend {
     const dx = this.allocate("float32", numel(x.shape));
     this.byRowRanges("geluBackward", [this.addr(x), this.addr(g), dx.ptr], numel(x.shape), 0, [approximate === "tanh" ? 1 : 0]);
     return dx;
+  }
+
+  dropout(x: View, p: number, seed: number, offset: number): Storage | null {
+    if (!fusable(x)) return null;
+    const n = numel(x.shape);
+    const out = this.allocate("float32", n);
+    const [px, po, scale] = [this.addr(x), out.ptr, 1 / (1 - p)];
+    this.byItems("dropout", n, n, (i0, m) => [px + 4 * i0, po + 4 * i0, m, p, scale, seed, offset + i0]);
+    return out;
   }
 
   layerNorm(x: View, eps: number): Storage | null {

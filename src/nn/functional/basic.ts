@@ -2,6 +2,7 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../../ops/tensor.js";
 import { rand } from "../../ops/creation.js";
+import { dropoutMask } from "../../ops/fused.js";
 import { where } from "../../ops/elementwise.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { isFloating } from "../../base/dtype.js";
@@ -52,8 +53,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   checkP(p, "dropout");
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  // where(keep, x·scale, 0): four passes over x's size, and no bool-to-float conversion of the mask.
-  return where(rand(x.shape, { dtype: x.dtype, device: x.backend }).ge(p), x.mul(1 / (1 - p)), 0);
+  return dropoutMask(x, p);
 }
 
 /** Zeroes whole channels of [N, C, …] (Dropout2d). */
