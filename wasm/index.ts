@@ -18,4 +18,4 @@ export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurren
 export { dropout, normal, uniform } from "./random";
 export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";
 export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward } from "./recurrent-sequence";
-export { rowsGemm, transposeInto } from "./rows-gemm";
+export { colsGemm, rowsGemm, transposeInto } from "./rows-gemm";

@@ -25,10 +25,13 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
       [tg.randn([6, 120, 130]), tg.randn([110, 130]).t()], // the same by batches
       [tg.randn([3843, 16]), tg.randn([128, 16]).t()], // a short K and a transposed weight (rowsGemm), rows not a multiple of 4
       [tg.randn([3841, 128]), tg.randn([128, 16])], // a narrow B, k-major as it is (rowsGemm)
+      [tg.randn([6, 9]), tg.randn([37, 9, 677])], // a small A (conv weights) against long B's, by batch (colsGemm)
+      [tg.randn([16, 54]), tg.randn([54, 8195])], // one long B, split by columns, a power-of-two row stride and a ragged end (colsGemm)
+      [tg.randn([54, 16]).t(), tg.randn([54, 4099])], // a transposed small A (colsGemm after a copy)
     ];
     tg.setNumThreads(1);
     const one = cases.map(([a, b]) => a.matmul(b).tolist());
-    for (const [a, b] of cases.slice(-2)) {
+    for (const [a, b] of cases.slice(-5)) {
       const exact = a.double().matmul(b.double());
       assert.ok(a.matmul(b).double().sub(exact).abs().max().item() <= 1e-5 * exact.abs().max().item(), `matmul ${a.shape} · ${b.shape} is exact to 1e-5`);
     }

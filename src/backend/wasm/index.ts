@@ -108,6 +108,12 @@ const DOT_MAX_COLUMNS = 16;
 const ROWS_SHORT_SIDE = 32;
 const ROWS_MAX_B = 1 << 12;
 
+/**
+ * A product whose A has at most COLS_MAX_A floats (a convolution's weights against its im2col
+ * columns: 6×9, 16×54) and a long B runs as colsGemm: B's column blocks read once each, A from L1.
+ */
+const COLS_MAX_A = 1 << 12;
+
 export interface WasmBackendOptions {
   /**
    * Use the relaxed-SIMD build (fused multiply-add in the GEMM) where the engine accepts it
@@ -469,6 +475,9 @@ export class WasmBackend implements Backend {
     // B k-major and contiguous as it is ([K, N] row-major), or transposed into a block (a weight Wᵀ).
     const rows = !dot && B === 1 && sak === 1 && N % 8 === 0 && (K <= ROWS_SHORT_SIDE || N <= ROWS_SHORT_SIDE) && K * N <= ROWS_MAX_B && (sbn === 1 ? sbk === N : sbk === 1 && sbn === K);
     if (rows) return this.rowsProduct(pa, sam, pb, sbn !== 1, M, N, K, out, pool);
+    // A contiguous along K, or its transpose stored whole (Wᵀ in a convolution's input gradient), copied once.
+    const aRows = sak === 1 || (sam === 1 && sak === M && (B === 1 || sab === 0));
+    if (!dot && aRows && sbn === 1 && M * K <= COLS_MAX_A && N >= 64) return this.colsProduct(B, M, N, K, pa, sak === 1 ? sab : 0, sak === 1 ? sam : 0, pb, sbb, sbk, out, pool);
     const kernel = dot ? "sgemmDot" : "sgemm";
     if (!pool) {
       (this.k[kernel] as (...args: number[]) => void)(...part(0, B, 0, M, 0));
@@ -501,6 +510,39 @@ export class WasmBackend implements Backend {
       pool.run("rowsGemm", shares, this.k.rowsGemm as (...args: number[]) => void);
     }
     if (transposed) this.heap.release(b, bytes);
+    return out;
+  }
+
+  /**
+   * C[b] = A[b]·B[b] by colsGemm, split over the pool by batch, else by 8-column blocks. lda = 0: A
+   * is one [M, K] stored transposed at pa, copied into a block first.
+   */
+  private colsProduct(B: number, M: number, N: number, K: number, pa: number, sab: number, lda: number, pb: number, sbb: number, ldb: number, out: WasmStorage, pool: ThreadPool | null): Storage {
+    const transposed = lda === 0;
+    const bytes = transposed ? 4 * M * K : 0;
+    if (transposed) {
+      const a = this.heap.alloc(bytes);
+      this.k.transposeInto(pa, K, M, a);
+      this.colsProduct(B, M, N, K, a, 0, K, pb, sbb, ldb, out, pool);
+      this.heap.release(a, bytes);
+      return out;
+    }
+    const pc = out.ptr;
+    const share = (b0: number, nb: number, j0: number, n: number, t: number) =>
+      [nb, M, n, K, pa + 4 * b0 * sab, sab, lda, pb + 4 * (b0 * sbb + j0), sbb, ldb, pc + 4 * (b0 * M * N + j0), M * N, N, this.scratch[t]!];
+    if (!pool) {
+      this.k.colsGemm(...(share(0, B, 0, N, 0) as Parameters<Kernels["colsGemm"]>));
+      return out;
+    }
+    const shares: number[][] = [];
+    if (B > 1) {
+      const per = Math.ceil(B / this.threads);
+      for (let b0 = 0; b0 < B; b0 += per) shares.push(share(b0, Math.min(per, B - b0), 0, N, shares.length));
+    } else {
+      const per = Math.ceil(N / this.threads / 8) * 8;
+      for (let j0 = 0; j0 < N; j0 += per) shares.push(share(0, 1, j0, Math.min(per, N - j0), shares.length));
+    }
+    pool.run("colsGemm", shares, this.k.colsGemm as (...args: number[]) => void);
     return out;
   }
 
