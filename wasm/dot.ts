@@ -21,8 +21,8 @@ function dot(a: usize, b: usize, K: i32): f32 {
   return s;
 }
 
-/** Rows i, i+1 × columns j … j+3 of C (row stride N). */
-function block(a0: usize, a1: usize, b0: usize, sbn: usize, K: i32, c: usize, N: i32): void {
+/** Rows i, i+1 × columns j … j+3 of C (row stride N), plus bias[j … j+3] where bias ≠ 0. */
+function block(a0: usize, a1: usize, b0: usize, sbn: usize, K: i32, c: usize, N: i32, bias: usize): void {
   const b1 = b0 + sbn, b2 = b1 + sbn, b3 = b2 + sbn;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
@@ -43,6 +43,11 @@ function block(a0: usize, a1: usize, b0: usize, sbn: usize, K: i32, c: usize, N:
     s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
     s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
   }
+  if (bias) {
+    const t0 = load<f32>(bias), t1 = load<f32>(bias, 4), t2 = load<f32>(bias, 8), t3 = load<f32>(bias, 12);
+    s00 += t0; s01 += t1; s02 += t2; s03 += t3;
+    s10 += t0; s11 += t1; s12 += t2; s13 += t3;
+  }
   const r1 = c + (<usize>N << 2);
   store<f32>(c, s00); store<f32>(c, s01, 4); store<f32>(c, s02, 8); store<f32>(c, s03, 12);
   store<f32>(r1, s10); store<f32>(r1, s11, 4); store<f32>(r1, s12, 8); store<f32>(r1, s13, 12);
@@ -50,13 +55,13 @@ function block(a0: usize, a1: usize, b0: usize, sbn: usize, K: i32, c: usize, N:
 
 /**
  * C [batch, M, N] (contiguous) = A·B with A[b, i, k] at a + (b·sab + i·sam + k)·4 and B[b, k, j]
- * at b + (b·sbb + k + j·sbn)·4: both contiguous along k.
+ * at b + (b·sbb + k + j·sbn)·4: both contiguous along k; plus the row bias [N] where bias ≠ 0.
  */
 export function sgemmDot(
   batch: i32, M: i32, N: i32, K: i32,
   a: usize, sab: isize, sam: isize,
   b: usize, sbb: isize, sbn: isize,
-  c: usize,
+  c: usize, bias: usize,
 ): void {
   for (let n = 0; n < batch; n++) {
     const A = a + (<usize>(<isize>n * sab) << 2);
@@ -67,14 +72,15 @@ export function sgemmDot(
     for (; i + 2 <= M; i += 2) {
       const a0 = A + <usize>i * rowStep;
       let j = 0;
-      for (; j + 4 <= N; j += 4) block(a0, a0 + rowStep, B + <usize>j * colStep, colStep, K, C + (<usize>(i * N + j) << 2), N);
+      for (; j + 4 <= N; j += 4) block(a0, a0 + rowStep, B + <usize>j * colStep, colStep, K, C + (<usize>(i * N + j) << 2), N, bias ? bias + (<usize>j << 2) : 0);
       for (; j < N; j++) {
-        store<f32>(C + (<usize>(i * N + j) << 2), dot(a0, B + <usize>j * colStep, K));
-        store<f32>(C + (<usize>((i + 1) * N + j) << 2), dot(a0 + rowStep, B + <usize>j * colStep, K));
+        const t: f32 = bias ? load<f32>(bias + (<usize>j << 2)) : 0;
+        store<f32>(C + (<usize>(i * N + j) << 2), dot(a0, B + <usize>j * colStep, K) + t);
+        store<f32>(C + (<usize>((i + 1) * N + j) << 2), dot(a0 + rowStep, B + <usize>j * colStep, K) + t);
       }
     }
     for (; i < M; i++) {
-      for (let j = 0; j < N; j++) store<f32>(C + (<usize>(i * N + j) << 2), dot(A + <usize>i * rowStep, B + <usize>j * colStep, K));
+      for (let j = 0; j < N; j++) store<f32>(C + (<usize>(i * N + j) << 2), dot(A + <usize>i * rowStep, B + <usize>j * colStep, K) + (bias ? load<f32>(bias + (<usize>j << 2)) : 0));
     }
   }
 }

@@ -96,9 +96,10 @@ export function madd(a: v128, b: v128, c: v128): v128 {
 /**
  * The 4×8 micro-kernel: C[4, 8] (+)= Apanel[kc, 4]ᵀ · Bpanel[kc, 8]. Eight f32x4 accumulators stay
  * in registers; each k loads two B vectors and broadcasts four A values. Rows/columns beyond
- * (rows, cols) are computed but not stored.
+ * (rows, cols) are computed but not stored. bias (0: none) is the tile's first column of a bias
+ * row, added to every row where C is not accumulated (the first K block): a linear layer's + b.
  */
-function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool, tmp: usize): void {
+function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool, tmp: usize, bias: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -122,6 +123,14 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, rows: i32, c
     pb += NR << 2;
   }
   const full = rows == MR && cols == NR;
+  if (bias && !accumulate) {
+    // A partial tile's bias columns past `cols` are read from tmp's slack, never stored.
+    const b0 = cols == NR ? v128.load(bias) : f32x4.splat(0), b1 = cols == NR ? v128.load(bias, 16) : f32x4.splat(0);
+    c00 = f32x4.add(c00, b0); c01 = f32x4.add(c01, b1);
+    c10 = f32x4.add(c10, b0); c11 = f32x4.add(c11, b1);
+    c20 = f32x4.add(c20, b0); c21 = f32x4.add(c21, b1);
+    c30 = f32x4.add(c30, b0); c31 = f32x4.add(c31, b1);
+  }
   // A partial tile goes through tmp so that nothing outside C is touched.
   const dst = full ? c : tmp;
   const ld = full ? ldc : <usize>(NR << 2);
@@ -147,7 +156,8 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, rows: i32, c
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q++) {
       const at = c + <usize>r * ldc + (<usize>q << 2);
-      const v = load<f32>(tmp + (<usize>(r * NR + q) << 2));
+      let v = load<f32>(tmp + (<usize>(r * NR + q) << 2));
+      if (bias && !accumulate && cols < NR) v += load<f32>(bias + (<usize>q << 2));
       store<f32>(at, accumulate ? load<f32>(at) + v : v);
     }
   }
@@ -155,14 +165,14 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, rows: i32, c
 
 /**
  * C[b] = A[b] · B[b] for b < batch: A [M, K] with strides (sam, sak), B [K, N] with strides
- * (sbk, sbn), batch strides sab/sbb (0 broadcasts); C contiguous [batch, M, N].
- * `scratch` holds GEMM_SCRATCH_BYTES bytes.
+ * (sbk, sbn), batch strides sab/sbb (0 broadcasts); C contiguous [batch, M, N], plus the row
+ * bias [N] added to each row where bias ≠ 0 (K > 0). `scratch` holds GEMM_SCRATCH_BYTES bytes.
  */
 export function sgemm(
   batch: i32, M: i32, N: i32, K: i32,
   a: usize, sab: isize, sam: isize, sak: isize,
   b: usize, sbb: isize, sbk: isize, sbn: isize,
-  c: usize, scratch: usize,
+  c: usize, scratch: usize, bias: usize,
 ): void {
   const packedA = scratch;
   const packedB = scratch + (<usize>(MC * KC) << 2);
@@ -188,7 +198,7 @@ export function sgemm(
             const pb = packedB + (<usize>(jp * kc) << 2);
             for (let ip = 0; ip < mc; ip += MR) {
               const pc = cb + <usize>(i0 + ip) * ldc + (<usize>(j0 + jp) << 2);
-              micro(packedA + (<usize>(ip * kc) << 2), pb, kc, pc, ldc, min(MR, mc - ip), min(NR, nc - jp), k0 > 0, tmp);
+              micro(packedA + (<usize>(ip * kc) << 2), pb, kc, pc, ldc, min(MR, mc - ip), min(NR, nc - jp), k0 > 0, tmp, bias ? bias + (<usize>(j0 + jp) << 2) : 0);
             }
           }
         }

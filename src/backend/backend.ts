@@ -128,7 +128,7 @@ export type KernelName = (typeof KERNELS)[number];
 
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
-  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "dropout",
+  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "dropout", "linear",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
@@ -252,6 +252,8 @@ export interface Backend {
    * stored. Its gradient is the same call on g.
    */
   dropout?(x: View, p: number, seed: number, offset: number): Storage | null;
+  /** A linear layer's x·wᵀ + bias for x [M, K], w [N, K] and bias [N], the bias added in the product's own stores. */
+  linear?(x: View, w: View, bias: View): Storage | null;
 
   /**
    * One LSTM cell step from gate pre-activations gates [N, 4H] (i, f, g, o) and the cell state

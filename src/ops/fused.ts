@@ -14,6 +14,20 @@ import { clamp, where } from "./elementwise.js";
 import { chunk } from "./movement.js";
 
 /**
+ * A linear layer, x·wᵀ + b for x [..., K], w [N, K], b [N] (PyTorch's layout): one product with the
+ * bias added in its stores where the backend fuses it, else matmul then add.
+ */
+export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  const out = w.shape[0]!;
+  if (b && x.ndim >= 1 && w.ndim === 2 && b.ndim === 1 && b.shape[0] === out && x.shape[x.ndim - 1] === w.shape[1]) {
+    const fused = tryApply("linear", [x.reshape(-1, w.shape[1]!).contiguous(), w.contiguous(), b.contiguous()], {});
+    if (fused) return fused.reshape(...x.shape.slice(0, -1), out);
+  }
+  const y = x.matmul(w.t());
+  return b ? y.add(b) : y;
+}
+
+/**
  * Dropout's training branch, 0 < p < 1: x·1/(1 − p) where the next numel uniform draws of the
  * default generator are ≥ p, else 0 — `where(rand(x.shape) >= p, x·scale, 0)`. Fused, one pass
  * each way and no mask kept (the gradient draws it again from the same counters).

@@ -49,6 +49,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   gelu: { approximate: "none" | "tanh" };
   /** Fused (backends offering Backend.dropout): x·1/(1 − p) where the uniform draw at counter offset + i of seed is ≥ p, else 0. */
   dropout: { p: number; seed: number; offset: number };
+  /** Fused (backends offering Backend.linear): x·wᵀ + b for x [M, K], w [N, K], b [N]. */
+  linear: None;
   /** Multi-output, fused (backends offering Backend.batchNorm): [y, mean, variance] from [x [N, C, S], weight, bias]. */
   batchNorm: { eps: number };
   /** Multi-output, fused (backends offering Backend.lstmCell): [h, cNext, act] from [gates, c]. */
@@ -101,6 +103,7 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   layerNorm: readonly [x: T];
   gelu: readonly [x: T];
   dropout: readonly [x: T];
+  linear: readonly [x: T, w: T, b: T];
   batchNorm: readonly [x: T, weight: T, bias: T];
   lstmCell: readonly [gates: T, c: T];
   lstmSequence: readonly [proj: T, h0: T, c0: T, wHh: T] | readonly [proj: T, h0: T, c0: T, wHh: T, mask: T];
@@ -139,7 +142,7 @@ export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimi
  * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
  * not take); the op then composes the same maths (ops/fused.ts).
  */
-export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "dropout" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
+export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
@@ -209,6 +212,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   softmax: ([x], { log }) => orNull(x.backend.softmax?.(x, log), (y) => fromStorage(y, x.shape)),
   layerNorm: ([x], { eps }) => orNull(x.backend.layerNorm?.(x, eps), (y) => fromStorage(y, x.shape)),
   gelu: ([x], { approximate }) => orNull(x.backend.gelu?.(x, approximate), (y) => fromStorage(y, x.shape)),
+  linear: ([x, w, b]) => orNull(x.backend.linear?.(x, w, b), (y) => fromStorage(y, [x.shape[0]!, w.shape[0]!])),
   dropout: ([x], { p, seed, offset }) => orNull(x.backend.dropout?.(x, p, seed, offset), (y) => fromStorage(y, x.shape)),
   batchNorm: ([x, weight, bias], { eps }) => {
     const C = x.shape[1]!;

@@ -96,6 +96,22 @@ const ROUTINES: Record<string, Routine> = {
       },
     ]),
   },
+  linear: {
+    methods: ["linear"],
+    // Shapes that take each product kernel: inner products (small outputs), rowsGemm (a short K; a
+    // narrow N), the packed GEMM with partial tiles and K past one block (300), and a 3-D input.
+    cases: ([[[5, 37], 11], [[200, 16], 24], [[64, 300], 40], [[70, 33], 13], [[3, 4, 20], 9]] as const).map(([shape, out]) => ({
+      name: `linear ${shape.join("×")} → ${out}: values, gradients and under createGraph`,
+      run: () => {
+        const K = shape[shape.length - 1]!;
+        const [x, w, b] = [leaf(seeded([...shape], 31)), leaf(seeded([out, K], 32, 1 / Math.sqrt(K))), leaf(seeded([out], 33))];
+        const y = tg.nn.functional.linear(x, w, b);
+        weighted(y).backward();
+        return { y, dx: x.grad, dw: w.grad, db: b.grad, d2x: secondOrder(leaf(x), (v) => tg.nn.functional.linear(v, w.detach(), b.detach())) };
+      },
+      tolerance: { d2x: 1e-3 }, // Σ (∂y³/∂x)²'s gradient: y's float32 rounding (FMA, the bias added first) shows at 1e-4
+    })),
+  },
   dropout: {
     methods: ["dropout"],
     cases: [
@@ -287,6 +303,7 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   layerNorm: (b, v) => b.layerNorm!(v([2, 2]), 1e-5) ?? b.layerNormBackward!(v([2, 2]), v([2, 2]), 1e-5),
   gelu: (b, v) => b.gelu!(v([2, 2]), "none") ?? b.geluBackward!(v([2, 2]), v([2, 2]), "none"),
   dropout: (b, v) => b.dropout!(v([2, 2]), 0.5, 1, 0),
+  linear: (b, v) => b.linear!(v([2, 2]), v([2, 2]), v([2])),
   batchNorm: (b, v) => b.batchNorm!(v([2, 2, 1]), v([2]), v([2]), 1e-5) ?? b.batchNormBackward!(v([2, 2, 1]), v([2, 2, 1]), v([2]), v([2]), v([2]), 1e-5),
   lstmCell: (b, v) => b.lstmCell!(v([2, 4]), v([2, 2])) ?? b.lstmCellBackward!(v([2, 5]), v([2, 2]), v([2, 2]), null),
   lstmSequence: (b, v) => b.lstmSequence!(v([1, 2, 4]), v([2, 1]), v([2, 1]), v([4, 1]), null, false) ?? b.lstmSequenceBackward!(v([1, 2, 5]), v([2, 2, 1]), v([4, 1]), null, v([2, 2, 1]), null, false),

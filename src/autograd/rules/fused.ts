@@ -11,7 +11,7 @@ import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu" | "dropout" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
   kmeansStep: null,
   // Each window's gradient goes to its first maximum: a scatter-add into the input's H·W planes
   // (composed of ordinary ops, so it also serves createGraph).
@@ -76,6 +76,12 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
     const pdf = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
     return [g.mul(cdf.add(x.mul(pdf)))];
   },
+  // y = x·wᵀ + b: dx = g·w, dw = gᵀ·x, db = Σ g over the rows (ordinary ops, so createGraph holds too).
+  linear: (g, { inputs: [x, w], needsGrad }) => [
+    needsGrad[0] ? g.matmul(w) : null,
+    needsGrad[1] ? g.t().matmul(x) : null,
+    needsGrad[2] ? g.sum(0) : null,
+  ],
   // The same mask on g: the fused pass over g, or where(keep, g·scale, 0) with the mask drawn again.
   dropout: (g, { inputs: [x], attrs: { p, seed, offset } }) => {
     const dx = isGradEnabled() ? null : g.backend.dropout?.(g.contiguous(), p, seed, offset);

@@ -455,6 +455,18 @@ export class WasmBackend implements Backend {
 
   matmul(a: View, b: View): Storage {
     if (!isF32(a)) return this.fallback.matmul(a, b);
+    return this.product(a, b, null);
+  }
+
+  linear(x: View, w: View, bias: View): Storage | null {
+    if (!fusable(x, w, bias) || x.shape.length !== 2 || x.shape[1] === 0) return null;
+    const [[M, K], N] = [x.shape as [number, number], w.shape[0]!];
+    // [1, M, K]·[1, K, N] with B = wᵀ as a view: the same kernels as matmul, the bias in their stores.
+    return this.product({ ...x, shape: [1, M, K], strides: [0, K, 1] }, { ...w, shape: [1, K, N], strides: [0, 1, K] }, bias);
+  }
+
+  /** A[b]·B[b] (+ a bias row, where given, added in the kernels' stores). */
+  private product(a: View, b: View, bias: View | null): Storage {
     const [B, M, K] = a.shape as [number, number, number];
     const N = b.shape[2]!;
     const [sab, sam, sak] = a.strides as [number, number, number];
@@ -466,18 +478,18 @@ export class WasmBackend implements Backend {
     // allocation may collect garbage, and only what is used after it is sure to be alive.
     const pool = split ? this.workers() : null;
     const out = this.allocate("float32", B * M * N);
-    const [pa, pb, pc] = [this.addr(a), this.addr(b), out.ptr];
+    const [pa, pb, pc, pbias] = [this.addr(a), this.addr(b), out.ptr, bias ? this.addr(bias) : 0];
     // Work [b0, b0 + nb) × rows [i0, i0 + m): the whole product, or one thread's share of it.
     const part = (b0: number, nb: number, i0: number, m: number, t: number) => {
       const [a0, b1, c0] = [pa + 4 * (b0 * sab + i0 * sam), pb + 4 * b0 * sbb, pc + 4 * (b0 * M + i0) * N];
-      return dot ? [nb, m, N, K, a0, sab, sam, b1, sbb, sbn, c0] : [nb, m, N, K, a0, sab, sam, sak, b1, sbb, sbk, sbn, c0, this.scratch[t]!];
+      return dot ? [nb, m, N, K, a0, sab, sam, b1, sbb, sbn, c0, pbias] : [nb, m, N, K, a0, sab, sam, sak, b1, sbb, sbk, sbn, c0, this.scratch[t]!, pbias];
     };
     // B k-major and contiguous as it is ([K, N] row-major), or transposed into a block (a weight Wᵀ).
     const rows = !dot && B === 1 && sak === 1 && N % 8 === 0 && (K <= ROWS_SHORT_SIDE || N <= ROWS_SHORT_SIDE) && K * N <= ROWS_MAX_B && (sbn === 1 ? sbk === N : sbk === 1 && sbn === K);
-    if (rows) return this.rowsProduct(pa, sam, pb, sbn !== 1, M, N, K, out, pool);
+    if (rows) return this.rowsProduct(pa, sam, pb, sbn !== 1, M, N, K, out, pool, pbias);
     // A contiguous along K, or its transpose stored whole (Wᵀ in a convolution's input gradient), copied once.
     const aRows = sak === 1 || (sam === 1 && sak === M && (B === 1 || sab === 0));
-    if (!dot && aRows && sbn === 1 && M * K <= COLS_MAX_A && N >= 64) return this.colsProduct(B, M, N, K, pa, sak === 1 ? sab : 0, sak === 1 ? sam : 0, pb, sbb, sbk, out, pool);
+    if (!dot && !bias && aRows && sbn === 1 && M * K <= COLS_MAX_A && N >= 64) return this.colsProduct(B, M, N, K, pa, sak === 1 ? sab : 0, sak === 1 ? sam : 0, pb, sbb, sbk, out, pool);
     const kernel = dot ? "sgemmDot" : "sgemm";
     if (!pool) {
       (this.k[kernel] as (...args: number[]) => void)(...part(0, B, 0, M, 0));
@@ -496,12 +508,12 @@ export class WasmBackend implements Backend {
     return out;
   }
 
-  /** C[M, N] = A·B by rowsGemm: A's rows at stride lda, B [K, N] k-major (or its transpose [N, K] when transposed). */
-  private rowsProduct(pa: number, lda: number, pb: number, transposed: boolean, M: number, N: number, K: number, out: WasmStorage, pool: ThreadPool | null): Storage {
+  /** C[M, N] = A·B (+ the bias row at `bias`, 0: none) by rowsGemm: A's rows at stride lda, B [K, N] k-major (or its transpose [N, K] when transposed). */
+  private rowsProduct(pa: number, lda: number, pb: number, transposed: boolean, M: number, N: number, K: number, out: WasmStorage, pool: ThreadPool | null, bias: number): Storage {
     const bytes = transposed ? 4 * K * N : 0;
     const b = transposed ? this.heap.alloc(bytes) : pb;
     if (transposed) this.k.transposeInto(pb, N, K, b);
-    const share = (i0: number, m: number) => [pa + 4 * i0 * lda, lda, b, K, N, m, 0, 0, out.ptr + 4 * i0 * N, N];
+    const share = (i0: number, m: number) => [pa + 4 * i0 * lda, lda, b, K, N, m, bias, 0, out.ptr + 4 * i0 * N, N];
     if (!pool) this.k.rowsGemm(...(share(0, M) as Parameters<Kernels["rowsGemm"]>));
     else {
       const per = Math.ceil(M / this.threads / 4) * 4;

@@ -2,7 +2,7 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../../ops/tensor.js";
 import { rand } from "../../ops/creation.js";
-import { dropoutMask } from "../../ops/fused.js";
+import { dropoutMask, linear as fusedLinear } from "../../ops/fused.js";
 import { where } from "../../ops/elementwise.js";
 import { indexSelect } from "../../ops/indexing.js";
 import { isFloating } from "../../base/dtype.js";
@@ -26,8 +26,7 @@ export function checkFloating(op: string, x: Tensor, what = "input"): void {
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkInputDtype("linear", x, weight);
-  const out = x.matmul(weight.t());
-  return bias ? out.add(bias) : out;
+  return fusedLinear(x, weight, bias ?? null);
 }
 
 /** y = x1ᵀ·A·x2 + b for each output feature; weight is [out, in1, in2]. */
