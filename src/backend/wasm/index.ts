@@ -24,6 +24,7 @@ import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, givesBool, wasmCodes } from "../../b
 import { JsBackend } from "../js/index.js";
 import { collapse, type Space4 } from "./layout.js";
 import { kernelModule, type Kernels } from "./module.js";
+import { PARALLEL_GEMM_MACS, product } from "./products.js";
 import { WasmHeap } from "./memory.js";
 import { Reclaimer } from "./reclaim.js";
 import { PARALLEL_ELEMENTS, splitSpace } from "./split.js";
@@ -70,14 +71,6 @@ const OWN: Partial<Record<KernelName, (dtype: DType, op?: string) => boolean>> =
 };
 
 /**
- * Multiply-adds below which a GEMM stays on the calling thread (2M: about 80 µs on one). The pool's
- * workers spin between kernels (threads.ts), so a split costs a few µs; measured on 2 cores, the
- * seed MLP's layers (6.4M) and the LSTM step's projections (7.9M) run faster split. (Before the
- * workers spun, waking one cost tens of µs and the threshold was 8M.)
- */
-const PARALLEL_GEMM_MACS = 1 << 21;
-
-/**
  * Multiply-adds of a whole recurrence (T·N·4H·H for an LSTM) from which its batch rows split over
  * the pool: the threads run through the sequence independently, so one wake-up serves every step.
  */
@@ -85,34 +78,6 @@ const PARALLEL_RECURRENCE_MACS = 1 << 20;
 
 /** The fixed slices of a long sum (sumInParts): enough for any pool here, few enough to add up in JS. */
 const SUM_PARTS = 16;
-
-/**
- * Outputs per matrix up to which a one-thread GEMM whose operands are both contiguous along K runs
- * as dot products (wasm/dot.ts) rather than packing B's transposed panels: measured faster or level
- * on every such shape tried, from 6×9 (a conv weight gradient) to 256×512 (K = 784).
- */
-const DOT_MAX_OUTPUTS = 1 << 17;
-/**
- * Or any number of rows when B is this narrow (distances to a few centres, a final projection):
- * packing the whole of A into panels for 16 output columns costs more than reading each row once
- * against all of B, which stays in L1.
- */
-const DOT_MAX_COLUMNS = 16;
-
-/**
- * A product with a short side (K or N up to this) and a B of at most ROWS_MAX_B floats (16 KiB,
- * half of L1) runs as rowsGemm (wasm/rows-gemm.ts): A's rows read in place against all of B, without
- * packing A into panels, which for one to four column panels or a short K costs as much as the
- * product (an LSTM's input projection and its gradients: 30 → 45 GFLOP/s).
- */
-const ROWS_SHORT_SIDE = 32;
-const ROWS_MAX_B = 1 << 12;
-
-/**
- * A product whose A has at most COLS_MAX_A floats (a convolution's weights against its im2col
- * columns: 6×9, 16×54) and a long B runs as colsGemm: B's column blocks read once each, A from L1.
- */
-const COLS_MAX_A = 1 << 12;
 
 export interface WasmBackendOptions {
   /**
@@ -129,10 +94,11 @@ export class WasmBackend implements Backend {
   /** Whether the relaxed-SIMD kernels are in use. */
   readonly relaxedSimd: boolean;
   readonly heap = new WasmHeap(CAN_THREAD);
-  private readonly k: Kernels;
+  /** The kernel module's exports (internal: the backend's own files call them). */
+  readonly k: Kernels;
   private readonly module: WebAssembly.Module;
-  /** GEMM packing scratch, one block per thread. */
-  private readonly scratch: number[] = [];
+  /** GEMM packing scratch, one block per thread (internal). */
+  readonly scratch: number[] = [];
   private threads = CAN_THREAD ? defaultThreadCount() : 1;
   private pool: ThreadPool | null = null;
   /** Frees the heap block of a storage object once it has been garbage-collected. */
@@ -210,8 +176,8 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** The pool of this.threads threads (started on first use), with a scratch block for each. */
-  private workers(): ThreadPool {
+  /** The pool of this.threads threads (started on first use), with a scratch block for each (internal). */
+  workers(): ThreadPool {
     if (!this.pool) {
       this.pool = new ThreadPool(this.module, this.heap.memory, this.threads);
       while (this.scratch.length < this.threads) this.scratch.push(this.heap.alloc(this.k.GEMM_SCRATCH_BYTES.value as number));
@@ -263,8 +229,8 @@ export class WasmBackend implements Backend {
     return this.fallback.concat(xs, axis);
   }
 
-  /** Byte address of a view's first element. */
-  private addr(v: View): number {
+  /** Byte address of a view's first element (internal). */
+  addr(v: View): number {
     return (v.storage as WasmStorage).ptr + v.offset * VIEW[v.storage.dtype].BYTES_PER_ELEMENT;
   }
 
@@ -455,107 +421,14 @@ export class WasmBackend implements Backend {
 
   matmul(a: View, b: View): Storage {
     if (!isF32(a)) return this.fallback.matmul(a, b);
-    return this.product(a, b, null);
+    return product(this, a, b, null);
   }
 
   linear(x: View, w: View, bias: View): Storage | null {
     if (!fusable(x, w, bias) || x.shape.length !== 2 || x.shape[1] === 0) return null;
     const [[M, K], N] = [x.shape as [number, number], w.shape[0]!];
     // [1, M, K]·[1, K, N] with B = wᵀ as a view: the same kernels as matmul, the bias in their stores.
-    return this.product({ ...x, shape: [1, M, K], strides: [0, K, 1] }, { ...w, shape: [1, K, N], strides: [0, 1, K] }, bias);
-  }
-
-  /** A[b]·B[b] (+ a bias row, where given, added in the kernels' stores). */
-  private product(a: View, b: View, bias: View | null): Storage {
-    const [B, M, K] = a.shape as [number, number, number];
-    const N = b.shape[2]!;
-    const [sab, sam, sak] = a.strides as [number, number, number];
-    const [sbb, sbk, sbn] = b.strides as [number, number, number];
-    const dot = sak === 1 && sbk === 1 && (M * N <= DOT_MAX_OUTPUTS || N <= DOT_MAX_COLUMNS) && K >= 16;
-    const T = this.threads;
-    const split = T > 1 && B * M * N * K >= PARALLEL_GEMM_MACS && (B > 1 || M >= 8);
-    // Everything is allocated (the pool's scratch, the output) before taking addresses: an
-    // allocation may collect garbage, and only what is used after it is sure to be alive.
-    const pool = split ? this.workers() : null;
-    const out = this.allocate("float32", B * M * N);
-    const [pa, pb, pc, pbias] = [this.addr(a), this.addr(b), out.ptr, bias ? this.addr(bias) : 0];
-    // Work [b0, b0 + nb) × rows [i0, i0 + m): the whole product, or one thread's share of it.
-    const part = (b0: number, nb: number, i0: number, m: number, t: number) => {
-      const [a0, b1, c0] = [pa + 4 * (b0 * sab + i0 * sam), pb + 4 * b0 * sbb, pc + 4 * (b0 * M + i0) * N];
-      return dot ? [nb, m, N, K, a0, sab, sam, b1, sbb, sbn, c0, pbias] : [nb, m, N, K, a0, sab, sam, sak, b1, sbb, sbk, sbn, c0, this.scratch[t]!, pbias];
-    };
-    // B k-major and contiguous as it is ([K, N] row-major), or transposed into a block (a weight Wᵀ).
-    const rows = !dot && B === 1 && sak === 1 && N % 8 === 0 && (K <= ROWS_SHORT_SIDE || N <= ROWS_SHORT_SIDE) && K * N <= ROWS_MAX_B && (sbn === 1 ? sbk === N : sbk === 1 && sbn === K);
-    if (rows) return this.rowsProduct(pa, sam, pb, sbn !== 1, M, N, K, out, pool, pbias);
-    // A contiguous along K, or its transpose stored whole (Wᵀ in a convolution's input gradient), copied once.
-    const aRows = sak === 1 || (sam === 1 && sak === M && (B === 1 || sab === 0));
-    if (!dot && !bias && aRows && sbn === 1 && M * K <= COLS_MAX_A && N >= 64) return this.colsProduct(B, M, N, K, pa, sak === 1 ? sab : 0, sak === 1 ? sam : 0, pb, sbb, sbk, out, pool);
-    const kernel = dot ? "sgemmDot" : "sgemm";
-    if (!pool) {
-      (this.k[kernel] as (...args: number[]) => void)(...part(0, B, 0, M, 0));
-      return out;
-    }
-    // Split the batch when there is one, else the rows (in whole 4-row tiles); each output element
-    // is computed as on one thread, so the result does not depend on the thread count.
-    const shares: number[][] = [];
-    const per = B > 1 ? Math.ceil(B / T) : Math.ceil(M / T / 4) * 4;
-    const total = B > 1 ? B : M;
-    for (let at = 0, t = 0; at < total; at += per, t++) {
-      const n = Math.min(per, total - at);
-      shares.push(B > 1 ? part(at, n, 0, M, t) : part(0, 1, at, n, t));
-    }
-    pool.run(kernel, shares, this.k[kernel] as (...args: number[]) => void);
-    return out;
-  }
-
-  /** C[M, N] = A·B (+ the bias row at `bias`, 0: none) by rowsGemm: A's rows at stride lda, B [K, N] k-major (or its transpose [N, K] when transposed). */
-  private rowsProduct(pa: number, lda: number, pb: number, transposed: boolean, M: number, N: number, K: number, out: WasmStorage, pool: ThreadPool | null, bias: number): Storage {
-    const bytes = transposed ? 4 * K * N : 0;
-    const b = transposed ? this.heap.alloc(bytes) : pb;
-    if (transposed) this.k.transposeInto(pb, N, K, b);
-    const share = (i0: number, m: number) => [pa + 4 * i0 * lda, lda, b, K, N, m, bias, 0, out.ptr + 4 * i0 * N, N];
-    if (!pool) this.k.rowsGemm(...(share(0, M) as Parameters<Kernels["rowsGemm"]>));
-    else {
-      const per = Math.ceil(M / this.threads / 4) * 4;
-      const shares: number[][] = [];
-      for (let i0 = 0; i0 < M; i0 += per) shares.push(share(i0, Math.min(per, M - i0)));
-      pool.run("rowsGemm", shares, this.k.rowsGemm as (...args: number[]) => void);
-    }
-    if (transposed) this.heap.release(b, bytes);
-    return out;
-  }
-
-  /**
-   * C[b] = A[b]·B[b] by colsGemm, split over the pool by batch, else by 8-column blocks. lda = 0: A
-   * is one [M, K] stored transposed at pa, copied into a block first.
-   */
-  private colsProduct(B: number, M: number, N: number, K: number, pa: number, sab: number, lda: number, pb: number, sbb: number, ldb: number, out: WasmStorage, pool: ThreadPool | null): Storage {
-    const transposed = lda === 0;
-    const bytes = transposed ? 4 * M * K : 0;
-    if (transposed) {
-      const a = this.heap.alloc(bytes);
-      this.k.transposeInto(pa, K, M, a);
-      this.colsProduct(B, M, N, K, a, 0, K, pb, sbb, ldb, out, pool);
-      this.heap.release(a, bytes);
-      return out;
-    }
-    const pc = out.ptr;
-    const share = (b0: number, nb: number, j0: number, n: number, t: number) =>
-      [nb, M, n, K, pa + 4 * b0 * sab, sab, lda, pb + 4 * (b0 * sbb + j0), sbb, ldb, pc + 4 * (b0 * M * N + j0), M * N, N, this.scratch[t]!];
-    if (!pool) {
-      this.k.colsGemm(...(share(0, B, 0, N, 0) as Parameters<Kernels["colsGemm"]>));
-      return out;
-    }
-    const shares: number[][] = [];
-    if (B > 1) {
-      const per = Math.ceil(B / this.threads);
-      for (let b0 = 0; b0 < B; b0 += per) shares.push(share(b0, Math.min(per, B - b0), 0, N, shares.length));
-    } else {
-      const per = Math.ceil(N / this.threads / 8) * 8;
-      for (let j0 = 0; j0 < N; j0 += per) shares.push(share(0, 1, j0, Math.min(per, N - j0), shares.length));
-    }
-    pool.run("colsGemm", shares, this.k.colsGemm as (...args: number[]) => void);
-    return out;
+    return product(this, { ...x, shape: [1, M, K], strides: [0, K, 1] }, { ...w, shape: [1, K, N], strides: [0, 1, K] }, bias);
   }
 
   // ---- fused routines: each declines (null) what its kernel does not take --------------------

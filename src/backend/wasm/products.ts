@@ -1,0 +1,139 @@
+/**
+ * The wasm backend's matrix products: which kernel takes a product (packed GEMM, inner products,
+ * rowsGemm for a short side, colsGemm for a small A against a long B) and how it splits over the
+ * thread pool. Every output element is computed as on one thread, whatever the split.
+ */
+import type { Storage, View } from "../backend.js";
+import type { WasmBackend } from "./index.js";
+import type { Kernels } from "./module.js";
+import type { WasmStorage } from "./storage.js";
+import type { ThreadPool } from "./threads.js";
+
+/**
+ * Multiply-adds below which a GEMM stays on the calling thread (2M: about 80 µs on one). The pool's
+ * workers spin between kernels (threads.ts), so a split costs a few µs; measured on 2 cores, the
+ * seed MLP's layers (6.4M) and the LSTM step's projections (7.9M) run faster split. (Before the
+ * workers spun, waking one cost tens of µs and the threshold was 8M.)
+ */
+export const PARALLEL_GEMM_MACS = 1 << 21;
+
+/**
+ * Outputs per matrix up to which a one-thread GEMM whose operands are both contiguous along K runs
+ * as dot products (wasm/dot.ts) rather than packing B's transposed panels: measured faster or level
+ * on every such shape tried, from 6×9 (a conv weight gradient) to 256×512 (K = 784).
+ */
+const DOT_MAX_OUTPUTS = 1 << 17;
+/**
+ * Or any number of rows when B is this narrow (distances to a few centres, a final projection):
+ * packing the whole of A into panels for 16 output columns costs more than reading each row once
+ * against all of B, which stays in L1.
+ */
+const DOT_MAX_COLUMNS = 16;
+
+/**
+ * A product with a short side (K or N up to this) and a B of at most ROWS_MAX_B floats (16 KiB,
+ * half of L1) runs as rowsGemm (wasm/rows-gemm.ts): A's rows read in place against all of B, without
+ * packing A into panels, which for one to four column panels or a short K costs as much as the
+ * product (an LSTM's input projection and its gradients: 30 → 45 GFLOP/s).
+ */
+const ROWS_SHORT_SIDE = 32;
+const ROWS_MAX_B = 1 << 12;
+
+/**
+ * A product whose A has at most COLS_MAX_A floats (a convolution's weights against its im2col
+ * columns: 6×9, 16×54) and a long B runs as colsGemm: B's column blocks read once each, A from L1.
+ */
+const COLS_MAX_A = 1 << 12;
+
+/** A[b]·B[b] (+ a bias row, where given, added in the kernels' stores) on the backend's kernels and pool. */
+export function product(w: WasmBackend, a: View, b: View, bias: View | null): Storage {
+  const [B, M, K] = a.shape as [number, number, number];
+  const N = b.shape[2]!;
+  const [sab, sam, sak] = a.strides as [number, number, number];
+  const [sbb, sbk, sbn] = b.strides as [number, number, number];
+  const dot = sak === 1 && sbk === 1 && (M * N <= DOT_MAX_OUTPUTS || N <= DOT_MAX_COLUMNS) && K >= 16;
+  const T = w.numThreads;
+  const split = T > 1 && B * M * N * K >= PARALLEL_GEMM_MACS && (B > 1 || M >= 8);
+  // Everything is allocated (the pool's scratch, the output) before taking addresses: an
+  // allocation may collect garbage, and only what is used after it is sure to be alive.
+  const pool = split ? w.workers() : null;
+  const out = w.allocate("float32", B * M * N);
+  const [pa, pb, pc, pbias] = [w.addr(a), w.addr(b), out.ptr, bias ? w.addr(bias) : 0];
+  // Work [b0, b0 + nb) × rows [i0, i0 + m): the whole product, or one thread's share of it.
+  const part = (b0: number, nb: number, i0: number, m: number, t: number) => {
+    const [a0, b1, c0] = [pa + 4 * (b0 * sab + i0 * sam), pb + 4 * b0 * sbb, pc + 4 * (b0 * M + i0) * N];
+    return dot ? [nb, m, N, K, a0, sab, sam, b1, sbb, sbn, c0, pbias] : [nb, m, N, K, a0, sab, sam, sak, b1, sbb, sbk, sbn, c0, w.scratch[t]!, pbias];
+  };
+  // B k-major and contiguous as it is ([K, N] row-major), or transposed into a block (a weight Wᵀ).
+  const rows = !dot && B === 1 && sak === 1 && N % 8 === 0 && (K <= ROWS_SHORT_SIDE || N <= ROWS_SHORT_SIDE) && K * N <= ROWS_MAX_B && (sbn === 1 ? sbk === N : sbk === 1 && sbn === K);
+  if (rows) return rowsProduct(w, pa, sam, pb, sbn !== 1, M, N, K, out, pool, pbias);
+  // A contiguous along K, or its transpose stored whole (Wᵀ in a convolution's input gradient), copied once.
+  const aRows = sak === 1 || (sam === 1 && sak === M && (B === 1 || sab === 0));
+  if (!dot && !bias && aRows && sbn === 1 && M * K <= COLS_MAX_A && N >= 64) return colsProduct(w, B, M, N, K, pa, sak === 1 ? sab : 0, sak === 1 ? sam : 0, pb, sbb, sbk, out, pool);
+  const kernel = dot ? "sgemmDot" : "sgemm";
+  if (!pool) {
+    (w.k[kernel] as (...args: number[]) => void)(...part(0, B, 0, M, 0));
+    return out;
+  }
+  // Split the batch when there is one, else the rows (in whole 4-row tiles); each output element
+  // is computed as on one thread, so the result does not depend on the thread count.
+  const shares: number[][] = [];
+  const per = B > 1 ? Math.ceil(B / T) : Math.ceil(M / T / 4) * 4;
+  const total = B > 1 ? B : M;
+  for (let at = 0, t = 0; at < total; at += per, t++) {
+    const n = Math.min(per, total - at);
+    shares.push(B > 1 ? part(at, n, 0, M, t) : part(0, 1, at, n, t));
+  }
+  pool.run(kernel, shares, w.k[kernel] as (...args: number[]) => void);
+  return out;
+}
+
+/** C[M, N] = A·B (+ the bias row at `bias`, 0: none) by rowsGemm: A's rows at stride lda, B [K, N] k-major (or its transpose [N, K] when transposed). */
+function rowsProduct(w: WasmBackend, pa: number, lda: number, pb: number, transposed: boolean, M: number, N: number, K: number, out: WasmStorage, pool: ThreadPool | null, bias: number): Storage {
+  const bytes = transposed ? 4 * K * N : 0;
+  const b = transposed ? w.heap.alloc(bytes) : pb;
+  if (transposed) w.k.transposeInto(pb, N, K, b);
+  const share = (i0: number, m: number) => [pa + 4 * i0 * lda, lda, b, K, N, m, bias, 0, out.ptr + 4 * i0 * N, N];
+  if (!pool) w.k.rowsGemm(...(share(0, M) as Parameters<Kernels["rowsGemm"]>));
+  else {
+    const per = Math.ceil(M / w.numThreads / 4) * 4;
+    const shares: number[][] = [];
+    for (let i0 = 0; i0 < M; i0 += per) shares.push(share(i0, Math.min(per, M - i0)));
+    pool.run("rowsGemm", shares, w.k.rowsGemm as (...args: number[]) => void);
+  }
+  if (transposed) w.heap.release(b, bytes);
+  return out;
+}
+
+/**
+ * C[b] = A[b]·B[b] by colsGemm, split over the pool by batch, else by 8-column blocks. lda = 0: A
+ * is one [M, K] stored transposed at pa, copied into a block first.
+ */
+function colsProduct(w: WasmBackend, B: number, M: number, N: number, K: number, pa: number, sab: number, lda: number, pb: number, sbb: number, ldb: number, out: WasmStorage, pool: ThreadPool | null): Storage {
+  const transposed = lda === 0;
+  const bytes = transposed ? 4 * M * K : 0;
+  if (transposed) {
+    const a = w.heap.alloc(bytes);
+    w.k.transposeInto(pa, K, M, a);
+    colsProduct(w, B, M, N, K, a, 0, K, pb, sbb, ldb, out, pool);
+    w.heap.release(a, bytes);
+    return out;
+  }
+  const pc = out.ptr;
+  const share = (b0: number, nb: number, j0: number, n: number, t: number) =>
+    [nb, M, n, K, pa + 4 * b0 * sab, sab, lda, pb + 4 * (b0 * sbb + j0), sbb, ldb, pc + 4 * (b0 * M * N + j0), M * N, N, w.scratch[t]!];
+  if (!pool) {
+    w.k.colsGemm(...(share(0, B, 0, N, 0) as Parameters<Kernels["colsGemm"]>));
+    return out;
+  }
+  const shares: number[][] = [];
+  if (B > 1) {
+    const per = Math.ceil(B / w.numThreads);
+    for (let b0 = 0; b0 < B; b0 += per) shares.push(share(b0, Math.min(per, B - b0), 0, N, shares.length));
+  } else {
+    const per = Math.ceil(N / w.numThreads / 8) * 8;
+    for (let j0 = 0; j0 < N; j0 += per) shares.push(share(0, 1, j0, Math.min(per, N - j0), shares.length));
+  }
+  pool.run("colsGemm", shares, w.k.colsGemm as (...args: number[]) => void);
+  return out;
+}
