@@ -34,7 +34,12 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
  */
 export function dropoutMask(x: Tensor, p: number): Tensor {
   const [seed, offset] = [defaultGenerator.seed, defaultGenerator.take(x.numel())];
-  return tryApply("dropout", [x.contiguous()], { p, seed, offset }) ?? where(randAt(x.shape, seed, offset, x).ge(p), x.mul(1 / (1 - p)), 0);
+  return tryApply("dropout", [x.contiguous()], { p, seed, offset }) ?? composedDropout(x, p, seed, offset);
+}
+
+/** where(uniform draws at these counters ≥ p, t·1/(1 − p), 0): dropout composed, and its gradient on t = g. */
+export function composedDropout(t: Tensor, p: number, seed: number, offset: number): Tensor {
+  return where(randAt(t.shape, seed, offset, t).ge(p), t.mul(1 / (1 - p)), 0);
 }
 
 /**

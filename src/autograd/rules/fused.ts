@@ -5,8 +5,8 @@
 import { isGradEnabled } from "../../ops/grad-mode.js";
 import { Tensor } from "../../ops/tensor.js";
 import { contiguousStrides } from "../../base/shape.js";
-import { randAt, zeros, zerosLike } from "../../ops/creation.js";
-import { where } from "../../ops/elementwise.js";
+import { zeros, zerosLike } from "../../ops/creation.js";
+import { composedDropout } from "../../ops/fused.js";
 import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
@@ -86,7 +86,7 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   dropout: (g, { inputs: [x], attrs: { p, seed, offset } }) => {
     const dx = isGradEnabled() ? null : g.backend.dropout?.(g.contiguous(), p, seed, offset);
     if (dx) return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0)];
-    return [where(randAt(x.shape, seed, offset, g).ge(p), g.mul(1 / (1 - p)), 0)];
+    return [composedDropout(g, p, seed, offset)];
   },
   // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g (sums along the last dim).
   softmax: (g, { output: y, attrs: { log } }) => {

@@ -77,15 +77,20 @@ export function product(w: WasmBackend, a: View, b: View, bias: View | null): St
   }
   // Split the batch when there is one, else the rows (in whole 4-row tiles); each output element
   // is computed as on one thread, so the result does not depend on the thread count.
-  const shares: number[][] = [];
-  const per = B > 1 ? Math.ceil(B / T) : Math.ceil(M / T / 4) * 4;
-  const total = B > 1 ? B : M;
-  for (let at = 0, t = 0; at < total; at += per, t++) {
-    const n = Math.min(per, total - at);
-    shares.push(B > 1 ? part(at, n, 0, M, t) : part(0, 1, at, n, t));
-  }
-  pool.run(kernel, shares, w.k[kernel] as (...args: number[]) => void);
+  if (B > 1) runSplit(w, pool, kernel, B, 1, (at, n, t) => part(at, n, 0, M, t));
+  else runSplit(w, pool, kernel, M, 4, (at, n, t) => part(0, 1, at, n, t));
   return out;
+}
+
+/**
+ * Runs a kernel over [0, total) split into one range per thread, each a whole number of `unit`s
+ * (the last one shorter); share(at, n, t) lays out the call for range [at, at + n) on thread t.
+ */
+function runSplit(w: WasmBackend, pool: ThreadPool, kernel: "sgemm" | "sgemmDot" | "rowsGemm" | "colsGemm", total: number, unit: number, share: (at: number, n: number, t: number) => number[]): void {
+  const per = Math.ceil(total / w.numThreads / unit) * unit;
+  const shares: number[][] = [];
+  for (let at = 0; at < total; at += per) shares.push(share(at, Math.min(per, total - at), shares.length));
+  pool.run(kernel, shares, w.k[kernel] as (...args: number[]) => void);
 }
 
 /** C[M, N] = A·B (+ the bias row at `bias`, 0: none) by rowsGemm: A's rows at stride lda, B [K, N] k-major (or its transpose [N, K] when transposed). */
@@ -95,12 +100,7 @@ function rowsProduct(w: WasmBackend, pa: number, lda: number, pb: number, transp
   if (transposed) w.k.transposeInto(pb, N, K, b);
   const share = (i0: number, m: number) => [pa + 4 * i0 * lda, lda, b, K, N, m, bias, 0, out.ptr + 4 * i0 * N, N];
   if (!pool) w.k.rowsGemm(...(share(0, M) as Parameters<Kernels["rowsGemm"]>));
-  else {
-    const per = Math.ceil(M / w.numThreads / 4) * 4;
-    const shares: number[][] = [];
-    for (let i0 = 0; i0 < M; i0 += per) shares.push(share(i0, Math.min(per, M - i0)));
-    pool.run("rowsGemm", shares, w.k.rowsGemm as (...args: number[]) => void);
-  }
+  else runSplit(w, pool, "rowsGemm", M, 4, share);
   if (transposed) w.heap.release(b, bytes);
   return out;
 }
@@ -126,14 +126,7 @@ function colsProduct(w: WasmBackend, B: number, M: number, N: number, K: number,
     w.k.colsGemm(...(share(0, B, 0, N, 0) as Parameters<Kernels["colsGemm"]>));
     return out;
   }
-  const shares: number[][] = [];
-  if (B > 1) {
-    const per = Math.ceil(B / w.numThreads);
-    for (let b0 = 0; b0 < B; b0 += per) shares.push(share(b0, Math.min(per, B - b0), 0, N, shares.length));
-  } else {
-    const per = Math.ceil(N / w.numThreads / 8) * 8;
-    for (let j0 = 0; j0 < N; j0 += per) shares.push(share(0, 1, j0, Math.min(per, N - j0), shares.length));
-  }
-  pool.run("colsGemm", shares, w.k.colsGemm as (...args: number[]) => void);
+  if (B > 1) runSplit(w, pool, "colsGemm", B, 1, (b0, nb, t) => share(b0, nb, 0, N, t));
+  else runSplit(w, pool, "colsGemm", N, 8, (j0, n, t) => share(0, 1, j0, n, t));
   return out;
 }
