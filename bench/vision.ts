@@ -55,7 +55,7 @@ if (existsSync(python)) {
       rows.push({ workload: w.f32, impl: peer, value: r.forward32, unit: "ms", higherIsBetter: false });
       rows.push({ workload: w.s32, impl: peer, value: r.train32, unit: "ms", higherIsBetter: false });
     } catch {
-      console.log("(torchvision not importable in the peers' environment: pip install pillow torchvision --no-deps; skipping it)");
+      console.log("(torchvision not importable in the peers' environment: run tools/peers.sh; skipping it)");
       break;
     }
   }

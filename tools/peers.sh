@@ -6,5 +6,5 @@
 set -e
 cd "$(dirname "$0")/.."
 [ -x .peers-venv/bin/python ] || python3 -m venv .peers-venv
-.peers-venv/bin/pip install --quiet "torch==2.13.0+cpu" torch_geometric scikit-learn gymnasium numpy safetensors tensorflow-cpu keras mpi4py
+.peers-venv/bin/pip install --quiet "torch==2.13.0+cpu" torch_geometric torchvision==0.28.0 pillow scikit-learn gymnasium numpy safetensors tensorflow-cpu keras mpi4py
 .peers-venv/bin/python -c "import torch, torch_geometric, sklearn, gymnasium, keras, safetensors; print('peers: torch', torch.__version__, '/ torch_geometric', torch_geometric.__version__, '/ scikit-learn', sklearn.__version__, '/ gymnasium', gymnasium.__version__, '/ keras', keras.__version__)"

@@ -1,5 +1,5 @@
 /** Making tensors: from JS data, constants, ranges, and seeded random draws. */
-import { allocArray, checkDType, dtypeOfArray, isFloating, type DType } from "../base/dtype.js";
+import { allocArray, arrayConstructor, checkDType, dtypeOfArray, isFloating, type AnyTypedArray, type DType } from "../base/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { defaultGenerator, type Generator } from "../base/rng.js";
 import { checkShape, contiguousStrides, numel, type Shape } from "../base/shape.js";
@@ -111,8 +111,14 @@ export function tensor(
   if (numel(shape) !== flat.length) {
     throw new ShapeError(`tensor: ${flat.length} values cannot fill shape ${fmtShape(shape)}`);
   }
-  const arr = allocArray(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) arr[i] = flat[i]!;
+  // fromArray copies, so a typed array already of the dtype's kind goes in as it is.
+  let arr: AnyTypedArray;
+  if (flat instanceof arrayConstructor(dtype)) arr = flat as AnyTypedArray;
+  else {
+    arr = allocArray(dtype, flat.length);
+    if (ArrayBuffer.isView(flat)) arr.set(flat as AnyTypedArray);
+    else for (let i = 0; i < flat.length; i++) arr[i] = flat[i]!;
+  }
   return finish(backendOf(opts, "tensor").fromArray(arr, dtype), shape, opts);
 }
 

@@ -36,8 +36,17 @@ function lift(x: TensorLike, dtype: DType, like: Tensor): Tensor {
   return x instanceof Tensor ? cast(x, dtype) : scalar(Number(x), dtype, like.backend);
 }
 
+/** Tensors already of `dtype` and of one shape (the common case, checked without allocating). */
+function alreadyPrepared(operands: readonly TensorLike[], dtype: DType): boolean {
+  const first = operands[0];
+  if (!(first instanceof Tensor)) return false;
+  for (const x of operands) if (!(x instanceof Tensor) || x.dtype !== dtype || !shapesEqual(x.shape, first.shape)) return false;
+  return true;
+}
+
 /** Lifts, casts and broadcasts operands to one dtype and shape. */
 export function prepare(operands: readonly TensorLike[], dtype: DType, op: string): Tensor[] {
+  if (alreadyPrepared(operands, dtype)) return operands as Tensor[];
   const like = operands.find((x): x is Tensor => x instanceof Tensor);
   if (!like) throw new DTypeError(`${op}: at least one operand must be a tensor`);
   const ts = operands.map((x) => lift(x, dtype, like));

@@ -3,7 +3,7 @@
  * It is the specification that faster backends are tested against (test/backends/conformance).
  * Maths runs in float64 and rounds once on store.
  */
-import { allocArray, type AnyTypedArray, type DType } from "../../base/dtype.js";
+import { allocArray, arrayConstructor, type AnyTypedArray, type DType } from "../../base/dtype.js";
 import { IndexError, TensorgradError } from "../../base/errors.js";
 import { trackStorage } from "../../base/scope.js";
 import { contiguousStrides, numel } from "../../base/shape.js";
@@ -153,8 +153,11 @@ export class JsBackend implements Backend {
   }
 
   fromArray(data: AnyTypedArray, dtype: DType): Storage {
+    // Serving a backend, its memory copies the values in; a bool is normalised to 0/1 first.
+    if (this.memory && dtype !== "bool" && data instanceof arrayConstructor(dtype)) return this.memory.make(dtype, data);
     const out = allocArray(dtype, data.length);
-    for (let i = 0; i < data.length; i++) out[i] = dtype === "bool" ? +(data[i] !== 0) : data[i]!;
+    if (dtype === "bool") for (let i = 0; i < data.length; i++) out[i] = +(data[i] !== 0);
+    else out.set(data);
     return this.make(dtype, out);
   }
 

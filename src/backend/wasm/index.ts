@@ -285,6 +285,13 @@ export class WasmBackend implements Backend {
 
   unary(op: UnaryOp, x: View): Storage {
     const code = UNARY_CODE[op];
+    const n = numel(x.shape);
+    if (code !== undefined && isF32(x) && n < PARALLEL_ELEMENTS && isContiguous(x.shape, x.strides)) {
+      // The common small case without building an iteration space (a tiny op's cost is its overhead).
+      const out = this.allocate("float32", n);
+      this.k.unary(code, this.addr(x), out.ptr, 1, 1, 1, n, 0, 0, 0, 1);
+      return out;
+    }
     const space = code === undefined || !isF32(x) ? null : collapse(x.shape, [x.strides]);
     if (space === null) return this.fallback.unary(op, x);
     const out = this.allocate("float32", numel(x.shape));
@@ -294,6 +301,13 @@ export class WasmBackend implements Backend {
 
   binary(op: BinaryOp, a: View, b: View): Storage {
     const code = BINARY_CODE[op];
+    const n = numel(a.shape);
+    if (code !== undefined && isF32(a) && n < PARALLEL_ELEMENTS && isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
+      const bool = givesBool(op);
+      const out = this.allocate(bool ? "bool" : "float32", n);
+      this.k.binary(code, this.addr(a), this.addr(b), out.ptr, 1, 1, 1, n, 0, 0, 0, 1, 0, 0, 0, 1);
+      return out;
+    }
     const space = code === undefined || !isF32(a) ? null : collapse(a.shape, [a.strides, b.strides]);
     if (space === null) return this.fallback.binary(op, a, b);
     const bool = givesBool(op);
