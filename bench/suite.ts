@@ -5,7 +5,7 @@
  * peers' environment of tools/peers.sh (or $TENSORGRAD_BENCH_PYTHON), else Debian's, each row
  * naming its version. Prints medians with tensorgrad/peer ratios and writes
  * bench/results/latest/suite.json (--out bench/results publishes it for tools/bench-table.ts). Workloads a peer cannot run (tfjs-wasm has no conv-filter or embedding
- * gradient) are listed as such; the slow pure-JS LSTM (≈90 s a step) runs only with --slow.
+ * gradient) are listed as such; the slow pure-JS LSTM and GRU (≈90 s a step) run only with --slow.
  *
  *   npx tsx bench/suite.ts [--quick] [--slow] [--device cpu|webgpu]
  */
@@ -178,11 +178,13 @@ for (const backend of ["cpu", "wasm"]) {
     add(batch === 1 ? W.infer1 : W.infer256, me, await time(() => cnn.predict(xb), pureJs && batch === 256 ? 3 : 15), "ms", false);
   }
   if (slow && pureJs) {
-    const model = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 10000, outputDim: 16, inputLength: 120 }), tf.layers.lstm({ units: 32 }), tf.layers.dense({ units: 1, activation: "sigmoid" })] });
-    model.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
     const ids = tf.randomUniform([32, 120], 0, 10000, "int32");
     const y = tf.randomUniform([32, 1]).round();
-    add(W.lstm, me, 1000 / (await timeMs(() => model.trainOnBatch(ids, y), { warmup: 1, reps: 2 })), "steps/s", true);
+    for (const [name, rnn] of [[W.lstm, tf.layers.lstm({ units: 32 })], [W.gru, tf.layers.gru({ units: 32 })]] as const) {
+      const model = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 10000, outputDim: 16, inputLength: 120 }), rnn, tf.layers.dense({ units: 1, activation: "sigmoid" })] });
+      model.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
+      add(name, me, 1000 / (await timeMs(() => model.trainOnBatch(ids, y), { warmup: 1, reps: 2 })), "steps/s", true);
+    }
   }
 }
 
