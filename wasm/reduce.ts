@@ -104,13 +104,58 @@ function reduceRun(op: i32, p: usize, n: i32, acc: f64): f64 {
   return acc;
 }
 
+/**
+ * The sum over strided rows of a contiguous kept dim (a bias gradient: a sum over the batch), 16
+ * columns at a time in registers across all the rows, where accumulating in the output cost a load
+ * and a store per vector. Each column is added in row order, as the general loop adds it.
+ */
+function sumRows(x: usize, out: usize, g0: i32, g1: i32, r0: i32, r1: i32, sg0: isize, sr0: isize, sr1: isize): void {
+  for (let i0 = 0; i0 < g0; i0++) {
+    const o = out + (<usize>(i0 * g1) << 2);
+    const base = x + (<usize>(<isize>i0 * sg0) << 2);
+    let j = 0;
+    for (; j + 16 <= g1; j += 16) {
+      let a = f32x4.splat(0), b = f32x4.splat(0), c = f32x4.splat(0), d = f32x4.splat(0);
+      for (let k0 = 0; k0 < r0; k0++)
+        for (let k1 = 0; k1 < r1; k1++) {
+          const row = base + (<usize>(<isize>k0 * sr0 + <isize>k1 * sr1 + j) << 2);
+          a = f32x4.add(a, v128.load(row));
+          b = f32x4.add(b, v128.load(row, 16));
+          c = f32x4.add(c, v128.load(row, 32));
+          d = f32x4.add(d, v128.load(row, 48));
+        }
+      const at = o + (<usize>j << 2);
+      v128.store(at, a);
+      v128.store(at, b, 16);
+      v128.store(at, c, 32);
+      v128.store(at, d, 48);
+    }
+    for (; j + 4 <= g1; j += 4) {
+      let a = f32x4.splat(0);
+      for (let k0 = 0; k0 < r0; k0++)
+        for (let k1 = 0; k1 < r1; k1++) a = f32x4.add(a, v128.load(base + (<usize>(<isize>k0 * sr0 + <isize>k1 * sr1 + j) << 2)));
+      v128.store(o + (<usize>j << 2), a);
+    }
+    for (; j < g1; j++) {
+      let a: f32 = 0;
+      for (let k0 = 0; k0 < r0; k0++)
+        for (let k1 = 0; k1 < r1; k1++) a += load<f32>(base + (<usize>(<isize>k0 * sr0 + <isize>k1 * sr1 + j) << 2));
+      store<f32>(o + (<usize>j << 2), a);
+    }
+  }
+}
+
 export function reduce(
   op: i32, x: usize, out: usize,
   g0: i32, g1: i32, r0: i32, r1: i32,
   sg0: isize, sg1: isize, sr0: isize, sr1: isize,
 ): void {
+  if (sr1 != 1 && sg1 == 1 && g1 >= 4 && op == SUM) {
+    sumRows(x, out, g0, g1, r0, r1, sg0, sr0, sr1);
+    return;
+  }
   if (sr1 != 1 && sg1 == 1 && g1 >= 4 && op != PROD) {
-    // Kept dim contiguous, reduced dims strided (a sum over the batch): accumulate whole rows.
+    // Kept dim contiguous, reduced dims strided (a max over the batch): accumulate whole rows.
     for (let i0 = 0; i0 < g0; i0++) {
       const o = out + (<usize>(i0 * g1) << 2);
       const init = f32x4.splat(identity(op));
