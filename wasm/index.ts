@@ -19,3 +19,4 @@ export { dropout, normal, uniform } from "./random";
 export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";
 export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward } from "./recurrent-sequence";
 export { colsGemm, rowsGemm, transposeInto } from "./rows-gemm";
+export { fill32 } from "./memops";

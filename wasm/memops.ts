@@ -25,3 +25,20 @@ export function zeroBytes(dst: usize, n: usize): void {
   for (; i + 4 <= n; i += 4) store<u32>(dst + i, 0);
   for (; i < n; i++) store<u8>(dst + i, 0);
 }
+
+/**
+ * dst[0, n) ← bits, in 32-bit words (a float32 or int32 fill). TypedArray.fill on the shared
+ * memory stores one element at a time (8 GB/s measured; 500 KB of zeros took 50–70 µs).
+ */
+export function fill32(dst: usize, n: i32, bits: i32): void {
+  const v = i32x4.splat(bits);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = dst + (<usize>i << 2);
+    v128.store(p, v);
+    v128.store(p, v, 16);
+    v128.store(p, v, 32);
+    v128.store(p, v, 48);
+  }
+  for (; i < n; i++) store<i32>(dst + (<usize>i << 2), bits);
+}

@@ -88,6 +88,9 @@ export interface WasmBackendOptions {
   relaxedSimd?: boolean;
 }
 
+/** One 32-bit word as an int32 and as a float32: fill's value into its bit pattern. */
+const FILL_BITS = new Int32Array(1);
+const FILL_F32 = new Float32Array(FILL_BITS.buffer);
 
 export class WasmBackend implements Backend {
   readonly name: string;
@@ -252,7 +255,12 @@ export class WasmBackend implements Backend {
 
   fill(size: number, value: number, dtype: DType): Storage {
     const s = this.allocate(dtype, size);
-    s.data.fill(dtype === "bool" ? +(value !== 0) : value);
+    if (dtype === "float32" || dtype === "int32") {
+      // The value's 32-bit pattern, stored by a SIMD loop: TypedArray.fill on shared memory is slow.
+      if (dtype === "float32") FILL_F32[0] = value;
+      else FILL_BITS[0] = value;
+      this.k.fill32(s.ptr, size, FILL_BITS[0]!);
+    } else s.data.fill(dtype === "bool" ? +(value !== 0) : value);
     return s;
   }
 

@@ -40,6 +40,7 @@ export interface Kernels {
   lstmCell(gates: Ptr, c: Ptr, h: Ptr, cNext: Ptr, act: Ptr, N: number, H: number): void;
   lstmCellBackward(act: Ptr, c: Ptr, dh: Ptr, dcNext: Ptr, dgates: Ptr, dc: Ptr, N: number, H: number): void;
   transposeInto(src: Ptr, G: number, H: number, dst: Ptr): void;
+  fill32(dst: Ptr, n: number, bits: number): void;
   colsGemm(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, lda: number, b: Ptr, sbb: number, ldb: number, c: Ptr, scb: number, ldc: number, panel: Ptr): void;
   rowsGemm(a: Ptr, lda: number, b: Ptr, K: number, G: number, M: number, init: Ptr, ldi: number, c: Ptr, ldc: number): void;
   rnnSequence(xProj: Ptr, h0: Ptr, wT: Ptr, mask: Ptr, hs: Ptr, T: number, N: number, H: number, reverse: number, relu: number, n0: number, n1: number): void;
