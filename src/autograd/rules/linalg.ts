@@ -1,7 +1,7 @@
 /** Gradient rules for matrix products, indexing and sliding windows. */
-import { onesLike, zerosLike } from "../../ops/creation.js";
+import { onesLike, scalar, zerosLike } from "../../ops/creation.js";
 import { apply } from "../../ops/dispatch.js";
-import { cast, div, eq, logicalAnd, mul, where } from "../../ops/elementwise.js";
+import { cast, div, eq, expandTo, logicalAnd, mul, where } from "../../ops/elementwise.js";
 import { gather, scatterAdd } from "../../ops/indexing.js";
 import { transpose } from "../../ops/movement.js";
 import type { Tensor } from "../../ops/tensor.js";
@@ -56,7 +56,8 @@ export const linalgRules: RuleTable<"matmul" | "gather" | "scatterAdd" | "scatte
     !needsGrad[0] ? null : transposed(a) ? transpose(apply("matmul", [b, transpose(g, 1, 2)], {}), 1, 2) : apply("matmul", [g, transpose(b, 1, 2)], {}),
     !needsGrad[1] ? null : transposed(b) ? transpose(apply("matmul", [transpose(g, 1, 2), a], {}), 1, 2) : apply("matmul", [transpose(a, 1, 2), g], {}),
   ],
-  gather: (g, { inputs: [x, index], attrs: { dim } }) => [scatterAdd(zerosLike(x), dim, index, g), null],
+  // Scattered into a broadcast zero: the backend writes the zeros as it makes its output.
+  gather: (g, { inputs: [x, index], attrs: { dim } }) => [scatterAdd(expandTo(scalar(0, x.dtype, x.backend), x.shape), dim, index, g), null],
   scatterAdd: (g, { inputs: [, index], attrs: { dim }, needsGrad }) => [g, null, needsGrad[2] ? gather(g, dim, index) : null],
   scatterReduce: (g, ctx) => (ctx.attrs.reduce === "prod" ? prodRule : extremumRule)(g, ctx),
   // im2col and col2im are each other's adjoint (padding taps are constants and get no gradient).

@@ -417,7 +417,9 @@ export class WasmBackend implements Backend {
     const target: View = { storage: base.storage, shape: base.shape, strides, offset: 0 };
     const space = isF32(base) ? collapse(index.shape, [WasmBackend.along(target, dim), index.strides, src.strides]) : null;
     if (space === null) return this.fallback.scatterAdd(base, dim, index, src);
-    const out = this.copy(base) as WasmStorage;
+    // A broadcast value (a gather's gradient starts from zeros) is filled, not copied element by element.
+    const n = numel(base.shape);
+    const out = (n > 0 && base.strides.every((s) => s === 0) ? this.fill(n, new Float32Array(this.heap.memory.buffer, this.addr(base), 1)[0]!, "float32") : this.copy(base)) as WasmStorage;
     const bad = this.k.scatterAdd(out.ptr, this.addr(index), this.addr(src), base.shape[dim]!, strides[dim]!, ...space.shape, ...space.strides.flat());
     if (bad >= 0) {
       out.release();
