@@ -10,12 +10,14 @@ import type { WasmStorage } from "./storage.js";
 import type { ThreadPool } from "./threads.js";
 
 /**
- * Multiply-adds below which a GEMM stays on the calling thread (2M: about 80 µs on one). The pool's
+ * Multiply-adds below which a GEMM stays on the calling thread (4M: about 160 µs on one). The pool's
  * workers spin between kernels (threads.ts), so a split costs a few µs; measured on 2 cores, the
- * seed MLP's layers (6.4M) and the LSTM step's projections (7.9M) run faster split. (Before the
- * workers spun, waking one cost tens of µs and the threshold was 8M.)
+ * seed MLP's layers at batch 64 (6.4M) and the LSTM step's projections (7.9M) run faster split. At
+ * 2M the MLP's layers at batch 32 (3.2M) were split too, and its step ran 20–35% slower on 2
+ * threads than on one: the other core's half of a layer's output is then read back by the
+ * single-threaded kernels that follow (bias, ReLU, Adam) from that core's cache.
  */
-export const PARALLEL_GEMM_MACS = 1 << 21;
+export const PARALLEL_GEMM_MACS = 1 << 22;
 
 /**
  * Outputs per matrix up to which a one-thread GEMM whose operands are both contiguous along K runs
