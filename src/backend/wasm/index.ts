@@ -515,10 +515,14 @@ export class WasmBackend implements Backend {
     const [T1, N, H] = cs.shape as [number, number, number];
     const T = T1 - 1;
     const pool = this.recurrencePool(T, N, 4 * H, H);
-    // The kernel accumulates into its own copies of the incoming gradients.
-    const fresh = (g: View | null) => (g ? (this.copy(g) as WasmStorage) : (this.fill(T1 * N * H, 0, "float32") as WasmStorage));
-    const [dh, dc, dproj] = [fresh(dhs), fresh(dcs), this.allocate("float32", T * N * 4 * H)];
-    this.byRows("lstmSequenceBackward", pool, N, [this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, dh.ptr, dc.ptr, dproj.ptr, T, N, H, reverse ? 1 : 0]);
+    // The kernel reads the states' incoming gradients (contiguous) and accumulates into its own copy
+    // of the cell states'.
+    const dhIn = dhs && !isContiguous(dhs.shape, dhs.strides) ? (this.copy(dhs) as WasmStorage) : null;
+    const dc = (dcs ? this.copy(dcs) : this.fill(T1 * N * H, 0, "float32")) as WasmStorage;
+    const [dh, dproj] = [this.allocate("float32", T1 * N * H), this.allocate("float32", T * N * 4 * H)];
+    const pdhIn = dhIn ? dhIn.ptr : dhs ? this.addr(dhs) : 0;
+    this.byRows("lstmSequenceBackward", pool, N, [this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, pdhIn, dh.ptr, dc.ptr, dproj.ptr, T, N, H, reverse ? 1 : 0]);
+    dhIn?.release();
     return [dproj, dh, dc];
   }
 
