@@ -24,7 +24,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tg from "tensorgrad";
 import type { WasmBackend } from "../dist/backend/wasm/index.js";
-import { median, report, type Row } from "./harness.js";
+import { median, peerPython, report, type Row } from "./harness.js";
 import { ConvNet, mlp, tfConvNet, tfMlp } from "./models.js";
 
 const { values: args } = parseArgs({ options: { epochs: { type: "string", default: "2" }, out: { type: "string" } } });
@@ -119,13 +119,7 @@ for (const backend of ["wasm", "cpu"]) {
 }
 
 // ---- PyTorch: the seed's loop with torchvision's dataset ------------------------------------------
-const python = [process.env.TENSORGRAD_BENCH_PYTHON, process.env.PEERS_PYTHON, path.join(root, ".peers-venv", "bin", "python")].find((p) => {
-  try {
-    return !!p && (execFileSync(p, ["-c", "import importlib.util, torch; assert importlib.util.find_spec(\"torchvision\")"], { stdio: "ignore" }), true);
-  } catch {
-    return false;
-  }
-});
+const python = peerPython('import importlib.util, torch; assert importlib.util.find_spec("torchvision")');
 if (!python) console.log("(PyTorch with torchvision not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
 if (python) {
   // torchvision reads the uncompressed IDX files from ROOT/FashionMNIST/raw.

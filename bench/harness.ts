@@ -3,6 +3,7 @@
  * ratios against tensorgrad, and write the same rows as JSON under bench/results/latest/.
  * Speed is measured here, never asserted in a test.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,22 @@ export interface Row {
   unit: string;
   /** Whether larger values are better (throughput) or smaller (time). */
   higherIsBetter: boolean;
+}
+
+/**
+ * The peers' Python: $TENSORGRAD_BENCH_PYTHON, $PEERS_PYTHON, tools/peers.sh's .peers-venv, then
+ * `fallbacks`, the first on which the Python statement `check` runs (imports the peer needs).
+ */
+export function peerPython(check: string, fallbacks: readonly string[] = []): string | undefined {
+  const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const candidates = [process.env.TENSORGRAD_BENCH_PYTHON, process.env.PEERS_PYTHON, path.join(root, ".peers-venv", "bin", "python"), ...fallbacks];
+  return candidates.find((p): p is string => {
+    try {
+      return !!p && (execFileSync(p, ["-c", check], { stdio: "ignore" }), true);
+    } catch {
+      return false;
+    }
+  });
 }
 
 export function median(xs: number[]): number {

@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as tg from "tensorgrad";
 import type { WasmBackend } from "../dist/backend/wasm/index.js";
-import { median, report, type Row } from "./harness.js";
+import { median, peerPython, report, type Row } from "./harness.js";
 
 const { values: args } = parseArgs({ options: { epochs: { type: "string", default: "2" }, out: { type: "string" } } });
 const epochs = Number(args.epochs);
@@ -65,13 +65,7 @@ for (const threads of [...new Set([1, cores])]) {
   rows.push({ workload: W.lstm, impl: me, value: epochSeconds(lstm, lstmData.x, lstmData.y), unit: "s", higherIsBetter: false });
 }
 
-const python = [process.env.TENSORGRAD_BENCH_PYTHON, process.env.PEERS_PYTHON, path.join(root, ".peers-venv", "bin", "python")].find((p) => {
-  try {
-    return !!p && (execFileSync(p, ["-c", "import keras, tensorflow"], { stdio: "ignore" }), true);
-  } catch {
-    return false;
-  }
-});
+const python = peerPython("import keras, tensorflow");
 if (!python) console.log("(Keras/TensorFlow not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
 for (const threads of python ? [...new Set([1, cores])] : []) {
   const script = path.join(root, "bench", "peers", "keras_bench.py");

@@ -19,7 +19,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tg from "tensorgrad";
 import type { WasmBackend } from "../dist/backend/wasm/index.js";
-import { report, timeMs, type Row } from "./harness.js";
+import { peerPython, report, timeMs, type Row } from "./harness.js";
 import { ConvNet, GruClassifier, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainStep, tgTrainStep } from "./models.js";
 
 // Node 20 keeps relaxed SIMD behind a V8 flag (Node 22 and Chromium have it on); set it before the
@@ -193,15 +193,7 @@ for (const backend of ["cpu", "wasm"]) {
 // Debian's system torch, labelled with its version like every peer.
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const torchScript = path.join(root, "bench", "peers", "torch_bench.py");
-const pythons = [process.env.TENSORGRAD_BENCH_PYTHON, process.env.PEERS_PYTHON, path.join(root, ".peers-venv", "bin", "python"), "/usr/bin/python3"].filter((p): p is string => !!p);
-const python = pythons.find((p) => {
-  try {
-    execFileSync(p, ["-c", "import torch"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const python = peerPython("import torch", ["/usr/bin/python3"]);
 if (!python) console.log("(PyTorch not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
 for (const threads of python ? [1, cores] : []) {
   const r = JSON.parse(execFileSync(python!, [torchScript, String(threads), sizes.join(",")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as Record<string, number> & { version: string };
