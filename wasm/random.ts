@@ -8,6 +8,8 @@ const MIX_1 = memory.data<u32>([0x7feb352d]);
 const MIX_2 = memory.data<u32>([0x846ca68b]);
 const GOLDEN = memory.data<u32>([0x9e3779b9]);
 const LANE_INDEX = memory.data<i32>([0, 1, 2, 3], 16);
+/** A vector's counter steps within a block of sixteen. */
+const STEPS = memory.data<i32>([4, 8, 12, 16]);
 
 @inline
 function mix32(x: v128): v128 {
@@ -27,6 +29,12 @@ function mix32s(x: u32): u32 {
   return x ^ (x >>> 16);
 }
 
+/** The mixed bits of four counters whose low words are the lanes of lo and whose high word's term h is given. */
+@inline
+function bitsAt(lo: v128, h: v128, k: v128): v128 {
+  return mix32(v128.xor(v128.xor(mix32(v128.xor(lo, k)), h), k));
+}
+
 /** The mixed bits of counters c … c + 3 (lanes) under the mixed key k: randomBits in four lanes. */
 @inline
 function bitLanes(c: u64, k: v128): v128 {
@@ -35,7 +43,7 @@ function bitLanes(c: u64, k: v128): v128 {
   // A lane whose low word wrapped past 2^32 carries into the high word.
   const hi = i32x4.sub(i32x4.splat(<u32>(c >> 32)), i32x4.lt_u(lo, i32x4.splat(lo0)));
   const h = i32x4.mul(i32x4.add(hi, lanes(ONE_I32)), lanes(GOLDEN));
-  return mix32(v128.xor(v128.xor(mix32(v128.xor(lo, k)), h), k));
+  return bitsAt(lo, h, k);
 }
 
 /** uniformAt for counters c … c + 3 under the mixed key k. */
@@ -72,24 +80,45 @@ export function uniform(out: usize, n: i32, seed: u32, offset: f64): void {
 /**
  * Dropout in one pass: out[i] = x[i]·scale where uniformAt(seed, offset + i) ≥ p, else 0. The mask
  * is the one `rand(x.shape) >= p` draws at those counters, and is never stored: the gradient is the
- * same pass over g.
+ * same pass over g. The uniform is the 24-bit integer u = bits >>> 8 times 2^-24, exactly, so the
+ * test is u ≥ ⌈p·2^24⌉ on integers. Where the counters share their high word (any call below 2^32
+ * draws into the stream), its term of the hash is one vector for the whole call.
  */
 export function dropout(x: usize, out: usize, n: i32, p: f32, scale: f32, seed: u32, offset: f64): void {
   const key = mix32s(seed ^ 0x85ebca6b);
   const start = <u64>offset;
-  const unit = f32x4.splat(1.0 / 16777216.0);
-  const k = i32x4.splat(key), vp = f32x4.splat(p), vs = f32x4.splat(scale);
+  const k = i32x4.splat(key), vs = f32x4.splat(scale);
+  const threshold = i32x4.splat(<i32>Math.ceil(<f64>p * 16777216.0));
   let i = 0;
-  // Four vectors per step, as in uniform: the hash chains interleave.
-  for (; i + 16 <= n; i += 16) {
-    const q = <usize>i << 2;
-    const c = start + <u64>i;
-    const k0 = f32x4.ge(uniformLanes(c, k, unit), vp), k1 = f32x4.ge(uniformLanes(c + 4, k, unit), vp);
-    const k2 = f32x4.ge(uniformLanes(c + 8, k, unit), vp), k3 = f32x4.ge(uniformLanes(c + 12, k, unit), vp);
-    v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q), vs), k0));
-    v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
-    v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);
-    v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 48), vs), k3), 48);
+  if (n >= 16 && start >> 32 == (start + <u64>(n - 1)) >> 32) {
+    const h = i32x4.splat((<u32>(start >> 32) + 1) * 0x9e3779b9);
+    let lo = i32x4.add(i32x4.splat(<u32>start), v128.load(LANE_INDEX));
+    const four = lanes(STEPS), eight = lanes(STEPS + 4), twelve = lanes(STEPS + 8), sixteen = lanes(STEPS + 12);
+    // Four vectors per step: the hash chains are latency-bound, so independent ones interleave.
+    for (; i + 16 <= n; i += 16) {
+      const q = <usize>i << 2;
+      const k0 = i32x4.ge_s(i32x4.shr_u(bitsAt(lo, h, k), 8), threshold);
+      const k1 = i32x4.ge_s(i32x4.shr_u(bitsAt(i32x4.add(lo, four), h, k), 8), threshold);
+      const k2 = i32x4.ge_s(i32x4.shr_u(bitsAt(i32x4.add(lo, eight), h, k), 8), threshold);
+      const k3 = i32x4.ge_s(i32x4.shr_u(bitsAt(i32x4.add(lo, twelve), h, k), 8), threshold);
+      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q), vs), k0));
+      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
+      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);
+      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 48), vs), k3), 48);
+      lo = i32x4.add(lo, sixteen);
+    }
+  } else {
+    const unit = f32x4.splat(1.0 / 16777216.0), vp = f32x4.splat(p);
+    for (; i + 16 <= n; i += 16) {
+      const q = <usize>i << 2;
+      const c = start + <u64>i;
+      const k0 = f32x4.ge(uniformLanes(c, k, unit), vp), k1 = f32x4.ge(uniformLanes(c + 4, k, unit), vp);
+      const k2 = f32x4.ge(uniformLanes(c + 8, k, unit), vp), k3 = f32x4.ge(uniformLanes(c + 12, k, unit), vp);
+      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q), vs), k0));
+      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
+      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);
+      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 48), vs), k3), 48);
+    }
   }
   for (; i < n; i++) {
     const u = uniformScalar(start + <u64>i, key);
