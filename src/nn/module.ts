@@ -83,6 +83,16 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
     }
   }
 
+  /**
+   * The parameter registered under `name` on this module itself, or null: what namedParameters
+   * lists under that name, without walking them (a layer's forward looks its weights up each call).
+   * Only a field of that name can change the answer, and then the full discovery runs.
+   */
+  protected ownParameter(name: string): Parameter | null {
+    if (Object.hasOwn(this, name)) this.discover();
+    return this.params.get(name) ?? null;
+  }
+
   /** Replaces a buffer's tensor (e.g. BatchNorm's running statistics after an update). */
   protected setBuffer(name: string, tensor: Tensor): void {
     if (!this.bufs.has(name)) throw new TensorgradError(`${this.constructor.name}: no buffer named '${name}'`);

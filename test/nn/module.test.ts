@@ -231,3 +231,33 @@ describe("layer errors name the layer and the expected shape", () => {
     assert.throws(() => new nn.Embedding(5, 2).forward(tg.tensor([1])), tg.DTypeError);
   });
 });
+
+test("a layer's own parameters looked up by name (ownParameter) follow registration and field assignment, as namedParameters does", () => {
+  class Weighted extends nn.Module<[tg.Tensor], tg.Tensor> {
+    constructor() {
+      super();
+      this.registerParameter("w", new nn.Parameter(tg.ones([2])));
+    }
+    forward(x: tg.Tensor) {
+      return x.mul(this.ownParameter("w")!);
+    }
+    lookup(name: string) {
+      return this.ownParameter(name);
+    }
+  }
+  const m = new Weighted();
+  assert.equal(m.lookup("w"), [...m.namedParameters()][0]![1]);
+  assert.equal(m.lookup("missing"), null);
+  const replaced = new nn.Parameter(tg.full([2], 3));
+  (m as unknown as { w: tg.Tensor }).w = replaced; // PyTorch's `m.w = Parameter(…)`
+  assert.equal(m.lookup("w"), replaced);
+  assert.deepEqual(m.forward(tg.ones([2])).tolist(), [3, 3]);
+  assert.deepEqual([...m.namedParameters()].map(([n, p]) => [n, p === replaced]), [["w", true]]);
+  // An LSTM's weights, replaced the same way, are the ones its forward uses.
+  const lstm = new nn.LSTM(2, 3);
+  const zeroW = new nn.Parameter(tg.zeros([12, 3]));
+  (lstm as unknown as Record<string, tg.Tensor>).weight_hh_l0 = zeroW;
+  const [out] = lstm.forward(tg.ones([4, 1, 2]));
+  out.sum().backward();
+  assert.ok(zeroW.grad !== null, "the replaced weight_hh_l0 gets the gradient");
+});

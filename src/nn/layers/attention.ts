@@ -83,22 +83,17 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MhaForwa
     this.resetParameters();
   }
 
-  private p(name: string): Parameter | null {
-    for (const [n, p] of this.namedParameters("", false)) if (n === name) return p;
-    return null;
-  }
-
   /** xavier_uniform on the projections, zero biases (PyTorch's _reset_parameters). */
   resetParameters(): void {
     for (const name of ["in_proj_weight", "q_proj_weight", "k_proj_weight", "v_proj_weight"]) {
-      const w = this.p(name);
+      const w = this.ownParameter(name);
       if (w) init.xavierUniform_(w);
     }
-    const b = this.p("in_proj_bias");
+    const b = this.ownParameter("in_proj_bias");
     if (b) init.zeros_(b);
     if (this.out_proj.bias) init.zeros_(this.out_proj.bias);
     for (const name of ["bias_k", "bias_v"]) {
-      const kv = this.p(name);
+      const kv = this.ownParameter(name);
       if (kv) init.xavierNormal_(kv);
     }
   }
@@ -115,13 +110,13 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MhaForwa
     if (k.shape.at(-1) !== this.kdim || v.shape.at(-1) !== this.vdim || k.shape[0] !== v.shape[0]) {
       throw new ShapeError(`MultiheadAttention: key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must have ${this.kdim} and ${this.vdim} features and the same length`);
     }
-    const packed = this.p("in_proj_weight");
+    const packed = this.ownParameter("in_proj_weight");
     const [output, weights] = multiHeadAttentionForward(
-      q, k, v, this.embedDim, this.numHeads, packed, this.p("in_proj_bias"), this.p("bias_k"), this.p("bias_v"), this.addZeroAttn,
+      q, k, v, this.embedDim, this.numHeads, packed, this.ownParameter("in_proj_bias"), this.ownParameter("bias_k"), this.ownParameter("bias_v"), this.addZeroAttn,
       this.dropout, this.out_proj.weight, this.out_proj.bias,
       {
         training: this.training, keyPaddingMask, needWeights, attnMask, averageAttnWeights, isCausal,
-        useSeparateProjWeight: !packed, qProjWeight: this.p("q_proj_weight"), kProjWeight: this.p("k_proj_weight"), vProjWeight: this.p("v_proj_weight"),
+        useSeparateProjWeight: !packed, qProjWeight: this.ownParameter("q_proj_weight"), kProjWeight: this.ownParameter("k_proj_weight"), vProjWeight: this.ownParameter("v_proj_weight"),
       },
     );
     return [this.batchFirst && !unbatched ? output.transpose(0, 1) : output, weights];

@@ -83,10 +83,6 @@ export abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSe
     for (const p of this.parameters()) init.uniform_(p, -k, k);
   }
 
-  private param(name: string): Parameter | null {
-    return (Object.fromEntries(this.namedParameters("", false)) as Record<string, Parameter>)[name] ?? null;
-  }
-
   protected get directions(): number {
     return this.bidirectional ? 2 : 1;
   }
@@ -94,15 +90,15 @@ export abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSe
   /** Runs one layer in one direction over time-major x [T, N, I]; returns outputs [T, N, H] and the final state. */
   private runDirection(x: Tensor, layer: number, reverse: boolean, h0: Tensor, c0: Tensor | null, mask: Tensor | null): [Tensor, Tensor, Tensor | null] {
     const suffix = `_l${layer}${reverse ? "_reverse" : ""}`;
-    const wIh = this.param(`weight_ih${suffix}`)!;
-    const wHhT = this.param(`weight_hh${suffix}`)!.t(); // once per sequence (see rnn-cells.ts)
-    const bIh = this.param(`bias_ih${suffix}`);
-    const bHh = this.param(`bias_hh${suffix}`);
+    const wIh = this.ownParameter(`weight_ih${suffix}`)!;
+    const wHhT = this.ownParameter(`weight_hh${suffix}`)!.t(); // once per sequence (see rnn-cells.ts)
+    const bIh = this.ownParameter(`bias_ih${suffix}`);
+    const bHh = this.ownParameter(`bias_hh${suffix}`);
     const [T, N] = x.shape as [number, number];
     // One matmul projects every time step; LSTM and plain RNN fold b_hh in too (one bias, one add).
     const proj = linear(x.reshape(T * N, -1), wIh, bIh && bHh && this.mode !== "GRU" ? bIh.add(bHh) : bIh);
     // The whole recurrence in one backend call where the backend has it (the steps below otherwise).
-    const wHh = this.param(`weight_hh${suffix}`)!;
+    const wHh = this.ownParameter(`weight_hh${suffix}`)!;
     const seqMask = mask?.reshape(T, N).to(proj.dtype) ?? null;
     const steps3 = proj.reshape(T, N, -1);
     const states = this.mode === "LSTM" ? lstmSequence(steps3, h0, c0!, wHh, seqMask, reverse)
