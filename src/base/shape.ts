@@ -3,9 +3,11 @@ import { ShapeError, fmtShape } from "./errors.js";
 
 export type Shape = readonly number[];
 
+// The helpers every op calls use indexed loops: a for-of or a spread allocates an iterator result
+// per element wherever the engine runs them unoptimised, and an op's garbage costs (docs/architecture.md, Memory).
 export function numel(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
@@ -55,7 +57,9 @@ export function mergeDims(shape: Shape, strides: readonly Shape[]): { shape: num
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Wraps a possibly negative dim into [0, ndim), or throws naming the op. */
@@ -99,19 +103,21 @@ export function broadcastShapes(shapes: readonly Shape[], op: string): number[] 
 
 /** Validates a shape given by a user: non-negative integers. */
 export function checkShape(shape: Shape, op: string): number[] {
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
     if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: invalid shape ${fmtShape(shape)}; sizes must be non-negative integers`);
   }
-  return [...shape];
+  return shape.slice();
 }
 
 /** Resolves a single -1 in a reshape target against the number of elements. */
 export function inferReshape(target: Shape, size: number, from: Shape, op = "reshape"): number[] {
-  const out = [...target];
+  const out = target.slice();
   const unknown = out.indexOf(-1);
   if (unknown !== out.lastIndexOf(-1)) throw new ShapeError(`${op}: only one dimension can be -1, got ${fmtShape(target)}`);
   if (unknown >= 0) {
-    const known = out.reduce((p, d, i) => (i === unknown ? p : p * d), 1);
+    let known = 1;
+    for (let i = 0; i < out.length; i++) if (i !== unknown) known *= out[i]!;
     if (known === 0 || size % known !== 0) {
       throw new ShapeError(`${op}: shape ${fmtShape(target)} is invalid for input of shape ${fmtShape(from)} (${size} elements)`);
     }

@@ -258,6 +258,6 @@ test("a layer's own parameters looked up by name (ownParameter) follow registrat
   const zeroW = new nn.Parameter(tg.zeros([12, 3]));
   (lstm as unknown as Record<string, tg.Tensor>).weight_hh_l0 = zeroW;
   const [out] = lstm.forward(tg.ones([4, 1, 2]));
-  out.sum().backward();
+  (out as tg.Tensor).sum().backward();
   assert.ok(zeroW.grad !== null, "the replaced weight_hh_l0 gets the gradient");
 });

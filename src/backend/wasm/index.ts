@@ -337,9 +337,9 @@ export class WasmBackend implements Backend {
    * `args` lays out one share's arguments from its operand and output addresses, shape and strides.
    */
   private elementwise(kernel: "unary" | "binary" | "where", space: Space4, ptrs: number[], bytes: number[], out: number, outBytes: number, args: (ptrs: number[], out: number, shape: number[], strides: number[][]) => number[]): void {
-    const parts = this.threads > 1 && numel(space.shape) >= PARALLEL_ELEMENTS ? this.threads : 1;
-    const shares = splitSpace(space, parts).map((sh) => args(ptrs.map((p, k) => p + sh.offsets[k]! * bytes[k]!), out + sh.outOffset * outBytes, sh.shape, space.strides));
     const run = this.k[kernel] as (...a: number[]) => void;
+    if (this.threads === 1 || numel(space.shape) < PARALLEL_ELEMENTS) return run(...args(ptrs, out, space.shape, space.strides));
+    const shares = splitSpace(space, this.threads).map((sh) => args(ptrs.map((p, k) => p + sh.offsets[k]! * bytes[k]!), out + sh.outOffset * outBytes, sh.shape, space.strides));
     if (shares.length === 1) run(...shares[0]!);
     else this.workers().run(kernel, shares, run);
   }

@@ -49,10 +49,10 @@ const COLS_MAX_A = 1 << 12;
 
 /** A[b]·B[b] (+ a bias row, where given, added in the kernels' stores) on the backend's kernels and pool. */
 export function product(w: WasmBackend, a: View, b: View, bias: View | null): Storage {
-  const [B, M, K] = a.shape as [number, number, number];
-  const N = b.shape[2]!;
-  const [sab, sam, sak] = a.strides as [number, number, number];
-  const [sbb, sbk, sbn] = b.strides as [number, number, number];
+  // Indexed, not destructured: destructuring walks an iterator (garbage where unoptimised).
+  const B = a.shape[0]!, M = a.shape[1]!, K = a.shape[2]!, N = b.shape[2]!;
+  const sab = a.strides[0]!, sam = a.strides[1]!, sak = a.strides[2]!;
+  const sbb = b.strides[0]!, sbk = b.strides[1]!, sbn = b.strides[2]!;
   const dot = sak === 1 && sbk === 1 && (M * N <= DOT_MAX_OUTPUTS || N <= DOT_MAX_COLUMNS) && K >= 16;
   const T = w.numThreads;
   const split = T > 1 && B * M * N * K >= PARALLEL_GEMM_MACS && (B > 1 || M >= 8);
