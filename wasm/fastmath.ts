@@ -25,8 +25,8 @@ function pow2(n: v128): v128 {
 const ROUND: f32 = 12582912.0;
 /** The bits of ROUND: subtracted from x·log2e + ROUND's bits, they leave the rounded integer. */
 const ROUND_BITS = memory.data<i32>([0x4b400000]);
-/** exp's clamp, its range reduction, and Cephes' degree-6 polynomial (highest power first). */
-const EXP_CLAMP = memory.data<f32>([88.8, -104.0]);
+/** exp's clamp (and the bound of its one-step scaling), its range reduction, and Cephes' degree-6 polynomial (highest power first). */
+const EXP_CLAMP = memory.data<f32>([88.8, -104.0, 86.5]);
 const EXP_REDUCE = memory.data<f32>([LOG2E, ROUND, -LN2_HI, -LN2_LO]);
 const EXP_POLY = memory.data<f32>([1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]);
 
@@ -61,6 +61,10 @@ export function expSimd(x: v128): v128 {
   p = madd(p, r, at(EXP_POLY, 5));
   const y = f32x4.add(madd(p, f32x4.mul(r, r), r), lanes(ONE));
   const n = i32x4.sub(shifted, lanes(ROUND_BITS)); // the integer in the low mantissa bits
+  // Within ±86.5, |n| ≤ 125 and y·2^n (y within [0.7, 1.42]) is a normal float: adding n to y's
+  // exponent field is the exact product, in two instructions. Past that, and for NaN, the two
+  // halves keep subnormal and near-overflow results right.
+  if (i32x4.all_true(f32x4.le(f32x4.abs(x), at(EXP_CLAMP, 2)))) return i32x4.add(y, i32x4.shl(n, 23));
   const n1 = i32x4.shr_s(n, 1);
   return f32x4.mul(f32x4.mul(y, pow2(n1)), pow2(i32x4.sub(n, n1)));
 }
