@@ -30,10 +30,10 @@ function st(p: usize, v: v128, lanes: i32): void {
  */
 export function lstmCellRow(a: usize, c: usize, h: usize, cNext: usize, H: i32): void {
   const hb = <usize>H << 2;
-  // Two passes, the gates and then the state: in one, each column's work was two exponentials in a
-  // chain (a gate's, then tanh(c')'s), too long a chain of dependent instructions for the core to
-  // overlap more than about two columns. Apart, the four gates' independent chains and the short
-  // state chain overlap across columns: the cell runs about twice as fast at H = 32.
+  // Two passes, the gates and then the state: in one, each column's work ended in a chain of two
+  // exponentials (a gate's, then tanh(c')'s) that the core could overlap with few other columns.
+  // Apart, the gates' independent exponentials and the short state chain overlap across columns:
+  // an LSTM forward over T = 120, N = 32, H = 32 went from 2.52 to 2.25 ms on one thread.
   for (let j = 0; j < H; ) {
     const lanes = j + 4 <= H ? 4 : 1;
     const q = <usize>j << 2;
