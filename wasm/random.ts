@@ -90,34 +90,23 @@ export function dropout(x: usize, out: usize, n: i32, p: f32, scale: f32, seed: 
   const k = i32x4.splat(key), vs = f32x4.splat(scale);
   const threshold = i32x4.splat(<i32>Math.ceil(<f64>p * 16777216.0));
   let i = 0;
+  // Four vectors per step: the hash chains are latency-bound, so independent ones interleave.
   if (n >= 16 && start >> 32 == (start + <u64>(n - 1)) >> 32) {
     const h = i32x4.splat((<u32>(start >> 32) + 1) * 0x9e3779b9);
     let lo = i32x4.add(i32x4.splat(<u32>start), v128.load(LANE_INDEX));
     const four = lanes(STEPS), eight = lanes(STEPS + 4), twelve = lanes(STEPS + 8), sixteen = lanes(STEPS + 12);
-    // Four vectors per step: the hash chains are latency-bound, so independent ones interleave.
     for (; i + 16 <= n; i += 16) {
-      const q = <usize>i << 2;
-      const k0 = i32x4.ge_s(i32x4.shr_u(bitsAt(lo, h, k), 8), threshold);
-      const k1 = i32x4.ge_s(i32x4.shr_u(bitsAt(i32x4.add(lo, four), h, k), 8), threshold);
-      const k2 = i32x4.ge_s(i32x4.shr_u(bitsAt(i32x4.add(lo, eight), h, k), 8), threshold);
-      const k3 = i32x4.ge_s(i32x4.shr_u(bitsAt(i32x4.add(lo, twelve), h, k), 8), threshold);
-      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q), vs), k0));
-      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
-      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);
-      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 48), vs), k3), 48);
+      const k0 = keeps(bitsAt(lo, h, k), threshold), k1 = keeps(bitsAt(i32x4.add(lo, four), h, k), threshold);
+      const k2 = keeps(bitsAt(i32x4.add(lo, eight), h, k), threshold), k3 = keeps(bitsAt(i32x4.add(lo, twelve), h, k), threshold);
+      dropSixteen(x, out, <usize>i << 2, vs, k0, k1, k2, k3);
       lo = i32x4.add(lo, sixteen);
     }
   } else {
-    const unit = f32x4.splat(1.0 / 16777216.0), vp = f32x4.splat(p);
     for (; i + 16 <= n; i += 16) {
-      const q = <usize>i << 2;
       const c = start + <u64>i;
-      const k0 = f32x4.ge(uniformLanes(c, k, unit), vp), k1 = f32x4.ge(uniformLanes(c + 4, k, unit), vp);
-      const k2 = f32x4.ge(uniformLanes(c + 8, k, unit), vp), k3 = f32x4.ge(uniformLanes(c + 12, k, unit), vp);
-      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q), vs), k0));
-      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
-      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);
-      v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 48), vs), k3), 48);
+      const k0 = keeps(bitLanes(c, k), threshold), k1 = keeps(bitLanes(c + 4, k), threshold);
+      const k2 = keeps(bitLanes(c + 8, k), threshold), k3 = keeps(bitLanes(c + 12, k), threshold);
+      dropSixteen(x, out, <usize>i << 2, vs, k0, k1, k2, k3);
     }
   }
   for (; i < n; i++) {
@@ -125,6 +114,21 @@ export function dropout(x: usize, out: usize, n: i32, p: f32, scale: f32, seed: 
     const q = <usize>i << 2;
     store<f32>(out + q, u >= p ? load<f32>(x + q) * scale : 0);
   }
+}
+
+/** The lanes whose uniform, (bits >>> 8)·2^-24, is ≥ p: (bits >>> 8) ≥ ⌈p·2^24⌉ (threshold). */
+@inline
+function keeps(bits: v128, threshold: v128): v128 {
+  return i32x4.ge_s(i32x4.shr_u(bits, 8), threshold);
+}
+
+/** out[q…q+64 bytes) = x·scale where the four masks keep a lane, else 0. */
+@inline
+function dropSixteen(x: usize, out: usize, q: usize, vs: v128, k0: v128, k1: v128, k2: v128, k3: v128): void {
+  v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q), vs), k0));
+  v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
+  v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);
+  v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 48), vs), k3), 48);
 }
 
 // ---- normal draws ------------------------------------------------------------------------------
