@@ -5,7 +5,7 @@ export { sgemmDot } from "./dot";
 export { unary, binary, where, convert, gelu, geluBackward } from "./elementwise";
 export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward, sumParts } from "./reduce";
 export { im2col, col2im } from "./windows";
-export { maxPool2x2 } from "./pooling";
+export { maxPool2x2, maxPool2x2Backward } from "./pooling";
 export { batchNormForward, batchNormBackward } from "./batchnorm";
 
 /** First byte after the kernels' static data (maths tables): the JS heap allocates above it. */

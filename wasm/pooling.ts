@@ -3,6 +3,7 @@
 // winning as it does in argmax. Four windows at a time: two input rows, each loaded as eight
 // floats and split into even and odd columns, give the four taps of four windows.
 import { lanes, ONE_I32 } from "./constants";
+import { zeroBytes } from "./memops";
 
 /** A window's first column in its row pair: 2q + 0, 2, 4, 6 (a load, not a v128 constant: constants.ts). */
 const EVEN_COLUMNS = memory.data<i32>([0, 2, 4, 6], 16);
@@ -69,5 +70,56 @@ export function maxPool2x2(x: usize, planes: i32, H: i32, W: i32, out: usize, id
         k += 4;
       }
     }
+  }
+}
+
+/**
+ * maxPool2x2's gradient: g and idx [planes, OH, OW] (idx as maxPool2x2 wrote it) → dx [planes, H, W],
+ * each window's gradient at its index and zero at its other three taps (and in a last odd row or
+ * column, which no window covers). The windows tile the plane, so every element is written once:
+ * no zero fill and no scatter. Four windows at a time: a tap's mask is where idx minus the
+ * window's first index equals the tap's offset (0, 1, W, W + 1).
+ */
+export function maxPool2x2Backward(g: usize, idx: usize, planes: i32, H: i32, W: i32, dx: usize): void {
+  const OH = H >> 1, OW = W >> 1;
+  const rowBytes = <usize>W << 2;
+  const columns = v128.load(EVEN_COLUMNS);
+  const tapW = i32x4.splat(W), tapW1 = i32x4.splat(W + 1);
+  let gp = g, kp = idx;
+  for (let n = 0; n < planes; n++) {
+    const plane = dx + <usize>n * <usize>H * rowBytes;
+    for (let p = 0; p < OH; p++) {
+      const r0 = plane + <usize>(2 * p) * rowBytes;
+      const r1 = r0 + rowBytes;
+      const rowStart = 2 * p * W;
+      let q = 0;
+      for (; q + 4 <= OW; q += 4) {
+        const v = v128.load(gp), tap = i32x4.sub(v128.load(kp), i32x4.add(i32x4.splat(rowStart + 2 * q), columns));
+        const t00 = v128.and(v, i32x4.eq(tap, i32x4.splat(0))), t01 = v128.and(v, i32x4.eq(tap, lanes(ONE_I32)));
+        const t10 = v128.and(v, i32x4.eq(tap, tapW)), t11 = v128.and(v, i32x4.eq(tap, tapW1));
+        const at = <usize>(2 * q) << 2;
+        v128.store(r0 + at, i8x16.shuffle(t00, t01, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23));
+        v128.store(r0 + at + 16, i8x16.shuffle(t00, t01, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31));
+        v128.store(r1 + at, i8x16.shuffle(t10, t11, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23));
+        v128.store(r1 + at + 16, i8x16.shuffle(t10, t11, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31));
+        gp += 16;
+        kp += 16;
+      }
+      for (; q < OW; q++) {
+        const v = load<f32>(gp), tap = load<i32>(kp) - (rowStart + 2 * q);
+        const at = <usize>(2 * q) << 2;
+        store<f32>(r0 + at, tap == 0 ? v : 0);
+        store<f32>(r0 + at + 4, tap == 1 ? v : 0);
+        store<f32>(r1 + at, tap == W ? v : 0);
+        store<f32>(r1 + at + 4, tap == W + 1 ? v : 0);
+        gp += 4;
+        kp += 4;
+      }
+      if (W & 1) {
+        store<f32>(r0 + rowBytes - 4, 0);
+        store<f32>(r1 + rowBytes - 4, 0);
+      }
+    }
+    if (H & 1) zeroBytes(plane + <usize>(H - 1) * rowBytes, rowBytes);
   }
 }

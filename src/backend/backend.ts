@@ -129,7 +129,7 @@ export type KernelName = (typeof KERNELS)[number];
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
   "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "dropout", "linear",
-  "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "kmeansStep",
+  "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "maxPool2x2Backward", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
@@ -315,6 +315,11 @@ export interface Backend {
    * gradient is a scatter-add at those indices.
    */
   maxPool2x2?(x: View): [Storage, Storage] | null;
+  /**
+   * Its gradient from g [N, C, ⌊H/2⌋, ⌊W/2⌋] and those indices, for an input of H × W: each
+   * window's gradient at its index, zero elsewhere → dx [N, C, H, W].
+   */
+  maxPool2x2Backward?(g: View, indices: View, size: readonly [number, number]): Storage | null;
   /**
    * One Lloyd iteration of k-means over x [n, d], centres [k, d] and weights [n] (null: unit
    * weights) → [labels (int32 [n]), each row's squared distance ‖x − c‖² to its nearest centre,

@@ -252,7 +252,7 @@ const ROUTINES: Record<string, Routine> = {
     })),
   },
   maxPool2x2: {
-    methods: ["maxPool2x2"],
+    methods: ["maxPool2x2", "maxPool2x2Backward"],
     cases: ([[6, 8], [7, 13], [2, 2], [26, 26]] as const).map(([H, W]) => ({
       name: `maxPool2d(2) ${H}×${W} with ties and a NaN`,
       run: () => {
@@ -310,7 +310,7 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   gruSequence: (b, v) => b.gruSequence!(v([1, 2, 3]), v([2, 1]), v([3, 1]), v([3]), null, false) ?? b.gruSequenceBackward!(v([1, 2, 4]), v([2, 2, 1]), v([3, 1]), null, v([2, 2, 1]), false),
   rnnSequence: (b, v) => b.rnnSequence!(v([1, 2, 1]), v([2, 1]), v([1, 1]), null, false, false) ?? b.rnnSequenceBackward!(v([2, 2, 1]), v([1, 1]), null, v([2, 2, 1]), false, false),
   gruCell: (b, v) => b.gruCell!(v([2, 3]), v([2, 3]), v([2, 1])) ?? b.gruCellBackward!(v([2, 3]), v([2, 3]), v([2, 1]), v([2, 2])),
-  maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])),
+  maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])) ?? b.maxPool2x2Backward!(v([1, 1, 1, 1]), v([1, 1, 1, 1]), [2, 2]),
   kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),
   adamStep: (b, v) => b.adamStep!(v([2, 2]), v([2, 2]), v([2, 2]), v([2, 2]), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, stepSize: 1, bc2Sqrt: 1 }),
   sgdStep: (b, v) => b.sgdStep!(v([2, 2]), v([2, 2]), null, { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, first: true }),

@@ -47,7 +47,7 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
   }
 });
 
-test("threaded elementwise ops, reductions, uniform and normal draws, dropout, im2col/col2im, max pooling and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
+test("threaded elementwise ops, reductions, uniform and normal draws, dropout, im2col/col2im, max pooling and its gradient, and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
@@ -80,6 +80,11 @@ test("threaded elementwise ops, reductions, uniform and normal draws, dropout, i
         return tg.cat([tg.nn.functional.dropout(big, 0.3, true), v.grad!]);
       }],
       ["conv2d (im2col by images) and 2×2 max pooling (by planes)", () => tg.nn.functional.maxPool2d(tg.nn.functional.conv2d(images, filters, null, { padding: 1 }), 2)],
+      ["2×2 max pooling's gradient (by planes), odd height and width", () => {
+        const v = images.narrow(2, 0, 25).narrow(3, 0, 25).contiguous().requiresGrad_();
+        tg.nn.functional.maxPool2d(v, 2).mul(tg.arange(12 * 12).float().cos().reshape(12, 12)).sum().backward();
+        return v.grad!;
+      }],
       ["conv2d's input gradient (col2im by images)", () => {
         const v = images.detach().requiresGrad_();
         tg.nn.functional.conv2d(v, filters, null, { padding: 1 }).mul(tg.arange(16 * 26 * 26).float().cos().reshape(16, 26, 26)).sum().backward();

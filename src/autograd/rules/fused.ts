@@ -13,11 +13,13 @@ import type { RuleTable } from "./types.js";
 
 export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
   kmeansStep: null,
-  // Each window's gradient goes to its first maximum: a scatter-add into the input's H·W planes
-  // (composed of ordinary ops, so it also serves createGraph).
+  // Each window's gradient goes to its first maximum: the backend's kernel writes the planes
+  // whole, or a scatter-add into zeroed H·W planes (ordinary ops, so it also serves createGraph).
   maxPool2x2: ([g], { inputs: [x], outputs: [, indices] }) => {
     if (!g) return [null];
     const [N, C, H, W] = x.shape as [number, number, number, number];
+    const dx = isGradEnabled() ? null : x.backend.maxPool2x2Backward?.(g, indices, [H, W]);
+    if (dx) return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0)];
     const planes = zeros([N, C, H * W], { dtype: x.dtype });
     return [scatterAdd(planes, 2, indices, g.reshape(N, C, -1)).reshape(N, C, H, W)];
   },

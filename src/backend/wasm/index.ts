@@ -595,7 +595,7 @@ export class WasmBackend implements Backend {
    * out the call for items [i0, i0 + n) — split into item ranges over the pool when the `elements`
    * it writes are many. Each item is computed as on one thread.
    */
-  private byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "uniform" | "normal" | "dropout", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
+  private byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "maxPool2x2Backward" | "uniform" | "normal" | "dropout", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     if (this.threads === 1 || count < 2 || elements < PARALLEL_ELEMENTS) return run(...args(0, count));
     const pool = this.workers();
@@ -703,6 +703,18 @@ export class WasmBackend implements Backend {
     // The indices are within each plane, so planes split freely.
     this.byItems("maxPool2x2", N * C, L, (p0, n) => [pa + 4 * p0 * plane, n, H, W, out.ptr + 4 * p0 * pooled, idx.ptr + 4 * p0 * pooled]);
     return [out, idx];
+  }
+
+  maxPool2x2Backward(g: View, indices: View, size: readonly [number, number]): Storage | null {
+    const [H, W] = size;
+    if (!fusable(g) || g.shape.length !== 4 || indices.storage.dtype !== "int32" || !(indices.storage instanceof WasmStorage) || !isContiguous(indices.shape, indices.strides)) return null;
+    const [N, C, OH, OW] = g.shape as [number, number, number, number];
+    if (OH !== H >> 1 || OW !== W >> 1 || numel(indices.shape) !== N * C * OH * OW) return null;
+    const dx = this.allocate("float32", N * C * H * W);
+    const [pg, pi, plane, pooled] = [this.addr(g), this.addr(indices), H * W, OH * OW];
+    // Planes split as in the forward, so each thread writes the planes whose windows it read.
+    this.byItems("maxPool2x2Backward", N * C, N * C * plane, (p0, n) => [pg + 4 * p0 * pooled, pi + 4 * p0 * pooled, n, H, W, dx.ptr + 4 * p0 * plane]);
+    return dx;
   }
 
   kmeansStep(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage] | null {
