@@ -84,3 +84,24 @@ export function sgemmDot(
     }
   }
 }
+
+/**
+ * out[0, len) = Σ_p parts[p·len + q] over `count` contiguous blocks, in block order: the partial
+ * products of a K-split sgemmDot (products.ts) summed the same way on any number of threads.
+ */
+export function sumBlocks(parts: usize, count: i32, len: i32, out: usize): void {
+  const stride = <usize>len << 2;
+  let q = 0;
+  for (; q + 4 <= len; q += 4) {
+    const at = <usize>q << 2;
+    let s = v128.load(parts + at);
+    for (let p = 1; p < count; p++) s = f32x4.add(s, v128.load(parts + <usize>p * stride + at));
+    v128.store(out + at, s);
+  }
+  for (; q < len; q++) {
+    const at = <usize>q << 2;
+    let s = load<f32>(parts + at);
+    for (let p = 1; p < count; p++) s += load<f32>(parts + <usize>p * stride + at);
+    store<f32>(out + at, s);
+  }
+}

@@ -1,7 +1,7 @@
 // AssemblyScript sources of the wasm backend's kernels, compiled by `npm run build:wasm` into
 // src/backend/wasm/kernels.generated.ts. Pointers are byte offsets into the imported memory.
 export { sgemm, GEMM_SCRATCH_BYTES } from "./gemm";
-export { sgemmDot } from "./dot";
+export { sgemmDot, sumBlocks } from "./dot";
 export { unary, binary, where, convert, gelu, geluBackward } from "./elementwise";
 export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward, sumParts } from "./reduce";
 export { im2col, col2im } from "./windows";

@@ -15,15 +15,25 @@ function endInside(dx: i32, stride: i32, W: i32, OW: i32, lo: i32): i32 {
   return max(lo, min(OW, W - dx <= 0 ? 0 : (W - dx - 1) / stride + 1));
 }
 
-/** dst[0, n) ← src[0, n) (float32): short runs, inlined (a call would cost more than the copy). */
+/**
+ * dst[0, n) ← src[0, n) (float32): short runs, inlined (a call would cost more than the copy). A
+ * run of 4 or more ends with one vector at n − 4 that overlaps the last full one, rather than a
+ * scalar tail (a convolution's rows are often 11 or 26 wide).
+ */
 @inline
 function copyRun(dst: usize, src: usize, n: i32): void {
+  if (n < 4) {
+    for (let q = 0; q < n; q++) store<f32>(dst + (<usize>q << 2), load<f32>(src + (<usize>q << 2)));
+    return;
+  }
   let q = 0;
-  for (; q + 4 <= n; q += 4) v128.store(dst + (<usize>q << 2), v128.load(src + (<usize>q << 2)));
-  for (; q < n; q++) store<f32>(dst + (<usize>q << 2), load<f32>(src + (<usize>q << 2)));
+  for (; q + 4 < n; q += 4) v128.store(dst + (<usize>q << 2), v128.load(src + (<usize>q << 2)));
+  const last = <usize>(n - 4) << 2;
+  v128.store(dst + last, v128.load(src + last));
 }
 
-/** dst[0, n) += src[0, n) (float32). */
+/** dst[0, n) += src[0, n) (float32). (An overlapping last vector, as in copyRun, would reload what
+ * the one before just stored: a store-forwarding stall that made col2im twice as slow.) */
 @inline
 function addRun(dst: usize, src: usize, n: i32): void {
   let q = 0;

@@ -1,5 +1,5 @@
 /**
- * The wasm backend's thread pool: large GEMMs split over threads (by batch, or by rows), large
+ * The wasm backend's thread pool: large GEMMs split over threads (by batch, by rows, or by parts of K), large
  * elementwise ops and reductions split along their outer dim, and recurrences split by batch rows
  * give exactly the single-thread result,
  * also while the workers are still starting (the caller runs their shares); setNumThreads validates
@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import * as tg from "../../src/index.js";
 import type { WasmBackend } from "../../src/backend/wasm/index.js";
 
-test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, before and after the workers start", async () => {
+test("threaded GEMM equals the one-thread GEMM, split by rows, by batch or by parts of K, before and after the workers start", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
@@ -28,10 +28,12 @@ test("threaded GEMM equals the one-thread GEMM, split by rows and by batch, befo
       [tg.randn([6, 9]), tg.randn([37, 9, 677])], // a small A (conv weights) against long B's, by batch (colsGemm)
       [tg.randn([16, 54]), tg.randn([54, 8195])], // one long B, split by columns, a power-of-two row stride and a ragged end (colsGemm)
       [tg.randn([54, 16]).t(), tg.randn([54, 4099])], // a transposed small A (colsGemm after a copy)
+      [tg.randn([16, 7744]), tg.randn([54, 7744]).t()], // few inner products over a long K (a conv weight gradient): cut along K into parts
+      [tg.randn([7, 4099]), tg.randn([9, 4099]).t()], // the same with fewer than 8 rows and a K that leaves a remainder
     ];
     tg.setNumThreads(1);
     const one = cases.map(([a, b]) => a.matmul(b).tolist());
-    for (const [a, b] of cases.slice(-5)) {
+    for (const [a, b] of cases.slice(-7)) {
       const exact = a.double().matmul(b.double());
       assert.ok(a.matmul(b).double().sub(exact).abs().max().item() <= 1e-5 * exact.abs().max().item(), `matmul ${a.shape} · ${b.shape} is exact to 1e-5`);
     }

@@ -17,6 +17,7 @@ export interface Kernels {
   dropout(x: Ptr, out: Ptr, n: number, p: number, scale: number, seed: number, offset: number): void;
   sgemm(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, sak: number, b: Ptr, sbb: number, sbk: number, sbn: number, c: Ptr, scratch: Ptr, bias: Ptr): void;
   sgemmDot(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, b: Ptr, sbb: number, sbn: number, c: Ptr, bias: Ptr): void;
+  sumBlocks(parts: Ptr, count: number, len: number, out: Ptr): void;
   unary(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
   binary(op: number, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;
   where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, ...space: number[]): void;

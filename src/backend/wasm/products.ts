@@ -43,6 +43,18 @@ const ROWS_SHORT_SIDE = 32;
 const ROWS_MAX_B = 1 << 12;
 
 /**
+ * A one-matrix product of inner products with a K this long and at most K outputs (a convolution's
+ * weight gradient: [O, N·L]·[N·L, C·kh·kw], K = 7744 in the seed CNN's second layer) is cut along K
+ * into up to K_PARTS parts of at least K_PART_MIN, computed as the batches of one sgemmDot call and
+ * summed in part order. The parts depend on the shape alone, so the result does not depend on the
+ * thread count. Split over threads, each reads only its parts of A and B (the images its share of
+ * im2col wrote) where a split by rows read all of B, half from the other core's cache; on one thread,
+ * a part of B stays in L2 across the row blocks that reread it.
+ */
+const K_PARTS = 8;
+const K_PART_MIN = 256;
+
+/**
  * A product whose A has at most COLS_MAX_A floats (a convolution's weights against its im2col
  * columns: 6×9, 16×54) and a long B runs as colsGemm: B's column blocks read once each, A from L1.
  */
@@ -60,7 +72,8 @@ export function product(w: WasmBackend, a: View, b: View, bias: View | null): St
   // over a batch of images reads columns that im2col (split by images) just wrote, and on one
   // thread it would read the other core's half from that core's cache (measured: the seed CNN's
   // first layer, 2.3M multiply-adds, took 450 µs on 2 threads unsplit against 310 on one; 220 split).
-  const split = T > 1 && (B > 1 ? B * M * N * K >= PARALLEL_GEMM_MACS || B * (M * K + K * N) >= PARALLEL_ELEMENTS : M >= 8 && M * N * K >= PARALLEL_GEMM_MACS);
+  const kSplit = dot && B === 1 && !bias && K >= 2 * K_PART_MIN && M * N <= K;
+  const split = T > 1 && (B > 1 ? B * M * N * K >= PARALLEL_GEMM_MACS || B * (M * K + K * N) >= PARALLEL_ELEMENTS : (M >= 8 || kSplit) && M * N * K >= PARALLEL_GEMM_MACS);
   // Everything is allocated (the pool's scratch, the output) before taking addresses: an
   // allocation may collect garbage, and only what is used after it is sure to be alive.
   const pool = split ? w.workers() : null;
@@ -77,6 +90,7 @@ export function product(w: WasmBackend, a: View, b: View, bias: View | null): St
   // A contiguous along K, or its transpose stored whole (Wᵀ in a convolution's input gradient), copied once.
   const aRows = sak === 1 || (sam === 1 && sak === M && (B === 1 || sab === 0));
   if (!dot && !bias && aRows && sbn === 1 && M * K <= COLS_MAX_A && N >= 64) return colsProduct(w, B, M, N, K, pa, sak === 1 ? sab : 0, sak === 1 ? sam : 0, pb, sbb, sbk, out, pool);
+  if (kSplit) return kSplitProduct(w, pa, sam, pb, sbn, M, N, K, out, pool);
   const kernel = dot ? "sgemmDot" : "sgemm";
   if (!pool) {
     (w.k[kernel] as (...args: number[]) => void)(...part(0, B, 0, M, 0));
@@ -98,6 +112,23 @@ function runSplit(w: WasmBackend, pool: ThreadPool, kernel: "sgemm" | "sgemmDot"
   const shares: number[][] = [];
   for (let at = 0; at < total; at += per) shares.push(share(at, Math.min(per, total - at), shares.length));
   pool.run(kernel, shares, w.k[kernel] as (...args: number[]) => void);
+}
+
+/** C[M, N] = A·B by sgemmDot over parts of K (see K_PARTS): A's rows at stride lda, B's columns at stride ldb, both contiguous along K. */
+function kSplitProduct(w: WasmBackend, pa: number, lda: number, pb: number, ldb: number, M: number, N: number, K: number, out: WasmStorage, pool: ThreadPool | null): Storage {
+  const P = Math.min(K_PARTS, Math.floor(K / K_PART_MIN));
+  const Kp = Math.floor(K / P);
+  const rest = K - P * Kp; // fewer than P: one more block
+  const blocks = P + (rest > 0 ? 1 : 0);
+  const bytes = 4 * blocks * M * N;
+  const parts = w.heap.alloc(bytes);
+  const share = (p0: number, n: number) => [n, M, N, Kp, pa + 4 * p0 * Kp, Kp, lda, pb + 4 * p0 * Kp, Kp, ldb, parts + 4 * p0 * M * N, 0];
+  if (!pool) w.k.sgemmDot(...(share(0, P) as Parameters<Kernels["sgemmDot"]>));
+  else runSplit(w, pool, "sgemmDot", P, 1, (p0, n) => share(p0, n));
+  if (rest > 0) w.k.sgemmDot(1, M, N, rest, pa + 4 * P * Kp, 0, lda, pb + 4 * P * Kp, 0, ldb, parts + 4 * P * M * N, 0);
+  w.k.sumBlocks(parts, blocks, M * N, out.ptr);
+  w.heap.release(parts, bytes);
+  return out;
 }
 
 /** C[M, N] = A·B (+ the bias row at `bias`, 0: none) by rowsGemm: A's rows at stride lda, B [K, N] k-major (or its transpose [N, K] when transposed). */
