@@ -49,7 +49,7 @@ test("threaded GEMM equals the one-thread GEMM, split by rows, by batch or by pa
   }
 });
 
-test("threaded elementwise ops, reductions, uniform and normal draws, dropout, im2col/col2im, max pooling and its gradient, and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
+test("threaded elementwise ops, copies and casts, reductions, uniform and normal draws, dropout, im2col/col2im, max pooling and its gradient, and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
@@ -65,6 +65,8 @@ test("threaded elementwise ops, reductions, uniform and normal draws, dropout, i
       ["where", () => tg.where(big.gt(0), big, big.mul(2))],
       ["bias add (broadcast rows)", () => m.add(tg.arange(300).float())],
       ["strided mul", () => m.t().mul(2)],
+      ["permuting copy", () => m.t().contiguous()],
+      ["casts (bool to float32, a transposed float32 to float64)", () => tg.cat([big.gt(0).float(), m.t().double().float().flatten()])],
       ["sum", () => big.sum()],
       ["sum of rows", () => m.sum(1)],
       ["sum over the batch", () => m.sum(0)],

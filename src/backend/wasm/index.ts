@@ -288,7 +288,19 @@ export class WasmBackend implements Backend {
       return this.convertInto(dst, { storage: converted, shape: src.shape, strides: contiguousStrides(src.shape), offset: 0 });
     }
     const [ss, ds] = space.strides;
-    this.k.convert(DTYPE_CODE[src.storage.dtype], this.addr(src), DTYPE_CODE[dst.storage.dtype], this.addr(dst), ...space.shape, ...ss!, ...ds!);
+    const [st, dt] = [DTYPE_CODE[src.storage.dtype], DTYPE_CODE[dst.storage.dtype]];
+    // (A destination that repeats elements, stride 0, stays on one thread: its last write wins.)
+    if (this.threads === 1 || numel(space.shape) < PARALLEL_ELEMENTS || ds!.some((d, i) => d === 0 && space.shape[i]! > 1)) {
+      this.k.convert(st, this.addr(src), dt, this.addr(dst), ...space.shape, ...ss!, ...ds!);
+      return;
+    }
+    // Split like an elementwise op (a permuting copy between a model's layers reads what a split
+    // kernel wrote; on one thread it would read the other core's half from that core's cache).
+    const pool = this.workers();
+    const [ps, pd, sb, db] = [this.addr(src), this.addr(dst), VIEW[src.storage.dtype].BYTES_PER_ELEMENT, VIEW[dst.storage.dtype].BYTES_PER_ELEMENT];
+    const shares = splitSpace(space, this.threads).map((sh) => [st, ps + sh.offsets[0]! * sb, dt, pd + sh.offsets[1]! * db, ...sh.shape, ...ss!, ...ds!]);
+    if (shares.length === 1) this.k.convert(...(shares[0] as Parameters<Kernels["convert"]>));
+    else pool.run("convert", shares, this.k.convert as (...a: number[]) => void);
   }
 
   unary(op: UnaryOp, x: View): Storage {
