@@ -251,6 +251,24 @@ export function binary(
       }
 }
 
+/**
+ * ReLU's gradient from its output: out = y > 0 ? g : 0 over n contiguous floats, in one pass (the
+ * composed where(gt(y, 0), g, 0) takes two and a mask). A NaN output passes no gradient, as there.
+ */
+export function reluBackward(y: usize, g: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const q = <usize>i << 2;
+    v128.store(out + q, v128.and(v128.load(g + q), f32x4.gt(v128.load(y + q), zero)));
+    v128.store(out + q, v128.and(v128.load(g + q, 16), f32x4.gt(v128.load(y + q, 16), zero)), 16);
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    store<f32>(out + q, load<f32>(y + q) > 0 ? load<f32>(g + q) : 0);
+  }
+}
+
 /** out = cond ? a : b, cond bytes, a/b float32. */
 export function where(
   cond: usize, a: usize, b: usize, out: usize,

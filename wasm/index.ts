@@ -2,7 +2,7 @@
 // src/backend/wasm/kernels.generated.ts. Pointers are byte offsets into the imported memory.
 export { sgemm, GEMM_SCRATCH_BYTES } from "./gemm";
 export { sgemmDot, sumBlocks } from "./dot";
-export { unary, binary, where, convert, gelu, geluBackward } from "./elementwise";
+export { unary, binary, where, convert, gelu, geluBackward, reluBackward } from "./elementwise";
 export { layerNormRows, layerNormRowsBackward, reduce, softmaxRows, softmaxRowsBackward, sumParts } from "./reduce";
 export { im2col, col2im } from "./windows";
 export { maxPool2x2, maxPool2x2Backward } from "./pooling";

@@ -128,7 +128,7 @@ export type KernelName = (typeof KERNELS)[number];
 
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
-  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "dropout", "linear",
+  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "reluBackward", "dropout", "linear",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "maxPool2x2Backward", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
@@ -309,6 +309,8 @@ export interface Backend {
   gruCell?(xProj: View, hProj: View, h: View): [Storage, Storage] | null;
   /** Its vector–Jacobian product: → [dxProj, dhProj, dh]. */
   gruCellBackward?(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage] | null;
+  /** ReLU's gradient from its output y and g (same shape): g where y > 0, else 0. */
+  reluBackward?(y: View, g: View): Storage | null;
   /**
    * Max pooling of a [N, C, H, W] view over 2×2 windows with stride 2 → [values [N, C, ⌊H/2⌋,
    * ⌊W/2⌋], int32 indices of each window's first maximum (NaN first) within its H·W plane]; the

@@ -96,6 +96,28 @@ const ROUTINES: Record<string, Routine> = {
       },
     ]),
   },
+  reluBackward: {
+    methods: ["reluBackward"],
+    cases: [
+      {
+        name: "relu's gradient over 37 values (a ragged end)",
+        run: () => {
+          const x = leaf(seeded([37], 8, 3));
+          weighted(x.relu()).backward();
+          return { dx: x.grad, d2x: secondOrder(leaf(x), (v) => v.relu()) };
+        },
+      },
+      {
+        name: "relu's gradient at ±0, ±∞ and NaN inputs, and of a NaN and an ∞ gradient",
+        run: () => {
+          const x = leaf(tg.tensor([0, -0, Infinity, -Infinity, NaN, 2, -2, 3, -3]));
+          x.relu().mul(tg.tensor([1, 2, 3, 4, 5, NaN, NaN, Infinity, -Infinity])).sum().backward();
+          return { dx: x.grad };
+        },
+        tolerance: { dx: 0 },
+      },
+    ],
+  },
   linear: {
     methods: ["linear"],
     // Shapes that take each product kernel: inner products (small outputs), rowsGemm (a short K; a
@@ -310,6 +332,7 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   gruSequence: (b, v) => b.gruSequence!(v([1, 2, 3]), v([2, 1]), v([3, 1]), v([3]), null, false) ?? b.gruSequenceBackward!(v([1, 2, 4]), v([2, 2, 1]), v([3, 1]), null, v([2, 2, 1]), false),
   rnnSequence: (b, v) => b.rnnSequence!(v([1, 2, 1]), v([2, 1]), v([1, 1]), null, false, false) ?? b.rnnSequenceBackward!(v([2, 2, 1]), v([1, 1]), null, v([2, 2, 1]), false, false),
   gruCell: (b, v) => b.gruCell!(v([2, 3]), v([2, 3]), v([2, 1])) ?? b.gruCellBackward!(v([2, 3]), v([2, 3]), v([2, 1]), v([2, 2])),
+  reluBackward: (b, v) => b.reluBackward!(v([2, 2]), v([2, 2])),
   maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])) ?? b.maxPool2x2Backward!(v([1, 1, 1, 1]), v([1, 1, 1, 1]), [2, 2]),
   kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),
   adamStep: (b, v) => b.adamStep!(v([2, 2]), v([2, 2]), v([2, 2]), v([2, 2]), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, stepSize: 1, bc2Sqrt: 1 }),

@@ -94,6 +94,11 @@ test("threaded elementwise ops, copies and casts, reductions, uniform and normal
         tg.nn.functional.conv2d(v, filters, null, { padding: 1 }).mul(tg.arange(16 * 26 * 26).float().cos().reshape(16, 26, 26)).sum().backward();
         return v.grad!;
       }],
+      ["relu's gradient", () => {
+        const v = big.detach().requiresGrad_();
+        v.relu().mul(big).sum().backward();
+        return v.grad!;
+      }],
       ["their gradients", () => {
         const v = m.detach().requiresGrad_();
         const w = tg.arange(300).float().sin();

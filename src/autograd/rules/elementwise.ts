@@ -4,7 +4,9 @@ import {
   cast, cos, div, eq, exp, ge, gt, log, logicalAnd, lt, mul, neg, pow, sign, sin, sub, where,
 } from "../../ops/elementwise.js";
 import type { BinaryPrimitive, UnaryPrimitive } from "../../ops/primitives.js";
-import type { Tensor } from "../../ops/tensor.js";
+import { Tensor } from "../../ops/tensor.js";
+import { isGradEnabled } from "../../ops/grad-mode.js";
+import { contiguousStrides } from "../../base/shape.js";
 import type { RuleTable } from "./types.js";
 
 const zeroGrad = (g: Tensor) => [zerosLike(g)];
@@ -30,7 +32,11 @@ export const elementwiseRules: RuleTable<UnaryPrimitive | BinaryPrimitive | "whe
   cos: (g, { inputs: [x] }) => [neg(mul(g, sin(x)))],
   tanh: (g, { output }) => [mul(g, sub(1, mul(output, output)))],
   sigmoid: (g, { output }) => [mul(g, mul(output, sub(1, output)))],
-  relu: (g, { output }) => [where(gt(output, 0), g, 0)],
+  // The backend's one-pass kernel where it takes the gradient (outside createGraph).
+  relu: (g, { output }) => {
+    const dx = isGradEnabled() ? null : output.backend.reluBackward?.(output, g);
+    return [dx ? new Tensor(dx, output.shape, contiguousStrides(output.shape), 0) : where(gt(output, 0), g, 0)];
+  },
   erf: (g, { inputs: [x] }) => [mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI)))],
   logicalNot: null, bitwiseNot: null,
 

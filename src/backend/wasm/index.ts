@@ -15,7 +15,7 @@
 import type { AnyTypedArray, DType } from "../../base/dtype.js";
 import { TensorgradError } from "../../base/errors.js";
 import { trackStorage } from "../../base/scope.js";
-import { contiguousStrides, isContiguous, numel } from "../../base/shape.js";
+import { contiguousStrides, isContiguous, numel, shapesEqual } from "../../base/shape.js";
 import {
   windowGrid, type AdamStep, type ArgReduceOp, type Backend, type BinaryOp, type KernelName, type RandomDistribution, type ReduceOp,
   type ScatterReduceOp, type SgdStep, type Storage, type UnaryOp, type View, type WindowGeometry,
@@ -628,7 +628,7 @@ export class WasmBackend implements Backend {
    * row ranges over the pool when it is large; C = 0 marks an elementwise kernel taking n = R alone
    * (its ranges whole SIMD blocks of 16). Rows are independent, so the split changes no result.
    */
-  private byRowRanges(kernel: "softmaxRows" | "softmaxRowsBackward" | "layerNormRows" | "layerNormRowsBackward" | "gelu" | "geluBackward", ptrs: number[], R: number, C: number, tail: number[]): void {
+  private byRowRanges(kernel: "softmaxRows" | "softmaxRowsBackward" | "layerNormRows" | "layerNormRowsBackward" | "gelu" | "geluBackward" | "reluBackward", ptrs: number[], R: number, C: number, tail: number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     const width = Math.max(C, 1);
     const share = (r0: number, rows: number) => [...ptrs.map((p) => p + 4 * r0 * width), ...(C ? [rows, C] : [rows]), ...tail];
@@ -664,6 +664,13 @@ export class WasmBackend implements Backend {
     if (!fusable(x, g)) return null;
     const dx = this.allocate("float32", numel(x.shape));
     this.byRowRanges("geluBackward", [this.addr(x), this.addr(g), dx.ptr], numel(x.shape), 0, [approximate === "tanh" ? 1 : 0]);
+    return dx;
+  }
+
+  reluBackward(y: View, g: View): Storage | null {
+    if (!fusable(y, g) || !shapesEqual(y.shape, g.shape)) return null;
+    const dx = this.allocate("float32", numel(y.shape));
+    this.byRowRanges("reluBackward", [this.addr(y), this.addr(g), dx.ptr], numel(y.shape), 0, []);
     return dx;
   }
 
