@@ -27,7 +27,7 @@ import { kernelModule, type Kernels } from "./module.js";
 import { PARALLEL_GEMM_MACS, product } from "./products.js";
 import { WasmHeap } from "./memory.js";
 import { Reclaimer } from "./reclaim.js";
-import { PARALLEL_ELEMENTS, splitSpace } from "./split.js";
+import { PARALLEL_ELEMENTS, WAKE_ELEMENTS, splitSpace } from "./split.js";
 import { VIEW, WasmStorage } from "./storage.js";
 import { CAN_THREAD, ThreadPool, defaultThreadCount } from "./threads.js";
 
@@ -179,6 +179,16 @@ export class WasmBackend implements Backend {
     }
   }
 
+  /**
+   * Whether a memory-bound kernel over this many elements splits over the pool: from WAKE_ELEMENTS
+   * always, from PARALLEL_ELEMENTS while the workers are awake (internal). Such kernels compute each
+   * element as on one thread, so the choice never changes a result.
+   */
+  splits(elements: number): boolean {
+    if (this.threads === 1 || elements < PARALLEL_ELEMENTS) return false;
+    return elements >= WAKE_ELEMENTS || (this.pool !== null && this.pool.awake);
+  }
+
   /** The pool of this.threads threads (started on first use), with a scratch block for each (internal). */
   workers(): ThreadPool {
     if (!this.pool) {
@@ -290,7 +300,7 @@ export class WasmBackend implements Backend {
     const [ss, ds] = space.strides;
     const [st, dt] = [DTYPE_CODE[src.storage.dtype], DTYPE_CODE[dst.storage.dtype]];
     // (A destination that repeats elements, stride 0, stays on one thread: its last write wins.)
-    if (this.threads === 1 || numel(space.shape) < PARALLEL_ELEMENTS || ds!.some((d, i) => d === 0 && space.shape[i]! > 1)) {
+    if (!this.splits(numel(space.shape)) || ds!.some((d, i) => d === 0 && space.shape[i]! > 1)) {
       this.k.convert(st, this.addr(src), dt, this.addr(dst), ...space.shape, ...ss!, ...ds!);
       return;
     }
@@ -306,7 +316,7 @@ export class WasmBackend implements Backend {
   unary(op: UnaryOp, x: View): Storage {
     const code = UNARY_CODE[op];
     const n = numel(x.shape);
-    if (code !== undefined && isF32(x) && n < PARALLEL_ELEMENTS && isContiguous(x.shape, x.strides)) {
+    if (code !== undefined && isF32(x) && !this.splits(n) && isContiguous(x.shape, x.strides)) {
       // The common small case without building an iteration space (a tiny op's cost is its overhead).
       const out = this.allocate("float32", n);
       this.k.unary(code, this.addr(x), out.ptr, 1, 1, 1, n, 0, 0, 0, 1);
@@ -322,7 +332,7 @@ export class WasmBackend implements Backend {
   binary(op: BinaryOp, a: View, b: View): Storage {
     const code = BINARY_CODE[op];
     const n = numel(a.shape);
-    if (code !== undefined && isF32(a) && n < PARALLEL_ELEMENTS && isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
+    if (code !== undefined && isF32(a) && !this.splits(n) && isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
       const bool = givesBool(op);
       const out = this.allocate(bool ? "bool" : "float32", n);
       this.k.binary(code, this.addr(a), this.addr(b), out.ptr, 1, 1, 1, n, 0, 0, 0, 1, 0, 0, 0, 1);
@@ -350,7 +360,7 @@ export class WasmBackend implements Backend {
    */
   private elementwise(kernel: "unary" | "binary" | "where", space: Space4, ptrs: number[], bytes: number[], out: number, outBytes: number, args: (ptrs: number[], out: number, shape: number[], strides: number[][]) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
-    if (this.threads === 1 || numel(space.shape) < PARALLEL_ELEMENTS) return run(...args(ptrs, out, space.shape, space.strides));
+    if (!this.splits(numel(space.shape))) return run(...args(ptrs, out, space.shape, space.strides));
     const shares = splitSpace(space, this.threads).map((sh) => args(ptrs.map((p, k) => p + sh.offsets[k]! * bytes[k]!), out + sh.outOffset * outBytes, sh.shape, space.strides));
     if (shares.length === 1) run(...shares[0]!);
     else this.workers().run(kernel, shares, run);
@@ -366,11 +376,12 @@ export class WasmBackend implements Backend {
     const [r0, r1] = reduced.shape as [number, number];
     const [sr0, sr1] = reduced.strides[0] as [number, number];
     const n = numel(x.shape);
-    if (op === "sum" && numel(kept.shape) === 1 && r0 === 1 && sr1 === 1 && n >= PARALLEL_ELEMENTS) {
+    // (A fixed size, not the pool's state, picks the summation: the result must not depend on it.)
+    if (op === "sum" && numel(kept.shape) === 1 && r0 === 1 && sr1 === 1 && n >= WAKE_ELEMENTS) {
       this.sumInParts(this.addr(x), n, out.ptr);
       return out;
     }
-    const parts = this.threads > 1 && n >= PARALLEL_ELEMENTS ? this.threads : 1;
+    const parts = this.splits(n) ? this.threads : 1;
     const x0 = this.addr(x);
     const shares = splitSpace(kept, parts).map(({ shape: [g0, g1], offsets: [at], outOffset }) => [REDUCE_CODE[op], x0 + 4 * at!, out.ptr + 4 * outOffset, g0!, g1!, r0, r1, ...kept.strides[0]!, sr0, sr1]);
     if (shares.length === 1) this.k.reduce(...(shares[0] as Parameters<Kernels["reduce"]>));
@@ -609,7 +620,7 @@ export class WasmBackend implements Backend {
    */
   private byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "maxPool2x2Backward" | "uniform" | "normal" | "dropout", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
-    if (this.threads === 1 || count < 2 || elements < PARALLEL_ELEMENTS) return run(...args(0, count));
+    if (count < 2 || !this.splits(elements)) return run(...args(0, count));
     const pool = this.workers();
     const per = Math.ceil(count / this.threads);
     const shares: number[][] = [];
@@ -632,7 +643,7 @@ export class WasmBackend implements Backend {
     const run = this.k[kernel] as (...a: number[]) => void;
     const width = Math.max(C, 1);
     const share = (r0: number, rows: number) => [...ptrs.map((p) => p + 4 * r0 * width), ...(C ? [rows, C] : [rows]), ...tail];
-    if (this.threads === 1 || R < 2 || R * width < PARALLEL_ELEMENTS) return run(...share(0, R));
+    if (R < 2 || !this.splits(R * width)) return run(...share(0, R));
     const per = C ? Math.ceil(R / this.threads) : Math.ceil(R / this.threads / 16) * 16;
     const shares: number[][] = [];
     for (let r0 = 0; r0 < R; r0 += per) shares.push(share(r0, Math.min(per, R - r0)));

@@ -7,7 +7,6 @@ import type { Storage, View } from "../backend.js";
 import type { WasmBackend } from "./index.js";
 import type { Kernels } from "./module.js";
 import type { WasmStorage } from "./storage.js";
-import { PARALLEL_ELEMENTS } from "./split.js";
 import type { ThreadPool } from "./threads.js";
 
 /**
@@ -73,7 +72,7 @@ export function product(w: WasmBackend, a: View, b: View, bias: View | null): St
   // thread it would read the other core's half from that core's cache (measured: the seed CNN's
   // first layer, 2.3M multiply-adds, took 450 µs on 2 threads unsplit against 310 on one; 220 split).
   const kSplit = dot && B === 1 && !bias && K >= 2 * K_PART_MIN && M * N <= K;
-  const split = T > 1 && (B > 1 ? B * M * N * K >= PARALLEL_GEMM_MACS || B * (M * K + K * N) >= PARALLEL_ELEMENTS : (M >= 8 || kSplit) && M * N * K >= PARALLEL_GEMM_MACS);
+  const split = T > 1 && (B > 1 ? B * M * N * K >= PARALLEL_GEMM_MACS || w.splits(B * (M * K + K * N)) : (M >= 8 || kSplit) && M * N * K >= PARALLEL_GEMM_MACS);
   // Everything is allocated (the pool's scratch, the output) before taking addresses: an
   // allocation may collect garbage, and only what is used after it is sure to be alive.
   const pool = split ? w.workers() : null;

@@ -6,10 +6,18 @@
 import type { Space4 } from "./layout.js";
 
 /**
- * Elements from which an elementwise op or a reduction is split over the pool. Waking a worker
- * costs tens of µs on a VM; a 256K-element add takes about 60 µs on one thread here.
+ * Elements from which a memory-bound kernel (elementwise, reduction, copy, im2col, pooling, a row
+ * routine) splits over the pool while its workers are awake, spinning between the kernels of a
+ * training step: a 64K-element add takes about 16 µs on one thread. Split at 256K alone, the seed
+ * CNN's 260K-element activations stayed on one thread between kernels split by images, and its
+ * step ran 6–10% slower on 2 threads (docs/architecture.md: follow the producer's split).
  */
-export const PARALLEL_ELEMENTS = 1 << 18;
+export const PARALLEL_ELEMENTS = 1 << 16;
+/**
+ * Elements from which it splits even when the workers sleep: waking one costs tens of µs to 1 ms
+ * on a VM, and a 256K-element add takes about 60 µs on one thread.
+ */
+export const WAKE_ELEMENTS = 1 << 18;
 
 /** One thread's share: its sub-space and where it starts, in elements, for each operand and the output. */
 export interface Share {

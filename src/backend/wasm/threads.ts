@@ -20,7 +20,7 @@ import { IS_NODE, nodeBuiltin } from "../../base/node.js";
 export const POOL_KERNELS = ["sgemm", "sgemmDot", "rowsGemm", "colsGemm", "kmeansStep", "unary", "binary", "where", "reduce", "sumParts", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "softmaxRows", "softmaxRowsBackward", "layerNormRows", "layerNormRowsBackward", "gelu", "geluBackward", "uniform", "normal", "dropout", "im2col", "col2im", "maxPool2x2", "maxPool2x2Backward", "convert", "reluBackward"] as const;
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
-const SLOT = 5; // control words per worker: [sequence, done, kernel id, failed, ready]
+const SLOT = 6; // control words per worker: [sequence, done, kernel id, failed, ready, awake]
 const MAX_ARGS = 32;
 // How long an idle worker spins before it sleeps. Waking a sleeping one costs up to 1 ms on a VM
 // (measured: a 0.85 ms matmul took 1.8 after the pool slept), more than most kernels take, and a
@@ -45,11 +45,17 @@ function serve({ module, memory, control, args, messages, index, kernels }) {
   const table = kernels.map((name) => instance.exports[name]);
   const at = index * ${SLOT};
   const mine = args.subarray(index * ${MAX_ARGS}, (index + 1) * ${MAX_ARGS});
+  Atomics.store(control, at + 5, 1);
   Atomics.store(control, at + 4, 1);
   let seen = 0;
   for (;;) {
     for (let spins = 0, since = performance.now(); Atomics.load(control, at) === seen; ) {
-      if (++spins % 1024 === 0 && performance.now() - since > ${SPIN_MS}) { Atomics.wait(control, at, seen); since = performance.now(); }
+      if (++spins % 1024 === 0 && performance.now() - since > ${SPIN_MS}) {
+        Atomics.store(control, at + 5, 0);
+        Atomics.wait(control, at, seen);
+        Atomics.store(control, at + 5, 1);
+        since = performance.now();
+      }
     }
     seen = Atomics.load(control, at);
     const id = Atomics.load(control, at + 2);
@@ -143,6 +149,12 @@ export class ThreadPool {
     let n = 1;
     for (let t = 1; t < this.size; t++) n += Atomics.load(this.control, t * SLOT + 4);
     return n;
+  }
+
+  /** Whether every worker is started and spinning (not asleep), so that a split costs no wake-up. */
+  get awake(): boolean {
+    for (let t = 1; t < this.size; t++) if (Atomics.load(this.control, t * SLOT + 5) === 0) return false;
+    return true;
   }
 
   /**
