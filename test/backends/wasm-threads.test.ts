@@ -60,6 +60,7 @@ test("threaded elementwise ops, copies and casts, reductions, uniform and normal
     const [images, filters] = [tg.randn([97, 5, 26, 26]), tg.randn([16, 5, 3, 3])]; // 97 images: uneven ranges; each kernel writes past the split threshold
     const ops: [string, () => tg.Tensor][] = [
       ["add", () => big.add(big.flip(0))],
+      ["a mid-size add (split while the workers are awake)", () => big.narrow(0, 0, 100003).mul(big.narrow(0, 7, 100003))],
       ["exp", () => big.exp()],
       ["gt (bool output)", () => big.gt(0)],
       ["where", () => tg.where(big.gt(0), big, big.mul(2))],
@@ -139,6 +140,34 @@ test("LSTM, GRU and RNN layers split by batch rows over threads equal their one-
       await (tg.getBackend() as WasmBackend).startThreads();
       assert.deepEqual(run(Layer), one, Layer.name);
     }
+  } finally {
+    tg.setNumThreads(threads);
+    tg.setBackend(previous);
+  }
+});
+
+test("the pool says whether its workers are awake: spinning after a split kernel, asleep after a pause", async () => {
+  const previous = tg.getBackend().name;
+  const threads = tg.getNumThreads();
+  tg.setBackend("wasm");
+  try {
+    tg.setNumThreads(2);
+    const backend = tg.getBackend() as WasmBackend;
+    await backend.startThreads();
+    const big = tg.randn([1 << 19]);
+    // A split kernel: the worker runs a share, then spins (retried: a busy machine may pause this
+    // thread past the spin time between the kernel and the check).
+    let awake = false;
+    for (let i = 0; i < 20 && !awake; i++) {
+      big.add(1).dispose();
+      awake = backend.workers().awake;
+    }
+    assert.equal(awake, true);
+    // Idle far past the spin time, it sleeps.
+    for (let waited = 0; waited < 5000 && backend.workers().awake; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(backend.workers().awake, false);
+    assert.equal(backend.splits(100000), false);
+    assert.equal(backend.splits(1 << 18), true);
   } finally {
     tg.setNumThreads(threads);
     tg.setBackend(previous);
