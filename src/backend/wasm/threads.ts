@@ -7,7 +7,7 @@
  *
  * Dispatch cost (DESIGN §5): waking a sleeping worker with Atomics.notify costs tens of µs to 1 ms
  * on a VM, so workers spin on their control word for SPIN_MS before sleeping — consecutive kernels
- * of a training step find them awake — and callers split only work worth hundreds of µs.
+ * of a training step find them awake — and callers split small work only while they are (`awake`).
  *
  * A worker starts asynchronously (a browser may not even start it until the page's thread yields),
  * so each one raises a ready flag once its kernels are instantiated, and until then the calling
