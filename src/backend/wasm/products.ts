@@ -42,10 +42,11 @@ const ROWS_SHORT_SIDE = 32;
 const ROWS_MAX_B = 1 << 12;
 
 /**
- * A one-matrix product of inner products with a K this long and at most K outputs (a convolution's
- * weight gradient: [O, N·L]·[N·L, C·kh·kw], K = 7744 in the seed CNN's second layer) is cut along K
- * into up to K_PARTS parts of at least K_PART_MIN, computed as the batches of one sgemmDot call and
- * summed in part order. The parts depend on the shape alone, so the result does not depend on the
+ * A one-matrix product with a K this long and at most 2K outputs (a convolution's weight gradient:
+ * [O, N·L]·[N·L, C·kh·kw], K = 7744 in the seed CNN's second layer; a recurrent layer's,
+ * Σₜ dgatesₜᵀ·hₜ, K = T·N = 3840 in the seed LSTM) is cut along K into up to K_PARTS parts of at
+ * least K_PART_MIN, computed as the batches of one sgemmDot or sgemm call and summed in part order
+ * (the LSTM step on 2 threads: 3.5% faster). The parts depend on the shape alone, so the result does not depend on the
  * thread count. Split over threads, each reads only its parts of A and B (the images its share of
  * im2col wrote) where a split by rows read all of B, half from the other core's cache; on one thread,
  * a part of B stays in L2 across the row blocks that reread it.
@@ -71,7 +72,11 @@ export function product(w: WasmBackend, a: View, b: View, bias: View | null): St
   // over a batch of images reads columns that im2col (split by images) just wrote, and on one
   // thread it would read the other core's half from that core's cache (measured: the seed CNN's
   // first layer, 2.3M multiply-adds, took 450 µs on 2 threads unsplit against 310 on one; 220 split).
-  const kSplit = dot && B === 1 && !bias && K >= 2 * K_PART_MIN && M * N <= K;
+  const rows = !dot && B === 1 && sak === 1 && N % 8 === 0 && (K <= ROWS_SHORT_SIDE || N <= ROWS_SHORT_SIDE) && K * N <= ROWS_MAX_B && (sbn === 1 ? sbk === N : sbk === 1 && sbn === K);
+  // A contiguous along K, or its transpose stored whole (Wᵀ in a convolution's input gradient), copied once.
+  const aRows = sak === 1 || (sam === 1 && sak === M && (B === 1 || sab === 0));
+  const cols = !dot && !bias && aRows && sbn === 1 && M * K <= COLS_MAX_A && N >= 64;
+  const kSplit = !rows && !cols && B === 1 && !bias && K >= 2 * K_PART_MIN && M * N <= 2 * K;
   const split = T > 1 && (B > 1 ? B * M * N * K >= PARALLEL_GEMM_MACS || w.splits(B * (M * K + K * N)) : (M >= 8 || kSplit) && M * N * K >= PARALLEL_GEMM_MACS);
   // Everything is allocated (the pool's scratch, the output) before taking addresses: an
   // allocation may collect garbage, and only what is used after it is sure to be alive.
@@ -84,12 +89,9 @@ export function product(w: WasmBackend, a: View, b: View, bias: View | null): St
     return dot ? [nb, m, N, K, a0, sab, sam, b1, sbb, sbn, c0, pbias] : [nb, m, N, K, a0, sab, sam, sak, b1, sbb, sbk, sbn, c0, w.scratch[t]!, pbias];
   };
   // B k-major and contiguous as it is ([K, N] row-major), or transposed into a block (a weight Wᵀ).
-  const rows = !dot && B === 1 && sak === 1 && N % 8 === 0 && (K <= ROWS_SHORT_SIDE || N <= ROWS_SHORT_SIDE) && K * N <= ROWS_MAX_B && (sbn === 1 ? sbk === N : sbk === 1 && sbn === K);
   if (rows) return rowsProduct(w, pa, sam, pb, sbn !== 1, M, N, K, out, pool, pbias);
-  // A contiguous along K, or its transpose stored whole (Wᵀ in a convolution's input gradient), copied once.
-  const aRows = sak === 1 || (sam === 1 && sak === M && (B === 1 || sab === 0));
-  if (!dot && !bias && aRows && sbn === 1 && M * K <= COLS_MAX_A && N >= 64) return colsProduct(w, B, M, N, K, pa, sak === 1 ? sab : 0, sak === 1 ? sam : 0, pb, sbb, sbk, out, pool);
-  if (kSplit) return kSplitProduct(w, pa, sam, pb, sbn, M, N, K, out, pool);
+  if (cols) return colsProduct(w, B, M, N, K, pa, sak === 1 ? sab : 0, sak === 1 ? sam : 0, pb, sbb, sbk, out, pool);
+  if (kSplit) return kSplitProduct(w, dot, pa, sam, sak, pb, sbk, sbn, M, N, K, out, pool);
   const kernel = dot ? "sgemmDot" : "sgemm";
   if (!pool) {
     (w.k[kernel] as (...args: number[]) => void)(...part(0, B, 0, M, 0));
@@ -113,18 +115,24 @@ function runSplit(w: WasmBackend, pool: ThreadPool, kernel: "sgemm" | "sgemmDot"
   pool.run(kernel, shares, w.k[kernel] as (...args: number[]) => void);
 }
 
-/** C[M, N] = A·B by sgemmDot over parts of K (see K_PARTS): A's rows at stride lda, B's columns at stride ldb, both contiguous along K. */
-function kSplitProduct(w: WasmBackend, pa: number, lda: number, pb: number, ldb: number, M: number, N: number, K: number, out: WasmStorage, pool: ThreadPool | null): Storage {
+/** C[M, N] = A·B over parts of K (see K_PARTS), by sgemmDot or sgemm: A[i, k] at pa + (i·sam + k·sak)·4, B[k, j] at pb + (k·sbk + j·sbn)·4. */
+function kSplitProduct(w: WasmBackend, dot: boolean, pa: number, sam: number, sak: number, pb: number, sbk: number, sbn: number, M: number, N: number, K: number, out: WasmStorage, pool: ThreadPool | null): Storage {
   const P = Math.min(K_PARTS, Math.floor(K / K_PART_MIN));
   const Kp = Math.floor(K / P);
   const rest = K - P * Kp; // fewer than P: one more block
   const blocks = P + (rest > 0 ? 1 : 0);
   const bytes = 4 * blocks * M * N;
   const parts = w.heap.alloc(bytes);
-  const share = (p0: number, n: number) => [n, M, N, Kp, pa + 4 * p0 * Kp, Kp, lda, pb + 4 * p0 * Kp, Kp, ldb, parts + 4 * p0 * M * N, 0];
-  if (!pool) w.k.sgemmDot(...(share(0, P) as Parameters<Kernels["sgemmDot"]>));
-  else runSplit(w, pool, "sgemmDot", P, 1, (p0, n) => share(p0, n));
-  if (rest > 0) w.k.sgemmDot(1, M, N, rest, pa + 4 * P * Kp, 0, lda, pb + 4 * P * Kp, 0, ldb, parts + 4 * P * M * N, 0);
+  // Parts p0 … p0 + n − 1 of length k from part p0 on, as the batches of one call (on thread t).
+  const share = (p0: number, n: number, k: number, t: number) => {
+    const [a0, b0, c0] = [pa + 4 * p0 * Kp * sak, pb + 4 * p0 * Kp * sbk, parts + 4 * p0 * M * N];
+    return dot ? [n, M, N, k, a0, Kp, sam, b0, Kp, sbn, c0, 0] : [n, M, N, k, a0, Kp * sak, sam, sak, b0, Kp * sbk, sbk, sbn, c0, w.scratch[t]!, 0];
+  };
+  const kernel = dot ? "sgemmDot" : "sgemm";
+  const run = w.k[kernel] as (...args: number[]) => void;
+  if (!pool) run(...share(0, P, Kp, 0));
+  else runSplit(w, pool, kernel, P, 1, (p0, n, t) => share(p0, n, Kp, t));
+  if (rest > 0) run(...share(P, 1, rest, 0));
   w.k.sumBlocks(parts, blocks, M * N, out.ptr);
   w.heap.release(parts, bytes);
   return out;
