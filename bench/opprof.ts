@@ -11,11 +11,20 @@ import { WasmBackend } from "../dist/backend/wasm/index.js";
 
 const stats = new Map<string, [number, number]>();
 const P = WasmBackend.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+// Only the outermost kernel call counts: `copy` runs `cast`, and a routine may run other kernels.
+let depth = 0;
 for (const m of [...KERNELS, ...FUSED_ROUTINES]) {
   const orig = P[m]!;
   P[m] = function (this: unknown, ...args: unknown[]) {
+    if (depth > 0) return orig.apply(this, args);
+    depth++;
     const t = performance.now();
-    const r = orig.apply(this, args);
+    let r: unknown;
+    try {
+      r = orig.apply(this, args);
+    } finally {
+      depth--;
+    }
     const dt = performance.now() - t;
     const describe = (a: unknown): string => {
       if (typeof a === "string") return a;
