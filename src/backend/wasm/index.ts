@@ -17,7 +17,7 @@ import { TensorgradError } from "../../base/errors.js";
 import { trackStorage } from "../../base/scope.js";
 import { contiguousStrides, isContiguous, numel, shapesEqual } from "../../base/shape.js";
 import {
-  windowGrid, type AdamStep, type ArgReduceOp, type Backend, type BinaryOp, type KernelName, type RandomDistribution, type ReduceOp,
+  type AdamStep, type ArgReduceOp, type Backend, type BinaryOp, type KernelName, type RandomDistribution, type ReduceOp,
   type ScatterReduceOp, type SgdStep, type Storage, type UnaryOp, type View, type WindowGeometry,
 } from "../backend.js";
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, givesBool, wasmCodes } from "../../base/op-table.js";
@@ -29,6 +29,7 @@ import { WasmHeap } from "./memory.js";
 import { Reclaimer } from "./reclaim.js";
 import { PARALLEL_ELEMENTS, WAKE_ELEMENTS, splitSpace } from "./split.js";
 import { VIEW, WasmStorage } from "./storage.js";
+import { col2im, im2col, maxPool2x2, maxPool2x2Backward } from "./windows.js";
 import { CAN_THREAD, ThreadPool, defaultThreadCount } from "./threads.js";
 
 export { WasmStorage } from "./storage.js";
@@ -616,9 +617,9 @@ export class WasmBackend implements Backend {
   /**
    * Runs a kernel over `count` independent items (images of a batch, planes, draws) — `args(i0, n)` lays
    * out the call for items [i0, i0 + n) — split into item ranges over the pool when the `elements`
-   * it writes are many. Each item is computed as on one thread.
+   * it writes are many. Each item is computed as on one thread (internal: windows.ts).
    */
-  private byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "maxPool2x2Backward" | "uniform" | "normal" | "dropout", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
+  byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "maxPool2x2Backward" | "uniform" | "normal" | "dropout", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     if (count < 2 || !this.splits(elements)) return run(...args(0, count));
     const pool = this.workers();
@@ -725,26 +726,11 @@ export class WasmBackend implements Backend {
   }
 
   maxPool2x2(x: View): [Storage, Storage] | null {
-    if (!fusable(x) || x.shape.length !== 4 || x.shape[2]! < 2 || x.shape[3]! < 2) return null;
-    const [N, C, H, W] = x.shape as [number, number, number, number];
-    const L = N * C * (H >> 1) * (W >> 1);
-    const [out, idx] = [this.allocate("float32", L), this.allocate("int32", L)];
-    const [pa, plane, pooled] = [this.addr(x), H * W, (H >> 1) * (W >> 1)];
-    // The indices are within each plane, so planes split freely.
-    this.byItems("maxPool2x2", N * C, L, (p0, n) => [pa + 4 * p0 * plane, n, H, W, out.ptr + 4 * p0 * pooled, idx.ptr + 4 * p0 * pooled]);
-    return [out, idx];
+    return fusable(x) ? maxPool2x2(this, x) : null;
   }
 
   maxPool2x2Backward(g: View, indices: View, size: readonly [number, number]): Storage | null {
-    const [H, W] = size;
-    if (!fusable(g) || g.shape.length !== 4 || indices.storage.dtype !== "int32" || !(indices.storage instanceof WasmStorage) || !isContiguous(indices.shape, indices.strides)) return null;
-    const [N, C, OH, OW] = g.shape as [number, number, number, number];
-    if (OH !== H >> 1 || OW !== W >> 1 || numel(indices.shape) !== N * C * OH * OW) return null;
-    const dx = this.allocate("float32", N * C * H * W);
-    const [pg, pi, plane, pooled] = [this.addr(g), this.addr(indices), H * W, OH * OW];
-    // Planes split as in the forward, so each thread writes the planes whose windows it read.
-    this.byItems("maxPool2x2Backward", N * C, N * C * plane, (p0, n) => [pg + 4 * p0 * pooled, pi + 4 * p0 * pooled, n, H, W, dx.ptr + 4 * p0 * plane]);
-    return dx;
+    return fusable(g) ? maxPool2x2Backward(this, g, indices, size) : null;
   }
 
   kmeansStep(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage] | null {
@@ -788,37 +774,11 @@ export class WasmBackend implements Backend {
     return true;
   }
 
-  /** The window geometry as the kernels take it: N C H W kh kw sh sw ph pw dh dw OH OW. */
-  private geometry(n: number, c: number, size: readonly [number, number], g: WindowGeometry): number[] {
-    const [oh, ow] = windowGrid(size, g);
-    return [n, c, size[0], size[1], ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, oh, ow];
-  }
-
   im2col(x: View, g: WindowGeometry, padValue: number, batchInner = false): Storage {
-    if (!isF32(x)) return this.fallback.im2col(x, g, padValue, batchInner);
-    const [n, c, h, w] = x.shape as [number, number, number, number];
-    const [oh, ow] = windowGrid([h, w], g);
-    const [K, L] = [c * g.kernel[0] * g.kernel[1], oh * ow];
-    const out = this.allocate("float32", n * K * L);
-    const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
-    const [batchStride, rowStride] = batchInner ? [L, n * L] : [K * L, L];
-    const px = this.addr(x);
-    this.byItems("im2col", n, n * K * L, (b0, nb) => [px + 4 * b0 * sn, sn, sc, sh, sw, ...this.geometry(nb, c, [h, w], g), padValue, out.ptr + 4 * b0 * batchStride, batchStride, rowStride]);
-    return out;
+    return isF32(x) ? im2col(this, x, g, padValue, batchInner) : this.fallback.im2col(x, g, padValue, batchInner);
   }
 
   col2im(cols: View, channels: number, size: readonly [number, number], g: WindowGeometry): Storage {
-    if (!isF32(cols)) return this.fallback.col2im(cols, channels, size, g);
-    const n = cols.shape[0]!;
-    const out = this.allocate("float32", n * channels * size[0] * size[1]);
-    // The kernel reads runs of contiguous columns wherever they lie (the batch-inner layout of a
-    // whole-batch convolution's gradient among them); other strides are copied first.
-    const runs = cols.strides[2] === 1 || cols.shape[2] === 1;
-    const flat = runs ? null : (this.copy(cols) as WasmStorage);
-    const [batchStride, rowStride] = runs ? [cols.strides[0]!, cols.strides[1]!] : [cols.shape[1]! * cols.shape[2]!, cols.shape[2]!];
-    const [pc, image] = [flat ? flat.ptr : this.addr(cols), channels * size[0] * size[1]];
-    this.byItems("col2im", n, n * image, (b0, nb) => [pc + 4 * b0 * batchStride, ...this.geometry(nb, channels, size, g), out.ptr + 4 * b0 * image, batchStride, rowStride]);
-    flat?.release();
-    return out;
+    return isF32(cols) ? col2im(this, cols, channels, size, g) : this.fallback.col2im(cols, channels, size, g);
   }
 }
