@@ -16,7 +16,7 @@ export { argReduce, gather, scatterAdd, scatterReduce } from "./indexing";
 export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
 export { dropout, normal, uniform } from "./random";
-export { kmeansStep, kmeansReduce, KMEANS_PARTS } from "./kmeans";
+export { kmeansStep, KMEANS_PARTS } from "./kmeans";
 export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward } from "./recurrent-sequence";
 export { colsGemm, rowsGemm, transposeInto } from "./rows-gemm";
 export { fill32 } from "./memops";

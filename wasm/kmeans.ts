@@ -5,12 +5,12 @@
 // is exact) and the row added, weighted, into the centre's sum.
 //
 // The rows are cut into KMEANS_PARTS fixed parts, each summed into its own [k, d] block and then
-// added in part order (kmeansReduce), so the centres do not depend on how many threads share the
+// added in part order (sumBlocks), so the centres do not depend on how many threads share the
 // parts. Per-row state (best value so far, its centre) lives in the row's own outputs, so threads
 // never write the same bytes.
 import { hsum } from "./dot";
 import { madd } from "./gemm";
-import { copyBytes, zeroBytes } from "./memops";
+import { zeroBytes } from "./memops";
 
 export const KMEANS_PARTS: i32 = 8;
 
@@ -88,17 +88,6 @@ function dot(a: usize, b: usize, d: i32): f32 {
   let s = hsum(f32x4.add(p, r));
   for (; q < d; q++) s += load<f32>(a + (<usize>q << 2)) * load<f32>(b + (<usize>q << 2));
   return s;
-}
-
-/** sum[0, d) += w·x[0, d). */
-function addRow(sum: usize, x: usize, d: i32, w: f32): void {
-  const wv = f32x4.splat(w);
-  let q = 0;
-  for (; q + 4 <= d; q += 4) {
-    const o = <usize>q << 2;
-    v128.store(sum + o, madd(wv, v128.load(x + o), v128.load(sum + o)));
-  }
-  for (; q < d; q++) store<f32>(sum + (<usize>q << 2), load<f32>(sum + (<usize>q << 2)) + w * load<f32>(x + (<usize>q << 2)));
 }
 
 /**
@@ -185,10 +174,4 @@ function finish(xi: usize, d: i32, i: usize, c: usize, w: usize, labels: usize, 
   const rowBytes = <usize>d << 2;
   store<f32>(dist + (i << 2), addRowAndDistance(S + label * rowBytes, xi, c + label * rowBytes, d, wi));
   store<f32>(M + (label << 2), load<f32>(M + (label << 2)) + wi);
-}
-
-/** out[0, len) = Σ_p parts[p·len + q] over the KMEANS_PARTS parts, in part order. */
-export function kmeansReduce(parts: usize, len: i32, out: usize): void {
-  copyBytes(out, parts, <usize>len << 2);
-  for (let p = 1; p < KMEANS_PARTS; p++) addRow(out, parts + (<usize>(p * len) << 2), len, 1);
 }

@@ -300,18 +300,13 @@ export class WasmBackend implements Backend {
     }
     const [ss, ds] = space.strides;
     const [st, dt] = [DTYPE_CODE[src.storage.dtype], DTYPE_CODE[dst.storage.dtype]];
-    // (A destination that repeats elements, stride 0, stays on one thread: its last write wins.)
-    if (!this.splits(numel(space.shape)) || ds!.some((d, i) => d === 0 && space.shape[i]! > 1)) {
-      this.k.convert(st, this.addr(src), dt, this.addr(dst), ...space.shape, ...ss!, ...ds!);
-      return;
-    }
-    // Split like an elementwise op (a permuting copy between a model's layers reads what a split
-    // kernel wrote; on one thread it would read the other core's half from that core's cache).
-    const pool = this.workers();
-    const [ps, pd, sb, db] = [this.addr(src), this.addr(dst), VIEW[src.storage.dtype].BYTES_PER_ELEMENT, VIEW[dst.storage.dtype].BYTES_PER_ELEMENT];
-    const shares = splitSpace(space, this.threads).map((sh) => [st, ps + sh.offsets[0]! * sb, dt, pd + sh.offsets[1]! * db, ...sh.shape, ...ss!, ...ds!]);
-    if (shares.length === 1) this.k.convert(...(shares[0] as Parameters<Kernels["convert"]>));
-    else pool.run("convert", shares, this.k.convert as (...a: number[]) => void);
+    // A destination that repeats elements (stride 0) stays on one thread: its last write wins.
+    if (ds!.some((d, i) => d === 0 && space.shape[i]! > 1)) return this.k.convert(st, this.addr(src), dt, this.addr(dst), ...space.shape, ...ss!, ...ds!);
+    // Otherwise split like an elementwise op (a permuting copy between a model's layers reads what
+    // a split kernel wrote; on one thread it would read the other core's half from its cache). The
+    // destination is an operand with its own strides, not a contiguous output.
+    const bytes = [VIEW[src.storage.dtype].BYTES_PER_ELEMENT, VIEW[dst.storage.dtype].BYTES_PER_ELEMENT];
+    this.elementwise("convert", space, [this.addr(src), this.addr(dst)], bytes, 0, 0, ([ps, pd], _, shape, s) => [st, ps!, dt, pd!, ...shape, ...s.flat()]);
   }
 
   unary(op: UnaryOp, x: View): Storage {
@@ -359,7 +354,7 @@ export class WasmBackend implements Backend {
    * Runs an elementwise kernel over `space`, split over the pool when it is large (splitSpace):
    * `args` lays out one share's arguments from its operand and output addresses, shape and strides.
    */
-  private elementwise(kernel: "unary" | "binary" | "where", space: Space4, ptrs: number[], bytes: number[], out: number, outBytes: number, args: (ptrs: number[], out: number, shape: number[], strides: number[][]) => number[]): void {
+  private elementwise(kernel: "unary" | "binary" | "where" | "convert", space: Space4, ptrs: number[], bytes: number[], out: number, outBytes: number, args: (ptrs: number[], out: number, shape: number[], strides: number[][]) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     if (!this.splits(numel(space.shape))) return run(...args(ptrs, out, space.shape, space.strides));
     const shares = splitSpace(space, this.threads).map((sh) => args(ptrs.map((p, k) => p + sh.offsets[k]! * bytes[k]!), out + sh.outOffset * outBytes, sh.shape, space.strides));
@@ -761,8 +756,8 @@ export class WasmBackend implements Backend {
       const T = Math.min(this.threads, P);
       pool.run("kmeansStep", Array.from({ length: T }, (_, t) => share(t, T)), this.k.kmeansStep as (...a: number[]) => void);
     }
-    this.k.kmeansReduce(sumParts, k * d, sums.ptr);
-    this.k.kmeansReduce(massParts, k, mass.ptr);
+    this.k.sumBlocks(sumParts, P, k * d, sums.ptr);
+    this.k.sumBlocks(massParts, P, k, mass.ptr);
     this.heap.release(sumParts, scratchBytes);
     return [labels, dist, sums, mass];
   }

@@ -57,7 +57,6 @@ export interface Kernels {
   batchNormBackward(x: Ptr, g: Ptr, mean: Ptr, variance: Ptr, w: Ptr, dx: Ptr, dw: Ptr, db: Ptr, N: number, C: number, S: number, eps: number): void;
   KMEANS_PARTS: WebAssembly.Global;
   kmeansStep(x: Ptr, n: number, d: number, c: Ptr, cc: Ptr, k: number, w: Ptr, labels: Ptr, dist: Ptr, sums: Ptr, mass: Ptr, p0: number, p1: number): void;
-  kmeansReduce(parts: Ptr, len: number, out: Ptr): void;
   im2col(x: Ptr, sn: number, sc: number, sh: number, sw: number, ...geometry: number[]): void;
   col2im(cols: Ptr, ...geometryOutAndStrides: number[]): void;
 }
