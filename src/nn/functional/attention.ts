@@ -32,7 +32,9 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
 /** The attention output and the (post-dropout) weights [..., L, S]. */
 export function attentionWeights(q: Tensor, k: Tensor, v: Tensor, { attnMask = null, dropoutP = 0, isCausal = false, scale = null, training = true }: AttentionOptions = {}): [Tensor, Tensor] {
   const E = q.shape[q.ndim - 1]!;
-  let scores = q.matmul(k.transpose(-2, -1)).mul(scale ?? 1 / Math.sqrt(E));
+  // The query is scaled before the product, as torch's multi_head_attention_forward does: it is
+  // L·E elements where the scores are L·S, and E (a head's width) is usually the smaller.
+  let scores = q.mul(scale ?? 1 / Math.sqrt(E)).matmul(k.transpose(-2, -1));
   const L = q.shape[q.ndim - 2]!;
   const S = k.shape[k.ndim - 2]!;
   if (isCausal) scores = where(lowerTriangle(L, S, q.backend), scores, -Infinity);

@@ -56,9 +56,13 @@ export function multiHeadAttentionForward(
   else if (inProjWeight) [wq, wk, wv] = inProjWeight.chunk(3, 0);
   if (!wq || !wk || !wv) throw new ValueError("multiHeadAttentionForward: give inProjWeight, or q/k/vProjWeight with useSeparateProjWeight");
   const [bq, bk, bv] = inProjBias ? inProjBias.chunk(3, 0) : [null, null, null];
-  let q = linear(q0, wq, bq);
-  let k = linear(k0, wk, bk);
-  let v = linear(v0, wv, bv);
+  // A strided input (a batch-first tensor seen time-major) is made contiguous once, not once per
+  // projection: self-attention passes one tensor three times.
+  const dense = new Map<Tensor, Tensor>();
+  const once = (t: Tensor) => dense.get(t) ?? dense.set(t, t.contiguous()).get(t)!;
+  let q = linear(once(q0), wq, bq);
+  let k = linear(once(k0), wk, bk);
+  let v = linear(once(v0), wv, bv);
   let mask: Tensor | null = null;
   if (attnMask) {
     const m = additiveMask(attnMask, q, "attnMask");
@@ -94,7 +98,12 @@ export function multiHeadAttentionForward(
     mask = mask ? mask.add(add) : add;
   }
   const [out, weights] = attentionWeights(qh, kh, vh, { attnMask: mask, dropoutP, training });
-  let output = linear(out.transpose(0, 1).reshape(L, N, E), outProjWeight, outProjBias); // [L, N, E]
+  // The heads merge back in the query's layout, so a batch-first caller gets a contiguous [N, L, E]
+  // when it transposes the time-major result back, and no later op copies it again.
+  const batchMajor = !unbatched && q0.strides[1]! > q0.strides[0]!;
+  let output = batchMajor
+    ? linear(out.reshape(N, H, L, D).permute(0, 2, 1, 3).reshape(N, L, E), outProjWeight, outProjBias).transpose(0, 1)
+    : linear(out.transpose(0, 1).reshape(L, N, E), outProjWeight, outProjBias); // [L, N, E]
   if (unbatched) output = output.squeeze(1);
   if (!needWeights) return [output, null];
   let w = weights.reshape(N, H, L, S);

@@ -103,7 +103,9 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MhaForwa
     const { keyPaddingMask = null, needWeights = true, attnMask = null, averageAttnWeights = true, isCausal = false } = opts;
     const unbatched = query.ndim === 2;
     const timeMajor = (t: Tensor) => (this.batchFirst && !unbatched ? t.transpose(0, 1) : t);
-    const [q, k, v] = [timeMajor(query), timeMajor(key), timeMajor(value)];
+    // One view for one tensor, so the projections see self-attention's input as one tensor.
+    const views = new Map<Tensor, Tensor>();
+    const [q, k, v] = [query, key, value].map((t) => views.get(t) ?? views.set(t, timeMajor(t)).get(t)!) as [Tensor, Tensor, Tensor];
     if (q.shape.at(-1) !== this.embedDim || (q.ndim !== 2 && q.ndim !== 3)) {
       throw new ShapeError(`MultiheadAttention(${this.embedDim}, heads=${this.numHeads}) expected query with ${this.embedDim} features, got shape ${fmtShape(query.shape)}`);
     }
