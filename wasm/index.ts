@@ -15,7 +15,7 @@ export function heapBase(): usize {
 export { argReduce, gather, scatterAdd, scatterReduce } from "./indexing";
 export { adam, sgd } from "./optim";
 export { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
-export { dropout, normal, uniform } from "./random";
+export { dropout, dropoutBackward, normal, uniform } from "./random";
 export { kmeansStep, KMEANS_PARTS } from "./kmeans";
 export { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward } from "./recurrent-sequence";
 export { colsGemm, rowsGemm, transposeInto } from "./rows-gemm";

@@ -78,13 +78,14 @@ export function uniform(out: usize, n: i32, seed: u32, offset: f64): void {
 }
 
 /**
- * Dropout in one pass: out[i] = x[i]·scale where uniformAt(seed, offset + i) ≥ p, else 0. The mask
- * is the one `rand(x.shape) >= p` draws at those counters, and is never stored: the gradient is the
- * same pass over g. The uniform is the 24-bit integer u = bits >>> 8 times 2^-24, exactly, so the
- * test is u ≥ ⌈p·2^24⌉ on integers. Where the counters share their high word (any call below 2^32
- * draws into the stream), its term of the hash is one vector for the whole call.
+ * Dropout in one pass: out[i] = x[i]·scale where uniformAt(seed, offset + i) ≥ p, else 0, and
+ * keep[i] = 1 or 0 (bytes), the mask `rand(x.shape) >= p` draws at those counters. The gradient
+ * reads keep (dropoutBackward) rather than hashing again, which costs about four memory passes.
+ * The uniform is the 24-bit integer u = bits >>> 8 times 2^-24, exactly, so the test is
+ * u ≥ ⌈p·2^24⌉ on integers. Where the counters share their high word (any call below 2^32 draws
+ * into the stream), its term of the hash is one vector for the whole call.
  */
-export function dropout(x: usize, out: usize, n: i32, p: f32, scale: f32, seed: u32, offset: f64): void {
+export function dropout(x: usize, out: usize, keep: usize, n: i32, p: f32, scale: f32, seed: u32, offset: f64): void {
   const key = mix32s(seed ^ 0x85ebca6b);
   const start = <u64>offset;
   const k = i32x4.splat(key), vs = f32x4.splat(scale);
@@ -98,7 +99,7 @@ export function dropout(x: usize, out: usize, n: i32, p: f32, scale: f32, seed: 
     for (; i + 16 <= n; i += 16) {
       const k0 = keeps(bitsAt(lo, h, k), threshold), k1 = keeps(bitsAt(i32x4.add(lo, four), h, k), threshold);
       const k2 = keeps(bitsAt(i32x4.add(lo, eight), h, k), threshold), k3 = keeps(bitsAt(i32x4.add(lo, twelve), h, k), threshold);
-      dropSixteen(x, out, <usize>i << 2, vs, k0, k1, k2, k3);
+      dropSixteen(x, out, keep, i, vs, k0, k1, k2, k3);
       lo = i32x4.add(lo, sixteen);
     }
   } else {
@@ -106,13 +107,33 @@ export function dropout(x: usize, out: usize, n: i32, p: f32, scale: f32, seed: 
       const c = start + <u64>i;
       const k0 = keeps(bitLanes(c, k), threshold), k1 = keeps(bitLanes(c + 4, k), threshold);
       const k2 = keeps(bitLanes(c + 8, k), threshold), k3 = keeps(bitLanes(c + 12, k), threshold);
-      dropSixteen(x, out, <usize>i << 2, vs, k0, k1, k2, k3);
+      dropSixteen(x, out, keep, i, vs, k0, k1, k2, k3);
     }
   }
   for (; i < n; i++) {
-    const u = uniformScalar(start + <u64>i, key);
+    const kept = uniformScalar(start + <u64>i, key) >= p;
     const q = <usize>i << 2;
-    store<f32>(out + q, u >= p ? load<f32>(x + q) * scale : 0);
+    store<f32>(out + q, kept ? load<f32>(x + q) * scale : 0);
+    store<u8>(keep + <usize>i, <u8>kept);
+  }
+}
+
+/** Dropout's gradient: out[i] = g[i]·scale where keep[i] (a byte, 0 or 1), else 0. */
+export function dropoutBackward(g: usize, keep: usize, out: usize, n: i32, scale: f32): void {
+  const vs = f32x4.splat(scale);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const m = i8x16.neg(v128.load(keep + <usize>i)); // 0 or −1 (all bits) per byte
+    const lo = i16x8.extend_low_i8x16_s(m), hi = i16x8.extend_high_i8x16_s(m);
+    const q = <usize>i << 2;
+    v128.store(out + q, v128.and(f32x4.mul(v128.load(g + q), vs), i32x4.extend_low_i16x8_s(lo)));
+    v128.store(out + q, v128.and(f32x4.mul(v128.load(g + q, 16), vs), i32x4.extend_high_i16x8_s(lo)), 16);
+    v128.store(out + q, v128.and(f32x4.mul(v128.load(g + q, 32), vs), i32x4.extend_low_i16x8_s(hi)), 32);
+    v128.store(out + q, v128.and(f32x4.mul(v128.load(g + q, 48), vs), i32x4.extend_high_i16x8_s(hi)), 48);
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    store<f32>(out + q, load<u8>(keep + <usize>i) ? load<f32>(g + q) * scale : 0);
   }
 }
 
@@ -122,9 +143,11 @@ function keeps(bits: v128, threshold: v128): v128 {
   return i32x4.ge_s(i32x4.shr_u(bits, 8), threshold);
 }
 
-/** out[q…q+64 bytes) = x·scale where the four masks keep a lane, else 0. */
+/** Elements i … i + 15: out = x·scale where the four masks keep a lane, else 0, and their keep bytes. */
 @inline
-function dropSixteen(x: usize, out: usize, q: usize, vs: v128, k0: v128, k1: v128, k2: v128, k3: v128): void {
+function dropSixteen(x: usize, out: usize, keep: usize, i: i32, vs: v128, k0: v128, k1: v128, k2: v128, k3: v128): void {
+  const q = <usize>i << 2;
+  v128.store(keep + <usize>i, v128.and(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3)), i8x16.splat(1)));
   v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q), vs), k0));
   v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
   v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);

@@ -128,7 +128,7 @@ export type KernelName = (typeof KERNELS)[number];
 
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
-  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "reluBackward", "dropout", "linear",
+  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "reluBackward", "dropout", "dropoutBackward", "linear",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "maxPool2x2Backward", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
@@ -247,11 +247,12 @@ export interface Backend {
   gelu?(x: View, approximate: "none" | "tanh"): Storage | null;
   geluBackward?(x: View, g: View, approximate: "none" | "tanh"): Storage | null;
   /**
-   * Dropout in one pass: x·scale where the uniform draw at counter offset + i of the (folded) seed
-   * is ≥ p, else 0, scale = 1/(1 − p) — the mask `rand(x.shape) >= p` would draw there, never
-   * stored. Its gradient is the same call on g.
+   * Dropout in one pass: [x·scale where the uniform draw at counter offset + i of the (folded) seed
+   * is ≥ p, else 0, scale = 1/(1 − p); that mask, `rand(x.shape) >= p`, as bool].
    */
-  dropout?(x: View, p: number, seed: number, offset: number): Storage | null;
+  dropout?(x: View, p: number, seed: number, offset: number): [Storage, Storage] | null;
+  /** Dropout's gradient from g and the forward's bool mask keep (same shape): g·scale where keep, else 0. */
+  dropoutBackward?(g: View, keep: View, scale: number): Storage | null;
   /** A linear layer's x·wᵀ + bias for x [M, K], w [N, K] and bias [N], the bias added in the product's own stores. */
   linear?(x: View, w: View, bias: View): Storage | null;
 

@@ -30,15 +30,16 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
 /**
  * Dropout's training branch, 0 < p < 1: x·1/(1 − p) where the next numel uniform draws of the
  * default generator are ≥ p, else 0 — `where(rand(x.shape) >= p, x·scale, 0)`. Fused, one pass
- * each way and no mask kept (the gradient draws it again from the same counters).
+ * each way: the forward keeps the mask as bytes for the gradient, since hashing the counters
+ * again costs several memory passes.
  */
 export function dropoutMask(x: Tensor, p: number): Tensor {
   const [seed, offset] = [defaultGenerator.seed, defaultGenerator.take(x.numel())];
-  return tryApply("dropout", [x.contiguous()], { p, seed, offset }) ?? composedDropout(x, p, seed, offset);
+  return tryApplyMulti("dropout", [x.contiguous()], { p, seed, offset })?.[0] ?? composedDropout(x, p, seed, offset);
 }
 
-/** where(uniform draws at these counters ≥ p, t·1/(1 − p), 0): dropout composed, and its gradient on t = g. */
-export function composedDropout(t: Tensor, p: number, seed: number, offset: number): Tensor {
+/** where(uniform draws at these counters ≥ p, t·1/(1 − p), 0): dropout composed of ordinary ops, where no routine runs it. */
+function composedDropout(t: Tensor, p: number, seed: number, offset: number): Tensor {
   return where(randAt(t.shape, seed, offset, t).ge(p), t.mul(1 / (1 - p)), 0);
 }
 

@@ -47,7 +47,7 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   layerNorm: { eps: number };
   /** Fused (backends offering Backend.gelu): GELU of a contiguous float32 tensor, exact or the tanh form. */
   gelu: { approximate: "none" | "tanh" };
-  /** Fused (backends offering Backend.dropout): x·1/(1 − p) where the uniform draw at counter offset + i of seed is ≥ p, else 0. */
+  /** Multi-output, fused (backends offering Backend.dropout): [x·1/(1 − p) where the uniform draw at counter offset + i of seed is ≥ p, else 0; that mask]. */
   dropout: { p: number; seed: number; offset: number };
   /** Fused (backends offering Backend.linear): x·wᵀ + b for x [M, K], w [N, K], b [N]. */
   linear: None;
@@ -130,12 +130,13 @@ interface SeveralOutputs {
   gruSequence: readonly [hs: T, act: T];
   gruCell: readonly [hNext: T, act: T];
   maxPool2x2: readonly [values: T, indices: T];
+  dropout: readonly [y: T, keep: T];
   kmeansStep: readonly [labels: T, dist: T, sums: T, mass: T];
 }
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "lstmSequence", "gruSequence", "gruCell", "maxPool2x2", "kmeansStep"]);
+export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "dropout" | "kmeansStep";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "lstmSequence", "gruSequence", "gruCell", "maxPool2x2", "dropout", "kmeansStep"]);
 
 /**
  * Primitives that run a backend's optional fused routine. Their forward returns null — "not here" —
@@ -213,7 +214,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   layerNorm: ([x], { eps }) => orNull(x.backend.layerNorm?.(x, eps), (y) => fromStorage(y, x.shape)),
   gelu: ([x], { approximate }) => orNull(x.backend.gelu?.(x, approximate), (y) => fromStorage(y, x.shape)),
   linear: ([x, w, b]) => orNull(x.backend.linear?.(x, w, b), (y) => fromStorage(y, [x.shape[0]!, w.shape[0]!])),
-  dropout: ([x], { p, seed, offset }) => orNull(x.backend.dropout?.(x, p, seed, offset), (y) => fromStorage(y, x.shape)),
+  dropout: ([x], { p, seed, offset }) => orNull(x.backend.dropout?.(x, p, seed, offset), ([y, keep]) => [fromStorage(y, x.shape), fromStorage(keep, x.shape)]),
   batchNorm: ([x, weight, bias], { eps }) => {
     const C = x.shape[1]!;
     return orNull(x.backend.batchNorm?.(x, weight, bias, eps), ([y, mean, variance]) => [fromStorage(y, x.shape), fromStorage(mean, [C]), fromStorage(variance, [C])]);

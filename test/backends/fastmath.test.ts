@@ -125,7 +125,7 @@ test("the wasm normal draws (f64x2 Box–Muller, fdlibm's log and cos) equal the
   }
 });
 
-test("the wasm dropout keeps exactly the values whose uniform draw is ≥ p, also where the counters cross 2^32", () => {
+test("the wasm dropout keeps exactly the values whose uniform draw is ≥ p, and says which, also where the counters cross 2^32; its gradient reads that mask", () => {
   const wasmBackend = tg.backendByName("wasm");
   const n = 4099;
   const xs = Float32Array.from({ length: n }, (_, i) => 1 + (i % 97));
@@ -133,12 +133,17 @@ test("the wasm dropout keeps exactly the values whose uniform draw is ≥ p, als
   for (const [seed, offset] of [[3, 0], [11, 2 ** 32 - 1000], [4294967295, 2 ** 40 + 3]] as const) {
     for (const p of [0, 0.1, 1 / 3, 0.5, 1]) {
       const x = { storage: wasmBackend.fromArray(xs, "float32"), shape: [n], strides: [1], offset: 0 };
-      const y = wasmBackend.toArray({ storage: wasmBackend.dropout!(x, p, seed, offset)!, shape: [n], strides: [1], offset: 0 }) as Float32Array;
+      const [values, mask] = wasmBackend.dropout!(x, p, seed, offset)!;
+      const keep = { storage: mask, shape: [n], strides: [1], offset: 0 };
+      const y = wasmBackend.toArray({ storage: values, shape: [n], strides: [1], offset: 0 }) as Float32Array;
+      const kept = wasmBackend.toArray(keep) as Uint8Array;
+      const dx = wasmBackend.toArray({ storage: wasmBackend.dropoutBackward!(x, keep, 1 / (1 - p))!, shape: [n], strides: [1], offset: 0 }) as Float32Array;
       const u = reference.toArray({ storage: reference.random(n, "uniform", seed, offset, "float32"), shape: [n], strides: [1], offset: 0 }) as Float32Array;
       const scale = Math.fround(1 / (1 - p));
       for (let i = 0; i < n; i++) {
-        const want = u[i]! >= Math.fround(p) ? Math.fround(xs[i]! * scale) : 0;
-        if (y[i] !== want) assert.fail(`p ${p}, draw ${offset + i} under seed ${seed}: ${y[i]} vs ${want}`);
+        const on = u[i]! >= Math.fround(p);
+        const want = on ? Math.fround(xs[i]! * scale) : 0;
+        if (y[i] !== want || dx[i] !== want || kept[i] !== +on) assert.fail(`p ${p}, draw ${offset + i} under seed ${seed}: ${y[i]}, ${dx[i]} and mask ${kept[i]} vs ${want}`);
       }
     }
   }

@@ -135,7 +135,7 @@ const ROUTINES: Record<string, Routine> = {
     })),
   },
   dropout: {
-    methods: ["dropout"],
+    methods: ["dropout", "dropoutBackward"],
     cases: [
       ...[0.1, 0.5, 0.75].map((p) => ({
         name: `dropout (p = ${p}) on 1037 values: the mask rand() draws, its gradient, and under createGraph`,

@@ -6,7 +6,7 @@ import { isGradEnabled } from "../../ops/grad-mode.js";
 import { Tensor } from "../../ops/tensor.js";
 import { contiguousStrides } from "../../base/shape.js";
 import { zeros, zerosLike } from "../../ops/creation.js";
-import { composedDropout } from "../../ops/fused.js";
+import { where } from "../../ops/elementwise.js";
 import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
@@ -84,11 +84,12 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
     needsGrad[1] ? g.t().matmul(x) : null,
     needsGrad[2] ? g.sum(0) : null,
   ],
-  // The same mask on g: the fused pass over g, or where(keep, g·scale, 0) with the mask drawn again.
-  dropout: (g, { inputs: [x], attrs: { p, seed, offset } }) => {
-    const dx = isGradEnabled() ? null : g.backend.dropout?.(g.contiguous(), p, seed, offset);
+  // The forward's mask on g: the fused pass, or where(keep, g·scale, 0) (ordinary ops, for createGraph).
+  dropout: ([g], { inputs: [x], outputs: [, keep], attrs: { p } }) => {
+    if (!g) return [null];
+    const dx = isGradEnabled() ? null : g.backend.dropoutBackward?.(g.contiguous(), keep, 1 / (1 - p));
     if (dx) return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0)];
-    return [composedDropout(g, p, seed, offset)];
+    return [where(keep, g.mul(1 / (1 - p)), 0)];
   },
   // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g (sums along the last dim).
   softmax: (g, { output: y, attrs: { log } }) => {

@@ -614,7 +614,7 @@ export class WasmBackend implements Backend {
    * out the call for items [i0, i0 + n) — split into item ranges over the pool when the `elements`
    * it writes are many. Each item is computed as on one thread (internal: windows.ts).
    */
-  byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "maxPool2x2Backward" | "uniform" | "normal" | "dropout", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
+  byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "maxPool2x2Backward" | "uniform" | "normal" | "dropout" | "dropoutBackward", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     if (count < 2 || !this.splits(elements)) return run(...args(0, count));
     const pool = this.workers();
@@ -681,12 +681,21 @@ export class WasmBackend implements Backend {
     return dx;
   }
 
-  dropout(x: View, p: number, seed: number, offset: number): Storage | null {
+  dropout(x: View, p: number, seed: number, offset: number): [Storage, Storage] | null {
     if (!fusable(x)) return null;
     const n = numel(x.shape);
+    const [out, keep] = [this.allocate("float32", n), this.allocate("bool", n)];
+    const [px, po, pk, scale] = [this.addr(x), out.ptr, keep.ptr, 1 / (1 - p)];
+    this.byItems("dropout", n, n, (i0, m) => [px + 4 * i0, po + 4 * i0, pk + i0, m, p, scale, seed, offset + i0]);
+    return [out, keep];
+  }
+
+  dropoutBackward(g: View, keep: View, scale: number): Storage | null {
+    if (!fusable(g) || keep.storage.dtype !== "bool" || !isContiguous(keep.shape, keep.strides) || !shapesEqual(g.shape, keep.shape)) return null;
+    const n = numel(g.shape);
     const out = this.allocate("float32", n);
-    const [px, po, scale] = [this.addr(x), out.ptr, 1 / (1 - p)];
-    this.byItems("dropout", n, n, (i0, m) => [px + 4 * i0, po + 4 * i0, m, p, scale, seed, offset + i0]);
+    const [pg, pk, po] = [this.addr(g), this.addr(keep), out.ptr];
+    this.byItems("dropoutBackward", n, n, (i0, m) => [pg + 4 * i0, pk + i0, po + 4 * i0, m, scale]);
     return out;
   }
 
