@@ -336,17 +336,51 @@ export function softmaxRowsBackward(y: usize, g: usize, dx: usize, R: i32, C: i3
 let rowMean: f64 = 0;
 let rowRstd: f64 = 0;
 
+/** Lanes 2 and 3 of four float32s as float64s (f64x2.promote_low_f32x4 gives lanes 0 and 1). */
+@inline
+function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3));
+}
+
+/** Two float64 pairs rounded to four float32s, in order. */
+@inline
+function demotePairs(lo: v128, hi: v128): v128 {
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+@inline
+function laneSum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
 /**
  * Mean and 1/√(variance + eps) of one row, summed in float64 (two passes, as the composed ops) and
  * rounded to float32 as the composed ops' tensors and PyTorch's float32 kernel hold them: a
- * variance past float32's range is +∞ there, so its row normalises to 0 on every backend.
+ * variance past float32's range is +∞ there, so its row normalises to 0 on every backend. Four
+ * float64 partial sums, two per f64x2: the order differs from a running sum only below float32's
+ * rounding.
  */
 function rowStats(p: usize, C: i32, eps: f64): void {
-  let s: f64 = 0;
-  for (let j = 0; j < C; j++) s += <f64>load<f32>(p + (<usize>j << 2));
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= C; j += 4) {
+    const v = v128.load(p + (<usize>j << 2));
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
+    s1 = f64x2.add(s1, promoteHigh(v));
+  }
+  let s = laneSum(f64x2.add(s0, s1));
+  for (; j < C; j++) s += <f64>load<f32>(p + (<usize>j << 2));
   const mean = <f64><f32>(s / <f64>C);
-  let v: f64 = 0;
-  for (let j = 0; j < C; j++) {
+  const m = f64x2.splat(mean);
+  let v0 = f64x2.splat(0), v1 = f64x2.splat(0);
+  for (j = 0; j + 4 <= C; j += 4) {
+    const x = v128.load(p + (<usize>j << 2));
+    const d0 = f64x2.sub(f64x2.promote_low_f32x4(x), m), d1 = f64x2.sub(promoteHigh(x), m);
+    v0 = f64x2.add(v0, f64x2.mul(d0, d0));
+    v1 = f64x2.add(v1, f64x2.mul(d1, d1));
+  }
+  let v = laneSum(f64x2.add(v0, v1));
+  for (; j < C; j++) {
     const d = <f64>load<f32>(p + (<usize>j << 2)) - mean;
     v += d * d;
   }
@@ -360,7 +394,15 @@ export function layerNormRows(x: usize, out: usize, R: i32, C: i32, eps: f64): v
     const px = x + (<usize>(r * C) << 2);
     const po = out + (<usize>(r * C) << 2);
     rowStats(px, C, eps);
-    for (let j = 0; j < C; j++) store<f32>(po + (<usize>j << 2), <f32>((<f64>load<f32>(px + (<usize>j << 2)) - rowMean) * rowRstd));
+    const m = f64x2.splat(rowMean), rs = f64x2.splat(rowRstd);
+    let j = 0;
+    for (; j + 4 <= C; j += 4) {
+      const v = v128.load(px + (<usize>j << 2));
+      const lo = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), m), rs);
+      const hi = f64x2.mul(f64x2.sub(promoteHigh(v), m), rs);
+      v128.store(po + (<usize>j << 2), demotePairs(lo, hi));
+    }
+    for (; j < C; j++) store<f32>(po + (<usize>j << 2), <f32>((<f64>load<f32>(px + (<usize>j << 2)) - rowMean) * rowRstd));
   }
 }
 
@@ -371,9 +413,21 @@ export function layerNormRowsBackward(x: usize, g: usize, dx: usize, R: i32, C: 
     const pg = g + (<usize>(r * C) << 2);
     const pd = dx + (<usize>(r * C) << 2);
     rowStats(px, C, eps);
-    let sg: f64 = 0;
-    let sgx: f64 = 0;
-    for (let j = 0; j < C; j++) {
+    const m = f64x2.splat(rowMean), rs = f64x2.splat(rowRstd);
+    let sg0 = f64x2.splat(0), sg1 = f64x2.splat(0), sgx0 = f64x2.splat(0), sgx1 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 4 <= C; j += 4) {
+      const q = <usize>j << 2;
+      const xv = v128.load(px + q), gv = v128.load(pg + q);
+      const g0 = f64x2.promote_low_f32x4(gv), g1 = promoteHigh(gv);
+      sg0 = f64x2.add(sg0, g0);
+      sg1 = f64x2.add(sg1, g1);
+      sgx0 = f64x2.add(sgx0, f64x2.mul(g0, f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), m), rs)));
+      sgx1 = f64x2.add(sgx1, f64x2.mul(g1, f64x2.mul(f64x2.sub(promoteHigh(xv), m), rs)));
+    }
+    let sg = laneSum(f64x2.add(sg0, sg1));
+    let sgx = laneSum(f64x2.add(sgx0, sgx1));
+    for (; j < C; j++) {
       const q = <usize>j << 2;
       const gj = <f64>load<f32>(pg + q);
       sg += gj;
@@ -381,7 +435,16 @@ export function layerNormRowsBackward(x: usize, g: usize, dx: usize, R: i32, C: 
     }
     const mg = sg / <f64>C;
     const mgx = sgx / <f64>C;
-    for (let j = 0; j < C; j++) {
+    const vmg = f64x2.splat(mg), vmgx = f64x2.splat(mgx);
+    for (j = 0; j + 4 <= C; j += 4) {
+      const q = <usize>j << 2;
+      const xv = v128.load(px + q), gv = v128.load(pg + q);
+      const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), m), rs), h1 = f64x2.mul(f64x2.sub(promoteHigh(xv), m), rs);
+      const d0 = f64x2.mul(rs, f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(gv), vmg), f64x2.mul(h0, vmgx)));
+      const d1 = f64x2.mul(rs, f64x2.sub(f64x2.sub(promoteHigh(gv), vmg), f64x2.mul(h1, vmgx)));
+      v128.store(pd + q, demotePairs(d0, d1));
+    }
+    for (; j < C; j++) {
       const q = <usize>j << 2;
       const xhat = (<f64>load<f32>(px + q) - rowMean) * rowRstd;
       store<f32>(pd + q, <f32>(rowRstd * (<f64>load<f32>(pg + q) - mg - xhat * mgx)));
