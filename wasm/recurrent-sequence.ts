@@ -56,10 +56,11 @@ export function lstmSequence(proj: usize, h0: usize, c0: usize, wT: usize, mask:
  * Backward through time, rows n0 … n1 − 1. dhIn [T + 1, N, H] holds the gradients reaching each
  * state h from outside (0: none; only read), dh [T + 1, N, H] receives the total gradient of each
  * state (on return, the initial state's slice is h0's gradient), dc [T + 1, N, H] holds those of the
- * cell states c (zeros where none) and is accumulated in place. w = W_hh [4H, H]. Writes dproj
- * [T, N, 4H]; W_hh's gradient is Σₜ dprojₜᵀ·hₚ, one GEMM the caller does.
+ * cell states c where dcIn, and is accumulated in place; else it is only written (no zero fill
+ * first: a whole-sequence buffer costs a memory pass). w = W_hh [4H, H]. Writes dproj [T, N, 4H];
+ * W_hh's gradient is Σₜ dprojₜᵀ·hₚ, one GEMM the caller does.
  */
-export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usize, dhIn: usize, dh: usize, dc: usize, dproj: usize, T: i32, N: i32, H: i32, reverse: bool, n0: i32, n1: i32): void {
+export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usize, dhIn: usize, dh: usize, dc: usize, dproj: usize, T: i32, N: i32, H: i32, dcIn: bool, reverse: bool, n0: i32, n1: i32): void {
   const G = 4 * H;
   const state = <usize>(N * H) << 2;
   const row = <usize>H << 2;
@@ -67,6 +68,7 @@ export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usiz
   const last = <usize>(reverse ? 0 : T) * state + own; // the state the first step back reads
   if (dhIn) copyBytes(dh + last, dhIn + last, <usize>(n1 - n0) * row);
   else zeroBytes(dh + last, <usize>(n1 - n0) * row);
+  if (!dcIn) zeroBytes(dc + last, <usize>(n1 - n0) * row);
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
     const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
@@ -77,10 +79,11 @@ export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usiz
     const dhq = dh + <usize>q * state, dcq = dc + <usize>q * state;
     for (let n = n0; n < n1; n++) {
       const r = <usize>n * row;
-      if (valid(mask, t, N, n)) lstmCellRowBackward(at + <usize>n * 5 * row, cp + r, dhq + r, dcq + r, dg + <usize>n * 4 * row, dcp + r, H);
+      if (valid(mask, t, N, n)) lstmCellRowBackward(at + <usize>n * 5 * row, cp + r, dhq + r, dcq + r, dg + <usize>n * 4 * row, dcp + r, H, dcIn);
       else {
         zeroBytes(dg + <usize>n * 4 * row, 4 * row);
-        for (let j: usize = 0; j < row; j += 4) store<f32>(dcp + r + j, load<f32>(dcp + r + j) + load<f32>(dcq + r + j));
+        if (dcIn) for (let j: usize = 0; j < row; j += 4) store<f32>(dcp + r + j, load<f32>(dcp + r + j) + load<f32>(dcq + r + j));
+        else copyBytes(dcp + r, dcq + r, row);
       }
     }
     // dhₚ = dhInₚ + dgatesₜ·W_hh; a masked row's dgates are zero, and its state passes dh through.

@@ -535,12 +535,12 @@ export class WasmBackend implements Backend {
     const T = T1 - 1;
     const pool = this.recurrencePool(T, N, 4 * H, H);
     // The kernel reads the states' incoming gradients (contiguous) and accumulates into its own copy
-    // of the cell states'.
+    // of the cell states' (without any, it only writes dc).
     const dhIn = dhs && !isContiguous(dhs.shape, dhs.strides) ? (this.copy(dhs) as WasmStorage) : null;
-    const dc = (dcs ? this.copy(dcs) : this.fill(T1 * N * H, 0, "float32")) as WasmStorage;
+    const dc = (dcs ? this.copy(dcs) : this.allocate("float32", T1 * N * H)) as WasmStorage;
     const [dh, dproj] = [this.allocate("float32", T1 * N * H), this.allocate("float32", T * N * 4 * H)];
     const pdhIn = dhIn ? dhIn.ptr : dhs ? this.addr(dhs) : 0;
-    this.byRows("lstmSequenceBackward", pool, N, [this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, pdhIn, dh.ptr, dc.ptr, dproj.ptr, T, N, H, reverse ? 1 : 0]);
+    this.byRows("lstmSequenceBackward", pool, N, [this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, pdhIn, dh.ptr, dc.ptr, dproj.ptr, T, N, H, dcs ? 1 : 0, reverse ? 1 : 0]);
     dhIn?.release();
     return [dproj, dh, dc];
   }
