@@ -54,13 +54,14 @@ export function lstmSequence(proj: usize, h0: usize, c0: usize, wT: usize, mask:
 
 /**
  * Backward through time, rows n0 … n1 − 1. dhIn [T + 1, N, H] holds the gradients reaching each
- * state h from outside (0: none; only read), dh [T + 1, N, H] receives the total gradient of each
+ * state h from outside (0: none; only read) and dhLast, dcLast [N, H] those reaching the last
+ * states as outputs of their own (0: none), dh [T + 1, N, H] receives the total gradient of each
  * state (on return, the initial state's slice is h0's gradient), dc [T + 1, N, H] holds those of the
  * cell states c where dcIn, and is accumulated in place; else it is only written (no zero fill
  * first: a whole-sequence buffer costs a memory pass). w = W_hh [4H, H]. Writes dproj [T, N, 4H];
  * W_hh's gradient is Σₜ dprojₜᵀ·hₚ, one GEMM the caller does.
  */
-export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usize, dhIn: usize, dh: usize, dc: usize, dproj: usize, T: i32, N: i32, H: i32, dcIn: bool, reverse: bool, n0: i32, n1: i32): void {
+export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usize, dhIn: usize, dhLast: usize, dcLast: usize, dh: usize, dc: usize, dproj: usize, T: i32, N: i32, H: i32, dcIn: bool, reverse: bool, n0: i32, n1: i32): void {
   const G = 4 * H;
   const state = <usize>(N * H) << 2;
   const row = <usize>H << 2;
@@ -69,6 +70,8 @@ export function lstmSequenceBackward(act: usize, cs: usize, w: usize, mask: usiz
   if (dhIn) copyBytes(dh + last, dhIn + last, <usize>(n1 - n0) * row);
   else zeroBytes(dh + last, <usize>(n1 - n0) * row);
   if (!dcIn) zeroBytes(dc + last, <usize>(n1 - n0) * row);
+  if (dhLast) addRows(dh + last, dhLast + own, (n1 - n0) * H);
+  if (dcLast) addRows(dc + last, dcLast + own, (n1 - n0) * H);
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
     const p = reverse ? t + 1 : t, q = reverse ? t : t + 1;
@@ -199,4 +202,14 @@ export function rnnSequenceBackward(hs: usize, w: usize, mask: usize, dh: usize,
     }
     rowsGemm(dxt + own, H, w, H, H, n1 - n0, dhp + own, H, dhp + own, H); // dhₚ += dpreₜ·W_hh
   }
+}
+
+/** a[i] += b[i] for i < n. */
+function addRows(a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = <usize>i << 2;
+    v128.store(a + q, f32x4.add(v128.load(a + q), v128.load(b + q)));
+  }
+  for (; i < n; i++) store<f32>(a + (<usize>i << 2), load<f32>(a + (<usize>i << 2)) + load<f32>(b + (<usize>i << 2)));
 }

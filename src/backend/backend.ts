@@ -272,11 +272,12 @@ export interface Backend {
    */
   lstmSequence?(proj: View, h0: View, c0: View, wHh: View, mask: View | null, reverse: boolean): [Storage, Storage, Storage] | null;
   /**
-   * Backward through time from the gradients reaching hs and cs (null: zero) → [dproj [T, N, 4H],
-   * dhs, dcs [T + 1, N, H]]: the gradients accumulated through time, whose initial state's slice is
-   * h0's and c0's. W_hh's gradient, Σₜ dprojₜᵀ·hₜ₋₁, is one GEMM for the caller.
+   * Backward through time from the gradients reaching hs and cs [T + 1, N, H] and the last states
+   * hN and cN [N, H] (null: zero) → [dproj [T, N, 4H], dhs, dcs [T + 1, N, H]]: the gradients
+   * accumulated through time, whose initial state's slice is h0's and c0's. W_hh's gradient,
+   * Σₜ dprojₜᵀ·hₜ₋₁, is one GEMM for the caller.
    */
-  lstmSequenceBackward?(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, reverse: boolean): [Storage, Storage, Storage] | null;
+  lstmSequenceBackward?(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, dhN: View | null, dcN: View | null, reverse: boolean): [Storage, Storage, Storage] | null;
   /**
    * A GRU layer in one direction over a whole sequence: xProj [T, N, 3H] (x·W_ihᵀ + b_ih), h0 [N, H],
    * W_hh [3H, H], b_hh [3H], and a mask as lstmSequence's → [hs [T + 1, N, H], act [T, N, 4H]]

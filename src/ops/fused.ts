@@ -64,9 +64,10 @@ export function lstmCell(gates: Tensor, c: Tensor): [Tensor, Tensor] {
  * routine: proj [T, N, 4H] holds x·W_ihᵀ + b_ih + b_hh of every step, h0 and c0 [N, H] the initial
  * state, wHh [4H, H], and mask [T, N] (float, 1 while a sequence lasts) packed input's lengths.
  * Returns the states by time, hs and cs [T + 1, N, H] (state 0 is the initial one running forward,
- * state T reversed), or null ("not here": the caller steps through time with lstmCell).
+ * state T reversed), and the last states hN and cN [N, H]; or null ("not here": the caller steps
+ * through time with lstmCell).
  */
-export function lstmSequence(proj: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, mask: Tensor | null, reverse: boolean): [Tensor, Tensor] | null {
+export function lstmSequence(proj: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, mask: Tensor | null, reverse: boolean): [hs: Tensor, cs: Tensor, hN: Tensor, cN: Tensor] | null {
   const [T, N, G] = proj.shape as [number, number, number];
   const H = G / 4;
   const ok = (t: Tensor, shape: number[]) => t.ndim === shape.length && shape.every((d, i) => t.shape[i] === d);
@@ -76,7 +77,7 @@ export function lstmSequence(proj: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, 
   if (T === 0 || N === 0 || H === 0) return null;
   const inputs = [proj.contiguous(), h0.contiguous(), c0.contiguous(), wHh.contiguous()] as const;
   const outs = tryApplyMulti("lstmSequence", mask ? [...inputs, mask.contiguous()] : inputs, { reverse });
-  return outs ? [outs[0]!, outs[1]!] : null;
+  return outs ? [outs[0]!, outs[1]!, outs[3]!, outs[4]!] : null;
 }
 
 /**

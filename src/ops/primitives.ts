@@ -56,8 +56,10 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   /** Multi-output, fused (backends offering Backend.lstmCell): [h, cNext, act] from [gates, c]. */
   lstmCell: None;
   /**
-   * Multi-output, fused (backends offering Backend.lstmSequence): [hs, cs, act], the states by time
-   * [T + 1, N, H] and the gates, from [proj [T, N, 4H], h0, c0, W_hh] and a mask [T, N] for packed input.
+   * Multi-output, fused (backends offering Backend.lstmSequence): [hs, cs, act, hN, cN], the states by
+   * time [T + 1, N, H], the gates, and copies of the last states [N, H], from [proj [T, N, 4H], h0,
+   * c0, W_hh] and a mask [T, N] for packed input. The last states are outputs of their own so that
+   * their gradients arrive as [N, H], not as a whole sequence of zeros around one slice.
    */
   lstmSequence: { reverse: boolean };
   /** Multi-output, fused (backends offering Backend.gruSequence): [hs, act] from [xProj [T, N, 3H], h0, W_hh, b_hh] and a mask [T, N]. */
@@ -126,7 +128,7 @@ interface SeveralOutputs {
   split: readonly T[];
   batchNorm: readonly [y: T, mean: T, variance: T];
   lstmCell: readonly [h: T, cNext: T, act: T];
-  lstmSequence: readonly [hs: T, cs: T, act: T];
+  lstmSequence: readonly [hs: T, cs: T, act: T, hN: T, cN: T];
   gruSequence: readonly [hs: T, act: T];
   gruCell: readonly [hNext: T, act: T];
   maxPool2x2: readonly [values: T, indices: T];
@@ -226,7 +228,8 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   lstmSequence: ([proj, h0, c0, wHh, mask], { reverse }) => {
     const [T, N, G] = proj.shape as [number, number, number];
     const H = G / 4;
-    return orNull(proj.backend.lstmSequence?.(proj, h0, c0, wHh, mask ?? null, reverse), ([hs, cs, act]) => [fromStorage(hs, [T + 1, N, H]), fromStorage(cs, [T + 1, N, H]), fromStorage(act, [T, N, 5 * H])]);
+    const last = (s: Storage) => fromStorage(proj.backend.copy({ storage: s, shape: [N, H], strides: [H, 1], offset: (reverse ? 0 : T) * N * H }), [N, H]);
+    return orNull(proj.backend.lstmSequence?.(proj, h0, c0, wHh, mask ?? null, reverse), ([hs, cs, act]) => [fromStorage(hs, [T + 1, N, H]), fromStorage(cs, [T + 1, N, H]), fromStorage(act, [T, N, 5 * H]), last(hs), last(cs)]);
   },
   gruSequence: ([xProj, h0, wHh, bHh, mask], { reverse }) => {
     const [T, N, G] = xProj.shape as [number, number, number];

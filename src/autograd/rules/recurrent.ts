@@ -7,17 +7,17 @@ import { isGradEnabled } from "../../ops/grad-mode.js";
 import { Tensor } from "../../ops/tensor.js";
 import { contiguousStrides } from "../../base/shape.js";
 import { zeros } from "../../ops/creation.js";
-import { cat, narrow, select, stack } from "../../ops/movement.js";
+import { cat, narrow, pad, select, stack } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
 export const recurrentRules: RuleTable<"lstmSequence" | "gruSequence" | "rnnSequence"> = {
   // States by time [T + 1, N, H]: step t reads state p and writes q (p = t, q = t + 1 running
   // forward; p = t + 1, q = t reversed). dW_hh = Σₜ dprojₜᵀ·h_p, one GEMM over all steps.
-  lstmSequence: ([dhs, dcs], { inputs: [proj, h0, c0, wHh, mask], outputs: [hs, cs, act], attrs: { reverse } }) => {
+  lstmSequence: ([dhs, dcs, , dhN, dcN], { inputs: [proj, h0, c0, wHh, mask], outputs: [hs, cs, act], attrs: { reverse } }) => {
     const [T, N, G] = proj.shape as [number, number, number];
     const H = G / 4;
     const first = reverse ? T : 0;
-    const fused = isGradEnabled() ? null : proj.backend.lstmSequenceBackward?.(act, cs, wHh, mask ?? null, dhs ?? null, dcs ?? null, reverse);
+    const fused = isGradEnabled() ? null : proj.backend.lstmSequenceBackward?.(act, cs, wHh, mask ?? null, dhs ?? null, dcs ?? null, dhN ?? null, dcN ?? null, reverse);
     if (fused) {
       const [dp, dh, dc] = fused;
       const dproj = new Tensor(dp, [T, N, G], contiguousStrides([T, N, G]), 0);
@@ -25,7 +25,12 @@ export const recurrentRules: RuleTable<"lstmSequence" | "gruSequence" | "rnnSequ
       const hPrev = narrow(hs, 0, reverse ? 1 : 0, T).reshape(T * N, H);
       return [dproj, at(dh), at(dc), dproj.reshape(T * N, G).t().matmul(hPrev), null];
     }
-    return composedBackward(proj, h0, c0, wHh, mask ?? null, reverse, dhs ?? null, dcs ?? null);
+    // The last states' gradients join the sequence's at their slice.
+    const withLast = (d: Tensor | null, dN: Tensor | null) => {
+      const atSlice = dN ? pad(dN.unsqueeze(0), [0, 0, 0, 0, reverse ? 0 : T, reverse ? T : 0]) : null;
+      return atSlice && d ? atSlice.add(d) : atSlice ?? d;
+    };
+    return composedBackward(proj, h0, c0, wHh, mask ?? null, reverse, withLast(dhs ?? null, dhN ?? null), withLast(dcs ?? null, dcN ?? null));
   },
   // The same layout for the GRU; dW_hh = Σₜ dhProjₜᵀ·h_p and db_hh = Σ dhProj.
   gruSequence: ([dhs], { inputs: [xProj, h0, wHh, bHh, mask], outputs: [hs, act], attrs: { reverse } }) => {

@@ -529,19 +529,19 @@ export class WasmBackend implements Backend {
     return [hs, cs, act];
   }
 
-  lstmSequenceBackward(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
-    if (!fusable(act, cs, wHh, mask) || (dhs && !isF32(dhs)) || (dcs && !isF32(dcs))) return null;
+  lstmSequenceBackward(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, dhN: View | null, dcN: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
+    if (!fusable(act, cs, wHh, mask) || [dhs, dcs, dhN, dcN].some((d) => d && !isF32(d))) return null;
     const [T1, N, H] = cs.shape as [number, number, number];
     const T = T1 - 1;
     const pool = this.recurrencePool(T, N, 4 * H, H);
-    // The kernel reads the states' incoming gradients (contiguous) and accumulates into its own copy
-    // of the cell states' (without any, it only writes dc).
-    const dhIn = dhs && !isContiguous(dhs.shape, dhs.strides) ? (this.copy(dhs) as WasmStorage) : null;
+    // The kernel reads the incoming gradients (contiguous: a broadcast one is copied) and accumulates
+    // into its own copy of the cell states' (without any, it only writes dc).
+    const copies: WasmStorage[] = [];
+    const dense = (d: View | null) => (!d ? 0 : isContiguous(d.shape, d.strides) ? this.addr(d) : copies[copies.push(this.copy(d) as WasmStorage) - 1]!.ptr);
     const dc = (dcs ? this.copy(dcs) : this.allocate("float32", T1 * N * H)) as WasmStorage;
     const [dh, dproj] = [this.allocate("float32", T1 * N * H), this.allocate("float32", T * N * 4 * H)];
-    const pdhIn = dhIn ? dhIn.ptr : dhs ? this.addr(dhs) : 0;
-    this.byRows("lstmSequenceBackward", pool, N, [this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, pdhIn, dh.ptr, dc.ptr, dproj.ptr, T, N, H, dcs ? 1 : 0, reverse ? 1 : 0]);
-    dhIn?.release();
+    this.byRows("lstmSequenceBackward", pool, N, [this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, dense(dhs), dense(dhN), dense(dcN), dh.ptr, dc.ptr, dproj.ptr, T, N, H, dcs ? 1 : 0, reverse ? 1 : 0]);
+    for (const c of copies) c.release();
     return [dproj, dh, dc];
   }
 

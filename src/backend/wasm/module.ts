@@ -50,7 +50,7 @@ export interface Kernels {
   gruSequence(xProj: Ptr, h0: Ptr, wT: Ptr, bHh: Ptr, mask: Ptr, hs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
   gruSequenceBackward(act: Ptr, hs: Ptr, w: Ptr, mask: Ptr, dh: Ptr, dxProj: Ptr, dhProj: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
   lstmSequence(proj: Ptr, h0: Ptr, c0: Ptr, wT: Ptr, mask: Ptr, hs: Ptr, cs: Ptr, act: Ptr, T: number, N: number, H: number, reverse: number, n0: number, n1: number): void;
-  lstmSequenceBackward(act: Ptr, cs: Ptr, w: Ptr, mask: Ptr, dhIn: Ptr, dh: Ptr, dc: Ptr, dproj: Ptr, T: number, N: number, H: number, dcIn: number, reverse: number, n0: number, n1: number): void;
+  lstmSequenceBackward(act: Ptr, cs: Ptr, w: Ptr, mask: Ptr, dhIn: Ptr, dhLast: Ptr, dcLast: Ptr, dh: Ptr, dc: Ptr, dproj: Ptr, T: number, N: number, H: number, dcIn: number, reverse: number, n0: number, n1: number): void;
   reluBackward(y: Ptr, g: Ptr, out: Ptr, n: number): void;
   maxPool2x2(x: Ptr, planes: number, H: number, W: number, out: Ptr, idx: Ptr): void;
   maxPool2x2Backward(g: Ptr, idx: Ptr, planes: number, H: number, W: number, dx: Ptr): void;

@@ -105,10 +105,11 @@ export abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSe
       : this.mode === "GRU" ? gruSequence(steps3, h0, wHh, bHh, seqMask, reverse)
       : rnnSequence(steps3, h0, wHh, seqMask, reverse, this.mode === "RNN_RELU");
     if (states) {
-      const [hs, cs] = Array.isArray(states) ? states : [states, null];
+      // The LSTM's routine returns its last states apart (their gradients then need no padding).
+      const [hs, cs, hN, cN] = Array.isArray(states) ? states : [states, null, null, null];
       const [last, from] = reverse ? [0, 0] : [T, 1];
       const out = narrow(hs, 0, from, T);
-      return [mask ? out.mul(mask.to(proj.dtype)) : out, select(hs, 0, last), cs ? select(cs, 0, last) : null];
+      return [mask ? out.mul(mask.to(proj.dtype)) : out, hN ?? select(hs, 0, last), cN ?? (cs ? select(cs, 0, last) : null)];
     }
     // Per-step views from one split: its gradient is a single cat, not a full-size pad per step.
     const steps = proj.reshape(T, N, -1).split(1, 0);
