@@ -388,8 +388,11 @@ function rowStats(p: usize, C: i32, eps: f64): void {
   rowRstd = 1 / Math.sqrt(<f64><f32>(<f64><f32>(v / <f64>C) + eps));
 }
 
-/** Layer normalisation of each contiguous row of x [R, C] (no affine part): (x − mean)·rstd. */
-export function layerNormRows(x: usize, out: usize, R: i32, C: i32, eps: f64): void {
+/**
+ * Layer normalisation of each contiguous row of x [R, C]: (x − mean)·rstd, and with the affine part
+ * (w and b [C], 0: none) x̂·w + b, rounded once.
+ */
+export function layerNormRows(x: usize, out: usize, R: i32, C: i32, eps: f64, w: usize, b: usize): void {
   for (let r = 0; r < R; r++) {
     const px = x + (<usize>(r * C) << 2);
     const po = out + (<usize>(r * C) << 2);
@@ -397,12 +400,101 @@ export function layerNormRows(x: usize, out: usize, R: i32, C: i32, eps: f64): v
     const m = f64x2.splat(rowMean), rs = f64x2.splat(rowRstd);
     let j = 0;
     for (; j + 4 <= C; j += 4) {
-      const v = v128.load(px + (<usize>j << 2));
-      const lo = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), m), rs);
-      const hi = f64x2.mul(f64x2.sub(promoteHigh(v), m), rs);
-      v128.store(po + (<usize>j << 2), demotePairs(lo, hi));
+      const q = <usize>j << 2;
+      const v = v128.load(px + q);
+      let lo = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), m), rs);
+      let hi = f64x2.mul(f64x2.sub(promoteHigh(v), m), rs);
+      if (w) {
+        const wv = v128.load(w + q), bv = v128.load(b + q);
+        lo = f64x2.add(f64x2.mul(lo, f64x2.promote_low_f32x4(wv)), f64x2.promote_low_f32x4(bv));
+        hi = f64x2.add(f64x2.mul(hi, promoteHigh(wv)), promoteHigh(bv));
+      }
+      v128.store(po + q, demotePairs(lo, hi));
     }
-    for (; j < C; j++) store<f32>(po + (<usize>j << 2), <f32>((<f64>load<f32>(px + (<usize>j << 2)) - rowMean) * rowRstd));
+    for (; j < C; j++) {
+      const q = <usize>j << 2;
+      const xhat = (<f64>load<f32>(px + q) - rowMean) * rowRstd;
+      store<f32>(po + q, <f32>(w ? xhat * <f64>load<f32>(w + q) + <f64>load<f32>(b + q) : xhat));
+    }
+  }
+}
+
+/** Rows whose weight and bias gradients one part of layerNormAffineRowsBackward sums. */
+export const LAYER_NORM_PART_ROWS: i32 = 32;
+
+/**
+ * The affine layer norm's vector–Jacobian product over rows of x [R, C], w [C]: dx from g·w as
+ * layerNormRowsBackward has it, and the gradients Σ g·x̂ and Σ g of w and b summed in float64 over
+ * each LAYER_NORM_PART_ROWS rows into parts [⌈R / 32⌉, 2, C] (float64), which the caller sums in
+ * order (sumPartsF64): the parts depend on the shape only, so the result is the same on any number
+ * of threads, each of which takes whole parts.
+ */
+export function layerNormAffineRowsBackward(x: usize, g: usize, dx: usize, R: i32, C: i32, eps: f64, w: usize, parts: usize): void {
+  const part = <usize>(2 * C) << 3;
+  for (let r = 0; r < R; r++) {
+    const px = x + (<usize>(r * C) << 2);
+    const pg = g + (<usize>(r * C) << 2);
+    const pd = dx + (<usize>(r * C) << 2);
+    const pw = parts + <usize>(r / LAYER_NORM_PART_ROWS) * part; // dw's sums, then db's
+    const pb = pw + (<usize>C << 3);
+    if (r % LAYER_NORM_PART_ROWS == 0) memory.fill(pw, 0, part);
+    rowStats(px, C, eps);
+    const m = f64x2.splat(rowMean), rs = f64x2.splat(rowRstd);
+    let sg0 = f64x2.splat(0), sg1 = f64x2.splat(0), sgx0 = f64x2.splat(0), sgx1 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 4 <= C; j += 4) {
+      const q = <usize>j << 2, d = <usize>j << 3;
+      const xv = v128.load(px + q), gv = v128.load(pg + q), wv = v128.load(w + q);
+      const g0 = f64x2.promote_low_f32x4(gv), g1 = promoteHigh(gv);
+      const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), m), rs), h1 = f64x2.mul(f64x2.sub(promoteHigh(xv), m), rs);
+      v128.store(pw + d, f64x2.add(v128.load(pw + d), f64x2.mul(g0, h0)));
+      v128.store(pw + d, f64x2.add(v128.load(pw + d, 16), f64x2.mul(g1, h1)), 16);
+      v128.store(pb + d, f64x2.add(v128.load(pb + d), g0));
+      v128.store(pb + d, f64x2.add(v128.load(pb + d, 16), g1), 16);
+      const gw0 = f64x2.mul(g0, f64x2.promote_low_f32x4(wv)), gw1 = f64x2.mul(g1, promoteHigh(wv));
+      sg0 = f64x2.add(sg0, gw0);
+      sg1 = f64x2.add(sg1, gw1);
+      sgx0 = f64x2.add(sgx0, f64x2.mul(gw0, h0));
+      sgx1 = f64x2.add(sgx1, f64x2.mul(gw1, h1));
+    }
+    let sg = laneSum(f64x2.add(sg0, sg1));
+    let sgx = laneSum(f64x2.add(sgx0, sgx1));
+    for (let k = j; k < C; k++) {
+      const q = <usize>k << 2, d = <usize>k << 3;
+      const gj = <f64>load<f32>(pg + q);
+      const xhat = (<f64>load<f32>(px + q) - rowMean) * rowRstd;
+      store<f64>(pw + d, load<f64>(pw + d) + gj * xhat);
+      store<f64>(pb + d, load<f64>(pb + d) + gj);
+      const gw = gj * <f64>load<f32>(w + q);
+      sg += gw;
+      sgx += gw * xhat;
+    }
+    const mg = sg / <f64>C;
+    const mgx = sgx / <f64>C;
+    const vmg = f64x2.splat(mg), vmgx = f64x2.splat(mgx);
+    for (j = 0; j + 4 <= C; j += 4) {
+      const q = <usize>j << 2;
+      const xv = v128.load(px + q), gv = v128.load(pg + q), wv = v128.load(w + q);
+      const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), m), rs), h1 = f64x2.mul(f64x2.sub(promoteHigh(xv), m), rs);
+      const gw0 = f64x2.mul(f64x2.promote_low_f32x4(gv), f64x2.promote_low_f32x4(wv)), gw1 = f64x2.mul(promoteHigh(gv), promoteHigh(wv));
+      const d0 = f64x2.mul(rs, f64x2.sub(f64x2.sub(gw0, vmg), f64x2.mul(h0, vmgx)));
+      const d1 = f64x2.mul(rs, f64x2.sub(f64x2.sub(gw1, vmg), f64x2.mul(h1, vmgx)));
+      v128.store(pd + q, demotePairs(d0, d1));
+    }
+    for (; j < C; j++) {
+      const q = <usize>j << 2;
+      const xhat = (<f64>load<f32>(px + q) - rowMean) * rowRstd;
+      store<f32>(pd + q, <f32>(rowRstd * (<f64>load<f32>(pg + q) * <f64>load<f32>(w + q) - mg - xhat * mgx)));
+    }
+  }
+}
+
+/** out[0, len) = Σ_p parts[p·stride + q] (float64, rounded once to float32) over `count` blocks, in block order. */
+export function sumPartsF64(parts: usize, count: i32, stride: i32, len: i32, out: usize): void {
+  for (let q = 0; q < len; q++) {
+    let s: f64 = 0;
+    for (let p = 0; p < count; p++) s += load<f64>(parts + ((<usize>p * <usize>stride + <usize>q) << 3));
+    store<f32>(out + (<usize>q << 2), <f32>s);
   }
 }
 

@@ -128,7 +128,7 @@ export type KernelName = (typeof KERNELS)[number];
 
 /** The optional fused routines (forward and backward methods). */
 export const FUSED_ROUTINES = [
-  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "gelu", "geluBackward", "reluBackward", "dropout", "dropoutBackward", "linear",
+  "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "layerNormAffine", "layerNormAffineBackward", "gelu", "geluBackward", "reluBackward", "dropout", "dropoutBackward", "linear",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "maxPool2x2Backward", "kmeansStep",
 ] as const satisfies readonly (keyof Backend)[];
 
@@ -240,6 +240,12 @@ export interface Backend {
    */
   layerNorm?(x: View, eps: number): Storage | null;
   layerNormBackward?(x: View, g: View, eps: number): Storage | null;
+  /**
+   * With the affine part in the same pass: x̂·weight + bias, weight and bias [C];
+   * layerNormAffineBackward gives [dx, dweight, dbias] from x, g and the weight.
+   */
+  layerNormAffine?(x: View, weight: View, bias: View, eps: number): Storage | null;
+  layerNormAffineBackward?(x: View, g: View, weight: View, eps: number): [Storage, Storage, Storage] | null;
   /**
    * GELU, x·Φ(x) ("none") or GPT-2's tanh form; geluBackward gives dx = g·GELU′(x). Both in one
    * pass where the composed op takes five or more.

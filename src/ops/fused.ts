@@ -152,6 +152,12 @@ export function normalizeRows(x: Tensor, size: number, eps: number): Tensor | nu
   return tryApply("layerNorm", [x.reshape(-1, size).contiguous()], { eps })?.reshape(x.shape) ?? null;
 }
 
+/** normalizeRows with the affine part, x̂·weight + bias (weight and bias of `size` elements), in the same pass; null where no routine runs it. */
+export function normalizeRowsAffine(x: Tensor, size: number, eps: number, weight: Tensor, bias: Tensor): Tensor | null {
+  if (size === 0 || weight.numel() !== size || bias.numel() !== size) return null;
+  return tryApply("layerNormAffine", [x.reshape(-1, size).contiguous(), weight.reshape(size).contiguous(), bias.reshape(size).contiguous()], { eps })?.reshape(x.shape) ?? null;
+}
+
 /**
  * One Lloyd iteration of k-means over x [n, d] with centres [k, d] and optional sample weights [n]:
  * [labels (int32 [n]: each row's nearest centre, the first of equals), dist ([n]: the squared

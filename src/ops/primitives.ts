@@ -45,6 +45,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   softmax: { log: boolean };
   /** Fused (backends offering Backend.layerNorm): (x − mean)/√(var + eps) along the last dim of a contiguous float32 tensor. */
   layerNorm: { eps: number };
+  /** Fused (backends offering Backend.layerNormAffine): layerNorm's x̂·weight + bias for x [R, C], weight and bias [C]. */
+  layerNormAffine: { eps: number };
   /** Fused (backends offering Backend.gelu): GELU of a contiguous float32 tensor, exact or the tanh form. */
   gelu: { approximate: "none" | "tanh" };
   /** Multi-output, fused (backends offering Backend.dropout): [x·1/(1 − p) where the uniform draw at counter offset + i of seed is ≥ p, else 0; that mask]. */
@@ -103,6 +105,7 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   split: readonly [x: T];
   softmax: readonly [x: T];
   layerNorm: readonly [x: T];
+  layerNormAffine: readonly [x: T, weight: T, bias: T];
   gelu: readonly [x: T];
   dropout: readonly [x: T];
   linear: readonly [x: T, w: T, b: T];
@@ -145,7 +148,7 @@ export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimi
  * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
  * not take); the op then composes the same maths (ops/fused.ts).
  */
-export type FusedPrimitive = "softmax" | "layerNorm" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
+export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
@@ -214,6 +217,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   },
   softmax: ([x], { log }) => orNull(x.backend.softmax?.(x, log), (y) => fromStorage(y, x.shape)),
   layerNorm: ([x], { eps }) => orNull(x.backend.layerNorm?.(x, eps), (y) => fromStorage(y, x.shape)),
+  layerNormAffine: ([x, weight, bias], { eps }) => orNull(x.backend.layerNormAffine?.(x, weight, bias, eps), (y) => fromStorage(y, x.shape)),
   gelu: ([x], { approximate }) => orNull(x.backend.gelu?.(x, approximate), (y) => fromStorage(y, x.shape)),
   linear: ([x, w, b]) => orNull(x.backend.linear?.(x, w, b), (y) => fromStorage(y, [x.shape[0]!, w.shape[0]!])),
   dropout: ([x], { p, seed, offset }) => orNull(x.backend.dropout?.(x, p, seed, offset), ([y, keep]) => [fromStorage(y, x.shape), fromStorage(keep, x.shape)]),

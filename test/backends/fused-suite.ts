@@ -36,6 +36,25 @@ function secondOrder(x: tg.Tensor, f: (x: tg.Tensor) => tg.Tensor): tg.Tensor {
   return tg.grad(g!.pow(2).sum(), [x])[0]!;
 }
 
+/** Layer norm of a [rows, …normalized] input, with or without the weight and bias, and its gradients. */
+function layerNormCase(shape: number[], affine: boolean): FusedCase {
+  return {
+    name: `layerNorm ${shape.join("×")}${affine ? " with weight and bias" : ""}`,
+    run: () => {
+      const normalized = shape.slice(1);
+      const size = normalized.reduce((a, b) => a * b, 1);
+      const x = leaf(seeded(shape, 3, 2));
+      const w = affine ? leaf(tg.linspace(0.5, 1.5, size).reshape(normalized)) : null;
+      const b = affine ? leaf(tg.linspace(-1, 1, size).reshape(normalized)) : null;
+      const y = tg.nn.functional.layerNorm(x, normalized, w, b);
+      weighted(y).backward();
+      const d2x = secondOrder(leaf(x), (v) => tg.nn.functional.layerNorm(v, normalized, w?.detach(), b?.detach()));
+      return { y, dx: x.grad, dw: w?.grad ?? null, db: b?.grad ?? null, d2x };
+    },
+    tolerance: { d2x: 1e-4 },
+  };
+}
+
 function softmaxCase(shape: number[], log: boolean, edges: number[] | null): FusedCase {
   return {
     name: `${log ? "logSoftmax" : "softmax"} ${shape.join("×")}${edges ? " with ±∞ and NaN" : ""}`,
@@ -63,20 +82,12 @@ const ROUTINES: Record<string, Routine> = {
   },
   layerNorm: {
     methods: ["layerNorm", "layerNormBackward"],
-    cases: [[3, 4, 6], [5, 1], [2, 67]].map((shape) => ({
-      name: `layerNorm ${shape.join("×")}`,
-      run: () => {
-        const normalized = shape.slice(1);
-        const size = normalized.reduce((a, b) => a * b, 1);
-        const x = leaf(seeded(shape, 3, 2));
-        const w = leaf(tg.linspace(0.5, 1.5, size).reshape(normalized));
-        const b = leaf(tg.linspace(-1, 1, size).reshape(normalized));
-        const y = tg.nn.functional.layerNorm(x, normalized, w, b);
-        weighted(y).backward();
-        return { y, dx: x.grad, dw: w.grad, db: b.grad, d2x: secondOrder(leaf(x), (v) => tg.nn.functional.layerNorm(v, normalized)) };
-      },
-      tolerance: { d2x: 1e-4 },
-    })),
+    cases: [[3, 4, 6], [5, 1], [2, 67]].map((shape) => layerNormCase(shape, false)),
+  },
+  layerNormAffine: {
+    methods: ["layerNormAffine", "layerNormAffineBackward"],
+    // 70 rows span three of the weight gradient's 32-row parts.
+    cases: [[3, 4, 6], [5, 1], [2, 67], [70, 13]].map((shape) => layerNormCase(shape, true)),
   },
   gelu: {
     methods: ["gelu", "geluBackward"],
@@ -323,6 +334,7 @@ const ROUTINES: Record<string, Routine> = {
 const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) => unknown> = {
   softmax: (b, v) => b.softmax!(v([2, 2]), false) ?? b.softmaxBackward!(v([2, 2]), v([2, 2]), false),
   layerNorm: (b, v) => b.layerNorm!(v([2, 2]), 1e-5) ?? b.layerNormBackward!(v([2, 2]), v([2, 2]), 1e-5),
+  layerNormAffine: (b, v) => b.layerNormAffine!(v([2, 2]), v([2]), v([2]), 1e-5) ?? b.layerNormAffineBackward!(v([2, 2]), v([2, 2]), v([2]), 1e-5),
   gelu: (b, v) => b.gelu!(v([2, 2]), "none") ?? b.geluBackward!(v([2, 2]), v([2, 2]), "none"),
   dropout: (b, v) => b.dropout!(v([2, 2]), 0.5, 1, 0),
   linear: (b, v) => b.linear!(v([2, 2]), v([2, 2]), v([2])),

@@ -11,7 +11,7 @@ import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "layerNormAffine" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
   kmeansStep: null,
   // Each window's gradient goes to its first maximum: the backend's kernel writes the planes
   // whole, or a scatter-add into zeroed H·W planes (ordinary ops, so it also serves createGraph).
@@ -27,11 +27,18 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
   layerNorm: (g, { inputs: [x], attrs: { eps } }) => {
     const dx = isGradEnabled() ? null : x.backend.layerNormBackward?.(x, g, eps);
     if (dx) return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0)];
-    const last = x.ndim - 1;
-    const centered = x.sub(x.mean(last, true));
-    const r = centered.square().mean(last, true).add(eps).rsqrt();
-    const xhat = centered.mul(r);
-    return [r.mul(g.sub(g.mean(last, true)).sub(xhat.mul(g.mul(xhat).mean(last, true))))];
+    const [xhat, r] = normalized(x, eps);
+    return [layerNormGrad(xhat, r, g)];
+  },
+  // y = x̂·w + b over rows x [R, C]: dx is layer norm's from g·w, dw = Σ g·x̂ and db = Σ g over the rows.
+  layerNormAffine: (g, { inputs: [x, w], attrs: { eps }, needsGrad }) => {
+    const fused = isGradEnabled() ? null : x.backend.layerNormAffineBackward?.(x, g, w, eps);
+    if (fused) {
+      const [dx, dw, db] = fused;
+      return [new Tensor(dx, x.shape, contiguousStrides(x.shape), 0), new Tensor(dw, w.shape, [1], 0), new Tensor(db, w.shape, [1], 0)];
+    }
+    const [xhat, r] = normalized(x, eps);
+    return [needsGrad[0] ? layerNormGrad(xhat, r, g.mul(w)) : null, needsGrad[1] ? g.mul(xhat).sum(0) : null, needsGrad[2] ? g.sum(0) : null];
   },
   // x [N, C, S], x̂ = (x − μ)·r per channel, y = x̂·w + b: db = Σ g, dw = Σ g·x̂,
   // dx = w·r·(g − db/n − x̂·dw/n); the mean and variance outputs add g_μ/n and g_v·2(x − μ)/n.
@@ -145,3 +152,17 @@ export const fusedRules: RuleTable<"softmax" | "layerNorm" | "batchNorm" | "gelu
     return [cat([drPre, dzPre, dnPre], 1), cat([drPre, dzPre, dnPre.mul(r)], 1), dhNext.mul(z)];
   },
 };
+
+/** Layer norm composed along the last dim: [x̂ = (x − μ)·r, r = 1/√(var + eps)]. */
+function normalized(x: Tensor, eps: number): [Tensor, Tensor] {
+  const last = x.ndim - 1;
+  const centered = x.sub(x.mean(last, true));
+  const r = centered.square().mean(last, true).add(eps).rsqrt();
+  return [centered.mul(r), r];
+}
+
+/** Layer norm's vector–Jacobian product from x̂, r and g: r·(g − mean(g) − x̂·mean(g·x̂)) along the last dim. */
+function layerNormGrad(xhat: Tensor, r: Tensor, g: Tensor): Tensor {
+  const last = xhat.ndim - 1;
+  return r.mul(g.sub(g.mean(last, true)).sub(xhat.mul(g.mul(xhat).mean(last, true))));
+}

@@ -702,8 +702,46 @@ export class WasmBackend implements Backend {
   layerNorm(x: View, eps: number): Storage | null {
     if (!fusable(x) || x.shape.length === 0 || numel(x.shape) === 0) return null;
     const out = this.allocate("float32", numel(x.shape));
-    this.byRowRanges("layerNormRows", [this.addr(x), out.ptr], ...WasmBackend.rows(x), [eps]);
+    this.byRowRanges("layerNormRows", [this.addr(x), out.ptr], ...WasmBackend.rows(x), [eps, 0, 0]);
     return out;
+  }
+
+  layerNormAffine(x: View, weight: View, bias: View, eps: number): Storage | null {
+    const C = x.shape[x.shape.length - 1];
+    if (!fusable(x, weight, bias) || C === undefined || numel(x.shape) === 0 || weight.shape.length !== 1 || weight.shape[0] !== C || !shapesEqual(weight.shape, bias.shape)) return null;
+    const out = this.allocate("float32", numel(x.shape));
+    this.byRowRanges("layerNormRows", [this.addr(x), out.ptr], ...WasmBackend.rows(x), [eps, this.addr(weight), this.addr(bias)]);
+    return out;
+  }
+
+  layerNormAffineBackward(x: View, g: View, weight: View, eps: number): [Storage, Storage, Storage] | null {
+    const C = x.shape[x.shape.length - 1];
+    if (!fusable(x, g, weight) || C === undefined || numel(x.shape) === 0 || !shapesEqual(x.shape, g.shape) || weight.shape.length !== 1 || weight.shape[0] !== C) return null;
+    const R = numel(x.shape) / C;
+    // The weight's and bias's sums go by parts of PART rows (float64), summed in part order: each
+    // thread takes whole parts, so the result does not depend on the thread count.
+    const PART = this.k.LAYER_NORM_PART_ROWS.value as number;
+    const count = Math.ceil(R / PART);
+    const [dx, dw, db] = [this.allocate("float32", R * C), this.allocate("float32", C), this.allocate("float32", C)];
+    const partsBytes = 16 * count * C;
+    const parts = this.heap.alloc(partsBytes);
+    const [px, pg, pw] = [this.addr(x), this.addr(g), this.addr(weight)];
+    const share = (p0: number, n: number) => {
+      const [r0, rows] = [p0 * PART, Math.min(n * PART, R - p0 * PART)];
+      return [px + 4 * r0 * C, pg + 4 * r0 * C, dx.ptr + 4 * r0 * C, rows, C, eps, pw, parts + 16 * p0 * C];
+    };
+    const run = this.k.layerNormAffineRowsBackward as (...a: number[]) => void;
+    if (count < 2 || !this.splits(R * C)) run(...share(0, count));
+    else {
+      const per = Math.ceil(count / this.threads);
+      const shares: number[][] = [];
+      for (let p0 = 0; p0 < count; p0 += per) shares.push(share(p0, Math.min(per, count - p0)));
+      this.workers().run("layerNormAffineRowsBackward", shares, run);
+    }
+    this.k.sumPartsF64(parts, count, 2 * C, C, dw.ptr);
+    this.k.sumPartsF64(parts + 8 * C, count, 2 * C, C, db.ptr);
+    this.heap.release(parts, partsBytes);
+    return [dx, dw, db];
   }
 
   layerNormBackward(x: View, g: View, eps: number): Storage | null {

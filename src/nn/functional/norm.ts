@@ -5,7 +5,7 @@ import type { Tensor } from "../../ops/tensor.js";
 import { ones, tensor, zeros } from "../../ops/creation.js";
 import { pad } from "../../ops/movement.js";
 import { tryApplyMulti } from "../../ops/dispatch.js";
-import { normalizeRows } from "../../ops/fused.js";
+import { normalizeRows, normalizeRowsAffine } from "../../ops/fused.js";
 import { checkFloating } from "./basic.js";
 
 /** Reshapes a per-channel [C] vector to broadcast over [N, C, …]. */
@@ -86,7 +86,10 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
     throw new ShapeError(`layerNorm: normalizedShape ${fmtShape(normalizedShape)} does not match the last dims of input of shape ${fmtShape(x.shape)}`);
   }
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
-  let out = normalizeRows(x, tail.reduce((p, d) => p * d, 1), eps);
+  const size = tail.reduce((p, d) => p * d, 1);
+  const fused = weight && bias ? normalizeRowsAffine(x, size, eps, weight, bias) : null;
+  if (fused) return fused;
+  let out = normalizeRows(x, size, eps);
   if (!out) {
     const mean = x.mean(dims, true);
     const centered = x.sub(mean);
