@@ -1,6 +1,10 @@
 // Indexing along a dim (int32 indices): argmax/argmin, gather and scatter-add, over 4-D iteration
 // spaces like the elementwise kernels. gather/scatterAdd return -1 when every index was in range,
 // otherwise the position of the first bad one (the JS side throws IndexError naming it).
+// scatterAdd adds only the elements whose index lies in [lo, hi): threads split a call by index
+// ranges, each writing its own rows of the output in their order of addition and each checking
+// every index. (A gather split that way was slower: each thread's output rows interleave with the
+// other's, sharing cache lines.)
 
 const ARGMAX = 0;
 /** What indexAt returns for an index outside [0, size) (negative indices are errors, as in PyTorch's gather). */
@@ -98,7 +102,7 @@ export function gather(
 
 /** out[obase(i) + index[i]·sdim] += src[i] (float32), out being a contiguous copy of the base. */
 export function scatterAdd(
-  out: usize, index: usize, src: usize, size: i32, sdim: isize,
+  out: usize, index: usize, src: usize, size: i32, sdim: isize, lo: i32, hi: i32,
   n0: i32, n1: i32, n2: i32, n3: i32,
   o0: isize, o1: isize, o2: isize, o3: isize,
   i0s: isize, i1s: isize, i2s: isize, i3s: isize,
@@ -115,6 +119,10 @@ export function scatterAdd(
           // One index for a whole contiguous row (a message): add the row, 4 lanes at a time.
           const v = indexAt(index, pi, size);
           if (v == OUT_OF_RANGE) return pos;
+          if (v < lo || v >= hi) {
+            pos += n3;
+            continue;
+          }
           const to = out + (<usize>(po + <isize>v * sdim) << 2);
           const from = src + (<usize>ps << 2);
           let i3 = 0;
@@ -132,8 +140,10 @@ export function scatterAdd(
         for (let i3 = 0; i3 < n3; i3++) {
           const v = indexAt(index, pi + <isize>i3 * i3s, size);
           if (v == OUT_OF_RANGE) return pos;
-          const at = out + (<usize>(po + <isize>i3 * o3 + <isize>v * sdim) << 2);
-          store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>(ps + <isize>i3 * s3) << 2)));
+          if (v >= lo && v < hi) {
+            const at = out + (<usize>(po + <isize>i3 * o3 + <isize>v * sdim) << 2);
+            store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>(ps + <isize>i3 * s3) << 2)));
+          }
           pos++;
         }
       }

@@ -50,7 +50,7 @@ test("threaded GEMM equals the one-thread GEMM, split by rows, by batch or by pa
   }
 });
 
-test("threaded elementwise ops, copies and casts, reductions, uniform and normal draws, dropout, im2col/col2im, max pooling and its gradient, and row routines (softmax, layer norm, GELU) equal their one-thread results, for 3 threads too", async () => {
+test("threaded elementwise ops, copies and casts, fills, reductions, uniform and normal draws, dropout, im2col/col2im, max pooling and its gradient, row routines (softmax, layer norm, GELU), gather and scatter-add, and Adam equal their one-thread results, for 3 threads too", async () => {
   const previous = tg.getBackend().name;
   const threads = tg.getNumThreads();
   tg.setBackend("wasm");
@@ -107,6 +107,22 @@ test("threaded elementwise ops, copies and casts, reductions, uniform and normal
         tg.softmax(v, -1).add(tg.logSoftmax(v, -1)).add(tg.nn.functional.layerNorm(v, [300])).add(tg.nn.functional.gelu(v)).mul(w).sum().backward();
         return v.grad!;
       }],
+      ["layer norm with weight and bias, and its three gradients (by 32-row parts)", () => {
+        const [v, w, b] = [m.detach().requiresGrad_(), tg.arange(300).float().cos().requiresGrad_(), tg.arange(300).float().sin().requiresGrad_()];
+        tg.nn.functional.layerNorm(v, [300], w, b).mul(m.flip(0)).sum().backward();
+        return tg.cat([tg.nn.functional.layerNorm(m, [300], w, b).flatten(), v.grad!.flatten(), w.grad!, b.grad!]);
+      }],
+      ["an embedding's gradient's scatter-add (split by ranges of rows), and an Adam step (by element ranges)", () => {
+        const table = tg.nn.Embedding.fromPretrained(m.narrow(1, 0, 64), { freeze: false });
+        const ids = tg.arange(5000).mul(37).remainder(1031).int().reshape(50, 100);
+        const adam = new tg.optim.Adam(table.parameters(), { lr: 0.01 });
+        const out = table.forward(ids);
+        out.mul(out).sum().backward();
+        const grad = table.weight.grad!.clone();
+        adam.step();
+        return tg.cat([out.flatten(), grad.flatten(), table.weight.detach().flatten()]);
+      }],
+      ["zeros (a split fill)", () => tg.zeros([1 << 18 | 5]).add(1)],
     ];
     tg.setNumThreads(1);
     const one = ops.map(([, f]) => f().tolist());
@@ -178,4 +194,19 @@ test("the pool says whether its workers are awake: spinning after a split kernel
 test("setNumThreads refuses what is not a positive integer", () => {
   assert.throws(() => tg.setNumThreads(0), /positive integer/);
   assert.throws(() => tg.setNumThreads(1.5), /positive integer/);
+});
+
+test("a scatter-add split by index ranges still names a bad index", async () => {
+  const previous = tg.getBackend().name;
+  const threads = tg.getNumThreads();
+  tg.setBackend("wasm");
+  try {
+    tg.setNumThreads(2);
+    await (tg.getBackend() as WasmBackend).startThreads();
+    const ids = tg.arange(600).int().mul(3).reshape(600, 1).expand(600, 300);
+    assert.throws(() => tg.scatterAdd(tg.zeros([1000, 300]), 0, ids, tg.ones([600, 300])), /1000/);
+  } finally {
+    tg.setNumThreads(threads);
+    tg.setBackend(previous);
+  }
 });

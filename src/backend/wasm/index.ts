@@ -270,7 +270,8 @@ export class WasmBackend implements Backend {
       // The value's 32-bit pattern, stored by a SIMD loop: TypedArray.fill on shared memory is slow.
       if (dtype === "float32") FILL_F32[0] = value;
       else FILL_BITS[0] = value;
-      this.k.fill32(s.ptr, size, FILL_BITS[0]!);
+      const bits = FILL_BITS[0]!;
+      this.byItems("fill32", size, size, (i0, n) => [s.ptr + 4 * i0, n, bits]);
     } else s.data.fill(dtype === "bool" ? +(value !== 0) : value);
     return s;
   }
@@ -439,7 +440,8 @@ export class WasmBackend implements Backend {
     // A broadcast value (a gather's gradient starts from zeros) is filled, not copied element by element.
     const n = numel(base.shape);
     const out = (n > 0 && base.strides.every((s) => s === 0) ? this.fill(n, new Float32Array(this.heap.memory.buffer, this.addr(base), 1)[0]!, "float32") : this.copy(base)) as WasmStorage;
-    const bad = this.k.scatterAdd(out.ptr, this.addr(index), this.addr(src), base.shape[dim]!, strides[dim]!, ...space.shape, ...space.strides.flat());
+    const [pi, ps] = [this.addr(index), this.addr(src)];
+    const bad = this.byIndexRanges("scatterAdd", dim, base.shape[dim]!, n, (lo, hi) => [out.ptr, pi, ps, base.shape[dim]!, strides[dim]!, lo, hi, ...space.shape, ...space.strides.flat()]);
     if (bad >= 0) {
       out.release();
       return this.fallback.scatterAdd(base, dim, index, src);
@@ -614,7 +616,7 @@ export class WasmBackend implements Backend {
    * out the call for items [i0, i0 + n) — split into item ranges over the pool when the `elements`
    * it writes are many. Each item is computed as on one thread (internal: windows.ts).
    */
-  byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "maxPool2x2Backward" | "uniform" | "normal" | "dropout" | "dropoutBackward", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
+  byItems(kernel: "im2col" | "col2im" | "maxPool2x2" | "maxPool2x2Backward" | "uniform" | "normal" | "dropout" | "dropoutBackward" | "fill32" | "adam", count: number, elements: number, args: (i0: number, n: number) => number[]): void {
     const run = this.k[kernel] as (...a: number[]) => void;
     if (count < 2 || !this.splits(elements)) return run(...args(0, count));
     const pool = this.workers();
@@ -622,6 +624,26 @@ export class WasmBackend implements Backend {
     const shares: number[][] = [];
     for (let i0 = 0; i0 < count; i0 += per) shares.push(args(i0, Math.min(per, count - i0)));
     pool.run(kernel, shares, run);
+  }
+
+  /**
+   * Runs scatterAdd along dim 0 split over the pool by ranges of the index's values: each thread adds
+   * into the rows of its range, the rows an element-range split of their producer and consumer (the
+   * fill before, an Adam step after) gives the same thread. Every share checks every index; returns
+   * the kernel's answer (−1, or the position of the first bad index).
+   */
+  private byIndexRanges(kernel: "scatterAdd", dim: number, size: number, elements: number, args: (lo: number, hi: number) => number[]): number {
+    const run = this.k[kernel] as (...a: number[]) => number;
+    if (dim !== 0 || size < 2 || !this.splits(elements)) return run(...args(0, size));
+    const per = Math.ceil(size / this.threads);
+    const shares: number[][] = [];
+    for (let lo = 0; lo < size; lo += per) shares.push(args(lo, Math.min(lo + per, size)));
+    let bad = -1;
+    this.workers().run(kernel, shares, (...a) => {
+      const r = run(...a);
+      if (r >= 0) bad = r;
+    });
+    return bad;
   }
 
   /** A view as rows of its last dim: [rows, columns]. */
@@ -812,7 +834,9 @@ export class WasmBackend implements Backend {
   adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, h: AdamStep): true | null {
     if (!fusable(param, grad, expAvg, expAvgSq)) return null;
     const n = numel(param.shape);
-    this.k.adam(this.addr(param), this.addr(grad), this.addr(expAvg), this.addr(expAvgSq), n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.decoupled, h.maximize, h.stepSize, h.bc2Sqrt);
+    const [p, g, m, v] = [this.addr(param), this.addr(grad), this.addr(expAvg), this.addr(expAvgSq)];
+    // Split by element ranges, as the gradient's producers split (a fill, a gather's scatter-add by rows).
+    this.byItems("adam", n, n, (i0, k) => [p + 4 * i0, g + 4 * i0, m + 4 * i0, v + 4 * i0, k, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, +h.decoupled, +h.maximize, h.stepSize, h.bc2Sqrt]);
     return true;
   }
 

@@ -27,7 +27,7 @@ export interface Kernels {
   sumParts(x: Ptr, n: number, parts: number, p0: number, p1: number, out: Ptr): void;
   argReduce(op: number, x: Ptr, out: Ptr, ...space: number[]): void;
   gather(x: Ptr, index: Ptr, out: Ptr, size: number, sdim: number, ...space: number[]): number;
-  scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
+  scatterAdd(out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, lo: number, hi: number, ...space: number[]): number;
   scatterReduce(op: number, fresh: boolean, out: Ptr, index: Ptr, src: Ptr, size: number, sdim: number, ...space: number[]): number;
   adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, maximize: boolean, stepSize: number, bc2Sqrt: number): void;
   sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, wd: number, nesterov: boolean, maximize: boolean, first: boolean): void;
