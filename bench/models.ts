@@ -78,3 +78,37 @@ export function tfTrainStep(model: tf.Sequential, x: tf.Tensor, yOneHot: tf.Tens
     await model.trainOnBatch(x, yOneHot);
   };
 }
+
+/**
+ * One training step of a Transformer encoder layer written from tfjs ops (tfjs has no such layer):
+ * PyTorch's post-norm TransformerEncoderLayer with ReLU and a packed q/k/v projection, on
+ * [B, T, d] tokens, dropout p where PyTorch's layer has it (attention weights, after attention,
+ * after the activation, after the feed-forward), Adam on the output's mean square.
+ */
+export function tfTransformerStep(B: number, T: number, d: number, H: number, F: number, p: number): () => Promise<void> {
+  const weight = (i: number, o: number) => tf.variable(tf.randomNormal([i, o], 0, Math.sqrt(1 / i)));
+  const vector = (n: number, v: number) => tf.variable(tf.fill([n], v));
+  const [wQkv, bQkv, wO, bO, w1, b1, w2, b2] = [weight(d, 3 * d), vector(3 * d, 0), weight(d, d), vector(d, 0), weight(d, F), vector(F, 0), weight(F, d), vector(d, 0)];
+  const [g1, beta1, g2, beta2] = [vector(d, 1), vector(d, 0), vector(d, 1), vector(d, 0)];
+  const norm = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(g).add(b);
+  };
+  const drop = (x: tf.Tensor): tf.Tensor => (p > 0 ? tf.dropout(x, p) : x);
+  const tokens = tf.randomNormal([B * T, d]);
+  const forward = () => {
+    const qkv = tokens.matMul(wQkv).add(bQkv).reshape([B, T, 3, H, d / H]).transpose([2, 0, 3, 1, 4]);
+    const [q, k, v] = tf.unstack(qkv);
+    const attention = drop(tf.softmax(tf.matMul(q!.mul(1 / Math.sqrt(d / H)), k!, false, true)));
+    const heads = tf.matMul(attention, v!).transpose([0, 2, 1, 3]).reshape([B * T, d]);
+    const h = norm(tokens.add(drop(heads.matMul(wO).add(bO))), g1, beta1);
+    const f = drop(drop(tf.relu(h.matMul(w1).add(b1))).matMul(w2).add(b2));
+    return norm(h.add(f), g2, beta2);
+  };
+  const adam = tf.train.adam(1e-3);
+  return async () => {
+    const loss = adam.minimize(() => forward().square().mean() as tf.Scalar, true)!;
+    await loss.data();
+    loss.dispose();
+  };
+}

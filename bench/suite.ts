@@ -20,7 +20,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tg from "tensorgrad";
 import type { WasmBackend } from "../dist/backend/wasm/index.js";
 import { peerPython, report, timeMs, type Row } from "./harness.js";
-import { ConvNet, GruClassifier, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainStep, tgTrainStep } from "./models.js";
+import { ConvNet, GruClassifier, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainStep, tfTransformerStep, tgTrainStep } from "./models.js";
 
 // Node 20 keeps relaxed SIMD behind a V8 flag (Node 22 and Chromium have it on); set it before the
 // wasm backend compiles its kernels, so the suite measures the build users of current engines get.
@@ -176,6 +176,14 @@ for (const backend of ["cpu", "wasm"]) {
   for (const batch of [1, 256]) {
     const xb = tf.randomNormal([batch, 28, 28, 1]);
     add(batch === 1 ? W.infer1 : W.infer256, me, await time(() => cnn.predict(xb), pureJs && batch === 256 ? 3 : 15), "ms", false);
+  }
+  // The Transformer layer from tfjs ops (≈ 2.6 GFLOP a step: pure JS only with --slow).
+  if (!pureJs || slow) {
+    try {
+      add(W.transformer, me, await timeMs(tfTransformerStep(32, 64, 128, 4, 512, 0.1), { warmup: 1, reps: pureJs ? 2 : 5 }), "ms", false);
+    } catch (e) {
+      console.log(`(${me}: ${W.transformer} unsupported: ${(e as Error).message.split("\n")[0]})`);
+    }
   }
   if (slow && pureJs) {
     const ids = tf.randomUniform([32, 120], 0, 10000, "int32");

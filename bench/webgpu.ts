@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { create, globals } from "webgpu";
 import * as tg from "tensorgrad";
 import { report, timeMs, type Row } from "./harness.js";
-import { ConvNet, mlp, tfConvNet, tfMlp, tfTrainStep } from "./models.js";
+import { ConvNet, mlp, tfConvNet, tfMlp, tfTrainStep, tfTransformerStep } from "./models.js";
 
 // (--device webgpu: how `npm run bench -- --device webgpu` reaches this file through suite.ts.)
 const { values: args } = parseArgs({ options: { large: { type: "boolean", default: false }, out: { type: "string" }, device: { type: "string" } } });
@@ -85,38 +85,14 @@ for (const [workload, ourModel, theirModel, shape] of [
 
 // A Transformer encoder layer (d 128, 4 heads, feed-forward 512, post-norm, ReLU, no dropout) on
 // 16 sequences of 32 tokens, Adam on the output's mean square. TensorFlow.js has no such layer:
-// the same maths is written from its ops.
+// the same maths is written from its ops (models.ts).
 {
   const workload = "Transformer encoder layer step (d 128, 4 heads, 16 × 32)";
   const [B, T, d, H, F] = [16, 32, 128, 4, 512];
   tg.manualSeed(0);
   const layer = new tg.nn.TransformerEncoderLayer(d, H, { dimFeedforward: F, dropout: 0, batchFirst: true });
   rows.push({ workload, impl: ours, value: await timeMs(tgStep(layer, tg.randn([B, T, d]), (out) => out.square().mean()), stepOpts), unit: "ms", higherIsBetter: false });
-
-  const weight = (i: number, o: number) => tf.variable(tf.randomNormal([i, o], 0, Math.sqrt(1 / i)));
-  const vector = (n: number, v: number) => tf.variable(tf.fill([n], v));
-  const [wQkv, bQkv, wO, bO, w1, b1, w2, b2] = [weight(d, 3 * d), vector(3 * d, 0), weight(d, d), vector(d, 0), weight(d, F), vector(F, 0), weight(F, d), vector(d, 0)];
-  const [g1, beta1, g2, beta2] = [vector(d, 1), vector(d, 0), vector(d, 1), vector(d, 0)];
-  const norm = (x: import("@tensorflow/tfjs").Tensor, g: import("@tensorflow/tfjs").Tensor, b: import("@tensorflow/tfjs").Tensor) => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(g).add(b);
-  };
-  const tx = tf.randomNormal([B * T, d]);
-  const forward = () => {
-    const qkv = tx.matMul(wQkv).add(bQkv).reshape([B, T, 3, H, d / H]).transpose([2, 0, 3, 1, 4]);
-    const [q, k, v] = tf.unstack(qkv);
-    const attention = tf.softmax(tf.matMul(q!, k!, false, true).mul(1 / Math.sqrt(d / H)));
-    const heads = tf.matMul(attention, v!).transpose([0, 2, 1, 3]).reshape([B * T, d]);
-    const h = norm(tx.add(heads.matMul(wO).add(bO)), g1, beta1);
-    const f = tf.relu(h.matMul(w1).add(b1)).matMul(w2).add(b2);
-    return norm(h.add(f), g2, beta2);
-  };
-  const topt = tf.train.adam(1e-3);
-  rows.push({ workload, impl: theirs, value: await timeMs(async () => {
-    const loss = topt.minimize(() => forward().square().mean() as import("@tensorflow/tfjs").Scalar, true)!;
-    await loss.data();
-    loss.dispose();
-  }, stepOpts), unit: "ms", higherIsBetter: false });
+  rows.push({ workload, impl: theirs, value: await timeMs(tfTransformerStep(B, T, d, H, F, 0), stepOpts), unit: "ms", higherIsBetter: false });
 }
 
 console.log(`adapter: ${adapter}`);
