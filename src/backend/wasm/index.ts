@@ -30,6 +30,7 @@ import { Reclaimer } from "./reclaim.js";
 import { PARALLEL_ELEMENTS, WAKE_ELEMENTS, splitSpace } from "./split.js";
 import { VIEW, WasmStorage } from "./storage.js";
 import { col2im, im2col, maxPool2x2, maxPool2x2Backward } from "./windows.js";
+import { gruSequence, gruSequenceBackward, lstmSequence, lstmSequenceBackward, rnnSequence, rnnSequenceBackward } from "./recurrences.js";
 import { CAN_THREAD, ThreadPool, defaultThreadCount } from "./threads.js";
 
 export { WasmStorage } from "./storage.js";
@@ -71,11 +72,6 @@ const OWN: Partial<Record<KernelName, (dtype: DType, op?: string) => boolean>> =
   col2im: float32,
 };
 
-/**
- * Multiply-adds of a whole recurrence (T·N·4H·H for an LSTM) from which its batch rows split over
- * the pool: the threads run through the sequence independently, so one wake-up serves every step.
- */
-const PARALLEL_RECURRENCE_MACS = 1 << 20;
 
 /** The fixed slices of a long sum (sumInParts): enough for any pool here, few enough to add up in JS. */
 const SUM_PARTS = 16;
@@ -518,97 +514,28 @@ export class WasmBackend implements Backend {
   }
 
   lstmSequence(proj: View, h0: View, c0: View, wHh: View, mask: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
-    if (!fusable(proj, h0, c0, wHh, mask)) return null;
-    const [T, N, G] = proj.shape as [number, number, number];
-    const H = G / 4;
-    const pool = this.recurrencePool(T, N, G, H);
-    const [hs, cs, act] = [this.allocate("float32", (T + 1) * N * H), this.allocate("float32", (T + 1) * N * H), this.allocate("float32", T * N * 5 * H)];
-    const wTBytes = Math.max(4 * G * H, 1);
-    const wT = this.heap.alloc(wTBytes);
-    this.k.transposeInto(this.addr(wHh), G, H, wT);
-    this.byRows("lstmSequence", pool, N, [this.addr(proj), this.addr(h0), this.addr(c0), wT, mask ? this.addr(mask) : 0, hs.ptr, cs.ptr, act.ptr, T, N, H, reverse ? 1 : 0]);
-    this.heap.release(wT, wTBytes);
-    return [hs, cs, act];
+    return fusable(proj, h0, c0, wHh, mask) ? lstmSequence(this, proj, h0, c0, wHh, mask, reverse) : null;
   }
 
   lstmSequenceBackward(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, dhN: View | null, dcN: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
     if (!fusable(act, cs, wHh, mask) || [dhs, dcs, dhN, dcN].some((d) => d && !isF32(d))) return null;
-    const [T1, N, H] = cs.shape as [number, number, number];
-    const T = T1 - 1;
-    const pool = this.recurrencePool(T, N, 4 * H, H);
-    // The kernel reads the incoming gradients (contiguous: a broadcast one is copied) and accumulates
-    // into its own copy of the cell states' (without any, it only writes dc).
-    const copies: WasmStorage[] = [];
-    const dense = (d: View | null) => (!d ? 0 : isContiguous(d.shape, d.strides) ? this.addr(d) : copies[copies.push(this.copy(d) as WasmStorage) - 1]!.ptr);
-    const dc = (dcs ? this.copy(dcs) : this.allocate("float32", T1 * N * H)) as WasmStorage;
-    const [dh, dproj] = [this.allocate("float32", T1 * N * H), this.allocate("float32", T * N * 4 * H)];
-    this.byRows("lstmSequenceBackward", pool, N, [this.addr(act), this.addr(cs), this.addr(wHh), mask ? this.addr(mask) : 0, dense(dhs), dense(dhN), dense(dcN), dh.ptr, dc.ptr, dproj.ptr, T, N, H, dcs ? 1 : 0, reverse ? 1 : 0]);
-    for (const c of copies) c.release();
-    return [dproj, dh, dc];
+    return lstmSequenceBackward(this, act, cs, wHh, mask, dhs, dcs, dhN, dcN, reverse);
   }
 
   gruSequence(xProj: View, h0: View, wHh: View, bHh: View, mask: View | null, reverse: boolean): [Storage, Storage] | null {
-    if (!fusable(xProj, h0, wHh, bHh, mask)) return null;
-    const [T, N, G] = xProj.shape as [number, number, number];
-    const H = G / 3;
-    const pool = this.recurrencePool(T, N, G, H);
-    const [hs, act] = [this.allocate("float32", (T + 1) * N * H), this.allocate("float32", T * N * 4 * H)];
-    const wTBytes = Math.max(4 * G * H, 1);
-    const wT = this.heap.alloc(wTBytes);
-    this.k.transposeInto(this.addr(wHh), G, H, wT);
-    this.byRows("gruSequence", pool, N, [this.addr(xProj), this.addr(h0), wT, this.addr(bHh), mask ? this.addr(mask) : 0, hs.ptr, act.ptr, T, N, H, reverse ? 1 : 0]);
-    this.heap.release(wT, wTBytes);
-    return [hs, act];
+    return fusable(xProj, h0, wHh, bHh, mask) ? gruSequence(this, xProj, h0, wHh, bHh, mask, reverse) : null;
   }
 
   gruSequenceBackward(act: View, hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean): [Storage, Storage, Storage] | null {
-    if (!fusable(act, hs, wHh, mask) || !isF32(dhs)) return null;
-    const [T1, N, H] = hs.shape as [number, number, number];
-    const T = T1 - 1;
-    const pool = this.recurrencePool(T, N, 3 * H, H);
-    const dh = this.copy(dhs) as WasmStorage; // accumulated in place
-    const [dx, dhp] = [this.allocate("float32", T * N * 3 * H), this.allocate("float32", T * N * 3 * H)];
-    this.byRows("gruSequenceBackward", pool, N, [this.addr(act), this.addr(hs), this.addr(wHh), mask ? this.addr(mask) : 0, dh.ptr, dx.ptr, dhp.ptr, T, N, H, reverse ? 1 : 0]);
-    return [dx, dhp, dh];
+    return fusable(act, hs, wHh, mask) && isF32(dhs) ? gruSequenceBackward(this, act, hs, wHh, mask, dhs, reverse) : null;
   }
 
   rnnSequence(xProj: View, h0: View, wHh: View, mask: View | null, reverse: boolean, relu: boolean): Storage | null {
-    if (!fusable(xProj, h0, wHh, mask)) return null;
-    const [T, N, H] = xProj.shape as [number, number, number];
-    const pool = this.recurrencePool(T, N, H, H);
-    const hs = this.allocate("float32", (T + 1) * N * H);
-    const wTBytes = Math.max(4 * H * H, 1);
-    const wT = this.heap.alloc(wTBytes);
-    this.k.transposeInto(this.addr(wHh), H, H, wT);
-    this.byRows("rnnSequence", pool, N, [this.addr(xProj), this.addr(h0), wT, mask ? this.addr(mask) : 0, hs.ptr, T, N, H, reverse ? 1 : 0, relu ? 1 : 0]);
-    this.heap.release(wT, wTBytes);
-    return hs;
+    return fusable(xProj, h0, wHh, mask) ? rnnSequence(this, xProj, h0, wHh, mask, reverse, relu) : null;
   }
 
   rnnSequenceBackward(hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean, relu: boolean): [Storage, Storage] | null {
-    if (!fusable(hs, wHh, mask) || !isF32(dhs)) return null;
-    const [T1, N, H] = hs.shape as [number, number, number];
-    const T = T1 - 1;
-    const pool = this.recurrencePool(T, N, H, H);
-    const dh = this.copy(dhs) as WasmStorage; // accumulated in place
-    const dx = this.allocate("float32", T * N * H);
-    this.byRows("rnnSequenceBackward", pool, N, [this.addr(hs), this.addr(wHh), mask ? this.addr(mask) : 0, dh.ptr, dx.ptr, T, N, H, reverse ? 1 : 0, relu ? 1 : 0]);
-    return [dx, dh];
-  }
-
-  /** The pool for a recurrence of T steps over N rows with a [G, H] W_hh when it is worth splitting, else null. */
-  private recurrencePool(T: number, N: number, G: number, H: number): ThreadPool | null {
-    return this.threads > 1 && N >= 8 && T * N * G * H >= PARALLEL_RECURRENCE_MACS ? this.workers() : null;
-  }
-
-  /** Runs a sequence kernel over batch rows [0, N), split into row ranges (whole 4-row blocks) over the pool if given. */
-  private byRows(kernel: "lstmSequence" | "lstmSequenceBackward" | "gruSequence" | "gruSequenceBackward" | "rnnSequence" | "rnnSequenceBackward", pool: ThreadPool | null, N: number, args: number[]): void {
-    const run = this.k[kernel] as (...a: number[]) => void;
-    if (!pool) return run(...args, 0, N);
-    const per = Math.ceil(N / this.threads / 4) * 4;
-    const shares: number[][] = [];
-    for (let n0 = 0; n0 < N; n0 += per) shares.push([...args, n0, Math.min(N, n0 + per)]);
-    pool.run(kernel, shares, run);
+    return fusable(hs, wHh, mask) && isF32(dhs) ? rnnSequenceBackward(this, hs, wHh, mask, dhs, reverse, relu) : null;
   }
 
   /**
