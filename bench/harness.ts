@@ -41,7 +41,12 @@ export function median(xs: number[]): number {
 }
 
 /** Runs fn unmeasured (see below), then `reps` times; returns the median milliseconds. */
-export async function timeMs(fn: () => unknown | Promise<unknown>, { warmup = 2, reps = 5, warmupMs = 1000 } = {}): Promise<number> {
+export async function timeMs(fn: () => unknown | Promise<unknown>, options: { warmup?: number; reps?: number; warmupMs?: number } = {}): Promise<number> {
+  return median(await timeSamples(fn, options));
+}
+
+/** Runs fn unmeasured (see below), then `reps` times; returns each run's milliseconds. */
+export async function timeSamples(fn: () => unknown | Promise<unknown>, { warmup = 2, reps = 5, warmupMs = 1000 } = {}): Promise<number[]> {
   // At least `warmup` calls and `warmupMs` of them: V8 keeps re-optimising a hot path for a while
   // (a fresh process ran the seed CNN step 30–50% slower for its first few hundred steps), and
   // the steady state is what we compare, for every implementation alike.
@@ -53,7 +58,7 @@ export async function timeMs(fn: () => unknown | Promise<unknown>, { warmup = 2,
     await fn();
     times.push(performance.now() - t);
   }
-  return median(times);
+  return times;
 }
 
 /** Prints rows grouped by workload with "tensorgrad/peer" speed ratios (>1: tensorgrad faster). */

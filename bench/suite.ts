@@ -3,13 +3,14 @@
  * (wasm backend on all cores and on one; the reference `js` backend on the small ones), TensorFlow.js 4.22 (pure-JS `cpu`
  * and XNNPACK `wasm` backends) and PyTorch on CPU (1 thread and all threads): today's from the
  * peers' environment of tools/peers.sh (or $TENSORGRAD_BENCH_PYTHON), else Debian's, each row
- * naming its version. Prints medians with tensorgrad/peer ratios and writes
+ * naming its version. PyTorch runs in a process kept open beside ours, and each workload is timed
+ * in rounds that alternate tensorgrad's and PyTorch's runs, so both sides meet the same minute of a
+ * shared machine. Prints medians with tensorgrad/peer ratios and writes
  * bench/results/latest/suite.json (--out bench/results publishes it for tools/bench-table.ts). Workloads a peer cannot run (tfjs-wasm has no conv-filter or embedding
  * gradient) are listed as such; the slow pure-JS LSTM and GRU (≈90 s a step) run only with --slow.
  *
  *   npx tsx bench/suite.ts [--quick] [--slow] [--device cpu|webgpu]
  */
-import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +20,8 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tg from "tensorgrad";
 import type { WasmBackend } from "../dist/backend/wasm/index.js";
-import { peerPython, report, timeMs, type Row } from "./harness.js";
+import { median, peerPython, report, timeMs, timeSamples, type Row } from "./harness.js";
+import { TorchPeer } from "./torch-peer.js";
 import { ConvNet, GruClassifier, LstmClassifier, mlp, tfConvNet, tfMlp, tfTrainStep, tfTransformerStep, tgTrainStep } from "./models.js";
 
 // Node 20 keeps relaxed SIMD behind a V8 flag (Node 22 and Chromium have it on); set it before the
@@ -58,13 +60,78 @@ const W = {
 };
 const reps = (n: number) => (n <= 256 ? 20 : n <= 512 ? 8 : 4);
 
-// ---- tensorgrad -------------------------------------------------------------------------------
-const cores = os.availableParallelism();
-const configs = [
-  { backend: "wasm", threads: cores },
-  ...(cores > 1 ? [{ backend: "wasm", threads: 1 }] : []),
-  { backend: "js", threads: 1 },
+// ---- tensorgrad and PyTorch, interleaved -----------------------------------------------------------
+// A shared machine's speed drifts by tens of percent within a run, so each workload is measured in
+// `rounds` rounds, each timing tensorgrad's configurations and then PyTorch's (a process kept open,
+// bench/torch-peer.ts) right after one another; a row is the median of its rounds' runs together.
+// The first round warms each implementation for a second; later ones with a few calls.
+
+/** A workload as the peers' key names it, with how to turn a run's milliseconds into its row's value. */
+interface Workload { key: string; name: string; unit: string; higherIsBetter: boolean; value: (ms: number) => number; reps: number; warmup?: number }
+const workloads: Workload[] = [
+  ...sizes.map((n) => ({ key: `sgemm${n}`, name: W.sgemm(n), unit: "GFLOP/s", higherIsBetter: true, value: (ms: number) => gflops(n, ms), reps: reps(n), warmup: 3 })),
+  { key: "add4M", name: W.add, unit: "GB/s", higherIsBetter: true, value: (ms) => gbps(12 << 22, ms), reps: 15 },
+  { key: "sum4M", name: W.sum, unit: "GB/s", higherIsBetter: true, value: (ms) => gbps(4 << 22, ms), reps: 15 },
+  // Ten warm-up calls: after other workloads the JIT re-optimises the op path for a few thousand
+  // calls (measured: 12.5, 6.4, then a steady 2.5 µs), and the steady state is what we compare.
+  { key: "tiny1000", name: W.tiny, unit: "µs/op", higherIsBetter: false, value: (ms) => ms, reps: 7, warmup: 10 },
+  { key: "conv", name: W.conv, unit: "ms", higherIsBetter: false, value: (ms) => ms, reps: 11 },
+  { key: "mlp", name: W.mlp, unit: "ms", higherIsBetter: false, value: (ms) => ms, reps: 21, warmup: 3 },
+  { key: "cnn", name: W.cnn, unit: "ms", higherIsBetter: false, value: (ms) => ms, reps: 21, warmup: 3 },
+  { key: "infer1", name: W.infer1, unit: "ms", higherIsBetter: false, value: (ms) => ms, reps: 21 },
+  { key: "infer256", name: W.infer256, unit: "ms", higherIsBetter: false, value: (ms) => ms, reps: 21 },
+  { key: "lstm", name: W.lstm, unit: "steps/s", higherIsBetter: true, value: (ms) => 1000 / ms, reps: quick ? 3 : 7 },
+  { key: "gru", name: W.gru, unit: "steps/s", higherIsBetter: true, value: (ms) => 1000 / ms, reps: quick ? 3 : 7 },
+  { key: "transformer", name: W.transformer, unit: "ms", higherIsBetter: false, value: (ms) => ms, reps: quick ? 3 : 11 },
 ];
+
+/** tensorgrad's run of a workload on the backend set when it was made; `reps` and `value` where they differ from the workload's. */
+interface Case { fn: () => unknown; reps?: number; value?: (ms: number) => number }
+
+/** The workloads on the backend set now, by key (the reference `js` backend: the small ones, smaller). */
+function tensorgradCases(small: boolean): Map<string, Case> {
+  tg.manualSeed(0);
+  const cases = new Map<string, Case>();
+  for (const n of sizes.filter((n) => !small || n <= 256)) {
+    const a = tg.randn([n, n]);
+    const b = tg.randn([n, n]);
+    cases.set(`sgemm${n}`, { fn: () => tg.scope(() => void a.matmul(b)), reps: small ? 2 : undefined });
+  }
+  const big = 1 << (small ? 20 : 22);
+  const a = tg.randn([big]);
+  const b = tg.randn([big]);
+  cases.set("add4M", { fn: () => tg.scope(() => void a.add(b)), value: (ms) => gbps(12 * big, ms) });
+  cases.set("sum4M", { fn: () => tg.scope(() => void a.sum()), value: (ms) => gbps(4 * big, ms) });
+  const one = tg.ones([1]);
+  cases.set("tiny1000", { fn: () => tg.scope(() => { for (let i = 0; i < 1000; i++) one.add(one); }) });
+  const x = tg.randn([64, 1, 28, 28], { requiresGrad: true });
+  const w = tg.randn([6, 1, 3, 3], { requiresGrad: true });
+  cases.set("conv", { fn: () => tg.scope(() => tg.nn.functional.conv2d(x, w).sum().backward()), reps: small ? 3 : undefined });
+  const images = tg.randn([64, 1, 28, 28]);
+  const labels = tg.randint(0, 10, [64]);
+  cases.set("mlp", { fn: tgTrainStep(mlp(), images, labels), reps: small ? 3 : undefined });
+  cases.set("cnn", { fn: tgTrainStep(new ConvNet(), images, labels), reps: small ? 3 : undefined });
+  const cnn = new ConvNet();
+  cnn.eval();
+  for (const batch of [1, 256]) {
+    const xb = tg.randn([batch, 1, 28, 28]);
+    cases.set(`infer${batch}`, { fn: () => tg.scope(() => tg.noGrad(() => void cnn.forward(xb))), reps: small ? 3 : undefined });
+  }
+  if (small) return cases;
+  const ids = tg.randint(0, 10000, [32, 120]);
+  const target = tg.randint(0, 2, [32]).float();
+  cases.set("lstm", { fn: tgTrainStep(new LstmClassifier(), ids, target, tg.nn.functional.binaryCrossEntropyWithLogits) });
+  cases.set("gru", { fn: tgTrainStep(new GruClassifier(), ids, target, tg.nn.functional.binaryCrossEntropyWithLogits) });
+  // PyTorch's TransformerEncoderLayer defaults but a 4·d feed-forward; Adam on the output's mean square.
+  const layer = new tg.nn.TransformerEncoderLayer(128, 4, { dimFeedforward: 512, batchFirst: true });
+  const adam = new tg.optim.Adam(layer.parameters(), { lr: 1e-3 });
+  const tokens = tg.randn([32, 64, 128]);
+  cases.set("transformer", { fn: () => tg.scope(() => { adam.zeroGrad(); layer.forward(tokens).square().mean().backward(); adam.step(); }) });
+  return cases;
+}
+
+const cores = os.availableParallelism();
+const rounds = quick ? 1 : 3;
 // Warm the JIT (and the wasm tier-up) first, so that whichever configuration runs first is not
 // measured cold: a few thousand tiny ops and a few training steps.
 {
@@ -73,60 +140,59 @@ const configs = [
   const warm = tgTrainStep(new ConvNet(), tg.randn([64, 1, 28, 28]), tg.randint(0, 10, [64]));
   for (let i = 0; i < 5; i++) warm();
 }
-for (const { backend, threads } of configs) {
-  tg.setBackend(backend);
-  if (backend === "wasm") {
-    tg.setNumThreads(threads);
+const configs = [
+  { backend: "wasm", threads: cores },
+  ...(cores > 1 ? [{ backend: "wasm", threads: 1 }] : []),
+  { backend: "js", threads: 1 },
+].map((config) => {
+  const use = async () => {
+    tg.setBackend(config.backend);
+    if (config.backend !== "wasm") return;
+    tg.setNumThreads(config.threads);
     await (tg.getBackend() as WasmBackend).startThreads(); // measure the pool, not its start-up
-  }
+  };
+  return { ...config, use };
+});
+const tensorgrad = [];
+for (const config of configs) {
+  await config.use();
   const simd = (tg.getBackend() as { relaxedSimd?: boolean }).relaxedSimd ? ", relaxed SIMD" : "";
-  const me = backend === "wasm" ? `tensorgrad wasm (${threads} thread${threads > 1 ? "s" : ""}${simd})` : "tensorgrad js";
-  const small = backend === "js";
-  tg.manualSeed(0);
-  for (const n of sizes.filter((n) => !small || n <= 256)) {
-    const a = tg.randn([n, n]);
-    const b = tg.randn([n, n]);
-    add(W.sgemm(n), me, gflops(n, await timeMs(() => tg.scope(() => void a.matmul(b)), { warmup: 3, reps: small ? 2 : reps(n) })), "GFLOP/s", true);
-  }
-  const big = 1 << (small ? 20 : 22);
-  const a = tg.randn([big]);
-  const b = tg.randn([big]);
-  add(W.add, me, gbps(12 * big, await timeMs(() => tg.scope(() => void a.add(b)), { reps: 15 })), "GB/s", true);
-  add(W.sum, me, gbps(4 * big, await timeMs(() => tg.scope(() => void a.sum()), { reps: 15 })), "GB/s", true);
-  const one = tg.ones([1]);
-  // Ten warm-up rounds: after other workloads the JIT re-optimises the op path for a few thousand
-  // calls (measured: 12.5, 6.4, then a steady 2.5 µs), and the steady state is what we compare.
-  const tinyMs = await timeMs(() => tg.scope(() => { for (let i = 0; i < 1000; i++) one.add(one); }), { warmup: 10, reps: 7 });
-  add(W.tiny, me, tinyMs, "µs/op", false);
-
-  const x = tg.randn([64, 1, 28, 28], { requiresGrad: true });
-  const w = tg.randn([6, 1, 3, 3], { requiresGrad: true });
-  add(W.conv, me, await timeMs(() => tg.scope(() => tg.nn.functional.conv2d(x, w).sum().backward()), { reps: small ? 3 : 11 }), "ms", false);
-  const images = tg.randn([64, 1, 28, 28]);
-  const labels = tg.randint(0, 10, [64]);
-  add(W.mlp, me, await timeMs(tgTrainStep(mlp(), images, labels), { warmup: 3, reps: small ? 3 : 21 }), "ms", false);
-  const cnn = new ConvNet();
-  add(W.cnn, me, await timeMs(tgTrainStep(cnn, images, labels), { warmup: 3, reps: small ? 3 : 21 }), "ms", false);
-  cnn.eval();
-  for (const batch of [1, 256]) {
-    const xb = tg.randn([batch, 1, 28, 28]);
-    add(batch === 1 ? W.infer1 : W.infer256, me, await timeMs(() => tg.scope(() => tg.noGrad(() => void cnn.forward(xb))), { reps: small ? 3 : 21 }), "ms", false);
-  }
-  if (!small) {
-    const ids = tg.randint(0, 10000, [32, 120]);
-    const target = tg.randint(0, 2, [32]).float();
-    const step = tgTrainStep(new LstmClassifier(), ids, target, tg.nn.functional.binaryCrossEntropyWithLogits);
-    add(W.lstm, me, 1000 / (await timeMs(step, { warmup: 2, reps: quick ? 3 : 7 })), "steps/s", true);
-    const gruStep = tgTrainStep(new GruClassifier(), ids, target, tg.nn.functional.binaryCrossEntropyWithLogits);
-    add(W.gru, me, 1000 / (await timeMs(gruStep, { warmup: 2, reps: quick ? 3 : 7 })), "steps/s", true);
-    // PyTorch's TransformerEncoderLayer defaults but a 4·d feed-forward; Adam on the output's mean square.
-    const layer = new tg.nn.TransformerEncoderLayer(128, 4, { dimFeedforward: 512, batchFirst: true });
-    const adam = new tg.optim.Adam(layer.parameters(), { lr: 1e-3 });
-    const tokens = tg.randn([32, 64, 128]);
-    const layerStep = () => tg.scope(() => { adam.zeroGrad(); layer.forward(tokens).square().mean().backward(); adam.step(); });
-    add(W.transformer, me, await timeMs(layerStep, { warmup: 2, reps: quick ? 3 : 11 }), "ms", false);
-  }
+  const impl = config.backend === "wasm" ? `tensorgrad wasm (${config.threads} thread${config.threads > 1 ? "s" : ""}${simd})` : "tensorgrad js";
+  // The reference backend is far off the others' speed: one round of it, outside the comparison.
+  tensorgrad.push({ ...config, impl, rounds: config.backend === "js" ? 1 : rounds, cases: tensorgradCases(config.backend === "js") });
 }
+
+// Today's PyTorch from the peers' environment (tools/peers.sh), or $TENSORGRAD_BENCH_PYTHON; else
+// Debian's system torch, labelled with its version like every peer.
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const python = peerPython("import torch", ["/usr/bin/python3"]);
+if (!python) console.log("(PyTorch not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
+const torch = python ? await TorchPeer.start(python, path.join(root, "bench", "peers", "torch_bench.py")) : undefined;
+const torchImpl = (threads: number) => `PyTorch ${torch!.version.split("+")[0]} CPU (${threads} thread${threads > 1 ? "s" : ""})`;
+
+for (const wl of workloads) {
+  const runs = new Map<string, { times: number[]; value: (ms: number) => number }>();
+  const record = (impl: string, times: number[], value = wl.value) => {
+    const entry = runs.get(impl) ?? { times: [], value };
+    entry.times.push(...times);
+    runs.set(impl, entry);
+  };
+  for (let round = 0; round < rounds; round++) {
+    const warming = { warmup: wl.warmup ?? 2, warmupMs: round === 0 ? 1000 : 0 };
+    for (const config of tensorgrad) {
+      const c = config.cases.get(wl.key);
+      if (!c || round >= config.rounds) continue;
+      await config.use();
+      const n = c.reps ?? Math.ceil(wl.reps / config.rounds);
+      record(config.impl, await timeSamples(c.fn, { ...warming, reps: n }), c.value);
+    }
+    for (const threads of torch ? [1, cores] : []) {
+      record(torchImpl(threads), await torch!.times(wl.key, threads, { ...warming, reps: Math.ceil(wl.reps / rounds) }));
+    }
+  }
+  for (const [impl, { times, value }] of runs) add(wl.name, impl, value(median(times)), wl.unit, wl.higherIsBetter);
+}
+torch?.close();
 tg.setBackend("wasm");
 tg.setNumThreads(cores);
 
@@ -194,30 +260,6 @@ for (const backend of ["cpu", "wasm"]) {
       add(name, me, 1000 / (await timeMs(() => model.trainOnBatch(ids, y), { warmup: 1, reps: 2 })), "steps/s", true);
     }
   }
-}
-
-// ---- PyTorch ------------------------------------------------------------------------------------
-// Today's PyTorch from the peers' environment (tools/peers.sh), or $TENSORGRAD_BENCH_PYTHON; else
-// Debian's system torch, labelled with its version like every peer.
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
-const torchScript = path.join(root, "bench", "peers", "torch_bench.py");
-const python = peerPython("import torch", ["/usr/bin/python3"]);
-if (!python) console.log("(PyTorch not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
-for (const threads of python ? [1, cores] : []) {
-  const r = JSON.parse(execFileSync(python!, [torchScript, String(threads), sizes.join(",")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as Record<string, number> & { version: string };
-  const me = `PyTorch ${r.version.split("+")[0]} CPU (${threads} thread${threads > 1 ? "s" : ""})`;
-  for (const n of sizes) add(W.sgemm(n), me, gflops(n, r[`sgemm${n}`]!), "GFLOP/s", true);
-  add(W.add, me, gbps(12 << 22, r.add4M!), "GB/s", true);
-  add(W.sum, me, gbps(4 << 22, r.sum4M!), "GB/s", true);
-  add(W.tiny, me, r.tiny1000!, "µs/op", false);
-  add(W.conv, me, r.conv!, "ms", false);
-  add(W.mlp, me, r.mlp!, "ms", false);
-  add(W.cnn, me, r.cnn!, "ms", false);
-  add(W.infer1, me, r.infer1!, "ms", false);
-  add(W.infer256, me, r.infer256!, "ms", false);
-  add(W.lstm, me, 1000 / r.lstm!, "steps/s", true);
-  add(W.gru, me, 1000 / r.gru!, "steps/s", true);
-  add(W.transformer, me, r.transformer!, "ms", false);
 }
 
 const order = Object.values(W).flatMap((w) => (typeof w === "function" ? sizes.map(w) : [w]));

@@ -1,37 +1,20 @@
-"""PyTorch side of `npm run bench`: the same workloads as bench/suite.ts, medians in ms as JSON.
+"""PyTorch side of `npm run bench`: the same workloads as bench/suite.ts, timed on request.
 
-Usage: python bench/peers/torch_bench.py THREADS SIZES  (e.g. 1 128,256,512,1024)
+The suite keeps this process open and asks it for one workload at a time, between its own
+measurements of the same workload, so that both sides run in the same minute of a shared machine
+(its speed drifts by tens of percent over a run). Protocol, one JSON object a line:
+
+    started:   {"version": "2.13.0+cpu"}
+    request:   {"workload": "lstm", "threads": 1, "reps": 3, "warmup": 2, "warmup_ms": 1000}
+    response:  {"times": [ms, ...]}   (or {"error": "..."})
+
+Usage: python bench/peers/torch_bench.py  (then requests on stdin)
 """
 import json, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 
-threads = int(sys.argv[1])
-sizes = [int(s) for s in sys.argv[2].split(",")]
-torch.set_num_threads(threads)
 torch.manual_seed(0)
 
-def median_ms(fn, warmup=2, reps=7):
-    for _ in range(warmup):
-        fn()
-    ts = []
-    for _ in range(reps):
-        t = time.perf_counter(); fn(); ts.append((time.perf_counter() - t) * 1000)
-    ts.sort()
-    return ts[len(ts) // 2]
-
-out = {}
-for n in sizes:
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    out[f"sgemm{n}"] = median_ms(lambda: a @ b, reps=7 if n <= 512 else 5)
-
-big_a, big_b = torch.randn(1 << 22), torch.randn(1 << 22)
-out["add4M"] = median_ms(lambda: big_a + big_b, reps=15)
-out["sum4M"] = median_ms(lambda: big_a.sum(), reps=15)
-tiny = torch.ones(1)
-def tiny_ops():
-    for _ in range(1000):
-        tiny + tiny
-out["tiny1000"] = median_ms(tiny_ops)
 
 class ConvNet(nn.Module):
     def __init__(s):
@@ -44,26 +27,6 @@ class ConvNet(nn.Module):
         x = x.flatten(1)
         return s.fc3(F.relu(s.fc2(F.relu(s.fc1(x)))))
 
-x64 = torch.randn(64, 1, 28, 28, requires_grad=True)
-w = torch.randn(6, 1, 3, 3, requires_grad=True)
-def conv():
-    F.conv2d(x64, w).sum().backward()
-out["conv"] = median_ms(conv)
-
-y64 = torch.randint(0, 10, (64,))
-def train_step(model):
-    opt = torch.optim.Adam(model.parameters(), 1e-3)
-    x = torch.randn(64, 1, 28, 28)
-    def step():
-        opt.zero_grad(); F.cross_entropy(model(x), y64).backward(); opt.step()
-    return median_ms(step, reps=21)
-out["mlp"] = train_step(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)))
-cnn = ConvNet()
-out["cnn"] = train_step(cnn)
-with torch.no_grad():
-    for batch in (1, 256):
-        xb = torch.randn(batch, 1, 28, 28)
-        out[f"infer{batch}"] = median_ms(lambda: cnn(xb), reps=21)
 
 class Classifier(nn.Module):
     def __init__(s, cell):
@@ -71,17 +34,81 @@ class Classifier(nn.Module):
     def forward(s, x):
         _, h = s.l(s.e(x))
         return s.f((h[0] if isinstance(h, tuple) else h)[0]).squeeze(1)
-xs = torch.randint(0, 10000, (32, 120)); ys = torch.randint(0, 2, (32,)).float()
-for name, cell in (("lstm", nn.LSTM), ("gru", nn.GRU)):
-    m = Classifier(cell); o = torch.optim.Adam(m.parameters(), 1e-3)
-    def rnn_step():
-        o.zero_grad(); F.binary_cross_entropy_with_logits(m(xs), ys).backward(); o.step()
-    out[name] = median_ms(rnn_step)
-layer = nn.TransformerEncoderLayer(128, 4, dim_feedforward=512, batch_first=True)
-adam = torch.optim.Adam(layer.parameters(), 1e-3)
-tokens = torch.randn(32, 64, 128)
-def layer_step():
-    adam.zero_grad(); layer(tokens).square().mean().backward(); adam.step()
-out["transformer"] = median_ms(layer_step, reps=11)
-out["version"] = torch.__version__
-print(json.dumps(out))
+
+
+def train_step(model, x, y, loss=F.cross_entropy):
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    def step():
+        opt.zero_grad(); loss(model(x), y).backward(); opt.step()
+    return step
+
+
+def no_grad(fn):
+    def run():
+        with torch.no_grad():
+            fn()
+    return run
+
+
+def build(name):
+    """The workload `name` as a function of no arguments (its inputs and model made once)."""
+    if name.startswith("sgemm"):
+        n = int(name[5:]); a, b = torch.randn(n, n), torch.randn(n, n)
+        return lambda: a @ b
+    if name in ("add4M", "sum4M"):
+        a, b = torch.randn(1 << 22), torch.randn(1 << 22)
+        return (lambda: a + b) if name == "add4M" else (lambda: a.sum())
+    if name == "tiny1000":
+        one = torch.ones(1)
+        def tiny_ops():
+            for _ in range(1000):
+                one + one
+        return tiny_ops
+    if name == "conv":
+        x = torch.randn(64, 1, 28, 28, requires_grad=True); w = torch.randn(6, 1, 3, 3, requires_grad=True)
+        return lambda: F.conv2d(x, w).sum().backward()
+    images, labels = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+    if name == "mlp":
+        return train_step(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)), images, labels)
+    if name == "cnn":
+        return train_step(ConvNet(), images, labels)
+    if name in ("infer1", "infer256"):
+        cnn = ConvNet().eval(); xb = torch.randn(int(name[5:]), 1, 28, 28)
+        return no_grad(lambda: cnn(xb))
+    if name in ("lstm", "gru"):
+        ids, ys = torch.randint(0, 10000, (32, 120)), torch.randint(0, 2, (32,)).float()
+        return train_step(Classifier(nn.LSTM if name == "lstm" else nn.GRU), ids, ys, F.binary_cross_entropy_with_logits)
+    if name == "transformer":
+        # The Transformer encoder layer's defaults but a 4·d feed-forward; Adam on the output's mean square.
+        layer = nn.TransformerEncoderLayer(128, 4, dim_feedforward=512, batch_first=True)
+        adam = torch.optim.Adam(layer.parameters(), 1e-3)
+        tokens = torch.randn(32, 64, 128)
+        def layer_step():
+            adam.zero_grad(); layer(tokens).square().mean().backward(); adam.step()
+        return layer_step
+    raise ValueError(f"unknown workload {name!r}")
+
+
+def times_ms(fn, reps, warmup, warmup_ms):
+    """At least `warmup` unmeasured calls lasting `warmup_ms` in all (as the suite warms its own), then `reps` timings."""
+    start = time.perf_counter(); i = 0
+    while i < warmup or (time.perf_counter() - start) * 1000 < warmup_ms:
+        fn(); i += 1
+    out = []
+    for _ in range(reps):
+        t = time.perf_counter(); fn(); out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+workloads = {}
+print(json.dumps({"version": torch.__version__}), flush=True)
+for line in sys.stdin:
+    try:
+        req = json.loads(line)
+        torch.set_num_threads(req["threads"])
+        if req["workload"] not in workloads:
+            workloads[req["workload"]] = build(req["workload"])
+        reply = {"times": times_ms(workloads[req["workload"]], req["reps"], req["warmup"], req["warmup_ms"])}
+    except Exception as e:  # the suite reports it and skips the row
+        reply = {"error": f"{type(e).__name__}: {e}"}
+    print(json.dumps(reply), flush=True)
