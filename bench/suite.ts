@@ -168,6 +168,9 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const python = peerPython("import torch", ["/usr/bin/python3"]);
 if (!python) console.log("(PyTorch not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
 const torch = python ? await TorchPeer.start(python, path.join(root, "bench", "peers", "torch_bench.py")) : undefined;
+// PyTorch's OpenMP threads spin-wait for a while after each parallel region (libgomp's default), and
+// ours for SPIN_MS: each side measures only once the other's threads have gone to sleep.
+const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 const torchImpl = (threads: number) => `PyTorch ${torch!.version.split("+")[0]} CPU (${threads} thread${threads > 1 ? "s" : ""})`;
 
 for (const wl of workloads) {
@@ -188,6 +191,7 @@ for (const wl of workloads) {
     }
     for (const threads of torch ? [1, cores] : []) {
       record(torchImpl(threads), await torch!.times(wl.key, threads, { ...warming, reps: Math.ceil(wl.reps / rounds) }));
+      await settle();
     }
   }
   for (const [impl, { times, value }] of runs) add(wl.name, impl, value(median(times)), wl.unit, wl.higherIsBetter);
