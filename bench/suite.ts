@@ -131,7 +131,7 @@ function tensorgradCases(small: boolean): Map<string, Case> {
 }
 
 const cores = os.availableParallelism();
-const rounds = quick ? 1 : 3;
+const rounds = quick ? 1 : 5;
 // Warm the JIT (and the wasm tier-up) first, so that whichever configuration runs first is not
 // measured cold: a few thousand tiny ops and a few training steps.
 {
@@ -153,7 +153,7 @@ const configs = [
   };
   return { ...config, use };
 });
-const tensorgrad = [];
+const tensorgrad: { impl: string; rounds: number; cases: Map<string, Case>; use: () => Promise<void> }[] = [];
 for (const config of configs) {
   await config.use();
   const simd = (tg.getBackend() as { relaxedSimd?: boolean }).relaxedSimd ? ", relaxed SIMD" : "";
@@ -169,7 +169,7 @@ const python = peerPython("import torch", ["/usr/bin/python3"]);
 if (!python) console.log("(PyTorch not available: run tools/peers.sh or set TENSORGRAD_BENCH_PYTHON; skipping it)");
 const torch = python ? await TorchPeer.start(python, path.join(root, "bench", "peers", "torch_bench.py")) : undefined;
 // PyTorch's OpenMP threads spin-wait for a while after each parallel region (libgomp's default), and
-// ours for SPIN_MS: each side measures only once the other's threads have gone to sleep.
+// ours for a few ms: each side measures only once the other's threads have gone to sleep.
 const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 const torchImpl = (threads: number) => `PyTorch ${torch!.version.split("+")[0]} CPU (${threads} thread${threads > 1 ? "s" : ""})`;
 
@@ -182,15 +182,23 @@ for (const wl of workloads) {
   };
   for (let round = 0; round < rounds; round++) {
     const warming = { warmup: wl.warmup ?? 2, warmupMs: round === 0 ? 1000 : 0 };
-    for (const config of tensorgrad) {
-      const c = config.cases.get(wl.key);
-      if (!c || round >= config.rounds) continue;
-      await config.use();
-      const n = c.reps ?? Math.ceil(wl.reps / config.rounds);
-      record(config.impl, await timeSamples(c.fn, { ...warming, reps: n }), c.value);
-    }
-    for (const threads of torch ? [1, cores] : []) {
-      record(torchImpl(threads), await torch!.times(wl.key, threads, { ...warming, reps: Math.ceil(wl.reps / rounds) }));
+    const ours = async () => {
+      for (const config of tensorgrad) {
+        const c = config.cases.get(wl.key);
+        if (!c || round >= config.rounds) continue;
+        await config.use();
+        const n = c.reps ?? Math.ceil(wl.reps / config.rounds);
+        record(config.impl, await timeSamples(c.fn, { ...warming, reps: n }), c.value);
+      }
+    };
+    const pytorch = async () => {
+      for (const threads of torch ? [1, cores] : []) {
+        record(torchImpl(threads), await torch!.times(wl.key, threads, { ...warming, reps: Math.ceil(wl.reps / rounds) }));
+      }
+    };
+    // Who goes first alternates by round, so that neither side always follows the other.
+    for (const side of round % 2 ? [pytorch, ours] : [ours, pytorch]) {
+      await side();
       await settle();
     }
   }

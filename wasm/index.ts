@@ -3,7 +3,7 @@
 export { sgemm, GEMM_SCRATCH_BYTES } from "./gemm";
 export { sgemmDot, sumBlocks } from "./dot";
 export { unary, binary, where, convert, gelu, geluBackward, reluBackward } from "./elementwise";
-export { layerNormAffineRowsBackward, layerNormRows, layerNormRowsBackward, LAYER_NORM_PART_ROWS, reduce, softmaxRows, softmaxRowsBackward, sumParts, sumPartsF64 } from "./reduce";
+export { layerNormRows, layerNormRowsBackward, LAYER_NORM_PART_ROWS, reduce, softmaxRows, softmaxRowsBackward, sumParts, sumPartsF64 } from "./reduce";
 export { im2col, col2im } from "./windows";
 export { maxPool2x2, maxPool2x2Backward } from "./pooling";
 export { batchNormForward, batchNormBackward } from "./batchnorm";

@@ -419,39 +419,44 @@ export function layerNormRows(x: usize, out: usize, R: i32, C: i32, eps: f64, w:
   }
 }
 
-/** Rows whose weight and bias gradients one part of layerNormAffineRowsBackward sums. */
+/** Rows whose weight and bias gradients one part of layerNormRowsBackward sums. */
 export const LAYER_NORM_PART_ROWS: i32 = 32;
 
 /**
- * The affine layer norm's vector–Jacobian product over rows of x [R, C], w [C]: dx from g·w as
- * layerNormRowsBackward has it, and the gradients Σ g·x̂ and Σ g of w and b summed in float64 over
- * each LAYER_NORM_PART_ROWS rows into parts [⌈R / 32⌉, 2, C] (float64), which the caller sums in
- * order (sumPartsF64): the parts depend on the shape only, so the result is the same on any number
- * of threads, each of which takes whole parts.
+ * The layer norm's vector–Jacobian product over rows of x [R, C]: dx = rstd·(ĝ − mean(ĝ) −
+ * x̂·mean(ĝ·x̂)) with ĝ = g·w (w [C]; 0: no weight, ĝ = g), statistics recomputed from x. With
+ * parts (0: none), the weight's and bias's gradients Σ g·x̂ and Σ g are summed in float64 over each
+ * LAYER_NORM_PART_ROWS rows into parts [⌈R / 32⌉, 2, C] (float64), which the caller sums in order
+ * (sumPartsF64): the parts depend on the shape only, so the result is the same on any number of
+ * threads, each of which takes whole parts.
  */
-export function layerNormAffineRowsBackward(x: usize, g: usize, dx: usize, R: i32, C: i32, eps: f64, w: usize, parts: usize): void {
+export function layerNormRowsBackward(x: usize, g: usize, dx: usize, R: i32, C: i32, eps: f64, w: usize, parts: usize): void {
   const part = <usize>(2 * C) << 3;
+  const one = f64x2.splat(1);
   for (let r = 0; r < R; r++) {
     const px = x + (<usize>(r * C) << 2);
     const pg = g + (<usize>(r * C) << 2);
     const pd = dx + (<usize>(r * C) << 2);
     const pw = parts + <usize>(r / LAYER_NORM_PART_ROWS) * part; // dw's sums, then db's
     const pb = pw + (<usize>C << 3);
-    if (r % LAYER_NORM_PART_ROWS == 0) memory.fill(pw, 0, part);
+    if (parts && r % LAYER_NORM_PART_ROWS == 0) memory.fill(pw, 0, part);
     rowStats(px, C, eps);
     const m = f64x2.splat(rowMean), rs = f64x2.splat(rowRstd);
     let sg0 = f64x2.splat(0), sg1 = f64x2.splat(0), sgx0 = f64x2.splat(0), sgx1 = f64x2.splat(0);
     let j = 0;
     for (; j + 4 <= C; j += 4) {
       const q = <usize>j << 2, d = <usize>j << 3;
-      const xv = v128.load(px + q), gv = v128.load(pg + q), wv = v128.load(w + q);
+      const xv = v128.load(px + q), gv = v128.load(pg + q);
       const g0 = f64x2.promote_low_f32x4(gv), g1 = promoteHigh(gv);
       const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), m), rs), h1 = f64x2.mul(f64x2.sub(promoteHigh(xv), m), rs);
-      v128.store(pw + d, f64x2.add(v128.load(pw + d), f64x2.mul(g0, h0)));
-      v128.store(pw + d, f64x2.add(v128.load(pw + d, 16), f64x2.mul(g1, h1)), 16);
-      v128.store(pb + d, f64x2.add(v128.load(pb + d), g0));
-      v128.store(pb + d, f64x2.add(v128.load(pb + d, 16), g1), 16);
-      const gw0 = f64x2.mul(g0, f64x2.promote_low_f32x4(wv)), gw1 = f64x2.mul(g1, promoteHigh(wv));
+      if (parts) {
+        v128.store(pw + d, f64x2.add(v128.load(pw + d), f64x2.mul(g0, h0)));
+        v128.store(pw + d, f64x2.add(v128.load(pw + d, 16), f64x2.mul(g1, h1)), 16);
+        v128.store(pb + d, f64x2.add(v128.load(pb + d), g0));
+        v128.store(pb + d, f64x2.add(v128.load(pb + d, 16), g1), 16);
+      }
+      const wv = w ? v128.load(w + q) : v128.splat<f32>(1);
+      const gw0 = f64x2.mul(g0, w ? f64x2.promote_low_f32x4(wv) : one), gw1 = f64x2.mul(g1, w ? promoteHigh(wv) : one);
       sg0 = f64x2.add(sg0, gw0);
       sg1 = f64x2.add(sg1, gw1);
       sgx0 = f64x2.add(sgx0, f64x2.mul(gw0, h0));
@@ -463,9 +468,11 @@ export function layerNormAffineRowsBackward(x: usize, g: usize, dx: usize, R: i3
       const q = <usize>k << 2, d = <usize>k << 3;
       const gj = <f64>load<f32>(pg + q);
       const xhat = (<f64>load<f32>(px + q) - rowMean) * rowRstd;
-      store<f64>(pw + d, load<f64>(pw + d) + gj * xhat);
-      store<f64>(pb + d, load<f64>(pb + d) + gj);
-      const gw = gj * <f64>load<f32>(w + q);
+      if (parts) {
+        store<f64>(pw + d, load<f64>(pw + d) + gj * xhat);
+        store<f64>(pb + d, load<f64>(pb + d) + gj);
+      }
+      const gw = w ? gj * <f64>load<f32>(w + q) : gj;
       sg += gw;
       sgx += gw * xhat;
     }
@@ -474,9 +481,10 @@ export function layerNormAffineRowsBackward(x: usize, g: usize, dx: usize, R: i3
     const vmg = f64x2.splat(mg), vmgx = f64x2.splat(mgx);
     for (j = 0; j + 4 <= C; j += 4) {
       const q = <usize>j << 2;
-      const xv = v128.load(px + q), gv = v128.load(pg + q), wv = v128.load(w + q);
+      const xv = v128.load(px + q), gv = v128.load(pg + q);
+      const wv = w ? v128.load(w + q) : v128.splat<f32>(1);
       const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), m), rs), h1 = f64x2.mul(f64x2.sub(promoteHigh(xv), m), rs);
-      const gw0 = f64x2.mul(f64x2.promote_low_f32x4(gv), f64x2.promote_low_f32x4(wv)), gw1 = f64x2.mul(promoteHigh(gv), promoteHigh(wv));
+      const gw0 = f64x2.mul(f64x2.promote_low_f32x4(gv), w ? f64x2.promote_low_f32x4(wv) : one), gw1 = f64x2.mul(promoteHigh(gv), w ? promoteHigh(wv) : one);
       const d0 = f64x2.mul(rs, f64x2.sub(f64x2.sub(gw0, vmg), f64x2.mul(h0, vmgx)));
       const d1 = f64x2.mul(rs, f64x2.sub(f64x2.sub(gw1, vmg), f64x2.mul(h1, vmgx)));
       v128.store(pd + q, demotePairs(d0, d1));
@@ -484,7 +492,8 @@ export function layerNormAffineRowsBackward(x: usize, g: usize, dx: usize, R: i3
     for (; j < C; j++) {
       const q = <usize>j << 2;
       const xhat = (<f64>load<f32>(px + q) - rowMean) * rowRstd;
-      store<f32>(pd + q, <f32>(rowRstd * (<f64>load<f32>(pg + q) * <f64>load<f32>(w + q) - mg - xhat * mgx)));
+      const gw = w ? <f64>load<f32>(pg + q) * <f64>load<f32>(w + q) : <f64>load<f32>(pg + q);
+      store<f32>(pd + q, <f32>(rowRstd * (gw - mg - xhat * mgx)));
     }
   }
 }
@@ -498,48 +507,3 @@ export function sumPartsF64(parts: usize, count: i32, stride: i32, len: i32, out
   }
 }
 
-/** Its vector–Jacobian product: dx = rstd·(g − mean(g) − x̂·mean(g·x̂)), statistics recomputed from x. */
-export function layerNormRowsBackward(x: usize, g: usize, dx: usize, R: i32, C: i32, eps: f64): void {
-  for (let r = 0; r < R; r++) {
-    const px = x + (<usize>(r * C) << 2);
-    const pg = g + (<usize>(r * C) << 2);
-    const pd = dx + (<usize>(r * C) << 2);
-    rowStats(px, C, eps);
-    const m = f64x2.splat(rowMean), rs = f64x2.splat(rowRstd);
-    let sg0 = f64x2.splat(0), sg1 = f64x2.splat(0), sgx0 = f64x2.splat(0), sgx1 = f64x2.splat(0);
-    let j = 0;
-    for (; j + 4 <= C; j += 4) {
-      const q = <usize>j << 2;
-      const xv = v128.load(px + q), gv = v128.load(pg + q);
-      const g0 = f64x2.promote_low_f32x4(gv), g1 = promoteHigh(gv);
-      sg0 = f64x2.add(sg0, g0);
-      sg1 = f64x2.add(sg1, g1);
-      sgx0 = f64x2.add(sgx0, f64x2.mul(g0, f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), m), rs)));
-      sgx1 = f64x2.add(sgx1, f64x2.mul(g1, f64x2.mul(f64x2.sub(promoteHigh(xv), m), rs)));
-    }
-    let sg = laneSum(f64x2.add(sg0, sg1));
-    let sgx = laneSum(f64x2.add(sgx0, sgx1));
-    for (; j < C; j++) {
-      const q = <usize>j << 2;
-      const gj = <f64>load<f32>(pg + q);
-      sg += gj;
-      sgx += gj * (<f64>load<f32>(px + q) - rowMean) * rowRstd;
-    }
-    const mg = sg / <f64>C;
-    const mgx = sgx / <f64>C;
-    const vmg = f64x2.splat(mg), vmgx = f64x2.splat(mgx);
-    for (j = 0; j + 4 <= C; j += 4) {
-      const q = <usize>j << 2;
-      const xv = v128.load(px + q), gv = v128.load(pg + q);
-      const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(xv), m), rs), h1 = f64x2.mul(f64x2.sub(promoteHigh(xv), m), rs);
-      const d0 = f64x2.mul(rs, f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(gv), vmg), f64x2.mul(h0, vmgx)));
-      const d1 = f64x2.mul(rs, f64x2.sub(f64x2.sub(promoteHigh(gv), vmg), f64x2.mul(h1, vmgx)));
-      v128.store(pd + q, demotePairs(d0, d1));
-    }
-    for (; j < C; j++) {
-      const q = <usize>j << 2;
-      const xhat = (<f64>load<f32>(px + q) - rowMean) * rowRstd;
-      store<f32>(pd + q, <f32>(rowRstd * (<f64>load<f32>(pg + q) - mg - xhat * mgx)));
-    }
-  }
-}

@@ -679,13 +679,13 @@ export class WasmBackend implements Backend {
       const [r0, rows] = [p0 * PART, Math.min(n * PART, R - p0 * PART)];
       return [px + 4 * r0 * C, pg + 4 * r0 * C, dx.ptr + 4 * r0 * C, rows, C, eps, pw, parts + 16 * p0 * C];
     };
-    const run = this.k.layerNormAffineRowsBackward as (...a: number[]) => void;
+    const run = this.k.layerNormRowsBackward as (...a: number[]) => void;
     if (count < 2 || !this.splits(R * C)) run(...share(0, count));
     else {
       const per = Math.ceil(count / this.threads);
       const shares: number[][] = [];
       for (let p0 = 0; p0 < count; p0 += per) shares.push(share(p0, Math.min(per, count - p0)));
-      this.workers().run("layerNormAffineRowsBackward", shares, run);
+      this.workers().run("layerNormRowsBackward", shares, run);
     }
     this.k.sumPartsF64(parts, count, 2 * C, C, dw.ptr);
     this.k.sumPartsF64(parts + 8 * C, count, 2 * C, C, db.ptr);
@@ -696,7 +696,7 @@ export class WasmBackend implements Backend {
   layerNormBackward(x: View, g: View, eps: number): Storage | null {
     if (!fusable(x, g) || x.shape.length === 0) return null;
     const dx = this.allocate("float32", numel(x.shape));
-    this.byRowRanges("layerNormRowsBackward", [this.addr(x), this.addr(g), dx.ptr], ...WasmBackend.rows(x), [eps]);
+    this.byRowRanges("layerNormRowsBackward", [this.addr(x), this.addr(g), dx.ptr], ...WasmBackend.rows(x), [eps, 0, 0]); // no weight, no parts
     return dx;
   }
 

@@ -35,8 +35,7 @@ export interface Kernels {
   gelu(x: Ptr, out: Ptr, n: number, tanhForm: boolean): void;
   geluBackward(x: Ptr, g: Ptr, dx: Ptr, n: number, tanhForm: boolean): void;
   layerNormRows(x: Ptr, out: Ptr, R: number, C: number, eps: number, w: Ptr, b: Ptr): void;
-  layerNormRowsBackward(x: Ptr, g: Ptr, dx: Ptr, R: number, C: number, eps: number): void;
-  layerNormAffineRowsBackward(x: Ptr, g: Ptr, dx: Ptr, R: number, C: number, eps: number, w: Ptr, parts: Ptr): void;
+  layerNormRowsBackward(x: Ptr, g: Ptr, dx: Ptr, R: number, C: number, eps: number, w: Ptr, parts: Ptr): void;
   LAYER_NORM_PART_ROWS: WebAssembly.Global;
   sumPartsF64(parts: Ptr, count: number, stride: number, len: number, out: Ptr): void;
   softmaxRowsBackward(y: Ptr, g: Ptr, dx: Ptr, R: number, C: number, log: boolean): void;

@@ -17,7 +17,7 @@ import { TensorgradError } from "../../base/errors.js";
 import { IS_NODE, nodeBuiltin } from "../../base/node.js";
 
 /** Kernels a worker can run, by id (their exports' names). */
-export const POOL_KERNELS = ["sgemm", "sgemmDot", "rowsGemm", "colsGemm", "kmeansStep", "unary", "binary", "where", "reduce", "sumParts", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "softmaxRows", "softmaxRowsBackward", "layerNormRows", "layerNormRowsBackward", "layerNormAffineRowsBackward", "gelu", "geluBackward", "uniform", "normal", "dropout", "dropoutBackward", "im2col", "col2im", "maxPool2x2", "maxPool2x2Backward", "convert", "reluBackward", "scatterAdd", "adam", "fill32"] as const;
+export const POOL_KERNELS = ["sgemm", "sgemmDot", "rowsGemm", "colsGemm", "kmeansStep", "unary", "binary", "where", "reduce", "sumParts", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "softmaxRows", "softmaxRowsBackward", "layerNormRows", "layerNormRowsBackward", "gelu", "geluBackward", "uniform", "normal", "dropout", "dropoutBackward", "im2col", "col2im", "maxPool2x2", "maxPool2x2Backward", "convert", "reluBackward", "scatterAdd", "adam", "fill32"] as const;
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 const SLOT = 6; // control words per worker: [sequence, done, kernel id, failed, ready, awake]
