@@ -62,9 +62,11 @@ const reps = (n: number) => (n <= 256 ? 20 : n <= 512 ? 8 : 4);
 
 // ---- tensorgrad and PyTorch, interleaved -----------------------------------------------------------
 // A shared machine's speed drifts by tens of percent within a run, so each workload is measured in
-// `rounds` rounds, each timing tensorgrad's configurations and then PyTorch's (a process kept open,
+// `rounds` rounds, each timing tensorgrad's configurations and PyTorch's (a process kept open,
 // bench/torch-peer.ts) right after one another; a row is the median of its rounds' runs together.
-// The first round warms each implementation for a second; later ones with a few calls.
+// The first round warms each implementation for a second, later ones for a quarter: after the pause
+// between sides a VM's cores run the first milliseconds slowly (a run that warmed later rounds with
+// two calls only had the seed LSTM step at 147 steps/s, against 200–260 in runs around it).
 
 /** A workload as the peers' key names it, with how to turn a run's milliseconds into its row's value. */
 interface Workload { key: string; name: string; unit: string; higherIsBetter: boolean; value: (ms: number) => number; reps: number; warmup?: number }
@@ -131,7 +133,7 @@ function tensorgradCases(small: boolean): Map<string, Case> {
 }
 
 const cores = os.availableParallelism();
-const rounds = quick ? 1 : 5;
+const rounds = quick ? 1 : 3;
 // Warm the JIT (and the wasm tier-up) first, so that whichever configuration runs first is not
 // measured cold: a few thousand tiny ops and a few training steps.
 {
@@ -181,7 +183,7 @@ for (const wl of workloads) {
     runs.set(impl, entry);
   };
   for (let round = 0; round < rounds; round++) {
-    const warming = { warmup: wl.warmup ?? 2, warmupMs: round === 0 ? 1000 : 0 };
+    const warming = { warmup: wl.warmup ?? 2, warmupMs: round === 0 ? 1000 : 250 };
     const ours = async () => {
       for (const config of tensorgrad) {
         const c = config.cases.get(wl.key);
