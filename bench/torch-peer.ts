@@ -19,15 +19,14 @@ export class TorchPeer {
   static async start(python: string, script: string): Promise<TorchPeer> {
     const child = spawn(python, [script], { stdio: ["pipe", "pipe", "ignore"] });
     const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-    const peer = new TorchPeer(child, lines, "");
-    const { version } = (await peer.reply()) as { version: string };
+    const { version } = (await nextReply(child, lines)) as { version: string };
     return new TorchPeer(child, lines, version);
   }
 
   /** The milliseconds of `reps` runs of `workload` on `threads` threads, after its warm-up. */
   async times(workload: string, threads: number, { reps, warmup = 2, warmupMs = 0 }: { reps: number; warmup?: number; warmupMs?: number }): Promise<number[]> {
     this.child.stdin!.write(`${JSON.stringify({ workload, threads, reps, warmup, warmup_ms: warmupMs })}\n`);
-    const reply = (await this.reply()) as { times?: number[]; error?: string };
+    const reply = (await nextReply(this.child, this.lines)) as { times?: number[]; error?: string };
     if (!reply.times) throw new Error(`PyTorch peer: ${workload} failed: ${reply.error}`);
     return reply.times;
   }
@@ -35,10 +34,11 @@ export class TorchPeer {
   close(): void {
     this.child.stdin!.end();
   }
+}
 
-  private async reply(): Promise<unknown> {
-    const { value, done } = await this.lines.next();
-    if (done) throw new Error(`PyTorch peer exited (code ${this.child.exitCode})`);
-    return JSON.parse(value) as unknown;
-  }
+/** The peer's next line of JSON; an error once it has exited. */
+async function nextReply(child: ChildProcess, lines: AsyncIterator<string>): Promise<unknown> {
+  const { value, done } = await lines.next();
+  if (done) throw new Error(`PyTorch peer exited (code ${child.exitCode})`);
+  return JSON.parse(value) as unknown;
 }

@@ -72,7 +72,6 @@ const OWN: Partial<Record<KernelName, (dtype: DType, op?: string) => boolean>> =
   col2im: float32,
 };
 
-
 /** The fixed slices of a long sum (sumInParts): enough for any pool here, few enough to add up in JS. */
 const SUM_PARTS = 16;
 
