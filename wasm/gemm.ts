@@ -30,6 +30,34 @@ function packA(a: usize, sam: isize, sak: isize, M: i32, i0: i32, mc: i32, k0: i
       }
       continue;
     }
+    if (sak == 1 && ip + MR <= mc && i0 + ip + MR <= M) {
+      // A row-major (a layer's input, attention's scores): four rows' next four k, transposed in
+      // registers, where element-wise copying cost as much as the product for a short N (attention).
+      const row = <usize>sam << 2;
+      let s = a + (<usize>(<isize>(i0 + ip) * sam + <isize>k0) << 2);
+      let d = dst + (<usize>(ip * kc) << 2);
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const r0 = v128.load(s), r1 = v128.load(s + row), r2 = v128.load(s + 2 * row), r3 = v128.load(s + 3 * row);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+        v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 16);
+        v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 32);
+        v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 48);
+        s += 16;
+        d += MR << 4;
+      }
+      for (; k < kc; k++) {
+        store<f32>(d, load<f32>(s));
+        store<f32>(d, load<f32>(s + row), 4);
+        store<f32>(d, load<f32>(s + 2 * row), 8);
+        store<f32>(d, load<f32>(s + 3 * row), 12);
+        s += 4;
+        d += MR << 2;
+      }
+      continue;
+    }
     for (let r = 0; r < MR; r++) {
       const i = i0 + ip + r;
       let d = dst + (<usize>(ip * kc + r) << 2);
