@@ -79,13 +79,16 @@ export function uniform(out: usize, n: i32, seed: u32, offset: f64): void {
 
 /**
  * Dropout in one pass: out[i] = x[i]·scale where uniformAt(seed, offset + i) ≥ p, else 0, and
- * keep[i] = 1 or 0 (bytes), the mask `rand(x.shape) >= p` draws at those counters. The gradient
+ * keep[i] = 1 or 0 (bytes), the mask `rand(x.shape) >= p` draws at those counters. With relu ≠ 0
+ * it is dropout(relu(x)) in the same pass (a Transformer's feed-forward): out = max(x, 0)·scale
+ * (NaN stays NaN) where kept, and keep[i] = 1 only where also x[i] > 0, which is then the whole
+ * gradient's mask, relu's (PyTorch's: none at 0 or NaN) and dropout's. The gradient
  * reads keep (dropoutBackward) rather than hashing again, which costs about four memory passes.
  * The uniform is the 24-bit integer u = bits >>> 8 times 2^-24, exactly, so the test is
  * u ≥ ⌈p·2^24⌉ on integers. Where the counters share their high word (any call below 2^32 draws
  * into the stream), its term of the hash is one vector for the whole call.
  */
-export function dropout(x: usize, out: usize, keep: usize, n: i32, p: f32, scale: f32, seed: u32, offset: f64): void {
+export function dropout(x: usize, out: usize, keep: usize, n: i32, p: f32, scale: f32, seed: u32, offset: f64, relu: i32): void {
   const key = mix32s(seed ^ 0x85ebca6b);
   const start = <u64>offset;
   const k = i32x4.splat(key), vs = f32x4.splat(scale);
@@ -99,7 +102,8 @@ export function dropout(x: usize, out: usize, keep: usize, n: i32, p: f32, scale
     for (; i + 16 <= n; i += 16) {
       const k0 = keeps(bitsAt(lo, h, k), threshold), k1 = keeps(bitsAt(i32x4.add(lo, four), h, k), threshold);
       const k2 = keeps(bitsAt(i32x4.add(lo, eight), h, k), threshold), k3 = keeps(bitsAt(i32x4.add(lo, twelve), h, k), threshold);
-      dropSixteen(x, out, keep, i, vs, k0, k1, k2, k3);
+      if (relu) dropSixteenRelu(x, out, keep, i, vs, k0, k1, k2, k3);
+      else dropSixteen(x, out, keep, i, vs, k0, k1, k2, k3);
       lo = i32x4.add(lo, sixteen);
     }
   } else {
@@ -107,14 +111,16 @@ export function dropout(x: usize, out: usize, keep: usize, n: i32, p: f32, scale
       const c = start + <u64>i;
       const k0 = keeps(bitLanes(c, k), threshold), k1 = keeps(bitLanes(c + 4, k), threshold);
       const k2 = keeps(bitLanes(c + 8, k), threshold), k3 = keeps(bitLanes(c + 12, k), threshold);
-      dropSixteen(x, out, keep, i, vs, k0, k1, k2, k3);
+      if (relu) dropSixteenRelu(x, out, keep, i, vs, k0, k1, k2, k3);
+      else dropSixteen(x, out, keep, i, vs, k0, k1, k2, k3);
     }
   }
   for (; i < n; i++) {
     const kept = uniformScalar(start + <u64>i, key) >= p;
     const q = <usize>i << 2;
-    store<f32>(out + q, kept ? load<f32>(x + q) * scale : 0);
-    store<u8>(keep + <usize>i, <u8>kept);
+    const v = load<f32>(x + q);
+    store<f32>(out + q, kept ? (relu ? max(v, 0) : v) * scale : 0);
+    store<u8>(keep + <usize>i, <u8>(kept && (!relu || v > 0)));
   }
 }
 
@@ -152,6 +158,21 @@ function dropSixteen(x: usize, out: usize, keep: usize, i: i32, vs: v128, k0: v1
   v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 16), vs), k1), 16);
   v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 32), vs), k2), 32);
   v128.store(out + q, v128.and(f32x4.mul(v128.load(x + q, 48), vs), k3), 48);
+}
+
+/** dropSixteen of relu(x): max(x, 0) propagates NaN (pmax would not); a lane's keep byte also needs x > 0. */
+@inline
+function dropSixteenRelu(x: usize, out: usize, keep: usize, i: i32, vs: v128, k0: v128, k1: v128, k2: v128, k3: v128): void {
+  const q = <usize>i << 2;
+  const zero = f32x4.splat(0);
+  const x0 = v128.load(x + q), x1 = v128.load(x + q, 16), x2 = v128.load(x + q, 32), x3 = v128.load(x + q, 48);
+  const p0 = v128.and(k0, f32x4.gt(x0, zero)), p1 = v128.and(k1, f32x4.gt(x1, zero));
+  const p2 = v128.and(k2, f32x4.gt(x2, zero)), p3 = v128.and(k3, f32x4.gt(x3, zero));
+  v128.store(keep + <usize>i, v128.and(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(p0, p1), i16x8.narrow_i32x4_s(p2, p3)), i8x16.splat(1)));
+  v128.store(out + q, v128.and(f32x4.mul(f32x4.max(x0, zero), vs), k0));
+  v128.store(out + q, v128.and(f32x4.mul(f32x4.max(x1, zero), vs), k1), 16);
+  v128.store(out + q, v128.and(f32x4.mul(f32x4.max(x2, zero), vs), k2), 32);
+  v128.store(out + q, v128.and(f32x4.mul(f32x4.max(x3, zero), vs), k3), 48);
 }
 
 // ---- normal draws ------------------------------------------------------------------------------

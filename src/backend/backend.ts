@@ -254,9 +254,10 @@ export interface Backend {
   geluBackward?(x: View, g: View, approximate: "none" | "tanh"): Storage | null;
   /**
    * Dropout in one pass: [x·scale where the uniform draw at counter offset + i of the (folded) seed
-   * is ≥ p, else 0, scale = 1/(1 − p); that mask, `rand(x.shape) >= p`, as bool].
+   * is ≥ p, else 0, scale = 1/(1 − p); that mask, `rand(x.shape) >= p`, as bool]. With relu, the
+   * same of relu(x) in the same pass, the mask then also false where x ≤ 0 or NaN: the gradient's.
    */
-  dropout?(x: View, p: number, seed: number, offset: number): [Storage, Storage] | null;
+  dropout?(x: View, p: number, seed: number, offset: number, relu: boolean): [Storage, Storage] | null;
   /** Dropout's gradient from g and the forward's bool mask keep (same shape): g·scale where keep, else 0. */
   dropoutBackward?(g: View, keep: View, scale: number): Storage | null;
   /** A linear layer's x·wᵀ + bias for x [M, K], w [N, K] and bias [N], the bias added in the product's own stores. */

@@ -31,11 +31,12 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
  * Dropout's training branch, 0 < p < 1: x·1/(1 − p) where the next numel uniform draws of the
  * default generator are ≥ p, else 0 — `where(rand(x.shape) >= p, x·scale, 0)`. Fused, one pass
  * each way: the forward keeps the mask as bytes for the gradient, since hashing the counters
- * again costs several memory passes.
+ * again costs several memory passes. With relu, dropout(relu(x)) with relu in the same passes
+ * (the fused mask is then also relu's): the numbers and draws of the two ops in a row.
  */
-export function dropoutMask(x: Tensor, p: number): Tensor {
+export function dropoutMask(x: Tensor, p: number, relu = false): Tensor {
   const [seed, offset] = [defaultGenerator.seed, defaultGenerator.take(x.numel())];
-  return tryApplyMulti("dropout", [x.contiguous()], { p, seed, offset })?.[0] ?? composedDropout(x, p, seed, offset);
+  return tryApplyMulti("dropout", [x.contiguous()], { p, seed, offset, relu })?.[0] ?? composedDropout(relu ? x.relu() : x, p, seed, offset);
 }
 
 /** where(uniform draws at these counters ≥ p, t·1/(1 − p), 0): dropout composed of ordinary ops, where no routine runs it. */

@@ -49,8 +49,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   layerNormAffine: { eps: number };
   /** Fused (backends offering Backend.gelu): GELU of a contiguous float32 tensor, exact or the tanh form. */
   gelu: { approximate: "none" | "tanh" };
-  /** Multi-output, fused (backends offering Backend.dropout): [x·1/(1 − p) where the uniform draw at counter offset + i of seed is ≥ p, else 0; that mask]. */
-  dropout: { p: number; seed: number; offset: number };
+  /** Multi-output, fused (backends offering Backend.dropout): [x·1/(1 − p) where the uniform draw at counter offset + i of seed is ≥ p, else 0; that mask]; of relu(x) with relu, the mask also x > 0. */
+  dropout: { p: number; seed: number; offset: number; relu: boolean };
   /** Fused (backends offering Backend.linear): x·wᵀ + b for x [M, K], w [N, K], b [N]. */
   linear: None;
   /** Multi-output, fused (backends offering Backend.batchNorm): [y, mean, variance] from [x [N, C, S], weight, bias]. */
@@ -220,7 +220,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   layerNormAffine: ([x, weight, bias], { eps }) => orNull(x.backend.layerNormAffine?.(x, weight, bias, eps), (y) => fromStorage(y, x.shape)),
   gelu: ([x], { approximate }) => orNull(x.backend.gelu?.(x, approximate), (y) => fromStorage(y, x.shape)),
   linear: ([x, w, b]) => orNull(x.backend.linear?.(x, w, b), (y) => fromStorage(y, [x.shape[0]!, w.shape[0]!])),
-  dropout: ([x], { p, seed, offset }) => orNull(x.backend.dropout?.(x, p, seed, offset), ([y, keep]) => [fromStorage(y, x.shape), fromStorage(keep, x.shape)]),
+  dropout: ([x], { p, seed, offset, relu }) => orNull(x.backend.dropout?.(x, p, seed, offset, relu), ([y, keep]) => [fromStorage(y, x.shape), fromStorage(keep, x.shape)]),
   batchNorm: ([x, weight, bias], { eps }) => {
     const C = x.shape[1]!;
     return orNull(x.backend.batchNorm?.(x, weight, bias, eps), ([y, mean, variance]) => [fromStorage(y, x.shape), fromStorage(mean, [C]), fromStorage(variance, [C])]);

@@ -133,7 +133,7 @@ test("the wasm dropout keeps exactly the values whose uniform draw is ≥ p, and
   for (const [seed, offset] of [[3, 0], [11, 2 ** 32 - 1000], [4294967295, 2 ** 40 + 3]] as const) {
     for (const p of [0, 0.1, 1 / 3, 0.5, 1]) {
       const x = { storage: wasmBackend.fromArray(xs, "float32"), shape: [n], strides: [1], offset: 0 };
-      const [values, mask] = wasmBackend.dropout!(x, p, seed, offset)!;
+      const [values, mask] = wasmBackend.dropout!(x, p, seed, offset, false)!;
       const keep = { storage: mask, shape: [n], strides: [1], offset: 0 };
       const y = wasmBackend.toArray({ storage: values, shape: [n], strides: [1], offset: 0 }) as Float32Array;
       const kept = wasmBackend.toArray(keep) as Uint8Array;
@@ -144,6 +144,30 @@ test("the wasm dropout keeps exactly the values whose uniform draw is ≥ p, and
         const on = u[i]! >= Math.fround(p);
         const want = on ? Math.fround(xs[i]! * scale) : 0;
         if (y[i] !== want || dx[i] !== want || kept[i] !== +on) assert.fail(`p ${p}, draw ${offset + i} under seed ${seed}: ${y[i]}, ${dx[i]} and mask ${kept[i]} vs ${want}`);
+      }
+    }
+  }
+});
+
+test("the wasm dropout of relu(x) is relu then dropout in one pass: the same draws, NaN kept, and a mask that is also relu's gradient", () => {
+  const wasmBackend = tg.backendByName("wasm");
+  const n = 4099;
+  // Negative, zero, −0, positive and NaN values, in the vector body and the scalar tail.
+  const xs = Float32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? NaN : i % 7 === 0 ? 0 : i % 13 === 0 ? -0 : (i % 5) - 2.5 + i / n));
+  for (const [seed, offset] of [[3, 0], [11, 2 ** 32 - 1000]] as const) {
+    for (const p of [0.1, 0.5]) {
+      const x = { storage: wasmBackend.fromArray(xs, "float32"), shape: [n], strides: [1], offset: 0 };
+      const [values, mask] = wasmBackend.dropout!(x, p, seed, offset, true)!;
+      const y = wasmBackend.toArray({ storage: values, shape: [n], strides: [1], offset: 0 }) as Float32Array;
+      const kept = wasmBackend.toArray({ storage: mask, shape: [n], strides: [1], offset: 0 }) as Uint8Array;
+      const u = reference.toArray({ storage: reference.random(n, "uniform", seed, offset, "float32"), shape: [n], strides: [1], offset: 0 }) as Float32Array;
+      const scale = Math.fround(1 / (1 - p));
+      for (let i = 0; i < n; i++) {
+        const on = u[i]! >= Math.fround(p);
+        const v = xs[i]!;
+        const want = on ? Math.fround((Number.isNaN(v) ? v : Math.max(v, 0)) * scale) : 0;
+        const ok = Number.isNaN(want) ? Number.isNaN(y[i]!) : y[i] === want;
+        if (!ok || kept[i] !== +(on && v > 0)) assert.fail(`p ${p}, x ${v}, draw ${offset + i} under seed ${seed}: ${y[i]} and mask ${kept[i]} vs ${want}`);
       }
     }
   }

@@ -54,3 +54,22 @@ test("TransformerEncoder clones its layer (same weights, separate parameters)", 
   assert.deepEqual(a!.linear1.weight.tolist(), layer.linear1.weight.tolist());
   assert.equal(enc.parameters().length, 2 * layer.parameters().length);
 });
+
+test("a Transformer layer's feed-forward dropout(relu(·)), fused on wasm, gives the two ops' numbers, draws and gradients", () => {
+  const previous = tg.getBackend().name;
+  for (const backend of ["wasm", "js"]) {
+    tg.setBackend(backend);
+    const run = (hooked: boolean, decoder: boolean) => {
+      tg.manualSeed(5);
+      const layer = decoder ? new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 24 }) : new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 24 });
+      // A hook on the dropout module makes the layer call relu and the module one after the other.
+      if (hooked) layer.dropout.registerForwardHook(() => undefined);
+      const x = tg.randn([5, 3, 8]);
+      const y = decoder ? (layer as tg.nn.TransformerDecoderLayer).forward(x, tg.randn([4, 3, 8])) : (layer as tg.nn.TransformerEncoderLayer).forward(x);
+      y.square().mean().backward();
+      return [y, ...layer.parameters().map((p) => p.grad!)].map((t) => [...t.dataSync()]);
+    };
+    for (const decoder of [false, true]) assert.deepEqual(run(false, decoder), run(true, decoder), `${backend}, ${decoder ? "decoder" : "encoder"}`);
+  }
+  tg.setBackend(previous);
+});

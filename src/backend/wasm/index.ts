@@ -629,12 +629,12 @@ export class WasmBackend implements Backend {
     return dx;
   }
 
-  dropout(x: View, p: number, seed: number, offset: number): [Storage, Storage] | null {
+  dropout(x: View, p: number, seed: number, offset: number, relu: boolean): [Storage, Storage] | null {
     if (!fusable(x)) return null;
     const n = numel(x.shape);
     const [out, keep] = [this.allocate("float32", n), this.allocate("bool", n)];
     const [px, po, pk, scale] = [this.addr(x), out.ptr, keep.ptr, 1 / (1 - p)];
-    this.byItems("dropout", n, n, (i0, m) => [px + 4 * i0, po + 4 * i0, pk + i0, m, p, scale, seed, offset + i0]);
+    this.byItems("dropout", n, n, (i0, m) => [px + 4 * i0, po + 4 * i0, pk + i0, m, p, scale, seed, offset + i0, relu ? 1 : 0]);
     return [out, keep];
   }
 

@@ -14,7 +14,7 @@ export interface Kernels {
   heapBase(): number;
   uniform(out: Ptr, n: number, seed: number, offset: number): void;
   normal(out: Ptr, n: number, seed: number, offset: number): void;
-  dropout(x: Ptr, out: Ptr, keep: Ptr, n: number, p: number, scale: number, seed: number, offset: number): void;
+  dropout(x: Ptr, out: Ptr, keep: Ptr, n: number, p: number, scale: number, seed: number, offset: number, relu: number): void;
   dropoutBackward(g: Ptr, keep: Ptr, out: Ptr, n: number, scale: number): void;
   sgemm(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, sak: number, b: Ptr, sbb: number, sbk: number, sbn: number, c: Ptr, scratch: Ptr, bias: Ptr): void;
   sgemmDot(batch: number, M: number, N: number, K: number, a: Ptr, sab: number, sam: number, b: Ptr, sbb: number, sbn: number, c: Ptr, bias: Ptr): void;

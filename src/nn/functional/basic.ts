@@ -55,6 +55,17 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   return dropoutMask(x, p);
 }
 
+/**
+ * dropout(relu(x), p, training) with the two in one pass where the backend fuses them (a
+ * Transformer's feed-forward): the same numbers, random draws and gradient as the two in a row.
+ */
+export function reluDropout(x: Tensor, p = 0.5, training = true): Tensor {
+  checkP(p, "dropout");
+  if (!training || p === 0) return x.relu();
+  if (p === 1) return x.relu().mul(0);
+  return dropoutMask(x, p, true);
+}
+
 /** Zeroes whole channels of [N, C, …] (Dropout2d). */
 export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
   checkP(p, "dropout2d");

@@ -12,6 +12,7 @@ import * as init from "../init.js";
 import { Module } from "../module.js";
 import { ModuleList } from "./container.js";
 import { Dropout } from "./dropout.js";
+import { reluDropout } from "../functional/basic.js";
 import { Linear } from "./linear.js";
 import { LayerNorm } from "./norm.js";
 import { MultiheadAttention } from "./attention.js";
@@ -75,12 +76,22 @@ function layerParts(layer: string, dModel: number, nhead: number, options: Trans
   return {
     normFirst,
     activation: activationFn(options.activation),
+    reluActivation: options.activation === undefined || options.activation === "relu",
     attention: () => new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst }),
     /** linear1, dropout, linear2. */
     feedForward: () => [new Linear(dModel, dimFeedforward, { bias }), new Dropout(dropout), new Linear(dimFeedforward, dModel, { bias })] as const,
     norm: () => new LayerNorm(dModel, { eps: layerNormEps, bias }),
     dropout: () => new Dropout(dropout),
   };
+}
+
+/**
+ * A feed-forward's dropout(activation(h)): for the built-in relu one fused pass, unless a hook
+ * watches the dropout module (hooks wrap its forward as an own property, module.ts).
+ */
+function activateAndDrop(h: Tensor, activation: (x: Tensor) => Tensor, relu: boolean, dropout: Dropout): Tensor {
+  if (relu && !Object.prototype.hasOwnProperty.call(dropout, "forward")) return reluDropout(h, dropout.p, dropout.training);
+  return dropout.forward(activation(h));
 }
 
 export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptions?], Tensor> {
@@ -94,6 +105,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptio
   readonly dropout2: Dropout;
   readonly normFirst: boolean;
   private readonly activation: (x: Tensor) => Tensor;
+  private readonly reluActivation: boolean;
 
   constructor(
     readonly dModel: number,
@@ -108,6 +120,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptio
     [this.dropout1, this.dropout2] = [parts.dropout(), parts.dropout()];
     this.normFirst = parts.normFirst;
     this.activation = parts.activation;
+    this.reluActivation = parts.reluActivation;
   }
 
   private selfAttention(x: Tensor, o: EncoderForwardOptions): Tensor {
@@ -116,7 +129,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, EncoderForwardOptio
   }
 
   private feedForward(x: Tensor): Tensor {
-    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
+    return this.dropout2.forward(this.linear2.forward(activateAndDrop(this.linear1.forward(x), this.activation, this.reluActivation, this.dropout)));
   }
 
   forward(src: Tensor, o: EncoderForwardOptions = {}): Tensor {
@@ -149,6 +162,7 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderForw
   readonly dropout3: Dropout;
   readonly normFirst: boolean;
   private readonly activation: (x: Tensor) => Tensor;
+  private readonly reluActivation: boolean;
 
   constructor(
     readonly dModel: number,
@@ -163,6 +177,7 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderForw
     [this.dropout1, this.dropout2, this.dropout3] = [parts.dropout(), parts.dropout(), parts.dropout()];
     this.normFirst = parts.normFirst;
     this.activation = parts.activation;
+    this.reluActivation = parts.reluActivation;
   }
 
   private selfAttention(x: Tensor, o: DecoderForwardOptions): Tensor {
@@ -176,7 +191,7 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderForw
   }
 
   private feedForward(x: Tensor): Tensor {
-    return this.dropout3.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
+    return this.dropout3.forward(this.linear2.forward(activateAndDrop(this.linear1.forward(x), this.activation, this.reluActivation, this.dropout)));
   }
 
   forward(tgt: Tensor, memory: Tensor, o: DecoderForwardOptions = {}): Tensor {
