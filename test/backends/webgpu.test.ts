@@ -228,8 +228,11 @@ test("layers that make their own constants (causal and padding masks, pooling wi
   }
 });
 
-test("matmul's tiled (vec4 and scalar loads) and direct (thin, split-K) kernels agree with the CPU: aligned and unaligned sizes, offsets, transposes, batches", async () => {
+test("matmul's tiled and broadcast (vec4 and scalar loads) and direct (thin, split-K) kernels agree with the CPU: aligned and unaligned sizes, offsets, transposes, batches", async () => {
   tg.manualSeed(8);
+  // The adapter picks one of the tiled and broadcast forms (a CPU adapter, as here, the broadcast one); both run here.
+  const backend = gpu as unknown as { matmulForm: "tiled" | "broadcast" };
+  const chosen = backend.matmulForm;
   // Each case: the base tensors, and the views taken of them (on each device, so the GPU's are views too).
   const cases: [string, number[][], (a: tg.Tensor, b: tg.Tensor) => [tg.Tensor, tg.Tensor]][] = [
     ["aligned 132×64·64×136", [[132, 64], [64, 136]], (a, b) => [a, b]],
@@ -241,13 +244,22 @@ test("matmul's tiled (vec4 and scalar loads) and direct (thin, split-K) kernels 
     ["thin: 6 rows (a small convolution's forward)", [[6, 9], [9, 3001]], (a, b) => [a, b]],
     ["thin with a long K, split and summed (a weight gradient)", [[6, 20000], [9, 20000]], (a, b) => [a, b.t()]],
     ["thin, batched and transposed", [[3, 16, 5], [7, 16]], (a, b) => [a.transpose(1, 2), b.t().expand(3, 16, 7)]],
+    ["wide: several column blocks, rows not a multiple of 8", [[2, 45, 50], [2, 50, 1100]], (a, b) => [a, b]],
+    ["narrow: 33 columns", [[64, 40], [40, 33]], (a, b) => [a, b]],
   ];
-  for (const [what, shapes, view] of cases) {
-    const [a, b] = shapes.map((s) => tg.randn(s)) as [tg.Tensor, tg.Tensor];
-    const expected = tg.matmul(...view(a, b)).dataSync();
-    const got = await tg.matmul(...view(a.to("webgpu"), b.to("webgpu"))).data();
-    assert.equal(got.length, expected.length, what);
-    got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-4 * Math.max(1, Math.abs(expected[i]!)), `${what} [${i}]: GPU ${v}, CPU ${expected[i]}`));
+  try {
+    for (const form of ["tiled", "broadcast"] as const) {
+      backend.matmulForm = form;
+      for (const [what, shapes, view] of cases) {
+        const [a, b] = shapes.map((s) => tg.randn(s)) as [tg.Tensor, tg.Tensor];
+        const expected = tg.matmul(...view(a, b)).dataSync();
+        const got = await tg.matmul(...view(a.to("webgpu"), b.to("webgpu"))).data();
+        assert.equal(got.length, expected.length, `${form}: ${what}`);
+        got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-4 * Math.max(1, Math.abs(expected[i]!)), `${form}: ${what} [${i}]: GPU ${v}, CPU ${expected[i]}`));
+      }
+    }
+  } finally {
+    backend.matmulForm = chosen;
   }
 });
 

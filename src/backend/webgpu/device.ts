@@ -12,6 +12,8 @@ export interface GpuContext {
   /** The adapter's description (vendor, architecture, device), for tables and errors. */
   readonly description: string;
   readonly features: ReadonlySet<string>;
+  /** A CPU runs the shaders (a fallback adapter: Mesa's lavapipe, Chrome's SwiftShader); some kernels take another form there. */
+  readonly fallback: boolean;
   /**
    * The GPU entry and adapter, held for the device's lifetime. NOTE: Dawn's instance (behind the
    * entry) owns the event loop that map callbacks run on; when the garbage collector took it while
@@ -65,5 +67,7 @@ export async function openGpu(): Promise<GpuContext> {
   });
   const info = adapter.info;
   const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" ") || "unknown adapter";
-  return { device, description, features: new Set(features), keepAlive: [gpu, adapter] };
+  // isFallbackAdapter moved from the adapter to its info in the spec; engines have one or the other.
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
+  return { device, description, features: new Set(features), fallback, keepAlive: [gpu, adapter] };
 }

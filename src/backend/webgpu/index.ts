@@ -27,6 +27,7 @@ import { BINARY_EXPR, UNARY_EXPR } from "./ops.js";
 import { arangeKernel, convert, fillKernel, mapKernel, randomKernel, type MapKernel, type Operand } from "./elementwise.js";
 import { argmodeKernel, argReduceKernel, argsortKernel, reduceKernel } from "./reduce.js";
 import { THIN, kSplits, matmulDirectKernel, matmulKernel } from "./matmul.js";
+import { matmulBroadcastKernel } from "./matmul-broadcast.js";
 import { gatherKernel, scatterKernel, type IndexArgs } from "./indexing.js";
 import { col2imKernel, im2colKernel } from "./windows.js";
 import {
@@ -96,8 +97,14 @@ export class WebGpuBackend implements Backend {
    * WebGPU reports errors asynchronously, never from the call that made them: the next read raises it.
    */
   private failure: string | null = null;
+  /**
+   * Which kernel takes a product of at least THIN rows and columns: the tiled one on a GPU, the
+   * broadcast one where a CPU runs the shaders (matmul-broadcast.ts). Tests set it to run both.
+   */
+  matmulForm: "tiled" | "broadcast";
 
   constructor(readonly gpu: GpuContext) {
+    this.matmulForm = gpu.fallback ? "broadcast" : "tiled";
     this.queue = new CommandQueue(gpu.device);
     this.pool = new BufferPool(gpu.device);
     this.errors = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -309,7 +316,7 @@ export class WebGpuBackend implements Backend {
     const [oa, ob, dtype] = [this.operand(a, "matmul"), this.operand(b, "matmul"), a.storage.dtype];
     const out = this.alloc(dtype, B * M * N);
     if (M >= THIN && N >= THIN) {
-      this.run(matmulKernel(oa, ob, { B, M, K, N }, out.buffer));
+      this.run((this.matmulForm === "broadcast" ? matmulBroadcastKernel : matmulKernel)(oa, ob, { B, M, K, N }, out.buffer));
       return out;
     }
     const splits = kSplits(B, M, K, N);
