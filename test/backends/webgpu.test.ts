@@ -18,6 +18,9 @@ test(`the adapter: ${(gpu as unknown as { gpu: { description: string } }).gpu.de
 });
 
 kernelConformanceSuite("webgpu");
+// The workgroup-per-row softmax kernels serve a GPU's long rows; lavapipe (a fallback adapter)
+// would keep one thread per row. This file runs them, so that the fused suite's long rows reach them.
+(gpu as unknown as { longRows: boolean }).longRows = true;
 fusedConformanceSuite("webgpu");
 
 /**

@@ -33,6 +33,7 @@ import { col2imKernel, im2colKernel } from "./windows.js";
 import {
   adamKernel, geluBackwardKernel, geluKernel, layerNormBackwardKernel, layerNormKernel, sgdKernel, softmaxBackwardKernel, softmaxKernel, type Flat,
 } from "./fused.js";
+import { LONG_ROW, softmaxBackwardLongRowsKernel, softmaxLongRowsKernel } from "./fused-long-rows.js";
 
 export class GpuStorage implements Storage {
   private gpuBuffer: GPUBuffer | null;
@@ -102,9 +103,17 @@ export class WebGpuBackend implements Backend {
    * broadcast one where a CPU runs the shaders (matmul-broadcast.ts). Tests set it to run both.
    */
   matmulForm: "tiled" | "broadcast";
+  /**
+   * Whether softmax rows of at least LONG_ROW take a workgroup each (fused-long-rows.ts): on a GPU,
+   * where one thread per row leaves most of it idle and reads rows far apart. On lavapipe one
+   * thread per row measured as fast or faster ([32, 50000] 130 against 156 ms, [2048, 2000] 239
+   * against 259), so a fallback adapter keeps it. Tests set it to run both.
+   */
+  longRows: boolean;
 
   constructor(readonly gpu: GpuContext) {
     this.matmulForm = gpu.fallback ? "broadcast" : "tiled";
+    this.longRows = !gpu.fallback;
     this.queue = new CommandQueue(gpu.device);
     this.pool = new BufferPool(gpu.device);
     this.errors = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -416,7 +425,7 @@ export class WebGpuBackend implements Backend {
     const [f, rc] = [this.flats(x), WebGpuBackend.rows(x)];
     if (!f || !rc) return null;
     const [out, o] = this.result(x);
-    this.run(softmaxKernel(rc[0], rc[1], f[0]!, o, log));
+    this.run((this.longRows && rc[1] >= LONG_ROW ? softmaxLongRowsKernel : softmaxKernel)(rc[0], rc[1], f[0]!, o, log));
     return out;
   }
 
@@ -424,7 +433,7 @@ export class WebGpuBackend implements Backend {
     const [f, rc] = [this.flats(y, g), WebGpuBackend.rows(y)];
     if (!f || !rc) return null;
     const [dx, o] = this.result(y);
-    this.run(softmaxBackwardKernel(rc[0], rc[1], f[0]!, f[1]!, o, log));
+    this.run((this.longRows && rc[1] >= LONG_ROW ? softmaxBackwardLongRowsKernel : softmaxBackwardKernel)(rc[0], rc[1], f[0]!, f[1]!, o, log));
     return dx;
   }
 
