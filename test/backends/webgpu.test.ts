@@ -10,6 +10,7 @@ import * as tg from "../../src/index.js";
 import { kernelConformanceSuite } from "./kernel-suite.js";
 import { fusedConformanceSuite } from "./fused-suite.js";
 import { opParitySuite } from "../ops/parity-suite.js";
+import { GPU_HOST_OPS } from "./gpu-host-ops.js";
 
 const gpu = await tg.loadBackend("webgpu");
 
@@ -23,22 +24,7 @@ kernelConformanceSuite("webgpu");
 (gpu as unknown as { longRows: boolean }).longRows = true;
 fusedConformanceSuite("webgpu");
 
-/**
- * The ops that compute on the host from the values, which the GPU refuses with a typed error (its
- * reads are asynchronous): output shapes that depend on the data, the decompositions of linalg
- * (computed in float64 on the CPU), the special functions that pick a series per value, max-pool
- * indices, and float_power (float64 by definition). The other 251 fixtures run on the GPU.
- */
-const HOST_OPS = new Set([
-  "repeat_interleave", "masked_select", "masked_scatter", "unique_values", "unique_inverse", "unique_counts", "unique_consecutive_counts",
-  "searchsorted", "searchsorted_right", "bucketize", "bincount", "bincount_weights", "histc", "quantile_q_tensor_keepdim",
-  "max_pool2d_indices", "max_pool2d_unpool", "max_pool1d_indices_ceil", "max_unpool1d_size", "max_pool3d_indices", "max_unpool3d", "fractional_max_pool2d_indices",
-  "digamma", "polygamma_1", "polygamma_3", "mvlgamma", "igamma_igammac", "float_power",
-  "linalg_inv", "linalg_solve", "linalg_solve_vector_batch", "linalg_cholesky", "linalg_matrix_power", "linalg_eigh", "linalg_eigvalsh_lower",
-  "linalg_svd", "linalg_svdvals_wide_batch", "linalg_matrix_norm_nuc_2", "linalg_pinv", "linalg_lstsq", "linalg_matrix_rank", "linalg_cond",
-  "linalg_lu", "linalg_lu_solve", "linalg_matrix_exp", "linalg_tensorinv", "linalg_tensorsolve", "torch_svd_pinverse", "cholesky_solve_inverse", "lu_unpack",
-]);
-opParitySuite("webgpu", HOST_OPS);
+opParitySuite("webgpu", GPU_HOST_OPS);
 
 test("tensors move to the GPU and back; synchronous reads say to await", async () => {
   const x = tg.tensor([[1, 2, 3], [4, 5, 6]]);

@@ -21,7 +21,7 @@ import { workload } from "./page.js";
 
 const ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const CHROMIUM = "/usr/bin/chromium"; // Debian's package (.ci/run installs it)
-const SERVED = ["dist/", "node_modules/", "test/browser/"];
+const SERVED = ["dist/", "node_modules/", "test/browser/", "test/fixtures/ops.json"];
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".json": "application/json" };
 
 // The bare imports of dist/ resolve through an import map, as a bundler would resolve them.
@@ -160,10 +160,11 @@ test("WebGPU in a page: navigator.gpu's adapter, kernels equal to the CPU's, tra
   assert.equal(r.syncReadError, "DeviceError");
 });
 
-test("the kernel and fused-routine conformance suites on the page's WebGPU backend, as in Node", async (t) => {
+test("the kernel and fused-routine conformance suites and the op parity fixtures on the page's WebGPU backend, as in Node", async (t) => {
   const r = await run("conformance", 300000);
   t.diagnostic(`adapter: ${r.adapter}; ${(r.passed as string[]).length} tests passed`);
   const failed = r.failed as { name: string; error: string }[];
   assert.deepEqual(failed.map((f) => f.name), [], failed.map((f) => `${f.name}: ${f.error}`).join("\n\n"));
-  assert.ok((r.passed as string[]).length >= 35, `only ${(r.passed as string[]).length} tests ran`);
+  // About 40 conformance tests and the 300 op fixtures.
+  assert.ok((r.passed as string[]).length >= 335, `only ${(r.passed as string[]).length} tests ran`);
 });
