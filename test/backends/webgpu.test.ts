@@ -252,6 +252,29 @@ test("matmul's tiled and broadcast (vec4 and scalar loads) and direct (thin, spl
   }
 });
 
+test("searchsorted and bucketize run on the GPU as the host loop runs them: duplicates, NaN, ±∞, right, batched rows, a number, an empty sequence", async () => {
+  const seq = tg.tensor([[-Infinity, 1, 3, 3, 3, 7, NaN], [0, 0, 2, 4, 6, 8, Infinity]]);
+  const values = tg.tensor([[3, 0, 9, NaN, -Infinity, 3.5], [0, 8, 1, Infinity, -1, 10]]);
+  const long = tg.arange(0, 5000).mul(0.5);
+  const probes = tg.randn([300]).mul(2000);
+  const cases: [string, (s: tg.Tensor, v: tg.Tensor, l: tg.Tensor, p: tg.Tensor) => tg.Tensor][] = [
+    ["batched rows", (s, v) => tg.searchsorted(s, v)],
+    ["batched rows, right", (s, v) => tg.searchsorted(s, v, { right: true })],
+    ["a 1-D sequence for every value", (s, v) => tg.searchsorted(s.select(0, 0), v)],
+    ["5,000 boundaries", (_s, _v, l, p) => tg.bucketize(p, l)],
+    ["5,000 boundaries, right", (_s, _v, l, p) => tg.bucketize(p, l, { right: true })],
+    ["a number", (s) => tg.searchsorted(s.select(0, 1), 5)],
+    ["an empty sequence", (_s, v) => tg.searchsorted(tg.zeros([0], { device: v.backend }), v)],
+  ];
+  for (const [what, f] of cases) {
+    const expected = f(seq, values, long, probes);
+    const got = f(seq.to("webgpu"), values.to("webgpu"), long.to("webgpu"), probes.to("webgpu"));
+    assert.equal(got.dtype, "int32", what);
+    assert.deepEqual(got.shape, expected.shape, what);
+    assert.deepEqual([...(await got.data())], [...expected.dataSync()], what);
+  }
+});
+
 test("an error the device reports (here a shader it refuses) raises a DeviceError at the next read", async () => {
   const backend = tg.backendByName("webgpu") as unknown as { queue: { dispatch(code: string, meta: number[], buffers: GPUBuffer[], threads: number): void } };
   backend.queue.dispatch("this is not WGSL", [1], [], 1);

@@ -1,15 +1,16 @@
 /**
  * Sorting and counting beyond ops/sorting.ts: unique and uniqueConsecutive, searchsorted and
  * bucketize, bincount and histc (host loops: their output sizes depend on the data, as in
- * PyTorch's CPU kernels), and the differentiable msort, nanmedian, quantile and nanquantile
- * (values gathered from argsort's order, interpolated linearly).
+ * PyTorch's CPU kernels; searchsorted runs on the device where reads are asynchronous), and the
+ * differentiable msort, nanmedian, quantile and nanquantile (values gathered from argsort's order,
+ * interpolated linearly).
  */
 import { isFloating } from "../../base/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import { normalizeDim } from "../../base/shape.js";
 import type { Tensor } from "../tensor.js";
-import { tensor } from "../creation.js";
-import { add, isnan, mul, sub, where } from "../elementwise.js";
+import { full, tensor, zeros } from "../creation.js";
+import { add, bitwiseRightShift, isnan, mul, sub, where } from "../elementwise.js";
 import { gather } from "../indexing.js";
 import { stack } from "../movement.js";
 import { movedim } from "./arrange.js";
@@ -65,13 +66,14 @@ export function uniqueConsecutive(x: Tensor, options: Omit<UniqueOptions, "sorte
  * (or, with right, the last) — along the last dim, whose leading dims must match the values'.
  */
 export function searchsorted(sortedSequence: Tensor, values: Tensor | number, { right = false }: { right?: boolean } = {}): Tensor {
-  const v = typeof values === "number" ? tensor(values, { dtype: sortedSequence.dtype }) : values;
-  const seq = sortedSequence.contiguous().dataSync();
+  const v = typeof values === "number" ? tensor(values, { dtype: sortedSequence.dtype, device: sortedSequence.backend }) : values;
   const n = sortedSequence.shape[sortedSequence.ndim - 1] ?? 1;
-  const rows = sortedSequence.ndim <= 1 ? 1 : seq.length / n;
+  const rows = sortedSequence.ndim <= 1 ? 1 : sortedSequence.numel() / n;
   if (sortedSequence.ndim > 1 && (v.ndim !== sortedSequence.ndim || v.shape.slice(0, -1).some((s, i) => s !== sortedSequence.shape[i]))) {
     throw new ShapeError(`searchsorted: the leading dims of values ${fmtShape(v.shape)} must match those of the sorted sequence ${fmtShape(sortedSequence.shape)}`);
   }
+  if (sortedSequence.backend.read) return deviceSearch(sortedSequence.reshape(rows, n), v, n, right);
+  const seq = sortedSequence.contiguous().dataSync();
   const vals = v.contiguous().dataSync();
   const perRow = rows === 1 ? vals.length : v.shape[v.ndim - 1]!;
   const out = Int32Array.from(vals, (value, i) => {
@@ -86,6 +88,26 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, { 
     return lo;
   });
   return ints(out, [...v.shape]);
+}
+
+/**
+ * searchsorted where reads are asynchronous (the GPU): the host loop's binary search for every value
+ * at once, ⌈log2(n + 1)⌉ rounds of a gather and a comparison on the device, each value's range
+ * frozen once lo meets hi, so that every value makes the host loop's comparisons in its order.
+ */
+function deviceSearch(table: Tensor, v: Tensor, n: number, right: boolean): Tensor {
+  const vals = table.shape[0] === 1 ? v.reshape(1, -1) : v.reshape(table.shape[0]!, -1);
+  let lo = zeros(vals.shape, { dtype: "int32", device: vals.backend });
+  let hi = full(vals.shape, n, { dtype: "int32", device: vals.backend });
+  for (let round = 0; round < Math.ceil(Math.log2(n + 1)); round++) {
+    const open = lo.lt(hi);
+    const mid = bitwiseRightShift(lo.add(hi), 1);
+    const at = gather(table, 1, mid.clamp(0, n - 1));
+    const below = right ? at.le(vals) : at.lt(vals);
+    lo = where(open.logicalAnd(below), mid.add(1), lo);
+    hi = where(open.logicalAnd(below.logicalNot()), mid, hi);
+  }
+  return lo.reshape(v.shape);
 }
 
 /** The bucket of each input element among sorted boundaries (searchsorted with the roles swapped). */
