@@ -252,7 +252,7 @@ test("matmul's tiled and broadcast (vec4 and scalar loads) and direct (thin, spl
   }
 });
 
-test("searchsorted and bucketize run on the GPU as the host loop runs them: duplicates, NaN, ±∞, right, batched rows, a number, an empty sequence", async () => {
+test("searchsorted, bucketize and histc run on the GPU as the host loops run them: duplicates, NaN, ±∞, right, batched rows, a number, an empty sequence, ranges", async () => {
   const seq = tg.tensor([[-Infinity, 1, 3, 3, 3, 7, NaN], [0, 0, 2, 4, 6, 8, Infinity]]);
   const values = tg.tensor([[3, 0, 9, NaN, -Infinity, 3.5], [0, 8, 1, Infinity, -1, 10]]);
   const long = tg.arange(0, 5000).mul(0.5);
@@ -265,11 +265,15 @@ test("searchsorted and bucketize run on the GPU as the host loop runs them: dupl
     ["5,000 boundaries, right", (_s, _v, l, p) => tg.bucketize(p, l, { right: true })],
     ["a number", (s) => tg.searchsorted(s.select(0, 1), 5)],
     ["an empty sequence", (_s, v) => tg.searchsorted(tg.zeros([0], { device: v.backend }), v)],
+    // histc's bins, over the data's range and over a given one (the values keep off the bins' edges).
+    ["histc over the data's range", (_s, _v, _l, p) => p.histc({ bins: 7 })],
+    ["histc over [-1000, 1500], NaN and ±∞ left out", (_s, _v, _l, p) => tg.cat([p, tg.tensor([NaN, Infinity, -Infinity], { device: p.backend })]).histc({ bins: 10, min: -1000, max: 1500 })],
+    ["histc of one value (min = max)", (_s, _v, _l, p) => p.narrow(0, 0, 1).histc({ bins: 4 })],
   ];
   for (const [what, f] of cases) {
     const expected = f(seq, values, long, probes);
     const got = f(seq.to("webgpu"), values.to("webgpu"), long.to("webgpu"), probes.to("webgpu"));
-    assert.equal(got.dtype, "int32", what);
+    assert.equal(got.dtype, expected.dtype, what);
     assert.deepEqual(got.shape, expected.shape, what);
     assert.deepEqual([...(await got.data())], [...expected.dataSync()], what);
   }

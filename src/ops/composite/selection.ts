@@ -1,7 +1,7 @@
 /**
  * Sorting and counting beyond ops/sorting.ts: unique and uniqueConsecutive, searchsorted and
  * bucketize, bincount and histc (host loops: their output sizes depend on the data, as in
- * PyTorch's CPU kernels; searchsorted runs on the device where reads are asynchronous), and the
+ * PyTorch's CPU kernels; searchsorted and histc run on the device where reads are asynchronous), and the
  * differentiable msort, nanmedian, quantile and nanquantile (values gathered from argsort's order,
  * interpolated linearly).
  */
@@ -11,11 +11,11 @@ import { normalizeDim } from "../../base/shape.js";
 import type { Tensor } from "../tensor.js";
 import { full, tensor, zeros } from "../creation.js";
 import { add, bitwiseRightShift, isnan, mul, sub, where } from "../elementwise.js";
-import { gather } from "../indexing.js";
+import { gather, scatterAdd } from "../indexing.js";
 import { stack } from "../movement.js";
 import { movedim } from "./arrange.js";
 import { argsort, sort } from "../sorting.js";
-import { sum, valuesIndices, type ValuesIndices } from "../reduce.js";
+import { amax, amin, sum, valuesIndices, type ValuesIndices } from "../reduce.js";
 
 const ints = (values: ArrayLike<number>, shape?: number[]) => tensor(Int32Array.from(values), { dtype: "int32", ...(shape ? { shape } : {}) });
 
@@ -133,17 +133,35 @@ export function bincount(x: Tensor, { weights = null, minlength = 0 }: { weights
 export function histc(x: Tensor, { bins = 100, min = 0, max = 0 }: { bins?: number; min?: number; max?: number } = {}): Tensor {
   if (!isFloating(x.dtype)) throw new DTypeError(`histc: input must be floating point, got ${x.dtype}`);
   if (!(Number.isInteger(bins) && bins > 0)) throw new ValueError(`histc: bins must be a positive integer, got ${bins}`);
+  if (!(min === 0 && max === 0) && min > max) throw new ValueError(`histc: max (${max}) must not be smaller than min (${min})`);
+  if (x.backend.read) return deviceHistc(x.reshape(-1), bins, min, max);
   const data = x.contiguous().dataSync();
   let [lo, hi] = [min, max];
   if (lo === 0 && hi === 0 && data.length) [lo, hi] = [Math.min(...data), Math.max(...data)];
   if (lo === hi) [lo, hi] = [lo - 1, hi + 1];
-  if (lo > hi) throw new ValueError(`histc: max (${max}) must not be smaller than min (${min})`);
   const counts = new Float64Array(bins);
   for (const v of data) {
     if (!(v >= lo && v <= hi)) continue;
     counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]!++;
   }
   return tensor(counts, { dtype: x.dtype });
+}
+
+/**
+ * histc where reads are asynchronous (the GPU): the host loop's bins, computed in the input's
+ * precision (PyTorch's, which the host loop's float64 may differ from at a bin's edge), counted by
+ * a scatter-add into one more bin that takes the elements outside the range (and NaN), then dropped.
+ */
+function deviceHistc(x: Tensor, bins: number, min: number, max: number): Tensor {
+  const like = { dtype: x.dtype, device: x.backend };
+  if (x.numel() === 0) return zeros([bins], like);
+  let [lo, hi] = min === 0 && max === 0 ? [amin(x), amax(x)] : [full([], min, like), full([], max, like)];
+  const same = lo.eq(hi);
+  [lo, hi] = [where(same, lo.sub(1), lo), where(same, hi.add(1), hi)];
+  const at = x.sub(lo).div(hi.sub(lo)).mul(bins).floor();
+  const inside = x.ge(lo).logicalAnd(x.le(hi)).logicalAnd(at.eq(at));
+  const bin = where(inside, at.clamp(0, bins - 1), bins).int();
+  return scatterAdd(zeros([bins + 1], like), 0, bin, full(x.shape, 1, like)).narrow(0, 0, bins);
 }
 
 /** Sorted along dim 0. */
