@@ -263,18 +263,18 @@ export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: PoolOpti
   const w = windows(input, kernelSize, opts, "maxPool2dWithIndices");
   const [N, C, , W] = input.shape as [number, number, number, number];
   const [values, inWindow] = windowsOf(input, w, -Infinity).max(2);
-  // Window offset a → input position: row = oh·s − p + (a div kw)·d, col = ow·s − p + (a mod kw)·d.
-  const a = inWindow.dataSync();
-  const L = w.out[0] * w.out[1];
-  const flat = Int32Array.from(a, (k, i) => {
-    const cell = i % L;
-    const [oh, ow] = [Math.floor(cell / w.out[1]), cell % w.out[1]];
-    const row = oh * w.s[0] - w.p[0] + Math.floor(k / w.k[1]) * w.d[0];
-    const col = ow * w.s[1] - w.p[1] + (k % w.k[1]) * w.d[1];
-    return row * W + col;
-  });
+  // Window offset a → input position: row = oh·s − p + (a div kw)·d, col = ow·s − p + (a mod kw)·d,
+  // on the tensors' device (a GPU's reads are asynchronous); a div kw in float32 is exact for a window's offsets.
+  const cells = Array.from({ length: w.out[0] * w.out[1] }, (_, i) => i);
+  const perCell = (f: (cell: number) => number) => tensor(Int32Array.from(cells, f), { dtype: "int32", device: input.backend });
+  const rowAt = perCell((c) => Math.floor(c / w.out[1]) * w.s[0] - w.p[0]);
+  const colAt = perCell((c) => (c % w.out[1]) * w.s[1] - w.p[1]);
+  const a = inWindow.int();
+  const dy = a.div(w.k[1]).floor().int();
+  const dx = a.sub(dy.mul(w.k[1]));
+  const flat = rowAt.add(dy.mul(w.d[0])).mul(W).add(colAt.add(dx.mul(w.d[1])));
   const shape = [N, C, ...w.out];
-  const out: [Tensor, Tensor] = [values.reshape(...shape), tensor(flat, { dtype: "int32", shape })];
+  const out: [Tensor, Tensor] = [values.reshape(...shape), flat.reshape(...shape)];
   return unbatched ? [out[0].squeeze(0), out[1].squeeze(0)] : out;
 }
 
@@ -307,9 +307,10 @@ export function maxUnpool2d(
   const p = pair(padding, "padding", "maxUnpool2d");
   const [N, C, h, w] = input.shape as [number, number, number, number];
   const [H, W] = outputSize ? (outputSize.slice(-2) as [number, number]) : [(h - 1) * s[0] - 2 * p[0] + k[0], (w - 1) * s[1] - 2 * p[1] + k[1]];
-  const maxIndex = idx.numel() ? idx.max().item() : -1;
+  // Where reads are asynchronous (the GPU), the scatter's checked indices raise an IndexError at the next read.
+  const maxIndex = idx.numel() && !idx.backend.read ? idx.max().item() : -1;
   if (maxIndex >= H * W) throw new ShapeError(`maxUnpool2d: index ${maxIndex} is outside the ${H}×${W} output`);
-  const out = zeros([N, C, H * W], { dtype: x.dtype }).scatter(2, idx.reshape(N, C, h * w), input.reshape(N, C, h * w)).reshape(N, C, H, W);
+  const out = zeros([N, C, H * W], { dtype: x.dtype, device: x.backend }).scatter(2, idx.reshape(N, C, h * w), input.reshape(N, C, h * w)).reshape(N, C, H, W);
   return unbatched ? out.squeeze(0) : out;
 }
 

@@ -112,8 +112,9 @@ export function maxUnpool3d(x: Tensor, indices: Tensor, kernelSize: Triple, opts
   const [N, C, d, h, w] = input.shape as [number, number, number, number, number];
   const size = opts.outputSize ? (opts.outputSize.slice(-3) as [number, number, number]) : ([d, h, w].map((n, i) => (n - 1) * s[i]! - 2 * p[i]! + k[i]!) as [number, number, number]);
   const total = size[0] * size[1] * size[2];
-  const maxIndex = idx.numel() ? idx.max().item() : -1;
+  // Where reads are asynchronous (the GPU), the scatter's checked indices raise an IndexError at the next read.
+  const maxIndex = idx.numel() && !idx.backend.read ? idx.max().item() : -1;
   if (maxIndex >= total) throw new ShapeError(`maxUnpool3d: index ${maxIndex} is outside the ${size.join("×")} output`);
-  const out = zeros([N, C, total], { dtype: x.dtype }).scatter(2, idx.reshape(N, C, -1), input.reshape(N, C, -1)).reshape(N, C, ...size);
+  const out = zeros([N, C, total], { dtype: x.dtype, device: x.backend }).scatter(2, idx.reshape(N, C, -1), input.reshape(N, C, -1)).reshape(N, C, ...size);
   return unbatch(out, unbatched);
 }
