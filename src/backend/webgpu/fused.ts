@@ -5,7 +5,8 @@
  * the op layer then composes the same maths from the primitives.
  *
  * The row kernels give each row one thread, which loops over it: rows are short (classes, features,
- * attention keys) and many in the models they serve. The sums are float32, where the CPU kernels
+ * attention keys) and many in the models they serve (fused-long-rows.ts takes a GPU's long softmax
+ * rows). The recurrent cells are in fused-cells.ts. The sums are float32, where the CPU kernels
  * keep float64; the conformance suite bounds the difference.
  */
 import { META, NAN_HELPERS, binding, prologue } from "./wgsl.js";
@@ -23,7 +24,7 @@ const f32 = (v: number) => valueBits(v, "float32");
 const float = (k: number) => `bitcast<f32>(params[${k}])`;
 
 /** A kernel over `threads` with one binding per operand (in order), its offset at meta word 1 + k. */
-function kernel(threads: number, operands: readonly { name: string; write: boolean; at: Flat }[], extra: number[], body: string[], helpers = ""): MapKernel {
+export function kernel(threads: number, operands: readonly { name: string; write: boolean; at: Flat }[], extra: number[], body: string[], helpers = ""): MapKernel {
   const meta = [threads, ...operands.map((o) => o.at.offset), ...extra];
   const code = [
     META,

@@ -34,6 +34,7 @@ import {
   adamKernel, geluBackwardKernel, geluKernel, layerNormBackwardKernel, layerNormKernel, sgdKernel, softmaxBackwardKernel, softmaxKernel, type Flat,
 } from "./fused.js";
 import { LONG_ROW, softmaxBackwardLongRowsKernel, softmaxLongRowsKernel } from "./fused-long-rows.js";
+import { gruCellBackwardKernel, gruCellKernel, lstmCellBackwardKernel, lstmCellKernel } from "./fused-cells.js";
 
 export class GpuStorage implements Storage {
   private gpuBuffer: GPUBuffer | null;
@@ -451,6 +452,48 @@ export class WebGpuBackend implements Backend {
     const [dx, o] = this.result(x);
     this.run(layerNormBackwardKernel(rc[0], rc[1], f[0]!, f[1]!, o, eps));
     return dx;
+  }
+
+  /** New contiguous float32 results of these sizes, and their flat views. */
+  private results(...sizes: number[]): [GpuStorage[], Flat[]] {
+    const s = sizes.map((n) => this.alloc("float32", n));
+    return [s, s.map((t) => ({ buffer: t.buffer, offset: 0 }))];
+  }
+
+  lstmCell(gates: View, c: View): [Storage, Storage, Storage] | null {
+    const f = this.flats(gates, c);
+    if (!f) return null;
+    const [N, H] = c.shape as [number, number];
+    const [out, o] = this.results(N * H, N * H, N * 5 * H);
+    this.run(lstmCellKernel(N, H, f[0]!, f[1]!, o[0]!, o[1]!, o[2]!));
+    return [out[0]!, out[1]!, out[2]!];
+  }
+
+  lstmCellBackward(act: View, c: View, dh: View | null, dcNext: View | null): [Storage, Storage] | null {
+    const f = this.flats(act, c, ...(dh ? [dh] : []), ...(dcNext ? [dcNext] : []));
+    if (!f) return null;
+    const [N, H] = c.shape as [number, number];
+    const [out, o] = this.results(N * 4 * H, N * H);
+    this.run(lstmCellBackwardKernel(N, H, f[0]!, f[1]!, dh ? f[2]! : null, dcNext ? f[dh ? 3 : 2]! : null, o[0]!, o[1]!));
+    return [out[0]!, out[1]!];
+  }
+
+  gruCell(xProj: View, hProj: View, h: View): [Storage, Storage] | null {
+    const f = this.flats(xProj, hProj, h);
+    if (!f) return null;
+    const [N, H] = h.shape as [number, number];
+    const [out, o] = this.results(N * H, N * 3 * H);
+    this.run(gruCellKernel(N, H, f[0]!, f[1]!, f[2]!, o[0]!, o[1]!));
+    return [out[0]!, out[1]!];
+  }
+
+  gruCellBackward(act: View, hProj: View, h: View, dhNext: View): [Storage, Storage, Storage] | null {
+    const f = this.flats(act, hProj, h, dhNext);
+    if (!f) return null;
+    const [N, H] = h.shape as [number, number];
+    const [out, o] = this.results(N * 3 * H, N * 3 * H, N * H);
+    this.run(gruCellBackwardKernel(N, H, f[0]!, f[1]!, f[2]!, f[3]!, o[0]!, o[1]!, o[2]!));
+    return [out[0]!, out[1]!, out[2]!];
   }
 
   gelu(x: View, approximate: "none" | "tanh"): Storage | null {
