@@ -107,6 +107,17 @@ export interface AdamStep {
   bc2Sqrt: number;
 }
 
+/**
+ * What a fused attention computes besides q, k and v: the scores' scale, the causal mask (query i
+ * sees keys j ≤ i), and dropout of the weights (null: none) as dropout's: weight (b, i, j) kept,
+ * times 1/(1 − p), where the uniform draw at counter offset + (b·L + i)·S + j of seed is ≥ p.
+ */
+export interface AttentionSpec {
+  readonly scale: number;
+  readonly causal: boolean;
+  readonly dropout: { readonly p: number; readonly seed: number; readonly offset: number } | null;
+}
+
 /** Hyper-parameters of one fused SGD step (see Backend.sgdStep). */
 export interface SgdStep {
   lr: number;
@@ -130,6 +141,7 @@ export type KernelName = (typeof KERNELS)[number];
 export const FUSED_ROUTINES = [
   "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "layerNormAffine", "layerNormAffineBackward", "gelu", "geluBackward", "reluBackward", "dropout", "dropoutBackward", "linear",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "maxPool2x2Backward", "kmeansStep",
+  "attention", "attentionBackward",
 ] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
@@ -337,4 +349,18 @@ export interface Backend {
    * computed directly [n], the weighted row sums per centre [k, d], the weight per centre [k]].
    */
   kmeansStep?(x: View, centres: View, weights: View | null): [Storage, Storage, Storage, Storage] | null;
+  /**
+   * Scaled dot-product attention in one pass, the weights never stored: q [B, L, E], k [B, S, E],
+   * v [B, S, Ev] and an additive float mask [1 or B, L, S] (null: none) → [out [B, L, Ev], lse
+   * [B, L]]: softmax(q·scale·kᵀ + mask) (causal and dropped out as spec says) times v, and each
+   * row's log-sum-exp of its scores (NaN where every key is masked), which the backward reads to
+   * recompute the weights.
+   */
+  attention?(q: View, k: View, v: View, mask: View | null, spec: AttentionSpec): [Storage, Storage] | null;
+  /**
+   * Its vector–Jacobian product from the forward's out and lse and the gradient g [B, L, Ev] →
+   * [dq [B, L, E], dkv [B, S, E + Ev]]: each key's row holds dk, then dv (one buffer, so that the
+   * kernel that writes both fits WebGPU's eight storage buffers).
+   */
+  attentionBackward?(q: View, k: View, v: View, mask: View | null, out: View, lse: View, g: View, spec: AttentionSpec): [Storage, Storage] | null;
 }

@@ -7,6 +7,7 @@
  */
 import { ShapeError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "./tensor.js";
+import type { Backend } from "../backend/backend.js";
 import { defaultGenerator } from "../base/rng.js";
 import { randAt, zeros } from "./creation.js";
 import { tryApply, tryApplyMulti } from "./dispatch.js";
@@ -34,9 +35,13 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
  * again costs several memory passes. With relu, dropout(relu(x)) with relu in the same passes
  * (the fused mask is then also relu's): the numbers and draws of the two ops in a row.
  */
-export function dropoutMask(x: Tensor, p: number, relu = false): Tensor {
-  const [seed, offset] = [defaultGenerator.seed, defaultGenerator.take(x.numel())];
+export function dropoutMask(x: Tensor, p: number, relu = false, [seed, offset] = reserveDraws(x.numel())): Tensor {
   return tryApplyMulti("dropout", [x.contiguous()], { p, seed, offset, relu })?.[0] ?? composedDropout(relu ? x.relu() : x, p, seed, offset);
+}
+
+/** The default generator's next n counters, reserved: [seed, the first], what a dropout of n elements draws. */
+export function reserveDraws(n: number): [number, number] {
+  return [defaultGenerator.seed, defaultGenerator.take(n)];
 }
 
 /** where(uniform draws at these counters ≥ p, t·1/(1 − p), 0): dropout composed of ordinary ops, where no routine runs it. */
@@ -182,4 +187,23 @@ export function kmeansStep(x: Tensor, centres: Tensor, weights: Tensor | null = 
   const sums = onBackend([k, d]).scatterAdd(0, labels.reshape([n, 1]).expand([n, d]), weights ? x.mul(weights.reshape([n, 1])) : x);
   const mass = onBackend([k]).scatterAdd(0, labels, weights ?? onBackend([n]).add(1));
   return [labels, nearest, sums, mass];
+}
+
+/** Whether tensors on this backend may take fusedAttention (so that callers prepare its inputs only then). */
+export function offersAttention(backend: Backend): boolean {
+  return typeof backend.attention === "function";
+}
+
+/**
+ * Scaled dot-product attention as one primitive, the weights never stored, where the backend fuses
+ * it: q [B, L, E], k [B, S, E], v [B, S, Ev], an additive float mask [1 or B, L, S] or null, the
+ * causal mask, and dropout p of the weights (0: none) with the draws reserved at `draws`, as
+ * dropout of the weights [B, L, S] would take them. Returns out [B, L, Ev], or null ("not here":
+ * the caller composes the same maths with the same draws).
+ */
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, scale: number, causal: boolean, p: number, draws: [number, number] | null): Tensor | null {
+  if (!offersAttention(q.backend)) return null;
+  const inputs = [q.contiguous(), k.contiguous(), v.contiguous()] as const;
+  const [seed, offset] = draws ?? [0, 0];
+  return tryApplyMulti("attention", mask ? [...inputs, mask.contiguous()] : inputs, { scale, causal, p, seed, offset })?.[0] ?? null;
 }

@@ -74,6 +74,12 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   maxPool2x2: None;
   /** Multi-output, fused (backends offering Backend.kmeansStep), not differentiable: [labels, dist, sums, mass] from [x, centres] or [x, centres, weights]. */
   kmeansStep: None;
+  /**
+   * Multi-output, fused (backends offering Backend.attention): [out [B, L, Ev], lse [B, L]] from
+   * [q [B, L, E], k [B, S, E], v [B, S, Ev]] and an additive float mask [1 or B, L, S]; dropout of
+   * the weights with p > 0 (the draws at seed, offset + the weight's index, as dropout's).
+   */
+  attention: { scale: number; causal: boolean; p: number; seed: number; offset: number };
   /** batchInner: the result's storage is [C·kh·kw, N, L] (a strided [N, C·kh·kw, L] view of it). */
   im2col: { geometry: WindowGeometry; padValue: number; batchInner?: boolean };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
@@ -117,6 +123,7 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   gruCell: readonly [xProj: T, hProj: T, h: T];
   maxPool2x2: readonly [x: T];
   kmeansStep: readonly [x: T, centres: T] | readonly [x: T, centres: T, weights: T];
+  attention: readonly [q: T, k: T, v: T] | readonly [q: T, k: T, v: T, mask: T];
   im2col: readonly [x: T];
   col2im: readonly [cols: T];
   reshape: readonly [x: T];
@@ -137,18 +144,19 @@ interface SeveralOutputs {
   maxPool2x2: readonly [values: T, indices: T];
   dropout: readonly [y: T, keep: T];
   kmeansStep: readonly [labels: T, dist: T, sums: T, mass: T];
+  attention: readonly [out: T, lse: T];
 }
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "dropout" | "kmeansStep";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "lstmSequence", "gruSequence", "gruCell", "maxPool2x2", "dropout", "kmeansStep"]);
+export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "dropout" | "kmeansStep" | "attention";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "lstmSequence", "gruSequence", "gruCell", "maxPool2x2", "dropout", "kmeansStep", "attention"]);
 
 /**
  * Primitives that run a backend's optional fused routine. Their forward returns null — "not here" —
  * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
  * not take); the op then composes the same maths (ops/fused.ts).
  */
-export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep";
+export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention";
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
@@ -256,6 +264,11 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     const [n, d] = x.shape as [number, number];
     const k = centres.shape[0]!;
     return orNull(x.backend.kmeansStep?.(x, centres, weights ?? null), ([labels, dist, sums, mass]) => [fromStorage(labels, [n]), fromStorage(dist, [n]), fromStorage(sums, [k, d]), fromStorage(mass, [k])]);
+  },
+  attention: ([q, k, v, mask], { scale, causal, p, seed, offset }) => {
+    const [B, L] = q.shape as [number, number];
+    const spec = { scale, causal, dropout: p > 0 ? { p, seed, offset } : null };
+    return orNull(q.backend.attention?.(q, k, v, mask ?? null, spec), ([out, lse]) => [fromStorage(out, [B, L, v.shape[2]!]), fromStorage(lse, [B, L])]);
   },
   im2col: ([x], { geometry, padValue, batchInner = false }) => {
     const [n, c, h, w] = x.shape as [number, number, number, number];

@@ -325,6 +325,10 @@ const ROUTINES: Record<string, Routine> = {
       })),
     ),
   },
+  attention: {
+    methods: ["attention", "attentionBackward"],
+    cases: attentionCases(),
+  },
   adamStep: {
     methods: ["adamStep"],
     cases: [false, true].map((decoupled) => ({
@@ -340,6 +344,54 @@ const ROUTINES: Record<string, Routine> = {
     })),
   },
 };
+
+/** Attention through scaledDotProductAttention and the layers that call it, each with its gradients and a second order. */
+function attentionCases(): FusedCase[] {
+  const sdpa = tg.nn.functional.scaledDotProductAttention;
+  type Opts = Parameters<typeof sdpa>[3];
+  // [batch dims, L, S, E, Ev, options (the mask made from the shapes)]
+  const shapes: [number[], number, number, number, number, string, (b: number[], L: number, S: number) => Opts][] = [
+    [[2, 3], 5, 7, 4, 6, "", () => ({})],
+    [[4], 6, 6, 8, 8, "causal", () => ({ isCausal: true })],
+    [[2], 5, 3, 3, 2, "causal, L > S", () => ({ isCausal: true, scale: 0.7 })],
+    [[2], 3, 5, 3, 2, "causal, L < S", () => ({ isCausal: true })],
+    [[], 1, 1, 1, 1, "one query, one key", () => ({})],
+    // A shared float mask with −∞ entries, one row all −∞ (NaN, as the composed softmax gives).
+    [[2, 2], 4, 6, 5, 3, "float mask, a row all −∞", (_, L, S) => ({ attnMask: tg.tensor(Array.from({ length: L * S }, (_, i) => (i % 5 === 2 || i < S ? -Infinity : Math.cos(i))), { shape: [L, S] }) })],
+    [[3], 4, 5, 2, 4, "bool mask per batch element, causal too", (b, L, S) => ({ isCausal: true, attnMask: tg.tensor(Array.from({ length: b[0]! * L * S }, (_, i) => i % 3 !== 1 || i % (L * S) === 0), { shape: [b[0]!, L, S], dtype: "bool" }) })],
+    [[2, 3], 6, 9, 4, 5, "dropout 0.3", () => ({ dropoutP: 0.3 })],
+    [[2], 7, 7, 4, 4, "dropout 0.5, causal, a float mask", (_, L, S) => ({ dropoutP: 0.5, isCausal: true, attnMask: tg.linspace(-1, 1, L * S).reshape(L, S) })],
+  ];
+  const cases: FusedCase[] = shapes.map(([batch, L, S, E, Ev, what, options]) => ({
+    name: `scaledDotProductAttention ${[...batch, L, S].join("×")} E=${E} Ev=${Ev}${what ? `, ${what}` : ""}`,
+    run: () => {
+      const opts = options(batch, L, S);
+      const [q, k, v] = [[L, E], [S, E], [S, Ev]].map((s, i) => leaf(seeded([...batch, ...s], 30 + i))) as [tg.Tensor, tg.Tensor, tg.Tensor];
+      tg.manualSeed(7);
+      const out = sdpa(q, k, v, opts);
+      weighted(out).backward();
+      tg.manualSeed(7);
+      const d2q = secondOrder(leaf(q), (x) => sdpa(x, k.detach(), v.detach(), opts));
+      return { out, dq: q.grad, dk: k.grad, dv: v.grad, d2q };
+    },
+    tolerance: { out: 1e-4, dq: 1e-4, dk: 1e-4, dv: 1e-4, d2q: 2e-3 },
+  }));
+  cases.push({
+    name: "TransformerEncoderLayer (4 heads, key padding mask) in training, dropout 0.2",
+    run: () => {
+      tg.manualSeed(3);
+      const layer = new tg.nn.TransformerEncoderLayer(16, 4, { dimFeedforward: 32, dropout: 0.2, batchFirst: true });
+      const x = leaf(seeded([3, 5, 16], 4));
+      const padding = tg.tensor([false, false, false, true, true, false, false, false, false, true, false, false, false, false, false], { shape: [3, 5], dtype: "bool" });
+      tg.manualSeed(11);
+      const y = layer.forward(x, { srcKeyPaddingMask: padding });
+      weighted(y).backward();
+      return { y, dx: x.grad, ...Object.fromEntries([...layer.namedParameters()].map(([name, p]) => [name, p.grad])) };
+    },
+    tolerance: { y: 1e-4, dx: 2e-4, "self_attn.in_proj_weight": 2e-4, "self_attn.in_proj_bias": 2e-4 },
+  });
+  return cases;
+}
 
 /** A call of each routine (forward, then backward) on inputs from a view maker: float64, or strided float32. */
 const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) => unknown> = {
@@ -358,6 +410,10 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   reluBackward: (b, v) => b.reluBackward!(v([2, 2]), v([2, 2])),
   maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])) ?? b.maxPool2x2Backward!(v([1, 1, 1, 1]), v([1, 1, 1, 1]), [2, 2]),
   kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),
+  attention: (b, v) => {
+    const spec = { scale: 1, causal: false, dropout: null };
+    return b.attention!(v([1, 2, 2]), v([1, 2, 2]), v([1, 2, 2]), null, spec) ?? b.attentionBackward!(v([1, 2, 2]), v([1, 2, 2]), v([1, 2, 2]), null, v([1, 2, 2]), v([1, 2]), v([1, 2, 2]), spec);
+  },
   adamStep: (b, v) => b.adamStep!(v([2, 2]), v([2, 2]), v([2, 2]), v([2, 2]), { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, stepSize: 1, bc2Sqrt: 1 }),
   sgdStep: (b, v) => b.sgdStep!(v([2, 2]), v([2, 2]), null, { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, first: true }),
 };

@@ -20,8 +20,10 @@ test(`the adapter: ${(gpu as unknown as { gpu: { description: string } }).gpu.de
 
 kernelConformanceSuite("webgpu");
 // The workgroup-per-row softmax kernels serve a GPU's long rows; lavapipe (a fallback adapter)
-// would keep one thread per row. This file runs them, so that the fused suite's long rows reach them.
+// would keep one thread per row. This file runs them, so that the fused suite's long rows reach them,
+// and fused attention at every head width, where lavapipe composes heads wider than 16.
 (gpu as unknown as { longRows: boolean }).longRows = true;
+(gpu as unknown as { attentionWidth: number }).attentionWidth = Infinity;
 fusedConformanceSuite("webgpu");
 
 opParitySuite("webgpu", GPU_HOST_OPS);

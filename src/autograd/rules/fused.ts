@@ -5,14 +5,41 @@
 import { isGradEnabled } from "../../ops/grad-mode.js";
 import { Tensor } from "../../ops/tensor.js";
 import { contiguousStrides } from "../../base/shape.js";
-import { zeros, zerosLike } from "../../ops/creation.js";
+import { randAt, zeros, zerosLike } from "../../ops/creation.js";
+import { lowerTriangle } from "../../ops/composite/arrange.js";
 import { where } from "../../ops/elementwise.js";
 import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "layerNormAffine" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "layerNormAffine" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention"> = {
   kmeansStep: null,
+  // W = softmax(q·s·kᵀ + mask), D the dropout factors, out = (W∘D)·v: dv = (W∘D)ᵀ·g,
+  // dW = D∘(g·vᵀ), dS = W∘(dW − Σ dW∘W), dq = s·dS·k, dk = dSᵀ·(q·s). The fused backward
+  // recomputes W from lse; composed (createGraph), W is recomputed from q and k as ordinary ops.
+  // The mask's gradient is never needed: the op composes instead where the mask requires one.
+  attention: ([g], { inputs: [q, k, v, mask], outputs: [out, lse], attrs: { scale, causal, p, seed, offset } }) => {
+    if (!g) return [null, null, null, null];
+    const [B, L, E] = q.shape as [number, number, number];
+    const [S, Ev] = [v.shape[1]!, v.shape[2]!];
+    const spec = { scale, causal, dropout: p > 0 ? { p, seed, offset } : null };
+    const fused = isGradEnabled() ? null : q.backend.attentionBackward?.(q, k, v, mask ?? null, out, lse, g.contiguous(), spec);
+    if (fused) {
+      const [dq, dkv] = fused;
+      const row = [S * (E + Ev), E + Ev, 1];
+      return [new Tensor(dq, q.shape, contiguousStrides(q.shape), 0), new Tensor(dkv, [B, S, E], row, 0), new Tensor(dkv, [B, S, Ev], row, E), null];
+    }
+    const qs = q.mul(scale);
+    let scores = qs.matmul(k.transpose(1, 2));
+    if (causal) scores = where(lowerTriangle(L, S, q.backend), scores, -Infinity);
+    if (mask) scores = scores.add(mask);
+    const w = scores.softmax(-1);
+    const keep = p > 0 ? randAt([B, L, S], seed, offset, q).ge(p) : null;
+    const drop = (t: Tensor) => (keep ? where(keep, t.mul(1 / (1 - p)), 0) : t);
+    const dw = drop(g.matmul(v.transpose(1, 2)));
+    const ds = w.mul(dw.sub(dw.mul(w).sum(-1, true)));
+    return [ds.matmul(k).mul(scale), ds.transpose(1, 2).matmul(qs), drop(w).transpose(1, 2).matmul(g), null];
+  },
   // Each window's gradient goes to its first maximum: the backend's kernel writes the planes
   // whole, or a scatter-add into zeroed H·W planes (ordinary ops, so it also serves createGraph).
   maxPool2x2: ([g], { inputs: [x], outputs: [, indices] }) => {

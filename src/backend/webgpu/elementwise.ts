@@ -76,14 +76,9 @@ export function arangeKernel(size: number, start: number, step: number, dtype: G
   return { code, meta: [size, valueBits(start, "float32"), valueBits(step, "float32"), start | 0, step | 0], buffers: [out], threads: size };
 }
 
-/**
- * Counter-based draws, bit for bit base/rng.ts's: the value at i depends on (seed, offset + i)
- * only. The normal's log and cos are computed here to float32 accuracy (GPU builtins may be coarse).
- */
-export function randomKernel(size: number, normal: boolean, seed: number, offset: number, out: GPUBuffer): MapKernel {
-  const code = [
-    META, binding(1, "out", "float32", true),
-    `fn mix32(v: u32) -> u32 {
+/** base/rng.ts's hash: bits(seed, lo, hi) are the 32 random bits at the 64-bit counter hi·2³² + lo. */
+export const COUNTER_BITS = `
+fn mix32(v: u32) -> u32 {
   var x = v;
   x ^= x >> 16u; x *= 0x7feb352du; x ^= x >> 15u; x *= 0x846ca68bu; x ^= x >> 16u;
   return x;
@@ -91,8 +86,16 @@ export function randomKernel(size: number, normal: boolean, seed: number, offset
 fn bits(seed: u32, lo: u32, hi: u32) -> u32 {
   let key = mix32(seed ^ 0x85ebca6bu);
   return mix32(mix32(lo ^ key) ^ ((hi + 1u) * 0x9e3779b9u) ^ key);
-}
-// log(x) for x > 0: x = m·2^e with m in [0.5, 1), log m = 2·atanh(s), s = (m − 1)/(m + 1) in [−1/3, 0].
+}`;
+
+/**
+ * Counter-based draws, bit for bit base/rng.ts's: the value at i depends on (seed, offset + i)
+ * only. The normal's log and cos are computed here to float32 accuracy (GPU builtins may be coarse).
+ */
+export function randomKernel(size: number, normal: boolean, seed: number, offset: number, out: GPUBuffer): MapKernel {
+  const code = [
+    META, binding(1, "out", "float32", true), COUNTER_BITS,
+    `// log(x) for x > 0: x = m·2^e with m in [0.5, 1), log m = 2·atanh(s), s = (m − 1)/(m + 1) in [−1/3, 0].
 fn logAccurate(x: f32) -> f32 {
   let f = frexp(x);
   let s = (f.fract - 1.0) / (f.fract + 1.0);

@@ -18,6 +18,7 @@ import { dtypeRule, type BinaryOp, type UnaryOp } from "../../base/op-table.js";
 import {
   concatByAssign, padByAssign, windowGrid,
   type AdamStep, type ArgReduceOp, type Backend, type SgdStep, type KernelName, type RandomDistribution, type ReduceOp, type ScatterReduceOp, type Storage, type View, type WindowGeometry,
+  type AttentionSpec,
 } from "../backend.js";
 import { BufferPool } from "./buffers.js";
 import { openGpu, type GpuContext } from "./device.js";
@@ -34,6 +35,7 @@ import {
   adamKernel, geluBackwardKernel, geluKernel, layerNormBackwardKernel, layerNormKernel, sgdKernel, softmaxBackwardKernel, softmaxKernel, type Flat,
 } from "./fused.js";
 import { LONG_ROW, softmaxBackwardLongRowsKernel, softmaxLongRowsKernel } from "./fused-long-rows.js";
+import { MAX_WIDTH, attentionDkvKernel, attentionDqKernel, attentionForwardKernel, attentionStatsKernel, type AttentionShape } from "./fused-attention.js";
 import { gruCellBackwardKernel, gruCellKernel, lstmCellBackwardKernel, lstmCellKernel } from "./fused-cells.js";
 
 export class GpuStorage implements Storage {
@@ -111,10 +113,19 @@ export class WebGpuBackend implements Backend {
    * against 259), so a fallback adapter keeps it. Tests set it to run both.
    */
   longRows: boolean;
+  /**
+   * The widest head (E and Ev) fused attention takes (fused-attention.ts); wider ones compose. On
+   * a GPU, MAX_WIDTH. Where a CPU runs the shaders, a thread's head lives in vector registers, and
+   * past 16 floats LLVM spills them: on lavapipe a [16, 256, D] forward took 30 ms fused against
+   * 64 composed at D = 16, but 108 against 83 at D = 32 and 188 against 46 at D = 64, the composed
+   * products running on the broadcast matmul. Tests set it to run every width.
+   */
+  attentionWidth: number;
 
   constructor(readonly gpu: GpuContext) {
     this.matmulForm = gpu.fallback ? "broadcast" : "tiled";
     this.longRows = !gpu.fallback;
+    this.attentionWidth = gpu.fallback ? 16 : MAX_WIDTH;
     this.queue = new CommandQueue(gpu.device);
     this.pool = new BufferPool(gpu.device);
     this.errors = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -510,5 +521,40 @@ export class WebGpuBackend implements Backend {
     const [dx, o] = this.result(x);
     this.run(geluBackwardKernel(numel(x.shape), f[0]!, f[1]!, o, approximate === "tanh"));
     return dx;
+  }
+
+  /** Attention's sizes from q [B, L, E], k [B, S, E], v [B, S, Ev] and the mask [1 or B, L, S], or null where the kernels decline them. */
+  private static attentionShape(q: View, k: View, v: View, mask: View | null): [AttentionShape, number] | null {
+    const [B, L, E] = q.shape as [number, number, number];
+    const [S, Ev] = [v.shape[1]!, v.shape[2]!];
+    if (q.shape.length !== 3 || B * L * S === 0 || E === 0 || E > MAX_WIDTH || Ev === 0 || Ev > MAX_WIDTH) return null;
+    if (mask && (mask.shape.length !== 3 || (mask.shape[0] !== 1 && mask.shape[0] !== B))) return null;
+    return [{ B, L, S, E, Ev }, mask && mask.shape[0] === B ? L * S : 0];
+  }
+
+  attention(q: View, k: View, v: View, mask: View | null, spec: AttentionSpec): [Storage, Storage] | null {
+    const shape = WebGpuBackend.attentionShape(q, k, v, mask);
+    const f = mask ? this.flats(q, k, v, mask) : this.flats(q, k, v);
+    if (!shape || !f || Math.max(shape[0].E, shape[0].Ev) > this.attentionWidth) return null;
+    const [{ B, L, Ev }, batchStride] = shape;
+    const [out, o] = this.results(B * L * Ev, B * L);
+    this.run(attentionForwardKernel(shape[0], spec, f[0]!, f[1]!, f[2]!, mask ? { at: f[3]!, batchStride } : null, o[0]!, o[1]!));
+    return [out[0]!, out[1]!];
+  }
+
+  attentionBackward(q: View, k: View, v: View, mask: View | null, out: View, lse: View, g: View, spec: AttentionSpec): [Storage, Storage] | null {
+    const shape = WebGpuBackend.attentionShape(q, k, v, mask);
+    const f = this.flats(q, k, v, out, lse, g, ...(mask ? [mask] : []));
+    if (!shape || !f) return null;
+    const [fq, fk, fv, fout, flse, fg, fmask] = f as [Flat, Flat, Flat, Flat, Flat, Flat, Flat | undefined];
+    const [{ B, L, S, E, Ev }, batchStride] = shape;
+    const m = fmask ? { at: fmask, batchStride } : null;
+    const [stats, st] = this.results(2 * B * L);
+    this.run(attentionStatsKernel(shape[0], fout, fg, flse, st[0]!));
+    const [grads, d] = this.results(B * L * E, B * S * (E + Ev));
+    this.run(attentionDqKernel(shape[0], spec, fq, fk, fv, m, fg, st[0]!, d[0]!));
+    this.run(attentionDkvKernel(shape[0], spec, fq, fk, fv, m, fg, st[0]!, d[1]!));
+    this.dispose(stats[0]!);
+    return [grads[0]!, grads[1]!];
   }
 }

@@ -10,7 +10,7 @@ import type { Tensor } from "../../ops/tensor.js";
 import { zeros } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import { cat, pad } from "../../ops/movement.js";
-import { attentionWeights, lowerTriangle } from "./attention.js";
+import { attentionWeights, lowerTriangle, scaledDotProductAttention } from "./attention.js";
 import { linear } from "./basic.js";
 
 export interface MultiHeadAttentionOptions {
@@ -97,7 +97,9 @@ export function multiHeadAttentionForward(
     const add = additiveMask(kpm, qh, "keyPaddingMask").reshape(N, 1, 1, S).expand(N, H, 1, S).reshape(N * H, 1, S);
     mask = mask ? mask.add(add) : add;
   }
-  const [out, weights] = attentionWeights(qh, kh, vh, { attnMask: mask, dropoutP, training });
+  // Without the weights to return, attention may run fused (the GPU's never stores them).
+  const attention = { attnMask: mask, dropoutP, training };
+  const [out, weights] = needWeights ? attentionWeights(qh, kh, vh, attention) : [scaledDotProductAttention(qh, kh, vh, attention), null];
   // The heads merge back in the query's layout, so a batch-first caller gets a contiguous [N, L, E]
   // when it transposes the time-major result back, and no later op copies it again.
   const batchMajor = !unbatched && q0.strides[1]! > q0.strides[0]!;
@@ -106,7 +108,7 @@ export function multiHeadAttentionForward(
     : linear(out.transpose(0, 1).reshape(L, N, E), outProjWeight, outProjBias); // [L, N, E]
   if (unbatched) output = output.squeeze(1);
   if (!needWeights) return [output, null];
-  let w = weights.reshape(N, H, L, S);
+  let w = weights!.reshape(N, H, L, S);
   w = averageAttnWeights ? w.mean(1) : w;
   if (unbatched) w = w.squeeze(0);
   return [output, w];

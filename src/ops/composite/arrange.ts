@@ -8,6 +8,7 @@
 import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import { normalizeDim } from "../../base/shape.js";
 import type { Tensor } from "../tensor.js";
+import type { Backend } from "../../backend/backend.js";
 import { arange, tensor, zeros } from "../creation.js";
 import { ge, le, sub, where } from "../elementwise.js";
 import { indexSelect, scatterAdd } from "../indexing.js";
@@ -84,6 +85,12 @@ function band(x: Tensor, op: string, keep: (offset: Tensor) => Tensor): Tensor {
 /** The lower triangle (column − row ≤ diagonal) of the last two dims; the rest is 0. */
 export function tril(x: Tensor, diagonal = 0): Tensor {
   return band(x, "tril", (offset) => le(offset, diagonal));
+}
+
+/** A [L, S] bool mask allowing query i to see keys j ≤ i (torch's ones(L, S).tril()), on `device`. */
+export function lowerTriangle(L: number, S: number, device?: Backend): Tensor {
+  const rows = reshape(arange(L, undefined, 1, { dtype: "int32", device }), [L, 1]);
+  return ge(rows, reshape(arange(S, undefined, 1, { dtype: "int32", device }), [1, S]));
 }
 
 /** The upper triangle (column − row ≥ diagonal) of the last two dims; the rest is 0. */
