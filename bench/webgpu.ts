@@ -12,6 +12,7 @@
  *   npx tsx bench/webgpu.ts [--large] [--out DIR]      (--large adds SGEMM 2048 and 4096)
  *   npm run bench -- --device webgpu [--large]
  */
+import type { Tensor as TfTensor } from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { create, globals } from "webgpu";
 import * as tg from "tensorgrad";
@@ -93,6 +94,29 @@ for (const [workload, ourModel, theirModel, shape] of [
   const layer = new tg.nn.TransformerEncoderLayer(d, H, { dimFeedforward: F, dropout: 0, batchFirst: true });
   rows.push({ workload, impl: ours, value: await timeMs(tgStep(layer, tg.randn([B, T, d]), (out) => out.square().mean()), stepOpts), unit: "ms", higherIsBetter: false });
   rows.push({ workload, impl: theirs, value: await timeMs(tfTransformerStep(B, T, d, H, F, 0), stepOpts), unit: "ms", higherIsBetter: false });
+}
+
+// Causal self-attention alone, forward and backward, as a GPT's heads run it: 32 heads of 64 over
+// 256 tokens. tensorgrad fuses it on a GPU (fused-attention.ts; a CPU-run adapter composes heads
+// this wide); TensorFlow.js composes it from two products, a mask and a softmax.
+{
+  const workload = "causal attention forward + backward (32 heads of 64, 256 tokens)";
+  const [BH, T, D] = [32, 256, 64];
+  const [q, k, v] = [0, 1, 2].map(() => tg.randn([BH, T, D], { device: "webgpu" }).requiresGrad_()) as [tg.Tensor, tg.Tensor, tg.Tensor];
+  rows.push({ workload, impl: ours, value: await timeMs(async () => {
+    const dq = tg.scope(() => tg.grad(tg.nn.functional.scaledDotProductAttention(q, k, v, { isCausal: true }).square().mean(), [q, k, v])[0]!);
+    await dq.data();
+    dq.dispose();
+  }, stepOpts), unit: "ms", higherIsBetter: false });
+  const [tq, tk, tv] = [0, 1, 2].map(() => tf.randomNormal([BH, T, D]));
+  const future = tf.sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)).mul(-1e9);
+  const attention = (a: TfTensor, b: TfTensor, c: TfTensor) => tf.matMul(tf.softmax(tf.matMul(a.mul(1 / Math.sqrt(D)), b, false, true).add(future)), c).square().mean();
+  const grads = tf.grads(attention);
+  rows.push({ workload, impl: theirs, value: await timeMs(async () => {
+    const [dq, dk, dv] = grads([tq!, tk!, tv!]);
+    await dq!.data();
+    tf.dispose([dq!, dk!, dv!]);
+  }, stepOpts), unit: "ms", higherIsBetter: false });
 }
 
 console.log(`adapter: ${adapter}`);
