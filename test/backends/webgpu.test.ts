@@ -225,6 +225,50 @@ test("layers that make their own constants (causal and padding masks, pooling wi
   }
 });
 
+test("the workgroup reductions agree with the CPU within subgroups and by the plain tree: long lines of each op and dtype, NaN and ±∞, long softmax rows", async () => {
+  // The adapter here (lavapipe) has subgroups, so the conformance suites run that form; both run here.
+  const backend = gpu as unknown as { subgroups: boolean };
+  const chosen = backend.subgroups;
+  tg.manualSeed(9);
+  const line = tg.randn([3, 5000]);
+  const edges = line.clone();
+  edges.narrow(1, 100, 1).fill_(NaN);
+  const infs = line.clone();
+  infs.narrow(1, 7, 1).fill_(Infinity);
+  infs.narrow(1, 4000, 1).fill_(-Infinity);
+  const small = tg.randn([2, 3000]).mul(0.001).add(1); // prod within float range
+  const cases: [string, () => tg.Tensor][] = [];
+  for (const [what, x] of [["values", line], ["a NaN", edges], ["±∞", infs]] as const) {
+    for (const op of ["sum", "amax", "amin"] as const) cases.push([`${op} of ${what}`, () => x.to(dev)[op](1)]);
+  }
+  cases.push(["prod", () => small.to(dev).prod(1)]);
+  cases.push(["int32 sum", () => line.mul(100).int().to(dev).sum(1)]);
+  cases.push(["int32 max", () => line.mul(100).int().to(dev).amax(1)]);
+  cases.push(["bool min (all)", () => line.gt(-5).to(dev).all(1)]);
+  cases.push(["a full sum", () => line.to(dev).sum()]);
+  cases.push(["softmax of long rows", () => line.to(dev).softmax(1)]);
+  cases.push(["log-softmax of long rows with ±∞", () => infs.to(dev).logSoftmax(1)]);
+  let dev = "cpu";
+  try {
+    for (const subgroups of [true, false]) {
+      backend.subgroups = subgroups;
+      for (const [what, f] of cases) {
+        dev = "cpu";
+        const expected = f().dataSync();
+        dev = "webgpu";
+        const got = await f().data();
+        got.forEach((v, i) => {
+          const e = Number(expected[i]!);
+          const ok = Number.isNaN(e) ? Number.isNaN(v) : v === e || Math.abs(Number(v) - e) <= 1e-4 * Math.max(1, Math.abs(e));
+          assert.ok(ok, `subgroups ${subgroups}: ${what} [${i}]: GPU ${v}, CPU ${e}`);
+        });
+      }
+    }
+  } finally {
+    backend.subgroups = chosen;
+  }
+});
+
 test("matmul's tiled and broadcast (vec4 and scalar loads) and direct (thin, split-K) kernels agree with the CPU: aligned and unaligned sizes, offsets, transposes, batches", async () => {
   tg.manualSeed(8);
   // The adapter picks one of the tiled and broadcast forms (a CPU adapter, as here, the broadcast one); both run here.

@@ -12,6 +12,12 @@ export interface GpuContext {
   /** The adapter's description (vendor, architecture, device), for tables and errors. */
   readonly description: string;
   readonly features: ReadonlySet<string>;
+  /**
+   * Whether kernels may reduce within subgroups: the adapter has the `subgroups` feature and WGSL
+   * has `subgroup_id` (which subgroup a thread is in; without it a thread cannot tell where its
+   * subgroup's result goes).
+   */
+  readonly subgroups: boolean;
   /** A CPU runs the shaders (a fallback adapter: Mesa's lavapipe, Chrome's SwiftShader); some kernels take another form there. */
   readonly fallback: boolean;
   /**
@@ -69,5 +75,6 @@ export async function openGpu(): Promise<GpuContext> {
   const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" ") || "unknown adapter";
   // isFallbackAdapter moved from the adapter to its info in the spec; engines have one or the other.
   const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
-  return { device, description, features: new Set(features), fallback, keepAlive: [gpu, adapter] };
+  const subgroups = features.includes("subgroups") && (gpu.wgslLanguageFeatures?.has("subgroup_id") ?? false);
+  return { device, description, features: new Set(features), subgroups, fallback, keepAlive: [gpu, adapter] };
 }

@@ -121,8 +121,14 @@ export class WebGpuBackend implements Backend {
    * products running on the broadcast matmul. Tests set it to run every width.
    */
   attentionWidth: number;
+  /**
+   * Whether the workgroup reductions (long lines in reduce.ts, long softmax rows) combine within
+   * subgroups first, where the adapter has them (GpuContext.subgroups). Tests set it to run both.
+   */
+  subgroups: boolean;
 
   constructor(readonly gpu: GpuContext) {
+    this.subgroups = gpu.subgroups;
     this.matmulForm = gpu.fallback ? "broadcast" : "tiled";
     this.longRows = !gpu.fallback;
     this.attentionWidth = gpu.fallback ? 16 : MAX_WIDTH;
@@ -308,7 +314,7 @@ export class WebGpuBackend implements Backend {
   reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
     const o = this.operand(x, op);
     const out = this.alloc(x.storage.dtype, numel(x.shape.filter((_, d) => !axes.includes(d))));
-    this.run(reduceKernel(op, o, x.shape, axes, out.buffer));
+    this.run(reduceKernel(op, o, x.shape, axes, out.buffer, this.subgroups));
     return out;
   }
 
@@ -349,7 +355,7 @@ export class WebGpuBackend implements Backend {
     const partial = this.alloc(dtype, splits * B * M * N);
     this.run(matmulDirectKernel(oa, ob, { B, M, K, N }, splits, partial.buffer));
     const parts = { buffer: partial.buffer, dtype: gpuDType(dtype, "matmul"), strides: [B * M * N, 1], offset: 0 };
-    this.run(reduceKernel("sum", parts, [splits, B * M * N], [0], out.buffer));
+    this.run(reduceKernel("sum", parts, [splits, B * M * N], [0], out.buffer, this.subgroups));
     this.dispose(partial);
     return out;
   }
@@ -437,7 +443,7 @@ export class WebGpuBackend implements Backend {
     const [f, rc] = [this.flats(x), WebGpuBackend.rows(x)];
     if (!f || !rc) return null;
     const [out, o] = this.result(x);
-    this.run((this.longRows && rc[1] >= LONG_ROW ? softmaxLongRowsKernel : softmaxKernel)(rc[0], rc[1], f[0]!, o, log));
+    this.run((this.longRows && rc[1] >= LONG_ROW ? softmaxLongRowsKernel : softmaxKernel)(rc[0], rc[1], f[0]!, o, log, this.subgroups));
     return out;
   }
 
@@ -445,7 +451,7 @@ export class WebGpuBackend implements Backend {
     const [f, rc] = [this.flats(y, g), WebGpuBackend.rows(y)];
     if (!f || !rc) return null;
     const [dx, o] = this.result(y);
-    this.run((this.longRows && rc[1] >= LONG_ROW ? softmaxBackwardLongRowsKernel : softmaxBackwardKernel)(rc[0], rc[1], f[0]!, f[1]!, o, log));
+    this.run((this.longRows && rc[1] >= LONG_ROW ? softmaxBackwardLongRowsKernel : softmaxBackwardKernel)(rc[0], rc[1], f[0]!, f[1]!, o, log, this.subgroups));
     return dx;
   }
 

@@ -3,11 +3,12 @@
  * argmax/argmin, argsort and argmode. The input is seen as [groups, len]: the kept dims, then the
  * reduced ones (each part with addressing of its own), as the reference's grouping does.
  *
- * A reduction gives each output one thread when its lines are short, and one workgroup (a tree in
- * workgroup memory) when they are long, so that a full sum is not one thread's loop.
+ * A reduction gives each output one thread when its lines are short, and one workgroup when they
+ * are long, so that a full sum is not one thread's loop: its threads' values combine within
+ * subgroups where the adapter has them, else by a tree in workgroup memory.
  */
 import type { ReduceOp } from "../../base/op-table.js";
-import { Addressing, META, NAN_HELPERS, WGSL_TYPE, binding, prologue, type GpuDType } from "./wgsl.js";
+import { Addressing, ENABLE_SUBGROUPS, META, NAN_HELPERS, subgroupBuiltins, WGSL_TYPE, binding, prologue, subgroupReduce, type GpuDType } from "./wgsl.js";
 import type { MapKernel, Operand } from "./elementwise.js";
 
 const LONG_LINE = 2048;
@@ -47,7 +48,7 @@ function identity(op: ReduceOp, dtype: GpuDType): string {
   return op === "max" ? "0u" : "1u";
 }
 
-export function reduceKernel(op: ReduceOp, x: Operand, shape: readonly number[], axes: readonly number[], out: GPUBuffer): MapKernel & { groups?: number; workgroup?: number } {
+export function reduceKernel(op: ReduceOp, x: Operand, shape: readonly number[], axes: readonly number[], out: GPUBuffer, subgroups = false): MapKernel & { groups?: number; workgroup?: number } {
   const l = lines(x, shape, axes);
   const t = WGSL_TYPE[x.dtype];
   const head = [META, binding(1, "out", x.dtype, true), binding(2, "x", x.dtype, false), NAN_HELPERS, l.code];
@@ -63,27 +64,41 @@ export function reduceKernel(op: ReduceOp, x: Operand, shape: readonly number[],
     ].join("\n");
     return { code, meta: l.meta, buffers: [out, x.buffer], threads: l.groups };
   }
-  // One workgroup per output: each thread folds a strided share of the line, then a tree.
+  // One workgroup per output: each thread folds a strided share of the line, then the threads'
+  // values are combined: within each subgroup, then the subgroups' by thread 0 (subgroups), or
+  // by a tree in workgroup memory, eight barriers deep.
   l.meta[0] = l.groups;
-  const code = [
-    ...head,
-    `var<workgroup> part: array<${t}, ${GROUP}>;`,
-    `@compute @workgroup_size(${GROUP})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3u) {
-  let g = wid.x + wid.y * nwg.x;
+  const fold = `  let g = wid.x + wid.y * nwg.x;
   let inRange = g < u32(params[1]);
   var acc = ${identity(op, x.dtype)};
   if (inRange) {
     let base = i32(keep(g));
     for (var j = lid; j < u32(params[2]); j += ${GROUP}u) { let v = x[u32(base + i32(red(j)))]; acc = ${c("acc", "v")}; }
-  }
-  part[lid] = acc;
+  }`;
+  const combineAll = subgroups
+    ? `  let r = ${subgroupReduce(op, x.dtype, "acc")};
+  if (sgLane == 0u) { part[sgId] = r; }
+  workgroupBarrier();
+  if (lid == 0u && inRange) {
+    var t = part[0];
+    for (var k = 1u; k < sgCount; k++) { t = ${c("t", "part[k]")}; }
+    out[g] = t;
+  }`
+    : `  part[lid] = acc;
   workgroupBarrier();
   for (var s = ${GROUP / 2}u; s > 0u; s >>= 1u) {
     if (lid < s) { part[lid] = ${c("part[lid]", "part[lid + s]")}; }
     workgroupBarrier();
   }
-  if (lid == 0u && inRange) { out[g] = part[0]; }
+  if (lid == 0u && inRange) { out[g] = part[0]; }`;
+  const code = [
+    ...(subgroups ? [ENABLE_SUBGROUPS] : []),
+    ...head,
+    `var<workgroup> part: array<${t}, ${GROUP}>;`,
+    `@compute @workgroup_size(${GROUP})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3u${subgroups ? `, ${subgroupBuiltins()}` : ""}) {
+${fold}
+${combineAll}
 }`,
   ].join("\n");
   return { code, meta: l.meta, buffers: [out, x.buffer], threads: l.groups * GROUP, groups: l.groups, workgroup: GROUP };

@@ -12,6 +12,7 @@
  * or 2, and a view that is contiguous over the whole shape reads at offset + i.
  */
 import type { DType } from "../../base/dtype.js";
+import type { ReduceOp } from "../../base/op-table.js";
 import { DTypeError } from "../../base/errors.js";
 import { isContiguous, mergeDims } from "../../base/shape.js";
 
@@ -49,6 +50,22 @@ var<private> NAN_BITS: u32 = 0x7fc00000u;
 var<private> INF_BITS: u32 = 0x7f800000u;
 fn nanF() -> f32 { return bitcast<f32>(NAN_BITS); }
 fn infF() -> f32 { return bitcast<f32>(INF_BITS); }`;
+
+/**
+ * Reductions within subgroups (the `subgroups` feature): main's parameters that say where a thread
+ * is, and the directive the shader then starts with.
+ */
+export const subgroupBuiltins = (suffix = "") =>
+  `@builtin(subgroup_id) sgId${suffix}: u32, @builtin(subgroup_invocation_id) sgLane${suffix}: u32, @builtin(num_subgroups) sgCount${suffix}: u32`;
+export const ENABLE_SUBGROUPS = "enable subgroups;";
+
+/** v combined over the thread's subgroup by sum, prod, max or min; a float max or min is NaN where any value is (WGSL leaves it open). */
+export function subgroupReduce(op: ReduceOp, dtype: GpuDType, v: string): string {
+  if (op === "sum") return `subgroupAdd(${v})`;
+  if (op === "prod") return `subgroupMul(${v})`;
+  const f = op === "max" ? "subgroupMax" : "subgroupMin";
+  return dtype === "float32" ? `select(${f}(${v}), nanF(), subgroupAny(isNan(${v})))` : `${f}(${v})`;
+}
 
 /** A strided operand: its logical shape is the kernel's; strides may be 0 (broadcast). */
 export interface Strided {
