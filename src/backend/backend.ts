@@ -141,7 +141,7 @@ export type KernelName = (typeof KERNELS)[number];
 export const FUSED_ROUTINES = [
   "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "layerNormAffine", "layerNormAffineBackward", "gelu", "geluBackward", "reluBackward", "dropout", "dropoutBackward", "linear",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "maxPool2x2Backward", "kmeansStep",
-  "attention", "attentionBackward",
+  "attention", "attentionBackward", "polygamma",
 ] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
@@ -363,4 +363,10 @@ export interface Backend {
    * kernel that writes both fits WebGPU's eight storage buffers).
    */
   attentionBackward?(q: View, k: View, v: View, mask: View | null, out: View, lse: View, g: View, spec: AttentionSpec): [Storage, Storage] | null;
+  /**
+   * The polygamma function ψ⁽ⁿ⁾ of each element (n = 0: digamma), each value taking the steps of
+   * the recurrence it needs, where the composed form takes as many for all as the smallest value
+   * needs (and so must read it). Its gradient is ψ⁽ⁿ⁺¹⁾, the same routine.
+   */
+  polygamma?(x: View, n: number): Storage | null;
 }

@@ -80,6 +80,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
    * the weights with p > 0 (the draws at seed, offset + the weight's index, as dropout's).
    */
   attention: { scale: number; causal: boolean; p: number; seed: number; offset: number };
+  /** Fused (backends offering Backend.polygamma): ψ⁽ⁿ⁾ of each element of a contiguous float32 tensor. */
+  polygamma: { n: number };
   /** batchInner: the result's storage is [C·kh·kw, N, L] (a strided [N, C·kh·kw, L] view of it). */
   im2col: { geometry: WindowGeometry; padValue: number; batchInner?: boolean };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
@@ -124,6 +126,7 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   maxPool2x2: readonly [x: T];
   kmeansStep: readonly [x: T, centres: T] | readonly [x: T, centres: T, weights: T];
   attention: readonly [q: T, k: T, v: T] | readonly [q: T, k: T, v: T, mask: T];
+  polygamma: readonly [x: T];
   im2col: readonly [x: T];
   col2im: readonly [cols: T];
   reshape: readonly [x: T];
@@ -156,7 +159,7 @@ export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimi
  * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
  * not take); the op then composes the same maths (ops/fused.ts).
  */
-export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention";
+export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma";
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
@@ -270,6 +273,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     const spec = { scale, causal, dropout: p > 0 ? { p, seed, offset } : null };
     return orNull(q.backend.attention?.(q, k, v, mask ?? null, spec), ([out, lse]) => [fromStorage(out, [B, L, v.shape[2]!]), fromStorage(lse, [B, L])]);
   },
+  polygamma: ([x], { n }) => orNull(x.backend.polygamma?.(x, n), (y) => fromStorage(y, x.shape)),
   im2col: ([x], { geometry, padValue, batchInner = false }) => {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], geometry);

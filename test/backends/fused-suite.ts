@@ -329,6 +329,23 @@ const ROUTINES: Record<string, Routine> = {
     methods: ["attention", "attentionBackward"],
     cases: attentionCases(),
   },
+  polygamma: {
+    methods: ["polygamma"],
+    cases: [0, 1, 2, 3].map((n) => ({
+      name: `polygamma(${n}): small, large, negative and integer values, ±∞, NaN`,
+      run: () => {
+        // Values below ½ take the reflection (digamma) or a long recurrence; −3 and 0 are poles.
+        const values = [0.3, 2.5, -0.4, 7.5, -1.7, 11, 1e6, 0.01, -12.25, 3, 1, 0.5, 25.3, -3, 0, Infinity, -Infinity, NaN];
+        const x = leaf(tg.tensor(values));
+        const y = tg.polygamma(n, x);
+        // The gradient at the finite, non-pole values (ψ⁽ⁿ⁺¹⁾ there), and a second order.
+        const xs = leaf(tg.tensor(values.slice(0, 13)));
+        weighted(tg.polygamma(n, xs)).backward();
+        return { y, dx: xs.grad, d2x: secondOrder(leaf(tg.tensor([0.7, 3.2, -0.6, 12.5])), (v) => tg.polygamma(n, v)) };
+      },
+      tolerance: { y: 2e-4, dx: 2e-4, d2x: 1e-3 },
+    })),
+  },
   adamStep: {
     methods: ["adamStep"],
     cases: [false, true].map((decoupled) => ({
@@ -410,6 +427,7 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   reluBackward: (b, v) => b.reluBackward!(v([2, 2]), v([2, 2])),
   maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])) ?? b.maxPool2x2Backward!(v([1, 1, 1, 1]), v([1, 1, 1, 1]), [2, 2]),
   kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),
+  polygamma: (b, v) => b.polygamma!(v([2, 2]), 1),
   attention: (b, v) => {
     const spec = { scale: 1, causal: false, dropout: null };
     return b.attention!(v([1, 2, 2]), v([1, 2, 2]), v([1, 2, 2]), null, spec) ?? b.attentionBackward!(v([1, 2, 2]), v([1, 2, 2]), v([1, 2, 2]), null, v([1, 2, 2]), v([1, 2]), v([1, 2, 2]), spec);

@@ -125,4 +125,14 @@ describe("transcendental functions", () => {
     assert.equal(tg.tensor([100]).expm1().item(), Infinity);
     assert.throws(() => tg.logit(tg.tensor([0.5]), 0.7), (e: unknown) => e instanceof tg.ValueError && /logit: eps must be in \[0, 0.5\)/.test((e as Error).message));
   });
+
+  test("the gamma family element by element: ±∞ or NaN beside a value leaves it exact; the limits at +∞ (PyTorch's values)", () => {
+    // The recurrence's shift is sized by the smallest finite value; ±∞ and NaN once zeroed it for all.
+    const x = tg.tensor([0.3, -12.25, -Infinity, NaN, Infinity], { dtype: "float64" });
+    const close = (got: number[], want: number[]) => got.forEach((v, i) => assert.ok(Number.isNaN(want[i]!) ? Number.isNaN(v) : v === want[i] || Math.abs(v - want[i]!) < 1e-9 * Math.abs(want[i]!), `[${i}]: ${v}, expected ${want[i]}`));
+    close(x.digamma().tolist() as number[], [-3.502524222200133, 5.6873799618363865, NaN, NaN, Infinity]);
+    close(x.polygamma(1).tolist() as number[], [12.245364544940365, 19.66081754923644, NaN, NaN, 0]);
+    close(x.polygamma(3).tolist() as number[], [743.1417646550497, 1558.5444945580357, NaN, NaN, 0]);
+    assert.equal(tg.tensor([Infinity]).lgamma().item(), Infinity);
+  });
 });

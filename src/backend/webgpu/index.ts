@@ -35,6 +35,7 @@ import {
   adamKernel, geluBackwardKernel, geluKernel, layerNormBackwardKernel, layerNormKernel, sgdKernel, softmaxBackwardKernel, softmaxKernel, type Flat,
 } from "./fused.js";
 import { LONG_ROW, softmaxBackwardLongRowsKernel, softmaxLongRowsKernel } from "./fused-long-rows.js";
+import { polygammaKernel } from "./fused-special.js";
 import { MAX_WIDTH, attentionDkvKernel, attentionDqKernel, attentionForwardKernel, attentionStatsKernel, type AttentionShape } from "./fused-attention.js";
 import { gruCellBackwardKernel, gruCellKernel, lstmCellBackwardKernel, lstmCellKernel } from "./fused-cells.js";
 
@@ -562,5 +563,13 @@ export class WebGpuBackend implements Backend {
     this.run(attentionDkvKernel(shape[0], spec, fq, fk, fv, m, fg, st[0]!, d[1]!));
     this.dispose(stats[0]!);
     return [grads[0]!, grads[1]!];
+  }
+
+  polygamma(x: View, n: number): Storage | null {
+    const f = this.flats(x);
+    if (!f) return null;
+    const [out, o] = this.result(x);
+    this.run(polygammaKernel(numel(x.shape), n, f[0]!, o));
+    return out;
   }
 }

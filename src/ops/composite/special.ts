@@ -12,9 +12,10 @@ import type { Tensor } from "../tensor.js";
 import { abs, add, cast, div, eq, erf, exp, floor, gt, log, logicalAnd, lt, mul, neg, pow, sin, sqrt, sub, where } from "../elementwise.js";
 import { tan } from "./transcendental.js";
 import { isfinite } from "./math.js";
-import { tensor } from "../creation.js";
+import { tensor, zerosLike } from "../creation.js";
 import { prepare } from "../elementwise.js";
 import { isGradEnabled } from "../grad-mode.js";
+import { tryApply } from "../dispatch.js";
 
 const floating = (x: Tensor): Tensor => (isFloating(x.dtype) ? x : cast(x, "float32"));
 
@@ -69,7 +70,7 @@ const LANCZOS = [
 /** log Γ(x) for x ≥ ½ by Lanczos' formula. */
 function lgammaRight(x: Tensor): Tensor {
   const z = sub(x, 1);
-  let a: Tensor = add(mul(z, 0), LANCZOS[0]!);
+  let a: Tensor = add(zerosLike(z), LANCZOS[0]!);
   for (let i = 1; i < LANCZOS.length; i++) a = add(a, div(LANCZOS[i]!, add(z, i)));
   const t = add(z, LANCZOS_G + 0.5);
   return add(add(0.5 * Math.log(2 * Math.PI), mul(add(z, 0.5), log(t))), sub(log(a), t));
@@ -85,22 +86,27 @@ export function lgamma(input: Tensor): Tensor {
   const xl = where(logicalAnd(left, pole.logicalNot()), x, 0.5);
   const sinPiX = abs(sin(mul(sub(xl, floor(xl)), Math.PI))); // reduce first: sin(πx) of a large x keeps its digits
   const reflected = sub(log(div(Math.PI, sinPiX)), right);
-  return where(pole, Infinity, where(left, reflected, right));
+  // +∞ apart: Lanczos' (z + ½)·log t − t is ∞ − ∞ there.
+  return where(pole.logicalOr(eq(x, Infinity)), Infinity, where(left, reflected, right));
 }
 
 /** Bernoulli numbers B₂, B₄, …, B₁₂ for the asymptotic series. */
 const BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730];
 
-/** How many unit steps bring every element of x to at least `target` (the recurrence's shift). */
+/**
+ * How many unit steps bring every finite element of x to at least `target` (the recurrence's
+ * shift). ±∞ and NaN take no part: each gives its own answer whatever the shift.
+ */
 function shiftFor(x: Tensor, target: number): number {
-  const lowest = x.numel() === 0 ? target : x.detach().min().item();
-  return Number.isFinite(lowest) ? Math.min(10_000, Math.max(0, Math.ceil(target - lowest))) : 0;
+  const t = x.detach();
+  const lowest = t.numel() === 0 ? target : where(isfinite(t), t, target).min().item();
+  return Math.min(10_000, Math.max(0, Math.ceil(target - lowest)));
 }
 
 /** ψ(x) for x ≥ ½: ψ(x) = ψ(x + m) − Σ 1/(x + k), then log z − 1/(2z) − Σ B₂ₖ/(2k·z²ᵏ) at z = x + m ≥ 10. */
 function digammaRight(x: Tensor): Tensor {
   const m = shiftFor(x, 10);
-  let shift: Tensor = mul(x, 0);
+  let shift: Tensor = zerosLike(x);
   for (let k = 0; k < m; k++) shift = add(shift, div(1, add(x, k)));
   const z = add(x, m);
   const z2 = div(1, mul(z, z));
@@ -109,9 +115,19 @@ function digammaRight(x: Tensor): Tensor {
   return sub(sub(sub(log(z), div(0.5, z)), series), shift);
 }
 
+/**
+ * ψ⁽ⁿ⁾(x) by the backend's routine, or null where it has none or declines x: a GPU's, whose
+ * synchronous composed form could not read the smallest value it sizes its recurrence by.
+ */
+function fusedPolygamma(n: number, x: Tensor): Tensor | null {
+  return typeof x.backend.polygamma === "function" ? tryApply("polygamma", [x.contiguous()], { n }) : null;
+}
+
 /** The digamma function ψ = Γ′/Γ; −∞ at 0 and NaN at the negative integers, as PyTorch gives. */
 export function digamma(input: Tensor): Tensor {
   const x = floating(input);
+  const fused = fusedPolygamma(0, x);
+  if (fused) return fused;
   const left = lt(x, 0.5);
   const integer = eq(x, floor(x));
   const regular = logicalAnd(left, integer).logicalNot();
@@ -130,9 +146,11 @@ export function polygamma(n: number, input: Tensor): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`polygamma: n must be a non-negative integer, got ${n}`);
   if (n === 0) return digamma(input);
   const x = floating(input);
+  const fused = fusedPolygamma(n, x);
+  if (fused) return fused;
   const s = n + 1;
   const m = shiftFor(x, 10);
-  let sum: Tensor = mul(x, 0);
+  let sum: Tensor = zerosLike(x);
   for (let k = 0; k < m; k++) sum = add(sum, pow(add(x, k), -s));
   const z = add(x, m);
   // ζ(s, z) ≈ z^{1−s}/(s − 1) + z^{−s}/2 + Σⱼ B₂ⱼ/(2j)!·s(s+1)…(s+2j−2)·z^{−s−2j+1}
@@ -146,7 +164,8 @@ export function polygamma(n: number, input: Tensor): Tensor {
   }
   let nFactorial = 1;
   for (let k = 2; k <= n; k++) nFactorial *= k;
-  return mul(add(sum, tail), (n % 2 === 1 ? 1 : -1) * nFactorial);
+  // −∞ has no limit to give (the sum would be 0 there).
+  return where(eq(x, -Infinity), NaN, mul(add(sum, tail), (n % 2 === 1 ? 1 : -1) * nFactorial));
 }
 
 /** The multivariate log-gamma of dimension p: p(p−1)/4·log π + Σⱼ lgamma(x − (j−1)/2); every element must exceed (p − 1)/2. */
@@ -156,7 +175,7 @@ export function mvlgamma(input: Tensor, p: number): Tensor {
   if (x.numel() > 0 && !(x.detach().min().item() > (p - 1) / 2)) {
     throw new ValueError(`mvlgamma: all elements must be greater than (p-1)/2 = ${(p - 1) / 2}`);
   }
-  let out = mul(x, 0);
+  let out = zerosLike(x);
   out = add(out, (p * (p - 1) / 4) * Math.log(Math.PI));
   for (let j = 1; j <= p; j++) out = add(out, lgamma(sub(x, (j - 1) / 2)));
   return out;
