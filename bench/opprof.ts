@@ -14,7 +14,8 @@ const P = WasmBackend.prototype as unknown as Record<string, (...args: unknown[]
 // Only the outermost kernel call counts: `copy` runs `cast`, and a routine may run other kernels.
 let depth = 0;
 for (const m of [...KERNELS, ...FUSED_ROUTINES]) {
-  const orig = P[m]!;
+  const orig = P[m];
+  if (!orig) continue; // a routine wasm does not offer stays absent, so that its op composes
   P[m] = function (this: unknown, ...args: unknown[]) {
     if (depth > 0) return orig.apply(this, args);
     depth++;
