@@ -141,7 +141,7 @@ export type KernelName = (typeof KERNELS)[number];
 export const FUSED_ROUTINES = [
   "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "layerNormAffine", "layerNormAffineBackward", "gelu", "geluBackward", "reluBackward", "dropout", "dropoutBackward", "linear",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "maxPool2x2Backward", "kmeansStep",
-  "attention", "attentionBackward", "polygamma",
+  "attention", "attentionBackward", "polygamma", "incompleteGamma",
 ] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
@@ -369,4 +369,9 @@ export interface Backend {
    * needs (and so must read it). Its gradient is ψ⁽ⁿ⁺¹⁾, the same routine.
    */
   polygamma?(x: View, n: number): Storage | null;
+  /**
+   * The regularised incomplete gamma function P(a, x) of same-shape a and x (upper: Q(a, x) =
+   * 1 − P), each element by the series or the continued fraction it needs.
+   */
+  incompleteGamma?(a: View, x: View, upper: boolean): Storage | null;
 }

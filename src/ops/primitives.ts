@@ -82,6 +82,8 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   attention: { scale: number; causal: boolean; p: number; seed: number; offset: number };
   /** Fused (backends offering Backend.polygamma): ψ⁽ⁿ⁾ of each element of a contiguous float32 tensor. */
   polygamma: { n: number };
+  /** Fused (backends offering Backend.incompleteGamma): P(a, x), or Q(a, x) with upper, of contiguous same-shape float32 a and x. */
+  incompleteGamma: { upper: boolean };
   /** batchInner: the result's storage is [C·kh·kw, N, L] (a strided [N, C·kh·kw, L] view of it). */
   im2col: { geometry: WindowGeometry; padValue: number; batchInner?: boolean };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
@@ -127,6 +129,7 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   kmeansStep: readonly [x: T, centres: T] | readonly [x: T, centres: T, weights: T];
   attention: readonly [q: T, k: T, v: T] | readonly [q: T, k: T, v: T, mask: T];
   polygamma: readonly [x: T];
+  incompleteGamma: readonly [a: T, x: T];
   im2col: readonly [x: T];
   col2im: readonly [cols: T];
   reshape: readonly [x: T];
@@ -159,7 +162,7 @@ export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimi
  * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
  * not take); the op then composes the same maths (ops/fused.ts).
  */
-export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma";
+export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma" | "incompleteGamma";
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
@@ -274,6 +277,7 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
     return orNull(q.backend.attention?.(q, k, v, mask ?? null, spec), ([out, lse]) => [fromStorage(out, [B, L, v.shape[2]!]), fromStorage(lse, [B, L])]);
   },
   polygamma: ([x], { n }) => orNull(x.backend.polygamma?.(x, n), (y) => fromStorage(y, x.shape)),
+  incompleteGamma: ([a, x], { upper }) => orNull(x.backend.incompleteGamma?.(a, x, upper), (y) => fromStorage(y, x.shape)),
   im2col: ([x], { geometry, padValue, batchInner = false }) => {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], geometry);

@@ -329,6 +329,24 @@ const ROUTINES: Record<string, Routine> = {
     methods: ["attention", "attentionBackward"],
     cases: attentionCases(),
   },
+  incompleteGamma: {
+    methods: ["incompleteGamma"],
+    cases: [false, true].map((upper) => ({
+      name: `${upper ? "igammac" : "igamma"}: the series and the continued fraction, small and large a, the domain's edges`,
+      run: () => {
+        const pairs = [[0.5, 0.2], [2, 1.5], [2, 3.5], [10, 4], [10, 25], [0.1, 8], [30, 31], [1, 1e-4], [3, 0], [0, 2], [0, 0], [-1, 2], [2, -1], [4, Infinity], [NaN, 1], [5, 100]];
+        const a = tg.tensor(pairs.map(([v]) => v!));
+        const x = leaf(tg.tensor(pairs.map(([, v]) => v!)));
+        const f = upper ? tg.igammac : tg.igamma;
+        const y = f(a, x);
+        // The gradient at the values inside the domain.
+        const xs = leaf(tg.tensor(pairs.slice(0, 8).map(([, v]) => v!)));
+        weighted(f(tg.tensor(pairs.slice(0, 8).map(([v]) => v!)), xs)).backward();
+        return { y, dx: xs.grad };
+      },
+      tolerance: { y: 1e-4, dx: 1e-4 },
+    })),
+  },
   polygamma: {
     methods: ["polygamma"],
     cases: [0, 1, 2, 3].map((n) => ({
@@ -428,6 +446,7 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])) ?? b.maxPool2x2Backward!(v([1, 1, 1, 1]), v([1, 1, 1, 1]), [2, 2]),
   kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),
   polygamma: (b, v) => b.polygamma!(v([2, 2]), 1),
+  incompleteGamma: (b, v) => b.incompleteGamma!(v([2, 2]), v([2, 2]), false),
   attention: (b, v) => {
     const spec = { scale: 1, causal: false, dropout: null };
     return b.attention!(v([1, 2, 2]), v([1, 2, 2]), v([1, 2, 2]), null, spec) ?? b.attentionBackward!(v([1, 2, 2]), v([1, 2, 2]), v([1, 2, 2]), null, v([1, 2, 2]), v([1, 2]), v([1, 2, 2]), spec);

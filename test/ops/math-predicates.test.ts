@@ -134,5 +134,11 @@ describe("transcendental functions", () => {
     close(x.polygamma(1).tolist() as number[], [12.245364544940365, 19.66081754923644, NaN, NaN, 0]);
     close(x.polygamma(3).tolist() as number[], [743.1417646550497, 1558.5444945580357, NaN, NaN, 0]);
     assert.equal(tg.tensor([Infinity]).lgamma().item(), Infinity);
+    // P(a, ∞) = 1 with x requiring its gradient too (the gradient's construction once made it ∞ − ∞).
+    const xs = tg.tensor([Infinity, 2]).requiresGrad_();
+    const p = tg.igamma(tg.tensor([4, 4]), xs);
+    assert.deepEqual((p.tolist() as number[]).map((v) => Number(v.toFixed(6))), [1, 0.142877]);
+    p.sum().backward();
+    assert.deepEqual((xs.grad!.tolist() as number[]).map((v) => Number(v.toFixed(6))), [0, 0.180447]);
   });
 });

@@ -8,15 +8,22 @@ import { contiguousStrides } from "../../base/shape.js";
 import { randAt, zeros, zerosLike } from "../../ops/creation.js";
 import { lowerTriangle } from "../../ops/composite/arrange.js";
 import { polygamma } from "../../ops/composite/special.js";
+import { isfinite } from "../../ops/composite/math.js";
 import { where } from "../../ops/elementwise.js";
 import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "layerNormAffine" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "layerNormAffine" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma" | "incompleteGamma"> = {
   kmeansStep: null,
   // (ψ⁽ⁿ⁾)′ = ψ⁽ⁿ⁺¹⁾: the op again (fused where this one was), so every order holds.
   polygamma: (g, { inputs: [x], attrs: { n } }) => [g.mul(polygamma(n + 1, x))],
+  // ∂P/∂x = e^{−x}·x^{a−1}/Γ(a) = −∂Q/∂x (0 at x ≤ 0); a's gradient is refused before the op runs.
+  incompleteGamma: (g, { inputs: [a, x], attrs: { upper } }) => {
+    const slope = x.neg().add(a.sub(1).mul(x.log())).sub(a.lgamma()).exp();
+    const safe = where(x.gt(0).logicalAnd(isfinite(slope)), slope, 0);
+    return [null, g.mul(upper ? safe.neg() : safe)];
+  },
   // W = softmax(q·s·kᵀ + mask), D the dropout factors, out = (W∘D)·v: dv = (W∘D)ᵀ·g,
   // dW = D∘(g·vᵀ), dS = W∘(dW − Σ dW∘W), dq = s·dS·k, dk = dSᵀ·(q·s). The fused backward
   // recomputes W from lse; composed (createGraph), W is recomputed from q and k as ordinary ops.

@@ -1,9 +1,15 @@
 /**
- * The polygamma functions in WGSL, a thread per element: ψ⁽ⁿ⁾(x) by the recurrence up to x + m ≥ 10
- * and the asymptotic series there, as ops/composite/special.ts composes them, but with each value
- * taking the m it needs. The composed form takes one m for all, sized by the smallest value, which
- * it reads: a GPU tensor cannot be read synchronously, and a value far below zero would need
- * thousands of steps for every element.
+ * Special functions in WGSL, a thread per element, where the CPU's form reads the values (which a
+ * GPU tensor cannot do synchronously).
+ *
+ * The polygamma functions: ψ⁽ⁿ⁾(x) by the recurrence up to x + m ≥ 10 and the asymptotic series
+ * there, as ops/composite/special.ts composes them, but with each value taking the m it needs. The
+ * composed form takes one m for all, sized by the smallest value, which it reads; a value far below
+ * zero would need thousands of steps for every element.
+ *
+ * The regularised incomplete gamma functions P(a, x) and Q(a, x): special.ts's series below
+ * x < a + 1 and Lentz's continued fraction above, per element, in float32 (the CPU loops run in
+ * float64).
  */
 import { kernel, type Flat } from "./fused.js";
 import type { MapKernel } from "./elementwise.js";
@@ -80,4 +86,67 @@ function polygammaBody(n: number): string[] {
 
 export function polygammaKernel(size: number, n: number, x: Flat, out: Flat): MapKernel {
   return kernel(size, [{ name: "x", write: false, at: x }, { name: "y", write: true, at: out }], [], n === 0 ? digammaBody() : polygammaBody(n));
+}
+
+// Lanczos (g = 7, n = 9), special.ts's coefficients, for log Γ(a) of a > 0.
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+const GAMMA_HELPERS = `
+fn lgammaRight(z1: f32) -> f32 {
+  let z = z1 - 1.0;
+  var a = ${lit(LANCZOS[0]!)};
+${LANCZOS.slice(1).map((c, i) => `  a += ${lit(c)} / (z + ${i + 1}.0);`).join("\n")}
+  let t = z + 7.5;
+  return ${lit(0.5 * Math.log(2 * Math.PI))} + (z + 0.5) * log(t) - t + log(a);
+}
+fn lgammaPos(z: f32) -> f32 {
+  if (z < 0.5) { return log(${lit(Math.PI)} / abs(sin(${lit(Math.PI)} * z))) - lgammaRight(1.0 - z); }
+  return lgammaRight(z);
+}
+// [P(a, x), Q(a, x)].
+fn incompleteGamma(a: f32, x: f32) -> vec2f {
+  if (isNan(a) || isNan(x) || a < 0.0 || x < 0.0) { return vec2f(nanF()); }
+  if (a == 0.0) { return select(vec2f(nanF()), vec2f(1.0, 0.0), x > 0.0); }
+  if (x == 0.0) { return vec2f(0.0, 1.0); }
+  if (x == infF()) { return vec2f(1.0, 0.0); }
+  let logPrefix = -x + a * log(x) - lgammaPos(a);
+  if (x < a + 1.0) {
+    var term = 1.0 / a;
+    var sum = term;
+    for (var n = 1; n < ${MAX_STEPS}; n++) {
+      term *= x / (a + f32(n));
+      sum += term;
+      if (abs(term) < abs(sum) * 1e-8) { break; }
+    }
+    let p = min(1.0, sum * exp(logPrefix));
+    return vec2f(p, 1.0 - p);
+  }
+  let tiny = 1e-30;
+  var b = x + 1.0 - a;
+  var c = 1.0 / tiny;
+  var d = 1.0 / b;
+  var h = d;
+  for (var n = 1; n < ${MAX_STEPS}; n++) {
+    let an = -f32(n) * (f32(n) - a);
+    b += 2.0;
+    d = an * d + b;
+    if (abs(d) < tiny) { d = tiny; }
+    c = b + an / c;
+    if (abs(c) < tiny) { c = tiny; }
+    d = 1.0 / d;
+    let delta = d * c;
+    h *= delta;
+    if (abs(delta - 1.0) < 1e-8) { break; }
+  }
+  let q = min(1.0, exp(logPrefix) * h);
+  return vec2f(1.0 - q, q);
+}`;
+
+/** P(a, x) (or, upper, Q(a, x)) of same-shape a and x. */
+export function incompleteGammaKernel(size: number, upper: boolean, a: Flat, x: Flat, out: Flat): MapKernel {
+  const operands = [{ name: "a", write: false, at: a }, { name: "x", write: false, at: x }, { name: "y", write: true, at: out }];
+  return kernel(size, operands, [], [`  y[y0 + i] = incompleteGamma(a[a0 + i], x[x0 + i])[${upper ? 1 : 0}];`], GAMMA_HELPERS);
 }

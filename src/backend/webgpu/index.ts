@@ -35,7 +35,7 @@ import {
   adamKernel, geluBackwardKernel, geluKernel, layerNormBackwardKernel, layerNormKernel, sgdKernel, softmaxBackwardKernel, softmaxKernel, type Flat,
 } from "./fused.js";
 import { LONG_ROW, softmaxBackwardLongRowsKernel, softmaxLongRowsKernel } from "./fused-long-rows.js";
-import { polygammaKernel } from "./fused-special.js";
+import { incompleteGammaKernel, polygammaKernel } from "./fused-special.js";
 import { MAX_WIDTH, attentionDkvKernel, attentionDqKernel, attentionForwardKernel, attentionStatsKernel, type AttentionShape } from "./fused-attention.js";
 import { gruCellBackwardKernel, gruCellKernel, lstmCellBackwardKernel, lstmCellKernel } from "./fused-cells.js";
 
@@ -570,6 +570,14 @@ export class WebGpuBackend implements Backend {
     if (!f) return null;
     const [out, o] = this.result(x);
     this.run(polygammaKernel(numel(x.shape), n, f[0]!, o));
+    return out;
+  }
+
+  incompleteGamma(a: View, x: View, upper: boolean): Storage | null {
+    const f = this.flats(a, x);
+    if (!f) return null;
+    const [out, o] = this.result(x);
+    this.run(incompleteGammaKernel(numel(x.shape), upper, f[0]!, f[1]!, o));
     return out;
   }
 }

@@ -257,6 +257,11 @@ function incompleteGamma(a: number, x: number): [number, number] {
 function regularizedGamma(op: "igamma" | "igammac", aIn: Tensor, xIn: Tensor): Tensor {
   if (aIn.requiresGrad && isGradEnabled()) throw new ValueError(`${op}: the gradient with respect to a is not implemented (as in PyTorch); pass a.detach()`);
   const [a, x] = prepare([floating(aIn), floating(xIn)], isFloating(xIn.dtype) ? xIn.dtype : floating(aIn).dtype, op);
+  // The backend's routine where it has one (a GPU's: these loops read the values).
+  if (typeof x!.backend.incompleteGamma === "function") {
+    const fused = tryApply("incompleteGamma", [a!.contiguous(), x!.contiguous()], { upper: op === "igammac" });
+    if (fused) return fused;
+  }
   const [da, dx] = [a!.contiguous().dataSync(), x!.contiguous().dataSync()];
   const values = new Float64Array(da.length);
   const slopes = new Float64Array(da.length);
@@ -271,7 +276,9 @@ function regularizedGamma(op: "igamma" | "igammac", aIn: Tensor, xIn: Tensor): T
   const value = tensor(values, { dtype: "float64" }).reshape(shape).to(x!.dtype).toBackend(x!.backend);
   if (!x!.requiresGrad) return value;
   const slope = tensor(slopes, { dtype: "float64" }).reshape(shape).to(x!.dtype).toBackend(x!.backend);
-  return add(value, mul(sub(x!, x!.detach()), where(isfinite(slope), slope, 0)));
+  // value + (x − x.detach())·slope carries the gradient; infinite x (slope 0) stays out, as ∞ − ∞ is NaN.
+  const xf = where(isfinite(x!), x!, 0);
+  return add(value, mul(sub(xf, xf.detach()), where(isfinite(slope), slope, 0)));
 }
 
 /** The regularised lower incomplete gamma function P(a, x) (gradient with respect to x). */
