@@ -7,7 +7,7 @@ import { kernel, type Flat } from "./fused.js";
 import type { MapKernel } from "./elementwise.js";
 
 /** σ, and tanh that saturates to ±1 past |x| = 10 (some drivers' exp-based tanh overflows to NaN there, as ops.ts notes). */
-const CELL_HELPERS = `
+export const CELL_HELPERS = `
 fn sig(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
 fn th(x: f32) -> f32 { return select(tanh(x), sign(x), abs(x) > 10.0); }`;
 

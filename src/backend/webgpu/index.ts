@@ -36,6 +36,7 @@ import {
 } from "./fused.js";
 import { LONG_ROW, softmaxBackwardLongRowsKernel, softmaxLongRowsKernel } from "./fused-long-rows.js";
 import { incompleteGammaKernel, polygammaKernel } from "./fused-special.js";
+import { lstmStepBackwardKernel, lstmStepKernel, lstmStepStateKernel, rowsIntoKernel, type SequenceStep } from "./fused-sequences.js";
 import { MAX_WIDTH, attentionDkvKernel, attentionDqKernel, attentionForwardKernel, attentionStatsKernel, type AttentionShape } from "./fused-attention.js";
 import { gruCellBackwardKernel, gruCellKernel, lstmCellBackwardKernel, lstmCellKernel } from "./fused-cells.js";
 
@@ -579,5 +580,62 @@ export class WebGpuBackend implements Backend {
     const [out, o] = this.result(x);
     this.run(incompleteGammaKernel(numel(x.shape), upper, f[0]!, f[1]!, o));
     return out;
+  }
+
+  /** A contiguous float32 flat of v: v itself, or a copy (listed in `copies`, for the caller to dispose). */
+  private dense(v: View, copies: GpuStorage[]): Flat {
+    const f = this.flats(v);
+    if (f) return f[0]!;
+    const c = this.copy(v) as GpuStorage;
+    copies.push(c);
+    return { buffer: c.buffer, offset: 0 };
+  }
+
+  /** Step k of T: its time index, the state it reads and the one it writes (reversed: t + 1 → t). */
+  private static step(N: number, H: number, T: number, k: number, reverse: boolean): SequenceStep {
+    const t = reverse ? T - 1 - k : k;
+    return { N, H, t, p: reverse ? t + 1 : t, q: reverse ? t : t + 1 };
+  }
+
+  lstmSequence(proj: View, h0: View, c0: View, wHh: View, mask: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
+    const f = this.flats(proj, h0, c0, wHh, ...(mask ? [mask] : []));
+    if (!f) return null;
+    const [T, N, G] = proj.shape as [number, number, number];
+    const H = G / 4;
+    const [out, o] = this.results((T + 1) * N * H, (T + 1) * N * H, T * N * 5 * H);
+    const first = (reverse ? T : 0) * N * H;
+    this.run(rowsIntoKernel(N * H, f[1]!, { buffer: o[0]!.buffer, offset: first }, false));
+    this.run(rowsIntoKernel(N * H, f[2]!, { buffer: o[1]!.buffer, offset: first }, false));
+    // W_hhᵀ [H, 4H]: a step's threads (units j) then read consecutive weights.
+    const wT = this.copy({ storage: wHh.storage, shape: [H, G], strides: [wHh.strides[1]!, wHh.strides[0]!], offset: wHh.offset }) as GpuStorage;
+    for (let k = 0; k < T; k++) {
+      this.run(lstmStepKernel(WebGpuBackend.step(N, H, T, k, reverse), f[0]!, { buffer: wT.buffer, offset: 0 }, mask ? f[4]! : null, o[0]!, o[1]!, o[2]!));
+    }
+    this.dispose(wT);
+    return [out[0]!, out[1]!, out[2]!];
+  }
+
+  lstmSequenceBackward(act: View, cs: View, wHh: View, mask: View | null, dhs: View | null, dcs: View | null, dhN: View | null, dcN: View | null, reverse: boolean): [Storage, Storage, Storage] | null {
+    const f = this.flats(act, cs, wHh, ...(mask ? [mask] : []));
+    if (!f) return null;
+    const [T1, N, H] = cs.shape as [number, number, number];
+    const T = T1 - 1;
+    const size = T1 * N * H;
+    // The states' gradients accumulate in place: from those that reached them, or from zero.
+    const [dh, dc] = [dhs, dcs].map((d) => (d ? this.copy(d) : this.fill(size, 0, "float32")) as GpuStorage) as [GpuStorage, GpuStorage];
+    const [fdh, fdc] = [{ buffer: dh.buffer, offset: 0 }, { buffer: dc.buffer, offset: 0 }];
+    const last = (reverse ? 0 : T) * N * H;
+    const copies: GpuStorage[] = [];
+    if (dhN) this.run(rowsIntoKernel(N * H, this.dense(dhN, copies), { buffer: dh.buffer, offset: last }, true));
+    if (dcN) this.run(rowsIntoKernel(N * H, this.dense(dcN, copies), { buffer: dc.buffer, offset: last }, true));
+    const [out, o] = this.results(T * N * 4 * H);
+    const m = mask ? f[3]! : null;
+    for (let k = T - 1; k >= 0; k--) {
+      const step = WebGpuBackend.step(N, H, T, k, reverse);
+      this.run(lstmStepBackwardKernel(step, f[0]!, f[1]!, m, fdh, fdc, o[0]!));
+      this.run(lstmStepStateKernel(step, o[0]!, f[2]!, m, fdh));
+    }
+    for (const c of copies) this.dispose(c);
+    return [out[0]!, dh, dc];
   }
 }
