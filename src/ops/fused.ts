@@ -100,7 +100,7 @@ export function gruSequence(xProj: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor 
     throw new ShapeError(`gruSequence: expected xProj [T, N, 3H], h0 [N, H], wHh [3H, H], bHh [3H] and mask [T, N]; got ${fmtShape(xProj.shape)}, ${fmtShape(h0.shape)}, ${fmtShape(wHh.shape)}${bHh ? `, ${fmtShape(bHh.shape)}` : ""}${mask ? ` and ${fmtShape(mask.shape)}` : ""}`);
   }
   if (T === 0 || N === 0 || H === 0) return null;
-  const inputs = [xProj.contiguous(), h0.contiguous(), wHh.contiguous(), (bHh ?? zeros([G], { dtype: xProj.dtype })).contiguous()] as const;
+  const inputs = [xProj.contiguous(), h0.contiguous(), wHh.contiguous(), (bHh ?? zeros([G], { dtype: xProj.dtype, device: xProj.backend })).contiguous()] as const;
   return tryApplyMulti("gruSequence", mask ? [...inputs, mask.contiguous()] : inputs, { reverse })?.[0] ?? null;
 }
 

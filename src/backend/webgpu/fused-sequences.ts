@@ -88,12 +88,12 @@ export function lstmStepKernel(step: SequenceStep, proj: Flat, wT: Flat, mask: F
 
 /**
  * Backward through one step's cell: from dh[q] and dc[q] (complete: every later step is done),
- * dproj[t] and dc[p] += dc'·σ(f) (a masked row: dgates 0, dc[p] += dc[q]).
+ * dproj[t] and dc[p] += dc'·σ(f) (a masked row: dgates 0, and dh[p] += dh[q], dc[p] += dc[q]).
  */
 export function lstmStepBackwardKernel(step: SequenceStep, act: Flat, cs: Flat, mask: Flat | null, dh: Flat, dc: Flat, dproj: Flat): Kernel {
   const operands = [
     { name: "act", write: false, at: act }, { name: "cs", write: false, at: cs }, ...(mask ? [{ name: "mask", write: false, at: mask }] : []),
-    { name: "dh", write: false, at: dh }, { name: "dc", write: true, at: dc }, { name: "dproj", write: true, at: dproj },
+    { name: "dh", write: true, at: dh }, { name: "dc", write: true, at: dc }, { name: "dproj", write: true, at: dproj },
   ];
   return unitKernel(step, operands, mask !== null, [
     `  let d = dproj0 + (t * N + n) * 4u * H + j;`,
@@ -101,6 +101,7 @@ export function lstmStepBackwardKernel(step: SequenceStep, act: Flat, cs: Flat, 
     `  if (!valid) {`,
     `    dproj[d] = 0.0; dproj[d + H] = 0.0; dproj[d + 2u * H] = 0.0; dproj[d + 3u * H] = 0.0;`,
     `    dc[dc0 + p * plane + unit] += dcq;`,
+    `    dh[dh0 + p * plane + unit] += dh[dh0 + q * plane + unit];`,
     `    return;`,
     `  }`,
     `  let a = act0 + (t * N + n) * 5u * H + j;`,
@@ -115,19 +116,103 @@ export function lstmStepBackwardKernel(step: SequenceStep, act: Flat, cs: Flat, 
   ]);
 }
 
-/** Backward, then: dh[p] += dproj[t]·W_hh (W_hh [4H, H]); a masked row passes dh[q] through instead. */
-export function lstmStepStateKernel(step: SequenceStep, dproj: Flat, w: Flat, mask: Flat | null, dh: Flat): Kernel {
+/**
+ * Backward, then, for every cell: dh[p] += dgates[t]·W_hh over the G = gates·H gate gradients of
+ * the step (W_hh [G, H]); a masked row's are zero, its state passed through by the cell's kernel.
+ */
+export function stateGradKernel(step: SequenceStep, gates: number, dgates: Flat, w: Flat, dh: Flat): Kernel {
+  const operands = [{ name: "dg", write: false, at: dgates }, { name: "w", write: false, at: w }, { name: "dh", write: true, at: dh }];
+  return unitKernel(step, operands, false, [
+    `  let G = ${gates}u * H;`,
+    `  let da = dg0 + (t * N + n) * G;`,
+    `  var acc = 0.0;`,
+    `  for (var g = 0u; g < G; g++) { acc += dg[da + g] * w[w0 + g * H + j]; }`,
+    `  dh[dh0 + p * plane + unit] += acc;`,
+  ]);
+}
+
+/** One GRU step (PyTorch's form): hProj = h_p·W_hhᵀ + b_hh (wT = W_hhᵀ [H, 3H]), the cell with xProj[t] → h_q and act [r, z, n, hn]. */
+export function gruStepKernel(step: SequenceStep, xProj: Flat, wT: Flat, bHh: Flat, mask: Flat | null, hs: Flat, act: Flat): Kernel {
   const operands = [
-    { name: "dproj", write: false, at: dproj }, { name: "w", write: false, at: w }, ...(mask ? [{ name: "mask", write: false, at: mask }] : []),
-    { name: "dh", write: true, at: dh },
+    { name: "xp", write: false, at: xProj }, { name: "wT", write: false, at: wT }, { name: "b", write: false, at: bHh },
+    ...(mask ? [{ name: "mask", write: false, at: mask }] : []), { name: "hs", write: true, at: hs }, { name: "act", write: true, at: act },
   ];
   return unitKernel(step, operands, mask !== null, [
-    `  if (!valid) { dh[dh0 + p * plane + unit] += dh[dh0 + q * plane + unit]; return; }`,
-    `  let G = 4u * H;`,
-    `  let da = dproj0 + (t * N + n) * G;`,
-    `  var acc = 0.0;`,
-    `  for (var g = 0u; g < G; g++) { acc += dproj[da + g] * w[w0 + g * H + j]; }`,
-    `  dh[dh0 + p * plane + unit] += acc;`,
+    `  let src = hs0 + p * plane + unit;`,
+    `  let dst = hs0 + q * plane + unit;`,
+    `  if (!valid) { hs[dst] = hs[src]; return; }`,
+    `  let G = 3u * H;`,
+    `  let hp = hs0 + p * plane + n * H;`,
+    `  var hr = b[b0 + j]; var hz = b[b0 + H + j]; var hn = b[b0 + 2u * H + j];`,
+    `  for (var i = 0u; i < H; i++) {`,
+    `    let hv = hs[hp + i];`,
+    `    let w = wT0 + i * G + j;`,
+    `    hr += hv * wT[w]; hz += hv * wT[w + H]; hn += hv * wT[w + 2u * H];`,
+    `  }`,
+    `  let xa = xp0 + (t * N + n) * G + j;`,
+    `  let r = sig(xp[xa] + hr);`,
+    `  let z = sig(xp[xa + H] + hz);`,
+    `  let nv = th(xp[xa + 2u * H] + r * hn);`,
+    `  let a = act0 + (t * N + n) * 4u * H + j;`,
+    `  act[a] = r; act[a + H] = z; act[a + 2u * H] = nv; act[a + 3u * H] = hn;`,
+    `  hs[dst] = (1.0 - z) * nv + z * hs[src];`,
+  ]);
+}
+
+/** Backward through one GRU cell: dxProj[t], dhProj[t], and dh[p] += dh[q]·z (a masked row: zeros, and dh[p] += dh[q]). */
+export function gruStepBackwardKernel(step: SequenceStep, act: Flat, hs: Flat, mask: Flat | null, dh: Flat, dx: Flat, dhProj: Flat): Kernel {
+  const operands = [
+    { name: "act", write: false, at: act }, { name: "hs", write: false, at: hs }, ...(mask ? [{ name: "mask", write: false, at: mask }] : []),
+    { name: "dh", write: true, at: dh }, { name: "dx", write: true, at: dx }, { name: "dhp", write: true, at: dhProj },
+  ];
+  return unitKernel(step, operands, mask !== null, [
+    `  let d = (t * N + n) * 3u * H + j;`,
+    `  let gv = dh[dh0 + q * plane + unit];`,
+    `  if (!valid) {`,
+    `    dx[dx0 + d] = 0.0; dx[dx0 + d + H] = 0.0; dx[dx0 + d + 2u * H] = 0.0;`,
+    `    dhp[dhp0 + d] = 0.0; dhp[dhp0 + d + H] = 0.0; dhp[dhp0 + d + 2u * H] = 0.0;`,
+    `    dh[dh0 + p * plane + unit] += gv;`,
+    `    return;`,
+    `  }`,
+    `  let a = act0 + (t * N + n) * 4u * H + j;`,
+    `  let r = act[a]; let z = act[a + H]; let nv = act[a + 2u * H]; let hn = act[a + 3u * H];`,
+    `  let dn = gv * (1.0 - z) * (1.0 - nv * nv);`,
+    `  let dz = gv * (hs[hs0 + p * plane + unit] - nv) * (z * (1.0 - z));`,
+    `  let dr = dn * hn * (r * (1.0 - r));`,
+    `  dx[dx0 + d] = dr; dx[dx0 + d + H] = dz; dx[dx0 + d + 2u * H] = dn;`,
+    `  dhp[dhp0 + d] = dr; dhp[dhp0 + d + H] = dz; dhp[dhp0 + d + 2u * H] = dn * r;`,
+    `  dh[dh0 + p * plane + unit] += gv * z;`,
+  ]);
+}
+
+/** One plain RNN step: h_q = act(xProj[t] + h_p·W_hhᵀ) (wT = W_hhᵀ [H, H]), tanh or ReLU (NaN kept). */
+export function rnnStepKernel(step: SequenceStep, relu: boolean, xProj: Flat, wT: Flat, mask: Flat | null, hs: Flat): Kernel {
+  const operands = [
+    { name: "xp", write: false, at: xProj }, { name: "wT", write: false, at: wT }, ...(mask ? [{ name: "mask", write: false, at: mask }] : []),
+    { name: "hs", write: true, at: hs },
+  ];
+  return unitKernel(step, operands, mask !== null, [
+    `  let dst = hs0 + q * plane + unit;`,
+    `  if (!valid) { hs[dst] = hs[hs0 + p * plane + unit]; return; }`,
+    `  let hp = hs0 + p * plane + n * H;`,
+    `  var pre = xp[xp0 + (t * N + n) * H + j];`,
+    `  for (var i = 0u; i < H; i++) { pre += hs[hp + i] * wT[wT0 + i * H + j]; }`,
+    `  hs[dst] = ${relu ? "select(pre, 0.0, pre <= 0.0)" : "th(pre)"};`,
+  ]);
+}
+
+/** Backward through one RNN step's nonlinearity: dxProj[t] from h_q and dh[q] (a masked row: 0, and dh[p] += dh[q]). */
+export function rnnStepBackwardKernel(step: SequenceStep, relu: boolean, hs: Flat, mask: Flat | null, dh: Flat, dx: Flat): Kernel {
+  const operands = [
+    { name: "hs", write: false, at: hs }, ...(mask ? [{ name: "mask", write: false, at: mask }] : []),
+    { name: "dh", write: true, at: dh }, { name: "dx", write: true, at: dx },
+  ];
+  return unitKernel(step, operands, mask !== null, [
+    `  let d = dx0 + (t * N + n) * H + j;`,
+    `  let gv = dh[dh0 + q * plane + unit];`,
+    `  if (!valid) { dx[d] = 0.0; dh[dh0 + p * plane + unit] += gv; return; }`,
+    `  let v = hs[hs0 + q * plane + unit];`,
+    `  dx[d] = ${relu ? "select(0.0, gv, v > 0.0)" : "gv * (1.0 - v * v)"};`,
   ]);
 }
 

@@ -36,7 +36,9 @@ import {
 } from "./fused.js";
 import { LONG_ROW, softmaxBackwardLongRowsKernel, softmaxLongRowsKernel } from "./fused-long-rows.js";
 import { incompleteGammaKernel, polygammaKernel } from "./fused-special.js";
-import { lstmStepBackwardKernel, lstmStepKernel, lstmStepStateKernel, rowsIntoKernel, type SequenceStep } from "./fused-sequences.js";
+import {
+  gruStepBackwardKernel, gruStepKernel, lstmStepBackwardKernel, lstmStepKernel, rnnStepBackwardKernel, rnnStepKernel, rowsIntoKernel, stateGradKernel, type SequenceStep,
+} from "./fused-sequences.js";
 import { MAX_WIDTH, attentionDkvKernel, attentionDqKernel, attentionForwardKernel, attentionStatsKernel, type AttentionShape } from "./fused-attention.js";
 import { gruCellBackwardKernel, gruCellKernel, lstmCellBackwardKernel, lstmCellKernel } from "./fused-cells.js";
 
@@ -591,6 +593,17 @@ export class WebGpuBackend implements Backend {
     return { buffer: c.buffer, offset: 0 };
   }
 
+  /** The initial state [N, H] into its slice of a sequence of states [T + 1, N, H]: the first, or running in reverse the last. */
+  private initialState(h0: Flat, states: Flat, T: number, N: number, H: number, reverse: boolean): void {
+    this.run(rowsIntoKernel(N * H, h0, { buffer: states.buffer, offset: (reverse ? T : 0) * N * H }, false));
+  }
+
+  /** W_hhᵀ [H, G] of W_hh [G, H], so that a step's threads (its units) read consecutive weights; the storage is the caller's to dispose. */
+  private transposed(w: View): [GpuStorage, Flat] {
+    const t = this.copy({ storage: w.storage, shape: [w.shape[1]!, w.shape[0]!], strides: [w.strides[1]!, w.strides[0]!], offset: w.offset }) as GpuStorage;
+    return [t, { buffer: t.buffer, offset: 0 }];
+  }
+
   /** Step k of T: its time index, the state it reads and the one it writes (reversed: t + 1 → t). */
   private static step(N: number, H: number, T: number, k: number, reverse: boolean): SequenceStep {
     const t = reverse ? T - 1 - k : k;
@@ -603,15 +616,13 @@ export class WebGpuBackend implements Backend {
     const [T, N, G] = proj.shape as [number, number, number];
     const H = G / 4;
     const [out, o] = this.results((T + 1) * N * H, (T + 1) * N * H, T * N * 5 * H);
-    const first = (reverse ? T : 0) * N * H;
-    this.run(rowsIntoKernel(N * H, f[1]!, { buffer: o[0]!.buffer, offset: first }, false));
-    this.run(rowsIntoKernel(N * H, f[2]!, { buffer: o[1]!.buffer, offset: first }, false));
-    // W_hhᵀ [H, 4H]: a step's threads (units j) then read consecutive weights.
-    const wT = this.copy({ storage: wHh.storage, shape: [H, G], strides: [wHh.strides[1]!, wHh.strides[0]!], offset: wHh.offset }) as GpuStorage;
+    this.initialState(f[1]!, o[0]!, T, N, H, reverse);
+    this.initialState(f[2]!, o[1]!, T, N, H, reverse);
+    const wT = this.transposed(wHh);
     for (let k = 0; k < T; k++) {
-      this.run(lstmStepKernel(WebGpuBackend.step(N, H, T, k, reverse), f[0]!, { buffer: wT.buffer, offset: 0 }, mask ? f[4]! : null, o[0]!, o[1]!, o[2]!));
+      this.run(lstmStepKernel(WebGpuBackend.step(N, H, T, k, reverse), f[0]!, wT[1], mask ? f[4]! : null, o[0]!, o[1]!, o[2]!));
     }
-    this.dispose(wT);
+    this.dispose(wT[0]);
     return [out[0]!, out[1]!, out[2]!];
   }
 
@@ -633,9 +644,68 @@ export class WebGpuBackend implements Backend {
     for (let k = T - 1; k >= 0; k--) {
       const step = WebGpuBackend.step(N, H, T, k, reverse);
       this.run(lstmStepBackwardKernel(step, f[0]!, f[1]!, m, fdh, fdc, o[0]!));
-      this.run(lstmStepStateKernel(step, o[0]!, f[2]!, m, fdh));
+      this.run(stateGradKernel(step, 4, o[0]!, f[2]!, fdh));
     }
     for (const c of copies) this.dispose(c);
     return [out[0]!, dh, dc];
+  }
+
+  gruSequence(xProj: View, h0: View, wHh: View, bHh: View, mask: View | null, reverse: boolean): [Storage, Storage] | null {
+    const f = this.flats(xProj, h0, wHh, bHh, ...(mask ? [mask] : []));
+    if (!f) return null;
+    const [T, N, G] = xProj.shape as [number, number, number];
+    const H = G / 3;
+    const [out, o] = this.results((T + 1) * N * H, T * N * 4 * H);
+    this.initialState(f[1]!, o[0]!, T, N, H, reverse);
+    const wT = this.transposed(wHh);
+    for (let k = 0; k < T; k++) {
+      this.run(gruStepKernel(WebGpuBackend.step(N, H, T, k, reverse), f[0]!, wT[1], f[3]!, mask ? f[4]! : null, o[0]!, o[1]!));
+    }
+    this.dispose(wT[0]);
+    return [out[0]!, out[1]!];
+  }
+
+  gruSequenceBackward(act: View, hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean): [Storage, Storage, Storage] | null {
+    const f = this.flats(act, hs, wHh, ...(mask ? [mask] : []));
+    if (!f) return null;
+    const [T1, N, H] = hs.shape as [number, number, number];
+    const T = T1 - 1;
+    const dh = this.copy(dhs) as GpuStorage; // accumulated in place
+    const fdh = { buffer: dh.buffer, offset: 0 };
+    const [out, o] = this.results(T * N * 3 * H, T * N * 3 * H);
+    for (let k = T - 1; k >= 0; k--) {
+      const step = WebGpuBackend.step(N, H, T, k, reverse);
+      this.run(gruStepBackwardKernel(step, f[0]!, f[1]!, mask ? f[3]! : null, fdh, o[0]!, o[1]!));
+      this.run(stateGradKernel(step, 3, o[1]!, f[2]!, fdh));
+    }
+    return [out[0]!, out[1]!, dh];
+  }
+
+  rnnSequence(xProj: View, h0: View, wHh: View, mask: View | null, reverse: boolean, relu: boolean): Storage | null {
+    const f = this.flats(xProj, h0, wHh, ...(mask ? [mask] : []));
+    if (!f) return null;
+    const [T, N, H] = xProj.shape as [number, number, number];
+    const [out, o] = this.results((T + 1) * N * H);
+    this.initialState(f[1]!, o[0]!, T, N, H, reverse);
+    const wT = this.transposed(wHh);
+    for (let k = 0; k < T; k++) this.run(rnnStepKernel(WebGpuBackend.step(N, H, T, k, reverse), relu, f[0]!, wT[1], mask ? f[3]! : null, o[0]!));
+    this.dispose(wT[0]);
+    return out[0]!;
+  }
+
+  rnnSequenceBackward(hs: View, wHh: View, mask: View | null, dhs: View, reverse: boolean, relu: boolean): [Storage, Storage] | null {
+    const f = this.flats(hs, wHh, ...(mask ? [mask] : []));
+    if (!f) return null;
+    const [T1, N, H] = hs.shape as [number, number, number];
+    const T = T1 - 1;
+    const dh = this.copy(dhs) as GpuStorage; // accumulated in place
+    const fdh = { buffer: dh.buffer, offset: 0 };
+    const [out, o] = this.results(T * N * H);
+    for (let k = T - 1; k >= 0; k--) {
+      const step = WebGpuBackend.step(N, H, T, k, reverse);
+      this.run(rnnStepBackwardKernel(step, relu, f[0]!, mask ? f[2]! : null, fdh, o[0]!));
+      this.run(stateGradKernel(step, 1, o[0]!, f[1]!, fdh));
+    }
+    return [out[0]!, dh];
   }
 }
