@@ -6,7 +6,7 @@ import { Module } from "../../nn/module.js";
 import { Linear } from "../../nn/layers/linear.js";
 import { ModuleDict } from "../../nn/layers/container.js";
 import * as init from "../../nn/init.js";
-import { attentionWeights } from "../../nn/functional/attention.js";
+import { scaledDotProductAttention } from "../../nn/functional/attention.js";
 import { MergeLayer, type LayerOptions, type Shape } from "../layer.js";
 
 export interface MultiHeadAttentionOptions extends LayerOptions {
@@ -58,7 +58,7 @@ export class MultiHeadAttention extends MergeLayer {
     const q = heads(m.get("query")!.forward(query));
     const k = heads(m.get("key")!.forward(key!));
     const v = heads(m.get("value")!.forward(value!));
-    const [out] = attentionWeights(q, k, v, { dropoutP: this.opts.dropout ?? 0, training });
+    const out = scaledDotProductAttention(q, k, v, { dropoutP: this.opts.dropout ?? 0, training }); // fused where the backend has it
     return m.get("output")!.forward(out.transpose(1, 2).reshape(query.shape[0]!, query.shape[1]!, -1));
   }
   getConfig() {
