@@ -122,21 +122,9 @@ test("a small classifier trains on the GPU as on the CPU (forward, backward, Ada
   assert.ok(gpuLosses[7]! < gpuLosses[0]!, `the loss falls: ${gpuLosses}`);
 });
 
-test("GPU memory stays flat over a training loop: the pool serves every step's buffers after the first", async () => {
+/** Trains with `step` (a scope's loss) and checks that, after the first steps, the pool creates no buffer and holds no more bytes. */
+async function poolStaysFlat(step: () => tg.Tensor, steps = 40): Promise<void> {
   const backend = tg.backendByName("webgpu") as unknown as { pool: { created: number; bytesInUse: number } };
-  tg.manualSeed(5);
-  const model = new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 4));
-  model.to("webgpu");
-  const opt = new tg.optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-  const x = tg.randn([16, 20], { device: "webgpu" });
-  const y = tg.randint(0, 4, [16]).to("webgpu");
-  const step = () => tg.scope(() => {
-    opt.zeroGrad();
-    const loss = F.crossEntropy(model.forward(x), y);
-    loss.backward();
-    opt.step();
-    return loss;
-  });
   // The first steps' losses are disposed too: left to the garbage collector, one would still hold
   // its buffer when the loop's first step asks for one of that size (or not, as the collector ran).
   for (let i = 0; i < 3; i++) {
@@ -145,13 +133,50 @@ test("GPU memory stays flat over a training loop: the pool serves every step's b
     loss.dispose();
   }
   const [created, inUse] = [backend.pool.created, backend.pool.bytesInUse];
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < steps; i++) {
     const loss = step();
     if (i % 10 === 9) await loss.data();
     loss.dispose();
   }
   assert.equal(backend.pool.created, created, "no buffer created after the first steps");
   assert.ok(backend.pool.bytesInUse <= inUse, `bytes in use ${backend.pool.bytesInUse}, after the first steps ${inUse}`);
+}
+
+test("GPU memory stays flat over a training loop: the pool serves every step's buffers after the first", async () => {
+  tg.manualSeed(5);
+  const model = new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 4));
+  model.to("webgpu");
+  const opt = new tg.optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const x = tg.randn([16, 20], { device: "webgpu" });
+  const y = tg.randint(0, 4, [16]).to("webgpu");
+  await poolStaysFlat(() => tg.scope(() => {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss;
+  }));
+});
+
+test("GPU memory stays flat with the whole-sequence recurrences and fused attention (their scratch buffers return to the pool)", async () => {
+  tg.manualSeed(6);
+  const [lstm, gru, rnn] = [new nn.LSTM(5, 8, { bidirectional: true }), new nn.GRU(16, 8), new nn.RNN(8, 8)];
+  const attention = new nn.MultiheadAttention(8, 2, { dropout: 0.1 });
+  const modules = [lstm, gru, rnn, attention];
+  for (const m of modules) m.to("webgpu");
+  const opt = new tg.optim.Adam(modules.flatMap((m) => [...m.parameters()]), { lr: 1e-3 });
+  const x = tg.randn([6, 4, 5], { device: "webgpu" });
+  await poolStaysFlat(() => tg.scope(() => {
+    opt.zeroGrad();
+    const [h1] = lstm.forward(x);
+    const [h2] = gru.forward(h1 as tg.Tensor);
+    const [h3] = rnn.forward(h2 as tg.Tensor);
+    const [a] = attention.forward(h3 as tg.Tensor, h3 as tg.Tensor, h3 as tg.Tensor, { needWeights: false });
+    const loss = a.square().mean();
+    loss.backward();
+    opt.step();
+    return loss;
+  }), 20);
 });
 
 test("Keras fitAsync, evaluateAsync and predict run on the GPU with the CPU's history; fit and evaluate say to await", async () => {
