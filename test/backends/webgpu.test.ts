@@ -179,6 +179,22 @@ test("GPU memory stays flat with the whole-sequence recurrences and fused attent
   }), 20);
 });
 
+test("fused attention never stores its weights: what its forward keeps for the backward is a fraction of [B, L, S]", async () => {
+  const backend = tg.backendByName("webgpu") as unknown as { pool: { bytesInUse: number } };
+  const [B, T, E] = [4, 512, 16];
+  const [q, k, v] = [0, 1, 2].map(() => tg.randn([B, T, E], { device: "webgpu" }).requiresGrad_()) as [tg.Tensor, tg.Tensor, tg.Tensor];
+  await q.data();
+  const before = backend.pool.bytesInUse;
+  const loss = tg.nn.functional.scaledDotProductAttention(q, k, v, { isCausal: true, dropoutP: 0.1 }).square().mean();
+  // The graph now holds what the backward needs (composed: the scores, the weights, the dropout mask).
+  const held = backend.pool.bytesInUse - before;
+  const weights = B * T * T * 4;
+  assert.ok(held < weights / 4, `${held} bytes held for the backward; the weights alone are ${weights}`);
+  loss.backward();
+  assert.deepEqual(q.grad!.shape, [B, T, E]);
+  await q.grad!.data();
+});
+
 test("Keras fitAsync, evaluateAsync and predict run on the GPU with the CPU's history; fit and evaluate say to await", async () => {
   const run = async (device: string) => {
     await tg.setDefaultDevice(device);
