@@ -1,12 +1,13 @@
 /**
- * An LSTM layer over a whole sequence on the GPU, the lstmSequence routine's contract (the layout
- * of wasm/recurrent-sequence.ts): states by time [T + 1, N, H] (running forward, step t reads state
- * t and writes t + 1; reversed, it reads t + 1 and writes t), act [T, N, 5H], and a mask [T, N]
- * that holds a finished sequence's state. A step cannot start before the last one ends everywhere,
- * so each step is a dispatch: forward, one per step that adds h·W_hhᵀ to the step's projection
- * and runs the cell, a thread per (row, hidden unit); backward, two per step, the cell's gradient,
- * then dh of the state before, dgates·W_hh. Where the layer stepped through time cell by cell, a
- * step took a product, an add and the cell each way, each with its autograd node and tensors.
+ * LSTM, GRU and plain RNN layers over a whole sequence on the GPU: the lstmSequence, gruSequence
+ * and rnnSequence routines' contract (the layouts of wasm/recurrent-sequence.ts): states by time
+ * [T + 1, N, H] (running forward, step t reads state t and writes t + 1; reversed, it reads t + 1
+ * and writes t), the gate activations by step, and a mask [T, N] that holds a finished sequence's
+ * state. A step cannot start before the last one ends everywhere, so each step is a dispatch:
+ * forward, one per step that adds h·W_hhᵀ to the step's projection and runs the cell, a thread per
+ * (row, hidden unit); backward, two per step, the cell's gradient, then the state's, dgates·W_hh.
+ * Where the layer stepped through time cell by cell, a step took a product, an add and the cell
+ * each way, each with its autograd node and tensors.
  */
 import { META, NAN_HELPERS, binding } from "./wgsl.js";
 import type { MapKernel } from "./elementwise.js";
@@ -47,7 +48,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let j = (group % blocks) * ${workgroup}u + lid;
   if (n >= N || j >= H) { return; }`,
     ...operands.map((o, k) => `  let ${o.name}0 = u32(params[${6 + k}]);`),
-    // This row's unit j in state s of a [T + 1, N, H] sequence.
+    // Row n's unit j within a state; a state of the sequence is a plane of N·H.
     `  let unit = n * H + j;`,
     `  let plane = N * H;`,
     `  let valid = ${masked ? "mask[mask0 + t * N + n] != 0.0" : "true"};`,
