@@ -29,7 +29,7 @@ Object.defineProperty(nav, "gpu", { value: create([]), configurable: true });
 const tf = await import("@tensorflow/tfjs"); // with the gradients (tfjs-core alone has none)
 await import("@tensorflow/tfjs-backend-webgpu");
 await tf.setBackend("webgpu");
-const gpu = (await tg.device("webgpu")) as unknown as { gpu: { description: string } };
+const gpu = (await tg.device("webgpu")) as unknown as { gpu: { description: string }; halfProducts: boolean; matmulForm: string };
 const adapter = gpu.gpu.description;
 console.log(`adapter: ${adapter}`);
 
@@ -44,11 +44,21 @@ for (const n of args.large ? [256, 512, 1024, 2048, 4096] : [256, 512, 1024]) {
   const [a, b] = [tg.randn([n, n], { device: "webgpu" }), tg.randn([n, n], { device: "webgpu" })];
   rows.push({ workload, impl: ours, value: gflops(await timeMs(() => a.matmul(b).data(), opts)), unit: "GFLOP/s", higherIsBetter: true });
   const [ta, tb] = [tf.randomNormal([n, n]), tf.randomNormal([n, n])];
-  rows.push({ workload, impl: theirs, value: gflops(await timeMs(async () => {
+  const tfjs: Row = { workload, impl: theirs, value: gflops(await timeMs(async () => {
     const c = tf.matMul(ta, tb);
     await c.data();
     c.dispose();
-  }, opts)), unit: "GFLOP/s", higherIsBetter: true });
+  }, opts)), unit: "GFLOP/s", higherIsBetter: true };
+  rows.push(tfjs);
+  // Float16 products (tg.setFloat32MatmulPrecision("medium")), where the adapter has shader-f16 and
+  // runs the tiled kernel (on a CPU adapter "medium" changes nothing); beside the same tfjs timing.
+  if (n >= 1024 && gpu.halfProducts && gpu.matmulForm === "tiled") {
+    tg.setFloat32MatmulPrecision("medium");
+    const half = `${workload}, "medium"`;
+    rows.push({ workload: half, impl: `${ours}, float16 products`, value: gflops(await timeMs(() => a.matmul(b).data(), opts)), unit: "GFLOP/s", higherIsBetter: true });
+    rows.push({ ...tfjs, workload: half });
+    tg.setFloat32MatmulPrecision("highest");
+  }
 }
 
 /** One training step on tensorgrad's GPU, ending with a read of the loss (the GPU's work included). */

@@ -88,6 +88,7 @@ export {
   setBackend, getBackend, listBackends, readyBackends, registerBackend, loadBackend, backendByName, setNumThreads, getNumThreads, device, setDefaultDevice,
 } from "./backend/registry.js";
 export type { Backend, Storage, View } from "./backend/backend.js";
+export { setFloat32MatmulPrecision, getFloat32MatmulPrecision, type MatmulPrecision } from "./base/matmul-precision.js";
 
 export * as testing from "./testing.js";
 export * as linalg from "./linalg/index.js";

@@ -345,6 +345,49 @@ test("matmul's tiled and broadcast (vec4 and scalar loads) and direct (thin, spl
   }
 });
 
+test("float32 matmul precision \"medium\": the tiled kernel multiplies scaled float16 within float16's error bound, on rows and columns far outside float16's range; \"highest\" stays float32", async () => {
+  tg.manualSeed(9);
+  const backend = gpu as unknown as { matmulForm: "tiled" | "broadcast"; halfProducts: boolean };
+  const [form, half] = [backend.matmulForm, backend.halfProducts];
+  // Rows of A and columns of B scaled from 1e-15 to 1e15 (float16 alone holds 6e-8 … 65504; the products stay float32 normals).
+  const wild = (rows: number, cols: number, along: 0 | 1) => {
+    const exps = tg.randint(-15, 16, along === 0 ? [rows, 1] : [1, cols]).float();
+    return tg.randn([rows, cols]).mul(tg.pow(10, exps));
+  };
+  const cases: [string, () => [tg.Tensor, tg.Tensor]][] = [
+    ["aligned 132×64·64×136", () => [tg.randn([132, 64]), tg.randn([64, 136])]],
+    ["unaligned, batched 3×37×21·21×45", () => [tg.randn([3, 37, 21]), tg.randn([21, 45])]],
+    ["transposed operands, K 300", () => [tg.randn([300, 48]).t(), tg.randn([40, 300]).t()]],
+    ["rows and columns from 1e-15 to 1e15", () => [wild(70, 50, 0), wild(50, 90, 1)]],
+  ];
+  try {
+    backend.matmulForm = "tiled";
+    backend.halfProducts = true;
+    for (const precision of ["medium", "highest"] as const) {
+      tg.setFloat32MatmulPrecision(precision);
+      for (const [what, make] of cases) {
+        const [a, b] = make();
+        const exact = tg.matmul(a.double(), b.double()).dataSync();
+        const bound = tg.matmul(a.double().abs(), b.double().abs()).dataSync(); // Σ|a||b|
+        const got = await tg.matmul(a.to("webgpu"), b.to("webgpu")).data();
+        // float16 rounds each scaled operand to 2^-11 and a slice's sum of 16 products to about 2^-8 of their magnitudes.
+        const tol = precision === "medium" ? 2 ** -7 : 1e-5;
+        let worst = 0;
+        got.forEach((v, i) => {
+          const rel = Math.abs(v - exact[i]!) / (bound[i]! || 1);
+          worst = Math.max(worst, rel);
+          assert.ok(rel <= tol, `${precision}: ${what} [${i}]: GPU ${v}, exact ${exact[i]} (error ${rel.toExponential(2)} of Σ|a||b|)`);
+        });
+        // The half-precision path ran: its error is far above float32's.
+        if (precision === "medium") assert.ok(worst > 1e-5, `${what}: error ${worst} is float32's, not float16's`);
+      }
+    }
+  } finally {
+    tg.setFloat32MatmulPrecision("highest");
+    [backend.matmulForm, backend.halfProducts] = [form, half];
+  }
+});
+
 test("searchsorted, bucketize and histc run on the GPU as the host loops run them: duplicates, NaN, ±∞, right, batched rows, a number, an empty sequence, ranges", async () => {
   const seq = tg.tensor([[-Infinity, 1, 3, 3, 3, 7, NaN], [0, 0, 2, 4, 6, 8, Infinity]]);
   const values = tg.tensor([[3, 0, 9, NaN, -Infinity, 3.5], [0, 8, 1, Infinity, -1, 10]]);

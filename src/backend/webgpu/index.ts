@@ -15,6 +15,7 @@ import { DTypeError, DeviceError, IndexError, TensorgradError } from "../../base
 import { trackStorage } from "../../base/scope.js";
 import { contiguousStrides, isContiguous, numel } from "../../base/shape.js";
 import { dtypeRule, type BinaryOp, type UnaryOp } from "../../base/op-table.js";
+import { getFloat32MatmulPrecision } from "../../base/matmul-precision.js";
 import {
   concatByAssign, padByAssign, windowGrid,
   type AdamStep, type ArgReduceOp, type Backend, type SgdStep, type KernelName, type RandomDistribution, type ReduceOp, type ScatterReduceOp, type Storage, type View, type WindowGeometry,
@@ -28,6 +29,7 @@ import { BINARY_EXPR, UNARY_EXPR } from "./ops.js";
 import { arangeKernel, convert, fillKernel, mapKernel, randomKernel, type MapKernel, type Operand } from "./elementwise.js";
 import { argmodeKernel, argReduceKernel, argsortKernel, reduceKernel } from "./reduce.js";
 import { THIN, kSplits, matmulDirectKernel, matmulKernel } from "./matmul.js";
+import { matmulScalesKernel } from "./matmul-scales.js";
 import { matmulBroadcastKernel } from "./matmul-broadcast.js";
 import { gatherKernel, scatterKernel, type IndexArgs } from "./indexing.js";
 import { col2imKernel, im2colKernel } from "./windows.js";
@@ -130,9 +132,16 @@ export class WebGpuBackend implements Backend {
    * subgroups first, where the adapter has them (GpuContext.subgroups). Tests set it to run both.
    */
   subgroups: boolean;
+  /**
+   * Whether float32 products may multiply in float16 (matmul-scales.ts) when the matmul precision
+   * is "medium": where the adapter has `shader-f16`, and only in the tiled kernel (a CPU running the
+   * shaders gains nothing from half precision, so the broadcast form stays float32). Tests set it.
+   */
+  halfProducts: boolean;
 
   constructor(readonly gpu: GpuContext) {
     this.subgroups = gpu.subgroups;
+    this.halfProducts = gpu.features.has("shader-f16");
     this.matmulForm = gpu.fallback ? "broadcast" : "tiled";
     this.longRows = !gpu.fallback;
     this.attentionWidth = gpu.fallback ? 16 : MAX_WIDTH;
@@ -347,7 +356,13 @@ export class WebGpuBackend implements Backend {
     const [oa, ob, dtype] = [this.operand(a, "matmul"), this.operand(b, "matmul"), a.storage.dtype];
     const out = this.alloc(dtype, B * M * N);
     if (M >= THIN && N >= THIN) {
-      this.run((this.matmulForm === "broadcast" ? matmulBroadcastKernel : matmulKernel)(oa, ob, { B, M, K, N }, out.buffer));
+      if (this.matmulForm === "broadcast") this.run(matmulBroadcastKernel(oa, ob, { B, M, K, N }, out.buffer));
+      else if (this.halfProducts && dtype === "float32" && getFloat32MatmulPrecision() === "medium") {
+        const scales = this.alloc("float32", B * (M + N));
+        this.run(matmulScalesKernel(oa, ob, { B, M, K, N }, scales.buffer));
+        this.run(matmulKernel(oa, ob, { B, M, K, N }, out.buffer, scales.buffer));
+        this.dispose(scales);
+      } else this.run(matmulKernel(oa, ob, { B, M, K, N }, out.buffer));
       return out;
     }
     const splits = kSplits(B, M, K, N);

@@ -7,6 +7,9 @@
  *
  * Operands contiguous along their inner dim, with rows starting on 4-element boundaries, are read
  * from global memory as vec4s too: one load in place of four bounds-checked strided scalar loads.
+ *
+ * With `scales` (matmul-scales.ts) it multiplies in half precision: the staged slices are scaled
+ * float16, a slice's 16 products are summed in float16, and the slices in float32.
  */
 import { META, WGSL_TYPE, binding, prologue, type GpuDType } from "./wgsl.js";
 import type { MapKernel, Operand } from "./elementwise.js";
@@ -18,13 +21,35 @@ const SLICE = 16;
 /** Contiguous along the inner dim (of length `inner`), rows and batches 4-aligned: readable as vec4s. */
 const vec4Rows = (o: Operand, inner: number) => o.strides[2] === 1 && inner % 4 === 0 && o.offset % 4 === 0 && o.strides[0]! % 4 === 0 && o.strides[1]! % 4 === 0;
 
-export function matmulKernel(a: Operand, b: Operand, shape: { B: number; M: number; K: number; N: number }, out: GPUBuffer): MapKernel & { groups: number; workgroup: number } {
+/** The 16 accumulators: rows ty·4 + i in acc_i (columns tx·4…) and acc_i_ (64 columns further); acc4…7 the rows 64 below. */
+const ACC_NAMES = ["acc0", "acc1", "acc2", "acc3", "acc0_", "acc1_", "acc2_", "acc3_", "acc4", "acc5", "acc6", "acc7", "acc4_", "acc5_", "acc6_", "acc7_"];
+
+/** One step of K's 64 multiply-adds into the accumulators named with `prefix`: a (c) holds four rows, b (b_) four columns. */
+function products(prefix: string): string {
+  const [p0, p1, p2, p3, q0, q1, q2, q3, r0, r1, r2, r3, s0, s1, s2, s3] = ACC_NAMES.map((n) => prefix + n);
+  return `      ${p0} += a.x * b; ${p1} += a.y * b; ${p2} += a.z * b; ${p3} += a.w * b;
+      ${q0} += a.x * b_; ${q1} += a.y * b_; ${q2} += a.z * b_; ${q3} += a.w * b_;
+      ${r0} += c.x * b; ${r1} += c.y * b; ${r2} += c.z * b; ${r3} += c.w * b;
+      ${s0} += c.x * b_; ${s1} += c.y * b_; ${s2} += c.z * b_; ${s3} += c.w * b_;`;
+}
+
+export function matmulKernel(
+  a: Operand,
+  b: Operand,
+  shape: { B: number; M: number; K: number; N: number },
+  out: GPUBuffer,
+  scales?: GPUBuffer,
+): MapKernel & { groups: number; workgroup: number } {
   const { B, M, K, N } = shape;
   const tm = Math.ceil(M / TILE_M);
   const tn = Math.ceil(N / TILE_N);
   const groups = B * tm * tn;
-  const meta = [groups, M, K, N, tn, a.offset, ...a.strides, b.offset, ...b.strides];
+  const meta = [groups, M, K, N, tn, a.offset, ...a.strides, b.offset, ...b.strides, B * M];
   const t = WGSL_TYPE[a.dtype as GpuDType];
+  // Staged (and multiplied) as th; with scales, a row of A is scaled as it is read, and B's four columns.
+  const th = scales ? "f16" : t;
+  const rowScale = (m: string) => (scales ? ` * scales[u32(bi) * M + ${m}]` : "");
+  const colScales = scales ? `\n      vb *= vec4<f32>(scales[cb + n], scales[cb + min(n + 1u, N - 1u)], scales[cb + min(n + 2u, N - 1u)], scales[cb + min(n + 3u, N - 1u)]);` : "";
   const [vecA, vecB] = [vec4Rows(a, K), vec4Rows(b, N)];
   const vecBinding = (i: number, name: string) => `@group(0) @binding(${i}) var<storage, read> ${name}: array<vec4<${t}>>;`;
   // A's slice: [k][m / 4] vec4s (32 a row), element (k, m) in lane m % 4.
@@ -33,16 +58,16 @@ export function matmulKernel(a: Operand, b: Operand, shape: { B: number; M: numb
       let e = lid + 256u * s;
       let m = e / 4u; let kq = (e % 4u) * 4u;
       var va = vec4<${t}>();
-      if (row0 + m < M && k0 + kq < K) { va = A[u32(aBase + i32(row0 + m) * sam + i32(k0 + kq)) / 4u]; }
+      if (row0 + m < M && k0 + kq < K) { va = A[u32(aBase + i32(row0 + m) * sam + i32(k0 + kq)) / 4u]${rowScale("row0 + m")}; }
       let q = m / 4u; let c = m % 4u;
-      As[kq * 32u + q][c] = va.x; As[(kq + 1u) * 32u + q][c] = va.y; As[(kq + 2u) * 32u + q][c] = va.z; As[(kq + 3u) * 32u + q][c] = va.w;
+      As[kq * 32u + q][c] = ${th}(va.x); As[(kq + 1u) * 32u + q][c] = ${th}(va.y); As[(kq + 2u) * 32u + q][c] = ${th}(va.z); As[(kq + 3u) * 32u + q][c] = ${th}(va.w);
     }`
     : `    for (var s = 0u; s < 8u; s++) {
       let e = lid + 256u * s;
       let m = e / ${SLICE}u; let ka = e % ${SLICE}u;
       var va = ${t}(0);
-      if (row0 + m < M && k0 + ka < K) { va = A[u32(aBase + i32(row0 + m) * sam + i32(k0 + ka) * sak)]; }
-      As[ka * 32u + m / 4u][m % 4u] = va;
+      if (row0 + m < M && k0 + ka < K) { va = A[u32(aBase + i32(row0 + m) * sam + i32(k0 + ka) * sak)]${rowScale("row0 + m")}; }
+      As[ka * 32u + m / 4u][m % 4u] = ${th}(va);
     }`;
   // B's slice: [k][n / 4] vec4s.
   const loadB = `    for (var s = 0u; s < 2u; s++) {
@@ -59,15 +84,15 @@ export function matmulKernel(a: Operand, b: Operand, shape: { B: number; M: numb
         if (n + 2u < N) { vb.z = Bm[u32(at + i32(n + 2u) * sbn)]; }
         if (n + 3u < N) { vb.w = Bm[u32(at + i32(n + 3u) * sbn)]; }
       }`
-      }
-      Bs[e] = vb;
+      }${colScales}
+      Bs[e] = vec4<${th}>(vb);
     }`;
-  const code = `${META}
+  const code = `${scales ? "enable f16;\n" : ""}${META}
 ${binding(1, "out", a.dtype, true)}
 ${vecA ? vecBinding(2, "A") : binding(2, "A", a.dtype, false)}
 ${vecB ? vecBinding(3, "Bm") : binding(3, "Bm", b.dtype, false)}
-var<workgroup> As: array<vec4<${t}>, ${(SLICE * TILE_M) / 4}>;
-var<workgroup> Bs: array<vec4<${t}>, ${(SLICE * TILE_N) / 4}>;
+${scales ? `${binding(4, "scales", "float32", false)}\n` : ""}var<workgroup> As: array<vec4<${th}>, ${(SLICE * TILE_M) / 4}>;
+var<workgroup> Bs: array<vec4<${th}>, ${(SLICE * TILE_N) / 4}>;
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3u) {
   let w = wid.x + wid.y * nwg.x;
@@ -82,44 +107,46 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let bBase = params[9] + bi * params[10];
   // Strides as lets: a storage read after a barrier would be repeated every slice.
   let sam = params[7]; let sak = params[8]; let sbk = params[11]; let sbn = params[12];
+  let cb = u32(params[13]) + u32(bi) * N; // where this batch's column scales start
   let tx = lid % 16u;
   let ty = lid / 16u;
-  // Rows ty·4 + i: acc_i (columns tx·4…) and acc_i_ (64 columns further); acc4…7 the rows 64 below.
-  var acc0 = vec4<${t}>(); var acc1 = vec4<${t}>(); var acc2 = vec4<${t}>(); var acc3 = vec4<${t}>();
-  var acc0_ = vec4<${t}>(); var acc1_ = vec4<${t}>(); var acc2_ = vec4<${t}>(); var acc3_ = vec4<${t}>();
-  var acc4 = vec4<${t}>(); var acc5 = vec4<${t}>(); var acc6 = vec4<${t}>(); var acc7 = vec4<${t}>();
-  var acc4_ = vec4<${t}>(); var acc5_ = vec4<${t}>(); var acc6_ = vec4<${t}>(); var acc7_ = vec4<${t}>();
+${ACC_NAMES.map((n) => `  var ${n} = vec4<${t}>();`).join("\n")}
   for (var k0 = 0u; k0 < K; k0 += ${SLICE}u) {
 ${loadA}
 ${loadB}
     workgroupBarrier();
+${scales ? ACC_NAMES.map((n) => `    var h${n} = vec4<f16>();`).join("\n") : ""}
     for (var kk = 0u; kk < ${SLICE}u; kk++) {
       let a = As[kk * 32u + ty];
       let c = As[kk * 32u + 16u + ty];
       let b = Bs[kk * 32u + tx];
       let b_ = Bs[kk * 32u + 16u + tx];
-      acc0 += a.x * b; acc1 += a.y * b; acc2 += a.z * b; acc3 += a.w * b;
-      acc0_ += a.x * b_; acc1_ += a.y * b_; acc2_ += a.z * b_; acc3_ += a.w * b_;
-      acc4 += c.x * b; acc5 += c.y * b; acc6 += c.z * b; acc7 += c.w * b;
-      acc4_ += c.x * b_; acc5_ += c.y * b_; acc6_ += c.z * b_; acc7_ += c.w * b_;
+${products(scales ? "h" : "")}
     }
+${scales ? ACC_NAMES.map((n) => `    ${n} += vec4<f32>(h${n});`).join("\n") : ""}
     workgroupBarrier();
   }
-  let rows = array<vec4<${t}>, 16>(acc0, acc1, acc2, acc3, acc0_, acc1_, acc2_, acc3_, acc4, acc5, acc6, acc7, acc4_, acc5_, acc6_, acc7_);
+  let rows = array<vec4<${t}>, 16>(${ACC_NAMES.join(", ")});
   for (var v = 0u; v < 8u; v++) {
     let i = v % 4u + 8u * (v / 4u);
     let row = row0 + (v / 4u) * 64u + ty * 4u + v % 4u;
     if (row >= M) { continue; }
-    let o = (u32(bi) * M + row) * N;
+    let o = (u32(bi) * M + row) * N;${
+      scales
+        ? `
+    // Undoing the scales 2^-ea (row) and 2^-eb (column) in one step, as 2^(ea + eb) could overflow where the product does not; frexp(2^-e).exp = 1 - e.
+    let shift = 2 - frexp(scales[u32(bi) * M + row]).exp;`
+        : ""
+    }
     for (var h = 0u; h < 2u; h++) {
       let col = col0 + h * 64u + tx * 4u;
       for (var j = 0u; j < 4u; j++) {
-        if (col + j < N) { out[o + col + j] = rows[i + 4u * h][j]; }
+        if (col + j < N) { out[o + col + j] = ${scales ? "ldexp(rows[i + 4u * h][j], shift - frexp(scales[cb + col + j]).exp)" : "rows[i + 4u * h][j]"}; }
       }
     }
   }
 }`;
-  return { code, meta, buffers: [out, a.buffer, b.buffer], threads: groups * 256, groups, workgroup: 256 };
+  return { code, meta, buffers: scales ? [out, a.buffer, b.buffer, scales] : [out, a.buffer, b.buffer], threads: groups * 256, groups, workgroup: 256 };
 }
 
 /** Outputs with fewer rows or columns than this take the direct kernel: a 128-wide tile would mostly idle. */
