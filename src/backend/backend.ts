@@ -171,6 +171,13 @@ export interface Backend {
    * the kernels before it have run. A backend without it is read with toArray.
    */
   read?(view: View): Promise<AnyTypedArray>;
+  /**
+   * For a backend whose reads are asynchronous: makes a ValueError with `message` of any true
+   * element of the bool view `flags`, raised by the next read, so that an op can refuse bad values
+   * without waiting for them. "{position}" in the message becomes the 1-based flat position of
+   * the first true element. A backend without it is checked at once (ops/deferred-check.ts).
+   */
+  deferCheck?(flags: View, message: string): void;
   /** Releases the memory now; later use of the storage is an error. */
   dispose(storage: Storage): void;
 

@@ -118,9 +118,9 @@ export function lstsq(a: Tensor, b: Tensor, { rcond }: { rcond?: number | null }
   const x = pinv(a, tol).matmul(rhs);
   return {
     solution: vector ? x.squeeze(-1) : x,
-    residuals: zeros([0], { dtype: a.dtype }),
+    residuals: zeros([0], { dtype: a.dtype, device: a.backend }),
     rank: matrixRank(a, tol),
-    singularValues: zeros([0], { dtype: a.dtype }),
+    singularValues: zeros([0], { dtype: a.dtype, device: a.backend }),
   };
 }
 
@@ -184,11 +184,11 @@ function perMatrixEx(a: Tensor, run: (m: Tensor, rhs?: Tensor) => Tensor[], fail
     }
   }
   // Every matrix failed: the output shapes from an identity of the same size.
-  if (!template) template = run(eye(a.shape.at(-1)!, a.shape.at(-1)!, { dtype: a.dtype }), flatExtra[0]?.select(0, 0));
+  if (!template) template = run(eye(a.shape.at(-1)!, a.shape.at(-1)!, { dtype: a.dtype, device: a.backend }), flatExtra[0]?.select(0, 0));
   const outputs = template.map((t, k) =>
-    cat(results.map((r) => (r.length ? r[k]! : full([...t.shape], NaN, { dtype: t.dtype }))).map((r) => r.unsqueeze(0)), 0).reshape([...batch, ...t.shape]),
+    cat(results.map((r) => (r.length ? r[k]! : full([...t.shape], NaN, { dtype: t.dtype, device: t.backend }))).map((r) => r.unsqueeze(0)), 0).reshape([...batch, ...t.shape]),
   );
-  return { outputs, info: tensor(info, { dtype: "int32" }).reshape(batch) };
+  return { outputs, info: tensor(info, { dtype: "int32", device: a.backend }).reshape(batch) };
 }
 
 /** The failing step's 1-based index from an error message ("order k", "pivot k"), else 1. */

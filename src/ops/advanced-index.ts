@@ -151,7 +151,9 @@ function devicePositions(advanced: Advanced[], indexShape: number[], sizes: numb
   let stride = 1;
   for (let k = advanced.length - 1; k >= 0; k--) {
     const size = sizes[k]!;
-    const index = reshape(cast(expand(advanced[k]!.index, indexShape), "int32"), [-1]);
+    // Indices on another device (the CPU's, for a GPU tensor) move to the data's, as PyTorch's indexing allows.
+    const given = advanced[k]!.index;
+    const index = reshape(cast(expand(given.backend === device ? given : given.toBackend(device), indexShape), "int32"), [-1]);
     const wrapped = where(lt(index, 0), add(index, size), index);
     const checked = indexSelect(arange(size, undefined, 1, { dtype: "int32", device }), 0, wrapped);
     const term = stride === 1 ? checked : mul(checked, stride);
@@ -205,7 +207,7 @@ export function indexPut(x: Tensor, indices: readonly Tensor[], values: TensorLi
 /** The rows of [P, …rest] with values (in x[index]'s layout) written at g.positions. */
 function writeRows(rows: Tensor, g: Gather, values: TensorLike, accumulate: boolean, op: string): Tensor {
   const outShape = placement(g).map((i) => [...g.indexShape, ...g.rest][i]!);
-  const v = values instanceof Tensor ? values : tensor(values as number, { dtype: rows.dtype });
+  const v = values instanceof Tensor ? values : tensor(values as number, { dtype: rows.dtype, device: rows.backend });
   const shape = broadcastShapes([v.shape, outShape], op);
   if (shape.length !== outShape.length || shape.some((s, i) => s !== outShape[i])) {
     throw new ShapeError(`${op}: values of shape ${fmtShape(v.shape)} cannot be written into the indexed shape ${fmtShape(outShape)}`);

@@ -190,8 +190,8 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   checkShape([n, m], "eye");
-  const rows = arange(n, undefined, 1, { dtype: "int32" }).unsqueeze(1);
-  const cols = arange(m, undefined, 1, { dtype: "int32" });
+  const rows = arange(n, undefined, 1, { dtype: "int32", device: opts.device }).unsqueeze(1);
+  const cols = arange(m, undefined, 1, { dtype: "int32", device: opts.device });
   const out = rows.eq(cols).to(opts.dtype ?? "float32");
   if (opts.requiresGrad) out.requiresGrad = true;
   return out;

@@ -245,8 +245,9 @@ const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => 
     if (!(Number.isInteger(size) && size >= 0 && size <= n)) throw new ShapeError(`unfold: size ${size} must be in [0, ${n}] for dim ${d}`);
     if (!(Number.isInteger(step) && step > 0)) throw new ShapeError(`unfold: step must be a positive integer, got ${step}`);
     const count = Math.floor((n - size) / step) + 1;
-    const starts = arange(0, count, 1, { dtype: "int32" }).mul(step).reshape([count, 1]);
-    const positions = starts.add(arange(0, size, 1, { dtype: "int32" }).reshape([1, size])).reshape([-1]);
+    const device = this.backend;
+    const starts = arange(0, count, 1, { dtype: "int32", device }).mul(step).reshape([count, 1]);
+    const positions = starts.add(arange(0, size, 1, { dtype: "int32", device }).reshape([1, size])).reshape([-1]);
     const src = this.ndim === 0 ? this.reshape([1]) : this;
     const picked = indexSelect(src, d, positions);
     const split = picked.reshape([...src.shape.slice(0, d), count, size, ...src.shape.slice(d + 1)]);

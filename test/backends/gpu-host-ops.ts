@@ -9,8 +9,8 @@ export const GPU_HOST_OPS: ReadonlySet<string> = new Set([
   "repeat_interleave", "masked_select", "masked_scatter", "unique_values", "unique_inverse", "unique_counts", "unique_consecutive_counts",
   "bincount", "bincount_weights", "quantile_q_tensor_keepdim",
   "fractional_max_pool2d_indices",
-  "mvlgamma", "float_power",
-  "linalg_inv", "linalg_solve", "linalg_solve_vector_batch", "linalg_cholesky", "linalg_matrix_power", "linalg_eigh", "linalg_eigvalsh_lower",
+  "float_power",
+  "linalg_eigh", "linalg_eigvalsh_lower",
   "linalg_svd", "linalg_svdvals_wide_batch", "linalg_matrix_norm_nuc_2", "linalg_pinv", "linalg_lstsq", "linalg_matrix_rank", "linalg_cond",
-  "linalg_lu", "linalg_lu_solve", "linalg_matrix_exp", "linalg_tensorinv", "linalg_tensorsolve", "torch_svd_pinverse", "cholesky_solve_inverse", "lu_unpack",
+  "linalg_lu", "linalg_lu_solve", "linalg_matrix_exp", "torch_svd_pinverse", "lu_unpack",
 ]);

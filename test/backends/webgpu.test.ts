@@ -27,6 +27,7 @@ kernelConformanceSuite("webgpu");
 fusedConformanceSuite("webgpu");
 
 opParitySuite("webgpu", GPU_HOST_OPS);
+opParitySuite("webgpu", GPU_HOST_OPS, undefined, { moved: true });
 
 test("tensors move to the GPU and back; synchronous reads say to await", async () => {
   const x = tg.tensor([[1, 2, 3], [4, 5, 6]]);
@@ -430,4 +431,27 @@ test("advanced indexing computes its positions on the GPU: a bad index in one di
   // (0, 5) would be flat row 5 of 12: in range as a row, out of range in dim 1.
   const bad = x.index(tg.tensor([0], { dtype: "int32" }).to("webgpu"), tg.tensor([5], { dtype: "int32" }).to("webgpu"));
   await assert.rejects(bad.data(), tg.IndexError);
+});
+
+test("value checks run on the GPU without a read: a singular matrix, one not positive-definite, mvlgamma's domain raise a ValueError at the next read, the first failed check in queue order wins, then reads work again", async () => {
+  const dev = (rows: number[][]) => tg.tensor(rows).to("webgpu");
+  const singular = dev([[1, 2], [2, 4]]); // pivot 2 is zero
+  const notPd = dev([[4, 2, 0], [2, 1, 0], [0, 0, 1]]); // the minor of order 2 is zero
+  // The ops return at once; nothing waits for the values.
+  const inverse = tg.linalg.inv(singular);
+  await assert.rejects(inverse.data(), (e: unknown) => e instanceof tg.ValueError && /inv: the matrix is singular \(pivot 2 is zero/.test((e as Error).message));
+  assert.deepEqual(await dev([[1, 2]]).tolistAsync(), [[1, 2]], "the next read is clean");
+  tg.linalg.cholesky(notPd);
+  tg.linalg.solve(singular, dev([[1], [1]])); // fails too, but after cholesky
+  await assert.rejects(dev([[0]]).data(), (e: unknown) => e instanceof tg.ValueError && /cholesky: .*not positive-definite \(the leading minor of order 2/.test((e as Error).message));
+  const x = dev([[3, 1.5], [0.9, 2]]);
+  const ok = tg.mvlgamma(x, 2); // every element > 0.5
+  assert.ok(Math.abs((await ok.tolistAsync() as number[][])[0]![0]! - tg.mvlgamma(tg.tensor([[3]]), 2).item()) < 1e-5);
+  tg.mvlgamma(x, 3); // 0.9 is not > 1
+  await assert.rejects(x.data(), (e: unknown) => e instanceof tg.ValueError && /mvlgamma: .*\(element 3 is not\)/.test((e as Error).message));
+  // Valid inputs: the results of the CPU, and no error.
+  const spd = dev([[4, 2, 0.4], [2, 3, 0.5], [0.4, 0.5, 2]]);
+  const [l, inv] = [await tg.linalg.cholesky(spd).toAsync("cpu"), await tg.linalg.inv(spd).toAsync("cpu")];
+  assert.ok(tg.allclose(l, tg.linalg.cholesky(await spd.toAsync("cpu")), { atol: 1e-5 }));
+  assert.ok(tg.allclose(inv, tg.linalg.inv(await spd.toAsync("cpu")), { atol: 1e-5 }));
 });

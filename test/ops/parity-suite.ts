@@ -136,7 +136,7 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   column_stack: F((a, b) => tg.columnStack([a, b!])),
   meshgrid_xy: F((a, b) => tg.stack(tg.meshgrid([a, b!], { indexing: "xy" }))),
   cartesian_prod: F((a, b) => tg.cartesianProd(a, b!)),
-  repeat_interleave: F((x) => x.repeatInterleave(tg.tensor([2, 0, 1], { dtype: "int32" }), 0)),
+  repeat_interleave: F((x) => x.repeatInterleave(tg.tensor([2, 0, 1], { dtype: "int32", device: x.backend }), 0)),
   repeat_interleave_flat: F((x) => x.repeatInterleave(2)),
   kron: F((a, b) => a.kron(b!)),
   // products
@@ -188,13 +188,13 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   cumulative_trapezoid_dx: F((y) => tg.cumulativeTrapezoid(y, { dx: 0.25, dim: 0 })),
   masked_select: F((x) => x.maskedSelect(x.gt(0))),
   masked_scatter: F((x, s) => x.maskedScatter(x.gt(0), s!)),
-  take: F((x) => x.take(tg.tensor([[0, 5], [11, 5]], { dtype: "int32" }))),
+  take: F((x) => x.take(tg.tensor([[0, 5], [11, 5]], { dtype: "int32", device: x.backend }))),
   take_along_dim: F((x, i) => tg.takeAlongDim(x, i!, 1)),
   scatter: F((x, i, s) => x.scatter(1, i!, s!)),
   scatter_value: F((x, i) => tg.scatter(x, 0, i!, 2.5)),
-  index_add: F((x, s) => x.indexAdd(1, tg.tensor([0, 2, 0], { dtype: "int32" }), s!, 2)),
-  index_copy: F((x, s) => tg.indexCopy(x, 0, tg.tensor([2, 0], { dtype: "int32" }), s!)),
-  index_fill: F((x) => x.indexFill(1, tg.tensor([1, 3], { dtype: "int32" }), -1.5)),
+  index_add: F((x, s) => x.indexAdd(1, tg.tensor([0, 2, 0], { dtype: "int32", device: x.backend }), s!, 2)),
+  index_copy: F((x, s) => tg.indexCopy(x, 0, tg.tensor([2, 0], { dtype: "int32", device: x.backend }), s!)),
+  index_fill: F((x) => x.indexFill(1, tg.tensor([1, 3], { dtype: "int32", device: x.backend }), -1.5)),
   unique_values: F((x) => x.unique() as Tensor),
   unique_inverse: F((x) => (tg.unique(x, { returnInverse: true }) as Tensor[])[1]!),
   unique_counts: F((x) => (x.unique({ returnCounts: true }) as Tensor[])[1]!),
@@ -208,7 +208,7 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   msort: F((x) => x.msort()),
   nanmedian: F((x) => (x.nanmedian(1) as tg.ValuesIndices).values),
   quantile: F((x) => x.quantile(0.3, 1)),
-  quantile_q_tensor_keepdim: F((x) => tg.quantile(x, tg.tensor([0.1, 0.5, 0.95]), 0, { keepdim: true })),
+  quantile_q_tensor_keepdim: F((x) => tg.quantile(x, tg.tensor([0.1, 0.5, 0.95], { device: x.backend }), 0, { keepdim: true })),
   quantile_nearest_all: F((x) => x.quantile(0.4, undefined, { interpolation: "nearest" })),
   quantile_midpoint: F((x) => x.quantile(0.25, -1, { interpolation: "midpoint" })),
   nanquantile: F((x) => x.nanquantile(0.6, 1)),
@@ -223,7 +223,7 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   logit_eps: F((x) => x.logit(0.05)),
   sinc: F((x) => tg.sinc(x)),
   copysign: F((a, b) => a.copysign(b!)),
-  ldexp: F((x) => x.ldexp(tg.tensor([[1, -2, 3, 0]], { dtype: "int32" }))),
+  ldexp: F((x) => x.ldexp(tg.tensor([[1, -2, 3, 0]], { dtype: "int32", device: x.backend }))),
   max_pool2d_indices: F((x) => tg.nn.functional.maxPool2dWithIndices(x, 3, { stride: 2, padding: 1 })[1]),
   max_pool2d_unpool: F((x) => tg.nn.functional.maxUnpool2d(...tg.nn.functional.maxPool2dWithIndices(x, 2), 2)),
   max_pool1d_indices_ceil: F((x) => tg.nn.functional.maxPool1dWithIndices(x, 3, { stride: 2, ceilMode: true })[1]),
@@ -257,16 +257,16 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   cdist_p1_large: F((a, b) => tg.cdist(a, b!, 1)),
   cdist_mm: F((a, b) => tg.cdist(a, b!)),
   cov: F((x) => x.cov()),
-  cov_weights: F((x, w) => tg.cov(x, { correction: 0, fweights: tg.tensor([1, 2, 1, 3, 1], { dtype: "int32" }), aweights: w! })),
+  cov_weights: F((x, w) => tg.cov(x, { correction: 0, fweights: tg.tensor([1, 2, 1, 3, 1], { dtype: "int32", device: x.backend }), aweights: w! })),
   corrcoef: F((x) => x.corrcoef()),
   std_mean: F((x) => tg.stdMean(x, 1)[0].add(tg.stdMean(x, 1)[1])),
   cross: F((a, b) => tg.linalg.cross(a, b!)),
   select_scatter: F((x, s) => x.selectScatter(s!, 1, 2)),
   slice_scatter: F((x, s) => tg.sliceScatter(x, s!, 1, 1, 6, 2)),
   diagonal_scatter: F((x, s) => x.diagonalScatter(s!, 1)),
-  put_accumulate: F((x, s) => x.put(tg.tensor([1, 5, 1, -1], { dtype: "int32" }), s!, true)),
-  index_reduce_amax: F((x, s) => x.indexReduce(0, tg.tensor([0, 2, 0], { dtype: "int32" }), s!, "amax")),
-  index_reduce_mean_exclude: F((x, s) => tg.indexReduce(x, 1, tg.tensor([1, 1, 0], { dtype: "int32" }), s!, "mean", { includeSelf: false })),
+  put_accumulate: F((x, s) => x.put(tg.tensor([1, 5, 1, -1], { dtype: "int32", device: x.backend }), s!, true)),
+  index_reduce_amax: F((x, s) => x.indexReduce(0, tg.tensor([0, 2, 0], { dtype: "int32", device: x.backend }), s!, "amax")),
+  index_reduce_mean_exclude: F((x, s) => tg.indexReduce(x, 1, tg.tensor([1, 1, 0], { dtype: "int32", device: x.backend }), s!, "mean", { includeSelf: false })),
   diagflat: F((x) => x.diagflat(-1)),
   block_diag: F((a, b, c) => tg.blockDiag(a, b!, c!)),
   combinations: F((x) => tg.combinations(x, 2)),
@@ -284,14 +284,14 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   linalg_slogdet: F((a) => tg.linalg.slogdet(a).logabsdet.mul(tg.linalg.slogdet(a).sign)),
   linalg_solve: F((a, b) => tg.linalg.solve(a, b!)),
   linalg_solve_vector_batch: F((a, b) => tg.linalg.solve(a, b!)),
-  linalg_cholesky: F((a) => tg.linalg.cholesky(a.matmul(a.transpose(-2, -1)).add(tg.eye(4)))),
+  linalg_cholesky: F((a) => tg.linalg.cholesky(a.matmul(a.transpose(-2, -1)).add(tg.eye(4, 4, { device: a.backend })))),
   linalg_matrix_power: F((a) => tg.linalg.matrixPower(a, 3).add(tg.linalg.matrixPower(a, -2))),
   linalg_multi_dot: F((a, b, c) => tg.linalg.multiDot([a, b!, c!])),
-  logdet: F((a) => tg.logdet(a.matmul(a.t()).add(tg.eye(3)))),
+  logdet: F((a) => tg.logdet(a.matmul(a.t()).add(tg.eye(3, 3, { device: a.backend })))),
   max_pool3d_indices: F((x) => tg.nn.functional.maxPool3dWithIndices(x, [3, 2, 3], { stride: [2, 2, 2], padding: [1, 1, 0], dilation: [1, 1, 2], ceilMode: true })[1]),
   max_unpool3d: F((x) => tg.nn.functional.maxUnpool3d(...tg.nn.functional.maxPool3dWithIndices(x, 2), 2, { outputSize: [5, 4, 5] })),
   adaptive_max_pool3d_indices: F((x) => new tg.nn.AdaptiveMaxPool3d([4, 3, 2], { returnIndices: true }).forward(x)[1]),
-  fractional_max_pool2d_indices: F((x) => tg.nn.functional.fractionalMaxPool2dWithIndices(x, 2, { outputRatio: 0.6, randomSamples: tg.tensor([[[0.3, 0.8]], [[0.05, 0.55]]]) })[1]),
+  fractional_max_pool2d_indices: F((x) => tg.nn.functional.fractionalMaxPool2dWithIndices(x, 2, { outputRatio: 0.6, randomSamples: tg.tensor([[[0.3, 0.8]], [[0.05, 0.55]]], { device: x.backend }) })[1]),
   linalg_qr_reduced: F((a) => tg.cat([...tg.linalg.qr(a)].map((q) => q.flatten()))),
   linalg_qr_complete_wide: F((a) => tg.cat([...tg.linalg.qr(a, { mode: "complete" })].map((q) => q.flatten()))),
   linalg_eigh: F((x) => {
@@ -309,8 +309,8 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   linalg_lstsq: F((a, b) => tg.linalg.lstsq(a, b!).solution),
   linalg_matrix_rank: F((a) => tg.linalg.matrixRank(a)),
   linalg_cond: F((a) => tg.stack([tg.linalg.cond(a), tg.linalg.cond(a, -2), tg.linalg.cond(a, "fro"), tg.linalg.cond(a, 1)])),
-  linalg_solve_triangular: F((a, b) => tg.linalg.solveTriangular(a.triu().add(tg.eye(4).mul(3)), b!, { upper: true }).add(tg.linalg.solveTriangular(a.tril().add(tg.eye(4).mul(3)), b!, { upper: false, unitriangular: true }))),
-  linalg_solve_triangular_right: F((a, b) => tg.linalg.solveTriangular(a.tril().add(tg.eye(3).mul(3)), b!, { upper: false, left: false })),
+  linalg_solve_triangular: F((a, b) => tg.linalg.solveTriangular(a.triu().add(tg.eye(4, 4, { device: a.backend }).mul(3)), b!, { upper: true }).add(tg.linalg.solveTriangular(a.tril().add(tg.eye(4, 4, { device: a.backend }).mul(3)), b!, { upper: false, unitriangular: true }))),
+  linalg_solve_triangular_right: F((a, b) => tg.linalg.solveTriangular(a.tril().add(tg.eye(3, 3, { device: a.backend }).mul(3)), b!, { upper: false, left: false })),
   linalg_lu_factor: F((a) => tg.linalg.luFactor(a).LU),
   linalg_lu_factor_pivots: F((a) => tg.linalg.luFactor(a).pivots),
   linalg_lu: F((a) => tg.cat([...tg.linalg.lu(a)].map((m) => m.flatten()))),
@@ -324,10 +324,10 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
     return tg.cat([u.matmul(tg.diag(s.sqrt())).matmul(v.t()).flatten(), tg.pinverse(a).flatten()]);
   }),
   cholesky_solve_inverse: F((a, b) => {
-    const L = tg.linalg.cholesky(a.matmul(a.t()).add(tg.eye(3)));
+    const L = tg.linalg.cholesky(a.matmul(a.t()).add(tg.eye(3, 3, { device: a.backend })));
     return tg.cat([b!.choleskySolve(L).flatten(), tg.choleskyInverse(L.t(), true).flatten()]);
   }),
-  triangular_solve_transpose: F((b, a) => b.triangularSolve(a!.triu().add(tg.eye(3).mul(2)), true, true).solution),
+  triangular_solve_transpose: F((b, a) => b.triangularSolve(a!.triu().add(tg.eye(3, 3, { device: b.backend }).mul(2)), true, true).solution),
   lu_unpack: F((a) => tg.cat([...tg.luUnpack(tg.linalg.luFactor(a).LU, tg.linalg.luFactor(a).pivots)].map((m) => m.flatten()))),
   igamma_igammac: F((a, x) => tg.igamma(a.detach(), x!).add(a.detach().igammac(x!.mul(3)).mul(2))),
   as_strided_overlapping: F((x) => tg.asStrided(x, [3, 4], [2, 1], 1)),
@@ -357,16 +357,19 @@ export function everyOpHasAFixture(): void {
 /**
  * Each case on `backend`. `hostOps`: the ops that compute on the host from the values (decompositions,
  * shapes that depend on the data), which a backend without synchronous reads refuses with a DeviceError
- * (or, for a float64 result, a DTypeError).
+ * (or, for a float64 result, a DTypeError). `moved`: the inputs are made on the CPU and moved to the
+ * backend (`x.to("webgpu")`, as users do), which stays off the default device, so that an op making
+ * a helper tensor on the default device instead of its input's fails.
  */
-export function opParitySuite(backend: string, hostOps: ReadonlySet<string> = new Set(), fixture: OpFixture = opsFixture()): void {
+export function opParitySuite(backend: string, hostOps: ReadonlySet<string> = new Set(), fixture: OpFixture = opsFixture(), { moved = false } = {}): void {
   for (const [name, c] of Object.entries(fixture.cases)) {
-    test(`${name} [${backend}]`, async () => {
+    test(`${name} [${backend}${moved ? ", inputs moved there" : ""}]`, async () => {
       const previous = tg.getBackend().name;
-      tg.setBackend(backend);
+      if (!moved) tg.setBackend(backend);
+      const on = (t: Tensor) => (moved ? t.to(backend) : t);
       try {
         const xs = c.inputs.map((e) => {
-          const t = decode(e);
+          const t = on(decode(e));
           return e.dtype === "float32" ? t.requiresGrad_() : t;
         });
         if (hostOps.has(name)) {
@@ -378,7 +381,7 @@ export function opParitySuite(backend: string, hostOps: ReadonlySet<string> = ne
         assert.deepEqual(y.shape, c.output.shape);
         await near(y, c.output);
         if (!y.requiresGrad) return;
-        y.mul(decode(c.u)).sum().backward();
+        y.mul(on(decode(c.u))).sum().backward();
         for (const [i, g] of c.grads.entries()) {
           if (g === null) assert.equal(xs[i]!.grad, null, `input ${i} should get no gradient`);
           else {

@@ -11,7 +11,7 @@
  */
 /// <reference types="@webgpu/types" />
 import { allocArray, type AnyTypedArray, type DType } from "../../base/dtype.js";
-import { DTypeError, DeviceError, IndexError, TensorgradError } from "../../base/errors.js";
+import { DTypeError, DeviceError, IndexError, TensorgradError, ValueError } from "../../base/errors.js";
 import { trackStorage } from "../../base/scope.js";
 import { contiguousStrides, isContiguous, numel } from "../../base/shape.js";
 import { dtypeRule, type BinaryOp, type UnaryOp } from "../../base/op-table.js";
@@ -30,6 +30,7 @@ import { arangeKernel, convert, fillKernel, mapKernel, randomKernel, type MapKer
 import { argmodeKernel, argReduceKernel, argsortKernel, reduceKernel } from "./reduce.js";
 import { THIN, kSplits, matmulDirectKernel, matmulKernel } from "./matmul.js";
 import { matmulScalesKernel } from "./matmul-scales.js";
+import { CHECK_CLEAR, checkKernel } from "./checks.js";
 import { matmulBroadcastKernel } from "./matmul-broadcast.js";
 import { gatherKernel, scatterKernel, type IndexArgs } from "./indexing.js";
 import { col2imKernel, im2colKernel } from "./windows.js";
@@ -101,6 +102,12 @@ export class WebGpuBackend implements Backend {
   readonly pool: BufferPool;
   /** Bad indices recorded by gather/scatter kernels: [count, index, dim, size]. */
   private readonly errors: GPUBuffer;
+  /** The first failed deferred check (checks.ts): [claim, message id, first position]. */
+  private readonly checks: GPUBuffer;
+  /** deferCheck's messages by id, and ids by message: as many as the ops have distinct messages. */
+  private readonly checkMessages: string[] = [];
+  private readonly checkIds = new Map<string, number>();
+  private checkSeq = 0;
   private readonly finalizer = new FinalizationRegistry<GPUBuffer>((buffer) => this.pool.give(buffer));
   /**
    * The first error the device reported since the last read (a shader it refused, a lost device).
@@ -148,6 +155,8 @@ export class WebGpuBackend implements Backend {
     this.queue = new CommandQueue(gpu.device);
     this.pool = new BufferPool(gpu.device);
     this.errors = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.checks = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.queue.upload(this.checks, CHECK_CLEAR);
     gpu.device.onuncapturederror = (e) => {
       this.failure ??= e.error.message;
     };
@@ -225,9 +234,10 @@ export class WebGpuBackend implements Backend {
     const dtype = view.storage.dtype;
     const n = numel(view.shape);
     const flat = this.copy(view) as GpuStorage;
-    const [bytes, errors] = await this.queue.download([
+    const [bytes, errors, checks] = await this.queue.download([
       { buffer: flat.buffer, offset: 0, bytes: n * 4 },
       { buffer: this.errors, offset: 0, bytes: 16 },
+      { buffer: this.checks, offset: 0, bytes: 16 },
     ]);
     this.dispose(flat);
     if (this.failure !== null) {
@@ -240,10 +250,33 @@ export class WebGpuBackend implements Backend {
       this.queue.upload(this.errors, new Int32Array(4));
       throw new IndexError(`index ${err[1]} is out of bounds for dimension ${err[2]} with size ${err[3]} (in a GPU kernel before this read)`);
     }
+    const check = new Uint32Array(checks!);
+    if (check[0] !== 0) {
+      this.queue.upload(this.checks, CHECK_CLEAR);
+      throw new ValueError(`${this.checkMessages[check[1]!]!.replaceAll("{position}", String(check[2]! + 1))} (checked on the GPU before this read)`);
+    }
     if (dtype === "bool") return Uint8Array.from(new Uint32Array(bytes!));
     const out = allocArray(dtype, n);
     out.set(dtype === "float32" ? new Float32Array(bytes!) : new Int32Array(bytes!));
     return out;
+  }
+
+  /** A ValueError with `message` at the next read if any element of the bool view is true (checks.ts). */
+  deferCheck(flags: View, message: string): void {
+    if (flags.storage.dtype !== "bool") throw new DTypeError(`webgpu: deferCheck takes bool flags, got ${flags.storage.dtype}`);
+    const n = numel(flags.shape);
+    if (n === 0) return;
+    const o = this.operand(flags, "deferCheck");
+    const flat = isContiguous(flags.shape, flags.strides) ? null : (this.copy(flags) as GpuStorage);
+    let id = this.checkIds.get(message);
+    if (id === undefined) {
+      id = this.checkMessages.push(message) - 1;
+      this.checkIds.set(message, id);
+    }
+    this.checkSeq = (this.checkSeq % 0x7fffffff) + 1;
+    const at = flat ? { buffer: flat.buffer, offset: 0 } : { buffer: o.buffer, offset: o.offset };
+    this.run(checkKernel(n, at, this.checkSeq, id, this.checks));
+    if (flat) this.dispose(flat);
   }
 
   // ---- creation -------------------------------------------------------------------------------

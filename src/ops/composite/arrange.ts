@@ -16,7 +16,8 @@ import { cat, expand, flatten, narrow, permute, repeat, reshape, select, stack, 
 import { sum } from "../reduce.js";
 
 const dimsOf = (dims: number | readonly number[]) => (typeof dims === "number" ? [dims] : [...dims]);
-const int32 = (values: number[]) => tensor(Int32Array.from(values), { dtype: "int32" });
+/** Positions as an int32 tensor on the device of the tensor they index. */
+const int32 = (values: number[], device: Backend) => tensor(Int32Array.from(values), { dtype: "int32", device });
 
 /** The elements in reverse order along each of the dims. */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
@@ -27,7 +28,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
     if (seen.has(d)) throw new ValueError(`flip: dim ${d} appears more than once in [${dimsOf(dims).join(", ")}]`);
     seen.add(d);
     const n = x.shape[d]!;
-    out = indexSelect(out, d, int32(Array.from({ length: n }, (_, i) => n - 1 - i)), "flip");
+    out = indexSelect(out, d, int32(Array.from({ length: n }, (_, i) => n - 1 - i), x.backend), "flip");
   }
   return seen.size === 0 ? out.clone() : out;
 }
@@ -78,7 +79,8 @@ export function rot90(x: Tensor, k = 1, dims: readonly [number, number] = [0, 1]
 function band(x: Tensor, op: string, keep: (offset: Tensor) => Tensor): Tensor {
   if (x.ndim < 2) throw new ShapeError(`${op}: the input must have at least 2 dims, got shape ${fmtShape(x.shape)}`);
   const [rows, cols] = x.shape.slice(-2) as [number, number];
-  const offset = sub(reshape(arange(cols, undefined, 1, { dtype: "int32" }), [1, cols]), reshape(arange(rows, undefined, 1, { dtype: "int32" }), [rows, 1]));
+  const device = x.backend;
+  const offset = sub(reshape(arange(cols, undefined, 1, { dtype: "int32", device }), [1, cols]), reshape(arange(rows, undefined, 1, { dtype: "int32", device }), [rows, 1]));
   return where(keep(offset), x, 0);
 }
 
@@ -112,7 +114,7 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const planes = movedim(x, [a, b], [-2, -1]);
   const [n1, n2] = planes.shape.slice(-2) as [number, number];
   const flat = reshape(planes, [...planes.shape.slice(0, -2), n1 * n2]);
-  return indexSelect(flat, -1, int32(diagonalPositions(n1, n2, offset)), "diagonal");
+  return indexSelect(flat, -1, int32(diagonalPositions(n1, n2, offset), x.backend), "diagonal");
 }
 
 /** Matrices whose diagonal (offset above, negative below) in the dim1 × dim2 planes is the last dim of x. */
@@ -125,8 +127,8 @@ export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
   const L = x.shape[x.ndim - 1]!;
   const n = L + Math.abs(offset);
   const batch = x.shape.slice(0, -1);
-  const positions = int32(diagonalPositions(n, n, offset));
-  const filled = scatterAdd(zeros([...batch, n * n], { dtype: x.dtype }), -1, expand(reshape(positions, [...batch.map(() => 1), L]), x.shape), x);
+  const positions = int32(diagonalPositions(n, n, offset), x.backend);
+  const filled = scatterAdd(zeros([...batch, n * n], { dtype: x.dtype, device: x.backend }), -1, expand(reshape(positions, [...batch.map(() => 1), L]), x.shape), x);
   return movedim(reshape(filled, [...batch, n, n]), [-2, -1], [a, b]);
 }
 
@@ -292,7 +294,7 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
   }
   if (counts.length !== n) throw new ShapeError(`repeatInterleave: ${counts.length} repeats for dim ${d} of size ${n}`);
   if (counts.some((c) => !Number.isInteger(c) || c < 0)) throw new ValueError(`repeatInterleave: repeats must be non-negative integers, got [${counts.join(", ")}]`);
-  return indexSelect(input, d, int32(counts.flatMap((c, i) => new Array<number>(c).fill(i))), "repeatInterleave");
+  return indexSelect(input, d, int32(counts.flatMap((c, i) => new Array<number>(c).fill(i)), x.backend), "repeatInterleave");
 }
 
 /** The Kronecker product: every element of a times the whole of b, in a's layout. */

@@ -22,7 +22,7 @@ export function selectScatter(input: Tensor, src: Tensor, dim: number, index: nu
   const d = normalizeDim(dim, input.ndim, "selectScatter");
   const n = input.shape[d]!;
   if (!Number.isInteger(index) || index < -n || index >= n) throw new IndexError(`selectScatter: index ${index} is out of range for dim ${d} of size ${n}`);
-  return indexCopy(input, d, tensor([index < 0 ? index + n : index], { dtype: "int32" }), unsqueeze(src, d));
+  return indexCopy(input, d, tensor([index < 0 ? index + n : index], { dtype: "int32", device: input.backend }), unsqueeze(src, d));
 }
 
 /** input with the slice start:end:step along dim replaced by src. */
@@ -34,7 +34,7 @@ export function sliceScatter(input: Tensor, src: Tensor, dim = 0, start: number 
   const [s, e] = [clampIndex(start, 0), clampIndex(end, n)];
   const positions: number[] = [];
   for (let i = s; i < e; i += step) positions.push(i);
-  return indexCopy(input, d, tensor(positions, { dtype: "int32" }), src);
+  return indexCopy(input, d, tensor(positions, { dtype: "int32", device: input.backend }), src);
 }
 
 /** The [rows, cols] of a diagonal at `offset` of an m×n matrix. */
@@ -58,7 +58,7 @@ export function diagonalScatter(input: Tensor, src: Tensor, offset = 0, dim1 = 0
   if (src.shape.length !== want.length || src.shape.some((s, k) => s !== want[k])) {
     throw new ShapeError(`diagonalScatter: src must have shape ${fmtShape(want)}, got ${fmtShape(src.shape)}`);
   }
-  const written = indexPut(front, [tensor(rows, { dtype: "int32" }), tensor(cols, { dtype: "int32" })], movedim(src, -1, 0));
+  const written = indexPut(front, [tensor(rows, { dtype: "int32", device: input.backend }), tensor(cols, { dtype: "int32", device: input.backend })], movedim(src, -1, 0));
   return movedim(written, [0, 1], [d1, d2]);
 }
 
@@ -118,8 +118,8 @@ export function combinations(x: Tensor, r = 2, withReplacement = false): Tensor 
     }
   };
   if (r > 0) visit(0);
-  if (r === 0 || picks[0]!.length === 0) return zeros(r === 0 ? [0] : [0, r], { dtype: x.dtype });
-  return stack(picks.map((p) => indexSelect(x, 0, tensor(p, { dtype: "int32" }))), 1);
+  if (r === 0 || picks[0]!.length === 0) return zeros(r === 0 ? [0] : [0, r], { dtype: x.dtype, device: x.backend });
+  return stack(picks.map((p) => indexSelect(x, 0, tensor(p, { dtype: "int32", device: x.backend }))), 1);
 }
 
 /** The tensors broadcast to one shape (views). */
@@ -144,7 +144,7 @@ export function cross(a: Tensor, b: Tensor, dim?: number): Tensor {
   const d = dim === undefined ? shape.findIndex((s) => s === 3) : normalizeDim(dim, shape.length, "cross");
   if (d < 0 || shape[d] !== 3) throw new ShapeError(`cross: dim ${dim ?? "(none)"} must have size 3 in the broadcast shape ${fmtShape(shape)}`);
   const [ea, eb] = [expand(a, shape), expand(b, shape)];
-  const part = (t: Tensor, i: number) => indexSelect(t, d, tensor([i], { dtype: "int32" }));
+  const part = (t: Tensor, i: number) => indexSelect(t, d, tensor([i], { dtype: "int32", device: t.backend }));
   const component = (i: number, j: number) => sub(mul(part(ea, i), part(eb, j)), mul(part(ea, j), part(eb, i)));
   return cat([component(1, 2), component(2, 0), component(0, 1)], d);
 }
@@ -209,7 +209,7 @@ function stridedPositions(x: Tensor, size: readonly number[], stride: readonly n
     if (at < 0 || at >= x.numel()) throw new IndexError(`${op}: size [${size.join(", ")}], stride [${stride.join(", ")}] and offset ${storageOffset ?? x.offset} reach element ${at + x.offset}, outside the tensor's ${x.numel()} elements`);
     positions[i] = at;
   }
-  return tensor(positions, { dtype: "int32" });
+  return tensor(positions, { dtype: "int32", device: x.backend });
 }
 
 /**

@@ -88,5 +88,5 @@ export function indexCopy(x: Tensor, dim: number, index_: Tensor, source: Tensor
 /** x with the slices along dim at index set to a value. */
 export function indexFill(x: Tensor, dim: number, index_: Tensor, value: TensorLike): Tensor {
   const d = alongDim("indexFill", x, dim, index_);
-  return movedim(indexPut(movedim(x, d, 0), [reshape(index_, [-1])], typeof value === "object" ? value : tensor(value as number, { dtype: x.dtype })), 0, d);
+  return movedim(indexPut(movedim(x, d, 0), [reshape(index_, [-1])], typeof value === "object" ? value : tensor(value as number, { dtype: x.dtype, device: x.backend })), 0, d);
 }

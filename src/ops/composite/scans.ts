@@ -54,7 +54,7 @@ function cumulativeExtremum(x: Tensor, dim: number, op: "cummax" | "cummin"): Va
   if (x.ndim === 0) return valuesIndices(x.clone(), zeros([], { dtype: "int32" }));
   const beats = op === "cummax" ? ge : le;
   const indices = noGrad(() => {
-    const positions = expand(reshape(arange(x.shape[d]!, undefined, 1, { dtype: "int32" }), x.shape.map((n, k) => (k === d ? n : 1))), [...x.shape]);
+    const positions = expand(reshape(arange(x.shape[d]!, undefined, 1, { dtype: "int32", device: x.backend }), x.shape.map((n, k) => (k === d ? n : 1))), [...x.shape]);
     // later wins when it is NaN, or when neither is NaN and it ties or beats earlier.
     const combine = ([lv, li]: Tensor[], [ev, ei]: Tensor[]): Tensor[] => {
       const later = logicalOr(isnan(lv!), logicalAnd(isnan(ev!).logicalNot(), beats(lv!, ev!)));

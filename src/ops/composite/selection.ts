@@ -211,7 +211,7 @@ function quantiles(x: Tensor, q: number | Tensor, dim: number | undefined, keepd
   const sorted = sort(lines, -1).values;
   const n = lines.shape[lines.ndim - 1]!;
   if (n === 0) throw new ShapeError(`${op}: dim ${d} is empty`);
-  const valid = skipNan ? sum(isnan(lines).logicalNot(), -1, true) : tensor(n, { dtype: "int32" });
+  const valid = skipNan ? sum(isnan(lines).logicalNot(), -1, true) : tensor(n, { dtype: "int32", device: input.backend });
   const hasNan = sum(isnan(lines), -1, true).gt(0);
   const results = qs.map((p) => {
     const rank = mul(sub(valid, 1).float().clamp(0), p); // fractional position among the valid values

@@ -9,12 +9,13 @@
 import { ValueError } from "../../base/errors.js";
 import { isFloating } from "../../base/dtype.js";
 import type { Tensor } from "../tensor.js";
-import { abs, add, cast, div, eq, erf, exp, floor, gt, log, logicalAnd, lt, mul, neg, pow, sin, sqrt, sub, where } from "../elementwise.js";
+import { abs, add, cast, div, eq, erf, exp, floor, gt, log, logicalAnd, logicalNot, lt, mul, neg, pow, sin, sqrt, sub, where } from "../elementwise.js";
 import { tan } from "./transcendental.js";
 import { isfinite } from "./math.js";
 import { tensor, zerosLike } from "../creation.js";
 import { prepare } from "../elementwise.js";
-import { isGradEnabled } from "../grad-mode.js";
+import { isGradEnabled, noGrad } from "../grad-mode.js";
+import { refuseIfAny } from "../deferred-check.js";
 import { tryApply } from "../dispatch.js";
 
 const floating = (x: Tensor): Tensor => (isFloating(x.dtype) ? x : cast(x, "float32"));
@@ -172,9 +173,7 @@ export function polygamma(n: number, input: Tensor): Tensor {
 export function mvlgamma(input: Tensor, p: number): Tensor {
   if (!Number.isInteger(p) || p < 1) throw new ValueError(`mvlgamma: p must be a positive integer, got ${p}`);
   const x = floating(input);
-  if (x.numel() > 0 && !(x.detach().min().item() > (p - 1) / 2)) {
-    throw new ValueError(`mvlgamma: all elements must be greater than (p-1)/2 = ${(p - 1) / 2}`);
-  }
+  noGrad(() => refuseIfAny(logicalNot(gt(x.detach(), (p - 1) / 2)), `mvlgamma: all elements must be greater than (p-1)/2 = ${(p - 1) / 2} (element {position} is not)`));
   let out = zerosLike(x);
   out = add(out, (p * (p - 1) / 4) * Math.log(Math.PI));
   for (let j = 1; j <= p; j++) out = add(out, lgamma(sub(x, (j - 1) / 2)));

@@ -35,7 +35,7 @@ export function cov(x: Tensor, { correction = 1, fweights, aweights }: CovOption
     const wf = cast(weights, m.dtype);
     w = w ? mul(w, wf) : wf;
   }
-  const wSum = w ? sum(w) : tensor(n, { dtype: m.dtype });
+  const wSum = w ? sum(w) : tensor(n, { dtype: m.dtype, device: m.backend });
   const avg = w ? div(sum(mul(m, w), 1, true), wSum) : mean(m, 1, true);
   // NumPy's normaliser: Σw − correction·Σ(w·a)/Σw with aweights, else Σw − correction.
   const norm = w && aweights ? sub(wSum, div(mul(sum(mul(w, cast(aweights, m.dtype))), correction), wSum)) : sub(wSum, correction);

@@ -96,7 +96,7 @@ export function atan2(y: Tensor, x: TensorLike): Tensor {
   const negX = xt ? signbit(xt) : (x as number) < 0 || Object.is(x, -0);
   const yNeg = signbit(y);
   // On an axis: ±π/2 for x = 0; for y = ±0, ±0 when x ≥ +0 and ±π when x ≤ −0 (IEEE atan2).
-  const pi = tensor(Math.PI, { dtype: y.dtype }); // π in y's precision
+  const pi = tensor(Math.PI, { dtype: y.dtype, device: y.backend }); // π in y's precision, on its device
   const onXAxis = where(negX, where(yNeg, neg(pi), pi), where(yNeg, -0, 0));
   const value = where(eq(y, 0), onXAxis, where(eq(x, 0), mul(sign(y), mul(pi, 0.5)), where(negX, where(yNeg, sub(base, pi), add(base, pi)), base)));
   // ∂/∂y = x / (x² + y²), ∂/∂x = −y / (x² + y²).

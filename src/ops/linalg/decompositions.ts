@@ -61,7 +61,7 @@ export function eigh(a: Tensor): [eigenvalues: Tensor, eigenvectors: Tensor] & {
   // PyTorch's eigh gradient is the symmetric part of the linearisation's: symmetrise dA's image.
   const P = t(V).matmul(dA.add(t(dA)).mul(0.5)).matmul(V); // Vᵀ·sym(dA)·V
   const gap = L.unsqueeze(-2).sub(L.unsqueeze(-1)); // λⱼ − λᵢ
-  const offDiagonal = eye(n, n, { dtype: a.dtype }).logicalNot();
+  const offDiagonal = eye(n, n, { dtype: a.dtype, device: a.backend }).logicalNot();
   const F = gap.reciprocal().where(gap.ne(0), 0).mul(offDiagonal); // 1/(λⱼ − λᵢ) off the diagonal
   const values = L.add(diagonal(P, 0, -2, -1));
   const vectors = V.add(V.matmul(F.mul(P)));
@@ -101,7 +101,7 @@ export function svd(a: Tensor, { fullMatrices = true }: { fullMatrices?: boolean
     const P = t(U).matmul(dA).matmul(V); // [.., k, k]
     const s = S.unsqueeze(-1); // column
     const sRow = S.unsqueeze(-2);
-    const ik = eye(k, k, { dtype: a.dtype });
+    const ik = eye(k, k, { dtype: a.dtype, device: a.backend });
     const gap = sRow.square().sub(s.square()); // sⱼ² − sᵢ²
     const F = gap.reciprocal().where(gap.ne(0), 0).mul(ik.logicalNot());
     const inv = S.reciprocal().where(S.ne(0), 0).unsqueeze(-2); // S⁻¹ as a row scale

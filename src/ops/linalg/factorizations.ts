@@ -22,7 +22,7 @@ function checkMatrix(a: Tensor, op: string): [number, number] {
 }
 
 const t = (x: Tensor) => x.transpose(-2, -1);
-const identity = (n: number, like: Tensor) => expand(eye(n, n, { dtype: like.dtype }), [...like.shape.slice(0, -2), n, n]);
+const identity = (n: number, like: Tensor) => expand(eye(n, n, { dtype: like.dtype, device: like.backend }), [...like.shape.slice(0, -2), n, n]);
 
 export type QrMode = "reduced" | "complete" | "r";
 
@@ -31,7 +31,7 @@ export function qr(a: Tensor, { mode = "reduced" }: { mode?: QrMode } = {}): [Q:
   const [m, n] = checkMatrix(a, "qr");
   if (!["reduced", "complete", "r"].includes(mode)) throw new ValueError(`qr: mode must be 'reduced', 'complete' or 'r', got '${mode}'`);
   const k = Math.min(m, n);
-  const rows = arange(0, m, 1, { dtype: "int32" });
+  const rows = arange(0, m, 1, { dtype: "int32", device: a.backend });
   let R = a;
   let Q = identity(m, a);
   for (let j = 0; j < k; j++) {
@@ -48,7 +48,7 @@ export function qr(a: Tensor, { mode = "reduced" }: { mode?: QrMode } = {}): [Q:
     Q = Q.sub(Q.matmul(uCol).matmul(unsqueeze(u, -2)).mul(scale.unsqueeze(-1)));
   }
   R = R.triu();
-  if (mode === "r") return named(zeros([0], { dtype: a.dtype }), narrow(R, -2, 0, k));
+  if (mode === "r") return named(zeros([0], { dtype: a.dtype, device: a.backend }), narrow(R, -2, 0, k));
   if (mode === "complete") return named(Q, R);
   return named(narrow(Q, -1, 0, k), narrow(R, -2, 0, k));
 }
@@ -64,7 +64,7 @@ function named(Q: Tensor, R: Tensor) {
 export function luFactor(a: Tensor): [LU: Tensor, pivots: Tensor] & { LU: Tensor; pivots: Tensor } {
   const n = checkSquare(a, "luFactor");
   const batch = a.shape.slice(0, -2);
-  const rows = arange(0, n, 1, { dtype: "int32" });
+  const rows = arange(0, n, 1, { dtype: "int32", device: a.backend });
   let m = a;
   const pivots: Tensor[] = [];
   for (let k = 0; k < n; k++) {
@@ -85,7 +85,7 @@ export function luFactor(a: Tensor): [LU: Tensor, pivots: Tensor] & { LU: Tensor
     const columnK = rows.eq(k);
     m = where(unsqueeze(columnK, 0).logicalAnd(unsqueeze(below, -1)), unsqueeze(multipliers, -1), m);
   }
-  const piv = pivots.length ? cat(pivots, -1) : zeros([...batch, 0], { dtype: "int32" });
+  const piv = pivots.length ? cat(pivots, -1) : zeros([...batch, 0], { dtype: "int32", device: a.backend });
   return Object.assign([m, piv] as [Tensor, Tensor], { LU: m, pivots: piv });
 }
 
@@ -118,7 +118,7 @@ export function luUnpack(LU: Tensor, pivots: Tensor): [P: Tensor, L: Tensor, U: 
   const perms = permutationOf(pivots, n);
   const pData = new Float64Array(perms.length * n * n);
   perms.forEach((perm, b) => perm.forEach((src, i) => (pData[b * n * n + src * n + i] = 1)));
-  const P = tensor(pData, { dtype: "float64" }).reshape([...LU.shape]).to(LU.dtype);
+  const P = tensor(pData, { dtype: "float64" }).reshape([...LU.shape]).to(LU.dtype).toBackend(LU.backend);
   return Object.assign([P, L, U] as [Tensor, Tensor, Tensor], { P, L, U });
 }
 
@@ -129,8 +129,8 @@ export function luSolve(LU: Tensor, pivots: Tensor, b: Tensor): Tensor {
   const perms = permutationOf(pivots, n);
   const flatB = b.reshape([-1, n, b.shape.at(-1)!]);
   const permuted = perms.length <= 1
-    ? indexSelect(b, -2, tensor(perms[0] ?? new Int32Array(0), { dtype: "int32" }))
-    : cat(perms.map((p, i) => indexSelect(select(flatB, 0, i), -2, tensor(p, { dtype: "int32" })).unsqueeze(0)), 0).reshape([...b.shape]);
+    ? indexSelect(b, -2, tensor(perms[0] ?? new Int32Array(0), { dtype: "int32", device: b.backend }))
+    : cat(perms.map((p, i) => indexSelect(select(flatB, 0, i), -2, tensor(p, { dtype: "int32", device: b.backend })).unsqueeze(0)), 0).reshape([...b.shape]);
   const y = solveTriangular(LU, permuted, { upper: false, unitriangular: true });
   return solveTriangular(LU, y, { upper: true });
 }
@@ -156,7 +156,7 @@ export function householderProduct(a: Tensor, tau: Tensor): Tensor {
   const [m, n] = checkMatrix(a, "householderProduct");
   const k = tau.shape.at(-1)!;
   if (n > m || k > n) throw new ShapeError(`householderProduct: needs m ≥ n ≥ k, got A ${fmtShape(a.shape)} and tau ${fmtShape(tau.shape)}`);
-  const rows = arange(0, m, 1, { dtype: "int32" });
+  const rows = arange(0, m, 1, { dtype: "int32", device: a.backend });
   let Q = narrow(identity(m, a), -1, 0, n);
   for (let i = k - 1; i >= 0; i--) {
     const v = select(a, -1, i).where(rows.gt(i), 0).add(rows.eq(i).to(a.dtype)); // [..., m]
@@ -190,7 +190,7 @@ export function matrixExp(a: Tensor): Tensor {
 export function geqrf(a: Tensor): [a: Tensor, tau: Tensor] & { a: Tensor; tau: Tensor } {
   const [m, n] = checkMatrix(a, "geqrf");
   const k = Math.min(m, n);
-  const rows = arange(0, m, 1, { dtype: "int32" });
+  const rows = arange(0, m, 1, { dtype: "int32", device: a.backend });
   let R = a;
   const vectors: Tensor[] = [];
   const taus: Tensor[] = [];
@@ -212,7 +212,7 @@ export function geqrf(a: Tensor): [a: Tensor, tau: Tensor] & { a: Tensor; tau: T
   }
   const below = vectors.length ? pad(cat(vectors.map((v) => v.unsqueeze(-1)), -1), [0, n - k]) : null; // [..., m, n]
   const packed = below ? R.triu().add(below) : R.triu();
-  const tau = taus.length ? cat(taus.map((t) => t.unsqueeze(-1)), -1) : zeros([...a.shape.slice(0, -2), 0], { dtype: a.dtype });
+  const tau = taus.length ? cat(taus.map((t) => t.unsqueeze(-1)), -1) : zeros([...a.shape.slice(0, -2), 0], { dtype: a.dtype, device: a.backend });
   return Object.assign([packed, tau] as [Tensor, Tensor], { a: packed, tau });
 }
 

@@ -9,6 +9,7 @@ import { isFloating } from "../../base/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../tensor.js";
 import { noGrad } from "../grad-mode.js";
+import { refuseIfAny } from "../deferred-check.js";
 import { arange, eye, zeros } from "../creation.js";
 import { abs, add, cast, div, eq, log, lt, mul, sign, sub, where } from "../elementwise.js";
 import { gather } from "../indexing.js";
@@ -38,9 +39,9 @@ function eliminate(a: Tensor, b: Tensor, op: string): Elimination {
   let m = cat([a, b], -1);
   const width = m.shape.at(-1)!;
   const batch = a.shape.slice(0, -2);
-  const rows = arange(0, n, 1, { dtype: "int32" });
+  const rows = arange(0, n, 1, { dtype: "int32", device: a.backend });
   const pivots: Tensor[] = [];
-  let swaps = zeros(batch, { dtype: a.dtype });
+  let swaps = zeros(batch, { dtype: a.dtype, device: a.backend });
   for (let k = 0; k < n; k++) {
     // Partial pivoting: bring the largest |m[i, k]|, i ≥ k, to row k (a permutation of the rows, detached).
     const order = noGrad(() => {
@@ -65,11 +66,8 @@ function eliminate(a: Tensor, b: Tensor, op: string): Elimination {
   const pivotStack = pivots.length ? cat(pivots.map((p) => unsqueeze(p, -1)), -1) : mul(sum(a, -1), 0);
   const swapSign = sub(1, mul(remainder2(swaps), 2));
   if (op !== "det" && op !== "slogdet") {
-    const zeroAt = noGrad(() => {
-      const zero = eq(pivotStack.detach(), 0).reshape([-1, n]).any(0); // [n]: a zero pivot at step k in some matrix
-      return zero.any().item() ? (zero.int().argmax().item() as number) + 1 : 0;
-    });
-    if (zeroAt) throw new ValueError(`${op}: the matrix is singular (pivot ${zeroAt} is zero in Gauss–Jordan elimination)`);
+    // [n]: a zero pivot at step k in some matrix.
+    noGrad(() => refuseIfAny(eq(pivotStack.detach(), 0).reshape([-1, n]).any(0), `${op}: the matrix is singular (pivot {position} is zero in Gauss–Jordan elimination)`));
   }
   return { solution: narrow(m, -1, n, width - n), pivots: pivotStack, swapSign };
 }
@@ -79,7 +77,7 @@ const remainder2 = (x: Tensor) => sub(x, mul(x.div(2).floor(), 2));
 /** The inverse of each square matrix; a singular matrix is an error. */
 export function inv(a: Tensor): Tensor {
   const n = checkSquare(a, "inv");
-  return eliminate(a, expand(eye(n, n, { dtype: a.dtype }), [...a.shape]), "inv").solution;
+  return eliminate(a, expand(eye(n, n, { dtype: a.dtype, device: a.backend }), [...a.shape]), "inv").solution;
 }
 
 /** X with A·X = B (B [..., n, k], or [..., n] for one vector), for square non-singular A. */
@@ -130,7 +128,7 @@ export function logdet(a: Tensor): Tensor {
 export function matrixPower(a: Tensor, n: number): Tensor {
   const size = checkSquare(a, "matrixPower");
   if (!Number.isInteger(n)) throw new ValueError(`matrixPower: n must be an integer, got ${n}`);
-  if (n === 0) return expand(eye(size, size, { dtype: a.dtype }), [...a.shape]).contiguous();
+  if (n === 0) return expand(eye(size, size, { dtype: a.dtype, device: a.backend }), [...a.shape]).contiguous();
   let base = n < 0 ? inv(a) : a;
   let result: Tensor | null = null;
   for (let e = Math.abs(n); e > 0; e >>= 1) {

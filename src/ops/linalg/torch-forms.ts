@@ -34,7 +34,7 @@ export function choleskySolve(b: Tensor, factor: Tensor, upper = false): Tensor 
 /** The inverse of A = L·Lᵀ (or Uᵀ·U) from its Cholesky factor. */
 export function choleskyInverse(factor: Tensor, upper = false): Tensor {
   const n = factor.shape.at(-1)!;
-  return choleskySolve(expand(eye(n, n, { dtype: factor.dtype }), [...factor.shape]), factor, upper);
+  return choleskySolve(expand(eye(n, n, { dtype: factor.dtype, device: factor.backend }), [...factor.shape]), factor, upper);
 }
 
 /** torch.triangular_solve(b, A): [solution of A·X = b (or Aᵀ·X with transpose), a copy of A]. */
