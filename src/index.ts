@@ -65,9 +65,9 @@ export { matrixPower } from "./ops/linalg/solve.js";
 export { matrixExp, geqrf, ormqr } from "./ops/linalg/factorizations.js";
 export { svd, pinverse, choleskySolve, choleskyInverse, triangularSolve, orgqr, luUnpack } from "./ops/linalg/torch-forms.js";
 export { bernoulli, multinomial, normal, poisson, type SampleOptions } from "./ops/random.js";
-export { numel, isTensor, isFloatingPoint, isNonzero, getDefaultDtype, positive, isin, resultType, promoteTypes, canCast } from "./ops/tensor-info.js";
+export { numel, isTensor, isFloatingPoint, isNonzero, getDefaultDtype, positive, resultType, promoteTypes, canCast } from "./ops/tensor-info.js";
 export {
-  unique, uniqueConsecutive, searchsorted, bucketize, bincount, histc, msort, nanmedian, quantile, nanquantile,
+  unique, uniqueConsecutive, searchsorted, bucketize, isin, bincount, histc, msort, nanmedian, quantile, nanquantile,
   type UniqueOptions, type UniqueResult, type QuantileInterpolation,
 } from "./ops/composite/selection.js";
 export {

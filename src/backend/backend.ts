@@ -175,9 +175,11 @@ export interface Backend {
    * For a backend whose reads are asynchronous: makes a ValueError with `message` of any true
    * element of the bool view `flags`, raised by the next read, so that an op can refuse bad values
    * without waiting for them. "{position}" in the message becomes the 1-based flat position of
-   * the first true element. A backend without it is checked at once (ops/deferred-check.ts).
+   * the first true element, "{index}" its 0-based one, and "{value}" the element of the float
+   * `values` (flags' shape) there.
+   * A backend without it is checked at once (ops/deferred-check.ts).
    */
-  deferCheck?(flags: View, message: string): void;
+  deferCheck?(flags: View, message: string, values?: View): void;
   /** Releases the memory now; later use of the storage is an error. */
   dispose(storage: Storage): void;
 

@@ -104,3 +104,12 @@ export function formatTensor(data: AnyTypedArray, shape: readonly number[], dtyp
   const width = Math.max(...(finite.length ? finite : shown).map((v) => fmt(v).length));
   return `${prefix}${render(data, shape, fmt, width, summarize, prefix.length, 0)}${tail})`;
 }
+
+/** A float32 value as a message shows it: the shortest decimal that rounds to it (-0.1, not -0.10000000149011612). */
+export function shortestFloat32(v: number): string {
+  for (let digits = 1; digits < 9 && Number.isFinite(v); digits++) {
+    const candidate = Number.parseFloat(v.toPrecision(digits));
+    if (Math.fround(candidate) === v) return String(candidate);
+  }
+  return String(v);
+}

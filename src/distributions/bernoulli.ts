@@ -31,7 +31,7 @@ export class Bernoulli {
   sample(sampleShape: readonly number[] = [], { generator }: { generator?: Generator } = {}): Tensor {
     return noGrad(() => {
       const shape = [...sampleShape, ...this.logits.shape];
-      return rand(shape, { dtype: this.logits.dtype, ...(generator ? { generator } : {}) }).lt(this.probs.expand(...shape)).to(this.logits.dtype);
+      return rand(shape, { dtype: this.logits.dtype, device: this.logits.backend, ...(generator ? { generator } : {}) }).lt(this.probs.expand(...shape)).to(this.logits.dtype);
     });
   }
 

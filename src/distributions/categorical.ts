@@ -38,7 +38,7 @@ export class Categorical {
   sample(sampleShape: readonly number[] = [], { generator }: { generator?: Generator } = {}): Tensor {
     return noGrad(() => {
       const shape = [...sampleShape, ...this.logits.shape];
-      const u = rand(shape, { ...(generator ? { generator } : {}) }).clamp(1e-20, 1);
+      const u = rand(shape, { device: this.logits.backend, ...(generator ? { generator } : {}) }).clamp(1e-20, 1);
       const gumbel = u.log().neg().log().neg();
       return this.logits.detach().expand(...shape).add(gumbel).argmax(-1).int();
     });

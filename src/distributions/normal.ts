@@ -11,7 +11,7 @@ import { noGrad } from "../ops/grad-mode.js";
 import { erf } from "../ops/elementwise.js";
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-const asTensor = (x: Tensor | number, like?: Tensor) => (x instanceof Tensor ? x : tensor(x, { dtype: like?.dtype ?? "float32" }));
+const asTensor = (x: Tensor | number, like?: Tensor) => (x instanceof Tensor ? x : tensor(x, { dtype: like?.dtype ?? "float32", device: like?.backend }));
 
 export class Normal {
   readonly loc: Tensor;
@@ -40,7 +40,7 @@ export class Normal {
 
   /** loc + scale·ε with ε ~ N(0, 1): differentiable in loc and scale. */
   rsample(sampleShape: readonly number[] = [], { generator }: { generator?: Generator } = {}): Tensor {
-    const eps = randn([...sampleShape, ...this.shape], { dtype: this.loc.dtype, ...(generator ? { generator } : {}) });
+    const eps = randn([...sampleShape, ...this.shape], { dtype: this.loc.dtype, device: this.loc.backend, ...(generator ? { generator } : {}) });
     return this.loc.add(eps.mul(this.scale));
   }
 

@@ -7,6 +7,7 @@ import { ValueError } from "../base/errors.js";
 import type { DType } from "../base/dtype.js";
 import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
+import { deviceBackend, getBackend } from "../backend/registry.js";
 import { roll } from "../ops/composite/arrange.js";
 
 function checkLength(op: string, n: number): void {
@@ -14,17 +15,25 @@ function checkLength(op: string, n: number): void {
 }
 
 /** [0, 1, …, ⌈n/2⌉ − 1, −⌊n/2⌋, …, −1] / (d·n). */
-export function fftfreq(n: number, d = 1, { dtype = "float32" }: { dtype?: DType } = {}): Tensor {
+export function fftfreq(n: number, d = 1, { dtype = "float32", device }: FrequencyOptions = {}): Tensor {
   checkLength("fftfreq", n);
   const half = Math.ceil(n / 2);
-  return tensor(Float64Array.from({ length: n }, (_, k) => (k < half ? k : k - n) / (d * n)), { dtype: "float64" }).to(dtype);
+  return onDevice(tensor(Float64Array.from({ length: n }, (_, k) => (k < half ? k : k - n) / (d * n)), { dtype: "float64", device: "cpu" }).to(dtype), device);
 }
 
 /** [0, 1, …, ⌊n/2⌋] / (d·n): the frequencies of a real input's one-sided transform. */
-export function rfftfreq(n: number, d = 1, { dtype = "float32" }: { dtype?: DType } = {}): Tensor {
+export function rfftfreq(n: number, d = 1, { dtype = "float32", device }: FrequencyOptions = {}): Tensor {
   checkLength("rfftfreq", n);
-  return tensor(Float64Array.from({ length: Math.floor(n / 2) + 1 }, (_, k) => k / (d * n)), { dtype: "float64" }).to(dtype);
+  return onDevice(tensor(Float64Array.from({ length: Math.floor(n / 2) + 1 }, (_, k) => k / (d * n)), { dtype: "float64", device: "cpu" }).to(dtype), device);
 }
+
+/** The frequencies' dtype and device (the default device if none; computed in float64 on the CPU, rounded once, then moved). */
+export interface FrequencyOptions {
+  dtype?: DType;
+  device?: string;
+}
+
+const onDevice = (t: Tensor, device?: string): Tensor => t.toBackend(device === undefined ? getBackend() : deviceBackend(device, "fftfreq"));
 
 const allDims = (x: Tensor) => x.shape.map((_, k) => k);
 

@@ -6,7 +6,8 @@
 import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../ops/tensor.js";
 import { noGrad } from "../ops/grad-mode.js";
-import { tensor } from "../ops/creation.js";
+import { refuseIfAny } from "../ops/deferred-check.js";
+import { arange, tensor, zeros } from "../ops/creation.js";
 import { add, clamp, exp, log, mul, neg, relu, sub, where } from "../ops/elementwise.js";
 import { logSigmoid, softplus } from "../ops/composite/activations.js";
 import { gather } from "../ops/indexing.js";
@@ -88,18 +89,16 @@ export function multilabelMarginLoss(x: Tensor, y: Tensor, { reduction = "mean" 
     throw new ShapeError(`multilabelMarginLoss: input [N, C] or [C] and a target of the same shape, got ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
   }
   const [n, c] = scores.shape as [number, number];
-  // Which classes are targets: a 0/1 matrix built from each row's indices up to its first −1.
-  const rows = targets.contiguous().dataSync();
-  const isTarget = new Float32Array(n * c);
-  for (let r = 0; r < n; r++) {
-    for (let k = 0; k < c; k++) {
-      const j = rows[r * c + k]!;
-      if (j < 0) break;
-      if (j >= c) throw new ValueError(`multilabelMarginLoss: target class ${j} is out of range for ${c} classes`);
-      isTarget[r * c + j] = 1;
-    }
-  }
-  const t = tensor(isTarget, { shape: [n, c], dtype: scores.dtype, device: scores.backend });
+  // Which classes are targets: a 0/1 matrix from each row's indices before its first −1, on the
+  // targets' device (no read).
+  const t = noGrad(() => {
+    const ended = targets.lt(0);
+    const end = where(ended.any(1, true), ended.int().argmax(1, true), c); // the first −1, or c
+    const valid = arange(c, undefined, 1, { dtype: "int32", device: targets.backend }).unsqueeze(0).lt(end);
+    refuseIfAny(valid.logicalAnd(targets.ge(c)), `multilabelMarginLoss: target class {value} is out of range for ${c} classes`, targets.to("float32"));
+    const classes = where(valid.logicalAnd(targets.lt(c)), targets, 0).int();
+    return zeros([n, c], { dtype: scores.dtype, device: scores.backend }).scatterReduce(1, classes, valid.to(scores.dtype), "amax");
+  });
   // hinge[r, j, i] = max(0, 1 − x[r, j] + x[r, i]) for target j and non-target i.
   const hinge = relu(add(sub(scores.unsqueeze(1), scores.unsqueeze(2)), 1));
   const pairs = mul(t.unsqueeze(2), sub(1, t).unsqueeze(1));
@@ -172,7 +171,7 @@ export function gaussianNllLoss(
   if (v.ndim === input.ndim - 1 && v.shape.every((d, i) => d === input.shape[i])) v = v.unsqueeze(-1);
   const fits = v.ndim === input.ndim && v.shape.every((d, i) => d === input.shape[i] || (i === input.ndim - 1 && d === 1));
   if (!fits) throw new ShapeError(`gaussianNllLoss: var of shape ${fmtShape(variance.shape)} does not fit the input's ${fmtShape(input.shape)}`);
-  if (noGrad(() => v.lt(0).sum().item()) > 0) throw new ValueError("gaussianNllLoss: var has negative entries");
+  noGrad(() => refuseIfAny(v.detach().lt(0), "gaussianNllLoss: var has negative entries (element {position} is {value})", v.detach()));
   // Clamped values, with the gradient of var itself (PyTorch clamps in place under no_grad).
   const clamped = add(v, noGrad(() => sub(clamp(v, eps), v)));
   let loss = mul(add(log(clamped), sub(input, target).square().div(clamped)), 0.5);

@@ -5,7 +5,8 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { isFloating } from "../base/dtype.js";
 import type { Tensor } from "../ops/tensor.js";
-import { abs, clamp, log, mul, relu, sub, where } from "../ops/elementwise.js";
+import { abs, clamp, ge, le, log, logicalAnd, logicalNot, mul, relu, sub, where } from "../ops/elementwise.js";
+import { refuseIfAny } from "../ops/deferred-check.js";
 import { softplus } from "../ops/composite/activations.js";
 import { checkFloating } from "./functional/basic.js";
 import { checkOptions, type OptionKind } from "../base/options.js";
@@ -145,12 +146,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
   checkFloating("binaryCrossEntropy", input);
   checkFloating("binaryCrossEntropy", target, "target");
   // PyTorch checks this too: a logit or a score here gives a wrong loss, not an error, otherwise.
-  if (input.numel() > 0) {
-    const [lo, hi] = noGrad(() => [input.min().item(), input.max().item()]);
-    if (!(lo >= 0 && hi <= 1)) {
-      throw new ValueError(`binaryCrossEntropy: all input values must be probabilities in [0, 1], found ${!(lo >= 0) ? lo : hi}; apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores`);
-    }
-  }
+  noGrad(() => {
+    const x = input.detach();
+    const outside = logicalNot(logicalAnd(ge(x, 0), le(x, 1))); // NaN included
+    refuseIfAny(outside, "binaryCrossEntropy: all input values must be probabilities in [0, 1], found {value}; apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores", x);
+  });
   const logP = clamp(log(input), -100);
   const log1mP = clamp(log(sub(1, input)), -100);
   let loss = target.mul(logP).add(sub(1, target).mul(log1mP)).neg();

@@ -1,9 +1,11 @@
 /** tg.nn.utils: gradient clipping and flattening parameters to one vector. */
 import { noGrad } from "../ops/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { cat, stack } from "../ops/movement.js";
+import { isfinite } from "../ops/composite/math.js";
+import { refuseIfAny } from "../ops/deferred-check.js";
 
 const withGrads = (params: Iterable<Tensor>) => [...params].filter((p) => p.grad !== null);
 
@@ -23,12 +25,10 @@ export function clipGradNorm(
     const norm = (g: Tensor) => (normType === Infinity ? g.abs().amax() : normType === 2 ? g.mul(g).sum().sqrt() : g.abs().pow(normType).sum().pow(1 / normType));
     const norms = ps.map((p) => norm(p.grad!));
     const total = normType === Infinity ? stack(norms).amax() : stack(norms).pow(normType).sum().pow(1 / normType);
-    const value = total.item();
-    if (errorIfNonfinite && !Number.isFinite(value)) {
-      throw new ValueError(`clipGradNorm: the total norm of order ${normType} of the gradients is non-finite (${value})`);
-    }
-    const coef = Math.min(maxNorm / (value + 1e-6), 1);
-    if (coef < 1) for (const p of ps) p.grad!.mul_(coef);
+    if (errorIfNonfinite) refuseIfAny(isfinite(total).logicalNot(), `clipGradNorm: the total norm of order ${normType} of the gradients is non-finite ({value})`, total);
+    // On the gradients' device, as PyTorch's: reading the norm would wait for a GPU.
+    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(undefined, 1);
+    for (const p of ps) p.grad!.mul_(coef);
     return total;
   });
 }

@@ -222,14 +222,15 @@ export const randn = (...args: SizeArgs<RandomOptions>): Tensor => random(...siz
 /** Integers uniform on [low, high); int32 unless a dtype is given. */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new ValueError(`randint: high (${high}) must be greater than low (${low})`);
-  const u = random(shape, { ...opts, dtype: "float64", requiresGrad: false }, "uniform", "randint");
-  return u.mul(high - low).floor().add(low).to(opts.dtype ?? "int32");
+  // Drawn in float64 on the CPU (a GPU has no float64), then moved to the device asked for.
+  const u = random(shape, { ...opts, dtype: "float64", requiresGrad: false, device: "cpu" }, "uniform", "randint");
+  return u.mul(high - low).floor().add(low).to(opts.dtype ?? "int32").toBackend(backendOf(opts, "randint"));
 }
 
 /** A random permutation of 0 … n − 1 (int32 unless a dtype is given), as torch.randperm. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
-  return tensor((opts.generator ?? defaultGenerator).permutation(n), { dtype: "int32" }).to(opts.dtype ?? "int32");
+  return tensor((opts.generator ?? defaultGenerator).permutation(n), { dtype: "int32", device: opts.device }).to(opts.dtype ?? "int32");
 }
 
 type LikeOptions = CreateOptions;

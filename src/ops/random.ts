@@ -10,7 +10,9 @@ import { defaultGenerator, Generator } from "../base/rng.js";
 import type { Tensor } from "./tensor.js";
 import { noGrad } from "./grad-mode.js";
 import { rand, randn, tensor } from "./creation.js";
-import { add, cast, lt, mul } from "./elementwise.js";
+import { add, cast, ge, le, logicalAnd, logicalNot, lt, mul } from "./elementwise.js";
+import { refuseIfAny } from "./deferred-check.js";
+import { multinomialOnDevice } from "./composite/multinomial-device.js";
 
 export interface SampleOptions {
   generator?: Generator;
@@ -18,22 +20,16 @@ export interface SampleOptions {
 
 const genOf = (opts: SampleOptions) => opts.generator ?? defaultGenerator;
 
-function checkProbabilities(p: Tensor, op: string): Float64Array {
-  if (!isFloating(p.dtype)) throw new DTypeError(`${op}: probabilities must be floating point, got ${p.dtype}`);
-  const data = Float64Array.from(p.contiguous().dataSync());
-  for (const v of data) if (!(v >= 0 && v <= 1)) throw new ValueError(`${op}: probabilities must be in [0, 1], got ${v}`);
-  return data;
-}
-
 /** 1 with probability p (elementwise), else 0, in p's dtype (or a fixed p for every element of `like`). */
 export function bernoulli(p: Tensor, opts: SampleOptions & { p?: number } = {}): Tensor {
   return noGrad(() => {
     if (opts.p !== undefined) {
       if (!(opts.p >= 0 && opts.p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${opts.p}`);
-      return cast(lt(rand(p.shape, { generator: genOf(opts), dtype: isFloating(p.dtype) ? p.dtype : "float32" }), opts.p), isFloating(p.dtype) ? p.dtype : "float32");
+      return cast(lt(rand(p.shape, { generator: genOf(opts), dtype: isFloating(p.dtype) ? p.dtype : "float32", device: p.backend }), opts.p), isFloating(p.dtype) ? p.dtype : "float32");
     }
-    checkProbabilities(p, "bernoulli");
-    return cast(lt(rand(p.shape, { generator: genOf(opts), dtype: p.dtype }), p), p.dtype);
+    if (!isFloating(p.dtype)) throw new DTypeError(`bernoulli: probabilities must be floating point, got ${p.dtype}`);
+    refuseIfAny(logicalNot(logicalAnd(ge(p, 0), le(p, 1))), "bernoulli: probabilities must be in [0, 1], got {value}", p);
+    return cast(lt(rand(p.shape, { generator: genOf(opts), dtype: p.dtype, device: p.backend }), p), p.dtype);
   });
 }
 
@@ -48,6 +44,10 @@ export function multinomial(input: Tensor, numSamples: number, replacement = fal
   const rows = input.ndim === 1 ? 1 : input.shape[0]!;
   const n = input.shape.at(-1)!;
   if (!replacement && numSamples > n) throw new ValueError(`multinomial: cannot draw ${numSamples} samples without replacement from ${n} categories`);
+  if (input.backend.read) {
+    const drawn = multinomialOnDevice(input.reshape(rows, n), numSamples, replacement, genOf(opts));
+    return input.ndim === 1 ? drawn.reshape(numSamples) : drawn;
+  }
   const w = input.contiguous().dataSync();
   const gen = genOf(opts);
   const out = new Int32Array(rows * numSamples);
@@ -85,7 +85,7 @@ export function normal(mean: Tensor | number, std: Tensor | number = 1, opts: Sa
     if (typeof std === "number" && !(std >= 0)) throw new ValueError(`normal: std must be non-negative, got ${std}`);
     const like = [mean, std].find((v): v is Tensor => typeof v === "object");
     const dtype = like && isFloating(like.dtype) ? like.dtype : "float32";
-    return add(mul(randn([...shape], { generator: genOf(opts), dtype }), std), mean);
+    return add(mul(randn([...shape], { generator: genOf(opts), dtype, device: like?.backend }), std), mean);
   });
 }
 
@@ -147,10 +147,10 @@ function logFactorial(k: number): number {
   return (k + 0.5) * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * k) - 1 / (360 * k ** 3);
 }
 
-/** The draws behind the in-place fills: a tensor of x's shape and dtype. */
+/** The draws behind the in-place fills: a tensor of x's shape (those made in float64 on the CPU are cast and moved by the fill). */
 export const fills = {
-  uniform: (x: Tensor, from = 0, to = 1, o: SampleOptions = {}) => add(mul(rand(x.shape, { generator: genOf(o), dtype: floatOf(x) }), to - from), from),
-  normal: (x: Tensor, mean = 0, std = 1, o: SampleOptions = {}) => add(mul(randn(x.shape, { generator: genOf(o), dtype: floatOf(x) }), std), mean),
+  uniform: (x: Tensor, from = 0, to = 1, o: SampleOptions = {}) => add(mul(rand(x.shape, { generator: genOf(o), dtype: floatOf(x), device: x.backend }), to - from), from),
+  normal: (x: Tensor, mean = 0, std = 1, o: SampleOptions = {}) => add(mul(randn(x.shape, { generator: genOf(o), dtype: floatOf(x), device: x.backend }), std), mean),
   logNormal: (x: Tensor, mean = 1, std = 2, o: SampleOptions = {}) => fills.normal(x, mean, std, o).exp(),
   exponential: (x: Tensor, lambd = 1, o: SampleOptions = {}) => uniformOpen(x, o).log().neg().div(lambd),
   cauchy: (x: Tensor, median = 0, sigma = 1, o: SampleOptions = {}) => uniformOpen(x, o).sub(0.5).mul(Math.PI).tan().mul(sigma).add(median),
@@ -159,12 +159,12 @@ export const fills = {
     return p === 1 ? mul(x, 0).add(1) : uniformOpen(x, o).log().div(Math.log1p(-p)).ceil();
   },
   bernoulli: (x: Tensor, p: number | Tensor = 0.5, o: SampleOptions = {}) =>
-    typeof p === "number" ? bernoulli(x, { ...o, p }) : cast(lt(rand(x.shape, { generator: genOf(o), dtype: "float64" }), p), x.dtype),
+    typeof p === "number" ? bernoulli(x, { ...o, p }) : cast(lt(rand(x.shape, { generator: genOf(o), dtype: p.backend.supportsDType("float64") ? "float64" : "float32", device: p.backend }), p), x.dtype),
   /** Integers uniform on [from, to) (to defaults to 2^24 for float32 and 2^31 − 1 for int32, as PyTorch's dtype-wide default). */
   random: (x: Tensor, from = 0, to?: number, o: SampleOptions = {}) => {
     const high = to ?? (x.dtype === "float32" ? 2 ** 24 + 1 : x.dtype === "float64" ? 2 ** 53 + 1 : 2 ** 31 - 1);
     if (!(high > from)) throw new ValueError(`random_: to (${high}) must be greater than from (${from})`);
-    return rand(x.shape, { generator: genOf(o), dtype: "float64" }).mul(high - from).floor().add(from);
+    return rand(x.shape, { generator: genOf(o), dtype: "float64", device: "cpu" }).mul(high - from).floor().add(from);
   },
 };
 
@@ -172,5 +172,5 @@ const floatOf = (x: Tensor) => (isFloating(x.dtype) ? x.dtype : "float32");
 
 /** Uniform on (0, 1): never 0, so its log is finite. */
 function uniformOpen(x: Tensor, o: SampleOptions): Tensor {
-  return rand(x.shape, { generator: genOf(o), dtype: "float64" }).mul(1 - 2 ** -53).add(2 ** -54);
+  return rand(x.shape, { generator: genOf(o), dtype: "float64", device: "cpu" }).mul(1 - 2 ** -53).add(2 ** -54);
 }

@@ -151,7 +151,8 @@ export interface ExtraMethods {
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
-const fill = (self: Tensor, op: string, draw: () => Tensor): Tensor => updateInPlace(self, op, [], draw);
+// Draws made on the CPU (the float64 ones) take the tensor's dtype and move to its device.
+const fill = (self: Tensor, op: string, draw: () => Tensor): Tensor => updateInPlace(self, op, [], () => draw().to(self.dtype).toBackend(self.backend));
 
 const METHODS: { [K in keyof ExtraMethods]: (this: Tensor, ...args: never[]) => unknown } = {
   erfc() { return sp.erfc(this); },

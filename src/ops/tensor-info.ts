@@ -1,11 +1,10 @@
 /**
  * torch's questions about tensors and dtypes: numel, isTensor, isFloatingPoint, isNonzero,
- * getDefaultDtype, resultType, promoteTypes, canCast — plus positive and isin.
+ * getDefaultDtype, resultType, promoteTypes, canCast — plus positive.
  */
 import { checkDType, isFloating, promoteTypes as promote, promoteWithScalar, type DType } from "../base/dtype.js";
 import { DTypeError, ValueError, fmtShape } from "../base/errors.js";
 import { Tensor } from "./tensor.js";
-import { tensor } from "./creation.js";
 import type { TensorLike } from "./elementwise.js";
 
 export const numel = (x: Tensor): number => x.numel();
@@ -25,16 +24,6 @@ export const getDefaultDtype = (): DType => "float32";
 export function positive(x: Tensor): Tensor {
   if (x.dtype === "bool") throw new DTypeError("positive: not defined for bool tensors");
   return x;
-}
-
-/** Whether each element of `elements` occurs in testElements (or does not, with invert). */
-export function isin(elements: Tensor | number, testElements: Tensor | number, { invert = false }: { invert?: boolean } = {}): Tensor {
-  const e = typeof elements === "number" ? tensor(elements) : elements;
-  const pool = new Set(typeof testElements === "number" ? [testElements] : Array.from(testElements.contiguous().dataSync()));
-  const data = e.contiguous().dataSync();
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = +(pool.has(data[i]!) !== invert);
-  return tensor(out, { dtype: "bool" }).reshape([...e.shape]).toBackend(e.backend);
 }
 
 /** The dtype PyTorch's type promotion gives a op b. */

@@ -10,7 +10,8 @@ import * as tg from "../../src/index.js";
 import { kernelConformanceSuite } from "./kernel-suite.js";
 import { fusedConformanceSuite } from "./fused-suite.js";
 import { opParitySuite } from "../ops/parity-suite.js";
-import { GPU_HOST_OPS } from "./gpu-host-ops.js";
+import { GPU_HOST_OPS, GPU_HOST_LAYERS } from "./gpu-host-ops.js";
+import { nnParitySuite } from "../nn/parity-suite.js";
 
 const gpu = await tg.loadBackend("webgpu");
 
@@ -28,6 +29,7 @@ fusedConformanceSuite("webgpu");
 
 opParitySuite("webgpu", GPU_HOST_OPS);
 opParitySuite("webgpu", GPU_HOST_OPS, undefined, { moved: true });
+nnParitySuite("webgpu", GPU_HOST_LAYERS);
 
 test("tensors move to the GPU and back; synchronous reads say to await", async () => {
   const x = tg.tensor([[1, 2, 3], [4, 5, 6]]);
@@ -454,4 +456,60 @@ test("value checks run on the GPU without a read: a singular matrix, one not pos
   const [l, inv] = [await tg.linalg.cholesky(spd).toAsync("cpu"), await tg.linalg.inv(spd).toAsync("cpu")];
   assert.ok(tg.allclose(l, tg.linalg.cholesky(await spd.toAsync("cpu")), { atol: 1e-5 }));
   assert.ok(tg.allclose(inv, tg.linalg.inv(await spd.toAsync("cpu")), { atol: 1e-5 }));
+});
+
+test("samplers and random fills run on the GPU off the default device: multinomial (with and without replacement, its checks), bernoulli, in-place fills and init, distributions, RReLU, clipGradNorm, isin, randint, randperm, fftfreq, packed LSTM", async () => {
+  tg.manualSeed(11);
+  const dev = (t: tg.Tensor) => t.to("webgpu");
+  const onGpu = async (t: tg.Tensor) => {
+    assert.equal(t.backend.name, "webgpu");
+    return t.toAsync("cpu");
+  };
+  // With replacement: frequencies follow the weights; a zero weight is never drawn.
+  const weights = dev(tg.tensor([[1, 0, 3, 4], [5, 5, 0, 0]]));
+  const draws = await onGpu(tg.multinomial(weights, 4000, true));
+  const counts = (row: number) => [0, 1, 2, 3].map((k) => draws.select(0, row).eq(k).sum().item() / 4000);
+  counts(0).forEach((f, k) => assert.ok(Math.abs(f - [1, 0, 3, 4][k]! / 8) < 0.03, `row 0, category ${k}: ${f}`));
+  counts(1).forEach((f, k) => assert.ok(Math.abs(f - [0.5, 0.5, 0, 0][k]!) < 0.03, `row 1, category ${k}: ${f}`));
+  // Without replacement: distinct categories of non-zero weight; the first draw follows the weights.
+  const firsts = new Array<number>(4).fill(0);
+  for (let i = 0; i < 300; i++) {
+    const row = (await onGpu(tg.multinomial(dev(tg.tensor([1, 0, 3, 4])), 3))).tolist() as number[];
+    assert.deepEqual([...row].sort(), [0, 2, 3]);
+    firsts[row[0]!]!++;
+  }
+  assert.ok(Math.abs(firsts[3]! / 300 - 0.5) < 0.1 && Math.abs(firsts[0]! / 300 - 0.125) < 0.07, `first draws ${firsts}`);
+  tg.multinomial(dev(tg.tensor([1, 0, 0])), 2);
+  await assert.rejects(weights.data(), /fewer non-zero weights than the 2 samples/);
+  tg.multinomial(dev(tg.tensor([1, -2])), 1, true);
+  await assert.rejects(weights.data(), /weights must be finite and non-negative, got -2/);
+  // Bernoulli, with its check deferred.
+  const p = dev(tg.tensor([0, 1, 0.5]));
+  assert.deepEqual(((await onGpu(tg.bernoulli(p))).tolist() as number[]).slice(0, 2), [0, 1]);
+  tg.bernoulli(dev(tg.tensor([0.5, 1.5])));
+  await assert.rejects(p.data(), /probabilities must be in \[0, 1\], got 1\.5/);
+  // Fills, init and distributions make their draws on the tensor's device.
+  const w = dev(tg.zeros([64, 64]));
+  tg.nn.init.kaimingUniform_(w);
+  // (assert.ok gets a message everywhere here: without one, Node re-reads this long file to quote the call, and a failure hung the run.)
+  const std = (await onGpu(w.std())).item();
+  assert.ok(Math.abs(std - Math.sqrt(2 / 64)) < 0.02, `kaimingUniform_ std ${std}`); // gain √2, bound √(6 / fan_in)
+  for (const fill of [(t: tg.Tensor) => t.normal_(), (t: tg.Tensor) => t.exponential_(), (t: tg.Tensor) => t.random_(0, 5)]) await onGpu(fill(dev(tg.zeros([8]))));
+  const loc = dev(tg.zeros([4]));
+  await onGpu(new tg.distributions.Normal(loc, 1).rsample([2]));
+  await onGpu(new tg.distributions.Categorical({ logits: dev(tg.zeros([3, 5])) }).sample());
+  await onGpu(new tg.distributions.Bernoulli({ probs: dev(tg.full([3], 0.3)) }).sample());
+  await onGpu(new tg.nn.RReLU().forward(dev(tg.randn([5]))));
+  // clipGradNorm scales on the device (PyTorch's form: no read of the norm).
+  const a = dev(tg.tensor([3, 4])).requiresGrad_();
+  a.mul(a).div(2).sum().backward(); // grad = a, norm 5
+  const norm = (await onGpu(tg.nn.utils.clipGradNorm([a], 1))).item();
+  assert.ok(Math.abs(norm - 5) < 1e-5, `norm ${norm}`);
+  assert.ok(tg.allclose(await onGpu(a.grad!), tg.tensor([0.6, 0.8]), { atol: 1e-5 }), "clipped gradient");
+  assert.deepEqual((await onGpu(tg.isin(dev(tg.tensor([1, 2, NaN, 4])), dev(tg.tensor([4, NaN, 1]))))).tolist(), [true, false, false, true]);
+  assert.equal(tg.randint(0, 5, [3], { device: "webgpu" }).backend.name, "webgpu");
+  assert.deepEqual(((await onGpu(tg.randperm(5, { device: "webgpu" }))).tolist() as number[]).sort(), [0, 1, 2, 3, 4]);
+  assert.deepEqual((await onGpu(tg.fft.fftfreq(4, 1, { device: "webgpu" }))).tolist(), [0, 0.25, -0.5, -0.25]);
+  const packed = tg.nn.utils.rnn.packPaddedSequence(dev(tg.randn([3, 2, 4])), [3, 2]);
+  await onGpu((new tg.nn.LSTM(4, 3).to("webgpu").forward(packed)[0] as tg.nn.utils.rnn.PackedSequence).data);
 });

@@ -132,6 +132,11 @@ describe("metadata and helpers", () => {
     assert.equal(tg.isTensor(x), true);
     assert.equal(tg.canCast("float32", "int32"), false);
     assert.deepEqual(tg.isin(i32([1, 2, 3]), i32([2, 5])).tolist(), [false, true, false]);
+    // NaN occurs nowhere (PyTorch: NaN ≠ NaN); −0 is 0; numbers on either side; invert; an empty pool.
+    assert.deepEqual(tg.isin(tg.tensor([1.5, NaN, 2, -0]), tg.tensor([0, NaN, 2])).tolist(), [false, false, true, true]);
+    assert.deepEqual(tg.isin(tg.tensor([[1, 2], [3, 2]], { dtype: "int32" }), 2, { invert: true }).tolist(), [[true, false], [true, false]]);
+    assert.deepEqual(tg.isin(3, i32([1, 3])).tolist(), true);
+    assert.deepEqual(tg.isin(i32([1, 2]), i32([])).tolist(), [false, false]);
     assert.throws(() => tg.isNonzero(tg.zeros([2])), tg.ValueError);
   });
 

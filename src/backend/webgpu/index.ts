@@ -30,7 +30,8 @@ import { arangeKernel, convert, fillKernel, mapKernel, randomKernel, type MapKer
 import { argmodeKernel, argReduceKernel, argsortKernel, reduceKernel } from "./reduce.js";
 import { THIN, kSplits, matmulDirectKernel, matmulKernel } from "./matmul.js";
 import { matmulScalesKernel } from "./matmul-scales.js";
-import { CHECK_CLEAR, checkKernel } from "./checks.js";
+import { CHECK_CLEAR, checkKernel, checkValueKernel } from "./checks.js";
+import { shortestFloat32 } from "../../base/format.js";
 import { matmulBroadcastKernel } from "./matmul-broadcast.js";
 import { gatherKernel, scatterKernel, type IndexArgs } from "./indexing.js";
 import { col2imKernel, im2colKernel } from "./windows.js";
@@ -253,7 +254,9 @@ export class WebGpuBackend implements Backend {
     const check = new Uint32Array(checks!);
     if (check[0] !== 0) {
       this.queue.upload(this.checks, CHECK_CLEAR);
-      throw new ValueError(`${this.checkMessages[check[1]!]!.replaceAll("{position}", String(check[2]! + 1))} (checked on the GPU before this read)`);
+      const value = new Float32Array(check.buffer, 12, 1)[0]!;
+      const message = this.checkMessages[check[1]!]!.replaceAll("{position}", String(check[2]! + 1)).replaceAll("{index}", String(check[2]!)).replaceAll("{value}", shortestFloat32(value));
+      throw new ValueError(`${message} (checked on the GPU before this read)`);
     }
     if (dtype === "bool") return Uint8Array.from(new Uint32Array(bytes!));
     const out = allocArray(dtype, n);
@@ -262,7 +265,7 @@ export class WebGpuBackend implements Backend {
   }
 
   /** A ValueError with `message` at the next read if any element of the bool view is true (checks.ts). */
-  deferCheck(flags: View, message: string): void {
+  deferCheck(flags: View, message: string, values?: View): void {
     if (flags.storage.dtype !== "bool") throw new DTypeError(`webgpu: deferCheck takes bool flags, got ${flags.storage.dtype}`);
     const n = numel(flags.shape);
     if (n === 0) return;
@@ -277,6 +280,11 @@ export class WebGpuBackend implements Backend {
     const at = flat ? { buffer: flat.buffer, offset: 0 } : { buffer: o.buffer, offset: o.offset };
     this.run(checkKernel(n, at, this.checkSeq, id, this.checks));
     if (flat) this.dispose(flat);
+    if (values) {
+      const copied = this.flats(values) ? null : (this.copy(values) as GpuStorage);
+      this.run(checkValueKernel(copied ? { buffer: copied.buffer, offset: 0 } : this.flats(values)![0]!, this.checkSeq, this.checks));
+      if (copied) this.dispose(copied);
+    }
   }
 
   // ---- creation -------------------------------------------------------------------------------

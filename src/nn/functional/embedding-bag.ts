@@ -5,7 +5,12 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../../ops/tensor.js";
 import { defaultGenerator, type Generator } from "../../base/rng.js";
-import { rand, tensor, zeros } from "../../ops/creation.js";
+import { arange, ones, rand, tensor, zeros } from "../../ops/creation.js";
+import { floorDivide } from "../../ops/composite/math.js";
+import { where } from "../../ops/elementwise.js";
+import { cat } from "../../ops/movement.js";
+import { bucketize } from "../../ops/composite/selection.js";
+import { refuseIfAny } from "../../ops/deferred-check.js";
 import { indexSelect, scatterReduce } from "../../ops/indexing.js";
 import { indexAdd } from "../../ops/composite/index-ops.js";
 import { softmax } from "../../ops/composite/softmax.js";
@@ -24,53 +29,57 @@ export interface EmbeddingBagOptions {
   paddingIdx?: number | null;
 }
 
-/** [bags, dim]: each bag's rows of weight reduced; an empty bag gives zeros, as PyTorch. */
+/**
+ * [bags, dim]: each bag's rows of weight reduced; an empty bag gives zeros, as PyTorch. Computed
+ * on the ids' device without reading them: each id's bag comes from bucketing its position among
+ * the offsets, and padding ids weigh 0 (as −∞ for max) instead of being left out.
+ */
 export function embeddingBag(input: Tensor, weight: Tensor, opts: EmbeddingBagOptions = {}): Tensor {
   const { offsets = null, mode = "mean", perSampleWeights = null, includeLastOffset = false, paddingIdx = null } = opts;
   if (input.dtype !== "int32") throw new DTypeError(`embeddingBag: input must be int32 ids, got ${input.dtype}`);
   if (!["sum", "mean", "max"].includes(mode)) throw new ValueError(`embeddingBag: mode must be sum, mean or max, got '${mode}'`);
   if (weight.ndim !== 2) throw new ShapeError(`embeddingBag: weight must be [num, dim], got ${fmtShape(weight.shape)}`);
-  const ids = input.contiguous().dataSync();
-  let bagOf: Int32Array;
+  const device = input.backend;
+  const n = input.numel();
+  const positions = arange(n, undefined, 1, { dtype: "int32", device });
+  let bagOf: Tensor;
   let bags: number;
   if (input.ndim === 2) {
     if (offsets) throw new ValueError("embeddingBag: offsets must be null for a 2-D input (each row is a bag)");
     const [B, L] = input.shape as [number, number];
     bags = B;
-    bagOf = Int32Array.from({ length: B * L }, (_, i) => Math.floor(i / L));
+    bagOf = floorDivide(positions, Math.max(L, 1)).int();
   } else if (input.ndim === 1) {
     if (!offsets || offsets.ndim !== 1) throw new ValueError("embeddingBag: a 1-D input needs 1-D offsets (where each bag starts)");
-    const starts = Array.from(offsets.contiguous().dataSync());
-    if (starts.length && starts[0] !== 0) throw new ValueError(`embeddingBag: offsets must start at 0, got ${starts[0]}`);
-    if (includeLastOffset && starts.length) starts.pop();
-    bags = starts.length;
-    const ends = [...starts.slice(1), ids.length];
-    bagOf = new Int32Array(ids.length);
-    for (let b = 0; b < bags; b++) {
-      if (!(starts[b]! <= ends[b]! && ends[b]! <= ids.length)) throw new ValueError(`embeddingBag: offsets must increase within the ${ids.length} ids, got ${starts.join(", ")}`);
-      for (let i = starts[b]!; i < ends[b]!; i++) bagOf[i] = b;
+    const starts = includeLastOffset && offsets.numel() > 0 ? offsets.narrow(0, 0, offsets.numel() - 1) : offsets;
+    bags = starts.numel();
+    if (bags > 0) {
+      const values = starts.to("float32");
+      refuseIfAny(starts.narrow(0, 0, 1).ne(0), "embeddingBag: offsets must start at 0, got {value}", values.narrow(0, 0, 1));
+      const ends = cat([starts.narrow(0, 1, bags - 1), tensor([n], { dtype: starts.dtype, device })]);
+      refuseIfAny(starts.gt(ends).logicalOr(ends.gt(n)), `embeddingBag: offsets must increase within the ${n} ids (offset {position} is {value})`, values);
     }
+    bagOf = bags > 0 ? bucketize(positions, starts.int(), { right: true }).sub(1) : positions;
   } else throw new ShapeError(`embeddingBag: input must be 1-D (with offsets) or 2-D, got shape ${fmtShape(input.shape)}`);
   if (perSampleWeights && mode !== "sum") throw new ValueError(`embeddingBag: perSampleWeights is only supported for mode 'sum', got '${mode}'`);
-  if (perSampleWeights && perSampleWeights.numel() !== ids.length) throw new ShapeError(`embeddingBag: perSampleWeights must have one entry per id (${ids.length}), got ${fmtShape(perSampleWeights.shape)}`);
-  const pad = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + weight.shape[0]! : paddingIdx;
-  const keep: number[] = [];
-  for (let i = 0; i < ids.length; i++) if (ids[i] !== pad) keep.push(i);
-  const kept = tensor(keep, { dtype: "int32" });
-  const rowsIds = indexSelect(input.reshape(-1), 0, kept);
-  let rows = indexSelect(weight, 0, rowsIds, "embeddingBag"); // [kept, dim]
-  if (perSampleWeights) rows = rows.mul(indexSelect(perSampleWeights.reshape(-1), 0, kept).unsqueeze(1));
-  const bagIndex = tensor(keep.map((i) => bagOf[i]!), { dtype: "int32" });
+  if (perSampleWeights && perSampleWeights.numel() !== n) throw new ShapeError(`embeddingBag: perSampleWeights must have one entry per id (${n}), got ${fmtShape(perSampleWeights.shape)}`);
   const dim = weight.shape[1]!;
-  const base = zeros([bags, dim], { dtype: weight.dtype });
+  const base = zeros([bags, dim], { dtype: weight.dtype, device });
+  if (bags === 0 || n === 0) return base;
+  const ids = input.reshape(-1);
+  const pad = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + weight.shape[0]! : paddingIdx;
+  const kept = pad === null ? null : ids.ne(pad); // [n]
+  let rows = indexSelect(weight, 0, ids, "embeddingBag"); // [n, dim]
+  if (perSampleWeights) rows = rows.mul(perSampleWeights.reshape(-1).unsqueeze(1));
+  const counts = indexAdd(zeros([bags], { dtype: weight.dtype, device }), 0, bagOf, kept ? kept.to(weight.dtype) : ones([n], { dtype: weight.dtype, device }));
   if (mode === "max") {
-    return scatterReduce(base, 0, bagIndex.unsqueeze(1).expand(keep.length, dim), rows, "amax", { includeSelf: false });
+    const candidates = kept ? where(kept.unsqueeze(1), rows, -Infinity) : rows;
+    const best = scatterReduce(base, 0, bagOf.unsqueeze(1).expand(n, dim), candidates, "amax", { includeSelf: false });
+    return where(counts.gt(0).unsqueeze(1), best, 0); // a bag of padding only is empty
   }
-  const sums = indexAdd(base, 0, bagIndex, rows);
+  const sums = indexAdd(base, 0, bagOf, kept ? where(kept.unsqueeze(1), rows, 0) : rows);
   if (mode === "sum") return sums;
-  const counts = new Float64Array(bags);
-  for (const i of keep) counts[bagOf[i]!]!++;
-  return sums.div(tensor(Array.from(counts, (c) => Math.max(c, 1)), { dtype: weight.dtype }).unsqueeze(1));
+  return sums.div(counts.clamp(1).unsqueeze(1));
 }
 
 /**
@@ -85,6 +94,6 @@ export function gumbelSoftmax(logits: Tensor, { tau = 1, hard = false, dim = -1,
   const soft = softmax(logits.add(gumbels).div(tau), dim);
   if (!hard) return soft;
   const index = soft.argmax(dim, true);
-  const oneHot = zeros([...logits.shape], { dtype: logits.dtype }).scatter(dim, index, 1);
+  const oneHot = zeros([...logits.shape], { dtype: logits.dtype, device: logits.backend }).scatter(dim, index, 1);
   return oneHot.sub(soft.detach()).add(soft);
 }

@@ -87,8 +87,8 @@ export function multiHeadAttentionForward(
   const heads = (t: Tensor) => t.reshape(t.shape[0]!, N * H, D).transpose(0, 1);
   let [qh, kh, vh] = [heads(q), heads(k), heads(v)];
   if (addZeroAttn) {
-    kh = cat([kh, zeros([N * H, 1, D], { dtype: kh.dtype })], 1);
-    vh = cat([vh, zeros([N * H, 1, D], { dtype: vh.dtype })], 1);
+    kh = cat([kh, zeros([N * H, 1, D], { dtype: kh.dtype, device: kh.backend })], 1);
+    vh = cat([vh, zeros([N * H, 1, D], { dtype: vh.dtype, device: vh.backend })], 1);
     extendMasks();
   }
   const S = kh.shape[1]!;

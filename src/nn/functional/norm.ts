@@ -20,8 +20,11 @@ export interface BatchNormOptions {
   /** Running-average factor; null for a cumulative average (then numBatchesTracked is used). */
   momentum?: number | null;
   eps?: number;
-  /** Batches seen so far, for momentum null. */
-  numBatchesTracked?: number;
+  /**
+   * Batches seen before this one, for momentum null: a number, or a 0-dim tensor on x's device
+   * (the layer's count, which a GPU keeps without a read).
+   */
+  numBatchesTracked?: number | Tensor;
 }
 
 /**
@@ -47,10 +50,11 @@ export function batchNorm(
   if (training && n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
   const [out, mean, variance] = batchStatistics(x, weight, bias, eps);
   if (training && runningMean && runningVar) {
-    const factor = momentum ?? 1 / (numBatchesTracked + 1);
     noGrad(() => {
-      runningMean.mul_(1 - factor).add_(mean.reshape(C).mul(factor));
-      runningVar.mul_(1 - factor).add_(variance.reshape(C).mul((factor * n) / Math.max(n - 1, 1)));
+      const factor = momentum ?? (typeof numBatchesTracked === "number" ? 1 / (numBatchesTracked + 1) : numBatchesTracked.to(x.dtype).add(1).reciprocal());
+      const keep = typeof factor === "number" ? 1 - factor : factor.neg().add(1);
+      runningMean.mul_(keep).add_(mean.reshape(C).mul(factor));
+      runningVar.mul_(keep).add_(variance.reshape(C).mul(factor).mul(n / Math.max(n - 1, 1)));
     });
   }
   return out;
@@ -190,6 +194,6 @@ export function crossMapLrn2d(x: Tensor, size: number, alpha = 1e-4, beta = 0.75
     for (let j = 0; j <= Math.min(C - 1, c + prePad - 1); j++) if (j === 0 || j > c - prePad) window[c * C + j] = 1;
   }
   const [N, , H, W] = x.shape as [number, number, number, number];
-  const sums = tensor(window, { dtype: x.dtype }).reshape([C, C]).matmul(x.square().reshape([N, C, H * W])).reshape([N, C, H, W]);
+  const sums = tensor(window, { dtype: x.dtype, device: x.backend }).reshape([C, C]).matmul(x.square().reshape([N, C, H * W])).reshape([N, C, H, W]);
   return x.mul(sums.mul(alpha / size).add(k).pow(-beta));
 }

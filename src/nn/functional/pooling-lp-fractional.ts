@@ -8,7 +8,8 @@ import { isFloating } from "../../base/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../../ops/tensor.js";
 import { defaultGenerator, type Generator } from "../../base/rng.js";
-import { rand, tensor } from "../../ops/creation.js";
+import { arange, full, rand, tensor } from "../../ops/creation.js";
+import { where } from "../../ops/elementwise.js";
 import { triple, type Triple } from "./conv3d.js";
 import { avgPool1d, avgPool2d } from "./pooling.js";
 import { avgPool3d } from "./pooling3d.js";
@@ -41,15 +42,38 @@ export function lpPool3d(x: Tensor, normType: number, kernelSize: Triple, { stri
 }
 
 /** PyTorch's window starts for one dim: ⌊(i + u)·α⌋ − ⌊u·α⌋, α = (in − k)/(out − 1), the last at in − k. */
-function intervals(sample: number, inputSize: number, outputSize: number, poolSize: number, single: boolean): number[] {
-  const f = single ? Math.fround : (v: number) => v;
-  const seq = new Array<number>(outputSize);
-  if (outputSize > 1) {
-    const alpha = f((inputSize - poolSize) / (outputSize - 1));
-    for (let i = 0; i < outputSize - 1; i++) seq[i] = Math.trunc(f(f(i + sample) * alpha)) - Math.trunc(f(sample * alpha));
-  }
-  if (outputSize > 0) seq[outputSize - 1] = inputSize - poolSize;
-  return seq;
+/**
+ * The flat input position of every tap of every window, [N·C, cells, taps], computed on the
+ * samples' device (no read): along each dim, window o of a plane starts at
+ * trunc((o + u)·α) − trunc(u·α), α = (input − pool)/(output − 1), and the last at input − pool, as
+ * PyTorch's (in the samples' dtype, so float32 rounds as its kernel does).
+ */
+function windowPositions(samples: Tensor, size: number[], out: number[], kernel: number[], dimsOrder: number[]): Tensor {
+  const device = samples.backend;
+  const u = samples.reshape(-1, dimsOrder.length);
+  const [cells, taps] = [out.reduce((a, b) => a * b, 1), kernel.reduce((a, b) => a * b, 1)];
+  const ints = (values: Iterable<number>, shape: number[]) => tensor(Int32Array.from(values), { dtype: "int32", shape, device });
+  let flat: Tensor | null = null;
+  dimsOrder.forEach((d, k) => {
+    const [o, pool] = [out[d]!, kernel[d]!];
+    const last = size[d]! - pool;
+    const uk = u.select(1, k).unsqueeze(1); // [P, 1]
+    let starts = full([u.shape[0]!, o], last, { dtype: samples.dtype, device }); // [P, o]
+    if (o > 1) {
+      const alpha = (size[d]! - pool) / (o - 1);
+      const seq = arange(o, undefined, 1, { dtype: samples.dtype, device }).unsqueeze(0).add(uk).mul(alpha).trunc().sub(uk.mul(alpha).trunc());
+      starts = where(ints(Array.from({ length: o }, (_, i) => +(i === o - 1)), [1, o]).bool(), last, seq);
+    }
+    // Cell c's coordinate along d, and tap t's offset within the window along d (row-major).
+    const cellStride = out.slice(d + 1).reduce((a, b) => a * b, 1);
+    const tapStride = kernel.slice(d + 1).reduce((a, b) => a * b, 1);
+    const coord = ints(Array.from({ length: cells }, (_, c) => Math.floor(c / cellStride) % o), [cells]);
+    const offset = ints(Array.from({ length: taps }, (_, t) => Math.floor(t / tapStride) % pool), [1, 1, taps]);
+    const stride = size.slice(d + 1).reduce((a, b) => a * b, 1);
+    const term = starts.indexSelect(1, coord).int().unsqueeze(2).add(offset).mul(stride); // [P, cells, taps]
+    flat = flat ? flat.add(term) : term;
+  });
+  return flat!;
 }
 
 export interface FractionalMaxPoolOptions<S> {
@@ -85,34 +109,12 @@ function fractional(x: Tensor, kernel: number[], opts: FractionalMaxPoolOptions<
       throw new ShapeError(`${op}: output size ${o} with kernel ${kernel[i]} does not fit input size ${size[i]} (dim ${i})`);
     }
   });
-  const samples = opts.randomSamples ?? rand([N, C, n], { generator: opts.generator ?? defaultGenerator, dtype: x.dtype });
+  const samples = opts.randomSamples ?? rand([N, C, n], { generator: opts.generator ?? defaultGenerator, dtype: x.dtype, device: x.backend });
   if (samples.shape.length !== 3 || samples.shape[0] !== N || samples.shape[1] !== C || samples.shape[2] !== n) {
     throw new ShapeError(`${op}: randomSamples must be [${N}, ${C}, ${n}], got ${fmtShape(samples.shape)}`);
   }
-  const u = samples.contiguous().dataSync();
-  const strides = size.map((_, i) => size.slice(i + 1).reduce((a, b) => a * b, 1));
-  const cells = out.reduce((a, b) => a * b, 1);
-  const taps = kernel.reduce((a, b) => a * b, 1);
-  const positions = new Int32Array(N * C * cells * taps);
-  const single = x.dtype === "float32";
-  for (let plane = 0; plane < N * C; plane++) {
-    const starts = dimsOrder.map(() => [] as number[]);
-    dimsOrder.forEach((dim, k) => (starts[dim] = intervals(u[plane * n + k]!, size[dim]!, out[dim]!, kernel[dim]!, single)));
-    let at = plane * cells * taps;
-    for (let cell = 0; cell < cells; cell++) {
-      const coord = out.map((_, i) => Math.floor(cell / out.slice(i + 1).reduce((a, b) => a * b, 1)) % out[i]!);
-      for (let tap = 0; tap < taps; tap++) {
-        let flat = 0;
-        for (let i = 0, rest = tap; i < n; i++) {
-          const span = kernel.slice(i + 1).reduce((a, b) => a * b, 1);
-          flat += (starts[i]![coord[i]!]! + Math.floor(rest / span)) * strides[i]!;
-          rest %= span;
-        }
-        positions[at++] = flat;
-      }
-    }
-  }
-  const index = tensor(positions, { dtype: "int32" }).reshape([N, C, cells * taps]).toBackend(x.backend);
+  const index = windowPositions(samples, size, out, kernel, dimsOrder).reshape([N, C, -1]);
+  const [cells, taps] = [out.reduce((a, b) => a * b, 1), kernel.reduce((a, b) => a * b, 1)];
   const windows = input.reshape(N, C, -1).gather(2, index).reshape(N, C, cells, taps);
   const [values, which] = windows.max(3);
   const indices = index.reshape(N, C, cells, taps).gather(3, which.unsqueeze(3)).squeeze(3);

@@ -67,8 +67,8 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
       training: useBatchStats,
       momentum: this.momentum,
       eps: this.eps,
-      // Read only for a cumulative average: a read waits for the device (and cannot, on a GPU).
-      numBatchesTracked: tracked && this.momentum === null && useBatchStats ? tracked.item() - 1 : 0,
+      // For a cumulative average: the count before this batch, a tensor (reading it would wait for a GPU).
+      numBatchesTracked: tracked && this.momentum === null && useBatchStats ? tracked.sub(1) : 0,
     });
   }
 

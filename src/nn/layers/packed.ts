@@ -6,6 +6,7 @@
 import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
+import type { Backend } from "../../backend/backend.js";
 
 export class PackedSequence {
   constructor(
@@ -43,9 +44,9 @@ export function padPackedSequence(
   return [batchFirst ? seq.data.transpose(0, 1) : seq.data, [...seq.lengths]];
 }
 
-/** [T, N, 1] bool mask: true where step t < length of sequence n. */
-export function lengthMask(lengths: readonly number[], steps: number): Tensor {
+/** [T, N, 1] bool mask on `device`: true where step t < length of sequence n. */
+export function lengthMask(lengths: readonly number[], steps: number, device: Backend): Tensor {
   const data = new Uint8Array(steps * lengths.length);
   for (let t = 0; t < steps; t++) lengths.forEach((l, n) => (data[t * lengths.length + n] = t < l ? 1 : 0));
-  return tensor(data, { shape: [steps, lengths.length, 1], dtype: "bool" });
+  return tensor(data, { shape: [steps, lengths.length, 1], dtype: "bool", device });
 }

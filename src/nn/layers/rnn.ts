@@ -165,7 +165,7 @@ export abstract class RNNBase<S extends State> extends Module<[Tensor | PackedSe
     const [hInit, cInit] = isLstm
       ? [initial((hx as [Tensor, Tensor] | undefined)?.[0]), initial((hx as [Tensor, Tensor] | undefined)?.[1])]
       : [initial(hx as Tensor | undefined), null];
-    const mask = packed ? lengthMask(packed.lengths, T) : null;
+    const mask = packed ? lengthMask(packed.lengths, T, packed.data.backend) : null;
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
     let layerInput = x;

@@ -156,6 +156,6 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
 export function rrelu(x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false): Tensor {
   if (!(lower <= upper)) throw new ValueError(`rrelu: lower (${lower}) must not exceed upper (${upper})`);
   if (!training) return leakyRelu(x, (lower + upper) / 2);
-  const slope = add(mul(rand(x.shape, { dtype: x.dtype }), upper - lower), lower);
+  const slope = add(mul(rand(x.shape, { dtype: x.dtype, device: x.backend }), upper - lower), lower);
   return where(gt(x, 0), x, mul(x, slope));
 }

@@ -13,6 +13,7 @@ import { full, tensor, zeros } from "../creation.js";
 import { add, bitwiseRightShift, isnan, mul, sub, where } from "../elementwise.js";
 import { gather, scatterAdd } from "../indexing.js";
 import { stack } from "../movement.js";
+import { resultType } from "../tensor-info.js";
 import { movedim } from "./arrange.js";
 import { argsort, sort } from "../sorting.js";
 import { amax, amin, sum, valuesIndices, type ValuesIndices } from "../reduce.js";
@@ -108,6 +109,25 @@ function deviceSearch(table: Tensor, v: Tensor, n: number, right: boolean): Tens
     hi = where(open.logicalAnd(below.logicalNot()), mid, hi);
   }
   return lo.reshape(v.shape);
+}
+
+/**
+ * Whether each element of `elements` occurs in testElements (or does not, with invert): a binary
+ * search of the sorted test elements, on the elements' device (no read). NaN occurs nowhere, as
+ * in PyTorch (NaN ≠ NaN).
+ */
+export function isin(elements: Tensor | number, testElements: Tensor | number, { invert = false }: { invert?: boolean } = {}): Tensor {
+  const device = typeof elements === "object" ? elements.backend : typeof testElements === "object" ? testElements.backend : undefined;
+  const asTensor = (v: Tensor | number) => (typeof v === "number" ? tensor(v, { dtype: Number.isInteger(v) ? "int32" : "float32", device }) : v);
+  const [e, test] = [asTensor(elements), asTensor(testElements)];
+  const dtype = resultType(e, test);
+  const values = e.to(dtype);
+  const pool = sort(test.reshape(-1).to(dtype)).values;
+  const m = pool.numel();
+  if (m === 0) return full([...e.shape], invert ? 1 : 0, { dtype: "bool", device: e.backend });
+  const at = searchsorted(pool, values.reshape(-1)).clamp(undefined, m - 1);
+  const found = gather(pool, 0, at).reshape([...e.shape]).eq(values);
+  return invert ? found.logicalNot() : found;
 }
 
 /** The bucket of each input element among sorted boundaries (searchsorted with the roles swapped). */

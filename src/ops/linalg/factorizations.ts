@@ -8,7 +8,7 @@ import { isFloating } from "../../base/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../tensor.js";
 import { noGrad } from "../grad-mode.js";
-import { arange, eye, tensor, zeros } from "../creation.js";
+import { arange, eye, zeros } from "../creation.js";
 import { where } from "../elementwise.js";
 import { gather, indexSelect } from "../indexing.js";
 import { cat, expand, narrow, pad, select, unsqueeze } from "../movement.js";
@@ -89,18 +89,20 @@ export function luFactor(a: Tensor): [LU: Tensor, pivots: Tensor] & { LU: Tensor
   return Object.assign([m, piv] as [Tensor, Tensor], { LU: m, pivots: piv });
 }
 
-/** The permutation (as row order) that LAPACK's 1-based pivots apply. */
-function permutationOf(pivots: Tensor, n: number): Int32Array[] {
-  const data = pivots.contiguous().dataSync();
-  const count = n === 0 ? 0 : data.length / n;
-  return Array.from({ length: count }, (_, b) => {
-    const perm = Int32Array.from({ length: n }, (_, i) => i);
-    for (let k = 0; k < n; k++) {
-      const p = data[b * n + k]! - 1;
-      [perm[k], perm[p]] = [perm[p]!, perm[k]!];
-    }
-    return perm;
-  });
+/**
+ * The row order [..., n] that LAPACK's 1-based pivots apply (row k swapped with row pivots[k] − 1,
+ * for k = 0…n−1), composed on the pivots' device: no read.
+ */
+function permutationOf(pivots: Tensor, n: number): Tensor {
+  const batch = pivots.shape.slice(0, -1);
+  const rows = arange(0, n, 1, { dtype: "int32", device: pivots.backend });
+  let perm = expand(rows.reshape([...batch.map(() => 1), n]), [...batch, n]);
+  for (let k = 0; k < n; k++) {
+    const p = select(pivots, -1, k).sub(1).unsqueeze(-1); // [..., 1]
+    const [atK, atP] = [select(perm, -1, k).unsqueeze(-1), gather(perm, -1, p)];
+    perm = where(rows.eq(k), atP, where(rows.eq(p), atK, perm));
+  }
+  return perm;
 }
 
 /** [P, L, U] with A = P·L·U (L unit lower-triangular). */
@@ -115,10 +117,8 @@ export function luUnpack(LU: Tensor, pivots: Tensor): [P: Tensor, L: Tensor, U: 
   const n = checkSquare(LU, "luUnpack");
   const L = LU.tril(-1).add(identity(n, LU));
   const U = LU.triu();
-  const perms = permutationOf(pivots, n);
-  const pData = new Float64Array(perms.length * n * n);
-  perms.forEach((perm, b) => perm.forEach((src, i) => (pData[b * n * n + src * n + i] = 1)));
-  const P = tensor(pData, { dtype: "float64" }).reshape([...LU.shape]).to(LU.dtype).toBackend(LU.backend);
+  // P[..., src, i] = 1 where row i of A·… came from row src: perm[i] = src.
+  const P = permutationOf(pivots, n).unsqueeze(-2).eq(arange(0, n, 1, { dtype: "int32", device: LU.backend }).unsqueeze(-1)).to(LU.dtype);
   return Object.assign([P, L, U] as [Tensor, Tensor, Tensor], { P, L, U });
 }
 
@@ -126,11 +126,8 @@ export function luUnpack(LU: Tensor, pivots: Tensor): [P: Tensor, L: Tensor, U: 
 export function luSolve(LU: Tensor, pivots: Tensor, b: Tensor): Tensor {
   const n = checkSquare(LU, "luSolve");
   if (b.ndim < 2 || b.shape.at(-2) !== n) throw new ShapeError(`luSolve: B must be [..., ${n}, k], got ${fmtShape(b.shape)}`);
-  const perms = permutationOf(pivots, n);
-  const flatB = b.reshape([-1, n, b.shape.at(-1)!]);
-  const permuted = perms.length <= 1
-    ? indexSelect(b, -2, tensor(perms[0] ?? new Int32Array(0), { dtype: "int32", device: b.backend }))
-    : cat(perms.map((p, i) => indexSelect(select(flatB, 0, i), -2, tensor(p, { dtype: "int32", device: b.backend })).unsqueeze(0)), 0).reshape([...b.shape]);
+  const perm = permutationOf(pivots, n);
+  const permuted = perm.ndim === 1 ? indexSelect(b, -2, perm) : gather(b, -2, perm.unsqueeze(-1).expand(...b.shape.slice(0, -1), b.shape.at(-1)!));
   const y = solveTriangular(LU, permuted, { upper: false, unitriangular: true });
   return solveTriangular(LU, y, { upper: true });
 }

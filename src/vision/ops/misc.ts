@@ -76,7 +76,7 @@ export function stochasticDepth(input: Tensor, p: number, mode: "row" | "batch",
   if (!training || p === 0) return input;
   const survival = 1 - p;
   const shape = mode === "row" ? [input.shape[0]!, ...input.shape.slice(1).map(() => 1)] : input.shape.map(() => 1);
-  const keep = rand(shape).lt(survival).to(input.dtype);
+  const keep = rand(shape, { device: input.backend }).lt(survival).to(input.dtype);
   return input.mul(survival > 0 ? keep.div(survival) : keep);
 }
 
