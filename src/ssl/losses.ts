@@ -31,8 +31,8 @@ export function ntXentLoss(z1: Tensor, z2: Tensor, { temperature = 0.5 }: { temp
   checkTemperature(temperature, "ntXentLoss");
   const n = z1.shape[0]!;
   const z = normalize(cat([z1, z2], 0), { dim: 1 }); // (2N, D)
-  const logits = z.matmul(z.t()).div(temperature).maskedFill(eye(2 * n, 2 * n, { dtype: "bool" }), -Infinity);
-  const targets = tensor(Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)), { dtype: "int32" });
+  const logits = z.matmul(z.t()).div(temperature).maskedFill(eye(2 * n, 2 * n, { dtype: "bool", device: z.backend }), -Infinity);
+  const targets = tensor(Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)), { dtype: "int32", device: z.backend });
   return crossEntropy(logits, targets);
 }
 
@@ -47,11 +47,11 @@ export function infoNceLoss(query: Tensor, positiveKey: Tensor, { negativeKeys, 
   const q = normalize(query, { dim: 1 });
   const k = normalize(positiveKey, { dim: 1 });
   const n = q.shape[0]!;
-  if (!negativeKeys) return crossEntropy(q.matmul(k.t()).div(temperature), arange(n, undefined, 1, { dtype: "int32" }));
+  if (!negativeKeys) return crossEntropy(q.matmul(k.t()).div(temperature), arange(n, undefined, 1, { dtype: "int32", device: q.backend }));
   if (negativeKeys.ndim !== 2 || negativeKeys.shape[1] !== q.shape[1]) throw new ShapeError(`infoNceLoss: negativeKeys must be (M, ${q.shape[1]}), got ${fmtShape(negativeKeys.shape)}`);
   const positive = q.mul(k).sum(1, true); // (N, 1)
   const negative = q.matmul(normalize(negativeKeys, { dim: 1 }).t()); // (N, M)
-  return crossEntropy(cat([positive, negative], 1).div(temperature), zeros([n], { dtype: "int32" }));
+  return crossEntropy(cat([positive, negative], 1).div(temperature), zeros([n], { dtype: "int32", device: q.backend }));
 }
 
 /** BYOL's loss: ‖p̄ − z̄‖² = 2 − 2·cos(p, z), the target z treated as a constant; mean over the batch. */
@@ -92,7 +92,7 @@ export class MemoryQueue {
   enqueue(keys: Tensor): void {
     if (keys.ndim !== 2) throw new ShapeError(`MemoryQueue.enqueue: expected (B, D) keys, got ${fmtShape(keys.shape)}`);
     const k = normalize(keys.detach(), { dim: 1 });
-    this.buffer ??= zeros([this.size, k.shape[1]!], { dtype: k.dtype });
+    this.buffer ??= zeros([this.size, k.shape[1]!], { dtype: k.dtype, device: k.backend });
     if (this.buffer.shape[1] !== k.shape[1]) throw new ShapeError(`MemoryQueue.enqueue: keys of dim ${k.shape[1]} in a queue of dim ${this.buffer.shape[1]}`);
     // Only the newest `size` keys can stay; they are written at the pointer in at most two runs.
     const rows = k.narrow(0, Math.max(0, k.shape[0]! - this.size), Math.min(k.shape[0]!, this.size));

@@ -34,14 +34,15 @@ export function maskTokens(inputIds: Tensor, o: MaskTokensOptions): { inputIds: 
     throw new ShapeError(`maskTokens: specialTokensMask ${fmtShape(o.specialTokensMask.shape)} must match the ids ${fmtShape(inputIds.shape)}`);
   }
   const shape = [...inputIds.shape];
-  const draw = (p: number) => rand(shape, { generator }).lt(p);
+  const device = inputIds.backend;
+  const draw = (p: number) => rand(shape, { generator, device }).lt(p);
   let chosen = draw(mlmProbability);
   if (o.specialTokensMask) chosen = chosen.logicalAnd(o.specialTokensMask.logicalNot());
   const labels = where(chosen, inputIds, -100);
   const masked = draw(0.8).logicalAnd(chosen);
   const randomised = draw(0.5).logicalAnd(chosen).logicalAnd(masked.logicalNot());
   let ids = where(masked, o.maskTokenId, inputIds);
-  ids = where(randomised, randint(0, o.vocabSize, shape, { dtype: "int32", generator }), ids);
+  ids = where(randomised, randint(0, o.vocabSize, shape, { dtype: "int32", generator, device }), ids);
   return { inputIds: ids.to("int32"), labels: labels.to("int32") };
 }
 
@@ -55,13 +56,13 @@ export function randomMasking(x: Tensor, maskRatio = 0.75, { generator = default
   if (!(maskRatio >= 0 && maskRatio < 1)) throw new ValueError(`randomMasking: maskRatio must be in [0, 1), got ${maskRatio}`);
   const [n, l, d] = x.shape as [number, number, number];
   const keep = Math.round(l * (1 - maskRatio)); // MAE: int(L * (1 − ratio))
-  const noise = rand([n, l], { generator });
+  const noise = rand([n, l], { generator, device: x.backend });
   const idsShuffle = noise.argsort(1);
   const idsRestore = idsShuffle.argsort(1);
   const idsKeep = idsShuffle.narrow(1, 0, keep);
   const kept = x.gather(1, idsKeep.unsqueeze(-1).expand([n, keep, d]));
   // Removed = position ≥ keep in the shuffled order; idsRestore puts it back in the original order.
-  const removed = arange(l, undefined, 1, { dtype: "int32" }).ge(keep).to(x.dtype).unsqueeze(0).expand([n, l]);
+  const removed = arange(l, undefined, 1, { dtype: "int32", device: x.backend }).ge(keep).to(x.dtype).unsqueeze(0).expand([n, l]);
   const mask = removed.gather(1, idsRestore);
   return { kept, mask, idsRestore };
 }

@@ -513,3 +513,25 @@ test("samplers and random fills run on the GPU off the default device: multinomi
   const packed = tg.nn.utils.rnn.packPaddedSequence(dev(tg.randn([3, 2, 4])), [3, 2]);
   await onGpu((new tg.nn.LSTM(4, 3).to("webgpu").forward(packed)[0] as tg.nn.utils.rnn.PackedSequence).data);
 });
+
+test("graph layers on the GPU: node features and layer there, edges on the CPU (the structure is computed on the host), the same outputs as the CPU's; GPU edges serve SAGE and GIN, and GCN says where to keep them", async () => {
+  tg.manualSeed(12);
+  const { GCNConv, GATConv, SAGEConv, GINConv } = tg.geometric.nn;
+  const x = tg.randn([6, 4]);
+  const edges = tg.tensor([[0, 1, 2, 3, 4, 5, 1, 2], [1, 2, 3, 4, 5, 0, 0, 2]], { dtype: "int32" }); // with a self loop
+  const layers: [string, () => tg.nn.Module][] = [
+    ["GCNConv", () => new GCNConv(4, 3)],
+    ["GATConv", () => new GATConv(4, 3, { heads: 2 })],
+    ["SAGEConv", () => new SAGEConv(4, 3)],
+    ["GINConv", () => new GINConv(new tg.nn.Linear(4, 3))],
+  ];
+  for (const [name, make] of layers) {
+    const layer = make().eval() as unknown as { forward(x: tg.Tensor, e: tg.Tensor): tg.Tensor } & tg.nn.Module;
+    const expected = layer.forward(x, edges);
+    layer.to("webgpu");
+    const got = await layer.forward(x.to("webgpu"), edges).toAsync("cpu");
+    assert.ok(tg.allclose(got, expected, { atol: 1e-5 }), `${name}, CPU edges`);
+    if (name === "SAGEConv" || name === "GINConv") assert.ok(tg.allclose(await layer.forward(x.to("webgpu"), edges.to("webgpu")).toAsync("cpu"), expected, { atol: 1e-5 }), `${name}, GPU edges`);
+  }
+  assert.throws(() => new GCNConv(4, 3).to("webgpu").forward(x.to("webgpu"), edges.to("webgpu")), (e: Error) => e instanceof tg.DeviceError && /keep edgeIndex on the CPU/.test(e.message));
+});

@@ -23,7 +23,7 @@ export type LaplacianNormalization = "sym" | "rw" | null;
 export function getLaplacian(
   edgeIndex: Tensor, edgeWeight: Tensor | null, numNodes: number, normalization: LaplacianNormalization = null, dtype: DType = "float32",
 ): [Tensor, Tensor] {
-  let [ei, ew] = removeSelfLoops(edgeIndex, edgeWeight ?? ones([edgeIndex.shape[1]!], { dtype })) as [Tensor, Tensor];
+  let [ei, ew] = removeSelfLoops(edgeIndex, edgeWeight ?? ones([edgeIndex.shape[1]!], { dtype, device: edgeIndex.backend })) as [Tensor, Tensor];
   const row = ei.select(0, 0);
   const col = ei.select(0, 1);
   const deg = scatter(ew, row, { dim: 0, dimSize: numNodes, reduce: "sum" });
@@ -63,7 +63,7 @@ export class ChebConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor, edge
   private norm(edgeIndex: Tensor, edgeWeight: Tensor | null, numNodes: number, lambdaMax: number, dtype: DType): [Tensor, Tensor] {
     const [ei, ew] = getLaplacian(edgeIndex, edgeWeight, numNodes, this.normalization, dtype);
     const { row, col } = edgeArrays(ei, "ChebConv");
-    const loops = tensor(Float32Array.from(row, (r, e) => +(r === col[e]!)), { dtype: ew.dtype });
+    const loops = tensor(Float32Array.from(row, (r, e) => +(r === col[e]!)), { dtype: ew.dtype, device: ew.backend });
     const scaled = ew.mul(2 / lambdaMax);
     return [ei, where(scaled.eq(Infinity), 0, scaled).sub(loops)];
   }

@@ -25,7 +25,7 @@ export interface GcnNormOptions {
 export function gcnNorm(edgeIndex: Tensor, edgeWeight: Tensor | null, numNodes: number, opts: GcnNormOptions = {}): [Tensor, Tensor] {
   const { improved = false, addSelfLoops = true, flow = "source_to_target", dtype = "float32" } = opts;
   let ei = edgeIndex;
-  let ew = edgeWeight ?? ones([edgeIndex.shape[1]!], { dtype });
+  let ew = edgeWeight ?? ones([edgeIndex.shape[1]!], { dtype, device: edgeIndex.backend });
   if (addSelfLoops) [ei, ew] = addRemainingSelfLoops(ei, ew, { fillValue: improved ? 2 : 1, numNodes }) as [Tensor, Tensor];
   const row = ei.select(0, 0);
   const col = ei.select(0, 1);

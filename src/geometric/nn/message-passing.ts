@@ -94,9 +94,10 @@ export abstract class MessagePassing<In extends unknown[] = unknown[], Out = Ten
     throw new ValueError(`${this.constructor.name}: edgeUpdater needs an edgeUpdate method`);
   }
 
-  private lift<A extends PropagateArgs>(edgeIndex: Tensor, args: A, size: readonly [number, number] | null): MessageArgs<A> {
+  private lift<A extends PropagateArgs>(given: Tensor, givenArgs: A, size: readonly [number, number] | null): MessageArgs<A> {
     const name = this.constructor.name;
-    checkEdgeIndexShape(edgeIndex, name);
+    checkEdgeIndexShape(given, name);
+    const [edgeIndex, args] = onNodesDevice(given, givenArgs);
     const [i, j] = this.flow === "source_to_target" ? [1, 0] : [0, 1];
     const sizes: [number | null, number | null] = size ? [size[0], size[1]] : [null, null];
     // A node set's size is learnt from the tensors lifted to that end of the edges (checked to agree),
@@ -114,7 +115,8 @@ export abstract class MessagePassing<In extends unknown[] = unknown[], Out = Ten
       const t = x instanceof Tensor ? x : isPair(x) ? x[end] : null;
       return t ? t.shape[normalizeDim(this.nodeDim, t.ndim, name)]! : null;
     };
-    const sizeOf = (end: number) => sizes[end] ?? fromX(end) ?? sizes[1 - end] ?? sizeFromIndex(index);
+    // (Counted on the edges as given: a CPU edgeIndex is read there, not on the nodes' device.)
+    const sizeOf = (end: number) => sizes[end] ?? fromX(end) ?? sizes[1 - end] ?? sizeFromIndex(given.select(0, i));
     const out: Record<string, unknown> = { ...args, index, edgeIndex, edgeIndex_i: ends[i], edgeIndex_j: ends[j], ptr: null };
     Object.defineProperty(out, "dimSize", { enumerable: true, get: () => sizeOf(i) });
     Object.defineProperty(out, "size_i", { enumerable: true, get: () => sizeOf(i) });
@@ -137,6 +139,21 @@ export abstract class MessagePassing<In extends unknown[] = unknown[], Out = Ten
     }
     return out as MessageArgs<A>;
   }
+}
+
+/**
+ * The edges and the other arguments moved to the node features' device: the graph's structure (self
+ * loops, normalisation) is computed on the host from a CPU edgeIndex, while x and the layer may
+ * live on the GPU (as PyTorch's indexing takes CPU indices for GPU data).
+ */
+function onNodesDevice<A extends PropagateArgs>(edgeIndex: Tensor, args: A): [Tensor, A] {
+  // x's device, or (for an edge updater without x) the first node tensor's.
+  const tensorOf = (v: unknown) => (v instanceof Tensor ? v : isPair(v) ? (v[0] ?? v[1]) : null);
+  const device = (tensorOf(args["x"]) ?? Object.values(args).map(tensorOf).find((t) => t !== null))?.backend;
+  if (!device) return [edgeIndex, args];
+  const move = (t: Tensor | null) => (t && t.backend !== device ? t.toBackend(device) : t);
+  const moved = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, v instanceof Tensor ? move(v) : isPair(v) ? [move(v[0]), move(v[1])] : v]));
+  return [move(edgeIndex)!, moved as A];
 }
 
 function isPair(v: unknown): v is [Tensor | null, Tensor | null] {

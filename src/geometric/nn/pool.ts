@@ -56,7 +56,7 @@ export class TopKPooling extends Module<[x: Tensor, edgeIndex: Tensor, edgeAttr?
 
   forward(x: Tensor, edgeIndex: Tensor, edgeAttr: Tensor | null = null, batch: Tensor | null = null): TopKResult {
     const n = x.shape[0]!;
-    const b = batch ?? tensor(new Int32Array(n), { dtype: "int32" });
+    const b = batch ?? tensor(new Int32Array(n), { dtype: "int32", device: x.backend });
     let score = x.mul(this.weight).sum(-1);
     if (this.o.minScore === null) {
       score = score.div(this.weight.square().sum().sqrt());

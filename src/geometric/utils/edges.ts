@@ -1,5 +1,5 @@
 /** Reading and writing edge indices ([2, E] int32: row = source, col = target) with checked bounds. */
-import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
+import { DTypeError, DeviceError, IndexError, ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import { Tensor } from "../../ops/tensor.js";
 import { tensor } from "../../ops/creation.js";
 
@@ -17,6 +17,9 @@ export function checkEdgeIndexShape(edgeIndex: Tensor, op: string): void {
 /** The rows and columns of an edge index; every entry must lie in [0, numNodes) when numNodes is given. */
 export function edgeArrays(edgeIndex: Tensor, op: string, numNodes?: number): EdgeArrays {
   checkEdgeIndexShape(edgeIndex, op);
+  if (edgeIndex.backend.read) {
+    throw new DeviceError(`${op}: the graph's structure (self loops, degrees, subgraphs) is computed from edgeIndex on the host, which cannot read a ${edgeIndex.backend.name} tensor; keep edgeIndex on the CPU (the layers and node features may live on the GPU: message passing moves the edges there)`);
+  }
   const flat = edgeIndex.contiguous().dataSync() as Int32Array;
   const E = edgeIndex.shape[1]!;
   const out = { row: flat.slice(0, E), col: flat.slice(E, 2 * E) };
