@@ -52,7 +52,7 @@ export function attentionRollout(model: Module, inputs: Tensor, options: Attenti
     let rollout: Tensor | null = null;
     for (const w of maps) {
       const fused = headFusion === "mean" ? w.mean(1) : headFusion === "max" ? w.amax(1) : w.amin(1); // (N, L, L)
-      const withResidual = fused.add(eye(fused.shape[1]!, undefined, { dtype: fused.dtype }));
+      const withResidual = fused.add(eye(fused.shape[1]!, undefined, { dtype: fused.dtype, device: fused.backend }));
       const a = withResidual.div(withResidual.sum(-1, true));
       rollout = rollout ? a.matmul(rollout) : a;
     }

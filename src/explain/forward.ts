@@ -59,7 +59,7 @@ export function selectTarget(output: Tensor, target: Target | undefined, method:
   for (const t of indices) {
     if (!Number.isInteger(t) || t < 0 || t >= c) throw new IndexError(`${method}: target ${t} is out of range for ${c} outputs`);
   }
-  return output.gather(1, tensor(indices, { dtype: "int32" }).reshape([n, 1])).reshape([n]);
+  return output.gather(1, tensor(indices, { dtype: "int32", device: output.backend }).reshape([n, 1])).reshape([n]);
 }
 
 function targetIndices(target: Exclude<Target, null>, n: number, method: string): number[] {
@@ -135,7 +135,7 @@ export function stackedGradients(
 /** Sums (times·N, …) over the copies with one weight per copy: Σ_k w_k · x[k] → (N, …). */
 export function weightedCopySum(stacked: Tensor, n: number, weights: readonly number[]): Tensor {
   const shape = [weights.length, n, ...stacked.shape.slice(1)];
-  const w = tensor([...weights], { dtype: stacked.dtype }).reshape([weights.length, ...new Array<number>(shape.length - 1).fill(1)]);
+  const w = tensor([...weights], { dtype: stacked.dtype, device: stacked.backend }).reshape([weights.length, ...new Array<number>(shape.length - 1).fill(1)]);
   return stacked.reshape(shape).mul(w).sum(0);
 }
 

@@ -39,11 +39,11 @@ export class GradientShap extends Attribution {
     const rows = n * nSamples;
     const [start, end, alphaShape] = noGrad(() => {
       const repeated = inputs.repeat([nSamples, ...new Array<number>(inputs.ndim - 1).fill(1)]); // (S·N, …), sample-major
-      const noisy = stdevs > 0 ? repeated.add(randn([...repeated.shape], { dtype: inputs.dtype, generator }).mul(stdevs)) : repeated;
-      const drawn = baselines.to(inputs.dtype).indexSelect(0, randint(0, baselines.shape[0]!, [rows], { dtype: "int32", generator }));
+      const noisy = stdevs > 0 ? repeated.add(randn([...repeated.shape], { dtype: inputs.dtype, generator, device: inputs.backend }).mul(stdevs)) : repeated;
+      const drawn = baselines.to(inputs.dtype).indexSelect(0, randint(0, baselines.shape[0]!, [rows], { dtype: "int32", generator, device: baselines.backend }));
       return [drawn, noisy, [rows, ...new Array<number>(inputs.ndim - 1).fill(1)]] as const;
     });
-    const alphas = rand(alphaShape, { dtype: inputs.dtype, generator });
+    const alphas = rand(alphaShape, { dtype: inputs.dtype, generator, device: inputs.backend });
     const diff = end.sub(start);
     const scaled = start.add(diff.mul(alphas));
     const grads = stackedGradients(this.forward, scaled, n, options, "GradientShap");

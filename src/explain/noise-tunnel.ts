@@ -33,7 +33,7 @@ export class NoiseTunnel<O extends object> {
     let sum: Tensor | null = null;
     let sumSq: Tensor | null = null;
     for (let s = 0; s < ntSamples; s++) {
-      const noisy = inputs.add(randn([...inputs.shape], { dtype: inputs.dtype, generator }).mul(stdevs));
+      const noisy = inputs.add(randn([...inputs.shape], { dtype: inputs.dtype, generator, device: inputs.backend }).mul(stdevs));
       const a = this.method.attribute(noisy, rest as unknown as O).detach();
       sum = sum ? sum.add(a) : a;
       sumSq = sumSq ? sumSq.add(a.square()) : a.square();

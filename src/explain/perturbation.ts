@@ -65,7 +65,7 @@ export class FeatureAblation extends Attribution {
 
   attribute(inputs: Tensor, options: FeatureAblationOptions = {}): Tensor {
     const baselines = expandBaselines(options.baselines, inputs, "FeatureAblation");
-    const featureMask = options.featureMask ?? tensor(Array.from({ length: inputs.numel() / inputs.shape[0]! }, (_, i) => i), { dtype: "int32" }).reshape([1, ...inputs.shape.slice(1)]);
+    const featureMask = options.featureMask ?? tensor(Array.from({ length: inputs.numel() / inputs.shape[0]! }, (_, i) => i), { dtype: "int32", device: inputs.backend }).reshape([1, ...inputs.shape.slice(1)]);
     if (featureMask.ndim !== inputs.ndim || !(featureMask.shape[0] === 1 || featureMask.shape[0] === inputs.shape[0]) || featureMask.shape.slice(1).some((d, i) => d !== 1 && d !== inputs.shape[i + 1])) {
       throw new ShapeError(`FeatureAblation: featureMask of shape ${fmtShape(featureMask.shape)} does not broadcast to inputs of shape ${fmtShape(inputs.shape)} with (1 or N) rows`);
     }
@@ -107,7 +107,7 @@ export class Occlusion extends Attribution {
       for (;;) {
         const data = new Uint8Array(size);
         fillWindow(data, dims, index.map((s, i) => s * strides[i]!), window);
-        yield tensor(Array.from(data), { dtype: "float32" }).reshape([1, ...dims]);
+        yield tensor(Array.from(data), { dtype: "float32", device: inputs.backend }).reshape([1, ...dims]);
         let d = dims.length - 1;
         while (d >= 0 && ++index[d]! === counts[d]) index[d--] = 0;
         if (d < 0) return;

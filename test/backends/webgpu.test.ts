@@ -535,3 +535,19 @@ test("graph layers on the GPU: node features and layer there, edges on the CPU (
   }
   assert.throws(() => new GCNConv(4, 3).to("webgpu").forward(x.to("webgpu"), edges.to("webgpu")), (e: Error) => e instanceof tg.DeviceError && /keep edgeIndex on the CPU/.test(e.message));
 });
+
+test("gradient attributions run on the GPU with the model there, as on the CPU: IntegratedGradients, NoiseTunnel, GradientShap", async () => {
+  const model = new tg.nn.Sequential(new tg.nn.Linear(4, 8), new tg.nn.Tanh(), new tg.nn.Linear(8, 3));
+  const x = tg.randn([2, 4]);
+  const methods: [string, (m: tg.nn.Module<[tg.Tensor], tg.Tensor>, x: tg.Tensor) => tg.Tensor][] = [
+    ["IntegratedGradients", (m, x) => new tg.explain.IntegratedGradients(m).attribute(x, { target: 1 })],
+    ["NoiseTunnel", (m, x) => new tg.explain.NoiseTunnel(new tg.explain.Saliency(m)).attribute(x, { target: 1, ntSamples: 4, generator: new tg.Generator().manualSeed(3) })],
+    ["GradientShap", (m, x) => new tg.explain.GradientShap(m).attribute(x, { target: 1, baselines: tg.zeros([3, 4], { device: x.backend }), generator: new tg.Generator().manualSeed(3) })],
+  ];
+  const expected = methods.map(([, attribute]) => attribute(model, x));
+  model.to("webgpu");
+  for (const [i, [name, attribute]] of methods.entries()) {
+    const got = await attribute(model, x.to("webgpu")).toAsync("cpu");
+    assert.ok(tg.allclose(got, expected[i]!, { atol: 1e-4 }), name);
+  }
+});
