@@ -103,7 +103,7 @@ export class WebGpuBackend implements Backend {
   readonly pool: BufferPool;
   /** Bad indices recorded by gather/scatter kernels: [count, index, dim, size]. */
   private readonly errors: GPUBuffer;
-  /** The first failed deferred check (checks.ts): [claim, message id, first position]. */
+  /** The first failed deferred check (checks.ts): [claim, message id, first position, the value there]. */
   private readonly checks: GPUBuffer;
   /** deferCheck's messages by id, and ids by message: as many as the ops have distinct messages. */
   private readonly checkMessages: string[] = [];
@@ -281,8 +281,10 @@ export class WebGpuBackend implements Backend {
     this.run(checkKernel(n, at, this.checkSeq, id, this.checks));
     if (flat) this.dispose(flat);
     if (values) {
-      const copied = this.flats(values) ? null : (this.copy(values) as GpuStorage);
-      this.run(checkValueKernel(copied ? { buffer: copied.buffer, offset: 0 } : this.flats(values)![0]!, this.checkSeq, this.checks));
+      // The kernel reads float32 words: another dtype or layout is cast into a flat copy first.
+      const flatValues = this.flats(values)?.[0];
+      const copied = flatValues ? null : (this.cast(values, "float32") as GpuStorage);
+      this.run(checkValueKernel(flatValues ?? { buffer: copied!.buffer, offset: 0 }, this.checkSeq, this.checks));
       if (copied) this.dispose(copied);
     }
   }
