@@ -17,6 +17,9 @@ export async function conformanceWorkload(): Promise<Outcome & { adapter: string
   // As webgpu.test.ts: attention fused at every head width, where a software adapter composes wide heads.
   (gpu as unknown as { attentionWidth: number }).attentionWidth = Infinity;
   fusedConformanceSuite("webgpu");
-  opParitySuite("webgpu", GPU_HOST_OPS, (await (await fetch("./test/fixtures/ops.json")).json()) as OpFixture);
+  const fixture = (await (await fetch("./test/fixtures/ops.json")).json()) as OpFixture;
+  opParitySuite("webgpu", GPU_HOST_OPS, fixture);
+  // And with the inputs made on the CPU and moved, as users move them (the default device stays the CPU's).
+  opParitySuite("webgpu", GPU_HOST_OPS, fixture, { moved: true });
   return { ...(await runAll()), adapter: gpu.gpu.description };
 }
