@@ -18,13 +18,13 @@ function checkLength(op: string, n: number): void {
 export function fftfreq(n: number, d = 1, { dtype = "float32", device }: FrequencyOptions = {}): Tensor {
   checkLength("fftfreq", n);
   const half = Math.ceil(n / 2);
-  return onDevice(tensor(Float64Array.from({ length: n }, (_, k) => (k < half ? k : k - n) / (d * n)), { dtype: "float64", device: "cpu" }).to(dtype), device);
+  return onDevice(tensor(Float64Array.from({ length: n }, (_, k) => (k < half ? k : k - n) / (d * n)), { dtype: "float64", device: "cpu" }).to(dtype), device, "fftfreq");
 }
 
 /** [0, 1, …, ⌊n/2⌋] / (d·n): the frequencies of a real input's one-sided transform. */
 export function rfftfreq(n: number, d = 1, { dtype = "float32", device }: FrequencyOptions = {}): Tensor {
   checkLength("rfftfreq", n);
-  return onDevice(tensor(Float64Array.from({ length: Math.floor(n / 2) + 1 }, (_, k) => k / (d * n)), { dtype: "float64", device: "cpu" }).to(dtype), device);
+  return onDevice(tensor(Float64Array.from({ length: Math.floor(n / 2) + 1 }, (_, k) => k / (d * n)), { dtype: "float64", device: "cpu" }).to(dtype), device, "rfftfreq");
 }
 
 /** The frequencies' dtype and device (the default device if none; computed in float64 on the CPU, rounded once, then moved). */
@@ -33,7 +33,7 @@ export interface FrequencyOptions {
   device?: string;
 }
 
-const onDevice = (t: Tensor, device?: string): Tensor => t.toBackend(device === undefined ? getBackend() : deviceBackend(device, "fftfreq"));
+const onDevice = (t: Tensor, device: string | undefined, op: string): Tensor => t.toBackend(device === undefined ? getBackend() : deviceBackend(device, op));
 
 const allDims = (x: Tensor) => x.shape.map((_, k) => k);
 
