@@ -141,7 +141,7 @@ export type KernelName = (typeof KERNELS)[number];
 export const FUSED_ROUTINES = [
   "adamStep", "sgdStep", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "layerNormAffine", "layerNormAffineBackward", "gelu", "geluBackward", "reluBackward", "dropout", "dropoutBackward", "linear",
   "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "rnnSequence", "rnnSequenceBackward", "batchNorm", "batchNormBackward", "gruCell", "gruCellBackward", "maxPool2x2", "maxPool2x2Backward", "kmeansStep",
-  "attention", "attentionBackward", "polygamma", "incompleteGamma",
+  "attention", "attentionBackward", "polygamma", "incompleteGamma", "eigh", "svd",
 ] as const satisfies readonly (keyof Backend)[];
 
 export interface Backend {
@@ -383,4 +383,16 @@ export interface Backend {
    * 1 − P), each element by the series or the continued fraction it needs.
    */
   incompleteGamma?(a: View, x: View, upper: boolean): Storage | null;
+  /**
+   * Eigenpairs of symmetric matrices a [B, n, n], their lower triangles read, each scaled so that
+   * its largest entry has magnitude at most 1 → [values [B, n] ascending, vectors [B, n, n] (the
+   * columns)], each eigenvector's largest component positive.
+   */
+  eigh?(a: View): [Storage, Storage] | null;
+  /**
+   * The thin SVD of a [B, m, n] with m ≥ n, scaled as for eigh → [U [B, m, n], S [B, n]
+   * descending, V [B, n, n] (not Vᵀ)], each column of V's largest component positive and U's
+   * columns for zero singular values completed to an orthonormal set.
+   */
+  svd?(a: View): [Storage, Storage, Storage] | null;
 }

@@ -84,6 +84,13 @@ export type PrimitiveAttrs = { [K in UnaryPrimitive | BinaryPrimitive]: None } &
   polygamma: { n: number };
   /** Fused (backends offering Backend.incompleteGamma): P(a, x), or Q(a, x) with upper, of contiguous same-shape float32 a and x. */
   incompleteGamma: { upper: boolean };
+  /**
+   * Multi-output, fused (backends offering Backend.eigh), not differentiable (linalg.eigh attaches
+   * the gradient): [values [B, n], vectors [B, n, n]] of contiguous float32 symmetric a [B, n, n].
+   */
+  eigh: None;
+  /** Multi-output, fused (backends offering Backend.svd), not differentiable: [U [B, m, n], S [B, n], V [B, n, n]] of contiguous float32 a [B, m, n], m ≥ n. */
+  svd: None;
   /** batchInner: the result's storage is [C·kh·kw, N, L] (a strided [N, C·kh·kw, L] view of it). */
   im2col: { geometry: WindowGeometry; padValue: number; batchInner?: boolean };
   col2im: { geometry: WindowGeometry; channels: number; size: readonly [number, number] };
@@ -130,6 +137,8 @@ export type PrimitiveInputs = { [K in UnaryPrimitive | ReducePrimitive]: readonl
   attention: readonly [q: T, k: T, v: T] | readonly [q: T, k: T, v: T, mask: T];
   polygamma: readonly [x: T];
   incompleteGamma: readonly [a: T, x: T];
+  eigh: readonly [a: T];
+  svd: readonly [a: T];
   im2col: readonly [x: T];
   col2im: readonly [cols: T];
   reshape: readonly [x: T];
@@ -151,18 +160,20 @@ interface SeveralOutputs {
   dropout: readonly [y: T, keep: T];
   kmeansStep: readonly [labels: T, dist: T, sums: T, mass: T];
   attention: readonly [out: T, lse: T];
+  eigh: readonly [values: T, vectors: T];
+  svd: readonly [u: T, s: T, v: T];
 }
 
 /** Primitives with several outputs; every other primitive has exactly one. */
-export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "dropout" | "kmeansStep" | "attention";
-export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "lstmSequence", "gruSequence", "gruCell", "maxPool2x2", "dropout", "kmeansStep", "attention"]);
+export type MultiOutputPrimitive = "split" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "gruCell" | "maxPool2x2" | "dropout" | "kmeansStep" | "attention" | "eigh" | "svd";
+export const MULTI_OUTPUT: ReadonlySet<PrimitiveName> = new Set<MultiOutputPrimitive>(["split", "batchNorm", "lstmCell", "lstmSequence", "gruSequence", "gruCell", "maxPool2x2", "dropout", "kmeansStep", "attention", "eigh", "svd"]);
 
 /**
  * Primitives that run a backend's optional fused routine. Their forward returns null — "not here" —
  * where the backend has no such routine or declines these inputs (a dtype, layout or size it does
  * not take); the op then composes the same maths (ops/fused.ts).
  */
-export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma" | "incompleteGamma";
+export type FusedPrimitive = "softmax" | "layerNorm" | "layerNormAffine" | "gelu" | "dropout" | "linear" | "batchNorm" | "lstmCell" | "lstmSequence" | "gruSequence" | "rnnSequence" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma" | "incompleteGamma" | "eigh" | "svd";
 
 /** What a primitive's forward returns. */
 export type ForwardResult<K extends PrimitiveName> = (K extends MultiOutputPrimitive ? Tensor[] : Tensor) | (K extends FusedPrimitive ? null : never);
@@ -278,6 +289,14 @@ export const FORWARD: { [K in PrimitiveName]: Forward<K> } = {
   },
   polygamma: ([x], { n }) => orNull(x.backend.polygamma?.(x, n), (y) => fromStorage(y, x.shape)),
   incompleteGamma: ([a, x], { upper }) => orNull(x.backend.incompleteGamma?.(a, x, upper), (y) => fromStorage(y, x.shape)),
+  eigh: ([a]) => {
+    const [B, n] = a.shape as [number, number];
+    return orNull(a.backend.eigh?.(a), ([values, vectors]) => [fromStorage(values, [B, n]), fromStorage(vectors, [B, n, n])]);
+  },
+  svd: ([a]) => {
+    const [B, m, n] = a.shape as [number, number, number];
+    return orNull(a.backend.svd?.(a), ([u, s, v]) => [fromStorage(u, [B, m, n]), fromStorage(s, [B, n]), fromStorage(v, [B, n, n])]);
+  },
   im2col: ([x], { geometry, padValue, batchInner = false }) => {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = windowGrid([h, w], geometry);

@@ -364,6 +364,72 @@ const ROUTINES: Record<string, Routine> = {
       tolerance: { y: 2e-4, dx: 2e-4, d2x: 1e-3 },
     })),
   },
+  eigh: {
+    methods: ["eigh"],
+    cases: [
+      ...([[[1, 1]], [[2, 2]], [[5, 5]], [[3, 8, 8]], [[17, 17]], [[2, 40, 40]]] as const).map(([shape]) => ({
+        name: `eigh ${shape.join("×")}: values, vectors and the gradient`,
+        run: () => {
+          const a = leaf(seeded([...shape], shape.at(-1)! * 7 + shape.length));
+          const { eigenvalues, eigenvectors } = tg.linalg.eigh(a); // the lower triangle, as LAPACK reads it
+          weighted(eigenvalues).add(weighted(eigenvectors.abs())).backward();
+          return { eigenvalues, eigenvectors, da: a.grad };
+        },
+        tolerance: { eigenvalues: 2e-5, eigenvectors: 1e-4, da: 2e-3 },
+      })),
+      {
+        name: "eigh: entries of 1e30 and 1e-30 (scaled), repeated eigenvalues, a diagonal and a zero matrix",
+        run: () => {
+          const a = seeded([4, 4], 5);
+          const big = tg.linalg.eigh(a.mul(1e30)).eigenvalues.div(1e30);
+          const small = tg.linalg.eigh(a.mul(1e-30)).eigenvalues.mul(1e30);
+          const repeated = tg.linalg.eigh(tg.diag(tg.tensor([2, 1, 2, -3]))).eigenvalues;
+          const zero = tg.linalg.eigh(tg.zeros([3, 3]));
+          return { big, small, repeated, zeroValues: zero.eigenvalues, zeroVectors: zero.eigenvectors };
+        },
+        tolerance: { big: 2e-5, small: 2e-5 },
+      },
+    ],
+  },
+  svd: {
+    methods: ["svd"],
+    cases: [
+      ...([[[1, 1]], [[7, 4]], [[5, 5]], [[3, 6]], [[2, 3, 9, 5]], [[33, 30]]] as const).map(([shape]) => ({
+        name: `svd ${shape.join("×")}: U, S, Vh and the gradient`,
+        run: () => {
+          const a = leaf(seeded([...shape], shape.at(-1)! * 5 + shape.at(-2)!));
+          const { U, S, Vh } = tg.linalg.svd(a, { fullMatrices: false });
+          weighted(S).add(weighted(U.abs())).add(weighted(Vh.abs())).backward();
+          return { U, S, Vh, da: a.grad };
+        },
+        tolerance: { U: 2e-4, S: 2e-5, Vh: 2e-4, da: 2e-3 },
+      })),
+      {
+        name: "svd: rank-deficient and zero matrices (U completed), full matrices, 1e30 and 1e-30 entries",
+        run: () => {
+          // Column 3 = column 1 + column 2 and a zero column: two zero singular values, whose U
+          // columns are any completion, so the case compares UᵀU and U·S·Vh.
+          const a = tg.tensor([[1, 2, 3, 0], [2, 4, 6, 0], [0, 1, 1, 0], [1, 3, 4, 0], [5, -1, 4, 0]]);
+          const { U, S, Vh } = tg.linalg.svd(a, { fullMatrices: false });
+          const full = tg.linalg.svd(seeded([6, 3], 2));
+          const zero = tg.linalg.svd(tg.zeros([3, 2]), { fullMatrices: false });
+          const scaled = seeded([4, 3], 9);
+          return {
+            S,
+            gram: U.transpose(0, 1).matmul(U),
+            product: U.mul(S).matmul(Vh),
+            fullGram: full.U.transpose(0, 1).matmul(full.U),
+            fullProduct: tg.narrow(full.U, 1, 0, 3).mul(full.S).matmul(full.Vh),
+            zeroS: zero.S,
+            zeroGram: zero.U.transpose(0, 1).matmul(zero.U),
+            big: tg.linalg.svdvals(scaled.mul(1e30)).div(1e30),
+            small: tg.linalg.svdvals(scaled.mul(1e-30)).mul(1e30),
+          };
+        },
+        tolerance: { S: 1e-5, gram: 1e-5, product: 1e-5, fullGram: 1e-5, fullProduct: 1e-5, zeroGram: 1e-5, big: 2e-5, small: 2e-5 },
+      },
+    ],
+  },
   adamStep: {
     methods: ["adamStep"],
     cases: [false, true].map((decoupled) => ({
@@ -446,6 +512,8 @@ const DECLINED: Record<string, (b: tg.Backend, v: (shape: number[]) => tg.View) 
   maxPool2x2: (b, v) => b.maxPool2x2!(v([1, 1, 2, 2])) ?? b.maxPool2x2Backward!(v([1, 1, 1, 1]), v([1, 1, 1, 1]), [2, 2]),
   kmeansStep: (b, v) => b.kmeansStep!(v([2, 2]), v([2, 2]), null),
   polygamma: (b, v) => b.polygamma!(v([2, 2]), 1),
+  eigh: (b, v) => b.eigh!(v([1, 2, 2])),
+  svd: (b, v) => b.svd!(v([1, 3, 2])),
   incompleteGamma: (b, v) => b.incompleteGamma!(v([2, 2]), v([2, 2]), false),
   attention: (b, v) => {
     const spec = { scale: 1, causal: false, dropout: null };

@@ -1,7 +1,7 @@
 /**
  * The ops that compute on the host from the values, which the GPU refuses with a typed error (its
- * reads are asynchronous): output shapes that depend on the data, the decompositions of linalg
- * (computed in float64 on the CPU), and float_power (float64 by definition). The other fixtures
+ * reads are asynchronous): output shapes that depend on the data, and float_power (float64 by
+ * definition). The other fixtures
  * run on the GPU. Shared by the parity runs in Node (webgpu.test.ts) and in a browser page
  * (test/browser/conformance-page.ts).
  */
@@ -9,9 +9,6 @@ export const GPU_HOST_OPS: ReadonlySet<string> = new Set([
   "repeat_interleave", "masked_select", "masked_scatter", "unique_values", "unique_inverse", "unique_counts", "unique_consecutive_counts",
   "bincount", "bincount_weights", "quantile_q_tensor_keepdim",
   "float_power",
-  "linalg_eigh", "linalg_eigvalsh_lower",
-  "linalg_svd", "linalg_svdvals_wide_batch", "linalg_matrix_norm_nuc_2", "linalg_pinv", "linalg_lstsq", "linalg_matrix_rank", "linalg_cond",
-  "linalg_matrix_exp", "torch_svd_pinverse",
 ]);
 
 /** The nn parity cases that read values on the host: adaptive softmax picks each cluster's rows by the targets (shapes that depend on the data). */

@@ -458,6 +458,28 @@ test("value checks run on the GPU without a read: a singular matrix, one not pos
   assert.ok(tg.allclose(inv, tg.linalg.inv(await spd.toAsync("cpu")), { atol: 1e-5 }));
 });
 
+test("the spectral decompositions and matrixExp run on the GPU: eigh, svd (tall, wide, batched) against the CPU's float64 results; matrixExp squares each matrix as its norm needs, and refuses a norm past its squarings at the next read", async () => {
+  const g = new tg.Generator(4);
+  const sym = tg.randn([3, 24, 24], { generator: g });
+  const [values, vectors] = tg.linalg.eigh(sym.to("webgpu"));
+  const [cpuValues, cpuVectors] = tg.linalg.eigh(sym);
+  assert.ok(tg.allclose(await values.toAsync("cpu"), cpuValues, { atol: 1e-4 }), "eigenvalues");
+  assert.ok(tg.allclose(await vectors.toAsync("cpu"), cpuVectors, { atol: 1e-3 }), "eigenvectors");
+  for (const shape of [[40, 12], [9, 30], [2, 16, 16]]) {
+    const a = tg.randn(shape, { generator: g });
+    const { U, S, Vh } = tg.linalg.svd(a.to("webgpu"), { fullMatrices: false });
+    const [u, s, vh] = [await U.toAsync("cpu"), await S.toAsync("cpu"), await Vh.toAsync("cpu")];
+    assert.ok(tg.allclose(s, tg.linalg.svdvals(a), { atol: 1e-4 }), `singular values of ${shape}`);
+    assert.ok(tg.allclose(u.mul(s.unsqueeze(-2)).matmul(vh), a, { atol: 1e-4 }), `U·S·Vh of ${shape}`);
+  }
+  // Norms 0.3, 40 and 2·10⁴: no squarings, 7 and 16, each matrix its own.
+  const a = tg.stack([tg.tensor([[0.1, 0.2], [-0.1, 0]]), tg.tensor([[-20, 1], [0, -20]]), tg.tensor([[-1e4, 0], [1e4, -1e4]])]);
+  const e = await tg.linalg.matrixExp(a.to("webgpu")).toAsync("cpu");
+  assert.ok(tg.allclose(e, tg.linalg.matrixExp(a), { rtol: 1e-4, atol: 1e-6 }), "matrixExp");
+  const huge = tg.linalg.matrixExp(tg.tensor([[[1, 0], [0, 1]], [[-1e20, 0], [0, 1]]]).to("webgpu"));
+  await assert.rejects(huge.data(), (e: unknown) => e instanceof tg.ValueError && /matrixExp: matrix 2's 1-norm, 10{20}, is too large for the 64 squarings/.test((e as Error).message));
+});
+
 test("samplers and random fills run on the GPU off the default device: multinomial (with and without replacement, its checks), bernoulli, in-place fills and init, distributions, RReLU, clipGradNorm, isin, randint, randperm, fftfreq, packed LSTM", async () => {
   tg.manualSeed(11);
   const dev = (t: tg.Tensor) => t.to("webgpu");

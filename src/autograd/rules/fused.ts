@@ -14,8 +14,11 @@ import { scatterAdd } from "../../ops/indexing.js";
 import { cat, narrow } from "../../ops/movement.js";
 import type { RuleTable } from "./types.js";
 
-export const fusedRules: RuleTable<"softmax" | "layerNorm" | "layerNormAffine" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma" | "incompleteGamma"> = {
+export const fusedRules: RuleTable<"softmax" | "layerNorm" | "layerNormAffine" | "batchNorm" | "gelu" | "dropout" | "linear" | "lstmCell" | "gruCell" | "maxPool2x2" | "kmeansStep" | "attention" | "polygamma" | "incompleteGamma" | "eigh" | "svd"> = {
   kmeansStep: null,
+  // linalg.eigh and linalg.svd run these on detached input and attach the gradient themselves.
+  eigh: null,
+  svd: null,
   // (ψ⁽ⁿ⁾)′ = ψ⁽ⁿ⁺¹⁾: the op again (fused where this one was), so every order holds.
   polygamma: (g, { inputs: [x], attrs: { n } }) => [g.mul(polygamma(n + 1, x))],
   // ∂P/∂x = e^{−x}·x^{a−1}/Γ(a) = −∂Q/∂x (0 at x ≤ 0); a's gradient is refused before the op runs.

@@ -40,6 +40,7 @@ import {
 } from "./fused.js";
 import { LONG_ROW, softmaxBackwardLongRowsKernel, softmaxLongRowsKernel } from "./fused-long-rows.js";
 import { incompleteGammaKernel, polygammaKernel } from "./fused-special.js";
+import { eighKernel, eighWorkSize, svdKernel, svdWorkSize } from "./fused-linalg.js";
 import {
   gruStepBackwardKernel, gruStepKernel, lstmStepBackwardKernel, lstmStepKernel, rnnStepBackwardKernel, rnnStepKernel, rowsIntoKernel, stateGradKernel, type SequenceStep,
 } from "./fused-sequences.js";
@@ -640,6 +641,30 @@ export class WebGpuBackend implements Backend {
     const [out, o] = this.result(x);
     this.run(incompleteGammaKernel(numel(x.shape), upper, f[0]!, f[1]!, o));
     return out;
+  }
+
+  eigh(a: View): [Storage, Storage] | null {
+    const f = this.flats(a);
+    if (!f || a.shape.length !== 3) return null;
+    const [B, n] = a.shape as [number, number, number];
+    const [out, o] = this.results(B * n, B * n * n);
+    if (B * n === 0) return [out[0]!, out[1]!];
+    const [work, w] = this.results(eighWorkSize(B, n));
+    this.run(eighKernel(B, n, f[0]!, w[0]!, o[0]!, o[1]!));
+    this.dispose(work[0]!);
+    return [out[0]!, out[1]!];
+  }
+
+  svd(a: View): [Storage, Storage, Storage] | null {
+    const f = this.flats(a);
+    if (!f || a.shape.length !== 3 || a.shape[1]! < a.shape[2]!) return null;
+    const [B, m, n] = a.shape as [number, number, number];
+    const [out, o] = this.results(B * m * n, B * n, B * n * n);
+    if (B * n === 0) return [out[0]!, out[1]!, out[2]!];
+    const [work, w] = this.results(svdWorkSize(B, m, n));
+    this.run(svdKernel(B, m, n, f[0]!, w[0]!, o[0]!, o[1]!, o[2]!));
+    this.dispose(work[0]!);
+    return [out[0]!, out[1]!, out[2]!];
   }
 
   /** A contiguous float32 flat of v: v itself, or a copy (listed in `copies`, for the caller to dispose). */

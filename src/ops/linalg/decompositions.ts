@@ -1,6 +1,7 @@
 /**
- * Spectral decompositions with gradients: eigh/eigvalsh and svd/svdvals run in float64 on the host
- * (host-decompositions.ts) and return tensors whose first-order derivative is the exact
+ * Spectral decompositions with gradients: eigh/eigvalsh and svd/svdvals run on the backend's own
+ * routine where it has one (the GPU's Jacobi kernels, in float32), else in float64 on the host
+ * (host-decompositions.ts), and return tensors whose first-order derivative is the exact
  * linearisation of the decomposition — dλ = diag(Vᵀ·dA·V), dV = V·(F∘(Vᵀ·dA·V)), and Townsend's
  * formulas for the SVD — written with detached factors and dA = A − A.detach(), which is zero in
  * value and the identity in derivative. So backward gives PyTorch's gradients (for distinct
@@ -11,8 +12,11 @@ import { DTypeError, ShapeError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../tensor.js";
 import { eye, tensor } from "../creation.js";
 import { diagonal } from "../composite/arrange.js";
-import { cat } from "../movement.js";
+import { cat, narrow } from "../movement.js";
+import { noGrad } from "../grad-mode.js";
+import { tryApplyMulti } from "../dispatch.js";
 import { jacobiEigh, jacobiSvd } from "./host-decompositions.js";
+import { qr } from "./factorizations.js";
 
 function checkMatrix(a: Tensor, op: string): void {
   if (!isFloating(a.dtype)) throw new DTypeError(`${op}: expected a floating tensor, got ${a.dtype}`);
@@ -41,12 +45,28 @@ function stacked(parts: Float64Array[] | undefined, shape: number[], like: Tenso
 
 const t = (x: Tensor) => x.transpose(-2, -1);
 
-/** [eigenvalues ascending [..., n], eigenvectors [..., n, n] (columns)] of symmetric matrices. */
-export function eigh(a: Tensor): [eigenvalues: Tensor, eigenvectors: Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor } {
-  checkMatrix(a, "eigh");
-  const n = a.shape.at(-1)!;
-  if (a.shape.at(-2) !== n) throw new ShapeError(`eigh: expected square matrices, got shape ${fmtShape(a.shape)}`);
+/**
+ * The batch as [B, r, c] over its largest magnitude per matrix, and that divisor [B, 1, 1]: the
+ * backend routines work in float32, where sums of squares of large or small entries would
+ * overflow or underflow.
+ */
+function scaledBatch(x: Tensor): [Tensor, Tensor] {
+  const [r, c] = x.shape.slice(-2) as [number, number];
+  const flat = x.reshape(-1, r, c);
+  const big = flat.abs().amax([-2, -1], true);
+  const scale = big.where(big.gt(0), 1);
+  return [flat.div(scale).contiguous(), scale];
+}
+
+/** Eigenvalues [..., n] and eigenvectors [..., n, n] of the (lower triangles of) a, detached. */
+function eighFactors(a: Tensor, n: number): [Tensor, Tensor] {
   const batch = a.shape.slice(0, -2);
+  const onDevice = a.dtype === "float32" && a.backend.eigh && noGrad(() => {
+    const [x, scale] = scaledBatch(a.detach().tril());
+    const out = tryApplyMulti("eigh", [x], {});
+    return out && ([out[0]!.mul(scale.reshape(-1, 1)).reshape([...batch, n]), out[1]!.reshape([...batch, n, n])] as [Tensor, Tensor]);
+  });
+  if (onDevice) return onDevice;
   const host = perMatrix(a, (m) => {
     // PyTorch (LAPACK's UPLO = 'L') reads the lower triangle: mirror it.
     const s = Float64Array.from(m);
@@ -54,8 +74,35 @@ export function eigh(a: Tensor): [eigenvalues: Tensor, eigenvectors: Tensor] & {
     const r = jacobiEigh(s, n);
     return { values: r.values, vectors: r.vectors };
   });
-  const L = stacked(host.values, [...batch, n], a);
-  const V = stacked(host.vectors, [...batch, n, n], a);
+  return [stacked(host.values, [...batch, n], a), stacked(host.vectors, [...batch, n, n], a)];
+}
+
+/** The thin SVD's U [..., m, k], S [..., k] and V [..., n, k], k = min(m, n), detached. */
+function svdFactors(a: Tensor, m: number, n: number): [Tensor, Tensor, Tensor] {
+  const k = Math.min(m, n);
+  const batch = a.shape.slice(0, -2);
+  const onDevice = a.dtype === "float32" && a.backend.svd && noGrad(() => {
+    // The routine takes m ≥ n; a wide matrix goes through its transpose, U and V trading places.
+    const [x, scale] = scaledBatch(m < n ? t(a.detach()) : a.detach());
+    const out = tryApplyMulti("svd", [x], {});
+    if (!out) return null;
+    const [u, s, v] = m < n ? [out[2]!, out[1]!, out[0]!] : [out[0]!, out[1]!, out[2]!];
+    return [u.reshape([...batch, m, k]), s.mul(scale.reshape(-1, 1)).reshape([...batch, k]), v.reshape([...batch, n, k])] as [Tensor, Tensor, Tensor];
+  });
+  if (onDevice) return onDevice;
+  const host = perMatrix(a, (mat) => {
+    const r = jacobiSvd(mat, m, n);
+    return { u: r.u, s: r.s, v: r.v };
+  });
+  return [stacked(host.u, [...batch, m, k], a), stacked(host.s, [...batch, k], a), stacked(host.v, [...batch, n, k], a)];
+}
+
+/** [eigenvalues ascending [..., n], eigenvectors [..., n, n] (columns)] of symmetric matrices. */
+export function eigh(a: Tensor): [eigenvalues: Tensor, eigenvectors: Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor } {
+  checkMatrix(a, "eigh");
+  const n = a.shape.at(-1)!;
+  if (a.shape.at(-2) !== n) throw new ShapeError(`eigh: expected square matrices, got shape ${fmtShape(a.shape)}`);
+  const [L, V] = eighFactors(a, n);
   if (!a.requiresGrad) return named(L, V);
   const dA = a.sub(a.detach());
   // PyTorch's eigh gradient is the symmetric part of the linearisation's: symmetrise dA's image.
@@ -85,14 +132,7 @@ export function svd(a: Tensor, { fullMatrices = true }: { fullMatrices?: boolean
   checkMatrix(a, "svd");
   const [m, n] = a.shape.slice(-2) as [number, number];
   const k = Math.min(m, n);
-  const batch = a.shape.slice(0, -2);
-  const host = perMatrix(a, (mat) => {
-    const r = jacobiSvd(mat, m, n);
-    return { u: r.u, s: r.s, v: r.v };
-  });
-  const U = stacked(host.u, [...batch, m, k], a);
-  const S = stacked(host.s, [...batch, k], a);
-  const V = stacked(host.v, [...batch, n, k], a);
+  const [U, S, V] = svdFactors(a, m, n);
   let outU = U;
   let outS = S;
   let outV = V;
@@ -123,34 +163,14 @@ export function svd(a: Tensor, { fullMatrices = true }: { fullMatrices?: boolean
   return Object.assign([outU, outS, Vh] as [Tensor, Tensor, Tensor], { U: outU, S: outS, Vh });
 }
 
-/** [.., r, k] orthonormal columns extended by (detached) columns to an r×r orthogonal matrix. */
+/**
+ * [.., r, k] orthonormal columns extended by (detached) columns to an r×r orthogonal matrix: the
+ * last r − k columns of the complete QR of the detached columns, which span their complement.
+ */
 function completeBasis(q: Tensor, detached: Tensor, r: number): Tensor {
   const k = q.shape.at(-1)!;
-  const batch = q.shape.slice(0, -2);
-  const host = perMatrix(detached, (cols) => {
-    const extra = new Float64Array(r * (r - k));
-    const basis: Float64Array[] = Array.from({ length: k }, (_, j) => Float64Array.from({ length: r }, (_, i) => cols[i * k + j]!));
-    let filled = 0;
-    for (let e = 0; e < r && filled < r - k; e++) {
-      const v = new Float64Array(r);
-      v[e] = 1;
-      for (let pass = 0; pass < 2; pass++) {
-        for (const b of basis) {
-          let dot = 0;
-          for (let i = 0; i < r; i++) dot += b[i]! * v[i]!;
-          for (let i = 0; i < r; i++) v[i] = v[i]! - dot * b[i]!;
-        }
-      }
-      const norm = Math.hypot(...v);
-      if (norm < 1e-6) continue;
-      for (let i = 0; i < r; i++) v[i] = v[i]! / norm;
-      basis.push(v);
-      for (let i = 0; i < r; i++) extra[i * (r - k) + filled] = v[i]!;
-      filled++;
-    }
-    return { extra };
-  });
-  return cat([q, stacked(host.extra, [...batch, r, r - k], q)], -1);
+  const extra = noGrad(() => narrow(qr(detached.detach(), { mode: "complete" }).Q, -1, k, r - k));
+  return cat([q, extra], -1);
 }
 
 /** The singular values, descending (their gradient: U·Vᵀ). */

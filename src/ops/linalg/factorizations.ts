@@ -14,6 +14,7 @@ import { gather, indexSelect } from "../indexing.js";
 import { cat, expand, narrow, pad, select, unsqueeze } from "../movement.js";
 import { argmax } from "../reduce.js";
 import { checkSquare } from "./solve.js";
+import { refuseIfAny } from "../deferred-check.js";
 
 function checkMatrix(a: Tensor, op: string): [number, number] {
   if (!isFloating(a.dtype)) throw new DTypeError(`${op}: expected a floating tensor, got ${a.dtype}`);
@@ -163,20 +164,32 @@ export function householderProduct(a: Tensor, tau: Tensor): Tensor {
   return Q;
 }
 
-/** e^A by scaling and squaring: A/2ˢ with ‖A/2ˢ‖₁ ≤ ½, an 18-term Taylor series, then s squarings. */
+/** The squarings a backend with asynchronous reads (the GPU) runs at most: enough for ‖A‖₁ < 2⁶³. */
+const MAX_SQUARINGS = 64;
+
+/**
+ * e^A by scaling and squaring: each matrix over 2ˢ with ‖A/2ˢ‖₁ ≤ ½, an 18-term Taylor series, then
+ * s squarings. The number of squarings depends on the values: the CPU reads the largest s; the
+ * GPU, which cannot read synchronously, runs MAX_SQUARINGS, each matrix keeping its square only
+ * while it has squarings left, and refuses larger norms at the next read.
+ */
 export function matrixExp(a: Tensor): Tensor {
   const n = checkSquare(a, "matrixExp");
-  const norm = n === 0 ? 0 : noGrad(() => a.detach().abs().sum(-2).amax().item());
-  const s = norm > 0.5 ? Math.ceil(Math.log2(norm / 0.5)) : 0;
-  const x = s > 0 ? a.div(2 ** s) : a;
   const I = identity(n, a);
+  if (n === 0) return I;
+  const norms = noGrad(() => a.detach().abs().sum(-2).amax(-1, true).unsqueeze(-1)); // [..., 1, 1]
+  const s = noGrad(() => norms.mul(2).log2().ceil().clamp(0)); // NaN for NaN or ∞ norms
+  const readable = !a.backend.read;
+  const squarings = readable ? Math.max(0, s.amax().where(s.amax().isfinite(), 0).item()) : MAX_SQUARINGS;
+  if (!readable) refuseIfAny(s.gt(MAX_SQUARINGS).logicalAnd(s.isfinite()).reshape(-1), `matrixExp: matrix {position}'s 1-norm, {value}, is too large for the ${MAX_SQUARINGS} squarings run on this device`, norms.reshape(-1));
+  const x = a.mul(s.neg().exp2());
   let term: Tensor = I;
   let sum: Tensor = I;
   for (let k = 1; k <= 18; k++) {
     term = term.matmul(x).div(k);
     sum = sum.add(term);
   }
-  for (let i = 0; i < s; i++) sum = sum.matmul(sum);
+  for (let i = 0; i < squarings; i++) sum = sum.matmul(sum).where(s.gt(i), sum);
   return sum;
 }
 
