@@ -10,7 +10,7 @@ import * as tg from "../../src/index.js";
 import { kernelConformanceSuite } from "./kernel-suite.js";
 import { fusedConformanceSuite } from "./fused-suite.js";
 import { opParitySuite } from "../ops/parity-suite.js";
-import { GPU_HOST_OPS, GPU_HOST_LAYERS } from "./gpu-host-ops.js";
+import { GPU_HOST_OPS } from "./gpu-host-ops.js";
 import { nnParitySuite } from "../nn/parity-suite.js";
 
 const gpu = await tg.loadBackend("webgpu");
@@ -29,7 +29,7 @@ fusedConformanceSuite("webgpu");
 
 opParitySuite("webgpu", GPU_HOST_OPS);
 opParitySuite("webgpu", GPU_HOST_OPS, undefined, { moved: true });
-nnParitySuite("webgpu", GPU_HOST_LAYERS);
+nnParitySuite("webgpu"); // every layer case, the adaptive softmax included
 
 test("tensors move to the GPU and back; synchronous reads say to await", async () => {
   const x = tg.tensor([[1, 2, 3], [4, 5, 6]]);
@@ -435,7 +435,7 @@ test("advanced indexing computes its positions on the GPU: a bad index in one di
   await assert.rejects(bad.data(), tg.IndexError);
 });
 
-test("value checks run on the GPU without a read: a singular matrix, one not positive-definite, mvlgamma's domain raise a ValueError at the next read, the first failed check in queue order wins, then reads work again", async () => {
+test("value checks run on the GPU without a read: a singular matrix, one not positive-definite, mvlgamma's domain, quantile's q, maskedScatter's source size, the adaptive softmax's targets raise a ValueError at the next read, the first failed check in queue order wins, then reads work again", async () => {
   const dev = (rows: number[][]) => tg.tensor(rows).to("webgpu");
   const singular = dev([[1, 2], [2, 4]]); // pivot 2 is zero
   const notPd = dev([[4, 2, 0], [2, 1, 0], [0, 0, 1]]); // the minor of order 2 is zero
@@ -451,6 +451,14 @@ test("value checks run on the GPU without a read: a singular matrix, one not pos
   assert.ok(Math.abs((await ok.tolistAsync() as number[][])[0]![0]! - tg.mvlgamma(tg.tensor([[3]]), 2).item()) < 1e-5);
   tg.mvlgamma(x, 3); // 0.9 is not > 1
   await assert.rejects(x.data(), (e: unknown) => e instanceof tg.ValueError && /mvlgamma: .*\(element 3 is not\)/.test((e as Error).message));
+  tg.quantile(dev([[1, 2, 3]]), dev([[0.5, 1.5]]).reshape(-1), 1); // q read on the device
+  await assert.rejects(dev([[0]]).data(), (e: unknown) => e instanceof tg.ValueError && /quantile: q must be in \[0, 1\], got 1.5/.test((e as Error).message));
+  const y = dev([[1, -1], [2, 3]]);
+  y.maskedScatter(y.gt(0), dev([[9, 8]]).reshape(-1)); // three positions, two source elements
+  await assert.rejects(y.data(), (e: unknown) => e instanceof tg.ValueError && /maskedScatter: the mask selects 3 elements, but source has only 2/.test((e as Error).message));
+  const adaptive = new tg.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3, 6]).to("webgpu");
+  const { output } = adaptive.forward(dev([[1, 2, 3, 4], [0, 1, 0, 1]]), tg.tensor([7, 12], { dtype: "int32" }));
+  await assert.rejects(output.data(), (e: unknown) => e instanceof tg.ValueError && /Target values should be in \[0, 9\], but 12 was found \(target 1\)/.test((e as Error).message));
   // Valid inputs: the results of the CPU, and no error.
   const spd = dev([[4, 2, 0.4], [2, 3, 0.5], [0.4, 0.5, 2]]);
   const [l, inv] = [await tg.linalg.cholesky(spd).toAsync("cpu"), await tg.linalg.inv(spd).toAsync("cpu")];

@@ -8,10 +8,12 @@ import { broadcastShapes, normalizeDim } from "../../base/shape.js";
 import type { Tensor } from "../tensor.js";
 import { index, indexPut } from "../advanced-index.js";
 import { arange, tensor } from "../creation.js";
-import { mul, type TensorLike } from "../elementwise.js";
+import { mul, where, type TensorLike } from "../elementwise.js";
 import { gather } from "../indexing.js";
-import { expand, flatten, narrow, reshape } from "../movement.js";
+import { expand, flatten, reshape } from "../movement.js";
 import { movedim } from "./arrange.js";
+import { cumsum } from "./scans.js";
+import { refuseIfAny } from "../deferred-check.js";
 
 function checkMask(op: string, mask: Tensor): void {
   if (mask.dtype !== "bool") throw new DTypeError(`${op}: mask must be a bool tensor, got ${mask.dtype} of shape ${fmtShape(mask.shape)}`);
@@ -24,14 +26,20 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   return index(expand(x, shape), expand(mask, shape));
 }
 
-/** x with the positions where mask is true filled, in row-major order, by source's first elements. */
+/**
+ * x with the positions where mask is true filled, in row-major order, by source's first elements:
+ * each true position takes the source element its running count of trues names, so that nothing
+ * depends on reading the mask (a GPU's reads are asynchronous).
+ */
 export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   checkMask("maskedScatter", mask);
-  const m = expand(mask, x.shape);
-  const count = m.sum().item();
-  if (count > source.numel()) throw new ShapeError(`maskedScatter: the mask selects ${count} elements, but source has only ${source.numel()}`);
-  const coordinates = m.nonzero();
-  return indexPut(x, x.shape.map((_, d) => coordinates.select(1, d)), narrow(flatten(source), 0, 0, count));
+  const m = flatten(expand(mask, x.shape));
+  const src = flatten(source);
+  const count = m.int().sum().reshape(1);
+  refuseIfAny(count.gt(src.numel()), `maskedScatter: the mask selects {value} elements, but source has only ${src.numel()}`, count);
+  if (src.numel() === 0) return x.clone();
+  const position = cumsum(m.int(), 0).sub(1).clamp(0, src.numel() - 1);
+  return where(m, gather(src, 0, position).to(x.dtype), flatten(x)).reshape(x.shape);
 }
 
 /** The elements of x (as if flattened) at the indices, in the indices' shape. */

@@ -12,10 +12,10 @@ import type { Tensor } from "../tensor.js";
 import { full, tensor, zeros } from "../creation.js";
 import { add, bitwiseRightShift, isnan, mul, sub, where } from "../elementwise.js";
 import { gather, scatterAdd } from "../indexing.js";
-import { stack } from "../movement.js";
 import { resultType } from "../tensor-info.js";
 import { movedim } from "./arrange.js";
 import { argsort, sort } from "../sorting.js";
+import { refuseIfAny } from "../deferred-check.js";
 import { amax, amin, sum, valuesIndices, type ValuesIndices } from "../reduce.js";
 
 const ints = (values: ArrayLike<number>, shape?: number[]) => tensor(Int32Array.from(values), { dtype: "int32", ...(shape ? { shape } : {}) });
@@ -220,9 +220,12 @@ function quantiles(x: Tensor, q: number | Tensor, dim: number | undefined, keepd
   const op = skipNan ? "nanquantile" : "quantile";
   if (!isFloating(x.dtype)) throw new DTypeError(`${op}: input must be floating point, got ${x.dtype}`);
   if (!["linear", "lower", "higher", "midpoint", "nearest"].includes(interpolation)) throw new ValueError(`${op}: interpolation must be linear, lower, higher, midpoint or nearest, got ${JSON.stringify(interpolation)}`);
-  const qs = typeof q === "number" ? [q] : Array.from(q.dataSync());
   if (typeof q !== "number" && q.ndim > 1) throw new ShapeError(`${op}: q must be a number or a 1-D tensor, got shape ${fmtShape(q.shape)}`);
-  if (qs.some((p) => !(p >= 0 && p <= 1))) throw new ValueError(`${op}: q must be in [0, 1], got ${qs.join(", ")}`);
+  if (typeof q === "number" && !(q >= 0 && q <= 1)) throw new ValueError(`${op}: q must be in [0, 1], got ${q}`);
+  // q as a tensor [Q] on x's device: its values never need reading (a GPU's reads are asynchronous).
+  const qs = typeof q === "number" ? full([1], q, { dtype: x.dtype, device: x.backend }) : q.reshape(-1).to(x.dtype);
+  const inRange = qs.ge(0).logicalAnd(qs.le(1));
+  if (typeof q !== "number") refuseIfAny(inRange.logicalNot(), `${op}: q must be in [0, 1], got {value}`, qs);
   const flat = dim === undefined;
   const input = flat ? x.reshape(-1) : x;
   const d = flat ? 0 : normalizeDim(dim, input.ndim, op);
@@ -231,24 +234,23 @@ function quantiles(x: Tensor, q: number | Tensor, dim: number | undefined, keepd
   const sorted = sort(lines, -1).values;
   const n = lines.shape[lines.ndim - 1]!;
   if (n === 0) throw new ShapeError(`${op}: dim ${d} is empty`);
-  const valid = skipNan ? sum(isnan(lines).logicalNot(), -1, true) : tensor(n, { dtype: "int32", device: input.backend });
+  const valid = skipNan ? sum(isnan(lines).logicalNot(), -1, true) : full([1], n, { dtype: "int32", device: input.backend });
   const hasNan = sum(isnan(lines), -1, true).gt(0);
-  const results = qs.map((p) => {
-    const rank = mul(sub(valid, 1).float().clamp(0), p); // fractional position among the valid values
-    const below = rank.floor();
-    const above = rank.ceil();
-    const pick = (at: Tensor) => gather(sorted, -1, at.int().expand(...sorted.shape.slice(0, -1), 1));
-    const [lo, hi] = [pick(below), pick(above)];
-    const weight = sub(rank, below);
-    let value: Tensor;
-    if (interpolation === "lower") value = lo;
-    else if (interpolation === "higher") value = hi;
-    else if (interpolation === "midpoint") value = mul(add(lo, hi), 0.5);
-    else if (interpolation === "nearest") value = pick(rank.round()); // half to even, as torch.round
-    else value = add(lo, mul(sub(hi, lo), weight));
-    // quantile: NaN where a line holds one; nanquantile: NaN where a line is all NaN.
-    value = where(skipNan ? valid.eq(0) : hasNan, NaN, value);
-    return keepdim && !flat ? movedim(value, -1, d) : value.squeeze(-1);
-  });
-  return typeof q === "number" ? results[0]! : stack(results, 0);
+  // (A q outside [0, 1], refused above, reads position 0 meanwhile: the GPU raises the refusal at the next read.)
+  const rank = mul(sub(valid, 1).to(x.dtype).clamp(0), where(inRange, qs, 0)); // [..., Q]: fractional positions among the valid values
+  const below = rank.floor();
+  const above = rank.ceil();
+  const pick = (at: Tensor) => gather(sorted, -1, at.int().expand(...sorted.shape.slice(0, -1), qs.shape[0]!));
+  const [lo, hi] = [pick(below), pick(above)];
+  let value: Tensor;
+  if (interpolation === "lower") value = lo;
+  else if (interpolation === "higher") value = hi;
+  else if (interpolation === "midpoint") value = mul(add(lo, hi), 0.5);
+  else if (interpolation === "nearest") value = pick(rank.round()); // half to even, as torch.round
+  else value = add(lo, mul(sub(hi, lo), sub(rank, below)));
+  // quantile: NaN where a line holds one; nanquantile: NaN where a line is all NaN.
+  value = where(skipNan ? valid.eq(0) : hasNan, NaN, value).unsqueeze(-2); // [..., 1, Q]
+  value = keepdim && !flat ? movedim(value, -2, d) : value.squeeze(-2);
+  const byQ = movedim(value, -1, 0);
+  return typeof q === "number" ? byQ.squeeze(0) : byQ;
 }
