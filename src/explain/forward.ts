@@ -4,7 +4,7 @@
  */
 import { grad } from "../autograd/backward.js";
 import { enableGrad } from "../ops/grad-mode.js";
-import { IndexError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { DeviceError, IndexError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { Tensor } from "../ops/tensor.js";
 import { tensor, zerosLike, fullLike } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
@@ -64,6 +64,7 @@ export function selectTarget(output: Tensor, target: Target | undefined, method:
 
 function targetIndices(target: Exclude<Target, null>, n: number, method: string): number[] {
   if (typeof target === "number") return new Array<number>(n).fill(target);
+  if (target instanceof Tensor && target.backend.read) throw new DeviceError(`${method}: keep a target tensor on the CPU (its indices are read to pick the outputs), not on '${target.backend.name}'`);
   const list = target instanceof Tensor ? Array.from(target.dataSync(), Number) : [...target];
   if (list.length === 1) return new Array<number>(n).fill(list[0]!);
   if (list.length !== n) throw new ShapeError(`${method}: ${list.length} targets for ${n} examples`);
@@ -86,7 +87,7 @@ export function tileArgs(args: readonly unknown[] | undefined, times: number): u
 export function expandBaselines(baselines: Baselines | undefined, inputs: Tensor, method: string): Tensor {
   if (baselines === undefined) return zerosLike(inputs);
   if (typeof baselines === "number") return fullLike(inputs, baselines);
-  const b = baselines.to(inputs.dtype);
+  const b = baselines.to(inputs.dtype).toBackend(inputs.backend);
   if (b.ndim === inputs.ndim - 1) return b.unsqueeze(0).expand(inputs.shape).contiguous();
   if (b.ndim === inputs.ndim && (b.shape[0] === inputs.shape[0] || b.shape[0] === 1) && b.shape.slice(1).every((d, i) => d === inputs.shape[i + 1])) {
     return b.expand(inputs.shape).contiguous();

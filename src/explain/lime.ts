@@ -10,7 +10,8 @@
  */
 import { Tensor } from "../ops/tensor.js";
 import { noGrad } from "../ops/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { DeviceError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { readAsync, readSync, type Reads } from "../ops/readback.js";
 import { Generator, defaultGenerator } from "../base/rng.js";
 import { tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
@@ -73,15 +74,28 @@ export class Lime extends Attribution {
     return "Lime";
   }
 
-  /** Attributions shaped as the inputs: each feature gets its group's coefficient. */
+  /**
+   * Attributions shaped as the inputs: each feature gets its group's coefficient. The surrogate is
+   * fitted on the host from the model's outputs, so a model on the GPU uses attributeAsync.
+   */
   attribute(inputs: Tensor, options: LimeOptions = {}): Tensor {
+    if (inputs.backend.read) throw new DeviceError(`${this.name}: the inputs are on '${inputs.backend.name}', whose reads are asynchronous; use await ${this.name[0]!.toLowerCase()}${this.name.slice(1)}.attributeAsync(...)`);
+    return readSync(this.attributeLoop(inputs, options));
+  }
+
+  /** attribute() on any device: the model runs there, the surrogate is fitted from the awaited outputs. */
+  attributeAsync(inputs: Tensor, options: LimeOptions = {}): Promise<Tensor> {
+    return readAsync(this.attributeLoop(inputs, options));
+  }
+
+  private *attributeLoop(inputs: Tensor, options: LimeOptions): Reads<Tensor> {
     const { nSamples = 50, perturbationsPerEval = 1, generator = defaultGenerator } = options;
     if (!Number.isInteger(nSamples) || nSamples < 2) throw new ValueError(`${this.name}: nSamples must be an integer ≥ 2, got ${nSamples}`);
     const n = inputs.shape[0]!;
     const dims = inputs.shape.slice(1);
     const size = dims.reduce((a, b) => a * b, 1);
     const baselines = expandBaselines(options.baselines, inputs, this.name);
-    const masks = this.groupIds(options.featureMask, inputs);
+    const masks = yield* this.groupIds(options.featureMask, inputs);
     const rows: Tensor[] = [];
     // One target per example (a single index or none stays as it is).
     const perExample = tileTarget(options.target, n, 1, this.name);
@@ -90,8 +104,8 @@ export class Lime extends Attribution {
       const groups = Math.max(...ids) + 1;
       const x = inputs.narrow(0, e, 1);
       const b = baselines.narrow(0, e, 1);
-      const original = Float64Array.from(x.dataSync(), Number);
-      const idTensor = tensor(ids, { dtype: "int32" });
+      const original = Float64Array.from(yield x.clone(), Number);
+      const idTensor = tensor(ids, { dtype: "int32", device: inputs.backend });
       const own = { target: Array.isArray(perExample) ? [perExample[e]!] : perExample, additionalForwardArgs: (options.additionalForwardArgs ?? []).map((a) => (a instanceof Tensor && a.ndim > 0 ? a.narrow(0, e, 1) : a)) };
       const kept: number[][] = [];
       const outputs: number[] = [];
@@ -100,11 +114,11 @@ export class Lime extends Attribution {
         const k = Math.min(perturbationsPerEval, nSamples - start);
         const zs = Array.from({ length: k }, (_, j) => this.perturbFunc(groups, generator, start + j));
         const perturbed = noGrad(() => {
-          const keep = tensor(zs.flat(), { dtype: "int32" }).reshape([k, groups]).indexSelect(1, idTensor).reshape([k, ...dims]).gt(0);
+          const keep = tensor(zs.flat(), { dtype: "int32", device: inputs.backend }).reshape([k, groups]).indexSelect(1, idTensor).reshape([k, ...dims]).gt(0);
           return where(keep, x.expand([k, ...dims]), b.expand([k, ...dims]));
         });
-        const y = evaluate(this.forward, perturbed, { target: tileTarget(own.target, 1, k, this.name), additionalForwardArgs: tileArgs(own.additionalForwardArgs, k) }, this.name).dataSync();
-        const flat = Float64Array.from(perturbed.dataSync(), Number);
+        const y = yield evaluate(this.forward, perturbed, { target: tileTarget(own.target, 1, k, this.name), additionalForwardArgs: tileArgs(own.additionalForwardArgs, k) }, this.name).clone(); // (a copy: the model's output may share its storage)
+        const flat = Float64Array.from(yield perturbed, Number);
         zs.forEach((z, j) => {
           kept.push(z);
           outputs.push(Number(y[j]));
@@ -112,13 +126,13 @@ export class Lime extends Attribution {
         });
       }
       const { coef } = this.interpretableModel(kept, outputs, weights);
-      rows.push(tensor(ids.map((id) => coef[id] ?? 0), { dtype: inputs.dtype }).reshape([1, ...dims]));
+      rows.push(tensor(ids.map((id) => coef[id] ?? 0), { dtype: inputs.dtype, device: inputs.backend }).reshape([1, ...dims]));
     }
     return cat(rows, 0);
   }
 
   /** Each example's group id per scalar, renumbered 0 … M − 1 in order of first appearance. */
-  private groupIds(featureMask: Tensor | undefined, inputs: Tensor): number[][] {
+  private *groupIds(featureMask: Tensor | undefined, inputs: Tensor): Reads<number[][]> {
     const n = inputs.shape[0]!;
     const size = inputs.numel() / n;
     if (!featureMask) return [Array.from({ length: size }, (_, i) => i)];
@@ -126,7 +140,7 @@ export class Lime extends Attribution {
     if (asExample.ndim !== inputs.ndim || !(asExample.shape[0] === 1 || asExample.shape[0] === n)) {
       throw new ShapeError(`${this.name}: featureMask of shape ${fmtShape(featureMask.shape)} must be shaped as one example ${fmtShape(inputs.shape.slice(1))} or as the inputs ${fmtShape(inputs.shape)}`);
     }
-    const full = Array.from(asExample.expand([asExample.shape[0]!, ...inputs.shape.slice(1)]).contiguous().dataSync(), Number);
+    const full = Array.from(yield asExample.expand([asExample.shape[0]!, ...inputs.shape.slice(1)]).clone(), Number);
     return Array.from({ length: asExample.shape[0]! }, (_, e) => {
       const renumber = new Map<number, number>();
       return full.slice(e * size, (e + 1) * size).map((id) => {

@@ -6,7 +6,7 @@
  */
 import type { Tensor } from "../ops/tensor.js";
 import { noGrad } from "../ops/grad-mode.js";
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { DeviceError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { tensor, zerosLike } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import { where } from "../ops/elementwise.js";
@@ -65,12 +65,15 @@ export class FeatureAblation extends Attribution {
 
   attribute(inputs: Tensor, options: FeatureAblationOptions = {}): Tensor {
     const baselines = expandBaselines(options.baselines, inputs, "FeatureAblation");
-    const featureMask = options.featureMask ?? tensor(Array.from({ length: inputs.numel() / inputs.shape[0]! }, (_, i) => i), { dtype: "int32", device: inputs.backend }).reshape([1, ...inputs.shape.slice(1)]);
+    const size = inputs.numel() / inputs.shape[0]!;
+    const featureMask = options.featureMask ?? tensor(Array.from({ length: size }, (_, i) => i), { dtype: "int32" }).reshape([1, ...inputs.shape.slice(1)]);
     if (featureMask.ndim !== inputs.ndim || !(featureMask.shape[0] === 1 || featureMask.shape[0] === inputs.shape[0]) || featureMask.shape.slice(1).some((d, i) => d !== 1 && d !== inputs.shape[i + 1])) {
       throw new ShapeError(`FeatureAblation: featureMask of shape ${fmtShape(featureMask.shape)} does not broadcast to inputs of shape ${fmtShape(inputs.shape)} with (1 or N) rows`);
     }
-    const ids = [...new Set(Array.from(featureMask.dataSync(), Number))].sort((a, b) => a - b);
-    const full = featureMask.expand([featureMask.shape[0]!, ...inputs.shape.slice(1)]);
+    // The group ids plan the ablations, so they are read: the default's are known; a given mask stays on the CPU.
+    if (options.featureMask?.backend.read) throw new DeviceError(`FeatureAblation: keep featureMask on the CPU (its group ids are read to plan the ablations; it is moved to the inputs' device), not on '${featureMask.backend.name}'`);
+    const ids = options.featureMask ? [...new Set(Array.from(featureMask.dataSync(), Number))].sort((a, b) => a - b) : Array.from({ length: size }, (_, i) => i);
+    const full = featureMask.toBackend(inputs.backend).expand([featureMask.shape[0]!, ...inputs.shape.slice(1)]);
     const masks = (function* () {
       for (const id of ids) yield full.eq(id);
     })();

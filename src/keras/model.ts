@@ -26,7 +26,7 @@ import { KerasTensor, Layer, type Shape } from "./layer.js";
 import { InputLayer } from "./layers/index.js";
 import { getLoss, type LossFn } from "./losses.js";
 import { getMetric, packBatch, type Metric, type MetricSpec } from "./metrics.js";
-import { readAsync, readSync, type Reads } from "./readback.js";
+import { readAsync, readSync, type Reads } from "../ops/readback.js";
 import { getOptimizer, type OptimizerFactory } from "./optimizers.js";
 import { ProgressBar, defaultOutput, formatLogs, type Output } from "./progress.js";
 import { summarize } from "./summary.js";

@@ -581,3 +581,27 @@ test("gradient attributions run on the GPU with the model there, as on the CPU: 
     assert.ok(tg.allclose(got, expected[i]!, { atol: 1e-4 }), name);
   }
 });
+
+test("perturbation attributions run the model on the GPU, as on the CPU: FeatureAblation (its own and a CPU feature mask), Occlusion, and Lime and KernelShap through attributeAsync (their surrogates fitted on the host)", async () => {
+  const model = new tg.nn.Sequential(new tg.nn.Linear(6, 8), new tg.nn.Tanh(), new tg.nn.Linear(8, 3));
+  const x = tg.randn([2, 6], { generator: new tg.Generator(8) });
+  const mask = tg.tensor([[0, 0, 1, 1, 2, 2]], { dtype: "int32" });
+  const seeded = () => new tg.Generator().manualSeed(5);
+  const sync: [string, (m: typeof model, x: tg.Tensor) => tg.Tensor][] = [
+    ["FeatureAblation", (m, x) => new tg.explain.FeatureAblation(m).attribute(x, { target: 2 })],
+    ["FeatureAblation with a mask", (m, x) => new tg.explain.FeatureAblation(m).attribute(x, { target: [0, 1], featureMask: mask, baselines: tg.ones([6]) })],
+    ["Occlusion", (m, x) => new tg.explain.Occlusion(m).attribute(x, { target: 1, slidingWindowShapes: [2], strides: 2 })],
+  ];
+  const surrogates: [string, (m: typeof model) => tg.explain.Lime][] = [["Lime", (m) => new tg.explain.Lime(m)], ["KernelShap", (m) => new tg.explain.KernelShap(m)]];
+  const expected = sync.map(([, attribute]) => attribute(model, x));
+  const expectedSurrogates = surrogates.map(([, make]) => make(model).attribute(x, { target: 1, featureMask: mask, nSamples: 30, generator: seeded() }));
+  model.to("webgpu");
+  const gx = x.to("webgpu");
+  for (const [i, [name, attribute]] of sync.entries()) assert.ok(tg.allclose(await attribute(model, gx).toAsync("cpu"), expected[i]!, { atol: 1e-4 }), name);
+  for (const [i, [name, make]] of surrogates.entries()) {
+    const got = await make(model).attributeAsync(gx, { target: 1, featureMask: mask, nSamples: 30, generator: seeded() });
+    assert.ok(tg.allclose(await got.toAsync("cpu"), expectedSurrogates[i]!, { atol: 1e-3 }), name);
+    assert.throws(() => make(model).attribute(gx, { target: 1 }), (e: unknown) => e instanceof tg.DeviceError && /use await .*\.attributeAsync/.test((e as Error).message), `${name}: the sync form names the async one`);
+  }
+  assert.throws(() => new tg.explain.FeatureAblation(model).attribute(gx, { featureMask: mask.to("webgpu"), target: 0 }), (e: unknown) => e instanceof tg.DeviceError && /keep featureMask on the CPU/.test((e as Error).message), "a GPU feature mask");
+});

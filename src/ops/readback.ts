@@ -5,7 +5,7 @@
  * once read, so a loop yields one small packed tensor per step and nothing else leaves the step.
  */
 import type { AnyTypedArray } from "../base/dtype.js";
-import type { Tensor } from "../ops/tensor.js";
+import type { Tensor } from "./tensor.js";
 
 export type Reads<T> = Generator<Tensor, T, AnyTypedArray>;
 
