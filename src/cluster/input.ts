@@ -1,5 +1,5 @@
 /** What estimators accept: a tensor or nested number arrays, as scikit-learn accepts array-likes. */
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { DeviceError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { Tensor } from "../ops/tensor.js";
 import { tensor } from "../ops/creation.js";
 
@@ -11,6 +11,7 @@ export function asMatrix(x: ArrayLike2D, op: string, minRows = 1): Tensor {
   const t = x instanceof Tensor ? (x.dtype === "float32" ? x : x.float()) : tensor(x as number[][]);
   if (t.ndim !== 2) throw new ShapeError(`${op}: expected a 2-D array [samples, features], got shape ${fmtShape(t.shape)}`);
   if (t.shape[0]! < minRows) throw new ValueError(`${op}: needs at least ${minRows} sample${minRows > 1 ? "s" : ""}, got ${t.shape[0]}`);
+  if (t.backend.read) throw new DeviceError(`${op}: the estimators run on the CPU backends (their loops read the data, as scikit-learn's do), but the data is on '${t.backend.name}'; move it with await x.toAsync("cpu")`);
   // One reduction on the engine; the rows are read back only to name a NaN or infinity.
   if (Number.isFinite(t.sum().item())) return t.contiguous();
   const data = t.dataSync();

@@ -236,6 +236,17 @@ test("Keras fitAsync, evaluateAsync and predict run on the GPU with the CPU's hi
   }
 });
 
+test("the host-side domains say so on the GPU: clustering estimators name the move to the CPU; RL agents refuse a GPU default device", async () => {
+  const x = tg.randn([20, 2]).to("webgpu");
+  assert.throws(() => new tg.cluster.KMeans({ nClusters: 2 }).fit(x), (e: Error) => e instanceof tg.DeviceError && /run on the CPU backends.*toAsync\("cpu"\)/.test(e.message), "KMeans");
+  await tg.setDefaultDevice("webgpu");
+  try {
+    assert.throws(() => new tg.rl.PPO("CartPole-v1", { seed: 0 }), (e: Error) => e instanceof tg.DeviceError && /rl: agents run on the CPU backends/.test(e.message), "PPO");
+  } finally {
+    await tg.setDefaultDevice("cpu");
+  }
+});
+
 test("layers that make their own constants (causal and padding masks, pooling windows, padding rows) make them on the input's device", async () => {
   tg.manualSeed(6);
   const x = tg.randn([2, 3, 6, 6]);

@@ -5,7 +5,8 @@
  * options as JSON metadata, the environment id) atomically, and `tg.rl.load(path)` brings it back.
  */
 import { Generator, manualSeed } from "../../base/rng.js";
-import { ValueError } from "../../base/errors.js";
+import { DeviceError, ValueError } from "../../base/errors.js";
+import { getBackend } from "../../backend/registry.js";
 import type { Module, StateDict } from "../../nn/module.js";
 import { encodeSafetensors } from "../../io/safetensors.js";
 import { writeFileAtomic } from "../../io/atomic.js";
@@ -49,6 +50,10 @@ export abstract class Algorithm {
   private totalTimesteps = 1;
 
   constructor(env: EnvLike, { seed = Math.floor(Math.random() * 2 ** 31) }: AlgorithmOptions = {}, nEnvs = 1) {
+    // Every environment step reads the policy's action, synchronously; a small policy gains
+    // nothing from a GPU (SB3 advises the CPU for its MLP policies).
+    const device = getBackend();
+    if (device.read) throw new DeviceError(`rl: agents run on the CPU backends (each environment step reads the policy's action at once), but the default device is '${device.name}'; create the agent with a CPU default device`);
     this.env = toVecEnv(env, nEnvs);
     this.envIdValue = envId(env);
     this.observationSpace = this.env.singleObservationSpace;
