@@ -38,7 +38,17 @@ fn pairOf(r: u32, k: u32, m: u32) -> vec2u {
   return vec2u(min(p, q), max(p, q));
 }
 // NaN sorts as +∞, ties by position, so that ranks are a permutation whatever the values.
-fn key(x: f32) -> f32 { return select(x, infF(), isNan(x)); }`;
+fn key(x: f32) -> f32 { return select(x, infF(), isNan(x)); }
+// The rotation (c, s) that diagonalises [[d1, off], [off, d2]] (Golub and Van Loan's symmetric
+// Schur rotation): for eigh the pivot block, for svd the columns' Gram block. (1, 0), no rotation,
+// where off is rounding noise beside the diagonal.
+fn rotation(d1: f32, d2: f32, off: f32) -> vec2f {
+  if (!(abs(off) > ${TOLERANCE} * sqrt(abs(d1) * abs(d2)) && abs(off) > 1e-30)) { return vec2f(1.0, 0.0); }
+  let tau = (d2 - d1) / (2.0 * off);
+  let t = select(-1.0, 1.0, tau >= 0.0) / (abs(tau) + sqrt(1.0 + tau * tau));
+  let c = inverseSqrt(1.0 + t * t);
+  return vec2f(c, t * c);
+}`;
 
 /** Whether any thread of the workgroup rotated in the sweep (a reduction of each thread's flag). */
 const ANY_ROTATED = `
@@ -100,23 +110,13 @@ export function eighKernel(B: number, n: number, a: Flat, work: Flat, values: Fl
     for (var r = 0u; r + 1u < m; r++) {
       for (var k = lid; k < pairs; k += ${LANES}u) {
         let pq = pairOf(r, k, m);
-        var c = 1.0;
-        var s = 0.0;
-        if (pq.y < n) {
-          let apq = work[w0 + pq.x * n + pq.y];
-          let app = work[w0 + pq.x * n + pq.x];
-          let aqq = work[w0 + pq.y * n + pq.y];
-          if (abs(apq) > ${TOLERANCE} * sqrt(abs(app) * abs(aqq)) && abs(apq) > 1e-30) {
-            // Golub and Van Loan's symmetric Schur rotation, which zeroes A[p, q].
-            let tau = (aqq - app) / (2.0 * apq);
-            let t = select(-1.0, 1.0, tau >= 0.0) / (abs(tau) + sqrt(1.0 + tau * tau));
-            c = inverseSqrt(1.0 + t * t);
-            s = t * c;
-            rotated = rotated || s != 0.0;
-          }
+        var cs = vec2f(1.0, 0.0);
+        if (pq.y < n) { // the rotation that zeroes A[p, q]
+          cs = rotation(work[w0 + pq.x * n + pq.x], work[w0 + pq.y * n + pq.y], work[w0 + pq.x * n + pq.y]);
+          rotated = rotated || cs.y != 0.0;
         }
-        work[r0 + 2u * k] = c;
-        work[r0 + 2u * k + 1u] = s;
+        work[r0 + 2u * k] = cs.x;
+        work[r0 + 2u * k + 1u] = cs.y;
       }
       storageBarrier();
       for (var e = lid; e < pairs * n; e += ${LANES}u) { // rows p and q: Jᵀ·A
@@ -214,9 +214,8 @@ export function svdKernel(B: number, m: number, n: number, a: Flat, work: Flat, 
     for (var r = 0u; r + 1u < m; r++) {
       for (var k = lid; k < pairs; k += ${LANES}u) {
         let pq = pairOf(r, k, m);
-        var c = 1.0;
-        var sn = 0.0;
-        if (pq.y < n) {
+        var cs = vec2f(1.0, 0.0);
+        if (pq.y < n) { // the rotation that makes columns p and q orthogonal
           var alpha = 0.0;
           var beta = 0.0;
           var gamma = 0.0;
@@ -227,17 +226,11 @@ export function svdKernel(B: number, m: number, n: number, a: Flat, work: Flat, 
             beta += y * y;
             gamma += x * y;
           }
-          if (abs(gamma) > ${TOLERANCE} * sqrt(alpha * beta) && abs(gamma) > 1e-30) {
-            // The rotation that makes columns p and q orthogonal.
-            let zeta = (beta - alpha) / (2.0 * gamma);
-            let t = select(-1.0, 1.0, zeta >= 0.0) / (abs(zeta) + sqrt(1.0 + zeta * zeta));
-            c = inverseSqrt(1.0 + t * t);
-            sn = t * c;
-            rotated = rotated || sn != 0.0;
-          }
+          cs = rotation(alpha, beta, gamma);
+          rotated = rotated || cs.y != 0.0;
         }
-        work[r0 + 2u * k] = c;
-        work[r0 + 2u * k + 1u] = sn;
+        work[r0 + 2u * k] = cs.x;
+        work[r0 + 2u * k + 1u] = cs.y;
       }
       storageBarrier();
       for (var e = lid; e < pairs * (rows + n); e += ${LANES}u) { // columns p and q of A and of V
