@@ -378,14 +378,15 @@ const ROUTINES: Record<string, Routine> = {
         tolerance: { eigenvalues: 2e-5, eigenvectors: 1e-4, da: 2e-3 },
       })),
       {
-        name: "eigh: entries of 1e30 and 1e-30 (scaled), repeated eigenvalues, a diagonal and a zero matrix",
+        name: "eigh: entries of 1e30 and 1e-30 (scaled), repeated eigenvalues, a diagonal, a zero matrix, a batch of 0×0 matrices",
         run: () => {
           const a = seeded([4, 4], 5);
           const big = tg.linalg.eigh(a.mul(1e30)).eigenvalues.div(1e30);
           const small = tg.linalg.eigh(a.mul(1e-30)).eigenvalues.mul(1e30);
           const repeated = tg.linalg.eigh(tg.diag(tg.tensor([2, 1, 2, -3]))).eigenvalues;
           const zero = tg.linalg.eigh(tg.zeros([3, 3]));
-          return { big, small, repeated, zeroValues: zero.eigenvalues, zeroVectors: zero.eigenvectors };
+          const empty = tg.linalg.eigh(tg.zeros([2, 0, 0]));
+          return { big, small, repeated, zeroValues: zero.eigenvalues, zeroVectors: zero.eigenvectors, emptyValues: empty.eigenvalues, emptyVectors: empty.eigenvectors };
         },
         tolerance: { big: 2e-5, small: 2e-5 },
       },
@@ -405,7 +406,7 @@ const ROUTINES: Record<string, Routine> = {
         tolerance: { U: 2e-4, S: 2e-5, Vh: 2e-4, da: 2e-3 },
       })),
       {
-        name: "svd: rank-deficient and zero matrices (U completed), full matrices, 1e30 and 1e-30 entries",
+        name: "svd: rank-deficient and zero matrices (U completed), full matrices, 1e30 and 1e-30 entries, an empty batch",
         run: () => {
           // Column 3 = column 1 + column 2 and a zero column: two zero singular values, whose U
           // columns are any completion, so the case compares UᵀU and U·S·Vh.
@@ -424,6 +425,7 @@ const ROUTINES: Record<string, Routine> = {
             zeroGram: zero.U.transpose(0, 1).matmul(zero.U),
             big: tg.linalg.svdvals(scaled.mul(1e30)).div(1e30),
             small: tg.linalg.svdvals(scaled.mul(1e-30)).mul(1e30),
+            empty: tg.linalg.svdvals(tg.zeros([0, 4, 3])),
           };
         },
         tolerance: { S: 1e-5, gram: 1e-5, product: 1e-5, fullGram: 1e-5, fullProduct: 1e-5, zeroGram: 1e-5, big: 2e-5, small: 2e-5 },

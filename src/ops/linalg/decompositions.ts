@@ -52,7 +52,8 @@ const t = (x: Tensor) => x.transpose(-2, -1);
  */
 function scaledBatch(x: Tensor): [Tensor, Tensor] {
   const [r, c] = x.shape.slice(-2) as [number, number];
-  const flat = x.reshape(-1, r, c);
+  const flat = x.reshape([x.shape.slice(0, -2).reduce((p, d) => p * d, 1), r, c]); // (not -1: a batch of 0×0 matrices has no size to infer)
+  if (flat.numel() === 0) return [flat.contiguous(), flat.sum([-2, -1], true).add(1)]; // amax has no empty form
   const big = flat.abs().amax([-2, -1], true);
   const scale = big.where(big.gt(0), 1);
   return [flat.div(scale).contiguous(), scale];
