@@ -203,4 +203,13 @@ describe("linear algebra's errors", () => {
     assert.throws(() => tg.linalg.inv(tg.zeros([2, 3])), tg.ShapeError);
     assert.throws(() => tg.linalg.det(tg.zeros([2, 2], { dtype: "int32" })), tg.DTypeError);
   });
+
+  test("matrixExp squares each matrix of a batch as its own norm needs: a NaN matrix beside it, an empty batch", () => {
+    const decaying = tg.tensor([[-20, 1], [0, -20]]);
+    const alone = tg.linalg.matrixExp(decaying);
+    const batch = tg.linalg.matrixExp(tg.stack([tg.tensor([[NaN, 0], [0, 1]]), decaying]));
+    assert.ok(tg.allclose(batch.select(0, 1), alone, { rtol: 1e-6, atol: 0 }), "the finite matrix keeps its squarings");
+    assert.ok(batch.select(0, 0).isnan().all().item(), "the NaN matrix gives NaN");
+    assert.deepEqual(tg.linalg.matrixExp(tg.zeros([0, 3, 3])).shape, [0, 3, 3]);
+  });
 });

@@ -180,7 +180,8 @@ export function matrixExp(a: Tensor): Tensor {
   const norms = noGrad(() => a.detach().abs().sum(-2).amax(-1, true).unsqueeze(-1)); // [..., 1, 1]
   const s = noGrad(() => norms.mul(2).log2().ceil().clamp(0)); // NaN for NaN or ∞ norms
   const readable = !a.backend.read;
-  const squarings = readable ? Math.max(0, s.amax().where(s.amax().isfinite(), 0).item()) : MAX_SQUARINGS;
+  // (The largest finite s: a NaN matrix must not take the others' squarings; an empty batch has none.)
+  const squarings = !readable ? MAX_SQUARINGS : s.numel() === 0 ? 0 : s.where(s.isfinite(), 0).amax().item();
   if (!readable) refuseIfAny(s.gt(MAX_SQUARINGS).logicalAnd(s.isfinite()).reshape(-1), `matrixExp: matrix {position}'s 1-norm, {value}, is too large for the ${MAX_SQUARINGS} squarings run on this device`, norms.reshape(-1));
   const x = a.mul(s.neg().exp2());
   let term: Tensor = I;
